@@ -1,0 +1,177 @@
+"""The Decision: what the policy set says about one case on one date, with its trace and stamp."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from atbalsts.model._base import Document, Identifier, InstitutionCode, MeasureCode, Model, RoleCode
+from atbalsts.model.referral import Urgency
+from atbalsts.model.risk import Evidence, LegalBasis, RiskFinding
+
+__all__ = [
+    "Decision",
+    "DecisionKind",
+    "Failure",
+    "MeasureReason",
+    "MeasureVerdict",
+    "Obligation",
+    "PlanIssue",
+    "PluginStamp",
+    "PolicyStamp",
+    "ReferralDue",
+    "TraceParameter",
+    "TraceRow",
+]
+
+Value = bool | int | float | str | None
+
+
+class DecisionKind(StrEnum):
+    """The kinds of decision a rule can make, each with one hit policy (DMN vocabulary)."""
+
+    RISK_FINDING = "risk_finding"
+    """COLLECT: every finding is kept."""
+    OBLIGATION = "obligation"
+    """COLLECT, one per action and recipient, the strictest (earliest) deadline kept."""
+    MEASURE_ELIGIBILITY = "measure_eligibility"
+    """Deny wins, and every reason (allow and deny) is kept."""
+    REFERRAL = "referral"
+    """COLLECT, one per recipient, the most urgent kept."""
+    PLAN_CHECK = "plan_check"
+    """COLLECT: every issue is kept."""
+    REVIEW_SCHEDULE = "review_schedule"
+    """PRIORITY: the earliest review date wins."""
+    RISK_TIER = "risk_tier"
+    """PRIORITY: the highest tier wins."""
+
+
+class PluginStamp(Model):
+    """A plugin that took part, by distribution and version."""
+
+    name: str = Field(description="Plugin (policy) name, also its rule namespace.")
+    distribution: str = Field(description="The Python distribution that ships it.")
+    version: str = Field(description="The distribution's version.")
+
+
+class PolicyStamp(Model):
+    """What decided: enough to reproduce the decision byte for byte."""
+
+    engine_version: str = Field(description="atbalsts version.")
+    municipality: str | None = Field(description="The municipality whose policy applied.")
+    plugins: tuple[PluginStamp, ...] = Field(description="Plugins in the policy set, by name.")
+    content_hash: str = Field(description="SHA-256 of the rules and parameter values in force.")
+    as_of: date = Field(description="The evaluation date.")
+
+
+class Obligation(Model):
+    """Something that must happen: what, by whom, to whom, by when."""
+
+    action: str = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
+    responsible_roles: tuple[RoleCode, ...] = Field(description="Who may carry it out.")
+    recipients: tuple[InstitutionCode | RoleCode, ...] = Field(
+        default=(), description="Who is informed or receives the report."
+    )
+    due: date = Field(description="Latest date (the strictest of all rules that imposed it).")
+    deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
+        description="How the deadline was set."
+    )
+    rules: tuple[str, ...] = Field(description="Rules that imposed it, the strictest first.")
+    legal_basis: LegalBasis = Field(description="Legal basis of the strictest rule.")
+
+
+class MeasureReason(Model):
+    """One rule's verdict on one measure."""
+
+    rule: str = Field(description="The rule.")
+    eligible: bool = Field(description="Its verdict.")
+    reason: str = Field(description="Reason code (a code of the reasons list).")
+    detail: dict[str, Value] = Field(default_factory=dict, description="Values for the text.")
+    legal_basis: LegalBasis = Field(description="The rule's legal basis.")
+
+
+class MeasureVerdict(Model):
+    """A measure's eligibility: denied if any rule denies (deny wins); every reason kept."""
+
+    measure: MeasureCode = Field(description="The measure.")
+    eligible: bool = Field(description="False if any rule denied it.")
+    reasons: tuple[MeasureReason, ...] = Field(description="Every rule's verdict, denials first.")
+
+
+class ReferralDue(Model):
+    """A referral a rule says is due."""
+
+    to: InstitutionCode = Field(description="Recipient institution.")
+    reason: str = Field(description="Reason code.")
+    urgency: Urgency = Field(description="The most urgent of the rules that made it due.")
+    due: date | None = Field(default=None, description="When it is due, if a rule says.")
+    rules: tuple[str, ...] = Field(description="Rules that made it due.")
+    legal_basis: LegalBasis = Field(description="Legal basis of the first of those rules.")
+
+
+class PlanIssue(Model):
+    """A problem with a proposed or active support plan."""
+
+    plan_id: Identifier = Field(description="The plan.")
+    reason: str = Field(description="Reason code.")
+    path: str | None = Field(default=None, description="Field path in the plan, if one.")
+    detail: dict[str, Value] = Field(default_factory=dict, description="Values for the text.")
+    rule: str = Field(description="The rule that found it.")
+    legal_basis: LegalBasis = Field(description="Its legal basis.")
+
+
+class TraceParameter(Model):
+    """A parameter a rule read, with its value in force and where that value comes from."""
+
+    id: str = Field(description="Parameter id.")
+    value: Value = Field(description="Value in force on the evaluation date.")
+    valid_from: date = Field(description="Since when this value applies.")
+    plugin: str = Field(description="The plugin that set this value.")
+    reference: LegalBasis = Field(description="Legal reference of this value.")
+
+
+class TraceRow(Model):
+    """One rule considered: whether it fired, on what facts and parameters, on what basis."""
+
+    rule: str = Field(description="Rule id.")
+    plugin: str = Field(description="Plugin that declared it.")
+    kind: DecisionKind = Field(description="Decision kind.")
+    fired: bool = Field(description="Whether it produced an outcome.")
+    facts: tuple[Evidence, ...] = Field(description="Facts it reads, with their values.")
+    parameters: tuple[TraceParameter, ...] = Field(description="Parameters it reads.")
+    legal_basis: LegalBasis = Field(description="Its legal basis.")
+    overrides: str | None = Field(default=None, description="The national rule it replaces.")
+    error: str | None = Field(default=None, description="The failure, if it failed.")
+
+
+class Failure(Model):
+    """A plugin or rule that failed; its part of the decision is missing."""
+
+    plugin: str = Field(description="The plugin.")
+    rule: str | None = Field(default=None, description="The rule, if one.")
+    stage: Literal["import", "register", "evaluate", "result"] = Field(
+        description="import, register (the hook raised), evaluate (the rule raised), result "
+        "(the rule returned the wrong type)."
+    )
+    error: str = Field(description="Exception type and message.")
+
+
+class Decision(Document):
+    """The decision for one case on one date."""
+
+    learner_id: Identifier = Field(description="The learner's pseudonymous id.")
+    as_of: date = Field(description="The evaluation date.")
+    policy: PolicyStamp = Field(description="The stamp of the policy set that decided.")
+    complete: bool = Field(description="False when a plugin or rule failed; see failures.")
+    failures: tuple[Failure, ...] = Field(default=(), description="What failed.")
+    findings: tuple[RiskFinding, ...] = Field(default=(), description="Risk findings.")
+    tier: int | None = Field(default=None, description="Risk tier, where a policy defines one.")
+    obligations: tuple[Obligation, ...] = Field(default=(), description="What must happen.")
+    measures: tuple[MeasureVerdict, ...] = Field(default=(), description="Measure verdicts.")
+    referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.")
+    plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.")
+    review_due: date | None = Field(default=None, description="Earliest plan review date.")
+    trace: tuple[TraceRow, ...] = Field(default=(), description="Every rule considered.")

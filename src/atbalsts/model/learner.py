@@ -1,0 +1,143 @@
+"""The learner and their enrolment."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, Field, model_validator
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.lv import pvn
+
+from atbalsts.model._base import Classification, Identifier, Model, classified
+
+__all__ = ["Enrolment", "Learner", "LivingSituation", "ProgrammeKind", "age_on"]
+
+
+class ProgrammeKind(StrEnum):
+    """The kind of education programme the learner is enrolled in."""
+
+    PRE_SCHOOL = "pre_school"
+    GENERAL_BASIC = "general_basic"
+    GENERAL_SECONDARY = "general_secondary"
+    VOCATIONAL = "vocational"
+
+
+class LivingSituation(StrEnum):
+    """Where the learner lives; the last three are out-of-family care (ārpusģimenes aprūpe)."""
+
+    WITH_PARENTS = "with_parents"
+    FOSTER_FAMILY = "foster_family"
+    GUARDIAN = "guardian"
+    CARE_INSTITUTION = "care_institution"
+
+    @property
+    def out_of_family_care(self) -> bool:
+        """True for foster family, guardian and care institution."""
+        return self is not LivingSituation.WITH_PARENTS
+
+
+_GRADES = {
+    ProgrammeKind.GENERAL_BASIC: range(1, 10),
+    ProgrammeKind.GENERAL_SECONDARY: range(10, 13),
+}
+
+
+class Enrolment(Model):
+    """Where and in what the learner is enrolled."""
+
+    school_id: Identifier = Field(description="The school's identifier in the host system.")
+    municipality: str = Field(
+        min_length=1,
+        pattern=r"^[a-z][a-z0-9_-]*$",
+        description="Municipality slug (e.g. 'bauska'); selects the municipal policy plugin.",
+    )
+    programme: ProgrammeKind = Field(description="Programme kind.")
+    grade: int | None = Field(
+        default=None, ge=1, le=12, description="Grade 1-12 in general education."
+    )
+    vocational_course: int | None = Field(
+        default=None, ge=1, le=4, description="Course 1-4 in vocational education."
+    )
+    repeating_year: bool = Field(default=False, description="The learner repeats the year.")
+    completed_grade9_certificate_only: bool = Field(
+        default=False,
+        description="Completed grade 9 with a certificate (liecība) only, not a basic-education "
+        "certificate.",
+    )
+    state_vocational_school: bool = Field(
+        default=False,
+        description="The school is a state vocational school (support plans skip the "
+        "municipality in their approval chain).",
+    )
+
+    @model_validator(mode="after")
+    def _grade_fits_programme(self) -> Self:
+        kind = self.programme
+        if kind is ProgrammeKind.VOCATIONAL:
+            if self.vocational_course is None:
+                raise ValueError("vocational_course is required for a vocational programme")
+            if self.grade is not None:
+                raise ValueError("grade must be empty for a vocational programme")
+        elif kind is ProgrammeKind.PRE_SCHOOL:
+            if self.grade is not None or self.vocational_course is not None:
+                raise ValueError("grade and vocational_course must be empty in pre-school")
+        else:
+            if self.grade is None or self.grade not in _GRADES[kind]:
+                allowed = _GRADES[kind]
+                raise ValueError(
+                    f"grade must be {allowed.start}-{allowed.stop - 1} for {kind.value}"
+                )
+            if self.vocational_course is not None:
+                raise ValueError("vocational_course must be empty in general education")
+        return self
+
+
+def _person_code(value: str) -> str:
+    try:
+        compact: str = pvn.validate(value)
+    except StdnumError as exc:
+        raise ValueError(f"not a valid Latvian personal code ({exc})") from None
+    if compact[0] not in "0123":
+        raise ValueError("a company registration number, not a personal code")
+    return compact
+
+
+PersonalCode = Annotated[str, AfterValidator(_person_code)]
+
+
+class Learner(Model):
+    """A learner, identified by a pseudonymous id chosen by the host."""
+
+    id: Identifier = Field(description="Pseudonymous learner id; never the personal code.")
+    personal_code: PersonalCode | None = classified(
+        Classification.PERSONAL,
+        "Latvian personal code (personas kods), validated with python-stdnum. Optional and "
+        "never required: prefer the pseudonymous id.",
+        default=None,
+    )
+    birth_date: date = classified(Classification.PERSONAL, "Date of birth.")
+    enrolment: Enrolment = Field(description="Current enrolment.")
+    living_situation: LivingSituation = Field(
+        default=LivingSituation.WITH_PARENTS, description="With parents or out-of-family care."
+    )
+    needy_or_low_income_family: bool = classified(
+        Classification.SENSITIVE,
+        "The family is recognised as needy or low-income (trūcīga / maznodrošināta).",
+        default=False,
+    )
+    languages: tuple[str, ...] = classified(
+        Classification.PROTECTED,
+        "Languages the learner speaks (BCP 47 tags). A protected attribute: never risk evidence.",
+        default=(),
+    )
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on ``day``."""
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Age in whole years on ``day`` of someone born on ``birth``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

@@ -1,0 +1,179 @@
+"""What staff observe about a learner in one term (semester), as of a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal, Self
+
+from pydantic import Field, NonNegativeInt, field_validator, model_validator
+
+from atbalsts.model._base import Classification, Model, RiskFactorCode, RoleCode, classified
+
+__all__ = [
+    "Achievement",
+    "Attendance",
+    "BehaviourIncident",
+    "Note",
+    "StaffObservation",
+    "SubjectMark",
+    "SuspectedThreat",
+    "Term",
+    "TermObservation",
+    "ThreatKind",
+]
+
+
+class Term(Model):
+    """A term (semester) of a school year."""
+
+    school_year: str = Field(pattern=r"^\d{4}/\d{4}$", description="School year, e.g. '2024/2025'.")
+    semester: Literal[1, 2] = Field(description="Semester 1 (autumn) or 2 (spring).")
+
+    @field_validator("school_year")
+    @classmethod
+    def _consecutive(cls, value: str) -> str:
+        first, second = (int(part) for part in value.split("/"))
+        if second != first + 1:
+            raise ValueError("school_year must name two consecutive years, e.g. '2024/2025'")
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.school_year}/{self.semester}"
+
+
+class Attendance(Model):
+    """Absences in the term so far. Lessons (mācību stundas) and days are counted separately."""
+
+    lessons_scheduled: NonNegativeInt | None = Field(
+        default=None, description="Lessons scheduled in the term so far (for absence rates)."
+    )
+    lessons_missed_justified: NonNegativeInt = Field(default=0, description="Justified.")
+    lessons_missed_unjustified: NonNegativeInt = Field(
+        default=0, description="Missed without a justifying reason."
+    )
+    lessons_missed_reason_unknown: NonNegativeInt = Field(
+        default=0, description="Missed with no reason known to the school."
+    )
+    days_missed_justified: NonNegativeInt = Field(default=0, description="Whole days, justified.")
+    days_missed_unjustified: NonNegativeInt = Field(
+        default=0, description="Whole days missed without a justifying reason."
+    )
+    days_missed_reason_unknown: NonNegativeInt = Field(
+        default=0, description="Whole days missed with no reason known."
+    )
+    parental_notes_used: NonNegativeInt = Field(
+        default=0, description="Parents' justifying notes used in the term."
+    )
+    absent_today_reason_unknown: bool = Field(
+        default=False,
+        description="On the observation date the learner is absent and no reason is known.",
+    )
+
+    @property
+    def lessons_missed(self) -> int:
+        """All lessons missed, whatever the reason."""
+        return (
+            self.lessons_missed_justified
+            + self.lessons_missed_unjustified
+            + self.lessons_missed_reason_unknown
+        )
+
+    @property
+    def lessons_without_justification(self) -> int:
+        """Lessons missed with no reason, or no justifying reason (MK 89's count)."""
+        return self.lessons_missed_unjustified + self.lessons_missed_reason_unknown
+
+    @property
+    def days_without_justification(self) -> int:
+        """Whole days missed with no reason, or no justifying reason."""
+        return self.days_missed_unjustified + self.days_missed_reason_unknown
+
+    @model_validator(mode="after")
+    def _within_schedule(self) -> Self:
+        if self.lessons_scheduled is not None and self.lessons_missed > self.lessons_scheduled:
+            raise ValueError(
+                f"lessons missed ({self.lessons_missed}) exceed lessons_scheduled "
+                f"({self.lessons_scheduled})"
+            )
+        return self
+
+
+class SubjectMark(Model):
+    """A term mark on the 10-point scale."""
+
+    subject: str = Field(min_length=1, max_length=80, description="Subject name or code.")
+    mark: int = Field(ge=1, le=10, description="Mark on the 10-point scale (1-10).")
+
+
+class Achievement(Model):
+    """Achievement in the term."""
+
+    marks: tuple[SubjectMark, ...] = Field(default=(), description="Term marks.")
+    failing_subjects: tuple[str, ...] = Field(
+        default=(), description="Subjects the school records as not mastered (failing)."
+    )
+
+
+class BehaviourIncident(Model):
+    """A recorded behaviour incident."""
+
+    on: date = Field(description="Date of the incident.")
+    severity: Literal["minor", "serious"] = Field(description="As classed by the school.")
+    description: str | None = classified(
+        Classification.SENSITIVE, "Free-text description.", default=None
+    )
+
+
+class StaffObservation(Model):
+    """A risk factor observed and recorded by a member of staff (e.g. a language barrier in the
+    language of instruction, conflict with peers, lack of motivation, a family situation)."""
+
+    factor: RiskFactorCode = Field(description="The observed risk factor.")
+    recorded_by: RoleCode = Field(description="Role of the person who recorded it.")
+    recorded_on: date = Field(description="Date recorded.")
+    note: str | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
+
+
+class Note(Model):
+    """A free-text note, always sensitive; health notes are GDPR Art. 9 data."""
+
+    kind: Literal["general", "health"] = Field(description="General or health note.")
+    text: str = classified(Classification.SENSITIVE, "The note.", min_length=1)
+    recorded_by: RoleCode = Field(description="Role of the author.")
+    recorded_on: date = Field(description="Date recorded.")
+
+
+class ThreatKind(StrEnum):
+    """What a member of staff suspects (Children's Rights Protection Law, Art. 73)."""
+
+    VIOLENCE = "violence"
+    NEGLECT = "neglect"
+    OFFENCE = "offence"
+    OTHER_THREAT = "other_threat"
+
+
+class SuspectedThreat(Model):
+    """A suspected threat to the child. Its presence triggers a same-day report duty."""
+
+    kind: ThreatKind = Field(description="What is suspected.")
+    observed_on: date = Field(description="Date the suspicion arose.")
+    recorded_by: RoleCode = Field(description="Role of the person who recorded it.")
+    note: str | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
+
+
+class TermObservation(Model):
+    """Everything observed about a learner in one term, as of a date."""
+
+    term: Term = Field(description="The term observed.")
+    as_of: date = Field(description="The date these figures describe.")
+    attendance: Attendance = Field(default_factory=Attendance, description="Absences.")
+    achievement: Achievement = Field(default_factory=Achievement, description="Marks.")
+    behaviour_incidents: tuple[BehaviourIncident, ...] = Field(default=(), description="Incidents.")
+    staff_observations: tuple[StaffObservation, ...] = Field(
+        default=(), description="Risk factors observed by staff."
+    )
+    suspected_threats: tuple[SuspectedThreat, ...] = Field(
+        default=(), description="Suspected violence, neglect or other threats."
+    )
+    notes: tuple[Note, ...] = Field(default=(), description="Sensitive free-text notes.")

@@ -1,0 +1,168 @@
+"""The individual support plan (individuālais atbalsta plāns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from atbalsts.model._base import (
+    Document,
+    Identifier,
+    MeasureCode,
+    Model,
+    RiskFactorCode,
+    RoleCode,
+)
+from atbalsts.model.observation import Term
+
+__all__ = [
+    "Application",
+    "Approval",
+    "ApprovalStep",
+    "FundingSource",
+    "Goal",
+    "GoalStatus",
+    "MeasureAssignment",
+    "Period",
+    "PlanStatus",
+    "Review",
+    "SupportPlan",
+]
+
+
+class PlanStatus(StrEnum):
+    """Plan status, with the HL7 FHIR CarePlan status codes."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ON_HOLD = "on-hold"
+    REVOKED = "revoked"
+    COMPLETED = "completed"
+    ENTERED_IN_ERROR = "entered-in-error"
+    UNKNOWN = "unknown"
+
+
+class GoalStatus(StrEnum):
+    """Goal achievement status, with the HL7 FHIR Goal achievement codes."""
+
+    IN_PROGRESS = "in-progress"
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no-change"
+    ACHIEVED = "achieved"
+    SUSTAINING = "sustaining"
+    NOT_ACHIEVED = "not-achieved"
+    NO_PROGRESS = "no-progress"
+    NOT_ATTAINABLE = "not-attainable"
+
+
+class FundingSource(StrEnum):
+    """Who pays for a measure."""
+
+    PUMPURS = "pumpurs"
+    SKOLA_KOPIENA = "skola_kopiena"
+    STATE = "state"
+    MUNICIPALITY = "municipality"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+class ApprovalStep(StrEnum):
+    """A step of the approval chain: author, school director, municipal coordinator, national
+    coordinator (state vocational schools skip the municipality, [S17])."""
+
+    AUTHOR = "author"
+    SCHOOL_DIRECTOR = "school_director"
+    MUNICIPAL_COORDINATOR = "municipal_coordinator"
+    NATIONAL_COORDINATOR = "national_coordinator"
+
+
+class Period(Model):
+    """A closed date interval."""
+
+    start: date = Field(description="First day.")
+    end: date = Field(description="Last day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+class Goal(Model):
+    """A goal with a measurable target."""
+
+    description: str = Field(min_length=1, description="What the learner and team aim for.")
+    indicator: str = Field(
+        min_length=1, description="What is measured, e.g. 'unjustified_lessons'."
+    )
+    target: float = Field(description="The target value of the indicator.")
+    direction: Literal["at_most", "at_least"] = Field(
+        description="Whether the indicator must end at most or at least at the target."
+    )
+    status: GoalStatus = Field(default=GoalStatus.IN_PROGRESS, description="Achievement status.")
+
+
+class MeasureAssignment(Model):
+    """A support measure assigned in the plan."""
+
+    measure: MeasureCode = Field(description="The measure.")
+    responsible_role: RoleCode = Field(description="Role responsible for delivering it.")
+    responsible_person: Identifier | None = Field(
+        default=None, description="Host id of the responsible person."
+    )
+    hours: float | None = Field(default=None, gt=0, description="Hours in the plan period.")
+    frequency: str | None = Field(default=None, description="e.g. 'weekly', '2 per week'.")
+    funding: FundingSource = Field(description="Who pays.")
+    subject: str | None = Field(default=None, description="Subject, for subject consultations.")
+
+
+class Application(Model):
+    """The signed application (iesniegums) that starts a plan ([S17])."""
+
+    signed_by: Literal["parent", "guardian", "adult_learner"] = Field(description="Signatory.")
+    signed_on: date = Field(description="Date signed.")
+
+
+class Approval(Model):
+    """One approval in the chain."""
+
+    step: ApprovalStep = Field(description="The step.")
+    approved_on: date = Field(description="Date approved.")
+    approver: Identifier | None = Field(default=None, description="Host id of the approver.")
+
+
+class Review(Model):
+    """A review of the plan."""
+
+    on: date = Field(description="Date of the review.")
+    outcome: Literal["continue", "adjust", "close_no_longer_needed", "new_plan", "escalate"] = (
+        Field(description="What the review decided.")
+    )
+    improved: bool | None = Field(default=None, description="Whether the situation improved.")
+
+
+class SupportPlan(Document):
+    """An individual support plan for one term."""
+
+    id: Identifier = Field(description="Plan id in the host system.")
+    learner_id: Identifier = Field(description="The learner's pseudonymous id.")
+    term: Term = Field(description="The term the plan covers (one term by default).")
+    period: Period = Field(description="Dates the plan covers.")
+    status: PlanStatus = Field(default=PlanStatus.DRAFT, description="FHIR CarePlan status.")
+    author_role: RoleCode = Field(description="Role of the plan's author.")
+    risk_factors: tuple[RiskFactorCode, ...] = Field(
+        default=(), description="Risk factors the plan addresses."
+    )
+    goals: tuple[Goal, ...] = Field(default=(), description="Goals.")
+    measures: tuple[MeasureAssignment, ...] = Field(default=(), description="Measures.")
+    application: Application | None = Field(default=None, description="The signed application.")
+    approvals: tuple[Approval, ...] = Field(default=(), description="Approvals so far.")
+    reviews: tuple[Review, ...] = Field(default=(), description="Reviews so far.")
