@@ -13,6 +13,12 @@ _FAMILY = frozenset({"family"})
 ROLES = CodeList.of(
     "role",
     [
+        Code(
+            "any_staff",
+            "Jebkurš izglītības iestādes darbinieks",
+            "Any member of staff",
+            tags=_STAFF,
+        ),
         Code("class_teacher", "Klases audzinātājs", "Class teacher", tags=_STAFF),
         Code("subject_teacher", "Mācību priekšmeta skolotājs", "Subject teacher", tags=_STAFF),
         Code("social_pedagogue", "Sociālais pedagogs", "Social pedagogue", tags=_SUPPORT),

@@ -1,0 +1,111 @@
+"""A policy set compiled for one date: the rules in force with their parameter values bound."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+import attrs
+
+from atbalsts.model.decision import DecisionKind, PluginStamp, PolicyStamp
+from atbalsts.policy._outcomes import OUTCOME_TYPES
+from atbalsts.policy._params import ParameterValue
+from atbalsts.policy._rule import Rule, RuleFunction
+
+__all__ = ["CompiledPolicy", "CompiledRule", "compile_at"]
+
+#: Risk findings run first; every other kind may read the risk groups they found.
+_FIRST = DecisionKind.RISK_FINDING
+
+
+@attrs.frozen(slots=True)
+class CompiledRule:
+    """A rule in force, with exactly its declared parameters bound to their values."""
+
+    rule: Rule
+    plugin: str
+    function: RuleFunction
+    params: dict[str, Any]
+    param_values: tuple[tuple[str, ParameterValue], ...]
+    expected: type
+    index: int
+
+
+@attrs.frozen
+class CompiledPolicy:
+    """Everything evaluation needs for one date, built once and reused for every learner."""
+
+    as_of: date
+    first: tuple[CompiledRule, ...]
+    rest: tuple[CompiledRule, ...]
+    stamp: PolicyStamp
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        """All rules in force, risk findings first, each group by id."""
+        return self.first + self.rest
+
+
+def _canonical(rule: Rule, plugin: str, values: tuple[tuple[str, ParameterValue], ...]) -> Any:
+    return {
+        "id": rule.id,
+        "plugin": plugin,
+        "kind": rule.kind.value,
+        "basis": rule.legal_basis.model_dump(mode="json"),
+        "valid": [str(rule.valid_from), str(rule.valid_to)],
+        "reads": list(rule.reads),
+        "mandatory": rule.mandatory,
+        "overrides": rule.overrides,
+        "params": [
+            [pid, v.value, str(v.valid_from), v.plugin, v.reference.model_dump(mode="json")]
+            for pid, v in values
+        ],
+    }
+
+
+def compile_at(
+    composition: Any, as_of: date, engine_version: str, municipality: str | None
+) -> CompiledPolicy:
+    """Bind the rules in force on ``as_of`` to their parameter values, and stamp the result."""
+    infos = {i.name: i for i in composition.plugins}
+    compiled: list[CompiledRule] = []
+    for rule, plugin in composition.rules:
+        if not (rule.in_force(as_of) and infos[plugin].in_force(as_of)):
+            continue
+        values = []
+        for pid in rule.params:
+            value = composition.parameters[pid].at(as_of)
+            assert value is not None  # coverage was checked when the set was built
+            values.append((pid, value))
+        compiled.append(
+            CompiledRule(
+                rule=rule,
+                plugin=plugin,
+                function=rule.function,
+                params={pid: v.value for pid, v in values},
+                param_values=tuple(values),
+                expected=OUTCOME_TYPES[rule.kind],
+                index=len(compiled),
+            )
+        )
+    first = tuple(c for c in compiled if c.rule.kind is _FIRST)
+    rest = tuple(c for c in compiled if c.rule.kind is not _FIRST)
+    content = json.dumps(
+        [_canonical(c.rule, c.plugin, c.param_values) for c in first + rest],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    stamp = PolicyStamp(
+        engine_version=engine_version,
+        municipality=municipality,
+        plugins=tuple(
+            PluginStamp(name=i.name, distribution=i.distribution, version=i.version)
+            for i in composition.plugins
+            if i.in_force(as_of)
+        ),
+        content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        as_of=as_of,
+    )
+    return CompiledPolicy(as_of=as_of, first=first, rest=rest, stamp=stamp)

@@ -1,0 +1,333 @@
+"""Evaluation: run the rules in force on the facts, isolate failures, combine by hit policy.
+
+The hot path builds only tuples and small attrs values; :func:`to_decision` turns them into the
+pydantic :class:`~atbalsts.model.Decision` when a caller wants the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+
+from atbalsts.codes import CodeList
+from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine.facts import Facts
+from atbalsts.errors import PolicyError
+from atbalsts.model import SupportPlan
+from atbalsts.model.decision import (
+    Decision,
+    Failure,
+    MeasureReason,
+    MeasureVerdict,
+    Obligation,
+    PlanIssue,
+    ReferralDue,
+    TraceParameter,
+    TraceRow,
+)
+from atbalsts.model.referral import Urgency
+from atbalsts.model.risk import Evidence, RiskFinding, RiskGroup
+from atbalsts.policy import _outcomes as o
+
+__all__ = ["Evaluation", "evaluate_facts", "to_decision"]
+
+_URGENCY = {"same_day": 0, "urgent": 1, "routine": 2}
+
+
+@attrs.define(slots=True)
+class Evaluation:
+    """The raw result of evaluating one case: outcomes by rule, trace rows, failures."""
+
+    facts: Facts
+    policy: CompiledPolicy
+    outcomes: list[tuple[CompiledRule, Any]]
+    trace: list[tuple[CompiledRule, bool, tuple[Any, ...], str | None]]
+    failures: list[Failure]
+
+    @property
+    def complete(self) -> bool:
+        """False when a plugin or rule failed."""
+        return not self.failures
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _run(
+    compiled: Iterable[CompiledRule],
+    facts: Facts,
+    ev: Evaluation,
+    trace: bool,
+    strict: bool,
+) -> None:
+    for cr in compiled:
+        error = None
+        fired = False
+        try:
+            result = cr.function(facts, cr.params)
+        except Exception as exc:  # isolate: one failing rule never hides the others
+            if strict:
+                raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r} raised") from exc
+            error = _error(exc)
+            ev.failures.append(
+                Failure(plugin=cr.plugin, rule=cr.rule.id, stage="evaluate", error=error)
+            )
+        else:
+            if result is not None:
+                items = (result,) if isinstance(result, cr.expected) else result
+                try:
+                    items = tuple(items)
+                    bad = next((i for i in items if not isinstance(i, cr.expected)), None)
+                except TypeError:
+                    bad, items = result, ()
+                if bad is not None:
+                    error = (
+                        f"returned {type(bad).__name__}, expected {cr.expected.__name__} "
+                        f"for a {cr.rule.kind.value} rule"
+                    )
+                    if strict:
+                        raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r} {error}")
+                    ev.failures.append(
+                        Failure(plugin=cr.plugin, rule=cr.rule.id, stage="result", error=error)
+                    )
+                else:
+                    fired = bool(items)
+                    ev.outcomes.extend((cr, i) for i in items)
+        if trace:
+            values = tuple(getattr(facts, name, None) for name in cr.rule.reads)
+            ev.trace.append((cr, fired, values, error))
+
+
+def evaluate_facts(
+    policy: CompiledPolicy,
+    facts: Facts,
+    codes: dict[str, CodeList],
+    failures: Iterable[Failure] = (),
+    *,
+    trace: bool = True,
+    strict: bool = False,
+) -> Evaluation:
+    """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind."""
+    ev = Evaluation(facts, policy, [], [], list(failures))
+    _run(policy.first, facts, ev, trace, strict)
+    factors = frozenset(out.factor for _, out in ev.outcomes)
+    groups_of = codes["risk_factors"]
+    facts.risk_factors = factors
+    facts.risk_groups = frozenset(g for f in factors if (g := _group(groups_of, f)) is not None)
+    _run(policy.rest, facts, ev, trace, strict)
+    return ev
+
+
+def _group(factors: CodeList, factor: str) -> str | None:
+    return factors[factor].group if factor in factors else None
+
+
+# --- turning an Evaluation into a Decision -------------------------------------------------------
+
+
+def _json_value(value: Any) -> bool | int | float | str | None:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, SupportPlan):
+        return value.id
+    if isinstance(value, frozenset | set | tuple | list):
+        return ",".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def _due(ob: o.Obligation, as_of: date) -> date:
+    if ob.deadline == "days":
+        return as_of + timedelta(days=ob.days)
+    if ob.deadline == "date" and ob.due is not None:
+        return ob.due
+    return as_of
+
+
+def _findings(ev: Evaluation, codes: dict[str, CodeList]) -> list[RiskFinding]:
+    out = []
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Finding):
+            group = _group(codes["risk_factors"], item.factor)
+            evidence = tuple(
+                Evidence(fact=name, value=_json_value(getattr(ev.facts, name, None)))
+                for name in item.evidence
+            )
+            out.append(
+                RiskFinding(
+                    factor=item.factor,
+                    group=RiskGroup(group) if group else RiskGroup.LEARNING_AND_SCHOOL,
+                    evidence=evidence,
+                    rule=cr.rule.id,
+                    legal_basis=cr.rule.legal_basis,
+                )
+            )
+    return sorted(out, key=lambda f: (f.factor, f.rule))
+
+
+def _obligations(ev: Evaluation) -> list[Obligation]:
+    grouped: dict[tuple[str, tuple[str, ...]], list[tuple[date, CompiledRule, o.Obligation]]] = {}
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Obligation):
+            key = (item.action, tuple(sorted(item.recipients)))
+            grouped.setdefault(key, []).append((_due(item, ev.policy.as_of), cr, item))
+    out = []
+    for (action, recipients), rows in grouped.items():
+        rows.sort(key=lambda r: (r[0], r[1].rule.id))
+        due, strictest, item = rows[0]
+        roles = sorted({role for _, _, i in rows for role in i.roles})
+        out.append(
+            Obligation(
+                action=action,
+                responsible_roles=tuple(roles),
+                recipients=recipients,
+                due=due,
+                deadline=item.deadline,
+                rules=tuple(r[1].rule.id for r in rows),
+                legal_basis=strictest.rule.legal_basis,
+            )
+        )
+    return sorted(out, key=lambda x: (x.due, x.action, x.recipients))
+
+
+def _measures(ev: Evaluation) -> list[MeasureVerdict]:
+    grouped: dict[str, list[MeasureReason]] = {}
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Verdict):
+            grouped.setdefault(item.measure, []).append(
+                MeasureReason(
+                    rule=cr.rule.id,
+                    eligible=item.eligible,
+                    reason=item.reason,
+                    detail=dict(item.detail),
+                    legal_basis=cr.rule.legal_basis,
+                )
+            )
+    out = []
+    for measure, reasons in grouped.items():
+        reasons.sort(key=lambda r: (r.eligible, r.rule, r.reason))
+        out.append(
+            MeasureVerdict(
+                measure=measure, eligible=all(r.eligible for r in reasons), reasons=tuple(reasons)
+            )
+        )
+    return sorted(out, key=lambda v: v.measure)
+
+
+def _referrals(ev: Evaluation) -> list[ReferralDue]:
+    grouped: dict[str, list[tuple[CompiledRule, o.Refer]]] = {}
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Refer):
+            grouped.setdefault(item.to, []).append((cr, item))
+    out = []
+    for to, rows in grouped.items():
+        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rule.id))
+        first_rule, first = rows[0]
+        dues = [i.due for _, i in rows if i.due is not None]
+        out.append(
+            ReferralDue(
+                to=to,
+                reason=first.reason,
+                urgency=Urgency(first.urgency),
+                due=min(dues) if dues else None,
+                rules=tuple(cr.rule.id for cr, _ in rows),
+                legal_basis=first_rule.rule.legal_basis,
+            )
+        )
+    return sorted(out, key=lambda r: r.to)
+
+
+def _plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIssue]:
+    plan = ev.facts.plan
+    if plan is None:
+        return []
+    out = [
+        PlanIssue(
+            plan_id=plan.id,
+            reason=item.reason,
+            path=item.path,
+            detail=dict(item.detail),
+            rule=cr.rule.id,
+            legal_basis=cr.rule.legal_basis,
+        )
+        for cr, item in ev.outcomes
+        if isinstance(item, o.Issue)
+    ]
+    # A plan that assigns a measure some rule denies is refused, with that rule's reason.
+    denied = {v.measure: v for v in verdicts if not v.eligible}
+    for i, assignment in enumerate(plan.measures):
+        verdict = denied.get(assignment.measure)
+        if verdict is None:
+            continue
+        for reason in verdict.reasons:
+            if not reason.eligible:
+                out.append(
+                    PlanIssue(
+                        plan_id=plan.id,
+                        reason=reason.reason,
+                        path=f"measures[{i}].measure",
+                        detail={"measure": assignment.measure, **reason.detail},
+                        rule=reason.rule,
+                        legal_basis=reason.legal_basis,
+                    )
+                )
+    return sorted(out, key=lambda x: (x.path or "", x.rule, x.reason))
+
+
+def _trace(ev: Evaluation) -> list[TraceRow]:
+    rows = []
+    for cr, fired, values, error in ev.trace:
+        rule = cr.rule
+        rows.append(
+            TraceRow(
+                rule=rule.id,
+                plugin=cr.plugin,
+                kind=rule.kind,
+                fired=fired,
+                facts=tuple(
+                    Evidence(fact=name, value=_json_value(value))
+                    for name, value in zip(rule.reads, values, strict=True)
+                ),
+                parameters=tuple(
+                    TraceParameter(
+                        id=pid,
+                        value=v.value,
+                        valid_from=v.valid_from,
+                        plugin=v.plugin,
+                        reference=v.reference,
+                    )
+                    for pid, v in cr.param_values
+                ),
+                legal_basis=rule.legal_basis,
+                overrides=rule.overrides,
+                error=error,
+            )
+        )
+    return sorted(rows, key=lambda r: r.rule)
+
+
+def to_decision(ev: Evaluation, codes: dict[str, CodeList]) -> Decision:
+    """The :class:`~atbalsts.model.Decision` document of an evaluation."""
+    verdicts = _measures(ev)
+    reviews = [item.day for _, item in ev.outcomes if isinstance(item, o.ReviewBy)]
+    tiers = [item.level for _, item in ev.outcomes if isinstance(item, o.Tier)]
+    return Decision(
+        learner_id=ev.facts.learner_id,
+        as_of=ev.policy.as_of,
+        policy=ev.policy.stamp,
+        complete=ev.complete,
+        failures=tuple(sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))),
+        findings=tuple(_findings(ev, codes)),
+        tier=max(tiers) if tiers else None,
+        obligations=tuple(_obligations(ev)),
+        measures=tuple(verdicts),
+        referrals=tuple(_referrals(ev)),
+        plan_issues=tuple(_plan_issues(ev, verdicts)),
+        review_due=min(reviews) if reviews else None,
+        trace=tuple(_trace(ev)),
+    )

@@ -1,0 +1,164 @@
+"""The public engine objects: the registry of loaded policies and the policy set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from importlib.metadata import version
+
+from atbalsts.codes import CodeList
+from atbalsts.engine._compiled import CompiledPolicy, compile_at
+from atbalsts.engine._compose import Composition, compose
+from atbalsts.engine._evaluate import Evaluation, evaluate_facts, to_decision
+from atbalsts.engine.facts import Facts, derive_facts
+from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.model import Decision, SupportCase
+from atbalsts.model.decision import Failure
+from atbalsts.policy._loading import LoadResult, PluginSource, load_plugins
+from atbalsts.policy._registrar import Declaration, PolicyInfo
+from atbalsts.policy._rule import Rule
+
+__all__ = ["PolicyRegistry", "PolicySet"]
+
+
+class PolicySet:
+    """The checked composition for one municipality: national floor, the municipal policy and any
+    further plugins. Compiled once per evaluation date and reused for every learner."""
+
+    def __init__(
+        self,
+        composition: Composition,
+        municipality: str | None,
+        failures: Sequence[Failure] = (),
+    ) -> None:
+        self.composition = composition
+        self.municipality = municipality
+        self.failures = tuple(failures)
+        self._engine_version = version("atbalsts")
+        self._compiled: dict[date, CompiledPolicy] = {}
+
+    @property
+    def plugins(self) -> tuple[PolicyInfo, ...]:
+        """The policies in the set, by name."""
+        return self.composition.plugins
+
+    @property
+    def codes(self) -> dict[str, CodeList]:
+        """The code lists, national plus the plugins' local codes."""
+        return self.composition.codes
+
+    def at(self, as_of: date) -> CompiledPolicy:
+        """The set compiled for ``as_of`` (cached)."""
+        compiled = self._compiled.get(as_of)
+        if compiled is None:
+            compiled = compile_at(self.composition, as_of, self._engine_version, self.municipality)
+            self._compiled[as_of] = compiled
+        return compiled
+
+    def rules_in_force(self, as_of: date | None = None) -> list[tuple[Rule, str]]:
+        """Rules (with their plugin) in force on ``as_of``, or all rules of the set if None."""
+        if as_of is None:
+            return list(self.composition.rules)
+        return [(c.rule, c.plugin) for c in self.at(as_of).rules]
+
+    def run(
+        self, case: SupportCase, as_of: date, *, trace: bool = True, strict: bool = False
+    ) -> Evaluation:
+        """Evaluate without building the Decision document (the batch and benchmark path)."""
+        facts: Facts = derive_facts(case, as_of)
+        return evaluate_facts(
+            self.at(as_of), facts, self.codes, self.failures, trace=trace, strict=strict
+        )
+
+    def evaluate(self, case: SupportCase, as_of: date, *, strict: bool = False) -> Decision:
+        """The Decision for ``case`` on ``as_of``, trace included.
+
+        With ``strict=True`` a failing rule raises :class:`~atbalsts.PolicyError` instead of
+        making the Decision incomplete; so does a plugin that failed to load.
+        """
+        if strict and self.failures:
+            first = self.failures[0]
+            raise PolicyError(f"plugin {first.plugin!r} failed to {first.stage}: {first.error}")
+        return to_decision(self.run(case, as_of, strict=strict), self.codes)
+
+
+class PolicyRegistry:
+    """Every policy loaded: the built-in national baseline, entry-point plugins and in-process
+    plugins, with the failures of those that could not load. Build it once per process."""
+
+    def __init__(self, loaded: LoadResult) -> None:
+        self.declarations: tuple[Declaration, ...] = loaded.declarations
+        self.failures: tuple[Failure, ...] = loaded.failures
+        self.blocked: tuple[str, ...] = loaded.blocked
+        self._sets: dict[tuple[str | None, tuple[str, ...] | None], PolicySet] = {}
+
+    @classmethod
+    def load(
+        cls,
+        plugins: Sequence[PluginSource] = (),
+        *,
+        entry_points: bool = True,
+        national: bool = True,
+        env: Mapping[str, str] | None = None,
+        block: Iterable[str] = (),
+    ) -> PolicyRegistry:
+        """Load the national baseline, entry-point plugins (filtered by the environment's allow-
+        and block-lists) and ``plugins`` registered in-process. See
+        :func:`atbalsts.policy.load_plugins`."""
+        return cls(
+            load_plugins(
+                plugins, entry_points=entry_points, national=national, env=env, block=block
+            )
+        )
+
+    @property
+    def policies(self) -> tuple[PolicyInfo, ...]:
+        """Metadata of every loaded policy, by name."""
+        return tuple(d.info for d in self.declarations)
+
+    def municipalities(self) -> tuple[str, ...]:
+        """Municipalities that have a policy plugin loaded."""
+        return tuple(sorted({p.municipality for p in self.policies if p.municipality}))
+
+    def policy(self, name: str) -> PolicyInfo:
+        """The metadata of the policy called ``name``."""
+        for info in self.policies:
+            if info.name == name:
+                return info
+        raise UnknownNameError("policy", name, [p.name for p in self.policies])
+
+    def policy_set(
+        self, municipality: str | None = None, *, plugins: Iterable[str] | None = None
+    ) -> PolicySet:
+        """The checked policy set for ``municipality`` (national only when no plugin governs it),
+        or, with ``plugins``, the national baseline plus exactly those plugins. Cached.
+
+        Raises :class:`~atbalsts.PolicyConflict` when the composition breaks a rule of
+        composition.
+        """
+        names = tuple(sorted(plugins)) if plugins is not None else None
+        key = (municipality, names)
+        found = self._sets.get(key)
+        if found is None:
+            known = {p.name for p in self.policies}
+            for name in names or ():
+                if name not in known:
+                    raise UnknownNameError("policy", name, sorted(known))
+            found = PolicySet(
+                compose(self.declarations, municipality, names), municipality, self.failures
+            )
+            self._sets[key] = found
+        return found
+
+    def evaluate(
+        self,
+        case: SupportCase,
+        as_of: date,
+        *,
+        municipality: str | None = None,
+        strict: bool = False,
+    ) -> Decision:
+        """The Decision for ``case`` on ``as_of`` under the policy of ``municipality`` (default:
+        the learner's)."""
+        chosen = municipality or case.learner.enrolment.municipality
+        return self.policy_set(chosen).evaluate(case, as_of, strict=strict)

@@ -1,0 +1,151 @@
+"""The legal bases the national rules cite. Source ids refer to docs/explanation/sources.md."""
+
+from __future__ import annotations
+
+from atbalsts.model.risk import BasisKind, LegalBasis
+
+MK89_URL = (
+    "https://mekletajs.skolutiesibas.lv/akti/1-kartiba-kada-izglitibas-iestade-informe-"
+    "izglitojamo-vecakus-pasvaldibas-vai-valsts-iestades-ja-izg/"
+)
+MK89_ACT = "MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592)"
+BTAL_URL = "https://vestnesis.lv/ta/id/49096-bernu-tiesibu-aizsardzibas-likums"
+PUMPURS_ACT = 'ESF projekts Nr. 8.3.4.0/16/I/001 "PuMPuRS"'
+PUMPURS_URL = (
+    "https://www.ikvd.gov.lv/en/projects/esf-project-no-834016i001-support-reduction-early-"
+    "school-leaving-pumpurs"
+)
+SK_ACT = 'ESF+ projekts Nr. 4.2.3.1/1/24/I/001 "Skola-kopienā"'
+SK_URL = "https://skola-kopiena.lv/about"
+
+MK89_SAME_DAY = LegalBasis(
+    kind=BasisKind.LAW,
+    act=MK89_ACT,
+    url=MK89_URL,
+    note="Missing with no known reason: the parents are contacted no later than the same school "
+    "day [S3][S9]. Point number not verified; p. 4.4 lets the school head name the person.",
+)
+MK89_CARE = LegalBasis(
+    kind=BasisKind.LAW,
+    act=MK89_ACT,
+    provision="p. 2",
+    url=MK89_URL,
+    note="A child in out-of-family care: the foster family, guardian or care-institution head is "
+    "informed instead of the parents.",
+)
+MK89_BOARD = LegalBasis(
+    kind=BasisKind.LAW,
+    act=MK89_ACT,
+    url=MK89_URL,
+    note="More than 20 lessons a semester without a justifying reason: the municipality is "
+    "informed [S2][S3][S7]. Point number not verified.",
+)
+MK89_SOCIAL = LegalBasis(
+    kind=BasisKind.LAW,
+    act=MK89_ACT,
+    url=MK89_URL,
+    note="Once informed, the municipality involves the social service; police or BAC if "
+    "needed (Ministry of Education summary [S2]). Point number not verified.",
+)
+VIIS_PRACTICE = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="Learners with more than 20 unjustified lessons in a semester are recorded in VIIS: "
+    "national practice reported by schools [S5][S6]; the legal clause is not verified.",
+)
+PRESCHOOL_DAYS = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="Compulsory pre-school groups (5-6 years): the municipality is involved after 3 days "
+    "of unjustified absence, as reported by a municipality quoting MK 89 [S4]; exact wording "
+    "unverified.",
+)
+BTAL_73 = LegalBasis(
+    kind=BasisKind.LAW,
+    act="Bērnu tiesību aizsardzības likums",
+    provision="73. panta pirmā daļa",
+    url=BTAL_URL,
+    note="Violence, an offence or another threat to a child is reported to the police, the "
+    "orphan's court or another child-rights institution no later than the same day [S44].",
+)
+PUMPURS_APPLICATION = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url="http://www.pumpurs.lv/lv/iap-01-kada-ir-iap-saskanosanas-seciba",
+    note="A plan starts from an application signed by a parent, or by the learner when adult "
+    "[S17]; adulthood at 18 (Bērnu tiesību aizsardzības likums, 2. pants).",
+)
+PUMPURS_TERM = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url="http://pumpurs.izm.gov.lv/lv/pumpurs-turpina-sniegt-atbalstu",
+    note="A plan is written at the start of a semester and covers one semester [S20][S23][S29].",
+)
+PUMPURS_APPROVAL = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url="http://www.pumpurs.lv/lv/iap-01-kada-ir-iap-saskanosanas-seciba",
+    note="Approval chain: author, school director, municipal coordinator, IKVD; state "
+    "vocational schools skip the municipality [S17].",
+)
+APPROVAL_DEFAULT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="The Skola-kopienā approval chain is not published [U]; the PuMPuRS chain (author, "
+    "director, municipal coordinator; state vocational schools skip the municipality) is kept.",
+)
+PUMPURS_DOUBLE_FUNDING = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url="http://www.la.lv/macas-nenobities-no-riska-berniem",
+    note="Compensations are paid only where the state or municipality does not already cover "
+    "the cost (no double funding) [S24].",
+)
+PUMPURS_TARGET = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url=PUMPURS_URL,
+    note="Target group: grades 5-12 and vocational courses 1-4 [S20][S80]; grades 1-4 added "
+    "from 01.09.2021 [S22]; project period 03.2017-12.2023 [S14][S22].",
+)
+SK_TARGET = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
+    url=SK_URL,
+    note="Individual support under a plan for grades 1-12 and vocational courses 1-4 [S34]; "
+    "eligible costs 01.07.2024-31.08.2029 [S36].",
+)
+SK_MENTOR = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
+    url="https://www.la.lv/pirmie-117-projekta-skola-kopiena-mentori-gatavi-palidzet-jauniesiem",
+    note="Mentor support from January 2026, for learners aged 13 or more with PMP or "
+    "social-exclusion risk [S33].",
+)
+SK_LITERACY = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
+    url="https://www.ogrenet.lv/kultura/atbalsts-skoleniem-projekta-skola-kopiena-turpinas-18249",
+    note="Teacher support for literacy in grades 1-3 (project description; [S35]).",
+)
+SK_CERTIFICATE = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
+    url="https://www.ogrenet.lv/kultura/atbalsts-skoleniem-projekta-skola-kopiena-turpinas-18249",
+    note="Subject consultations for learners who completed grade 9 with a certificate (liecība) "
+    "only and repeat grade 9 or entered a vocational school (project description; [S35]).",
+)
+RISK_OBSERVED = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=PUMPURS_ACT,
+    url=PUMPURS_URL,
+    note="At-risk learners and their specific risks are identified by teachers' observation "
+    "[S31][S26]; the factors are those of the PuMPuRS plans [S15][S27].",
+)
+RISK_DEFAULT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="The factor is a PuMPuRS risk factor [S27][S90][S26]; the threshold is a "
+    "methodological default (see the parameter), not law.",
+)
+ECONOMIC_DEFAULT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="The needy or low-income family flag (sent to VIIS from 01.01.2024 [S49]) is read as "
+    "the economic risk factor 'material circumstances' [S26][S30]; the mapping is ours.",
+)

@@ -1,0 +1,183 @@
+"""Measure eligibility: programme target groups, mentor, literacy, certificate consultations,
+and no double funding of compensations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from atbalsts.codes import MEASURES
+from atbalsts.engine.facts import Facts
+from atbalsts.national import _bases as b
+from atbalsts.policy import Allow, DecisionKind, Deny, Params, Verdict, rule
+
+PUMPURS_FROM = date(2017, 3, 1)
+PUMPURS_TO = date(2023, 12, 31)
+SK_FROM = date(2024, 7, 1)
+SK_TO = date(2029, 8, 31)
+MENTOR_FROM = date(2026, 1, 1)
+MIN_GRADE = "lv.pumpurs.min_grade"
+MENTOR_AGE = "lv.mentor.min_age"
+LITERACY_MAX = "lv.literacy.max_grade"
+
+PUMPURS_MEASURES = MEASURES.tagged("pumpurs")
+SK_MEASURES = MEASURES.tagged("skola_kopiena") - MEASURES.tagged("staff")
+COMPENSATIONS = MEASURES.tagged("compensation")
+
+
+@rule(
+    "lv.programme.pumpurs_target_group",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.PUMPURS_TARGET,
+    reads=("plan_measures", "programme", "grade", "vocational_course"),
+    params=(MIN_GRADE,),
+    valid_from=PUMPURS_FROM,
+    valid_to=PUMPURS_TO,
+)
+def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
+    """PuMPuRS measures only for its target group (grades from the dated minimum, VET 1-4)."""
+    vocational = f.vocational_course is not None
+    general = f.grade is not None and f.grade >= p[MIN_GRADE]
+    for measure in sorted(f.plan_measures & PUMPURS_MEASURES):
+        if vocational or general:
+            yield Allow(measure, "in_programme_target_group", programme="pumpurs")
+        else:
+            yield Deny(
+                measure,
+                "not_in_programme_target_group",
+                programme="pumpurs",
+                min_grade=p[MIN_GRADE],
+            )
+
+
+@rule(
+    "lv.programme.skola_kopiena_target_group",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_TARGET,
+    reads=("plan_measures", "programme", "grade", "vocational_course"),
+    valid_from=SK_FROM,
+    valid_to=SK_TO,
+)
+def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
+    """Skola-kopienā measures only for grades 1-12 and vocational courses 1-4."""
+    in_group = f.grade is not None or f.vocational_course is not None
+    for measure in sorted(f.plan_measures & SK_MEASURES):
+        if in_group:
+            yield Allow(measure, "in_programme_target_group", programme="skola_kopiena")
+        else:
+            yield Deny(measure, "not_in_programme_target_group", programme="skola_kopiena")
+
+
+@rule(
+    "lv.measure.mentor_not_yet_available",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_MENTOR,
+    reads=("plan_measures",),
+    valid_from=SK_FROM,
+    valid_to=date(2025, 12, 31),
+)
+def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
+    """Before January 2026 no learner-mentor support is available."""
+    if "mentor_support" in f.plan_measures:
+        return Deny("mentor_support", "measure_not_yet_available", available_from="2026-01-01")
+    return None
+
+
+@rule(
+    "lv.measure.mentor",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_MENTOR,
+    reads=("age", "risk_factors", "plan_measures"),
+    params=(MENTOR_AGE,),
+    valid_from=MENTOR_FROM,
+    valid_to=SK_TO,
+)
+def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
+    """Learner mentor only from the minimum age, and only with an identified risk. Shown when
+    eligible, or when the plan assigns it."""
+    old_enough = f.age >= p[MENTOR_AGE]
+    if old_enough and f.risk_factors:
+        yield Allow("mentor_support", "mentor_eligible", age=f.age, min_age=p[MENTOR_AGE])
+        return
+    if "mentor_support" not in f.plan_measures:
+        return
+    if not old_enough:
+        yield Deny("mentor_support", "mentor_under_min_age", age=f.age, min_age=p[MENTOR_AGE])
+    if not f.risk_factors:
+        yield Deny("mentor_support", "mentor_requires_risk")
+
+
+@rule(
+    "lv.measure.literacy_grades",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_LITERACY,
+    reads=("grade", "plan_measures"),
+    params=(LITERACY_MAX,),
+    valid_from=SK_FROM,
+    valid_to=SK_TO,
+)
+def literacy_grades(f: Facts, p: Params) -> Verdict | None:
+    """Teacher support for literacy only in grades 1 to the maximum (3). Shown when eligible,
+    or when the plan assigns it."""
+    if f.grade is not None and 1 <= f.grade <= p[LITERACY_MAX]:
+        return Allow("literacy_support", "literacy_grade_in_range", grade=f.grade)
+    if "literacy_support" in f.plan_measures:
+        return Deny(
+            "literacy_support",
+            "literacy_grade_out_of_range",
+            grade=f.grade,
+            max_grade=p[LITERACY_MAX],
+        )
+    return None
+
+
+@rule(
+    "lv.measure.certificate_consultation",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_CERTIFICATE,
+    reads=(
+        "completed_grade9_certificate_only",
+        "repeating_year",
+        "grade",
+        "programme",
+        "plan_measures",
+    ),
+    valid_from=SK_FROM,
+    valid_to=SK_TO,
+)
+def certificate_consultation(f: Facts, p: Params) -> Verdict | None:
+    """Subject consultations for certificate-only learners repeating grade 9 or in VET. Shown
+    when eligible, or when the plan assigns them."""
+    repeats_9 = f.repeating_year and f.grade == 9
+    if f.completed_grade9_certificate_only and (repeats_9 or f.programme == "vocational"):
+        return Allow("certificate_subject_consultation", "certificate_only_eligible")
+    if "certificate_subject_consultation" in f.plan_measures:
+        return Deny("certificate_subject_consultation", "certificate_only_required")
+    return None
+
+
+@rule(
+    "lv.measure.no_double_funding",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.PUMPURS_DOUBLE_FUNDING,
+    reads=("plan_measures", "funded_elsewhere"),
+    valid_from=PUMPURS_FROM,
+)
+def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
+    """A compensation is refused where the state or municipality already funds the same."""
+    for measure in sorted((f.plan_measures | f.funded_elsewhere) & COMPENSATIONS):
+        if measure in f.funded_elsewhere:
+            yield Deny(measure, "already_funded")
+        else:
+            yield Allow(measure, "not_funded_elsewhere")
+
+
+RULES = (
+    pumpurs_target_group,
+    skola_kopiena_target_group,
+    mentor_not_yet_available,
+    mentor,
+    literacy_grades,
+    certificate_consultation,
+    no_double_funding,
+)

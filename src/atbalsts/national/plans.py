@@ -1,0 +1,120 @@
+"""Individual support plans: application, one term, approval chain, review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from atbalsts.engine.facts import Facts
+from atbalsts.model import ApprovalStep, PlanStatus
+from atbalsts.national import _bases as b
+from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, rule
+
+PUMPURS_FROM = date(2017, 3, 1)
+PUMPURS_TO = date(2023, 12, 31)
+ADULT_AGE = "lv.plan.adult_age"
+MAX_DAYS = "lv.plan.max_period_days"
+
+_LIVE = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
+
+
+@rule(
+    "lv.plan.application",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.PUMPURS_APPLICATION,
+    reads=("plan", "age"),
+    params=(ADULT_AGE,),
+    valid_from=PUMPURS_FROM,
+)
+def application(f: Facts, p: Params) -> Iterator[Issue]:
+    """A plan needs an application signed by a parent, or by the learner when adult."""
+    plan = f.plan
+    if plan is None or plan.status not in _LIVE:
+        return
+    app = plan.application
+    adult = f.age >= p[ADULT_AGE]
+    if app is None:
+        yield Issue.of("plan_without_application", "application")
+    elif app.signed_by == "adult_learner" and not adult:
+        yield Issue.of("adult_application_by_minor", "application.signed_by", age=f.age)
+    elif app.signed_by != "adult_learner" and adult:
+        yield Issue.of("application_not_by_adult_learner", "application.signed_by", age=f.age)
+
+
+@rule(
+    "lv.plan.one_term",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.PUMPURS_TERM,
+    reads=("plan",),
+    params=(MAX_DAYS,),
+    valid_from=PUMPURS_FROM,
+)
+def one_term(f: Facts, p: Params) -> Issue | None:
+    """A plan covers one term."""
+    plan = f.plan
+    if plan is None:
+        return None
+    days = (plan.period.end - plan.period.start).days + 1
+    if days > p[MAX_DAYS]:
+        return Issue.of("plan_longer_than_term", "period", days=days, max_days=p[MAX_DAYS])
+    return None
+
+
+def _chain(f: Facts) -> Iterator[Issue]:
+    plan = f.plan
+    if plan is None or plan.status is not PlanStatus.ACTIVE:
+        return
+    needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
+    if not f.state_vocational_school:
+        needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
+    dates = {a.step: a.approved_on for a in plan.approvals}
+    for step in needed:
+        if step not in dates:
+            yield Issue.of("approval_missing", "approvals", step=step.value)
+    present = [dates[s] for s in needed if s in dates]
+    if present != sorted(present):
+        yield Issue.of("approval_out_of_order", "approvals")
+
+
+@rule(
+    "lv.plan.approval_chain",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.PUMPURS_APPROVAL,
+    reads=("plan", "state_vocational_school"),
+    valid_from=PUMPURS_FROM,
+    valid_to=PUMPURS_TO,
+)
+def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
+    """An active plan is approved by the author, the director and (except state vocational
+    schools) the municipal coordinator, in that order."""
+    return _chain(f)
+
+
+@rule(
+    "lv.plan.approval_chain_default",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.APPROVAL_DEFAULT,
+    reads=("plan", "state_vocational_school"),
+    valid_from=date(2024, 1, 1),
+)
+def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
+    """After PuMPuRS: the same chain, kept as a methodological default."""
+    return _chain(f)
+
+
+@rule(
+    "lv.plan.review_at_term_end",
+    kind=DecisionKind.REVIEW_SCHEDULE,
+    legal_basis=b.PUMPURS_TERM,
+    reads=("plan",),
+    valid_from=PUMPURS_FROM,
+)
+def review_at_term_end(f: Facts, p: Params) -> ReviewBy | None:
+    """At the end of its term a plan is reviewed: closed, or followed by a new plan."""
+    plan = f.plan
+    if plan is not None and plan.status is PlanStatus.ACTIVE:
+        return ReviewBy(plan.period.end)
+    return None
+
+
+RULES = (application, one_term, approval_chain, approval_chain_default, review_at_term_end)

@@ -1,0 +1,28 @@
+"""The built-in national baseline for Latvia, a plugin on the same hooks as any municipality's."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from atbalsts import hookimpl
+from atbalsts.national import absence, measures, plans, protection, risk
+from atbalsts.national.codes import ACTIONS, REASONS
+from atbalsts.policy import CodeRegistrar, PolicyRegistrar
+
+RULES = (*absence.RULES, *protection.RULES, *plans.RULES, *measures.RULES, *risk.RULES)
+
+
+@hookimpl
+def atbalsts_register_policy(registrar: PolicyRegistrar) -> None:
+    """Declare the national policy, its rules and its dated parameters."""
+    registrar.policy("lv", title="Latvija: valsts regulējums / Latvia: national baseline")
+    registrar.parameters_toml(Path(str(files("atbalsts.national") / "parameters.toml")))
+    registrar.rules(RULES)
+
+
+@hookimpl
+def atbalsts_register_codes(registrar: CodeRegistrar) -> None:
+    """Declare the national reason and action codes."""
+    registrar.add("reasons", *REASONS)
+    registrar.add("actions", *ACTIONS)

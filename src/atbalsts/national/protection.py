@@ -1,0 +1,52 @@
+"""Child protection: Children's Rights Protection Law, Article 73."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from atbalsts.engine.facts import Facts
+from atbalsts.national import _bases as b
+from atbalsts.policy import DecisionKind, Obligation, Params, Refer, rule
+
+INSTITUTION = "lv.child_protection.state_institution"
+#: Start of the library's coverage of the national baseline (PuMPuRS began in March 2017).
+COVERAGE_FROM = date(2017, 3, 1)
+
+
+@rule(
+    "lv.child_protection.report_threat",
+    kind=DecisionKind.OBLIGATION,
+    legal_basis=b.BTAL_73,
+    reads=("suspected_threat", "threat_kinds"),
+    params=(INSTITUTION,),
+    valid_from=COVERAGE_FROM,
+    mandatory=True,
+)
+def report_threat(f: Facts, p: Params) -> Obligation | None:
+    """A suspected threat to the child: report it the same day. No threshold."""
+    if f.suspected_threat:
+        return Obligation(
+            "report_threat",
+            ("any_staff",),
+            ("state_police", "orphans_court", p[INSTITUTION]),
+            "same_day",
+        )
+    return None
+
+
+@rule(
+    "lv.child_protection.refer_orphans_court",
+    kind=DecisionKind.REFERRAL,
+    legal_basis=b.BTAL_73,
+    reads=("suspected_threat", "as_of"),
+    valid_from=COVERAGE_FROM,
+    mandatory=True,
+)
+def refer_orphans_court(f: Facts, p: Params) -> Refer | None:
+    """A suspected threat: the orphan's court receives the case the same day."""
+    if f.suspected_threat:
+        return Refer("orphans_court", "suspected_threat", "same_day", f.as_of)
+    return None
+
+
+RULES = (report_threat, refer_orphans_court)

@@ -1,0 +1,164 @@
+"""Finding, loading and registering plugins: explicit, never at import time, failures recorded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from importlib.metadata import EntryPoint, entry_points, version
+from typing import Any
+
+import attrs
+import pluggy
+
+from atbalsts import hookspecs
+from atbalsts._markers import PROJECT
+from atbalsts.errors import PolicyError
+from atbalsts.model.decision import Failure
+from atbalsts.policy._registrar import CodeRegistrar, Declaration, PolicyRegistrar
+
+__all__ = ["ENV_ALLOW", "ENV_BLOCK", "LoadResult", "PluginSource", "load_plugins"]
+
+#: Comma-separated plugin names: when set, only these entry-point plugins are loaded.
+ENV_ALLOW = "ATBALSTS_PLUGINS"
+#: Comma-separated plugin names never loaded.
+ENV_BLOCK = "ATBALSTS_BLOCK_PLUGINS"
+#: The entry-point group plugins are found in.
+GROUP = PROJECT
+NATIONAL = "lv"
+
+
+@attrs.frozen
+class PluginSource:
+    """A plugin object (module or instance) to register, with its provenance."""
+
+    name: str
+    plugin: object
+    distribution: str
+    version: str
+
+
+@attrs.frozen
+class LoadResult:
+    """The declarations of every plugin that registered, and every failure, by plugin name."""
+
+    declarations: tuple[Declaration, ...]
+    failures: tuple[Failure, ...]
+    blocked: tuple[str, ...]
+
+
+def _names(value: str | None) -> frozenset[str]:
+    return frozenset(n.strip() for n in (value or "").split(",") if n.strip())
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _entry_point_sources(
+    allow: frozenset[str] | None, block: frozenset[str], failures: list[Failure]
+) -> list[PluginSource]:
+    sources = []
+    eps: Iterable[EntryPoint] = entry_points(group=GROUP)
+    for ep in sorted(eps, key=lambda e: e.name):
+        if ep.name in block or (allow is not None and ep.name not in allow):
+            continue
+        dist = ep.dist.name if ep.dist else ep.value.split(":")[0].split(".")[0]
+        dist_version = ep.dist.version if ep.dist else "0"
+        try:
+            obj = ep.load()
+        except Exception as exc:  # a broken plugin must not take the host down
+            failures.append(Failure(plugin=ep.name, stage="import", error=_error(exc)))
+            continue
+        sources.append(PluginSource(ep.name, obj, dist, dist_version))
+    return sources
+
+
+def _national_source() -> PluginSource:
+    from atbalsts.national import plugin as national_plugin
+
+    return PluginSource(NATIONAL, national_plugin, "atbalsts", version("atbalsts"))
+
+
+def _call(impl: Any, **kwargs: object) -> None:
+    impl.function(*[kwargs[name] for name in impl.argnames])
+
+
+def load_plugins(
+    plugins: Sequence[PluginSource] = (),
+    *,
+    entry_points: bool = True,
+    national: bool = True,
+    env: Mapping[str, str] | None = None,
+    block: Iterable[str] = (),
+) -> LoadResult:
+    """Build a plugin manager and collect every plugin's declarations.
+
+    ``plugins`` are registered in-process (tests, embedding hosts). Entry-point plugins are
+    loaded when ``entry_points`` is true, filtered by the ``ATBALSTS_PLUGINS`` allow-list and the
+    ``ATBALSTS_BLOCK_PLUGINS`` block-list in ``env`` (default: ``os.environ``) and by ``block``.
+    A plugin that fails to import or whose hook raises is recorded as a failure, not dropped.
+    Plugins are handled in name order; nothing depends on that order.
+    """
+    env = os.environ if env is None else env
+    allow = _names(env.get(ENV_ALLOW)) or None
+    blocked = _names(env.get(ENV_BLOCK)) | frozenset(block)
+    failures: list[Failure] = []
+
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(hookspecs)
+    sources: list[PluginSource] = []
+    if national and NATIONAL not in blocked:
+        sources.append(_national_source())
+    sources.extend(p for p in plugins if p.name not in blocked)
+    if entry_points:
+        sources.extend(_entry_point_sources(allow, blocked, failures))
+
+    seen: dict[str, PluginSource] = {}
+    for source in sources:
+        if source.name in seen:
+            raise PolicyError(
+                f"two plugins are named {source.name!r} ({seen[source.name].distribution} and "
+                f"{source.distribution})"
+            )
+        seen[source.name] = source
+        manager.register(source.plugin, name=source.name)
+    for name in sorted(blocked):
+        manager.set_blocked(name)
+
+    declarations = []
+    for name in sorted(seen):
+        source = seen[name]
+        declaration = _declare(manager, source, failures)
+        if declaration is not None:
+            declarations.append(declaration)
+    return LoadResult(tuple(declarations), tuple(failures), tuple(sorted(blocked)))
+
+
+def _impls(manager: pluggy.PluginManager, hook: str, name: str) -> list[Any]:
+    caller = getattr(manager.hook, hook)
+    return [i for i in caller.get_hookimpls() if i.plugin_name == name]
+
+
+def _declare(
+    manager: pluggy.PluginManager, source: PluginSource, failures: list[Failure]
+) -> Declaration | None:
+    registrar = PolicyRegistrar(
+        source.name, source.distribution, source.version, national=source.name == NATIONAL
+    )
+    codes = CodeRegistrar()
+    try:
+        for impl in _impls(manager, "atbalsts_register_policy", source.name):
+            _call(impl, registrar=registrar)
+        for impl in _impls(manager, "atbalsts_register_codes", source.name):
+            _call(impl, registrar=codes)
+        if registrar.info is None:
+            raise PolicyError("the plugin declared no policy (call registrar.policy(...))")
+    except Exception as exc:  # isolate: record, keep the others
+        failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
+        return None
+    return Declaration(
+        info=registrar.info,
+        rules=tuple(registrar.rules_),
+        parameters=tuple(registrar.parameters_),
+        codes=tuple(codes.codes),
+    )

@@ -1,0 +1,159 @@
+"""Dated parameters with a legal reference per value, shipped as TOML in the plugin."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pydantic
+
+from atbalsts.errors import DocumentError, FieldError, PolicyError
+from atbalsts.model._io import field_errors
+from atbalsts.model.risk import LegalBasis
+
+__all__ = ["Change", "Parameter", "ParameterValue", "load_parameters"]
+
+Scalar = bool | int | float | str
+
+
+class Change(StrEnum):
+    """How a municipal plugin may change a national parameter."""
+
+    FIXED = "fixed"
+    """Not at all."""
+    STRICTER = "stricter"
+    """Only in its stricter direction (``stricter = "lower"`` or ``"higher"``)."""
+    FREE = "free"
+    """Freely."""
+
+
+@attrs.frozen
+class ParameterValue:
+    """A value in force from ``valid_from`` until the next value, with its legal reference."""
+
+    valid_from: date
+    value: Scalar
+    reference: LegalBasis
+    plugin: str
+
+
+@attrs.frozen
+class Parameter:
+    """A dated parameter: its values ordered by date, and how others may change it."""
+
+    id: str
+    description: str
+    unit: str
+    change: Change
+    stricter: str | None
+    values: tuple[ParameterValue, ...]
+    plugin: str
+
+    def at(self, day: date) -> ParameterValue | None:
+        """The value in force on ``day``, or None before the first value."""
+        found: ParameterValue | None = None
+        for value in self.values:
+            if value.valid_from <= day:
+                found = value
+            else:
+                break
+        return found
+
+    def stricter_or_equal(self, candidate: Scalar, floor: Scalar) -> bool:
+        """True when ``candidate`` is at least as strict as ``floor``."""
+        if self.change is Change.FREE:
+            return True
+        if self.change is Change.FIXED:
+            return candidate == floor
+        if not isinstance(candidate, int | float) or not isinstance(floor, int | float):
+            return candidate == floor
+        return candidate <= floor if self.stricter == "lower" else candidate >= floor
+
+
+class _ValueSpec(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    valid_from: date = pydantic.Field(alias="from")
+    value: Scalar
+    basis: LegalBasis
+
+
+class _ParamSpec(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    id: str = pydantic.Field(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$")
+    description: str = ""
+    unit: str = ""
+    change: Change | None = None
+    stricter: str | None = pydantic.Field(default=None, pattern="^(lower|higher)$")
+    values: list[_ValueSpec] = pydantic.Field(min_length=1)
+
+
+class _FileSpec(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    parameter: list[_ParamSpec] = []
+
+
+def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
+    dates = [v.valid_from for v in spec.values]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise PolicyError(f"{where}: parameter {spec.id!r}: values must have increasing 'from'")
+    kinds = {type(v.value) for v in spec.values}
+    if len(kinds) > 1:
+        raise PolicyError(f"{where}: parameter {spec.id!r}: values mix types")
+    if spec.change is Change.STRICTER and spec.stricter is None:
+        raise PolicyError(f"{where}: parameter {spec.id!r}: change 'stricter' needs 'stricter'")
+    values = tuple(ParameterValue(v.valid_from, v.value, v.basis, plugin) for v in spec.values)
+    return Parameter(
+        id=spec.id,
+        description=spec.description,
+        unit=spec.unit,
+        change=spec.change or Change.FIXED,
+        stricter=spec.stricter,
+        values=values,
+        plugin=plugin,
+    )
+
+
+def load_parameters(source: Path | Mapping[str, Any], plugin: str) -> tuple[Parameter, ...]:
+    """Read parameters from a TOML file (or an already parsed mapping).
+
+    A value's ``basis`` is a :class:`~atbalsts.model.LegalBasis`. A parameter that re-declares a
+    national parameter (same id) carries only ``values``: the national declaration says how it may
+    change.
+    """
+    where = str(source) if isinstance(source, Path) else f"parameters of {plugin}"
+    try:
+        data = (
+            tomllib.loads(source.read_text(encoding="utf-8"))
+            if isinstance(source, Path)
+            else source
+        )
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"{where}: cannot read parameters: {exc}") from None
+    try:
+        spec = _FileSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise DocumentError(where, field_errors(exc)) from None
+    ids = [p.id for p in spec.parameter]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise DocumentError(
+            where, [FieldError(i, "parameter declared twice", "duplicate") for i in dupes]
+        )
+    return tuple(_build(p, plugin, where) for p in spec.parameter)
+
+
+def merge_values(
+    base: Iterable[ParameterValue], local: Iterable[ParameterValue]
+) -> tuple[ParameterValue, ...]:
+    """The timeline of a parameter after a plugin re-declares it: the base values until the first
+    local value, then the local values."""
+    local = tuple(local)
+    if not local:
+        return tuple(base)
+    first = local[0].valid_from
+    return tuple(v for v in base if v.valid_from < first) + local

@@ -1,0 +1,131 @@
+"""What a plugin declares, and the registrars the host hands to its hooks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import attrs
+
+from atbalsts.codes import CODE_LISTS, Code
+from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.policy._params import Parameter, load_parameters
+from atbalsts.policy._rule import Rule
+
+__all__ = ["CodeRegistrar", "Declaration", "PolicyInfo", "PolicyRegistrar"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+#: Code lists a plugin may extend with local codes: the national lists plus reasons and actions.
+EXTENSIBLE_LISTS = (*CODE_LISTS, "reasons", "actions")
+
+
+@attrs.frozen
+class PolicyInfo:
+    """A policy's metadata.
+
+    ``name`` is also the namespace of its rule ids and local codes. ``municipality`` is the slug
+    of the municipality it governs (as in :attr:`Enrolment.municipality`), ``atvk`` its official
+    code in the classification of administrative territories where known. ``national`` is set only
+    for the built-in national baseline.
+    """
+
+    name: str
+    title: str
+    version: str
+    distribution: str
+    municipality: str | None = None
+    atvk: str | None = None
+    valid_from: date = date(1990, 1, 1)
+    valid_to: date | None = None
+    national: bool = False
+
+    def in_force(self, day: date) -> bool:
+        """True when the policy applies on ``day``."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@attrs.frozen
+class Declaration:
+    """Everything one plugin declared."""
+
+    info: PolicyInfo
+    rules: tuple[Rule, ...]
+    parameters: tuple[Parameter, ...]
+    codes: tuple[tuple[str, Code], ...]
+
+
+class PolicyRegistrar:
+    """Handed to ``atbalsts_register_policy``: the plugin declares its policy on it."""
+
+    def __init__(self, plugin: str, distribution: str, version: str, *, national: bool) -> None:
+        self._plugin = plugin
+        self._distribution = distribution
+        self._version = version
+        self._national = national
+        self.info: PolicyInfo | None = None
+        self.rules_: list[Rule] = []
+        self.parameters_: list[Parameter] = []
+
+    def policy(
+        self,
+        name: str,
+        *,
+        title: str,
+        municipality: str | None = None,
+        atvk: str | None = None,
+        valid_from: date = date(1990, 1, 1),
+        valid_to: date | None = None,
+        version: str | None = None,
+    ) -> None:
+        """Declare the policy's metadata (once). ``version`` defaults to the distribution's."""
+        if self.info is not None:
+            raise PolicyError(f"plugin {self._plugin!r} declared its policy twice")
+        if not _NAME.match(name):
+            raise PolicyError(f"policy name {name!r} must be lower case letters, digits, - or _")
+        if municipality is not None and not _NAME.match(municipality):
+            raise PolicyError(f"municipality {municipality!r} must be a lower-case slug")
+        self.info = PolicyInfo(
+            name=name,
+            title=title,
+            version=version or self._version,
+            distribution=self._distribution,
+            municipality=municipality,
+            atvk=atvk,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            national=self._national,
+        )
+
+    def rules(self, rules: Iterable[Rule]) -> None:
+        """Declare rules."""
+        for item in rules:
+            if not isinstance(item, Rule):
+                raise PolicyError(f"registrar.rules() got {type(item).__name__}, not a Rule")
+            self.rules_.append(item)
+
+    def parameters(self, parameters: Iterable[Parameter]) -> None:
+        """Declare already loaded parameters."""
+        self.parameters_.extend(parameters)
+
+    def parameters_toml(self, path: Path) -> None:
+        """Declare the parameters in a TOML file shipped with the plugin."""
+        self.parameters_.extend(load_parameters(Path(path), self._name()))
+
+    def _name(self) -> str:
+        return self.info.name if self.info else self._plugin
+
+
+class CodeRegistrar:
+    """Handed to ``atbalsts_register_codes``: the plugin declares local codes on it."""
+
+    def __init__(self) -> None:
+        self.codes: list[tuple[str, Code]] = []
+
+    def add(self, code_list: str, *codes: Code) -> None:
+        """Add local codes to ``code_list`` (``measures``, ``roles``, ``reasons``, ...)."""
+        if code_list not in EXTENSIBLE_LISTS:
+            raise UnknownNameError("code list", code_list, EXTENSIBLE_LISTS)
+        self.codes.extend((code_list, c) for c in codes)

@@ -1,0 +1,105 @@
+"""Rule declarations: a pure function of the case facts and the parameters in force."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from atbalsts.model.decision import DecisionKind
+from atbalsts.model.risk import LegalBasis
+
+if TYPE_CHECKING:
+    from atbalsts.engine.facts import Facts
+
+__all__ = ["RULE_ID_PATTERN", "Params", "Rule", "RuleFunction", "rule"]
+
+#: ``namespace.dotted.name``: the namespace is the declaring plugin's name (``lv`` for national).
+RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$"
+_RULE_ID = re.compile(RULE_ID_PATTERN)
+
+Params = Mapping[str, Any]
+RuleResult = "Outcome | Iterable[Outcome] | None"
+RuleFunction = Callable[["Facts", Params], Any]
+
+
+@attrs.frozen
+class Rule:
+    """A declared rule.
+
+    ``reads`` names the facts the rule reads (they and their values go in the trace); ``params``
+    the parameters. ``valid_from`` and ``valid_to`` are both inclusive; ``valid_to=None`` means
+    open-ended. ``mandatory`` marks national law that no plugin may override. ``overrides`` names
+    the (non-mandatory) rule this one replaces.
+    """
+
+    id: str
+    kind: DecisionKind
+    legal_basis: LegalBasis
+    function: RuleFunction = attrs.field(eq=False, repr=False)
+    title: str = ""
+    reads: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    valid_from: date = date(1990, 1, 1)
+    valid_to: date | None = None
+    mandatory: bool = False
+    overrides: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not _RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} must be namespaced, e.g. 'bauska.absence.x'")
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError(f"rule {self.id!r}: valid_to is before valid_from")
+
+    @property
+    def namespace(self) -> str:
+        """The namespace of the id (the declaring plugin's name)."""
+        return self.id.split(".", 1)[0]
+
+    def in_force(self, day: date) -> bool:
+        """True when ``day`` lies in the rule's validity period."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def rule(
+    id: str,
+    *,
+    kind: DecisionKind,
+    legal_basis: LegalBasis,
+    title: str = "",
+    reads: Iterable[str] = (),
+    params: Iterable[str] = (),
+    valid_from: date = date(1990, 1, 1),
+    valid_to: date | None = None,
+    mandatory: bool = False,
+    overrides: str | None = None,
+) -> Callable[[RuleFunction], Rule]:
+    """Declare a rule with a decorator::
+
+        @rule("bauska.absence.report", kind=DecisionKind.OBLIGATION, legal_basis=BAUSKA_2015,
+              reads=("unjustified_lessons",), params=("lv.absence.lessons_limit",))
+        def report(f: Facts, p: Params) -> Obligation | None:
+            ...
+
+    The function receives the facts and a mapping holding exactly the declared parameters.
+    """
+
+    def wrap(function: RuleFunction) -> Rule:
+        return Rule(
+            id=id,
+            kind=kind,
+            legal_basis=legal_basis,
+            function=function,
+            title=title or (function.__doc__ or "").strip().split("\n")[0],
+            reads=tuple(reads),
+            params=tuple(params),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            mandatory=mandatory,
+            overrides=overrides,
+        )
+
+    return wrap
