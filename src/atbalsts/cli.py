@@ -6,19 +6,24 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from atbalsts.errors import AtbalstsError, DocumentError
 from atbalsts.model import SupportCase, parse_json
 from atbalsts.schema import DOCUMENTS, document_type, schema_text
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_INVALID = 2
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+class InputError(AtbalstsError):
+    """A file or argument could not be used."""
 
 
 def _print_error(err: AtbalstsError, out: TextIO) -> None:
@@ -28,6 +33,37 @@ def _print_error(err: AtbalstsError, out: TextIO) -> None:
             print(f"  {row.path}: {row.message}", file=out)
     else:
         print(f"error: {err}", file=out)
+
+
+def _read(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _as_of(case: SupportCase, given: date | None) -> date:
+    """The evaluation date: the one given, else the latest observation's (never the clock)."""
+    if given is not None:
+        return given
+    dates = [o.as_of for o in case.observations]
+    if not dates:
+        raise InputError("the case has no observations: give --as-of YYYY-MM-DD")
+    return max(dates)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# --- schema, validate ---------------------------------------------------------------------------
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -43,20 +79,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     elif args.name:
         sys.stdout.write(schema_text(args.name))
     else:
-        bundle = {name: json.loads(schema_text(name)) for name in names}
-        sys.stdout.write(json.dumps(bundle, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        sys.stdout.write(_dump({name: json.loads(schema_text(name)) for name in names}))
     return EXIT_OK
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _InputError(f"cannot read {path}: {exc.strerror}") from None
-
-
-class _InputError(AtbalstsError):
-    """A file could not be read."""
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -66,31 +90,129 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- policies, rules, evaluate --------------------------------------------------------------------
+
+
+def _registry() -> Any:
+    from atbalsts.engine import PolicyRegistry
+
+    return PolicyRegistry.load()
+
+
+def _cmd_policies(args: argparse.Namespace) -> int:
+    registry = _registry()
+    rows = [
+        {
+            "name": p.name,
+            "title": p.title,
+            "municipality": p.municipality,
+            "atvk": p.atvk,
+            "national": p.national,
+            "distribution": p.distribution,
+            "version": p.version,
+            "valid_from": p.valid_from.isoformat(),
+            "valid_to": p.valid_to.isoformat() if p.valid_to else None,
+        }
+        for p in registry.policies
+    ]
+    failures = [f.model_dump(mode="json") for f in registry.failures]
+    if args.format == "json":
+        sys.stdout.write(_dump({"policies": rows, "failures": failures}))
+        return EXIT_OK
+    for r in rows:
+        scope = "national" if r["national"] else (r["municipality"] or "all municipalities")
+        until = r["valid_to"] or "open"
+        print(
+            f"{r['name']:<12} {r['distribution']} {r['version']:<8} {scope:<20} "
+            f"{r['valid_from']} .. {until}  {r['title']}"
+        )
+    for f in failures:
+        print(f"FAILED {f['plugin']} ({f['stage']}): {f['error']}")
+    return EXIT_OK
+
+
+def _rule_row(rule: Any, plugin: str) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "kind": rule.kind.value,
+        "plugin": plugin,
+        "title": rule.title,
+        "legal_basis": rule.legal_basis.model_dump(mode="json"),
+        "valid_from": rule.valid_from.isoformat(),
+        "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
+        "mandatory": rule.mandatory,
+        "overrides": rule.overrides,
+        "params": list(rule.params),
+        "reads": list(rule.reads),
+    }
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    policy_set = _registry().policy_set(args.municipality)
+    rows = [_rule_row(r, p) for r, p in policy_set.rules_in_force(args.as_of)]
+    if args.format == "json":
+        sys.stdout.write(_dump(rows))
+        return EXIT_OK
+    for r in rows:
+        basis = r["legal_basis"]
+        cite = basis["act"] if basis["kind"] in ("law", "programme") else basis["kind"]
+        flag = "mandatory" if r["mandatory"] else ""
+        print(f"{r['id']:<44} {r['kind']:<20} {r['plugin']:<10} {flag:<9} {cite}")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from atbalsts.explain import explain
+
+    case = parse_json(SupportCase, _read(args.file), name=args.file)
+    registry = _registry()
+    municipality = args.municipality or case.learner.enrolment.municipality
+    policy_set = registry.policy_set(municipality)
+    decision = policy_set.evaluate(case, _as_of(case, args.as_of), strict=args.strict)
+    if args.format == "json":
+        sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(explain(decision, args.lang, policy_set.codes))
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from atbalsts.batch import evaluate_lines
+
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            stats = evaluate_lines(lines, out, as_of=args.as_of, registry=_registry())
+    except OSError as exc:
+        raise InputError(f"cannot read {args.file}: {exc.strerror}") from None
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(
+        f"{stats.evaluated} evaluated, {stats.invalid} invalid, {stats.incomplete} incomplete",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID if stats.invalid else EXIT_OK
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+
 def _example_files(directory: Path) -> list[Path]:
     files = sorted(directory.glob("*.json"))
     if not files:
-        raise _InputError(f"no example cases (*.json) in {directory}")
+        raise InputError(f"no example cases (*.json) in {directory}")
     return files
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from atbalsts.demo import run_demo
+
     directory = Path(args.examples) if args.examples else EXAMPLES
-    for path in _example_files(directory):
-        case = parse_json(SupportCase, _read(str(path)), name=path.name)
-        learner = case.learner
-        enrolment = learner.enrolment
-        level = (
-            f"grade {enrolment.grade}"
-            if enrolment.grade
-            else f"course {enrolment.vocational_course}"
-            if enrolment.vocational_course
-            else enrolment.programme.value
-        )
-        print(
-            f"{path.name}: learner {learner.id}, {enrolment.municipality}, {level}, "
-            f"{len(case.observations)} observation(s), {len(case.plans)} plan(s), "
-            f"{len(case.referrals)} referral(s)"
-        )
+    cases = [
+        (p.name, parse_json(SupportCase, _read(p), name=p.name)) for p in _example_files(directory)
+    ]
+    sys.stdout.write(run_demo(cases, _registry(), args.lang))
     return EXIT_OK
 
 
@@ -117,14 +239,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("demo", help="run the bundled synthetic example cases")
+    p = sub.add_parser("evaluate", help="decide one support case")
+    p.add_argument("file", help="a support-case JSON file")
+    p.add_argument("--municipality", help="policy of this municipality (default: the learner's)")
+    p.add_argument(
+        "--as-of", type=_date, help="evaluation date (default: the latest observation's date)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("lv", "en"), default="lv")
+    p.add_argument("--strict", action="store_true", help="fail instead of an incomplete decision")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser(
+        "batch", help="decide many cases: JSON Lines in, Decisions as JSON Lines out"
+    )
+    p.add_argument("file", help="JSON Lines file, one support case per line")
+    p.add_argument("--as-of", type=_date, required=True, help="evaluation date for every case")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("policies", help="list installed policies, versions and validity")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_policies)
+
+    p = sub.add_parser("rules", help="list the rules in force, with their legal basis")
+    p.add_argument("--municipality", help="include this municipality's policy")
+    p.add_argument("--as-of", type=_date, help="only rules in force on this date")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_rules)
+
+    p = sub.add_parser("demo", help="decide the bundled synthetic example cases")
     p.add_argument("--examples", help="directory of example cases (default: bundled)")
+    p.add_argument("--lang", choices=("lv", "en"), default="en")
     p.set_defaults(func=_cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit status (0 ok, 2 invalid input)."""
+    """Run the command; return the exit status (0 ok, 2 invalid input or policy error)."""
     args = build_parser().parse_args(argv)
     try:
         status: int = args.func(args)

@@ -6,11 +6,13 @@ pydantic :class:`~atbalsts.model.Decision` when a caller wants the document.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 import attrs
+from pydantic import BaseModel
 
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
@@ -136,6 +138,8 @@ def _json_value(value: Any) -> bool | int | float | str | None:
         return value.isoformat()
     if isinstance(value, SupportPlan):
         return value.id
+    if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+        return json.dumps([v.model_dump(mode="json") for v in value], sort_keys=True)
     if isinstance(value, frozenset | set | tuple | list):
         return ",".join(sorted(str(v) for v in value))
     return str(value)

@@ -11,7 +11,14 @@ from datetime import date
 
 import attrs
 
-from atbalsts.model import LivingSituation, PlanStatus, SupportCase, SupportPlan, age_on
+from atbalsts.model import (
+    AbsenceEpisode,
+    LivingSituation,
+    PlanStatus,
+    SupportCase,
+    SupportPlan,
+    age_on,
+)
 
 __all__ = ["FACTS", "PROTECTED_FACTS", "Facts", "derive_facts"]
 
@@ -42,6 +49,7 @@ class Facts:
     absence_rate: float | None
     absent_today_reason_unknown: bool
     parental_notes_used: int
+    absence_episodes: tuple[AbsenceEpisode, ...]
     failing_subjects: int
     behaviour_incidents: int
     serious_incidents: int
@@ -85,6 +93,7 @@ FACTS: dict[str, str] = {
     "absence_rate": "Share (0-1) of scheduled lessons missed for any reason, if known.",
     "absent_today_reason_unknown": "Absent on the observation date with no reason known.",
     "parental_notes_used": "Parents' justifying notes used in the term.",
+    "absence_episodes": "Absence episodes recorded in the term (may be empty).",
     "failing_subjects": "Number of subjects recorded as failing.",
     "behaviour_incidents": "Behaviour incidents in the term.",
     "serious_incidents": "Serious behaviour incidents in the term.",
@@ -163,6 +172,7 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         absence_rate=rate,
         absent_today_reason_unknown=att.absent_today_reason_unknown if att else False,
         parental_notes_used=att.parental_notes_used if att else 0,
+        absence_episodes=att.episodes if att else (),
         failing_subjects=failing,
         behaviour_incidents=len(incidents),
         serious_incidents=sum(1 for i in incidents if i.severity == "serious"),

@@ -21,6 +21,7 @@ from atbalsts.model.decision import (
 )
 from atbalsts.model.learner import Enrolment, Learner, LivingSituation, ProgrammeKind, age_on
 from atbalsts.model.observation import (
+    AbsenceEpisode,
     Achievement,
     Attendance,
     BehaviourIncident,
@@ -57,6 +58,7 @@ from atbalsts.model.risk import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AbsenceEpisode",
     "Achievement",
     "Application",
     "Approval",

@@ -11,6 +11,7 @@ from pydantic import Field, NonNegativeInt, field_validator, model_validator
 from atbalsts.model._base import Classification, Model, RiskFactorCode, RoleCode, classified
 
 __all__ = [
+    "AbsenceEpisode",
     "Achievement",
     "Attendance",
     "BehaviourIncident",
@@ -42,6 +43,28 @@ class Term(Model):
         return f"{self.school_year}/{self.semester}"
 
 
+class AbsenceEpisode(Model):
+    """One continuous absence: when, how long, and how (if at all) it was justified."""
+
+    start: date = Field(description="First day absent.")
+    school_days: int = Field(ge=1, description="School days absent in this episode.")
+    lessons: NonNegativeInt = Field(default=0, description="Lessons missed in this episode.")
+    justification: Literal["none", "parent_note", "medical_note", "other_document"] = Field(
+        description="What justifies it: nothing yet, a parent's note, a doctor's or medical "
+        "institution's note, or another document."
+    )
+    returned_on: date | None = Field(default=None, description="Day the learner came back.")
+    document_submitted_on: date | None = Field(
+        default=None, description="Day the justifying document was handed in."
+    )
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Self:
+        if self.returned_on is not None and self.returned_on < self.start:
+            raise ValueError("returned_on must not be before start")
+        return self
+
+
 class Attendance(Model):
     """Absences in the term so far. Lessons (mācību stundas) and days are counted separately."""
 
@@ -68,6 +91,11 @@ class Attendance(Model):
     absent_today_reason_unknown: bool = Field(
         default=False,
         description="On the observation date the learner is absent and no reason is known.",
+    )
+    episodes: tuple[AbsenceEpisode, ...] = Field(
+        default=(),
+        description="Absence episodes in the term, where the school records them (optional; "
+        "the totals above stay authoritative).",
     )
 
     @property
