@@ -182,7 +182,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         with open(args.file, encoding="utf-8") as lines:
-            stats = evaluate_lines(lines, out, as_of=args.as_of, registry=_registry())
+            stats = evaluate_lines(
+                lines, out, as_of=args.as_of, registry=_registry(), trace=args.trace
+            )
     except OSError as exc:
         raise InputError(f"cannot read {args.file}: {exc.strerror}") from None
     finally:
@@ -256,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSON Lines file, one support case per line")
     p.add_argument("--as-of", type=_date, required=True, help="evaluation date for every case")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="include the full trace in each decision (about 20 KB per learner)",
+    )
     p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("policies", help="list installed policies, versions and validity")

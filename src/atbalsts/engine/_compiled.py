@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import attrs
 
-from atbalsts.model.decision import DecisionKind, PluginStamp, PolicyStamp
+from atbalsts.model.decision import DecisionKind, PluginStamp, PolicyStamp, TraceParameter
 from atbalsts.policy._outcomes import OUTCOME_TYPES
 from atbalsts.policy._params import ParameterValue
 from atbalsts.policy._rule import Rule, RuleFunction
@@ -31,6 +33,19 @@ class CompiledRule:
     param_values: tuple[tuple[str, ParameterValue], ...]
     expected: type
     index: int
+    read: Callable[[Any], tuple[Any, ...]]
+    """Returns the values of the facts the rule declares it reads, for the trace."""
+    trace_parameters: tuple[TraceParameter, ...]
+    """The parameters' trace rows: the same for every learner on this date, so built once."""
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if not names:
+        return lambda facts: ()
+    if len(names) == 1:
+        get = attrgetter(names[0])
+        return lambda facts: (get(facts),)
+    return attrgetter(*names)
 
 
 @attrs.frozen
@@ -88,6 +103,17 @@ def compile_at(
                 param_values=tuple(values),
                 expected=OUTCOME_TYPES[rule.kind],
                 index=len(compiled),
+                read=_reader(rule.reads),
+                trace_parameters=tuple(
+                    TraceParameter(
+                        id=pid,
+                        value=v.value,
+                        valid_from=v.valid_from,
+                        plugin=v.plugin,
+                        reference=v.reference,
+                    )
+                    for pid, v in values
+                ),
             )
         )
     first = tuple(c for c in compiled if c.rule.kind is _FIRST)

@@ -27,7 +27,6 @@ from atbalsts.model.decision import (
     Obligation,
     PlanIssue,
     ReferralDue,
-    TraceParameter,
     TraceRow,
 )
 from atbalsts.model.referral import Urgency
@@ -59,6 +58,18 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _bad(items: Any, expected: type) -> tuple[tuple[Any, ...], Any]:
+    """The outcomes of an iterable result, and the first of the wrong type (or None)."""
+    try:
+        items = tuple(items)
+    except TypeError:
+        return (), items
+    for item in items:
+        if not isinstance(item, expected):
+            return items, item
+    return items, None
+
+
 def _run(
     compiled: Iterable[CompiledRule],
     facts: Facts,
@@ -66,6 +77,8 @@ def _run(
     trace: bool,
     strict: bool,
 ) -> None:
+    outcomes = ev.outcomes
+    rows = ev.trace
     for cr in compiled:
         error = None
         fired = False
@@ -79,13 +92,13 @@ def _run(
                 Failure(plugin=cr.plugin, rule=cr.rule.id, stage="evaluate", error=error)
             )
         else:
-            if result is not None:
-                items = (result,) if isinstance(result, cr.expected) else result
-                try:
-                    items = tuple(items)
-                    bad = next((i for i in items if not isinstance(i, cr.expected)), None)
-                except TypeError:
-                    bad, items = result, ()
+            if result is None:
+                pass
+            elif type(result) is cr.expected:
+                outcomes.append((cr, result))
+                fired = True
+            else:
+                items, bad = _bad(result, cr.expected)
                 if bad is not None:
                     error = (
                         f"returned {type(bad).__name__}, expected {cr.expected.__name__} "
@@ -96,12 +109,12 @@ def _run(
                     ev.failures.append(
                         Failure(plugin=cr.plugin, rule=cr.rule.id, stage="result", error=error)
                     )
-                else:
-                    fired = bool(items)
-                    ev.outcomes.extend((cr, i) for i in items)
+                elif items:
+                    fired = True
+                    for item in items:
+                        outcomes.append((cr, item))
         if trace:
-            values = tuple(getattr(facts, name, None) for name in cr.rule.reads)
-            ev.trace.append((cr, fired, values, error))
+            rows.append((cr, fired, cr.read(facts), error))
 
 
 def evaluate_facts(
@@ -129,6 +142,10 @@ def _group(factors: CodeList, factor: str) -> str | None:
 
 
 # --- turning an Evaluation into a Decision -------------------------------------------------------
+#
+# Every value below was made by the engine from validated documents and typed rule outcomes, so the
+# Decision is assembled with ``model_construct`` (no second validation); a test
+# checks that the result equals the same Decision validated from its own JSON.
 
 
 def _json_value(value: Any) -> bool | int | float | str | None:
@@ -145,6 +162,22 @@ def _json_value(value: Any) -> bool | int | float | str | None:
     return str(value)
 
 
+_EVIDENCE: dict[tuple[str, type, Any], Evidence] = {}
+_EVIDENCE_MAX = 50_000
+
+
+def _evidence(name: str, raw: Any) -> Evidence:
+    """An Evidence row; rows repeat across learners (small ints, flags), so they are shared."""
+    value = _json_value(raw)
+    key = (name, type(value), value)
+    found = _EVIDENCE.get(key)
+    if found is None:
+        if len(_EVIDENCE) >= _EVIDENCE_MAX:
+            _EVIDENCE.clear()
+        found = _EVIDENCE[key] = Evidence.model_construct(fact=name, value=value)
+    return found
+
+
 def _due(ob: o.Obligation, as_of: date) -> date:
     if ob.deadline == "days":
         return as_of + timedelta(days=ob.days)
@@ -159,11 +192,13 @@ def _findings(ev: Evaluation, codes: dict[str, CodeList]) -> list[RiskFinding]:
         if isinstance(item, o.Finding):
             group = _group(codes["risk_factors"], item.factor)
             evidence = tuple(
-                Evidence(fact=name, value=_json_value(getattr(ev.facts, name, None)))
+                Evidence.model_construct(
+                    fact=name, value=_json_value(getattr(ev.facts, name, None))
+                )
                 for name in item.evidence
             )
             out.append(
-                RiskFinding(
+                RiskFinding.model_construct(
                     factor=item.factor,
                     group=RiskGroup(group) if group else RiskGroup.LEARNING_AND_SCHOOL,
                     evidence=evidence,
@@ -186,7 +221,7 @@ def _obligations(ev: Evaluation) -> list[Obligation]:
         due, strictest, item = rows[0]
         roles = sorted({role for _, _, i in rows for role in i.roles})
         out.append(
-            Obligation(
+            Obligation.model_construct(
                 action=action,
                 responsible_roles=tuple(roles),
                 recipients=recipients,
@@ -204,7 +239,7 @@ def _measures(ev: Evaluation) -> list[MeasureVerdict]:
     for cr, item in ev.outcomes:
         if isinstance(item, o.Verdict):
             grouped.setdefault(item.measure, []).append(
-                MeasureReason(
+                MeasureReason.model_construct(
                     rule=cr.rule.id,
                     eligible=item.eligible,
                     reason=item.reason,
@@ -216,7 +251,7 @@ def _measures(ev: Evaluation) -> list[MeasureVerdict]:
     for measure, reasons in grouped.items():
         reasons.sort(key=lambda r: (r.eligible, r.rule, r.reason))
         out.append(
-            MeasureVerdict(
+            MeasureVerdict.model_construct(
                 measure=measure, eligible=all(r.eligible for r in reasons), reasons=tuple(reasons)
             )
         )
@@ -234,7 +269,7 @@ def _referrals(ev: Evaluation) -> list[ReferralDue]:
         first_rule, first = rows[0]
         dues = [i.due for _, i in rows if i.due is not None]
         out.append(
-            ReferralDue(
+            ReferralDue.model_construct(
                 to=to,
                 reason=first.reason,
                 urgency=Urgency(first.urgency),
@@ -251,7 +286,7 @@ def _plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIss
     if plan is None:
         return []
     out = [
-        PlanIssue(
+        PlanIssue.model_construct(
             plan_id=plan.id,
             reason=item.reason,
             path=item.path,
@@ -271,7 +306,7 @@ def _plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIss
         for reason in verdict.reasons:
             if not reason.eligible:
                 out.append(
-                    PlanIssue(
+                    PlanIssue.model_construct(
                         plan_id=plan.id,
                         reason=reason.reason,
                         path=f"measures[{i}].measure",
@@ -288,25 +323,15 @@ def _trace(ev: Evaluation) -> list[TraceRow]:
     for cr, fired, values, error in ev.trace:
         rule = cr.rule
         rows.append(
-            TraceRow(
+            TraceRow.model_construct(
                 rule=rule.id,
                 plugin=cr.plugin,
                 kind=rule.kind,
                 fired=fired,
                 facts=tuple(
-                    Evidence(fact=name, value=_json_value(value))
-                    for name, value in zip(rule.reads, values, strict=True)
+                    _evidence(name, value) for name, value in zip(rule.reads, values, strict=True)
                 ),
-                parameters=tuple(
-                    TraceParameter(
-                        id=pid,
-                        value=v.value,
-                        valid_from=v.valid_from,
-                        plugin=v.plugin,
-                        reference=v.reference,
-                    )
-                    for pid, v in cr.param_values
-                ),
+                parameters=cr.trace_parameters,
                 legal_basis=rule.legal_basis,
                 overrides=rule.overrides,
                 error=error,
@@ -320,7 +345,7 @@ def to_decision(ev: Evaluation, codes: dict[str, CodeList]) -> Decision:
     verdicts = _measures(ev)
     reviews = [item.day for _, item in ev.outcomes if isinstance(item, o.ReviewBy)]
     tiers = [item.level for _, item in ev.outcomes if isinstance(item, o.Tier)]
-    return Decision(
+    return Decision.model_construct(
         learner_id=ev.facts.learner_id,
         as_of=ev.policy.as_of,
         policy=ev.policy.stamp,
