@@ -60,7 +60,7 @@ from atbalsts.policy import (
 AS_OF = date(2026, 3, 2)
 ILLUSTRATIVE = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Benchmark-only municipal policy.")
 
-# --- a small municipal policy, defined here so the plain baseline can mirror it exactly --------
+# --- a small municipal policy, defined here so the plain baseline can mirror it exactly ---
 
 
 @rule(
@@ -132,7 +132,7 @@ class BenchPolicy:
         )
 
 
-# --- synthetic learners ----------------------------------------------------------------------------
+# --- synthetic learners ---
 
 
 def make_cases(n: int, seed: int = 20261123) -> list[SupportCase]:
@@ -225,7 +225,7 @@ def make_cases(n: int, seed: int = 20261123) -> list[SupportCase]:
     return cases
 
 
-# --- the plain-Python baseline: the same rules, written by hand ------------------------------------
+# --- the plain-Python baseline: the same rules, written by hand ---
 
 _CARERS = {
     "foster_family": "foster_family",
@@ -352,7 +352,7 @@ def engine_summary(ps: PolicySet, case: SupportCase, as_of: date) -> dict[str, A
     }
 
 
-# --- measuring -------------------------------------------------------------------------------------
+# --- measuring ---
 
 
 def _per_call(fn: Callable[[SupportCase], Any], cases: list[SupportCase]) -> list[float]:

@@ -63,7 +63,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-# --- schema, validate ---------------------------------------------------------------------------
+# --- schema, validate ---
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -90,7 +90,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- policies, rules, evaluate --------------------------------------------------------------------
+# --- policies, rules, evaluate ---
 
 
 def _registry() -> Any:
@@ -197,7 +197,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_INVALID if stats.invalid else EXIT_OK
 
 
-# --- demo -----------------------------------------------------------------------------------------
+# --- demo ---
 
 
 def _example_files(directory: Path) -> list[Path]:

@@ -180,8 +180,6 @@ def _check_coverage(
 
 def _merge_codes(decls: list[Declaration]) -> dict[str, CodeList]:
     codes = dict(CODE_LISTS)
-    codes.setdefault("reasons", CodeList.of("reason", []))
-    codes.setdefault("actions", CodeList.of("action", []))
     for decl in decls:
         grouped: dict[str, list[Code]] = {}
         for list_name, code in decl.codes:

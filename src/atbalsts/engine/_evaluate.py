@@ -141,7 +141,7 @@ def _group(factors: CodeList, factor: str) -> str | None:
     return factors[factor].group if factor in factors else None
 
 
-# --- turning an Evaluation into a Decision -------------------------------------------------------
+# --- turning an Evaluation into a Decision ---
 #
 # Every value below was made by the engine from validated documents and typed rule outcomes, so the
 # Decision is assembled with ``model_construct`` (no second validation); a test

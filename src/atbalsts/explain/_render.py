@@ -54,10 +54,10 @@ def explain(
     that local codes of municipal plugins are named too."""
     _ = translator(lang)
     lists = dict(CODE_LISTS) if codes is None else dict(codes)
-    empty = CodeList.of("none", [])
+    language: Lang = "lv" if lang == "lv" else "en"
 
     def name(list_name: str, code: str) -> str:
-        return lists.get(list_name, empty).label(code, lang)  # type: ignore[arg-type]
+        return lists[list_name].label(code, language)
 
     def who(code: str) -> str:
         return name("roles", code) if code in lists["roles"] else name("institutions", code)

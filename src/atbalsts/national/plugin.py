@@ -7,8 +7,7 @@ from pathlib import Path
 
 from atbalsts import hookimpl
 from atbalsts.national import absence, measures, plans, protection, risk
-from atbalsts.national.codes import ACTIONS, REASONS
-from atbalsts.policy import CodeRegistrar, PolicyRegistrar
+from atbalsts.policy import PolicyRegistrar
 
 RULES = (*absence.RULES, *protection.RULES, *plans.RULES, *measures.RULES, *risk.RULES)
 
@@ -19,10 +18,3 @@ def atbalsts_register_policy(registrar: PolicyRegistrar) -> None:
     registrar.policy("lv", title="Latvija: valsts regulējums / Latvia: national baseline")
     registrar.parameters_toml(Path(str(files("atbalsts.national") / "parameters.toml")))
     registrar.rules(RULES)
-
-
-@hookimpl
-def atbalsts_register_codes(registrar: CodeRegistrar) -> None:
-    """Declare the national reason and action codes."""
-    registrar.add("reasons", *REASONS)
-    registrar.add("actions", *ACTIONS)

@@ -18,8 +18,8 @@ __all__ = ["CodeRegistrar", "Declaration", "PolicyInfo", "PolicyRegistrar"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
-#: Code lists a plugin may extend with local codes: the national lists plus reasons and actions.
-EXTENSIBLE_LISTS = (*CODE_LISTS, "reasons", "actions")
+#: Code lists a plugin may extend with local codes.
+EXTENSIBLE_LISTS = tuple(CODE_LISTS)
 
 
 @attrs.frozen

@@ -1,0 +1,123 @@
+"""Reasons (why a measure is allowed or refused, why a plan has an issue, why a referral is due)
+and actions (what an obligation asks for), with Latvian and English labels. Plugins add their own,
+namespaced, through ``atbalsts_register_codes``.
+"""
+
+from __future__ import annotations
+
+from atbalsts.codes._codelist import Code, CodeList
+
+__all__ = ["ACTIONS", "REASONS"]
+
+REASONS = CodeList.of(
+    "reason",
+    [
+        Code(
+            "in_programme_target_group",
+            "Atbilst programmas mērķgrupai",
+            "In the programme's target group",
+        ),
+        Code(
+            "not_in_programme_target_group",
+            "Neatbilst programmas mērķgrupai",
+            "Not in the programme's target group",
+        ),
+        Code("measure_not_yet_available", "Pasākums vēl nav pieejams", "Measure not yet available"),
+        Code(
+            "mentor_eligible",
+            "Mentora atbalsts pieejams (vecums un risks atbilst)",
+            "Mentor support available (age and risk met)",
+        ),
+        Code(
+            "mentor_under_min_age",
+            "Izglītojamais nav sasniedzis minimālo vecumu mentora atbalstam",
+            "Learner is below the minimum age for mentor support",
+        ),
+        Code(
+            "mentor_requires_risk",
+            "Mentora atbalstam nepieciešams identificēts PMP vai sociālās atstumtības risks",
+            "Mentor support requires an identified PMP or social-exclusion risk",
+        ),
+        Code(
+            "literacy_grade_in_range",
+            "Lasītprasmes atbalsts pieejams šajā klasē",
+            "Literacy support available in this grade",
+        ),
+        Code(
+            "literacy_grade_out_of_range",
+            "Lasītprasmes atbalsts tikai 1.-3. klasē",
+            "Literacy support only in grades 1-3",
+        ),
+        Code(
+            "certificate_only_eligible",
+            "Atbilst: 9. klase pabeigta ar liecību",
+            "Eligible: completed grade 9 with a certificate only",
+        ),
+        Code(
+            "certificate_only_required",
+            "Tikai izglītojamajiem, kuri 9. klasi pabeiguši ar liecību un "
+            "atkārto 9. klasi vai mācās profesionālajā izglītībā",
+            "Only for learners who completed "
+            "grade 9 with a certificate only and repeat grade 9 or are in vocational education",
+        ),
+        Code(
+            "already_funded",
+            "Valsts vai pašvaldība to jau finansē (dubultā finansējuma aizliegums)",
+            "Already funded by the state or municipality (no double funding)",
+        ),
+        Code("not_funded_elsewhere", "Netiek finansēts no citiem avotiem", "Not funded elsewhere"),
+        Code(
+            "plan_without_application",
+            "Plānam nav parakstīta iesnieguma",
+            "The plan has no signed application",
+        ),
+        Code(
+            "adult_application_by_minor",
+            "Iesniegumu kā pilngadīgs parakstījis nepilngadīgais",
+            "Signed as an adult learner by a minor",
+        ),
+        Code(
+            "application_not_by_adult_learner",
+            "Pilngadīgs izglītojamais iesniegumu paraksta pats",
+            "An adult learner signs their own application",
+        ),
+        Code(
+            "plan_longer_than_term",
+            "Plāns aptver vairāk nekā vienu semestri",
+            "The plan covers more than one term",
+        ),
+        Code("approval_missing", "Trūkst saskaņojuma", "An approval is missing"),
+        Code("approval_out_of_order", "Saskaņojumi nav secīgi", "Approvals are out of order"),
+        Code(
+            "unjustified_absence_over_limit",
+            "Neattaisnoto kavējumu skaits pārsniedz robežu",
+            "Unjustified absences over the limit",
+        ),
+        Code(
+            "suspected_threat", "Aizdomas par apdraudējumu bērnam", "Suspected threat to the child"
+        ),
+    ],
+)
+
+ACTIONS = CodeList.of(
+    "action",
+    [
+        Code("inform_parents", "Informēt vecākus", "Inform the parents"),
+        Code(
+            "inform_carer",
+            "Informēt audžuģimeni, aizbildni vai aprūpes iestādes vadītāju",
+            "Inform the foster family, guardian or care-institution head",
+        ),
+        Code(
+            "inform_municipal_education_board",
+            "Informēt pašvaldības izglītības pārvaldi",
+            "Inform the municipal education board",
+        ),
+        Code(
+            "record_in_viis",
+            "Reģistrēt izglītojamo VIIS",
+            "Record the learner in the State Education Information System",
+        ),
+        Code("report_threat", "Ziņot par apdraudējumu bērnam", "Report the threat to the child"),
+    ],
+)

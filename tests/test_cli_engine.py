@@ -1,0 +1,132 @@
+"""The engine's CLI commands: evaluate, rules, policies, batch, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from atbalsts.cli import main
+
+CASE = {
+    "learner": {
+        "id": "L-0001",
+        "birth_date": "2012-04-10",
+        "enrolment": {
+            "school_id": "S-01",
+            "municipality": "nowhere",
+            "programme": "general_basic",
+            "grade": 7,
+        },
+    },
+    "observations": [
+        {
+            "term": {"school_year": "2024/2025", "semester": 2},
+            "as_of": "2025-03-03",
+            "attendance": {"lessons_missed_unjustified": 21},
+        }
+    ],
+}
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE), encoding="utf-8")
+    return path
+
+
+def test_evaluate_json_uses_the_latest_observation_date(
+    case_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", str(case_file), "--format", "json"]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["as_of"] == "2025-03-03"
+    actions = {o["action"] for o in decision["obligations"]}
+    assert "inform_municipal_education_board" in actions
+    board = next(o for o in decision["obligations"] if o["action"].startswith("inform_municipal"))
+    assert "MK 01.02.2011 noteikumi Nr. 89" in board["legal_basis"]["act"]
+
+
+def test_evaluate_on_a_given_date_and_in_english(
+    case_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", str(case_file), "--as-of", "2025-03-04", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Decision for learner L-0001 on 2025-03-04")
+    assert "Inform the municipal education board" in out
+
+
+def test_evaluate_bad_date_and_bad_file_exit_2_without_traceback(
+    case_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", str(case_file), "--as-of", "03.03.2025"])
+    assert exc.value.code == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**CASE, "learner": {**CASE["learner"], "birth_date": "soon"}}))
+    assert main(["evaluate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "learner.birth_date" in err
+    assert "Traceback" not in err
+
+
+def test_rules_json_lists_every_rule_with_its_basis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows, "no rules listed"
+    required = {"id", "kind", "plugin", "legal_basis", "valid_from", "valid_to", "mandatory"}
+    for row in rows:
+        assert required <= row.keys(), row["id"]
+        basis = row["legal_basis"]
+        if basis["kind"] in ("law", "programme"):
+            assert basis["act"], row["id"]
+            assert basis["url"].startswith(("http://", "https://")), row["id"]
+        else:
+            assert basis["kind"] in ("illustrative", "methodological_default"), row["id"]
+            assert basis["note"], row["id"]
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert "lv.absence.inform_board" in ids
+
+
+def test_rules_as_of_leaves_out_rules_not_in_force(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--as-of", "2023-06-01", "--format", "json"]) == 0
+    in_2023 = {r["id"] for r in json.loads(capsys.readouterr().out)}
+    assert main(["rules", "--as-of", "2024-06-01", "--format", "json"]) == 0
+    in_2024 = {r["id"] for r in json.loads(capsys.readouterr().out)}
+    assert "lv.plan.approval_chain" in in_2023 - in_2024
+    assert "lv.plan.approval_chain_default" in in_2024 - in_2023
+
+
+def test_policies_lists_the_national_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policies", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    national = [p for p in data["policies"] if p["national"]]
+    assert [p["name"] for p in national] == ["lv"]
+    assert data["failures"] == []
+
+
+def test_batch_writes_one_line_per_input_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    broken = {**CASE, "learner": {**CASE["learner"], "enrolment": {"grade": "x"}}}
+    source.write_text("\n".join(json.dumps(c) for c in (CASE, broken, CASE)) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 2
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["learner_id"] == "L-0001"
+    assert lines[0]["trace"] == []
+    assert lines[1]["line"] == 2
+    assert any(e["path"].startswith("learner.enrolment") for e in lines[1]["invalid"])
+    assert "2 evaluated, 1 invalid" in capsys.readouterr().err
+
+
+def test_demo_decides_the_bundled_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "under the national baseline alone" in out
+    assert out.count(".json (") >= 5
