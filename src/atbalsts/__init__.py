@@ -6,8 +6,6 @@ test helpers for plugin authors in :mod:`atbalsts.testing`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from atbalsts._markers import hookimpl
 from atbalsts.errors import (
     AtbalstsError,
@@ -40,7 +38,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> str:
     if name == "__version__":
         from importlib.metadata import version
 

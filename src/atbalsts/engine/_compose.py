@@ -158,7 +158,8 @@ def _merge_parameters(decls: list[Declaration]) -> dict[str, Parameter]:
                 )
             _check_floor(base, p)
             changed_by[p.id] = decl.info.name
-            params[p.id] = attrs.evolve(base, values=merge_values(base.values, p.values))
+            merged = merge_values(base.values, p.values, decl.info.valid_from, decl.info.valid_to)
+            params[p.id] = attrs.evolve(base, values=merged)
     return params
 
 
@@ -190,7 +191,10 @@ def _merge_codes(decls: list[Declaration]) -> dict[str, CodeList]:
                 for item in items:
                     if item.group not in codes["risk_groups"]:
                         raise PolicyError(f"local risk factor {item.code!r} needs a risk group")
-            codes[list_name] = codes[list_name].extended(items, namespace)
+            try:
+                codes[list_name] = codes[list_name].extended(items, namespace)
+            except ValueError as exc:
+                raise PolicyError(f"plugin {decl.info.name!r}: {exc}") from None
     return codes
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from pydantic import BaseModel
@@ -58,22 +58,47 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _bad(items: Any, expected: type) -> tuple[tuple[Any, ...], Any]:
-    """The outcomes of an iterable result, and the first of the wrong type (or None)."""
-    try:
-        items = tuple(items)
-    except TypeError:
-        return (), items
-    for item in items:
-        if not isinstance(item, expected):
-            return items, item
-    return items, None
+def _unknown_codes(item: Any, codes: dict[str, CodeList]) -> str | None:
+    """The first code in an outcome that the policy set's code lists do not know, described."""
+    checks: list[tuple[str, str]]
+    if isinstance(item, o.Finding):
+        checks = [("risk_factors", item.factor)]
+    elif isinstance(item, o.Obligation):
+        checks = [("actions", item.action), *(("roles", r) for r in item.roles)]
+        checks += [("institutions", r) for r in item.recipients if r not in codes["roles"]]
+    elif isinstance(item, o.Verdict):
+        checks = [("measures", item.measure), ("reasons", item.reason)]
+    elif isinstance(item, o.Refer):
+        checks = [("institutions", item.to), ("reasons", item.reason)]
+    elif isinstance(item, o.Issue):
+        checks = [("reasons", item.reason)]
+    else:
+        return None
+    for list_name, code in checks:
+        if code not in codes[list_name]:
+            return f"returned an unknown {list_name} code {code!r}"
+    return None
+
+
+def _fail(
+    ev: Evaluation,
+    cr: CompiledRule,
+    stage: Literal["evaluate", "result"],
+    error: str,
+    strict: bool,
+    cause: BaseException | None = None,
+) -> str:
+    if strict:
+        raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}") from cause
+    ev.failures.append(Failure(plugin=cr.plugin, rule=cr.rule.id, stage=stage, error=error))
+    return error
 
 
 def _run(
     compiled: Iterable[CompiledRule],
     facts: Facts,
     ev: Evaluation,
+    codes: dict[str, CodeList],
     trace: bool,
     strict: bool,
 ) -> None:
@@ -82,37 +107,36 @@ def _run(
     for cr in compiled:
         error = None
         fired = False
+        expected = cr.expected
         try:
             result = cr.function(facts, cr.params)
-        except Exception as exc:  # isolate: one failing rule never hides the others
-            if strict:
-                raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r} raised") from exc
-            error = _error(exc)
-            ev.failures.append(
-                Failure(plugin=cr.plugin, rule=cr.rule.id, stage="evaluate", error=error)
-            )
-        else:
             if result is None:
-                pass
-            elif type(result) is cr.expected:
-                outcomes.append((cr, result))
-                fired = True
+                items: tuple[Any, ...] = ()
+            elif isinstance(result, expected):
+                items = (result,)
+            elif isinstance(result, str | bytes) or not hasattr(result, "__iter__"):
+                items = (result,)  # not an outcome and not a collection of them
             else:
-                items, bad = _bad(result, cr.expected)
-                if bad is not None:
+                items = tuple(result)  # a generator rule runs here: inside the isolation
+        except Exception as exc:  # isolate: one failing rule never hides the others
+            error = _fail(ev, cr, "evaluate", _error(exc), strict, exc)
+        else:
+            for item in items:
+                if not isinstance(item, expected):
                     error = (
-                        f"returned {type(bad).__name__}, expected {cr.expected.__name__} "
+                        f"returned {type(item).__name__}, expected {expected.__name__} "
                         f"for a {cr.rule.kind.value} rule"
                     )
-                    if strict:
-                        raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r} {error}")
-                    ev.failures.append(
-                        Failure(plugin=cr.plugin, rule=cr.rule.id, stage="result", error=error)
-                    )
-                elif items:
-                    fired = True
-                    for item in items:
-                        outcomes.append((cr, item))
+                    break
+                error = _unknown_codes(item, codes)
+                if error:
+                    break
+            if error:
+                _fail(ev, cr, "result", error, strict)
+            elif items:
+                fired = True
+                for item in items:
+                    outcomes.append((cr, item))
         if trace:
             rows.append((cr, fired, cr.read(facts), error))
 
@@ -128,12 +152,12 @@ def evaluate_facts(
 ) -> Evaluation:
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind."""
     ev = Evaluation(facts, policy, [], [], list(failures))
-    _run(policy.first, facts, ev, trace, strict)
+    _run(policy.first, facts, ev, codes, trace, strict)
     factors = frozenset(out.factor for _, out in ev.outcomes)
     groups_of = codes["risk_factors"]
     facts.risk_factors = factors
     facts.risk_groups = frozenset(g for f in factors if (g := _group(groups_of, f)) is not None)
-    _run(policy.rest, facts, ev, trace, strict)
+    _run(policy.rest, facts, ev, codes, trace, strict)
     return ev
 
 

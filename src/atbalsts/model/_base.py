@@ -55,9 +55,12 @@ def classified(classification: Classification, description: str, **kwargs: Any) 
 
 
 class Model(BaseModel):
-    """Base of every model: unknown fields are refused, values are immutable."""
+    """Base of every model: unknown fields are refused, values are immutable, and NaN or
+    infinity are refused (JSON has no way to carry them back)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=False, allow_inf_nan=False
+    )
 
 
 class Document(Model):

@@ -35,7 +35,12 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
         if path in rows:  # a union reports each branch; keep the first message per path
             continue
         rows[path] = FieldError(path=path, message=message, kind=err["type"])
-    return list(rows.values())
+    # An invalid only item also makes its list "too short"; report the item, not the echo.
+    return [
+        row
+        for row in rows.values()
+        if not (row.kind == "too_short" and any(other.startswith(row.path + "[") for other in rows))
+    ]
 
 
 def parse_json(model: type[M], data: str | bytes, *, name: str | None = None) -> M:

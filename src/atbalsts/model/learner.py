@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
@@ -95,6 +96,10 @@ class Enrolment(Model):
 
 
 def _person_code(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6}-?[0-9]{5}", value.strip()):
+        raise ValueError(
+            "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)"
+        )
     try:
         compact: str = pvn.validate(value)
     except StdnumError as exc:

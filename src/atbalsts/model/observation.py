@@ -28,7 +28,9 @@ __all__ = [
 class Term(Model):
     """A term (semester) of a school year."""
 
-    school_year: str = Field(pattern=r"^\d{4}/\d{4}$", description="School year, e.g. '2024/2025'.")
+    school_year: str = Field(
+        pattern=r"^[0-9]{4}/[0-9]{4}$", description="School year, e.g. '2024/2025'."
+    )
     semester: Literal[1, 2] = Field(description="Semester 1 (autumn) or 2 (spring).")
 
     @field_validator("school_year")

@@ -120,8 +120,12 @@ def load_plugins(
                 f"two plugins are named {source.name!r} ({seen[source.name].distribution} and "
                 f"{source.distribution})"
             )
+        try:
+            manager.register(source.plugin, name=source.name)
+        except Exception as exc:  # e.g. a hook with the wrong argument names
+            failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
+            continue
         seen[source.name] = source
-        manager.register(source.plugin, name=source.name)
     for name in sorted(blocked):
         manager.set_blocked(name)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -148,12 +148,37 @@ def load_parameters(source: Path | Mapping[str, Any], plugin: str) -> tuple[Para
 
 
 def merge_values(
-    base: Iterable[ParameterValue], local: Iterable[ParameterValue]
+    base: Iterable[ParameterValue],
+    local: Iterable[ParameterValue],
+    local_from: date | None = None,
+    local_to: date | None = None,
 ) -> tuple[ParameterValue, ...]:
-    """The timeline of a parameter after a plugin re-declares it: the base values until the first
-    local value, then the local values."""
+    """The timeline of a parameter after a plugin re-declares it.
+
+    The base values apply until the first local value; the local values apply from then on, but
+    only inside the plugin's validity period (``local_from`` .. ``local_to``, inclusive): after
+    ``local_to`` the base value in force then applies again.
+    """
+    base = tuple(base)
     local = tuple(local)
     if not local:
-        return tuple(base)
+        return base
+    if local_from is not None:
+        kept = [v for v in local if v.valid_from >= local_from]
+        earlier = [v for v in local if v.valid_from < local_from]
+        if earlier:  # the value in force when the plugin starts applies from its start
+            kept.insert(0, attrs.evolve(earlier[-1], valid_from=local_from))
+        local = tuple(kept)
+    if local_to is not None:
+        local = tuple(v for v in local if v.valid_from <= local_to)
+    if not local:
+        return base
     first = local[0].valid_from
-    return tuple(v for v in base if v.valid_from < first) + local
+    merged = [v for v in base if v.valid_from < first] + list(local)
+    if local_to is not None:
+        resume = local_to + timedelta(days=1)
+        in_force = [v for v in base if v.valid_from <= resume]
+        if in_force:
+            merged.append(attrs.evolve(in_force[-1], valid_from=resume))
+        merged += [v for v in base if v.valid_from > resume]
+    return tuple(merged)

@@ -1,0 +1,30 @@
+"""The Decision assembled without re-validation equals the same Decision validated from JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atbalsts.engine import PolicyRegistry
+from atbalsts.model import Decision, SupportCase
+from atbalsts.testing.strategies import support_cases
+
+REGISTRY = PolicyRegistry.load(entry_points=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=support_cases(), as_of=st.dates(date(2017, 3, 1), date(2029, 8, 31)))
+def test_constructed_decision_is_valid_and_round_trips(case: SupportCase, as_of: date) -> None:
+    decision = REGISTRY.policy_set(None).evaluate(case, as_of)
+    text = decision.model_dump_json()
+    again = Decision.model_validate_json(text)
+    assert again == decision
+    assert again.model_dump_json() == text
+    assert decision.complete
+    fired = {row.rule for row in decision.trace if row.fired}
+    produced = {f.rule for f in decision.findings} | {
+        r for o in decision.obligations for r in o.rules
+    }
+    assert produced <= fired

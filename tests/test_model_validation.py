@@ -1,0 +1,357 @@
+"""Validation at the boundary: every failing field is named by its exact path."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import atbalsts
+from atbalsts import AtbalstsError, DocumentError
+from atbalsts.model import Consent, Enrolment, Goal, LegalBasis, SupportCase, Term
+
+
+def invalid(data: Any, model: type[Any] = SupportCase) -> DocumentError:
+    """Parse ``data`` both ways (Python and JSON) and return the error, checking both agree."""
+    with pytest.raises(DocumentError) as from_python:
+        atbalsts.parse_python(model, data)
+    with pytest.raises(DocumentError) as from_json:
+        atbalsts.parse_json(model, json.dumps(data))
+    assert from_python.value.paths == from_json.value.paths
+    return from_python.value
+
+
+def test_the_valid_fixture_is_valid(case_data: dict[str, Any]) -> None:
+    case = atbalsts.parse_python(SupportCase, case_data)
+    assert case.learner.enrolment.grade == 8
+    assert case.plans[0].measures[1].measure == "mentor_support"
+
+
+@pytest.mark.parametrize(
+    ("path", "location", "bad"),
+    [
+        ("learner.enrolment.grade", ("learner", "enrolment", "grade"), "eighth"),
+        (
+            "observations[0].attendance.lessons_missed_unjustified",
+            ("observations", 0, "attendance", "lessons_missed_unjustified"),
+            "many",
+        ),
+        ("plans[0].measures[1].measure", ("plans", 0, "measures", 1, "measure"), 7),
+        ("plans[0].period.end", ("plans", 0, "period", "end"), "20 December"),
+        ("referrals[0].created_on", ("referrals", 0, "created_on"), ["2024-12-02"]),
+        ("consents[0].recipients[1]", ("consents", 0, "recipients", 1), {"code": "x"}),
+        (
+            "observations[0].staff_observations[0].recorded_by",
+            ("observations", 0, "staff_observations", 0, "recorded_by"),
+            None,
+        ),
+    ],
+)
+def test_wrong_type_in_a_nested_field_names_its_exact_path(
+    case_data: dict[str, Any], path: str, location: tuple[str | int, ...], bad: object
+) -> None:
+    target: Any = case_data
+    for key in location[:-1]:
+        target = target[key]
+    target[location[-1]] = bad
+
+    err = invalid(case_data)
+
+    assert isinstance(err, ValueError)
+    assert isinstance(err, AtbalstsError)
+    assert err.paths == (path,)
+    assert err.document == "SupportCase"
+    assert f"  {path}: " in str(err)
+
+
+def test_every_error_is_named_in_document_order(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["enrolment"]["grade"] = "eighth"
+    case_data["observations"][0]["attendance"]["lessons_missed_unjustified"] = -1
+    case_data["plans"][0]["measures"][1]["measure"] = 7
+    case_data["consents"][0]["period"]["start"] = "soon"
+
+    err = invalid(case_data)
+
+    assert err.paths == (
+        "learner.enrolment.grade",
+        "observations[0].attendance.lessons_missed_unjustified",
+        "plans[0].measures[1].measure",
+        "consents[0].period.start",
+    )
+    assert "(4 error(s))" in str(err)
+    assert [e.kind for e in err.errors] == [
+        "int_parsing",
+        "greater_than_equal",
+        "string_type",
+        "date_from_datetime_parsing",
+    ]
+
+
+def test_a_missing_required_field_is_named(case_data: dict[str, Any]) -> None:
+    del case_data["referrals"][0]["reason"]
+    err = invalid(case_data)
+    assert err.paths == ("referrals[0].reason",)
+    assert err.errors[0].kind == "missing"
+
+
+def test_name_overrides_the_document_name(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["birth_date"] = "yesterday"
+    with pytest.raises(DocumentError, match=r"^case-17\.json is invalid") as info:
+        atbalsts.parse_python(SupportCase, case_data, name="case-17.json")
+    assert info.value.document == "case-17.json"
+
+
+def test_unknown_national_code_is_refused(case_data: dict[str, Any]) -> None:
+    case_data["plans"][0]["measures"][0]["measure"] = "free_pony"
+    case_data["plans"][0]["risk_factors"][1] = "bad_luck"
+    err = invalid(case_data)
+    assert err.paths == ("plans[0].risk_factors[1]", "plans[0].measures[0].measure")
+    assert "unknown measure code 'free_pony'" in err.errors[1].message
+    assert "unknown risk factor code 'bad_luck'" in err.errors[0].message
+
+
+@pytest.mark.parametrize("code", ["bauska:summer_camp", "riga-pilseta:mentor_2"])
+def test_local_namespaced_code_is_accepted(case_data: dict[str, Any], code: str) -> None:
+    case_data["plans"][0]["measures"][0]["measure"] = code
+    case_data["plans"][0]["risk_factors"].append(code)
+    case_data["observations"][0]["staff_observations"][0]["recorded_by"] = code
+    case = atbalsts.parse_python(SupportCase, case_data)
+    assert case.plans[0].measures[0].measure == code
+    assert case.plans[0].risk_factors[-1] == code
+    assert case.observations[0].staff_observations[0].recorded_by == code
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["summer_camp", "Bauska:summer_camp", "bauska:Summer", "bauska:", ":summer_camp", "a:b:c"],
+)
+def test_malformed_or_unknown_codes_are_refused(case_data: dict[str, Any], code: str) -> None:
+    case_data["plans"][0]["measures"][0]["measure"] = code
+    assert invalid(case_data).paths == ("plans[0].measures[0].measure",)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("161175-19997", "16117519997"),  # old format, hyphen removed
+        ("16117519997", "16117519997"),
+        ("328673-00679", "32867300679"),  # new format (since 2017)
+    ],
+)
+def test_valid_personal_code_is_accepted_and_compacted(
+    case_data: dict[str, Any], given: str, stored: str
+) -> None:
+    case_data["learner"]["personal_code"] = given
+    assert atbalsts.parse_python(SupportCase, case_data).learner.personal_code == stored
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("16117519998", "not a valid Latvian personal code"),  # wrong check digit
+        ("161375-19997", "not a valid Latvian personal code"),  # month 13
+        ("328673-00677", "not a valid Latvian personal code"),  # new format, wrong check digit
+        ("1611751999", "not a valid Latvian personal code"),  # too short
+        ("16117519997x", "not a valid Latvian personal code"),
+        ("40003521600", "company registration number"),  # a valid company number
+    ],
+)
+def test_invalid_personal_code_is_refused(case_data: dict[str, Any], code: str, says: str) -> None:
+    case_data["learner"]["personal_code"] = code
+    err = invalid(case_data)
+    assert err.paths == ("learner.personal_code",)
+    assert says in err.errors[0].message
+
+
+def test_personal_code_is_optional(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["personal_code"] = None
+    assert atbalsts.parse_python(SupportCase, case_data).learner.personal_code is None
+
+
+ENROLMENT = {"school_id": "s-1", "municipality": "bauska"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"programme": "general_basic", "grade": 1},
+        {"programme": "general_basic", "grade": 9},
+        {"programme": "general_secondary", "grade": 10},
+        {"programme": "general_secondary", "grade": 12},
+        {"programme": "vocational", "vocational_course": 1},
+        {"programme": "vocational", "vocational_course": 4},
+        {"programme": "pre_school"},
+    ],
+)
+def test_grade_fitting_programme_is_accepted(fields: dict[str, Any]) -> None:
+    enrolment = atbalsts.parse_python(Enrolment, {**ENROLMENT, **fields})
+    assert enrolment.programme.value == fields["programme"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"programme": "general_basic", "grade": 10}, "grade must be 1-9 for general_basic"),
+        ({"programme": "general_basic"}, "grade must be 1-9 for general_basic"),
+        ({"programme": "general_secondary", "grade": 9}, "grade must be 10-12"),
+        (
+            {"programme": "general_basic", "grade": 5, "vocational_course": 2},
+            "vocational_course must be empty",
+        ),
+        ({"programme": "vocational"}, "vocational_course is required"),
+        (
+            {"programme": "vocational", "vocational_course": 2, "grade": 10},
+            "grade must be empty",
+        ),
+        ({"programme": "pre_school", "grade": 1}, "must be empty in pre-school"),
+        ({"programme": "pre_school", "vocational_course": 1}, "must be empty in pre-school"),
+    ],
+)
+def test_grade_programme_mismatch_is_refused(
+    case_data: dict[str, Any], fields: dict[str, Any], message: str
+) -> None:
+    case_data["learner"]["enrolment"] = {**ENROLMENT, **fields}
+    err = invalid(case_data)
+    assert err.paths == ("learner.enrolment",)
+    assert message in err.errors[0].message
+
+
+@pytest.mark.parametrize("grade", [0, 13])
+def test_grade_outside_1_to_12_is_refused_at_the_field(grade: int) -> None:
+    err = invalid({**ENROLMENT, "programme": "general_basic", "grade": grade}, Enrolment)
+    assert err.paths == ("grade",)
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        ((), "colour"),
+        (("learner",), "learner.colour"),
+        (("learner", "enrolment"), "learner.enrolment.colour"),
+        (("plans", 0, "measures", 0), "plans[0].measures[0].colour"),
+    ],
+)
+def test_unknown_field_is_refused(
+    case_data: dict[str, Any], location: tuple[str | int, ...], path: str
+) -> None:
+    target: Any = case_data
+    for key in location:
+        target = target[key]
+    target["colour"] = "red"
+    err = invalid(case_data)
+    assert err.paths == (path,)
+    assert err.errors[0].kind == "extra_forbidden"
+
+
+def test_unknown_schema_version_is_refused(case_data: dict[str, Any]) -> None:
+    case_data["schema_version"] = "2.0"
+    assert invalid(case_data).paths == ("schema_version",)
+
+
+# -- cross-field rules ------------------------------------------------------------------------
+
+
+def test_more_lessons_missed_than_scheduled_is_refused(case_data: dict[str, Any]) -> None:
+    attendance = case_data["observations"][0]["attendance"]
+    attendance.update(lessons_scheduled=40, lessons_missed_reason_unknown=8)  # 12 + 21 + 8 > 40
+    err = invalid(case_data)
+    assert err.paths == ("observations[0].attendance",)
+    assert "lessons missed (41) exceed lessons_scheduled (40)" in err.errors[0].message
+
+
+def test_missed_lessons_equal_to_scheduled_are_accepted(case_data: dict[str, Any]) -> None:
+    case_data["observations"][0]["attendance"]["lessons_scheduled"] = 33
+    case = atbalsts.parse_python(SupportCase, case_data)
+    assert case.observations[0].attendance.lessons_missed == 33
+
+
+def test_period_ending_before_it_starts_is_refused(case_data: dict[str, Any]) -> None:
+    case_data["plans"][0]["period"] = {"start": "2024-12-20", "end": "2024-12-19"}
+    err = invalid(case_data)
+    assert err.paths == ("plans[0].period",)
+    assert "end must not be before start" in err.errors[0].message
+
+
+@pytest.mark.parametrize("year", ["2024/2026", "2025/2024", "2024-2025", "24/25"])
+def test_school_year_must_name_consecutive_years(year: str) -> None:
+    err = invalid({"school_year": year, "semester": 1}, Term)
+    assert err.paths == ("school_year",)
+
+
+def test_school_year_must_be_ascii_digits() -> None:
+    invalid({"school_year": "٢٠٢٤/٢٠٢٥", "semester": 1}, Term)
+
+
+def test_semester_is_1_or_2() -> None:
+    assert invalid({"school_year": "2024/2025", "semester": 3}, Term).paths == ("semester",)
+
+
+def test_referral_due_before_it_was_made_is_refused(case_data: dict[str, Any]) -> None:
+    case_data["referrals"][0]["due"] = "2024-12-01"
+    err = invalid(case_data)
+    assert err.paths == ("referrals[0]",)
+    assert "due must not be before created_on" in err.errors[0].message
+
+
+def test_consent_withdrawn_before_given_is_refused(case_data: dict[str, Any]) -> None:
+    case_data["consents"][0]["withdrawn_on"] = "2024-11-29"
+    assert invalid(case_data).paths == ("consents[0]",)
+
+
+def test_consent_needs_a_recipient(case_data: dict[str, Any]) -> None:
+    case_data["consents"][0]["recipients"] = []
+    assert invalid(case_data).paths == ("consents[0].recipients",)
+
+
+def test_consent_in_force(case_data: dict[str, Any]) -> None:
+    from datetime import date
+
+    consent_data = {**case_data["consents"][0], "withdrawn_on": "2025-02-01"}
+    consent = atbalsts.parse_python(Consent, consent_data)
+    assert not consent.in_force(date(2024, 11, 30))  # given, but the period starts on 1 Dec
+    assert consent.in_force(date(2024, 12, 1))
+    assert consent.in_force(date(2025, 1, 31))
+    assert not consent.in_force(date(2025, 2, 1))  # withdrawn
+
+
+@pytest.mark.parametrize("kind", ["plans", "referrals", "consents"])
+def test_case_documents_must_name_the_case_learner(case_data: dict[str, Any], kind: str) -> None:
+    case_data[kind][0]["learner_id"] = "L-9999"
+    err = invalid(case_data)
+    assert err.paths == ("(document)",)
+    assert f"{kind} name another learner (L-9999)" in err.errors[0].message
+
+
+@pytest.mark.parametrize("kind", ["plans", "referrals", "consents"])
+def test_case_document_ids_must_be_unique(case_data: dict[str, Any], kind: str) -> None:
+    case_data[kind].append(case_data[kind][0])
+    err = invalid(case_data)
+    assert err.paths == ("(document)",)
+    assert f"{kind} repeat the id(s) {case_data[kind][0]['id']}" in err.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "valid"),
+    [
+        ({"kind": "law", "act": "MK noteikumi Nr. 89", "url": "https://likumi.lv/ta/id/1"}, True),
+        ({"kind": "law", "act": "MK noteikumi Nr. 89"}, False),
+        ({"kind": "programme", "url": "https://www.pumpurs.lv/"}, False),
+        ({"kind": "law", "act": "Izglītības likums", "url": "likumi.lv/ta/id/1"}, False),
+        ({"kind": "illustrative", "note": "An example threshold."}, True),
+        ({"kind": "illustrative"}, False),
+        ({"kind": "methodological_default", "note": ""}, False),
+    ],
+)
+def test_legal_basis_is_cited_or_labelled(data: dict[str, Any], valid: bool) -> None:
+    if valid:
+        assert atbalsts.parse_python(LegalBasis, data).kind.value == data["kind"]
+    else:
+        invalid(data, LegalBasis)
+
+
+@pytest.mark.parametrize("target", ["NaN", "Infinity"])
+def test_non_finite_numbers_are_refused(target: str) -> None:
+    text = f'{{"description": "d", "indicator": "i", "target": {target}, "direction": "at_most"}}'
+    with pytest.raises(DocumentError):
+        atbalsts.parse_json(Goal, text)
