@@ -1,0 +1,439 @@
+"""Rules of composition: what a municipality may change, and every refusal, checked when the policy
+set is built."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from atbalsts import ParameterCoverageError, PolicyConflict, PolicyError, UnknownNameError
+from atbalsts.engine.facts import Facts
+from atbalsts.national import _bases as national_bases
+from atbalsts.policy import (
+    DecisionKind,
+    Finding,
+    LegalBasis,
+    Obligation,
+    Parameter,
+    Params,
+    Rule,
+    rule,
+)
+
+from .fixtures import (
+    ADULT_AGE,
+    AS_OF,
+    BAUSKA_RULES,
+    BAUSKA_VALUES,
+    CESIS_RULES,
+    FIXTURE_RULES,
+    INFORM_BOARD,
+    LESSONS_LIMIT,
+    RECORD_IN_VIIS,
+    FixturePlugin,
+    make_case,
+    obligations,
+    parameters,
+    registry,
+    trace_ids,
+    trace_row,
+    value,
+)
+
+BOARD_ACTION = "inform_municipal_education_board"
+
+
+def viis_early(rule_id: str = "bauska.absence.record_in_viis_early", **kwargs: Any) -> Rule:
+    """A Bauska rule replacing the national VIIS rule: record after 5 lessons, in 2 days."""
+
+    @rule(
+        rule_id,
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=BAUSKA_RULES,
+        reads=("unjustified_lessons",),
+        **kwargs,
+    )
+    def record_early(f: Facts, p: Params) -> Obligation | None:
+        """Record in VIIS after 5 lessons."""
+        if f.unjustified_lessons > 5:
+            return Obligation("record_in_viis", ("school_director",), ("viis",), "days", days=2)
+        return None
+
+    return record_early
+
+
+def lesson_limit(
+    v: object, plugin: str = "bauska", since: date = date(2024, 1, 1)
+) -> tuple[Parameter, ...]:
+    """A municipal value of the national lessons limit."""
+    return parameters(plugin, {"id": LESSONS_LIMIT, "values": [value(since, v, BAUSKA_VALUES)]})
+
+
+# --- overriding rules ---
+
+
+def test_overriding_a_non_mandatory_rule_replaces_it() -> None:
+    bauska = FixturePlugin(
+        "bauska", municipality="bauska", rules=[viis_early(overrides=RECORD_IN_VIIS)]
+    )
+    reg = registry(bauska)
+    decision = reg.evaluate(make_case(unjustified_lessons=8), AS_OF)
+
+    assert RECORD_IN_VIIS not in trace_ids(decision)
+    row = trace_row(decision, "bauska.absence.record_in_viis_early")
+    assert row.overrides == RECORD_IN_VIIS
+    assert row.plugin == "bauska"
+    assert row.fired
+    (viis,) = obligations(decision, "record_in_viis")
+    assert viis.rules == ("bauska.absence.record_in_viis_early",)
+    assert viis.due == date(2025, 3, 5)
+    assert reg.policy_set("bauska").composition.overridden == {
+        RECORD_IN_VIIS: "bauska.absence.record_in_viis_early"
+    }
+
+
+def test_without_the_override_the_national_rule_stays() -> None:
+    bauska = FixturePlugin("bauska", municipality="bauska", rules=[viis_early()])
+    decision = registry(bauska).evaluate(make_case(unjustified_lessons=21), AS_OF)
+
+    assert RECORD_IN_VIIS in trace_ids(decision)
+    assert trace_row(decision, "bauska.absence.record_in_viis_early").overrides is None
+    (viis,) = obligations(decision, "record_in_viis")
+    assert set(viis.rules) == {RECORD_IN_VIIS, "bauska.absence.record_in_viis_early"}
+
+
+def test_overriding_a_mandatory_rule_is_a_conflict_naming_both_rules_and_bases() -> None:
+    bauska = FixturePlugin(
+        "bauska",
+        municipality="bauska",
+        rules=[viis_early("bauska.absence.inform_board_later", overrides=INFORM_BOARD)],
+    )
+    reg = registry(bauska)  # loading succeeds; building the set is refused
+
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert INFORM_BOARD in message
+    assert "bauska.absence.inform_board_later" in message
+    assert str(national_bases.MK89_BOARD) in message
+    assert str(BAUSKA_RULES) in message
+    assert "mandatory" in message
+    with pytest.raises(PolicyConflict):
+        reg.evaluate(make_case(), AS_OF)
+
+
+def test_overriding_a_rule_of_another_kind_is_refused() -> None:
+    @rule(
+        "bauska.risk.viis",
+        kind=DecisionKind.RISK_FINDING,
+        legal_basis=BAUSKA_RULES,
+        overrides=RECORD_IN_VIIS,
+    )
+    def wrong_kind(f: Facts, p: Params) -> None:
+        return None
+
+    reg = registry(FixturePlugin("bauska", municipality="bauska", rules=[wrong_kind]))
+    with pytest.raises(PolicyError, match="cannot override"):
+        reg.policy_set("bauska")
+
+
+def test_overriding_a_rule_not_in_the_set_is_refused() -> None:
+    bauska = FixturePlugin(
+        "bauska", municipality="bauska", rules=[viis_early(overrides="lv.absence.no_such_rule")]
+    )
+    with pytest.raises(PolicyError, match=r"lv\.absence\.no_such_rule"):
+        registry(bauska).policy_set("bauska")
+
+
+def test_two_rules_overriding_the_same_rule_conflict() -> None:
+    bauska = FixturePlugin(
+        "bauska",
+        municipality="bauska",
+        rules=[
+            viis_early("bauska.absence.viis_a", overrides=RECORD_IN_VIIS),
+            viis_early("bauska.absence.viis_b", overrides=RECORD_IN_VIIS),
+        ],
+    )
+    with pytest.raises(PolicyConflict) as caught:
+        registry(bauska).policy_set("bauska")
+    message = str(caught.value)
+    assert "bauska.absence.viis_a" in message
+    assert "bauska.absence.viis_b" in message
+    assert RECORD_IN_VIIS in message
+    assert str(BAUSKA_RULES) in message
+
+
+def test_two_plugins_overriding_the_same_rule_conflict() -> None:
+    bauska = FixturePlugin(
+        "bauska",
+        municipality="bauska",
+        rules=[viis_early("bauska.absence.viis", overrides=RECORD_IN_VIIS)],
+    )
+
+    @rule(
+        "extra.absence.viis",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=FIXTURE_RULES,
+        overrides=RECORD_IN_VIIS,
+    )
+    def extra_viis(f: Facts, p: Params) -> None:
+        return None
+
+    reg = registry(bauska, FixturePlugin("extra", rules=[extra_viis]))
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert "bauska.absence.viis" in message
+    assert "extra.absence.viis" in message
+    assert str(BAUSKA_RULES) in message
+    assert str(FIXTURE_RULES) in message
+    reg.policy_set("cesis")  # Bauska's rule is not in Cēsis's set: no conflict there
+
+
+def test_two_rules_with_the_same_id_conflict() -> None:
+    first = viis_early("bauska.absence.twice")
+    second = viis_early("bauska.absence.twice")
+    reg = registry(FixturePlugin("bauska", municipality="bauska", rules=[first, second]))
+    with pytest.raises(PolicyConflict, match=r"same id") as caught:
+        reg.policy_set("bauska")
+    assert "bauska.absence.twice" in str(caught.value)
+
+
+# --- namespaces and mandatory law ---
+
+
+def test_a_rule_outside_the_plugins_namespace_is_refused() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[viis_early("cesis.absence.viis")])
+    )
+    with pytest.raises(PolicyError, match="namespaced") as caught:
+        reg.policy_set("bauska")
+    assert not isinstance(caught.value, PolicyConflict)
+    assert "cesis.absence.viis" in str(caught.value)
+
+
+def test_a_rule_in_the_national_namespace_is_refused() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[viis_early("lv.absence.sneaky")])
+    )
+    with pytest.raises(PolicyError, match=r"lv\.absence\.sneaky"):
+        reg.policy_set("bauska")
+
+
+def test_only_the_national_policy_declares_mandatory_rules() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[viis_early(mandatory=True)])
+    )
+    with pytest.raises(PolicyError, match="mandatory") as caught:
+        reg.policy_set("bauska")
+    assert "bauska.absence.record_in_viis_early" in str(caught.value)
+
+
+# --- parameters ---
+
+
+def test_moving_a_floor_protected_parameter_looser_is_refused() -> None:
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=lesson_limit(30)))
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert f"{LESSONS_LIMIT}@lv=20" in message
+    assert f"{LESSONS_LIMIT}@bauska=30" in message
+    assert "MK 01.02.2011 noteikumi Nr. 89" in message  # the national value's reference
+    assert str(BAUSKA_VALUES) in message
+    reg.policy_set("cesis")  # the refusal concerns only Bauska's set
+
+
+def test_moving_a_floor_protected_parameter_stricter_changes_the_outcome() -> None:
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=lesson_limit(10)))
+    in_bauska = reg.evaluate(make_case(unjustified_lessons=11), AS_OF)
+    nationally = reg.evaluate(make_case(unjustified_lessons=11, municipality="cesis"), AS_OF)
+
+    (board,) = obligations(in_bauska, BOARD_ACTION)
+    assert board.rules == (INFORM_BOARD,)
+    assert obligations(nationally, BOARD_ACTION) == []
+    limit = next(p for p in trace_row(in_bauska, INFORM_BOARD).parameters if p.id == LESSONS_LIMIT)
+    assert (limit.value, limit.plugin, limit.valid_from) == (10, "bauska", date(2024, 1, 1))
+    assert limit.reference == BAUSKA_VALUES
+    national = next(
+        p for p in trace_row(nationally, INFORM_BOARD).parameters if p.id == LESSONS_LIMIT
+    )
+    assert (national.value, national.plugin) == (20, "lv")
+
+
+def test_an_equal_value_of_a_floor_protected_parameter_is_accepted() -> None:
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=lesson_limit(20)))
+    reg.policy_set("bauska")
+
+
+def test_changing_a_fixed_parameter_is_refused() -> None:
+    params = parameters(
+        "bauska", {"id": ADULT_AGE, "values": [value(date(2024, 1, 1), 16, BAUSKA_VALUES)]}
+    )
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
+    with pytest.raises(PolicyConflict, match="fixed") as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert ADULT_AGE in message
+    assert "16" in message
+    assert str(BAUSKA_VALUES) in message
+
+
+def test_two_plugins_changing_the_same_parameter_conflict() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", params=lesson_limit(10)),
+        FixturePlugin("extra", params=lesson_limit(15, plugin="extra")),
+    )
+    with pytest.raises(PolicyConflict, match="two plugins change") as caught:
+        reg.policy_set("bauska")
+    assert {caught.value.first, caught.value.second} == {"bauska", "extra"}
+
+
+def test_a_new_parameter_outside_the_plugins_namespace_is_refused() -> None:
+    params = parameters(
+        "bauska", {"id": "cesis.absence.limit", "values": [value(date(2020, 1, 1), 3)]}
+    )
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
+    with pytest.raises(PolicyError, match=r"cesis\.absence\.limit"):
+        reg.policy_set("bauska")
+
+
+def test_a_rule_reading_an_undeclared_parameter_is_refused() -> None:
+    reg = registry(
+        FixturePlugin(
+            "bauska",
+            municipality="bauska",
+            rules=[viis_early(params=("bauska.absence.no_such_limit",))],
+        )
+    )
+    with pytest.raises(ParameterCoverageError, match=r"bauska\.absence\.no_such_limit"):
+        reg.policy_set("bauska")
+
+
+def test_a_rule_reading_a_parameter_with_no_value_at_its_start_is_refused() -> None:
+    params = parameters(
+        "bauska", {"id": "bauska.absence.limit", "values": [value(date(2024, 1, 1), 5)]}
+    )
+    early = viis_early(params=("bauska.absence.limit",), valid_from=date(2023, 9, 1))
+    reg = registry(FixturePlugin("bauska", municipality="bauska", rules=[early], params=params))
+    with pytest.raises(ParameterCoverageError) as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert "bauska.absence.record_in_viis_early" in message
+    assert "bauska.absence.limit" in message
+    assert "2023-09-01" in message
+
+
+def test_a_parameter_covering_the_plugins_own_validity_is_enough() -> None:
+    params = parameters(
+        "bauska", {"id": "bauska.absence.limit", "values": [value(date(2024, 1, 1), 5)]}
+    )
+    reg = registry(
+        FixturePlugin(
+            "bauska",
+            municipality="bauska",
+            rules=[viis_early(params=("bauska.absence.limit",))],
+            params=params,
+            valid_from=date(2024, 1, 1),
+        )
+    )
+    reg.policy_set("bauska")
+
+
+# --- choosing the municipal policy ---
+
+
+def finding_rule(rule_id: str, basis: LegalBasis = BAUSKA_RULES) -> Rule:
+    @rule(rule_id, kind=DecisionKind.RISK_FINDING, legal_basis=basis)
+    def always(f: Facts, p: Params) -> Finding:
+        return Finding("lack_of_motivation")
+
+    return always
+
+
+def test_two_plugins_governing_one_municipality_conflict() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska"),
+        FixturePlugin("bauska-new", municipality="bauska"),
+    )
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    message = str(caught.value)
+    assert "'bauska'" in message
+    assert "'bauska-new'" in message
+    assert "atbalsts-bauska" in message
+    assert "atbalsts-bauska-new" in message
+    reg.policy_set("cesis")
+
+
+def test_the_learners_municipality_chooses_the_policy() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[finding_rule("bauska.risk.x")]),
+        FixturePlugin("cesis", municipality="cesis", rules=[finding_rule("cesis.risk.x")]),
+    )
+    in_bauska = reg.evaluate(make_case(municipality="bauska"), AS_OF)
+    in_cesis = reg.evaluate(make_case(municipality="cesis"), AS_OF)
+    in_ogre = reg.evaluate(make_case(municipality="ogre"), AS_OF)
+
+    assert in_bauska.policy.municipality == "bauska"
+    assert [p.name for p in in_bauska.policy.plugins] == ["bauska", "lv"]
+    assert "bauska.risk.x" in trace_ids(in_bauska)
+    assert "cesis.risk.x" not in trace_ids(in_bauska)
+    assert [f.rule for f in in_bauska.findings] == ["bauska.risk.x"]
+
+    assert [p.name for p in in_cesis.policy.plugins] == ["cesis", "lv"]
+    assert "bauska.risk.x" not in trace_ids(in_cesis)
+
+    assert [p.name for p in in_ogre.policy.plugins] == ["lv"]
+    assert in_ogre.findings == ()
+    assert in_ogre.policy.municipality == "ogre"
+    assert reg.municipalities() == ("bauska", "cesis")
+
+
+def test_the_municipality_can_be_named_explicitly() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[finding_rule("bauska.risk.x")])
+    )
+    case = make_case(municipality="cesis")
+    decision = reg.evaluate(case, AS_OF, municipality="bauska")
+
+    assert decision.policy.municipality == "bauska"
+    assert "bauska.risk.x" in trace_ids(decision)
+    assert "bauska.risk.x" not in trace_ids(reg.evaluate(case, AS_OF))
+
+
+def test_plugins_without_a_municipality_join_every_set() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[finding_rule("bauska.risk.x")]),
+        FixturePlugin("extra", rules=[finding_rule("extra.risk.x", FIXTURE_RULES)]),
+    )
+    assert [p.name for p in reg.policy_set("bauska").plugins] == ["bauska", "extra", "lv"]
+    assert [p.name for p in reg.policy_set("ogre").plugins] == ["extra", "lv"]
+
+
+def test_a_policy_set_can_name_its_plugins() -> None:
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", rules=[finding_rule("bauska.risk.x")]),
+        FixturePlugin(
+            "cesis", municipality="cesis", rules=[finding_rule("cesis.risk.x", CESIS_RULES)]
+        ),
+        FixturePlugin("extra", rules=[finding_rule("extra.risk.x", FIXTURE_RULES)]),
+    )
+    chosen = reg.policy_set(plugins=["cesis"])
+    assert [p.name for p in chosen.plugins] == ["cesis", "lv"]
+    ids = {r.id for r, _ in chosen.rules_in_force(AS_OF)}
+    assert "cesis.risk.x" in ids
+    assert "bauska.risk.x" not in ids
+    assert "extra.risk.x" not in ids
+
+    decision = chosen.evaluate(make_case(municipality="bauska"), AS_OF)
+    assert [f.rule for f in decision.findings] == ["cesis.risk.x"]
+
+    both = reg.policy_set(plugins=["extra", "bauska"])
+    assert [p.name for p in both.plugins] == ["bauska", "extra", "lv"]
+    assert reg.policy_set(plugins=["bauska", "extra"]) is both
+
+    with pytest.raises(UnknownNameError, match="nowhere"):
+        reg.policy_set(plugins=["nowhere"])
