@@ -31,6 +31,8 @@ def exposed_names() -> set[str]:
     for name, value in vars(atbalsts).items():
         if name.startswith("_") and name not in INCLUDED_DUNDERS:
             continue
+        if name.startswith("@"):  # pytest's assertion rewriting (we ship a pytest11 plugin)
+            continue
         if isinstance(value, types.ModuleType) and value.__name__.startswith("atbalsts."):
             continue
         if type(value).__module__ == "__future__":  # the `annotations` feature flag

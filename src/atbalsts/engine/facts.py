@@ -30,6 +30,7 @@ class Facts:
     as_of: date
     learner_id: str
     municipality: str
+    birth_date: date
     age: int
     programme: str
     grade: int | None
@@ -74,6 +75,7 @@ FACTS: dict[str, str] = {
     "as_of": "The evaluation date.",
     "learner_id": "The learner's pseudonymous id.",
     "municipality": "The learner's municipality slug.",
+    "birth_date": "Date of birth (for ages on other dates, e.g. when an application was signed).",
     "age": "Age in whole years on the evaluation date.",
     "programme": "Programme kind (pre_school, general_basic, general_secondary, vocational).",
     "grade": "Grade 1-12 in general education, else None.",
@@ -91,7 +93,8 @@ FACTS: dict[str, str] = {
     "unjustified_days": "Whole days missed in the term with no reason or no justifying reason.",
     "lessons_scheduled": "Lessons scheduled in the term so far, if known.",
     "absence_rate": "Share (0-1) of scheduled lessons missed for any reason, if known.",
-    "absent_today_reason_unknown": "Absent on the observation date with no reason known.",
+    "absent_today_reason_unknown": "Absent on the evaluation date with no reason known (only "
+    "from an observation dated that day).",
     "parental_notes_used": "Parents' justifying notes used in the term.",
     "absence_episodes": "Absence episodes recorded in the term (may be empty).",
     "failing_subjects": "Number of subjects recorded as failing.",
@@ -153,6 +156,7 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         as_of=as_of,
         learner_id=learner.id,
         municipality=enrolment.municipality,
+        birth_date=learner.birth_date,
         age=age_on(learner.birth_date, as_of),
         programme=enrolment.programme.value,
         grade=enrolment.grade,
@@ -170,7 +174,10 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         unjustified_days=att.days_without_justification if att else 0,
         lessons_scheduled=scheduled,
         absence_rate=rate,
-        absent_today_reason_unknown=att.absent_today_reason_unknown if att else False,
+        # "Absent today" describes the observation's own date: never carried to a later day.
+        absent_today_reason_unknown=bool(
+            att and obs and obs.as_of == as_of and att.absent_today_reason_unknown
+        ),
         parental_notes_used=att.parental_notes_used if att else 0,
         absence_episodes=att.episodes if att else (),
         failing_subjects=failing,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from atbalsts.engine.facts import Facts
-from atbalsts.model import ApprovalStep, PlanStatus
+from atbalsts.model import ApprovalStep, PlanStatus, age_on
 from atbalsts.national import _bases as b
 from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, rule
 
@@ -22,7 +22,7 @@ _LIVE = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
     "lv.plan.application",
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.PUMPURS_APPLICATION,
-    reads=("plan", "age"),
+    reads=("plan", "birth_date"),
     params=(ADULT_AGE,),
     valid_from=PUMPURS_FROM,
 )
@@ -32,13 +32,15 @@ def application(f: Facts, p: Params) -> Iterator[Issue]:
     if plan is None or plan.status not in _LIVE:
         return
     app = plan.application
-    adult = f.age >= p[ADULT_AGE]
     if app is None:
         yield Issue.of("plan_without_application", "application")
-    elif app.signed_by == "adult_learner" and not adult:
-        yield Issue.of("adult_application_by_minor", "application.signed_by", age=f.age)
+        return
+    age = age_on(f.birth_date, app.signed_on)  # who may sign is judged on the day of signing
+    adult = age >= p[ADULT_AGE]
+    if app.signed_by == "adult_learner" and not adult:
+        yield Issue.of("adult_application_by_minor", "application.signed_by", age=age)
     elif app.signed_by != "adult_learner" and adult:
-        yield Issue.of("application_not_by_adult_learner", "application.signed_by", age=f.age)
+        yield Issue.of("application_not_by_adult_learner", "application.signed_by", age=age)
 
 
 @rule(

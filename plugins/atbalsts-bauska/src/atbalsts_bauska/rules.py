@@ -1,0 +1,180 @@
+"""Bauska's rules on preventing learners' unjustified absences (30.07.2015 No. 1).
+
+Encodes the domain brief's §10.2 A1-A5 (rows 26-28 of its §4). Source ids in [brackets] refer to
+the brief's source index (§12): [S7] is the procedure as published by a Bauska school, [S8] the
+municipality's page listing the rules.
+
+How the national rules and these combine (the engine's hit policies):
+
+- ``bauska.absence.report_board`` imposes the same action on the same recipient as the mandatory
+  ``lv.absence.inform_board``; when both fire the Decision holds one obligation naming both rules,
+  with the roles of both and the earlier due date. Bauska's count is never smaller than the
+  national one, so Bauska only adds cases (A1, A2, pre-school from age 5), never removes one.
+- ``bauska.absence.same_day_contact`` likewise adds the social pedagogue to the roles of the
+  mandatory ``lv.absence.inform_parents`` (A5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from atbalsts.engine import Facts
+from atbalsts.model import AbsenceEpisode
+from atbalsts.policy import BasisKind, DecisionKind, LegalBasis, Obligation, Params, rule
+
+from .codes import REQUEST_MEDICAL_NOTE
+
+#: The date of the rules. Their date of entry into force is not in the sources; see CHANGELOG.md.
+RULES_FROM = date(2015, 7, 30)
+
+ACT = (
+    "Bauskas novada 30.07.2015 noteikumi Nr. 1 "
+    '"Izglītojamo neattaisnoto mācību kavējumu novēršanas kārtība"'
+)
+RULES_URL = "http://old.bauskasvg.lv/noteikumi"  # [S8]
+SCHOOL_URL = (  # [S7]
+    "https://vecsaulespsk.lv/index.php?option=com_content&view=article&id=117:kavejumu-"
+    "noversanas-kartiba&catid=14&Itemid=356"
+)
+
+# National parameters read (not changed) by these rules.
+LIMIT = "lv.absence.unjustified_lessons_limit"
+NOTICE_DAYS = "lv.absence.board_notice_days"
+# Bauska's own parameters (parameters.toml).
+NOTE_MAX_DAYS = "bauska.absence.parent_note_max_days"
+DOCUMENT_DAYS = "bauska.absence.document_within_days"
+MIN_AGE = "bauska.absence.min_age"
+
+#: Who is informed instead of the parents when the child is in out-of-family care (MK 89 p. 2,
+#: as in the national baseline).
+CARERS = {
+    "foster_family": "foster_family",
+    "guardian": "guardian",
+    "care_institution": "care_institution_head",
+}
+
+
+def _basis(note: str, url: str = SCHOOL_URL) -> LegalBasis:
+    return LegalBasis(kind=BasisKind.LAW, act=ACT, url=url, note=note)
+
+
+REPORT_BOARD = _basis(
+    "More than 20 hours (lessons) a semester missed with no known or acceptable reason: the "
+    "school reports to the municipal education board [S7]. Also counted as unjustified: an "
+    "episode longer than 3 days covered only by a parent's note (a doctor's note is needed) and "
+    "an episode whose document came more than 3 days after the return [S7]. The rules apply from "
+    "age 5, pre-school included [S8]. Point numbers not verified."
+)
+SAME_DAY = _basis(
+    "A learner absent with no known reason: the parents are contacted the same day by the class "
+    "teacher or the social pedagogue [S7]. Point number not verified."
+)
+MEDICAL_NOTE = _basis(
+    "A parent's note justifies up to 3 days; a longer absence needs a doctor's or medical "
+    "institution's note, handed in within 3 days of the return [S7]. Point numbers not verified."
+)
+
+
+def _recipient(f: Facts) -> str:
+    return CARERS.get(f.living_situation, "parent")
+
+
+def _document_due(episode: AbsenceEpisode, f: Facts, p: Params) -> date:
+    """Last day the justifying document may be handed in: N days after the return; for an
+    episode still running, counted from the evaluation date (the earliest it can be)."""
+    return (episode.returned_on or f.as_of) + timedelta(days=p[DOCUMENT_DAYS])
+
+
+def _needs_medical_note(episode: AbsenceEpisode, p: Params) -> bool:
+    """A1: only a parent's note, for more days than a parent's note may cover."""
+    max_days: int = p[NOTE_MAX_DAYS]
+    return episode.justification == "parent_note" and episode.school_days > max_days
+
+
+def _late_document(episode: AbsenceEpisode, p: Params) -> bool:
+    """A2: the justifying document came more than N days after the return."""
+    handed_in, back = episode.document_submitted_on, episode.returned_on
+    if episode.justification == "none" or handed_in is None or back is None:
+        return False
+    within_days: int = p[DOCUMENT_DAYS]
+    return (handed_in - back).days > within_days
+
+
+def _unjustified_in_bauska(episode: AbsenceEpisode, f: Facts, p: Params) -> bool:
+    """An episode the school recorded as justified that Bauska's rules count as unjustified.
+
+    Episodes recorded with no justification are already in ``unjustified_lessons``. A long
+    parent-note episode counts only once the time to hand in a doctor's note has run out.
+    """
+    if _late_document(episode, p):
+        return True
+    window_closed = episode.returned_on is not None and f.as_of > _document_due(episode, f, p)
+    return _needs_medical_note(episode, p) and window_closed
+
+
+@rule(
+    "bauska.absence.report_board",
+    kind=DecisionKind.OBLIGATION,
+    legal_basis=REPORT_BOARD,
+    reads=("age", "unjustified_lessons", "absence_episodes", "as_of"),
+    params=(LIMIT, NOTICE_DAYS, MIN_AGE, NOTE_MAX_DAYS, DOCUMENT_DAYS),
+    valid_from=RULES_FROM,
+)
+def report_board(f: Facts, p: Params) -> Obligation | None:
+    """More than the limit of lessons without an acceptable reason, counted the Bauska way, from
+    age 5 (pre-school included): report to the municipal education board."""
+    if f.age < p[MIN_AGE]:
+        return None
+    extra = sum(e.lessons for e in f.absence_episodes if _unjustified_in_bauska(e, f, p))
+    if f.unjustified_lessons + extra > p[LIMIT]:
+        return Obligation(
+            "inform_municipal_education_board",
+            ("class_teacher",),
+            ("municipal_education_board",),
+            "days",
+            days=p[NOTICE_DAYS],
+        )
+    return None
+
+
+@rule(
+    "bauska.absence.same_day_contact",
+    kind=DecisionKind.OBLIGATION,
+    legal_basis=SAME_DAY,
+    reads=("age", "absent_today_reason_unknown", "out_of_family_care"),
+    params=(MIN_AGE,),
+    valid_from=RULES_FROM,
+)
+def same_day_contact(f: Facts, p: Params) -> Obligation | None:
+    """Absent with no known reason: the class teacher or the social pedagogue contacts the
+    parents the same school day."""
+    if f.age >= p[MIN_AGE] and f.absent_today_reason_unknown and not f.out_of_family_care:
+        return Obligation(
+            "inform_parents", ("class_teacher", "social_pedagogue"), ("parent",), "same_school_day"
+        )
+    return None
+
+
+@rule(
+    "bauska.absence.request_medical_note",
+    kind=DecisionKind.OBLIGATION,
+    legal_basis=MEDICAL_NOTE,
+    reads=("age", "absence_episodes", "living_situation", "as_of"),
+    params=(MIN_AGE, NOTE_MAX_DAYS, DOCUMENT_DAYS),
+    valid_from=RULES_FROM,
+)
+def request_medical_note(f: Facts, p: Params) -> Iterator[Obligation]:
+    """An absence longer than a parent's note may cover: ask for a doctor's note while it can
+    still be handed in (by N days after the return)."""
+    if f.age < p[MIN_AGE]:
+        return
+    for episode in f.absence_episodes:
+        due = _document_due(episode, f, p)
+        if _needs_medical_note(episode, p) and f.as_of <= due:
+            yield Obligation(
+                REQUEST_MEDICAL_NOTE, ("class_teacher",), (_recipient(f),), "date", due=due
+            )
+
+
+RULES = (report_board, same_day_contact, request_medical_note)
