@@ -18,8 +18,10 @@ GATES: list[tuple[str, list[str]]] = [
     ("ruff check", [str(BIN / "ruff"), "check", "."]),
     ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
     ("mypy --strict", [str(BIN / "mypy"), "--strict", "src"]),
-    ("sphinx-build -W", [str(BIN / "sphinx-build"), "-W", "-n", "-q", "-b", "html", "docs",
-                         "docs/_build/html"]),
+    (
+        "sphinx-build -W",
+        [str(BIN / "sphinx-build"), "-W", "-n", "-q", "-b", "html", "docs", "docs/_build/html"],
+    ),
     ("pytest", [str(BIN / "pytest"), "-W", "error", "-p", "no:cacheprovider"]),
 ]
 
@@ -30,8 +32,11 @@ def main() -> int:
         start = time.monotonic()
         print(f"== {name}", flush=True)
         code = subprocess.call(cmd, cwd=ROOT)
-        print(f"== {name}: {'ok' if code == 0 else f'FAILED ({code})'} "
-              f"in {time.monotonic() - start:.1f} s", flush=True)
+        print(
+            f"== {name}: {'ok' if code == 0 else f'FAILED ({code})'} "
+            f"in {time.monotonic() - start:.1f} s",
+            flush=True,
+        )
         if code != 0:
             failed.append(name)
     if failed:

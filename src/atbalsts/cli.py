@@ -203,7 +203,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _example_files(directory: Path) -> list[Path]:
     files = sorted(directory.glob("*.json"))
     if not files:
-        raise InputError(f"no example cases (*.json) in {directory}")
+        raise InputError(
+            f"no example cases (*.json) in {directory}; run from a checkout of atbalsts or "
+            f"pass --examples DIRECTORY"
+        )
     return files
 
 

@@ -14,7 +14,7 @@ __all__ = ["differences", "run_demo"]
 
 def _summary(decision: Decision) -> str:
     parts = [
-        f"findings: {', '.join(f.factor for f in decision.findings) or '-'}",
+        f"findings: {', '.join(sorted({f.factor for f in decision.findings})) or '-'}",
         f"obligations: {', '.join(o.action for o in decision.obligations) or '-'}",
         f"referrals: {', '.join(r.to for r in decision.referrals) or '-'}",
         f"plan issues: {', '.join(i.reason for i in decision.plan_issues) or '-'}",

@@ -7,12 +7,12 @@ from datetime import date
 from importlib.metadata import entry_points
 
 import pytest
-from atbalsts_bauska import plugin
 
 from atbalsts import SupportCase
 from atbalsts.engine import PolicyRegistry, PolicySet
 from atbalsts.policy import BasisKind, PluginSource
 from atbalsts.testing.conformance import assert_conforms
+from atbalsts_bauska import plugin
 
 AS_OF = date(2025, 3, 3)
 SOURCES = ("http://old.bauskasvg.lv/noteikumi", "https://vecsaulespsk.lv/")

@@ -8,12 +8,12 @@ from importlib.metadata import entry_points
 from typing import Any
 
 import pytest
-from atbalsts_parauga import plugin
 
 from atbalsts import PolicyConflict, SupportCase, hookimpl
 from atbalsts.engine import PolicyRegistry, PolicySet
 from atbalsts.policy import BasisKind, PluginSource, PolicyRegistrar, load_parameters
 from atbalsts.testing.conformance import assert_conforms
+from atbalsts_parauga import plugin
 
 BOARD_NOTICE = "lv.absence.board_notice_days"
 

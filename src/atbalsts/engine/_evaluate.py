@@ -59,7 +59,8 @@ def _error(exc: BaseException) -> str:
 
 
 def _unknown_codes(item: Any, codes: dict[str, CodeList]) -> str | None:
-    """The first code in an outcome that the policy set's code lists do not know, described."""
+    """What makes an outcome unfit for a valid Decision: a code the policy set's code lists do
+    not know, or a tier outside 1-3; None when it is fit."""
     checks: list[tuple[str, str]]
     if isinstance(item, o.Finding):
         checks = [("risk_factors", item.factor)]
@@ -72,6 +73,9 @@ def _unknown_codes(item: Any, codes: dict[str, CodeList]) -> str | None:
         checks = [("institutions", item.to), ("reasons", item.reason)]
     elif isinstance(item, o.Issue):
         checks = [("reasons", item.reason)]
+    elif isinstance(item, o.Tier):
+        ok = type(item.level) is int and 1 <= item.level <= 3
+        return None if ok else f"returned tier {item.level!r}, outside 1-3"
     else:
         return None
     for list_name, code in checks:

@@ -168,7 +168,9 @@ class Decision(Document):
     complete: bool = Field(description="False when a plugin or rule failed; see failures.")
     failures: tuple[Failure, ...] = Field(default=(), description="What failed.")
     findings: tuple[RiskFinding, ...] = Field(default=(), description="Risk findings.")
-    tier: int | None = Field(default=None, description="Risk tier, where a policy defines one.")
+    tier: int | None = Field(
+        default=None, ge=1, le=3, description="Risk tier 1-3, where a policy defines one."
+    )
     obligations: tuple[Obligation, ...] = Field(default=(), description="What must happen.")
     measures: tuple[MeasureVerdict, ...] = Field(default=(), description="Measure verdicts.")
     referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.")

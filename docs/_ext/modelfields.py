@@ -1,0 +1,314 @@
+"""A tiny Sphinx extension for the API reference of the pydantic documents.
+
+autodoc alone shows a pydantic model as a class with no fields: pydantic keeps them in
+``model_fields``, not as class attributes with docstrings. This extension
+
+- appends a field table to every model's docstring (name, JSON type with constraints, required or
+  default, classification, description), built from ``model_fields`` at build time so it cannot
+  drift from the code;
+- appends a value table to every enumeration's docstring, with each member's docstring if it has
+  one, and keeps autodoc from listing the members a second time;
+- resolves references to objects in private modules (``atbalsts.model._base.Document``) to the
+  public path they are re-exported from (``atbalsts.model.Document``), where the docs describe
+  them, and references to re-exports (``atbalsts.DocumentError``) to where the docs describe the
+  object (``atbalsts.errors.DocumentError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import importlib
+import inspect
+import re
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+import annotated_types as at
+from docutils import nodes
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.pycode import ModuleAnalyzer
+
+from atbalsts.model import _base
+from atbalsts.model import learner as _learner
+
+__all__ = ["setup"]
+
+_SCALARS: dict[Any, str] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    dt.date: "date (YYYY-MM-DD)",
+    type(None): "null",
+}
+
+_GLOSSARY = ":doc:`/reference/glossary`"
+
+#: Annotated aliases of atbalsts, by identity: what they mean on the wire.
+_ALIASES: dict[int, str] = {
+    id(_base.Identifier): "string: a host identifier (letters, digits, ``. _ : -``; 1-64)",
+    id(_base.RiskFactorCode): f"string: a risk-factor code ({_GLOSSARY}) or a local code",
+    id(_base.MeasureCode): f"string: a measure code ({_GLOSSARY}) or a local code",
+    id(_base.RoleCode): f"string: a role code ({_GLOSSARY}) or a local code",
+    id(_base.InstitutionCode): f"string: an institution code ({_GLOSSARY}) or a local code",
+    id(_learner.PersonalCode): "string: a valid Latvian personal code (python-stdnum)",
+}
+
+_ESCAPE = re.compile(r"([\\*`|])|(_)(?![A-Za-z0-9])")
+
+
+def _escape(text: str) -> str:
+    """Escape the characters reStructuredText would read as markup in plain prose."""
+    return _ESCAPE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+
+
+def _constraints(metadata: list[Any]) -> list[str]:
+    out: list[str] = []
+    for item in metadata:
+        if isinstance(item, at.Ge):
+            out.append(f"≥ {item.ge}")
+        elif isinstance(item, at.Gt):
+            out.append(f"> {item.gt}")
+        elif isinstance(item, at.Le):
+            out.append(f"≤ {item.le}")
+        elif isinstance(item, at.Lt):
+            out.append(f"< {item.lt}")
+        elif isinstance(item, at.MinLen):
+            out.append(f"at least {item.min_length} long")
+        elif isinstance(item, at.MaxLen):
+            out.append(f"at most {item.max_length} long")
+        elif getattr(item, "pattern", None):
+            out.append(f"pattern ``{item.pattern}``")
+    return out
+
+
+def _type(ann: Any) -> str:
+    """A reST description of an annotation as it appears in JSON."""
+    if id(ann) in _ALIASES:
+        return _ALIASES[id(ann)]
+    if ann in _SCALARS:
+        return _SCALARS[ann]
+    origin, args = get_origin(ann), get_args(ann)
+    if origin is Annotated:
+        base = _type(args[0])
+        extra = _constraints(list(args[1:]))
+        return f"{base}, {', '.join(extra)}" if extra else base
+    if origin is Literal:
+        if len(args) == 1:
+            return f"always ``{args[0]!r}``"
+        return "one of " + ", ".join(f"``{value!r}``" for value in args)
+    if origin in (Union, types.UnionType):
+        kinds = [_type(arg) for arg in args if arg is not type(None)]
+        text = " or ".join(kinds)
+        return f"{text} or null" if type(None) in args else text
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return f"list of {_type(args[0])}"
+    if origin is dict and len(args) == 2:
+        return f"object of {_type(args[1])}"
+    if inspect.isclass(ann) and issubclass(ann, enum.Enum):
+        return f"string: :py:class:`~{ann.__module__}.{ann.__qualname__}`"
+    if inspect.isclass(ann) and issubclass(ann, BaseModel):
+        return f"object: :py:class:`~{ann.__module__}.{ann.__qualname__}`"
+    return f"``{ann!r}``"
+
+
+def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "required"
+    if field.default_factory is not None:
+        return "empty"
+    if field.default is PydanticUndefined:
+        return "required"
+    value = field.default.value if isinstance(field.default, enum.Enum) else field.default
+    if value == ():
+        return "``[]``"
+    return "``null``" if value is None else f"``{value!r}``"
+
+
+def _classification(field: FieldInfo) -> str:
+    extra = field.json_schema_extra
+    if isinstance(extra, dict):
+        value = extra.get("x-classification")
+        if isinstance(value, str):
+            return f"**{value}**"
+    return ""
+
+
+def _field_table(model: type[BaseModel]) -> list[str]:
+    fields = model.model_fields
+    if not fields:
+        return []
+    lines = [
+        "",
+        ".. list-table:: Fields",
+        "   :header-rows: 1",
+        "   :widths: 18 30 12 12 28",
+        "",
+        "   * - Field",
+        "     - Type",
+        "     - Default",
+        "     - Class",
+        "     - Description",
+    ]
+    try:
+        hints = get_type_hints(model, include_extras=True)
+    except Exception:  # an unresolvable annotation: fall back to what pydantic kept
+        hints = {}
+    for name, field in fields.items():
+        ann = hints.get(name, field.annotation)
+        # pydantic merges the constraints of an Annotated type into field.metadata; describe them
+        # once, with the type, and take field.metadata only for constraints given to Field().
+        extra = [] if get_origin(ann) is Annotated else _constraints(field.metadata)
+        kind = _type(ann) + (f", {', '.join(extra)}" if extra else "")
+        lines += [
+            f"   * - ``{name}``",
+            f"     - {kind}",
+            f"     - {_default(field)}",
+            f"     - {_classification(field)}",
+            f"     - {_escape(field.description or '')}",
+        ]
+    lines.append("")
+    return lines
+
+
+def _enum_docs(cls: type[enum.Enum]) -> dict[str, str]:
+    try:
+        found = ModuleAnalyzer.for_module(cls.__module__).find_attr_docs()
+    except Exception:  # no source: no member docstrings
+        return {}
+    return {
+        member: " ".join(" ".join(doc).split())
+        for (qualname, member), doc in found.items()
+        if qualname == cls.__qualname__
+    }
+
+
+def _value_table(cls: type[enum.Enum]) -> list[str]:
+    docs = _enum_docs(cls)
+    lines = [
+        "",
+        ".. list-table:: Values",
+        "   :header-rows: 1",
+        "   :widths: 30 70",
+        "",
+        "   * - Value",
+        "     - Meaning",
+    ]
+    for member in cls:
+        lines += [f"   * - ``{member.value}``", f"     - {_escape(docs.get(member.name, ''))}"]
+    lines.append("")
+    return lines
+
+
+def _process_docstring(
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    if what == "method" and name.endswith(".__init__"):
+        # attrs writes "Method generated by attrs for class X." into the __init__ it generates;
+        # the parameters below it say all there is.
+        if len(lines) <= 2 and lines and lines[0].startswith("Method generated by attrs"):
+            lines.clear()
+        return
+    if what != "class" or not inspect.isclass(obj):
+        return
+    if issubclass(obj, BaseModel):
+        lines.extend(_field_table(obj))
+    elif issubclass(obj, enum.Enum):
+        lines.extend(_value_table(obj))
+
+
+def _skip_member(
+    app: Sphinx, what: str, name: str, obj: Any, skip: bool, options: Any
+) -> bool | None:
+    # Enumeration members are shown in the value table; the constructor an enumeration inherits
+    # is not part of its interface.
+    if what == "class" and (isinstance(obj, enum.Enum) or name == "__new__"):
+        return True
+    return None
+
+
+def _public_name(target: str) -> str | None:
+    """``atbalsts.model._base.Document`` -> ``atbalsts.model.Document``; None if not private."""
+    parts = target.split(".")
+    if parts[0] != "atbalsts":
+        return None
+    public = [p for p in parts if not (p.startswith("_") and not p.startswith("__"))]
+    return ".".join(public) if public != parts else None
+
+
+def _lookup(path: str) -> Any:
+    """The object at dotted ``path`` (module, then attributes), or None."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return obj
+    return None
+
+
+def _candidates(target: str, module: str | None) -> list[str]:
+    """Names under which the docs may describe the object ``target`` names.
+
+    Tried in order: the public path of a private one; the object's own ``__module__`` and
+    ``__qualname__`` (for re-exports such as ``atbalsts.DocumentError``, and for names relative
+    to the current module), and its public path.
+    """
+    out: list[str] = []
+    public = _public_name(target)
+    if public:
+        out.append(public)
+    for path in (target, f"{module}.{target}" if module else None):
+        if not path or not path.startswith("atbalsts"):
+            continue
+        obj = _lookup(path)
+        name = getattr(obj, "__qualname__", None)
+        owner = getattr(obj, "__module__", None)
+        if isinstance(name, str) and isinstance(owner, str) and owner.startswith("atbalsts"):
+            canonical = f"{owner}.{name}"
+            out += [canonical, _public_name(canonical) or canonical]
+    return [name for name in dict.fromkeys(out) if name != target]
+
+
+def _missing_reference(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    if node.get("refdomain") != "py":
+        return None
+    domain = env.domains["py"]
+    target = node["reftarget"]
+    for name in _candidates(target, node.get("py:module")):
+        found = domain.resolve_xref(
+            env, node["refdoc"], app.builder, node["reftype"], name, node, contnode
+        )
+        if found is not None:
+            return found
+    if "." not in target and not node.get("refspecific"):
+        # A bare name in a docstring of a private module (``FieldError`` in atbalsts.model._io):
+        # search every documented object for it, as the ``.FieldError`` syntax would.
+        specific = node.deepcopy()
+        specific["refspecific"] = True
+        return domain.resolve_xref(
+            env, node["refdoc"], app.builder, node["reftype"], target, specific, contnode
+        )
+    return None
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Connect the handlers."""
+    app.setup_extension("sphinx.ext.autodoc")
+    app.connect("autodoc-process-docstring", _process_docstring)
+    app.connect("autodoc-skip-member", _skip_member)
+    app.connect("missing-reference", _missing_reference)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
