@@ -221,6 +221,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- new-policy ---
+
+
+def _cmd_new_policy(args: argparse.Namespace) -> int:
+    from atbalsts.scaffold import new_policy
+
+    root = new_policy(
+        args.name,
+        Path(args.destination),
+        municipality=args.municipality,
+        title=args.title,
+        valid_from=args.valid_from,
+    )
+    print(f"created {root}")
+    print("next: replace every TODO-LEGAL-BASIS placeholder with the legal basis, then run")
+    print(f"  cd {root} && python -m pip install -e '.[test]' && python -m pytest")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``atbalsts`` command."""
     parser = argparse.ArgumentParser(
@@ -277,6 +296,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="only rules in force on this date")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_cmd_rules)
+
+    p = sub.add_parser("new-policy", help="create a municipal policy plugin to start from")
+    p.add_argument("name", help="policy name: lower-case letters, digits and '-', e.g. 'bauska'")
+    p.add_argument(
+        "-d",
+        "--destination",
+        default=".",
+        help="create atbalsts-NAME in this directory (default: .)",
+    )
+    p.add_argument("--municipality", help="slug of the municipality it governs (default: NAME)")
+    p.add_argument("--title", help="display title of the policy")
+    p.add_argument(
+        "--valid-from",
+        type=_date,
+        help="day the policy takes effect (default: 1 September of the current school year)",
+    )
+    p.set_defaults(func=_cmd_new_policy)
 
     p = sub.add_parser("demo", help="decide the bundled synthetic example cases")
     p.add_argument("--examples", help="directory of example cases (default: bundled)")

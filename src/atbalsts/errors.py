@@ -5,6 +5,7 @@
     AtbalstsError
     ├── DocumentError (also ValueError)        invalid input: every failing field path is named
     ├── UnknownNameError (also LookupError)    unknown document, code, municipality or plugin
+    ├── ScaffoldError                          atbalsts new-policy cannot create the plugin
     └── PolicyError                            a policy set cannot be built or evaluated
         ├── PolicyConflict                     composition refused: names both rules and legal bases
         └── ParameterCoverageError             a rule reads a parameter with no value for some dates

@@ -19,12 +19,16 @@ from datetime import date
 import attrs
 
 from atbalsts.codes import CODE_LISTS, Code, CodeList
+from atbalsts.engine.facts import FACTS
 from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError
 from atbalsts.policy._params import Change, Parameter, ParameterValue, merge_values
 from atbalsts.policy._registrar import Declaration, PolicyInfo
 from atbalsts.policy._rule import Rule
 
 __all__ = ["Composition", "compose"]
+
+#: Facts a rule may declare in ``reads`` (``has_risk`` is derived from ``risk_factors``).
+FACT_NAMES = frozenset(FACTS) | {"has_risk"}
 
 
 @attrs.frozen
@@ -72,6 +76,12 @@ def _check_rules(decls: list[Declaration]) -> tuple[list[tuple[Rule, str]], dict
                 raise PolicyError(
                     f"rule {r.id!r} of plugin {decl.info.name!r} must be namespaced "
                     f"'{decl.info.name}.' "
+                )
+            unknown = sorted(set(r.reads) - FACT_NAMES)
+            if unknown:
+                raise PolicyError(
+                    f"rule {r.id!r} of plugin {decl.info.name!r} reads unknown fact(s) "
+                    f"{', '.join(unknown)}; see atbalsts.engine.FACTS"
                 )
             if r.mandatory and not decl.info.national:
                 raise PolicyError(f"rule {r.id!r}: only the national policy declares mandatory law")

@@ -88,8 +88,9 @@ PUMPURS_APPROVAL = LegalBasis(
 )
 APPROVAL_DEFAULT = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
-    note="The Skola-kopienā approval chain is not published [U]; the PuMPuRS chain (author, "
-    "director, municipal coordinator; state vocational schools skip the municipality) is kept.",
+    note="The Skola-kopienā approval chain is not published [U]; the PuMPuRS chain without its "
+    "national step (author, director, municipal coordinator; state vocational schools skip the "
+    "municipality) is kept.",
 )
 PUMPURS_DOUBLE_FUNDING = LegalBasis(
     kind=BasisKind.PROGRAMME,

@@ -62,13 +62,15 @@ def one_term(f: Facts, p: Params) -> Issue | None:
     return None
 
 
-def _chain(f: Facts) -> Iterator[Issue]:
+def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
     plan = f.plan
     if plan is None or plan.status is not PlanStatus.ACTIVE:
         return
     needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
     if not f.state_vocational_school:
         needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
+    if national_step:
+        needed.append(ApprovalStep.NATIONAL_COORDINATOR)
     dates = {a.step: a.approved_on for a in plan.approvals}
     for step in needed:
         if step not in dates:
@@ -87,9 +89,9 @@ def _chain(f: Facts) -> Iterator[Issue]:
     valid_to=PUMPURS_TO,
 )
 def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
-    """An active plan is approved by the author, the director and (except state vocational
-    schools) the municipal coordinator, in that order."""
-    return _chain(f)
+    """An active plan is approved by the author, the director, (except state vocational
+    schools) the municipal coordinator and IKVD, in that order."""
+    return _chain(f, national_step=True)
 
 
 @rule(
@@ -100,8 +102,8 @@ def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
     valid_from=date(2024, 1, 1),
 )
 def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
-    """After PuMPuRS: the same chain, kept as a methodological default."""
-    return _chain(f)
+    """After PuMPuRS: the same chain without the national step, a methodological default."""
+    return _chain(f, national_step=False)
 
 
 @rule(

@@ -85,6 +85,8 @@ class PolicyRegistrar:
             raise PolicyError(f"plugin {self._plugin!r} declared its policy twice")
         if not _NAME.match(name):
             raise PolicyError(f"policy name {name!r} must be lower case letters, digits, - or _")
+        if valid_to is not None and valid_to < valid_from:
+            raise PolicyError(f"policy {name!r}: valid_to {valid_to} is before valid_from")
         if municipality is not None and not _NAME.match(municipality):
             raise PolicyError(f"municipality {municipality!r} must be a lower-case slug")
         self.info = PolicyInfo(

@@ -37,8 +37,8 @@ class Rule:
     """
 
     id: str
-    kind: DecisionKind
-    legal_basis: LegalBasis
+    kind: DecisionKind = attrs.field(validator=attrs.validators.instance_of(DecisionKind))
+    legal_basis: LegalBasis = attrs.field(validator=attrs.validators.instance_of(LegalBasis))
     function: RuleFunction = attrs.field(eq=False, repr=False)
     title: str = ""
     reads: tuple[str, ...] = ()

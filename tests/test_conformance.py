@@ -1,0 +1,540 @@
+"""The plugin conformance suite: the national baseline passes it, and each kind of broken plugin
+fails it with a message naming the rule or parameter and saying what to fix."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from atbalsts import hookimpl
+from atbalsts.codes import Code
+from atbalsts.engine import FACTS, Facts, PolicyRegistry
+from atbalsts.model import SupportCase
+from atbalsts.policy import (
+    BasisKind,
+    CodeRegistrar,
+    DecisionKind,
+    Finding,
+    LegalBasis,
+    Obligation,
+    Parameter,
+    Params,
+    PluginSource,
+    PolicyRegistrar,
+    Rule,
+    load_parameters,
+    rule,
+)
+from atbalsts.testing.conformance import (
+    CHECKS,
+    PLACEHOLDER,
+    Problem,
+    assert_conforms,
+    check_policy,
+    conformance_test,
+    sample_cases,
+)
+
+NAME = "proba"
+FROM = date(2020, 9, 1)
+LAW = LegalBasis(
+    kind=BasisKind.LAW,
+    act="Probas novada saistošie noteikumi Nr. 1",
+    provision="3. punkts",
+    url="https://example.lv/proba-1",
+)
+ILLUSTRATIVE = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="A fixture for the conformance tests.")
+LIMIT = "proba.absence.lessons_limit"
+ACTION = "proba:inform_social_pedagogue"
+
+
+class Plugin:
+    """A fixture policy plugin registered in-process."""
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] = (),
+        params: Iterable[Parameter] = (),
+        *,
+        name: str = NAME,
+        valid_from: date = FROM,
+        valid_to: date | None = None,
+        fail: Exception | None = None,
+    ) -> None:
+        self.name = name
+        self.rules = tuple(rules)
+        self.params = tuple(params)
+        self.valid_from = valid_from
+        self.valid_to = valid_to
+        self.fail = fail
+
+    @hookimpl
+    def atbalsts_register_policy(self, registrar: PolicyRegistrar) -> None:
+        registrar.policy(
+            self.name,
+            title="Probas novads",
+            municipality=self.name,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+        )
+        registrar.parameters(self.params)
+        registrar.rules(self.rules)
+        if self.fail is not None:
+            raise self.fail
+
+    @hookimpl
+    def atbalsts_register_codes(self, registrar: CodeRegistrar) -> None:
+        registrar.add("actions", Code(ACTION, "Informēt sociālo pedagogu", "Inform the pedagogue"))
+
+
+def load(*plugins: Plugin) -> PolicyRegistry:
+    return PolicyRegistry.load(
+        [PluginSource(p.name, p, f"atbalsts-{p.name}", "0.1") for p in plugins],
+        entry_points=False,
+    )
+
+
+def params(*tables: dict[str, Any], plugin: str = NAME) -> tuple[Parameter, ...]:
+    return load_parameters({"parameter": list(tables)}, plugin)
+
+
+def limit_param(
+    value: int = 10, basis: LegalBasis = LAW, valid_from: date = FROM
+) -> dict[str, Any]:
+    return {
+        "id": LIMIT,
+        "values": [
+            {"from": valid_from, "value": value, "basis": basis.model_dump(exclude_none=True)}
+        ],
+    }
+
+
+def good_rule(rule_id: str = "proba.absence.inform_social_pedagogue", **kwargs: Any) -> Rule:
+    """The well-behaved rule the broken variants start from."""
+    options: dict[str, Any] = {
+        "kind": DecisionKind.OBLIGATION,
+        "legal_basis": LAW,
+        "reads": ("unjustified_lessons", "programme"),
+        "params": (LIMIT,),
+        "valid_from": FROM,
+    }
+    options.update(kwargs)
+
+    @rule(rule_id, **options)
+    def inform(f: Facts, p: Params) -> Obligation | None:
+        """More than the limit: inform the social pedagogue within 3 days."""
+        if f.programme != "pre_school" and f.unjustified_lessons > p[LIMIT]:
+            return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",), "days", days=3)
+        return None
+
+    return inform
+
+
+def good_plugin(*extra: Rule) -> Plugin:
+    return Plugin([good_rule(), *extra], params(limit_param()))
+
+
+def checks(problems: list[Problem]) -> set[str]:
+    return {p.check for p in problems}
+
+
+def about(problems: list[Problem], check: str) -> list[Problem]:
+    found = [p for p in problems if p.check == check]
+    assert found, f"no {check!r} problem among {[str(p) for p in problems]}"
+    return found
+
+
+# -- what passes -----------------------------------------------------------------------------
+
+
+def test_national_baseline_conforms() -> None:
+    assert check_policy(PolicyRegistry.load(entry_points=False), "lv") == []
+
+
+def test_a_well_behaved_plugin_conforms() -> None:
+    registry = load(good_plugin())
+    assert check_policy(registry, NAME) == []
+    assert_conforms(registry, NAME)
+
+
+def test_conformance_test_returns_a_passing_test_function() -> None:
+    test = conformance_test(NAME, registry=lambda: load(good_plugin()), examples=5)
+    assert test.__name__ == "test_conforms"
+    test()
+
+
+def test_problems_read_as_check_subject_and_message() -> None:
+    problem = Problem("namespace", "x.y", "rename it")
+    assert str(problem) == "[namespace] x.y: rename it"
+    assert set(CHECKS) >= {"loaded", "legal-basis", "national-floor", "facts", "crash"}
+
+
+# -- (a) loading -----------------------------------------------------------------------------
+
+
+def test_a_plugin_that_failed_to_register_is_reported() -> None:
+    problems = check_policy(load(Plugin(fail=RuntimeError("boom"))), NAME)
+    (problem,) = about(problems, "loaded")
+    assert problem.subject == NAME
+    assert "failed to register" in problem.message
+    assert "RuntimeError: boom" in problem.message
+
+
+def test_an_unknown_policy_is_reported_with_what_to_check() -> None:
+    (problem,) = check_policy(load(), "nowhere")
+    assert problem.check == "loaded"
+    assert "not loaded" in problem.message
+    assert "[project.entry-points.atbalsts]" in problem.message
+    assert "lv" in problem.message
+
+
+# -- (b) namespaces --------------------------------------------------------------------------
+
+
+def test_a_rule_id_outside_the_namespace_is_refused() -> None:
+    problems = check_policy(load(good_plugin(good_rule("cita.absence.report"))), NAME)
+    (problem,) = about(problems, "namespace")
+    assert problem.subject == "cita.absence.report"
+    assert "'proba.'" in problem.message
+    assert checks(problems) == {"namespace"}  # the rest of the plugin is still checked, and fine
+
+
+def test_a_duplicate_rule_id_is_refused() -> None:
+    problems = check_policy(load(good_plugin(good_rule())), NAME)
+    assert "two rules share this id" in about(problems, "namespace")[0].message
+
+
+def test_a_parameter_outside_the_namespace_is_refused() -> None:
+    foreign = {**limit_param(), "id": "cita.absence.limit"}
+    plugin = Plugin([good_rule()], params(limit_param(), foreign))
+    (problem,) = about(check_policy(load(plugin), NAME), "namespace")
+    assert problem.subject == "cita.absence.limit"
+    assert "national parameter" in problem.message
+
+
+def test_a_national_parameter_may_be_redeclared_stricter() -> None:
+    stricter = {**limit_param(15), "id": "lv.absence.unjustified_lessons_limit"}
+    plugin = Plugin([good_rule()], params(limit_param(), stricter))
+    assert check_policy(load(plugin), NAME) == []
+
+
+# -- (c) legal basis -------------------------------------------------------------------------
+
+
+def test_a_rule_without_a_legal_basis_is_refused_when_declared() -> None:
+    # Refused at declaration, before any policy set exists: the plugin cannot even register it.
+    with pytest.raises(TypeError, match="legal_basis"):
+        good_rule(legal_basis=None)
+
+
+def test_an_incomplete_legal_basis_is_refused() -> None:
+    uncited = LegalBasis.model_construct(kind=BasisKind.LAW, act="Noteikumi Nr. 1")  # no url
+    plugin = Plugin([good_rule(legal_basis=uncited)], params(limit_param()))
+    (problem,) = about(check_policy(load(plugin), NAME), "legal-basis")
+    assert "address (url)" in problem.message
+
+
+def test_the_scaffold_placeholder_is_flagged_in_rules_and_parameters() -> None:
+    placeholder = LegalBasis(
+        kind=BasisKind.LAW,
+        act=f"{PLACEHOLDER}: the act",
+        url=f"https://example.invalid/{PLACEHOLDER}",
+    )
+    plugin = Plugin([good_rule(legal_basis=placeholder)], params(limit_param(basis=placeholder)))
+    problems = about(check_policy(load(plugin), NAME), "legal-basis")
+    assert {p.subject for p in problems} == {"proba.absence.inform_social_pedagogue", LIMIT}
+    assert all(PLACEHOLDER in p.message for p in problems)
+
+
+def test_an_illustrative_or_methodological_basis_is_accepted() -> None:
+    default = LegalBasis(kind=BasisKind.METHODOLOGICAL_DEFAULT, note="No legal number exists.")
+    plugin = Plugin([good_rule(legal_basis=ILLUSTRATIVE)], params(limit_param(basis=default)))
+    assert check_policy(load(plugin), NAME) == []
+
+
+# -- (d) validity, (e) coverage --------------------------------------------------------------
+
+
+def test_a_policy_ending_before_it_starts_is_refused() -> None:
+    # The registrar refuses it, so the plugin fails to register and the suite says why.
+    plugin = Plugin([good_rule()], params(limit_param()), valid_to=date(2019, 1, 1))
+    (problem,) = about(check_policy(load(plugin), NAME), "loaded")
+    assert problem.subject == NAME
+    assert "valid_to 2019-01-01 is before valid_from" in problem.message
+
+
+def test_a_rule_never_in_force_is_refused() -> None:
+    old = good_rule(valid_from=date(2015, 1, 1), valid_to=date(2016, 1, 1))
+    plugin = Plugin([old], params(limit_param(valid_from=date(2015, 1, 1))))
+    (problem,) = about(check_policy(load(plugin), NAME), "validity")
+    assert "never in force" in problem.message
+
+
+def test_a_parameter_gap_is_reported_with_the_fix() -> None:
+    plugin = Plugin([good_rule()], params(limit_param(valid_from=date(2021, 1, 1))))
+    (problem,) = about(check_policy(load(plugin), NAME), "parameter-coverage")
+    assert problem.subject == "proba.absence.inform_social_pedagogue"
+    assert "2021-01-01" in problem.message
+    assert "parameters.toml" in problem.message
+
+
+# -- (f) the national floor ------------------------------------------------------------------
+
+
+def test_overriding_a_mandatory_national_rule_is_refused() -> None:
+    override = good_rule("proba.absence.board", overrides="lv.absence.inform_board")
+    problems = check_policy(load(good_plugin(override)), NAME)
+    (problem,) = about(problems, "national-floor")
+    assert problem.subject == "proba.absence.board"
+    assert "'lv.absence.inform_board'" in problem.message
+    assert "mandatory" in problem.message
+    assert "MK 01.02.2011" in problem.message  # the national rule's legal basis is named
+
+
+def test_marking_a_municipal_rule_mandatory_is_refused() -> None:
+    problems = check_policy(load(good_plugin(good_rule("proba.x.y", mandatory=True))), NAME)
+    assert "only the national baseline" in about(problems, "national-floor")[0].message
+
+
+def test_loosening_a_floor_protected_parameter_is_refused() -> None:
+    looser = {**limit_param(30), "id": "lv.absence.unjustified_lessons_limit"}
+    plugin = Plugin([good_rule()], params(limit_param(), looser))
+    (problem,) = about(check_policy(load(plugin), NAME), "national-floor")
+    assert problem.subject == "lv.absence.unjustified_lessons_limit"
+    assert "stricter direction" in problem.message
+
+
+def test_every_composition_problem_is_reported_at_once() -> None:
+    looser = {**limit_param(30), "id": "lv.absence.unjustified_lessons_limit"}
+    late = good_rule("proba.absence.late", params=("proba.absence.other",))
+    other = {**limit_param(valid_from=date(2022, 1, 1)), "id": "proba.absence.other"}
+    override = good_rule("proba.absence.board", overrides="lv.absence.inform_board")
+    plugin = Plugin([good_rule(), late, override], params(limit_param(), looser, other))
+    problems = check_policy(load(plugin), NAME)
+    assert {(p.check, p.subject) for p in problems} == {
+        ("national-floor", "proba.absence.board"),
+        ("national-floor", "lv.absence.unjustified_lessons_limit"),
+        ("parameter-coverage", "proba.absence.late"),
+    }
+
+
+def test_the_national_baseline_is_not_checked_against_itself() -> None:
+    registry = PolicyRegistry.load(entry_points=False)
+    national = next(d for d in registry.declarations if d.info.national)
+    assert any(r.mandatory for r in national.rules)
+    assert "national-floor" not in checks(check_policy(registry, "lv"))
+
+
+# -- (g) facts -------------------------------------------------------------------------------
+
+
+def test_a_protected_fact_in_a_risk_rule_is_refused() -> None:
+    @rule(
+        "proba.risk.language",
+        kind=DecisionKind.RISK_FINDING,
+        legal_basis=ILLUSTRATIVE,
+        reads=("languages",),
+    )
+    def language(f: Facts, p: Params) -> Finding | None:
+        """Not Latvian at home."""
+        return Finding("language_barrier", ("languages",)) if "lv" not in f.languages else None
+
+    problems = check_policy(load(good_plugin(language)), NAME)
+    assert {p.subject for p in about(problems, "facts")} == {"proba.risk.language"}
+    message = about(problems, "facts")[0].message
+    assert "protected" in message
+    assert "observation, not the attribute" in message
+    assert "staff_factors" in message
+
+
+def test_a_declared_fact_that_does_not_exist_is_refused() -> None:
+    typo = good_rule("proba.absence.typo", reads=("unjustfied_lessons", "programme"))
+    (problem,) = about(check_policy(load(good_plugin(typo)), NAME), "facts")
+    assert "'unjustfied_lessons'" in problem.message
+    assert "did you mean unjustified_lessons" in problem.message
+
+
+def test_reading_an_undeclared_fact_is_found_by_running_the_rule() -> None:
+    @rule(
+        "proba.absence.rate",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("unjustified_lessons",),
+    )
+    def rate(f: Facts, p: Params) -> Obligation | None:
+        """A high absence rate."""
+        if f.unjustified_lessons > 5 and (f.absence_rate or 0) > 0.1:
+            return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",))
+        return None
+
+    problems = check_policy(load(good_plugin(rate)), NAME)
+    (problem,) = about(problems, "undeclared-read")
+    assert problem.subject == "proba.absence.rate"
+    assert "'absence_rate'" in problem.message
+    assert "reads=(...)" in problem.message
+    assert "first on learner gen-" in problem.message
+
+
+def test_a_property_counts_as_reading_the_facts_behind_it() -> None:
+    @rule(
+        "proba.absence.at_risk",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("risk_factors",),
+    )
+    def at_risk(f: Facts, p: Params) -> Obligation | None:
+        """Any risk found."""
+        return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",)) if f.has_risk else None
+
+    assert check_policy(load(good_plugin(at_risk)), NAME) == []
+
+
+def test_a_generator_rule_is_run_to_the_end() -> None:
+    @rule(
+        "proba.risk.many",
+        kind=DecisionKind.RISK_FINDING,
+        legal_basis=ILLUSTRATIVE,
+        reads=("failing_subjects",),
+    )
+    def many(f: Facts, p: Params) -> Iterator[Finding]:
+        """Findings, lazily."""
+        if f.failing_subjects > 1:
+            yield Finding("low_achievement", ("failing_subjects",))
+        if f.behaviour_incidents > 1:  # read only once the generator is consumed
+            yield Finding("behaviour_problems", ("behaviour_incidents",))
+
+    problems = check_policy(load(good_plugin(many)), NAME)
+    assert "'behaviour_incidents'" in about(problems, "undeclared-read")[0].message
+    assert "does not declare it in reads" in about(problems, "facts")[0].message
+
+
+def test_assigning_to_a_fact_is_refused() -> None:
+    @rule("proba.absence.writer", kind=DecisionKind.OBLIGATION, legal_basis=LAW, reads=("age",))
+    def writer(f: Facts, p: Params) -> None:
+        """Changes a fact."""
+        f.age = f.age + 1
+
+    problems = check_policy(load(good_plugin(writer)), NAME)
+    assert "read-only" in about(problems, "undeclared-read")[0].message
+
+
+# -- (h) running on generated cases ----------------------------------------------------------
+
+
+def test_a_rule_that_crashes_on_generated_cases_is_named() -> None:
+    @rule(
+        "proba.absence.by_grade",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("grade", "unjustified_lessons"),
+    )
+    def by_grade(f: Facts, p: Params) -> Obligation | None:
+        """Forgets that grade is None outside general education."""
+        if f.unjustified_lessons > 40 - f.grade:  # type: ignore[operator]
+            return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",))
+        return None
+
+    problems = check_policy(load(good_plugin(by_grade)), NAME)
+    (problem,) = about(problems, "crash")
+    assert problem.subject == "proba.absence.by_grade"
+    assert "plugin 'proba' raised TypeError" in problem.message
+    assert "first on learner gen-" in problem.message
+
+
+def test_a_rule_returning_the_wrong_type_is_named() -> None:
+    @rule("proba.absence.wrong", kind=DecisionKind.OBLIGATION, legal_basis=LAW)
+    def wrong(f: Facts, p: Params) -> Finding:
+        """Returns a finding from an obligation rule."""
+        return Finding("low_achievement")
+
+    (problem,) = about(check_policy(load(good_plugin(wrong)), NAME), "crash")
+    assert problem.subject == "proba.absence.wrong"
+    assert "expected Obligation" in problem.message
+
+
+def test_a_rule_that_remembers_between_calls_is_not_deterministic() -> None:
+    counter = itertools.count()
+
+    @rule("proba.absence.counter", kind=DecisionKind.OBLIGATION, legal_basis=LAW)
+    def remembers(f: Facts, p: Params) -> Obligation:
+        """A deadline that changes with every call."""
+        return Obligation(ACTION, ("class_teacher",), (), "days", days=next(counter))
+
+    (problem,) = about(check_policy(load(good_plugin(remembers)), NAME), "determinism")
+    assert problem.subject == "proba.absence.counter"
+
+
+def test_an_undeclared_code_is_refused() -> None:
+    @rule("proba.absence.made_up", kind=DecisionKind.OBLIGATION, legal_basis=LAW)
+    def made_up(f: Facts, p: Params) -> Obligation:
+        """An action nobody declared."""
+        return Obligation("phone_the_mayor", ("class_teacher",), ("mayor",))
+
+    messages = [p.message for p in about(check_policy(load(good_plugin(made_up)), NAME), "codes")]
+    assert any("'phone_the_mayor'" in m for m in messages)
+    assert all("atbalsts_register_codes" in m for m in messages)
+
+
+def test_the_callers_cases_and_dates_are_used() -> None:
+    @rule(
+        "proba.absence.older",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("age",),
+    )
+    def older(f: Facts, p: Params) -> None:
+        """Crashes only for learners over 30."""
+        if f.age > 30:
+            raise ValueError("too old")
+
+    registry = load(good_plugin(older))
+    day = date(2025, 3, 3)
+    young = sample_cases(3, as_of=day, municipality=NAME)
+    assert check_policy(registry, NAME, cases=young, as_of_dates=[day]) == []
+    data = young[0].model_dump(mode="json")
+    data["learner"]["birth_date"] = "1980-01-01"
+    old = SupportCase.model_validate(data)
+    problems = check_policy(registry, NAME, cases=[old], as_of_dates=[day])
+    assert "too old" in about(problems, "crash")[0].message
+
+
+def test_assert_conforms_lists_every_problem() -> None:
+    override = good_rule("proba.absence.board", overrides="lv.absence.inform_board")
+    illustrative = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note=f"{PLACEHOLDER}: fill in")
+    plugin = Plugin([good_rule(legal_basis=illustrative), override], params(limit_param()))
+    with pytest.raises(AssertionError) as raised:
+        assert_conforms(load(plugin), NAME)
+    text = str(raised.value)
+    assert "policy 'proba' fails 2 conformance check(s)" in text
+    assert "[legal-basis] proba.absence.inform_social_pedagogue" in text
+    assert "[national-floor] proba.absence.board" in text
+
+
+# -- the case generator ----------------------------------------------------------------------
+
+
+def test_sample_cases_are_reproducible_and_varied() -> None:
+    day = date(2025, 3, 3)
+    first = sample_cases(40, as_of=day, municipality="bauska", seed=1)
+    again = sample_cases(40, as_of=day, municipality="bauska", seed=1)
+    assert [c.model_dump_json() for c in first] == [c.model_dump_json() for c in again]
+    other = sample_cases(40, as_of=day, municipality="bauska", seed=2)
+    assert [c.model_dump_json() for c in first] != [c.model_dump_json() for c in other]
+    assert {c.learner.enrolment.municipality for c in first} == {"bauska"}
+    assert len({c.learner.enrolment.programme for c in first}) == 4
+    assert all(o.as_of <= day for c in first for o in c.observations)
+    assert any(not c.observations for c in first)
+    assert any(c.plans for c in first)
+
+
+def test_every_declared_fact_is_readable_on_generated_cases() -> None:
+    registry = PolicyRegistry.load(entry_points=False)
+    policy_set = registry.policy_set(plugins=["lv"])
+    for case in sample_cases(5, as_of=date(2025, 3, 3)):
+        facts = policy_set.run(case, date(2025, 3, 3), trace=False).facts
+        for name in FACTS:
+            getattr(facts, name)
