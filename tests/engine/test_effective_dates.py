@@ -156,7 +156,7 @@ def test_a_municipal_value_applies_from_its_own_date() -> None:
     reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
 
     before = reg.evaluate(case_on(date(2024, 8, 30), lessons=11), date(2024, 8, 31))
-    after = reg.evaluate(case_on(date(2024, 8, 30), lessons=11), date(2024, 9, 1))
+    after = reg.evaluate(case_on(date(2024, 9, 1), lessons=11), date(2024, 9, 1))
 
     limit_before = trace_row(before, INFORM_BOARD).parameters[0]
     limit_after = trace_row(after, INFORM_BOARD).parameters[0]
@@ -233,7 +233,7 @@ def test_a_plugin_outside_its_period_sets_no_parameter_value(day: date) -> None:
 
 @pytest.mark.parametrize("day", [date(2024, 1, 1), date(2024, 12, 31)])
 def test_a_plugin_value_dated_before_its_period_applies_from_its_start(day: date) -> None:
-    decision = registry(pilot_limit()).evaluate(case_on(date(2023, 12, 20), 11), day)
+    decision = registry(pilot_limit()).evaluate(case_on(day, 11), day)
 
     assert "pilot" in [p.name for p in decision.policy.plugins]
     limit = trace_row(decision, INFORM_BOARD).parameters[0]

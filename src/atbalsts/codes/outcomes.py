@@ -87,6 +87,11 @@ REASONS = CodeList.of(
             "The plan covers more than one term",
         ),
         Code("approval_missing", "Trūkst saskaņojuma", "An approval is missing"),
+        Code(
+            "funding_programme_not_in_force",
+            "Finansējuma programma šajā datumā nedarbojas",
+            "The funding programme is not in force on this date",
+        ),
         Code("approval_out_of_order", "Saskaņojumi nav secīgi", "Approvals are out of order"),
         Code(
             "unjustified_absence_over_limit",

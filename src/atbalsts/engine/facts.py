@@ -17,6 +17,7 @@ from atbalsts.model import (
     PlanStatus,
     SupportCase,
     SupportPlan,
+    Term,
     age_on,
 )
 
@@ -89,7 +90,9 @@ FACTS: dict[str, str] = {
     "languages": "Languages the learner speaks. PROTECTED: never evidence of risk.",
     "has_observation": "An observation dated on or before the evaluation date exists.",
     "observed_on": "Date of the latest observation used.",
-    "unjustified_lessons": "Lessons missed in the term with no reason or no justifying reason.",
+    "unjustified_lessons": "Lessons missed in the evaluation date's term with no reason or no "
+    "justifying reason (0 when the latest observation is of an earlier term; terms by the "
+    "convention of Term.containing).",
     "unjustified_days": "Whole days missed in the term with no reason or no justifying reason.",
     "lessons_scheduled": "Lessons scheduled in the term so far, if known.",
     "absence_rate": "Share (0-1) of scheduled lessons missed for any reason, if known.",
@@ -138,16 +141,17 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     enrolment = learner.enrolment
     obs = case.observation_on(as_of)
     plan = case.plan_on(as_of)
+    # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
+    # says nothing about this term's absences. Marks, incidents and staff observations carry over.
+    att = obs.attendance if obs is not None and obs.term == Term.containing(as_of) else None
     if obs is not None:
-        att = obs.attendance
-        scheduled = att.lessons_scheduled
-        rate = att.lessons_missed / scheduled if scheduled else None
+        scheduled = att.lessons_scheduled if att else None
+        rate = att.lessons_missed / scheduled if att and scheduled else None
         incidents = obs.behaviour_incidents
         threats = obs.suspected_threats
         staff = frozenset(o.factor for o in obs.staff_observations)
         failing = len(obs.achievement.failing_subjects)
     else:
-        att = None
         scheduled = rate = None
         incidents = threats = ()
         staff = frozenset()

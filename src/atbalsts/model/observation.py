@@ -44,6 +44,14 @@ class Term(Model):
     def __str__(self) -> str:
         return f"{self.school_year}/{self.semester}"
 
+    @classmethod
+    def containing(cls, day: date) -> Term:
+        """The term a day falls in, by the library's convention (not law): semester 1 from
+        1 September to 31 December, semester 2 from 1 January to 31 August."""
+        if day.month >= 9:
+            return cls(school_year=f"{day.year}/{day.year + 1}", semester=1)
+        return cls(school_year=f"{day.year - 1}/{day.year}", semester=2)
+
 
 class AbsenceEpisode(Model):
     """One continuous absence: when, how long, and how (if at all) it was justified."""

@@ -99,6 +99,12 @@ PUMPURS_DOUBLE_FUNDING = LegalBasis(
     note="Compensations are paid only where the state or municipality does not already cover "
     "the cost (no double funding) [S24].",
 )
+DOUBLE_FUNDING_DEFAULT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="PuMPuRS refused compensations already funded by the state or municipality [S24]; "
+    "whether Skola-kopienā says the same is not published [U], so the rule is kept as a "
+    "methodological default after PuMPuRS ended.",
+)
 PUMPURS_TARGET = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=PUMPURS_ACT,

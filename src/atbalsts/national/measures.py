@@ -156,20 +156,37 @@ def certificate_consultation(f: Facts, p: Params) -> Verdict | None:
     return None
 
 
+def _double_funding(f: Facts) -> Iterator[Verdict]:
+    for measure in sorted((f.plan_measures | f.funded_elsewhere) & COMPENSATIONS):
+        if measure in f.funded_elsewhere:
+            yield Deny(measure, "already_funded")
+        else:
+            yield Allow(measure, "not_funded_elsewhere")
+
+
 @rule(
     "lv.measure.no_double_funding",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.PUMPURS_DOUBLE_FUNDING,
     reads=("plan_measures", "funded_elsewhere"),
     valid_from=PUMPURS_FROM,
+    valid_to=PUMPURS_TO,
 )
 def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
     """A compensation is refused where the state or municipality already funds the same."""
-    for measure in sorted((f.plan_measures | f.funded_elsewhere) & COMPENSATIONS):
-        if measure in f.funded_elsewhere:
-            yield Deny(measure, "already_funded")
-        else:
-            yield Allow(measure, "not_funded_elsewhere")
+    return _double_funding(f)
+
+
+@rule(
+    "lv.measure.no_double_funding_default",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.DOUBLE_FUNDING_DEFAULT,
+    reads=("plan_measures", "funded_elsewhere"),
+    valid_from=date(2024, 1, 1),
+)
+def no_double_funding_default(f: Facts, p: Params) -> Iterator[Verdict]:
+    """After PuMPuRS: the same refusal, kept as a methodological default."""
+    return _double_funding(f)
 
 
 RULES = (
@@ -180,4 +197,5 @@ RULES = (
     literacy_grades,
     certificate_consultation,
     no_double_funding,
+    no_double_funding_default,
 )

@@ -12,6 +12,8 @@ from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, rule
 
 PUMPURS_FROM = date(2017, 3, 1)
 PUMPURS_TO = date(2023, 12, 31)
+SK_FROM = date(2024, 7, 1)
+SK_TO = date(2029, 8, 31)
 ADULT_AGE = "lv.plan.adult_age"
 MAX_DAYS = "lv.plan.max_period_days"
 
@@ -121,4 +123,51 @@ def review_at_term_end(f: Facts, p: Params) -> ReviewBy | None:
     return None
 
 
-RULES = (application, one_term, approval_chain, approval_chain_default, review_at_term_end)
+def _funding_outside(f: Facts, programme: str, start: date, end: date) -> Iterator[Issue]:
+    plan = f.plan
+    if plan is None or start <= f.as_of <= end:
+        return
+    for i, assignment in enumerate(plan.measures):
+        if assignment.funding.value == programme:
+            yield Issue.of(
+                "funding_programme_not_in_force",
+                f"measures[{i}].funding",
+                programme=programme,
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+
+
+@rule(
+    "lv.plan.pumpurs_funding_period",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.PUMPURS_TARGET,
+    reads=("plan", "as_of"),
+    valid_from=date(2011, 2, 1),
+)
+def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
+    """A measure funded by PuMPuRS only while PuMPuRS runs (03.2017-12.2023)."""
+    return _funding_outside(f, "pumpurs", PUMPURS_FROM, PUMPURS_TO)
+
+
+@rule(
+    "lv.plan.skola_kopiena_funding_period",
+    kind=DecisionKind.PLAN_CHECK,
+    legal_basis=b.SK_TARGET,
+    reads=("plan", "as_of"),
+    valid_from=date(2011, 2, 1),
+)
+def skola_kopiena_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
+    """A measure funded by Skola-kopienā only in its eligible period (07.2024-08.2029)."""
+    return _funding_outside(f, "skola_kopiena", SK_FROM, SK_TO)
+
+
+RULES = (
+    application,
+    one_term,
+    approval_chain,
+    approval_chain_default,
+    review_at_term_end,
+    pumpurs_funding_period,
+    skola_kopiena_funding_period,
+)

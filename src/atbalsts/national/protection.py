@@ -9,8 +9,9 @@ from atbalsts.national import _bases as b
 from atbalsts.policy import DecisionKind, Obligation, Params, Refer, rule
 
 INSTITUTION = "lv.child_protection.state_institution"
-#: Start of the library's coverage of the national baseline (PuMPuRS began in March 2017).
-COVERAGE_FROM = date(2017, 3, 1)
+#: Start of the library's coverage of the national baseline: the date of MK 89, the oldest act it
+#: encodes. Art. 73 is older; earlier dates are out of scope, not outside the law.
+COVERAGE_FROM = date(2011, 2, 1)
 
 
 @rule(

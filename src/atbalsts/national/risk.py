@@ -11,6 +11,7 @@ from atbalsts.policy import DecisionKind, Finding, Params, rule
 
 FROM = date(2011, 2, 1)
 LESSONS = "lv.risk.unjustified_lessons_limit"
+PRESCHOOL_DAYS = "lv.absence.preschool_unjustified_days_limit"
 FAILING = "lv.risk.failing_subjects_min"
 INCIDENTS = "lv.risk.behaviour_incidents_min"
 
@@ -32,13 +33,17 @@ def staff_observed(f: Facts, p: Params) -> Iterator[Finding]:
     "lv.risk.unjustified_absences",
     kind=DecisionKind.RISK_FINDING,
     legal_basis=b.RISK_DEFAULT,
-    reads=("unjustified_lessons",),
-    params=(LESSONS,),
+    reads=("unjustified_lessons", "unjustified_days", "programme"),
+    params=(LESSONS, PRESCHOOL_DAYS),
     valid_from=FROM,
 )
 def unjustified_absences(f: Facts, p: Params) -> Finding | None:
-    """More lessons without a justifying reason than the limit."""
-    if f.unjustified_lessons > p[LESSONS]:
+    """More lessons without a justifying reason than the limit; in pre-school, where absence is
+    counted in days, more days than the pre-school limit."""
+    if f.programme == "pre_school":
+        if f.unjustified_days > p[PRESCHOOL_DAYS]:
+            return Finding("unjustified_absences", ("unjustified_days",))
+    elif f.unjustified_lessons > p[LESSONS]:
         return Finding("unjustified_absences", ("unjustified_lessons",))
     return None
 

@@ -306,7 +306,7 @@ def load_scenarios(path: str | PathLike[str]) -> list[Scenario]:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         problems.add("scenario", "must be an array of tables: [[scenario]]", "array_type")
         tables = []
-    if not tables:
+    elif not tables:
         problems.add("scenario", "the file holds no [[scenario]]", "missing")
     headers = _header_lines(text)
     lines: list[int | None] = list(headers) if len(headers) == len(tables) else [None] * len(tables)
@@ -457,9 +457,14 @@ def check(
     """
     exp = scenario.expect
     out: list[str] = []
+    failed = "; ".join(
+        f"{f.plugin}{'/' + f.rule if f.rule else ''} ({f.stage}): {f.error}"
+        for f in decision.failures
+    )
     if exp.complete is not None and decision.complete is not exp.complete:
         out.append(
-            f"complete: expected {str(exp.complete).lower()}, got {str(decision.complete).lower()}"
+            f"complete: expected {str(exp.complete).lower()}, "
+            f"got {str(decision.complete).lower()}" + (f" (failed: {failed})" if failed else "")
         )
     actual = {
         "findings": [f.factor for f in decision.findings],
@@ -525,10 +530,6 @@ def check(
         if problem:
             out.append(problem)
 
-    if out and decision.failures and exp.complete is None:
-        failed = "; ".join(
-            f"{f.plugin}{'/' + f.rule if f.rule else ''} ({f.stage}): {f.error}"
-            for f in decision.failures
-        )
+    if out and failed and exp.complete is None:
         out.append(f"note: the decision is incomplete, these failed: {failed}")
     return out

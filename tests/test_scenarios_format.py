@@ -1,0 +1,587 @@
+"""The scenario-file format: the loader, ``check`` and the pytest plugin."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import date
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from atbalsts import DocumentError
+from atbalsts.engine import PolicyRegistry
+from atbalsts.model import Failure
+from atbalsts.testing.scenarios import (
+    Scenario,
+    check,
+    deep_merge,
+    load_scenarios,
+    policy_set_for,
+    run_scenario,
+)
+
+pytest_plugins = ["pytester"]
+
+NATIONAL = Path(__file__).parent / "scenarios" / "national"
+PLUGIN = "atbalsts.testing.pytest_plugin"
+
+#: A file header: a grade-7 learner, 13 on 2025-03-03, in a municipality with no plugin.
+HEADER = """\
+[defaults]
+as_of = 2025-03-03
+
+[defaults.case.learner]
+id = "L-T"
+birth_date = 2011-05-14
+
+[defaults.case.learner.enrolment]
+school_id = "S-1"
+municipality = "testa-novads"
+programme = "general_basic"
+grade = 7
+"""
+
+#: A scenario over the limit of 20 lessons, with everything it should produce.
+OVER_LIMIT = """\
+[[scenario]]
+name = "21 lessons"
+[[scenario.case.observations]]
+term = { school_year = "2024/2025", semester = 2 }
+as_of = 2025-03-03
+attendance = { lessons_missed_unjustified = 21 }
+[scenario.expect]
+complete = true
+findings = ["unjustified_absences"]
+obligations = ["inform_municipal_education_board", "record_in_viis"]
+referrals = ["social_service"]
+plan_issues = []
+fired = ["lv.absence.inform_board"]
+not_fired = ["lv.absence.inform_parents"]
+[[scenario.expect.obligation]]
+action = "inform_municipal_education_board"
+recipients = ["municipal_education_board"]
+due = 2025-03-08
+"""
+
+
+@pytest.fixture(scope="module")
+def registry() -> PolicyRegistry:
+    """The national baseline only."""
+    return PolicyRegistry.load(entry_points=False)
+
+
+def write(tmp_path: Path, body: str, header: str = HEADER, name: str = "t") -> Path:
+    path = tmp_path / f"{name}.scenarios.toml"
+    path.write_text(header + "\n" + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def load_one(tmp_path: Path, body: str, header: str = HEADER) -> Scenario:
+    [scenario] = load_scenarios(write(tmp_path, body, header))
+    return scenario
+
+
+def refusal(tmp_path: Path, body: str, header: str = HEADER) -> DocumentError:
+    with pytest.raises(DocumentError) as info:
+        load_scenarios(write(tmp_path, body, header))
+    return info.value
+
+
+# --- loading: merge semantics ---------------------------------------------------------------------
+
+
+def test_deep_merge_merges_tables_and_replaces_everything_else() -> None:
+    base = {"a": {"b": 1, "c": {"d": 2}}, "arr": [1, 2], "s": "x"}
+    override = {"a": {"c": {"e": 3}}, "arr": [9], "s": "y"}
+    merged = deep_merge(base, override)
+    assert merged == {"a": {"b": 1, "c": {"d": 2, "e": 3}}, "arr": [9], "s": "y"}
+    assert base == {"a": {"b": 1, "c": {"d": 2}}, "arr": [1, 2], "s": "x"}  # unchanged
+
+
+def test_scenario_case_merges_onto_defaults_key_by_key(tmp_path: Path) -> None:
+    scenario = load_one(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "grade 8"
+        [scenario.case.learner.enrolment]
+        grade = 8
+        """,
+    )
+    enrolment = scenario.case.learner.enrolment
+    assert enrolment.grade == 8  # overridden
+    assert enrolment.school_id == "S-1"  # kept from the defaults
+    assert scenario.case.learner.birth_date == date(2011, 5, 14)
+    assert scenario.as_of == date(2025, 3, 3)
+    assert scenario.municipality is None
+    assert scenario.policy_municipality == "testa-novads"
+
+
+def test_arrays_replace_the_defaults_array(tmp_path: Path) -> None:
+    header = (
+        HEADER
+        + """
+[[defaults.case.observations]]
+term = { school_year = "2024/2025", semester = 1 }
+as_of = 2024-12-20
+attendance = { lessons_missed_unjustified = 5 }
+
+[[defaults.case.observations]]
+term = { school_year = "2024/2025", semester = 2 }
+as_of = 2025-02-20
+attendance = { lessons_missed_unjustified = 7 }
+"""
+    )
+    scenarios = load_scenarios(
+        write(
+            tmp_path,
+            """
+            [[scenario]]
+            name = "inherits both"
+
+            [[scenario]]
+            name = "replaces with one"
+            [[scenario.case.observations]]
+            term = { school_year = "2024/2025", semester = 2 }
+            as_of = 2025-03-01
+            attendance = { lessons_missed_unjustified = 30 }
+
+            [[scenario]]
+            name = "empties"
+            [scenario.case]
+            observations = []
+            """,
+            header,
+        )
+    )
+    inherits, replaces, empties = (s.case.observations for s in scenarios)
+    assert [o.attendance.lessons_missed_unjustified for o in inherits] == [5, 7]
+    assert [o.attendance.lessons_missed_unjustified for o in replaces] == [30]
+    assert empties == ()
+
+
+def test_as_of_and_municipality_override_the_defaults(tmp_path: Path) -> None:
+    header = HEADER.replace("as_of = 2025-03-03", 'as_of = 2025-03-03\nmunicipality = "bauska"')
+    first, second = load_scenarios(
+        write(
+            tmp_path,
+            """
+            [[scenario]]
+            name = "defaults"
+
+            [[scenario]]
+            name = "overrides"
+            as_of = 2024-01-01
+            municipality = "ogre"
+            """,
+            header,
+        )
+    )
+    assert (first.as_of, first.municipality) == (date(2025, 3, 3), "bauska")
+    assert (second.as_of, second.municipality) == (date(2024, 1, 1), "ogre")
+    assert second.policy_municipality == "ogre"
+
+
+def test_line_of_each_scenario_header_is_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, OVER_LIMIT + OVER_LIMIT.replace('"21 lessons"', '"again"'))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for scenario in load_scenarios(path):
+        assert scenario.line is not None
+        assert lines[scenario.line - 1] == "[[scenario]]"
+        assert lines[scenario.line] == f"name = {scenario.name!r}".replace("'", '"')
+
+
+# --- loading: refusals ----------------------------------------------------------------------------
+
+
+def test_unknown_expect_key_is_refused_with_the_allowed_keys(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "typo"
+        [scenario.expect]
+        finding = ["unjustified_absences"]
+        """,
+    )
+    message = str(error)
+    assert "scenario[0] ('typo').expect.finding" in message
+    assert "unknown key 'finding'" in message
+    assert "allowed: complete, eligible, findings, fired, ineligible, not_fired" in message
+    assert error.paths == ("scenario[0] ('typo').expect.finding",)
+
+
+def test_unknown_keys_outside_the_case_are_refused(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "x"
+        asof = 2025-01-01
+        [[scenario.expect.obligation]]
+        action = "inform_parents"
+        when = 2025-01-01
+        """,
+        header=HEADER + "\n[extras]\nx = 1\n",
+    )
+    assert set(error.paths) == {
+        "extras",
+        "scenario[0] ('x').asof",
+        "scenario[0] ('x').expect.obligation[0].when",
+    }
+
+
+def test_bad_case_names_the_scenario_and_the_field_path(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "fine"
+
+        [[scenario]]
+        name = "grade 13"
+        [scenario.case.learner.enrolment]
+        grade = 13
+        """,
+    )
+    assert "scenario 'grade 13'" in error.document
+    assert "t.scenarios.toml" in error.document
+    assert "learner.enrolment.grade" in error.paths
+    assert "learner.enrolment.grade" in str(error)
+
+
+def test_unknown_field_in_the_case_is_refused_by_the_model(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "extra"
+        [scenario.case.learner]
+        shoe_size = 38
+        """,
+    )
+    assert "scenario 'extra'" in error.document
+    assert error.paths == ("learner.shoe_size",)
+
+
+def test_duplicate_names_are_refused(tmp_path: Path) -> None:
+    error = refusal(tmp_path, '[[scenario]]\nname = "twice"\n\n[[scenario]]\nname = "twice"\n')
+    assert "duplicate name, already used by scenario[0]" in str(error)
+    assert error.paths == ("scenario[1] ('twice').name",)
+
+
+def test_missing_name_and_missing_as_of_are_refused(tmp_path: Path) -> None:
+    header = HEADER.replace("as_of = 2025-03-03\n", "")
+    error = refusal(tmp_path, '[[scenario]]\nname = "no date"\n\n[[scenario]]\n', header)
+    assert set(error.paths) == {"scenario[0] ('no date').as_of", "scenario[1].name"}
+    assert "is required here or in [defaults]" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("line", "path", "words"),
+    [
+        ("as_of = 2025-03-03T10:00:00", "as_of", "TOML date"),
+        ('as_of = "2025-03-03"', "as_of", "TOML date"),
+        ('municipality = "Bauska"', "municipality", "municipality slug"),
+        ('xfail = ""', "xfail", "non-empty string"),
+        ("expect = { findings = 'x' }", "expect.findings", "array of non-empty strings"),
+        ("expect = { complete = 'yes' }", "expect.complete", "true or false"),
+        (
+            "expect = { fired = ['a.b'], not_fired = ['a.b'] }",
+            "expect",
+            "a.b listed in both fired and not_fired",
+        ),
+        (
+            "expect = { eligible = ['m'], ineligible = ['m'] }",
+            "expect",
+            "m listed in both eligible and ineligible",
+        ),
+        ("expect = { obligation = [{ recipients = ['parent'] }] }", "expect.obligation[0]", ""),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused(
+    tmp_path: Path, line: str, path: str, words: str
+) -> None:
+    error = refusal(tmp_path, f'[[scenario]]\nname = "x"\n{line}\n')
+    assert any(p.startswith(f"scenario[0] ('x').{path}") for p in error.paths), error.paths
+    assert words in str(error)
+
+
+def test_names_that_break_node_ids_are_refused(tmp_path: Path) -> None:
+    error = refusal(tmp_path, '[[scenario]]\nname = "a::b"\n')
+    assert "must not contain '::'" in str(error)
+
+
+def test_a_file_without_scenarios_or_not_toml_is_refused(tmp_path: Path) -> None:
+    assert "holds no [[scenario]]" in str(refusal(tmp_path, ""))
+    assert "must be an array of tables" in str(refusal(tmp_path, '[scenario]\nname = "x"\n'))
+    assert "not valid TOML" in str(refusal(tmp_path, "[[scenario]\n"))
+
+
+# --- check ----------------------------------------------------------------------------------------
+
+
+def test_a_correct_expectation_gives_no_message(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(tmp_path, OVER_LIMIT)
+    assert check(run_scenario(registry, scenario), scenario) == []
+
+
+def test_wrong_sets_name_expected_and_actual(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(
+        tmp_path,
+        OVER_LIMIT.replace(
+            'findings = ["unjustified_absences"]', 'findings = ["low_achievement"]'
+        ).replace('referrals = ["social_service"]', "referrals = []"),
+    )
+    messages = check(run_scenario(registry, scenario), scenario)
+    assert messages == [
+        "findings: expected [low_achievement], got [unjustified_absences] "
+        "(missing [low_achievement]; unexpected [unjustified_absences])",
+        "referrals: expected [], got [social_service] (unexpected [social_service])",
+    ]
+
+
+def test_wrong_rules_list_the_rules_that_fired(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(
+        tmp_path,
+        OVER_LIMIT.replace(
+            'fired = ["lv.absence.inform_board"]',
+            'fired = ["lv.absence.inform_parents", "lv.measure.mentor"]',
+        ).replace(
+            'not_fired = ["lv.absence.inform_parents"]', 'not_fired = ["lv.absence.inform_board"]'
+        ),
+    )
+    messages = check(run_scenario(registry, scenario), scenario)
+    fired = (
+        "rules that fired: [lv.absence.inform_board, lv.absence.involve_social_service, "
+        "lv.absence.record_in_viis, lv.risk.unjustified_absences]"
+    )
+    assert messages == [
+        f"fired: expected 'lv.absence.inform_parents' to fire, it did not fire ({fired})",
+        f"fired: expected 'lv.measure.mentor' to fire, it was not in force on 2025-03-03 ({fired})",
+        f"not_fired: expected 'lv.absence.inform_board' not to fire, but it fired ({fired})",
+    ]
+
+
+def test_misspelt_rule_ids_are_reported_with_known_rules(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    scenario = load_one(
+        tmp_path,
+        OVER_LIMIT.replace(
+            'not_fired = ["lv.absence.inform_parents"]',
+            'not_fired = ["lv.absence.inform_parent"]',
+        ),
+    )
+    decision = run_scenario(registry, scenario)
+    assert check(decision, scenario) == []  # without the rule ids it cannot tell
+    known = {rule.id for rule, _ in policy_set_for(registry, scenario).rules_in_force()}
+    assert check(decision, scenario, known_rules=known) == [
+        "not_fired: 'lv.absence.inform_parent' is not a rule of the policy set (misspelt?)"
+    ]
+
+
+def test_wrong_obligation_details_and_complete(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(
+        tmp_path,
+        OVER_LIMIT.replace("due = 2025-03-08", "due = 2025-03-04")
+        .replace("complete = true", "complete = false")
+        .replace('recipients = ["municipal_education_board"]', 'recipients = ["social_service"]')
+        + '[[scenario.expect.obligation]]\naction = "report_threat"\n',
+    )
+    assert check(run_scenario(registry, scenario), scenario) == [
+        "complete: expected false, got true",
+        "obligation 'inform_municipal_education_board': expected recipients including "
+        "[social_service] and due 2025-03-04, got recipients [municipal_education_board], "
+        "due 2025-03-08",
+        "obligation 'report_threat': expected, but the decision has no such obligation "
+        "(obligations: [inform_municipal_education_board, record_in_viis])",
+    ]
+
+
+def test_an_incomplete_decision_names_what_failed(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(
+        tmp_path, OVER_LIMIT.replace('referrals = ["social_service"]', "referrals = []")
+    )
+    failure = Failure(plugin="demo", rule="demo.r", stage="evaluate", error="ZeroDivisionError: x")
+    decision = run_scenario(registry, scenario).model_copy(
+        update={"complete": False, "failures": (failure,)}
+    )
+    messages = check(decision, scenario)
+    assert messages[0] == (
+        "complete: expected true, got false (failed: demo/demo.r (evaluate): ZeroDivisionError: x)"
+    )
+    lenient = load_one(
+        tmp_path,
+        OVER_LIMIT.replace("complete = true\n", "").replace(
+            'referrals = ["social_service"]', "referrals = []"
+        ),
+    )
+    assert check(decision, lenient)[-1] == (
+        "note: the decision is incomplete, these failed: demo/demo.r (evaluate): "
+        "ZeroDivisionError: x"
+    )
+
+
+def test_wrong_measure_verdicts(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "mentor at 12"
+        as_of = 2026-02-16
+        [scenario.case.learner]
+        birth_date = 2013-06-15
+        [[scenario.case.plans]]
+        id = "P-1"
+        learner_id = "L-T"
+        term = { school_year = "2025/2026", semester = 2 }
+        period = { start = 2026-01-12, end = 2026-05-29 }
+        author_role = "class_teacher"
+        application = { signed_by = "parent", signed_on = 2026-01-08 }
+        [[scenario.case.plans.measures]]
+        measure = "mentor_support"
+        responsible_role = "learner_mentor"
+        funding = "skola_kopiena"
+        [scenario.expect]
+        eligible = ["mentor_support", "meals_compensation"]
+        ineligible = ["literacy_support"]
+        """,
+    )
+    messages = check(run_scenario(registry, scenario), scenario)
+    assert messages == [
+        "eligible: expected 'mentor_support' eligible, got ineligible (reasons: "
+        "mentor_requires_risk (deny, lv.measure.mentor), mentor_under_min_age (deny, "
+        "lv.measure.mentor), in_programme_target_group (allow, "
+        "lv.programme.skola_kopiena_target_group))",
+        "eligible: expected 'meals_compensation' eligible, got no verdict on it "
+        "(verdicts: mentor_support=ineligible)",
+        "ineligible: expected 'literacy_support' ineligible, got no verdict on it "
+        "(verdicts: mentor_support=ineligible)",
+    ]
+
+
+def test_run_scenario_uses_the_scenario_municipality(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    scenario = load_one(
+        tmp_path, OVER_LIMIT.replace('name = "21 lessons"', 'name = "x"\nmunicipality = "ogre"')
+    )
+    assert run_scenario(registry, scenario).policy.municipality == "ogre"
+    plain = load_one(tmp_path, OVER_LIMIT)
+    assert run_scenario(registry, plain).policy.municipality == "testa-novads"
+
+
+# --- the pytest plugin ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester whose runs load only this plugin (not the installed pytest11 entry points, one
+    of which may be this same plugin)."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    return pytester
+
+
+def test_plugin_runs_passing_scenarios(inner: pytest.Pytester) -> None:
+    write(inner.path, OVER_LIMIT + OVER_LIMIT.replace('"21 lessons"', '"again"'))
+    result = inner.runpytest("-p", PLUGIN, "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*t.scenarios.toml::21 lessons PASSED*"])
+
+
+def test_plugin_reports_mismatches_without_a_traceback(inner: pytest.Pytester) -> None:
+    failing = OVER_LIMIT.replace('"21 lessons"', '"wrong"').replace(
+        'findings = ["unjustified_absences"]', 'findings = ["low_achievement"]'
+    )
+    write(inner.path, OVER_LIMIT + failing)
+    result = inner.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    expected = (
+        "findings: expected [low_achievement], got [unjustified_absences] "
+        "(missing [low_achievement]; unexpected [unjustified_absences])\n"
+        "(scenario 'wrong' at t.scenarios.toml:32, as of 2025-03-03, policy set of "
+        "'testa-novads')\n"
+    )
+    assert expected in out
+    # the short summary shows the first mismatch
+    assert "FAILED t.scenarios.toml::wrong - findings: expected [low_achievement]" in out
+    out = result.stdout.str()
+    assert "Traceback" not in out
+    assert "runtest" not in out
+    assert "ScenarioMismatch" not in out
+
+
+def test_plugin_reports_a_bad_file_as_a_collection_error(inner: pytest.Pytester) -> None:
+    write(inner.path, '[[scenario]]\nname = "x"\n[scenario.expect]\nfinding = []\n')
+    result = inner.runpytest("-p", PLUGIN)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*unknown key 'finding'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_plugin_marks_xfail_scenarios_strict(inner: pytest.Pytester) -> None:
+    failing = OVER_LIMIT.replace('"21 lessons"', '"known bug"\nxfail = "bug 1"').replace(
+        "referrals = [", 'referrals = ["orphans_court", '
+    )
+    passing = OVER_LIMIT.replace('"21 lessons"', '"fixed bug"\nxfail = "bug 2"')
+    write(inner.path, failing + passing)
+    result = inner.runpytest("-p", PLUGIN, "-rxX")
+    result.assert_outcomes(xfailed=1, failed=1)
+    result.stdout.fnmatch_lines(["*XPASS(strict)*bug 2*"])
+
+
+def test_plugin_ignores_other_toml_files(inner: pytest.Pytester) -> None:
+    (inner.path / "settings.toml").write_text("[x]\ny = 1\n", encoding="utf-8")
+    write(inner.path, OVER_LIMIT)
+    inner.runpytest("-p", PLUGIN).assert_outcomes(passed=1)
+
+
+def test_plugin_builds_one_registry_per_session(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Any] = []
+    real = PolicyRegistry.load
+
+    def spy(cls: type[PolicyRegistry], *args: Any, **kwargs: Any) -> PolicyRegistry:
+        calls.append(kwargs.get("entry_points", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(PolicyRegistry, "load", classmethod(spy))
+    write(inner.path, OVER_LIMIT + OVER_LIMIT.replace('"21 lessons"', '"again"'))
+    inner.runpytest("-p", PLUGIN).assert_outcomes(passed=2)
+    assert calls == [True]
+    inner.runpytest("-p", PLUGIN, "--atbalsts-no-entry-points").assert_outcomes(passed=2)
+    assert calls == [True, False]
+
+
+def test_plugin_collects_the_national_suite(inner: pytest.Pytester) -> None:
+    shutil.copytree(NATIONAL, inner.path / "national")
+    items, _ = inner.inline_genitems("-p", PLUGIN, "--atbalsts-no-entry-points")
+    assert len(items) >= 45
+    files = {item.path.name for item in items}
+    for topic in ("absence", "protection", "plans", "mentor", "measures", "risk"):
+        assert f"{topic}.scenarios.toml" in files
+    assert len({item.nodeid for item in items}) == len(items)
+
+
+@pytest.mark.skipif(
+    not any(ep.name == "atbalsts" for ep in entry_points(group="pytest11")),
+    reason="the pytest11 entry point of atbalsts is not installed",
+)
+@pytest.mark.parametrize("how", ["-p", "conftest"])
+def test_plugin_named_by_module_path_next_to_the_entry_point(
+    pytester: pytest.Pytester, how: str
+) -> None:
+    """With the entry point installed, naming the module too must not register it twice."""
+    write(pytester.path, OVER_LIMIT)
+    if how == "conftest":
+        pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]")
+        result = pytester.runpytest()
+    else:
+        result = pytester.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1)
