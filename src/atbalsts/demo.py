@@ -24,9 +24,14 @@ def _summary(decision: Decision) -> str:
     return "; ".join(parts)
 
 
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def differences(base: Decision, other: Decision) -> list[str]:
     """What ``other`` decides differently from ``base``, and which rules made the difference."""
-    out = []
+    out: list[str] = []
     fired_base = {t.rule for t in base.trace if t.fired}
     fired_other = {t.rule for t in other.trace if t.fired}
     aspects: tuple[tuple[str, Callable[[Decision], set[str]]], ...] = (
@@ -48,10 +53,12 @@ def differences(base: Decision, other: Decision) -> list[str]:
                 f"~ obligation {o.action} due {o.due} instead of {dues_a[o.action]} "
                 f"(strictest rule {o.rules[0]})"
             )
+    if not out and fired_other != fired_base:
+        out.append("= same outcomes as the baseline, reached (also) through other rules:")
     for rule in sorted(fired_other - fired_base):
         row = next(t for t in other.trace if t.rule == rule)
         params = ", ".join(f"{p.id}={p.value}" for p in row.parameters)
-        facts = ", ".join(f"{f.fact}={f.value}" for f in row.facts)
+        facts = ", ".join(f"{f.fact}={_short(f.value)}" for f in row.facts)
         out.append(
             f"  because rule {rule} ({row.plugin}) fired on {facts}"
             + (f" with {params}" if params else "")
