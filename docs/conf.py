@@ -26,6 +26,8 @@ extensions = [
     "glossary",  # docs/_ext/glossary.py: the {atbalsts-glossary} directive
     "modelfields",  # docs/_ext/modelfields.py: field tables of the pydantic documents
     "generated",  # docs/_ext/generated.py: CLI help, document and classified-field tables
+    "policytables",  # docs/_ext/policytables.py: national rules, parameters, facts, hit policies
+    "runexample",  # docs/_ext/runexample.py: the output of the examples in docs/examples
 ]
 # No sphinx.ext.napoleon: the docstrings are plain reST prose, and napoleon would read a first line
 # such as "A legal act: law, ..." in an attribute docstring as "type: description".
@@ -34,7 +36,7 @@ extensions = [
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_ext", "examples", "Thumbs.db", ".DS_Store"]
 language = "en"
 
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -65,15 +67,28 @@ nitpick_ignore_regex = [
     (r"py:(class|obj|data|exc)", r"(enum\.)?StrEnum"),
     (r"py:(class|obj|data|exc)", r"(typing\.)?(Self|Any|Literal|Annotated|TypeVar)"),
     (r"py:(class|obj|data|exc)", r"(collections\.abc\.)?(Mapping|Sequence|Iterable|Iterator)"),
+    (r"py:(class|obj|data|exc)", r"(collections\.abc\.|typing\.)?Callable"),
+    (r"py:(class|obj|data|exc)", r"(pathlib\.)?Path"),
+    (r"py:(class|obj|data|exc)", r"(os\.)?PathLike"),
+    (r"py:(class|obj|data|exc)", r"(collections\.abc\.)?Collection"),
+    (r"py:(class|obj|data|exc)", r"(random\.)?Random"),
     (r"py:(class|obj|data|exc)", r"(builtins\.)?(ValueError|LookupError|Exception|object)"),
     # The TypeVar of parse_json / parse_python: a type variable has no page of its own.
     (r"py:(class|obj|data|exc)", r"atbalsts\.model\._io\.M"),
+    # The TypeVar of the Hypothesis strategies (atbalsts.testing.strategies), likewise.
+    (r"py:(class|obj|data|exc)", r"atbalsts\.testing\.strategies(\.\w+)*\.T"),
     # pydantic and pydantic-core types (no intersphinx to docs.pydantic.dev).
     (r"py:(class|obj|data|exc)", r"pydantic(_core)?\..*"),
     (r"py:(class|obj|data|exc)", r"(BaseModel|ConfigDict|FieldInfo|ValidationError)"),
     (r"py:(class|obj|data|exc)", r"(NonNegativeInt)"),
     # attrs (no intersphinx to www.attrs.org).
     (r"py:(class|obj|data|exc)", r"attr(s)?\..*"),
+    # pytest types in the signatures of the pytest plugin (no intersphinx to docs.pytest.org).
+    (r"py:(class|obj|data|exc|func|meth)", r"_?pytest\..*"),
+    (r"py:(class|obj|data|exc)", r"TerminalRepr"),
+    # Hypothesis types in the signatures of the strategies (no intersphinx to Hypothesis' docs).
+    (r"py:(class|obj|data|exc|func)", r"hypothesis\..*"),
+    (r"py:(class|obj|data|exc)", r"SearchStrategy"),
 ]
 
 # --- HTML --------------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ autodoc alone shows a pydantic model as a class with no fields: pydantic keeps t
 - resolves references to objects in private modules (``atbalsts.model._base.Document``) to the
   public path they are re-exported from (``atbalsts.model.Document``), where the docs describe
   them, and references to re-exports (``atbalsts.DocumentError``) to where the docs describe the
-  object (``atbalsts.errors.DocumentError``).
+  object (``atbalsts.errors.DocumentError``);
+- resolves a reference to a field of a model or an attrs class (``:attr:`Enrolment.municipality```)
+  to the class, which describes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import annotated_types as at
+import attrs
 from docutils import nodes
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -281,6 +284,40 @@ def _candidates(target: str, module: str | None) -> list[str]:
     return [name for name in dict.fromkeys(out) if name != target]
 
 
+def _has_field(cls: Any, field: str) -> bool:
+    if not inspect.isclass(cls):
+        return False
+    if issubclass(cls, BaseModel):
+        return field in cls.model_fields
+    return attrs.has(cls) and field in attrs.fields_dict(cls)
+
+
+def _model_field(
+    env: BuildEnvironment, app: Sphinx, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    """``:attr:`Enrolment.municipality``` -> the model's entry, whose table lists the field.
+
+    pydantic keeps fields in ``model_fields`` and attrs in ``__attrs_attrs__``, not as documented
+    attributes, so a reference to a field resolves to its class (only when the class really has
+    that field).
+    """
+    if node.get("reftype") != "attr" or "." not in node["reftarget"]:
+        return None
+    owner, field = node["reftarget"].rsplit(".", 1)
+    domain = env.domains["py"]
+    matches = domain.find_obj(env, node.get("py:module"), None, owner, "class", 1)
+    for fullname, _ in matches:
+        model = _lookup(fullname)
+        if _has_field(model, field):
+            specific = node.deepcopy()
+            specific["reftype"] = "class"
+            specific["reftarget"] = fullname
+            return domain.resolve_xref(
+                env, node["refdoc"], app.builder, "class", fullname, specific, contnode
+            )
+    return None
+
+
 def _missing_reference(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.reference | None:
@@ -288,6 +325,9 @@ def _missing_reference(
         return None
     domain = env.domains["py"]
     target = node["reftarget"]
+    field = _model_field(env, app, node, contnode)
+    if field is not None:
+        return field
     for name in _candidates(target, node.get("py:module")):
         found = domain.resolve_xref(
             env, node["refdoc"], app.builder, node["reftype"], name, node, contnode

@@ -288,7 +288,11 @@ def test_two_plugins_changing_the_same_parameter_conflict() -> None:
     )
     with pytest.raises(PolicyConflict, match="two plugins change") as caught:
         reg.policy_set("bauska")
-    assert {caught.value.first, caught.value.second} == {"bauska", "extra"}
+    assert {caught.value.first, caught.value.second} == {
+        f"{LESSONS_LIMIT}@bauska",
+        f"{LESSONS_LIMIT}@extra",
+    }
+    assert len(caught.value.bases) == 2
 
 
 def test_a_new_parameter_outside_the_plugins_namespace_is_refused() -> None:
@@ -437,3 +441,17 @@ def test_a_policy_set_can_name_its_plugins() -> None:
 
     with pytest.raises(UnknownNameError, match="nowhere"):
         reg.policy_set(plugins=["nowhere"])
+
+
+def test_a_plugin_cannot_restate_how_a_national_parameter_may_change() -> None:
+    params = parameters(
+        "bauska",
+        {
+            "id": LESSONS_LIMIT,
+            "change": "free",
+            "values": [value(date(2024, 9, 1), 30, BAUSKA_VALUES)],
+        },
+    )
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
+    with pytest.raises(PolicyError, match="only the national declaration says how it may change"):
+        reg.policy_set("bauska")

@@ -247,3 +247,23 @@ def test_evaluation_reads_as_of_not_the_observation_date() -> None:
     case = make_case(observed_on=date(2024, 12, 20))
     assert reg.evaluate(case, LAST_OLD).as_of == LAST_OLD
     assert reg.evaluate(case, FIRST_NEW).policy.as_of == FIRST_NEW
+
+
+def test_a_replaced_rule_still_applies_before_its_replacement_is_in_force() -> None:
+    """A municipal rule replaces a national one only on the dates it is itself in force."""
+    replacement = rule(
+        "late.risk.unjustified_absences",
+        kind=DecisionKind.RISK_FINDING,
+        legal_basis=FIXTURE_RULES,
+        reads=("unjustified_lessons",),
+        valid_from=date(2025, 1, 1),
+        overrides="lv.risk.unjustified_absences",
+    )(lambda f, p: None)  # the replacement never finds anything
+    reg = registry(FixturePlugin("late", municipality="late", rules=[replacement]))
+    before, after = date(2024, 12, 31), date(2025, 1, 1)
+    old = reg.evaluate(case_on(before, 25), before, municipality="late")
+    new = reg.evaluate(case_on(after, 25), after, municipality="late")
+    assert [f.rule for f in old.findings] == ["lv.risk.unjustified_absences"]
+    assert "late.risk.unjustified_absences" not in {t.rule for t in old.trace}
+    assert new.findings == ()
+    assert "lv.risk.unjustified_absences" not in {t.rule for t in new.trace}

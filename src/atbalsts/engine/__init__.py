@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine._compose import Composition
 from atbalsts.engine._evaluate import Evaluation, to_decision
 from atbalsts.engine._policyset import PolicyRegistry, PolicySet
 from atbalsts.engine.facts import FACTS, PROTECTED_FACTS, Facts, derive_facts
@@ -18,6 +19,7 @@ __all__ = [
     "PROTECTED_FACTS",
     "CompiledPolicy",
     "CompiledRule",
+    "Composition",
     "Evaluation",
     "Facts",
     "PolicyRegistry",

@@ -85,9 +85,15 @@ def compile_at(
 ) -> CompiledPolicy:
     """Bind the rules in force on ``as_of`` to their parameter values, and stamp the result."""
     infos = {i.name: i for i in composition.plugins}
+
+    def in_force(rule: Rule, plugin: str) -> bool:
+        return rule.in_force(as_of) and infos[plugin].in_force(as_of)
+
+    plugin_of = {rule.id: (rule, plugin) for rule, plugin in composition.rules}
+    replaced = {target for target, by in composition.overridden.items() if in_force(*plugin_of[by])}
     compiled: list[CompiledRule] = []
     for rule, plugin in composition.rules:
-        if not (rule.in_force(as_of) and infos[plugin].in_force(as_of)):
+        if rule.id in replaced or not in_force(rule, plugin):
             continue
         values = []
         for pid in rule.params:

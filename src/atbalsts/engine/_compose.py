@@ -37,7 +37,7 @@ class Composition:
 
     plugins: tuple[PolicyInfo, ...]
     rules: tuple[tuple[Rule, str], ...]  # (rule, plugin name), sorted by rule id
-    overridden: dict[str, str]  # national rule id -> overriding rule id
+    overridden: dict[str, str]  # replaced rule id -> replacing rule id
     parameters: dict[str, Parameter]  # merged timelines
     codes: dict[str, CodeList]
 
@@ -60,10 +60,11 @@ def _select(
     if len(local) > 1:
         a, b = local[0].info, local[1].info
         raise PolicyConflict(
-            f"two policies govern municipality {municipality!r}",
+            f"two policies govern municipality {municipality!r} (distributions "
+            f"{a.distribution} and {b.distribution}); install only one",
             a.name,
             b.name,
-            (a.distribution, b.distribution),
+            (),
         )
     return sorted(chosen + local, key=lambda d: d.info.name)
 
@@ -75,7 +76,7 @@ def _check_rules(decls: list[Declaration]) -> tuple[list[tuple[Rule, str]], dict
             if r.namespace != decl.info.name:
                 raise PolicyError(
                     f"rule {r.id!r} of plugin {decl.info.name!r} must be namespaced "
-                    f"'{decl.info.name}.' "
+                    f"'{decl.info.name}.'"
                 )
             unknown = sorted(set(r.reads) - FACT_NAMES)
             if unknown:
@@ -115,8 +116,9 @@ def _check_rules(decls: list[Declaration]) -> tuple[list[tuple[Rule, str]], dict
                 f"two rules override {t.id!r}", first.id, r.id, (_basis(first), _basis(r))
             )
         overridden[t.id] = r.id
-    kept = [by_id[i] for i in sorted(by_id) if i not in overridden]
-    return kept, overridden
+    # Every rule stays in the set: a replaced rule is left out only on the dates when its
+    # replacement (and the replacement's policy) is in force; see compile_at.
+    return [by_id[i] for i in sorted(by_id)], overridden
 
 
 def _value_periods(values: tuple[ParameterValue, ...]) -> list[tuple[ParameterValue, date | None]]:
@@ -129,7 +131,7 @@ def _check_floor(base: Parameter, local: Parameter) -> None:
         v = local.values[0]
         raise PolicyConflict(
             "changing a fixed national parameter is refused",
-            f"{base.id}@{base.plugin}",
+            f"{base.id}@{base.plugin}={base.values[-1].value!r}",
             f"{local.id}@{local.plugin}={v.value!r}",
             (str(base.values[0].reference), str(v.reference)),
         )
@@ -162,9 +164,18 @@ def _merge_parameters(decls: list[Declaration]) -> dict[str, Parameter]:
                     )
                 params[p.id] = p
                 continue
+            if p.explicit_policy:
+                raise PolicyError(
+                    f"plugin {decl.info.name!r} re-declares national parameter {p.id!r} with "
+                    f"'change' or 'stricter': only the national declaration says how it may "
+                    f"change; give only 'values'"
+                )
             if p.id in changed_by:
                 raise PolicyConflict(
-                    f"two plugins change parameter {p.id!r}", changed_by[p.id], decl.info.name, ()
+                    f"two plugins change parameter {p.id!r}",
+                    f"{p.id}@{changed_by[p.id]}",
+                    f"{p.id}@{decl.info.name}",
+                    (str(params[p.id].values[-1].reference), str(p.values[0].reference)),
                 )
             _check_floor(base, p)
             changed_by[p.id] = decl.info.name

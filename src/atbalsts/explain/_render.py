@@ -113,7 +113,7 @@ def explain(
             + _("{action}: by {roles}, to {recipients}, due {due}; rules {rules} ({basis})").format(
                 action=name("actions", o.action),
                 roles=", ".join(who(r) for r in o.responsible_roles),
-                recipients=", ".join(who(r) for r in o.recipients) or "-",
+                recipients=", ".join(who(r) for r in o.recipients) or _("no one named"),
                 due=o.due.isoformat(),
                 rules=", ".join(o.rules),
                 basis=_basis(o.legal_basis, _),

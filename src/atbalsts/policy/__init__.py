@@ -26,7 +26,7 @@ from atbalsts.policy._outcomes import (
 )
 from atbalsts.policy._params import Change, Parameter, ParameterValue, load_parameters
 from atbalsts.policy._registrar import CodeRegistrar, Declaration, PolicyInfo, PolicyRegistrar
-from atbalsts.policy._rule import RULE_ID_PATTERN, Params, Rule, rule
+from atbalsts.policy._rule import RULE_ID_PATTERN, Params, Rule, RuleFunction, rule
 
 __all__ = [
     "ENV_ALLOW",
@@ -55,6 +55,7 @@ __all__ = [
     "Refer",
     "ReviewBy",
     "Rule",
+    "RuleFunction",
     "Tier",
     "Verdict",
     "load_parameters",

@@ -53,6 +53,9 @@ class Parameter:
     stricter: str | None
     values: tuple[ParameterValue, ...]
     plugin: str
+    explicit_policy: bool = False
+    """True when the declaration said itself how the parameter may change (``change`` or
+    ``stricter``); a plugin re-declaring a national parameter may not."""
 
     def at(self, day: date) -> ParameterValue | None:
         """The value in force on ``day``, or None before the first value."""
@@ -115,6 +118,7 @@ def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
         stricter=spec.stricter,
         values=values,
         plugin=plugin,
+        explicit_policy=spec.change is not None or spec.stricter is not None,
     )
 
 

@@ -18,8 +18,8 @@ __all__ = ["CodeRegistrar", "Declaration", "PolicyInfo", "PolicyRegistrar"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
-#: Code lists a plugin may extend with local codes.
-EXTENSIBLE_LISTS = tuple(CODE_LISTS)
+#: Code lists a plugin may extend with local codes. The four risk groups are national and closed.
+EXTENSIBLE_LISTS = tuple(name for name in CODE_LISTS if name != "risk_groups")
 
 
 @attrs.frozen

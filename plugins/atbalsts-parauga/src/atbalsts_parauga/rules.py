@@ -34,6 +34,7 @@ from .codes import ATTENDANCE, NEEDY_FAMILY_MEALS, NO_IMPROVEMENT, SUPPORT_TEAM_
 POLICY_FROM = date(2024, 9, 1)
 
 # Parameter ids (values and their bases are in parameters.toml). Own ids start with "parauga.".
+PRESCHOOL_DAYS = "lv.absence.preschool_unjustified_days_limit"
 CAUTION_LESSONS = "parauga.risk.caution_lessons"
 MEETING_DAYS = "parauga.absence.support_team_days"
 ABSENCE_RATE = "parauga.risk.absence_rate_min"
@@ -54,12 +55,18 @@ def illustrative(note: str) -> LegalBasis:
         "Illustrative, not law: a 'caution' flag at 10 unjustified lessons a term, earlier than "
         "the national 20; threshold pattern from a US early-warning system [S63]."
     ),
-    reads=("unjustified_lessons",),
-    params=(CAUTION_LESSONS,),
+    reads=("unjustified_lessons", "unjustified_days", "programme"),
+    params=(CAUTION_LESSONS, PRESCHOOL_DAYS),
     overrides="lv.risk.unjustified_absences",
 )
 def unjustified_absences(f: Facts, p: Params) -> Finding | None:
-    """At least the caution threshold of lessons without a justifying reason."""
+    """At least the caution threshold of lessons without a justifying reason. A replacing rule
+    must still cover everyone the national rule covered: pre-school absence is counted in days,
+    so for pre-school the national days limit is kept."""
+    if f.programme == "pre_school":
+        if f.unjustified_days > p[PRESCHOOL_DAYS]:
+            return Finding("unjustified_absences", evidence=("unjustified_days",))
+        return None
     if f.unjustified_lessons >= p[CAUTION_LESSONS]:
         return Finding("unjustified_absences", evidence=("unjustified_lessons",))
     return None
