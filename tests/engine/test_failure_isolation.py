@@ -423,3 +423,17 @@ def test_a_local_code_is_known_only_where_its_plugin_declares_it() -> None:
         ("fx.absence.bauska", "returned an unknown actions code 'bauska:notify'")
     ]
     assert not [f for f in in_bauska.failures if f.plugin == "fx"]
+
+
+def test_an_outcome_seen_from_a_risk_rule_is_still_refused_from_an_obligation_rule() -> None:
+    """The per-policy cache of checked outcomes never skips the type check."""
+    finding = Finding("unjustified_absences")
+
+    def give(f: Facts, p: Any) -> Finding:
+        return finding
+
+    risk = rule("fx.risk.same", kind=DecisionKind.RISK_FINDING, legal_basis=FIXTURE_RULES)(give)
+    wrong = rule("fx.absence.same", kind=DecisionKind.OBLIGATION, legal_basis=FIXTURE_RULES)(give)
+    decision = registry(FixturePlugin("fx", rules=[risk, wrong])).evaluate(make_case(), AS_OF)
+    assert not decision.complete
+    assert [(f.rule, f.stage) for f in decision.failures] == [("fx.absence.same", "result")]

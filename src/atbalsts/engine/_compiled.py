@@ -56,6 +56,8 @@ class CompiledPolicy:
     first: tuple[CompiledRule, ...]
     rest: tuple[CompiledRule, ...]
     stamp: PolicyStamp
+    fit_outcomes: set[Any] = attrs.field(factory=set, eq=False, repr=False)
+    """Outcomes already found fit for a Decision (known codes, right type): a cache."""
 
     @property
     def rules(self) -> tuple[CompiledRule, ...]:

@@ -36,6 +36,7 @@ from atbalsts.policy import _outcomes as o
 __all__ = ["Evaluation", "evaluate_facts", "to_decision"]
 
 _URGENCY = {"same_day": 0, "urgent": 1, "routine": 2}
+_FIT_MAX = 100_000
 
 
 @attrs.define(slots=True)
@@ -108,6 +109,9 @@ def _run(
 ) -> None:
     outcomes = ev.outcomes
     rows = ev.trace
+    # Outcomes are frozen values that repeat across learners: the codes of each distinct one are
+    # checked once per compiled policy (the codes cannot change under it); the type always.
+    fit = ev.policy.fit_outcomes
     for cr in compiled:
         error = None
         fired = False
@@ -132,9 +136,13 @@ def _run(
                         f"for a {cr.rule.kind.value} rule"
                     )
                     break
+                if item in fit:
+                    continue
                 error = _unknown_codes(item, codes)
                 if error:
                     break
+                if len(fit) < _FIT_MAX:
+                    fit.add(item)
             if error:
                 _fail(ev, cr, "result", error, strict)
             elif items:

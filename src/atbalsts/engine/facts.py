@@ -8,6 +8,7 @@ evidence of risk) are listed in :data:`PROTECTED_FACTS`.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import attrs
 
@@ -135,6 +136,12 @@ def _plans_without_improvement(case: SupportCase, day: date) -> int:
     return count
 
 
+@lru_cache(maxsize=64)
+def _term_key(day: date) -> tuple[str, int]:
+    term = Term.containing(day)
+    return term.school_year, term.semester
+
+
 def derive_facts(case: SupportCase, as_of: date) -> Facts:
     """The facts of ``case`` on ``as_of``: the latest observation dated on or before it."""
     learner = case.learner
@@ -143,7 +150,8 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     plan = case.plan_on(as_of)
     # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
     # says nothing about this term's absences. Marks, incidents and staff observations carry over.
-    att = obs.attendance if obs is not None and obs.term == Term.containing(as_of) else None
+    same_term = obs is not None and (obs.term.school_year, obs.term.semester) == _term_key(as_of)
+    att = obs.attendance if obs is not None and same_term else None
     if obs is not None:
         scheduled = att.lessons_scheduled if att else None
         rate = att.lessons_missed / scheduled if att and scheduled else None
