@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -29,7 +30,7 @@ class CompiledRule:
     rule: Rule
     plugin: str
     function: RuleFunction
-    params: dict[str, Any]
+    params: Mapping[str, Any]
     param_values: tuple[tuple[str, ParameterValue], ...]
     expected: type
     index: int
@@ -107,7 +108,7 @@ def compile_at(
                 rule=rule,
                 plugin=plugin,
                 function=rule.function,
-                params={pid: v.value for pid, v in values},
+                params=MappingProxyType({pid: v.value for pid, v in values}),
                 param_values=tuple(values),
                 expected=OUTCOME_TYPES[rule.kind],
                 index=len(compiled),

@@ -177,6 +177,16 @@ def _merge_parameters(decls: list[Declaration]) -> dict[str, Parameter]:
                     f"{p.id}@{decl.info.name}",
                     (str(params[p.id].values[-1].reference), str(p.values[0].reference)),
                 )
+            expected = type(base.values[0].value)
+            wrong = [v for v in p.values if type(v.value) is not expected]
+            if wrong:
+                raise PolicyConflict(
+                    f"a value of the wrong type for parameter {p.id!r} "
+                    f"(expected {expected.__name__})",
+                    f"{base.id}@{base.plugin}={base.values[0].value!r}",
+                    f"{p.id}@{decl.info.name}={wrong[0].value!r}",
+                    (str(base.values[0].reference), str(wrong[0].reference)),
+                )
             _check_floor(base, p)
             changed_by[p.id] = decl.info.name
             merged = merge_values(base.values, p.values, decl.info.valid_from, decl.info.valid_to)

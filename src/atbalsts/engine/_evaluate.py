@@ -6,6 +6,7 @@ pydantic :class:`~atbalsts.model.Decision` when a caller wants the document.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -136,13 +137,17 @@ def _run(
                         f"for a {cr.rule.kind.value} rule"
                     )
                     break
-                if item in fit:
-                    continue
+                try:
+                    if item in fit:
+                        continue
+                except TypeError:  # an unhashable field: checked every time, never cached
+                    pass
                 error = _unknown_codes(item, codes)
                 if error:
                     break
                 if len(fit) < _FIT_MAX:
-                    fit.add(item)
+                    with contextlib.suppress(TypeError):
+                        fit.add(item)
             if error:
                 _fail(ev, cr, "result", error, strict)
             elif items:
@@ -167,8 +172,10 @@ def evaluate_facts(
     _run(policy.first, facts, ev, codes, trace, strict)
     factors = frozenset(out.factor for _, out in ev.outcomes)
     groups_of = codes["risk_factors"]
-    facts.risk_factors = factors
-    facts.risk_groups = frozenset(g for f in factors if (g := _group(groups_of, f)) is not None)
+    groups = frozenset(g for f in factors if (g := _group(groups_of, f)) is not None)
+    # Facts are frozen for rules; the engine alone fills in what the risk rules found.
+    object.__setattr__(facts, "risk_factors", factors)
+    object.__setattr__(facts, "risk_groups", groups)
     _run(policy.rest, facts, ev, codes, trace, strict)
     return ev
 
@@ -256,6 +263,10 @@ def _obligations(ev: Evaluation) -> list[Obligation]:
         rows.sort(key=lambda r: (r[0], r[1].rule.id))
         due, strictest, item = rows[0]
         roles = sorted({role for _, _, i in rows for role in i.roles})
+        deadline_basis = next(
+            (v.reference for pid, v in strictest.param_values if pid == item.days_parameter),
+            None,
+        )
         out.append(
             Obligation.model_construct(
                 action=action,
@@ -265,6 +276,8 @@ def _obligations(ev: Evaluation) -> list[Obligation]:
                 deadline=item.deadline,
                 rules=tuple(r[1].rule.id for r in rows),
                 legal_basis=strictest.rule.legal_basis,
+                any_recipient=all(i.any_recipient for _, _, i in rows),
+                deadline_basis=deadline_basis,
             )
         )
     return sorted(out, key=lambda x: (x.due, x.action, x.recipients))

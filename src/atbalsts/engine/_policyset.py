@@ -10,8 +10,9 @@ from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, compile_at
 from atbalsts.engine._compose import Composition, compose
 from atbalsts.engine._evaluate import Evaluation, evaluate_facts, to_decision
+from atbalsts.engine._inputcodes import unknown_local_codes
 from atbalsts.engine.facts import Facts, derive_facts
-from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase
 from atbalsts.model.decision import Failure
 from atbalsts.policy._loading import LoadResult, PluginSource, load_plugins
@@ -64,11 +65,33 @@ class PolicySet:
     def run(
         self, case: SupportCase, as_of: date, *, trace: bool = True, strict: bool = False
     ) -> Evaluation:
-        """Evaluate without building the Decision document (the batch and benchmark path)."""
+        """Evaluate without building the Decision document (the batch and benchmark path).
+
+        Raises :class:`~atbalsts.DocumentError` when the case carries a local code that no
+        policy of this set declares.
+        """
+        unknown = unknown_local_codes(case, self.codes)
+        if unknown:
+            raise DocumentError(f"support case of learner {case.learner.id}", unknown)
         facts: Facts = derive_facts(case, as_of)
         return evaluate_facts(
-            self.at(as_of), facts, self.codes, self.failures, trace=trace, strict=strict
+            self.at(as_of), facts, self.codes, self._failures_on(as_of), trace=trace, strict=strict
         )
+
+    def _failures_on(self, as_of: date) -> tuple[Failure, ...]:
+        """Load failures, plus the national baseline not covering ``as_of``: a decision on a date
+        the floor does not cover is never presented as complete."""
+        outside = tuple(
+            Failure(
+                plugin=info.name,
+                stage="evaluate",
+                error=f"the national baseline covers dates from {info.valid_from}; "
+                f"{as_of} is outside it",
+            )
+            for info in self.composition.plugins
+            if info.national and not info.in_force(as_of)
+        )
+        return self.failures + outside
 
     def evaluate(self, case: SupportCase, as_of: date, *, strict: bool = False) -> Decision:
         """The Decision for ``case`` on ``as_of``, trace included.
@@ -76,8 +99,9 @@ class PolicySet:
         With ``strict=True`` a failing rule raises :class:`~atbalsts.PolicyError` instead of
         making the Decision incomplete; so does a plugin that failed to load.
         """
-        if strict and self.failures:
-            first = self.failures[0]
+        failures = self._failures_on(as_of)
+        if strict and failures:
+            first = failures[0]
             raise PolicyError(f"plugin {first.plugin!r} failed to {first.stage}: {first.error}")
         return to_decision(self.run(case, as_of, strict=strict), self.codes)
 

@@ -14,20 +14,23 @@ import attrs
 
 from atbalsts.model import (
     AbsenceEpisode,
+    Classification,
+    Learner,
     LivingSituation,
     PlanStatus,
     SupportCase,
     SupportPlan,
-    Term,
+    SuspectedThreat,
+    TaskStatus,
     age_on,
 )
 
 __all__ = ["FACTS", "PROTECTED_FACTS", "Facts", "derive_facts"]
 
 
-@attrs.define(slots=True, eq=False)
+@attrs.frozen(slots=True, eq=False)
 class Facts:
-    """The facts about one case on one date. Treat as read-only."""
+    """The facts about one case on one date. Frozen: a rule cannot change what others read."""
 
     as_of: date
     learner_id: str
@@ -59,6 +62,7 @@ class Facts:
     staff_factors: frozenset[str]
     suspected_threat: bool
     threat_kinds: frozenset[str]
+    threat_observed_on: date | None
     funded_elsewhere: frozenset[str]
     plan: SupportPlan | None
     plan_measures: frozenset[str]
@@ -102,11 +106,14 @@ FACTS: dict[str, str] = {
     "parental_notes_used": "Parents' justifying notes used in the term.",
     "absence_episodes": "Absence episodes recorded in the term (may be empty).",
     "failing_subjects": "Number of subjects recorded as failing.",
-    "behaviour_incidents": "Behaviour incidents in the term.",
-    "serious_incidents": "Serious behaviour incidents in the term.",
-    "staff_factors": "Risk factors observed and recorded by staff.",
-    "suspected_threat": "A suspected threat (violence, neglect, offence) is recorded.",
-    "threat_kinds": "The kinds of threat suspected.",
+    "behaviour_incidents": "Behaviour incidents recorded in the evaluation date's term.",
+    "serious_incidents": "Serious behaviour incidents in that term.",
+    "staff_factors": "Risk factors observed and recorded by staff in that term (and in the latest "
+    "observation).",
+    "suspected_threat": "A suspected threat (violence, neglect, offence) is recorded and not yet "
+    "answered by a referral made to the police, the orphan's court or the child-protection body.",
+    "threat_kinds": "The kinds of open threat suspected.",
+    "threat_observed_on": "The day the earliest open suspicion arose (the report is due then).",
     "funded_elsewhere": "Measures the state or municipality already funds on the date.",
     "plan": "The support plan in force on the date, if any.",
     "plan_measures": "Measures assigned in that plan.",
@@ -115,8 +122,20 @@ FACTS: dict[str, str] = {
     "risk_factors": "Risk factors found by the risk-finding rules (for the other kinds).",
 }
 
-#: Facts that are protected attributes: no risk rule may read them.
-PROTECTED_FACTS: frozenset[str] = frozenset({"languages"})
+
+def _protected_learner_fields() -> frozenset[str]:
+    protected = Classification.PROTECTED.value
+    return frozenset(
+        name
+        for name, field in Learner.model_fields.items()
+        if isinstance(field.json_schema_extra, dict)
+        and field.json_schema_extra.get("x-classification") == protected
+    )
+
+
+#: Facts that are protected attributes (read from the models' field classifications): no rule
+#: that finds or grades risk, or refers, may read them.
+PROTECTED_FACTS: frozenset[str] = frozenset(FACTS) & _protected_learner_fields()
 
 _DEAD = frozenset({PlanStatus.REVOKED, PlanStatus.ENTERED_IN_ERROR})
 
@@ -138,32 +157,79 @@ def _plans_without_improvement(case: SupportCase, day: date) -> int:
 
 @lru_cache(maxsize=64)
 def _term_key(day: date) -> tuple[str, int]:
-    term = Term.containing(day)
-    return term.school_year, term.semester
+    """(school_year, semester) of the term containing ``day``, as in :meth:`Term.containing`."""
+    if day.month >= 9:
+        return f"{day.year}/{day.year + 1}", 1
+    return f"{day.year - 1}/{day.year}", 2
+
+
+#: Recipients whose referral answers a suspected threat (BTAL Art. 73(1)), and the referral
+#: statuses that show it was actually made.
+_THREAT_RECIPIENTS = frozenset(
+    {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
+)
+_MADE = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+        TaskStatus.COMPLETED,
+    }
+)
+
+
+def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:
+    """Threats recorded up to ``as_of`` in any observation, not yet answered by a referral to a
+    competent body made on or after the day the suspicion arose."""
+    reported = [
+        r.created_on
+        for r in case.referrals
+        if r.referred_to.institution in _THREAT_RECIPIENTS
+        and r.status in _MADE
+        and r.created_on <= as_of
+    ]
+    return [
+        t
+        for obs in case.observations
+        if obs.as_of <= as_of
+        for t in obs.suspected_threats
+        if t.observed_on <= as_of and not any(day >= t.observed_on for day in reported)
+    ]
 
 
 def derive_facts(case: SupportCase, as_of: date) -> Facts:
-    """The facts of ``case`` on ``as_of``: the latest observation dated on or before it."""
+    """The facts of ``case`` on ``as_of``, from the observations dated on or before it.
+
+    Term-bound facts (absences, incidents, staff observations) come from the evaluation date's
+    term: absences from the latest observation of that term, incidents and staff-observed factors
+    from all of its observations. Marks carry over from the latest observation. Suspected threats
+    come from every observation until a referral answers them.
+    """
     learner = case.learner
     enrolment = learner.enrolment
     obs = case.observation_on(as_of)
     plan = case.plan_on(as_of)
+    term = _term_key(as_of)
+    in_term = [
+        o
+        for o in case.observations
+        if o.as_of <= as_of and (o.term.school_year, o.term.semester) == term
+    ]
     # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
-    # says nothing about this term's absences. Marks, incidents and staff observations carry over.
-    same_term = obs is not None and (obs.term.school_year, obs.term.semester) == _term_key(as_of)
+    # says nothing about this term's absences.
+    same_term = obs is not None and (obs.term.school_year, obs.term.semester) == term
     att = obs.attendance if obs is not None and same_term else None
+    scheduled = att.lessons_scheduled if att else None
+    rate = att.lessons_missed / scheduled if att and scheduled else None
+    incidents = {i for o in in_term for i in o.behaviour_incidents}
+    staff = frozenset(x.factor for o in in_term for x in o.staff_observations)
     if obs is not None:
-        scheduled = att.lessons_scheduled if att else None
-        rate = att.lessons_missed / scheduled if att and scheduled else None
-        incidents = obs.behaviour_incidents
-        threats = obs.suspected_threats
-        staff = frozenset(o.factor for o in obs.staff_observations)
-        failing = len(obs.achievement.failing_subjects)
-    else:
-        scheduled = rate = None
-        incidents = threats = ()
-        staff = frozenset()
-        failing = 0
+        staff |= frozenset(x.factor for x in obs.staff_observations)
+    failing = len(obs.achievement.failing_subjects) if obs is not None else 0
+    threats = _open_threats(case, as_of) if case.observations else []
     return Facts(
         as_of=as_of,
         learner_id=learner.id,
@@ -198,6 +264,7 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         staff_factors=staff,
         suspected_threat=bool(threats),
         threat_kinds=frozenset(t.kind.value for t in threats),
+        threat_observed_on=min((t.observed_on for t in threats), default=None),
         funded_elsewhere=frozenset(f.measure for f in case.funded_elsewhere if f.covers(as_of)),
         plan=plan,
         plan_measures=frozenset(m.measure for m in plan.measures) if plan else frozenset(),

@@ -75,12 +75,21 @@ class Obligation(Model):
     recipients: tuple[InstitutionCode | RoleCode, ...] = Field(
         default=(), description="Who is informed or receives the report."
     )
+    any_recipient: bool = Field(
+        default=False,
+        description="True when informing any one of the recipients fulfils the obligation.",
+    )
     due: date = Field(description="Latest date (the strictest of all rules that imposed it).")
     deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
         description="How the deadline was set."
     )
     rules: tuple[str, ...] = Field(description="Rules that imposed it, the strictest first.")
     legal_basis: LegalBasis = Field(description="Legal basis of the strictest rule.")
+    deadline_basis: LegalBasis | None = Field(
+        default=None,
+        description="Where the number of days comes from, when a parameter sets it (it may be a "
+        "methodological default even when the duty itself is law).",
+    )
 
 
 class MeasureReason(Model):

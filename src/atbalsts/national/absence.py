@@ -80,6 +80,7 @@ def inform_board(f: Facts, p: Params) -> Obligation | None:
             ("municipal_education_board",),
             "days",
             days=p[NOTICE_DAYS],
+            days_parameter=NOTICE_DAYS,
         )
     return None
 
@@ -96,7 +97,12 @@ def record_in_viis(f: Facts, p: Params) -> Obligation | None:
     """More than the limit: record the learner in the State Education Information System."""
     if _over_limit(f, p):
         return Obligation(
-            "record_in_viis", ("school_director",), ("viis",), "days", days=p[NOTICE_DAYS]
+            "record_in_viis",
+            ("school_director",),
+            ("viis",),
+            "days",
+            days=p[NOTICE_DAYS],
+            days_parameter=NOTICE_DAYS,
         )
     return None
 
@@ -118,6 +124,7 @@ def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
             ("municipal_education_board",),
             "days",
             days=p[NOTICE_DAYS],
+            days_parameter=NOTICE_DAYS,
         )
     return None
 

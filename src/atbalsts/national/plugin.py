@@ -7,6 +7,7 @@ from pathlib import Path
 
 from atbalsts import hookimpl
 from atbalsts.national import absence, measures, plans, protection, risk
+from atbalsts.national.protection import COVERAGE_FROM
 from atbalsts.policy import PolicyRegistrar
 
 RULES = (*absence.RULES, *protection.RULES, *plans.RULES, *measures.RULES, *risk.RULES)
@@ -15,6 +16,10 @@ RULES = (*absence.RULES, *protection.RULES, *plans.RULES, *measures.RULES, *risk
 @hookimpl
 def atbalsts_register_policy(registrar: PolicyRegistrar) -> None:
     """Declare the national policy, its rules and its dated parameters."""
-    registrar.policy("lv", title="Latvija: valsts regulējums / Latvia: national baseline")
+    registrar.policy(
+        "lv",
+        title="Latvija: valsts regulējums / Latvia: national baseline",
+        valid_from=COVERAGE_FROM,  # MK 89 (01.02.2011), the oldest act encoded
+    )
     registrar.parameters_toml(Path(str(files("atbalsts.national") / "parameters.toml")))
     registrar.rules(RULES)

@@ -95,13 +95,16 @@ def load_plugins(
 
     ``plugins`` are registered in-process (tests, embedding hosts). Entry-point plugins are
     loaded when ``entry_points`` is true, filtered by the ``ATBALSTS_PLUGINS`` allow-list and the
-    ``ATBALSTS_BLOCK_PLUGINS`` block-list in ``env`` (default: ``os.environ``) and by ``block``.
+    ``ATBALSTS_BLOCK_PLUGINS`` block-list in ``env`` (default: ``os.environ``) and by ``block``;
+    names are matched against plugin names, in-process plugins included. The national baseline
+    cannot be blocked (``national=False`` leaves it out, for tests of the engine itself).
     A plugin that fails to import or whose hook raises is recorded as a failure, not dropped.
     Plugins are handled in name order; nothing depends on that order.
     """
     env = os.environ if env is None else env
     allow = _names(env.get(ENV_ALLOW)) or None
-    blocked = _names(env.get(ENV_BLOCK)) | frozenset(block)
+    # The national floor is not a plugin a host may switch off: blocking it is ignored.
+    blocked = (_names(env.get(ENV_BLOCK)) | frozenset(block)) - {NATIONAL}
     failures: list[Failure] = []
 
     manager = pluggy.PluginManager(PROJECT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -61,7 +61,7 @@ def _items(result: Any) -> list[Any]:
     return [result]
 
 
-def _record(rule: Rule, facts: Facts, params: dict[str, Any]) -> tuple[set[str], set[str]]:
+def _record(rule: Rule, facts: Facts, params: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     proxy = _RecordingFacts(facts)
     with contextlib.suppress(Exception):  # the crash check reports crashes, with the case
         _items(rule.function(proxy, dict(params)))  # type: ignore[arg-type]

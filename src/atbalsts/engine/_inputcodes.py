@@ -1,0 +1,67 @@
+"""Local codes in a case that the policy set does not know: bad input, named by field path.
+
+A document may carry a plugin's local code (``parauga:attendance``); whether that plugin takes part
+is known only when the case meets a policy set. A code no plugin of the set declares would make a
+rule fail (or vanish silently), so it is refused up front, with its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from atbalsts.codes import CodeList
+from atbalsts.errors import FieldError
+from atbalsts.model import SupportCase
+
+__all__ = ["unknown_local_codes"]
+
+
+def _codes(case: SupportCase) -> Iterator[tuple[str, str, str]]:
+    """(path, code list, code) for every code field of ``case`` that may hold a local code."""
+    for i, obs in enumerate(case.observations):
+        for j, seen in enumerate(obs.staff_observations):
+            yield f"observations[{i}].staff_observations[{j}].factor", "risk_factors", seen.factor
+            yield (
+                f"observations[{i}].staff_observations[{j}].recorded_by",
+                "roles",
+                seen.recorded_by,
+            )
+        for j, threat in enumerate(obs.suspected_threats):
+            yield (
+                f"observations[{i}].suspected_threats[{j}].recorded_by",
+                "roles",
+                threat.recorded_by,
+            )
+        for j, note in enumerate(obs.notes):
+            yield f"observations[{i}].notes[{j}].recorded_by", "roles", note.recorded_by
+    for i, funded in enumerate(case.funded_elsewhere):
+        yield f"funded_elsewhere[{i}].measure", "measures", funded.measure
+    for i, plan in enumerate(case.plans):
+        yield f"plans[{i}].author_role", "roles", plan.author_role
+        for j, factor in enumerate(plan.risk_factors):
+            yield f"plans[{i}].risk_factors[{j}]", "risk_factors", factor
+        for j, m in enumerate(plan.measures):
+            yield f"plans[{i}].measures[{j}].measure", "measures", m.measure
+            yield f"plans[{i}].measures[{j}].responsible_role", "roles", m.responsible_role
+    for i, ref in enumerate(case.referrals):
+        for side, party in (("referred_by", ref.referred_by), ("referred_to", ref.referred_to)):
+            yield f"referrals[{i}].{side}.institution", "institutions", party.institution
+            if party.role is not None:
+                yield f"referrals[{i}].{side}.role", "roles", party.role
+    for i, consent in enumerate(case.consents):
+        for j, recipient in enumerate(consent.recipients):
+            yield f"consents[{i}].recipients[{j}]", "institutions", recipient
+
+
+def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
+    """The local codes of ``case`` that no plugin of the policy set declares."""
+    return [
+        FieldError(
+            path=path,
+            message=f"local {list_name} code {code!r} is not declared by any policy in this "
+            f"set (is its plugin installed, and does it govern this learner's municipality?)",
+            kind="unknown_local_code",
+        )
+        for path, list_name, code in _codes(case)
+        if ":" in code and code not in codes[list_name]
+    ]
