@@ -88,6 +88,11 @@ REASONS = CodeList.of(
         ),
         Code("approval_missing", "Trūkst saskaņojuma", "An approval is missing"),
         Code(
+            "plan_period_outside_term",
+            "Plāna periods neietilpst tā semestrī",
+            "The plan's period lies outside its term",
+        ),
+        Code(
             "funding_programme_not_in_force",
             "Finansējuma programma šajā datumā nedarbojas",
             "The funding programme is not in force on this date",

@@ -25,7 +25,7 @@ from atbalsts.model import (
     age_on,
 )
 
-__all__ = ["FACTS", "PROTECTED_FACTS", "Facts", "derive_facts"]
+__all__ = ["FACTS", "PROTECTED_FACTS", "Facts", "derive_facts", "term_key"]
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -156,7 +156,7 @@ def _plans_without_improvement(case: SupportCase, day: date) -> int:
 
 
 @lru_cache(maxsize=64)
-def _term_key(day: date) -> tuple[str, int]:
+def term_key(day: date) -> tuple[str, int]:
     """(school_year, semester) of the term containing ``day``, as in :meth:`Term.containing`."""
     if day.month >= 9:
         return f"{day.year}/{day.year + 1}", 1
@@ -212,7 +212,7 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     enrolment = learner.enrolment
     obs = case.observation_on(as_of)
     plan = case.plan_on(as_of)
-    term = _term_key(as_of)
+    term = term_key(as_of)
     in_term = [
         o
         for o in case.observations

@@ -41,11 +41,10 @@ MK89_BOARD = LegalBasis(
     "informed [S2][S3][S7]. Point number not verified.",
 )
 MK89_SOCIAL = LegalBasis(
-    kind=BasisKind.LAW,
-    act=MK89_ACT,
-    url=MK89_URL,
-    note="Once informed, the municipality involves the social service; police or BAC if "
-    "needed (Ministry of Education summary [S2]). Point number not verified.",
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="Once informed, the municipality may involve the social service, and the police or BAC "
+    "if needed (Ministry of Education summary of MK 89 [S2]; the point is not verified). The "
+    "decision is the municipality's: the referral is shown as a suggestion, not a duty.",
 )
 VIIS_PRACTICE = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
@@ -85,6 +84,12 @@ PUMPURS_APPROVAL = LegalBasis(
     url="http://www.pumpurs.lv/lv/iap-01-kada-ir-iap-saskanosanas-seciba",
     note="Approval chain: author, school director, municipal coordinator, IKVD; state "
     "vocational schools skip the municipality [S17].",
+)
+PLAN_DEFAULT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="PuMPuRS practice (a signed application, one term per plan, a review at the term's end "
+    "[S17][S20][S23]) kept after PuMPuRS ended on 31.12.2023: the Skola-kopienā plan cadence "
+    "and approval are not published [U].",
 )
 APPROVAL_DEFAULT = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
@@ -140,11 +145,10 @@ SK_CERTIFICATE = LegalBasis(
     "only and repeat grade 9 or entered a vocational school (project description; [S35]).",
 )
 RISK_OBSERVED = LegalBasis(
-    kind=BasisKind.PROGRAMME,
-    act=PUMPURS_ACT,
-    url=PUMPURS_URL,
-    note="At-risk learners and their specific risks are identified by teachers' observation "
-    "[S31][S26]; the factors are those of the PuMPuRS plans [S15][S27].",
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="Risk factors recorded by staff are findings, as at-risk learners were identified by "
+    "teachers' observation in PuMPuRS [S31][S26]; the factors are those of the PuMPuRS plans "
+    "[S15][S27]. No act makes a factor a finding, so the rule is a methodological default.",
 )
 RISK_DEFAULT = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,

@@ -25,20 +25,28 @@ SK_MEASURES = MEASURES.tagged("skola_kopiena") - MEASURES.tagged("staff")
 COMPENSATIONS = MEASURES.tagged("compensation")
 
 
+def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
+    """The plan's measures that ``programme`` offers and pays for here, sorted."""
+    if f.plan is None:
+        return []
+    return sorted({m.measure for m in f.plan.measures if m.funding.value == programme} & offered)
+
+
 @rule(
     "lv.programme.pumpurs_target_group",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.PUMPURS_TARGET,
-    reads=("plan_measures", "programme", "grade", "vocational_course"),
+    reads=("plan", "grade", "vocational_course"),
     params=(MIN_GRADE,),
     valid_from=PUMPURS_FROM,
     valid_to=PUMPURS_TO,
 )
 def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
-    """PuMPuRS measures only for its target group (grades from the dated minimum, VET 1-4)."""
+    """Measures PuMPuRS funds only for its target group (grades from the dated minimum, VET 1-4);
+    a measure the school or municipality pays for is not the programme's concern."""
     vocational = f.vocational_course is not None
     general = f.grade is not None and f.grade >= p[MIN_GRADE]
-    for measure in sorted(f.plan_measures & PUMPURS_MEASURES):
+    for measure in _funded_by(f, "pumpurs", PUMPURS_MEASURES):
         if vocational or general:
             yield Allow(measure, "in_programme_target_group", programme="pumpurs")
         else:
@@ -54,14 +62,14 @@ def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     "lv.programme.skola_kopiena_target_group",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_TARGET,
-    reads=("plan_measures", "programme", "grade", "vocational_course"),
+    reads=("plan", "grade", "vocational_course"),
     valid_from=SK_FROM,
     valid_to=SK_TO,
 )
 def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     """Skola-kopienā measures only for grades 1-12 and vocational courses 1-4."""
     in_group = f.grade is not None or f.vocational_course is not None
-    for measure in sorted(f.plan_measures & SK_MEASURES):
+    for measure in _funded_by(f, "skola_kopiena", SK_MEASURES):
         if in_group:
             yield Allow(measure, "in_programme_target_group", programme="skola_kopiena")
         else:

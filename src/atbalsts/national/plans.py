@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
-from atbalsts.engine.facts import Facts
+import attrs
+
+from atbalsts.engine.facts import Facts, term_key
 from atbalsts.model import ApprovalStep, PlanStatus, age_on
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, rule
+from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, Rule, rule
 
 PUMPURS_FROM = date(2017, 3, 1)
 PUMPURS_TO = date(2023, 12, 31)
@@ -54,13 +56,16 @@ def application(f: Facts, p: Params) -> Iterator[Issue]:
     valid_from=PUMPURS_FROM,
 )
 def one_term(f: Facts, p: Params) -> Issue | None:
-    """A plan covers one term."""
+    """A plan covers one term: no longer than a term, starting in its own term (by the library's
+    convention, Term.containing; the end may run into the holidays after the term)."""
     plan = f.plan
     if plan is None:
         return None
     days = (plan.period.end - plan.period.start).days + 1
     if days > p[MAX_DAYS]:
         return Issue.of("plan_longer_than_term", "period", days=days, max_days=p[MAX_DAYS])
+    if term_key(plan.period.start) != (plan.term.school_year, plan.term.semester):
+        return Issue.of("plan_starts_outside_term", "period.start", term=str(plan.term))
     return None
 
 
@@ -162,12 +167,34 @@ def skola_kopiena_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     return _funding_outside(f, "skola_kopiena", SK_FROM, SK_TO)
 
 
+def _then_default(pumpurs_rule: Rule) -> tuple[Rule, Rule]:
+    """The PuMPuRS rule, ending with PuMPuRS, and its successor from 2024-01-01 with the same
+    logic, labelled a methodological default."""
+    return (
+        attrs.evolve(pumpurs_rule, valid_to=PUMPURS_TO),
+        attrs.evolve(
+            pumpurs_rule,
+            id=f"{pumpurs_rule.id}_default",
+            legal_basis=b.PLAN_DEFAULT,
+            valid_from=PUMPURS_TO + timedelta(days=1),
+            valid_to=None,
+        ),
+    )
+
+
+application, application_default = _then_default(application)
+one_term, one_term_default = _then_default(one_term)
+review_at_term_end, review_at_term_end_default = _then_default(review_at_term_end)
+
 RULES = (
     application,
+    application_default,
     one_term,
+    one_term_default,
     approval_chain,
     approval_chain_default,
     review_at_term_end,
+    review_at_term_end_default,
     pumpurs_funding_period,
     skola_kopiena_funding_period,
 )
