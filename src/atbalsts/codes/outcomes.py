@@ -88,9 +88,9 @@ REASONS = CodeList.of(
         ),
         Code("approval_missing", "Trūkst saskaņojuma", "An approval is missing"),
         Code(
-            "plan_period_outside_term",
-            "Plāna periods neietilpst tā semestrī",
-            "The plan's period lies outside its term",
+            "plan_starts_outside_term",
+            "Plāns nesākas savā semestrī",
+            "The plan does not start in its own term",
         ),
         Code(
             "funding_programme_not_in_force",

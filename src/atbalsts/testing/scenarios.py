@@ -94,8 +94,9 @@ class Expect:
     """What a scenario expects of the decision. ``None`` (or an empty tuple for the subset
     checks) means "not checked"."""
 
-    complete: bool | None = None
-    """The decision's ``complete`` flag."""
+    complete: bool = True
+    """The decision's ``complete`` flag. True unless the scenario says otherwise: a scenario never
+    passes while a plugin or rule fails without saying so."""
     findings: tuple[str, ...] | None = None
     """Exactly these finding factor codes."""
     obligations: tuple[str, ...] | None = None
@@ -461,7 +462,7 @@ def check(
         f"{f.plugin}{'/' + f.rule if f.rule else ''} ({f.stage}): {f.error}"
         for f in decision.failures
     )
-    if exp.complete is not None and decision.complete is not exp.complete:
+    if decision.complete is not exp.complete:
         out.append(
             f"complete: expected {str(exp.complete).lower()}, "
             f"got {str(decision.complete).lower()}" + (f" (failed: {failed})" if failed else "")
@@ -530,6 +531,4 @@ def check(
         if problem:
             out.append(problem)
 
-    if out and failed and exp.complete is None:
-        out.append(f"note: the decision is incomplete, these failed: {failed}")
     return out
