@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,67 @@ def test_demo_decides_the_bundled_examples(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "under the national baseline alone" in out
     assert out.count(".json (") >= 5
+
+
+def test_bad_paths_and_encodings_exit_2_without_traceback(
+    case_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"x": "\xe2"}'.encode("latin-1"))
+    assert main(["validate", str(latin)]) == 2
+    assert main(["batch", str(latin), "--as-of", "2025-03-03", "-o", str(tmp_path / "o")]) == 2
+    assert main(["schema", "-o", str(case_file / "not-a-dir")]) == 2
+    assert main(["evaluate", str(case_file), "--as-of", "9999-12-31", "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists()  # nothing half-written
+
+
+def test_batch_refuses_to_overwrite_its_input_and_keeps_output_on_missing_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(CASE) + "\n")
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(source)]) == 2
+    assert source.read_text() == json.dumps(CASE) + "\n"
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier results\n")
+    assert main(["batch", str(tmp_path / "missing"), "--as-of", "2025-03-03", "-o", str(out)]) == 2
+    assert out.read_text() == "earlier results\n"
+    assert "would overwrite the input" in capsys.readouterr().err
+
+
+def test_batch_records_a_policy_error_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atbalsts.batch import evaluate_lines
+    from atbalsts.engine import PolicyRegistry
+    from atbalsts.errors import PolicyConflict
+
+    registry = PolicyRegistry.load(entry_points=False)
+    original = registry.policy_set
+
+    def policy_set(municipality: str | None = None, **kw: object) -> object:
+        if municipality == "broken":
+            raise PolicyConflict("two policies govern municipality 'broken'", "a", "b", ())
+        return original(municipality)
+
+    monkeypatch.setattr(registry, "policy_set", policy_set)
+    broken = {
+        **CASE,
+        "learner": {
+            **CASE["learner"],
+            "enrolment": {**CASE["learner"]["enrolment"], "municipality": "broken"},
+        },
+    }
+    import io
+
+    out = io.StringIO()
+    lines = [json.dumps(broken), "", json.dumps(CASE)]
+    stats = evaluate_lines(lines, out, as_of=date(2025, 3, 3), registry=registry)
+    records = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [sorted(r)[0] for r in records] == ["error", "as_of"]
+    assert records[0]["line"] == 1
+    assert "two policies govern" in records[0]["error"]
+    assert (stats.evaluated, stats.invalid) == (1, 1)

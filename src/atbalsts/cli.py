@@ -40,6 +40,8 @@ def _read(path: str | Path) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read {path}: it is not UTF-8 text") from None
 
 
 def _date(text: str) -> date:
@@ -177,19 +179,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from atbalsts.batch import evaluate_lines
+    from atbalsts.batch import evaluate_file
 
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-    try:
-        with open(args.file, encoding="utf-8") as lines:
-            stats = evaluate_lines(
-                lines, out, as_of=args.as_of, registry=_registry(), trace=args.trace
-            )
-    except OSError as exc:
-        raise InputError(f"cannot read {args.file}: {exc.strerror}") from None
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    stats = evaluate_file(
+        Path(args.file),
+        Path(args.output) if args.output else None,
+        as_of=args.as_of,
+        registry=_registry(),
+        trace=args.trace,
+    )
     print(
         f"{stats.evaluated} evaluated, {stats.invalid} invalid, {stats.incomplete} incomplete",
         file=sys.stderr,
@@ -328,6 +326,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.func(args)
     except AtbalstsError as err:
         _print_error(err, sys.stderr)
+        return EXIT_INVALID
+    except OSError as err:  # a path the user gave cannot be read or written
+        where = f" {err.filename}" if err.filename else ""
+        print(f"error: cannot use{where}: {err.strerror or err}", file=sys.stderr)
         return EXIT_INVALID
     return status
 
