@@ -26,6 +26,7 @@ from atbalsts.policy import (
     PluginSource,
     PolicyRegistrar,
     Rule,
+    Tier,
     load_parameters,
     rule,
 )
@@ -349,6 +350,38 @@ def test_a_protected_fact_in_a_risk_rule_is_refused() -> None:
     assert "protected" in message
     assert "observation, not the attribute" in message
     assert "staff_factors" in message
+
+
+def test_a_protected_fact_in_a_tier_rule_is_refused_too() -> None:
+    @rule(
+        "proba.risk.tier",
+        kind=DecisionKind.RISK_TIER,
+        legal_basis=ILLUSTRATIVE,
+        reads=("languages",),
+    )
+    def tier(f: Facts, p: Params) -> Tier | None:
+        """Russian at home: tier 2."""
+        return Tier(2) if "ru" in f.languages else None
+
+    problems = check_policy(load(good_plugin(tier)), NAME)
+    (problem,) = about(problems, "facts")
+    assert problem.subject == "proba.risk.tier"
+    assert "a risk_tier rule reads the protected fact 'languages'" in problem.message
+
+
+def test_has_risk_is_a_fact_a_rule_may_declare() -> None:
+    @rule(
+        "proba.risk.any",
+        kind=DecisionKind.REFERRAL,
+        legal_basis=ILLUSTRATIVE,
+        reads=("has_risk",),
+    )
+    def any_risk(f: Facts, p: Params) -> Refer | None:
+        """With a risk, suggest the social service."""
+        return Refer("social_service", "unjustified_absence_over_limit") if f.has_risk else None
+
+    problems = check_policy(load(good_plugin(any_risk)), NAME)
+    assert [p for p in problems if p.subject == "proba.risk.any"] == []
 
 
 def test_a_declared_fact_that_does_not_exist_is_refused() -> None:

@@ -12,11 +12,20 @@ from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._compose import Composition
 from atbalsts.engine._evaluate import Evaluation, to_decision
 from atbalsts.engine._policyset import PolicyRegistry, PolicySet
-from atbalsts.engine.facts import FACTS, PROTECTED_FACTS, Facts, derive_facts
+from atbalsts.engine.facts import (
+    FACT_NAMES,
+    FACTS,
+    PROTECTED_FACTS,
+    RISK_KINDS,
+    Facts,
+    derive_facts,
+)
 
 __all__ = [
     "FACTS",
+    "FACT_NAMES",
     "PROTECTED_FACTS",
+    "RISK_KINDS",
     "CompiledPolicy",
     "CompiledRule",
     "Composition",

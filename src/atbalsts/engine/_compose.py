@@ -19,16 +19,13 @@ from datetime import date
 import attrs
 
 from atbalsts.codes import CODE_LISTS, Code, CodeList
-from atbalsts.engine.facts import FACTS
+from atbalsts.engine.facts import FACT_NAMES
 from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError
 from atbalsts.policy._params import Change, Parameter, ParameterValue, merge_values
 from atbalsts.policy._registrar import Declaration, PolicyInfo
 from atbalsts.policy._rule import Rule
 
 __all__ = ["Composition", "compose"]
-
-#: Facts a rule may declare in ``reads`` (``has_risk`` is derived from ``risk_factors``).
-FACT_NAMES = frozenset(FACTS) | {"has_risk"}
 
 
 @attrs.frozen

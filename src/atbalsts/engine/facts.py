@@ -15,6 +15,7 @@ import attrs
 from atbalsts.model import (
     AbsenceEpisode,
     Classification,
+    DecisionKind,
     Learner,
     LivingSituation,
     PlanStatus,
@@ -25,7 +26,15 @@ from atbalsts.model import (
     age_on,
 )
 
-__all__ = ["FACTS", "PROTECTED_FACTS", "Facts", "derive_facts", "term_key"]
+__all__ = [
+    "FACTS",
+    "FACT_NAMES",
+    "PROTECTED_FACTS",
+    "RISK_KINDS",
+    "Facts",
+    "derive_facts",
+    "term_key",
+]
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -123,6 +132,11 @@ FACTS: dict[str, str] = {
 }
 
 
+#: Every name a rule may declare in ``reads``: the facts, and ``has_risk`` (derived from
+#: ``risk_factors``).
+FACT_NAMES: frozenset[str] = frozenset(FACTS) | {"has_risk"}
+
+
 def _protected_learner_fields() -> frozenset[str]:
     protected = Classification.PROTECTED.value
     return frozenset(
@@ -134,8 +148,13 @@ def _protected_learner_fields() -> frozenset[str]:
 
 
 #: Facts that are protected attributes (read from the models' field classifications): no rule
-#: that finds or grades risk, or refers, may read them.
+#: that finds or grades risk, or refers a learner, may read them (:data:`RISK_KINDS`).
 PROTECTED_FACTS: frozenset[str] = frozenset(FACTS) & _protected_learner_fields()
+
+#: The decision kinds that judge a learner's risk: they may not read :data:`PROTECTED_FACTS`.
+RISK_KINDS: frozenset[DecisionKind] = frozenset(
+    {DecisionKind.RISK_FINDING, DecisionKind.RISK_TIER, DecisionKind.REFERRAL}
+)
 
 _DEAD = frozenset({PlanStatus.REVOKED, PlanStatus.ENTERED_IN_ERROR})
 

@@ -34,7 +34,8 @@ The checks, by their :attr:`Problem.check` name:
     Any other reason the policy set cannot be built (see :mod:`atbalsts.engine`).
 ``facts``
     Every fact a rule declares in ``reads`` exists (:data:`atbalsts.engine.FACTS`), and no
-    risk-finding rule reads a protected fact (:data:`atbalsts.engine.PROTECTED_FACTS`), neither
+    rule that finds or grades risk or refers (:data:`atbalsts.engine.RISK_KINDS`) reads a
+    protected fact (:data:`atbalsts.engine.PROTECTED_FACTS`), neither
     declared nor as evidence.
 ``undeclared-read``
     Run on generated cases, a rule reads only the facts it declares (and never assigns to one).

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
-from atbalsts.engine import FACTS, PROTECTED_FACTS, PolicyRegistry
-from atbalsts.model import DecisionKind, LegalBasis
+from atbalsts.engine import FACT_NAMES, PROTECTED_FACTS, RISK_KINDS, PolicyRegistry
+from atbalsts.model import LegalBasis
 from atbalsts.policy import Declaration, Rule
 from atbalsts.testing.conformance._problem import Problem
 
@@ -230,9 +230,9 @@ def declared_facts(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
     problems = []
     for r in decl.rules:
         for fact in r.reads:
-            if fact not in FACTS:
+            if fact not in FACT_NAMES:
                 bad_rules.add(r.id)  # the engine cannot trace a fact that does not exist
-                close = difflib.get_close_matches(fact, FACTS, n=3)
+                close = difflib.get_close_matches(fact, FACT_NAMES, n=3)
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
                 problems.append(
                     Problem(
@@ -242,14 +242,14 @@ def declared_facts(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
                         f"a rule may read are listed in atbalsts.engine.FACTS",
                     )
                 )
-            elif fact in PROTECTED_FACTS and r.kind is DecisionKind.RISK_FINDING:
-                problems.append(Problem("facts", r.id, protected_message(fact)))
+            elif fact in PROTECTED_FACTS and r.kind in RISK_KINDS:
+                problems.append(Problem("facts", r.id, protected_message(fact, r.kind.value)))
     return problems
 
 
-def protected_message(fact: str) -> str:
+def protected_message(fact: str, kind: str = "risk_finding") -> str:
     message = (
-        f"a risk-finding rule reads the protected fact {fact!r}; a protected attribute (home "
+        f"a {kind} rule reads the protected fact {fact!r}; a protected attribute (home "
         f"language, nationality, religion, ethnicity) must never be evidence of risk."
     )
     if fact == "languages":
