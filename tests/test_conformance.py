@@ -25,6 +25,7 @@ from atbalsts.policy import (
     Params,
     PluginSource,
     PolicyRegistrar,
+    Refer,
     Rule,
     Tier,
     load_parameters,
