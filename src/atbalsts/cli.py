@@ -149,8 +149,20 @@ def _rule_row(rule: Any, plugin: str) -> dict[str, Any]:
     }
 
 
+def _warn_unknown_municipality(registry: Any, municipality: str | None) -> None:
+    if municipality and municipality not in registry.municipalities():
+        known = ", ".join(registry.municipalities()) or "none"
+        print(
+            f"note: no installed policy governs municipality {municipality!r} (installed: "
+            f"{known}); the national baseline alone applies",
+            file=sys.stderr,
+        )
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
-    policy_set = _registry().policy_set(args.municipality)
+    registry = _registry()
+    _warn_unknown_municipality(registry, args.municipality)
+    policy_set = registry.policy_set(args.municipality)
     rows = [_rule_row(r, p) for r, p in policy_set.rules_in_force(args.as_of)]
     if args.format == "json":
         sys.stdout.write(_dump(rows))
@@ -169,6 +181,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     case = parse_json(SupportCase, _read(args.file), name=args.file)
     registry = _registry()
     municipality = args.municipality or case.learner.enrolment.municipality
+    if args.municipality:
+        _warn_unknown_municipality(registry, args.municipality)
     policy_set = registry.policy_set(municipality)
     decision = policy_set.evaluate(case, _as_of(case, args.as_of), strict=args.strict)
     if args.format == "json":

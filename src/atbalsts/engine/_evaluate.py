@@ -369,6 +369,14 @@ def _plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIss
 
 def _trace(ev: Evaluation) -> list[TraceRow]:
     rows = []
+    seen: dict[str, Evidence] = {}  # a fact has one value per evaluation: convert it once
+
+    def evidence(name: str, raw: Any) -> Evidence:
+        found = seen.get(name)
+        if found is None:
+            found = seen[name] = _evidence(name, raw)
+        return found
+
     for cr, fired, values, error in ev.trace:
         rule = cr.rule
         rows.append(
@@ -378,7 +386,7 @@ def _trace(ev: Evaluation) -> list[TraceRow]:
                 kind=rule.kind,
                 fired=fired,
                 facts=tuple(
-                    _evidence(name, value) for name, value in zip(rule.reads, values, strict=True)
+                    evidence(name, value) for name, value in zip(rule.reads, values, strict=True)
                 ),
                 parameters=cr.trace_parameters,
                 legal_basis=rule.legal_basis,

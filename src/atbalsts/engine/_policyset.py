@@ -21,6 +21,8 @@ from atbalsts.policy._rule import Rule
 
 __all__ = ["PolicyRegistry", "PolicySet"]
 
+_MAX_DATES = 64
+
 
 class PolicySet:
     """The checked composition for one municipality: national floor, the municipal policy and any
@@ -53,6 +55,8 @@ class PolicySet:
         compiled = self._compiled.get(as_of)
         if compiled is None:
             compiled = compile_at(self.composition, as_of, self._engine_version, self.municipality)
+            if len(self._compiled) >= _MAX_DATES:  # bounded: a host may walk many dates
+                self._compiled.pop(next(iter(self._compiled)))
             self._compiled[as_of] = compiled
         return compiled
 

@@ -88,6 +88,10 @@ def explain(
 
     lines.append("")
     lines.append(_("Risk findings"))
+    if decision.tier is not None:
+        lines.append(
+            "  " + _("Risk tier: {tier} (a local policy's scale)").format(tier=decision.tier)
+        )
     if not decision.findings:
         lines.append("  " + _("No risk findings."))
     for f in decision.findings:
@@ -113,12 +117,19 @@ def explain(
             + _("{action}: by {roles}, to {recipients}, due {due}; rules {rules} ({basis})").format(
                 action=name("actions", o.action),
                 roles=", ".join(who(r) for r in o.responsible_roles),
-                recipients=", ".join(who(r) for r in o.recipients) or _("no one named"),
+                recipients=(_(" or ") if o.any_recipient else ", ").join(
+                    who(r) for r in o.recipients
+                )
+                or _("no one named"),
                 due=o.due.isoformat(),
                 rules=", ".join(o.rules),
                 basis=_basis(o.legal_basis, _),
             )
         )
+        if o.deadline_basis is not None:
+            lines.append(
+                "      " + _("deadline: {basis}").format(basis=_basis(o.deadline_basis, _))
+            )
 
     lines.append("")
     lines.append(_("Support measures"))
