@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import attrs
 import pytest
 
 from atbalsts import DocumentError, PolicyConflict
@@ -116,18 +115,23 @@ def test_an_undeclared_local_code_in_the_input_is_refused_with_its_path() -> Non
         (DecisionKind.REVIEW_SCHEDULE, lambda: ReviewBy("tomorrow")),  # type: ignore[arg-type]
     ],
 )
-def test_a_malformed_outcome_fails_inside_the_rules_isolation(
+def test_a_malformed_outcome_is_a_result_failure_of_its_rule(
     kind: DecisionKind, build: Any
 ) -> None:
     bad = _rule("fx.any.bad", kind, lambda f, p: build())
-    decision = registry(FixturePlugin("fx", rules=[bad])).evaluate(
-        make_case(unjustified_lessons=21), AS_OF
+    reg = registry(FixturePlugin("fx", rules=[bad]))
+    for _ in range(2):  # the second time too: a malformed outcome is never cached as fit
+        decision = reg.evaluate(make_case(unjustified_lessons=21), AS_OF)
+        assert [(f.rule, f.stage) for f in decision.failures] == [("fx.any.bad", "result")]
+        assert "malformed" in decision.failures[0].error
+        assert len(obligations(decision, BOARD)) == 1  # everything else still decided
+
+
+def test_a_list_where_a_tuple_belongs_is_refused_not_guessed() -> None:
+    listed = _rule(
+        "fx.absence.listed",
+        DecisionKind.OBLIGATION,
+        lambda f, p: Obligation("inform_parents", ["class_teacher"], ["parent"]),  # type: ignore[arg-type]
     )
-    assert [(f.rule, f.stage) for f in decision.failures] == [("fx.any.bad", "evaluate")]
-    assert len(obligations(decision, BOARD)) == 1  # everything else still decided
-
-
-def test_outcome_lists_become_tuples_and_stay_hashable() -> None:
-    ob = Obligation("inform_parents", ["class_teacher"], ["parent"])
-    assert ob.roles == ("class_teacher",)
-    assert hash(ob) == hash(attrs.evolve(ob))
+    decision = registry(FixturePlugin("fx", rules=[listed])).evaluate(make_case(), AS_OF)
+    assert [(f.rule, f.stage) for f in decision.failures] == [("fx.absence.listed", "result")]

@@ -60,9 +60,70 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _unknown_codes(item: Any, codes: dict[str, CodeList]) -> str | None:
-    """What makes an outcome unfit for a valid Decision: a code the policy set's code lists do
-    not know, or a tier outside 1-3; None when it is fit."""
+def _is_codes(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
+def _is_detail(value: object) -> bool:
+    return isinstance(value, tuple) and all(
+        isinstance(pair, tuple)
+        and len(pair) == 2
+        and isinstance(pair[0], str)
+        and (pair[1] is None or isinstance(pair[1], bool | int | float | str))
+        for pair in value
+    )
+
+
+def _malformed(item: Any) -> str | None:
+    """What is wrong with an outcome's field types, or None. Checked once per distinct outcome."""
+    if isinstance(item, o.Finding):
+        ok = isinstance(item.factor, str) and _is_codes(item.evidence)
+    elif isinstance(item, o.Obligation):
+        ok = (
+            isinstance(item.action, str)
+            and _is_codes(item.roles)
+            and _is_codes(item.recipients)
+            and item.deadline in ("same_school_day", "same_day", "days", "date")
+            and type(item.days) is int
+            and item.days >= 0
+            and (item.due is None or isinstance(item.due, date))
+            and (item.deadline != "date" or item.due is not None)
+            and isinstance(item.any_recipient, bool)
+            and (item.days_parameter is None or isinstance(item.days_parameter, str))
+        )
+    elif isinstance(item, o.Verdict):
+        ok = (
+            isinstance(item.measure, str)
+            and isinstance(item.eligible, bool)
+            and isinstance(item.reason, str)
+            and _is_detail(item.detail)
+        )
+    elif isinstance(item, o.Refer):
+        ok = (
+            isinstance(item.to, str)
+            and isinstance(item.reason, str)
+            and item.urgency in _URGENCY
+            and (item.due is None or isinstance(item.due, date))
+        )
+    elif isinstance(item, o.Issue):
+        ok = (
+            isinstance(item.reason, str)
+            and (item.path is None or isinstance(item.path, str))
+            and _is_detail(item.detail)
+        )
+    elif isinstance(item, o.ReviewBy):
+        ok = isinstance(item.day, date)
+    else:
+        ok = type(item.level) is int and 1 <= item.level <= 3
+    return None if ok else f"returned a malformed {type(item).__name__}: {item!r}"
+
+
+def _unfit(item: Any, codes: dict[str, CodeList]) -> str | None:
+    """What makes an outcome unfit for a valid Decision: malformed fields or a code the policy
+    set's code lists do not know; None when it is fit."""
+    malformed = _malformed(item)
+    if malformed:
+        return malformed
     checks: list[tuple[str, str]]
     if isinstance(item, o.Finding):
         checks = [("risk_factors", item.factor)]
@@ -75,9 +136,6 @@ def _unknown_codes(item: Any, codes: dict[str, CodeList]) -> str | None:
         checks = [("institutions", item.to), ("reasons", item.reason)]
     elif isinstance(item, o.Issue):
         checks = [("reasons", item.reason)]
-    elif isinstance(item, o.Tier):
-        ok = type(item.level) is int and 1 <= item.level <= 3
-        return None if ok else f"returned tier {item.level!r}, outside 1-3"
     else:
         return None
     for list_name, code in checks:
@@ -142,7 +200,7 @@ def _run(
                         continue
                 except TypeError:  # an unhashable field: checked every time, never cached
                     pass
-                error = _unknown_codes(item, codes)
+                error = _unfit(item, codes)
                 if error:
                     break
                 if len(fit) < _FIT_MAX:

@@ -53,8 +53,25 @@ def _codes(case: SupportCase) -> Iterator[tuple[str, str, str]]:
             yield f"consents[{i}].recipients[{j}]", "institutions", recipient
 
 
+def _any_local(case: SupportCase) -> bool:
+    """Cheap first pass: does any code field hold a namespaced code at all? (Almost never.)"""
+    for obs in case.observations:
+        for seen in obs.staff_observations:
+            if ":" in seen.factor or ":" in seen.recorded_by:
+                return True
+        if any(":" in t.recorded_by for t in obs.suspected_threats):
+            return True
+        if any(":" in n.recorded_by for n in obs.notes):
+            return True
+    if any(":" in f.measure for f in case.funded_elsewhere):
+        return True
+    return bool(case.plans or case.referrals or case.consents)  # scanned fully below
+
+
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
     """The local codes of ``case`` that no plugin of the policy set declares."""
+    if not _any_local(case):
+        return []
     return [
         FieldError(
             path=path,

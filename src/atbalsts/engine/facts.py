@@ -7,6 +7,7 @@ evidence of risk) are listed in :data:`PROTECTED_FACTS`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ import attrs
 
 from atbalsts.model import (
     AbsenceEpisode,
+    BehaviourIncident,
     Classification,
     DecisionKind,
     Learner,
@@ -232,23 +234,28 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     obs = case.observation_on(as_of)
     plan = case.plan_on(as_of)
     term = term_key(as_of)
-    in_term = [
-        o
-        for o in case.observations
-        if o.as_of <= as_of and (o.term.school_year, o.term.semester) == term
-    ]
+    in_term = []
+    any_threat = False
+    for o in case.observations:
+        if o.as_of <= as_of:
+            any_threat = any_threat or bool(o.suspected_threats)
+            if (o.term.school_year, o.term.semester) == term:
+                in_term.append(o)
     # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
     # says nothing about this term's absences.
     same_term = obs is not None and (obs.term.school_year, obs.term.semester) == term
     att = obs.attendance if obs is not None and same_term else None
     scheduled = att.lessons_scheduled if att else None
     rate = att.lessons_missed / scheduled if att and scheduled else None
-    incidents = {i for o in in_term for i in o.behaviour_incidents}
+    if len(in_term) == 1:
+        incidents: Collection[BehaviourIncident] = in_term[0].behaviour_incidents
+    else:  # several snapshots of the term may repeat an incident: count each once
+        incidents = {i for o in in_term for i in o.behaviour_incidents}
     staff = frozenset(x.factor for o in in_term for x in o.staff_observations)
-    if obs is not None:
+    if obs is not None and not same_term:
         staff |= frozenset(x.factor for x in obs.staff_observations)
     failing = len(obs.achievement.failing_subjects) if obs is not None else 0
-    threats = _open_threats(case, as_of) if case.observations else []
+    threats = _open_threats(case, as_of) if any_threat else []
     return Facts(
         as_of=as_of,
         learner_id=learner.id,
