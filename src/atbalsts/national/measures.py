@@ -9,13 +9,9 @@ from datetime import date
 from atbalsts.codes import MEASURES
 from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as b
+from atbalsts.national._periods import MENTOR_FROM, PUMPURS_FROM, PUMPURS_TO, SK_FROM, SK_TO
 from atbalsts.policy import Allow, DecisionKind, Deny, Params, Verdict, rule
 
-PUMPURS_FROM = date(2017, 3, 1)
-PUMPURS_TO = date(2023, 12, 31)
-SK_FROM = date(2024, 7, 1)
-SK_TO = date(2029, 8, 31)
-MENTOR_FROM = date(2026, 1, 1)
 MIN_GRADE = "lv.pumpurs.min_grade"
 MENTOR_AGE = "lv.mentor.min_age"
 LITERACY_MAX = "lv.literacy.max_grade"

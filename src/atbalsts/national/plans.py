@@ -10,12 +10,9 @@ import attrs
 from atbalsts.engine.facts import Facts, term_key
 from atbalsts.model import ApprovalStep, PlanStatus, age_on
 from atbalsts.national import _bases as b
+from atbalsts.national._periods import PUMPURS_FROM, PUMPURS_TO, SK_FROM, SK_TO
 from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, Rule, rule
 
-PUMPURS_FROM = date(2017, 3, 1)
-PUMPURS_TO = date(2023, 12, 31)
-SK_FROM = date(2024, 7, 1)
-SK_TO = date(2029, 8, 31)
 ADULT_AGE = "lv.plan.adult_age"
 MAX_DAYS = "lv.plan.max_period_days"
 
