@@ -62,6 +62,13 @@ def _over_limit(f: Facts, p: Params) -> bool:
     return bool(f.unjustified_lessons > p[LIMIT])
 
 
+def _notice(action: str, roles: tuple[str, ...], recipient: str, p: Params) -> Obligation:
+    """An obligation due within the national notice period, whose deadline shows its own basis."""
+    return Obligation(
+        action, roles, (recipient,), "days", days=p[NOTICE_DAYS], days_parameter=NOTICE_DAYS
+    )
+
+
 @rule(
     "lv.absence.inform_board",
     kind=DecisionKind.OBLIGATION,
@@ -74,13 +81,11 @@ def _over_limit(f: Facts, p: Params) -> bool:
 def inform_board(f: Facts, p: Params) -> Obligation | None:
     """More than the limit of lessons without a justifying reason: inform the education board."""
     if _over_limit(f, p):
-        return Obligation(
+        return _notice(
             "inform_municipal_education_board",
             ("class_teacher", "social_pedagogue"),
-            ("municipal_education_board",),
-            "days",
-            days=p[NOTICE_DAYS],
-            days_parameter=NOTICE_DAYS,
+            "municipal_education_board",
+            p,
         )
     return None
 
@@ -96,14 +101,7 @@ def inform_board(f: Facts, p: Params) -> Obligation | None:
 def record_in_viis(f: Facts, p: Params) -> Obligation | None:
     """More than the limit: record the learner in the State Education Information System."""
     if _over_limit(f, p):
-        return Obligation(
-            "record_in_viis",
-            ("school_director",),
-            ("viis",),
-            "days",
-            days=p[NOTICE_DAYS],
-            days_parameter=NOTICE_DAYS,
-        )
+        return _notice("record_in_viis", ("school_director",), "viis", p)
     return None
 
 
@@ -118,13 +116,11 @@ def record_in_viis(f: Facts, p: Params) -> Obligation | None:
 def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
     """Compulsory pre-school group: more than the limit of days: inform the municipality."""
     if _compulsory_preschool(f) and f.unjustified_days > p[PRESCHOOL_LIMIT]:
-        return Obligation(
+        return _notice(
             "inform_municipal_education_board",
             ("class_teacher",),
-            ("municipal_education_board",),
-            "days",
-            days=p[NOTICE_DAYS],
-            days_parameter=NOTICE_DAYS,
+            "municipal_education_board",
+            p,
         )
     return None
 
