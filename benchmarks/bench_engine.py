@@ -25,9 +25,8 @@ from typing import Any
 
 from atbalsts import hookimpl
 from atbalsts.codes import MEASURES
-from atbalsts.engine import PolicyRegistry, PolicySet, derive_facts
+from atbalsts.engine import PluginSource, PolicyRegistry, PolicySet, derive_facts
 from atbalsts.engine._evaluate import evaluate_facts
-from atbalsts.engine.facts import Facts
 from atbalsts.model import (
     Application,
     Approval,
@@ -47,11 +46,11 @@ from atbalsts.model import (
 from atbalsts.policy import (
     BasisKind,
     DecisionKind,
+    Facts,
     Finding,
     LegalBasis,
     Obligation,
     Params,
-    PluginSource,
     PolicyRegistrar,
     Refer,
     load_parameters,

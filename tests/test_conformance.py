@@ -12,18 +12,19 @@ import pytest
 
 from atbalsts import hookimpl
 from atbalsts.codes import Code
-from atbalsts.engine import FACTS, Facts, PolicyRegistry
+from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
+    FACTS,
     BasisKind,
     CodeRegistrar,
     DecisionKind,
+    Facts,
     Finding,
     LegalBasis,
     Obligation,
     Parameter,
     Params,
-    PluginSource,
     PolicyRegistrar,
     Refer,
     Rule,
@@ -266,7 +267,7 @@ def test_a_policy_ending_before_it_starts_is_refused() -> None:
     plugin = Plugin([good_rule()], params(limit_param()), valid_to=date(2019, 1, 1))
     (problem,) = about(check_policy(load(plugin), NAME), "loaded")
     assert problem.subject == NAME
-    assert "valid_to 2019-01-01 is before valid_from" in problem.message
+    assert "valid_to (2019-01-01) is before valid_from" in problem.message
 
 
 def test_a_rule_never_in_force_is_refused() -> None:

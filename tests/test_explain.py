@@ -12,8 +12,9 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 import atbalsts
+from atbalsts import explain
+from atbalsts._explain import translator
 from atbalsts.engine import PolicyRegistry
-from atbalsts.explain import explain, translator
 from atbalsts.model import (
     Attendance,
     Enrolment,
@@ -24,10 +25,10 @@ from atbalsts.model import (
     TermObservation,
 )
 
-EXPLAIN = Path(atbalsts.__file__).parent / "explain"
+EXPLAIN = Path(atbalsts.__file__).parent / "_explain"
 PO = EXPLAIN / "locales" / "lv" / "LC_MESSAGES" / "atbalsts.po"
 MO = PO.with_suffix(".mo")
-FIX = "edit the .po, then: .venv/bin/pybabel compile -d src/atbalsts/explain/locales -D atbalsts"
+FIX = "edit the .po, then: .venv/bin/pybabel compile -d src/atbalsts/_explain/locales -D atbalsts"
 
 
 def _messages_in_code() -> set[str]:

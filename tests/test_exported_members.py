@@ -93,3 +93,78 @@ def test_version_is_the_installed_distribution_version() -> None:
 def test_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="module 'atbalsts' has no attribute 'nope'"):
         _ = atbalsts.nope
+
+
+# -- the two front doors -----------------------------------------------------------------------
+
+import atbalsts.codes  # noqa: E402
+import atbalsts.engine  # noqa: E402
+import atbalsts.errors  # noqa: E402
+import atbalsts.model  # noqa: E402
+import atbalsts.policy  # noqa: E402
+import atbalsts.testing  # noqa: E402
+
+NAMESPACES = [
+    atbalsts,
+    atbalsts.policy,
+    atbalsts.engine,
+    atbalsts.model,
+    atbalsts.codes,
+    atbalsts.errors,
+    atbalsts.testing,
+]
+
+#: What a plugin author must never need from atbalsts.policy: the host's machinery.
+HOST_ONLY = {
+    "load_plugins",
+    "LoadResult",
+    "PluginSource",
+    "ENV_ALLOW",
+    "ENV_BLOCK",
+    "Declaration",
+    "PolicyRegistry",
+    "PolicySet",
+    "derive_facts",
+}
+
+
+def test_a_host_needs_one_namespace() -> None:
+    assert {"PolicyRegistry", "PolicySet", "explain", "json_schema", "SupportCase"} <= set(
+        atbalsts.__all__
+    )
+
+
+def test_the_plugin_contract_has_what_authors_use_and_nothing_host_only() -> None:
+    needed = {"hookimpl", "rule", "Facts", "Params", "LegalBasis", "Obligation", "Finding"}
+    assert needed <= set(atbalsts.policy.__all__)
+    assert HOST_ONLY.isdisjoint(atbalsts.policy.__all__)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda m: m.__name__)
+def test_public_names_report_a_public_module(namespace: types.ModuleType) -> None:
+    for name in namespace.__all__:
+        value = getattr(namespace, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            module = value.__module__
+            if module.split(".")[0] != "atbalsts":
+                continue
+            private = [part for part in module.split(".") if part.startswith("_")]
+            assert not private, f"{namespace.__name__}.{name} reports module {module}"
+
+
+def test_the_rule_decorator_and_its_rules_name_the_contract() -> None:
+    assert atbalsts.policy.rule.__module__ == "atbalsts.policy"
+    assert "atbalsts.policy.Rule" in repr(atbalsts.policy.Rule)
+    assert atbalsts.PolicyRegistry.__module__ == "atbalsts"
+    assert atbalsts.explain.__module__ == "atbalsts"
+
+
+def test_one_class_per_name_across_the_package() -> None:
+    seen: dict[str, object] = {}
+    for namespace in NAMESPACES:
+        for name in namespace.__all__:
+            value = getattr(namespace, name)
+            if not inspect.isclass(value):
+                continue
+            other = seen.setdefault(name, value)
+            assert other is value, f"two different classes are named {name}"

@@ -19,8 +19,7 @@ from types import ModuleType
 import pytest
 
 from atbalsts import AtbalstsError
-from atbalsts.engine import PolicyRegistry
-from atbalsts.policy import PluginSource
+from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.scaffold import (
     DestinationExistsError,
     PolicyNameError,

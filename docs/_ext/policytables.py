@@ -6,13 +6,13 @@
   parameters it reads and the facts it reads.
 - ``atbalsts-parameters``: every parameter a policy declares, with each dated value and its basis,
   and how a municipality may change it (fixed, stricter lower or higher, free).
-- ``atbalsts-facts``: every fact a rule may read (:data:`atbalsts.engine.FACTS`), the protected ones
-  (:data:`atbalsts.engine.PROTECTED_FACTS`) marked.
+- ``atbalsts-facts``: every fact a rule may read (:data:`atbalsts.policy.FACTS`), the protected ones
+  (:data:`atbalsts.policy.PROTECTED_FACTS`) marked.
 - ``atbalsts-hit-policies``: one row per decision kind: the outcome class a rule of that kind
   returns and the hit policy, from the docstrings of :class:`atbalsts.model.decision.DecisionKind`.
 
 The policy directives read the declarations the plugin registers, loaded as the host loads them
-(:meth:`atbalsts.engine.PolicyRegistry.load`). In MyST::
+(:meth:`atbalsts.PolicyRegistry.load`). In MyST::
 
     ```{atbalsts-rules}
     ```
@@ -40,12 +40,20 @@ from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
 import atbalsts
-from atbalsts.engine import FACTS, PROTECTED_FACTS, Facts, PolicyRegistry
-from atbalsts.engine._compose import FACT_NAMES
+from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model.decision import DecisionKind
 from atbalsts.model.risk import LegalBasis
-from atbalsts.policy import OUTCOME_TYPES, Change, Parameter, Rule
-from atbalsts.policy._registrar import Declaration, PolicyInfo
+from atbalsts.policy import (
+    FACT_NAMES,
+    FACTS,
+    PROTECTED_FACTS,
+    Change,
+    Facts,
+    Parameter,
+    PolicyInfo,
+    Rule,
+)
+from atbalsts.policy._outcomes import OUTCOME_TYPES
 
 __all__ = ["setup"]
 

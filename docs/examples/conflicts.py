@@ -13,15 +13,15 @@ from datetime import date
 from typing import Any
 
 from atbalsts import PolicyConflict, PolicyError, hookimpl
-from atbalsts.engine import Facts, PolicyRegistry
+from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.policy import (
     BasisKind,
     DecisionKind,
+    Facts,
     Finding,
     LegalBasis,
     Obligation,
     Params,
-    PluginSource,
     PolicyRegistrar,
     Rule,
     load_parameters,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from atbalsts import DocumentError, SupportCase, parse_python
+from atbalsts import DocumentError, SupportCase, explain, parse_python
 from atbalsts.engine import PolicyRegistry
-from atbalsts.explain import explain
 
 # --- once per process: load the national baseline and every installed policy plugin -----------
 registry = PolicyRegistry.load()

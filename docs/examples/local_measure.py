@@ -12,19 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from atbalsts import SupportCase, hookimpl
+from atbalsts import SupportCase, explain, hookimpl
 from atbalsts.codes import Code
-from atbalsts.engine import Facts, PolicyRegistry
-from atbalsts.explain import explain
+from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.policy import (
     Allow,
     BasisKind,
     CodeRegistrar,
     DecisionKind,
     Deny,
+    Facts,
     LegalBasis,
     Params,
-    PluginSource,
     PolicyRegistrar,
     Verdict,
     rule,

@@ -13,8 +13,8 @@ import tomllib
 from datetime import date
 
 from atbalsts import SupportCase, hookimpl
-from atbalsts.engine import PolicyRegistry
-from atbalsts.policy import PluginSource, PolicyRegistrar, load_parameters
+from atbalsts.engine import PluginSource, PolicyRegistry
+from atbalsts.policy import PolicyRegistrar, load_parameters
 
 PARAMETERS_TOML = """
 # --- parameters.toml of the plugin (excerpt) ---

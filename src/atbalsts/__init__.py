@@ -1,12 +1,23 @@
 """atbalsts: early-school-leaving risk, individual support plans and referrals for Latvian schools.
 
-The public front door. Documents live in :mod:`atbalsts.model`, code lists in :mod:`atbalsts.codes`,
-test helpers for plugin authors in :mod:`atbalsts.testing`.
+The hosts' front door: the documents, the policy registry, explanations, errors and JSON Schemas::
+
+    from atbalsts import PolicyRegistry, explain, parse_json
+
+    registry = PolicyRegistry.load()
+    decision = registry.evaluate(parse_json(text), as_of=date(2025, 3, 3))
+    print(explain(decision, lang="lv"))
+
+Plugin authors import from :mod:`atbalsts.policy`; code lists live in :mod:`atbalsts.codes`, test
+helpers in :mod:`atbalsts.testing`, the engine's machinery in :mod:`atbalsts.engine`.
 """
 
 from __future__ import annotations
 
+from atbalsts._explain import LANGUAGES, explain
 from atbalsts._markers import hookimpl
+from atbalsts._markers import publish as _publish
+from atbalsts.engine import PolicyRegistry, PolicySet
 from atbalsts.errors import (
     AtbalstsError,
     DocumentError,
@@ -16,26 +27,141 @@ from atbalsts.errors import (
     PolicyError,
     UnknownNameError,
 )
-from atbalsts.model import Decision, SupportCase, parse_json, parse_python
+from atbalsts.model import (
+    SCHEMA_VERSION,
+    AbsenceEpisode,
+    Achievement,
+    Application,
+    Approval,
+    ApprovalStep,
+    Attendance,
+    BasisKind,
+    BehaviourIncident,
+    Classification,
+    Consent,
+    Decision,
+    DecisionKind,
+    Enrolment,
+    Evidence,
+    Failure,
+    FundedSupport,
+    FundingSource,
+    Goal,
+    GoalStatus,
+    Learner,
+    LegalBasis,
+    LivingSituation,
+    MeasureAssignment,
+    MeasureReason,
+    MeasureVerdict,
+    Note,
+    ObligationDue,
+    Period,
+    PlanIssue,
+    PlanStatus,
+    PluginStamp,
+    PolicyStamp,
+    ProgrammeKind,
+    Referral,
+    ReferralDue,
+    ReferralParty,
+    Review,
+    RiskAssessment,
+    RiskFinding,
+    RiskGroup,
+    StaffObservation,
+    SubjectMark,
+    SupportCase,
+    SupportPlan,
+    SuspectedThreat,
+    TaskStatus,
+    Term,
+    TermObservation,
+    ThreatKind,
+    TraceParameter,
+    TraceRow,
+    Urgency,
+    age_on,
+    parse_json,
+    parse_python,
+)
 from atbalsts.schema import DOCUMENTS, json_schema
 
 __all__ = [
     "DOCUMENTS",
+    "LANGUAGES",
+    "SCHEMA_VERSION",
+    "AbsenceEpisode",
+    "Achievement",
+    "Application",
+    "Approval",
+    "ApprovalStep",
     "AtbalstsError",
+    "Attendance",
+    "BasisKind",
+    "BehaviourIncident",
+    "Classification",
+    "Consent",
     "Decision",
+    "DecisionKind",
     "DocumentError",
+    "Enrolment",
+    "Evidence",
+    "Failure",
     "FieldError",
+    "FundedSupport",
+    "FundingSource",
+    "Goal",
+    "GoalStatus",
+    "Learner",
+    "LegalBasis",
+    "LivingSituation",
+    "MeasureAssignment",
+    "MeasureReason",
+    "MeasureVerdict",
+    "Note",
+    "ObligationDue",
     "ParameterCoverageError",
+    "Period",
+    "PlanIssue",
+    "PlanStatus",
+    "PluginStamp",
     "PolicyConflict",
     "PolicyError",
+    "PolicyRegistry",
+    "PolicySet",
+    "PolicyStamp",
+    "ProgrammeKind",
+    "Referral",
+    "ReferralDue",
+    "ReferralParty",
+    "Review",
+    "RiskAssessment",
+    "RiskFinding",
+    "RiskGroup",
+    "StaffObservation",
+    "SubjectMark",
     "SupportCase",
+    "SupportPlan",
+    "SuspectedThreat",
+    "TaskStatus",
+    "Term",
+    "TermObservation",
+    "ThreatKind",
+    "TraceParameter",
+    "TraceRow",
     "UnknownNameError",
+    "Urgency",
     "__version__",
+    "age_on",
+    "explain",
     "hookimpl",
     "json_schema",
     "parse_json",
     "parse_python",
 ]
+
+_publish(__name__, globals(), ["LANGUAGES", "PolicyRegistry", "PolicySet", "explain"])
 
 
 def __getattr__(name: str) -> str:

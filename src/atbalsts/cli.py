@@ -176,7 +176,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from atbalsts.explain import explain
+    from atbalsts import explain
 
     case = parse_json(SupportCase, _read(args.file), name=args.file)
     registry = _registry()

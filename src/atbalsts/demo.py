@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from atbalsts import explain
+from atbalsts._explain import translator
 from atbalsts.engine import PolicyRegistry
-from atbalsts.explain import explain, translator
 from atbalsts.model import Decision, SupportCase
 
 __all__ = ["differences", "run_demo"]

@@ -18,17 +18,15 @@ import pytest
 
 from atbalsts import hookimpl
 from atbalsts.codes import Code
-from atbalsts.engine import PolicyRegistry
+from atbalsts.engine import PluginSource, PolicyRegistry, _loading
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
     BasisKind,
     CodeRegistrar,
     LegalBasis,
     Parameter,
-    PluginSource,
     PolicyRegistrar,
     Rule,
-    _loading,
     load_parameters,
 )
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from atbalsts import ParameterCoverageError, PolicyConflict, PolicyError, UnknownNameError
-from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as national_bases
 from atbalsts.policy import (
     DecisionKind,
+    Facts,
     Finding,
     LegalBasis,
     Obligation,

@@ -10,12 +10,12 @@ from types import ModuleType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atbalsts.engine.facts import Facts
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
     Allow,
     DecisionKind,
     Deny,
+    Facts,
     Finding,
     Issue,
     Obligation,

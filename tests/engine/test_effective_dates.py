@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from atbalsts.engine.facts import Facts
 from atbalsts.model import SupportCase
-from atbalsts.policy import DecisionKind, Obligation, Params, Refer, rule
+from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, rule
 
 from .fixtures import (
     BAUSKA_VALUES,

@@ -13,11 +13,11 @@ import attrs
 import pytest
 
 from atbalsts import Decision, PolicyError
-from atbalsts.engine.facts import Facts
 from atbalsts.policy import (
     Allow,
     DecisionKind,
     Deny,
+    Facts,
     Finding,
     Issue,
     Obligation,

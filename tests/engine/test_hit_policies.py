@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from atbalsts.engine.facts import Facts
 from atbalsts.policy import (
     Allow,
     DecisionKind,
     Deny,
+    Facts,
     Finding,
     Issue,
     Obligation,

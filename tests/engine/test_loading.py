@@ -7,19 +7,8 @@ import pytest
 
 from atbalsts import PolicyError, hookimpl
 from atbalsts.codes import Code
-from atbalsts.engine import PolicyRegistry
-from atbalsts.engine.facts import Facts
-from atbalsts.policy import (
-    ENV_ALLOW,
-    ENV_BLOCK,
-    DecisionKind,
-    Finding,
-    Params,
-    PolicyRegistrar,
-    Rule,
-    load_plugins,
-    rule,
-)
+from atbalsts.engine import ENV_ALLOW, ENV_BLOCK, PolicyRegistry, load_plugins
+from atbalsts.policy import DecisionKind, Facts, Finding, Params, PolicyRegistrar, Rule, rule
 
 from .fixtures import (
     AS_OF,

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from atbalsts import DocumentError, PolicyConflict
-from atbalsts.engine.facts import Facts
 from atbalsts.model import StaffObservation
-from atbalsts.policy import DecisionKind, Finding, Obligation, Params, Refer, ReviewBy, rule
+from atbalsts.policy import DecisionKind, Facts, Finding, Obligation, Params, Refer, ReviewBy, rule
 
 from .fixtures import (
     AS_OF,

@@ -9,8 +9,8 @@ from importlib.metadata import entry_points
 import pytest
 
 from atbalsts import SupportCase
-from atbalsts.engine import PolicyRegistry, PolicySet
-from atbalsts.policy import BasisKind, PluginSource
+from atbalsts.engine import PluginSource, PolicyRegistry, PolicySet
+from atbalsts.policy import BasisKind
 from atbalsts.testing.conformance import assert_conforms
 from atbalsts_bauska import plugin
 

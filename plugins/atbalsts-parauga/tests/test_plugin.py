@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from atbalsts import PolicyConflict, SupportCase, hookimpl
-from atbalsts.engine import PolicyRegistry, PolicySet
-from atbalsts.policy import BasisKind, PluginSource, PolicyRegistrar, load_parameters
+from atbalsts.engine import PluginSource, PolicyRegistry, PolicySet
+from atbalsts.policy import BasisKind, PolicyRegistrar, load_parameters
 from atbalsts.testing.conformance import assert_conforms
 from atbalsts_parauga import plugin
 

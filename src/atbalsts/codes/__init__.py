@@ -7,6 +7,7 @@ these lists (see :meth:`CodeList.extended`).
 
 from __future__ import annotations
 
+from atbalsts._markers import publish as _publish
 from atbalsts.codes._codelist import CODE_PATTERN, Code, CodeList, Lang
 from atbalsts.codes.institutions import INSTITUTIONS
 from atbalsts.codes.measures import MEASURES
@@ -39,3 +40,5 @@ CODE_LISTS: dict[str, CodeList] = {
     "reasons": REASONS,
     "actions": ACTIONS,
 }
+
+_publish(__name__, globals(), __all__)

@@ -1,38 +1,46 @@
-"""The engine: build a checked policy set once, evaluate cases against it.
+"""The host side: load plugins, build a checked policy set once, evaluate cases against it.
 
-::
+Most hosts need only :class:`atbalsts.PolicyRegistry`::
 
     registry = PolicyRegistry.load()
     decision = registry.evaluate(case, as_of=date(2025, 3, 3))
+
+This namespace holds the machinery beneath it: plugin loading with its allow and block lists,
+composition, compiled policies, fact derivation and the Decision builder.
 """
 
 from __future__ import annotations
 
+from atbalsts._markers import publish
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._compose import Composition
+from atbalsts.engine._derive import derive_facts
 from atbalsts.engine._evaluate import Evaluation, to_decision
-from atbalsts.engine._policyset import PolicyRegistry, PolicySet
-from atbalsts.engine.facts import (
-    FACT_NAMES,
-    FACTS,
-    PROTECTED_FACTS,
-    RISK_KINDS,
-    Facts,
-    derive_facts,
+from atbalsts.engine._loading import (
+    ENV_ALLOW,
+    ENV_BLOCK,
+    LoadResult,
+    PluginSource,
+    load_plugins,
 )
+from atbalsts.engine._policyset import PolicyRegistry, PolicySet
+from atbalsts.policy._registrar import Declaration
 
 __all__ = [
-    "FACTS",
-    "FACT_NAMES",
-    "PROTECTED_FACTS",
-    "RISK_KINDS",
+    "ENV_ALLOW",
+    "ENV_BLOCK",
     "CompiledPolicy",
     "CompiledRule",
     "Composition",
+    "Declaration",
     "Evaluation",
-    "Facts",
+    "LoadResult",
+    "PluginSource",
     "PolicyRegistry",
     "PolicySet",
     "derive_facts",
+    "load_plugins",
     "to_decision",
 ]
+
+publish(__name__, globals(), [n for n in __all__ if n not in ("PolicyRegistry", "PolicySet")])

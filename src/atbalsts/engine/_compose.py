@@ -19,8 +19,8 @@ from datetime import date
 import attrs
 
 from atbalsts.codes import CODE_LISTS, Code, CodeList
-from atbalsts.engine.facts import FACT_NAMES
 from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError
+from atbalsts.policy._facts import FACT_NAMES
 from atbalsts.policy._params import Change, Parameter, ParameterValue, merge_values
 from atbalsts.policy._registrar import Declaration, PolicyInfo
 from atbalsts.policy._rule import Rule
@@ -79,7 +79,7 @@ def _check_rules(decls: list[Declaration]) -> tuple[list[tuple[Rule, str]], dict
             if unknown:
                 raise PolicyError(
                     f"rule {r.id!r} of plugin {decl.info.name!r} reads unknown fact(s) "
-                    f"{', '.join(unknown)}; see atbalsts.engine.FACTS"
+                    f"{', '.join(unknown)}; see atbalsts.policy.FACTS"
                 )
             if r.mandatory and not decl.info.national:
                 raise PolicyError(f"rule {r.id!r}: only the national policy declares mandatory law")

@@ -17,7 +17,6 @@ from pydantic import BaseModel
 
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
-from atbalsts.engine.facts import Facts
 from atbalsts.errors import PolicyError
 from atbalsts.model import SupportPlan
 from atbalsts.model.decision import (
@@ -25,7 +24,7 @@ from atbalsts.model.decision import (
     Failure,
     MeasureReason,
     MeasureVerdict,
-    Obligation,
+    ObligationDue,
     PlanIssue,
     ReferralDue,
     TraceRow,
@@ -33,6 +32,7 @@ from atbalsts.model.decision import (
 from atbalsts.model.referral import Urgency
 from atbalsts.model.risk import Evidence, RiskFinding, RiskGroup
 from atbalsts.policy import _outcomes as o
+from atbalsts.policy._facts import Facts
 
 __all__ = ["Evaluation", "evaluate_facts", "to_decision"]
 
@@ -310,7 +310,7 @@ def _findings(ev: Evaluation, codes: dict[str, CodeList]) -> list[RiskFinding]:
     return sorted(out, key=lambda f: (f.factor, f.rule))
 
 
-def _obligations(ev: Evaluation) -> list[Obligation]:
+def _obligations(ev: Evaluation) -> list[ObligationDue]:
     grouped: dict[tuple[str, tuple[str, ...]], list[tuple[date, CompiledRule, o.Obligation]]] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Obligation):
@@ -326,7 +326,7 @@ def _obligations(ev: Evaluation) -> list[Obligation]:
             None,
         )
         out.append(
-            Obligation.model_construct(
+            ObligationDue.model_construct(
                 action=action,
                 responsible_roles=tuple(roles),
                 recipients=recipients,

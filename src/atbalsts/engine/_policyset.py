@@ -9,13 +9,14 @@ from importlib.metadata import version
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, compile_at
 from atbalsts.engine._compose import Composition, compose
+from atbalsts.engine._derive import derive_facts
 from atbalsts.engine._evaluate import Evaluation, evaluate_facts, to_decision
 from atbalsts.engine._inputcodes import unknown_local_codes
-from atbalsts.engine.facts import Facts, derive_facts
+from atbalsts.engine._loading import LoadResult, PluginSource, load_plugins
 from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase
 from atbalsts.model.decision import Failure
-from atbalsts.policy._loading import LoadResult, PluginSource, load_plugins
+from atbalsts.policy._facts import Facts
 from atbalsts.policy._registrar import Declaration, PolicyInfo
 from atbalsts.policy._rule import Rule
 
@@ -132,7 +133,7 @@ class PolicyRegistry:
     ) -> PolicyRegistry:
         """Load the national baseline, entry-point plugins (filtered by the environment's allow-
         and block-lists) and ``plugins`` registered in-process. See
-        :func:`atbalsts.policy.load_plugins`."""
+        :func:`atbalsts.engine.load_plugins`."""
         return cls(
             load_plugins(
                 plugins, entry_points=entry_points, national=national, env=env, block=block

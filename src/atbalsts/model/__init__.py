@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from atbalsts._markers import publish as _publish
 from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, Model
 from atbalsts.model._io import field_errors, parse_json, parse_python
 from atbalsts.model.case import FundedSupport, SupportCase
@@ -11,7 +12,7 @@ from atbalsts.model.decision import (
     Failure,
     MeasureReason,
     MeasureVerdict,
-    Obligation,
+    ObligationDue,
     PlanIssue,
     PluginStamp,
     PolicyStamp,
@@ -86,7 +87,7 @@ __all__ = [
     "MeasureVerdict",
     "Model",
     "Note",
-    "Obligation",
+    "ObligationDue",
     "Period",
     "PlanIssue",
     "PlanStatus",
@@ -117,3 +118,5 @@ __all__ = [
     "parse_json",
     "parse_python",
 ]
+
+_publish(__name__, globals(), __all__)

@@ -18,7 +18,7 @@ __all__ = [
     "Failure",
     "MeasureReason",
     "MeasureVerdict",
-    "Obligation",
+    "ObligationDue",
     "PlanIssue",
     "PluginStamp",
     "PolicyStamp",
@@ -67,7 +67,7 @@ class PolicyStamp(Model):
     as_of: date = Field(description="The evaluation date.")
 
 
-class Obligation(Model):
+class ObligationDue(Model):
     """Something that must happen: what, by whom, to whom, by when."""
 
     action: str = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
@@ -180,7 +180,7 @@ class Decision(Document):
     tier: int | None = Field(
         default=None, ge=1, le=3, description="Risk tier 1-3, where a policy defines one."
     )
-    obligations: tuple[Obligation, ...] = Field(default=(), description="What must happen.")
+    obligations: tuple[ObligationDue, ...] = Field(default=(), description="What must happen.")
     measures: tuple[MeasureVerdict, ...] = Field(default=(), description="Measure verdicts.")
     referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.")
     plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.")

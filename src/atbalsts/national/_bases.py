@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atbalsts.model.risk import BasisKind, LegalBasis
+from atbalsts.policy import BasisKind, LegalBasis
 
 MK89_URL = (
     "https://mekletajs.skolutiesibas.lv/akti/1-kartiba-kada-izglitibas-iestade-informe-"

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Obligation, Params, Refer, rule
+from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, baseline, rule
 
-MK89_FROM = date(2011, 2, 1)
-LIMIT = "lv.absence.unjustified_lessons_limit"
-PRESCHOOL_LIMIT = "lv.absence.preschool_unjustified_days_limit"
-NOTICE_DAYS = "lv.absence.board_notice_days"
-
-#: Who is informed instead of the parents, by living situation (MK 89 p. 2).
-CARERS = {
-    "foster_family": "foster_family",
-    "guardian": "guardian",
-    "care_institution": "care_institution_head",
-}
+MK89_FROM = baseline.MK89_FROM
+LIMIT = baseline.UNJUSTIFIED_LESSONS_LIMIT
+PRESCHOOL_LIMIT = baseline.PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT
+NOTICE_DAYS = baseline.BOARD_NOTICE_DAYS
 
 
 def _compulsory_preschool(f: Facts) -> bool:
@@ -50,7 +40,7 @@ def inform_parents(f: Facts, p: Params) -> Obligation | None:
 )
 def inform_carer(f: Facts, p: Params) -> Obligation | None:
     """In out-of-family care: inform the foster family, guardian or institution head instead."""
-    carer = CARERS.get(f.living_situation)
+    carer = baseline.CARERS.get(f.living_situation)
     if f.absent_today_reason_unknown and carer is not None:
         return Obligation("inform_carer", ("class_teacher",), (carer,), "same_school_day")
     return None

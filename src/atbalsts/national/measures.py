@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from atbalsts.codes import MEASURES
-from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as b
-from atbalsts.national._periods import MENTOR_FROM, PUMPURS_FROM, PUMPURS_TO, SK_FROM, SK_TO
-from atbalsts.policy import Allow, DecisionKind, Deny, Params, Verdict, rule
+from atbalsts.policy import Allow, DecisionKind, Deny, Facts, Params, Verdict, baseline, rule
 
 MIN_GRADE = "lv.pumpurs.min_grade"
 MENTOR_AGE = "lv.mentor.min_age"
@@ -34,8 +32,8 @@ def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
     legal_basis=b.PUMPURS_TARGET,
     reads=("plan", "grade", "vocational_course"),
     params=(MIN_GRADE,),
-    valid_from=PUMPURS_FROM,
-    valid_to=PUMPURS_TO,
+    valid_from=baseline.PUMPURS_FROM,
+    valid_to=baseline.PUMPURS_TO,
 )
 def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     """Measures PuMPuRS funds only for its target group (grades from the dated minimum, VET 1-4);
@@ -59,8 +57,8 @@ def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_TARGET,
     reads=("plan", "grade", "vocational_course"),
-    valid_from=SK_FROM,
-    valid_to=SK_TO,
+    valid_from=baseline.SK_FROM,
+    valid_to=baseline.SK_TO,
 )
 def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     """Skola-kopienā measures only for grades 1-12 and vocational courses 1-4."""
@@ -77,7 +75,7 @@ def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_MENTOR,
     reads=("plan_measures",),
-    valid_from=SK_FROM,
+    valid_from=baseline.SK_FROM,
     valid_to=date(2025, 12, 31),
 )
 def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
@@ -93,8 +91,8 @@ def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
     legal_basis=b.SK_MENTOR,
     reads=("age", "risk_factors", "plan_measures"),
     params=(MENTOR_AGE,),
-    valid_from=MENTOR_FROM,
-    valid_to=SK_TO,
+    valid_from=baseline.MENTOR_FROM,
+    valid_to=baseline.SK_TO,
 )
 def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
     """Learner mentor only from the minimum age, and only with an identified risk. Shown when
@@ -117,8 +115,8 @@ def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
     legal_basis=b.SK_LITERACY,
     reads=("grade", "plan_measures"),
     params=(LITERACY_MAX,),
-    valid_from=SK_FROM,
-    valid_to=SK_TO,
+    valid_from=baseline.SK_FROM,
+    valid_to=baseline.SK_TO,
 )
 def literacy_grades(f: Facts, p: Params) -> Verdict | None:
     """Teacher support for literacy only in grades 1 to the maximum (3). Shown when eligible,
@@ -146,8 +144,8 @@ def literacy_grades(f: Facts, p: Params) -> Verdict | None:
         "programme",
         "plan_measures",
     ),
-    valid_from=SK_FROM,
-    valid_to=SK_TO,
+    valid_from=baseline.SK_FROM,
+    valid_to=baseline.SK_TO,
 )
 def certificate_consultation(f: Facts, p: Params) -> Verdict | None:
     """Subject consultations for certificate-only learners repeating grade 9 or in VET. Shown
@@ -173,8 +171,8 @@ def _double_funding(f: Facts) -> Iterator[Verdict]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.PUMPURS_DOUBLE_FUNDING,
     reads=("plan_measures", "funded_elsewhere"),
-    valid_from=PUMPURS_FROM,
-    valid_to=PUMPURS_TO,
+    valid_from=baseline.PUMPURS_FROM,
+    valid_to=baseline.PUMPURS_TO,
 )
 def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
     """A compensation is refused where the state or municipality already funds the same."""

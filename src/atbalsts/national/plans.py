@@ -7,11 +7,19 @@ from datetime import date, timedelta
 
 import attrs
 
-from atbalsts.engine.facts import Facts, term_key
-from atbalsts.model import ApprovalStep, PlanStatus, age_on
+from atbalsts import ApprovalStep, PlanStatus, age_on
 from atbalsts.national import _bases as b
-from atbalsts.national._periods import PUMPURS_FROM, PUMPURS_TO, SK_FROM, SK_TO
-from atbalsts.policy import DecisionKind, Issue, Params, ReviewBy, Rule, rule
+from atbalsts.policy import (
+    DecisionKind,
+    Facts,
+    Issue,
+    Params,
+    ReviewBy,
+    Rule,
+    baseline,
+    rule,
+    term_of,
+)
 
 ADULT_AGE = "lv.plan.adult_age"
 MAX_DAYS = "lv.plan.max_period_days"
@@ -25,7 +33,7 @@ _LIVE = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
     legal_basis=b.PUMPURS_APPLICATION,
     reads=("plan", "birth_date"),
     params=(ADULT_AGE,),
-    valid_from=PUMPURS_FROM,
+    valid_from=baseline.PUMPURS_FROM,
 )
 def application(f: Facts, p: Params) -> Iterator[Issue]:
     """A plan needs an application signed by a parent, or by the learner when adult."""
@@ -50,7 +58,7 @@ def application(f: Facts, p: Params) -> Iterator[Issue]:
     legal_basis=b.PUMPURS_TERM,
     reads=("plan",),
     params=(MAX_DAYS,),
-    valid_from=PUMPURS_FROM,
+    valid_from=baseline.PUMPURS_FROM,
 )
 def one_term(f: Facts, p: Params) -> Issue | None:
     """A plan covers one term: no longer than a term, starting in its own term (by the library's
@@ -61,7 +69,7 @@ def one_term(f: Facts, p: Params) -> Issue | None:
     days = (plan.period.end - plan.period.start).days + 1
     if days > p[MAX_DAYS]:
         return Issue.of("plan_longer_than_term", "period", days=days, max_days=p[MAX_DAYS])
-    if term_key(plan.period.start) != (plan.term.school_year, plan.term.semester):
+    if term_of(plan.period.start) != (plan.term.school_year, plan.term.semester):
         return Issue.of("plan_starts_outside_term", "period.start", term=str(plan.term))
     return None
 
@@ -89,8 +97,8 @@ def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.PUMPURS_APPROVAL,
     reads=("plan", "state_vocational_school"),
-    valid_from=PUMPURS_FROM,
-    valid_to=PUMPURS_TO,
+    valid_from=baseline.PUMPURS_FROM,
+    valid_to=baseline.PUMPURS_TO,
 )
 def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
     """An active plan is approved by the author, the director, (except state vocational
@@ -115,7 +123,7 @@ def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
     kind=DecisionKind.REVIEW_SCHEDULE,
     legal_basis=b.PUMPURS_TERM,
     reads=("plan",),
-    valid_from=PUMPURS_FROM,
+    valid_from=baseline.PUMPURS_FROM,
 )
 def review_at_term_end(f: Facts, p: Params) -> ReviewBy | None:
     """At the end of its term a plan is reviewed: closed, or followed by a new plan."""
@@ -149,7 +157,7 @@ def _funding_outside(f: Facts, programme: str, start: date, end: date) -> Iterat
 )
 def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     """A measure funded by PuMPuRS only while PuMPuRS runs (03.2017-12.2023)."""
-    return _funding_outside(f, "pumpurs", PUMPURS_FROM, PUMPURS_TO)
+    return _funding_outside(f, "pumpurs", baseline.PUMPURS_FROM, baseline.PUMPURS_TO)
 
 
 @rule(
@@ -161,19 +169,19 @@ def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
 )
 def skola_kopiena_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     """A measure funded by Skola-kopienā only in its eligible period (07.2024-08.2029)."""
-    return _funding_outside(f, "skola_kopiena", SK_FROM, SK_TO)
+    return _funding_outside(f, "skola_kopiena", baseline.SK_FROM, baseline.SK_TO)
 
 
 def _then_default(pumpurs_rule: Rule) -> tuple[Rule, Rule]:
     """The PuMPuRS rule, ending with PuMPuRS, and its successor from 2024-01-01 with the same
     logic, labelled a methodological default."""
     return (
-        attrs.evolve(pumpurs_rule, valid_to=PUMPURS_TO),
+        attrs.evolve(pumpurs_rule, valid_to=baseline.PUMPURS_TO),
         attrs.evolve(
             pumpurs_rule,
             id=f"{pumpurs_rule.id}_default",
             legal_basis=b.PLAN_DEFAULT,
-            valid_from=PUMPURS_TO + timedelta(days=1),
+            valid_from=baseline.PUMPURS_TO + timedelta(days=1),
             valid_to=None,
         ),
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from atbalsts import hookimpl
 from atbalsts.national import absence, measures, plans, protection, risk
 from atbalsts.national.protection import COVERAGE_FROM
-from atbalsts.policy import PolicyRegistrar
+from atbalsts.policy import PolicyRegistrar, hookimpl
 
 RULES = (*absence.RULES, *protection.RULES, *plans.RULES, *measures.RULES, *risk.RULES)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Obligation, Params, Refer, rule
+from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, rule
 
 INSTITUTION = "lv.child_protection.state_institution"
 #: Start of the library's coverage of the national baseline: the date of MK 89, the oldest act it

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from atbalsts.engine.facts import Facts
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Finding, Params, rule
+from atbalsts.policy import DecisionKind, Facts, Finding, Params, rule
 
 FROM = date(2011, 2, 1)
 LESSONS = "lv.risk.unjustified_lessons_limit"

@@ -1,18 +1,23 @@
-"""The plugin contract's building blocks: rules, outcomes, dated parameters, registrars, loading.
+"""The plugin authors' front door: everything a policy plugin imports, and nothing host-only.
 
-A plugin module typically imports from here and from :mod:`atbalsts`::
+A plugin module imports from here (and from :mod:`atbalsts.codes` where it adds local codes)::
 
-    from atbalsts import hookimpl
-    from atbalsts.policy import DecisionKind, LegalBasis, Obligation, rule
+    from atbalsts.policy import DecisionKind, Facts, LegalBasis, Obligation, Params, hookimpl, rule
+
+Loading plugins, composing policy sets and evaluating cases are the host's business:
+:mod:`atbalsts` and :mod:`atbalsts.engine`.
 """
 
 from __future__ import annotations
 
+from atbalsts._markers import hookimpl, publish
+from atbalsts._time import EARLIEST, in_force, school_year_start, term_of
+from atbalsts.codes import Code
 from atbalsts.model.decision import DecisionKind
 from atbalsts.model.risk import BasisKind, LegalBasis
-from atbalsts.policy._loading import ENV_ALLOW, ENV_BLOCK, LoadResult, PluginSource, load_plugins
+from atbalsts.policy import baseline
+from atbalsts.policy._facts import FACT_NAMES, FACTS, PROTECTED_FACTS, RISK_KINDS, Facts
 from atbalsts.policy._outcomes import (
-    OUTCOME_TYPES,
     Allow,
     Deny,
     Finding,
@@ -25,31 +30,32 @@ from atbalsts.policy._outcomes import (
     Verdict,
 )
 from atbalsts.policy._params import Change, Parameter, ParameterValue, load_parameters
-from atbalsts.policy._registrar import CodeRegistrar, Declaration, PolicyInfo, PolicyRegistrar
+from atbalsts.policy._registrar import CodeRegistrar, PolicyInfo, PolicyRegistrar
 from atbalsts.policy._rule import RULE_ID_PATTERN, Params, Rule, RuleFunction, rule
 
 __all__ = [
-    "ENV_ALLOW",
-    "ENV_BLOCK",
-    "OUTCOME_TYPES",
+    "EARLIEST",
+    "FACTS",
+    "FACT_NAMES",
+    "PROTECTED_FACTS",
+    "RISK_KINDS",
     "RULE_ID_PATTERN",
     "Allow",
     "BasisKind",
     "Change",
+    "Code",
     "CodeRegistrar",
     "DecisionKind",
-    "Declaration",
     "Deny",
+    "Facts",
     "Finding",
     "Issue",
     "LegalBasis",
-    "LoadResult",
     "Obligation",
     "Outcome",
     "Parameter",
     "ParameterValue",
     "Params",
-    "PluginSource",
     "PolicyInfo",
     "PolicyRegistrar",
     "Refer",
@@ -58,7 +64,13 @@ __all__ = [
     "RuleFunction",
     "Tier",
     "Verdict",
+    "baseline",
+    "hookimpl",
+    "in_force",
     "load_parameters",
-    "load_plugins",
     "rule",
+    "school_year_start",
+    "term_of",
 ]
+
+publish(__name__, globals(), __all__)

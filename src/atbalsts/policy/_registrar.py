@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from atbalsts._time import EARLIEST, check_interval, in_force
 from atbalsts.codes import CODE_LISTS, Code
 from atbalsts.errors import PolicyError, UnknownNameError
 from atbalsts.policy._params import Parameter, load_parameters
@@ -38,13 +39,13 @@ class PolicyInfo:
     distribution: str
     municipality: str | None = None
     atvk: str | None = None
-    valid_from: date = date(1990, 1, 1)
+    valid_from: date = EARLIEST
     valid_to: date | None = None
     national: bool = False
 
     def in_force(self, day: date) -> bool:
         """True when the policy applies on ``day``."""
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 @attrs.frozen
@@ -66,8 +67,8 @@ class PolicyRegistrar:
         self._version = version
         self._national = national
         self.info: PolicyInfo | None = None
-        self.rules_: list[Rule] = []
-        self.parameters_: list[Parameter] = []
+        self._rules: list[Rule] = []
+        self._parameters: list[Parameter] = []
 
     def policy(
         self,
@@ -76,7 +77,7 @@ class PolicyRegistrar:
         title: str,
         municipality: str | None = None,
         atvk: str | None = None,
-        valid_from: date = date(1990, 1, 1),
+        valid_from: date = EARLIEST,
         valid_to: date | None = None,
         version: str | None = None,
     ) -> None:
@@ -85,8 +86,10 @@ class PolicyRegistrar:
             raise PolicyError(f"plugin {self._plugin!r} declared its policy twice")
         if not _NAME.match(name):
             raise PolicyError(f"policy name {name!r} must be lower case letters, digits, - or _")
-        if valid_to is not None and valid_to < valid_from:
-            raise PolicyError(f"policy {name!r}: valid_to {valid_to} is before valid_from")
+        try:
+            check_interval(valid_from, valid_to, f"policy {name!r}")
+        except ValueError as exc:
+            raise PolicyError(str(exc)) from None
         if municipality is not None and not _NAME.match(municipality):
             raise PolicyError(f"municipality {municipality!r} must be a lower-case slug")
         self.info = PolicyInfo(
@@ -106,18 +109,33 @@ class PolicyRegistrar:
         for item in rules:
             if not isinstance(item, Rule):
                 raise PolicyError(f"registrar.rules() got {type(item).__name__}, not a Rule")
-            self.rules_.append(item)
+            self._rules.append(item)
 
     def parameters(self, parameters: Iterable[Parameter]) -> None:
         """Declare already loaded parameters."""
-        self.parameters_.extend(parameters)
+        self._parameters.extend(parameters)
 
     def parameters_toml(self, path: Path) -> None:
         """Declare the parameters in a TOML file shipped with the plugin."""
-        self.parameters_.extend(load_parameters(Path(path), self._name()))
+        self._parameters.extend(load_parameters(Path(path), self._name()))
 
     def _name(self) -> str:
         return self.info.name if self.info else self._plugin
+
+    def declaration(self, codes: Iterable[tuple[str, Code]] = ()) -> Declaration:
+        """Everything declared so far, with ``codes`` from the plugin's code registrar.
+
+        Called by the host after the plugin's hooks ran; raises :class:`PolicyError` when no
+        policy was declared.
+        """
+        if self.info is None:
+            raise PolicyError("the plugin declared no policy (call registrar.policy(...))")
+        return Declaration(
+            info=self.info,
+            rules=tuple(self._rules),
+            parameters=tuple(self._parameters),
+            codes=tuple(codes),
+        )
 
 
 class CodeRegistrar:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from atbalsts._time import EARLIEST, check_interval, in_force
 from atbalsts.model.decision import DecisionKind
 from atbalsts.model.risk import LegalBasis
 
 if TYPE_CHECKING:
-    from atbalsts.engine.facts import Facts
+    from atbalsts.policy._facts import Facts
 
 __all__ = ["RULE_ID_PATTERN", "Params", "Rule", "RuleFunction", "rule"]
 
@@ -43,7 +44,7 @@ class Rule:
     title: str = ""
     reads: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
-    valid_from: date = date(1990, 1, 1)
+    valid_from: date = EARLIEST
     valid_to: date | None = None
     mandatory: bool = False
     overrides: str | None = None
@@ -51,8 +52,7 @@ class Rule:
     def __attrs_post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must be namespaced, e.g. 'bauska.absence.x'")
-        if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValueError(f"rule {self.id!r}: valid_to is before valid_from")
+        check_interval(self.valid_from, self.valid_to, f"rule {self.id!r}")
 
     @property
     def namespace(self) -> str:
@@ -61,7 +61,7 @@ class Rule:
 
     def in_force(self, day: date) -> bool:
         """True when ``day`` lies in the rule's validity period."""
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 def rule(
@@ -72,7 +72,7 @@ def rule(
     title: str = "",
     reads: Iterable[str] = (),
     params: Iterable[str] = (),
-    valid_from: date = date(1990, 1, 1),
+    valid_from: date = EARLIEST,
     valid_to: date | None = None,
     mandatory: bool = False,
     overrides: str | None = None,

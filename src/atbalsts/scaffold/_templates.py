@@ -78,7 +78,7 @@ and move a national parameter only in its stricter direction.
    `illustrative`, for examples only) with a note saying what it rests on. The conformance test
    fails until every placeholder is gone.
 2. **Write the rules** in `src/$module/rules.py`: one function per rule, a pure function of the
-   facts (`atbalsts.engine.FACTS` lists them) and of its parameters. Declare every fact the rule
+   facts (`atbalsts.policy.FACTS` lists them) and of its parameters. Declare every fact the rule
    reads in `reads=` and every parameter in `params=`; give numbers their own dated parameter in
    `parameters.toml`. Rule ids start with `$name.`; local codes (actions, reasons) start with
    `$name:` and are declared in `src/$module/codes.py`.
@@ -179,7 +179,7 @@ ACTIONS = (
 RULES = Template('''\
 """The rules of the $name policy.
 
-Each rule is a pure function of the facts of a case (``atbalsts.engine.FACTS``) and of the
+Each rule is a pure function of the facts of a case (``atbalsts.policy.FACTS``) and of the
 parameters it declares. It returns the outcome of its kind (here an ``Obligation``) or ``None``.
 """
 
@@ -187,7 +187,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from atbalsts.engine import Facts
+from atbalsts.policy import Facts
 from atbalsts.policy import BasisKind, DecisionKind, LegalBasis, Obligation, Params, rule
 
 from $module.codes import INFORM_SOCIAL_PEDAGOGUE

@@ -2,7 +2,7 @@
 
 Every ``*.scenarios.toml`` file under the test paths becomes a pytest file with one test item per
 scenario, named after the scenario. Each item evaluates its case against a
-:class:`~atbalsts.engine.PolicyRegistry` built once per session with the installed entry-point
+:class:`~atbalsts.PolicyRegistry` built once per session with the installed entry-point
 plugins (so municipal plugins take part), and fails with one line per mismatch, without a Python
 traceback.
 

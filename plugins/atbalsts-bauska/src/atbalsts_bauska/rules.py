@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from atbalsts.engine import Facts
 from atbalsts.model import AbsenceEpisode
-from atbalsts.policy import BasisKind, DecisionKind, LegalBasis, Obligation, Params, rule
+from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
 
 from .codes import REQUEST_MEDICAL_NOTE
 

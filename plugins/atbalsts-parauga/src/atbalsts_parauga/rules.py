@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from atbalsts.engine import Facts
 from atbalsts.policy import (
     Allow,
     BasisKind,
     DecisionKind,
+    Facts,
     Finding,
     LegalBasis,
     Obligation,

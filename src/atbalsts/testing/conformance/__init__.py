@@ -33,9 +33,9 @@ The checks, by their :attr:`Problem.check` name:
 ``composition``
     Any other reason the policy set cannot be built (see :mod:`atbalsts.engine`).
 ``facts``
-    Every fact a rule declares in ``reads`` exists (:data:`atbalsts.engine.FACTS`), and no
-    rule that finds or grades risk or refers (:data:`atbalsts.engine.RISK_KINDS`) reads a
-    protected fact (:data:`atbalsts.engine.PROTECTED_FACTS`), neither
+    Every fact a rule declares in ``reads`` exists (:data:`atbalsts.policy.FACTS`), and no
+    rule that finds or grades risk or refers (:data:`atbalsts.policy.RISK_KINDS`) reads a
+    protected fact (:data:`atbalsts.policy.PROTECTED_FACTS`), neither
     declared nor as evidence.
 ``undeclared-read``
     Run on generated cases, a rule reads only the facts it declares (and never assigns to one).
@@ -60,9 +60,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from atbalsts.engine import PolicyRegistry
+from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model import SupportCase
-from atbalsts.policy import Declaration
 from atbalsts.testing.conformance import _cases, _compose, _run, _static
 from atbalsts.testing.conformance._cases import sample_cases
 from atbalsts.testing.conformance._problem import Problem

@@ -7,9 +7,8 @@ import re
 
 import attrs
 
-from atbalsts.engine import PolicyRegistry, PolicySet
+from atbalsts.engine import Declaration, LoadResult, PolicyRegistry, PolicySet
 from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError
-from atbalsts.policy import Declaration, LoadResult
 from atbalsts.testing.conformance._problem import Problem
 
 _QUOTED = re.compile(r"(?:rule|parameter) '([^']+)'")

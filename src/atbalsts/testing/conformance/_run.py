@@ -11,16 +11,9 @@ from typing import Any
 
 import attrs
 
-from atbalsts.engine import (
-    FACT_NAMES,
-    PROTECTED_FACTS,
-    Evaluation,
-    Facts,
-    PolicySet,
-    to_decision,
-)
+from atbalsts.engine import Declaration, Evaluation, PolicySet, to_decision
 from atbalsts.model import Decision, Failure, SupportCase
-from atbalsts.policy import Declaration, Finding, Rule
+from atbalsts.policy import FACT_NAMES, PROTECTED_FACTS, Facts, Finding, Rule
 from atbalsts.testing.conformance._cases import sample_cases
 from atbalsts.testing.conformance._problem import Problem
 from atbalsts.testing.conformance._static import protected_message

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
-from atbalsts.engine import FACT_NAMES, PROTECTED_FACTS, RISK_KINDS, PolicyRegistry
+from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model import LegalBasis
-from atbalsts.policy import Declaration, Rule
+from atbalsts.policy import FACT_NAMES, PROTECTED_FACTS, RISK_KINDS, Rule
 from atbalsts.testing.conformance._problem import Problem
 
 # Public as atbalsts.testing.conformance.PLACEHOLDER, and documented there.
@@ -239,7 +239,7 @@ def declared_facts(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
                         "facts",
                         r.id,
                         f"reads={r.reads!r} names {fact!r}, which is not a fact{hint}; the facts "
-                        f"a rule may read are listed in atbalsts.engine.FACTS",
+                        f"a rule may read are listed in atbalsts.policy.FACTS",
                     )
                 )
             elif fact in PROTECTED_FACTS and r.kind in RISK_KINDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points, version
@@ -25,6 +26,9 @@ ENV_BLOCK = "ATBALSTS_BLOCK_PLUGINS"
 #: The entry-point group plugins are found in.
 GROUP = PROJECT
 NATIONAL = "lv"
+#: The module of the built-in national baseline, loaded by name as datasette and tox load their
+#: default plugins: the baseline is a plugin on the public contract, not a part of the engine.
+NATIONAL_MODULE = "atbalsts.national.plugin"
 
 
 @attrs.frozen
@@ -74,9 +78,8 @@ def _entry_point_sources(
 
 
 def _national_source() -> PluginSource:
-    from atbalsts.national import plugin as national_plugin
-
-    return PluginSource(NATIONAL, national_plugin, "atbalsts", version("atbalsts"))
+    module = importlib.import_module(NATIONAL_MODULE)
+    return PluginSource(NATIONAL, module, "atbalsts", version("atbalsts"))
 
 
 def _call(impl: Any, **kwargs: object) -> None:
@@ -158,14 +161,7 @@ def _declare(
             _call(impl, registrar=registrar)
         for impl in _impls(manager, "atbalsts_register_codes", source.name):
             _call(impl, registrar=codes)
-        if registrar.info is None:
-            raise PolicyError("the plugin declared no policy (call registrar.policy(...))")
+        return registrar.declaration(codes.codes)
     except Exception as exc:  # isolate: record, keep the others
         failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
         return None
-    return Declaration(
-        info=registrar.info,
-        rules=tuple(registrar.rules_),
-        parameters=tuple(registrar.parameters_),
-        codes=tuple(codes.codes),
-    )

@@ -17,7 +17,7 @@ __all__ = ["LANGUAGES", "explain", "translator"]
 
 LANGUAGES: tuple[Lang, ...] = ("lv", "en")
 DOMAIN = "atbalsts"
-LOCALES = Path(str(files("atbalsts.explain") / "locales"))
+LOCALES = Path(str(files("atbalsts._explain") / "locales"))
 
 
 @cache

@@ -1,0 +1,44 @@
+"""Time conventions in one place: terms, validity intervals and the earliest date.
+
+Everything that asks "which term is this day in?" or "is this in force on that day?" asks here,
+so a school calendar (dated, cited data) can later replace the convention in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+__all__ = ["EARLIEST", "check_interval", "in_force", "school_year_start", "term_of"]
+
+#: The default start of a rule's, parameter's or policy's validity: before any case the library
+#: decides, so "no start date" never needs a special case.
+EARLIEST = date(1990, 1, 1)
+
+
+@lru_cache(maxsize=256)
+def term_of(day: date) -> tuple[str, int]:
+    """``(school_year, semester)`` of the term containing ``day``.
+
+    The library's convention, not law: semester 1 runs from 1 September to 31 December,
+    semester 2 from 1 January to 31 August.
+    """
+    if day.month >= 9:
+        return f"{day.year}/{day.year + 1}", 1
+    return f"{day.year - 1}/{day.year}", 2
+
+
+def school_year_start(day: date) -> date:
+    """1 September of the school year containing ``day`` (by the convention of :func:`term_of`)."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def in_force(valid_from: date, valid_to: date | None, day: date) -> bool:
+    """True when ``day`` lies in ``[valid_from, valid_to]`` (``valid_to=None``: open-ended)."""
+    return valid_from <= day and (valid_to is None or day <= valid_to)
+
+
+def check_interval(valid_from: date, valid_to: date | None, what: str) -> None:
+    """Raise :class:`ValueError` naming ``what`` when ``valid_to`` is before ``valid_from``."""
+    if valid_to is not None and valid_to < valid_from:
+        raise ValueError(f"{what}: valid_to ({valid_to}) is before valid_from ({valid_from})")

@@ -1,0 +1,151 @@
+"""Deriving the facts of a case on a date: once per case and date, never from the wall clock."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from atbalsts._time import term_of
+from atbalsts.model import (
+    BehaviourIncident,
+    LivingSituation,
+    PlanStatus,
+    SupportCase,
+    SuspectedThreat,
+    TaskStatus,
+    age_on,
+)
+from atbalsts.policy._facts import Facts
+
+__all__ = ["derive_facts"]
+
+_DEAD = frozenset({PlanStatus.REVOKED, PlanStatus.ENTERED_IN_ERROR})
+
+
+def _plans_without_improvement(case: SupportCase, day: date) -> int:
+    past = sorted(
+        (p for p in case.plans if p.period.end < day and p.status not in _DEAD),
+        key=lambda p: p.period.start,
+        reverse=True,
+    )
+    count = 0
+    for plan in past:
+        last = max(plan.reviews, key=lambda r: r.on, default=None)
+        if last is None or last.improved is not False:
+            break
+        count += 1
+    return count
+
+
+#: Recipients whose referral answers a suspected threat (BTAL Art. 73(1)), and the referral
+#: statuses that show it was actually made.
+_THREAT_RECIPIENTS = frozenset(
+    {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
+)
+_MADE = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+        TaskStatus.COMPLETED,
+    }
+)
+
+
+def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:
+    """Threats recorded up to ``as_of`` in any observation, not yet answered by a referral to a
+    competent body made on or after the day the suspicion arose."""
+    reported = [
+        r.created_on
+        for r in case.referrals
+        if r.referred_to.institution in _THREAT_RECIPIENTS
+        and r.status in _MADE
+        and r.created_on <= as_of
+    ]
+    return [
+        t
+        for obs in case.observations
+        if obs.as_of <= as_of
+        for t in obs.suspected_threats
+        if t.observed_on <= as_of and not any(day >= t.observed_on for day in reported)
+    ]
+
+
+def derive_facts(case: SupportCase, as_of: date) -> Facts:
+    """The facts of ``case`` on ``as_of``, from the observations dated on or before it.
+
+    Term-bound facts (absences, incidents, staff observations) come from the evaluation date's
+    term: absences from the latest observation of that term, incidents and staff-observed factors
+    from all of its observations. Marks carry over from the latest observation. Suspected threats
+    come from every observation until a referral answers them.
+    """
+    learner = case.learner
+    enrolment = learner.enrolment
+    obs = case.observation_on(as_of)
+    plan = case.plan_on(as_of)
+    term = term_of(as_of)
+    in_term = []
+    any_threat = False
+    for o in case.observations:
+        if o.as_of <= as_of:
+            any_threat = any_threat or bool(o.suspected_threats)
+            if (o.term.school_year, o.term.semester) == term:
+                in_term.append(o)
+    # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
+    # says nothing about this term's absences.
+    same_term = obs is not None and (obs.term.school_year, obs.term.semester) == term
+    att = obs.attendance if obs is not None and same_term else None
+    scheduled = att.lessons_scheduled if att else None
+    rate = att.lessons_missed / scheduled if att and scheduled else None
+    if len(in_term) == 1:
+        incidents: Collection[BehaviourIncident] = in_term[0].behaviour_incidents
+    else:  # several snapshots of the term may repeat an incident: count each once
+        incidents = {i for o in in_term for i in o.behaviour_incidents}
+    staff = frozenset(x.factor for o in in_term for x in o.staff_observations)
+    if obs is not None and not same_term:
+        staff |= frozenset(x.factor for x in obs.staff_observations)
+    failing = len(obs.achievement.failing_subjects) if obs is not None else 0
+    threats = _open_threats(case, as_of) if any_threat else []
+    return Facts(
+        as_of=as_of,
+        learner_id=learner.id,
+        municipality=enrolment.municipality,
+        birth_date=learner.birth_date,
+        age=age_on(learner.birth_date, as_of),
+        programme=enrolment.programme.value,
+        grade=enrolment.grade,
+        vocational_course=enrolment.vocational_course,
+        repeating_year=enrolment.repeating_year,
+        completed_grade9_certificate_only=enrolment.completed_grade9_certificate_only,
+        state_vocational_school=enrolment.state_vocational_school,
+        living_situation=learner.living_situation.value,
+        out_of_family_care=learner.living_situation is not LivingSituation.WITH_PARENTS,
+        needy_family=learner.needy_or_low_income_family,
+        languages=learner.languages,
+        has_observation=obs is not None,
+        observed_on=obs.as_of if obs else None,
+        unjustified_lessons=att.lessons_without_justification if att else 0,
+        unjustified_days=att.days_without_justification if att else 0,
+        lessons_scheduled=scheduled,
+        absence_rate=rate,
+        # "Absent today" describes the observation's own date: never carried to a later day.
+        absent_today_reason_unknown=bool(
+            att and obs and obs.as_of == as_of and att.absent_today_reason_unknown
+        ),
+        parental_notes_used=att.parental_notes_used if att else 0,
+        absence_episodes=att.episodes if att else (),
+        failing_subjects=failing,
+        behaviour_incidents=len(incidents),
+        serious_incidents=sum(1 for i in incidents if i.severity == "serious"),
+        staff_factors=staff,
+        suspected_threat=bool(threats),
+        threat_kinds=frozenset(t.kind.value for t in threats),
+        threat_observed_on=min((t.observed_on for t in threats), default=None),
+        funded_elsewhere=frozenset(f.measure for f in case.funded_elsewhere if f.covers(as_of)),
+        plan=plan,
+        plan_measures=frozenset(m.measure for m in plan.measures) if plan else frozenset(),
+        plans_without_improvement=_plans_without_improvement(case, as_of),
+    )

@@ -1,0 +1,145 @@
+"""The facts rules read: the plugin contract's central type.
+
+Rules read facts by attribute (``f.unjustified_lessons``) and declare what they read, so the trace
+can show each fact with its value. Each fact's meaning is on its field (:data:`FACTS` collects them
+for the docs); the protected ones (never evidence of risk) are listed in :data:`PROTECTED_FACTS`.
+The engine derives the facts of a case (:func:`atbalsts.engine.derive_facts`); a rule only reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+
+from atbalsts.model import (
+    AbsenceEpisode,
+    Classification,
+    DecisionKind,
+    Learner,
+    SupportPlan,
+)
+
+__all__ = ["FACTS", "FACT_NAMES", "PROTECTED_FACTS", "RISK_KINDS", "Facts"]
+
+_DOC = "atbalsts.doc"
+
+
+def fact(doc: str, **kwargs: Any) -> Any:
+    """A fact field with its documentation (read by :data:`FACTS` and the docs)."""
+    return attrs.field(metadata={_DOC: doc}, **kwargs)
+
+
+@attrs.frozen(slots=True, eq=False)
+class Facts:
+    """The facts about one case on one date. Frozen: a rule cannot change what others read."""
+
+    as_of: date = fact("The evaluation date.")
+    learner_id: str = fact("The learner's pseudonymous id.")
+    municipality: str = fact("The learner's municipality slug.")
+    birth_date: date = fact(
+        "Date of birth (for ages on other dates, e.g. when an application was signed).",
+    )
+    age: int = fact("Age in whole years on the evaluation date.")
+    programme: str = fact(
+        "Programme kind (pre_school, general_basic, general_secondary, vocational).",
+    )
+    grade: int | None = fact("Grade 1-12 in general education, else None.")
+    vocational_course: int | None = fact("Course 1-4 in vocational education, else None.")
+    repeating_year: bool = fact("The learner repeats the year.")
+    completed_grade9_certificate_only: bool = fact(
+        "Completed grade 9 with a certificate (liecība) only.",
+    )
+    state_vocational_school: bool = fact("Enrolled in a state vocational school.")
+    living_situation: str = fact("with_parents, foster_family, guardian or care_institution.")
+    out_of_family_care: bool = fact("Foster family, guardian or care institution.")
+    needy_family: bool = fact("Needy or low-income family flag.")
+    languages: tuple[str, ...] = fact(
+        "Languages the learner speaks. PROTECTED: never evidence of risk.",
+    )
+    has_observation: bool = fact("An observation dated on or before the evaluation date exists.")
+    observed_on: date | None = fact("Date of the latest observation used.")
+    unjustified_lessons: int = fact(
+        "Lessons missed in the evaluation date's term with no reason or no justifying reason (0 "
+        "when the latest observation is of an earlier term; terms by the convention of the "
+        "school-term module).",
+    )
+    unjustified_days: int = fact(
+        "Whole days missed in the term with no reason or no justifying reason.",
+    )
+    lessons_scheduled: int | None = fact("Lessons scheduled in the term so far, if known.")
+    absence_rate: float | None = fact(
+        "Share (0-1) of scheduled lessons missed for any reason, if known.",
+    )
+    absent_today_reason_unknown: bool = fact(
+        "Absent on the evaluation date with no reason known (only from an observation dated that "
+        "day).",
+    )
+    parental_notes_used: int = fact("Parents' justifying notes used in the term.")
+    absence_episodes: tuple[AbsenceEpisode, ...] = fact(
+        "Absence episodes recorded in the term (may be empty).",
+    )
+    failing_subjects: int = fact("Number of subjects recorded as failing.")
+    behaviour_incidents: int = fact("Behaviour incidents recorded in the evaluation date's term.")
+    serious_incidents: int = fact("Serious behaviour incidents in that term.")
+    staff_factors: frozenset[str] = fact(
+        "Risk factors observed and recorded by staff in that term (and in the latest observation).",
+    )
+    suspected_threat: bool = fact(
+        "A suspected threat (violence, neglect, offence) is recorded and not yet answered by a "
+        "referral made to the police, the orphan's court or the child-protection body.",
+    )
+    threat_kinds: frozenset[str] = fact("The kinds of open threat suspected.")
+    threat_observed_on: date | None = fact(
+        "The day the earliest open suspicion arose (the report is due then).",
+    )
+    funded_elsewhere: frozenset[str] = fact(
+        "Measures the state or municipality already funds on the date.",
+    )
+    plan: SupportPlan | None = fact("The support plan in force on the date, if any.")
+    plan_measures: frozenset[str] = fact("Measures assigned in that plan.")
+    plans_without_improvement: int = fact(
+        "Consecutive earlier plans whose last review saw no improvement.",
+    )
+    risk_groups: frozenset[str] = fact(
+        "Risk groups found by the risk-finding rules (for the other kinds).",
+        default=frozenset(),
+    )
+    risk_factors: frozenset[str] = fact(
+        "Risk factors found by the risk-finding rules (for the other kinds).",
+        default=frozenset(),
+    )
+
+    @property
+    def has_risk(self) -> bool:
+        """At least one risk finding (set after the risk-finding rules ran)."""
+        return bool(self.risk_factors)
+
+
+#: Every fact a rule may read, with its meaning (from the fields' documentation).
+FACTS: dict[str, str] = {f.name: f.metadata[_DOC] for f in attrs.fields(Facts)}
+
+#: Every name a rule may declare in ``reads``: the facts, and ``has_risk`` (derived from
+#: ``risk_factors``).
+FACT_NAMES: frozenset[str] = frozenset(FACTS) | {"has_risk"}
+
+
+def _protected_learner_fields() -> frozenset[str]:
+    protected = Classification.PROTECTED.value
+    return frozenset(
+        name
+        for name, field in Learner.model_fields.items()
+        if isinstance(field.json_schema_extra, dict)
+        and field.json_schema_extra.get("x-classification") == protected
+    )
+
+
+#: Facts that are protected attributes (read from the models' field classifications): no rule
+#: that finds or grades risk, or refers a learner, may read them (:data:`RISK_KINDS`).
+PROTECTED_FACTS: frozenset[str] = frozenset(FACTS) & _protected_learner_fields()
+
+#: The decision kinds that judge a learner's risk: they may not read :data:`PROTECTED_FACTS`.
+RISK_KINDS: frozenset[DecisionKind] = frozenset(
+    {DecisionKind.RISK_FINDING, DecisionKind.RISK_TIER, DecisionKind.REFERRAL}
+)

@@ -1,0 +1,68 @@
+"""The national baseline's reusable names, for municipal plugins and the baseline alike.
+
+A municipal rule that reads a national parameter, names a carer, or dates itself by a programme
+period uses these instead of copying them, so a change in one place reaches every policy::
+
+    from atbalsts.policy import baseline
+
+    limit = p.integer(baseline.UNJUSTIFIED_LESSONS_LIMIT)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+
+__all__ = [
+    "BOARD_NOTICE_DAYS",
+    "CARERS",
+    "MENTOR_FROM",
+    "MK89_FROM",
+    "PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT",
+    "PUMPURS_FROM",
+    "PUMPURS_TO",
+    "SK_FROM",
+    "SK_TO",
+    "UNJUSTIFIED_LESSONS_LIMIT",
+    "carer_of",
+]
+
+# -- national parameter ids (their values, sources and directions: ``atbalsts params``) --------
+
+#: More than this many lessons a semester missed without justification: the board is informed.
+UNJUSTIFIED_LESSONS_LIMIT = "lv.absence.unjustified_lessons_limit"
+#: Compulsory pre-school: more than this many days missed without justification.
+PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT = "lv.absence.preschool_unjustified_days_limit"
+#: Days the school has to inform the municipal education board (a methodological default).
+BOARD_NOTICE_DAYS = "lv.absence.board_notice_days"
+
+# -- dates --------------------------------------------------------------------------------------
+
+#: Cabinet Regulation No. 89 (2011) on unjustified absence applies from this day.
+MK89_FROM = date(2011, 2, 1)
+#: PuMPuRS ran from March 2017 to the end of 2023 [S14][S22].
+PUMPURS_FROM = date(2017, 3, 1)
+PUMPURS_TO = date(2023, 12, 31)
+#: Skola-kopienā's eligible costs run from 01.07.2024 to 31.08.2029 [S36].
+SK_FROM = date(2024, 7, 1)
+SK_TO = date(2029, 8, 31)
+#: Learner-mentor support is available from January 2026 [S33].
+MENTOR_FROM = date(2026, 1, 1)
+
+# -- who is informed ---------------------------------------------------------------------------
+
+#: Who is informed instead of the parents, by living situation (MK 89 p. 2). A learner living
+#: with parents is not listed: the parents are informed.
+CARERS: Mapping[str, str] = MappingProxyType(
+    {
+        "foster_family": "foster_family",
+        "guardian": "guardian",
+        "care_institution": "care_institution_head",
+    }
+)
+
+
+def carer_of(living_situation: str) -> str:
+    """The role informed about a learner's absence: a carer from :data:`CARERS`, else the parent."""
+    return CARERS.get(living_situation, "parent")
