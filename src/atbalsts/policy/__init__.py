@@ -29,7 +29,7 @@ from atbalsts.policy._outcomes import (
     Tier,
     Verdict,
 )
-from atbalsts.policy._params import Change, Parameter, ParameterValue, load_parameters
+from atbalsts.policy._params import Change, Parameter, ParameterValue, ValueType, load_parameters
 from atbalsts.policy._registrar import CodeRegistrar, PolicyInfo, PolicyRegistrar
 from atbalsts.policy._rule import RULE_ID_PATTERN, Params, Rule, RuleFunction, rule
 
@@ -63,6 +63,7 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "Tier",
+    "ValueType",
     "Verdict",
     "baseline",
     "hookimpl",

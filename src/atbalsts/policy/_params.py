@@ -16,9 +16,37 @@ from atbalsts.errors import DocumentError, FieldError, PolicyError
 from atbalsts.model._io import field_errors
 from atbalsts.model.risk import LegalBasis
 
-__all__ = ["Change", "Parameter", "ParameterValue", "load_parameters"]
+__all__ = ["Change", "Parameter", "ParameterValue", "ValueType", "load_parameters"]
 
 Scalar = bool | int | float | str
+
+
+class ValueType(StrEnum):
+    """The type of a parameter's values."""
+
+    INTEGER = "integer"
+    """A whole number (never a boolean)."""
+    NUMBER = "number"
+    """A number, whole or not."""
+    FLAG = "flag"
+    """True or false."""
+    TEXT = "text"
+    """A string, e.g. a code."""
+
+
+def _type_of(value: Scalar) -> ValueType:
+    if isinstance(value, bool):
+        return ValueType.FLAG
+    if isinstance(value, int):
+        return ValueType.INTEGER
+    if isinstance(value, float):
+        return ValueType.NUMBER
+    return ValueType.TEXT
+
+
+#: The lower bound of a numeric parameter that declares none: every numeric parameter of the
+#: baseline counts lessons, days, grades or years, none of which is negative.
+DEFAULT_MINIMUM = 0
 
 
 class Change(StrEnum):
@@ -56,6 +84,30 @@ class Parameter:
     explicit_policy: bool = False
     """True when the declaration said itself how the parameter may change (``change`` or
     ``stricter``); a plugin re-declaring a national parameter may not."""
+    type: ValueType | None = None
+    """The type of every value (declared, or that of the values). None only for a plugin's
+    re-declaration of another plugin's parameter, which takes the declaration's type."""
+    minimum: float | None = None
+    """The smallest value allowed (numbers only; inclusive)."""
+    maximum: float | None = None
+    """The largest value allowed (numbers only; inclusive)."""
+
+    def problem(self, value: Scalar) -> str | None:
+        """Why ``value`` is not a valid value of this parameter, or None when it is."""
+        if self.type is None:
+            return None
+        found = _type_of(value)
+        if found is not self.type and not (
+            self.type is ValueType.NUMBER and found is ValueType.INTEGER
+        ):
+            return f"is of type {found.value}, not {self.type.value}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if self.minimum is not None and value < self.minimum:
+            return f"is below the minimum {_num(self.minimum)}"
+        if self.maximum is not None and value > self.maximum:
+            return f"is above the maximum {_num(self.maximum)}"
+        return None
 
     def at(self, day: date) -> ParameterValue | None:
         """The value in force on ``day``, or None before the first value."""
@@ -78,6 +130,10 @@ class Parameter:
         return candidate <= floor if self.stricter == "lower" else candidate >= floor
 
 
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 class _ValueSpec(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
     valid_from: date = pydantic.Field(alias="from")
@@ -92,6 +148,9 @@ class _ParamSpec(pydantic.BaseModel):
     unit: str = ""
     change: Change | None = None
     stricter: str | None = pydantic.Field(default=None, pattern="^(lower|higher)$")
+    type: ValueType | None = None
+    min: float | None = None
+    max: float | None = None
     values: list[_ValueSpec] = pydantic.Field(min_length=1)
 
 
@@ -104,13 +163,30 @@ def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
     dates = [v.valid_from for v in spec.values]
     if dates != sorted(dates) or len(set(dates)) != len(dates):
         raise PolicyError(f"{where}: parameter {spec.id!r}: values must have increasing 'from'")
-    kinds = {type(v.value) for v in spec.values}
-    if len(kinds) > 1:
+    kinds = {_type_of(v.value) for v in spec.values}
+    if len(kinds) > 1 and kinds != {ValueType.INTEGER, ValueType.NUMBER}:
         raise PolicyError(f"{where}: parameter {spec.id!r}: values mix types")
     if spec.change is Change.STRICTER and spec.stricter is None:
         raise PolicyError(f"{where}: parameter {spec.id!r}: change 'stricter' needs 'stricter'")
+    declares = spec.change is not None or spec.stricter is not None or spec.type is not None
+    numeric = kinds <= {ValueType.INTEGER, ValueType.NUMBER}
+    if not declares and (spec.min is not None or spec.max is not None):
+        raise PolicyError(
+            f"{where}: parameter {spec.id!r}: 'min' and 'max' belong to the parameter's own "
+            f"declaration (with 'type' or 'change'), not to a re-declaration of its values"
+        )
+    if (spec.min is not None or spec.max is not None) and not numeric:
+        raise PolicyError(f"{where}: parameter {spec.id!r}: 'min' and 'max' need number values")
+    if spec.min is not None and spec.max is not None and spec.max < spec.min:
+        raise PolicyError(f"{where}: parameter {spec.id!r}: 'max' is below 'min'")
+    value_type = spec.type or (
+        (ValueType.NUMBER if ValueType.NUMBER in kinds else kinds.pop()) if declares else None
+    )
+    minimum = spec.min
+    if minimum is None and declares and value_type in (ValueType.INTEGER, ValueType.NUMBER):
+        minimum = DEFAULT_MINIMUM
     values = tuple(ParameterValue(v.valid_from, v.value, v.basis, plugin) for v in spec.values)
-    return Parameter(
+    parameter = Parameter(
         id=spec.id,
         description=spec.description,
         unit=spec.unit,
@@ -119,7 +195,18 @@ def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
         values=values,
         plugin=plugin,
         explicit_policy=spec.change is not None or spec.stricter is not None,
+        type=value_type,
+        minimum=minimum,
+        maximum=spec.max,
     )
+    for value in values:
+        why = parameter.problem(value.value)
+        if why is not None:
+            raise PolicyError(
+                f"{where}: parameter {spec.id!r}: the value {value.value!r} (from "
+                f"{value.valid_from}) {why}"
+            )
+    return parameter
 
 
 def load_parameters(source: Path | Mapping[str, Any], plugin: str) -> tuple[Parameter, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,65 @@ __all__ = ["RULE_ID_PATTERN", "Params", "Rule", "RuleFunction", "rule"]
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$"
 _RULE_ID = re.compile(RULE_ID_PATTERN)
 
-Params = Mapping[str, Any]
-RuleResult = "Outcome | Iterable[Outcome] | None"
+Scalar = bool | int | float | str
+
+
+class Params(Mapping[str, Scalar]):
+    """The values of the parameters a rule declared, as in force on the evaluation date.
+
+    A read-only mapping (``p["lv.absence.unjustified_lessons_limit"]``) with typed accessors, so a
+    rule type-checks under ``mypy --strict`` without casts::
+
+        limit = p.integer(baseline.UNJUSTIFIED_LESSONS_LIMIT)
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Scalar] | None = None) -> None:
+        self._values: dict[str, Scalar] = dict(values or {})
+
+    def __getitem__(self, name: str) -> Scalar:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise KeyError(
+                f"parameter {name!r} is not declared by this rule (declare it in params=...)"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Params({self._values!r})"
+
+    def _typed(self, name: str, kinds: tuple[type, ...], what: str) -> Any:
+        value = self[name]
+        if isinstance(value, bool) and bool not in kinds:
+            raise TypeError(f"parameter {name!r} is a flag, not {what}")
+        if not isinstance(value, kinds):
+            raise TypeError(f"parameter {name!r} is {type(value).__name__}, not {what}")
+        return value
+
+    def integer(self, name: str) -> int:
+        """The value of ``name``, which must be an integer."""
+        return int(self._typed(name, (int,), "an integer"))
+
+    def number(self, name: str) -> float:
+        """The value of ``name`` as a float (an integer value is accepted)."""
+        return float(self._typed(name, (int, float), "a number"))
+
+    def flag(self, name: str) -> bool:
+        """The value of ``name``, which must be a boolean."""
+        return bool(self._typed(name, (bool,), "a flag"))
+
+    def text(self, name: str) -> str:
+        """The value of ``name``, which must be a string."""
+        return str(self._typed(name, (str,), "a string"))
+
+
 RuleFunction = Callable[["Facts", Params], Any]
 
 
