@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from operator import attrgetter
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -15,7 +14,7 @@ import attrs
 from atbalsts.model.decision import DecisionKind, PluginStamp, PolicyStamp, TraceParameter
 from atbalsts.policy._outcomes import OUTCOME_TYPES
 from atbalsts.policy._params import ParameterValue
-from atbalsts.policy._rule import Rule, RuleFunction
+from atbalsts.policy._rule import Params, Rule, RuleFunction
 
 __all__ = ["CompiledPolicy", "CompiledRule", "compile_at"]
 
@@ -108,7 +107,7 @@ def compile_at(
                 rule=rule,
                 plugin=plugin,
                 function=rule.function,
-                params=MappingProxyType({pid: v.value for pid, v in values}),
+                params=Params({pid: v.value for pid, v in values}),
                 param_values=tuple(values),
                 expected=OUTCOME_TYPES[rule.kind],
                 index=len(compiled),
