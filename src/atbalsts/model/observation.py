@@ -8,6 +8,7 @@ from typing import Literal, Self
 
 from pydantic import Field, NonNegativeInt, field_validator, model_validator
 
+from atbalsts._time import term_of
 from atbalsts.model._base import Classification, Model, RiskFactorCode, RoleCode, classified
 
 __all__ = [
@@ -47,10 +48,10 @@ class Term(Model):
     @classmethod
     def containing(cls, day: date) -> Term:
         """The term a day falls in, by the library's convention (not law): semester 1 from
-        1 September to 31 December, semester 2 from 1 January to 31 August."""
-        if day.month >= 9:
-            return cls(school_year=f"{day.year}/{day.year + 1}", semester=1)
-        return cls(school_year=f"{day.year - 1}/{day.year}", semester=2)
+        1 September to 31 December, semester 2 from 1 January to 31 August
+        (``atbalsts.policy.term_of``)."""
+        school_year, semester = term_of(day)
+        return cls(school_year=school_year, semester=semester)
 
 
 class AbsenceEpisode(Model):

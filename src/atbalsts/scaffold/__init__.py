@@ -3,7 +3,6 @@
 ::
 
     from pathlib import Path
-from string import Template
 
     from atbalsts.scaffold import new_policy
 
@@ -29,6 +28,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from string import Template
 
+from atbalsts._time import school_year_start, term_of
 from atbalsts.errors import AtbalstsError
 from atbalsts.scaffold._templates import FILES
 from atbalsts.testing.conformance import PLACEHOLDER
@@ -78,13 +78,10 @@ def module_name(name: str) -> str:
     return "atbalsts_" + name.replace("-", "_")
 
 
-def _school_year_start(day: date) -> date:
-    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
 def _values(name: str, municipality: str, title: str, valid_from: date) -> dict[str, str]:
     as_of = valid_from + timedelta(days=88)
-    first_year = _school_year_start(as_of).year
+    first_year = school_year_start(as_of).year
+    school_year, semester = term_of(as_of)
     try:
         requirement = "atbalsts>={}.{}".format(*version("atbalsts").split(".")[:2])
     except (PackageNotFoundError, TypeError):  # pragma: no cover - atbalsts is always installed
@@ -100,8 +97,8 @@ def _values(name: str, municipality: str, title: str, valid_from: date) -> dict[
         "valid_from": valid_from.isoformat(),
         "valid_from_py": f"date({valid_from.year}, {valid_from.month}, {valid_from.day})",
         "as_of": as_of.isoformat(),
-        "school_year": f"{first_year}/{first_year + 1}",
-        "semester": "1" if as_of.month >= 9 else "2",
+        "school_year": school_year,
+        "semester": str(semester),
         "birth_date": date(first_year - 13, 5, 14).isoformat(),  # grade 7: 13 during the year
         "requirement": requirement,
         "marker": PLACEHOLDER,
@@ -138,7 +135,7 @@ def new_policy(
     if not title or "\n" in title or "\r" in title:
         raise PolicyNameError("the title must be one non-empty line")
     if valid_from is None:
-        valid_from = _school_year_start(date.today())
+        valid_from = school_year_start(date.today())
     destination = Path(destination)
     root = destination / f"atbalsts-{name}"
     if root.exists() or root.is_symlink():
