@@ -8,8 +8,8 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from atbalsts import SupportCase
-from atbalsts.engine import PluginSource, PolicyRegistry, PolicySet
+from atbalsts import PolicyRegistry, PolicySet, SupportCase
+from atbalsts.engine import PluginSource
 from atbalsts.policy import BasisKind
 from atbalsts.testing.conformance import assert_conforms
 from atbalsts_bauska import plugin

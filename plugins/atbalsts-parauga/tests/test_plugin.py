@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from atbalsts import PolicyConflict, SupportCase, hookimpl
-from atbalsts.engine import PluginSource, PolicyRegistry, PolicySet
-from atbalsts.policy import BasisKind, PolicyRegistrar, load_parameters
+from atbalsts import PolicyConflict, PolicyRegistry, PolicySet, SupportCase
+from atbalsts.engine import PluginSource
+from atbalsts.policy import BasisKind, PolicyRegistrar, hookimpl, load_parameters
 from atbalsts.testing.conformance import assert_conforms
 from atbalsts_parauga import plugin
 

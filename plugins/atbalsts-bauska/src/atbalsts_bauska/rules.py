@@ -19,8 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from atbalsts.model import AbsenceEpisode
-from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
+from atbalsts import AbsenceEpisode
+from atbalsts.policy import (
+    BasisKind,
+    DecisionKind,
+    Facts,
+    LegalBasis,
+    Obligation,
+    Params,
+    baseline,
+    rule,
+)
 
 from .codes import REQUEST_MEDICAL_NOTE
 
@@ -38,20 +47,12 @@ SCHOOL_URL = (  # [S7]
 )
 
 # National parameters read (not changed) by these rules.
-LIMIT = "lv.absence.unjustified_lessons_limit"
-NOTICE_DAYS = "lv.absence.board_notice_days"
+LIMIT = baseline.UNJUSTIFIED_LESSONS_LIMIT
+NOTICE_DAYS = baseline.BOARD_NOTICE_DAYS
 # Bauska's own parameters (parameters.toml).
 NOTE_MAX_DAYS = "bauska.absence.parent_note_max_days"
 DOCUMENT_DAYS = "bauska.absence.document_within_days"
 MIN_AGE = "bauska.absence.min_age"
-
-#: Who is informed instead of the parents when the child is in out-of-family care (MK 89 p. 2,
-#: as in the national baseline).
-CARERS = {
-    "foster_family": "foster_family",
-    "guardian": "guardian",
-    "care_institution": "care_institution_head",
-}
 
 
 def _basis(note: str, url: str = SCHOOL_URL) -> LegalBasis:
@@ -75,20 +76,15 @@ MEDICAL_NOTE = _basis(
 )
 
 
-def _recipient(f: Facts) -> str:
-    return CARERS.get(f.living_situation, "parent")
-
-
 def _document_due(episode: AbsenceEpisode, f: Facts, p: Params) -> date:
     """Last day the justifying document may be handed in: N days after the return; for an
     episode still running, counted from the evaluation date (the earliest it can be)."""
-    return (episode.returned_on or f.as_of) + timedelta(days=p[DOCUMENT_DAYS])
+    return (episode.returned_on or f.as_of) + timedelta(days=p.integer(DOCUMENT_DAYS))
 
 
 def _needs_medical_note(episode: AbsenceEpisode, p: Params) -> bool:
     """A1: only a parent's note, for more days than a parent's note may cover."""
-    max_days: int = p[NOTE_MAX_DAYS]
-    return episode.justification == "parent_note" and episode.school_days > max_days
+    return episode.justification == "parent_note" and episode.school_days > p.integer(NOTE_MAX_DAYS)
 
 
 def _late_document(episode: AbsenceEpisode, p: Params) -> bool:
@@ -96,8 +92,7 @@ def _late_document(episode: AbsenceEpisode, p: Params) -> bool:
     handed_in, back = episode.document_submitted_on, episode.returned_on
     if episode.justification == "none" or handed_in is None or back is None:
         return False
-    within_days: int = p[DOCUMENT_DAYS]
-    return (handed_in - back).days > within_days
+    return (handed_in - back).days > p.integer(DOCUMENT_DAYS)
 
 
 def _unjustified_in_bauska(episode: AbsenceEpisode, f: Facts, p: Params) -> bool:
@@ -123,16 +118,16 @@ def _unjustified_in_bauska(episode: AbsenceEpisode, f: Facts, p: Params) -> bool
 def report_board(f: Facts, p: Params) -> Obligation | None:
     """More than the limit of lessons without an acceptable reason, counted the Bauska way, from
     age 5 (pre-school included): report to the municipal education board."""
-    if f.age < p[MIN_AGE]:
+    if f.age < p.integer(MIN_AGE):
         return None
     extra = sum(e.lessons for e in f.absence_episodes if _unjustified_in_bauska(e, f, p))
-    if f.unjustified_lessons + extra > p[LIMIT]:
+    if f.unjustified_lessons + extra > p.integer(LIMIT):
         return Obligation(
             "inform_municipal_education_board",
             ("class_teacher",),
             ("municipal_education_board",),
             "days",
-            days=p[NOTICE_DAYS],
+            days=p.integer(NOTICE_DAYS),
         )
     return None
 
@@ -148,7 +143,7 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
 def same_day_contact(f: Facts, p: Params) -> Obligation | None:
     """Absent with no known reason: the class teacher or the social pedagogue contacts the
     parents the same school day."""
-    if f.age >= p[MIN_AGE] and f.absent_today_reason_unknown and not f.out_of_family_care:
+    if f.age >= p.integer(MIN_AGE) and f.absent_today_reason_unknown and not f.out_of_family_care:
         return Obligation(
             "inform_parents", ("class_teacher", "social_pedagogue"), ("parent",), "same_school_day"
         )
@@ -166,13 +161,17 @@ def same_day_contact(f: Facts, p: Params) -> Obligation | None:
 def request_medical_note(f: Facts, p: Params) -> Iterator[Obligation]:
     """An absence longer than a parent's note may cover: ask for a doctor's note while it can
     still be handed in (by N days after the return)."""
-    if f.age < p[MIN_AGE]:
+    if f.age < p.integer(MIN_AGE):
         return
     for episode in f.absence_episodes:
         due = _document_due(episode, f, p)
         if _needs_medical_note(episode, p) and f.as_of <= due:
             yield Obligation(
-                REQUEST_MEDICAL_NOTE, ("class_teacher",), (_recipient(f),), "date", due=due
+                REQUEST_MEDICAL_NOTE,
+                ("class_teacher",),
+                (baseline.carer_of(f.living_situation),),
+                "date",
+                due=due,
             )
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from atbalsts import hookimpl
-from atbalsts.policy import CodeRegistrar, PolicyRegistrar
+from atbalsts.policy import CodeRegistrar, PolicyRegistrar, hookimpl
 
 from . import rules
 from .codes import ACTIONS, REASONS, RISK_FACTORS

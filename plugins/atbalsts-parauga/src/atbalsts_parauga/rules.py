@@ -25,6 +25,7 @@ from atbalsts.policy import (
     Refer,
     Tier,
     Verdict,
+    baseline,
     rule,
 )
 
@@ -34,7 +35,7 @@ from .codes import ATTENDANCE, NEEDY_FAMILY_MEALS, NO_IMPROVEMENT, SUPPORT_TEAM_
 POLICY_FROM = date(2024, 9, 1)
 
 # Parameter ids (values and their bases are in parameters.toml). Own ids start with "parauga.".
-PRESCHOOL_DAYS = "lv.absence.preschool_unjustified_days_limit"
+PRESCHOOL_DAYS = baseline.PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT
 CAUTION_LESSONS = "parauga.risk.caution_lessons"
 MEETING_DAYS = "parauga.absence.support_team_days"
 ABSENCE_RATE = "parauga.risk.absence_rate_min"
@@ -64,10 +65,10 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
     must still cover everyone the national rule covered: pre-school absence is counted in days,
     so for pre-school the national days limit is kept."""
     if f.programme == "pre_school":
-        if f.unjustified_days > p[PRESCHOOL_DAYS]:
+        if f.unjustified_days > p.integer(PRESCHOOL_DAYS):
             return Finding("unjustified_absences", evidence=("unjustified_days",))
         return None
-    if f.unjustified_lessons >= p[CAUTION_LESSONS]:
+    if f.unjustified_lessons >= p.integer(CAUTION_LESSONS):
         return Finding("unjustified_absences", evidence=("unjustified_lessons",))
     return None
 
@@ -85,9 +86,12 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
 )
 def support_team_meeting(f: Facts, p: Params) -> Obligation | None:
     """At the caution threshold the social pedagogue convenes the school support team."""
-    if f.unjustified_lessons >= p[CAUTION_LESSONS]:
+    if f.unjustified_lessons >= p.integer(CAUTION_LESSONS):
         return Obligation(
-            SUPPORT_TEAM_MEETING, roles=("social_pedagogue",), deadline="days", days=p[MEETING_DAYS]
+            SUPPORT_TEAM_MEETING,
+            roles=("social_pedagogue",),
+            deadline="days",
+            days=p.integer(MEETING_DAYS),
         )
     return None
 
@@ -106,7 +110,7 @@ def support_team_meeting(f: Facts, p: Params) -> Obligation | None:
 )
 def attendance(f: Facts, p: Params) -> Finding | None:
     """At least the minimum share of scheduled lessons missed (only when the schedule is known)."""
-    if f.absence_rate is not None and f.absence_rate >= p[ABSENCE_RATE]:
+    if f.absence_rate is not None and f.absence_rate >= p.number(ABSENCE_RATE):
         return Finding(ATTENDANCE, evidence=("absence_rate", "lessons_scheduled"))
     return None
 
@@ -143,7 +147,7 @@ def needy_family_meals(f: Facts, p: Params) -> Verdict | None:
 )
 def cooperation_group(f: Facts, p: Params) -> Refer | None:
     """At least the minimum number of consecutive plans without improvement: refer the case."""
-    if f.plans_without_improvement >= p[PLANS_WITHOUT_IMPROVEMENT]:
+    if f.plans_without_improvement >= p.integer(PLANS_WITHOUT_IMPROVEMENT):
         return Refer("cooperation_group", NO_IMPROVEMENT, urgency="routine")
     return None
 
@@ -162,7 +166,8 @@ def cooperation_group(f: Facts, p: Params) -> Refer | None:
 def tier(f: Facts, p: Params) -> Tier:
     """Tier 3 with risks in two or more groups or plans that keep failing; tier 2 with any risk;
     otherwise tier 1."""
-    if len(f.risk_groups) >= 2 or f.plans_without_improvement >= p[PLANS_WITHOUT_IMPROVEMENT]:
+    failing_plans = f.plans_without_improvement >= p.integer(PLANS_WITHOUT_IMPROVEMENT)
+    if len(f.risk_groups) >= 2 or failing_plans:
         return Tier(3)
     return Tier(2) if f.risk_groups else Tier(1)
 
