@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from atbalsts.policy import BasisKind, LegalBasis
+from datetime import timedelta
+
+from atbalsts.policy import BasisKind, LegalBasis, baseline
+
+#: Start of the library's coverage of the national baseline: the date of MK 89, the oldest act it
+#: encodes. Older law (e.g. Art. 73) is out of scope before it, not outside the law.
+COVERAGE_FROM = baseline.MK89_FROM
+#: The first day after PuMPuRS, from which its practice is kept as methodological defaults.
+AFTER_PUMPURS = baseline.PUMPURS_TO + timedelta(days=1)
 
 MK89_URL = (
     "https://mekletajs.skolutiesibas.lv/akti/1-kartiba-kada-izglitibas-iestade-informe-"

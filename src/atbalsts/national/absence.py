@@ -49,13 +49,13 @@ def inform_carer(f: Facts, p: Params) -> Obligation | None:
 def _over_limit(f: Facts, p: Params) -> bool:
     if f.programme == "pre_school":
         return False
-    return bool(f.unjustified_lessons > p[LIMIT])
+    return f.unjustified_lessons > p.integer(LIMIT)
 
 
 def _notice(action: str, roles: tuple[str, ...], recipient: str, p: Params) -> Obligation:
     """An obligation due within the national notice period, whose deadline shows its own basis."""
     return Obligation(
-        action, roles, (recipient,), "days", days=p[NOTICE_DAYS], days_parameter=NOTICE_DAYS
+        action, roles, (recipient,), "days", days=p.integer(NOTICE_DAYS), days_parameter=NOTICE_DAYS
     )
 
 
@@ -105,7 +105,7 @@ def record_in_viis(f: Facts, p: Params) -> Obligation | None:
 )
 def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
     """Compulsory pre-school group: more than the limit of days: inform the municipality."""
-    if _compulsory_preschool(f) and f.unjustified_days > p[PRESCHOOL_LIMIT]:
+    if _compulsory_preschool(f) and f.unjustified_days > p.integer(PRESCHOOL_LIMIT):
         return _notice(
             "inform_municipal_education_board",
             ("class_teacher",),

@@ -4,7 +4,7 @@ and no double funding of compensations."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import timedelta
 
 from atbalsts.codes import MEASURES
 from atbalsts.national import _bases as b
@@ -38,8 +38,9 @@ def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
 def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     """Measures PuMPuRS funds only for its target group (grades from the dated minimum, VET 1-4);
     a measure the school or municipality pays for is not the programme's concern."""
+    min_grade = p.integer(MIN_GRADE)
     vocational = f.vocational_course is not None
-    general = f.grade is not None and f.grade >= p[MIN_GRADE]
+    general = f.grade is not None and f.grade >= min_grade
     for measure in _funded_by(f, "pumpurs", PUMPURS_MEASURES):
         if vocational or general:
             yield Allow(measure, "in_programme_target_group", programme="pumpurs")
@@ -48,7 +49,7 @@ def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
                 measure,
                 "not_in_programme_target_group",
                 programme="pumpurs",
-                min_grade=p[MIN_GRADE],
+                min_grade=min_grade,
             )
 
 
@@ -76,12 +77,16 @@ def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     legal_basis=b.SK_MENTOR,
     reads=("plan_measures",),
     valid_from=baseline.SK_FROM,
-    valid_to=date(2025, 12, 31),
+    valid_to=baseline.MENTOR_FROM - timedelta(days=1),
 )
 def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
     """Before January 2026 no learner-mentor support is available."""
     if "mentor_support" in f.plan_measures:
-        return Deny("mentor_support", "measure_not_yet_available", available_from="2026-01-01")
+        return Deny(
+            "mentor_support",
+            "measure_not_yet_available",
+            available_from=baseline.MENTOR_FROM.isoformat(),
+        )
     return None
 
 
@@ -97,14 +102,15 @@ def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
 def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
     """Learner mentor only from the minimum age, and only with an identified risk. Shown when
     eligible, or when the plan assigns it."""
-    old_enough = f.age >= p[MENTOR_AGE]
+    min_age = p.integer(MENTOR_AGE)
+    old_enough = f.age >= min_age
     if old_enough and f.risk_factors:
-        yield Allow("mentor_support", "mentor_eligible", age=f.age, min_age=p[MENTOR_AGE])
+        yield Allow("mentor_support", "mentor_eligible", age=f.age, min_age=min_age)
         return
     if "mentor_support" not in f.plan_measures:
         return
     if not old_enough:
-        yield Deny("mentor_support", "mentor_under_min_age", age=f.age, min_age=p[MENTOR_AGE])
+        yield Deny("mentor_support", "mentor_under_min_age", age=f.age, min_age=min_age)
     if not f.risk_factors:
         yield Deny("mentor_support", "mentor_requires_risk")
 
@@ -121,14 +127,15 @@ def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
 def literacy_grades(f: Facts, p: Params) -> Verdict | None:
     """Teacher support for literacy only in grades 1 to the maximum (3). Shown when eligible,
     or when the plan assigns it."""
-    if f.grade is not None and 1 <= f.grade <= p[LITERACY_MAX]:
+    max_grade = p.integer(LITERACY_MAX)
+    if f.grade is not None and 1 <= f.grade <= max_grade:
         return Allow("literacy_support", "literacy_grade_in_range", grade=f.grade)
     if "literacy_support" in f.plan_measures:
         return Deny(
             "literacy_support",
             "literacy_grade_out_of_range",
             grade=f.grade,
-            max_grade=p[LITERACY_MAX],
+            max_grade=max_grade,
         )
     return None
 
@@ -184,7 +191,7 @@ def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.DOUBLE_FUNDING_DEFAULT,
     reads=("plan_measures", "funded_elsewhere"),
-    valid_from=date(2024, 1, 1),
+    valid_from=b.AFTER_PUMPURS,
 )
 def no_double_funding_default(f: Facts, p: Params) -> Iterator[Verdict]:
     """After PuMPuRS: the same refusal, kept as a methodological default."""

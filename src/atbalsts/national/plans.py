@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 import attrs
 
@@ -45,7 +45,7 @@ def application(f: Facts, p: Params) -> Iterator[Issue]:
         yield Issue.of("plan_without_application", "application")
         return
     age = age_on(f.birth_date, app.signed_on)  # who may sign is judged on the day of signing
-    adult = age >= p[ADULT_AGE]
+    adult = age >= p.integer(ADULT_AGE)
     if app.signed_by == "adult_learner" and not adult:
         yield Issue.of("adult_application_by_minor", "application.signed_by", age=age)
     elif app.signed_by != "adult_learner" and adult:
@@ -67,8 +67,9 @@ def one_term(f: Facts, p: Params) -> Issue | None:
     if plan is None:
         return None
     days = (plan.period.end - plan.period.start).days + 1
-    if days > p[MAX_DAYS]:
-        return Issue.of("plan_longer_than_term", "period", days=days, max_days=p[MAX_DAYS])
+    max_days = p.integer(MAX_DAYS)
+    if days > max_days:
+        return Issue.of("plan_longer_than_term", "period", days=days, max_days=max_days)
     if term_of(plan.period.start) != (plan.term.school_year, plan.term.semester):
         return Issue.of("plan_starts_outside_term", "period.start", term=str(plan.term))
     return None
@@ -111,7 +112,7 @@ def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.APPROVAL_DEFAULT,
     reads=("plan", "state_vocational_school"),
-    valid_from=date(2024, 1, 1),
+    valid_from=b.AFTER_PUMPURS,
 )
 def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
     """After PuMPuRS: the same chain without the national step, a methodological default."""
@@ -153,7 +154,7 @@ def _funding_outside(f: Facts, programme: str, start: date, end: date) -> Iterat
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.PUMPURS_TARGET,
     reads=("plan", "as_of"),
-    valid_from=date(2011, 2, 1),
+    valid_from=b.COVERAGE_FROM,
 )
 def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     """A measure funded by PuMPuRS only while PuMPuRS runs (03.2017-12.2023)."""
@@ -165,7 +166,7 @@ def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.SK_TARGET,
     reads=("plan", "as_of"),
-    valid_from=date(2011, 2, 1),
+    valid_from=b.COVERAGE_FROM,
 )
 def skola_kopiena_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     """A measure funded by Skola-kopienā only in its eligible period (07.2024-08.2029)."""
@@ -181,7 +182,7 @@ def _then_default(pumpurs_rule: Rule) -> tuple[Rule, Rule]:
             pumpurs_rule,
             id=f"{pumpurs_rule.id}_default",
             legal_basis=b.PLAN_DEFAULT,
-            valid_from=baseline.PUMPURS_TO + timedelta(days=1),
+            valid_from=b.AFTER_PUMPURS,
             valid_to=None,
         ),
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from atbalsts.national import _bases as b
 from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, rule
 
 INSTITUTION = "lv.child_protection.state_institution"
-#: Start of the library's coverage of the national baseline: the date of MK 89, the oldest act it
-#: encodes. Art. 73 is older; earlier dates are out of scope, not outside the law.
-COVERAGE_FROM = date(2011, 2, 1)
+#: Art. 73 is older than the library's coverage; earlier dates are out of scope, not outside the
+#: law.
+COVERAGE_FROM = b.COVERAGE_FROM
 
 
 @rule(
@@ -29,7 +27,7 @@ def report_threat(f: Facts, p: Params) -> Obligation | None:
         return Obligation(
             "report_threat",
             ("any_staff",),
-            ("state_police", "orphans_court", p[INSTITUTION]),
+            ("state_police", "orphans_court", p.text(INSTITUTION)),
             "date",
             due=f.threat_observed_on,
             any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body

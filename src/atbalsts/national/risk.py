@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Facts, Finding, Params, rule
+from atbalsts.policy import DecisionKind, Facts, Finding, Params, baseline, rule
 
-FROM = date(2011, 2, 1)
+FROM = b.COVERAGE_FROM
 LESSONS = "lv.risk.unjustified_lessons_limit"
-PRESCHOOL_DAYS = "lv.absence.preschool_unjustified_days_limit"
+PRESCHOOL_DAYS = baseline.PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT
 FAILING = "lv.risk.failing_subjects_min"
 INCIDENTS = "lv.risk.behaviour_incidents_min"
 
@@ -40,9 +39,9 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
     """More lessons without a justifying reason than the limit; in pre-school, where absence is
     counted in days, more days than the pre-school limit."""
     if f.programme == "pre_school":
-        if f.unjustified_days > p[PRESCHOOL_DAYS]:
+        if f.unjustified_days > p.integer(PRESCHOOL_DAYS):
             return Finding("unjustified_absences", ("unjustified_days",))
-    elif f.unjustified_lessons > p[LESSONS]:
+    elif f.unjustified_lessons > p.integer(LESSONS):
         return Finding("unjustified_absences", ("unjustified_lessons",))
     return None
 
@@ -57,7 +56,7 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
 )
 def failing_subjects(f: Facts, p: Params) -> Finding | None:
     """At least the minimum number of failing subjects."""
-    if f.failing_subjects >= p[FAILING]:
+    if f.failing_subjects >= p.integer(FAILING):
         return Finding("low_achievement", ("failing_subjects",))
     return None
 
@@ -84,7 +83,7 @@ def repeating_year(f: Facts, p: Params) -> Finding | None:
 )
 def behaviour(f: Facts, p: Params) -> Finding | None:
     """At least the minimum number of incidents in the term, or one serious incident."""
-    if f.behaviour_incidents >= p[INCIDENTS] or f.serious_incidents >= 1:
+    if f.behaviour_incidents >= p.integer(INCIDENTS) or f.serious_incidents >= 1:
         return Finding("behaviour_problems", ("behaviour_incidents", "serious_incidents"))
     return None
 
