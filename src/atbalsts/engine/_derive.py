@@ -15,6 +15,7 @@ from atbalsts.model import (
     TaskStatus,
     age_on,
 )
+from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
 __all__ = ["derive_facts"]
@@ -37,11 +38,8 @@ def _plans_without_improvement(case: SupportCase, day: date) -> int:
     return count
 
 
-#: Recipients whose referral answers a suspected threat (BTAL Art. 73(1)), and the referral
-#: statuses that show it was actually made.
-_THREAT_RECIPIENTS = frozenset(
-    {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
-)
+#: The referral statuses that show a referral was actually made (the recipients that answer a
+#: suspected threat are national law: :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
 _MADE = frozenset(
     {
         TaskStatus.REQUESTED,
@@ -57,11 +55,12 @@ _MADE = frozenset(
 
 def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:
     """Threats recorded up to ``as_of`` in any observation, not yet answered by a referral to a
-    competent body made on or after the day the suspicion arose."""
+    competent body (Art. 73(1): ``baseline.THREAT_RECIPIENTS``) made on or after the day the
+    suspicion arose."""
     reported = [
         r.created_on
         for r in case.referrals
-        if r.referred_to.institution in _THREAT_RECIPIENTS
+        if r.referred_to.institution in baseline.THREAT_RECIPIENTS
         and r.status in _MADE
         and r.created_on <= as_of
     ]
@@ -81,6 +80,12 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     term: absences from the latest observation of that term, incidents and staff-observed factors
     from all of its observations. Marks carry over from the latest observation. Suspected threats
     come from every observation until a referral answers them.
+
+    Two conventions are national law, not the engine's: absences are counted per term because
+    Cabinet Regulation No. 89 sets its limits per semester, and the bodies whose referral answers
+    a threat are those of the Children's Rights Protection Law Art. 73(1)
+    (``atbalsts.policy.baseline.THREAT_RECIPIENTS``). Which days form a term is the library's
+    convention (``atbalsts.policy.term_of``), not law.
     """
     learner = case.learner
     enrolment = learner.enrolment
@@ -94,8 +99,8 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
             any_threat = any_threat or bool(o.suspected_threats)
             if (o.term.school_year, o.term.semester) == term:
                 in_term.append(o)
-    # Absence counts are per term (MK 89 counts per semester): an observation of an earlier term
-    # says nothing about this term's absences.
+    # Absence counts are per term, as MK 89 counts them per semester (see the field docs of Facts):
+    # an observation of an earlier term says nothing about this term's absences.
     same_term = obs is not None and (obs.term.school_year, obs.term.semester) == term
     att = obs.attendance if obs is not None and same_term else None
     scheduled = att.lessons_scheduled if att else None

@@ -17,7 +17,6 @@ MK89_URL = (
     "izglitojamo-vecakus-pasvaldibas-vai-valsts-iestades-ja-izg/"
 )
 MK89_ACT = "MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592)"
-BTAL_URL = "https://vestnesis.lv/ta/id/49096-bernu-tiesibu-aizsardzibas-likums"
 PUMPURS_ACT = 'ESF projekts Nr. 8.3.4.0/16/I/001 "PuMPuRS"'
 PUMPURS_URL = (
     "https://www.ikvd.gov.lv/en/projects/esf-project-no-834016i001-support-reduction-early-"
@@ -65,14 +64,7 @@ PRESCHOOL_DAYS = LegalBasis(
     "of unjustified absence, as reported by a municipality quoting MK 89 [S4]; exact wording "
     "unverified.",
 )
-BTAL_73 = LegalBasis(
-    kind=BasisKind.LAW,
-    act="Bērnu tiesību aizsardzības likums",
-    provision="73. panta pirmā daļa",
-    url=BTAL_URL,
-    note="Violence, an offence or another threat to a child is reported to the police, the "
-    "orphan's court or another child-rights institution no later than the same day [S44].",
-)
+BTAL_73 = baseline.THREAT_REPORT_BASIS
 PUMPURS_APPLICATION = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=PUMPURS_ACT,

@@ -62,11 +62,14 @@ class Facts:
     observed_on: date | None = fact("Date of the latest observation used.")
     unjustified_lessons: int = fact(
         "Lessons missed in the evaluation date's term with no reason or no justifying reason (0 "
-        "when the latest observation is of an earlier term; terms by the convention of the "
-        "school-term module).",
+        "when the latest observation is of an earlier term). Counted per term because Cabinet "
+        "Regulation No. 89 sets its limit per semester (more than 20 lessons a semester [S2][S3]"
+        "[S7]); which days form a term is the library's convention (1 September-31 December, "
+        "1 January-31 August: atbalsts.policy.term_of), not law.",
     )
     unjustified_days: int = fact(
-        "Whole days missed in the term with no reason or no justifying reason.",
+        "Whole days missed in the term with no reason or no justifying reason; per term, like "
+        "unjustified_lessons (the pre-school days limit is read per semester too [S4]).",
     )
     lessons_scheduled: int | None = fact("Lessons scheduled in the term so far, if known.")
     absence_rate: float | None = fact(
@@ -88,7 +91,9 @@ class Facts:
     )
     suspected_threat: bool = fact(
         "A suspected threat (violence, neglect, offence) is recorded and not yet answered by a "
-        "referral made to the police, the orphan's court or the child-protection body.",
+        "referral, made on or after the day it arose, to the police, the orphan's court or the "
+        "state child-rights body (Children's Rights Protection Law Art. 73(1) [S44]; the list: "
+        "atbalsts.policy.baseline.THREAT_RECIPIENTS).",
     )
     threat_kinds: frozenset[str] = fact("The kinds of open threat suspected.")
     threat_observed_on: date | None = fact(

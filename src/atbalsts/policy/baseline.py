@@ -1,7 +1,8 @@
 """The national baseline's reusable names, for municipal plugins and the baseline alike.
 
 A municipal rule that reads a national parameter, names a carer, or dates itself by a programme
-period uses these instead of copying them, so a change in one place reaches every policy::
+period uses these instead of copying them, so a change in one place reaches every policy (and the
+engine takes from here the bodies whose referral answers a suspected threat)::
 
     from atbalsts.policy import baseline
 
@@ -14,6 +15,8 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
+from atbalsts.model.risk import BasisKind, LegalBasis
+
 __all__ = [
     "BOARD_NOTICE_DAYS",
     "CARERS",
@@ -24,6 +27,8 @@ __all__ = [
     "PUMPURS_TO",
     "SK_FROM",
     "SK_TO",
+    "THREAT_RECIPIENTS",
+    "THREAT_REPORT_BASIS",
     "UNJUSTIFIED_LESSONS_LIMIT",
     "carer_of",
 ]
@@ -66,3 +71,30 @@ CARERS: Mapping[str, str] = MappingProxyType(
 def carer_of(living_situation: str) -> str:
     """The role informed about a learner's absence: a carer from :data:`CARERS`, else the parent."""
     return CARERS.get(living_situation, "parent")
+
+
+# -- who answers a suspected threat --------------------------------------------------------------
+
+#: Children's Rights Protection Law (Bērnu tiesību aizsardzības likums) Art. 73(1): violence, an
+#: offence or another threat to a child is reported to the police, the orphan's court or another
+#: child-rights institution no later than the same day [S44]. The national rules on suspected
+#: threats cite it, and it is the basis of :data:`THREAT_RECIPIENTS`.
+THREAT_REPORT_BASIS = LegalBasis(
+    kind=BasisKind.LAW,
+    act="Bērnu tiesību aizsardzības likums",
+    provision="73. panta pirmā daļa",
+    url="https://vestnesis.lv/ta/id/49096-bernu-tiesibu-aizsardzibas-likums",
+    note="Violence, an offence or another threat to a child is reported to the police, the "
+    "orphan's court or another child-rights institution no later than the same day [S44].",
+)
+
+#: The institutions whose referral answers a suspected threat (:data:`THREAT_REPORT_BASIS`): the
+#: State or municipal police, the orphan's court, and the state child-rights body, which was the
+#: State Inspectorate for Protection of Children's Rights (``vbtai``) until 31.12.2023 and is the
+#: Children's Protection Centre (``childrens_protection_centre``) from 01.01.2024 [S45]. Both are
+#: listed on every date, so a referral made to the body of its day still counts later. The engine
+#: reads this to derive the fact ``suspected_threat``: a suspicion stays open until a referral to
+#: one of these is made on or after the day it arose.
+THREAT_RECIPIENTS: frozenset[str] = frozenset(
+    {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
+)
