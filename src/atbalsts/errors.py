@@ -11,11 +11,17 @@
         └── ParameterCoverageError             a rule reads a parameter with no value for some dates
 
 Catch :class:`AtbalstsError` to handle everything the library raises on purpose.
+
+When a policy set cannot be built, the exception lists every broken rule of composition, not only
+the first, as :class:`Violation` values in its ``violations`` attribute: a program reads which
+check failed, the rule or parameter at fault and its plugin, the other side and both legal bases
+from there, never from the message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import attrs
 
@@ -27,6 +33,7 @@ __all__ = [
     "PolicyConflict",
     "PolicyError",
     "UnknownNameError",
+    "Violation",
 ]
 
 
@@ -72,27 +79,158 @@ class UnknownNameError(AtbalstsError, LookupError):
         super().__init__(f"unknown {kind} {name!r}{hint}")
 
 
+@attrs.frozen
+class Violation:
+    """One broken rule of composition, as data.
+
+    ``check`` is a stable code, listed below. ``subject`` is the id of what is at fault (a rule, a
+    parameter, a local code or a policy: ``subject_kind`` says which) and ``plugin`` the plugin
+    that declared it. A violation between two declarations also names the ``other`` side (a rule
+    or parameter id, a policy or a fact) and ``other_plugin``, the plugin that declared it, and
+    their legal ``bases`` as text, the other side's first (an empty text for a side without one).
+
+    ``reason`` says what is wrong: for two sides, the rule of composition broken ("overriding a
+    mandatory national rule is refused"); for one, what follows the subject's name ("reads unknown
+    fact ..."). ``sides`` is how :attr:`message` shows the other side and the subject when their
+    ids alone would not say enough (a parameter as ``ID@PLUGIN=VALUE from DATE``); None otherwise.
+
+    The checks, each with the exception a violation of it alone raises:
+
+    ``rule-namespace``
+        A rule id outside its plugin's namespace (:class:`PolicyError`).
+    ``unknown-fact``
+        A rule declares that it reads a fact that does not exist, one violation per fact
+        (:class:`PolicyError`).
+    ``protected-fact``
+        A rule that judges risk (``RISK_KINDS`` in :mod:`atbalsts.policy`) reads a protected fact;
+        the other side is the fact (:class:`PolicyConflict`).
+    ``local-mandatory``
+        A rule of a plugin other than the national baseline is marked mandatory
+        (:class:`PolicyError`).
+    ``duplicate-rule``
+        Two rules with one id (:class:`PolicyConflict`).
+    ``override-missing``
+        A rule overrides a rule that is not in the set (:class:`PolicyError`).
+    ``mandatory-override``
+        A rule overrides a mandatory national rule (:class:`PolicyConflict`).
+    ``override-kind``
+        A rule overrides a rule of another decision kind (:class:`PolicyConflict`).
+    ``double-override``
+        Two rules override the same rule (:class:`PolicyConflict`).
+    ``parameter-namespace``
+        A new parameter outside its plugin's namespace (:class:`PolicyError`).
+    ``duplicate-parameter``
+        A plugin declares one parameter twice (:class:`PolicyError`).
+    ``parameter-policy``
+        A plugin re-declaring a national parameter says how it may change (:class:`PolicyError`).
+    ``parameter-changed-twice``
+        Two plugins change the same parameter (:class:`PolicyConflict`).
+    ``parameter-type``
+        A value of another type than the parameter's (:class:`PolicyConflict`).
+    ``parameter-value``
+        A value outside the range the national declaration allows, one violation per value
+        (:class:`PolicyError`).
+    ``parameter-fixed``
+        A fixed national parameter changed (:class:`PolicyConflict`).
+    ``parameter-not-stricter``
+        A floor-protected parameter moved in its looser direction, one violation per local value
+        (:class:`PolicyConflict`).
+    ``parameter-undeclared``
+        A rule reads a parameter that no plugin of the set declares
+        (:class:`ParameterCoverageError`).
+    ``parameter-coverage``
+        A rule reads a parameter that has no value on the rule's first day in force
+        (:class:`ParameterCoverageError`).
+    ``code-namespace``
+        A local code outside its plugin's namespace (:class:`PolicyError`).
+    ``duplicate-code``
+        A code already in its code list (:class:`PolicyError`).
+    ``risk-group``
+        A local risk factor without a national risk group (:class:`PolicyError`).
+    ``two-policies``
+        Two plugins govern the same municipality (:class:`PolicyConflict`).
+
+    When there are several violations, the exception is a :class:`PolicyConflict` if any of them
+    has two sides, else a :class:`ParameterCoverageError` if any is about coverage, else a
+    :class:`PolicyError`.
+    """
+
+    check: str
+    subject: str
+    plugin: str
+    reason: str
+    subject_kind: Literal["rule", "parameter", "code", "policy"] = "rule"
+    other: str | None = None
+    other_plugin: str | None = None
+    bases: tuple[str, ...] = ()
+    sides: tuple[str, str] | None = None
+
+    @property
+    def message(self) -> str:
+        """One sentence: for two sides ``REASON: 'OTHER' [BASIS] and 'SUBJECT' [BASIS]``, for one
+        ``KIND 'SUBJECT' of plugin 'PLUGIN' REASON``."""
+        if self.other is None:
+            return f"{self.subject_kind} {self.subject!r} of plugin {self.plugin!r} {self.reason}"
+        first, second = self.sides or (self.other, self.subject)
+        bases = self.bases if len(self.bases) == 2 else ("", "")
+        return f"{self.reason}: {_side(first, bases[0])} and {_side(second, bases[1])}"
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.message}"
+
+
+def _side(name: str, basis: str) -> str:
+    return f"{name!r} [{basis}]" if basis else repr(name)
+
+
+def _describe(violations: tuple[Violation, ...]) -> str:
+    if len(violations) == 1:
+        return violations[0].message
+    lines = "\n".join(f"  - {v.message}" for v in violations)
+    return f"the policy set cannot be built ({len(violations)} violations):\n{lines}"
+
+
 class PolicyError(AtbalstsError):
-    """A policy set cannot be built, or (in strict mode) a plugin failed during evaluation."""
+    """A policy set cannot be built, or (in strict mode) a plugin failed during evaluation.
+
+    ``violations`` holds every broken rule of composition when a set is refused (empty for other
+    errors); given violations and no message, the message lists them, one a line.
+    """
+
+    def __init__(self, *args: object, violations: Sequence[Violation] = ()) -> None:
+        self.violations = tuple(violations)
+        if not args and self.violations:
+            args = (_describe(self.violations),)
+        super().__init__(*args)
 
 
 class PolicyConflict(PolicyError):
     """Composition refused: two declarations conflict.
 
     ``first`` and ``second`` name the two rules (or parameters) and ``bases`` their legal bases, so
-    the message can be read without opening the code.
+    the message can be read without opening the code. When the composition broke several rules,
+    these name the first conflict, ``violations`` holds them all and the message lists them all.
     """
 
-    def __init__(self, reason: str, first: str, second: str, bases: Sequence[str]) -> None:
+    def __init__(
+        self,
+        reason: str,
+        first: str,
+        second: str,
+        bases: Sequence[str],
+        violations: Sequence[Violation] = (),
+    ) -> None:
         self.reason = reason
         self.first = first
         self.second = second
         self.bases = tuple(bases)
-        super().__init__(
-            f"{reason}: {first!r} [{self.bases[0]}] and {second!r} [{self.bases[1]}]"
-            if len(self.bases) == 2
-            else f"{reason}: {first!r} and {second!r}"
-        )
+        if violations:
+            message = _describe(tuple(violations))
+        elif len(self.bases) == 2:
+            message = f"{reason}: {first!r} [{self.bases[0]}] and {second!r} [{self.bases[1]}]"
+        else:
+            message = f"{reason}: {first!r} and {second!r}"
+        super().__init__(message, violations=violations)
 
 
 class ParameterCoverageError(PolicyError):
