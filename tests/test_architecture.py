@@ -123,9 +123,14 @@ def test_every_contract_breaks_when_an_import_crosses_it(tmp_path: Path) -> None
 # -- plugins --------------------------------------------------------------------------------
 
 
-def foreign_imports(src: Path) -> list[str]:
-    """Every import under ``src`` of a part of atbalsts a plugin may not use, as
-    ``file:line: module[.name]``: a module outside :data:`PLUGIN_API`, or a private name."""
+def is_private(module: str) -> bool:
+    return any(part.startswith("_") for part in module.split("."))
+
+
+def foreign_imports(src: Path, allowed: frozenset[str] | None = PLUGIN_API) -> list[str]:
+    """Every import under ``src`` of a part of atbalsts it may not use, as
+    ``file:line: module[.name]``: a module outside ``allowed`` (any public module when ``None``),
+    or a private module or name."""
     found = []
     for path in sorted(src.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -139,7 +144,8 @@ def foreign_imports(src: Path) -> list[str]:
             for module, name in imports:
                 if module.split(".")[0] != "atbalsts":
                     continue
-                if module in PLUGIN_API and not (name or "").startswith("_"):
+                known = module in allowed if allowed is not None else True
+                if known and not is_private(module) and not (name or "").startswith("_"):
                     continue
                 where = path.relative_to(src).as_posix()
                 found.append(f"{where}:{node.lineno}: {module}{'.' + name if name else ''}")
@@ -150,11 +156,14 @@ def foreign_imports(src: Path) -> list[str]:
 def test_a_municipal_plugin_imports_only_the_plugin_api(src: Path) -> None:
     assert list(src.rglob("*.py")), f"no Python files under {src}"
     assert foreign_imports(src) == []
+    tests = src.parent / "tests"
+    assert foreign_imports(tests, allowed=None) == [], "tests use public modules only"
 
 
 def test_a_scaffolded_plugin_imports_only_the_plugin_api(tmp_path: Path) -> None:
     root = new_policy("proba", tmp_path)
     assert foreign_imports(root / "src") == []
+    assert foreign_imports(root / "tests", allowed=None) == []
 
 
 def test_the_scan_finds_what_a_plugin_may_not_import(tmp_path: Path) -> None:
@@ -176,6 +185,10 @@ def test_the_scan_finds_what_a_plugin_may_not_import(tmp_path: Path) -> None:
     assert foreign_imports(tmp_path) == [
         "pkg/rules.py:7: atbalsts.model.AbsenceEpisode",
         "pkg/rules.py:8: atbalsts.engine",
+        "pkg/rules.py:9: atbalsts.policy._rule",
+        "pkg/rules.py:11: atbalsts.policy._facts.Facts",
+    ]
+    assert foreign_imports(tmp_path, allowed=None) == [
         "pkg/rules.py:9: atbalsts.policy._rule",
         "pkg/rules.py:11: atbalsts.policy._facts.Facts",
     ]

@@ -80,8 +80,11 @@ and move a national parameter only in its stricter direction.
 2. **Write the rules** in `src/$module/rules.py`: one function per rule, a pure function of the
    facts (`atbalsts.policy.FACTS` lists them) and of its parameters. Declare every fact the rule
    reads in `reads=` and every parameter in `params=`; give numbers their own dated parameter in
-   `parameters.toml`. Rule ids start with `$name.`; local codes (actions, reasons) start with
-   `$name:` and are declared in `src/$module/codes.py`.
+   `parameters.toml`, and read them with the typed accessors (`p.integer(...)`, `p.number`,
+   `p.flag`, `p.text`). Rule ids start with `$name.`; local codes (actions, reasons) start with
+   `$name:` and are declared in `src/$module/codes.py`. Import from `atbalsts.policy` (the
+   national parameter ids are in `atbalsts.policy.baseline`), `atbalsts.codes` and, for the
+   documents, `atbalsts` only: the engine and private modules may change in any release.
 3. **Describe the expected decisions** in `tests/$name.scenarios.toml`: a case, a date and what
    the decision must show. The atbalsts pytest plugin runs every `*.scenarios.toml` file.
 4. **Install and run the tests:**
@@ -133,8 +136,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from atbalsts import hookimpl
-from atbalsts.policy import CodeRegistrar, PolicyRegistrar
+from atbalsts.policy import CodeRegistrar, PolicyRegistrar, hookimpl
 
 from $module import codes, rules
 
@@ -181,14 +183,17 @@ RULES = Template('''\
 
 Each rule is a pure function of the facts of a case (``atbalsts.policy.FACTS``) and of the
 parameters it declares. It returns the outcome of its kind (here an ``Obligation``) or ``None``.
+
+A plugin imports from ``atbalsts.policy`` (rules, outcomes, facts, parameters, legal bases, and
+the national parameter ids in ``atbalsts.policy.baseline``), from ``atbalsts.codes`` and, for the
+documents, from ``atbalsts``; never from the engine or a private module.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from atbalsts.policy import Facts
-from atbalsts.policy import BasisKind, DecisionKind, LegalBasis, Obligation, Params, rule
+from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
 
 from $module.codes import INFORM_SOCIAL_PEDAGOGUE
 
@@ -221,7 +226,7 @@ LESSONS_LIMIT = "$name.absence.lessons_limit"
 def inform_social_pedagogue(f: Facts, p: Params) -> Obligation | None:
     """More than the local limit of lessons missed without a justifying reason: the class teacher
     informs the social pedagogue within 3 days."""
-    if f.programme != "pre_school" and f.unjustified_lessons > p[LESSONS_LIMIT]:
+    if f.programme != "pre_school" and f.unjustified_lessons > p.integer(LESSONS_LIMIT):
         return Obligation(
             INFORM_SOCIAL_PEDAGOGUE,
             ("class_teacher",),
@@ -337,7 +342,7 @@ TEST_CONFORMANCE = Template('''\
 
 from __future__ import annotations
 
-from atbalsts.engine import PolicyRegistry
+from atbalsts import PolicyRegistry
 from atbalsts.testing.conformance import assert_conforms
 
 
