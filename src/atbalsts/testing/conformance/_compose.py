@@ -1,75 +1,137 @@
-"""Rebuilding the policy set from the national baseline and one plugin alone, reporting each reason
-it cannot be built (the ``composition``, ``parameter-coverage`` and ``national-floor`` checks)."""
+"""Rebuilding the policy set from the national baseline and one plugin alone, and reporting each
+violation of composition as a problem: the ``namespace``, ``national-floor``,
+``parameter-coverage``, ``facts``, ``codes`` and ``composition`` checks read the engine's
+:class:`~atbalsts.errors.Violation` values; they do not repeat its checks."""
 
 from __future__ import annotations
-
-import re
 
 import attrs
 
 from atbalsts.engine import Declaration, LoadResult, PolicyRegistry, PolicySet
-from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError
+from atbalsts.errors import PolicyError, Violation
 from atbalsts.testing.conformance._problem import Problem
+from atbalsts.testing.conformance._static import protected_message
 
-_QUOTED = re.compile(r"(?:rule|parameter) '([^']+)'")
-
-
-def _culprit(exc: PolicyError, rules: set[str], params: set[str]) -> tuple[str, str] | None:
-    """The plugin's rule or parameter a composition error names, as (kind, id)."""
-    candidates: list[str] = []
-    if isinstance(exc, PolicyConflict):
-        candidates += [exc.second.split("@")[0], exc.first.split("@")[0]]
-    candidates += _QUOTED.findall(str(exc))
-    for c in candidates:
-        if c in rules:
-            return "rule", c
-        if c in params:
-            return "parameter", c
-    return None
+_STRICTER = (
+    "A municipality may move a national parameter only in its stricter direction (for example a "
+    "lower limit of lessons), never the other way, and may not change a fixed one"
+)
 
 
-def _compose_problem(exc: PolicyError, subject: str) -> Problem:
-    if isinstance(exc, ParameterCoverageError):
-        return Problem(
-            "parameter-coverage",
-            subject,
-            f"{exc}. Give the parameter a value dated on or before the first day the rule is in "
-            f"force (in parameters.toml), or start the rule later (valid_from)",
-        )
-    if isinstance(exc, PolicyConflict) and "parameter" in exc.reason:
-        return Problem(
-            "national-floor",
-            subject,
-            f"{exc}. A municipality may move a national parameter only in its stricter direction "
-            f"(for example a lower limit of lessons), never the other way, and may not change a "
-            f"fixed one",
-        )
-    return Problem("composition", subject, f"the policy set cannot be built: {exc}")
+def _problem(v: Violation, decl: Declaration) -> Problem:
+    """The problem a plugin author reads for ``v``: the check it belongs to and what to fix."""
+    name = decl.info.name
+    match v.check:
+        case "rule-namespace":
+            check = "namespace"
+            message = (
+                f"a rule id must start with the policy name, '{name}.' (for example "
+                f"'{name}.absence.report'); rename the rule in its @rule(...) declaration"
+            )
+        case "duplicate-rule":
+            check = "namespace"
+            message = (
+                "two rules share this id; give each rule its own id (the id is how decisions, "
+                "traces and overrides name the rule)"
+            )
+        case "parameter-namespace":
+            check = "namespace"
+            message = (
+                f"a parameter id must start with '{name}.' for a parameter of this policy, or be "
+                f"the id of a national parameter (lv....) to change its value; this id is "
+                f"neither. Rename it in parameters.toml"
+            )
+        case "duplicate-parameter":
+            check, message = "namespace", "the parameter is declared twice; declare it once"
+        case "unknown-fact":
+            check, message = "facts", f"the rule {v.reason}; correct reads=(...)"
+        case "protected-fact":
+            kinds = {r.id: r.kind.value for r in decl.rules}
+            check, message = "facts", protected_message(v.other or "", kinds.get(v.subject, ""))
+        case "local-mandatory":
+            check = "national-floor"
+            message = (
+                "only the national baseline marks rules mandatory (national law); remove "
+                "mandatory=True from the rule"
+            )
+        case "mandatory-override":
+            check = "national-floor"
+            message = (
+                f"the rule overrides {v.other!r}, a mandatory national rule ({v.bases[0]}); "
+                f"national law cannot be replaced by a municipal policy. Remove overrides= and "
+                f"add your rule beside the national one (an earlier deadline or an extra "
+                f"obligation is kept with it), or override only a rule that is not mandatory"
+            )
+        case "parameter-fixed" | "parameter-not-stricter":
+            check, message = "national-floor", f"{v.message}. {_STRICTER}"
+        case "parameter-type":
+            check = "national-floor"
+            message = f"{v.message}; give values of the national parameter's type"
+        case "parameter-value":
+            check = "national-floor"
+            message = f"{v.message}; keep the value in the range the national declaration allows"
+        case "parameter-policy" | "parameter-changed-twice":
+            check, message = "national-floor", v.message
+        case "parameter-coverage":
+            check = "parameter-coverage"
+            message = (
+                f"{v.message}. Give the parameter a value dated on or before the first day the "
+                f"rule is in force (in parameters.toml), or start the rule later (valid_from)"
+            )
+        case "parameter-undeclared":
+            check = "parameter-coverage"
+            message = f"{v.message}; declare it in parameters.toml, or remove it from params=(...)"
+        case "code-namespace" | "duplicate-code":
+            check = "codes"
+            message = (
+                f"{v.message}; a local code is '{name}:<code>', with Latvian and English labels, "
+                f"declared once in atbalsts_register_codes"
+            )
+        case "risk-group":
+            check = "codes"
+            message = f"{v.message}; give it the national risk group it belongs to (group=...)"
+        case _:
+            check, message = "composition", f"the policy set cannot be built: {v.message}"
+    return Problem(check, v.subject, message)
 
 
 def compose(
     decl: Declaration,
     national: Declaration | None,
-    bad_rules: set[str],
-    bad_params: set[str],
+    excluded: set[str],
     problems: list[Problem],
 ) -> PolicySet | None:
-    """Build the set of the national baseline and this plugin alone, leaving out what the static
-    checks already flagged; on an error naming one of the plugin's rules or parameters, report it,
-    leave that out too, and try again, so every problem is reported at once."""
-    rules = [r for r in decl.rules if r.id not in bad_rules]
-    params = [p for p in decl.parameters if p.id not in bad_params]
-    for _ in range(len(rules) + len(params) + 1):
-        candidate = attrs.evolve(decl, rules=tuple(rules), parameters=tuple(params))
+    """Build the set of the national baseline and this plugin alone, leaving out the rules in
+    ``excluded``. Report every violation of composition; leave out the plugin's rules,
+    parameters and codes at fault and check again (what depends on them is reported in turn),
+    until the set can be built with the rest, or nothing of the plugin's is at fault."""
+    name = decl.info.name
+    rules = [r for r in decl.rules if r.id not in excluded]
+    params = list(decl.parameters)
+    codes = list(decl.codes)
+    reported: set[Violation] = set()
+    while True:
+        candidate = attrs.evolve(
+            decl, rules=tuple(rules), parameters=tuple(params), codes=tuple(codes)
+        )
         decls = (candidate,) if national is None else (national, candidate)
-        isolated = PolicyRegistry(LoadResult(decls, (), ()))
         try:
-            return isolated.policy_set(plugins=[decl.info.name])
+            return PolicyRegistry(LoadResult(decls, (), ())).policy_set(plugins=[name])
         except PolicyError as exc:
-            culprit = _culprit(exc, {r.id for r in rules}, {p.id for p in params})
-            problems.append(_compose_problem(exc, culprit[1] if culprit else decl.info.name))
-            if culprit is None:
+            violations = exc.violations
+            if not violations:  # not a refused composition: nothing to leave out
+                problems.append(
+                    Problem("composition", name, f"the policy set cannot be built: {exc}")
+                )
                 return None
-            rules = [r for r in rules if r.id != culprit[1]]
-            params = [p for p in params if p.id != culprit[1]]
-    return None  # pragma: no cover - every round removes one item
+        for v in violations:
+            if v not in reported:
+                reported.add(v)
+                problems.append(_problem(v, decl))
+        at_fault = {(v.subject_kind, v.subject) for v in violations if v.plugin == name}
+        before = len(rules) + len(params) + len(codes)
+        rules = [r for r in rules if ("rule", r.id) not in at_fault]
+        params = [p for p in params if ("parameter", p.id) not in at_fault]
+        codes = [c for c in codes if ("code", c[1].code) not in at_fault]
+        if len(rules) + len(params) + len(codes) == before:
+            return None

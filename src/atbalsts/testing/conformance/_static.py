@@ -1,19 +1,18 @@
-"""The checks of a policy's declaration alone, before any rule runs: ``loaded``, ``namespace``,
-``legal-basis``, ``validity``, ``national-floor`` (mandatory and overriding rules) and ``facts``
-(the facts a rule declares it reads).
+"""The checks of a policy's declaration alone that composition does not make: ``loaded``,
+``legal-basis`` and ``validity``. The checks composition makes (namespaces, the national floor,
+the facts a rule declares, coverage) are read from its violations, in ``_compose``.
 
-A check that finds a rule (or parameter) the policy set cannot be built with adds its id to
-``bad_rules`` (``bad_params``), so that composition leaves it out.
+A check that finds a rule the policy set cannot be built with adds its id to ``excluded``, so
+that composition leaves it out.
 """
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 
 from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model import LegalBasis
-from atbalsts.policy import FACT_NAMES, PROTECTED_FACTS, RISK_KINDS, Rule
+from atbalsts.policy import Rule, in_force
 from atbalsts.testing.conformance._problem import Problem
 
 # Public as atbalsts.testing.conformance.PLACEHOLDER, and documented there.
@@ -50,57 +49,6 @@ def loaded(registry: PolicyRegistry, name: str) -> list[Problem]:
     return [Problem("loaded", name, f"the policy {name!r} is not loaded: {why}")]
 
 
-def namespace(
-    decl: Declaration, national: Declaration | None, bad_rules: set[str], bad_params: set[str]
-) -> list[Problem]:
-    name = decl.info.name
-    problems = []
-    seen: set[str] = set()
-    for r in decl.rules:
-        if r.namespace != name:
-            bad_rules.add(r.id)
-            problems.append(
-                Problem(
-                    "namespace",
-                    r.id,
-                    f"a rule id must start with the policy name, '{name}.' (for example "
-                    f"'{name}.absence.report'); rename the rule in its @rule(...) declaration",
-                )
-            )
-        if r.id in seen:
-            bad_rules.add(r.id)
-            problems.append(
-                Problem(
-                    "namespace",
-                    r.id,
-                    "two rules share this id; give each rule its own id (the id is how decisions, "
-                    "traces and overrides name the rule)",
-                )
-            )
-        seen.add(r.id)
-    national_ids = {p.id for p in national.parameters} if national else set()
-    param_seen: set[str] = set()
-    for p in decl.parameters:
-        if p.id.split(".", 1)[0] != name and p.id not in national_ids:
-            bad_params.add(p.id)
-            problems.append(
-                Problem(
-                    "namespace",
-                    p.id,
-                    f"a parameter id must start with '{name}.' for a parameter of this policy, "
-                    f"or be the id of a national parameter (lv....) to change its value; this id "
-                    f"is neither. Rename it in parameters.toml",
-                )
-            )
-        if p.id in param_seen:
-            bad_params.add(p.id)
-            problems.append(
-                Problem("namespace", p.id, "the parameter is declared twice; declare it once")
-            )
-        param_seen.add(p.id)
-    return problems
-
-
 _CITE = (
     "give the act (the municipality's binding rules, saistošie noteikumi, or a council decision), "
     "the provision and the address (url) of the published text"
@@ -131,12 +79,12 @@ def _basis_problem(basis: object, label: str) -> str | None:
     return None
 
 
-def legal_bases(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
+def legal_bases(decl: Declaration, excluded: set[str]) -> list[Problem]:
     problems = []
     for r in decl.rules:
         found = _basis_problem(r.legal_basis, _RULE_LABEL)
         if not isinstance(r.legal_basis, LegalBasis):
-            bad_rules.add(r.id)  # the policy set cannot stamp a rule without a basis
+            excluded.add(r.id)  # the policy set cannot stamp a rule without a basis
         if found:
             problems.append(Problem("legal-basis", r.id, f"rule (legal_basis=): {found}"))
     for p in decl.parameters:
@@ -151,100 +99,28 @@ def legal_bases(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
 
 
 def validity(decl: Declaration) -> list[Problem]:
+    """Every rule is in force on some day of the policy's validity. (A rule or policy whose
+    ``valid_to`` is before its ``valid_from`` is refused when declared, so it never gets here.)"""
     info = decl.info
-    problems = []
-    if info.valid_to is not None and info.valid_to < info.valid_from:
-        problems.append(
-            Problem(
-                "validity",
-                info.name,
-                f"the policy's valid_to ({info.valid_to}) is before its valid_from "
-                f"({info.valid_from}); fix the dates in registrar.policy(...)",
-            )
+    return [
+        Problem(
+            "validity",
+            r.id,
+            f"the rule is never in force: its period ({r.valid_from} to "
+            f"{r.valid_to or 'open'}) lies outside the policy's ({info.valid_from} to "
+            f"{info.valid_to or 'open'})",
         )
-        return problems
-    for r in decl.rules:
-        if r.valid_to is not None and r.valid_to < r.valid_from:
-            problems.append(
-                Problem(
-                    "validity",
-                    r.id,
-                    f"valid_to ({r.valid_to}) is before valid_from ({r.valid_from}); both dates "
-                    f"are inclusive",
-                )
-            )
-        elif in_force_period(r, decl) is None:
-            problems.append(
-                Problem(
-                    "validity",
-                    r.id,
-                    f"the rule is never in force: its period ({r.valid_from} to "
-                    f"{r.valid_to or 'open'}) lies outside the policy's ({info.valid_from} to "
-                    f"{info.valid_to or 'open'})",
-                )
-            )
-    return problems
+        for r in decl.rules
+        if in_force_period(r, decl) is None
+    ]
 
 
 def in_force_period(r: Rule, decl: Declaration) -> tuple[date, date | None] | None:
+    """The days on which both the rule and its policy are in force, or None when there are none."""
     start = max(r.valid_from, decl.info.valid_from)
     ends = [d for d in (r.valid_to, decl.info.valid_to) if d is not None]
     end = min(ends) if ends else None
-    return None if end is not None and end < start else (start, end)
-
-
-def floor(decl: Declaration, national: Declaration | None, bad_rules: set[str]) -> list[Problem]:
-    if national is None:  # the national baseline is the floor; nothing to check it against
-        return []
-    mandatory = {r.id: r for r in national.rules if r.mandatory}
-    problems = []
-    for r in decl.rules:
-        if r.mandatory:
-            bad_rules.add(r.id)
-            problems.append(
-                Problem(
-                    "national-floor",
-                    r.id,
-                    "only the national baseline marks rules mandatory (national law); remove "
-                    "mandatory=True from the rule",
-                )
-            )
-        target = mandatory.get(r.overrides or "")
-        if target is not None:
-            bad_rules.add(r.id)
-            problems.append(
-                Problem(
-                    "national-floor",
-                    r.id,
-                    f"the rule overrides {target.id!r}, a mandatory national rule "
-                    f"({target.legal_basis}); national law cannot be replaced by a municipal "
-                    f"policy. Remove overrides= and add your rule beside the national one (an "
-                    f"earlier deadline or an extra obligation is kept with it), or override only "
-                    f"a rule that is not mandatory",
-                )
-            )
-    return problems
-
-
-def declared_facts(decl: Declaration, bad_rules: set[str]) -> list[Problem]:
-    problems = []
-    for r in decl.rules:
-        for fact in r.reads:
-            if fact not in FACT_NAMES:
-                bad_rules.add(r.id)  # the engine cannot trace a fact that does not exist
-                close = difflib.get_close_matches(fact, FACT_NAMES, n=3)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                problems.append(
-                    Problem(
-                        "facts",
-                        r.id,
-                        f"reads={r.reads!r} names {fact!r}, which is not a fact{hint}; the facts "
-                        f"a rule may read are listed in atbalsts.policy.FACTS",
-                    )
-                )
-            elif fact in PROTECTED_FACTS and r.kind in RISK_KINDS:
-                problems.append(Problem("facts", r.id, protected_message(fact, r.kind.value)))
-    return problems
+    return (start, end) if in_force(start, end, start) else None
 
 
 def protected_message(fact: str, kind: str = "risk_finding") -> str:
