@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -29,7 +29,7 @@ class CompiledRule:
     rule: Rule
     plugin: str
     function: RuleFunction
-    params: Mapping[str, Any]
+    params: Params
     param_values: tuple[tuple[str, ParameterValue], ...]
     expected: type
     index: int

@@ -1,7 +1,10 @@
 """What a rule may return: one small frozen value class per decision kind.
 
-The classes are plain and cheap to build; the engine checks each distinct outcome once, the first
-time it sees it (field types, known codes), and a malformed one makes its rule fail at stage
+The classes are plain and cheap to build: nothing is validated at construction. Each class is the
+one description of a well-formed outcome: a field's annotation is its type, and its metadata
+(:func:`known`, :func:`bounded`, :func:`needed_when`) says which code lists must know it and what
+else it must satisfy. The engine derives one check from that, applies it to each distinct outcome
+the first time it sees it, and makes the rule of an outcome that fails it fail at stage
 ``result``, naming the plugin and the rule.
 """
 
@@ -31,6 +34,38 @@ __all__ = [
 Value = bool | int | float | str | None
 
 
+#: The key of an outcome field's metadata that holds its :class:`Shape`.
+SHAPE = "atbalsts.shape"
+
+
+@attrs.frozen
+class Shape:
+    """What an outcome field must satisfy beyond its annotated type."""
+
+    codes: tuple[str, ...] = ()
+    """Code lists of which one must know the value (each item, in a tuple); a code none knows is
+    reported against the last list."""
+    minimum: int | None = None
+    maximum: int | None = None
+    needed_when: tuple[str, object] | None = None
+    """(field, value): the field may not be None when that other field has that value."""
+
+
+def known(*code_lists: str) -> dict[str, Shape]:
+    """Field metadata: a code (or a tuple of codes) one of ``code_lists`` must know."""
+    return {SHAPE: Shape(codes=code_lists)}
+
+
+def bounded(minimum: int, maximum: int | None = None) -> dict[str, Shape]:
+    """Field metadata: an integer from ``minimum`` to ``maximum`` (inclusive)."""
+    return {SHAPE: Shape(minimum=minimum, maximum=maximum)}
+
+
+def needed_when(field: str, value: object) -> dict[str, Shape]:
+    """Field metadata: not None when ``field`` equals ``value``."""
+    return {SHAPE: Shape(needed_when=(field, value))}
+
+
 def _detail(items: dict[str, Value]) -> tuple[tuple[str, Value], ...]:
     return tuple(sorted(items.items()))
 
@@ -39,7 +74,7 @@ def _detail(items: dict[str, Value]) -> tuple[tuple[str, Value], ...]:
 class Finding:
     """A risk factor is present. ``evidence`` names the facts that show it."""
 
-    factor: str
+    factor: str = attrs.field(metadata=known("risk_factors"))
     evidence: tuple[str, ...] = ()
 
 
@@ -54,12 +89,12 @@ class Obligation:
     deadline's own basis.
     """
 
-    action: str
-    roles: tuple[str, ...]
-    recipients: tuple[str, ...] = ()
+    action: str = attrs.field(metadata=known("actions"))
+    roles: tuple[str, ...] = attrs.field(metadata=known("roles"))
+    recipients: tuple[str, ...] = attrs.field(default=(), metadata=known("roles", "institutions"))
     deadline: Literal["same_school_day", "same_day", "days", "date"] = "same_day"
-    days: int = 0
-    due: date | None = None
+    days: int = attrs.field(default=0, metadata=bounded(0))
+    due: date | None = attrs.field(default=None, metadata=needed_when("deadline", "date"))
     any_recipient: bool = False
     days_parameter: str | None = None
 
@@ -68,9 +103,9 @@ class Obligation:
 class Verdict:
     """A measure's eligibility, by one rule. Use :func:`Allow` and :func:`Deny`."""
 
-    measure: str
+    measure: str = attrs.field(metadata=known("measures"))
     eligible: bool
-    reason: str
+    reason: str = attrs.field(metadata=known("reasons"))
     detail: tuple[tuple[str, Value], ...] = ()
 
 
@@ -88,8 +123,8 @@ def Deny(measure: str, reason: str, **detail: Value) -> Verdict:
 class Refer:
     """A referral to institution ``to`` is due."""
 
-    to: str
-    reason: str
+    to: str = attrs.field(metadata=known("institutions"))
+    reason: str = attrs.field(metadata=known("reasons"))
     urgency: Literal["same_day", "urgent", "routine"] = "routine"
     due: date | None = None
 
@@ -98,7 +133,7 @@ class Refer:
 class Issue:
     """A problem with the support plan in force on the evaluation date."""
 
-    reason: str
+    reason: str = attrs.field(metadata=known("reasons"))
     path: str | None = None
     detail: tuple[tuple[str, Value], ...] = ()
 
@@ -119,7 +154,7 @@ class ReviewBy:
 class Tier:
     """A risk tier (1-3), where a local policy defines tiers."""
 
-    level: int
+    level: int = attrs.field(metadata=bounded(1, 3))
 
 
 Outcome = Finding | Obligation | Verdict | Refer | Issue | ReviewBy | Tier
