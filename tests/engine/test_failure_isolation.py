@@ -321,56 +321,71 @@ def test_failures_are_reported_on_every_decision_of_every_set() -> None:
 # --- outcomes that name codes no code list knows ---
 
 OBLIGATION = DecisionKind.OBLIGATION
-#: what is unknown: (rule kind, the outcome, the code list that does not know it, the code)
-UNKNOWN_CODES: dict[str, tuple[DecisionKind, Any, str, str]] = {
+#: what is unknown: (rule kind, the outcome, the code lists that do not know it, the code, and the
+#: outcome field that names it)
+UNKNOWN_CODES: dict[str, tuple[DecisionKind, Any, str, str, str]] = {
     "risk factor": (
         DecisionKind.RISK_FINDING,
         Finding("no_such_factor"),
         "risk_factors",
         "no_such_factor",
+        "Finding.factor",
     ),
     "action": (
         OBLIGATION,
         Obligation("fx_notify", ("class_teacher",), ("parent",)),
         "actions",
         "fx_notify",
+        "Obligation.action",
     ),
-    "role": (OBLIGATION, Obligation("fx:notify", ("janitor",), ("parent",)), "roles", "janitor"),
+    "role": (
+        OBLIGATION,
+        Obligation("fx:notify", ("janitor",), ("parent",)),
+        "roles",
+        "janitor",
+        "Obligation.roles",
+    ),
     "recipient": (
         OBLIGATION,
         Obligation("fx:notify", ("class_teacher",), ("parent", "nobody")),
-        "institutions",
+        "roles or institutions",
         "nobody",
+        "Obligation.recipients",
     ),
     "measure": (
         DecisionKind.MEASURE_ELIGIBILITY,
         Allow("no_such_measure", "fx:ok"),
         "measures",
         "no_such_measure",
+        "Verdict.measure",
     ),
     "verdict reason": (
         DecisionKind.MEASURE_ELIGIBILITY,
         Deny("librarian_support", "fx_no_budget"),
         "reasons",
         "fx_no_budget",
+        "Verdict.reason",
     ),
     "institution": (
         DecisionKind.REFERRAL,
         Refer("no_such_institution", "fx:reason"),
         "institutions",
         "no_such_institution",
+        "Refer.to",
     ),
     "referral reason": (
         DecisionKind.REFERRAL,
         Refer("social_service", "fx:no_such_reason"),
         "reasons",
         "fx:no_such_reason",
+        "Refer.reason",
     ),
     "issue reason": (
         DecisionKind.PLAN_CHECK,
         Issue.of("no_such_reason"),
         "reasons",
         "no_such_reason",
+        "Issue.reason",
     ),
 }
 
@@ -385,7 +400,7 @@ def unknown_code_rule(kind: DecisionKind, outcome: Any) -> Rule:
 
 @pytest.mark.parametrize("what", sorted(UNKNOWN_CODES))
 def test_an_outcome_with_an_unknown_code_is_a_result_failure(what: str) -> None:
-    kind, outcome, code_list, code = UNKNOWN_CODES[what]
+    kind, outcome, code_lists, code, field = UNKNOWN_CODES[what]
     reg = registry(FixturePlugin("fx", rules=[unknown_code_rule(kind, outcome)]))
     decision = reg.evaluate(make_case(plan_measures=("librarian_support",)), AS_OF)
 
@@ -393,7 +408,7 @@ def test_an_outcome_with_an_unknown_code_is_a_result_failure(what: str) -> None:
     assert decision.complete is False
     (failure,) = decision.failures
     assert (failure.plugin, failure.rule, failure.stage) == ("fx", "fx.unknown.code", "result")
-    assert failure.error == f"returned an unknown {code_list} code {code!r}"
+    assert failure.error == f"returned an unknown {code_lists} code {code!r} in {field}"
     assert trace_row(decision, "fx.unknown.code").fired is False
     assert "fx.unknown.code" not in [i.rule for i in decision.plan_issues]
 
@@ -417,10 +432,16 @@ def test_a_local_code_is_known_only_where_its_plugin_declares_it() -> None:
     # a plugin's own code, namespaced but not declared, is unknown everywhere
     for decision in (in_bauska, in_cesis):
         assert [(f.rule, f.error) for f in decision.failures if f.plugin == "quiet"] == [
-            ("quiet.absence.own", "returned an unknown actions code 'quiet:notify'")
+            (
+                "quiet.absence.own",
+                "returned an unknown actions code 'quiet:notify' in Obligation.action",
+            )
         ]
     assert [(f.rule, f.error) for f in in_cesis.failures if f.plugin == "fx"] == [
-        ("fx.absence.bauska", "returned an unknown actions code 'bauska:notify'")
+        (
+            "fx.absence.bauska",
+            "returned an unknown actions code 'bauska:notify' in Obligation.action",
+        )
     ]
     assert not [f for f in in_bauska.failures if f.plugin == "fx"]
 

@@ -6,11 +6,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atbalsts import DocumentError, PolicyConflict
+from atbalsts.engine._fit import unfit
 from atbalsts.model import StaffObservation
-from atbalsts.policy import DecisionKind, Facts, Finding, Obligation, Params, Refer, ReviewBy, rule
+from atbalsts.policy import (
+    DecisionKind,
+    Deny,
+    Facts,
+    Finding,
+    Issue,
+    Obligation,
+    Params,
+    Refer,
+    ReviewBy,
+    Tier,
+    Verdict,
+    rule,
+)
+from atbalsts.policy._outcomes import OUTCOME_TYPES
 
 from .fixtures import (
     AS_OF,
@@ -103,27 +121,80 @@ def test_an_undeclared_local_code_in_the_input_is_refused_with_its_path() -> Non
     assert "parauga:attendance" in str(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("kind", "build"),
-    [
-        (DecisionKind.RISK_FINDING, lambda: Finding("unjustified_absences", "abc")),
-        (DecisionKind.OBLIGATION, lambda: Obligation("inform_parents", "class_teacher")),
-        (DecisionKind.OBLIGATION, lambda: Obligation("inform_parents", (), days="5")),  # type: ignore[arg-type]
-        (DecisionKind.OBLIGATION, lambda: Obligation("inform_parents", (), deadline="soon")),  # type: ignore[arg-type]
-        (DecisionKind.REFERRAL, lambda: Refer("social_service", "x", "asap")),  # type: ignore[arg-type]
-        (DecisionKind.REVIEW_SCHEDULE, lambda: ReviewBy("tomorrow")),  # type: ignore[arg-type]
-    ],
-)
-def test_a_malformed_outcome_is_a_result_failure_of_its_rule(
-    kind: DecisionKind, build: Any
-) -> None:
+MALFORMED: dict[str, tuple[DecisionKind, Any, str]] = {
+    "evidence as a string": (
+        DecisionKind.RISK_FINDING,
+        lambda: Finding("unjustified_absences", "abc"),
+        "Finding: evidence must be tuple[str, ...] (got str)",
+    ),
+    "roles as a string": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", "class_teacher"),
+        "Obligation: roles must be tuple[str, ...] (got str)",
+    ),
+    "days as a string": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", (), days="5"),  # type: ignore[arg-type]
+        "Obligation: days must be int (got str)",
+    ),
+    "days as a flag": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", (), deadline="days", days=True),
+        "Obligation: days must be int (got bool)",
+    ),
+    "negative days": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", (), deadline="days", days=-1),
+        "Obligation: days must be at least 0",
+    ),
+    "unknown deadline": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", (), deadline="soon"),  # type: ignore[arg-type]
+        "Obligation: deadline must be one of 'same_school_day', 'same_day', 'days', 'date'",
+    ),
+    "a date deadline without the date": (
+        DecisionKind.OBLIGATION,
+        lambda: Obligation("inform_parents", (), deadline="date"),
+        "Obligation: due is needed when deadline is 'date'",
+    ),
+    "unknown urgency": (
+        DecisionKind.REFERRAL,
+        lambda: Refer("social_service", "x", "asap"),  # type: ignore[arg-type]
+        "Refer: urgency must be one of 'same_day', 'urgent', 'routine'",
+    ),
+    "unhashable urgency": (
+        DecisionKind.REFERRAL,
+        lambda: Refer("social_service", "x", ["urgent"]),  # type: ignore[arg-type]
+        "Refer: urgency must be one of 'same_day', 'urgent', 'routine'",
+    ),
+    "review day as a string": (
+        DecisionKind.REVIEW_SCHEDULE,
+        lambda: ReviewBy("tomorrow"),  # type: ignore[arg-type]
+        "ReviewBy: day must be date (got str)",
+    ),
+    "tier above 3": (DecisionKind.RISK_TIER, lambda: Tier(4), "Tier: level must be at most 3"),
+    "tier below 1": (DecisionKind.RISK_TIER, lambda: Tier(0), "Tier: level must be at least 1"),
+    "a list in a verdict's detail": (
+        DecisionKind.MEASURE_ELIGIBILITY,
+        lambda: Deny("mentor_support", "x", note=["LV-PERSONAL-CODE"]),  # type: ignore[arg-type]
+        "Verdict: detail must be tuple[tuple[str, bool or int or float or str or None], ...] "
+        "(got tuple)",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(MALFORMED))
+def test_a_malformed_outcome_is_a_result_failure_naming_its_field(what: str) -> None:
+    kind, build, message = MALFORMED[what]
     bad = _rule("fx.any.bad", kind, lambda f, p: build())
     reg = registry(FixturePlugin("fx", rules=[bad]))
     for _ in range(2):  # the second time too: a malformed outcome is never cached as fit
         decision = reg.evaluate(make_case(unjustified_lessons=21), AS_OF)
         assert [(f.rule, f.stage) for f in decision.failures] == [("fx.any.bad", "result")]
-        assert "malformed" in decision.failures[0].error
+        assert decision.failures[0].error == f"returned a malformed {message}"
         assert len(obligations(decision, BOARD)) == 1  # everything else still decided
+    # the field is named, its value never echoed
+    assert "LV-PERSONAL-CODE" not in decision.failures[0].error
 
 
 def test_a_list_where_a_tuple_belongs_is_refused_not_guessed() -> None:
@@ -134,3 +205,44 @@ def test_a_list_where_a_tuple_belongs_is_refused_not_guessed() -> None:
     )
     decision = registry(FixturePlugin("fx", rules=[listed])).evaluate(make_case(), AS_OF)
     assert [(f.rule, f.stage) for f in decision.failures] == [("fx.absence.listed", "result")]
+
+
+# --- the one check derived from the outcome classes ---
+
+CODES = registry().policy_set(None).codes
+WELL_FORMED: dict[type, Any] = {
+    Finding: Finding("unjustified_absences", ("unjustified_lessons",)),
+    Obligation: Obligation(
+        "inform_parents", ("class_teacher",), ("parent", "social_service"), "date", 3, AS_OF
+    ),
+    Verdict: Deny("mentor_support", "mentor_under_min_age", age=12, rate=0.5, note=None),
+    Refer: Refer("social_service", "mentor_under_min_age", "urgent", AS_OF),
+    Issue: Issue.of("mentor_under_min_age", "measures[0]", ok=True),
+    ReviewBy: ReviewBy(AS_OF),
+    Tier: Tier(3),
+}
+NOT_ANY_FIELD = st.one_of(st.binary(), st.lists(st.text(), max_size=2), st.builds(object))
+
+
+@given(
+    cls=st.sampled_from(sorted(WELL_FORMED, key=lambda c: c.__name__)),
+    data=st.data(),
+    bad=NOT_ANY_FIELD,
+)
+def test_a_wrong_value_in_any_field_is_named_and_a_well_formed_outcome_is_fit(
+    cls: type, data: st.DataObject, bad: object
+) -> None:
+    good = WELL_FORMED[cls]
+    assert unfit(good, cls, CODES) is None
+    field = data.draw(st.sampled_from([f.name for f in attrs.fields(cls)]))
+    broken = attrs.evolve(good, **{field: bad})
+    error = unfit(broken, cls, CODES)
+    assert error is not None
+    assert error.startswith(f"returned a malformed {cls.__name__}: {field} must be ")
+    # a type is named by the type found, a set of values by listing them
+    assert error.endswith((f"(got {type(bad).__name__})", "'date'", "'routine'"))
+
+
+def test_every_outcome_class_has_a_well_formed_example() -> None:
+    for kind, cls in OUTCOME_TYPES.items():
+        assert cls in WELL_FORMED, kind

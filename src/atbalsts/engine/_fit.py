@@ -53,25 +53,47 @@ def _check(tp: Any) -> Check:
     raise TypeError(f"no shape check for an outcome field of type {tp!r}")
 
 
+def _describe(tp: Any) -> str:
+    """The annotation ``tp`` in words, for a message."""
+    if tp is type(None):
+        return "None"
+    if isinstance(tp, type):
+        return tp.__name__
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(a) for a in args)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return f"tuple[{_describe(args[0])}, ...]"
+    return f"tuple[{', '.join(_describe(a) for a in args)}]"
+
+
 @attrs.frozen
 class _Field:
     name: str
     check: Check
+    expected: str
+    """The annotation in words: a Literal lists its values; any other type names the one found."""
     shape: o.Shape
 
-    def well_formed(self, item: Any) -> bool:
+    def problem(self, item: Any) -> str | None:
+        """What is wrong with this field of ``item``, naming the field but not its value."""
         value = getattr(item, self.name)
         shape = self.shape
         if not self.check(value):
-            return False
+            if self.expected.startswith("one of "):
+                return f"{self.name} must be {self.expected}"
+            return f"{self.name} must be {self.expected} (got {type(value).__name__})"
         if shape.minimum is not None and value < shape.minimum:
-            return False
+            return f"{self.name} must be at least {shape.minimum}"
         if shape.maximum is not None and value > shape.maximum:
-            return False
+            return f"{self.name} must be at most {shape.maximum}"
         if shape.needed_when is not None and value is None:
             other, when = shape.needed_when
-            return bool(getattr(item, other) != when)
-        return True
+            if getattr(item, other) == when:
+                return f"{self.name} is needed when {other} is {when!r}"
+        return None
 
 
 _PLAIN = o.Shape()
@@ -80,7 +102,9 @@ _PLAIN = o.Shape()
 def _fields(cls: type) -> tuple[_Field, ...]:
     hints = typing.get_type_hints(cls, globalns=vars(o))
     return tuple(
-        _Field(f.name, _check(hints[f.name]), f.metadata.get(o.SHAPE, _PLAIN))
+        _Field(
+            f.name, _check(hints[f.name]), _describe(hints[f.name]), f.metadata.get(o.SHAPE, _PLAIN)
+        )
         for f in attrs.fields(cls)
     )
 
@@ -94,15 +118,18 @@ def unfit(item: Any, expected: type, codes: Mapping[str, CodeList]) -> str | Non
     """What makes ``item`` (an instance of ``expected``) unfit for a valid Decision: a field
     that is malformed or names a code the policy set's code lists do not know; None if fit."""
     fields = _FIELDS[expected]
+    name = type(item).__name__
     for field in fields:
-        if not field.well_formed(item):
-            return f"returned a malformed {type(item).__name__}: {item!r}"
+        problem = field.problem(item)
+        if problem:
+            return f"returned a malformed {name}: {problem}"
     for field in fields:
         lists = field.shape.codes
         if not lists:
             continue
         value = getattr(item, field.name)
         for code in value if isinstance(value, tuple) else (value,):
-            if not any(code in codes[name] for name in lists):
-                return f"returned an unknown {lists[-1]} code {code!r}"
+            if not any(code in codes[list_name] for list_name in lists):
+                known_by = " or ".join(lists)
+                return f"returned an unknown {known_by} code {code!r} in {name}.{field.name}"
     return None

@@ -43,8 +43,7 @@ class Shape:
     """What an outcome field must satisfy beyond its annotated type."""
 
     codes: tuple[str, ...] = ()
-    """Code lists of which one must know the value (each item, in a tuple); a code none knows is
-    reported against the last list."""
+    """Code lists of which one must know the value (each item, in a tuple)."""
     minimum: int | None = None
     maximum: int | None = None
     needed_when: tuple[str, object] | None = None
