@@ -67,8 +67,10 @@ class Plugin:
         valid_from: date = FROM,
         valid_to: date | None = None,
         fail: Exception | None = None,
+        codes: Iterable[tuple[str, Code]] = (),
     ) -> None:
         self.name = name
+        self.codes = tuple(codes)
         self.rules = tuple(rules)
         self.params = tuple(params)
         self.valid_from = valid_from
@@ -92,6 +94,8 @@ class Plugin:
     @hookimpl
     def atbalsts_register_codes(self, registrar: CodeRegistrar) -> None:
         registrar.add("actions", Code(ACTION, "Informēt sociālo pedagogu", "Inform the pedagogue"))
+        for code_list, code in self.codes:
+            registrar.add(code_list, code)
 
 
 def load(*plugins: Plugin) -> PolicyRegistry:
@@ -323,6 +327,61 @@ def test_every_composition_problem_is_reported_at_once() -> None:
         ("national-floor", "lv.absence.unjustified_lessons_limit"),
         ("parameter-coverage", "proba.absence.late"),
     }
+
+
+def test_a_value_below_the_national_minimum_is_refused() -> None:
+    negative = {**limit_param(-3), "id": "lv.absence.board_notice_days"}
+    plugin = Plugin([good_rule()], params(limit_param(), negative))
+    (problem,) = check_policy(load(plugin), NAME)
+    assert (problem.check, problem.subject) == ("national-floor", "lv.absence.board_notice_days")
+    assert "minimum 0" in problem.message
+    assert "range the national declaration allows" in problem.message
+
+
+def test_a_rule_reading_an_undeclared_parameter_is_reported_with_the_fix() -> None:
+    reads_nothing = good_rule("proba.absence.other", params=("proba.absence.nowhere",))
+    (problem,) = check_policy(load(good_plugin(reads_nothing)), NAME)
+    assert (problem.check, problem.subject) == ("parameter-coverage", "proba.absence.other")
+    assert "'proba.absence.nowhere'" in problem.message
+    assert "declare it in parameters.toml" in problem.message
+
+
+def test_composition_problems_leave_the_rest_of_the_plugin_checked_and_run() -> None:
+    @rule(
+        "proba.absence.by_grade",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("grade", "unjustified_lessons"),
+    )
+    def by_grade(f: Facts, p: Params) -> Obligation | None:
+        """Forgets that grade is None outside general education."""
+        if f.unjustified_lessons > 40 - f.grade:  # type: ignore[operator]
+            return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",))
+        return None
+
+    typo = good_rule("proba.absence.typo", reads=("unjustfied_lessons",))
+    foreign = good_rule("cita.absence.report")
+    problems = check_policy(load(good_plugin(by_grade, typo, foreign)), NAME)
+    assert [(p.check, p.subject) for p in problems] == [
+        ("namespace", "cita.absence.report"),
+        ("facts", "proba.absence.typo"),
+        ("crash", "proba.absence.by_grade"),  # the rules left run on the generated cases
+    ]
+
+
+def test_local_codes_composition_refuses_are_reported_under_codes() -> None:
+    foreign = Code("cita:inform", "Informēt", "Inform")
+    twice = Code(ACTION, "Informēt sociālo pedagogu", "Inform the pedagogue")
+    plugin = Plugin(
+        [good_rule()], params(limit_param()), codes=[("actions", foreign), ("actions", twice)]
+    )
+    problems = check_policy(load(plugin), NAME)
+    assert [(p.check, p.subject) for p in problems] == [
+        ("codes", "cita:inform"),
+        ("codes", ACTION),
+    ]
+    assert "'proba:'" in problems[0].message
+    assert "declared once in atbalsts_register_codes" in problems[1].message
 
 
 def test_the_national_baseline_is_not_checked_against_itself() -> None:

@@ -3,12 +3,18 @@ set is built."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from atbalsts import ParameterCoverageError, PolicyConflict, PolicyError, UnknownNameError
+from atbalsts.codes import Code
+from atbalsts.engine._compose import check_declarations
+from atbalsts.errors import Violation
 from atbalsts.national import _bases as national_bases
 from atbalsts.policy import (
     DecisionKind,
@@ -135,8 +141,12 @@ def test_overriding_a_rule_of_another_kind_is_refused() -> None:
         return None
 
     reg = registry(FixturePlugin("bauska", municipality="bauska", rules=[wrong_kind]))
-    with pytest.raises(PolicyError, match="cannot override"):
+    with pytest.raises(PolicyConflict, match="cannot override") as caught:
         reg.policy_set("bauska")
+    (violation,) = caught.value.violations
+    assert violation.check == "override-kind"
+    assert (violation.subject, violation.other) == ("bauska.risk.viis", RECORD_IN_VIIS)
+    assert "(obligation overridden by risk_finding)" in str(caught.value)
 
 
 def test_overriding_a_rule_not_in_the_set_is_refused() -> None:
@@ -189,7 +199,8 @@ def test_two_plugins_overriding_the_same_rule_conflict() -> None:
     assert "extra.absence.viis" in message
     assert str(BAUSKA_RULES) in message
     assert str(FIXTURE_RULES) in message
-    reg.policy_set("cesis")  # Bauska's rule is not in Cēsis's set: no conflict there
+    # Bauska's rule is not in Cēsis's set: no conflict there.
+    assert [p.name for p in reg.policy_set("cesis").plugins] == ["extra", "lv"]
 
 
 def test_two_rules_with_the_same_id_conflict() -> None:
@@ -243,7 +254,7 @@ def test_moving_a_floor_protected_parameter_looser_is_refused() -> None:
     assert f"{LESSONS_LIMIT}@bauska=30" in message
     assert "MK 01.02.2011 noteikumi Nr. 89" in message  # the national value's reference
     assert str(BAUSKA_VALUES) in message
-    reg.policy_set("cesis")  # the refusal concerns only Bauska's set
+    assert check_declarations(reg.declarations, "cesis") == []  # only Bauska's set is refused
 
 
 def test_moving_a_floor_protected_parameter_stricter_changes_the_outcome() -> None:
@@ -265,7 +276,13 @@ def test_moving_a_floor_protected_parameter_stricter_changes_the_outcome() -> No
 
 def test_an_equal_value_of_a_floor_protected_parameter_is_accepted() -> None:
     reg = registry(FixturePlugin("bauska", municipality="bauska", params=lesson_limit(20)))
-    reg.policy_set("bauska")
+    assert check_declarations(reg.declarations, "bauska") == []
+    limit = reg.policy_set("bauska").composition.parameters[LESSONS_LIMIT]
+    before, since = limit.at(date(2023, 12, 31)), limit.at(date(2024, 1, 1))
+    assert before is not None
+    assert since is not None
+    assert (before.value, before.plugin) == (20, "lv")
+    assert (since.value, since.plugin, since.reference) == (20, "bauska", BAUSKA_VALUES)
 
 
 def test_changing_a_fixed_parameter_is_refused() -> None:
@@ -343,7 +360,25 @@ def test_a_parameter_covering_the_plugins_own_validity_is_enough() -> None:
             valid_from=date(2024, 1, 1),
         )
     )
-    reg.policy_set("bauska")
+    assert check_declarations(reg.declarations, "bauska") == []
+    policy_set = reg.policy_set("bauska")
+    in_force = {r.id for r, _ in policy_set.rules_in_force(date(2024, 1, 1))}
+    assert "bauska.absence.record_in_viis_early" in in_force
+    assert "bauska.absence.record_in_viis_early" not in {
+        r.id for r, _ in policy_set.rules_in_force(date(2023, 12, 31))
+    }
+    # The same rule and parameter in a policy in force a day earlier leave that day uncovered.
+    earlier = registry(
+        FixturePlugin(
+            "bauska",
+            municipality="bauska",
+            rules=[viis_early(params=("bauska.absence.limit",))],
+            params=params,
+            valid_from=date(2023, 12, 31),
+        )
+    )
+    (gap,) = check_declarations(earlier.declarations, "bauska")
+    assert (gap.check, gap.subject) == ("parameter-coverage", "bauska.absence.record_in_viis_early")
 
 
 # --- choosing the municipal policy ---
@@ -369,7 +404,13 @@ def test_two_plugins_governing_one_municipality_conflict() -> None:
     assert "'bauska-new'" in message
     assert "atbalsts-bauska" in message
     assert "atbalsts-bauska-new" in message
-    reg.policy_set("cesis")
+    (violation,) = caught.value.violations
+    assert (violation.check, violation.subject, violation.other) == (
+        "two-policies",
+        "bauska-new",
+        "bauska",
+    )
+    assert [p.name for p in reg.policy_set("cesis").plugins] == ["lv"]
 
 
 def test_the_learners_municipality_chooses_the_policy() -> None:
@@ -455,3 +496,192 @@ def test_a_plugin_cannot_restate_how_a_national_parameter_may_change() -> None:
     reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
     with pytest.raises(PolicyError, match="only the national declaration says how it may change"):
         reg.policy_set("bauska")
+
+
+# --- every violation at once, as data ---
+
+
+def test_two_independent_violations_are_both_reported_as_data() -> None:
+    bauska = FixturePlugin(
+        "bauska",
+        municipality="bauska",
+        rules=[viis_early("bauska.absence.inform_board_later", overrides=INFORM_BOARD)],
+        params=lesson_limit(30),
+    )
+    reg = registry(bauska)
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    override, looser = caught.value.violations
+    assert override == Violation(
+        "mandatory-override",
+        "bauska.absence.inform_board_later",
+        "bauska",
+        "overriding a mandatory national rule is refused",
+        other=INFORM_BOARD,
+        other_plugin="lv",
+        bases=(str(national_bases.MK89_BOARD), str(BAUSKA_RULES)),
+    )
+    assert (looser.check, looser.subject, looser.plugin) == (
+        "parameter-not-stricter",
+        LESSONS_LIMIT,
+        "bauska",
+    )
+    assert (looser.subject_kind, looser.other, looser.other_plugin) == (
+        "parameter",
+        LESSONS_LIMIT,
+        "lv",
+    )
+    assert looser.bases[1] == str(BAUSKA_VALUES)
+    # The attributes of the exception name the first conflict; the message lists both, each line
+    # naming both sides and both legal bases.
+    assert (caught.value.first, caught.value.second) == (
+        INFORM_BOARD,
+        "bauska.absence.inform_board_later",
+    )
+    assert caught.value.bases == override.bases
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "the policy set cannot be built (2 violations):"
+    assert lines[1:] == [f"  - {override.message}", f"  - {looser.message}"]
+    assert str(national_bases.MK89_BOARD) in lines[1]
+    assert str(BAUSKA_RULES) in lines[1]
+    assert f"{LESSONS_LIMIT}@lv=20" in lines[2]
+    assert f"{LESSONS_LIMIT}@bauska=30" in lines[2]
+    assert check_declarations(reg.declarations, "bauska") == [override, looser]
+
+
+def test_one_violation_keeps_the_one_line_message() -> None:
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=lesson_limit(30)))
+    with pytest.raises(PolicyConflict) as caught:
+        reg.policy_set("bauska")
+    (violation,) = caught.value.violations
+    assert str(caught.value) == violation.message
+    assert str(caught.value).startswith("moving a floor-protected parameter in the looser")
+
+
+def test_violations_without_two_sides_raise_a_policy_error_carrying_them() -> None:
+    @rule(
+        "cesis.absence.typo",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=BAUSKA_RULES,
+        reads=("unjustfied_lessons",),
+    )
+    def typo(f: Facts, p: Params) -> None:
+        return None
+
+    reg = registry(FixturePlugin("bauska", municipality="bauska", rules=[typo]))
+    with pytest.raises(PolicyError) as caught:
+        reg.policy_set("bauska")
+    assert type(caught.value) is PolicyError
+    assert [(v.check, v.subject, v.plugin) for v in caught.value.violations] == [
+        ("rule-namespace", "cesis.absence.typo", "bauska"),
+        ("unknown-fact", "cesis.absence.typo", "bauska"),
+    ]
+    assert "did you mean unjustified_lessons" in caught.value.violations[1].reason
+
+
+def test_a_municipal_value_below_the_national_minimum_is_refused() -> None:
+    notice = "lv.absence.board_notice_days"  # stricter = lower, minimum 0
+    params = parameters("bauska", {"id": notice, "values": [value(date(2024, 1, 1), -3)]})
+    reg = registry(FixturePlugin("bauska", municipality="bauska", params=params))
+    (violation,) = check_declarations(reg.declarations, "bauska")
+    assert (violation.check, violation.subject, violation.subject_kind) == (
+        "parameter-value",
+        notice,
+        "parameter",
+    )
+    assert "-3" in violation.message
+    assert "minimum 0" in violation.message
+
+
+def test_a_local_code_twice_and_one_outside_the_namespace_are_both_reported() -> None:
+    camp = Code("bauska:summer_camp", "Vasaras nometne", "Summer camp")
+    foreign = Code("cesis:summer_camp", "Vasaras nometne", "Summer camp")
+    reg = registry(
+        FixturePlugin("bauska", municipality="bauska", codes={"measures": [camp, foreign, camp]})
+    )
+    found = check_declarations(reg.declarations, "bauska")
+    assert [(v.check, v.subject, v.subject_kind) for v in found] == [
+        ("code-namespace", "cesis:summer_camp", "code"),
+        ("duplicate-code", "bauska:summer_camp", "code"),
+    ]
+
+
+# Independent faults of one plugin, each with the violation it alone causes. Whatever mix of them
+# a plugin has, composition reports exactly the union, and raises the class the mix calls for.
+
+FAULTS: dict[str, Callable[[], tuple[list[Rule], list[dict[str, Any]], tuple[str, str]]]] = {
+    "rule-namespace": lambda: (
+        [viis_early("cesis.absence.x")],
+        [],
+        ("rule-namespace", "cesis.absence.x"),
+    ),
+    "local-mandatory": lambda: (
+        [viis_early("bauska.absence.must", mandatory=True)],
+        [],
+        ("local-mandatory", "bauska.absence.must"),
+    ),
+    "mandatory-override": lambda: (
+        [viis_early("bauska.absence.board", overrides=INFORM_BOARD)],
+        [],
+        ("mandatory-override", "bauska.absence.board"),
+    ),
+    "override-missing": lambda: (
+        [viis_early("bauska.absence.ghost", overrides="lv.absence.no_such_rule")],
+        [],
+        ("override-missing", "bauska.absence.ghost"),
+    ),
+    "parameter-not-stricter": lambda: (
+        [],
+        [{"id": LESSONS_LIMIT, "values": [value(date(2024, 1, 1), 30, BAUSKA_VALUES)]}],
+        ("parameter-not-stricter", LESSONS_LIMIT),
+    ),
+    "parameter-fixed": lambda: (
+        [],
+        [{"id": ADULT_AGE, "values": [value(date(2024, 1, 1), 16, BAUSKA_VALUES)]}],
+        ("parameter-fixed", ADULT_AGE),
+    ),
+    "parameter-coverage": lambda: (
+        [viis_early("bauska.absence.early", params=("bauska.absence.limit",))],
+        [{"id": "bauska.absence.limit", "values": [value(date(2024, 1, 1), 5)]}],
+        ("parameter-coverage", "bauska.absence.early"),
+    ),
+    "parameter-undeclared": lambda: (
+        [viis_early("bauska.absence.late", params=("bauska.absence.missing",))],
+        [],
+        ("parameter-undeclared", "bauska.absence.late"),
+    ),
+}
+CONFLICTS = {"mandatory-override", "parameter-not-stricter", "parameter-fixed"}
+COVERAGE = {"parameter-coverage", "parameter-undeclared"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sets(st.sampled_from(sorted(FAULTS)), min_size=1))
+def test_every_violation_of_a_mix_of_faults_is_reported(faults: set[str]) -> None:
+    rules: list[Rule] = []
+    tables: list[dict[str, Any]] = []
+    expected: set[tuple[str, str]] = set()
+    for fault in sorted(faults):
+        fault_rules, fault_params, violation = FAULTS[fault]()
+        rules += fault_rules
+        tables += fault_params
+        expected.add(violation)
+    plugin = FixturePlugin(
+        "bauska", municipality="bauska", rules=rules, params=parameters("bauska", *tables)
+    )
+    reg = registry(plugin)
+
+    with pytest.raises(PolicyError) as caught:
+        reg.policy_set("bauska")
+    found = caught.value.violations
+    assert sorted((v.check, v.subject) for v in found) == sorted(expected)
+    assert all(v.plugin == "bauska" for v in found)
+    assert list(found) == check_declarations(reg.declarations, "bauska")
+    if faults & CONFLICTS:
+        assert isinstance(caught.value, PolicyConflict)
+    elif faults & COVERAGE:
+        assert isinstance(caught.value, ParameterCoverageError)
+    else:
+        assert type(caught.value) is PolicyError
+    for v in found:
+        assert v.message in str(caught.value)

@@ -168,7 +168,10 @@ def _check_rules(
             reason = "overriding a mandatory national rule is refused"
             check = "mandatory-override"
         elif t.kind is not r.kind:
-            reason = f"a {r.kind.value} rule cannot override a {t.kind.value} rule"
+            reason = (
+                f"a rule cannot override one of another kind ({t.kind.value} overridden by "
+                f"{r.kind.value})"
+            )
             check = "override-kind"
         elif t.id in overridden:
             t, t_plugin = by_id[overridden[t.id]]

@@ -5,12 +5,17 @@ violation of composition as a problem: the ``namespace``, ``national-floor``,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Set
+from typing import TypeVar
+
 import attrs
 
 from atbalsts.engine import Declaration, LoadResult, PolicyRegistry, PolicySet
 from atbalsts.errors import PolicyError, Violation
 from atbalsts.testing.conformance._problem import Problem
 from atbalsts.testing.conformance._static import protected_message
+
+T = TypeVar("T")
 
 _STRICTER = (
     "A municipality may move a national parameter only in its stricter direction (for example a "
@@ -95,6 +100,28 @@ def _problem(v: Violation, decl: Declaration) -> Problem:
     return Problem(check, v.subject, message)
 
 
+#: The checks whose subject is declared more than once: the first declaration is kept.
+_DUPLICATES = frozenset({"duplicate-rule", "duplicate-parameter", "duplicate-code"})
+
+
+def _left(
+    items: list[T],
+    kind: str,
+    key: Callable[[T], str],
+    at_fault: Set[tuple[str, str]],
+    twice: Set[tuple[str, str]],
+) -> list[T]:
+    """``items`` without those at fault, and with only the first of those declared twice."""
+    left, seen = [], set()
+    for item in items:
+        k = key(item)
+        if (kind, k) in at_fault or ((kind, k) in twice and k in seen):
+            continue
+        seen.add(k)
+        left.append(item)
+    return left
+
+
 def compose(
     decl: Declaration,
     national: Declaration | None,
@@ -128,10 +155,12 @@ def compose(
             if v not in reported:
                 reported.add(v)
                 problems.append(_problem(v, decl))
-        at_fault = {(v.subject_kind, v.subject) for v in violations if v.plugin == name}
+        own = [v for v in violations if v.plugin == name]
+        twice = {(v.subject_kind, v.subject) for v in own if v.check in _DUPLICATES}
+        at_fault = {(v.subject_kind, v.subject) for v in own if v.check not in _DUPLICATES}
         before = len(rules) + len(params) + len(codes)
-        rules = [r for r in rules if ("rule", r.id) not in at_fault]
-        params = [p for p in params if ("parameter", p.id) not in at_fault]
-        codes = [c for c in codes if ("code", c[1].code) not in at_fault]
+        rules = _left(rules, "rule", lambda r: r.id, at_fault, twice)
+        params = _left(params, "parameter", lambda p: p.id, at_fault, twice)
+        codes = _left(codes, "code", lambda c: c[1].code, at_fault, twice)
         if len(rules) + len(params) + len(codes) == before:
             return None
