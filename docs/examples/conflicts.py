@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from atbalsts import PolicyConflict, PolicyError, hookimpl
-from atbalsts.engine import PluginSource, PolicyRegistry
+from atbalsts import PolicyConflict, PolicyError, PolicyRegistry
+from atbalsts.engine import PluginSource
 from atbalsts.policy import (
     BasisKind,
     DecisionKind,
@@ -24,6 +24,7 @@ from atbalsts.policy import (
     Params,
     PolicyRegistrar,
     Rule,
+    hookimpl,
     load_parameters,
     rule,
 )
@@ -146,7 +147,7 @@ def coverage_gap() -> None:
     )
     def inform_psychologist(f: Facts, p: Params) -> Obligation | None:
         """At least the minimum number of incidents: inform the school psychologist."""
-        if f.behaviour_incidents >= p["piemera.behaviour.incidents_min"]:
+        if f.behaviour_incidents >= p.integer("piemera.behaviour.incidents_min"):
             return Obligation("piemera:inform_psychologist", ("class_teacher",), ("psychologist",))
         return None
 

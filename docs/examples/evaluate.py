@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from atbalsts import DocumentError, SupportCase, explain, parse_python
-from atbalsts.engine import PolicyRegistry
+from atbalsts import DocumentError, PolicyRegistry, SupportCase, explain, parse_python
 
 # --- once per process: load the national baseline and every installed policy plugin -----------
 registry = PolicyRegistry.load()

@@ -5,6 +5,10 @@ grades 1-6 with a learning and school risk. The plugin declares the measure and 
 rule gives, with Latvian and English labels, and a rule that allows or refuses the measure. A
 synthetic learner's draft plan assigns it; the decision is explained in both languages.
 tests/test_docs.py runs this file.
+
+The plugin's parts import from the plugin authors' door, ``atbalsts.policy``, and from
+``atbalsts.codes``; the host's part from ``atbalsts``, plus ``PluginSource`` from
+``atbalsts.engine`` to register the plugin in-process instead of installing it.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from atbalsts import SupportCase, explain, hookimpl
+from atbalsts import PolicyRegistry, SupportCase, explain
 from atbalsts.codes import Code
-from atbalsts.engine import PluginSource, PolicyRegistry
+from atbalsts.engine import PluginSource
 from atbalsts.policy import (
     Allow,
     BasisKind,
@@ -26,6 +30,7 @@ from atbalsts.policy import (
     Params,
     PolicyRegistrar,
     Verdict,
+    hookimpl,
     rule,
 )
 

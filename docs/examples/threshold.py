@@ -5,6 +5,10 @@ The fictional Piemēra novads (policy from 2025-09-01) informs the education boa
 15 unjustified lessons from 2025-09-01, and after more than 12 from 2026-09-01, instead of the
 national 20. A learner with 16 such lessons is evaluated on four dates; the trace shows the value
 in force and who set it. tests/test_docs.py runs this file.
+
+A rule of the plugin that read the national limit would name it
+``baseline.UNJUSTIFIED_LESSONS_LIMIT`` (``from atbalsts.policy import baseline``) and read it with
+``p.integer(...)``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 
-from atbalsts import SupportCase, hookimpl
-from atbalsts.engine import PluginSource, PolicyRegistry
-from atbalsts.policy import PolicyRegistrar, load_parameters
+from atbalsts import PolicyRegistry, SupportCase
+from atbalsts.engine import PluginSource
+from atbalsts.policy import PolicyRegistrar, baseline, hookimpl, load_parameters
 
 PARAMETERS_TOML = """
 # --- parameters.toml of the plugin (excerpt) ---
@@ -79,6 +83,6 @@ policy_set = registry.policy_set("piemera")
 for day in (date(2025, 5, 5), date(2025, 10, 6), date(2026, 5, 4), date(2026, 10, 5)):
     decision = policy_set.evaluate(case(day), day)
     row = next(r for r in decision.trace if r.rule == "lv.absence.inform_board")
-    limit = next(p for p in row.parameters if p.id == "lv.absence.unjustified_lessons_limit")
+    limit = next(p for p in row.parameters if p.id == baseline.UNJUSTIFIED_LESSONS_LIMIT)
     informed = "board informed" if row.fired else "nothing"
     print(f"{day}: limit {limit.value} (set by {limit.plugin} from {limit.valid_from}): {informed}")
