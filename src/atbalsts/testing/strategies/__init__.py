@@ -25,7 +25,11 @@ A pin of ``None`` means "not pinned"; to generate only ``None`` for an optional 
 ``st.none()``.
 
 The strategies are written by hand (not with :func:`hypothesis.strategies.from_type`) and stay
-small: a case has at most a few observations, plans, referrals and consents.
+small: a case has at most a few observations, plans, referrals and consents. Counts cluster near
+the usual thresholds (3 days; 10 and 20 lessons), and observations carry absence episodes. The
+documents are built by one generator, which the conformance checks' seeded
+:func:`~atbalsts.testing.conformance.sample_cases` share: a rule that passes those checks has met
+the same kinds of case.
 
 Requires Hypothesis: install the ``test`` extra.
 """

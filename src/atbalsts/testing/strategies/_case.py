@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from atbalsts.codes import MEASURES
-from atbalsts.model import FundedSupport, Learner, PlanStatus, ProgrammeKind, SupportCase
-from atbalsts.testing.strategies._draw import Pin, as_of_dates, draw_date, pinned, several
-from atbalsts.testing.strategies._learner import draw_enrolment, draw_learner, learners
-from atbalsts.testing.strategies._observation import draw_term_observation
-from atbalsts.testing.strategies._plan import draw_support_plan
-from atbalsts.testing.strategies._primitives import (
-    ID_TAILS,
-    IDS,
-    codes,
-    identifiers,
-    municipalities,
-    term_containing,
-)
-from atbalsts.testing.strategies._referral import draw_consent, draw_referral
+from atbalsts.model import FundedSupport, Learner, ProgrammeKind, SupportCase
+from atbalsts.testing import _generate as gen
+from atbalsts.testing.strategies._draw import IDS, Drawn, Pin, as_of_dates, pin, pinned
+from atbalsts.testing.strategies._learner import learners
+from atbalsts.testing.strategies._primitives import identifiers, municipalities
 
-_FUNDED = st.builds(
-    FundedSupport,
-    measure=st.sampled_from(sorted(MEASURES.tagged("compensation"))),
-    funder=st.sampled_from(("state", "municipality")),
-    until=st.none() | as_of_dates(),
-)
+
+@st.composite
+def _funded_supports(draw: DrawFn) -> FundedSupport:
+    return gen.funded_support(Drawn(draw), around=draw(as_of_dates()))
 
 
 def funded_supports() -> SearchStrategy[FundedSupport]:
     """Support already funded by the state or the municipality, among the compensated measures."""
-    return _FUNDED
+    return _funded_supports()
 
 
 def support_cases(
@@ -55,69 +43,35 @@ def support_cases(
 
     ``municipality`` and ``programme`` pin the learner's enrolment (ignored when ``learner`` is
     given); ``measure_codes`` replaces the national measures in plans (see :func:`support_plans`).
+    The cases are built by the same generator as the conformance checks' sample cases
+    (:func:`atbalsts.testing.conformance.sample_cases`).
     """
     pupils = None if learner is None else pinned(learner, learners())
     places = pinned(municipality, municipalities())
-    kinds = pinned(programme, st.sampled_from(ProgrammeKind))
+    kinds = pin(programme)
     dates = pinned(as_of, as_of_dates())
-    measures = codes(MEASURES) if measure_codes is None else measure_codes
     school_ids = identifiers(prefix="school-")
-    id_tails = st.lists(ID_TAILS, max_size=max_items, unique=True)
-
-    def unique_ids(draw: DrawFn, prefix: str) -> list[str]:
-        return [prefix + tail for tail in draw(id_tails)]
 
     @st.composite
     def build(draw: DrawFn) -> SupportCase:
+        src = Drawn(draw)
         on = draw(dates)
         if pupils is not None:
             pupil = draw(pupils)
         else:
-            enrolled = draw_enrolment(draw, draw(school_ids), draw(places), draw(kinds))
-            pupil = draw_learner(draw, draw(IDS), enrolled, on)
-        year_ago = on - timedelta(days=365)
-
-        def past() -> date:
-            return draw_date(draw, year_ago, on)
-
-        observed = sorted(several(draw, past, max_items))
-        observations = tuple(
-            draw_term_observation(draw, term_containing(day), day, None) for day in observed
-        )
-        consent_ids = unique_ids(draw, "consent-")
-        referral_ids = unique_ids(draw, "ref-")
-        plan_ids = unique_ids(draw, "plan-")
-        consent_refs = (None, *consent_ids)
-        return SupportCase(
+            enrolled = gen.enrolment(
+                src,
+                school_id=draw(school_ids),
+                municipality=draw(places),
+                programme=None if kinds is None else draw(kinds),
+            )
+            pupil = gen.learner(src, learner_id=draw(IDS), enrolment=enrolled, as_of=on)
+        return gen.support_case(
+            src,
             learner=pupil,
-            observations=observations,
-            funded_elsewhere=several(draw, lambda: draw(_FUNDED), 2),
-            plans=tuple(
-                draw_support_plan(
-                    draw,
-                    plan_id=pid,
-                    learner_id=pupil.id,
-                    term=None,
-                    as_of=on,
-                    status=draw(st.sampled_from(PlanStatus)),
-                    measures=measures,
-                )
-                for pid in plan_ids
-            ),
-            referrals=tuple(
-                draw_referral(
-                    draw,
-                    referral_id=rid,
-                    learner_id=pupil.id,
-                    created_on=past(),
-                    consent_id=draw(st.sampled_from(consent_refs)),
-                )
-                for rid in referral_ids
-            ),
-            consents=tuple(
-                draw_consent(draw, consent_id=cid, learner_id=pupil.id, given_on=past())
-                for cid in consent_ids
-            ),
+            as_of=on,
+            max_items=max_items,
+            measure=None if measure_codes is None else lambda: draw(measure_codes),
         )
 
     return build()

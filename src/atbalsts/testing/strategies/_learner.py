@@ -7,41 +7,10 @@ from datetime import date
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from atbalsts.model import Enrolment, Learner, LivingSituation, ProgrammeKind
-from atbalsts.testing.strategies._draw import BOOLS, Pin, as_of_dates, draw_date, pinned
-from atbalsts.testing.strategies._primitives import (
-    draw_new_format_code,
-    draw_old_format_code,
-    identifiers,
-    municipalities,
-)
-
-_LANGUAGES = ("lv", "ru", "uk", "en", "ltg", "de", "lt")
-_LANGUAGE_LISTS = st.lists(st.sampled_from(_LANGUAGES), max_size=3, unique=True)
-
-
-def draw_enrolment(
-    draw: DrawFn, school_id: str, municipality: str, kind: ProgrammeKind
-) -> Enrolment:
-    grade: int | None = None
-    course: int | None = None
-    if kind is ProgrammeKind.GENERAL_BASIC:
-        grade = draw(st.integers(1, 9))
-    elif kind is ProgrammeKind.GENERAL_SECONDARY:
-        grade = draw(st.integers(10, 12))
-    elif kind is ProgrammeKind.VOCATIONAL:
-        course = draw(st.integers(1, 4))
-    after_grade9 = kind in (ProgrammeKind.GENERAL_SECONDARY, ProgrammeKind.VOCATIONAL)
-    return Enrolment(
-        school_id=school_id,
-        municipality=municipality,
-        programme=kind,
-        grade=grade,
-        vocational_course=course,
-        repeating_year=draw(BOOLS),
-        completed_grade9_certificate_only=after_grade9 and draw(BOOLS),
-        state_vocational_school=kind is ProgrammeKind.VOCATIONAL and draw(BOOLS),
-    )
+from atbalsts.model import Enrolment, Learner, ProgrammeKind
+from atbalsts.testing import _generate as gen
+from atbalsts.testing.strategies._draw import Drawn, Pin, as_of_dates, pinned
+from atbalsts.testing.strategies._primitives import identifiers, municipalities
 
 
 def enrolments(
@@ -54,45 +23,18 @@ def enrolments(
     vocational a course 1-4 and no grade, pre-school neither."""
     schools = pinned(school_id, identifiers(prefix="school-"))
     places = pinned(municipality, municipalities())
-    kinds = pinned(programme, st.sampled_from(ProgrammeKind))
+    kinds = None if programme is None else pinned(programme, st.sampled_from(ProgrammeKind))
 
     @st.composite
     def build(draw: DrawFn) -> Enrolment:
-        return draw_enrolment(draw, draw(schools), draw(places), draw(kinds))
+        return gen.enrolment(
+            Drawn(draw),
+            school_id=draw(schools),
+            municipality=draw(places),
+            programme=None if kinds is None else draw(kinds),
+        )
 
     return build()
-
-
-def _typical_birth_year(enrolment: Enrolment, school_year_start: int) -> int:
-    """Birth year of a learner of usual age (grade 1 in the year they turn 7)."""
-    if enrolment.grade is not None:
-        return school_year_start - 6 - enrolment.grade
-    if enrolment.vocational_course is not None:
-        return school_year_start - 15 - enrolment.vocational_course
-    return school_year_start - 5  # pre-school: the year before grade 1
-
-
-def draw_learner(draw: DrawFn, learner_id: str, enrolment: Enrolment, as_of: date) -> Learner:
-    school_year_start = as_of.year if as_of.month >= 9 else as_of.year - 1
-    offset = draw(st.sampled_from((0, 0, -1, 1, 2)))  # younger, or older after repeating years
-    year = _typical_birth_year(enrolment, school_year_start) + offset
-    born = draw_date(draw, date(year, 1, 1), date(year, 12, 31))
-    code = draw(st.sampled_from((None, "old", "new")))
-    return Learner(
-        id=learner_id,
-        personal_code=(
-            None
-            if code is None
-            else draw_old_format_code(draw, born)
-            if code == "old"
-            else draw_new_format_code(draw)
-        ),
-        birth_date=born,
-        enrolment=enrolment,
-        living_situation=draw(st.sampled_from(LivingSituation)),
-        needy_or_low_income_family=draw(BOOLS),
-        languages=tuple(draw(_LANGUAGE_LISTS)),
-    )
 
 
 def learners(
@@ -114,6 +56,8 @@ def learners(
 
     @st.composite
     def build(draw: DrawFn) -> Learner:
-        return draw_learner(draw, draw(ids), draw(enrolled), draw(dates))
+        return gen.learner(
+            Drawn(draw), learner_id=draw(ids), enrolment=draw(enrolled), as_of=draw(dates)
+        )
 
     return build()

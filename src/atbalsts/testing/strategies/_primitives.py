@@ -1,25 +1,25 @@
-"""The small building blocks: identifiers, municipalities, codes, personal codes, terms, periods and
-legal bases; and the vocabularies the documents share (subjects, fact names, roles, risk factors).
-"""
+"""The small building blocks: identifiers, municipalities, codes, personal codes, terms, periods
+and legal bases."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
-from stdnum.lv import pvn
 
-from atbalsts.codes import RISK_FACTORS, ROLES, CodeList
+from atbalsts.codes import CodeList
 from atbalsts.model import BasisKind, LegalBasis, Period, Term
+from atbalsts.testing import _generate as gen
 from atbalsts.testing.strategies._draw import (
     BOOLS,
+    ID_TAILS,
+    IDS,
     MAX_DATE,
-    TEXT,
+    SLUGS,
+    Drawn,
     Pin,
     as_of_dates,
-    draw_date,
-    maybe,
     pinned,
 )
 
@@ -39,53 +39,9 @@ MUNICIPALITIES: tuple[str, ...] = (
     "valmiera",
 )
 
-_ID_FIRST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_ID_REST = _ID_FIRST + "._:-"
-_SUBJECTS = (
-    "matemātika",
-    "latviešu valoda",
-    "angļu valoda",
-    "vēsture",
-    "fizika",
-    "ķīmija",
-    "bioloģija",
-    "sports",
-    "informātika",
-)
-FACT_NAMES = (
-    "unjustified_lessons",
-    "lessons_without_justification",
-    "days_without_justification",
-    "failing_subjects",
-    "lowest_mark",
-    "needy_or_low_income_family",
-    "out_of_family_care",
-    "age",
-)
-_ACTS = (
-    "Izglītības likums",
-    "Bērnu tiesību aizsardzības likums",
-    "MK noteikumi Nr. 89",
-    "MK noteikumi Nr. 545",
-    "MK noteikumi Nr. 276",
-)
-_PROGRAMME_ACTS = ("PuMPuRS projekta īstenošanas noteikumi", "Skola-kopienā")
-
-# Built once, at import (see _draw).
-SLUGS = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
-_DIGITS3 = st.text(alphabet="0123456789", min_size=3, max_size=3)
-_DIGITS8 = st.text(alphabet="0123456789", min_size=8, max_size=8)
-ID_TAILS = st.text(alphabet=_ID_REST, min_size=1, max_size=16)
-IDS = st.builds(
-    lambda first, rest: first + rest,
-    st.sampled_from(_ID_FIRST),
-    st.text(alphabet=_ID_REST, max_size=16),
-)
-STAFF_ROLES = st.sampled_from(sorted(ROLES.tagged("school_staff")))
-ALL_ROLES = st.sampled_from(ROLES.codes())
-FACTORS = st.sampled_from(RISK_FACTORS.codes())
-GRANTORS = st.sampled_from(("parent", "guardian", "adult_learner"))
-SUBJECT_NAMES = st.sampled_from(_SUBJECTS)
+# A sampling bound, not the library's EARLIEST: unpinned old-format personal codes are for births
+# from 1990 (adults among learners and signatories) to MAX_DATE.
+_CODE_BIRTHS_FROM = date(1990, 1, 1)
 
 
 def identifiers(*, prefix: str = "") -> SearchStrategy[str]:
@@ -116,28 +72,14 @@ def codes(code_list: CodeList, *, namespace: str | None = None) -> SearchStrateg
     return national | SLUGS.map(lambda slug: f"{namespace}:{slug}")
 
 
-def _with_check_digit(body: str) -> str:
-    check: str = pvn.calc_check_digit_pers(body)
-    return body + check
-
-
-def draw_old_format_code(draw: DrawFn, born: date) -> str:
-    century = (born.year - 1800) // 100  # 0: 1800s, 1: 1900s, 2: 2000s
-    return _with_check_digit(f"{born:%d%m}{born.year % 100:02d}{century}{draw(_DIGITS3)}")
-
-
-def draw_new_format_code(draw: DrawFn) -> str:
-    """The format issued since July 2017: "32", eight digits, a check digit."""
-    return _with_check_digit("32" + draw(_DIGITS8))
-
-
 @st.composite
 def _personal_codes(draw: DrawFn, birth_date: SearchStrategy[date] | None) -> str:
+    src = Drawn(draw)
     if birth_date is None:
         if draw(BOOLS):
-            return draw_new_format_code(draw)
-        return draw_old_format_code(draw, draw_date(draw, date(1990, 1, 1), MAX_DATE))
-    return draw_old_format_code(draw, draw(birth_date))
+            return gen.new_format_code(src)
+        return gen.old_format_code(src, src.day(_CODE_BIRTHS_FROM, MAX_DATE))
+    return gen.old_format_code(src, draw(birth_date))
 
 
 def personal_codes(*, birth_date: Pin[date] | None = None) -> SearchStrategy[str]:
@@ -161,21 +103,15 @@ def terms(*, min_year: int = 2019, max_year: int = 2034) -> SearchStrategy[Term]
 
 def term_span(term: Term) -> tuple[date, date]:
     """The dates a term covers here: semester 1 is 1 Sept-31 Dec, semester 2 is 1 Jan-30 June."""
-    first = int(term.school_year[:4])
-    if term.semester == 1:
-        return date(first, 9, 1), date(first, 12, 31)
-    return date(first + 1, 1, 1), date(first + 1, 6, 30)
+    return gen.term_span(term)
 
 
 def term_containing(day: date) -> Term:
-    """The term in progress on ``day``; in July and August, the spring term just ended."""
-    if day.month >= 9:
-        return Term(school_year=f"{day.year}/{day.year + 1}", semester=1)
-    return Term(school_year=f"{day.year - 1}/{day.year}", semester=2)
+    """The term in progress on ``day``; in July and August, the spring term just ended.
 
-
-def draw_period(draw: DrawFn, start: date, max_days: int) -> Period:
-    return Period(start=start, end=draw_date(draw, start, start + timedelta(days=max_days)))
+    The same as :meth:`atbalsts.model.observation.Term.containing`, the library's convention.
+    """
+    return Term.containing(day)
 
 
 def periods(*, start: Pin[date] | None = None, max_days: int = 366) -> SearchStrategy[Period]:
@@ -184,30 +120,9 @@ def periods(*, start: Pin[date] | None = None, max_days: int = 366) -> SearchStr
 
     @st.composite
     def build(draw: DrawFn) -> Period:
-        return draw_period(draw, draw(starts), max_days)
+        return gen.period(Drawn(draw), draw(starts), max_days)
 
     return build()
-
-
-def draw_legal_basis(draw: DrawFn, kind: BasisKind) -> LegalBasis:
-    number = draw(st.integers(1, 400_000))
-    if kind is BasisKind.LAW:
-        return LegalBasis(
-            kind=kind,
-            act=draw(st.sampled_from(_ACTS)),
-            provision=maybe(draw, lambda: f"{draw(st.integers(1, 120))}. punkts"),
-            url=f"https://likumi.lv/ta/id/{number}",
-            note=maybe(draw, lambda: draw(TEXT)),
-        )
-    if kind is BasisKind.PROGRAMME:
-        return LegalBasis(
-            kind=kind,
-            act=draw(st.sampled_from(_PROGRAMME_ACTS)),
-            provision=maybe(draw, lambda: draw(TEXT)),
-            url=f"https://www.pumpurs.lv/lv/dokumenti/{number}",
-            note=maybe(draw, lambda: draw(TEXT)),
-        )
-    return LegalBasis(kind=kind, note=draw(TEXT))
 
 
 def legal_bases(*, kind: Pin[BasisKind] | None = None) -> SearchStrategy[LegalBasis]:
@@ -217,6 +132,6 @@ def legal_bases(*, kind: Pin[BasisKind] | None = None) -> SearchStrategy[LegalBa
 
     @st.composite
     def build(draw: DrawFn) -> LegalBasis:
-        return draw_legal_basis(draw, draw(kinds))
+        return gen.legal_basis(Drawn(draw), draw(kinds))
 
     return build()

@@ -2,55 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from atbalsts.codes import INSTITUTIONS
-from atbalsts.model import Consent, Referral, ReferralParty, TaskStatus, Urgency
-from atbalsts.testing.strategies._draw import TEXT, Pin, as_of_dates, draw_date, maybe, pinned
-from atbalsts.testing.strategies._primitives import (
-    ALL_ROLES,
-    GRANTORS,
-    ID_TAILS,
-    IDS,
-    SLUGS,
-    STAFF_ROLES,
-    draw_period,
-    identifiers,
-)
-
-_RECIPIENTS = st.sampled_from(tuple(c for c in INSTITUTIONS.codes() if c != "school"))
-_INSTITUTIONS = st.sampled_from(INSTITUTIONS.codes())
-_RECIPIENT_LISTS = st.lists(_INSTITUTIONS, min_size=1, max_size=3, unique=True)
-
-
-def draw_referral(
-    draw: DrawFn, *, referral_id: str, learner_id: str, created_on: date, consent_id: str | None
-) -> Referral:
-    return Referral(
-        id=referral_id,
-        learner_id=learner_id,
-        referred_by=ReferralParty(
-            institution="school",
-            institution_id=maybe(draw, lambda: "school-" + draw(ID_TAILS)),
-            role=draw(STAFF_ROLES),
-        ),
-        referred_to=ReferralParty(
-            institution=draw(_RECIPIENTS),
-            institution_id=maybe(draw, lambda: draw(IDS)),
-            role=maybe(draw, lambda: draw(ALL_ROLES)),
-        ),
-        reason=draw(TEXT),
-        urgency=draw(st.sampled_from(Urgency)),
-        created_on=created_on,
-        due=maybe(draw, lambda: draw_date(draw, created_on, created_on + timedelta(days=60))),
-        status=draw(st.sampled_from(TaskStatus)),
-        consent_id=consent_id,
-        rule=maybe(draw, lambda: "national." + draw(SLUGS)),
-        outcome=maybe(draw, lambda: draw(TEXT)),
-    )
+from atbalsts.model import Consent, Referral
+from atbalsts.testing import _generate as gen
+from atbalsts.testing.strategies._draw import Drawn, Pin, as_of_dates, pinned
+from atbalsts.testing.strategies._primitives import identifiers
 
 
 def referrals(
@@ -71,8 +31,8 @@ def referrals(
 
     @st.composite
     def build(draw: DrawFn) -> Referral:
-        return draw_referral(
-            draw,
+        return gen.referral(
+            Drawn(draw),
             referral_id=draw(ids),
             learner_id=draw(learner_ids),
             created_on=draw(dates),
@@ -80,20 +40,6 @@ def referrals(
         )
 
     return build()
-
-
-def draw_consent(draw: DrawFn, *, consent_id: str, learner_id: str, given_on: date) -> Consent:
-    start = draw_date(draw, given_on, given_on + timedelta(days=30))
-    return Consent(
-        id=consent_id,
-        learner_id=learner_id,
-        grantor=draw(GRANTORS),
-        purpose=draw(TEXT),
-        recipients=tuple(draw(_RECIPIENT_LISTS)),
-        given_on=given_on,
-        period=draw_period(draw, start, 366),
-        withdrawn_on=maybe(draw, lambda: draw_date(draw, given_on, given_on + timedelta(days=400))),
-    )
 
 
 def consents(
@@ -110,8 +56,8 @@ def consents(
 
     @st.composite
     def build(draw: DrawFn) -> Consent:
-        return draw_consent(
-            draw, consent_id=draw(ids), learner_id=draw(learner_ids), given_on=draw(dates)
+        return gen.consent(
+            Drawn(draw), consent_id=draw(ids), learner_id=draw(learner_ids), given_on=draw(dates)
         )
 
     return build()
