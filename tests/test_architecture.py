@@ -137,6 +137,7 @@ def foreign_imports(
     for path in sorted(src.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
+            imports: list[tuple[str, str | None]]
             if isinstance(node, ast.Import):
                 imports = [(alias.name, None) for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
