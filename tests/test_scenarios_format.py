@@ -13,7 +13,7 @@ import pytest
 
 from atbalsts import DocumentError
 from atbalsts.engine import PolicyRegistry
-from atbalsts.model import Failure
+from atbalsts.model import Failure, Urgency
 from atbalsts.testing.scenarios import (
     Scenario,
     check,
@@ -209,8 +209,10 @@ def test_unknown_expect_key_is_refused_with_the_allowed_keys(tmp_path: Path) -> 
     )
     message = str(error)
     assert "scenario[0] ('typo').expect.finding" in message
-    assert "unknown key 'finding'" in message
-    assert "allowed: complete, eligible, findings, fired, ineligible, not_fired" in message
+    assert "unknown key 'finding' (did you mean 'findings'?)" in message
+    assert (
+        "allowed: complete, eligible, evidence, findings, fired, ineligible, not_fired" in message
+    )
     assert error.paths == ("scenario[0] ('typo').expect.finding",)
 
 
@@ -299,7 +301,44 @@ def test_missing_name_and_missing_as_of_are_refused(tmp_path: Path) -> None:
             "expect",
             "m listed in both eligible and ineligible",
         ),
-        ("expect = { obligation = [{ recipients = ['parent'] }] }", "expect.obligation[0]", ""),
+        (
+            "expect = { obligation = [{ recipients = ['parent'] }] }",
+            "expect.obligation[0].action",
+            "is required: the obligation's action code",
+        ),
+        ("expect = { obligation = { action = 'a' } }", "expect.obligation", "array of tables"),
+        (
+            "expect = { obligation = [{ action = 'a', due = '2025-03-08' }] }",
+            "expect.obligation[0].due",
+            "must be a TOML date such as 2025-03-03, not a string",
+        ),
+        (
+            "expect = { referral = [{ to = 'social_service', urgency = 'soon' }] }",
+            "expect.referral[0].urgency",
+            "must be one of 'same_day', 'urgent' or 'routine'",
+        ),
+        ("expect = { referral = [{ urgency = 'urgent' }] }", "expect.referral[0].to", "required"),
+        (
+            "expect = { verdicts = { m = { eligible = 'no' } } }",
+            "expect.verdicts.m.eligible",
+            "must be true or false, not a string",
+        ),
+        (
+            "expect = { verdicts = { m = { eligible = true } }, ineligible = ['m'] }",
+            "expect",
+            "verdicts.m.eligible contradicts ineligible",
+        ),
+        ("expect = { evidence = { f = 3 } }", "expect.evidence.f", "must be a table, not an int"),
+        (
+            "expect = { evidence = { f = { n = [1] } } }",
+            "expect.evidence.f.n",
+            "must be a boolean, number, string or date",
+        ),
+        (
+            "expect = { parameters = { 'lv.a' = 10:00:00 } }",
+            'expect.parameters."lv.a"',
+            "must be a boolean, number, string or date",
+        ),
     ],
 )
 def test_values_of_the_wrong_type_are_refused(
@@ -313,6 +352,28 @@ def test_values_of_the_wrong_type_are_refused(
 def test_names_that_break_node_ids_are_refused(tmp_path: Path) -> None:
     error = refusal(tmp_path, '[[scenario]]\nname = "a::b"\n')
     assert "must not contain '::'" in str(error)
+
+
+def test_messages_never_repeat_long_values(tmp_path: Path) -> None:
+    long = "x" * 5000
+    error = refusal(
+        tmp_path,
+        f"""
+        [[scenario]]
+        name = "{long}::"
+        as_of = "{long}"
+        municipality = "{long.upper()}"
+        xfail = 3
+        [scenario.expect]
+        {long} = 1
+        findings = ["{long}", 7]
+        parameters = {{ p = ["{long}"] }}
+        """,
+    )
+    assert len(error.errors) == 7
+    assert all(len(str(e)) < 400 for e in error.errors), [len(str(e)) for e in error.errors]
+    assert "x" * 100 not in str(error)
+    assert all(e.path.startswith("scenario[0] ('xxx") for e in error.errors)
 
 
 def test_a_file_without_scenarios_or_not_toml_is_refused(tmp_path: Path) -> None:
@@ -462,6 +523,163 @@ def test_wrong_measure_verdicts(tmp_path: Path, registry: PolicyRegistry) -> Non
     ]
 
 
+#: A 12-year-old with a mentor in the plan: refused twice (no risk, under the minimum age).
+MENTOR = """\
+[[scenario]]
+name = "mentor at 12"
+as_of = 2026-02-16
+[scenario.case.learner]
+birth_date = 2013-06-15
+[[scenario.case.plans]]
+id = "P-1"
+learner_id = "L-T"
+term = { school_year = "2025/2026", semester = 2 }
+period = { start = 2026-01-12, end = 2026-05-29 }
+author_role = "class_teacher"
+application = { signed_by = "parent", signed_on = 2026-01-08 }
+[[scenario.case.plans.measures]]
+measure = "mentor_support"
+responsible_role = "learner_mentor"
+funding = "skola_kopiena"
+"""
+
+#: Every detailed check OVER_LIMIT's decision passes, one table or key of each kind.
+DETAILS = """\
+[scenario.expect.evidence]
+unjustified_absences = { unjustified_lessons = 21 }
+[scenario.expect.parameters]
+"lv.absence.unjustified_lessons_limit" = 20
+"lv.absence.board_notice_days" = 5.0
+[[scenario.expect.referral]]
+to = "social_service"
+reason = "unjustified_absence_over_limit"
+urgency = "routine"
+[[scenario.expect.obligation]]
+action = "record_in_viis"
+responsible_roles = ["school_director"]
+recipients = ["viis"]
+due = 2025-03-08
+"""
+
+
+def messages_for(tmp_path: Path, registry: PolicyRegistry, body: str) -> list[str]:
+    scenario = load_one(tmp_path, body)
+    return check(run_scenario(registry, scenario), scenario)
+
+
+def test_details_that_hold_give_no_message(tmp_path: Path, registry: PolicyRegistry) -> None:
+    scenario = load_one(tmp_path, OVER_LIMIT + DETAILS)
+    expect = scenario.expect
+    assert expect.evidence == {"unjustified_absences": {"unjustified_lessons": 21}}
+    assert expect.referral[0].urgency is Urgency.ROUTINE
+    assert [o.action for o in expect.obligation] == [
+        "inform_municipal_education_board",
+        "record_in_viis",
+    ]
+    assert check(run_scenario(registry, scenario), scenario) == []
+    verdicts = MENTOR + (
+        "[scenario.expect.verdicts.mentor_support]\n"
+        "eligible = false\n"
+        'reasons = ["mentor_under_min_age", "in_programme_target_group"]\n'
+    )
+    assert messages_for(tmp_path, registry, verdicts) == []
+
+
+def test_a_wrong_reason_code_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = MENTOR + (
+        "[scenario.expect.verdicts.mentor_support]\n"
+        'reasons = ["mentor_under_min_age", "mentor_not_in_programme"]\n'
+        "[scenario.expect.verdicts.meals_compensation]\n"
+        "eligible = true\n"
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "verdicts 'mentor_support': expected reason 'mentor_not_in_programme', found "
+        "mentor_requires_risk (deny, lv.measure.mentor), mentor_under_min_age (deny, "
+        "lv.measure.mentor), in_programme_target_group (allow, "
+        "lv.programme.skola_kopiena_target_group)",
+        "verdicts 'meals_compensation': expected a verdict, found none "
+        "(verdicts: mentor_support=ineligible)",
+    ]
+
+
+def test_a_wrong_verdict_fails_naming_the_reasons(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = MENTOR + "[scenario.expect.verdicts.mentor_support]\neligible = true\n"
+    [message] = messages_for(tmp_path, registry, body)
+    assert message.startswith(
+        "verdicts 'mentor_support': expected eligible = true, found false (reasons: "
+        "mentor_requires_risk (deny, lv.measure.mentor), "
+    )
+
+
+def test_a_wrong_deadline_date_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + DETAILS.replace("due = 2025-03-08", "due = 2025-03-07")
+    assert messages_for(tmp_path, registry, body) == [
+        "obligation 'record_in_viis': expected recipients including [viis] and responsible "
+        "roles including [school_director] and due 2025-03-07, got recipients [viis], "
+        "responsible roles [school_director], due 2025-03-08"
+    ]
+
+
+def test_wrong_responsible_roles_fail(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + (
+        "[[scenario.expect.obligation]]\n"
+        'action = "inform_municipal_education_board"\n'
+        'responsible_roles = ["class_teacher", "school_director"]\n'
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "obligation 'inform_municipal_education_board': expected responsible roles including "
+        "[class_teacher, school_director], got recipients [municipal_education_board], "
+        "responsible roles [class_teacher, social_pedagogue], due 2025-03-08"
+    ]
+
+
+def test_wrong_referral_details_fail(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + (
+        DETAILS.replace('urgency = "routine"', 'urgency = "urgent"\ndue = 2025-03-04')
+        + '[[scenario.expect.referral]]\nto = "orphans_court"\n'
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "referral 'social_service': expected urgency urgent, found routine",
+        "referral 'social_service': expected due 2025-03-04, found none",
+        "referral 'orphans_court': expected, but the decision has no such referral "
+        "(referrals: [social_service])",
+    ]
+
+
+def test_wrong_evidence_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + DETAILS.replace(
+        "unjustified_absences = { unjustified_lessons = 21 }",
+        "unjustified_absences = { unjustified_lessons = 20, lessons = 300 }\n"
+        "low_achievement = { failing_subjects = 1 }",
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "evidence 'unjustified_absences': expected unjustified_lessons = 20, found 21",
+        "evidence 'unjustified_absences': expected lessons = 300, found no such fact "
+        "(evidence: [unjustified_lessons])",
+        "evidence 'low_achievement': expected a finding, found none "
+        "(findings: [unjustified_absences])",
+    ]
+    # a boolean is not a number, even where Python says True == 1
+    flag = DETAILS.replace("unjustified_lessons = 21", "unjustified_lessons = true")
+    assert messages_for(tmp_path, registry, OVER_LIMIT + flag) == [
+        "evidence 'unjustified_absences': expected unjustified_lessons = true, found 21"
+    ]
+
+
+def test_wrong_parameter_values_fail(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + DETAILS.replace(
+        '"lv.absence.board_notice_days" = 5.0',
+        '"lv.absence.board_notice_days" = 3\n'
+        '"lv.absence.unjustified_lesson_limit" = 20\n'
+        '"lv.child_protection.state_institution" = "childrens_protection_centre"',
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "parameters 'lv.absence.board_notice_days': expected 3, found 5",
+        "parameters 'lv.absence.unjustified_lesson_limit': expected 20, but no rule read it "
+        "(did you mean 'lv.absence.unjustified_lessons_limit'?)",
+    ]
+
+
 def test_run_scenario_uses_the_scenario_municipality(
     tmp_path: Path, registry: PolicyRegistry
 ) -> None:
@@ -512,6 +730,19 @@ def test_plugin_reports_mismatches_without_a_traceback(inner: pytest.Pytester) -
     assert "Traceback" not in out
     assert "runtest" not in out
     assert "ScenarioMismatch" not in out
+
+
+def test_plugin_checks_the_detailed_expectations(inner: pytest.Pytester) -> None:
+    late = DETAILS.replace("due = 2025-03-08", "due = 2025-03-07")
+    write(inner.path, OVER_LIMIT + DETAILS + OVER_LIMIT.replace('"21 lessons"', '"late"') + late)
+    result = inner.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "obligation 'record_in_viis': expected * and due 2025-03-07, got *due 2025-03-08",
+            "(scenario 'late' at t.scenarios.toml:*",
+        ]
+    )
 
 
 def test_plugin_reports_a_bad_file_as_a_collection_error(inner: pytest.Pytester) -> None:
