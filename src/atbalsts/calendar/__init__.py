@@ -12,7 +12,7 @@ One calendar serves the engine, the plan checks and the testing kit::
 The school years (start, semesters, holidays, year ends for grades 1-8 and 10-11, 9 and 12) are
 shipped as data (``years.toml``), each with its Cabinet regulation and source. Public holidays
 come from the ``holidays`` package. A year with no data falls back to the library's convention
-(:func:`atbalsts.policy.term_of`), and :meth:`SchoolCalendar.term_of` says so.
+(``atbalsts.policy.term_of``), and :meth:`SchoolCalendar.term_of` says so.
 
 This package is on the ground floor: it imports the standard library, ``holidays``, ``attrs``,
 :mod:`atbalsts.errors` and the time conventions, and nothing else of atbalsts.

@@ -31,6 +31,7 @@ _MAX_EMPTY_YEARS = 3
 class SchoolTerm:
     """A term (semester): which one, its first and last day, and where those dates come from.
 
+    ``school_year`` is the label (``"2025/2026"``) and ``semester`` 1 (autumn) or 2 (spring).
     ``start`` and ``end`` are the semester's first and last day of teaching: by the regulation
     (``source="regulation"``; semester 2 ends with the year of the learner's grade), or by the
     convention for a year with no data (``source="convention"``). The holidays after a term
@@ -39,9 +40,7 @@ class SchoolTerm:
     (school year, semester) whichever the source.
     """
 
-    #: ``"2025/2026"``.
     school_year: str
-    #: 1 (autumn) or 2 (spring).
     semester: Literal[1, 2]
     start: date
     end: date
@@ -49,7 +48,7 @@ class SchoolTerm:
 
     @property
     def key(self) -> tuple[str, int]:
-        """``(school_year, semester)``, as :func:`atbalsts.policy.term_of` gives it."""
+        """``(school_year, semester)``, as ``atbalsts.policy.term_of`` gives it."""
         return self.school_year, self.semester
 
 
@@ -57,17 +56,19 @@ class SchoolTerm:
 class ExtraDays:
     """Days a municipality or school sets on top of the regulation, with the reason.
 
+    ``start`` and ``end`` are the first and last day (the same day for one day); ``reason`` says
+    why, for the people a deadline moves for, and is required; ``grades`` (None: every grade)
+    limits the days to some grades.
+
     By default the days are closed (``school_day=False``): a school's or municipality's own
     closure, the extra week of holidays for grade 1 in semester 2 (each school decides it), an
     emergency closure. ``school_day=True`` makes the days school days instead: the year extended
     after teaching was impossible for a week, or a Saturday the school teaches on. Where closed
-    and open extra days overlap, closed wins. ``grades`` (None: every grade) limits them to
-    some grades.
+    and open extra days overlap, closed wins.
     """
 
     start: date
     end: date
-    #: Why: shown to the people a deadline moves for. Required.
     reason: str
     grades: frozenset[int] | None = attrs.field(default=None, converter=grades_of)
     school_day: bool = False

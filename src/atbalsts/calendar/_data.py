@@ -60,27 +60,30 @@ def grades_of(value: Iterable[int] | None) -> frozenset[int] | None:
 
 @attrs.frozen
 class Regulation:
-    """The Cabinet regulation that sets a school year."""
+    """The Cabinet regulation that sets a school year.
 
-    #: The act's title, in Latvian.
+    ``title`` is the act's title in Latvian; ``number`` its number (``"MK Nr. 698"``) or
+    ``"not found"``; ``adopted`` the day the Cabinet adopted it, when known; ``url`` the act's
+    text (likumi.lv), when a link was found.
+    """
+
     title: str
-    #: Its number, e.g. ``"MK Nr. 698"``, or ``"not found"``.
     number: str
-    #: The day the Cabinet adopted it, when known.
     adopted: date | None
-    #: The act's text (likumi.lv), when a link was found.
     url: str | None
 
 
 @attrs.frozen
 class SchoolHoliday:
-    """School holidays (brīvdienas) set by the regulation, first and last day included."""
+    """School holidays (brīvdienas) set by the regulation.
 
-    #: ``"autumn"``, ``"winter"`` or ``"spring"``.
+    ``name`` is ``"autumn"``, ``"winter"`` or ``"spring"``; ``start`` and ``end`` the first and
+    last day, both included; ``grades`` the grades they apply to (None: every grade).
+    """
+
     name: str
     start: date
     end: date
-    #: The grades they apply to; None: every grade.
     grades: frozenset[int] | None = attrs.field(default=None, converter=grades_of)
 
     def covers(self, day: date, grade: int) -> bool:
@@ -92,28 +95,27 @@ class SchoolHoliday:
 class SchoolYear:
     """One school year as its regulation sets it, with its source.
 
-    Semester 1 runs from :attr:`start` to :attr:`semester_1_end`, semester 2 from
-    :attr:`semester_2_start` to the end of the year, which differs for grade 9 and grade 12
-    (:meth:`end_for`). Summer holidays run from the day after that to 31 August.
+    ``school_year`` is the label (``"2025/2026"``). Semester 1 runs from ``start`` to
+    ``semester_1_end``, semester 2 from ``semester_2_start`` to the end of the year, which
+    differs by grade: ``end_general`` for grades 1-8 and 10-11, ``end_grade_9``, ``end_grade_12``
+    (:meth:`end_for`). Summer holidays run from the day after that to 31 August. ``holidays``
+    are the autumn, winter and spring holidays; ``regulation`` the act; ``source`` the id of the
+    source in the project's source index (``"S103"``) and ``source_url`` its address.
+    ``unverified`` names the fields that no act text or second source confirms (``[U]``), such as
+    ``"end.grade_12"``; ``note`` says what a reader should know about the year's data.
     """
 
-    #: ``"2025/2026"``.
     school_year: str
     start: date
     semester_1_end: date
     semester_2_start: date
-    #: The last day for grades 1-8 and 10-11.
     end_general: date
-    #: The last day for grade 9.
     end_grade_9: date
-    #: The last day for grade 12.
     end_grade_12: date
     holidays: tuple[SchoolHoliday, ...]
     regulation: Regulation
-    #: Id of the source in the project's source index (``"S103"``).
     source: str
     source_url: str
-    #: The fields that no second source or act text confirms (``[U]``), e.g. ``"end.grade_12"``.
     unverified: tuple[str, ...] = ()
     note: str = ""
 
