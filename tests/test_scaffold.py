@@ -263,6 +263,25 @@ def test_conformance_flags_the_placeholder_until_it_is_filled(
         assert check(run_scenario(registry, scenario), scenario) == [], scenario.name
 
 
+def test_the_sample_parameter_is_declared_an_integer(
+    tmp_path: Path, import_plugin: Callable[[Path], ModuleType]
+) -> None:
+    """A value that is not a whole number is refused when the plugin registers, naming the
+    parameter, rather than failing the rule (``p.integer``) on every learner."""
+    root = scaffold(tmp_path)
+    params = root / "src" / "atbalsts_proba" / "parameters.toml"
+    text, n = re.subn(
+        r"^value = 10$", "value = 10.5", params.read_text(encoding="utf-8"), flags=re.MULTILINE
+    )
+    assert n == 1
+    params.write_text(text, encoding="utf-8")
+
+    (failure,) = registry_with(import_plugin(root), "proba").failures
+    assert (failure.plugin, failure.stage) == ("proba", "register")
+    assert repr(PARAMETER.format(name="proba")) in failure.error
+    assert "not integer" in failure.error
+
+
 def test_the_plugin_installs_and_passes_its_own_tests(tmp_path: Path) -> None:
     """Installed as an editable install would (a path entry and the distribution's metadata, so
     the entry point is found): its tests fail on the placeholder, then pass once it is filled."""

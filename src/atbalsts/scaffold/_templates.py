@@ -251,6 +251,7 @@ PARAMETERS = Template("""\
 id = "$name.absence.lessons_limit"
 description = "More than this many lessons missed without a justifying reason in a term: the class teacher informs the social pedagogue."
 unit = "lessons per term"
+type = "integer"
 
 [[parameter.values]]
 from = $valid_from
