@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 import atbalsts
 from atbalsts import AtbalstsError, DocumentError
-from atbalsts.model import Consent, Enrolment, Goal, LegalBasis, SupportCase, Term
+from atbalsts.model import (
+    Consent,
+    Enrolment,
+    Goal,
+    LegalBasis,
+    ProgrammeKind,
+    Referral,
+    SupportCase,
+    Term,
+)
+from atbalsts.schema import json_schema
 
 
 def invalid(data: Any, model: type[Any] = SupportCase) -> DocumentError:
@@ -20,6 +32,14 @@ def invalid(data: Any, model: type[Any] = SupportCase) -> DocumentError:
         atbalsts.parse_json(model, json.dumps(data))
     assert from_python.value.paths == from_json.value.paths
     return from_python.value
+
+
+def schema_accepts(name: str, data: Any) -> bool:
+    """Whether the published JSON Schema of ``name`` accepts ``data`` (dates checked too)."""
+    check = Draft202012Validator(
+        json_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    return bool(check.is_valid(data))
 
 
 def test_the_valid_fixture_is_valid(case_data: dict[str, Any]) -> None:
@@ -81,10 +101,10 @@ def test_every_error_is_named_in_document_order(case_data: dict[str, Any]) -> No
     )
     assert "(4 error(s))" in str(err)
     assert [e.kind for e in err.errors] == [
-        "int_parsing",
+        "int_type",
         "greater_than_equal",
         "string_type",
-        "date_from_datetime_parsing",
+        "date_parsing",
     ]
 
 
@@ -190,31 +210,44 @@ def test_grade_fitting_programme_is_accepted(fields: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "field", "message"),
     [
-        ({"programme": "general_basic", "grade": 10}, "grade must be 1-9 for general_basic"),
-        ({"programme": "general_basic"}, "grade must be 1-9 for general_basic"),
-        ({"programme": "general_secondary", "grade": 9}, "grade must be 10-12"),
+        (
+            {"programme": "general_basic", "grade": 10},
+            "grade",
+            "grade must be 1-9 for general_basic",
+        ),
+        ({"programme": "general_basic"}, "grade", "grade must be 1-9 for general_basic"),
+        ({"programme": "general_secondary", "grade": 9}, "grade", "grade must be 10-12"),
         (
             {"programme": "general_basic", "grade": 5, "vocational_course": 2},
+            "vocational_course",
             "vocational_course must be empty",
         ),
-        ({"programme": "vocational"}, "vocational_course is required"),
+        ({"programme": "vocational"}, "vocational_course", "vocational_course required"),
         (
             {"programme": "vocational", "vocational_course": 2, "grade": 10},
+            "grade",
             "grade must be empty",
         ),
-        ({"programme": "pre_school", "grade": 1}, "must be empty in pre-school"),
-        ({"programme": "pre_school", "vocational_course": 1}, "must be empty in pre-school"),
+        ({"programme": "pre_school", "grade": 1}, "grade", "must be empty in pre-school"),
+        (
+            {"programme": "pre_school", "vocational_course": 1},
+            "vocational_course",
+            "must be empty in pre-school",
+        ),
     ],
 )
-def test_grade_programme_mismatch_is_refused(
-    case_data: dict[str, Any], fields: dict[str, Any], message: str
+def test_grade_programme_mismatch_is_refused_at_the_field(
+    case_data: dict[str, Any], fields: dict[str, Any], field: str, message: str
 ) -> None:
     case_data["learner"]["enrolment"] = {**ENROLMENT, **fields}
     err = invalid(case_data)
-    assert err.paths == ("learner.enrolment",)
+    assert err.paths == (f"learner.enrolment.{field}",)
+    assert err.errors[0].kind == "grade_programme"
     assert message in err.errors[0].message
+    # The published schema says the same (an if/then per programme).
+    assert not schema_accepts("support-case", case_data)
 
 
 @pytest.mark.parametrize("grade", [0, 13])
@@ -256,7 +289,8 @@ def test_more_lessons_missed_than_scheduled_is_refused(case_data: dict[str, Any]
     attendance = case_data["observations"][0]["attendance"]
     attendance.update(lessons_scheduled=40, lessons_missed_reason_unknown=8)  # 12 + 21 + 8 > 40
     err = invalid(case_data)
-    assert err.paths == ("observations[0].attendance",)
+    assert err.paths == ("observations[0].attendance.lessons_scheduled",)
+    assert err.errors[0].kind == "lessons_exceed_scheduled"
     assert "lessons missed (41) exceed lessons_scheduled (40)" in err.errors[0].message
 
 
@@ -269,14 +303,20 @@ def test_missed_lessons_equal_to_scheduled_are_accepted(case_data: dict[str, Any
 def test_period_ending_before_it_starts_is_refused(case_data: dict[str, Any]) -> None:
     case_data["plans"][0]["period"] = {"start": "2024-12-20", "end": "2024-12-19"}
     err = invalid(case_data)
-    assert err.paths == ("plans[0].period",)
+    assert err.paths == ("plans[0].period.end",)
+    assert err.errors[0].kind == "date_order"
     assert "end must not be before start" in err.errors[0].message
 
 
-@pytest.mark.parametrize("year", ["2024/2026", "2025/2024", "2024-2025", "24/25"])
+@pytest.mark.parametrize("year", ["2024/2026", "2025/2024", "2024-2025", "24/25", "0999/1000"])
 def test_school_year_must_name_consecutive_years(year: str) -> None:
     err = invalid({"school_year": year, "semester": 1}, Term)
     assert err.paths == ("school_year",)
+
+
+def test_non_consecutive_years_are_the_documented_cross_field_check() -> None:
+    err = invalid({"school_year": "2024/2026", "semester": 1}, Term)
+    assert err.errors[0].kind == "school_year_not_consecutive"
 
 
 def test_school_year_must_be_ascii_digits() -> None:
@@ -290,13 +330,20 @@ def test_semester_is_1_or_2() -> None:
 def test_referral_due_before_it_was_made_is_refused(case_data: dict[str, Any]) -> None:
     case_data["referrals"][0]["due"] = "2024-12-01"
     err = invalid(case_data)
-    assert err.paths == ("referrals[0]",)
+    assert err.paths == ("referrals[0].due",)
     assert "due must not be before created_on" in err.errors[0].message
 
 
 def test_consent_withdrawn_before_given_is_refused(case_data: dict[str, Any]) -> None:
     case_data["consents"][0]["withdrawn_on"] = "2024-11-29"
-    assert invalid(case_data).paths == ("consents[0]",)
+    assert invalid(case_data).paths == ("consents[0].withdrawn_on",)
+
+
+def test_a_top_level_document_names_the_field_not_the_document(case_data: dict[str, Any]) -> None:
+    referral = {**case_data["referrals"][0], "due": "2024-12-01"}
+    assert invalid(referral, Referral).paths == ("due",)
+    consent = {**case_data["consents"][0], "withdrawn_on": "2024-11-29"}
+    assert invalid(consent, Consent).paths == ("withdrawn_on",)
 
 
 def test_consent_needs_a_recipient(case_data: dict[str, Any]) -> None:
@@ -319,16 +366,26 @@ def test_consent_in_force(case_data: dict[str, Any]) -> None:
 def test_case_documents_must_name_the_case_learner(case_data: dict[str, Any], kind: str) -> None:
     case_data[kind][0]["learner_id"] = "L-9999"
     err = invalid(case_data)
-    assert err.paths == ("(document)",)
-    assert f"{kind} name another learner (L-9999)" in err.errors[0].message
+    assert err.paths == (f"{kind}[0].learner_id",)
+    assert err.errors[0].kind == "other_learner"
+    assert "another learner than learner.id" in err.errors[0].message
 
 
 @pytest.mark.parametrize("kind", ["plans", "referrals", "consents"])
 def test_case_document_ids_must_be_unique(case_data: dict[str, Any], kind: str) -> None:
     case_data[kind].append(case_data[kind][0])
+    case_data[kind].append(case_data[kind][0])
     err = invalid(case_data)
-    assert err.paths == ("(document)",)
-    assert f"{kind} repeat the id(s) {case_data[kind][0]['id']}" in err.errors[0].message
+    assert err.paths == (f"{kind}[1].id", f"{kind}[2].id")
+    assert {e.kind for e in err.errors} == {"duplicate_id"}
+    assert f"repeats the id of an earlier item of {kind}" in err.errors[0].message
+
+
+def test_every_list_of_a_case_reports_its_own_problem(case_data: dict[str, Any]) -> None:
+    case_data["plans"][0]["learner_id"] = "L-9999"
+    case_data["consents"].append(case_data["consents"][0])
+    err = invalid(case_data)
+    assert err.paths == ("plans[0].learner_id", "consents[1].id")
 
 
 @pytest.mark.parametrize(
@@ -347,7 +404,11 @@ def test_legal_basis_is_cited_or_labelled(data: dict[str, Any], valid: bool) -> 
     if valid:
         assert atbalsts.parse_python(LegalBasis, data).kind.value == data["kind"]
     else:
-        invalid(data, LegalBasis)
+        err = invalid(data, LegalBasis)
+        assert all(path in ("act", "url", "note") for path in err.paths)
+    # The published schema says the same (an if/then per kind of basis).
+    check = Draft202012Validator(LegalBasis.model_json_schema())
+    assert check.is_valid(data) is valid
 
 
 @pytest.mark.parametrize("target", ["NaN", "Infinity"])
@@ -355,3 +416,185 @@ def test_non_finite_numbers_are_refused(target: str) -> None:
     text = f'{{"description": "d", "indicator": "i", "target": {target}, "direction": "at_most"}}'
     with pytest.raises(DocumentError):
         atbalsts.parse_json(Goal, text)
+
+
+# -- strict: no lax coercion at the boundary ---------------------------------------------------
+# Each of these was accepted (coerced) before validation became strict, although the published
+# JSON Schema refuses it.
+
+
+@pytest.mark.parametrize(
+    ("location", "bad", "kind"),
+    [
+        (("observations", 0, "term", "semester"), True, "int_type"),
+        (("learner", "enrolment", "grade"), True, "int_type"),
+        (("learner", "birth_date"), 0, "date_type"),
+        (("observations", 0, "attendance", "lessons_missed_unjustified"), "1_2", "int_type"),
+        (("learner", "needy_or_low_income_family"), "no", "bool_type"),
+        (("learner", "enrolment", "repeating_year"), 0, "bool_type"),
+        (("learner", "enrolment", "grade"), "8", "int_type"),
+        (("observations", 0, "attendance", "absent_today_reason_unknown"), "true", "bool_type"),
+        (("observations", 0, "as_of"), "2024-11-29T00:00:00", "date_parsing"),
+        (("observations", 0, "as_of"), "20241129", "date_parsing"),
+        (("observations", 0, "as_of"), "2024-02-30", "date_parsing"),
+        (("plans", 0, "measures", 0, "hours"), "8", "float_type"),
+        (("plans", 0, "measures", 0, "hours"), True, "float_type"),
+        (("learner", "id"), 17, "string_type"),
+    ],
+)
+def test_lax_values_the_schema_refuses_are_refused(
+    case_data: dict[str, Any], location: tuple[str | int, ...], bad: object, kind: str
+) -> None:
+    target: Any = case_data
+    for key in location[:-1]:
+        target = target[key]
+    target[location[-1]] = bad
+    assert not schema_accepts("support-case", case_data)
+
+    err = invalid(case_data)
+
+    path = ".".join(str(k) for k in location).replace(".0.", "[0].").replace(".0", "[0]")
+    assert err.paths == (path,)
+    assert err.errors[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("location", "kind"),
+    [
+        (("plans", 0, "term", "semester"), "int_type"),
+        (("learner", "enrolment", "grade"), "int_type"),
+    ],
+)
+def test_an_integer_is_never_a_float_even_one_json_schema_counts(
+    case_data: dict[str, Any], location: tuple[str | int, ...], kind: str
+) -> None:
+    """JSON Schema counts 1.0 as an integer; atbalsts wants it written as 1 (documented)."""
+    target: Any = case_data
+    for key in location[:-1]:
+        target = target[key]
+    target[location[-1]] = float(target[location[-1]])
+    assert schema_accepts("support-case", case_data)
+    assert invalid(case_data).errors[0].kind == kind
+
+
+def test_python_input_takes_dates_enum_members_and_tuples(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["birth_date"] = date(2011, 5, 14)
+    case_data["learner"]["enrolment"]["programme"] = ProgrammeKind.GENERAL_BASIC
+    case_data["plans"][0]["risk_factors"] = tuple(case_data["plans"][0]["risk_factors"])
+    case = atbalsts.parse_python(SupportCase, case_data)
+    assert case.learner.birth_date == date(2011, 5, 14)
+    assert case.learner.enrolment.programme is ProgrammeKind.GENERAL_BASIC
+    assert case.plans[0].risk_factors == ("unjustified_absences", "low_achievement")
+
+
+def test_python_input_refuses_a_datetime_for_a_date(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["birth_date"] = datetime(2011, 5, 14)
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_python(SupportCase, case_data)
+    assert info.value.paths == ("learner.birth_date",)
+
+
+def test_enum_values_are_accepted_as_strings(case_data: dict[str, Any]) -> None:
+    case = atbalsts.parse_json(SupportCase, json.dumps(case_data))
+    assert case.plans[0].status.value == "active"
+    case_data["plans"][0]["status"] = "Active"
+    assert invalid(case_data).paths == ("plans[0].status",)
+
+
+# -- an observation is dated in its own term ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("school_year", "semester", "as_of", "valid"),
+    [
+        ("2024/2025", 1, "2024-09-01", True),
+        ("2024/2025", 1, "2024-12-31", True),
+        ("2024/2025", 1, "2025-01-01", False),
+        ("2024/2025", 1, "2024-08-31", False),
+        ("2024/2025", 2, "2025-01-01", True),
+        ("2024/2025", 2, "2025-08-31", True),  # the summer belongs to semester 2
+        ("2024/2025", 2, "2025-09-01", False),
+        ("2024/2025", 2, "2024-12-31", False),
+        ("2023/2024", 1, "2024-11-29", False),  # the right months of another year
+    ],
+)
+def test_an_observation_dated_outside_its_term_is_refused(
+    case_data: dict[str, Any], school_year: str, semester: int, as_of: str, valid: bool
+) -> None:
+    observation = case_data["observations"][0]
+    observation.update(term={"school_year": school_year, "semester": semester}, as_of=as_of)
+    observation["staff_observations"][0]["recorded_on"] = as_of
+    if valid:
+        case = atbalsts.parse_python(SupportCase, case_data)
+        assert case.observations[0].as_of == date.fromisoformat(as_of)
+        return
+    err = invalid(case_data)
+    assert err.paths == ("observations[0].as_of",)
+    assert err.errors[0].kind == "outside_term"
+    assert f"is not a day of the term {school_year}/{semester}" in err.errors[0].message
+
+
+# -- length limits, and messages that never echo a large value ---------------------------------
+
+BIG = "x" * 10_000_000
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        ("learner", "enrolment", "municipality"),
+        ("observations", 0, "achievement", "failing_subjects", 0),
+        ("plans", 0, "measures", 0, "measure"),
+        ("plans", 0, "measures", 0, "subject"),
+        ("referrals", 0, "reason"),
+        ("consents", 0, "purpose"),
+        ("learner", "languages", 0),
+    ],
+)
+def test_a_huge_string_is_refused_with_a_short_message(
+    case_data: dict[str, Any], location: tuple[str | int, ...]
+) -> None:
+    target: Any = case_data
+    for key in location[:-1]:
+        target = target.setdefault(key, []) if key == "languages" else target[key]
+    if isinstance(target, list) and not target:
+        target.append(BIG)
+    else:
+        target[location[-1]] = BIG
+    err = invalid(case_data)
+    assert len(err.errors) == 1
+    assert len(str(err)) < 500
+
+
+def test_too_many_items_are_refused(case_data: dict[str, Any]) -> None:
+    case_data["observations"][0]["achievement"]["failing_subjects"] = [
+        f"subject {i}" for i in range(51)
+    ]
+    err = invalid(case_data)
+    assert err.paths == ("observations[0].achievement.failing_subjects",)
+    assert err.errors[0].kind == "too_long"
+
+
+def test_an_unknown_code_is_echoed_shortened(case_data: dict[str, Any]) -> None:
+    case_data["plans"][0]["measures"][0]["measure"] = "pony_" * 12  # 60 characters, no colon
+    err = invalid(case_data)
+    assert err.errors[0].kind == "unknown_code"
+    assert "pony_" * 12 not in err.errors[0].message
+    assert "…" in err.errors[0].message
+
+
+# -- a byte-order mark ---------------------------------------------------------------------------
+
+
+def test_a_utf8_byte_order_mark_is_ignored(case_data: dict[str, Any]) -> None:
+    text = json.dumps(case_data, ensure_ascii=False)
+    from_text = atbalsts.parse_json(SupportCase, "\ufeff" + text)
+    from_bytes = atbalsts.parse_json(SupportCase, "\ufeff".encode() + text.encode())
+    assert from_text == from_bytes == atbalsts.parse_json(SupportCase, text)
+
+
+def test_a_byte_order_mark_inside_the_text_is_still_an_error(case_data: dict[str, Any]) -> None:
+    text = json.dumps(case_data)
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_json(SupportCase, " \ufeff" + text)
+    assert info.value.errors[0].kind == "json_invalid"

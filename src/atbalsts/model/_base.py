@@ -3,28 +3,60 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 from atbalsts.codes import INSTITUTIONS, MEASURES, RISK_FACTORS, ROLES, CodeList
 
 __all__ = [
+    "CODE_MAX",
+    "ID_MAX",
+    "ITEMS_MAX",
+    "NAME_MAX",
     "SCHEMA_VERSION",
+    "TEXT_MAX",
     "Classification",
     "Document",
     "Identifier",
     "InstitutionCode",
+    "IsoDate",
     "MeasureCode",
     "Model",
+    "Name",
     "RiskFactorCode",
     "RoleCode",
+    "Semester",
+    "Text",
     "classified",
+    "invalid_at",
+    "items",
+    "lax_enum",
 ]
 
 #: The version of the document contract. Bumped on any incompatible change of a schema.
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+#: Longest identifier chosen by the host (characters).
+ID_MAX = 64
+#: Longest code: a national code or a plugin's local ``namespace:code``.
+CODE_MAX = 64
+#: Longest short name: a subject, an act, a plugin or distribution name, a version.
+NAME_MAX = 200
+#: Longest free text: a note, a description, a reason.
+TEXT_MAX = 4000
+#: Most items in a list of a document (observations, plans, marks, notes ...).
+ITEMS_MAX = 200
 
 _LOCAL_CODE = r"^[a-z][a-z0-9_-]*:[a-z][a-z0-9_]*$"
 _LOCAL_RE = re.compile(_LOCAL_CODE)
@@ -55,11 +87,21 @@ def classified(classification: Classification, description: str, **kwargs: Any) 
 
 
 class Model(BaseModel):
-    """Base of every model: unknown fields are refused, values are immutable, and NaN or
-    infinity are refused (JSON has no way to carry them back)."""
+    """Base of every model: unknown fields are refused, values are immutable, NaN or infinity
+    are refused (JSON has no way to carry them back), and nothing is coerced.
+
+    Validation is strict: an integer is never read from a string, a float or a boolean, a boolean
+    never from ``"no"`` or ``0``, a date never from a number. A date is a ``YYYY-MM-DD`` string or
+    a :class:`datetime.date`; an enumerated value is its string (or the enum member); a list may be
+    a list or a tuple. What the published JSON Schema refuses, the models refuse.
+    """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_default=False, allow_inf_nan=False
+        extra="forbid",
+        frozen=True,
+        validate_default=False,
+        allow_inf_nan=False,
+        strict=True,
     )
 
 
@@ -71,23 +113,43 @@ class Document(Model):
     )
 
 
+Location = tuple[str | int, ...]
+
+
+def invalid_at(kind: str, message: str, *locations: str | Location) -> PydanticCustomError:
+    """A validation error of ``kind`` for a model validator to raise, pointing at fields.
+
+    Each location is a field name or a path below the model (``("plans", 0, "learner_id")``);
+    :func:`~atbalsts.model.field_errors` reports one row per location, so a check that spans
+    fields still names the field to correct. ``message`` must not echo personal values.
+    """
+    paths = tuple((loc,) if isinstance(loc, str) else tuple(loc) for loc in locations)
+    return PydanticCustomError(kind, message.replace("{", "(").replace("}", ")"), {"at": paths})
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def _code_type(codes: CodeList, what: str) -> Any:
     def check(value: str) -> str:
-        if value in codes or _LOCAL_RE.match(value):
+        if value in codes or _LOCAL_RE.fullmatch(value):
             return value
-        raise ValueError(
-            f"unknown {codes.name} code {value!r}; use a national code or a local "
-            f"'namespace:code' declared by a plugin"
+        raise PydanticCustomError(
+            "unknown_code",
+            "unknown {what} code {code}; use a national code or a local 'namespace:code' "
+            "declared by a plugin",
+            {"what": codes.name, "code": repr(_short(value))},
         )
 
     schema = {
         "description": f"{what}: a national code or a plugin's local code 'namespace:code'.",
         "anyOf": [
             {"type": "string", "enum": list(codes.codes())},
-            {"type": "string", "pattern": _LOCAL_CODE},
+            {"type": "string", "pattern": _LOCAL_CODE, "maxLength": CODE_MAX},
         ],
     }
-    return Annotated[str, AfterValidator(check), WithJsonSchema(schema)]
+    return Annotated[str, Field(max_length=CODE_MAX), AfterValidator(check), WithJsonSchema(schema)]
 
 
 RiskFactorCode = _code_type(RISK_FACTORS, "Risk factor")
@@ -100,8 +162,47 @@ Identifier = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=64,
+        max_length=ID_MAX,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
         description="Identifier chosen by the host system (letters, digits, . _ : -).",
     ),
 ]
+
+#: A short name (a subject, an act, a version): at most :data:`NAME_MAX` characters.
+Name = Annotated[str, Field(max_length=NAME_MAX)]
+#: Free text: at most :data:`TEXT_MAX` characters.
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise PydanticCustomError(
+            "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
+        )
+    return value  # a date object passes; anything else is refused by strict validation
+
+
+#: A date: a ``YYYY-MM-DD`` string (JSON) or a :class:`datetime.date`, never a number or a
+#: datetime. The JSON Schema says ``"format": "date"``.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+#: A semester, 1 or 2: an integer (never ``true``, ``"1"`` or ``1.0``).
+Semester = Annotated[int, Field(ge=1, le=2)]
+
+
+def items(limit: int = ITEMS_MAX) -> dict[str, Any]:
+    """``Field`` keywords of a list field: a JSON array (a list or tuple in Python), at most
+    ``limit`` items; the items themselves stay strict."""
+    return {"strict": False, "max_length": limit}
+
+
+#: ``Field`` keywords of an enumerated field: its string value is accepted as well as the member.
+lax_enum: dict[str, Any] = {"strict": False}

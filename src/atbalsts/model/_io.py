@@ -1,4 +1,9 @@
-"""Parsing documents at the boundary, with errors that name every failing field path."""
+"""Parsing documents at the boundary, with errors that name every failing field path.
+
+Validation is strict (see :class:`~atbalsts.model.Model`): what the published JSON Schema refuses,
+these functions refuse, and each error names the field to correct, also for the checks that span
+several fields.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +18,46 @@ __all__ = ["field_errors", "parse_json", "parse_python"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
+#: Longest message kept in a :class:`FieldError` (a message never echoes a large input).
+MESSAGE_MAX = 300
+
+_BOM = "\ufeff"
+_INTERNAL = {"str", "int", "bool", "float", "date", "none", "nullable", "literal"}
+
 
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.startswith("function-after[") or part in {"str", "int", "bool", "float"}:
+        elif part.startswith(("function-after[", "function-before[")) or part in _INTERNAL:
             continue  # pydantic's internal validator names are not field names
         else:
             out += f".{part}" if out else str(part)
     return out or "(document)"
 
 
+def _short(message: str) -> str:
+    return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
+
+
 def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
-    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path."""
+    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path.
+
+    A check that spans several fields (raised by a model validator) is reported at the field it
+    names, not at the model that holds it.
+    """
     rows: dict[str, FieldError] = {}
-    for err in exc.errors(include_url=False):
-        path = _path(tuple(err["loc"]))
-        message = err["msg"].removeprefix("Value error, ")
-        if path in rows:  # a union reports each branch; keep the first message per path
-            continue
-        rows[path] = FieldError(path=path, message=message, kind=err["type"])
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = tuple(err["loc"])
+        ctx = err.get("ctx") or {}
+        at = ctx.get("at") if isinstance(ctx, dict) else None
+        message = _short(err["msg"].removeprefix("Value error, "))
+        for below in at if isinstance(at, tuple) and at else ((),):
+            path = _path(loc + tuple(below))
+            if path in rows:  # a union reports each branch; keep the first message per path
+                continue
+            rows[path] = FieldError(path=path, message=message, kind=err["type"])
     # An invalid only item also makes its list "too short"; report the item, not the echo.
     return [
         row
@@ -44,7 +67,16 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
 
 
 def parse_json(model: type[M], data: str | bytes, *, name: str | None = None) -> M:
-    """Validate JSON text as ``model``; raise :class:`~atbalsts.DocumentError` when invalid."""
+    """Validate JSON text as ``model``; raise :class:`~atbalsts.DocumentError` when invalid.
+
+    A leading UTF-8 byte-order mark is ignored. Dates are ``YYYY-MM-DD`` strings; nothing is
+    coerced (``"1"`` is not an integer, ``"no"`` is not a boolean).
+    """
+    if isinstance(data, bytes | bytearray):
+        if data.startswith(_BOM.encode()):
+            data = data[len(_BOM.encode()) :]
+    elif data.startswith(_BOM):
+        data = data[1:]
     try:
         return model.model_validate_json(data)
     except pydantic.ValidationError as exc:
@@ -52,7 +84,12 @@ def parse_json(model: type[M], data: str | bytes, *, name: str | None = None) ->
 
 
 def parse_python(model: type[M], data: Mapping[str, Any], *, name: str | None = None) -> M:
-    """Validate a mapping (e.g. parsed JSON) as ``model``; raise on invalid input."""
+    """Validate a mapping (e.g. parsed JSON) as ``model``; raise on invalid input.
+
+    Accepts exactly what the JSON Schema accepts, with Python's own types where JSON has none:
+    a date is a ``YYYY-MM-DD`` string or a :class:`datetime.date`, a list a list or a tuple, an
+    enumerated value its string or the enum member. Nothing else is coerced.
+    """
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:

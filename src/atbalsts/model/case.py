@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from datetime import date
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from atbalsts.model._base import Document, MeasureCode, Model
+from atbalsts.model._base import Document, IsoDate, MeasureCode, Model, invalid_at, items
 from atbalsts.model.learner import Learner
 from atbalsts.model.observation import TermObservation
 from atbalsts.model.plan import SupportPlan
@@ -23,46 +21,54 @@ class FundedSupport(Model):
 
     measure: MeasureCode = Field(description="The measure it corresponds to.")
     funder: Literal["state", "municipality"] = Field(description="Who funds it.")
-    until: date | None = Field(default=None, description="Last day funded, if known.")
+    until: IsoDate | None = Field(default=None, description="Last day funded, if known.")
 
     def covers(self, day: date) -> bool:
         """True when the funding still runs on ``day``."""
         return self.until is None or day <= self.until
 
 
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    return sorted(i for i, n in Counter(ids).items() if n > 1)
-
-
 class SupportCase(Document):
-    """One learner's situation and the support around it."""
+    """One learner's situation and the support around it.
+
+    Plans, referrals and consents inside a case must name the case's learner, and each has an id
+    unique among its kind.
+    """
 
     learner: Learner = Field(description="The learner.")
     observations: tuple[TermObservation, ...] = Field(
-        default=(), description="Observations, one or more per term."
+        default=(), description="Observations, one or more per term.", **items()
     )
     funded_elsewhere: tuple[FundedSupport, ...] = Field(
-        default=(), description="Support already funded by the state or municipality."
+        default=(),
+        description="Support already funded by the state or municipality.",
+        **items(50),
     )
-    plans: tuple[SupportPlan, ...] = Field(default=(), description="Support plans.")
-    referrals: tuple[Referral, ...] = Field(default=(), description="Referrals.")
-    consents: tuple[Consent, ...] = Field(default=(), description="Consents.")
+    plans: tuple[SupportPlan, ...] = Field(default=(), description="Support plans.", **items())
+    referrals: tuple[Referral, ...] = Field(default=(), description="Referrals.", **items())
+    consents: tuple[Consent, ...] = Field(default=(), description="Consents.", **items())
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        learner_id = self.learner.id
-        for kind, docs in (
-            ("plans", self.plans),
-            ("referrals", self.referrals),
-            ("consents", self.consents),
-        ):
-            others = sorted({d.learner_id for d in docs if d.learner_id != learner_id})
+    @field_validator("plans", "referrals", "consents")
+    @classmethod
+    def _one_learner_unique_ids(
+        cls, docs: tuple[SupportPlan | Referral | Consent, ...], info: ValidationInfo
+    ) -> tuple[SupportPlan | Referral | Consent, ...]:
+        learner = info.data.get("learner")
+        if isinstance(learner, Learner):
+            others = [(i, "learner_id") for i, d in enumerate(docs) if d.learner_id != learner.id]
             if others:
-                raise ValueError(f"{kind} name another learner ({', '.join(others)})")
-            dupes = _duplicates(d.id for d in docs)
-            if dupes:
-                raise ValueError(f"{kind} repeat the id(s) {', '.join(dupes)}")
-        return self
+                raise invalid_at("other_learner", "names another learner than learner.id", *others)
+        seen: set[str] = set()
+        repeated: list[tuple[int, str]] = []
+        for i, doc in enumerate(docs):
+            if doc.id in seen:
+                repeated.append((i, "id"))
+            seen.add(doc.id)
+        if repeated:
+            raise invalid_at(
+                "duplicate_id", f"repeats the id of an earlier item of {info.field_name}", *repeated
+            )
+        return docs
 
     def observation_on(self, day: date) -> TermObservation | None:
         """The latest observation dated on or before ``day`` (never one from the future)."""

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from atbalsts.model._base import Document, Identifier, InstitutionCode, MeasureCode, Model, RoleCode
+from atbalsts.model._base import (
+    ID_MAX,
+    Classification,
+    Document,
+    Identifier,
+    InstitutionCode,
+    IsoDate,
+    MeasureCode,
+    Model,
+    Name,
+    RoleCode,
+    classified,
+    items,
+    lax_enum,
+)
 from atbalsts.model.referral import Urgency
 from atbalsts.model.risk import Evidence, LegalBasis, RiskFinding
 
@@ -28,6 +41,22 @@ __all__ = [
 ]
 
 Value = bool | int | float | str | None
+
+#: Most items in a list of a decision: generous, as the engine writes them (one per rule at most).
+_DECISION_ITEMS = 10_000
+
+
+def _many() -> dict[str, Any]:
+    return items(_DECISION_ITEMS)
+
+
+def _detail(description: str) -> Any:
+    return classified(
+        Classification.SENSITIVE,
+        f"{description} They may repeat facts about the learner.",
+        default_factory=dict,
+        max_length=50,
+    )
 
 
 class DecisionKind(StrEnum):
@@ -52,38 +81,49 @@ class DecisionKind(StrEnum):
 class PluginStamp(Model):
     """A plugin that took part, by distribution and version."""
 
-    name: str = Field(description="Plugin (policy) name, also its rule namespace.")
-    distribution: str = Field(description="The Python distribution that ships it.")
-    version: str = Field(description="The distribution's version.")
+    name: Name = Field(description="Plugin (policy) name, also its rule namespace.")
+    distribution: Name = Field(description="The Python distribution that ships it.")
+    version: Name = Field(description="The distribution's version.")
 
 
 class PolicyStamp(Model):
     """What decided: enough to reproduce the decision byte for byte."""
 
-    engine_version: str = Field(description="atbalsts version.")
-    municipality: str | None = Field(description="The municipality whose policy applied.")
-    plugins: tuple[PluginStamp, ...] = Field(description="Plugins in the policy set, by name.")
-    content_hash: str = Field(description="SHA-256 of the rules and parameter values in force.")
-    as_of: date = Field(description="The evaluation date.")
+    engine_version: Name = Field(description="atbalsts version.")
+    municipality: str | None = Field(
+        max_length=ID_MAX, description="The municipality whose policy applied."
+    )
+    plugins: tuple[PluginStamp, ...] = Field(
+        description="Plugins in the policy set, by name.", **_many()
+    )
+    content_hash: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hexadecimal) of the rules and parameter values in force.",
+    )
+    as_of: IsoDate = Field(description="The evaluation date.")
 
 
 class ObligationDue(Model):
     """Something that must happen: what, by whom, to whom, by when."""
 
-    action: str = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
-    responsible_roles: tuple[RoleCode, ...] = Field(description="Who may carry it out.")
+    action: Name = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
+    responsible_roles: tuple[RoleCode, ...] = Field(
+        description="Who may carry it out.", **items(50)
+    )
     recipients: tuple[InstitutionCode | RoleCode, ...] = Field(
-        default=(), description="Who is informed or receives the report."
+        default=(), description="Who is informed or receives the report.", **items(50)
     )
     any_recipient: bool = Field(
         default=False,
         description="True when informing any one of the recipients fulfils the obligation.",
     )
-    due: date = Field(description="Latest date (the strictest of all rules that imposed it).")
+    due: IsoDate = Field(description="Latest date (the strictest of all rules that imposed it).")
     deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
         description="How the deadline was set."
     )
-    rules: tuple[str, ...] = Field(description="Rules that imposed it, the strictest first.")
+    rules: tuple[Name, ...] = Field(
+        description="Rules that imposed it, the strictest first.", **_many()
+    )
     legal_basis: LegalBasis = Field(description="Legal basis of the strictest rule.")
     deadline_basis: LegalBasis | None = Field(
         default=None,
@@ -95,10 +135,10 @@ class ObligationDue(Model):
 class MeasureReason(Model):
     """One rule's verdict on one measure."""
 
-    rule: str = Field(description="The rule.")
+    rule: Name = Field(description="The rule.")
     eligible: bool = Field(description="Its verdict.")
-    reason: str = Field(description="Reason code (a code of the reasons list).")
-    detail: dict[str, Value] = Field(default_factory=dict, description="Values for the text.")
+    reason: Name = Field(description="Reason code (a code of the reasons list).")
+    detail: dict[Name, Value] = _detail("Values for the text.")
     legal_basis: LegalBasis = Field(description="The rule's legal basis.")
 
 
@@ -107,17 +147,23 @@ class MeasureVerdict(Model):
 
     measure: MeasureCode = Field(description="The measure.")
     eligible: bool = Field(description="False if any rule denied it.")
-    reasons: tuple[MeasureReason, ...] = Field(description="Every rule's verdict, denials first.")
+    reasons: tuple[MeasureReason, ...] = Field(
+        description="Every rule's verdict, denials first.", **_many()
+    )
 
 
 class ReferralDue(Model):
     """A referral a rule says is due."""
 
     to: InstitutionCode = Field(description="Recipient institution.")
-    reason: str = Field(description="Reason code.")
-    urgency: Urgency = Field(description="The most urgent of the rules that made it due.")
-    due: date | None = Field(default=None, description="When it is due, if a rule says.")
-    rules: tuple[str, ...] = Field(description="Rules that made it due.")
+    reason: Name = classified(
+        Classification.SENSITIVE, "Reason code (it may reveal a suspected threat)."
+    )
+    urgency: Urgency = Field(
+        description="The most urgent of the rules that made it due.", **lax_enum
+    )
+    due: IsoDate | None = Field(default=None, description="When it is due, if a rule says.")
+    rules: tuple[Name, ...] = Field(description="Rules that made it due.", **_many())
     legal_basis: LegalBasis = Field(description="Legal basis of the first of those rules.")
 
 
@@ -125,64 +171,77 @@ class PlanIssue(Model):
     """A problem with a proposed or active support plan."""
 
     plan_id: Identifier = Field(description="The plan.")
-    reason: str = Field(description="Reason code.")
-    path: str | None = Field(default=None, description="Field path in the plan, if one.")
-    detail: dict[str, Value] = Field(default_factory=dict, description="Values for the text.")
-    rule: str = Field(description="The rule that found it.")
+    reason: Name = Field(description="Reason code.")
+    path: Name | None = Field(default=None, description="Field path in the plan, if one.")
+    detail: dict[Name, Value] = _detail("Values for the text.")
+    rule: Name = Field(description="The rule that found it.")
     legal_basis: LegalBasis = Field(description="Its legal basis.")
 
 
 class TraceParameter(Model):
     """A parameter a rule read, with its value in force and where that value comes from."""
 
-    id: str = Field(description="Parameter id.")
+    id: Name = Field(description="Parameter id.")
     value: Value = Field(description="Value in force on the evaluation date.")
-    valid_from: date = Field(description="Since when this value applies.")
-    plugin: str = Field(description="The plugin that set this value.")
+    valid_from: IsoDate = Field(description="Since when this value applies.")
+    plugin: Name = Field(description="The plugin that set this value.")
     reference: LegalBasis = Field(description="Legal reference of this value.")
 
 
 class TraceRow(Model):
     """One rule considered: whether it fired, on what facts and parameters, on what basis."""
 
-    rule: str = Field(description="Rule id.")
-    plugin: str = Field(description="Plugin that declared it.")
-    kind: DecisionKind = Field(description="Decision kind.")
+    rule: Name = Field(description="Rule id.")
+    plugin: Name = Field(description="Plugin that declared it.")
+    kind: DecisionKind = Field(description="Decision kind.", **lax_enum)
     fired: bool = Field(description="Whether it produced an outcome.")
-    facts: tuple[Evidence, ...] = Field(description="Facts it reads, with their values.")
-    parameters: tuple[TraceParameter, ...] = Field(description="Parameters it reads.")
+    facts: tuple[Evidence, ...] = Field(description="Facts it reads, with their values.", **_many())
+    parameters: tuple[TraceParameter, ...] = Field(description="Parameters it reads.", **_many())
     legal_basis: LegalBasis = Field(description="Its legal basis.")
-    overrides: str | None = Field(default=None, description="The national rule it replaces.")
-    error: str | None = Field(default=None, description="The failure, if it failed.")
+    overrides: Name | None = Field(default=None, description="The national rule it replaces.")
+    error: str | None = Field(
+        default=None,
+        description="The failure, if it failed (written by the engine; not length-limited).",
+    )
 
 
 class Failure(Model):
     """A plugin or rule that failed; its part of the decision is missing."""
 
-    plugin: str = Field(description="The plugin.")
-    rule: str | None = Field(default=None, description="The rule, if one.")
+    plugin: Name = Field(description="The plugin.")
+    rule: Name | None = Field(default=None, description="The rule, if one.")
     stage: Literal["import", "register", "evaluate", "result"] = Field(
         description="import, register (the hook raised), evaluate (the rule raised), result "
         "(the rule returned the wrong type)."
     )
-    error: str = Field(description="Exception type and message.")
+    error: str = Field(
+        description="Exception type and message (written by the engine; not length-limited)."
+    )
 
 
 class Decision(Document):
     """The decision for one case on one date."""
 
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
-    as_of: date = Field(description="The evaluation date.")
+    as_of: IsoDate = Field(description="The evaluation date.")
     policy: PolicyStamp = Field(description="The stamp of the policy set that decided.")
     complete: bool = Field(description="False when a plugin or rule failed; see failures.")
-    failures: tuple[Failure, ...] = Field(default=(), description="What failed.")
-    findings: tuple[RiskFinding, ...] = Field(default=(), description="Risk findings.")
-    tier: int | None = Field(
-        default=None, ge=1, le=3, description="Risk tier 1-3, where a policy defines one."
+    failures: tuple[Failure, ...] = Field(default=(), description="What failed.", **_many())
+    findings: tuple[RiskFinding, ...] = Field(default=(), description="Risk findings.", **_many())
+    tier: int | None = classified(
+        Classification.SENSITIVE,
+        "Risk tier 1-3, where a policy defines one.",
+        default=None,
+        ge=1,
+        le=3,
     )
-    obligations: tuple[ObligationDue, ...] = Field(default=(), description="What must happen.")
-    measures: tuple[MeasureVerdict, ...] = Field(default=(), description="Measure verdicts.")
-    referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.")
-    plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.")
-    review_due: date | None = Field(default=None, description="Earliest plan review date.")
-    trace: tuple[TraceRow, ...] = Field(default=(), description="Every rule considered.")
+    obligations: tuple[ObligationDue, ...] = Field(
+        default=(), description="What must happen.", **_many()
+    )
+    measures: tuple[MeasureVerdict, ...] = Field(
+        default=(), description="Measure verdicts.", **_many()
+    )
+    referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.", **_many())
+    plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.", **_many())
+    review_due: IsoDate | None = Field(default=None, description="Earliest plan review date.")
+    trace: tuple[TraceRow, ...] = Field(default=(), description="Every rule considered.", **_many())

@@ -5,13 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.lv import pvn
 
-from atbalsts.model._base import Classification, Identifier, Model, classified
+from atbalsts.model._base import (
+    ID_MAX,
+    Classification,
+    Identifier,
+    IsoDate,
+    Model,
+    classified,
+    invalid_at,
+    items,
+    lax_enum,
+)
 
 __all__ = ["Enrolment", "Learner", "LivingSituation", "ProgrammeKind", "age_on"]
 
@@ -45,16 +56,63 @@ _GRADES = {
 }
 
 
+def _programme_is(kind: ProgrammeKind, then: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "if": {"properties": {"programme": {"const": kind.value}}, "required": ["programme"]},
+        "then": then,
+    }
+
+
+_EMPTY = {"type": "null"}
+
+#: The grade-fits-programme check, as JSON Schema (the model validator below says the same).
+_GRADE_FITS_PROGRAMME: dict[str, Any] = {
+    "allOf": [
+        _programme_is(
+            ProgrammeKind.VOCATIONAL,
+            {
+                "properties": {"grade": _EMPTY, "vocational_course": {"type": "integer"}},
+                "required": ["vocational_course"],
+            },
+        ),
+        _programme_is(
+            ProgrammeKind.PRE_SCHOOL,
+            {"properties": {"grade": _EMPTY, "vocational_course": _EMPTY}},
+        ),
+        *(
+            _programme_is(
+                kind,
+                {
+                    "properties": {
+                        "grade": {
+                            "type": "integer",
+                            "minimum": grades.start,
+                            "maximum": grades.stop - 1,
+                        },
+                        "vocational_course": _EMPTY,
+                    },
+                    "required": ["grade"],
+                },
+            )
+            for kind, grades in _GRADES.items()
+        ),
+    ]
+}
+
+
 class Enrolment(Model):
     """Where and in what the learner is enrolled."""
+
+    model_config = ConfigDict(json_schema_extra=_GRADE_FITS_PROGRAMME)
 
     school_id: Identifier = Field(description="The school's identifier in the host system.")
     municipality: str = Field(
         min_length=1,
+        max_length=ID_MAX,
         pattern=r"^[a-z][a-z0-9_-]*$",
         description="Municipality slug (e.g. 'bauska'); selects the municipal policy plugin.",
     )
-    programme: ProgrammeKind = Field(description="Programme kind.")
+    programme: ProgrammeKind = Field(description="Programme kind.", **lax_enum)
     grade: int | None = Field(
         default=None, ge=1, le=12, description="Grade 1-12 in general education."
     )
@@ -76,40 +134,62 @@ class Enrolment(Model):
     @model_validator(mode="after")
     def _grade_fits_programme(self) -> Self:
         kind = self.programme
+        problem: tuple[str, str] | None = None
         if kind is ProgrammeKind.VOCATIONAL:
             if self.vocational_course is None:
-                raise ValueError("vocational_course is required for a vocational programme")
-            if self.grade is not None:
-                raise ValueError("grade must be empty for a vocational programme")
+                problem = ("vocational_course", "required for a vocational programme")
+            elif self.grade is not None:
+                problem = ("grade", "must be empty for a vocational programme")
         elif kind is ProgrammeKind.PRE_SCHOOL:
-            if self.grade is not None or self.vocational_course is not None:
-                raise ValueError("grade and vocational_course must be empty in pre-school")
+            if self.grade is not None:
+                problem = ("grade", "must be empty in pre-school")
+            elif self.vocational_course is not None:
+                problem = ("vocational_course", "must be empty in pre-school")
         else:
-            if self.grade is None or self.grade not in _GRADES[kind]:
-                allowed = _GRADES[kind]
-                raise ValueError(
-                    f"grade must be {allowed.start}-{allowed.stop - 1} for {kind.value}"
-                )
-            if self.vocational_course is not None:
-                raise ValueError("vocational_course must be empty in general education")
+            allowed = _GRADES[kind]
+            if self.grade is None or self.grade not in allowed:
+                problem = ("grade", f"must be {allowed.start}-{allowed.stop - 1} for {kind.value}")
+            elif self.vocational_course is not None:
+                problem = ("vocational_course", "must be empty in general education")
+        if problem is not None:
+            field, says = problem
+            raise invalid_at("grade_programme", f"{field} {says}", field)
         return self
 
 
+_PERSON_CODE = r"^[0-9]{6}-?[0-9]{5}$"
+
+
 def _person_code(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{6}-?[0-9]{5}", value.strip()):
-        raise ValueError(
-            "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)"
+    if not re.fullmatch(_PERSON_CODE, value):
+        raise PydanticCustomError(
+            "personal_code",
+            "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)",
         )
     try:
         compact: str = pvn.validate(value)
     except StdnumError as exc:
-        raise ValueError(f"not a valid Latvian personal code ({exc})") from None
+        raise PydanticCustomError(
+            "personal_code", "not a valid Latvian personal code ({why})", {"why": str(exc)}
+        ) from None
     if compact[0] not in "0123":
-        raise ValueError("a company registration number, not a personal code")
+        raise PydanticCustomError(
+            "personal_code", "a company registration number, not a personal code"
+        )
     return compact
 
 
-PersonalCode = Annotated[str, AfterValidator(_person_code)]
+# The pattern is published in the schema; the check digit and the date are checked here only.
+PersonalCode = Annotated[
+    str,
+    AfterValidator(_person_code),
+    WithJsonSchema({"type": "string", "pattern": _PERSON_CODE}),
+]
+
+#: A BCP 47 language tag (e.g. ``lv``, ``ltg``, ``en-GB``).
+LanguageTag = Annotated[
+    str, Field(max_length=35, pattern=r"^([A-Za-z]{2,8}|[xXiI])(-[A-Za-z0-9]{1,8})*$")
+]
 
 
 class Learner(Model):
@@ -122,20 +202,23 @@ class Learner(Model):
         "never required: prefer the pseudonymous id.",
         default=None,
     )
-    birth_date: date = classified(Classification.PERSONAL, "Date of birth.")
+    birth_date: IsoDate = classified(Classification.PERSONAL, "Date of birth.")
     enrolment: Enrolment = Field(description="Current enrolment.")
     living_situation: LivingSituation = Field(
-        default=LivingSituation.WITH_PARENTS, description="With parents or out-of-family care."
+        default=LivingSituation.WITH_PARENTS,
+        description="With parents or out-of-family care.",
+        **lax_enum,
     )
     needy_or_low_income_family: bool = classified(
         Classification.SENSITIVE,
         "The family is recognised as needy or low-income (trūcīga / maznodrošināta).",
         default=False,
     )
-    languages: tuple[str, ...] = classified(
+    languages: tuple[LanguageTag, ...] = classified(
         Classification.PROTECTED,
         "Languages the learner speaks (BCP 47 tags). A protected attribute: never risk evidence.",
         default=(),
+        **items(20),
     )
 
     def age_on(self, day: date) -> int:

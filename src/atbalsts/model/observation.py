@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, NonNegativeInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from atbalsts._time import term_of
-from atbalsts.model._base import Classification, Model, RiskFactorCode, RoleCode, classified
+from atbalsts.model._base import (
+    Classification,
+    IsoDate,
+    Model,
+    RiskFactorCode,
+    RoleCode,
+    Semester,
+    Text,
+    classified,
+    invalid_at,
+    items,
+    lax_enum,
+)
 
 __all__ = [
     "AbsenceEpisode",
@@ -30,16 +43,20 @@ class Term(Model):
     """A term (semester) of a school year."""
 
     school_year: str = Field(
-        pattern=r"^[0-9]{4}/[0-9]{4}$", description="School year, e.g. '2024/2025'."
+        pattern=r"^(19|20)[0-9]{2}/(19|20)[0-9]{2}$",
+        description="School year: two consecutive years, e.g. '2024/2025'.",
     )
-    semester: Literal[1, 2] = Field(description="Semester 1 (autumn) or 2 (spring).")
+    semester: Semester = Field(description="Semester 1 (autumn) or 2 (spring).")
 
     @field_validator("school_year")
     @classmethod
     def _consecutive(cls, value: str) -> str:
         first, second = (int(part) for part in value.split("/"))
         if second != first + 1:
-            raise ValueError("school_year must name two consecutive years, e.g. '2024/2025'")
+            raise PydanticCustomError(
+                "school_year_not_consecutive",
+                "school_year must name two consecutive years, e.g. '2024/2025'",
+            )
         return value
 
     def __str__(self) -> str:
@@ -57,22 +74,22 @@ class Term(Model):
 class AbsenceEpisode(Model):
     """One continuous absence: when, how long, and how (if at all) it was justified."""
 
-    start: date = Field(description="First day absent.")
+    start: IsoDate = Field(description="First day absent.")
     school_days: int = Field(ge=1, description="School days absent in this episode.")
     lessons: NonNegativeInt = Field(default=0, description="Lessons missed in this episode.")
     justification: Literal["none", "parent_note", "medical_note", "other_document"] = Field(
         description="What justifies it: nothing yet, a parent's note, a doctor's or medical "
         "institution's note, or another document."
     )
-    returned_on: date | None = Field(default=None, description="Day the learner came back.")
-    document_submitted_on: date | None = Field(
+    returned_on: IsoDate | None = Field(default=None, description="Day the learner came back.")
+    document_submitted_on: IsoDate | None = Field(
         default=None, description="Day the justifying document was handed in."
     )
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
         if self.returned_on is not None and self.returned_on < self.start:
-            raise ValueError("returned_on must not be before start")
+            raise invalid_at("date_order", "returned_on must not be before start", "returned_on")
         return self
 
 
@@ -107,6 +124,7 @@ class Attendance(Model):
         default=(),
         description="Absence episodes in the term, where the school records them (optional; "
         "the totals above stay authoritative).",
+        **items(),
     )
 
     @property
@@ -131,35 +149,43 @@ class Attendance(Model):
     @model_validator(mode="after")
     def _within_schedule(self) -> Self:
         if self.lessons_scheduled is not None and self.lessons_missed > self.lessons_scheduled:
-            raise ValueError(
+            raise invalid_at(
+                "lessons_exceed_scheduled",
                 f"lessons missed ({self.lessons_missed}) exceed lessons_scheduled "
-                f"({self.lessons_scheduled})"
+                f"({self.lessons_scheduled})",
+                "lessons_scheduled",
             )
         return self
+
+
+#: A subject's name or code.
+Subject = Annotated[str, Field(min_length=1, max_length=80)]
 
 
 class SubjectMark(Model):
     """A term mark on the 10-point scale."""
 
-    subject: str = Field(min_length=1, max_length=80, description="Subject name or code.")
+    subject: Subject = Field(description="Subject name or code.")
     mark: int = Field(ge=1, le=10, description="Mark on the 10-point scale (1-10).")
 
 
 class Achievement(Model):
     """Achievement in the term."""
 
-    marks: tuple[SubjectMark, ...] = Field(default=(), description="Term marks.")
-    failing_subjects: tuple[str, ...] = Field(
-        default=(), description="Subjects the school records as not mastered (failing)."
+    marks: tuple[SubjectMark, ...] = Field(default=(), description="Term marks.", **items(50))
+    failing_subjects: tuple[Subject, ...] = Field(
+        default=(),
+        description="Subjects the school records as not mastered (failing).",
+        **items(50),
     )
 
 
 class BehaviourIncident(Model):
     """A recorded behaviour incident."""
 
-    on: date = Field(description="Date of the incident.")
+    on: IsoDate = Field(description="Date of the incident.")
     severity: Literal["minor", "serious"] = Field(description="As classed by the school.")
-    description: str | None = classified(
+    description: Text | None = classified(
         Classification.SENSITIVE, "Free-text description.", default=None
     )
 
@@ -170,17 +196,17 @@ class StaffObservation(Model):
 
     factor: RiskFactorCode = Field(description="The observed risk factor.")
     recorded_by: RoleCode = Field(description="Role of the person who recorded it.")
-    recorded_on: date = Field(description="Date recorded.")
-    note: str | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
+    recorded_on: IsoDate = Field(description="Date recorded.")
+    note: Text | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
 
 
 class Note(Model):
     """A free-text note, always sensitive; health notes are GDPR Art. 9 data."""
 
     kind: Literal["general", "health"] = Field(description="General or health note.")
-    text: str = classified(Classification.SENSITIVE, "The note.", min_length=1)
+    text: Text = classified(Classification.SENSITIVE, "The note.", min_length=1)
     recorded_by: RoleCode = Field(description="Role of the author.")
-    recorded_on: date = Field(description="Date recorded.")
+    recorded_on: IsoDate = Field(description="Date recorded.")
 
 
 class ThreatKind(StrEnum):
@@ -195,24 +221,42 @@ class ThreatKind(StrEnum):
 class SuspectedThreat(Model):
     """A suspected threat to the child. Its presence triggers a same-day report duty."""
 
-    kind: ThreatKind = Field(description="What is suspected.")
-    observed_on: date = Field(description="Date the suspicion arose.")
+    kind: ThreatKind = Field(description="What is suspected.", **lax_enum)
+    observed_on: IsoDate = Field(description="Date the suspicion arose.")
     recorded_by: RoleCode = Field(description="Role of the person who recorded it.")
-    note: str | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
+    note: Text | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
 
 
 class TermObservation(Model):
-    """Everything observed about a learner in one term, as of a date."""
+    """Everything observed about a learner in one term, as of a date.
+
+    ``as_of`` must be a day of ``term`` by the library's convention (semester 1 from 1 September
+    to 31 December, semester 2 from 1 January to 31 August): an observation dated outside its own
+    term would count for no term, so it is refused.
+    """
 
     term: Term = Field(description="The term observed.")
-    as_of: date = Field(description="The date these figures describe.")
+    as_of: IsoDate = Field(description="The date these figures describe: a day of the term.")
     attendance: Attendance = Field(default_factory=Attendance, description="Absences.")
     achievement: Achievement = Field(default_factory=Achievement, description="Marks.")
-    behaviour_incidents: tuple[BehaviourIncident, ...] = Field(default=(), description="Incidents.")
+    behaviour_incidents: tuple[BehaviourIncident, ...] = Field(
+        default=(), description="Incidents.", **items()
+    )
     staff_observations: tuple[StaffObservation, ...] = Field(
-        default=(), description="Risk factors observed by staff."
+        default=(), description="Risk factors observed by staff.", **items()
     )
     suspected_threats: tuple[SuspectedThreat, ...] = Field(
-        default=(), description="Suspected violence, neglect or other threats."
+        default=(), description="Suspected violence, neglect or other threats.", **items()
     )
-    notes: tuple[Note, ...] = Field(default=(), description="Sensitive free-text notes.")
+    notes: tuple[Note, ...] = Field(default=(), description="Sensitive free-text notes.", **items())
+
+    @model_validator(mode="after")
+    def _dated_in_its_term(self) -> Self:
+        if term_of(self.as_of) != (self.term.school_year, self.term.semester):
+            raise invalid_at(
+                "outside_term",
+                f"as_of ({self.as_of}) is not a day of the term {self.term} (semester 1 runs "
+                "1 September-31 December, semester 2 1 January-31 August)",
+                "as_of",
+            )
+        return self

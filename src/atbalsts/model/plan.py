@@ -9,12 +9,20 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from atbalsts.model._base import (
+    Classification,
     Document,
     Identifier,
+    IsoDate,
     MeasureCode,
     Model,
+    Name,
     RiskFactorCode,
     RoleCode,
+    Text,
+    classified,
+    invalid_at,
+    items,
+    lax_enum,
 )
 from atbalsts.model.observation import Term
 
@@ -83,13 +91,13 @@ class ApprovalStep(StrEnum):
 class Period(Model):
     """A closed date interval."""
 
-    start: date = Field(description="First day.")
-    end: date = Field(description="Last day.")
+    start: IsoDate = Field(description="First day.")
+    end: IsoDate = Field(description="Last day, not before start.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError("end must not be before start")
+            raise invalid_at("date_order", "end must not be before start", "end")
         return self
 
     def __contains__(self, day: object) -> bool:
@@ -99,15 +107,19 @@ class Period(Model):
 class Goal(Model):
     """A goal with a measurable target."""
 
-    description: str = Field(min_length=1, description="What the learner and team aim for.")
-    indicator: str = Field(
-        min_length=1, description="What is measured, e.g. 'unjustified_lessons'."
+    description: Text = classified(
+        Classification.SENSITIVE, "What the learner and team aim for.", min_length=1
+    )
+    indicator: Name = classified(
+        Classification.SENSITIVE, "What is measured, e.g. 'unjustified_lessons'.", min_length=1
     )
     target: float = Field(description="The target value of the indicator.")
     direction: Literal["at_most", "at_least"] = Field(
         description="Whether the indicator must end at most or at least at the target."
     )
-    status: GoalStatus = Field(default=GoalStatus.IN_PROGRESS, description="Achievement status.")
+    status: GoalStatus = Field(
+        default=GoalStatus.IN_PROGRESS, description="Achievement status.", **lax_enum
+    )
 
 
 class MeasureAssignment(Model):
@@ -119,30 +131,32 @@ class MeasureAssignment(Model):
         default=None, description="Host id of the responsible person."
     )
     hours: float | None = Field(default=None, gt=0, description="Hours in the plan period.")
-    frequency: str | None = Field(default=None, description="e.g. 'weekly', '2 per week'.")
-    funding: FundingSource = Field(description="Who pays.")
-    subject: str | None = Field(default=None, description="Subject, for subject consultations.")
+    frequency: Name | None = classified(
+        Classification.SENSITIVE, "Free text, e.g. 'weekly', '2 per week'.", default=None
+    )
+    funding: FundingSource = Field(description="Who pays.", **lax_enum)
+    subject: Name | None = Field(default=None, description="Subject, for subject consultations.")
 
 
 class Application(Model):
     """The signed application (iesniegums) that starts a plan ([S17])."""
 
     signed_by: Literal["parent", "guardian", "adult_learner"] = Field(description="Signatory.")
-    signed_on: date = Field(description="Date signed.")
+    signed_on: IsoDate = Field(description="Date signed.")
 
 
 class Approval(Model):
     """One approval in the chain."""
 
-    step: ApprovalStep = Field(description="The step.")
-    approved_on: date = Field(description="Date approved.")
+    step: ApprovalStep = Field(description="The step.", **lax_enum)
+    approved_on: IsoDate = Field(description="Date approved.")
     approver: Identifier | None = Field(default=None, description="Host id of the approver.")
 
 
 class Review(Model):
     """A review of the plan."""
 
-    on: date = Field(description="Date of the review.")
+    on: IsoDate = Field(description="Date of the review.")
     outcome: Literal["continue", "adjust", "close_no_longer_needed", "new_plan", "escalate"] = (
         Field(description="What the review decided.")
     )
@@ -156,13 +170,19 @@ class SupportPlan(Document):
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
     term: Term = Field(description="The term the plan covers (one term by default).")
     period: Period = Field(description="Dates the plan covers.")
-    status: PlanStatus = Field(default=PlanStatus.DRAFT, description="FHIR CarePlan status.")
+    status: PlanStatus = Field(
+        default=PlanStatus.DRAFT, description="FHIR CarePlan status.", **lax_enum
+    )
     author_role: RoleCode = Field(description="Role of the plan's author.")
     risk_factors: tuple[RiskFactorCode, ...] = Field(
-        default=(), description="Risk factors the plan addresses."
+        default=(), description="Risk factors the plan addresses.", **items(50)
     )
-    goals: tuple[Goal, ...] = Field(default=(), description="Goals.")
-    measures: tuple[MeasureAssignment, ...] = Field(default=(), description="Measures.")
+    goals: tuple[Goal, ...] = Field(default=(), description="Goals.", **items(50))
+    measures: tuple[MeasureAssignment, ...] = Field(
+        default=(), description="Measures.", **items(50)
+    )
     application: Application | None = Field(default=None, description="The signed application.")
-    approvals: tuple[Approval, ...] = Field(default=(), description="Approvals so far.")
-    reviews: tuple[Review, ...] = Field(default=(), description="Reviews so far.")
+    approvals: tuple[Approval, ...] = Field(
+        default=(), description="Approvals so far.", **items(50)
+    )
+    reviews: tuple[Review, ...] = Field(default=(), description="Reviews so far.", **items(50))

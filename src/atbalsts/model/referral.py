@@ -13,9 +13,15 @@ from atbalsts.model._base import (
     Document,
     Identifier,
     InstitutionCode,
+    IsoDate,
     Model,
+    Name,
     RoleCode,
+    Text,
     classified,
+    invalid_at,
+    items,
+    lax_enum,
 )
 from atbalsts.model.plan import Period
 
@@ -62,23 +68,27 @@ class Referral(Document):
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
     referred_by: ReferralParty = Field(description="Who refers (institution and role).")
     referred_to: ReferralParty = Field(description="To whom (institution or specialist).")
-    reason: str = classified(Classification.SENSITIVE, "Why the case is referred.", min_length=1)
-    urgency: Urgency = Field(default=Urgency.ROUTINE, description="How fast to act.")
-    created_on: date = Field(description="Date the referral was made.")
-    due: date | None = Field(default=None, description="When the recipient should act by.")
-    status: TaskStatus = Field(default=TaskStatus.DRAFT, description="FHIR Task status.")
+    reason: Text = classified(Classification.SENSITIVE, "Why the case is referred.", min_length=1)
+    urgency: Urgency = Field(default=Urgency.ROUTINE, description="How fast to act.", **lax_enum)
+    created_on: IsoDate = Field(description="Date the referral was made.")
+    due: IsoDate | None = Field(
+        default=None, description="When the recipient should act by; not before created_on."
+    )
+    status: TaskStatus = Field(
+        default=TaskStatus.DRAFT, description="FHIR Task status.", **lax_enum
+    )
     consent_id: Identifier | None = Field(
         default=None, description="The consent it rests on, if it rests on one."
     )
-    rule: str | None = Field(default=None, description="Id of the rule that made it due.")
-    outcome: str | None = classified(
+    rule: Name | None = Field(default=None, description="Id of the rule that made it due.")
+    outcome: Text | None = classified(
         Classification.SENSITIVE, "What the recipient did.", default=None
     )
 
     @model_validator(mode="after")
     def _due_after_created(self) -> Self:
         if self.due is not None and self.due < self.created_on:
-            raise ValueError("due must not be before created_on")
+            raise invalid_at("date_order", "due must not be before created_on", "due")
         return self
 
 
@@ -88,18 +98,22 @@ class Consent(Document):
     id: Identifier = Field(description="Consent id in the host system.")
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
     grantor: Literal["parent", "guardian", "adult_learner"] = Field(description="Who consents.")
-    purpose: str = Field(min_length=1, description="For what, in plain words.")
+    purpose: Text = classified(Classification.SENSITIVE, "For what, in plain words.", min_length=1)
     recipients: tuple[InstitutionCode, ...] = Field(
-        min_length=1, description="Institutions that may receive the data."
+        min_length=1, description="Institutions that may receive the data.", **items(50)
     )
-    given_on: date = Field(description="Date given.")
+    given_on: IsoDate = Field(description="Date given.")
     period: Period = Field(description="Dates it covers.")
-    withdrawn_on: date | None = Field(default=None, description="Date withdrawn, if withdrawn.")
+    withdrawn_on: IsoDate | None = Field(
+        default=None, description="Date withdrawn, if withdrawn; not before given_on."
+    )
 
     @model_validator(mode="after")
     def _withdrawn_after_given(self) -> Self:
         if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
-            raise ValueError("withdrawn_on must not be before given_on")
+            raise invalid_at(
+                "date_order", "withdrawn_on must not be before given_on", "withdrawn_on"
+            )
         return self
 
     def in_force(self, day: date) -> bool:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from atbalsts.model._base import Document, Identifier, Model, RiskFactorCode
+from atbalsts.model._base import (
+    ITEMS_MAX,
+    Classification,
+    Document,
+    Identifier,
+    IsoDate,
+    Model,
+    Name,
+    RiskFactorCode,
+    Text,
+    classified,
+    invalid_at,
+    items,
+    lax_enum,
+)
 
 __all__ = ["BasisKind", "Evidence", "LegalBasis", "RiskAssessment", "RiskFinding", "RiskGroup"]
 
@@ -35,6 +48,33 @@ class BasisKind(StrEnum):
     """An illustration for examples and tests. Not law."""
 
 
+_CITED = ("law", "programme")
+_LABELLED = ("methodological_default", "illustrative")
+
+#: The cited-or-labelled check, as JSON Schema (the model validator below says the same).
+_CITED_OR_LABELLED: dict[str, Any] = {
+    "allOf": [
+        {
+            "if": {"properties": {"kind": {"enum": list(_CITED)}}, "required": ["kind"]},
+            "then": {
+                "properties": {
+                    "act": {"type": "string", "minLength": 1},
+                    "url": {"type": "string", "minLength": 1},
+                },
+                "required": ["act", "url"],
+            },
+        },
+        {
+            "if": {"properties": {"kind": {"enum": list(_LABELLED)}}, "required": ["kind"]},
+            "then": {
+                "properties": {"note": {"type": "string", "minLength": 1}},
+                "required": ["note"],
+            },
+        },
+    ]
+}
+
+
 class LegalBasis(Model):
     """Where a rule or a parameter value comes from.
 
@@ -43,21 +83,37 @@ class LegalBasis(Model):
     plainly in ``note`` and needs no address.
     """
 
-    kind: BasisKind = Field(description="Law, programme, methodological default or illustrative.")
-    act: str | None = Field(default=None, description="The act, e.g. 'MK noteikumi Nr. 89'.")
-    provision: str | None = Field(default=None, description="Article or point, e.g. 'p. 5'.")
-    url: str | None = Field(
-        default=None, pattern=r"^https?://\S+$", description="Address of the source."
+    model_config = ConfigDict(json_schema_extra=_CITED_OR_LABELLED)
+
+    kind: BasisKind = Field(
+        description="Law, programme, methodological default or illustrative.", **lax_enum
     )
-    note: str | None = Field(default=None, description="What the basis says, or why none.")
+    act: Name | None = Field(default=None, description="The act, e.g. 'MK noteikumi Nr. 89'.")
+    provision: Name | None = Field(default=None, description="Article or point, e.g. 'p. 5'.")
+    url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=r"^https?://\S+$",
+        description="Address of the source.",
+    )
+    note: Text | None = Field(default=None, description="What the basis says, or why none.")
 
     @model_validator(mode="after")
     def _cited_or_labelled(self) -> Self:
         if self.kind in (BasisKind.LAW, BasisKind.PROGRAMME):
-            if not self.act or not self.url:
-                raise ValueError(f"a {self.kind.value} basis needs both act and url")
+            missing = [name for name in ("act", "url") if not getattr(self, name)]
+            if missing:
+                raise invalid_at(
+                    "legal_basis_incomplete",
+                    f"a {self.kind.value} basis needs both act and url",
+                    *missing,
+                )
         elif not self.note:
-            raise ValueError(f"a {self.kind.value} basis needs a note saying what it rests on")
+            raise invalid_at(
+                "legal_basis_incomplete",
+                f"a {self.kind.value} basis needs a note saying what it rests on",
+                "note",
+            )
         return self
 
     @property
@@ -75,17 +131,24 @@ class LegalBasis(Model):
 class Evidence(Model):
     """A fact a rule read, with its value."""
 
-    fact: str = Field(description="Name of the fact, e.g. 'unjustified_lessons'.")
-    value: bool | int | float | str | None = Field(description="Its value.")
+    fact: Name = Field(description="Name of the fact, e.g. 'unjustified_lessons'.")
+    value: bool | int | float | str | None = classified(
+        Classification.SENSITIVE,
+        "Its value: a fact about the learner (age, family, health, absences ...).",
+    )
 
 
 class RiskFinding(Model):
     """A risk factor found present, with its evidence and the rule that found it."""
 
-    factor: RiskFactorCode = Field(description="The risk factor.")
-    group: RiskGroup = Field(description="Its national risk group.")
-    evidence: tuple[Evidence, ...] = Field(default=(), description="Facts that show it.")
-    rule: str = Field(description="Id of the producing rule.")
+    factor: RiskFactorCode = classified(
+        Classification.SENSITIVE, "The risk factor (it may reveal health or family facts)."
+    )
+    group: RiskGroup = Field(description="Its national risk group.", **lax_enum)
+    evidence: tuple[Evidence, ...] = Field(
+        default=(), description="Facts that show it.", **items(50)
+    )
+    rule: Name = Field(description="Id of the producing rule.")
     legal_basis: LegalBasis = Field(description="The producing rule's legal basis.")
 
 
@@ -93,10 +156,16 @@ class RiskAssessment(Document):
     """The risk findings for one learner as of a date, with an optional tier."""
 
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
-    as_of: date = Field(description="The assessment date.")
-    findings: tuple[RiskFinding, ...] = Field(default=(), description="Findings.")
-    tier: int | None = Field(
-        default=None, ge=1, le=3, description="Risk tier 1-3 where a local policy defines one."
+    as_of: IsoDate = Field(description="The assessment date.")
+    findings: tuple[RiskFinding, ...] = Field(
+        default=(), description="Findings.", **items(ITEMS_MAX)
+    )
+    tier: int | None = classified(
+        Classification.SENSITIVE,
+        "Risk tier 1-3 where a local policy defines one.",
+        default=None,
+        ge=1,
+        le=3,
     )
 
     @property
