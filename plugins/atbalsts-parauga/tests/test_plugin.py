@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from atbalsts import PolicyConflict, PolicyRegistry, PolicySet, SupportCase
-from atbalsts.engine import PluginSource
+from atbalsts.engine import PluginSource, derive_facts
 from atbalsts.policy import BasisKind, PolicyRegistrar, hookimpl, load_parameters
-from atbalsts.testing.conformance import assert_conforms
+from atbalsts.testing.conformance import assert_conforms, sample_cases
 from atbalsts_parauga import plugin
+from atbalsts_parauga.codes import ATTENDANCE, RISK_FACTORS
 
 BOARD_NOTICE = "lv.absence.board_notice_days"
 
@@ -44,6 +45,22 @@ def test_plugin_registers_without_failures() -> None:
 def test_conforms() -> None:
     """The atbalsts plugin conformance checks (bases, namespaces, facts, codes, generated cases)."""
     assert_conforms(load(), "parauga")
+
+
+def test_conforms_on_sample_cases_carrying_its_local_risk_factor() -> None:
+    """Staff may record Parauga's own risk factor; the generated cases then carry it, the rules
+    still conform, and the national staff-observed rule reports it as a finding."""
+    registry = load()
+    day = date(2025, 3, 3)
+    local = [("risk_factors", code) for code in RISK_FACTORS]
+    cases = sample_cases(60, as_of=day, municipality="parauga", local_codes=local)
+    recorded = [c for c in cases if ATTENDANCE in derive_facts(c, day).staff_factors]
+    assert recorded
+    assert_conforms(registry, "parauga", cases=cases, as_of_dates=[day])
+    policy_set = registry.policy_set("parauga")
+    for found in recorded:
+        decision = policy_set.evaluate(found, day)
+        assert ATTENDANCE in {f.factor for f in decision.findings}
 
 
 def test_every_rule_is_namespaced_and_illustrative(policy_set: PolicySet) -> None:
