@@ -585,6 +585,13 @@ def test_details_that_hold_give_no_message(tmp_path: Path, registry: PolicyRegis
     assert messages_for(tmp_path, registry, verdicts) == []
 
 
+def test_scenarios_stay_hashable(tmp_path: Path) -> None:
+    first, again = (load_one(tmp_path, OVER_LIMIT + DETAILS) for _ in range(2))
+    assert first == again
+    assert hash(first) == hash(again)
+    assert len({first, again, load_one(tmp_path, OVER_LIMIT)}) == 2
+
+
 def test_a_wrong_reason_code_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
     body = MENTOR + (
         "[scenario.expect.verdicts.mentor_support]\n"

@@ -184,6 +184,10 @@ class Expect(_Table):
     parameters: dict[str, ValueField] = Field(default_factory=dict)
     """Parameter id to the value the decision used (read from its trace)."""
 
+    def __hash__(self) -> int:
+        # Frozen, but holds tables (dicts): hash their keys, so a Scenario stays hashable.
+        return hash(tuple(frozenset(v) if isinstance(v, dict) else v for v in vars(self).values()))
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         for yes, no in (("eligible", "ineligible"), ("fired", "not_fired")):
