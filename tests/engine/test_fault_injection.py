@@ -154,7 +154,7 @@ def test_a_later_rule_changing_the_facts_is_named_too() -> None:
         object.__setattr__(f, "unjustified_lessons", 0)
 
     # "zz" sorts after "lv": the national rules may already have run
-    decision = _decide(_rule("zz.plan.sneak", DecisionKind.PLAN_ISSUE, sneak), name="zz")
+    decision = _decide(_rule("zz.plan.sneak", DecisionKind.PLAN_CHECK, sneak), name="zz")
     assert len(obligations(decision, BOARD)) == 1
     assert not decision.complete
     assert "zz.plan.sneak" in [f.rule for f in decision.failures]

@@ -82,6 +82,10 @@ def _canonical(rule: Rule, plugin: str, values: tuple[tuple[str, ParameterValue]
     }
 
 
+def _floor_first(compiled: CompiledRule) -> bool:
+    return not compiled.rule.mandatory
+
+
 def compile_at(
     composition: Any, as_of: date, engine_version: str, municipality: str | None
 ) -> CompiledPolicy:
@@ -124,10 +128,15 @@ def compile_at(
                 ),
             )
         )
-    first = tuple(c for c in compiled if c.rule.kind is _FIRST)
-    rest = tuple(c for c in compiled if c.rule.kind is not _FIRST)
+    # Within each stage the mandatory national rules run first, so they decide on facts no other
+    # rule can have touched (the engine checks after each stage that nothing did).
+    first = tuple(sorted((c for c in compiled if c.rule.kind is _FIRST), key=_floor_first))
+    rest = tuple(sorted((c for c in compiled if c.rule.kind is not _FIRST), key=_floor_first))
     content = json.dumps(
-        [_canonical(c.rule, c.plugin, c.param_values) for c in first + rest],
+        [
+            _canonical(c.rule, c.plugin, c.param_values)
+            for c in sorted(compiled, key=lambda c: c.rule.kind is not _FIRST)
+        ],
         sort_keys=True,
         separators=(",", ":"),
     )

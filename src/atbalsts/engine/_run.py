@@ -9,7 +9,10 @@ The result is the raw :class:`Evaluation`: tuples and small attrs values, nothin
 from __future__ import annotations
 
 import contextlib
+import copy
+import itertools
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any, Literal
 
 import attrs
@@ -21,10 +24,19 @@ from atbalsts.errors import PolicyError
 from atbalsts.model.decision import Failure
 from atbalsts.policy._facts import Facts
 
-__all__ = ["Evaluation", "evaluate_facts", "group_of"]
+__all__ = ["MAX_ERROR_LENGTH", "MAX_OUTCOMES", "Evaluation", "evaluate_facts", "group_of"]
 
 #: At most this many distinct outcomes are remembered as fit per compiled policy.
 _FIT_MAX = 100_000
+#: A rule returning more outcomes than this is a failure (a runaway loop, not a decision).
+MAX_OUTCOMES = 1_000
+#: A failure's text is cut to this many characters: a plugin that raises with learner data in its
+#: message must not copy a document into every decision.
+MAX_ERROR_LENGTH = 300
+
+#: Every fact, read at once: comparing the shared facts with the mandatory rules' own copy.
+_FACT_NAMES = tuple(field.name for field in attrs.fields(Facts))
+_ALL_FACTS = attrgetter(*_FACT_NAMES)
 
 
 @attrs.define(slots=True)
@@ -48,8 +60,18 @@ def group_of(factors: CodeList, factor: str) -> str | None:
     return factors[factor].group if factor in factors else None
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"
+
+
 def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    """``Type: message``, short, even when describing the exception itself fails."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except BaseException:
+        return _cut(f"{name} (its message could not be read)")
+    return _cut(f"{name}: {text}" if text else name)
 
 
 def _fail(
@@ -60,6 +82,7 @@ def _fail(
     strict: bool,
     cause: BaseException | None = None,
 ) -> str:
+    error = _cut(error)
     if strict:
         raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}") from cause
     ev.failures.append(Failure(plugin=cr.plugin, rule=cr.rule.id, stage=stage, error=error))
@@ -91,11 +114,16 @@ def _run(
                 items = (result,)
             elif isinstance(result, str | bytes) or not hasattr(result, "__iter__"):
                 items = (result,)  # not an outcome and not a collection of them
-            else:
-                items = tuple(result)  # a generator rule runs here: inside the isolation
-        except Exception as exc:  # isolate: one failing rule never hides the others
+            else:  # a generator rule runs here: inside the isolation, and never without end
+                items = tuple(itertools.islice(result, MAX_OUTCOMES + 1))
+        except KeyboardInterrupt:  # the user stops the host: never swallowed
+            raise
+        except BaseException as exc:  # isolate everything else, SystemExit included
             error = _fail(ev, cr, "evaluate", _error(exc), strict, exc)
         else:
+            if len(items) > MAX_OUTCOMES:
+                error = f"returned more than {MAX_OUTCOMES} outcomes"
+                items = ()
             for item in items:
                 if not isinstance(item, expected):
                     error = (
@@ -115,7 +143,7 @@ def _run(
                     with contextlib.suppress(TypeError):
                         fit.add(item)
             if error:
-                _fail(ev, cr, "result", error, strict)
+                error = _fail(ev, cr, "result", error, strict)
             elif items:
                 fired = True
                 for item in items:
@@ -136,12 +164,68 @@ def evaluate_facts(
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind, which
     may read the risk factors and groups found."""
     ev = Evaluation(facts, policy, [], [], list(failures))
+    # The mandatory rules run first in each stage (see compile_at), before any other rule could
+    # change the facts; after each stage the facts are compared with what they were before it.
+    before = _ALL_FACTS(facts)
     _run(policy.first, facts, ev, codes, trace, strict)
+    if _ALL_FACTS(facts) != before:
+        _restore(facts, before)
+        _name_tampering(policy.first, facts, ev, strict)
     factors = frozenset(out.factor for _, out in ev.outcomes)
     groups_of = codes["risk_factors"]
     groups = frozenset(g for f in factors if (g := group_of(groups_of, f)) is not None)
     # Facts are frozen for rules; the engine alone fills in what the risk rules found.
     object.__setattr__(facts, "risk_factors", factors)
     object.__setattr__(facts, "risk_groups", groups)
+    before = _ALL_FACTS(facts)
     _run(policy.rest, facts, ev, codes, trace, strict)
+    if _ALL_FACTS(facts) != before:
+        _restore(facts, before)
+        _name_tampering(policy.rest, facts, ev, strict)
     return ev
+
+
+def _restore(facts: Facts, values: tuple[Any, ...]) -> None:
+    for name, value in zip(_FACT_NAMES, values, strict=True):
+        object.__setattr__(facts, name, value)
+
+
+def _changed(before: Facts, after: Facts) -> list[str]:
+    return [
+        field.name
+        for field in attrs.fields(Facts)
+        if getattr(before, field.name) != getattr(after, field.name)
+    ]
+
+
+def _name_tampering(
+    stage: Iterable[CompiledRule], floor: Facts, ev: Evaluation, strict: bool
+) -> None:
+    """Some rule of ``stage`` wrote to the facts (``object.__setattr__`` defeats frozen classes):
+    find which, by running each non-mandatory rule again on a fresh copy of the restored facts,
+    and record each as failed. The mandatory rules ran before it, so the floor stands; the
+    decision is incomplete because other rules may have read the changed values."""
+    culprits = []
+    for cr in stage:
+        if cr.rule.mandatory:
+            continue
+        probe = copy.copy(floor)
+        with contextlib.suppress(BaseException):
+            result = cr.function(probe, cr.params)
+            if result is not None and hasattr(result, "__iter__"):
+                for _ in itertools.islice(result, MAX_OUTCOMES + 1):
+                    pass
+        if _ALL_FACTS(probe) != _ALL_FACTS(floor):
+            culprits.append((cr, _changed(floor, probe)))
+    if not culprits:  # changed in a way a second run does not repeat: say so, name nobody
+        ev.failures.append(
+            Failure(plugin="?", stage="evaluate", error="a rule changed the facts others read")
+        )
+        return
+    for cr, fields in culprits:
+        error = f"changed the facts other rules read ({', '.join(fields)})"
+        if strict:
+            raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}")
+        ev.failures.append(
+            Failure(plugin=cr.plugin, rule=cr.rule.id, stage="evaluate", error=error)
+        )

@@ -55,6 +55,11 @@ def known(*code_lists: str) -> dict[str, Shape]:
     return {SHAPE: Shape(codes=code_lists)}
 
 
+#: The longest deadline an obligation may set, in days: a school year. A longer one is a mistake
+#: in the rule (and a deadline of millions of days would overflow the calendar).
+MAX_DEADLINE_DAYS = 366
+
+
 def bounded(minimum: int, maximum: int | None = None) -> dict[str, Shape]:
     """Field metadata: an integer from ``minimum`` to ``maximum`` (inclusive)."""
     return {SHAPE: Shape(minimum=minimum, maximum=maximum)}
@@ -92,7 +97,7 @@ class Obligation:
     roles: tuple[str, ...] = attrs.field(metadata=known("roles"))
     recipients: tuple[str, ...] = attrs.field(default=(), metadata=known("roles", "institutions"))
     deadline: Literal["same_school_day", "same_day", "days", "date"] = "same_day"
-    days: int = attrs.field(default=0, metadata=bounded(0))
+    days: int = attrs.field(default=0, metadata=bounded(0, MAX_DEADLINE_DAYS))
     due: date | None = attrs.field(default=None, metadata=needed_when("deadline", "date"))
     any_recipient: bool = False
     days_parameter: str | None = None
