@@ -25,6 +25,8 @@ from typing import Literal
 
 import attrs
 
+from atbalsts._text import shorten
+
 __all__ = [
     "AtbalstsError",
     "DocumentError",
@@ -68,6 +70,10 @@ class DocumentError(AtbalstsError, ValueError):
         return tuple(e.path for e in self.errors)
 
 
+#: How many known names an UnknownNameError lists before it says how many there are.
+_KNOWN_SHOWN = 20
+
+
 class UnknownNameError(AtbalstsError, LookupError):
     """A name (document, code, municipality, plugin) that atbalsts does not know."""
 
@@ -75,8 +81,12 @@ class UnknownNameError(AtbalstsError, LookupError):
         self.kind = kind
         self.name = name
         self.known = tuple(known)
-        hint = f"; known: {', '.join(self.known)}" if self.known else ""
-        super().__init__(f"unknown {kind} {name!r}{hint}")
+        shown = ", ".join(self.known[:_KNOWN_SHOWN])
+        if len(self.known) > _KNOWN_SHOWN:
+            shown += f", … ({len(self.known)} in all)"
+        hint = f"; known: {shown}" if self.known else ""
+        # The name is input: shown short, so a 10 MB code never lands whole in a log.
+        super().__init__(f"unknown {kind} {shorten(repr(name))}{hint}")
 
 
 @attrs.frozen

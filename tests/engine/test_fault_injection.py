@@ -174,3 +174,24 @@ def test_a_risk_rule_reading_a_protected_fact_is_refused_at_build_time() -> None
     with pytest.raises(PolicyConflict, match=r"aa\.risk\.lang") as raised:
         registry(plugin).policy_set(plugins=["aa"])
     assert "languages" in str(raised.value)
+
+
+# -- smaller findings -----------------------------------------------------------------------------
+
+
+def test_a_returned_dict_is_reported_as_a_dict() -> None:
+    def as_dict(f: Facts, p: Params) -> dict[str, str]:
+        return {"factor": "unjustified_absences"}
+
+    decision = _decide(_rule("aa.risk.dict", DecisionKind.RISK_FINDING, as_dict))
+    assert "returned dict" in decision.failures[0].error
+
+
+def test_an_unknown_name_of_ten_megabytes_is_not_echoed_whole() -> None:
+    from atbalsts.codes import MEASURES
+    from atbalsts.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError) as raised:
+        MEASURES["x" * 10_000_000]
+    assert len(str(raised.value)) < 500
+    assert "10,000,002 characters" in str(raised.value)

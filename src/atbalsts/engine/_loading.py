@@ -13,6 +13,7 @@ import pluggy
 
 from atbalsts import hookspecs
 from atbalsts._markers import PROJECT
+from atbalsts._text import describe
 from atbalsts.errors import PolicyError
 from atbalsts.model.decision import Failure
 from atbalsts.policy._registrar import CodeRegistrar, Declaration, PolicyRegistrar
@@ -55,7 +56,7 @@ def _names(value: str | None) -> frozenset[str]:
 
 
 def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    return describe(exc)
 
 
 def _entry_point_sources(

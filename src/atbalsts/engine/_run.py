@@ -112,7 +112,7 @@ def _run(
                 items: tuple[Any, ...] = ()
             elif isinstance(result, expected):
                 items = (result,)
-            elif isinstance(result, str | bytes) or not hasattr(result, "__iter__"):
+            elif isinstance(result, str | bytes | Mapping) or not hasattr(result, "__iter__"):
                 items = (result,)  # not an outcome and not a collection of them
             else:  # a generator rule runs here: inside the isolation, and never without end
                 items = tuple(itertools.islice(result, MAX_OUTCOMES + 1))
