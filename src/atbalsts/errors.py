@@ -81,8 +81,13 @@ class UnknownNameError(AtbalstsError, LookupError):
         self.kind = kind
         self.name = name
         self.known = tuple(known)
-        shown = ", ".join(self.known[:_KNOWN_SHOWN])
-        if len(self.known) > _KNOWN_SHOWN:
+        names: list[str] = []
+        for known_name in self.known:
+            if len(names) == _KNOWN_SHOWN or sum(map(len, names)) + len(known_name) > 240:
+                break
+            names.append(known_name)
+        shown = ", ".join(names)
+        if len(names) < len(self.known):
             shown += f", … ({len(self.known)} in all)"
         hint = f"; known: {shown}" if self.known else ""
         # The name is input: shown short, so a 10 MB code never lands whole in a log.
