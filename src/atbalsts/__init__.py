@@ -26,6 +26,7 @@ from atbalsts.errors import (
     PolicyConflict,
     PolicyError,
     UnknownNameError,
+    Violation,
 )
 from atbalsts.model import (
     SCHEMA_VERSION,
@@ -152,6 +153,7 @@ __all__ = [
     "TraceRow",
     "UnknownNameError",
     "Urgency",
+    "Violation",
     "__version__",
     "age_on",
     "explain",

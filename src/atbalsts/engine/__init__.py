@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from atbalsts._markers import publish
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
-from atbalsts.engine._compose import Composition
+from atbalsts.engine._compose import Composition, check_declarations
 from atbalsts.engine._derive import derive_facts
 from atbalsts.engine._evaluate import Evaluation, to_decision
 from atbalsts.engine._loading import (
@@ -38,6 +38,7 @@ __all__ = [
     "PluginSource",
     "PolicyRegistry",
     "PolicySet",
+    "check_declarations",
     "derive_facts",
     "load_plugins",
     "to_decision",

@@ -140,7 +140,13 @@ def run_cases(
         cases = (
             given
             if given is not None
-            else sample_cases(examples, as_of=as_of, municipality=municipality, seed=seed)
+            else sample_cases(
+                examples,
+                as_of=as_of,
+                municipality=municipality,
+                seed=seed,
+                local_codes=decl.codes,
+            )
         )
         own = [c for c in policy_set.at(as_of).rules if c.plugin == name]
         first: list[str | None] = []
