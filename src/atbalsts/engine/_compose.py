@@ -423,7 +423,7 @@ def check_declarations(
     municipality: str | None = None,
     names: Iterable[str] | None = None,
 ) -> list[Violation]:
-    """Every violation of the rules of composition by the set :func:`compose` would build from
+    """Every violation of the rules of composition by the policy set that would be built from
     the same arguments, in the order the checks run; empty when the set can be built."""
     return _build(declarations, municipality, names)[1]
 
