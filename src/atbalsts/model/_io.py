@@ -22,6 +22,8 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 MESSAGE_MAX = 300
 
 _BOM = "\ufeff"
+# pydantic's words for Python types where a host thinks in JSON.
+_MESSAGES = {"tuple_type": "Input should be a valid list (a JSON array)"}
 _INTERNAL = {"str", "int", "bool", "float", "date", "none", "nullable", "literal"}
 
 
@@ -52,7 +54,7 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
         loc = tuple(err["loc"])
         ctx = err.get("ctx") or {}
         at = ctx.get("at") if isinstance(ctx, dict) else None
-        message = _short(err["msg"].removeprefix("Value error, "))
+        message = _short(_MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, "))
         for below in at if isinstance(at, tuple) and at else ((),):
             path = _path(loc + tuple(below))
             if path in rows:  # a union reports each branch; keep the first message per path

@@ -1,0 +1,362 @@
+"""The library and the published JSON Schemas accept the same documents.
+
+Valid documents come from the library's own strategies (and, for decisions, from evaluating
+them); each is then mutated toward the edges of its schema: wrong types, coercible strings
+(``"1"``, ``"1_2"``, ``"true"``, ``"no"``), booleans for numbers, numbers for dates, integers and
+lengths at their bounds, dates shifted by a day, a value copied from another field, missing
+required keys, extra keys, ``null``, emptied or overfilled lists. For every mutated document:
+
+- what the schema refuses, ``parse_python`` and ``parse_json`` refuse;
+- what the schema accepts, they accept, unless they refuse it only for a check listed in
+  "Checks beyond the JSON Schema" of docs/how-to/validate-documents.md (by error kind);
+- both entry points name the same paths, never ``(document)``, with short messages.
+
+The schema is read as JSON Schema means it (ECMA-262 regular expressions, where ``$`` matches only
+at the end) with one documented difference: an integer is written as an integer (``3``, not
+``3.0``). ``tools/schema_fuzz.py`` checks the other direction with documents generated from the
+schemas themselves (hypothesis-jsonschema; not part of the test command).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import random
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from atbalsts import DocumentError
+from atbalsts.codes import MEASURES
+from atbalsts.engine import PolicyRegistry
+from atbalsts.errors import FieldError
+from atbalsts.model import Document, SupportCase, parse_json, parse_python
+from atbalsts.schema import DOCUMENTS, json_schema
+from atbalsts.testing import strategies as ats
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "docs" / "how-to" / "validate-documents.md"
+
+#: Valid documents drawn per document type, and mutations of each. Decisions are fewer: each one
+#: carries its trace and takes ten times as long to check against its schema.
+EXAMPLES = 100
+DECISION_EXAMPLES = 30
+MUTATIONS = 10
+#: At least 5,000 mutated documents per run (5 x 100 x 10 + 30 x 10 = 5,300).
+assert ((len(DOCUMENTS) - 1) * EXAMPLES + DECISION_EXAMPLES) * MUTATIONS >= 5_000
+
+
+def documented_checks() -> frozenset[str]:
+    """The error kinds listed in the guide's table of checks beyond the JSON Schema."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Checks beyond the JSON Schema", 1)[1].split("\n## ", 1)[0]
+    return frozenset(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
+
+
+CROSS_FIELD = documented_checks()
+
+
+def test_the_guide_lists_the_checks_beyond_the_schema() -> None:
+    assert {
+        "school_year_not_consecutive",
+        "lessons_exceed_scheduled",
+        "date_order",
+        "outside_term",
+        "other_learner",
+        "duplicate_id",
+        "personal_code",
+    } == CROSS_FIELD
+
+
+# -- the schema, as JSON Schema means it -----------------------------------------------------------
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    # ECMA-262, which JSON Schema names: "$" matches only at the very end (Python's re also
+    # matches it before a final newline).
+    if not validator.is_type(instance, "string"):
+        return
+    ecma = (
+        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+    )
+    if not re.search(ecma, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _integer(checker: Any, instance: Any) -> bool:
+    # The documented difference: JSON Schema counts 3.0 as an integer, atbalsts does not.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+EcmaValidator = jsonschema.validators.extend(
+    Draft202012Validator,
+    validators={"pattern": _ecma_pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _integer),
+)
+
+
+@functools.cache
+def validator(name: str) -> Any:
+    return EcmaValidator(json_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# -- the check -----------------------------------------------------------------------------------
+
+Outcome = tuple[tuple[str, str, str], ...] | None  # (path, kind, message) rows, or None: accepted
+
+
+def outcome(parse: Callable[[], Document]) -> Outcome:
+    try:
+        parse()
+    except DocumentError as err:
+        return tuple((e.path, e.kind, e.message) for e in err.errors)
+    return None
+
+
+def _paths_and_kinds(rows: Outcome) -> object:
+    return rows if rows is None else [(path, kind) for path, kind, _ in rows]
+
+
+Parse = Callable[[type[Document], Any], Document]
+
+
+def agree(
+    name: str,
+    document: Any,
+    what: str,
+    *,
+    python: Parse = parse_python,
+    from_json: Parse = parse_json,
+) -> bool:
+    """Assert the library and the schema agree on ``document``; True when the schema accepts."""
+    model = DOCUMENTS[name]
+    schema_ok = validator(name).is_valid(document)
+    from_python = outcome(lambda: python(model, document))
+    as_json = outcome(lambda: from_json(model, json.dumps(document, allow_nan=False)))
+    assert from_python == as_json or _paths_and_kinds(from_python) == _paths_and_kinds(as_json), (
+        f"{what}: parse_python and parse_json disagree: {from_python} {as_json}"
+    )
+    if from_python is None:
+        assert schema_ok, f"{what}: the library accepts what the schema refuses"
+        return True
+    paths = [path for path, _, _ in from_python]
+    assert "(document)" not in paths, f"{what}: an error names no field: {from_python}"
+    assert all(len(message) <= 300 for _, _, message in from_python), what
+    if schema_ok:
+        beyond = {kind for _, kind, _ in from_python} - CROSS_FIELD
+        assert not beyond, (
+            f"{what}: the schema accepts it but the library refuses it for {sorted(beyond)}, "
+            f"which is no documented check beyond the schema: {from_python}"
+        )
+    return schema_ok
+
+
+# -- mutations toward the schema's edges -------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+WRONG: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2,
+    1.5,
+    3.0,
+    "",
+    "1",
+    "1_2",
+    "true",
+    "no",
+    "x",
+    "2024-09-02",
+    "bauska:summer_camp",
+    [],
+    {},
+)
+INTS = (-1, 0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 20, 51, 600)
+LENGTHS = (35, 36, 64, 65, 80, 81, 200, 201, 2000, 2001, 4000, 4001)
+ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def walk(node: Any, at: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*at, key), value
+            yield from walk(value, (*at, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield (*at, i), value
+            yield from walk(value, (*at, i))
+
+
+def container(doc: Any, path: Path_) -> Any:
+    for key in path[:-1]:
+        doc = doc[key]
+    return doc
+
+
+def variants(value: Any, rnd: random.Random, others: list[Any]) -> list[Any]:
+    """Values near the edges of what ``value``'s field accepts."""
+    out: list[Any] = [rnd.choice(WRONG)]
+    same_type = [o for o in others if type(o) is type(value) and o != value]
+    if same_type:
+        out.append(copy.deepcopy(rnd.choice(same_type)))  # cross-field: copy another field
+    if isinstance(value, bool):
+        out += [not value, "no", "yes", "true", "false", 0, 1]
+    elif isinstance(value, int):
+        out += [value - 1, value + 1, rnd.choice(INTS), str(value), float(value), True]
+    elif isinstance(value, float):
+        out += [value + 0.5, value - 0.5, 0, 0.0, -1.0, str(value), True]
+    elif isinstance(value, str) and ISO.fullmatch(value):
+        day = date.fromisoformat(value)
+        shift = rnd.choice((1, -1, 30, -30, 120, -120, 365, -365))
+        out += [
+            (day + timedelta(days=shift)).isoformat(),
+            day.replace(month=9, day=1).isoformat(),
+            day.replace(month=8, day=31).isoformat(),
+            day.replace(month=1, day=1).isoformat(),
+            day.replace(month=12, day=31).isoformat(),
+            0,
+            20240101,
+            value + "T00:00:00",
+            value.replace("-", ""),
+            value[:8] + "31" if day.month in (2, 4, 6, 9, 11) else value[:5] + "02-30",
+            value + "\n",
+        ]
+    elif isinstance(value, str):
+        target = rnd.choice(LENGTHS)
+        out += [
+            "",
+            (value or "x") + "x" * max(0, target - len(value)),
+            value.upper(),
+            value + "\n",
+            " " + value,
+            value + ":x",
+            "bauska:" + value,
+            value.replace("/", "-"),
+        ]
+    elif isinstance(value, list):
+        grow = rnd.choice((21, 51, 201))
+        out += [[], value + value[:1], value[1:], (value * grow)[:grow] if value else [None]]
+    elif isinstance(value, dict) and value:
+        key = rnd.choice(list(value))
+        out += [
+            {k: v for k, v in value.items() if k != key},  # a missing key
+            {**value, "colour": "red"},  # an unknown key
+            {**value, key: None},
+            [value],
+        ]
+    return out
+
+
+def mutate(base: dict[str, Any], rnd: random.Random) -> tuple[str, dict[str, Any]]:
+    doc = copy.deepcopy(base)
+    found = list(walk(doc))
+    if rnd.random() < 0.1:  # the top level: a missing or an unknown key
+        key = rnd.choice(list(doc))
+        if rnd.random() < 0.5:
+            del doc[key]
+            return f"without {key}", doc
+        doc["colour"] = "red"
+        return "with an unknown top-level key", doc
+    path, value = rnd.choice(found)
+    new = rnd.choice(variants(value, rnd, [v for _, v in found]))
+    container(doc, path)[path[-1]] = new
+    return f"{'/'.join(map(str, path))}: {value!r:.40} -> {new!r:.40}", doc
+
+
+# -- the documents -------------------------------------------------------------------------------
+
+
+@functools.cache
+def registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+@st.composite
+def decisions(draw: st.DrawFn) -> Document:
+    case: SupportCase = draw(ats.support_cases())
+    as_of = draw(st.dates(date(2024, 9, 1), date(2026, 8, 31)))
+    return registry().evaluate(case, as_of)
+
+
+STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
+    "consent": ats.consents(),
+    "decision": decisions(),
+    "referral": ats.referrals(),
+    "risk-assessment": ats.risk_assessments(),
+    "support-case": ats.support_cases(),
+    "support-plan": ats.support_plans(measure_codes=ats.codes(MEASURES, namespace="bauska")),
+}
+assert set(STRATEGIES) == set(DOCUMENTS)
+
+
+def check_mutations(name: str, data: st.DataObject) -> None:
+    document = data.draw(STRATEGIES[name])
+    base = document.model_dump(mode="json")
+    assert agree(name, base, "the generated document"), "a generated document must be valid"
+    rnd = data.draw(st.randoms(use_true_random=False))
+    for _ in range(MUTATIONS):
+        what, mutated = mutate(base, rnd)
+        agree(name, mutated, what)
+
+
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+
+
+@pytest.mark.parametrize("name", sorted(set(STRATEGIES) - {"decision"}))
+@settings(max_examples=EXAMPLES, **SETTINGS)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_library_and_schema_accept_the_same_documents(name: str, data: st.DataObject) -> None:
+    check_mutations(name, data)
+
+
+@settings(max_examples=DECISION_EXAMPLES, **SETTINGS)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_library_and_schema_accept_the_same_decisions(data: st.DataObject) -> None:
+    check_mutations("decision", data)
+
+
+# -- the check itself can fail -----------------------------------------------------------------
+
+
+def lax_python(model: type[Document], document: Any) -> Document:
+    return model.model_validate(document, strict=False)
+
+
+def lax_json(model: type[Document], text: str) -> Document:
+    return model.model_validate_json(text, strict=False)
+
+
+def test_the_check_catches_a_lax_library(case_data: dict[str, Any]) -> None:
+    assert agree("support-case", case_data, "the fixture")
+    case_data["learner"]["needy_or_low_income_family"] = "no"
+    assert lax_python(SupportCase, case_data)  # pydantic's lax mode coerces "no" to False
+    with pytest.raises(AssertionError, match="the library accepts what the schema refuses"):
+        agree("support-case", case_data, "lax", python=lax_python, from_json=lax_json)
+
+
+def test_the_check_catches_an_undocumented_refusal(case_data: dict[str, Any]) -> None:
+    def refuse(model: type[Document], document: Any) -> Document:
+        raise DocumentError("x", [FieldError(path="learner.id", message="no", kind="whim")])
+
+    with pytest.raises(AssertionError, match=r"no documented check beyond the schema"):
+        agree("support-case", case_data, "whim", python=refuse, from_json=refuse)
