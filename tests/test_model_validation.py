@@ -598,3 +598,11 @@ def test_a_byte_order_mark_inside_the_text_is_still_an_error(case_data: dict[str
     with pytest.raises(DocumentError) as info:
         atbalsts.parse_json(SupportCase, " \ufeff" + text)
     assert info.value.errors[0].kind == "json_invalid"
+
+
+def test_a_huge_unknown_key_is_named_shortened(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["k" * 1_000_000] = 1
+    err = invalid(case_data)
+    assert err.errors[0].kind == "extra_forbidden"
+    assert err.paths[0].startswith("learner.kkk")
+    assert len(err.paths[0]) < 80

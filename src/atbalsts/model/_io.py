@@ -20,6 +20,8 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 
 #: Longest message kept in a :class:`FieldError` (a message never echoes a large input).
 MESSAGE_MAX = 300
+# Longest key shown in a path: an unknown key comes from the input and may be of any length.
+_KEY_MAX = 64
 
 _BOM = "\ufeff"
 # pydantic's words for Python types where a host thinks in JSON.
@@ -35,7 +37,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
         elif part.startswith(("function-after[", "function-before[")) or part in _INTERNAL:
             continue  # pydantic's internal validator names are not field names
         else:
-            out += f".{part}" if out else str(part)
+            name = part if len(part) <= _KEY_MAX else part[: _KEY_MAX - 1] + "…"  # unknown keys
+            out += f".{name}" if out else name
     return out or "(document)"
 
 
