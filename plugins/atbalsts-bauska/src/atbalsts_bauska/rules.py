@@ -61,10 +61,11 @@ def _basis(note: str, url: str = SCHOOL_URL) -> LegalBasis:
 
 REPORT_BOARD = _basis(
     "More than 20 hours (lessons) a semester missed with no known or acceptable reason: the "
-    "school reports to the municipal education board [S7]. Also counted as unjustified: an "
-    "episode longer than 3 days covered only by a parent's note (a doctor's note is needed) and "
-    "an episode whose document came more than 3 days after the return [S7]. The rules apply from "
-    "age 5, pre-school included [S8]. Point numbers not verified."
+    "school reports to the municipal education board [S7]. Also counted as unjustified: the "
+    "days beyond the third of an episode covered only by a parent's note (a doctor's note is "
+    "needed for them; their lessons pro rata, a methodological reading) and an episode whose "
+    "document came more than 3 days after the return [S7]. The rules apply from age 5, "
+    "pre-school included [S8]. Point numbers not verified."
 )
 SAME_DAY = _basis(
     "A learner absent with no known reason: the parents are contacted the same day by the class "
@@ -95,16 +96,33 @@ def _late_document(episode: AbsenceEpisode, p: Params) -> bool:
     return (handed_in - back).days > p.integer(DOCUMENT_DAYS)
 
 
-def _unjustified_in_bauska(episode: AbsenceEpisode, f: Facts, p: Params) -> bool:
-    """An episode the school recorded as justified that Bauska's rules count as unjustified.
+def _lessons_beyond_note(episode: AbsenceEpisode, p: Params) -> int:
+    """A1: the lessons of the days a parent's note may not cover, the days beyond the limit.
 
-    Episodes recorded with no justification are already in ``unjustified_lessons``. A long
-    parent-note episode counts only once the time to hand in a doctor's note has run out.
+    The first ``parent_note_max_days`` days stay justified by the note. Per-day lessons are not
+    recorded (``AbsenceEpisode`` holds the episode's total), so the lessons of the days beyond are
+    the episode's lessons pro rata, rounded down: ``lessons * days_beyond // school_days``. A
+    methodological choice, not Bauska's text: rounding down never counts a lesson that may have
+    fallen on a justified day, so the estimate does not bring a board notice forward.
+    """
+    beyond = episode.school_days - p.integer(NOTE_MAX_DAYS)
+    if episode.justification != "parent_note" or beyond <= 0:
+        return 0
+    return episode.lessons * beyond // episode.school_days
+
+
+def _extra_unjustified(episode: AbsenceEpisode, f: Facts, p: Params) -> int:
+    """Lessons of an episode the school recorded as justified that Bauska counts as unjustified.
+
+    Episodes recorded with no justification are already in ``unjustified_lessons``. A2: a
+    justifying document handed in late leaves the whole episode unjustified. A1: of a long
+    parent-note episode only the days beyond the note's limit count, and only once the time to
+    hand in a doctor's note for them has run out.
     """
     if _late_document(episode, p):
-        return True
+        return episode.lessons
     window_closed = episode.returned_on is not None and f.as_of > _document_due(episode, f, p)
-    return _needs_medical_note(episode, p) and window_closed
+    return _lessons_beyond_note(episode, p) if window_closed else 0
 
 
 @rule(
@@ -116,11 +134,14 @@ def _unjustified_in_bauska(episode: AbsenceEpisode, f: Facts, p: Params) -> bool
     valid_from=RULES_FROM,
 )
 def report_board(f: Facts, p: Params) -> Obligation | None:
-    """More than the limit of lessons without an acceptable reason, counted the Bauska way, from
-    age 5 (pre-school included): report to the municipal education board."""
+    """Over the lesson limit counted the Bauska way: report to the municipal education board.
+
+    The count is the lessons missed without an acceptable reason: the national count plus what
+    Bauska's rules add (A1, A2); from age 5, pre-school included.
+    """
     if f.age < p.integer(MIN_AGE):
         return None
-    extra = sum(e.lessons for e in f.absence_episodes if _unjustified_in_bauska(e, f, p))
+    extra = sum(_extra_unjustified(e, f, p) for e in f.absence_episodes)
     if f.unjustified_lessons + extra > p.integer(LIMIT):
         return Obligation(
             "inform_municipal_education_board",
@@ -141,8 +162,10 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
     valid_from=RULES_FROM,
 )
 def same_day_contact(f: Facts, p: Params) -> Obligation | None:
-    """Absent with no known reason: the class teacher or the social pedagogue contacts the
-    parents the same school day."""
+    """Absent with no known reason: the teacher or social pedagogue contacts the parents today.
+
+    The class teacher or the social pedagogue makes the contact within the same school day.
+    """
     if f.age >= p.integer(MIN_AGE) and f.absent_today_reason_unknown and not f.out_of_family_care:
         return Obligation(
             "inform_parents", ("class_teacher", "social_pedagogue"), ("parent",), "same_school_day"
@@ -159,8 +182,10 @@ def same_day_contact(f: Facts, p: Params) -> Obligation | None:
     valid_from=RULES_FROM,
 )
 def request_medical_note(f: Facts, p: Params) -> Iterator[Obligation]:
-    """An absence longer than a parent's note may cover: ask for a doctor's note while it can
-    still be handed in (by N days after the return)."""
+    """An absence longer than a parent's note may cover: ask for a doctor's note in time.
+
+    Asked while the note can still be handed in: by N days after the return.
+    """
     if f.age < p.integer(MIN_AGE):
         return
     for episode in f.absence_episodes:
