@@ -3,10 +3,14 @@ scenario files beside this one (``*.scenarios.toml``)."""
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
+from fractions import Fraction
 from importlib.metadata import entry_points
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, PolicySet, SupportCase
 from atbalsts.engine import PluginSource
@@ -128,3 +132,63 @@ def test_same_day_contact_adds_the_social_pedagogue(policy_set: PolicySet) -> No
     assert ob.responsible_roles == ("class_teacher", "social_pedagogue")
     assert set(ob.rules) == {"lv.absence.inform_parents", "bauska.absence.same_day_contact"}
     assert ob.due == AS_OF
+
+
+def _parent_note_case(recorded: int, days: int, lessons: int) -> SupportCase:
+    """A learner with ``recorded`` unjustified lessons and one parent-note episode whose time to
+    hand in a doctor's note ran out before ``AS_OF``."""
+    start = date(2025, 1, 13)
+    return SupportCase.model_validate(
+        {
+            "learner": {
+                "id": "L-T2",
+                "birth_date": date(2011, 5, 14),
+                "enrolment": {
+                    "school_id": "S-1",
+                    "municipality": "bauska",
+                    "programme": "general_basic",
+                    "grade": 8,
+                },
+            },
+            "observations": [
+                {
+                    "term": {"school_year": "2024/2025", "semester": 2},
+                    "as_of": date(2025, 2, 28),
+                    "attendance": {
+                        "lessons_missed_justified": lessons,
+                        "lessons_missed_unjustified": recorded,
+                        "episodes": [
+                            {
+                                "start": start,
+                                "school_days": days,
+                                "lessons": lessons,
+                                "justification": "parent_note",
+                                "returned_on": start + timedelta(days=days + 2),
+                                "document_submitted_on": start + timedelta(days=days + 2),
+                            }
+                        ],
+                    },
+                }
+            ],
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    recorded=st.integers(min_value=0, max_value=20),
+    days=st.integers(min_value=1, max_value=25),
+    lessons=st.integers(min_value=0, max_value=200),
+)
+def test_a_parent_note_counts_only_the_days_beyond_its_limit(
+    policy_set: PolicySet, recorded: int, days: int, lessons: int
+) -> None:
+    """The first 3 days stay justified; the lessons of the days beyond count pro rata, whole
+    lessons only. So a note of at most 3 days never reports, the fractional share of the days
+    beyond decides nothing on its own, and a whole-lesson share over the limit always reports."""
+    decision = policy_set.evaluate(_parent_note_case(recorded, days, lessons), AS_OF, strict=True)
+    reported = "bauska.absence.report_board" in {r for ob in decision.obligations for r in ob.rules}
+    share = Fraction(lessons * max(days - 3, 0), days)
+    assert reported == (recorded + math.floor(share) > 20)
+    if days <= 3:
+        assert not reported
