@@ -2,52 +2,70 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, rule
+from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
+from atbalsts.policy.baseline import THREAT_RECIPIENTS
 
 INSTITUTION = "lv.child_protection.state_institution"
 #: Art. 73 is older than the library's coverage; earlier dates are out of scope, not outside the
 #: law.
 COVERAGE_FROM = b.COVERAGE_FROM
 
+#: Who may receive the one report, besides the state child-rights body of the day (the parameter
+#: :data:`INSTITUTION`). Every one of them, and the body, answers the suspicion in the engine
+#: (:data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
+POLICE_AND_COURT = ("state_police", "municipal_police", "orphans_court")
+
+#: Art. 73(1) as the report rule applies it: one duty, any one recipient, the same day.
+BTAL_73_ANY_ONE = LegalBasis(
+    kind=BasisKind.LAW,
+    act=b.BTAL_73.act,
+    provision=b.BTAL_73.provision,
+    url=b.BTAL_73.url,
+    note="Violence, an offence or another threat to a child is reported no later than the same "
+    "day to the State or municipal police, the orphan's court or another competent institution "
+    "[S44]. One report to any one of them fulfils the duty; the law requires no second report "
+    "to the orphan's court, so none is added.",
+)
+
+if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_RECIPIENTS:
+    raise RuntimeError(  # pragma: no cover - a guard on two lists kept in two modules
+        "lv.child_protection.report_threat: a recipient is missing from "
+        "atbalsts.policy.baseline.THREAT_RECIPIENTS, so a report to it would not close the duty"
+    )
+
 
 @rule(
     "lv.child_protection.report_threat",
     kind=DecisionKind.OBLIGATION,
-    legal_basis=b.BTAL_73,
-    reads=("suspected_threat", "threat_kinds", "threat_observed_on"),
+    legal_basis=BTAL_73_ANY_ONE,
+    reads=("suspected_threat", "threat_kinds", "threat_observed_on", "as_of"),
     params=(INSTITUTION,),
     valid_from=COVERAGE_FROM,
     mandatory=True,
 )
 def report_threat(f: Facts, p: Params) -> Obligation | None:
-    """A suspected threat to the child: report it the same day it arose. No threshold; an open
-    suspicion stays due (overdue) until a referral answers it."""
-    if f.suspected_threat and f.threat_observed_on is not None:
-        return Obligation(
-            "report_threat",
-            ("any_staff",),
-            ("state_police", "orphans_court", p.text(INSTITUTION)),
-            "date",
-            due=f.threat_observed_on,
-            any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
-        )
-    return None
+    """Report a suspected threat the same day to one of: police, orphan's court, child-rights body.
+
+    One report to any one of them fulfils the duty; there is no threshold. On the day the threat
+    arose the deadline is ``same_day``. An open suspicion evaluated on a later day is overdue: it
+    is due on the day it arose (``date``) until a referral to one of
+    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it.
+    """
+    observed = f.threat_observed_on
+    if not f.suspected_threat or observed is None:
+        return None
+    deadline: Literal["same_day", "date"] = "same_day" if observed == f.as_of else "date"
+    return Obligation(
+        "report_threat",
+        ("any_staff",),
+        (*POLICE_AND_COURT, p.text(INSTITUTION)),
+        deadline,
+        due=observed,
+        any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
+    )
 
 
-@rule(
-    "lv.child_protection.refer_orphans_court",
-    kind=DecisionKind.REFERRAL,
-    legal_basis=b.BTAL_73,
-    reads=("suspected_threat", "threat_observed_on"),
-    valid_from=COVERAGE_FROM,
-    mandatory=True,
-)
-def refer_orphans_court(f: Facts, p: Params) -> Refer | None:
-    """A suspected threat: the orphan's court receives the case the same day."""
-    if f.suspected_threat:
-        return Refer("orphans_court", "suspected_threat", "same_day", f.threat_observed_on)
-    return None
-
-
-RULES = (report_threat, refer_orphans_court)
+RULES = (report_threat,)
