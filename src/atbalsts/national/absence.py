@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from atbalsts.national import _bases as b
-from atbalsts.policy import DecisionKind, Facts, Obligation, Params, Refer, baseline, rule
+from atbalsts.policy import (
+    BasisKind,
+    DecisionKind,
+    Facts,
+    LegalBasis,
+    Obligation,
+    Params,
+    Refer,
+    baseline,
+    rule,
+)
 
 MK89_FROM = baseline.MK89_FROM
 LIMIT = baseline.UNJUSTIFIED_LESSONS_LIMIT
 PRESCHOOL_LIMIT = baseline.PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT
 NOTICE_DAYS = baseline.BOARD_NOTICE_DAYS
+#: Full age (pilngadība): 18, the national parameter the plan-application rule reads too.
+ADULT_AGE = "lv.plan.adult_age"
+
+#: MK 89's same-day contact, with who "the parents" are (p. 1): the persons exercising custody.
+MK89_PARENTS = LegalBasis(
+    kind=BasisKind.LAW,
+    act=b.MK89_ACT,
+    provision="p. 1",
+    url=b.MK89_URL,
+    note="The school informs the learner's parents, defined as the persons exercising custody "
+    "(personas, kas īsteno aizgādību) [S1]; missing with no known reason, they are contacted no "
+    "later than the same school day [S3][S9] (point of the deadline not verified; p. 4.4 lets "
+    "the school head name the person). Custody is over a child, a person under 18 (Bērnu "
+    "tiesību aizsardzības likums, 2. pants [S49a]), so the rule stops at full age.",
+)
 
 
 def _compulsory_preschool(f: Facts) -> bool:
@@ -18,14 +43,16 @@ def _compulsory_preschool(f: Facts) -> bool:
 @rule(
     "lv.absence.inform_parents",
     kind=DecisionKind.OBLIGATION,
-    legal_basis=b.MK89_SAME_DAY,
-    reads=("absent_today_reason_unknown", "out_of_family_care"),
+    legal_basis=MK89_PARENTS,
+    reads=("absent_today_reason_unknown", "out_of_family_care", "age"),
+    params=(ADULT_AGE,),
     valid_from=MK89_FROM,
     mandatory=True,
 )
 def inform_parents(f: Facts, p: Params) -> Obligation | None:
-    """Absent with no known reason: contact the parents the same school day."""
-    if f.absent_today_reason_unknown and not f.out_of_family_care:
+    """A child absent with no known reason: the parents are contacted the same school day."""
+    minor = f.age < p.integer(ADULT_AGE)
+    if minor and f.absent_today_reason_unknown and not f.out_of_family_care:
         return Obligation("inform_parents", ("class_teacher",), ("parent",), "same_school_day")
     return None
 
@@ -39,7 +66,7 @@ def inform_parents(f: Facts, p: Params) -> Obligation | None:
     mandatory=True,
 )
 def inform_carer(f: Facts, p: Params) -> Obligation | None:
-    """In out-of-family care: inform the foster family, guardian or institution head instead."""
+    """Absent with no known reason in out-of-family care: the carer is informed, not the parents."""
     carer = baseline.CARERS.get(f.living_situation)
     if f.absent_today_reason_unknown and carer is not None:
         return Obligation("inform_carer", ("class_teacher",), (carer,), "same_school_day")
@@ -104,7 +131,7 @@ def record_in_viis(f: Facts, p: Params) -> Obligation | None:
     valid_from=MK89_FROM,
 )
 def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
-    """Compulsory pre-school group: more than the limit of days: inform the municipality."""
+    """A compulsory pre-school child over the limit of days: the municipality is informed."""
     if _compulsory_preschool(f) and f.unjustified_days > p.integer(PRESCHOOL_LIMIT):
         return _notice(
             "inform_municipal_education_board",
@@ -124,7 +151,7 @@ def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
     valid_from=MK89_FROM,
 )
 def involve_social_service(f: Facts, p: Params) -> Refer | None:
-    """Over the limit: the municipality involves the social service."""
+    """Over the limit: the municipality may involve the social service (a suggestion)."""
     if _over_limit(f, p):
         return Refer("social_service", "unjustified_absence_over_limit", "routine")
     return None
