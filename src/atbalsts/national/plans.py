@@ -22,7 +22,6 @@ from atbalsts.policy import (
 )
 
 ADULT_AGE = "lv.plan.adult_age"
-MAX_DAYS = "lv.plan.max_period_days"
 
 _LIVE = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
 
@@ -57,22 +56,32 @@ def application(f: Facts, p: Params) -> Iterator[Issue]:
     kind=DecisionKind.PLAN_CHECK,
     legal_basis=b.PUMPURS_TERM,
     reads=("plan",),
-    params=(MAX_DAYS,),
     valid_from=baseline.PUMPURS_FROM,
 )
-def one_term(f: Facts, p: Params) -> Issue | None:
-    """A plan covers one term: no longer than a term, starting in its own term (by the library's
-    convention, Term.containing; the end may run into the holidays after the term)."""
+def one_term(f: Facts, p: Params) -> Iterator[Issue]:
+    """A plan lies inside the one term it names, from its first day to its last.
+
+    One term is a place in the school year, not a length: a plan from November to February
+    crosses the boundary between the semesters and is flagged (``plan_longer_than_term``, "the
+    plan covers more than one term"); a plan inside semester 2 is not, however long. Terms follow
+    the library's convention (``atbalsts.policy.term_of``: semester 1 from 1 September to
+    31 December, semester 2 from 1 January to 31 August), so a plan of semester 1 that runs into
+    the January days of the winter holidays is flagged too.
+    """
     plan = f.plan
     if plan is None:
-        return None
-    days = (plan.period.end - plan.period.start).days + 1
-    max_days = p.integer(MAX_DAYS)
-    if days > max_days:
-        return Issue.of("plan_longer_than_term", "period", days=days, max_days=max_days)
-    if term_of(plan.period.start) != (plan.term.school_year, plan.term.semester):
-        return Issue.of("plan_starts_outside_term", "period.start", term=str(plan.term))
-    return None
+        return
+    named = (plan.term.school_year, plan.term.semester)
+    first, last = term_of(plan.period.start), term_of(plan.period.end)
+    if first != named:
+        yield Issue.of("plan_starts_outside_term", "period.start", term=str(plan.term))
+    if last != first:
+        yield Issue.of(
+            "plan_longer_than_term",
+            "period.end",
+            term=f"{first[0]}/{first[1]}",
+            end_term=f"{last[0]}/{last[1]}",
+        )
 
 
 def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
@@ -102,8 +111,10 @@ def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
     valid_to=baseline.PUMPURS_TO,
 )
 def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
-    """An active plan is approved by the author, the director, (except state vocational
-    schools) the municipal coordinator and IKVD, in that order."""
+    """An active plan is approved in order by the author, director, municipal coordinator, IKVD.
+
+    State vocational schools skip the municipal coordinator.
+    """
     return _chain(f, national_step=True)
 
 
@@ -115,7 +126,7 @@ def approval_chain(f: Facts, p: Params) -> Iterator[Issue]:
     valid_from=b.AFTER_PUMPURS,
 )
 def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
-    """After PuMPuRS: the same chain without the national step, a methodological default."""
+    """After PuMPuRS the same chain applies without IKVD's step, as a methodological default."""
     return _chain(f, national_step=False)
 
 
@@ -157,7 +168,7 @@ def _funding_outside(f: Facts, programme: str, start: date, end: date) -> Iterat
     valid_from=b.COVERAGE_FROM,
 )
 def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
-    """A measure funded by PuMPuRS only while PuMPuRS runs (03.2017-12.2023)."""
+    """A measure may be funded by PuMPuRS only while PuMPuRS runs (03.2017-12.2023)."""
     return _funding_outside(f, "pumpurs", baseline.PUMPURS_FROM, baseline.PUMPURS_TO)
 
 
@@ -169,7 +180,7 @@ def pumpurs_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
     valid_from=b.COVERAGE_FROM,
 )
 def skola_kopiena_funding_period(f: Facts, p: Params) -> Iterator[Issue]:
-    """A measure funded by Skola-kopienā only in its eligible period (07.2024-08.2029)."""
+    """A measure may be funded by Skola-kopienā only in its eligible period (07.2024-08.2029)."""
     return _funding_outside(f, "skola_kopiena", baseline.SK_FROM, baseline.SK_TO)
 
 
