@@ -36,8 +36,10 @@ def staff_observed(f: Facts, p: Params) -> Iterator[Finding]:
     valid_from=FROM,
 )
 def unjustified_absences(f: Facts, p: Params) -> Finding | None:
-    """More lessons without a justifying reason than the limit; in pre-school, where absence is
-    counted in days, more days than the pre-school limit."""
+    """More lessons missed without a justifying reason than the limit are a risk finding.
+
+    In pre-school, where absence is counted in days, more days than the pre-school limit.
+    """
     if f.programme == "pre_school":
         if f.unjustified_days > p.integer(PRESCHOOL_DAYS):
             return Finding("unjustified_absences", ("unjustified_days",))
@@ -55,7 +57,7 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
     valid_from=FROM,
 )
 def failing_subjects(f: Facts, p: Params) -> Finding | None:
-    """At least the minimum number of failing subjects."""
+    """Failing at least the minimum number of subjects is a low-achievement finding."""
     if f.failing_subjects >= p.integer(FAILING):
         return Finding("low_achievement", ("failing_subjects",))
     return None
@@ -69,7 +71,7 @@ def failing_subjects(f: Facts, p: Params) -> Finding | None:
     valid_from=FROM,
 )
 def repeating_year(f: Facts, p: Params) -> Finding | None:
-    """The learner repeats the year."""
+    """A learner who repeats the year has a risk finding."""
     return Finding("repeating_year", ("repeating_year",)) if f.repeating_year else None
 
 
@@ -82,7 +84,7 @@ def repeating_year(f: Facts, p: Params) -> Finding | None:
     valid_from=FROM,
 )
 def behaviour(f: Facts, p: Params) -> Finding | None:
-    """At least the minimum number of incidents in the term, or one serious incident."""
+    """At least the minimum number of incidents in the term, or one serious one, is a finding."""
     if f.behaviour_incidents >= p.integer(INCIDENTS) or f.serious_incidents >= 1:
         return Finding("behaviour_problems", ("behaviour_incidents", "serious_incidents"))
     return None
