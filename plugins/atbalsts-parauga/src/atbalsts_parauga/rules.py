@@ -61,9 +61,11 @@ def illustrative(note: str) -> LegalBasis:
     overrides="lv.risk.unjustified_absences",
 )
 def unjustified_absences(f: Facts, p: Params) -> Finding | None:
-    """At least the caution threshold of lessons without a justifying reason. A replacing rule
-    must still cover everyone the national rule covered: pre-school absence is counted in days,
-    so for pre-school the national days limit is kept."""
+    """At least the caution threshold of lessons without a justifying reason is a finding.
+
+    A replacing rule must still cover everyone the national rule covered: pre-school absence is
+    counted in days, so for pre-school the national days limit is kept.
+    """
     if f.programme == "pre_school":
         if f.unjustified_days > p.integer(PRESCHOOL_DAYS):
             return Finding("unjustified_absences", evidence=("unjustified_days",))
@@ -109,7 +111,10 @@ def support_team_meeting(f: Facts, p: Params) -> Obligation | None:
     params=(ABSENCE_RATE,),
 )
 def attendance(f: Facts, p: Params) -> Finding | None:
-    """At least the minimum share of scheduled lessons missed (only when the schedule is known)."""
+    """Missing at least the minimum share of scheduled lessons is a finding.
+
+    Only when the schedule is known (``lessons_scheduled``).
+    """
     if f.absence_rate is not None and f.absence_rate >= p.number(ABSENCE_RATE):
         return Finding(ATTENDANCE, evidence=("absence_rate", "lessons_scheduled"))
     return None
@@ -128,7 +133,7 @@ def attendance(f: Facts, p: Params) -> Finding | None:
     reads=("needy_family",),
 )
 def needy_family_meals(f: Facts, p: Params) -> Verdict | None:
-    """A needy or low-income family: meal compensation is offered."""
+    """A learner from a needy or low-income family is offered meal compensation."""
     if f.needy_family:
         return Allow("meals_compensation", NEEDY_FAMILY_MEALS)
     return None
@@ -146,7 +151,7 @@ def needy_family_meals(f: Facts, p: Params) -> Verdict | None:
     params=(PLANS_WITHOUT_IMPROVEMENT,),
 )
 def cooperation_group(f: Facts, p: Params) -> Refer | None:
-    """At least the minimum number of consecutive plans without improvement: refer the case."""
+    """After the minimum number of consecutive plans without improvement, the case is referred."""
     if f.plans_without_improvement >= p.integer(PLANS_WITHOUT_IMPROVEMENT):
         return Refer("cooperation_group", NO_IMPROVEMENT, urgency="routine")
     return None
@@ -164,8 +169,11 @@ def cooperation_group(f: Facts, p: Params) -> Refer | None:
     params=(PLANS_WITHOUT_IMPROVEMENT,),
 )
 def tier(f: Facts, p: Params) -> Tier:
-    """Tier 3 with risks in two or more groups or plans that keep failing; tier 2 with any risk;
-    otherwise tier 1."""
+    """Tier 3 for several risk groups or failing plans, tier 2 for any risk, otherwise tier 1.
+
+    Several risk groups means two or more; failing plans, at least the minimum number of
+    consecutive plans without improvement.
+    """
     failing_plans = f.plans_without_improvement >= p.integer(PLANS_WITHOUT_IMPROVEMENT)
     if len(f.risk_groups) >= 2 or failing_plans:
         return Tier(3)
