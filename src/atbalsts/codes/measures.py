@@ -2,7 +2,10 @@
 
 Tags: ``pumpurs`` / ``skola_kopiena`` / ``national`` name the programme or law that offers the
 measure; ``compensation`` marks a cost the municipality or school reimburses, which must not be paid
-twice (no double funding, [S24]); ``staff`` marks a measure for staff rather than for one learner.
+twice (no double funding, [S24]); ``staff`` marks a measure for staff rather than for one learner;
+``specialist`` marks the consultative support of the nine specialists Skola-kopienā names, which it
+gives only to learners with an identified social-exclusion or PMP risk or the certificate-only
+group (project description [S34]).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ __all__ = ["MEASURES"]
 
 _P = frozenset({"pumpurs"})
 _K = frozenset({"skola_kopiena"})
-_PK = frozenset({"pumpurs", "skola_kopiena"})
 _PC = frozenset({"pumpurs", "compensation"})
+_KS = frozenset({"skola_kopiena", "specialist"})
+_PKS = frozenset({"pumpurs", "skola_kopiena", "specialist"})
 
 MEASURES = CodeList.of(
     "measure",
@@ -30,63 +34,63 @@ MEASURES = CodeList.of(
             "psychologist_consultation",
             "Psihologa konsultācijas",
             "Consultations with a psychologist",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(
             "social_pedagogue_support",
             "Sociālā pedagoga atbalsts",
             "Support from a social pedagogue",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(
             "speech_therapist_support",
             "Logopēda atbalsts",
             "Support from a speech therapist",
-            tags=_K,
+            tags=_KS,
             source="Skola-kopienā; [S35]",
         ),
         Code(
             "special_pedagogue_support",
             "Speciālā pedagoga atbalsts",
             "Support from a special-education teacher",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(
             "teacher_assistant_support",
             "Pedagoga palīga atbalsts",
             "Support from a teacher's assistant",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(
             "career_counsellor_support",
             "Karjeras konsultanta atbalsts",
             "Support from a career counsellor",
-            tags=_K,
+            tags=_KS,
             source="Skola-kopienā; [S35]",
         ),
         Code(
             "librarian_support",
             "Bibliotekāra atbalsts",
             "Support from a librarian",
-            tags=_K,
+            tags=_KS,
             source="Skola-kopienā; [S35]",
         ),
         Code(
             "sign_language_interpreter",
             "Surdotulka atbalsts",
             "Sign-language interpreter",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(
             "occupational_therapist_support",
             "Ergoterapeita atbalsts",
             "Support from an occupational therapist",
-            tags=_PK,
+            tags=_PKS,
             source="[S19]; Skola-kopienā",
         ),
         Code(

@@ -35,8 +35,30 @@ REASONS = CodeList.of(
         ),
         Code(
             "mentor_requires_risk",
-            "Mentora atbalstam nepieciešams identificēts PMP vai sociālās atstumtības risks",
-            "Mentor support requires an identified PMP or social-exclusion risk",
+            "Mentora atbalstam nepieciešams konstatēts PMP vai sociālās atstumtības risks, vai arī "
+            "par pamatizglītības apguvi saņemta tikai liecība un izglītojamais atkārtoti mācās 9. "
+            "klasē vai ir uzņemts profesionālās izglītības iestādē",
+            "Mentor support requires an identified PMP or social-exclusion risk, or a certificate "
+            "only for basic education and repeating grade 9 or admission to a vocational school",
+        ),
+        Code(
+            "mentor_not_trained",
+            "Mentors nav apguvis izglītojamo mentora programmu",
+            "The mentor has not completed the learner-mentor programme",
+        ),
+        Code(
+            "risk_identified",
+            "Atbilst: konstatēts sociālās atstumtības vai PMP risks",
+            "Eligible: an identified social-exclusion or PMP risk",
+        ),
+        Code(
+            "requires_risk_or_certificate_only",
+            "Tikai izglītojamajiem ar konstatētu sociālās atstumtības vai PMP risku vai tiem, kuri "
+            "par pamatizglītības apguvi saņēmuši tikai liecību un atkārtoti mācās 9. klasē vai ir "
+            "uzņemti profesionālās izglītības iestādē",
+            "Only for learners with an identified social-exclusion or PMP risk, or who received "
+            "only a certificate for basic education and repeat grade 9 or were admitted to a "
+            "vocational school",
         ),
         Code(
             "literacy_grade_in_range",

@@ -11,6 +11,7 @@ from atbalsts.model import (
     LivingSituation,
     PlanStatus,
     SupportCase,
+    SupportPlan,
     SuspectedThreat,
     TaskStatus,
     age_on,
@@ -36,6 +37,21 @@ def _plans_without_improvement(case: SupportCase, day: date) -> int:
             break
         count += 1
     return count
+
+
+def _mentor_trained(plan: SupportPlan | None) -> bool | None:
+    """Whether the plan's learner mentor completed the learner-mentor programme: False when any
+    mentor_support line says not, True when every one says so, else None (not recorded)."""
+    if plan is None:
+        return None
+    marks = [
+        getattr(m, "mentor_trained", None) for m in plan.measures if m.measure == "mentor_support"
+    ]
+    if any(mark is False for mark in marks):
+        return False
+    if marks and all(mark is True for mark in marks):
+        return True
+    return None
 
 
 #: The referral statuses that show a referral was actually made (the recipients that answer a
@@ -153,4 +169,5 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         plan=plan,
         plan_measures=frozenset(m.measure for m in plan.measures) if plan else frozenset(),
         plans_without_improvement=_plans_without_improvement(case, as_of),
+        mentor_trained=_mentor_trained(plan),
     )

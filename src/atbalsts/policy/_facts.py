@@ -107,6 +107,13 @@ class Facts:
     plans_without_improvement: int = fact(
         "Consecutive earlier plans whose last review saw no improvement.",
     )
+    mentor_trained: bool | None = fact(
+        "Whether the learner mentor the plan assigns (mentor_support) completed the "
+        "learner-mentor programme, as the Skola-kopienā project requires: False when any "
+        "mentor_support line records that the mentor has not, True when every one records that "
+        "the mentor has, None when no line records it or the plan assigns no mentor.",
+        default=None,
+    )
     risk_groups: frozenset[str] = fact(
         "Risk groups found by the risk-finding rules (for the other kinds).",
         default=frozenset(),
