@@ -117,32 +117,73 @@ PUMPURS_TARGET = LegalBasis(
     note="Target group: grades 5-12 and vocational courses 1-4 [S20][S80]; grades 1-4 added "
     "from 01.09.2021 [S22]; project period 03.2017-12.2023 [S14][S22].",
 )
+SK_DESCRIPTION_URL = "https://www.lvg.lv/section/top/skola-kopiena/417"
+#: Which of Skola-kopienā's two periods a rule uses (both in atbalsts.policy.baseline).
+_SK_ELIGIBLE = (
+    "In force over the eligible-cost period 01.07.2024-31.08.2029 [S36] "
+    "(baseline.SK_ELIGIBLE_FROM), as it judges what the programme may pay for."
+)
+_SK_PROJECT = (
+    "A measure nobody asked for is shown only in the project period from 08.05.2025 (project "
+    "description [S34]; baseline.SK_PROJECT_FROM), when the project delivers it."
+)
+#: The project's two periods, each with its source: the eligible-cost period and the project
+#: period (:data:`atbalsts.policy.baseline.SK_ELIGIBLE_BASIS`, ``SK_PROJECT_BASIS``).
+SK_ELIGIBLE_PERIOD = baseline.SK_ELIGIBLE_BASIS
+SK_PROJECT_PERIOD = baseline.SK_PROJECT_BASIS
 SK_TARGET = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=SK_ACT,
     url=SK_URL,
-    note="Individual support under a plan for grades 1-12 and vocational courses 1-4 [S34]; "
-    "eligible costs 01.07.2024-31.08.2029 [S36].",
+    note="Individual support under a plan for grades 1-12 and vocational courses 1-4 [S34]. "
+    + _SK_ELIGIBLE,
 )
 SK_MENTOR = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=SK_ACT,
+    url=SK_DESCRIPTION_URL,
+    note="Individual support from a learner mentor who completed the learner-mentor programme, "
+    "for learners aged 13 or more with an identified social-exclusion or PMP risk, and for "
+    "learners who received only a certificate (liecība) for basic education and repeat grade 9 "
+    "or were admitted to a vocational school (project description [S34]); available from "
+    "January 2026 [S33], inside both project periods.",
+)
+SK_MENTOR_NOT_YET = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
     url="https://www.la.lv/pirmie-117-projekta-skola-kopiena-mentori-gatavi-palidzet-jauniesiem",
-    note="Mentor support from January 2026, for learners aged 13 or more with PMP or "
-    "social-exclusion risk [S33].",
+    note="Mentor support is available from January 2026 [S33]; a plan line assigning it earlier "
+    "is refused. " + _SK_ELIGIBLE,
+)
+SK_SPECIALISTS = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=SK_ACT,
+    url=SK_DESCRIPTION_URL,
+    note="Consultative support from a psychologist, social pedagogue, teacher's assistant, special "
+    "pedagogue, career counsellor, librarian, speech therapist, sign-language interpreter or "
+    "occupational therapist, as needed, for target-group learners with an identified "
+    "social-exclusion or PMP risk and for learners who received only a certificate (liecība) for "
+    "basic education and repeat grade 9 or were admitted to a vocational school (project "
+    "description [S34]). " + _SK_ELIGIBLE,
 )
 SK_LITERACY = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=SK_ACT,
     url="https://www.ogrenet.lv/kultura/atbalsts-skoleniem-projekta-skola-kopiena-turpinas-18249",
-    note="Teacher support for literacy in grades 1-3 (project description; [S35]).",
+    note="Teacher support for literacy in grades 1-3 (project description [S34]; [S35]). "
+    + _SK_ELIGIBLE
+    + " "
+    + _SK_PROJECT,
 )
 SK_CERTIFICATE = LegalBasis(
     kind=BasisKind.PROGRAMME,
     act=SK_ACT,
     url="https://www.ogrenet.lv/kultura/atbalsts-skoleniem-projekta-skola-kopiena-turpinas-18249",
     note="Subject consultations for learners who completed grade 9 with a certificate (liecība) "
-    "only and repeat grade 9 or entered a vocational school (project description; [S35]).",
+    "only and repeat grade 9 or entered a vocational school (project description [S34]; [S35]). "
+    + _SK_ELIGIBLE
+    + " "
+    + _SK_PROJECT,
 )
 RISK_OBSERVED = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,

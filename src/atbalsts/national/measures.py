@@ -1,5 +1,11 @@
-"""Measure eligibility: programme target groups, mentor, literacy, certificate consultations,
-and no double funding of compensations."""
+"""Measure eligibility: programme target groups, mentor, specialists, literacy, certificate
+consultations, and no double funding of compensations.
+
+Skola-kopienā has two periods (:mod:`atbalsts.policy.baseline`): the eligible-cost period from
+01.07.2024 and the project period from 08.05.2025, both to 31.08.2029. Its rules are in force over
+the eligible-cost period, as they judge what the programme may pay for; a measure nobody asked for
+is shown only in the project period. Each rule's legal basis says which it uses.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,16 @@ LITERACY_MAX = "lv.literacy.max_grade"
 
 PUMPURS_MEASURES = MEASURES.tagged("pumpurs")
 SK_MEASURES = MEASURES.tagged("skola_kopiena") - MEASURES.tagged("staff")
+SK_SPECIALISTS = MEASURES.tagged("skola_kopiena") & MEASURES.tagged("specialist")
 COMPENSATIONS = MEASURES.tagged("compensation")
+
+#: The facts that place a learner in Skola-kopienā's certificate-only group.
+CERTIFICATE_GROUP_READS = (
+    "completed_grade9_certificate_only",
+    "repeating_year",
+    "grade",
+    "programme",
+)
 
 
 def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
@@ -24,6 +39,18 @@ def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
     if f.plan is None:
         return []
     return sorted({m.measure for m in f.plan.measures if m.funding.value == programme} & offered)
+
+
+def _certificate_only(f: Facts) -> bool:
+    """In Skola-kopienā's certificate-only group: received only a certificate (liecība) for basic
+    education, and repeats grade 9 or was admitted to a vocational school."""
+    repeats_9 = f.repeating_year and f.grade == 9
+    return f.completed_grade9_certificate_only and (repeats_9 or f.programme == "vocational")
+
+
+def _suggests(f: Facts) -> bool:
+    """Whether a Skola-kopienā measure nobody asked for is shown: only in the project period."""
+    return baseline.SK_PROJECT_FROM <= f.as_of <= baseline.SK_PROJECT_TO
 
 
 @rule(
@@ -36,8 +63,10 @@ def _funded_by(f: Facts, programme: str, offered: frozenset[str]) -> list[str]:
     valid_to=baseline.PUMPURS_TO,
 )
 def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
-    """Measures PuMPuRS funds only for its target group (grades from the dated minimum, VET 1-4);
-    a measure the school or municipality pays for is not the programme's concern."""
+    """PuMPuRS pays for a measure only for a learner in its target group.
+
+    The target group: grades from the dated minimum, and vocational courses 1-4. A measure the
+    school or municipality pays for is not the programme's concern."""
     min_grade = p.integer(MIN_GRADE)
     vocational = f.vocational_course is not None
     general = f.grade is not None and f.grade >= min_grade
@@ -58,11 +87,13 @@ def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_TARGET,
     reads=("plan", "grade", "vocational_course"),
-    valid_from=baseline.SK_FROM,
-    valid_to=baseline.SK_TO,
+    valid_from=baseline.SK_ELIGIBLE_FROM,
+    valid_to=baseline.SK_ELIGIBLE_TO,
 )
 def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
-    """Skola-kopienā measures only for grades 1-12 and vocational courses 1-4."""
+    """Skola-kopienā pays for a measure only for a learner in grades 1-12 or vocational courses 1-4.
+
+    In force over the eligible-cost period (``baseline.SK_ELIGIBLE_FROM``)."""
     in_group = f.grade is not None or f.vocational_course is not None
     for measure in _funded_by(f, "skola_kopiena", SK_MEASURES):
         if in_group:
@@ -74,13 +105,16 @@ def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.measure.mentor_not_yet_available",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
-    legal_basis=b.SK_MENTOR,
+    legal_basis=b.SK_MENTOR_NOT_YET,
     reads=("plan_measures",),
-    valid_from=baseline.SK_FROM,
+    valid_from=baseline.SK_ELIGIBLE_FROM,
     valid_to=baseline.MENTOR_FROM - timedelta(days=1),
 )
 def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
-    """Before January 2026 no learner-mentor support is available."""
+    """Learner-mentor support assigned before January 2026 is refused as not yet available.
+
+    In force from the start of the eligible-cost period (``baseline.SK_ELIGIBLE_FROM``) to the day
+    before ``baseline.MENTOR_FROM``."""
     if "mentor_support" in f.plan_measures:
         return Deny(
             "mentor_support",
@@ -94,20 +128,32 @@ def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
     "lv.measure.mentor",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_MENTOR,
-    reads=("age", "risk_factors", "plan_measures"),
+    reads=("age", "risk_factors", *CERTIFICATE_GROUP_READS, "plan_measures", "mentor_trained"),
     params=(MENTOR_AGE,),
     valid_from=baseline.MENTOR_FROM,
-    valid_to=baseline.SK_TO,
+    valid_to=baseline.SK_ELIGIBLE_TO,
 )
 def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
-    """Learner mentor only from the minimum age, and only with an identified risk. Shown when
-    eligible, or when the plan assigns it."""
+    """A learner mentor is for a learner at risk from the minimum age, or a certificate-only one.
+
+    Eligible: aged at least the minimum (13) with an identified social-exclusion or PMP risk, or in
+    the certificate-only group (a certificate only for basic education, and grade 9 repeated or a
+    vocational school). The mentor must have completed the learner-mentor programme: a plan whose
+    mentor line records that the mentor has not is refused; one that does not record it is not.
+    Shown when eligible, or when the plan assigns it. In force from ``baseline.MENTOR_FROM``
+    (January 2026), inside both Skola-kopienā periods."""
     min_age = p.integer(MENTOR_AGE)
     old_enough = f.age >= min_age
-    if old_enough and f.risk_factors:
+    at_risk = old_enough and bool(f.risk_factors)
+    certificate = _certificate_only(f)
+    assigned = "mentor_support" in f.plan_measures
+    if certificate:
+        yield Allow("mentor_support", "certificate_only_eligible")
+    if at_risk:
         yield Allow("mentor_support", "mentor_eligible", age=f.age, min_age=min_age)
-        return
-    if "mentor_support" not in f.plan_measures:
+    if assigned and f.mentor_trained is False:
+        yield Deny("mentor_support", "mentor_not_trained", mentor_trained=False)
+    if certificate or at_risk or not assigned:
         return
     if not old_enough:
         yield Deny("mentor_support", "mentor_under_min_age", age=f.age, min_age=min_age)
@@ -116,21 +162,55 @@ def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
 
 
 @rule(
+    "lv.measure.specialist_consultation",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=b.SK_SPECIALISTS,
+    reads=("plan", "risk_factors", "vocational_course", *CERTIFICATE_GROUP_READS),
+    valid_from=baseline.SK_ELIGIBLE_FROM,
+    valid_to=baseline.SK_ELIGIBLE_TO,
+)
+def specialist_consultation(f: Facts, p: Params) -> Iterator[Verdict]:
+    """Skola-kopienā pays a specialist only for a learner at risk or a certificate-only one.
+
+    The nine specialists of the project description (psychologist, social pedagogue, teacher's
+    assistant, special pedagogue, career counsellor, librarian, speech therapist, sign-language
+    interpreter, occupational therapist), on plan lines the programme pays for, for a learner of
+    its target group with an identified social-exclusion or PMP risk or in the certificate-only
+    group. Outside the target group, ``lv.programme.skola_kopiena_target_group`` refuses. In force
+    over the eligible-cost period (``baseline.SK_ELIGIBLE_FROM``)."""
+    if f.grade is None and f.vocational_course is None:
+        return
+    certificate = _certificate_only(f)
+    for measure in _funded_by(f, "skola_kopiena", SK_SPECIALISTS):
+        if f.risk_factors:
+            yield Allow(measure, "risk_identified")
+        if certificate:
+            yield Allow(measure, "certificate_only_eligible")
+        if not (f.risk_factors or certificate):
+            yield Deny(measure, "requires_risk_or_certificate_only")
+
+
+@rule(
     "lv.measure.literacy_grades",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_LITERACY,
-    reads=("grade", "plan_measures"),
+    reads=("grade", "plan_measures", "as_of"),
     params=(LITERACY_MAX,),
-    valid_from=baseline.SK_FROM,
-    valid_to=baseline.SK_TO,
+    valid_from=baseline.SK_ELIGIBLE_FROM,
+    valid_to=baseline.SK_ELIGIBLE_TO,
 )
 def literacy_grades(f: Facts, p: Params) -> Verdict | None:
-    """Teacher support for literacy only in grades 1 to the maximum (3). Shown when eligible,
-    or when the plan assigns it."""
+    """Teacher support for literacy is only for grades 1 to the maximum (3).
+
+    Judged on a plan that assigns it over the eligible-cost period (``baseline.SK_ELIGIBLE_FROM``);
+    shown when nobody asked for it only in the project period (``baseline.SK_PROJECT_FROM``)."""
     max_grade = p.integer(LITERACY_MAX)
+    assigned = "literacy_support" in f.plan_measures
     if f.grade is not None and 1 <= f.grade <= max_grade:
-        return Allow("literacy_support", "literacy_grade_in_range", grade=f.grade)
-    if "literacy_support" in f.plan_measures:
+        if assigned or _suggests(f):
+            return Allow("literacy_support", "literacy_grade_in_range", grade=f.grade)
+        return None
+    if assigned:
         return Deny(
             "literacy_support",
             "literacy_grade_out_of_range",
@@ -144,23 +224,22 @@ def literacy_grades(f: Facts, p: Params) -> Verdict | None:
     "lv.measure.certificate_consultation",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=b.SK_CERTIFICATE,
-    reads=(
-        "completed_grade9_certificate_only",
-        "repeating_year",
-        "grade",
-        "programme",
-        "plan_measures",
-    ),
-    valid_from=baseline.SK_FROM,
-    valid_to=baseline.SK_TO,
+    reads=(*CERTIFICATE_GROUP_READS, "plan_measures", "as_of"),
+    valid_from=baseline.SK_ELIGIBLE_FROM,
+    valid_to=baseline.SK_ELIGIBLE_TO,
 )
 def certificate_consultation(f: Facts, p: Params) -> Verdict | None:
-    """Subject consultations for certificate-only learners repeating grade 9 or in VET. Shown
-    when eligible, or when the plan assigns them."""
-    repeats_9 = f.repeating_year and f.grade == 9
-    if f.completed_grade9_certificate_only and (repeats_9 or f.programme == "vocational"):
-        return Allow("certificate_subject_consultation", "certificate_only_eligible")
-    if "certificate_subject_consultation" in f.plan_measures:
+    """Subject consultations are only for certificate-only learners repeating grade 9 or in VET.
+
+    Judged on a plan that assigns them over the eligible-cost period
+    (``baseline.SK_ELIGIBLE_FROM``); shown when nobody asked for them only in the project period
+    (``baseline.SK_PROJECT_FROM``)."""
+    assigned = "certificate_subject_consultation" in f.plan_measures
+    if _certificate_only(f):
+        if assigned or _suggests(f):
+            return Allow("certificate_subject_consultation", "certificate_only_eligible")
+        return None
+    if assigned:
         return Deny("certificate_subject_consultation", "certificate_only_required")
     return None
 
@@ -194,7 +273,9 @@ def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
     valid_from=b.AFTER_PUMPURS,
 )
 def no_double_funding_default(f: Facts, p: Params) -> Iterator[Verdict]:
-    """After PuMPuRS: the same refusal, kept as a methodological default."""
+    """After PuMPuRS, a compensation already funded elsewhere is still refused, by default.
+
+    The PuMPuRS refusal (``lv.measure.no_double_funding``) kept as a methodological default."""
     return _double_funding(f)
 
 
@@ -203,6 +284,7 @@ RULES = (
     skola_kopiena_target_group,
     mentor_not_yet_available,
     mentor,
+    specialist_consultation,
     literacy_grades,
     certificate_consultation,
     no_double_funding,

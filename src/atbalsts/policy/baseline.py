@@ -25,7 +25,13 @@ __all__ = [
     "PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT",
     "PUMPURS_FROM",
     "PUMPURS_TO",
+    "SK_ELIGIBLE_BASIS",
+    "SK_ELIGIBLE_FROM",
+    "SK_ELIGIBLE_TO",
     "SK_FROM",
+    "SK_PROJECT_BASIS",
+    "SK_PROJECT_FROM",
+    "SK_PROJECT_TO",
     "SK_TO",
     "THREAT_RECIPIENTS",
     "THREAT_REPORT_BASIS",
@@ -49,11 +55,50 @@ MK89_FROM = date(2011, 2, 1)
 #: PuMPuRS ran from March 2017 to the end of 2023 [S14][S22].
 PUMPURS_FROM = date(2017, 3, 1)
 PUMPURS_TO = date(2023, 12, 31)
-#: Skola-kopienā's eligible costs run from 01.07.2024 to 31.08.2029 [S36].
-SK_FROM = date(2024, 7, 1)
-SK_TO = date(2029, 8, 31)
-#: Learner-mentor support is available from January 2026 [S33].
+
+# Skola-kopienā has two periods, from two sources; each rule says which one it uses.
+
+#: Skola-kopienā's eligible-cost period: costs are eligible from 01.07.2024 to 31.08.2029, on the
+#: project's own site [S36]. Source: :data:`SK_ELIGIBLE_BASIS`. A rule that judges whether the
+#: programme may pay for a plan line uses this period.
+SK_ELIGIBLE_FROM = date(2024, 7, 1)
+#: The last day of Skola-kopienā's eligible-cost period (see :data:`SK_ELIGIBLE_FROM`).
+SK_ELIGIBLE_TO = date(2029, 8, 31)
+#: Skola-kopienā's project period (projekta īstenošanas ilgums): 08.05.2025 to 31.08.2029, in the
+#: project description [S34]. Source: :data:`SK_PROJECT_BASIS`. The project site gives January
+#: 2025 to August 2029 instead [S36]; the project description is the more specific source. A rule
+#: that shows a measure nobody asked for (the project is not yet delivering it before) uses this
+#: period.
+SK_PROJECT_FROM = date(2025, 5, 8)
+#: The last day of Skola-kopienā's project period (see :data:`SK_PROJECT_FROM`).
+SK_PROJECT_TO = date(2029, 8, 31)
+#: The eligible-cost period under its earlier names (:data:`SK_ELIGIBLE_FROM`,
+#: :data:`SK_ELIGIBLE_TO`), kept for the rules and plugins that date themselves by it.
+SK_FROM = SK_ELIGIBLE_FROM
+#: The eligible-cost period's last day under its earlier name (:data:`SK_ELIGIBLE_TO`).
+SK_TO = SK_ELIGIBLE_TO
+#: Learner-mentor support is available from January 2026 [S33], inside both periods.
 MENTOR_FROM = date(2026, 1, 1)
+
+_SK_ACT = 'ESF+ projekts Nr. 4.2.3.1/1/24/I/001 "Skola-kopienā"'
+
+#: The source of :data:`SK_ELIGIBLE_FROM` and :data:`SK_ELIGIBLE_TO`.
+SK_ELIGIBLE_BASIS = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=_SK_ACT,
+    url="https://skola-kopiena.lv/about",
+    note="Eligible-cost period 01.07.2024-31.08.2029, on the project's site [S36].",
+)
+#: The source of :data:`SK_PROJECT_FROM` and :data:`SK_PROJECT_TO`.
+SK_PROJECT_BASIS = LegalBasis(
+    kind=BasisKind.PROGRAMME,
+    act=_SK_ACT,
+    url="https://www.lvg.lv/section/top/skola-kopiena/417",
+    note="Project period ('Projekta īstenošanas ilgums') 08.05.2025-31.08.2029, in the project "
+    "description published by Liepājas Valsts ģimnāzija, a participating school [S34]. The "
+    "project's site gives January 2025-August 2029 [S36]; the description's exact date is "
+    "followed.",
+)
 
 # -- who is informed ---------------------------------------------------------------------------
 
