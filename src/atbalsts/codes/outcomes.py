@@ -136,6 +136,11 @@ ACTIONS = CodeList.of(
     [
         Code("inform_parents", "Informēt vecākus", "Inform the parents"),
         Code(
+            "inform_adult_learner",
+            "Informēt pilngadīgo izglītojamo",
+            "Inform the learner of full age",
+        ),
+        Code(
             "inform_carer",
             "Informēt audžuģimeni, aizbildni vai aprūpes iestādes vadītāju",
             "Inform the foster family, guardian or care-institution head",

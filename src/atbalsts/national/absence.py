@@ -34,6 +34,16 @@ MK89_PARENTS = LegalBasis(
     "the school head name the person). Custody is over a child, a person under 18 (Bērnu "
     "tiesību aizsardzības likums, 2. pants [S49a]), so the rule stops at full age.",
 )
+#: Whom the school contacts about a learner of full age: no source says, so a default.
+ADULT_CONTACT = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="MK 89 has the school contact the parents, the persons exercising custody (p. 1), or a "
+    "child's carer in out-of-family care (p. 2) [S1]. From full age, 18 (Bērnu tiesību "
+    "aizsardzības likums, 2. pants [S49a]), there is neither, and no source found says whom the "
+    "school contacts then. The default keeps MK 89's same-school-day contact and addresses it to "
+    "the learner, who from 18 also signs their own plan application [S17], and to a guardian "
+    "where the host records one appointed (living situation 'guardian').",
+)
 
 
 def _compulsory_preschool(f: Facts) -> bool:
@@ -61,15 +71,41 @@ def inform_parents(f: Facts, p: Params) -> Obligation | None:
     "lv.absence.inform_carer",
     kind=DecisionKind.OBLIGATION,
     legal_basis=b.MK89_CARE,
-    reads=("absent_today_reason_unknown", "living_situation"),
+    reads=("absent_today_reason_unknown", "living_situation", "age"),
+    params=(ADULT_AGE,),
     valid_from=MK89_FROM,
     mandatory=True,
 )
 def inform_carer(f: Facts, p: Params) -> Obligation | None:
-    """Absent with no known reason in out-of-family care: the carer is informed, not the parents."""
+    """A child in out-of-family care absent with no known reason: the carer is informed."""
     carer = baseline.CARERS.get(f.living_situation)
-    if f.absent_today_reason_unknown and carer is not None:
+    minor = f.age < p.integer(ADULT_AGE)
+    if minor and f.absent_today_reason_unknown and carer is not None:
         return Obligation("inform_carer", ("class_teacher",), (carer,), "same_school_day")
+    return None
+
+
+@rule(
+    "lv.absence.inform_adult_learner",
+    kind=DecisionKind.OBLIGATION,
+    legal_basis=ADULT_CONTACT,
+    reads=("absent_today_reason_unknown", "age", "living_situation"),
+    params=(ADULT_AGE,),
+    valid_from=MK89_FROM,
+)
+def inform_adult_learner(f: Facts, p: Params) -> Obligation | None:
+    """A learner of full age absent with no known reason is contacted the same school day.
+
+    A guardian the host records as appointed (living situation ``guardian``) is contacted too.
+    """
+    if f.absent_today_reason_unknown and f.age >= p.integer(ADULT_AGE):
+        guardian = ("guardian",) if f.living_situation == "guardian" else ()
+        return Obligation(
+            "inform_adult_learner",
+            ("class_teacher",),
+            ("adult_learner", *guardian),
+            "same_school_day",
+        )
     return None
 
 
@@ -160,6 +196,7 @@ def involve_social_service(f: Facts, p: Params) -> Refer | None:
 RULES = (
     inform_parents,
     inform_carer,
+    inform_adult_learner,
     inform_board,
     record_in_viis,
     preschool_inform_municipality,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from atbalsts.national import _bases as b
 from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
 from atbalsts.policy.baseline import THREAT_RECIPIENTS
@@ -41,7 +39,7 @@ if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_REC
     "lv.child_protection.report_threat",
     kind=DecisionKind.OBLIGATION,
     legal_basis=BTAL_73_ANY_ONE,
-    reads=("suspected_threat", "threat_kinds", "threat_observed_on", "as_of"),
+    reads=("suspected_threat", "threat_kinds", "threat_observed_on"),
     params=(INSTITUTION,),
     valid_from=COVERAGE_FROM,
     mandatory=True,
@@ -49,20 +47,18 @@ if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_REC
 def report_threat(f: Facts, p: Params) -> Obligation | None:
     """Report a suspected threat the same day to one of: police, orphan's court, child-rights body.
 
-    One report to any one of them fulfils the duty; there is no threshold. On the day the threat
-    arose the deadline is ``same_day``. An open suspicion evaluated on a later day is overdue: it
-    is due on the day it arose (``date``) until a referral to one of
-    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it.
+    One report to any one of them fulfils the duty; there is no threshold. The deadline is
+    ``same_day``, due on the day the threat arose: an open suspicion stays due (overdue) until a
+    referral to one of :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it.
     """
     observed = f.threat_observed_on
     if not f.suspected_threat or observed is None:
         return None
-    deadline: Literal["same_day", "date"] = "same_day" if observed == f.as_of else "date"
     return Obligation(
         "report_threat",
         ("any_staff",),
         (*POLICE_AND_COURT, p.text(INSTITUTION)),
-        deadline,
+        "same_day",
         due=observed,
         any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
     )
