@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from atbalsts import PolicySet
 from atbalsts.cli import main
 
-CASE = {
+CASE: dict[str, Any] = {
     "learner": {
         "id": "L-0001",
         "birth_date": "2012-04-10",
@@ -123,7 +125,7 @@ def test_batch_writes_one_line_per_input_line(
     assert lines[0]["trace"] == []
     assert lines[1]["line"] == 2
     assert any(e["path"].startswith("learner.enrolment") for e in lines[1]["invalid"])
-    assert "2 evaluated, 1 invalid" in capsys.readouterr().err
+    assert "2 evaluated, 1 invalid, 0 errors, " in capsys.readouterr().err
 
 
 def test_demo_decides_the_bundled_examples(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,5 +195,58 @@ def test_batch_records_a_policy_error_and_goes_on(
     records = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [sorted(r)[0] for r in records] == ["error", "as_of"]
     assert records[0]["line"] == 1
+    assert records[0]["type"] == "PolicyConflict"
     assert "two policies govern" in records[0]["error"]
-    assert (stats.evaluated, stats.invalid) == (1, 1)
+    assert (stats.evaluated, stats.invalid, stats.errors) == (1, 0, 1)
+
+
+def test_batch_summary_counts_policy_errors_apart_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atbalsts import PolicyRegistry
+    from atbalsts.errors import PolicyConflict
+
+    original = PolicyRegistry.policy_set
+
+    def policy_set(self: PolicyRegistry, municipality: str | None = None, **kw: Any) -> PolicySet:
+        if municipality == "broken":
+            raise PolicyConflict("two policies govern municipality 'broken'", "a", "b", ())
+        return original(self, municipality, **kw)
+
+    monkeypatch.setattr(PolicyRegistry, "policy_set", policy_set)
+    enrolment = {**CASE["learner"]["enrolment"], "municipality": "broken"}
+    broken = {**CASE, "learner": {**CASE["learner"], "enrolment": enrolment}}
+    source = tmp_path / "cases.jsonl"
+    source.write_text(f"{json.dumps(CASE)}\n{json.dumps(broken)}\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 2
+    assert "1 evaluated, 0 invalid, 1 error, " in capsys.readouterr().err
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[1])["line"] == 2
+
+
+def test_a_byte_order_mark_is_accepted_by_batch_and_evaluate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    # an editor's BOM, then a blank line: the line is blank, not an invalid document
+    source.write_bytes(f"\n{json.dumps(CASE)}\n{json.dumps(CASE)}\n".encode("utf-8-sig"))
+    assert source.read_bytes().startswith(b"\xef\xbb\xbf\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 0
+    assert "2 evaluated, 0 invalid, 0 errors" in capsys.readouterr().err
+    assert [json.loads(x)["learner_id"] for x in out.read_text().splitlines()] == ["L-0001"] * 2
+    single = tmp_path / "case.json"
+    single.write_bytes(json.dumps(CASE).encode("utf-8-sig"))
+    assert main(["evaluate", str(single), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["learner_id"] == "L-0001"
+
+
+def test_rules_and_policies_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    board = next(r for r in rows if r.startswith("lv.absence.inform_board "))
+    assert "mandatory" in board.split()
+    assert "MK 01.02.2011 noteikumi Nr. 89" in board
+    assert main(["policies"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("lv ") and " national " in line for line in lines)

@@ -105,6 +105,16 @@ def test_validate_invalid_file_prints_field_paths(
     assert "Traceback" not in err
 
 
+def test_validate_accepts_a_byte_order_mark(
+    tmp_path: Path, case_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(json.dumps(case_data, ensure_ascii=False).encode("utf-8-sig"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: valid support-case\n"
+
+
 def test_validate_malformed_json_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,36 +2,61 @@
 
 Every non-blank input line gives exactly one output line, in input order: the Decision, an
 ``invalid`` record naming the line and every failing field path, or an ``error`` record when the
-learner's policy set cannot be built (a conflict between installed plugins). Nothing is dropped,
-and a file is written whole or not at all.
+learner's policy set cannot be built (a conflict between installed plugins) or the evaluation of
+that line failed unexpectedly. Nothing is dropped, one line never stops the others, and a file is
+written whole or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import attrs
+import pydantic
 
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
 from atbalsts.model import SupportCase, parse_json
 
-__all__ = ["BatchStats", "evaluate_file", "evaluate_lines"]
+__all__ = ["BatchStats", "BatchStopped", "evaluate_file", "evaluate_lines"]
+
+#: The longest message of an ``error`` record for an unexpected exception.
+MAX_ERROR_MESSAGE = 200
+
+_REDACTED = "…"
 
 
 @attrs.define
 class BatchStats:
-    """Counts of a batch run."""
+    """Counts of a batch run, one per non-blank input line.
+
+    ``evaluated``: decided (``incomplete`` of them are incomplete Decisions). ``invalid``: the line
+    is not a valid support case. ``errors``: the policy set could not be built or the evaluation
+    failed; the line has an ``error`` record.
+    """
 
     evaluated: int = 0
     invalid: int = 0
     incomplete: int = 0
+    errors: int = 0
+
+
+class BatchStopped(BaseException):
+    """The batch was stopped through its ``stop`` event before every line was done.
+
+    Like ``KeyboardInterrupt`` it is not an ``Exception``: cleanup code sees it, a handler of
+    ordinary errors does not swallow it.
+    """
 
 
 def evaluate_lines(
@@ -41,38 +66,116 @@ def evaluate_lines(
     as_of: date,
     registry: PolicyRegistry,
     trace: bool = False,
+    stop: threading.Event | None = None,
 ) -> BatchStats:
     """Evaluate each case in ``lines`` on ``as_of`` and write one JSON line per input line.
 
     The trace is left out unless ``trace`` is true: it is the bulk of a decision's size. The
     stamp in each decision is enough to reproduce the full trace later with ``evaluate``.
+
+    A line that fails for any reason other than invalid input gets an ``error`` record
+    (``{"line": N, "type": "ExceptionName", "error": "message"}``) and the batch goes on; the
+    message of an unexpected exception is cut to :data:`MAX_ERROR_MESSAGE` characters with the
+    case's own values removed. Only errors writing ``out``, interrupts (``KeyboardInterrupt``,
+    ``SystemExit``) and ``stop`` stop the batch: when the event ``stop`` is set (by a signal
+    handler or another thread), ``BatchStopped`` is raised before the next line.
     """
     stats = BatchStats()
     for number, line in enumerate(lines, start=1):
+        _check(stop)
         if not line.strip():
             continue
         try:
             case = parse_json(SupportCase, line, name=f"line {number}")
             policy_set = registry.policy_set(case.learner.enrolment.municipality)
             evaluation = policy_set.run(case, as_of, trace=trace)
+            decision = to_decision(evaluation, policy_set.codes)
+            text = decision.model_dump_json()
         except DocumentError as err:
             stats.invalid += 1
             rows = [{"path": e.path, "message": e.message} for e in err.errors]
             _write(out, {"line": number, "invalid": rows})
             continue
         except PolicyError as err:  # e.g. two installed plugins govern this municipality
-            stats.invalid += 1
-            _write(out, {"line": number, "error": str(err)})
+            stats.errors += 1
+            _write(out, {"line": number, "type": type(err).__name__, "error": str(err)})
             continue
-        decision = to_decision(evaluation, policy_set.codes)
+        except Exception as err:  # the batch's safety net: one line never stops the others
+            stats.errors += 1
+            message = _safe_message(err, line)
+            _write(out, {"line": number, "type": type(err).__name__, "error": message})
+            continue
         stats.evaluated += 1
         stats.incomplete += not decision.complete
-        out.write(decision.model_dump_json() + "\n")
+        out.write(text + "\n")
     return stats
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise BatchStopped
 
 
 def _write(out: TextIO, record: dict[str, object]) -> None:
     out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _safe_message(err: Exception, line: str) -> str:
+    """The message of an unexpected exception without the case's values, at most
+    :data:`MAX_ERROR_MESSAGE` characters."""
+    if isinstance(err, AtbalstsError):  # our own messages never carry sensitive values
+        message = str(err)
+    elif isinstance(err, pydantic.ValidationError):  # its text would show the input values
+        message = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or err.title}: {e['msg']}"
+            for e in err.errors(include_url=False, include_input=False, include_context=False)
+        )
+    else:
+        message = str(err)
+        values = sorted(_strings(line), key=len, reverse=True)
+        if values:  # whole values only: a short code must not cut words of the message apart
+            alternatives = "|".join(re.escape(v) for v in values)
+            message = re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", _REDACTED, message)
+    message = " ".join(message.split()) or "(no message)"
+    if len(message) > MAX_ERROR_MESSAGE:
+        message = message[: MAX_ERROR_MESSAGE - 1] + _REDACTED
+    return message
+
+
+def _strings(line: str) -> set[str]:
+    """Every string value of the JSON ``line`` (two characters or more)."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            if len(node) > 1:
+                found.add(node)
+        elif isinstance(node, dict):
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    with contextlib.suppress(ValueError, RecursionError):
+        walk(json.loads(line))
+    return found
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (POSIX, main thread) for the few statements that create the
+    temporary file and record its name, so an interrupt cannot leave an unnamed file behind."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def evaluate_file(
@@ -82,32 +185,65 @@ def evaluate_file(
     as_of: date,
     registry: PolicyRegistry,
     trace: bool = False,
+    stop: threading.Event | None = None,
 ) -> BatchStats:
     """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None).
 
-    The target is written to a temporary file beside it and renamed into place only when every
-    line is done, so it is never left half-written; it may not be the source itself.
+    The source may start with a UTF-8 byte-order mark. The target is written to a temporary file
+    beside it (readable by its owner only) and renamed into place only when every line is done,
+    so it is complete or absent: on any exception, ``KeyboardInterrupt`` and ``BatchStopped``
+    included, the temporary file is removed and an existing target is left as it was. ``stop``
+    is checked before each line and once more before the rename. The target may not be the
+    source itself.
     """
     import sys
 
     if target is not None and target.resolve() == source.resolve():
         raise _BatchError(f"the output {target} would overwrite the input")
-    with source.open(encoding="utf-8") as lines:  # opened first: a missing input writes nothing
-        if target is None:
-            return evaluate_lines(lines, sys.stdout, as_of=as_of, registry=registry, trace=trace)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                stats = evaluate_lines(lines, out, as_of=as_of, registry=registry, trace=trace)
-            os.replace(temporary, target)
-        except UnicodeDecodeError:
+    try:
+        # opened first: a missing input writes nothing
+        with source.open(encoding="utf-8-sig") as lines:
+            if target is None:
+                return evaluate_lines(
+                    lines, sys.stdout, as_of=as_of, registry=registry, trace=trace, stop=stop
+                )
+            return _evaluate_into(
+                lines, target, as_of=as_of, registry=registry, trace=trace, stop=stop
+            )
+    except UnicodeDecodeError:
+        raise _BatchError(f"cannot read {source}: it is not UTF-8 text") from None
+
+
+def _evaluate_into(
+    lines: Iterable[str],
+    target: Path,
+    *,
+    as_of: date,
+    registry: PolicyRegistry,
+    trace: bool,
+    stop: threading.Event | None,
+) -> BatchStats:
+    temporary: str | None = None
+    out: TextIO | None = None
+    try:
+        with _signals_held():
+            handle, temporary = tempfile.mkstemp(  # mode 0600: owner only
+                prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            )
+            out = os.fdopen(handle, "w", encoding="utf-8")
+        with out:
+            stats = evaluate_lines(
+                lines, out, as_of=as_of, registry=registry, trace=trace, stop=stop
+            )
+        _check(stop)  # a stop that came during the last line: nothing is written either
+        os.replace(temporary, target)
+    except BaseException:
+        if out is not None:
+            with contextlib.suppress(OSError):
+                out.close()
+        if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-            raise _BatchError(f"cannot read {source}: it is not UTF-8 text") from None
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        raise
     return stats
 
 

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from atbalsts.errors import AtbalstsError, DocumentError
 from atbalsts.model import SupportCase, parse_json
 from atbalsts.schema import DOCUMENTS, document_type, schema_text
 
+if TYPE_CHECKING:  # imported where used: the engine loads plugins, which takes time
+    from atbalsts import PolicyRegistry
+    from atbalsts.policy import PolicyInfo, Rule
+
 __all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_INVALID = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -36,8 +46,9 @@ def _print_error(err: AtbalstsError, out: TextIO) -> None:
 
 
 def _read(path: str | Path) -> str:
+    """The text of ``path``: UTF-8, with or without a byte-order mark."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -61,7 +72,7 @@ def _as_of(case: SupportCase, given: date | None) -> date:
     return max(dates)
 
 
-def _dump(data: Any) -> str:
+def _dump(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -95,30 +106,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 # --- policies, rules, evaluate ---
 
 
-def _registry() -> Any:
-    from atbalsts.engine import PolicyRegistry
+def _registry() -> PolicyRegistry:
+    from atbalsts import PolicyRegistry
 
     return PolicyRegistry.load()
 
 
+class _PolicyRow(TypedDict):
+    name: str
+    title: str
+    municipality: str | None
+    atvk: str | None
+    national: bool
+    distribution: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+
+
+def _policy_row(p: PolicyInfo) -> _PolicyRow:
+    return {
+        "name": p.name,
+        "title": p.title,
+        "municipality": p.municipality,
+        "atvk": p.atvk,
+        "national": p.national,
+        "distribution": p.distribution,
+        "version": p.version,
+        "valid_from": p.valid_from.isoformat(),
+        "valid_to": p.valid_to.isoformat() if p.valid_to else None,
+    }
+
+
 def _cmd_policies(args: argparse.Namespace) -> int:
     registry = _registry()
-    rows = [
-        {
-            "name": p.name,
-            "title": p.title,
-            "municipality": p.municipality,
-            "atvk": p.atvk,
-            "national": p.national,
-            "distribution": p.distribution,
-            "version": p.version,
-            "valid_from": p.valid_from.isoformat(),
-            "valid_to": p.valid_to.isoformat() if p.valid_to else None,
-        }
-        for p in registry.policies
-    ]
-    failures = [f.model_dump(mode="json") for f in registry.failures]
+    rows = [_policy_row(p) for p in registry.policies]
     if args.format == "json":
+        failures = [f.model_dump(mode="json") for f in registry.failures]
         sys.stdout.write(_dump({"policies": rows, "failures": failures}))
         return EXIT_OK
     for r in rows:
@@ -128,12 +152,26 @@ def _cmd_policies(args: argparse.Namespace) -> int:
             f"{r['name']:<12} {r['distribution']} {r['version']:<8} {scope:<20} "
             f"{r['valid_from']} .. {until}  {r['title']}"
         )
-    for f in failures:
-        print(f"FAILED {f['plugin']} ({f['stage']}): {f['error']}")
+    for f in registry.failures:
+        print(f"FAILED {f.plugin} ({f.stage}): {f.error}")
     return EXIT_OK
 
 
-def _rule_row(rule: Any, plugin: str) -> dict[str, Any]:
+class _RuleRow(TypedDict):
+    id: str
+    kind: str
+    plugin: str
+    title: str
+    legal_basis: dict[str, object]
+    valid_from: str
+    valid_to: str | None
+    mandatory: bool
+    overrides: str | None
+    params: list[str]
+    reads: list[str]
+
+
+def _rule_row(rule: Rule, plugin: str) -> _RuleRow:
     return {
         "id": rule.id,
         "kind": rule.kind.value,
@@ -149,7 +187,7 @@ def _rule_row(rule: Any, plugin: str) -> dict[str, Any]:
     }
 
 
-def _warn_unknown_municipality(registry: Any, municipality: str | None) -> None:
+def _warn_unknown_municipality(registry: PolicyRegistry, municipality: str | None) -> None:
     if municipality and municipality not in registry.municipalities():
         known = ", ".join(registry.municipalities()) or "none"
         print(
@@ -163,15 +201,15 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     registry = _registry()
     _warn_unknown_municipality(registry, args.municipality)
     policy_set = registry.policy_set(args.municipality)
-    rows = [_rule_row(r, p) for r, p in policy_set.rules_in_force(args.as_of)]
+    rules = policy_set.rules_in_force(args.as_of)
     if args.format == "json":
-        sys.stdout.write(_dump(rows))
+        sys.stdout.write(_dump([_rule_row(r, p) for r, p in rules]))
         return EXIT_OK
-    for r in rows:
-        basis = r["legal_basis"]
-        cite = basis["act"] if basis["kind"] in ("law", "programme") else basis["kind"]
-        flag = "mandatory" if r["mandatory"] else ""
-        print(f"{r['id']:<44} {r['kind']:<20} {r['plugin']:<10} {flag:<9} {cite}")
+    for rule, plugin in rules:
+        basis = rule.legal_basis
+        cite = basis.act if basis.cited else basis.kind.value
+        flag = "mandatory" if rule.mandatory else ""
+        print(f"{rule.id:<44} {rule.kind.value:<20} {plugin:<10} {flag:<9} {cite}")
     return EXIT_OK
 
 
@@ -192,21 +230,63 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_batch(args: argparse.Namespace) -> int:
-    from atbalsts.batch import evaluate_file
+@contextlib.contextmanager
+def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
+    """Inside the block (main thread only), SIGINT and SIGTERM set ``stop`` and raise
+    ``KeyboardInterrupt`` where the program is, so that cleanup runs at once. The event is the
+    safety net for an exception that code calling back into Python swallows (pydantic-core can):
+    the batch then stops before its next line. The signals are added to ``received``; a signal
+    that is ignored, or handled by someone else, is left alone. The previous handlers are put
+    back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    stats = evaluate_file(
-        Path(args.file),
-        Path(args.output) if args.output else None,
-        as_of=args.as_of,
-        registry=_registry(),
-        trace=args.trace,
-    )
+    def handler(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        stop.set()
+        raise KeyboardInterrupt
+
+    defaults: dict[signal.Signals, Callable[[int, FrameType | None], object] | signal.Handlers]
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    ours = [s for s, default in defaults.items() if signal.getsignal(s) is default]
+    for signum in ours:
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum in ours:
+            signal.signal(signum, defaults[signum])
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from atbalsts.batch import BatchStopped, evaluate_file
+
+    stop = threading.Event()
+    received: list[int] = []
+    try:
+        with _signals_stop(stop, received):
+            stats = evaluate_file(
+                Path(args.file),
+                Path(args.output) if args.output else None,
+                as_of=args.as_of,
+                registry=_registry(),
+                trace=args.trace,
+                stop=stop,
+            )
+    except (KeyboardInterrupt, BatchStopped):
+        if args.output:
+            print("interrupted: no output written", file=sys.stderr)
+        else:
+            print("interrupted: the decisions written so far are incomplete", file=sys.stderr)
+        return EXIT_TERMINATED if signal.SIGTERM in received else EXIT_INTERRUPTED
+    errors = f"{stats.errors} error" + ("" if stats.errors == 1 else "s")
     print(
-        f"{stats.evaluated} evaluated, {stats.invalid} invalid, {stats.incomplete} incomplete",
+        f"{stats.evaluated} evaluated, {stats.invalid} invalid, {errors}, "
+        f"{stats.incomplete} incomplete",
         file=sys.stderr,
     )
-    return EXIT_INVALID if stats.invalid else EXIT_OK
+    return EXIT_INVALID if stats.invalid or stats.errors else EXIT_OK
 
 
 # --- demo ---
@@ -334,10 +414,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit status (0 ok, 2 invalid input or policy error)."""
+    """Run the command; return the exit status (0 ok, 2 invalid input or policy error, 130
+    interrupted by Ctrl-C, 143 by SIGTERM during ``batch``)."""
     args = build_parser().parse_args(argv)
     try:
         status: int = args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except AtbalstsError as err:
         _print_error(err, sys.stderr)
         return EXIT_INVALID

@@ -1,0 +1,330 @@
+"""``atbalsts batch`` when things go wrong: a stop signal, an exception in the engine, a policy set
+that cannot be built. The output is complete or absent, and one bad line never stops the rest."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atbalsts import PolicyRegistry, PolicySet, SupportCase
+from atbalsts.batch import MAX_ERROR_MESSAGE, BatchStopped, evaluate_lines
+from atbalsts.cli import main
+from atbalsts.engine import Evaluation
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+AS_OF = date(2025, 3, 3)
+
+
+def example_lines() -> list[str]:
+    return [
+        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
+        for p in sorted(EXAMPLES.glob("*.json"))
+    ]
+
+
+def with_id(line: str, learner_id: str) -> str:
+    data = json.loads(line)
+    data["learner"]["id"] = learner_id
+    return json.dumps(data, ensure_ascii=False)
+
+
+# -- signals, in a real process ----------------------------------------------------------------
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).parent / "atbalsts"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "atbalsts.cli"]
+
+
+def _feed(fifo: Path, chunk: str) -> None:
+    """Write ``chunk`` into ``fifo`` again and again until the reader goes away: an endless input,
+    so the batch is surely still deciding when the signal comes."""
+    with contextlib.suppress(BrokenPipeError), fifo.open("w", encoding="utf-8") as pipe:
+        while True:
+            pipe.write(chunk)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Let the child get the default Ctrl-C handling even if this process ignores SIGINT (as a
+    background job of a script does): an ignored signal stays ignored across exec."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _wait_for(
+    condition: Callable[[], bool], process: subprocess.Popen[str], timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail(f"the batch ended early ({process.returncode}): {process.stderr}")
+        if time.monotonic() > deadline:
+            pytest.fail("the batch wrote nothing in time")
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX signals and named pipes")
+@pytest.mark.parametrize("existing", [False, True], ids=["new-output", "earlier-output"])
+@pytest.mark.parametrize(
+    ("signum", "status"),
+    [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
+    tmp_path: Path, signum: signal.Signals, status: int, existing: bool
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    source = tmp_path / "cases.jsonl"
+    os.mkfifo(source)
+    target = work / "decisions.jsonl"
+    if existing:
+        target.write_text("earlier results\n", encoding="utf-8")
+    with _interruptible():
+        process = subprocess.Popen(
+            [*_command(), "batch", str(source), "--as-of", "2025-03-03", "-o", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    feeder = threading.Thread(
+        target=_feed, args=(source, "\n".join(example_lines() * 50) + "\n"), daemon=True
+    )
+    feeder.start()
+
+    def decisions_on_disk() -> bool:  # personal data, in the temporary file, before the signal
+        parts = [p for p in work.iterdir() if p.name.endswith(".part")]
+        return any(p.stat().st_size > 0 for p in parts)
+
+    try:
+        _wait_for(decisions_on_disk, process)
+        assert process.poll() is None
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        with contextlib.suppress(OSError):  # release a feeder still waiting for a reader
+            os.close(os.open(source, os.O_RDONLY | os.O_NONBLOCK))
+        feeder.join(timeout=10)
+    assert process.returncode == status
+    assert err == "interrupted: no output written\n"
+    assert out == ""
+    assert sorted(p.name for p in work.iterdir()) == (["decisions.jsonl"] if existing else [])
+    if existing:
+        assert target.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_the_batch_handles_sigterm_and_puts_the_previous_handler_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(example_lines()[0] + "\n", encoding="utf-8")
+    during: list[object] = []
+    original = PolicySet.run
+
+    def run(self: PolicySet, case: SupportCase, as_of: date, **kw: Any) -> Evaluation:
+        during.append(signal.getsignal(signal.SIGTERM))
+        return original(self, case, as_of, **kw)
+
+    monkeypatch.setattr(PolicySet, "run", run)
+    before = signal.getsignal(signal.SIGTERM)
+    assert before is signal.SIG_DFL
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(tmp_path / "o")]) == 0
+    assert len(during) == 1
+    assert callable(during[0])  # ours, while the batch runs
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_ctrl_c_inside_the_batch_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = example_lines()
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([*lines, with_id(lines[0], "L-STOP"), *lines]) + "\n")
+    original = PolicySet.run
+
+    def run(self: PolicySet, case: SupportCase, as_of: date, **kw: Any) -> Evaluation:
+        if case.learner.id == "L-STOP":
+            raise KeyboardInterrupt
+        return original(self, case, as_of, **kw)
+
+    monkeypatch.setattr(PolicySet, "run", run)
+    work = tmp_path / "work"
+    work.mkdir()
+    try:
+        status = main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(work / "out")])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped from main: Python prints a traceback")
+    assert status == 130
+    assert list(work.iterdir()) == []
+    assert capsys.readouterr().err == "interrupted: no output written\n"
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["mid-batch", "last-line"])
+def test_an_interrupt_that_is_swallowed_still_stops_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], last: bool
+) -> None:
+    # pydantic-core swallows an exception raised in Python code it calls back (seen with
+    # SIGTERM during model_dump_json); the signal must still stop the batch, with nothing written
+    lines = example_lines()
+    signalled = with_id(lines[0], "L-SIGNAL")
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([*lines, signalled] + ([] if last else lines)) + "\n")
+    original = PolicySet.run
+
+    def run(self: PolicySet, case: SupportCase, as_of: date, **kw: Any) -> Evaluation:
+        if case.learner.id == "L-SIGNAL":
+            with contextlib.suppress(BaseException):
+                signal.raise_signal(signal.SIGINT)
+        return original(self, case, as_of, **kw)
+
+    monkeypatch.setattr(PolicySet, "run", run)
+    work = tmp_path / "work"
+    work.mkdir()
+    with _interruptible():
+        status = main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(work / "out")])
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert status == 130
+    assert list(work.iterdir()) == []
+    assert capsys.readouterr().err == "interrupted: no output written\n"
+
+
+def test_a_set_stop_event_ends_the_batch_before_the_next_line() -> None:
+    stop = threading.Event()
+    out = io.StringIO()
+
+    def lines() -> Iterator[str]:
+        yield example_lines()[0]
+        stop.set()  # e.g. from another thread
+        yield example_lines()[1]
+
+    with pytest.raises(BatchStopped):
+        evaluate_lines(lines(), out, as_of=AS_OF, registry=_registry(), stop=stop)
+    assert len(out.getvalue().splitlines()) == 1
+
+
+# -- one line failing --------------------------------------------------------------------------
+
+
+def _raise_for(learner_id: str, error: Exception, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = PolicySet.run
+
+    def run(self: PolicySet, case: SupportCase, as_of: date, **kw: Any) -> Evaluation:
+        if case.learner.id == learner_id:
+            raise error
+        return original(self, case, as_of, **kw)
+
+    monkeypatch.setattr(PolicySet, "run", run)
+
+
+def test_an_exception_evaluating_one_line_is_an_error_record_and_the_rest_is_decided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = example_lines()
+    bad = json.loads(lines[0])
+    bad["learner"]["id"] = "L-SECRET-7"
+    # the message echoes the learner's data: none of it may reach the output
+    message = f"cannot handle {bad['learner']['id']} born {bad['learner']['birth_date']} " * 20
+    _raise_for("L-SECRET-7", OverflowError(message), monkeypatch)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([lines[1], json.dumps(bad), lines[2]]) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(target)]) == 2
+    records = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 3
+    assert records[0]["learner_id"] == json.loads(lines[1])["learner"]["id"]
+    assert records[2]["learner_id"] == json.loads(lines[2])["learner"]["id"]
+    error = records[1]
+    assert sorted(error) == ["error", "line", "type"]
+    assert (error["line"], error["type"]) == (2, "OverflowError")
+    assert error["error"].startswith("cannot handle")
+    assert len(error["error"]) <= MAX_ERROR_MESSAGE
+    assert "L-SECRET-7" not in error["error"]
+    assert bad["learner"]["birth_date"] not in error["error"]
+    err = capsys.readouterr().err
+    assert "2 evaluated, 0 invalid, 1 error, " in err
+    assert "Traceback" not in err
+
+
+def test_a_validation_error_inside_the_engine_does_not_echo_the_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = with_id(example_lines()[0], "L-SECRET-8")
+    with pytest.raises(pydantic.ValidationError) as info:
+        SupportCase.model_validate({"learner": {"id": "L-SECRET-8", "birth_date": 12345}})
+    assert "12345" in str(info.value)  # pydantic's own text shows the input
+    _raise_for("L-SECRET-8", info.value, monkeypatch)
+    out = io.StringIO()
+    stats = evaluate_lines([line], out, as_of=AS_OF, registry=PolicyRegistry.load())
+    record = json.loads(out.getvalue())
+    assert record["type"] == "ValidationError"
+    assert "learner.birth_date" in record["error"]
+    assert "12345" not in record["error"]
+    assert "L-SECRET-8" not in record["error"]
+    assert (stats.evaluated, stats.invalid, stats.errors) == (0, 0, 1)
+
+
+_KINDS = st.sampled_from(["decided", "invalid", "blank", "raises"])
+
+
+@given(kinds=st.lists(_KINDS, max_size=12))
+def test_every_non_blank_line_gives_one_record_in_order(kinds: list[str]) -> None:
+    registry = _registry()
+    good = example_lines()[0]
+    text = {
+        "decided": good,
+        "invalid": '{"learner": {}}',
+        "blank": "   ",
+        "raises": with_id(good, "L-RAISE"),
+    }
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _raise_for("L-RAISE", ZeroDivisionError("division by zero"), monkeypatch)
+        stats = evaluate_lines(
+            [text[k] for k in kinds], out, as_of=AS_OF, registry=registry, trace=False
+        )
+    records = [json.loads(x) for x in out.getvalue().splitlines()]
+    numbered = [(n, k) for n, k in enumerate(kinds, start=1) if k != "blank"]
+    assert len(records) == len(numbered)
+    for (number, kind), record in zip(numbered, records, strict=True):
+        if kind == "decided":
+            assert "learner_id" in record
+        else:
+            assert record["line"] == number
+            assert ("invalid" if kind == "invalid" else "error") in record
+    assert (stats.evaluated, stats.invalid, stats.errors) == (
+        kinds.count("decided"),
+        kinds.count("invalid"),
+        kinds.count("raises"),
+    )
+
+
+_REGISTRY: list[PolicyRegistry] = []
+
+
+def _registry() -> PolicyRegistry:
+    if not _REGISTRY:
+        _REGISTRY.append(PolicyRegistry.load())
+    return _REGISTRY[0]
