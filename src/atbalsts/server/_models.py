@@ -1,0 +1,222 @@
+"""The API's own request and response bodies. The library's documents (the support case, the
+Decision, legal bases, failures) are used as they are, so their JSON Schemas are the library's."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from atbalsts.model import Decision, Failure, LegalBasis, Model, SupportCase
+
+__all__ = [
+    "BatchError",
+    "BatchInvalid",
+    "EvaluateRequest",
+    "EvaluateResponse",
+    "ExplainRequest",
+    "ExplainResponse",
+    "FieldProblem",
+    "Health",
+    "IsoDate",
+    "Lang",
+    "MunicipalitySlug",
+    "PluginVersion",
+    "PoliciesResponse",
+    "PolicySummary",
+    "Problem",
+    "RuleSummary",
+    "RulesResponse",
+    "SchemaLink",
+    "SchemaList",
+    "VersionInfo",
+]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise PydanticCustomError(
+            "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
+        )
+    return value
+
+
+#: A ``YYYY-MM-DD`` date, as in the documents.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+#: The explanation's language.
+Lang = Literal["lv", "en"]
+#: A municipality slug, as in :attr:`atbalsts.Enrolment.municipality`.
+MunicipalitySlug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
+
+
+class FieldProblem(Model):
+    """One failing field of a request body."""
+
+    path: str = Field(description="The field's path in the body, e.g. 'case.learner.id'.")
+    message: str = Field(description="What is wrong (never the value itself).")
+
+
+class Problem(Model):
+    """An error (RFC 9457 problem details)."""
+
+    type: str = Field(description="A URI naming the kind of problem; switch on this.")
+    title: str = Field(description="The kind of problem in words.")
+    status: int = Field(ge=400, le=599, description="The HTTP status.")
+    detail: str = Field(description="What went wrong with this request.")
+    request_id: str = Field(description="The request's id, as in the X-Request-ID header.")
+    errors: tuple[FieldProblem, ...] = Field(
+        default=(), description="Every failing field, for an invalid body."
+    )
+
+
+class EvaluateRequest(Model):
+    """A support case to decide."""
+
+    case: SupportCase = Field(description="The support case.")
+    as_of: IsoDate | None = Field(
+        default=None, description="The evaluation date (default: the latest observation's)."
+    )
+    municipality: MunicipalitySlug | None = Field(
+        default=None,
+        description="Decide under this municipality's policy (default: the learner's).",
+    )
+    lang: Lang = Field(default="lv", description="Language of the explanation.")
+    explain: bool = Field(default=False, description="Also return the explanation as text.")
+    strict: bool = Field(
+        default=False,
+        description="Refuse (422) instead of returning an incomplete decision when a plugin or "
+        "rule failed.",
+    )
+
+
+class EvaluateResponse(Model):
+    """The Decision, and its explanation when asked for."""
+
+    decision: Decision = Field(description="The Decision.")
+    explanation: str | None = Field(default=None, description="The explanation, if asked for.")
+
+
+class ExplainRequest(Model):
+    """A Decision to put in words."""
+
+    decision: Decision = Field(description="A Decision, as returned by /v1/evaluate.")
+    lang: Lang = Field(default="lv", description="Language of the explanation.")
+
+
+class ExplainResponse(Model):
+    """A Decision in words."""
+
+    lang: Lang = Field(description="Language of the text.")
+    text: str = Field(description="The explanation.")
+
+
+class RuleSummary(Model):
+    """A rule of the policy set, with its legal basis."""
+
+    id: str = Field(description="Rule id.")
+    kind: str = Field(description="Decision kind the rule contributes to.")
+    plugin: str = Field(description="Plugin that declared it.")
+    title: str = Field(description="Title.")
+    legal_basis: LegalBasis = Field(description="Legal basis.")
+    valid_from: IsoDate = Field(description="First day in force.")
+    valid_to: IsoDate | None = Field(description="Last day in force (None: open).")
+    mandatory: bool = Field(description="Law: a municipality cannot override it.")
+    overrides: str | None = Field(description="The national rule it replaces, if any.")
+    params: tuple[str, ...] = Field(description="Parameters it reads.")
+    reads: tuple[str, ...] = Field(description="Facts it reads.")
+
+
+class RulesResponse(Model):
+    """Rules of a municipality's policy set."""
+
+    municipality: str | None = Field(description="The municipality asked for (None: national).")
+    as_of: IsoDate | None = Field(description="Only rules in force on this date (None: all).")
+    rules: tuple[RuleSummary, ...] = Field(description="The rules.")
+
+
+class PolicySummary(Model):
+    """An installed policy."""
+
+    name: str = Field(description="Policy name; also the namespace of its rules and codes.")
+    title: str = Field(description="Title.")
+    municipality: str | None = Field(description="Municipality it governs (None: none).")
+    atvk: str | None = Field(description="Official territory code, where known.")
+    national: bool = Field(description="The national baseline.")
+    distribution: str = Field(description="Python distribution that provides it.")
+    version: str = Field(description="Its version.")
+    valid_from: IsoDate = Field(description="First day in force.")
+    valid_to: IsoDate | None = Field(description="Last day in force (None: open).")
+
+
+class PoliciesResponse(Model):
+    """Installed policies and the plugins that failed to load."""
+
+    policies: tuple[PolicySummary, ...] = Field(description="Loaded policies, by name.")
+    failures: tuple[Failure, ...] = Field(description="Plugins that failed to load.")
+
+
+class SchemaLink(Model):
+    """A document's JSON Schema."""
+
+    name: str = Field(description="Document name, e.g. 'support-case'.")
+    href: str = Field(description="Where to get its schema.")
+
+
+class SchemaList(Model):
+    """The documents with a JSON Schema."""
+
+    schemas: tuple[SchemaLink, ...] = Field(description="One per document, by name.")
+
+
+class Health(Model):
+    """The service is up and its policies are loaded."""
+
+    status: Literal["ok"] = Field(description="Always 'ok' when the service answers.")
+    policies: int = Field(ge=0, description="Policies loaded.")
+    failures: int = Field(ge=0, description="Plugins that failed to load (see /v1/policies).")
+
+
+class PluginVersion(Model):
+    """A loaded policy's distribution and version."""
+
+    name: str = Field(description="Policy name.")
+    distribution: str = Field(description="Python distribution.")
+    version: str = Field(description="Version.")
+
+
+class VersionInfo(Model):
+    """What is running."""
+
+    atbalsts: str = Field(description="atbalsts version.")
+    api: str = Field(description="Version of this HTTP API (the OpenAPI document's).")
+    schema_version: str = Field(description="Version of the document contract.")
+    plugins: tuple[PluginVersion, ...] = Field(description="Loaded policies.")
+
+
+class BatchInvalid(Model):
+    """A batch line that is not a valid support case."""
+
+    line: int = Field(ge=1, description="Line number in the input (1-based, blank lines count).")
+    invalid: tuple[FieldProblem, ...] = Field(description="Every failing field.")
+
+
+class BatchError(Model):
+    """A batch line that could not be decided, or was refused."""
+
+    line: int = Field(ge=1, description="Line number in the input (1-based, blank lines count).")
+    type: str = Field(
+        description="What happened: 'Forbidden' (outside the key's scope), 'BatchTooLong' (the "
+        "line limit was reached: this and later lines were not read), 'LineTooLong', or the "
+        "library's exception name."
+    )
+    error: str = Field(description="The message (never the case's values).")

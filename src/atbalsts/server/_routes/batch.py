@@ -1,0 +1,383 @@
+"""Batch evaluation over HTTP: NDJSON in, NDJSON out, streamed both ways.
+
+The lines go through :func:`atbalsts.batch.evaluate_lines`, the function behind `atbalsts
+batch`, so the records are the same: one output line per non-blank input line, in input order
+(a Decision, an `invalid` record or an `error` record). It runs in a thread of its own; the
+request body is read as it arrives and the decisions are sent as they are made.
+
+Three records come from the service, not from `evaluate_lines`, each in the place of its line:
+`Forbidden` (the learner is outside the key's scope), `LineTooLong` (a line over
+`max_body_bytes`; the line is skipped unread) and `BatchTooLong` (more lines or bytes than
+the limits, seen after decisions were already sent: this line and those after it are not read).
+A line that is not UTF-8 gets an `invalid` record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import queue
+import threading
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Annotated, Any, TextIO, cast
+
+import attrs
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from atbalsts.batch import evaluate_lines
+from atbalsts.engine import PolicyRegistry
+from atbalsts.server._access import Principal, authenticated, forbidden_message
+from atbalsts.server._keys import ScopeKind
+from atbalsts.server._limits import Limits
+from atbalsts.server._logs import request_state
+from atbalsts.server._models import IsoDate
+from atbalsts.server._problems import ApiError
+from atbalsts.server._routes._common import (
+    NDJSON,
+    content_length,
+    limits_of,
+    registry_of,
+    responses,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["decisions"])
+
+_BOM = "\ufeff"
+
+
+@attrs.frozen
+class _Record:
+    """A line answered by the service itself (already a JSON line)."""
+
+    text: str
+
+
+@attrs.frozen
+class _Line:
+    """An input line with its number (1-based; blank lines count)."""
+
+    number: int
+    text: str
+
+
+@attrs.frozen
+class _TooLong:
+    """The batch is over a limit from this line on."""
+
+    text: str
+
+
+_END = object()  # the input ended
+_STOP = object()  # stop now: the client is gone or the response was abandoned
+
+
+class _Stopped(Exception):
+    """Raised into `evaluate_lines` (through its input) to end it early."""
+
+
+def _json_line(record: dict[str, object]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _record(line: int, kind: str, error: str) -> str:
+    return _json_line({"error": error, "line": line, "type": kind})
+
+
+def _invalid(line: int, message: str) -> str:
+    rows = [{"message": message, "path": "(document)"}]
+    return _json_line({"invalid": rows, "line": line})
+
+
+Item = _Line | _Record | _TooLong
+
+
+class _LineReader:
+    """Splits the request body into lines as it arrives, each line one item, within the limits.
+
+    A line over `max_body_bytes` is never held whole. Blank lines are items too, so that line
+    numbers stay those of the input.
+    """
+
+    def __init__(self, request: Request, limits: Limits) -> None:
+        self._chunks = request.stream().__aiter__()
+        self._limits = limits
+        self._buffer = bytearray()
+        self._oversize = False
+        self.number = 0  # lines seen
+        self.counted = 0  # non-blank lines seen
+        self.size = 0  # bytes seen
+        self.done = False
+
+    async def next_items(self) -> list[Item]:
+        """The items of the next chunk of the body (none at its end: then `done` is set)."""
+        try:
+            chunk = await self._chunks.__anext__()
+        except StopAsyncIteration:
+            chunk = None
+        if chunk is None:
+            self.done = True
+            if self._buffer or self._oversize:
+                return [self._line(bytes(self._buffer))]
+            return []
+        self.size += len(chunk)
+        limit = self._limits.max_batch_bytes
+        if self.size > limit:
+            self.done = True
+            message = f"the batch is over the limit of {limit} bytes; this line and later ones "
+            return [_TooLong(_record(self.number + 1, "BatchTooLong", message + "were not read"))]
+        items: list[Item] = []
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            self._take(chunk[start:end])
+            items.append(self._line(bytes(self._buffer)))
+            self._buffer.clear()
+            self._oversize = False
+            start = end + 1
+            if self.done:
+                return items
+        self._take(chunk[start:])
+        return items
+
+    def _take(self, part: bytes) -> None:
+        if self._oversize:
+            return
+        self._buffer += part
+        if len(self._buffer) > self._limits.max_body_bytes:
+            self._oversize = True
+            self._buffer.clear()
+
+    def _line(self, raw: bytes) -> Item:
+        self.number += 1
+        number = self.number
+        if self._oversize:
+            self.counted += 1
+            limit = self._limits.max_body_bytes
+            return _Record(_record(number, "LineTooLong", f"the line is over {limit} bytes"))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.counted += 1
+            return _Record(_invalid(number, "the line is not UTF-8 text"))
+        if number == 1:
+            text = text.removeprefix(_BOM)
+        if not text.strip():
+            return _Line(number, "")
+        self.counted += 1
+        if self.counted > self._limits.max_batch_lines:
+            self.done = True
+            message = (
+                f"the batch has more than {self._limits.max_batch_lines} lines; this line and "
+                "later ones were not read"
+            )
+            return _TooLong(_record(number, "BatchTooLong", message))
+        return _Line(number, text)
+
+
+class _Outbox(io.TextIOBase):
+    """The file `evaluate_lines` writes to: each line goes to the event loop's queue."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
+        self._loop = loop
+        self._lines = lines
+
+    def write(self, text: str) -> int:
+        self._loop.call_soon_threadsafe(self._lines.put_nowait, text)
+        return len(text)
+
+    def close_stream(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
+
+
+def _in_scope(principal: Principal, line: str) -> bool:
+    """Whether the learner of the JSON `line` is in the key's scope; a line whose enrolment
+    cannot be read is left to `evaluate_lines` to call invalid."""
+    try:
+        enrolment = json.loads(line)["learner"]["enrolment"]
+        school, municipality = enrolment["school_id"], enrolment["municipality"]
+    except (ValueError, LookupError, TypeError, RecursionError):
+        return True
+    return principal.scope.covers_raw(school, municipality)
+
+
+@attrs.define
+class _Run:
+    """One batch: its input items, its output and its counts."""
+
+    principal: Principal
+    inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
+    counts: dict[str, int] = attrs.field(factory=dict)
+    error: BaseException | None = None
+
+    def lines(self, out: _Outbox) -> Iterator[str]:
+        """The input of `evaluate_lines`: every line, with the service's own records written
+        in their place (as a blank line, so that numbering goes on)."""
+        scoped = self.principal.scope.kind is not ScopeKind.NATIONAL
+        while True:
+            item = self.inbox.get()
+            if item is _END:
+                return
+            if item is _STOP:
+                raise _Stopped
+            if isinstance(item, _TooLong):
+                out.write(item.text)
+                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                return
+            if isinstance(item, _Record):
+                out.write(item.text)
+                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                yield ""
+                continue
+            line = cast(_Line, item)
+            if scoped and line.text and not _in_scope(self.principal, line.text):
+                out.write(_record(line.number, "Forbidden", forbidden_message(self.principal)))
+                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                yield ""
+                continue
+            yield line.text
+
+    def evaluate(self, out: _Outbox, registry: PolicyRegistry, as_of: date, trace: bool) -> None:
+        """Run `evaluate_lines` over :meth:`lines` (in the batch's thread)."""
+        try:
+            stats = evaluate_lines(
+                self.lines(out), cast(TextIO, out), as_of=as_of, registry=registry, trace=trace
+            )
+            self.counts.update(attrs.asdict(stats))
+        except _Stopped:
+            pass
+        except BaseException as exc:  # reported by the response, which is still open
+            self.error = exc
+        finally:
+            out.close_stream()
+
+
+class _DuplexStream(StreamingResponse):
+    """A streaming response that leaves the request's body to the endpoint: Starlette's own
+    (for servers of ASGI spec below 2.4, uvicorn's included) reads the request channel to notice
+    a disconnect, which would take the body chunks the batch is still reading."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.stream_response(send)
+        finally:
+            closing = getattr(self.body_iterator, "aclose", None)
+            if closing is not None:
+                await closing()
+
+
+async def _feed(reader: _LineReader, run: _Run, request: Request) -> None:
+    """Read the rest of the body into the run; then watch for the client going away."""
+    try:
+        while not reader.done:
+            for item in await reader.next_items():
+                run.inbox.put(item)
+    except ClientDisconnect:
+        run.inbox.put(_STOP)
+        return
+    run.inbox.put(_END)
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    run.inbox.put(_STOP)  # harmless when the run is over
+
+
+async def _decisions(
+    request: Request, reader: _LineReader, run: _Run, as_of: date, trace: bool
+) -> AsyncIterator[bytes]:
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    out = _Outbox(loop, lines)
+    worker = threading.Thread(
+        target=run.evaluate,
+        args=(out, registry_of(request), as_of, trace),
+        name="atbalsts-batch",
+        daemon=True,
+    )
+    worker.start()
+    feeder = None if reader.done else asyncio.create_task(_feed(reader, run, request))
+    try:
+        ended = False
+        while not ended:
+            parts = [await lines.get()]
+            while not lines.empty():  # whatever is ready goes in one chunk
+                parts.append(lines.get_nowait())
+            if None in parts:
+                ended = True
+                parts = parts[: parts.index(None)]
+            if parts:
+                yield "".join(cast(list[str], parts)).encode("utf-8")
+        if run.error is not None:
+            raise run.error
+    finally:
+        run.inbox.put(_STOP)
+        if feeder is not None:
+            feeder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feeder
+        state = request_state(request.scope)
+        state["log"] = {"lines": reader.number, **run.counts}
+
+
+_AS_OF = Query(description="The evaluation date of every case.")
+_TRACE = Query(description="Include the full trace in each Decision (about 20 KB per learner).")
+
+_LINE_SCHEMA: dict[str, Any] = {
+    "description": "One JSON object per line, in input order.",
+    "oneOf": [
+        {"$ref": "#/components/schemas/Decision"},
+        {"$ref": "#/components/schemas/BatchInvalid"},
+        {"$ref": "#/components/schemas/BatchError"},
+    ],
+}
+
+
+@router.post(
+    "/batch",
+    summary="Decide many cases: NDJSON in, NDJSON out",
+    response_class=_DuplexStream,
+    responses=responses(_LINE_SCHEMA, 401, 413, 422, media_type=NDJSON),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "One support case per line (JSON Lines); blank lines are skipped. "
+            "The schema is that of each line.",
+            "content": {NDJSON: {"schema": {"$ref": "#/components/schemas/SupportCase"}}},
+        }
+    },
+)
+async def batch(
+    request: Request,
+    principal: Annotated[Principal, Depends(authenticated)],
+    as_of: Annotated[IsoDate, _AS_OF],
+    trace: Annotated[bool, _TRACE] = False,
+) -> _DuplexStream:
+    """One output line per non-blank input line, in input order, as `atbalsts batch` writes
+    them: the Decision (without its trace unless `trace`), an `invalid` record naming every
+    failing field, or an `error` record. Lines of learners outside the key's scope get a
+    `Forbidden` record. Decisions are sent as they are made, while the body is still arriving.
+
+    Over the limits: a body whose declared length is too large gets 413 at once, and so does a
+    batch found too long within its first `batch_prefetch_bytes`; found too long later, the
+    stream ends with a `BatchTooLong` record."""
+    limits = limits_of(request)
+    content_length(request, limits.max_batch_bytes)
+    reader = _LineReader(request, limits)
+    run = _Run(principal)
+    try:
+        while not reader.done and reader.size < limits.batch_prefetch_bytes:
+            for item in await reader.next_items():
+                if isinstance(item, _TooLong):
+                    raise ApiError(413, json.loads(item.text)["error"])
+                run.inbox.put(item)
+    except ClientDisconnect:
+        raise ApiError(400, "the client closed the connection before the body ended") from None
+    if reader.done:
+        run.inbox.put(_END)
+    return _DuplexStream(_decisions(request, reader, run, as_of, trace), media_type=NDJSON)

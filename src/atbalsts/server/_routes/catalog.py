@@ -1,0 +1,141 @@
+"""What the service knows: rules in force, installed policies and the documents' JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.model import Failure
+from atbalsts.policy import PolicyInfo, Rule
+from atbalsts.schema import DOCUMENTS, json_schema
+from atbalsts.server._access import Principal, authenticated
+from atbalsts.server._models import (
+    IsoDate,
+    MunicipalitySlug,
+    PoliciesResponse,
+    PolicySummary,
+    RulesResponse,
+    RuleSummary,
+    SchemaLink,
+    SchemaList,
+)
+from atbalsts.server._problems import ApiError
+from atbalsts.server._routes._common import json_response, registry_of, responses
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+Auth = Annotated[Principal, Depends(authenticated)]
+
+
+def _rule(rule: Rule, plugin: str) -> RuleSummary:
+    return RuleSummary(
+        id=rule.id,
+        kind=rule.kind.value,
+        plugin=plugin,
+        title=rule.title,
+        legal_basis=rule.legal_basis,
+        valid_from=rule.valid_from,
+        valid_to=rule.valid_to,
+        mandatory=rule.mandatory,
+        overrides=rule.overrides,
+        params=tuple(rule.params),
+        reads=tuple(rule.reads),
+    )
+
+
+def _policy(p: PolicyInfo) -> PolicySummary:
+    return PolicySummary(
+        name=p.name,
+        title=p.title,
+        municipality=p.municipality,
+        atvk=p.atvk,
+        national=p.national,
+        distribution=p.distribution,
+        version=p.version,
+        valid_from=p.valid_from,
+        valid_to=p.valid_to,
+    )
+
+
+@router.get(
+    "/rules",
+    summary="Rules of a policy set, with their legal basis",
+    responses=responses("RulesResponse", 401, 422, 500),
+)
+async def rules(
+    request: Request,
+    principal: Auth,
+    municipality: Annotated[
+        MunicipalitySlug | None,
+        Query(description="Include this municipality's policy (default: national only)."),
+    ] = None,
+    as_of: Annotated[
+        IsoDate | None, Query(description="Only rules in force on this date (default: all).")
+    ] = None,
+) -> Response:
+    """The rules of the national baseline plus `municipality`'s policy, each with its plugin
+    and legal basis; with `as_of`, only those in force that day."""
+    registry = registry_of(request)
+
+    def listed() -> RulesResponse:
+        try:
+            policy_set = registry.policy_set(municipality)
+        except PolicyError as err:
+            raise ApiError(500, f"the policy set cannot be built: {err}") from None
+        found = policy_set.rules_in_force(as_of)
+        rows = tuple(_rule(rule, plugin) for rule, plugin in found)
+        return RulesResponse(municipality=municipality, as_of=as_of, rules=rows)
+
+    return json_response(await run_in_threadpool(listed))
+
+
+@router.get(
+    "/policies",
+    summary="Installed policies, versions and validity",
+    responses=responses("PoliciesResponse", 401),
+)
+async def policies(request: Request, principal: Auth) -> Response:
+    """Every loaded policy, and every plugin that failed to load (with the stage and error)."""
+    registry = registry_of(request)
+    failures: tuple[Failure, ...] = registry.failures
+    body = PoliciesResponse(
+        policies=tuple(_policy(p) for p in registry.policies), failures=failures
+    )
+    return json_response(body)
+
+
+@router.get(
+    "/schemas",
+    summary="The documents with a JSON Schema",
+    responses=responses("SchemaList", 401),
+)
+async def schemas(principal: Auth) -> Response:
+    """The name of every document (as in `atbalsts schema`) and where its schema is."""
+    links = tuple(SchemaLink(name=n, href=f"/v1/schemas/{n}") for n in sorted(DOCUMENTS))
+    return json_response(SchemaList(schemas=links))
+
+
+@router.get(
+    "/schemas/{name}",
+    summary="A document's JSON Schema (draft 2020-12)",
+    responses=responses({"type": "object"}, 401, 404, 422),
+)
+async def schema(
+    principal: Auth,
+    name: Annotated[str, Path(description="The document, e.g. 'support-case'.", max_length=64)],
+) -> Response:
+    """The JSON Schema of the document `name`, the same as `atbalsts schema NAME` prints and
+    as committed under `schemas/`."""
+    try:
+        document = json_schema(name)
+    except UnknownNameError as err:
+        raise ApiError(404, str(err)) from None
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return Response(text, media_type="application/json")

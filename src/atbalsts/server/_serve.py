@@ -1,0 +1,40 @@
+"""Running the service with uvicorn, a production ASGI server."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from atbalsts.server._app import create_app
+from atbalsts.server._logs import log_config
+
+__all__ = ["app_factory", "serve"]
+
+
+def app_factory() -> FastAPI:
+    """The app as each uvicorn worker builds it: keys from ``ATBALSTS_API_KEYS_FILE``, the
+    installed policies, the default limits."""
+    return create_app()
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *, log_level: str = "info"
+) -> None:
+    """Serve the app with uvicorn until interrupted (SIGINT or SIGTERM stop it gracefully).
+
+    Each of ``workers`` processes loads the policies and the keys itself. Logs are JSON lines on
+    standard error; uvicorn's access log is off (it shows paths as sent), the service logs one
+    line per request instead.
+    """
+    import uvicorn
+
+    uvicorn.run(
+        f"{__name__}:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(log_level),
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+    )
