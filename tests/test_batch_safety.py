@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, PolicySet, SupportCase
-from atbalsts.batch import MAX_ERROR_MESSAGE, BatchStopped, evaluate_lines
+from atbalsts.batch import MAX_ERROR_MESSAGE, BatchStopped, evaluate_file, evaluate_lines
 from atbalsts.cli import main
 from atbalsts.engine import Evaluation
 
@@ -211,18 +211,27 @@ def test_an_interrupt_that_is_swallowed_still_stops_the_batch(
     assert capsys.readouterr().err == "interrupted: no output written\n"
 
 
-def test_a_set_stop_event_ends_the_batch_before_the_next_line() -> None:
+def test_a_set_stop_event_ends_the_batch_before_the_next_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = example_lines()
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stop = threading.Event()
-    out = io.StringIO()
+    seen: list[str] = []
+    original = PolicySet.run
 
-    def lines() -> Iterator[str]:
-        yield example_lines()[0]
+    def run(self: PolicySet, case: SupportCase, as_of: date, **kw: Any) -> Evaluation:
+        seen.append(case.learner.id)
         stop.set()  # e.g. from another thread
-        yield example_lines()[1]
+        return original(self, case, as_of, **kw)
 
+    monkeypatch.setattr(PolicySet, "run", run)
+    target = tmp_path / "out.jsonl"
     with pytest.raises(BatchStopped):
-        evaluate_lines(lines(), out, as_of=AS_OF, registry=_registry(), stop=stop)
-    assert len(out.getvalue().splitlines()) == 1
+        evaluate_file(source, target, as_of=AS_OF, registry=_registry(), stop=stop)
+    assert len(seen) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
 
 
 # -- one line failing --------------------------------------------------------------------------

@@ -66,7 +66,6 @@ def evaluate_lines(
     as_of: date,
     registry: PolicyRegistry,
     trace: bool = False,
-    stop: threading.Event | None = None,
 ) -> BatchStats:
     """Evaluate each case in ``lines`` on ``as_of`` and write one JSON line per input line.
 
@@ -75,14 +74,12 @@ def evaluate_lines(
 
     A line that fails for any reason other than invalid input gets an ``error`` record
     (``{"line": N, "type": "ExceptionName", "error": "message"}``) and the batch goes on; the
-    message of an unexpected exception is cut to :data:`MAX_ERROR_MESSAGE` characters with the
-    case's own values removed. Only errors writing ``out``, interrupts (``KeyboardInterrupt``,
-    ``SystemExit``) and ``stop`` stop the batch: when the event ``stop`` is set (by a signal
-    handler or another thread), ``BatchStopped`` is raised before the next line.
+    message of an unexpected exception is cut to 200 characters with the case's own values
+    removed. Only errors writing ``out`` and interrupts (``KeyboardInterrupt``, ``SystemExit``)
+    stop the batch.
     """
     stats = BatchStats()
     for number, line in enumerate(lines, start=1):
-        _check(stop)
         if not line.strip():
             continue
         try:
@@ -114,6 +111,13 @@ def evaluate_lines(
 def _check(stop: threading.Event | None) -> None:
     if stop is not None and stop.is_set():
         raise BatchStopped
+
+
+def _until(stop: threading.Event | None, lines: Iterable[str]) -> Iterator[str]:
+    """``lines``, raising :class:`BatchStopped` before the next one once ``stop`` is set."""
+    for line in lines:
+        _check(stop)
+        yield line
 
 
 def _write(out: TextIO, record: dict[str, object]) -> None:
@@ -192,9 +196,10 @@ def evaluate_file(
     The source may start with a UTF-8 byte-order mark. The target is written to a temporary file
     beside it (readable by its owner only) and renamed into place only when every line is done,
     so it is complete or absent: on any exception, ``KeyboardInterrupt`` and ``BatchStopped``
-    included, the temporary file is removed and an existing target is left as it was. ``stop``
-    is checked before each line and once more before the rename. The target may not be the
-    source itself.
+    included, the temporary file is removed and an existing target is left as it was. When the
+    event ``stop`` is set (by a signal handler or another thread), :class:`BatchStopped` is
+    raised before the next line, or before the rename after the last one. The target may not be
+    the source itself.
     """
     import sys
 
@@ -202,11 +207,14 @@ def evaluate_file(
         raise _BatchError(f"the output {target} would overwrite the input")
     try:
         # opened first: a missing input writes nothing
-        with source.open(encoding="utf-8-sig") as lines:
+        with source.open(encoding="utf-8-sig") as handle:
+            lines = _until(stop, handle)
             if target is None:
-                return evaluate_lines(
-                    lines, sys.stdout, as_of=as_of, registry=registry, trace=trace, stop=stop
+                stats = evaluate_lines(
+                    lines, sys.stdout, as_of=as_of, registry=registry, trace=trace
                 )
+                _check(stop)
+                return stats
             return _evaluate_into(
                 lines, target, as_of=as_of, registry=registry, trace=trace, stop=stop
             )
@@ -232,9 +240,7 @@ def _evaluate_into(
             )
             out = os.fdopen(handle, "w", encoding="utf-8")
         with out:
-            stats = evaluate_lines(
-                lines, out, as_of=as_of, registry=registry, trace=trace, stop=stop
-            )
+            stats = evaluate_lines(lines, out, as_of=as_of, registry=registry, trace=trace)
         _check(stop)  # a stop that came during the last line: nothing is written either
         os.replace(temporary, target)
     except BaseException:
