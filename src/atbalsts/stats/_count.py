@@ -1,0 +1,492 @@
+"""Counting decisions (and their cases) into a table, in one pass.
+
+Memory: the table holds a handful of integers per group and category, whatever the number of
+learners. Beside it, by default, a set of one hash per learner and term catches a learner decided
+twice (about 70 bytes a learner; ``unique=False`` drops it and trusts the input). Joining the cases
+by learner id (``join="id"``) reads the cases first and keeps a few small tuples per learner; the
+default ``join="order"`` keeps nothing, as the batch writes decisions in the order of its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from atbalsts.stats import _labels
+from atbalsts.stats._errors import StatsError
+from atbalsts.stats._metrics import DIMENSIONS, METRIC, METRICS, Metric
+from atbalsts.stats._records import (
+    DECISION,
+    ERROR,
+    INVALID,
+    CaseFacts,
+    DecisionFacts,
+    Unreadable,
+    case_facts,
+    decision_facts,
+    kind_of,
+    numbered,
+    read_lines,
+)
+from atbalsts.stats._suppress import Grid, suppress
+
+__all__ = ["MIN_LEARNERS", "Cell", "Records", "Row", "Table", "count", "count_files"]
+
+#: The smallest number of learners a shown cell may hold (a cell of 1-4 is hidden).
+MIN_LEARNERS = 5
+
+Column = tuple[str, str | None]
+Join = Literal["order", "id"]
+
+#: Referral statuses in which the recipient has not started: past its due date, it is overdue.
+WAITING = frozenset({"draft", "requested", "received", "ready", "on-hold"})
+#: Plan statuses whose measures are not planned any more.
+NOT_PLANNED = frozenset({"revoked", "entered-in-error"})
+
+
+@attrs.frozen
+class Cell:
+    """One count: learners, and things where the metric counts them; both ``None`` when hidden."""
+
+    learners: int | None
+    items: int | None = None
+    suppressed: bool = False
+
+
+@attrs.frozen
+class Row:
+    """A group (``key``: one value per dimension of the table's ``by``) and its cells.
+
+    The total row has an empty key. A value is ``None`` when it is not known (a decision with no
+    case has no school or grade).
+    """
+
+    key: tuple[str | None, ...]
+    cells: Mapping[Column, Cell]
+
+
+@attrs.frozen
+class Records:
+    """What was read, by kind. Only ``decisions`` are counted in the table.
+
+    ``invalid`` and ``errors``: the batch's ``invalid`` and ``error`` records. ``other``: records
+    that are neither (a header or a summary). ``unreadable``: lines that are not JSON or decisions
+    that lack a field the counts need. ``duplicates``: a second decision for a learner in one
+    term, left out. ``without_case``: decisions counted without a case (joined by id, the cases
+    file had none), so without plans, measures, referrals, school and grade.
+    ``cases_unreadable``: case lines that could not be read. ``cases_unused``: cases no decision
+    was counted with.
+    """
+
+    decisions: int = 0
+    invalid: int = 0
+    errors: int = 0
+    other: int = 0
+    unreadable: int = 0
+    duplicates: int = 0
+    without_case: int = 0
+    cases_unreadable: int = 0
+    cases_unused: int = 0
+
+
+@attrs.frozen
+class Table:
+    """Counts by group, with the small cells hidden. Made by :func:`count`.
+
+    ``columns`` lists the ``(metric, category)`` pairs in the order the outputs show them
+    (``category`` is ``None`` for a metric with no breakdown). ``rows`` holds one row per group,
+    sorted; ``total`` the counts of all groups together. ``cases`` says whether a cases file was
+    given (the plan, measure and referral metrics are there only then).
+    """
+
+    by: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    total: Row
+    records: Records
+    cases: bool
+    min_learners: int = MIN_LEARNERS
+
+    def cell(
+        self, key: tuple[str | None, ...] | None, metric: str, category: str | None = None
+    ) -> Cell:
+        """The cell of group ``key`` (``None``: the total) for ``metric`` and ``category``;
+        a zero cell if nothing was counted there."""
+        if key is None:
+            row = self.total
+        else:
+            found = [r for r in self.rows if r.key == key]
+            if not found:
+                return Cell(0, 0 if METRIC[metric].items else None)
+            row = found[0]
+        zero = Cell(0, 0 if METRIC[metric].items else None)
+        return row.cells.get((metric, category), zero)
+
+    def metrics(self) -> tuple[Metric, ...]:
+        """The metrics in the table, in order."""
+        names = {c[0] for c in self.columns}
+        return tuple(m for m in METRICS if m.name in names)
+
+    def categories(self, metric: str) -> tuple[str | None, ...]:
+        """The categories of ``metric`` in the table, in order."""
+        return tuple(c[1] for c in self.columns if c[0] == metric)
+
+    def rule(self, lang: _labels.Lang = "en") -> str:
+        """The suppression rule, in words, as every output states it."""
+        return _labels.rule(self.min_learners, lang)
+
+
+def count(
+    decisions: Iterable[object],
+    cases: Iterable[object] | None = None,
+    by: Iterable[str] = ("municipality",),
+    *,
+    join: Join = "order",
+    unique: bool = True,
+    min_learners: int = MIN_LEARNERS,
+) -> Table:
+    """Count ``decisions`` (with their ``cases``, if given) grouped ``by`` dimensions.
+
+    ``decisions`` yields :class:`~atbalsts.model.Decision` documents or the ``dict`` of each line
+    of ``atbalsts batch`` output (``invalid`` and ``error`` records are counted apart, other
+    records skipped). ``cases`` yields :class:`~atbalsts.model.SupportCase` documents or their
+    ``dict``; with ``join="order"`` the decisions must come in the order of the cases (as the batch
+    writes them: a case without a decision is passed over), with ``join="id"`` in any order (the
+    cases are read first and kept, a few small tuples each). ``by`` takes any of
+    ``municipality``, ``school``, ``grade`` and ``term``; school and grade need the cases.
+
+    Both iterables are read once. Cells of fewer than ``min_learners`` learners (at least 5) are
+    hidden, with the cells that would give them away (see :attr:`Table.rule`).
+    """
+    return _count(
+        numbered(decisions),
+        None if cases is None else numbered(cases),
+        by,
+        join,
+        unique,
+        min_learners,
+    )
+
+
+def count_files(
+    decisions: Path,
+    cases: Path | None = None,
+    by: Iterable[str] = ("municipality",),
+    *,
+    join: Join = "order",
+    unique: bool = True,
+    min_learners: int = MIN_LEARNERS,
+) -> Table:
+    """:func:`count` on the JSON Lines files ``decisions`` (``atbalsts batch`` output) and
+    ``cases`` (its input), read line by line."""
+    return _count(
+        read_lines(decisions),
+        None if cases is None else read_lines(cases),
+        by,
+        join,
+        unique,
+        min_learners,
+    )
+
+
+def _count(
+    decisions: Iterator[tuple[int, object]],
+    cases: Iterator[tuple[int, object]] | None,
+    by: Iterable[str],
+    join: Join,
+    unique: bool,
+    min_learners: int,
+) -> Table:
+    dims = _dimensions(by, cases is not None)
+    if min_learners < MIN_LEARNERS:
+        raise ValueError(f"min_learners must be at least {MIN_LEARNERS}, not {min_learners}")
+    if join not in ("order", "id"):
+        raise ValueError(f"join must be 'order' or 'id', not {join!r}")
+    tally = _Tally(dims, cases is not None)
+    finder = None
+    if cases is not None:
+        finder = _OrderJoin(cases) if join == "order" else _IdJoin(cases)
+    seen: set[int] = set()
+    for number, record in decisions:
+        kind = kind_of(record) if record is not None else None
+        if kind is None:
+            tally.records["unreadable"] += 1
+            continue
+        if kind != DECISION:
+            key = {INVALID: "invalid", ERROR: "errors"}.get(kind, "other")
+            tally.records[key] += 1
+            continue
+        try:
+            facts = decision_facts(record)
+        except Unreadable:
+            tally.records["unreadable"] += 1
+            continue
+        if unique:
+            mark = hash((facts.learner_id, facts.term))
+            if mark in seen:
+                tally.records["duplicates"] += 1
+                continue
+            seen.add(mark)
+        case = None if finder is None else finder.find(facts.learner_id, number)
+        if finder is not None and case is None:
+            tally.records["without_case"] += 1
+        tally.add(facts, case)
+    if finder is not None:
+        tally.records["cases_unreadable"] += finder.unreadable
+        tally.records["cases_unused"] += finder.unused()
+    return tally.table(min_learners)
+
+
+def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
+    dims = tuple(by)
+    for dim in dims:
+        if dim not in DIMENSIONS:
+            raise StatsError(f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}")
+    if len(set(dims)) != len(dims):
+        raise StatsError(f"a dimension is named twice in by: {', '.join(dims)}")
+    needs = [d for d in dims if d in ("school", "grade")]
+    if needs and not with_cases:
+        raise StatsError(
+            f"grouping by {' and '.join(needs)} needs the cases file: a decision does not name "
+            "the school or the grade"
+        )
+    return dims
+
+
+class _OrderJoin:
+    """The case of each decision, reading the cases alongside: constant memory."""
+
+    def __init__(self, cases: Iterator[tuple[int, object]]) -> None:
+        self._cases = cases
+        self.unreadable = 0
+        self._passed = 0
+        self._rest = 0
+        self._line = 0
+
+    def find(self, learner_id: str, line: int) -> CaseFacts | None:
+        for number, record in self._cases:
+            self._line = number
+            try:
+                if record is None:
+                    raise Unreadable("")
+                facts = case_facts(record)
+            except Unreadable:
+                self.unreadable += 1
+                continue
+            if facts.learner_id == learner_id:
+                return facts
+            self._passed += 1
+        raise StatsError(
+            f"the decision on decisions line {line} has no case after cases line {self._line}: "
+            "the files are not in the same learner order (join the cases by id instead)"
+        )
+
+    def unused(self) -> int:
+        for _number, record in self._cases:
+            try:
+                if record is None:
+                    raise Unreadable("")
+                case_facts(record)
+            except Unreadable:
+                self.unreadable += 1
+                continue
+            self._passed += 1
+        return self._passed
+
+
+class _IdJoin:
+    """The case of each decision, from a dict of every case by learner id read first."""
+
+    def __init__(self, cases: Iterator[tuple[int, object]]) -> None:
+        self.unreadable = 0
+        self._cases: dict[str, CaseFacts] = {}
+        self._lines: dict[str, int] = {}
+        for number, record in cases:
+            try:
+                if record is None:
+                    raise Unreadable("")
+                facts = case_facts(record)
+            except Unreadable:
+                self.unreadable += 1
+                continue
+            if facts.learner_id in self._cases:
+                raise StatsError(
+                    f"cases lines {self._lines[facts.learner_id]} and {number} are cases of one "
+                    "learner: a learner has one case"
+                )
+            self._cases[facts.learner_id] = facts
+            self._lines[facts.learner_id] = number
+        self._used: set[str] = set()
+
+    def find(self, learner_id: str, line: int) -> CaseFacts | None:
+        found = self._cases.get(learner_id)
+        if found is not None:
+            self._used.add(learner_id)
+        return found
+
+    def unused(self) -> int:
+        return len(self._cases) - len(self._used)
+
+
+class _Tally:
+    """Raw counts per group: learners and things per (metric, category)."""
+
+    def __init__(self, dims: tuple[str, ...], with_cases: bool) -> None:
+        self.dims = dims
+        self.with_cases = with_cases
+        self.groups: dict[tuple[str | None, ...], dict[Column, list[int]]] = {}
+        self.factor_groups: dict[str, str] = {}
+        self.records: dict[str, int] = dict.fromkeys(attrs.fields_dict(Records), 0)
+
+    def add(self, d: DecisionFacts, case: CaseFacts | None) -> None:
+        self.records["decisions"] += 1
+        key = tuple(self._value(dim, d, case) for dim in self.dims)
+        group = self.groups.setdefault(key, {})
+        for column, things in learner_cells(d, case).items():
+            cell = group.get(column)
+            if cell is None:
+                group[column] = [1, things]
+            else:
+                cell[0] += 1
+                cell[1] += things
+        for factor, risk_group in d.findings:
+            self.factor_groups.setdefault(factor, risk_group)
+
+    @staticmethod
+    def _value(dim: str, d: DecisionFacts, case: CaseFacts | None) -> str | None:
+        if dim == "term":
+            return d.term
+        if dim == "municipality":
+            return case.municipality if case is not None else d.municipality
+        if case is None:
+            return None
+        return case.school if dim == "school" else case.grade
+
+    def columns(self) -> tuple[Column, ...]:
+        met: dict[str, set[str]] = {}
+        for group in self.groups.values():
+            for metric, category in group:
+                if category is not None:
+                    met.setdefault(metric, set()).add(category)
+        out: list[Column] = []
+        for spec in METRICS:
+            if spec.cases and not self.with_cases:
+                continue
+            if spec.categories is None:
+                out.append((spec.name, None))
+                continue
+            seen = met.get(spec.name, set())
+            order = _labels.list_order(spec.categories)
+            known = [c for c in order if spec.fixed or c in seen]
+            extra = sorted(seen - set(order))
+            out.extend((spec.name, c) for c in (*known, *extra))
+        return tuple(out)
+
+    def table(self, min_learners: int) -> Table:
+        columns = self.columns()
+        keys = sorted(
+            self.groups,
+            key=lambda k: tuple(_sort_key(d, v) for d, v in zip(self.dims, k, strict=True)),
+        )
+        grouped = bool(self.dims)
+        rows_raw = [self.groups[k] for k in keys] if grouped else []
+        total: dict[Column, list[int]] = {}
+        for group in self.groups.values():
+            for column, (learners, things) in group.items():
+                cell = total.setdefault(column, [0, 0])
+                cell[0] += learners
+                cell[1] += things
+        all_rows = [*rows_raw, total]
+        grid = Grid(
+            columns=columns,
+            learners=[{c: v[0] for c, v in row.items()} for row in all_rows],
+            items=[{c: v[1] for c, v in row.items()} for row in all_rows],
+            factor_groups=dict(self.factor_groups),
+            grouped=grouped,
+        )
+        hidden = suppress(grid, min_learners)
+
+        def row(index: int, key: tuple[str | None, ...]) -> Row:
+            raw = all_rows[index]
+            cells = {}
+            for column in columns:
+                counts_items = METRIC[column[0]].items
+                if (index, column) in hidden:
+                    cells[column] = Cell(None, None, suppressed=True)
+                    continue
+                learners, things = raw.get(column, (0, 0))
+                cells[column] = Cell(learners, things if counts_items else None)
+            return Row(key, cells)
+
+        return Table(
+            by=self.dims,
+            columns=columns,
+            rows=tuple(row(i, k) for i, k in enumerate(keys)) if grouped else (),
+            total=row(len(all_rows) - 1, ()),
+            records=Records(**self.records),
+            cases=self.with_cases,
+            min_learners=min_learners,
+        )
+
+
+def _sort_key(dim: str, value: str | None) -> tuple[int, int, str]:
+    if value is None:
+        return (2, 0, "")
+    if dim == "grade":
+        if value == "pre_school":
+            return (0, 0, value)
+        if value.startswith("vocational_"):
+            return (1, 0, value)
+        return (0, int(value) if value.isdigit() else 99, value)
+    return (0, 0, value)
+
+
+def learner_cells(d: DecisionFacts, case: CaseFacts | None) -> dict[Column, int]:
+    """The cells one learner is counted in, with how many things each (0 for a learner count)."""
+    out: dict[Column, int] = {("learners_decided", None): 0}
+
+    def add(column: Column) -> None:
+        out[column] = out.get(column, 0) + 1
+
+    if not d.complete:
+        out[("incomplete_decisions", None)] = 0
+    if d.findings:
+        out[("learners_with_findings", None)] = 0
+        for factor, group in d.findings:
+            out[("findings_by_risk_group", group)] = 0
+            out[("findings_by_factor", factor)] = 0
+    for action, state in d.obligations:
+        add(("obligations_by_action", action))
+        add(("obligations_by_state", state))
+    for recipient in d.referrals_due:
+        add(("referrals_due_by_recipient", recipient))
+    if case is None:
+        return out
+    for plan in case.plans:
+        if plan.term != d.term:
+            continue
+        add(("plans_by_status", plan.status))
+        if plan.status in NOT_PLANNED:
+            continue
+        for measure, funder, delivered in plan.measures:
+            add(("measures_planned_by_kind", measure))
+            add(("measures_planned_by_funder", funder))
+            if delivered is None:
+                add(("measures_delivery", "not_tracked"))
+            elif delivered:
+                add(("measures_delivery", "delivered"))
+                add(("measures_delivered_by_kind", measure))
+                add(("measures_delivered_by_funder", funder))
+            else:
+                add(("measures_delivery", "not_delivered"))
+    for referral in case.referrals:
+        if referral.status == "entered-in-error" or referral.created_on > d.as_of:
+            continue
+        add(("referrals_by_recipient", referral.to))
+        add(("referrals_by_status", referral.status))
+        if referral.due is not None and referral.due < d.as_of and referral.status in WAITING:
+            add(("referrals_overdue", None))
+    return out

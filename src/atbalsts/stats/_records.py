@@ -1,0 +1,271 @@
+"""Reading decisions and cases into the few facts the counts need.
+
+A decision or a case arrives as a pydantic document or as the plain ``dict`` of its JSON; both
+are read by the same code (``_get`` takes a key of a dict or an attribute of a document). Only
+what the counts use is kept, so a learner costs a few small tuples, and nothing is validated
+beyond the shape of those fields: the batch validated the case before deciding it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import NamedTuple
+
+from atbalsts._time import term_of
+from atbalsts.stats._errors import StatsError
+
+__all__ = [
+    "CaseFacts",
+    "DecisionFacts",
+    "Unreadable",
+    "case_facts",
+    "decision_facts",
+    "kind_of",
+    "read_lines",
+]
+
+
+class Unreadable(Exception):
+    """A record lacks a field the counts need, or has it in the wrong shape; ``path`` names it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+#: Kinds of record in ``atbalsts batch`` output.
+DECISION, INVALID, ERROR, OTHER = "decision", "invalid", "error", "other"
+
+
+class PlanFacts(NamedTuple):
+    term: str
+    status: str
+    #: ``(measure, funder, delivered)``; ``delivered`` is None where the case does not say.
+    measures: tuple[tuple[str, str, bool | None], ...]
+
+
+class ReferralFacts(NamedTuple):
+    to: str
+    status: str
+    created_on: date
+    due: date | None
+
+
+class DecisionFacts(NamedTuple):
+    learner_id: str
+    as_of: date
+    term: str
+    municipality: str | None
+    complete: bool
+    #: ``(factor, group)`` of every finding, once each.
+    findings: frozenset[tuple[str, str]]
+    #: ``(action, state)`` of every obligation; the state is ``not_tracked`` where absent.
+    obligations: tuple[tuple[str, str], ...]
+    referrals_due: tuple[str, ...]
+
+
+class CaseFacts(NamedTuple):
+    learner_id: str
+    municipality: str | None
+    school: str | None
+    grade: str | None
+    plans: tuple[PlanFacts, ...]
+    referrals: tuple[ReferralFacts, ...]
+
+
+_MISSING = object()
+
+
+def _get(node: object, name: str, path: str, default: object = _MISSING) -> object:
+    value = node.get(name, default) if isinstance(node, Mapping) else getattr(node, name, default)
+    if value is _MISSING:
+        raise Unreadable(f"{path}.{name}" if path else name)
+    return value
+
+
+def _text(node: object, name: str, path: str, *, optional: bool = False) -> str | None:
+    value = _get(node, name, path, None if optional else _MISSING)
+    if value is None and optional:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    if not isinstance(value, str) or not value:
+        raise Unreadable(f"{path}.{name}" if path else name)
+    return value
+
+
+def _str(node: object, name: str, path: str) -> str:
+    value = _text(node, name, path)
+    assert value is not None  # not optional
+    return value
+
+
+def _day(node: object, name: str, path: str, *, optional: bool = False) -> date | None:
+    value = _get(node, name, path, None if optional else _MISSING)
+    if value is None and optional:
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Unreadable(f"{path}.{name}" if path else name)
+
+
+def _seq(node: object, name: str, path: str) -> tuple[object, ...]:
+    value = _get(node, name, path, ())
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    raise Unreadable(f"{path}.{name}" if path else name)
+
+
+def term_key(day: date) -> str:
+    """The term of ``day`` as ``'2024/2025/2'`` (school year and semester, as ``str(Term)``)."""
+    school_year, semester = term_of(day)
+    return f"{school_year}/{semester}"
+
+
+def _state(obligation: object, path: str) -> str:
+    """The obligation's state where the decision records one, else ``not_tracked``."""
+    value = _get(obligation, "state", path, None)
+    if value is None:
+        return "not_tracked"
+    if isinstance(value, Enum):
+        value = value.value
+    if not isinstance(value, str) or not value:
+        raise Unreadable(f"{path}.state")
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def kind_of(record: object) -> str:
+    """The kind of a record of ``atbalsts batch`` output: a decision, an ``invalid`` or
+    ``error`` record, or another record (a header or a summary) that the counts skip."""
+    if not isinstance(record, Mapping):
+        return DECISION
+    if "invalid" in record:
+        return INVALID
+    if "learner_id" in record:
+        return DECISION
+    if "error" in record:
+        return ERROR
+    return OTHER
+
+
+def decision_facts(decision: object) -> DecisionFacts:
+    """What the counts need of a :class:`~atbalsts.model.Decision` or of its JSON ``dict``."""
+    policy = _get(decision, "policy", "")
+    findings: set[tuple[str, str]] = set()
+    for i, finding in enumerate(_seq(decision, "findings", "")):
+        at = f"findings[{i}]"
+        findings.add((_str(finding, "factor", at), _str(finding, "group", at)))
+    obligations = []
+    for i, obligation in enumerate(_seq(decision, "obligations", "")):
+        at = f"obligations[{i}]"
+        obligations.append((_str(obligation, "action", at), _state(obligation, at)))
+    referrals = tuple(
+        _str(referral, "to", f"referrals[{i}]")
+        for i, referral in enumerate(_seq(decision, "referrals", ""))
+    )
+    complete = _get(decision, "complete", "")
+    if not isinstance(complete, bool):
+        raise Unreadable("complete")
+    as_of = _day(decision, "as_of", "")
+    assert as_of is not None
+    return DecisionFacts(
+        learner_id=_str(decision, "learner_id", ""),
+        as_of=as_of,
+        term=term_key(as_of),
+        municipality=_text(policy, "municipality", "policy", optional=True),
+        complete=complete,
+        findings=frozenset(findings),
+        obligations=tuple(obligations),
+        referrals_due=referrals,
+    )
+
+
+def _grade(enrolment: object) -> str | None:
+    programme = _text(enrolment, "programme", "learner.enrolment", optional=True)
+    if programme == "pre_school":
+        return "pre_school"
+    if programme == "vocational":
+        course = _get(enrolment, "vocational_course", "learner.enrolment", None)
+        return f"vocational_{course}" if isinstance(course, int) else None
+    grade = _get(enrolment, "grade", "learner.enrolment", None)
+    return str(grade) if isinstance(grade, int) and not isinstance(grade, bool) else None
+
+
+def _plan(plan: object, at: str) -> PlanFacts:
+    term = _get(plan, "term", at)
+    school_year = _str(term, "school_year", f"{at}.term")
+    semester = _get(term, "semester", f"{at}.term")
+    if isinstance(semester, bool) or not isinstance(semester, int):
+        raise Unreadable(f"{at}.term.semester")
+    measures = []
+    for j, assignment in enumerate(_seq(plan, "measures", at)):
+        where = f"{at}.measures[{j}]"
+        delivered = _get(assignment, "delivered", where, None)
+        if delivered is not None and not isinstance(delivered, bool):
+            raise Unreadable(f"{where}.delivered")
+        measures.append(
+            (_str(assignment, "measure", where), _str(assignment, "funding", where), delivered)
+        )
+    status = _text(plan, "status", at, optional=True) or "draft"
+    return PlanFacts(f"{school_year}/{semester}", status, tuple(measures))
+
+
+def case_facts(case: object) -> CaseFacts:
+    """What the counts need of a :class:`~atbalsts.model.SupportCase` or of its JSON ``dict``."""
+    learner = _get(case, "learner", "")
+    enrolment = _get(learner, "enrolment", "learner")
+    plans = tuple(_plan(plan, f"plans[{i}]") for i, plan in enumerate(_seq(case, "plans", "")))
+    referrals = []
+    for i, referral in enumerate(_seq(case, "referrals", "")):
+        at = f"referrals[{i}]"
+        to = _str(_get(referral, "referred_to", at), "institution", f"{at}.referred_to")
+        status = _text(referral, "status", at, optional=True) or "draft"
+        created = _day(referral, "created_on", at)
+        assert created is not None
+        due = _day(referral, "due", at, optional=True)
+        referrals.append(ReferralFacts(to, status, created, due))
+    return CaseFacts(
+        learner_id=_str(learner, "id", "learner"),
+        municipality=_text(enrolment, "municipality", "learner.enrolment", optional=True),
+        school=_text(enrolment, "school_id", "learner.enrolment", optional=True),
+        grade=_grade(enrolment),
+        plans=plans,
+        referrals=tuple(referrals),
+    )
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, object]]:
+    """``(line number, record)`` for each non-blank line of the JSON Lines file ``path``.
+
+    A line that is not JSON gives the record ``None``. The file is read line by line, on ``\\n``
+    only (never ``str.splitlines``, which also splits on U+2028 and U+2029 inside JSON strings),
+    and may start with a UTF-8 byte-order mark.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="\n") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record: object = json.loads(line)
+                except ValueError:
+                    record = None
+                yield number, record
+    except UnicodeDecodeError:
+        raise StatsError(f"cannot read {path}: it is not UTF-8 text") from None
+    except OSError as err:
+        raise StatsError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def numbered(records: Iterable[object]) -> Iterator[tuple[int, object]]:
+    """Number the records of a Python iterable from 1, as lines are numbered."""
+    return enumerate(records, start=1)

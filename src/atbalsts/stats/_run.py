@@ -1,0 +1,152 @@
+"""``atbalsts stats``: files in, one output written whole."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal, TextIO, get_args
+
+from atbalsts.stats._count import Join, Table, count_files
+from atbalsts.stats._errors import StatsError
+from atbalsts.stats._html import write_html
+from atbalsts.stats._labels import Lang
+from atbalsts.stats._metrics import DIMENSIONS
+from atbalsts.stats._write import write_csv, write_json
+
+__all__ = ["Format", "add_arguments", "main", "parse_by", "run_stats"]
+
+Format = Literal["json", "csv", "html"]
+
+_WRITERS: dict[str, Callable[[Table, TextIO, Lang], None]] = {
+    "json": write_json,
+    "csv": write_csv,
+    "html": write_html,
+}
+
+
+def parse_by(text: str) -> tuple[str, ...]:
+    """``"municipality,school"`` as ``("municipality", "school")``; ``""`` groups nothing."""
+    dims = tuple(part.strip() for part in text.split(",") if part.strip())
+    for dim in dims:
+        if dim not in DIMENSIONS:
+            raise StatsError(f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}")
+    return dims
+
+
+def run_stats(
+    decisions_path: str | Path,
+    cases_path: str | Path | None = None,
+    by: str | Sequence[str] = ("municipality",),
+    fmt: Format = "json",
+    lang: Lang = "lv",
+    out: str | Path | TextIO | None = None,
+    *,
+    join: Join = "order",
+) -> Table:
+    """Count the ``atbalsts batch`` output at ``decisions_path`` (with its input at
+    ``cases_path``) grouped ``by`` and write it as ``fmt`` in ``lang`` to ``out``.
+
+    ``by`` is a sequence of dimensions or their comma-separated names. ``out`` is a path, an
+    open text stream, or ``None`` or ``"-"`` for standard output. A file is written to a temporary
+    file beside it (readable by its owner only) and renamed into place when complete, so it is
+    whole or absent. Returns the table written.
+    """
+    if fmt not in _WRITERS:
+        raise StatsError(f"unknown format {fmt!r}: choose from {', '.join(_WRITERS)}")
+    if lang not in get_args(Lang):
+        raise StatsError(f"unknown language {lang!r}: choose from lv, en")
+    dims = parse_by(by) if isinstance(by, str) else tuple(by)
+    decisions = Path(decisions_path)
+    cases = None if cases_path is None else Path(cases_path)
+    if isinstance(out, (str, Path)) and str(out) != "-":
+        target = Path(out)
+        for source in (decisions, cases):
+            if source is not None and target.resolve() == source.resolve():
+                raise StatsError(f"the output {target} would overwrite the input {source}")
+    table = count_files(decisions, cases, dims, join=join)
+    writer = _WRITERS[fmt]
+    if out is None or (isinstance(out, (str, Path)) and str(out) == "-"):
+        writer(table, sys.stdout, lang)
+    elif isinstance(out, (str, Path)):
+        _write_whole(Path(out), lambda stream: writer(table, stream, lang))
+    else:
+        writer(table, out, lang)
+    return table
+
+
+def _write_whole(target: Path, write: Callable[[TextIO], None]) -> None:
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path(".")
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``atbalsts stats`` to ``parser``."""
+    parser.add_argument("decisions", help="JSON Lines output of atbalsts batch")
+    parser.add_argument("--cases", help="the JSON Lines cases the batch decided (its input)")
+    parser.add_argument(
+        "--by",
+        default="municipality",
+        help="dimensions to group by, comma-separated: municipality, school, grade, term "
+        "(default: municipality; school and grade need --cases)",
+    )
+    parser.add_argument("--format", choices=("json", "csv", "html"), default="json")
+    parser.add_argument("--lang", choices=("lv", "en"), default="lv")
+    parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.add_argument(
+        "--join",
+        choices=("order", "id"),
+        default="order",
+        help="how decisions find their cases: in the same order (default, constant memory) or "
+        "by learner id (the cases are held in memory)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m atbalsts.stats``: the same as ``atbalsts stats``. Returns the exit status
+    (0 done, 2 the input cannot be counted)."""
+    parser = argparse.ArgumentParser(
+        prog="atbalsts stats",
+        description="Count decisions by municipality, school, grade or term, with small cells "
+        "hidden.",
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        table = run_stats(
+            args.decisions,
+            args.cases,
+            args.by,
+            args.format,
+            args.lang,
+            args.output,
+            join=args.join,
+        )
+    except StatsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        print(f"error: cannot use{where}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    records = table.records
+    print(
+        f"{records.decisions} decisions counted, {records.invalid} invalid, "
+        f"{records.errors} errors, {records.unreadable} unreadable, "
+        f"{records.duplicates} duplicates",
+        file=sys.stderr,
+    )
+    return 0

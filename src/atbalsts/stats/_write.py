@@ -1,0 +1,148 @@
+"""The table as JSON and as CSV, each stating the suppression rule."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.metadata
+import json
+from typing import Any, TextIO
+
+import attrs
+
+from atbalsts.stats import _labels
+from atbalsts.stats._count import Cell, Row, Table
+from atbalsts.stats._labels import Lang
+from atbalsts.stats._metrics import METRIC
+
+__all__ = ["FORMAT", "as_dict", "generator", "write_csv", "write_json"]
+
+#: The ``format`` of the JSON output; its number changes when the shape does.
+FORMAT = "atbalsts-stats/1"
+
+
+@functools.cache
+def generator() -> str:
+    """``atbalsts`` and its installed version, as the outputs name their maker."""
+    return f"atbalsts {importlib.metadata.version('atbalsts')}"
+
+
+def _cell(cell: Cell, items: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"learners": cell.learners}
+    if items:
+        out["items"] = cell.items
+    out["suppressed"] = cell.suppressed
+    return out
+
+
+def _counts(table: Table, row: Row) -> dict[str, Any]:
+    counts: dict[str, Any] = {}
+    for metric in table.metrics():
+        categories = table.categories(metric.name)
+        if metric.categories is None:
+            counts[metric.name] = _cell(row.cells[(metric.name, None)], metric.items)
+        else:
+            counts[metric.name] = {
+                str(c): _cell(row.cells[(metric.name, c)], metric.items) for c in categories
+            }
+    return counts
+
+
+def as_dict(table: Table, lang: Lang = "lv") -> dict[str, Any]:
+    """The JSON document of ``table`` as a ``dict``, with labels in ``lang``."""
+    metrics = []
+    for metric in table.metrics():
+        entry: dict[str, Any] = {
+            "name": metric.name,
+            "label": metric.label(lang),
+            "counts_items": metric.items,
+        }
+        if metric.categories is not None:
+            entry["categories"] = [
+                {"code": c, "label": _labels.category_label(metric.categories, c, lang)}
+                for c in table.categories(metric.name)
+            ]
+        metrics.append(entry)
+    return {
+        "format": FORMAT,
+        "generator": generator(),
+        "lang": lang,
+        "by": list(table.by),
+        "cases": table.cases,
+        "suppression": {
+            "min_learners": table.min_learners,
+            "rule": table.rule(lang),
+        },
+        "records": _records(table),
+        "metrics": metrics,
+        "rows": [
+            {"key": dict(zip(table.by, row.key, strict=True)), "counts": _counts(table, row)}
+            for row in table.rows
+        ],
+        "total": {"counts": _counts(table, table.total)},
+    }
+
+
+def _records(table: Table) -> dict[str, int]:
+    return attrs.asdict(table.records)
+
+
+def write_json(table: Table, out: TextIO, lang: Lang = "lv") -> None:
+    """Write ``table`` as one JSON document (UTF-8 text, keys in a fixed order)."""
+    json.dump(as_dict(table, lang), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+#: The columns of the CSV output after the grouping dimensions.
+CSV_COLUMNS = (
+    "metric",
+    "category",
+    "learners",
+    "items",
+    "suppressed",
+    "metric_label",
+    "category_label",
+)
+
+
+def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
+    """Write ``table`` as CSV: a row per group, metric and category, then the total rows.
+
+    The file starts with comment lines (``#``) stating the rule and what was read; read it with,
+    for example, ``pandas.read_csv(path, comment="#")``. A hidden cell has empty ``learners`` and
+    ``items`` and ``suppressed`` set to ``true``.
+    """
+    for line in _comment_lines(table, lang):
+        out.write(f"# {line}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("scope", *table.by, *CSV_COLUMNS))
+    rows = [("group", row) for row in table.rows] + [("total", table.total)]
+    for scope, row in rows:
+        key = [v or "" for v in row.key] if scope == "group" else [""] * len(table.by)
+        for metric, category in table.columns:
+            spec = METRIC[metric]
+            cell = row.cells[(metric, category)]
+            writer.writerow(
+                (
+                    scope,
+                    *key,
+                    metric,
+                    category or "",
+                    "" if cell.learners is None else cell.learners,
+                    "" if cell.items is None else cell.items,
+                    "true" if cell.suppressed else "false",
+                    spec.label(lang),
+                    ""
+                    if category is None
+                    else _labels.category_label(spec.categories, category, lang),
+                )
+            )
+
+
+def _comment_lines(table: Table, lang: Lang) -> list[str]:
+    records = _records(table)
+    return [
+        f"{FORMAT}; {generator()}",
+        table.rule(lang),
+        "records: " + ", ".join(f"{k}={v}" for k, v in records.items()),
+    ]
