@@ -53,7 +53,9 @@ Options of ``atbalsts-command``:
 ``plugin``
     The arguments of ``atbalsts new-policy`` (without ``--destination``): the plugin it creates
     is installed for the command, as ``pip install -e`` would (a ``.dist-info`` with its entry
-    point, on ``PYTHONPATH``). Created once per build and argument string.
+    point, on ``PYTHONPATH``). Created once per build and argument string; with ``cwd:
+    temporary``, created afresh beside the temporary checkout (``../atbalsts-NAME``, as the
+    tutorial has it), so the script before the command may change it.
 ``match``, ``head``, ``tail``
     Show only the lines of the output that match a regular expression, the first N lines or the
     last N lines (applied in that order). The page's text must say that it shows a part.
@@ -173,13 +175,17 @@ def _temporary(work: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=work))
 
 
-def _scaffolded(arguments: str, work: Path) -> tuple[str, ...]:
+def _scaffolded(arguments: str, work: Path, beside: Path | None = None) -> tuple[str, ...]:
     """Create the plugin ``atbalsts new-policy ARGUMENTS`` writes, and "install" it: a
-    ``.dist-info`` with its entry points beside its sources, both returned for PYTHONPATH."""
-    found = _PLUGINS.get(arguments)
+    ``.dist-info`` with its entry points beside its sources, both returned for PYTHONPATH.
+
+    The plugin is created once per build in a directory of its own, or, with ``beside``, afresh
+    in that directory (beside a temporary checkout, where the page's script may change it).
+    """
+    found = None if beside else _PLUGINS.get(arguments)
     if found is not None:
         return found
-    where = _temporary(work)
+    where = beside or _temporary(work)
     argv = [sys.executable, "-c", _RUN_CLI, "new-policy", *shlex.split(arguments)]
     done = _run([*argv, "--destination", str(where)], where, _environment())
     if done.returncode != 0:
@@ -199,7 +205,8 @@ def _scaffolded(arguments: str, work: Path) -> tuple[str, ...]:
     )
     (info / "entry_points.txt").write_text(points, encoding="utf-8")
     found = (str(site), str(root.parent / "src"))
-    _PLUGINS[arguments] = found
+    if beside is None:
+        _PLUGINS[arguments] = found
     return found
 
 
@@ -254,7 +261,8 @@ class CommandOutput(SphinxDirective):
         work = Path(self.env.doctreedir) / _WORK
         cwd = _working_directory(Path(self.env.srcdir).parent, self.options.get("cwd", "."), work)
         plugin = self.options.get("plugin")
-        env = _environment(_scaffolded(plugin, work) if plugin else ())
+        beside = cwd.parent if self.options.get("cwd") == "temporary" else None
+        env = _environment(_scaffolded(plugin, work, beside) if plugin else ())
         prefix = self.config.atbalsts_command_display
         shown: list[str] = []
         if self.content:
