@@ -32,6 +32,7 @@ def validator(name: str) -> Draft202012Validator:
 
 def test_documents_registry() -> None:
     assert NAMES == [
+        "audit-event",
         "consent",
         "decision",
         "referral",

@@ -6,6 +6,8 @@
     ├── DocumentError (also ValueError)        invalid input: every failing field path is named
     ├── UnknownNameError (also LookupError)    unknown document, code, municipality or plugin
     ├── ScaffoldError                          atbalsts new-policy cannot create the plugin
+    ├── LifecycleError                         a transition refused: not allowed from the status,
+    │                                          or refused by a guard (its law named)
     └── PolicyError                            a policy set cannot be built or evaluated
         ├── PolicyConflict                     composition refused: names both rules and legal bases
         └── ParameterCoverageError             a rule reads a parameter with no value for some dates
@@ -16,6 +18,11 @@ When a policy set cannot be built, the exception lists every broken rule of comp
 the first, as :class:`Violation` values in its ``violations`` attribute: a program reads which
 check failed, the rule or parameter at fault and its plugin, the other side and both legal bases
 from there, never from the message.
+
+A transition of a plan, a referral or a consent that is refused raises :class:`LifecycleError`:
+it names the document's status, the action and the actions allowed from that status, and, when
+guards refused it, carries every :class:`Refusal` (the guard, its reason and its legal basis) in
+its ``refusals`` attribute. Nothing has changed when it is raised.
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ __all__ = [
     "AtbalstsError",
     "DocumentError",
     "FieldError",
+    "LifecycleError",
     "ParameterCoverageError",
     "PolicyConflict",
     "PolicyError",
+    "Refusal",
     "UnknownNameError",
     "Violation",
 ]
@@ -250,3 +259,58 @@ class PolicyConflict(PolicyError):
 
 class ParameterCoverageError(PolicyError):
     """A parameter has no value for part of the period in which a rule that reads it is valid."""
+
+
+@attrs.frozen
+class Refusal:
+    """One guard that refused a transition, as data.
+
+    ``guard`` is the guard's id and ``plugin`` the policy that declared it (``lv`` for the national
+    floor). ``reason`` says what is missing, in plain words and without the learner's data;
+    ``basis`` is the guard's legal basis as text. ``override_roles`` are the roles that may
+    override it with a reason (empty: no role may).
+    """
+
+    guard: str
+    plugin: str
+    reason: str
+    basis: str
+    override_roles: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.guard} [{self.basis}]: {self.reason}"
+
+
+class LifecycleError(AtbalstsError):
+    """A transition was refused, and nothing changed.
+
+    ``document`` is the kind of document (``support-plan``, ``referral``, ``consent``), ``status``
+    its lifecycle status, ``action`` the action asked for and ``allowed`` the actions allowed from
+    that status. When the action is allowed but guards refused it, ``refusals`` holds one
+    :class:`Refusal` per guard, each naming its legal basis; otherwise it is empty.
+    """
+
+    def __init__(
+        self,
+        document: str,
+        status: str,
+        action: str,
+        allowed: Sequence[str],
+        refusals: Sequence[Refusal] = (),
+        message: str | None = None,
+    ) -> None:
+        self.document = document
+        self.status = status
+        self.action = action
+        self.allowed = tuple(allowed)
+        self.refusals = tuple(refusals)
+        shown = ", ".join(self.allowed) or "none"
+        if message is None and self.refusals:
+            lines = "\n".join(f"  - {r}" for r in self.refusals)
+            message = f"{document}: {action!r} from {status!r} refused by a guard:\n{lines}"
+        elif message is None:
+            message = (
+                f"{document}: action {shorten(repr(action))} is not allowed from status "
+                f"{status!r}; allowed: {shown}"
+            )
+        super().__init__(message)

@@ -7,6 +7,7 @@ from typing import Any
 
 from atbalsts.errors import UnknownNameError
 from atbalsts.model import (
+    AuditEvent,
     Consent,
     Decision,
     Document,
@@ -22,6 +23,7 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 #: Every top-level document by the name used in the CLI, file names and ``$id``.
 DOCUMENTS: dict[str, type[Document]] = {
+    "audit-event": AuditEvent,
     "consent": Consent,
     "decision": Decision,
     "referral": Referral,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from atbalsts._markers import publish as _publish
 from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, Model
 from atbalsts.model._io import field_errors, parse_json, parse_python
+from atbalsts.model.audit import AuditEvent
 from atbalsts.model.case import FundedSupport, SupportCase
 from atbalsts.model.decision import (
     Decision,
@@ -38,16 +39,28 @@ from atbalsts.model.plan import (
     Application,
     Approval,
     ApprovalStep,
+    Delivery,
     FundingSource,
     Goal,
     GoalStatus,
     MeasureAssignment,
     Period,
     PlanStatus,
+    Rejection,
     Review,
     SupportPlan,
 )
-from atbalsts.model.referral import Consent, Referral, ReferralParty, TaskStatus, Urgency
+from atbalsts.model.referral import (
+    Consent,
+    ConsentStatus,
+    DataCategory,
+    LegalDuty,
+    Referral,
+    ReferralParty,
+    ReferralPurpose,
+    TaskStatus,
+    Urgency,
+)
 from atbalsts.model.risk import (
     BasisKind,
     Evidence,
@@ -65,12 +78,16 @@ __all__ = [
     "Approval",
     "ApprovalStep",
     "Attendance",
+    "AuditEvent",
     "BasisKind",
     "BehaviourIncident",
     "Classification",
     "Consent",
+    "ConsentStatus",
+    "DataCategory",
     "Decision",
     "DecisionKind",
+    "Delivery",
     "Document",
     "Enrolment",
     "Evidence",
@@ -81,6 +98,7 @@ __all__ = [
     "GoalStatus",
     "Learner",
     "LegalBasis",
+    "LegalDuty",
     "LivingSituation",
     "MeasureAssignment",
     "MeasureReason",
@@ -97,6 +115,8 @@ __all__ = [
     "Referral",
     "ReferralDue",
     "ReferralParty",
+    "ReferralPurpose",
+    "Rejection",
     "Review",
     "RiskAssessment",
     "RiskFinding",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, NonNegativeInt, model_validator
 
 from atbalsts.model._base import (
     Classification,
@@ -30,12 +30,14 @@ __all__ = [
     "Application",
     "Approval",
     "ApprovalStep",
+    "Delivery",
     "FundingSource",
     "Goal",
     "GoalStatus",
     "MeasureAssignment",
     "Period",
     "PlanStatus",
+    "Rejection",
     "Review",
     "SupportPlan",
 ]
@@ -131,6 +133,9 @@ class MeasureAssignment(Model):
         default=None, description="Host id of the responsible person."
     )
     hours: float | None = Field(default=None, gt=0, description="Hours in the plan period.")
+    sessions: int | None = Field(
+        default=None, ge=1, le=1000, description="Sessions planned in the plan period."
+    )
     frequency: Name | None = classified(
         Classification.SENSITIVE, "Free text, e.g. 'weekly', '2 per week'.", default=None
     )
@@ -153,18 +158,53 @@ class Approval(Model):
     approver: Identifier | None = Field(default=None, description="Host id of the approver.")
 
 
+class Rejection(Model):
+    """An approval step that sent the plan back to draft, with its comment."""
+
+    step: ApprovalStep = Field(description="The step that rejected it.", **lax_enum)
+    on: IsoDate = Field(description="Date rejected.")
+    by: Identifier | None = Field(default=None, description="Host id of the person.")
+    comment: Text = classified(
+        Classification.SENSITIVE, "What must change before it is submitted again.", min_length=1
+    )
+
+
 class Review(Model):
-    """A review of the plan."""
+    """A review of the plan, with each goal's achievement on that day."""
 
     on: IsoDate = Field(description="Date of the review.")
     outcome: Literal["continue", "adjust", "close_no_longer_needed", "new_plan", "escalate"] = (
         Field(description="What the review decided.")
     )
     improved: bool | None = Field(default=None, description="Whether the situation improved.")
+    achievements: tuple[Annotated[GoalStatus, Field(strict=False)], ...] = Field(
+        default=(),
+        description="Each goal's achievement at the review, in the order of the plan's goals.",
+        **items(50),
+    )
+
+
+class Delivery(Model):
+    """Support given against one measure of the plan: sessions, hours or both.
+
+    ``measure`` is the position of the measure in the plan's ``measures`` (from 0), so planned and
+    delivered support can be compared measure by measure.
+    """
+
+    measure: NonNegativeInt = Field(le=49, description="Position of the measure in measures.")
+    on: IsoDate = Field(description="Date the support was given.")
+    sessions: NonNegativeInt = Field(default=0, le=100, description="Sessions given that day.")
+    hours: float | None = Field(default=None, gt=0, le=24, description="Hours given that day.")
+    by: Identifier | None = Field(default=None, description="Host id of who gave it.")
 
 
 class SupportPlan(Document):
-    """An individual support plan for one term."""
+    """An individual support plan for one term.
+
+    Its ``status`` is a FHIR CarePlan status. While the plan is a ``draft``, ``submitted_on`` says
+    whether it is still being written (empty) or waits for the approvals of its chain (set); a
+    rejection empties it again. :mod:`atbalsts.workflow` moves a plan from one status to the next.
+    """
 
     id: Identifier = Field(description="Plan id in the host system.")
     learner_id: Identifier = Field(description="The learner's pseudonymous id.")
@@ -186,3 +226,18 @@ class SupportPlan(Document):
         default=(), description="Approvals so far.", **items(50)
     )
     reviews: tuple[Review, ...] = Field(default=(), description="Reviews so far.", **items(50))
+    submitted_on: IsoDate | None = Field(
+        default=None,
+        description="Date the draft was submitted for approval; empty while it is being written.",
+    )
+    rejections: tuple[Rejection, ...] = Field(
+        default=(), description="Approval steps that sent it back to draft.", **items(50)
+    )
+    deliveries: tuple[Delivery, ...] = Field(
+        default=(), description="Support given against its measures.", **items()
+    )
+    status_reason: Text | None = classified(
+        Classification.SENSITIVE,
+        "Why it was put on hold, revoked or entered in error.",
+        default=None,
+    )

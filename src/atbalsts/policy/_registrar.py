@@ -1,21 +1,149 @@
-"""What a plugin declares, and the registrars the host hands to its hooks."""
+"""What a plugin declares, and the registrars the host hands to its hooks.
+
+Besides rules and parameters, a plugin may declare guards: checks a transition of a support plan,
+a referral or a consent must pass (:class:`Guard`, declared with :func:`guard` and registered with
+:meth:`PolicyRegistrar.guards`). :mod:`atbalsts.workflow` composes them with the national guards,
+which no plugin can remove.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import attrs
 
 from atbalsts._time import EARLIEST, check_interval, in_force
 from atbalsts.codes import CODE_LISTS, Code
 from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.model import ApprovalStep, Consent, LegalBasis, Referral, SupportPlan
 from atbalsts.policy._params import Parameter, load_parameters
-from atbalsts.policy._rule import Rule
+from atbalsts.policy._rule import RULE_ID_PATTERN, Rule
 
-__all__ = ["CodeRegistrar", "Declaration", "PolicyInfo", "PolicyRegistrar"]
+__all__ = [
+    "CodeRegistrar",
+    "Declaration",
+    "Guard",
+    "GuardFunction",
+    "PolicyInfo",
+    "PolicyRegistrar",
+    "Transition",
+    "guard",
+]
+
+#: The documents a guard judges, by their names in ``atbalsts.DOCUMENTS``.
+GuardDocument = Literal["support-plan", "referral", "consent"]
+
+
+@attrs.frozen
+class Transition:
+    """What a guard reads: one transition asked for, before anything changes.
+
+    ``before`` is the document as it is and ``after`` as it would be; ``from_status`` and
+    ``to_status`` are lifecycle statuses (a plan waiting for approvals is ``submitted``).
+    ``consents`` are the consents the host passed with the transition (a case's consents), and
+    ``chain`` the approval chain in force for a plan on ``on``.
+    """
+
+    document: GuardDocument
+    action: str
+    from_status: str
+    to_status: str
+    before: SupportPlan | Referral | Consent
+    after: SupportPlan | Referral | Consent
+    actor: str
+    role: str
+    on: date
+    reason: str | None = None
+    consents: tuple[Consent, ...] = ()
+    chain: tuple[ApprovalStep, ...] = ()
+
+
+#: A guard's check: the reason it refuses the transition, in plain words without the learner's
+#: data, or None when it lets it pass.
+GuardFunction = Callable[[Transition], str | None]
+
+
+@attrs.frozen
+class Guard:
+    """A check that a transition must pass, with its legal basis.
+
+    ``document`` and ``actions`` say which transitions it judges; it judges them only on days in
+    ``[valid_from, valid_to]``. ``override_roles`` are the roles that may override a refusal with
+    a reason, recorded in the audit event as an override; empty, no role may.
+    """
+
+    id: str
+    document: GuardDocument
+    actions: tuple[str, ...]
+    legal_basis: LegalBasis = attrs.field(validator=attrs.validators.instance_of(LegalBasis))
+    function: GuardFunction = attrs.field(eq=False, repr=False)
+    title: str = ""
+    override_roles: tuple[str, ...] = ()
+    valid_from: date = EARLIEST
+    valid_to: date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not re.match(RULE_ID_PATTERN, self.id):
+            raise ValueError(f"guard id {self.id!r} must be namespaced, e.g. 'bauska.guard.x'")
+        if not self.actions:
+            raise ValueError(f"guard {self.id!r} judges no action")
+        check_interval(self.valid_from, self.valid_to, f"guard {self.id!r}")
+
+    @property
+    def namespace(self) -> str:
+        """The namespace of the id (the declaring plugin's name)."""
+        return self.id.split(".", 1)[0]
+
+    def judges(self, transition: Transition) -> bool:
+        """True when this guard judges ``transition``: its document, one of its actions, a day
+        it is in force."""
+        return (
+            transition.document == self.document
+            and transition.action in self.actions
+            and in_force(self.valid_from, self.valid_to, transition.on)
+        )
+
+
+def guard(
+    id: str,
+    *,
+    document: GuardDocument,
+    actions: Iterable[str],
+    legal_basis: LegalBasis,
+    title: str = "",
+    override_roles: Iterable[str] = (),
+    valid_from: date = EARLIEST,
+    valid_to: date | None = None,
+) -> Callable[[GuardFunction], Guard]:
+    """Declare a guard with a decorator::
+
+        @guard("bauska.guard.referral_urgency", document="referral", actions=("send",),
+               legal_basis=BAUSKA_RULES, override_roles=("school_director",))
+        def urgent_needs_due(t: Transition) -> str | None:
+            ...
+
+    The function returns the reason it refuses, or None.
+    """
+
+    def wrap(function: GuardFunction) -> Guard:
+        return Guard(
+            id=id,
+            document=document,
+            actions=tuple(actions),
+            legal_basis=legal_basis,
+            function=function,
+            title=title or (function.__doc__ or "").strip().split("\n")[0],
+            override_roles=tuple(override_roles),
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+
+    return wrap
+
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -56,6 +184,7 @@ class Declaration:
     rules: tuple[Rule, ...]
     parameters: tuple[Parameter, ...]
     codes: tuple[tuple[str, Code], ...]
+    guards: tuple[Guard, ...] = ()
 
 
 class PolicyRegistrar:
@@ -69,6 +198,7 @@ class PolicyRegistrar:
         self.info: PolicyInfo | None = None
         self._rules: list[Rule] = []
         self._parameters: list[Parameter] = []
+        self._guards: list[Guard] = []
 
     def policy(
         self,
@@ -111,6 +241,14 @@ class PolicyRegistrar:
                 raise PolicyError(f"registrar.rules() got {type(item).__name__}, not a Rule")
             self._rules.append(item)
 
+    def guards(self, guards: Iterable[Guard]) -> None:
+        """Declare guards on transitions (:func:`guard`). They add to the national guards and
+        never replace one."""
+        for item in guards:
+            if not isinstance(item, Guard):
+                raise PolicyError(f"registrar.guards() got {type(item).__name__}, not a Guard")
+            self._guards.append(item)
+
     def parameters(self, parameters: Iterable[Parameter]) -> None:
         """Declare already loaded parameters."""
         self._parameters.extend(parameters)
@@ -135,6 +273,7 @@ class PolicyRegistrar:
             rules=tuple(self._rules),
             parameters=tuple(self._parameters),
             codes=tuple(codes),
+            guards=tuple(self._guards),
         )
 
 

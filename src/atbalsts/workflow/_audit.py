@@ -1,0 +1,217 @@
+"""The audit chain: canonical JSON, hashes, sealing, verification and replay.
+
+A hash is SHA-256 over the canonical JSON of RFC 8785 (JCS, with the ``rfc8785`` library): the
+same value always gives the same bytes, whatever the key order, spacing or number notation it was
+written in. An event's ``hash`` covers every other field, ``prev`` included, so an event cannot be
+edited, removed, inserted or moved without breaking the chain at that point. A chain file holds
+one event a line, each line exactly the event's canonical JSON, so a changed byte is found even
+where it would not change the value (a space, ``1.0`` for ``1``).
+
+The chain proves its own order, not its completeness at the end: a chain cut after its last good
+event still verifies. Keep the hash of the last event (the head) elsewhere and pass it to
+:func:`verify_chain` to find that too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import pydantic
+import rfc8785
+
+from atbalsts.errors import LifecycleError
+from atbalsts.model import AuditEvent, Consent, Document, Referral, SupportPlan, field_errors
+from atbalsts.workflow._lifecycle import apply, kind_of, status_of
+
+__all__ = [
+    "ChainVerdict",
+    "append_event",
+    "canonical",
+    "document_hash",
+    "event_line",
+    "read_chain",
+    "replay",
+    "seal",
+    "verify_chain",
+]
+
+D = TypeVar("D", bound=SupportPlan | Referral | Consent)
+
+
+def canonical(value: Any) -> bytes:
+    """``value`` (JSON-shaped: dicts, lists, strings, numbers, booleans, None) as RFC 8785
+    canonical JSON."""
+    return rfc8785.dumps(value)
+
+
+def _sha256(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def document_hash(document: Document) -> str:
+    """The hash of a document: SHA-256 of its canonical JSON, every field included."""
+    return _sha256(document.model_dump(mode="json"))
+
+
+def _content_hash(fields: Mapping[str, Any]) -> str:
+    return _sha256({k: v for k, v in fields.items() if k != "hash"})
+
+
+def seal(fields: Mapping[str, Any]) -> AuditEvent:
+    """The event made of ``fields`` (every field but ``hash``), with its hash."""
+    event = AuditEvent.model_validate({**fields, "hash": "0" * 64})
+    data = event.model_dump(mode="json")
+    return event.model_copy(update={"hash": _content_hash(data)})
+
+
+def event_line(event: AuditEvent) -> bytes:
+    """The event as one line of a chain file: its canonical JSON and a newline."""
+    return canonical(event.model_dump(mode="json")) + b"\n"
+
+
+def append_event(path: Path, event: AuditEvent) -> None:
+    """Append ``event`` to the chain file at ``path`` (created when missing)."""
+    with Path(path).open("ab") as chain:
+        chain.write(event_line(event))
+
+
+def read_chain(path: Path) -> list[AuditEvent]:
+    """The events of the chain file at ``path`` (none when it does not exist), unverified."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [
+        AuditEvent.model_validate_json(line)
+        for line in path.read_bytes().splitlines()
+        if line.strip()
+    ]
+
+
+@attrs.frozen
+class ChainVerdict:
+    """What :func:`verify_chain` found.
+
+    ``ok`` is true when every event is intact and in place. Otherwise ``first_bad`` is the
+    position (from 0) of the first event that is not, and ``problem`` says what is wrong with it:
+    edited, or not following the event before it (an event deleted, inserted or moved there).
+    ``head`` is the hash of the last good event (None for an empty chain).
+    """
+
+    ok: bool
+    count: int
+    first_bad: int | None = None
+    problem: str | None = None
+    head: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"the chain of {self.count} event(s) verifies; head {self.head}"
+        return f"event {self.first_bad} is bad: {self.problem}"
+
+
+def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """The event's fields as JSON values, or why they cannot be read."""
+    if isinstance(item, AuditEvent):
+        return item.model_dump(mode="json"), None
+    data = item.encode() if isinstance(item, str) else item
+    data = data.rstrip(b"\n")
+    try:
+        fields = json.loads(data)
+    except ValueError:
+        return None, "it is not valid JSON (edited)"
+    if not isinstance(fields, dict):
+        return None, "it is not a JSON object (edited)"
+    if canonical(fields) != data:
+        return None, "it is not in canonical form (edited)"
+    try:
+        AuditEvent.model_validate(fields)
+    except pydantic.ValidationError as exc:
+        where = ", ".join(e.path for e in field_errors(exc)[:3])
+        return None, f"it is not a valid audit event ({where}; edited)"
+    return fields, None
+
+
+def verify_chain(
+    events: Iterable[AuditEvent | str | bytes], *, head: str | None = None
+) -> ChainVerdict:
+    """Check a chain: each event's hash against its content, and each event's ``prev`` and
+    ``seq`` against the event before it. Events are :class:`~atbalsts.model.AuditEvent` values
+    or the lines of a chain file (text or bytes).
+
+    Returns a :class:`ChainVerdict` naming the first bad event: an edited event fails its own
+    hash; after a deletion, an insertion or a move, the first event out of place names a ``prev``
+    that is not the hash of the event before it. With ``head``, the hash of the last event kept
+    elsewhere, a chain cut short at its end is found too.
+    """
+    previous: str | None = None
+    count = 0
+    for position, item in enumerate(events):
+        count = position + 1
+        fields, why = _raw(item)
+        if fields is None:
+            return ChainVerdict(False, count, position, why, previous)
+        if _content_hash(fields) != fields["hash"]:
+            problem = "its hash does not match its content (edited)"
+            return ChainVerdict(False, count, position, problem, previous)
+        if fields["prev"] != previous or fields["seq"] != position:
+            if fields["seq"] > position:
+                problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
+                problem += "(an event before it was deleted)"
+            elif fields["seq"] < position:
+                problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
+                problem += "(an event was inserted or moved before it)"
+            else:
+                problem = "it does not follow the event before it (inserted, moved or replaced)"
+            return ChainVerdict(False, count, position, problem, previous)
+        previous = fields["hash"]
+    if head is not None and previous != head:
+        problem = "the chain does not end at the head kept for it (events removed at the end)"
+        return ChainVerdict(False, count, count, problem, previous)
+    return ChainVerdict(True, count, head=previous)
+
+
+def replay(first: D, events: Sequence[AuditEvent]) -> D:
+    """The document after each of ``events`` (those about ``first``) is applied in turn.
+
+    Each event must start from the version the document has at that point (its ``before``
+    hash) and lead to the version it recorded (its ``after`` hash); otherwise
+    :class:`~atbalsts.errors.LifecycleError` says which event does not fit. Guards are not
+    judged again: they were judged when the events were made.
+    """
+    document = first
+    kind = kind_of(first)
+    for event in events:
+        if event.document != kind or event.document_id != first.id:
+            continue
+        if document_hash(document) != event.before:
+            raise LifecycleError(
+                kind,
+                status_of(document),
+                event.action,
+                (),
+                message=f"{kind} {first.id}: event {event.seq} does not start from the "
+                "document's version at that point",
+            )
+        document = apply(
+            document,
+            event.action,
+            event.params,
+            actor=event.actor,
+            on=event.on,
+            reason=event.reason,
+        )
+        if document_hash(document) != event.after:
+            raise LifecycleError(
+                kind,
+                status_of(document),
+                event.action,
+                (),
+                message=f"{kind} {first.id}: event {event.seq} does not lead to the version "
+                "it recorded",
+            )
+    return document

@@ -1,0 +1,182 @@
+"""What ``atbalsts transition`` and ``atbalsts audit verify`` do, as functions of their arguments.
+
+The command line parses, calls one of these and exits with the status it returns: 0 done, 1
+refused (a transition not allowed or refused by a guard, a chain that does not verify). Input that
+cannot be used (a missing file, an invalid document, a bad date) raises an
+:class:`~atbalsts.errors.AtbalstsError`, which the command reports with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from atbalsts.errors import AtbalstsError, LifecycleError
+from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
+from atbalsts.workflow._audit import append_event, read_chain, verify_chain
+from atbalsts.workflow._transition import ParamValue, transition
+
+__all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
+
+#: Exit status of a refused transition or a chain that does not verify.
+EXIT_REFUSED = 1
+
+#: Parameters that are always text, and parameters that are a comma-separated list.
+_TEXT = frozenset({"outcome", "effective"})
+_LIST = frozenset({"achievements"})
+_INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AtbalstsError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _document(path: Path) -> SupportPlan | Referral | Consent:
+    data = _read(path)
+    try:
+        keys = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        raise AtbalstsError(f"{path} is not a JSON document") from None
+    if not isinstance(keys, dict):
+        raise AtbalstsError(f"{path} is not a JSON object")
+    if "referred_to" in keys:
+        return parse_json(Referral, data, name=path.name)
+    if "grantor" in keys:
+        return parse_json(Consent, data, name=path.name)
+    if "author_role" in keys:
+        return parse_json(SupportPlan, data, name=path.name)
+    raise AtbalstsError(f"{path} is not a support plan, a referral or a consent")
+
+
+def _when(text: str) -> date | datetime:
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text)
+            if moment.utcoffset() is None:
+                raise ValueError
+            return moment
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AtbalstsError(
+            f"--on: not a date (YYYY-MM-DD) or a date and time with its offset "
+            f"(YYYY-MM-DDTHH:MM:SS+02:00): {text[:40]!r}"
+        ) from None
+
+
+def parse_param(text: str) -> tuple[str, ParamValue]:
+    """``KEY=VALUE`` as a parameter: ``true``/``false``, an integer, a decimal number or text;
+    ``achievements`` is a comma-separated list, ``outcome`` and ``effective`` are always text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise AtbalstsError(f"--param: expected KEY=VALUE, got {text[:40]!r}")
+    if key in _LIST:
+        return key, tuple(v.strip() for v in value.split(",") if v.strip())
+    if key in _TEXT:
+        return key, value
+    if value in ("true", "false"):
+        return key, value == "true"
+    if _INT.fullmatch(value):
+        return key, int(value)
+    if _FLOAT.fullmatch(value):
+        return key, float(value)
+    return key, value
+
+
+def cli_transition(
+    document: str | Path,
+    action: str,
+    *,
+    actor: str,
+    role: str,
+    on: str,
+    reason: str | None = None,
+    chain: str | Path | None = None,
+    consents: Sequence[str | Path] = (),
+    params: Sequence[str] = (),
+    steps: str | None = None,
+    override: bool = False,
+    output: str | Path | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """``atbalsts transition DOC.json ACTION``: write the document after ``action`` to ``output``
+    (default: ``document`` itself) and append the event to the chain file ``chain``.
+
+    ``consents`` are consent documents the sending of a referral may rest on, ``params`` the
+    action's ``KEY=VALUE`` parameters, ``steps`` the approval chain as comma-separated steps
+    (default: the national chain on that day). A chain file that does not verify is left as it
+    is, and so is the document. Returns 0, or :data:`EXIT_REFUSED` with the reason on ``err``.
+    """
+    err = err or sys.stderr
+    path = Path(document)
+    doc = _document(path)
+    given = [_document(Path(p)) for p in consents]
+    if any(not isinstance(c, Consent) for c in given):
+        raise AtbalstsError("--consent: every file must be a consent")
+    chain_steps = None
+    if steps is not None:
+        try:
+            chain_steps = tuple(ApprovalStep(s.strip()) for s in steps.split(",") if s.strip())
+        except ValueError:
+            known = ", ".join(s.value for s in ApprovalStep)
+            raise AtbalstsError(f"--steps: each step is one of {known}") from None
+    chain_path = Path(chain) if chain is not None else None
+    previous = None
+    if chain_path is not None and chain_path.exists():
+        verdict = verify_chain(_read(chain_path).splitlines())
+        if not verdict.ok:
+            print(f"refused: the chain {chain_path} does not verify: {verdict}", file=err)
+            return EXIT_REFUSED
+        events = read_chain(chain_path)
+        previous = events[-1] if events else None
+    try:
+        result = transition(
+            doc,
+            action,
+            actor=actor,
+            role=role,
+            on=_when(on),
+            reason=reason,
+            params=dict(parse_param(p) for p in params),
+            consents=[c for c in given if isinstance(c, Consent)],
+            chain=chain_steps,
+            override=override,
+            previous=previous,
+        )
+    except LifecycleError as refused:
+        print(f"refused: {refused}", file=err)
+        return EXIT_REFUSED
+    target = Path(output) if output is not None else path
+    target.write_text(result.document.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if chain_path is not None:
+        append_event(chain_path, result.event)
+    return 0
+
+
+def cli_audit_verify(
+    chain: str | Path,
+    *,
+    head: str | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
+    head's hash printed on ``out``), else :data:`EXIT_REFUSED` naming the first bad event on
+    ``err``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    path = Path(chain)
+    verdict = verify_chain(_read(path).splitlines(), head=head)
+    if verdict.ok:
+        print(f"{path}: {verdict}", file=out)
+        return 0
+    print(f"{path}: {verdict}", file=err)
+    return EXIT_REFUSED

@@ -1,0 +1,339 @@
+"""Guards: the national floor, and a municipality's guards added to it.
+
+The national guards are part of the workflow itself, so no plugin and no host setting can remove
+one; a plugin adds guards with ``registrar.guards(...)`` (:meth:`atbalsts.policy.PolicyRegistrar.
+guards`). A guard refuses with a reason and names its legal basis; some may be overridden by a
+role with that authority, with a reason, and the override is recorded in the audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+import attrs
+
+from atbalsts._text import describe
+from atbalsts.codes import ROLES
+from atbalsts.engine import Declaration, PolicyRegistry
+from atbalsts.errors import PolicyError, Refusal
+from atbalsts.model import (
+    ApprovalStep,
+    Consent,
+    LegalBasis,
+    LegalDuty,
+    Referral,
+    SupportPlan,
+)
+from atbalsts.policy._registrar import Guard, Transition, guard
+from atbalsts.workflow import _bases as b
+from atbalsts.workflow._lifecycle import pending_step
+
+__all__ = ["NATIONAL_GUARDS", "GuardSet"]
+
+NATIONAL = "lv"
+#: School roles that may act for a school that sends a referral.
+_SCHOOL_ROLES = frozenset(
+    c.code for c in ROLES if c.tags & {"school_staff", "support_staff"} or c.code == "any_staff"
+)
+#: Who takes each approval step (the author step: the plan's author, or the plan author role).
+STEP_ROLES: dict[ApprovalStep, frozenset[str]] = {
+    ApprovalStep.AUTHOR: frozenset({"plan_author"}),
+    ApprovalStep.SCHOOL_DIRECTOR: frozenset({"school_director"}),
+    ApprovalStep.MUNICIPAL_COORDINATOR: frozenset({"municipal_coordinator"}),
+    ApprovalStep.NATIONAL_COORDINATOR: frozenset({"national_coordinator"}),
+}
+
+
+def _plan(t: Transition) -> SupportPlan:
+    assert isinstance(t.before, SupportPlan)
+    return t.before
+
+
+def _referral(t: Transition) -> Referral:
+    assert isinstance(t.after, Referral)
+    return t.after
+
+
+def _consent(t: Transition) -> Consent:
+    assert isinstance(t.before, Consent)
+    return t.before
+
+
+# -- referrals ---------------------------------------------------------------------------------
+
+
+@guard(
+    "lv.guard.referral.consent",
+    document="referral",
+    actions=("send",),
+    legal_basis=b.CONSENT,
+    override_roles=("school_director",),
+)
+def referral_consent(t: Transition) -> str | None:
+    """Sending a referral that shares personal data needs a consent in force on the sending day
+    that covers its purpose, recipient and data, unless a legal duty applies."""
+    r = _referral(t)
+    recipient = r.referred_to.institution
+    if not r.data_categories:
+        return None  # an anonymous consultation shares no personal data
+    if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
+        return None  # Art. 73(1): police, orphan's court or another child-rights institution
+    if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
+        if recipient == "municipal_education_board":
+            return None
+        return (
+            f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
+            "sharing with it needs a consent"
+        )
+    duty = (
+        "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
+        "MK 89 notice to the education board)"
+    )
+    if r.consent_id is None:
+        return f"it names no consent and {duty}"
+    consent = next((c for c in t.consents if c.id == r.consent_id), None)
+    if consent is None:
+        return f"the consent {r.consent_id} it names was not given with the transition"
+    if consent.learner_id != r.learner_id:
+        return f"the consent {consent.id} is about another learner"
+    gaps = consent.gaps(t.on, r.purpose, recipient, r.data_categories)
+    if gaps:
+        return f"the consent {consent.id} does not cover it: {'; '.join(gaps)}; and {duty}"
+    return None
+
+
+_SENDER_ACTIONS = frozenset({"send", "cancel"})
+_RECIPIENT_ACTIONS = frozenset({"receive", "accept", "reject", "start", "complete", "fail"})
+_RECIPIENT_ACTIONS |= {"hold", "resume"}
+
+
+@guard(
+    "lv.guard.referral.parties",
+    document="referral",
+    actions=tuple(sorted(_SENDER_ACTIONS | _RECIPIENT_ACTIONS)),
+    legal_basis=b.PARTIES,
+)
+def referral_parties(t: Transition) -> str | None:
+    """The sender sends and cancels; the recipient receives, accepts or rejects, acts and
+    answers."""
+    r = _referral(t)
+    if t.action in _SENDER_ACTIONS:
+        party, side = r.referred_by, "sender"
+        roles = {party.institution, *([party.role] if party.role else [])}
+        if party.institution == "school" and not party.role:
+            roles |= _SCHOOL_ROLES
+    else:
+        party, side = r.referred_to, "recipient"
+        roles = {party.institution, *([party.role] if party.role else [])}
+    if t.role in roles:
+        return None
+    return f"{t.action} is the {side}'s action; the role {t.role} is not the {side}'s"
+
+
+# -- plans -------------------------------------------------------------------------------------
+
+
+def _approver(t: Transition) -> str | None:
+    plan = _plan(t)
+    step = pending_step(plan, t.chain)
+    if step is None:
+        return None  # the lifecycle refuses it: no step is waiting
+    roles = STEP_ROLES[step] | ({plan.author_role} if step is ApprovalStep.AUTHOR else set())
+    if t.role in roles:
+        return None
+    return f"the step {step.value} waits for {' or '.join(sorted(roles))}, not {t.role}"
+
+
+def _approvals(t: Transition) -> str | None:
+    plan = _plan(t)
+    dates = {a.step: a.approved_on for a in plan.approvals}
+    missing = [step.value for step in t.chain if step not in dates]
+    if missing:
+        return f"the approvals of {', '.join(missing)} are missing"
+    present = [dates[step] for step in t.chain]
+    if present != sorted(present):
+        return "the approvals are not in the order of the chain"
+    return None
+
+
+def _review(t: Transition) -> str | None:
+    if _plan(t).reviews:
+        return None
+    return "the plan has no review (each goal's achievement at the term's end)"
+
+
+def _dated(pumpurs: Guard, default: LegalBasis) -> tuple[Guard, Guard]:
+    """The guard under PuMPuRS until 31.12.2023, then the same check from 01.01.2024 as a
+    methodological default, as the national rules it mirrors."""
+    return (
+        attrs.evolve(pumpurs, valid_to=b.AFTER_PUMPURS - timedelta(days=1)),
+        attrs.evolve(
+            pumpurs, id=f"{pumpurs.id}_default", legal_basis=default, valid_from=b.AFTER_PUMPURS
+        ),
+    )
+
+
+plan_approver, plan_approver_default = _dated(
+    guard(
+        "lv.guard.plan.approver",
+        document="support-plan",
+        actions=("approve", "reject"),
+        legal_basis=b.APPROVAL,
+    )(_approver),
+    b.APPROVAL_DEFAULT,
+)
+plan_approvals, plan_approvals_default = _dated(
+    guard(
+        "lv.guard.plan.approvals",
+        document="support-plan",
+        actions=("activate", "complete"),
+        legal_basis=b.APPROVAL,
+        title="A plan is active only with every approval its chain requires, in order.",
+    )(_approvals),
+    b.APPROVAL_DEFAULT,
+)
+plan_review, plan_review_default = _dated(
+    guard(
+        "lv.guard.plan.review",
+        document="support-plan",
+        actions=("complete",),
+        legal_basis=b.REVIEW,
+        title="A plan is completed only after its review.",
+    )(_review),
+    b.REVIEW_DEFAULT,
+)
+
+
+@guard(
+    "lv.guard.plan.delivery",
+    document="support-plan",
+    actions=("deliver",),
+    legal_basis=b.DELIVERY,
+)
+def plan_delivery(t: Transition) -> str | None:
+    """Support is given against a measure of the plan, on a day of its period."""
+    plan = _plan(t)
+    after = t.after
+    assert isinstance(after, SupportPlan)
+    given = after.deliveries[-1]
+    if given.measure >= len(plan.measures):
+        return f"the plan has no measure {given.measure} (it has {len(plan.measures)})"
+    if t.on not in plan.period:
+        return f"{t.on.isoformat()} is outside the plan's period"
+    if given.sessions == 0 and given.hours is None:
+        return "no sessions and no hours are given"
+    return None
+
+
+# -- consents ----------------------------------------------------------------------------------
+
+
+@guard(
+    "lv.guard.consent.withdrawal",
+    document="consent",
+    actions=("withdraw",),
+    legal_basis=b.WITHDRAWAL,
+)
+def consent_withdrawal(t: Transition) -> str | None:
+    """A withdrawal takes effect from the day it is recorded or later, never backwards."""
+    after = t.after
+    assert isinstance(after, Consent)
+    if after.withdrawn_on is not None and after.withdrawn_on < t.on:
+        return "a withdrawal cannot take effect before the day it is recorded"
+    return None
+
+
+@guard(
+    "lv.guard.consent.expiry",
+    document="consent",
+    actions=("expire",),
+    legal_basis=b.CONSENT_PERIOD,
+)
+def consent_expiry(t: Transition) -> str | None:
+    """A consent expires only after the last day of its period."""
+    if t.on > _consent(t).period.end:
+        return None
+    return f"its period runs to {_consent(t).period.end.isoformat()}"
+
+
+#: The national guards: always judged, never removed.
+NATIONAL_GUARDS: tuple[Guard, ...] = (
+    referral_consent,
+    referral_parties,
+    plan_approver,
+    plan_approver_default,
+    plan_approvals,
+    plan_approvals_default,
+    plan_review,
+    plan_review_default,
+    plan_delivery,
+    consent_withdrawal,
+    consent_expiry,
+)
+
+
+@attrs.frozen
+class GuardSet:
+    """The guards judging transitions: the national floor plus those a municipality's policies
+    declare. Build it with :meth:`national` or :meth:`for_municipality`."""
+
+    guards: tuple[tuple[Guard, str], ...]
+    """Each guard with the name of the policy that declared it, by id."""
+
+    @classmethod
+    def national(cls) -> GuardSet:
+        """The national guards only."""
+        return cls(tuple((g, NATIONAL) for g in NATIONAL_GUARDS))
+
+    @classmethod
+    def from_declarations(
+        cls, declarations: Iterable[Declaration], municipality: str | None
+    ) -> GuardSet:
+        """The national guards, plus the guards of the policies that apply in ``municipality``:
+        those of no municipality and the municipality's own.
+
+        Raises :class:`~atbalsts.errors.PolicyError` naming every guard whose id is outside its
+        policy's namespace or repeats another's: a plugin adds guards, it never replaces one.
+        """
+        found: list[tuple[Guard, str]] = [(g, NATIONAL) for g in NATIONAL_GUARDS]
+        problems: list[str] = []
+        seen = {g.id for g in NATIONAL_GUARDS}
+        for decl in sorted(declarations, key=lambda d: d.info.name):
+            info = decl.info
+            if info.municipality is not None and info.municipality != municipality:
+                continue
+            for g in decl.guards:
+                if g.namespace != info.name:
+                    problems.append(
+                        f"guard {g.id!r} of plugin {info.name!r} must be namespaced '{info.name}.'"
+                    )
+                elif g.id in seen:
+                    problems.append(f"guard {g.id!r} of plugin {info.name!r} repeats an id")
+                else:
+                    seen.add(g.id)
+                    found.append((g, info.name))
+        if problems:
+            raise PolicyError("guards cannot be composed: " + "; ".join(problems))
+        return cls(tuple(sorted(found, key=lambda item: item[0].id)))
+
+    @classmethod
+    def for_municipality(cls, registry: PolicyRegistry, municipality: str | None) -> GuardSet:
+        """The guards for ``municipality`` from a loaded registry."""
+        return cls.from_declarations(registry.declarations, municipality)
+
+    def judging(self, transition: Transition) -> Iterator[tuple[Guard, str]]:
+        """The guards that judge ``transition``, by id."""
+        return ((g, p) for g, p in self.guards if g.judges(transition))
+
+    def refusals(self, transition: Transition) -> list[Refusal]:
+        """Every guard that refuses ``transition``, with its reason and basis."""
+        out = []
+        for g, plugin in self.judging(transition):
+            try:
+                reason = g.function(transition)
+            except Exception as exc:  # a failing guard refuses: it fails closed, with a word
+                reason = f"the guard failed ({describe(exc, 120)})"
+            if reason is not None:
+                out.append(Refusal(g.id, plugin, reason, str(g.legal_basis), g.override_roles))
+        return out

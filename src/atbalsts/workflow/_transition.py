@@ -1,0 +1,231 @@
+"""One transition: check the lifecycle, judge the guards, make the change, seal the event."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Generic, NamedTuple, TypeVar
+
+import attrs
+
+from atbalsts.codes import INSTITUTIONS, ROLES
+from atbalsts.errors import LifecycleError, UnknownNameError
+from atbalsts.model import (
+    ApprovalStep,
+    AuditEvent,
+    Consent,
+    Referral,
+    SupportPlan,
+)
+from atbalsts.policy import baseline
+from atbalsts.policy._registrar import Transition
+from atbalsts.workflow._audit import document_hash, seal
+from atbalsts.workflow._guards import GuardSet
+from atbalsts.workflow._lifecycle import (
+    allowed_actions,
+    apply,
+    kind_of,
+    pending_step,
+    status_of,
+)
+
+__all__ = [
+    "MeasureProgress",
+    "Transitioned",
+    "approval_chain",
+    "planned_and_delivered",
+    "transition",
+]
+
+D = TypeVar("D", bound=SupportPlan | Referral | Consent)
+ParamValue = bool | int | float | str | None | tuple[str, ...]
+
+_LOCAL = re.compile(r"^[a-z][a-z0-9_-]*:[a-z][a-z0-9_]*$")
+
+
+class Transitioned(NamedTuple, Generic[D]):
+    """The document after a transition, and the event that records it."""
+
+    document: D
+    event: AuditEvent
+
+
+def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[ApprovalStep, ...]:
+    """The approval chain of the national baseline for a plan approved on ``on``.
+
+    The same chain the national plan checks require (``lv.plan.approval_chain`` and
+    ``lv.plan.approval_chain_default``): the author, the school director, the municipal
+    coordinator (not for a state vocational school) and, while PuMPuRS ran (until 31.12.2023),
+    the national coordinator (IKVD) [S17]. A municipality with a chain of its own passes that
+    chain to :func:`transition` instead.
+    """
+    chain = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
+    if not state_vocational_school:
+        chain.append(ApprovalStep.MUNICIPAL_COORDINATOR)
+    if baseline.PUMPURS_FROM <= on <= baseline.PUMPURS_TO:
+        chain.append(ApprovalStep.NATIONAL_COORDINATOR)
+    return tuple(chain)
+
+
+def _day(on: date | datetime) -> tuple[date, datetime | None]:
+    if isinstance(on, datetime):
+        if on.utcoffset() is None:
+            raise ValueError("a date and time needs its offset from UTC (e.g. +02:00)")
+        return on.date(), on
+    return on, None
+
+
+def _check_role(role: str) -> None:
+    if role in ROLES or role in INSTITUTIONS or _LOCAL.fullmatch(role):
+        return
+    raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
+
+
+def _params(
+    document: SupportPlan | Referral | Consent,
+    action: str,
+    params: Mapping[str, ParamValue],
+    chain: tuple[ApprovalStep, ...],
+    consents: tuple[Consent, ...],
+) -> dict[str, ParamValue]:
+    """The action's parameters as recorded in the event: the caller's, with what the workflow
+    decides itself (the approval step, the lawful basis of a sharing)."""
+    out = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()}
+    if isinstance(document, SupportPlan) and action in ("approve", "reject"):
+        step = pending_step(document, chain)
+        if step is not None:
+            out["step"] = step.value
+    if isinstance(document, Referral) and action == "send":
+        if not document.data_categories:
+            out["lawful_basis"] = "no_personal_data"
+        elif document.legal_duty is not None:
+            out["lawful_basis"] = f"legal_duty:{document.legal_duty.value}"
+        elif document.consent_id is not None:
+            out["lawful_basis"] = f"consent:{document.consent_id}"
+    return out
+
+
+def transition(
+    document: D,
+    action: str,
+    *,
+    actor: str,
+    role: str,
+    on: date | datetime,
+    reason: str | None = None,
+    params: Mapping[str, ParamValue] | None = None,
+    consents: Iterable[Consent] = (),
+    chain: Sequence[ApprovalStep] | None = None,
+    guards: GuardSet | None = None,
+    override: bool = False,
+    previous: AuditEvent | None = None,
+) -> Transitioned[D]:
+    """Move ``document`` by ``action``: a pure function that returns the new document and the
+    audit event recording it, and changes nothing else.
+
+    ``actor`` is the host's id of the person who acts and ``role`` the role (or the institution)
+    they act in; ``on`` the day it takes effect, or a date and time with its offset, always given
+    by the caller. ``reason`` is needed by the actions that stop, pause or reject, and by an
+    override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
+
+    A plan is approved step by step along ``chain``, by default the national chain for ``on``
+    (:func:`approval_chain`); a referral is sent only when its sharing rests on one of
+    ``consents`` or on a legal duty. ``guards`` defaults to the national guards
+    (:meth:`GuardSet.national`). ``previous`` is the last event of the chain the new event joins.
+
+    Raises :class:`~atbalsts.errors.LifecycleError` when the action is not allowed from the
+    document's status, or when guards refuse it; with ``override=True`` and a ``reason``, a
+    refusal is overridden if every refusing guard names ``role`` among its override roles, and
+    the event records the override.
+    """
+    day, at = _day(on)
+    _check_role(role)
+    kind = kind_of(document)
+    status = status_of(document)
+    steps = tuple(chain) if chain is not None else approval_chain(day)
+    given = tuple(consents)
+    allowed = allowed_actions(document, steps)
+    if action not in allowed:
+        raise LifecycleError(kind, status, action, allowed)
+    recorded = _params(document, action, params or {}, steps, given)
+    after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
+    to_status = status_of(after)
+    asked = Transition(
+        document=kind,
+        action=action,
+        from_status=status,
+        to_status=to_status,
+        before=document,
+        after=after,
+        actor=actor,
+        role=role,
+        on=day,
+        reason=reason,
+        consents=given,
+        chain=steps,
+    )
+    refusals = (guards or GuardSet.national()).refusals(asked)
+    overridden: tuple[str, ...] = ()
+    if refusals:
+        blocked = [r for r in refusals if role not in r.override_roles]
+        if not override or blocked or not reason:
+            raise LifecycleError(kind, status, action, allowed, refusals)
+        overridden = tuple(r.guard for r in refusals)
+    event = seal(
+        {
+            "seq": 0 if previous is None else previous.seq + 1,
+            "document": kind,
+            "document_id": document.id,
+            "learner_id": document.learner_id,
+            "action": action,
+            "from_status": status,
+            "to_status": to_status,
+            "actor": actor,
+            "role": role,
+            "on": day,
+            "at": at,
+            "reason": reason,
+            "params": recorded,
+            "overrides": overridden,
+            "before": document_hash(document),
+            "after": document_hash(after),
+            "prev": None if previous is None else previous.hash,
+        }
+    )
+    return Transitioned(after, event)
+
+
+@attrs.frozen
+class MeasureProgress:
+    """Planned and delivered support of one measure of a plan."""
+
+    measure: int
+    """Position of the measure in the plan's measures."""
+    code: str
+    planned_sessions: int | None
+    delivered_sessions: int
+    planned_hours: float | None
+    delivered_hours: float
+
+
+def planned_and_delivered(plan: SupportPlan) -> tuple[MeasureProgress, ...]:
+    """Each measure of ``plan`` with the sessions and hours planned and those delivered so far
+    (deliveries against a measure the plan does not have are left out)."""
+    sessions = [0] * len(plan.measures)
+    hours = [0.0] * len(plan.measures)
+    for given in plan.deliveries:
+        if given.measure < len(plan.measures):
+            sessions[given.measure] += given.sessions
+            hours[given.measure] += given.hours or 0.0
+    return tuple(
+        MeasureProgress(
+            measure=i,
+            code=m.measure,
+            planned_sessions=m.sessions,
+            delivered_sessions=sessions[i],
+            planned_hours=m.hours,
+            delivered_hours=hours[i],
+        )
+        for i, m in enumerate(plan.measures)
+    )
