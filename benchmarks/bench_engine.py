@@ -55,6 +55,7 @@ from atbalsts.policy import (
     Refer,
     load_parameters,
     rule,
+    term_of,
 )
 
 AS_OF = date(2026, 3, 2)
@@ -312,7 +313,7 @@ def plain_rules(f: Facts, as_of: date) -> dict[str, Any]:
                 issues.append("adult_application_by_minor")
             elif plan.application.signed_by != "adult_learner" and adult:
                 issues.append("application_not_by_adult_learner")
-        if (plan.period.end - plan.period.start).days + 1 > 184:
+        if term_of(plan.period.start) != term_of(plan.period.end):
             issues.append("plan_longer_than_term")
         if plan.status.value == "active":
             steps = {a.step.value: a.approved_on for a in plan.approvals}

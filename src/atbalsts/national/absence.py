@@ -20,7 +20,7 @@ LIMIT = baseline.UNJUSTIFIED_LESSONS_LIMIT
 PRESCHOOL_LIMIT = baseline.PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT
 NOTICE_DAYS = baseline.BOARD_NOTICE_DAYS
 #: Full age (pilngadība): 18, the national parameter the plan-application rule reads too.
-ADULT_AGE = "lv.plan.adult_age"
+ADULT_AGE = baseline.ADULT_AGE
 
 #: MK 89's same-day contact, with who "the parents" are (p. 1): the persons exercising custody.
 MK89_PARENTS = LegalBasis(

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from atbalsts.model.risk import BasisKind, LegalBasis
 
 __all__ = [
+    "ADULT_AGE",
     "BOARD_NOTICE_DAYS",
     "CARERS",
     "MENTOR_FROM",
@@ -47,6 +48,9 @@ UNJUSTIFIED_LESSONS_LIMIT = "lv.absence.unjustified_lessons_limit"
 PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT = "lv.absence.preschool_unjustified_days_limit"
 #: Days the school has to inform the municipal education board (a methodological default).
 BOARD_NOTICE_DAYS = "lv.absence.board_notice_days"
+#: Full age (18, Children's Rights Protection Law Art. 2): a learner of this age is contacted
+#: instead of the parents, and signs a support plan's application.
+ADULT_AGE = "lv.plan.adult_age"
 
 # -- dates --------------------------------------------------------------------------------------
 

@@ -158,15 +158,17 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
     kind=DecisionKind.OBLIGATION,
     legal_basis=SAME_DAY,
     reads=("age", "absent_today_reason_unknown", "out_of_family_care"),
-    params=(MIN_AGE,),
+    params=(MIN_AGE, baseline.ADULT_AGE),
     valid_from=RULES_FROM,
 )
 def same_day_contact(f: Facts, p: Params) -> Obligation | None:
     """Absent with no known reason: the teacher or social pedagogue contacts the parents today.
 
-    The class teacher or the social pedagogue makes the contact within the same school day.
+    The class teacher or the social pedagogue makes the contact within the same school day. A
+    learner of full age is contacted under the national rule instead, not the parents.
     """
-    if f.age >= p.integer(MIN_AGE) and f.absent_today_reason_unknown and not f.out_of_family_care:
+    minor = p.integer(MIN_AGE) <= f.age < p.integer(baseline.ADULT_AGE)
+    if minor and f.absent_today_reason_unknown and not f.out_of_family_care:
         return Obligation(
             "inform_parents", ("class_teacher", "social_pedagogue"), ("parent",), "same_school_day"
         )
