@@ -1,0 +1,296 @@
+"""The counts equal an independent recount, on quick synthetic batches and on batches the engine
+decided from the bundled examples and from generated cases; records, joins and groupings."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atbalsts import Decision, PolicyRegistry, SupportCase
+from atbalsts.stats import MIN_LEARNERS, StatsError, Table, count, count_files
+from atbalsts.testing import strategies as ats
+
+from .helpers import (
+    TOTAL,
+    as_json,
+    batches,
+    clustered_cases,
+    decide,
+    example_cases,
+    recount,
+    shown_cells,
+    synthetic_batch,
+)
+
+BY_ALL = ("municipality", "school", "grade", "term")
+
+
+@pytest.fixture(scope="module")
+def registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+@pytest.fixture(scope="module")
+def engine_batch(registry: PolicyRegistry) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Decisions and cases of the bundled examples and of generated learners of three
+    municipalities on two dates, decided by the engine."""
+    decisions: list[dict[str, Any]] = []
+    cases: list[dict[str, Any]] = []
+    for case, as_of in example_cases():
+        decisions.extend(decide(registry, [case], as_of))
+        cases.append(as_json(case))
+    for as_of, seed in ((date(2024, 11, 15), 1), (date(2025, 3, 3), 2)):
+        for municipality, size in (("bauska", 60), ("parauga", 40), ("ogre", 30)):
+            generated = clustered_cases(size, as_of, municipality, schools=2, seed=seed)
+            decisions.extend(decide(registry, generated, as_of))
+            cases.extend(as_json(c) for c in generated)
+    return decisions, cases
+
+
+def assert_matches(table: Table, expected: dict[Any, Any]) -> None:
+    """Every shown cell equals the recount, every group of the recount is in the table, and
+    every cell the recount finds with 1-4 learners is hidden."""
+    keys = {row.key for row in table.rows}
+    assert keys == {k for k in expected if k != TOTAL} or not table.by
+    for key, column, learners, items in shown_cells(table):
+        want = expected.get(key, {}).get(column, (0, 0))
+        assert learners == want[0], (key, column)
+        if items is not None:
+            assert items == want[1], (key, column)
+    for row in (*table.rows, table.total):
+        key = TOTAL if row is table.total else row.key
+        for column, (learners, _) in expected.get(key, {}).items():
+            if 0 < learners < MIN_LEARNERS:
+                assert row.cells[column].suppressed, (key, column)
+
+
+# --- synthetic batches ---------------------------------------------------------------------
+
+
+@given(batches(), st.sampled_from([(), ("municipality",), ("school", "term"), BY_ALL]))
+def test_counts_equal_an_independent_recount(
+    batch: tuple[list[dict[str, Any]], list[dict[str, Any]]], by: tuple[str, ...]
+) -> None:
+    decisions, cases = batch
+    table = count(decisions, cases, by)
+    assert_matches(table, recount(decisions, cases, by))
+
+
+@given(batches())
+def test_without_cases_counts_the_decisions_alone(
+    batch: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    decisions, _ = batch
+    table = count(decisions, None, ("municipality", "term"))
+    assert not table.cases
+    assert not any(m.cases for m in table.metrics())
+    assert_matches(table, recount(decisions, None, ("municipality", "term")))
+
+
+def test_a_large_batch_shows_most_cells() -> None:
+    decisions, cases = synthetic_batch(seed=11, size=3000)
+    table = count(decisions, cases, ("municipality", "term"))
+    assert_matches(table, recount(decisions, cases, ("municipality", "term")))
+    shown = [learners for *_, learners, _ in shown_cells(table) if learners]
+    assert len(shown) > 200  # the test compares real numbers, not only hidden cells
+    total = table.cell(None, "learners_decided")
+    assert total.learners == table.records.decisions
+
+
+def test_records_are_counted_by_kind() -> None:
+    decisions, cases = synthetic_batch(seed=3, size=400)
+    table = count([*decisions, "not a record"], cases)
+    kinds = {
+        "invalid": sum("invalid" in d for d in decisions),
+        "errors": sum("error" in d for d in decisions),
+        "other": sum(
+            "learner_id" not in d and "invalid" not in d and "error" not in d for d in decisions
+        ),
+    }
+    assert table.records.invalid == kinds["invalid"] > 0
+    assert table.records.errors == kinds["errors"] > 0
+    assert table.records.other == kinds["other"] == 2  # the header and the summary
+    assert table.records.unreadable == 1  # the string
+    decided = sum("learner_id" in d for d in decisions)
+    assert table.records.decisions == decided
+    assert table.records.cases_unused == len(cases) - decided
+
+
+def test_a_decision_missing_a_field_is_unreadable_not_counted() -> None:
+    decisions, _ = synthetic_batch(seed=4, size=20)
+    broken = dict(next(d for d in decisions if "learner_id" in d))
+    del broken["as_of"]
+    table = count([broken])
+    assert table.records.unreadable == 1
+    assert table.records.decisions == 0
+
+
+def test_a_learner_decided_twice_in_a_term_counts_once() -> None:
+    decisions, _ = synthetic_batch(seed=5, size=50)
+    first = next(d for d in decisions if "learner_id" in d)
+    twice = [*decisions, dict(first)]
+    table = count(twice)
+    assert table.records.duplicates == 1
+    assert (
+        table.cell(None, "learners_decided").learners
+        == count(decisions).cell(None, "learners_decided").learners
+    )
+    trusting = count(twice, unique=False)
+    assert trusting.records.duplicates == 0
+    assert trusting.records.decisions == table.records.decisions + 1
+
+
+def test_obligation_states_are_read_where_the_decision_has_them() -> None:
+    decisions, _ = synthetic_batch(seed=6, size=2000)
+    table = count(decisions)
+    states = table.categories("obligations_by_state")
+    assert {"not_tracked", "open", "overdue", "done_on_time"} <= set(states)
+    untracked = [
+        {
+            **d,
+            "obligations": [
+                {k: v for k, v in o.items() if k != "state"} for o in d.get("obligations", [])
+            ],
+        }
+        for d in decisions
+    ]
+    assert count(untracked).categories("obligations_by_state") == ("not_tracked",)
+
+
+# --- joins ---------------------------------------------------------------------------------
+
+
+def test_join_by_id_gives_the_order_join_table_in_any_order() -> None:
+    decisions, cases = synthetic_batch(seed=7, size=600)
+    in_order = count(decisions, cases, ("school", "term"))
+    shuffled = list(decisions)
+    random.Random(1).shuffle(shuffled)
+    by_id = count(shuffled, list(reversed(cases)), ("school", "term"), join="id")
+    assert by_id.rows == in_order.rows
+    assert by_id.total == in_order.total
+
+
+def test_order_join_refuses_files_in_another_order() -> None:
+    decisions, cases = synthetic_batch(seed=8, size=60)
+    with pytest.raises(StatsError, match="not in the same learner order") as caught:
+        count(decisions, list(reversed(cases)), ("school",))
+    assert "L-0" not in str(caught.value)  # names lines, never a learner
+
+
+def test_join_by_id_counts_a_decision_without_its_case() -> None:
+    decisions, cases = synthetic_batch(seed=9, size=60)
+    decided = {d["learner_id"] for d in decisions if "learner_id" in d}
+    kept = [c for c in cases if c["learner"]["id"] != min(decided)]
+    table = count(decisions, kept, ("school",), join="id")
+    assert table.records.without_case == 1
+    assert table.rows[-1].key == (None,)  # the school is not known
+
+
+def test_join_by_id_refuses_two_cases_of_one_learner() -> None:
+    decisions, cases = synthetic_batch(seed=10, size=10)
+    with pytest.raises(StatsError, match="cases lines 1 and 11"):
+        count(decisions, [*cases, cases[0]], join="id")
+
+
+@pytest.mark.parametrize(
+    ("by", "message"),
+    [
+        (("school",), "needs the cases file"),
+        (("grade", "term"), "needs the cases file"),
+        (("county",), "cannot group by 'county'"),
+        (("term", "term"), "named twice"),
+    ],
+)
+def test_groupings_that_cannot_be_made_are_refused(by: tuple[str, ...], message: str) -> None:
+    with pytest.raises(StatsError, match=message):
+        count([], None, by)
+
+
+def test_threshold_below_five_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 5"):
+        count([], min_learners=3)
+
+
+# --- batches the engine decided ----------------------------------------------------------------
+
+
+def test_engine_batch_counts_equal_the_recount(
+    engine_batch: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    decisions, cases = engine_batch
+    for by in ((), ("municipality",), ("municipality", "school", "term"), BY_ALL):
+        table = count(decisions, cases, by)
+        assert_matches(table, recount(decisions, cases, by))
+    table = count(decisions, cases, ("municipality",))
+    assert table.cell(("bauska",), "learners_decided").learners == 60 * 2 + 2
+    assert table.cell(None, "learners_with_findings").learners  # something was found
+    assert table.cell(None, "plans_by_status", "active").learners
+
+
+def test_documents_and_their_json_count_alike(
+    engine_batch: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    decisions, cases = engine_batch
+    documents = [Decision.model_validate_json(json.dumps(d)) for d in decisions]
+    case_documents = [SupportCase.model_validate_json(json.dumps(c)) for c in cases]
+    by = ("municipality", "school", "term")
+    assert count(documents, case_documents, by) == count(decisions, cases, by)
+
+
+def test_files_count_as_their_lines(
+    engine_batch: tuple[list[dict[str, Any]], list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    decisions, cases = engine_batch
+    decisions_file = tmp_path / "decisions.jsonl"
+    cases_file = tmp_path / "cases.jsonl"
+    # A line separator inside a string must not split a line (str.splitlines would).
+    first = dict(decisions[0])
+    first["schema_version"] = "1.0"
+    lines = [json.dumps(d, ensure_ascii=False) for d in decisions]
+    decisions_file.write_text("\ufeff" + "\n".join(lines) + "\n\n", encoding="utf-8")
+    case_lines = [json.dumps(c, ensure_ascii=False) for c in cases]
+    case_lines[0] = case_lines[0].replace('"learner":', '"note": "a\u2028b", "learner":', 1)
+    cases_file.write_text("\n".join(case_lines) + "\n", encoding="utf-8")
+    by = ("school", "term")
+    assert count_files(decisions_file, cases_file, by) == count(decisions, cases, by)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "decisions.jsonl"
+    bad.write_bytes(b"\xff\xfe{}\n")
+    with pytest.raises(StatsError, match="not UTF-8"):
+        count_files(bad)
+    with pytest.raises(StatsError, match="cannot read"):
+        count_files(tmp_path / "missing.jsonl")
+
+
+@settings(max_examples=10)
+@given(
+    st.lists(
+        ats.support_cases(
+            municipality=st.sampled_from(["bauska", "parauga"]),
+            as_of=st.sampled_from([date(2024, 11, 15), date(2025, 3, 3)]),
+        ),
+        max_size=25,
+    )
+)
+def test_generated_cases_decided_by_the_engine_count_as_recounted(
+    generated: list[SupportCase],
+) -> None:
+    registry = PolicyRegistry.load()
+    unique: dict[str, SupportCase] = {}
+    for case in generated:
+        unique.setdefault(case.learner.id, case)
+    cases = list(unique.values())
+    as_of = date(2025, 3, 3)
+    decisions = decide(registry, cases, as_of)
+    case_dicts = [as_json(c) for c in cases]
+    for by in (("municipality",), ("school", "grade")):
+        assert_matches(count(decisions, case_dicts, by), recount(decisions, case_dicts, by))
