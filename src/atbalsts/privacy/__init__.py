@@ -1,0 +1,75 @@
+"""Role and recipient views: what each role may see of a case or a decision.
+
+::
+
+    from atbalsts.privacy import view
+
+    shown = view(case, role="class_teacher")
+
+A view keeps a field only when the role may see the field's category of data
+(:class:`~atbalsts.model.DataCategory`) at the level its classification needs (``x-classification``
+on the model field: none, ``personal``, ``sensitive`` or ``protected``). The access matrix
+(:data:`MATRIX`) says, per role, what it sees of each category and where that comes from; a
+referral's recipient also sees what the referral's purpose needs of what it shares
+(:data:`PURPOSE_NEEDS`). A field nothing classifies is shown to no one (default deny). The JSON
+Schema of each view is published under ``schemas/views/``.
+"""
+
+from __future__ import annotations
+
+from atbalsts._markers import publish
+from atbalsts.privacy._access import (
+    MATRIX,
+    PURPOSE_NEEDS,
+    RECIPIENTS,
+    Grants,
+    Row,
+    ViewRole,
+    grants_for,
+    purpose_grants,
+)
+from atbalsts.privacy._categories import (
+    CLASSES,
+    FACT_CATEGORIES,
+    FIELDS,
+    Dynamic,
+    Level,
+    factor_category,
+    model_classes,
+)
+from atbalsts.privacy._views import (
+    VIEW_DOCUMENTS,
+    schema_names,
+    view,
+    view_decision,
+    view_schema,
+    view_schema_text,
+    write_view_schemas,
+)
+
+__all__ = [
+    "CLASSES",
+    "FACT_CATEGORIES",
+    "FIELDS",
+    "MATRIX",
+    "PURPOSE_NEEDS",
+    "RECIPIENTS",
+    "VIEW_DOCUMENTS",
+    "Dynamic",
+    "Grants",
+    "Level",
+    "Row",
+    "ViewRole",
+    "factor_category",
+    "grants_for",
+    "model_classes",
+    "purpose_grants",
+    "schema_names",
+    "view",
+    "view_decision",
+    "view_schema",
+    "view_schema_text",
+    "write_view_schemas",
+]
+
+publish(__name__, globals(), __all__)

@@ -1,0 +1,280 @@
+"""Which category of data each field of a case and a decision holds.
+
+A field is shown to a role only when the role may see its category at the level its
+classification needs (``x-classification``: none, ``personal``, or ``sensitive``/``protected``).
+The category comes from the field, from its class, or, for an item whose meaning depends on its
+value (a health note, a risk factor, a trace row), from the item. A field that nothing here
+classifies is shown to no one: default deny.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+import attrs
+from pydantic import BaseModel
+
+from atbalsts.codes import RISK_FACTORS
+from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose
+from atbalsts.policy import baseline
+
+__all__ = [
+    "CLASSES",
+    "FACT_CATEGORIES",
+    "FIELDS",
+    "INHERIT",
+    "META",
+    "PUBLIC",
+    "Dynamic",
+    "Level",
+    "factor_category",
+    "need",
+]
+
+C = DataCategory
+
+
+class Level(IntEnum):
+    """How much of a category a role sees."""
+
+    NONE = 0
+    """Nothing."""
+    BASIC = 1
+    """Fields without a classification (dates, codes, counts)."""
+    PERSONAL = 2
+    """And ``personal`` fields (date of birth, personal code)."""
+    FULL = 3
+    """And ``sensitive`` and ``protected`` fields (notes, health, family, free text)."""
+
+
+#: A field or class whose values are about no one: shown wherever its container is.
+PUBLIC = "public"
+#: A class about the decision itself (its stamp, its failures), shown to every role.
+META = "meta"
+#: A class that takes the category of the item or class that holds it.
+INHERIT = "inherit"
+
+
+@attrs.frozen
+class Dynamic:
+    """An item whose category depends on its values: ``pick`` returns the categories the role
+    must see (all of them, at ``level`` at least), or None when nothing here classifies the item;
+    ``possible`` lists every category ``pick`` may return (for the published schemas), with
+    ``PUBLIC`` when it may return none."""
+
+    pick: Callable[[Any], frozenset[DataCategory] | None]
+    possible: frozenset[DataCategory | str]
+    level: Level = Level.BASIC
+
+
+def need(schema_extra: object) -> Level:
+    """The level a field's classification needs."""
+    marked = schema_extra.get("x-classification") if isinstance(schema_extra, dict) else None
+    if marked is None:
+        return Level.BASIC
+    return Level.PERSONAL if marked == "personal" else Level.FULL
+
+
+_GROUPS = {
+    "learning_and_school": C.RISK,
+    "economic": C.FAMILY,
+    "family": C.FAMILY,
+    "social_environment_and_health": C.HEALTH,
+}
+
+
+def factor_category(code: str) -> DataCategory | None:
+    """The category of a national risk factor, by its group (a local factor: None, not shown)."""
+    if code not in RISK_FACTORS:
+        return None
+    group = RISK_FACTORS[code].group
+    return _GROUPS.get(group or "")
+
+
+#: The category of each fact a rule reads, for the evidence and trace of a decision. Facts that
+#: list risk factors or groups may name health factors, so they count as health data.
+FACT_CATEGORIES: dict[str, DataCategory | str] = {
+    "as_of": PUBLIC,
+    "has_observation": PUBLIC,
+    "observed_on": PUBLIC,
+    "learner_id": C.IDENTITY,
+    "birth_date": C.IDENTITY,
+    "age": C.IDENTITY,
+    "languages": C.IDENTITY,
+    "municipality": C.SCHOOLING,
+    "programme": C.SCHOOLING,
+    "grade": C.SCHOOLING,
+    "vocational_course": C.SCHOOLING,
+    "repeating_year": C.SCHOOLING,
+    "completed_grade9_certificate_only": C.SCHOOLING,
+    "state_vocational_school": C.SCHOOLING,
+    "failing_subjects": C.SCHOOLING,
+    "living_situation": C.FAMILY,
+    "out_of_family_care": C.FAMILY,
+    "needy_family": C.FAMILY,
+    "funded_elsewhere": C.FAMILY,
+    "unjustified_lessons": C.ATTENDANCE,
+    "unjustified_days": C.ATTENDANCE,
+    "lessons_scheduled": C.ATTENDANCE,
+    "absence_rate": C.ATTENDANCE,
+    "absent_today_reason_unknown": C.ATTENDANCE,
+    "parental_notes_used": C.ATTENDANCE,
+    "absence_episodes": C.ATTENDANCE,
+    "behaviour_incidents": C.BEHAVIOUR,
+    "serious_incidents": C.BEHAVIOUR,
+    "staff_factors": C.HEALTH,
+    "risk_factors": C.HEALTH,
+    "risk_groups": C.HEALTH,
+    "has_risk": C.RISK,
+    "suspected_threat": C.PROTECTION,
+    "threat_kinds": C.PROTECTION,
+    "threat_observed_on": C.PROTECTION,
+    "plan": C.SUPPORT,
+    "plan_measures": C.SUPPORT,
+    "plans_without_improvement": C.SUPPORT,
+    "mentor_trained": C.SUPPORT,
+}
+
+
+def _one(category: DataCategory | str | None) -> frozenset[DataCategory] | None:
+    if category is None:
+        return None
+    return frozenset() if category == PUBLIC else frozenset({DataCategory(category)})
+
+
+def _evidence(item: Any) -> frozenset[DataCategory] | None:
+    return _one(FACT_CATEGORIES.get(item.fact))
+
+
+def _trace(item: Any) -> frozenset[DataCategory] | None:
+    found: set[DataCategory] = set()
+    for evidence in item.facts:
+        categories = _evidence(evidence)
+        if categories is None:
+            return None
+        found |= categories
+    return frozenset(found)
+
+
+def _finding(item: Any) -> frozenset[DataCategory] | None:
+    return _one(_GROUPS.get(str(getattr(item.group, "value", item.group))))
+
+
+def _staff_observation(item: Any) -> frozenset[DataCategory] | None:
+    return _one(factor_category(item.factor))
+
+
+def _note(item: Any) -> frozenset[DataCategory] | None:
+    return frozenset({C.HEALTH if item.kind == "health" else C.NOTES})
+
+
+def _referral(item: Any) -> frozenset[DataCategory] | None:
+    protection = (
+        item.purpose is ReferralPurpose.CHILD_PROTECTION
+        or item.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT
+        or item.referred_to.institution in baseline.THREAT_RECIPIENTS
+    )
+    return frozenset({C.PROTECTION if protection else C.REFERRALS})
+
+
+#: Obligations whose action reveals a category beyond attendance.
+_OBLIGATION_ACTIONS = {"report_threat": C.PROTECTION, "inform_carer": C.FAMILY}
+
+
+def _obligation(item: Any) -> frozenset[DataCategory] | None:
+    return frozenset({_OBLIGATION_ACTIONS.get(item.action, C.ATTENDANCE)})
+
+
+def _referral_due(item: Any) -> frozenset[DataCategory] | None:
+    return frozenset({C.PROTECTION if item.reason == "suspected_threat" else C.REFERRALS})
+
+
+_ALL_FACTS = frozenset(FACT_CATEGORIES.values())
+_FINDINGS = frozenset(_GROUPS.values())
+
+#: Each class by name: its category, PUBLIC, INHERIT or a Dynamic. A class not listed is shown to
+#: no one.
+CLASSES: dict[str, DataCategory | str | Dynamic] = {
+    # the case
+    "SupportCase": PUBLIC,
+    "Learner": C.IDENTITY,
+    "Enrolment": C.SCHOOLING,
+    "TermObservation": PUBLIC,
+    "Term": PUBLIC,
+    "Attendance": C.ATTENDANCE,
+    "AbsenceEpisode": C.ATTENDANCE,
+    "Achievement": C.SCHOOLING,
+    "SubjectMark": C.SCHOOLING,
+    "BehaviourIncident": C.BEHAVIOUR,
+    "StaffObservation": Dynamic(_staff_observation, frozenset(_FINDINGS), Level.FULL),
+    "SuspectedThreat": C.PROTECTION,
+    "Note": Dynamic(_note, frozenset({C.HEALTH, C.NOTES})),
+    "FundedSupport": C.FAMILY,
+    "SupportPlan": C.SUPPORT,
+    "Period": INHERIT,
+    "Goal": INHERIT,
+    "MeasureAssignment": INHERIT,
+    "Application": INHERIT,
+    "Approval": INHERIT,
+    "Rejection": INHERIT,
+    "Review": INHERIT,
+    "Delivery": INHERIT,
+    "Referral": Dynamic(_referral, frozenset({C.PROTECTION, C.REFERRALS})),
+    "ReferralParty": INHERIT,
+    "Consent": C.REFERRALS,
+    # the decision
+    "Decision": PUBLIC,
+    "PolicyStamp": META,
+    "PluginStamp": META,
+    "Failure": META,
+    "DecisionNote": META,
+    "LegalBasis": INHERIT,
+    "RiskFinding": Dynamic(_finding, frozenset(_FINDINGS), Level.FULL),
+    "DecisionFinding": Dynamic(_finding, frozenset(_FINDINGS), Level.FULL),
+    "Evidence": Dynamic(_evidence, _ALL_FACTS, Level.FULL),
+    "ObligationDue": Dynamic(_obligation, frozenset({C.ATTENDANCE, C.FAMILY, C.PROTECTION})),
+    "ObligationSource": INHERIT,
+    "RuleSource": INHERIT,
+    "ReferralSource": INHERIT,
+    "TraceParameter": INHERIT,
+    "ReplacedValue": INHERIT,
+    "MeasureVerdict": C.SUPPORT,
+    "MeasureReason": INHERIT,
+    "ReferralDue": Dynamic(_referral_due, frozenset({C.PROTECTION, C.REFERRALS})),
+    "PlanIssue": C.SUPPORT,
+    "TraceRow": Dynamic(_trace, _ALL_FACTS, Level.FULL),
+}
+
+#: Fields whose category is not their class's, by ``Class.field``.
+FIELDS: dict[str, DataCategory | str] = {
+    "SupportCase.schema_version": PUBLIC,
+    "Learner.living_situation": C.FAMILY,
+    "Learner.needy_or_low_income_family": C.FAMILY,
+    "SupportPlan.risk_factors": "factors",
+    "Decision.schema_version": PUBLIC,
+    "Decision.learner_id": C.IDENTITY,
+    "Decision.tier": C.RISK,
+    "Decision.review_due": C.SUPPORT,
+}
+
+
+def model_classes(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every model class reachable from ``root`` through its fields, ``root`` first."""
+    from typing import get_args
+
+    found: list[type[BaseModel]] = []
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found.append(annotation)
+                for field in annotation.model_fields.values():
+                    walk(field.annotation)
+            return
+        for arg in get_args(annotation):
+            walk(arg)
+
+    walk(root)
+    return found

@@ -1,0 +1,348 @@
+"""Views: a case or a decision as one role may see it, and the JSON Schema of each view."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from atbalsts.codes import RISK_FACTORS
+from atbalsts.model import DataCategory, Decision, Referral, ReferralPurpose, SupportCase
+from atbalsts.privacy._access import (
+    MATRIX,
+    Grants,
+    ViewRole,
+    grants_for,
+    purpose_grants,
+    role_of,
+)
+from atbalsts.privacy._categories import (
+    CLASSES,
+    FIELDS,
+    INHERIT,
+    META,
+    PUBLIC,
+    Dynamic,
+    Level,
+    factor_category,
+    model_classes,
+    need,
+)
+from atbalsts.schema import json_schema
+
+__all__ = [
+    "VIEW_DOCUMENTS",
+    "schema_names",
+    "view",
+    "view_decision",
+    "view_schema",
+    "view_schema_text",
+    "write_view_schemas",
+]
+
+View = dict[str, Any]
+Context = frozenset[DataCategory] | None
+
+#: The documents a view is made of, by their names in ``atbalsts.DOCUMENTS``.
+VIEW_DOCUMENTS: dict[str, type[BaseModel]] = {"support-case": SupportCase, "decision": Decision}
+
+
+def _admits(grants: Grants, categories: frozenset[DataCategory], level: Level) -> bool:
+    return all(grants.get(c, Level.NONE) >= level for c in categories)
+
+
+def _leaf_categories(cls: type[BaseModel], name: str, context: Context) -> Context:
+    """The categories of a leaf field, or None when nothing classifies it (default deny)."""
+    spec = FIELDS.get(f"{cls.__name__}.{name}", CLASSES.get(cls.__name__))
+    if spec is None or spec == INHERIT:
+        return context
+    if spec in (PUBLIC, META):
+        return frozenset()
+    if isinstance(spec, DataCategory):
+        return frozenset({spec})
+    return context  # a Dynamic class: its item's categories
+
+
+def _redact(
+    obj: BaseModel, data: dict[str, Any], grants: Grants, context: Context
+) -> tuple[View | None, bool]:
+    """The fields of ``obj`` the grants show, and whether any of them is about the learner (a
+    list keeps an item only then: public fields alone never make an item appear)."""
+    cls = type(obj)
+    spec = CLASSES.get(cls.__name__)
+    floor = Level.BASIC
+    if spec is None:
+        return None, False
+    if isinstance(spec, Dynamic):
+        picked = spec.pick(obj)
+        if picked is None or not _admits(grants, picked, spec.level):
+            return None, False
+        context, floor = picked, spec.level
+    elif isinstance(spec, DataCategory):
+        if grants.get(spec, Level.NONE) < Level.BASIC:
+            return None, False
+        context = frozenset({spec})
+    out: View = {}
+    about = spec == META
+    for name, field in cls.model_fields.items():
+        value = getattr(obj, name)
+        if any(True for _ in _direct_models(field.annotation)):
+            shown, relevant = _structure(value, data[name], grants, context)
+            if shown not in (None, []):
+                out[name] = shown
+                about = about or relevant
+            continue
+        if FIELDS.get(f"{cls.__name__}.{name}") == "factors":
+            kept = [c for c in data[name] if _factor_shown(grants, c)]
+            if kept:
+                out[name], about = kept, True
+            continue
+        categories = _leaf_categories(cls, name, context)
+        level = max(need(field.json_schema_extra), floor)
+        if categories is None or (not categories and level > Level.BASIC):
+            continue  # unclassified, or a classified field about no category: no one
+        if _admits(grants, categories, level):
+            out[name] = data[name]
+            about = about or bool(categories)
+    return (out or None), about
+
+
+def _structure(value: Any, data: Any, grants: Grants, context: Context) -> tuple[Any, bool]:
+    if isinstance(value, BaseModel):
+        return _redact(value, data, grants, context)
+    if isinstance(value, tuple):
+        items = []
+        for item, item_data in zip(value, data, strict=True):
+            shown, relevant = _redact(item, item_data, grants, context)
+            if shown is not None and relevant:
+                items.append(shown)
+        return items, bool(items)
+    return None, False
+
+
+def _factor_shown(grants: Grants, code: str) -> bool:
+    category = factor_category(code)
+    return category is not None and grants.get(category, Level.NONE) >= Level.FULL
+
+
+def _grants(
+    role: str, referral: Referral | None, case: SupportCase | None, on: date | None
+) -> tuple[ViewRole, Grants]:
+    chosen = role_of(role)
+    consents = case.consents if case is not None else ()
+    return chosen, grants_for(chosen, referral, consents, on)
+
+
+def view(
+    case: SupportCase,
+    *,
+    role: str,
+    referral: Referral | None = None,
+    on: date | None = None,
+) -> View:
+    """What ``role`` may see of ``case``, as JSON-ready data.
+
+    A field is shown only when the role may see its category at the level its classification
+    needs (:data:`~atbalsts.privacy.MATRIX`); a field nothing classifies is shown to no one, and
+    a list or an object with nothing left to show is left out. ``view["view"]`` says for whom the
+    view was made. When ``role`` is the recipient of ``referral`` (sent, with a purpose), it also
+    sees what the referral's purpose needs of the categories it shares; given ``on``, only while
+    the consent it rests on is in force.
+    """
+    chosen, grants = _grants(role, referral, case, on)
+    body = _redact(case, case.model_dump(mode="json"), grants, None)[0] or {}
+    meta: dict[str, str | None] = {"role": chosen.value, "document": "support-case"}
+    meta["referral_id"] = referral.id if referral is not None else None
+    return {"view": meta, **body}
+
+
+def view_decision(
+    decision: Decision,
+    *,
+    role: str,
+    referral: Referral | None = None,
+    case: SupportCase | None = None,
+    on: date | None = None,
+) -> View:
+    """What ``role`` may see of ``decision``: its findings, evidence and trace redacted as the
+    case they come from is (:func:`view`). A trace row is shown only to a role that may see the
+    value of every fact it read, so that whether a rule fired never reveals what the role may not
+    see."""
+    chosen, grants = _grants(role, referral, case, on)
+    body = _redact(decision, decision.model_dump(mode="json"), grants, None)[0] or {}
+    meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
+    meta["referral_id"] = referral.id if referral is not None else None
+    return {"view": meta, **body}
+
+
+# -- the published schemas -----------------------------------------------------------------------
+
+
+def _direct_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The model classes a field holds directly (itself, in a list, or optional)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in get_args(annotation):
+        yield from _direct_models(arg)
+
+
+def _contexts(root: type[BaseModel]) -> dict[str, set[Any]]:
+    """For each class that may be shown, the categories (or PUBLIC) its leaves may have."""
+    contexts: dict[str, set[Any]] = {}
+    seen: set[tuple[str, frozenset[Any]]] = set()
+
+    def walk(cls: type[BaseModel], context: frozenset[Any]) -> None:
+        if (cls.__name__, context) in seen:
+            return
+        seen.add((cls.__name__, context))
+        spec = CLASSES.get(cls.__name__)
+        if spec is None:
+            return
+        if isinstance(spec, Dynamic):
+            leaves = children = spec.possible
+        elif spec == INHERIT:
+            leaves = children = context
+        elif spec in (PUBLIC, META):
+            leaves, children = frozenset({PUBLIC}), context
+        else:
+            leaves = children = frozenset({spec})
+        contexts.setdefault(cls.__name__, set()).update(leaves)
+        for field in cls.model_fields.values():
+            for sub in _direct_models(field.annotation):
+                walk(sub, children)
+
+    walk(root, frozenset())
+    return contexts
+
+
+def _visible_fields(root: type[BaseModel], grants: Grants) -> dict[str, set[str]]:
+    """For each class reachable from ``root``, the fields some instance may show to ``grants``:
+    an upper bound of what :func:`view` emits, with the same rules."""
+    contexts = _contexts(root)
+    classes = model_classes(root)
+    visible: dict[str, set[str]] = {}
+    for cls in classes:
+        spec = CLASSES.get(cls.__name__)
+        floor = spec.level if isinstance(spec, Dynamic) else Level.BASIC
+        names: set[str] = set()
+        for name, field in cls.model_fields.items():
+            if any(True for _ in _direct_models(field.annotation)):
+                names.add(name)  # kept while its class shows something (below)
+                continue
+            override = FIELDS.get(f"{cls.__name__}.{name}")
+            level = max(need(field.json_schema_extra), floor)
+            if override == "factors":
+                possible: set[Any] = {factor_category(code) for code in RISK_FACTORS.codes()}
+                level = Level.FULL
+            elif override is not None:
+                possible = {override}
+            else:
+                possible = contexts.get(cls.__name__, set())
+            for category in possible - {None}:
+                if category == PUBLIC:
+                    if level == Level.BASIC:
+                        names.add(name)
+                elif grants.get(DataCategory(category), Level.NONE) >= level:
+                    names.add(name)
+        visible[cls.__name__] = names if cls.__name__ in contexts else set()
+    changed = True
+    while changed:  # a structural field stays only when a class it holds shows something
+        changed = False
+        for cls in classes:
+            for name in sorted(visible[cls.__name__]):
+                subs = list(_direct_models(cls.model_fields[name].annotation))
+                if subs and not any(visible[sub.__name__] for sub in subs):
+                    visible[cls.__name__].discard(name)
+                    changed = True
+    return visible
+
+
+def schema_names() -> list[str]:
+    """The names of the published view schemas: ``DOCUMENT.ROLE`` for each role, and
+    ``DOCUMENT.referral-PURPOSE`` for a referral's recipient."""
+    names = []
+    for document in VIEW_DOCUMENTS:
+        names += [f"{document}.{role.value}" for role in ViewRole]
+        names += [f"{document}.referral-{purpose.value}" for purpose in ReferralPurpose]
+    return names
+
+
+def _grants_named(name: str) -> tuple[str, Grants]:
+    document, _, who = name.partition(".")
+    if who.startswith("referral-"):
+        purpose = ReferralPurpose(who.removeprefix("referral-"))
+        return document, purpose_grants(purpose, frozenset(DataCategory))
+    return document, MATRIX[role_of(who)].grants
+
+
+def view_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of the view called ``name`` (see :func:`schema_names`): the document's
+    schema with only the fields the view may show, none of them required."""
+    document, grants = _grants_named(name)
+    if document not in VIEW_DOCUMENTS:
+        raise KeyError(name)
+    visible = _visible_fields(VIEW_DOCUMENTS[document], grants)
+    schema = copy.deepcopy(json_schema(document))
+    root = VIEW_DOCUMENTS[document].__name__
+    for def_name, definition in [(root, schema), *schema.get("$defs", {}).items()]:
+        if "properties" not in definition:
+            continue
+        keep = visible.get(def_name, set())
+        definition["properties"] = {k: v for k, v in definition["properties"].items() if k in keep}
+        definition.pop("required", None)
+        for key in ("if", "then", "allOf"):
+            definition.pop(key, None)
+    schema["properties"]["view"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "role": {"type": "string"},
+            "document": {"const": document},
+            "referral_id": {"type": ["string", "null"]},
+        },
+        "required": ["role", "document", "referral_id"],
+    }
+    schema["required"] = ["view"]
+    schema["$id"] = f"https://atbalsts.invalid/schemas/views/{name}.schema.json"
+    schema["title"] = f"{root} as seen by {name.partition('.')[2]}"
+    _prune_defs(schema)
+    return schema
+
+
+def _prune_defs(schema: dict[str, Any]) -> None:
+    defs = schema.get("$defs", {})
+    used: set[str] = set()
+    todo = [{k: v for k, v in schema.items() if k != "$defs"}]
+    while todo:
+        node = todo.pop()
+        text = json.dumps(node)
+        for name in defs:
+            if f'"#/$defs/{name}"' in text and name not in used:
+                used.add(name)
+                todo.append(defs[name])
+    schema["$defs"] = {k: v for k, v in defs.items() if k in used}
+    if not schema["$defs"]:
+        del schema["$defs"]
+
+
+def view_schema_text(name: str) -> str:
+    """The schema of view ``name`` as the stable text committed under ``schemas/views/``."""
+    return json.dumps(view_schema(name), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_view_schemas(directory: Path) -> list[Path]:
+    """Write every view schema into ``directory`` (``NAME.schema.json``); return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in schema_names():
+        path = directory / f"{name}.schema.json"
+        path.write_text(view_schema_text(name), encoding="utf-8")
+        paths.append(path)
+    return paths
