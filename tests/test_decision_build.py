@@ -24,7 +24,10 @@ def test_constructed_decision_is_valid_and_round_trips(case: SupportCase, as_of:
     assert again.model_dump_json() == text
     assert decision.complete
     fired = {row.rule for row in decision.trace if row.fired}
-    produced = {f.rule for f in decision.findings} | {
-        r for o in decision.obligations for r in o.rules
-    }
+    produced = (
+        {r for f in decision.findings for r in f.rules}
+        | {r for o in decision.obligations for r in o.rules}
+        | {r for ref in decision.referrals for r in ref.rules}
+        | {r.rule for v in decision.measures + decision.suggestions for r in v.reasons}
+    )
     assert produced <= fired

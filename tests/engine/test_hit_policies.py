@@ -1,6 +1,7 @@
 """One hit policy per decision kind: obligations keep the strictest deadline, measure eligibility
-is deny-wins with every reason kept, referrals keep the most urgent, the highest tier and the
-earliest review date win, findings and plan issues collect."""
+is deny-wins with every reason kept (verdicts on measures asked for, suggestions apart), referrals
+keep the most urgent, the highest tier and the earliest review date win, findings collect one per
+factor and plan issues collect."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def returning(rule_id: str, kind: DecisionKind, *outcomes: Any, basis: Any = FIX
     return always
 
 
-def decide(*rules: Rule, case: Any = None) -> Any:
+def decide(*rules: Rule, case: Any = None, measures: tuple[str, ...] = ()) -> Any:
     reg = registry(FixturePlugin("fx", rules=rules))
-    return reg.evaluate(case if case is not None else make_case(), AS_OF)
+    return reg.evaluate(case if case is not None else make_case(), AS_OF, measures=measures)
 
 
 OBLIGATION = DecisionKind.OBLIGATION
@@ -139,7 +140,14 @@ def test_deny_wins_and_every_reason_is_kept_denials_first() -> None:
     deny_b = returning("fx.measure.b_deny", MEASURE, Deny("librarian_support", "fx:no_staff"))
     only_allowed = returning("fx.measure.other", MEASURE, Allow("mentor_support", "fx:ok"))
 
-    decision = decide(allow_a, deny_m, allow_z, deny_b, only_allowed)
+    decision = decide(
+        allow_a,
+        deny_m,
+        allow_z,
+        deny_b,
+        only_allowed,
+        measures=("librarian_support", "mentor_support"),
+    )
     by_measure = {v.measure: v for v in decision.measures}
 
     librarian = by_measure["librarian_support"]
@@ -156,9 +164,21 @@ def test_deny_wins_and_every_reason_is_kept_denials_first() -> None:
 
 
 def test_a_single_allow_is_eligible() -> None:
-    decision = decide(returning("fx.measure.a", MEASURE, Allow("librarian_support", "fx:ok")))
-    (verdict,) = decision.measures
+    allow = returning("fx.measure.a", MEASURE, Allow("librarian_support", "fx:ok"))
+    (verdict,) = decide(allow, measures=("librarian_support",)).measures
     assert verdict.eligible is True
+    assert verdict.reasons[0].plugin == "fx"
+
+
+def test_a_measure_nobody_asked_for_is_a_suggestion_only_when_eligible() -> None:
+    allow = returning("fx.measure.a", MEASURE, Allow("librarian_support", "fx:ok"))
+    deny = returning("fx.measure.b", MEASURE, Deny("mentor_support", "fx:no_budget"))
+    decision = decide(allow, deny)
+    assert decision.measures == ()
+    assert [(v.measure, v.eligible) for v in decision.suggestions] == [("librarian_support", True)]
+    asked = decide(allow, deny, measures=("mentor_support",))
+    assert [(v.measure, v.eligible) for v in asked.measures] == [("mentor_support", False)]
+    assert [v.measure for v in asked.suggestions] == ["librarian_support"]
 
 
 def test_a_denied_planned_measure_is_a_plan_issue_at_its_path() -> None:
@@ -184,9 +204,11 @@ def test_a_denied_planned_measure_is_a_plan_issue_at_its_path() -> None:
 def test_a_measure_denied_but_not_planned_is_no_plan_issue() -> None:
     deny = returning("fx.measure.deny", MEASURE, Deny("librarian_support", "fx:no_budget"))
     case = make_case(plan_measures=("subject_consultation",))
-    decision = decide(deny, case=case)
+    decision = decide(deny, case=case, measures=("librarian_support",))
     assert [v.eligible for v in decision.measures if v.measure == "librarian_support"] == [False]
     assert not [i for i in decision.plan_issues if i.rule == "fx.measure.deny"]
+    unasked = decide(deny, case=case)
+    assert "librarian_support" not in {v.measure for v in unasked.measures + unasked.suggestions}
 
 
 def test_every_denial_of_a_planned_measure_is_an_issue() -> None:
@@ -257,23 +279,24 @@ def test_the_earliest_review_date_wins() -> None:
     assert decide(late, early, middle).review_due == date(2025, 4, 1)
 
 
-def test_findings_collect() -> None:
+def test_findings_collect_one_per_factor() -> None:
     one = returning(
         "fx.risk.a", DecisionKind.RISK_FINDING, Finding("paid_work"), Finding("health_problems")
     )
     two = returning("fx.risk.b", DecisionKind.RISK_FINDING, Finding("paid_work", ("age",)))
     decision = decide(one, two, case=make_case(unjustified_lessons=25))
 
-    assert [(f.factor, f.rule) for f in decision.findings] == [
-        ("health_problems", "fx.risk.a"),
-        ("paid_work", "fx.risk.a"),
-        ("paid_work", "fx.risk.b"),
-        ("unjustified_absences", "lv.risk.unjustified_absences"),
+    assert [(f.factor, f.rules) for f in decision.findings] == [
+        ("health_problems", ("fx.risk.a",)),
+        ("paid_work", ("fx.risk.a", "fx.risk.b")),
+        ("unjustified_absences", ("lv.risk.unjustified_absences",)),
     ]
-    by_rule = {(f.factor, f.rule): f for f in decision.findings}
-    assert by_rule["paid_work", "fx.risk.a"].group == "economic"
-    assert by_rule["health_problems", "fx.risk.a"].group == "social_environment_and_health"
-    assert [(e.fact, e.value) for e in by_rule["paid_work", "fx.risk.b"].evidence] == [("age", 13)]
+    by_factor = {f.factor: f for f in decision.findings}
+    assert by_factor["paid_work"].group == "economic"
+    assert by_factor["paid_work"].rule == "fx.risk.a"
+    assert by_factor["health_problems"].group == "social_environment_and_health"
+    assert [(e.fact, e.value) for e in by_factor["paid_work"].evidence] == [("age", 13)]
+    assert [s.rule for s in by_factor["paid_work"].sources] == ["fx.risk.a", "fx.risk.b"]
 
 
 def test_findings_feed_the_risk_groups_other_kinds_read() -> None:

@@ -45,7 +45,7 @@ from atbalsts.policy import (
     Tier,
     rule,
 )
-from atbalsts.policy.baseline import BOARD_NOTICE_DAYS
+from atbalsts.policy.baseline import BOARD_NOTICE_DAYS, UNJUSTIFIED_LESSONS_LIMIT
 
 HERE = Path(__file__).parent
 EXAMPLES = sorted((HERE.parent.parent / "examples").glob("*.json"))
@@ -65,6 +65,15 @@ def _rule(rule_id: str, kind: DecisionKind, **kwargs: Any) -> Callable[[Any], Ru
 def motivation(f: Facts, p: Params) -> Finding | None:
     if f.unjustified_lessons > 0:
         return Finding("lack_of_motivation", ("unjustified_lessons", "failing_subjects"))
+    return None
+
+
+@_rule("golden.risk.absences", K.RISK_FINDING, reads=("unjustified_lessons", "absence_episodes"))
+def absences(f: Facts, p: Params) -> Finding | None:
+    """The national factor found again, with a value of its own: one finding, two sources."""
+    if f.unjustified_lessons > 0:
+        counted = f.unjustified_lessons + len(f.absence_episodes)
+        return Finding("unjustified_absences", ("unjustified_lessons",), {"golden_count": counted})
     return None
 
 
@@ -117,6 +126,28 @@ def notify_same_day(f: Facts, p: Params) -> list[Obligation]:
             any_recipient=True,
         ),
     ]
+
+
+@_rule(
+    "golden.absence.board",
+    K.OBLIGATION,
+    reads=("unjustified_lessons",),
+    params=(UNJUSTIFIED_LESSONS_LIMIT,),
+    valid_from=date(2011, 2, 1),
+)
+def board(f: Facts, p: Params) -> Obligation | None:
+    """The national board notice again, sooner: one obligation, both sources, the national basis."""
+    limit = p.integer(UNJUSTIFIED_LESSONS_LIMIT)
+    if f.unjustified_lessons > limit:
+        return Obligation(
+            "inform_municipal_education_board",
+            ("social_pedagogue",),
+            ("municipal_education_board",),
+            "days",
+            days=3,
+            detail={"over_by": f.unjustified_lessons - limit},
+        )
+    return None
 
 
 @_rule("golden.absence.malformed", K.OBLIGATION)
@@ -175,6 +206,8 @@ def review_late(f: Facts, p: Params) -> ReviewBy:
 
 GOLDEN_RULES: tuple[Rule, ...] = (
     motivation,
+    absences,
+    board,
     risk_boom,
     risk_generator,
     tier_groups,

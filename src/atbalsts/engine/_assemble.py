@@ -13,7 +13,7 @@ from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._run import Evaluation
-from atbalsts.model.decision import Decision, TraceRow
+from atbalsts.model.decision import Decision, DecisionNote, NoteCode, TraceRow
 from atbalsts.model.risk import Evidence
 
 __all__ = ["to_decision"]
@@ -49,19 +49,36 @@ def _trace(ev: Evaluation) -> list[TraceRow]:
     return sorted(rows, key=lambda r: r.rule)
 
 
+_NO_OBSERVATION = DecisionNote.model_construct(code=NoteCode.NO_OBSERVATION_ON_DATE, detail={})
+
+
+def _notes(ev: Evaluation, undecided: list[str]) -> tuple[DecisionNote, ...]:
+    notes = list(ev.policy.notes)
+    if not ev.facts.has_observation:
+        notes.append(_NO_OBSERVATION)
+    notes += [
+        DecisionNote.model_construct(code=NoteCode.MEASURE_NOT_DECIDED, detail={"measure": m})
+        for m in undecided
+    ]
+    return tuple(notes)
+
+
 def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
     """The :class:`~atbalsts.model.Decision` document of an evaluation."""
     verdicts = combine.measures(ev)
+    asked, suggested, undecided = combine.split_measures(ev, verdicts)
     return Decision.model_construct(
         learner_id=ev.facts.learner_id,
         as_of=ev.policy.as_of,
         policy=ev.policy.stamp,
         complete=ev.complete,
         failures=tuple(sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))),
+        notes=_notes(ev, undecided),
         findings=tuple(combine.findings(ev, codes)),
         tier=combine.tier(ev),
         obligations=tuple(combine.obligations(ev)),
-        measures=tuple(verdicts),
+        measures=tuple(asked),
+        suggestions=tuple(suggested),
         referrals=tuple(combine.referrals(ev)),
         plan_issues=tuple(combine.plan_issues(ev, verdicts)),
         review_due=combine.review_due(ev),

@@ -3,14 +3,21 @@
 One plain function per decision kind, over an :class:`~atbalsts.engine._run.Evaluation`:
 
 =====================  ==========================================================================
-risk findings          COLLECT, one finding per (factor, rule)
+risk findings          COLLECT, one finding per factor, with the evidence and rules of all
 obligations            COLLECT per (action, recipients); the strictest deadline wins, roles unite
-measure eligibility    deny-wins per measure, every rule's reason kept
+measure eligibility    deny-wins per measure, every rule's reason kept; measures nobody asked
+                       for are suggestions, listed apart and only when eligible
 referrals              COLLECT per institution; the most urgent reason, the earliest due date
 plan issues            COLLECT, plus one issue per plan measure that a rule denies
 risk tier              PRIORITY: the highest tier
 review schedule        the earliest review date
 =====================  ==========================================================================
+
+Where several rules produce one outcome, every one is kept as a source, with its plugin, legal
+basis, the parameter values it declared and the values it computed. Sources are ordered by
+strictness first where the kind has one (deadline, urgency), then mandatory national rules, then
+the other national rules, then by rule id (:attr:`CompiledRule.rank`): which rule comes first
+never depends on how plugin names sort.
 
 Every value was made by the engine from validated documents and outcomes checked fit, so the parts
 are built with ``model_construct`` (no second validation); a test checks that the Decision equals
@@ -21,137 +28,240 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledRule
-from atbalsts.engine._evidence import json_value
+from atbalsts.engine._evidence import evidence
 from atbalsts.engine._run import Evaluation, group_of
 from atbalsts.model.decision import (
+    DecisionFinding,
     MeasureReason,
     MeasureVerdict,
     ObligationDue,
+    ObligationSource,
     PlanIssue,
     ReferralDue,
+    ReferralSource,
+    RuleSource,
 )
 from atbalsts.model.referral import Urgency
-from atbalsts.model.risk import Evidence, RiskFinding, RiskGroup
+from atbalsts.model.risk import Evidence, LegalBasis, RiskGroup
 from atbalsts.policy import _outcomes as o
 
-__all__ = ["findings", "measures", "obligations", "plan_issues", "referrals", "review_due", "tier"]
+__all__ = [
+    "findings",
+    "measures",
+    "obligations",
+    "plan_issues",
+    "referrals",
+    "review_due",
+    "split_measures",
+    "tier",
+]
 
 #: Referral urgencies, most urgent first.
 _URGENCY = {"same_day": 0, "urgent": 1, "routine": 2}
 
 
-def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[RiskFinding]:
-    """Every finding, with the values of the facts it names as evidence."""
-    out = []
+def _source_fields(cr: CompiledRule, detail: o.Detail) -> dict[str, Any]:
+    return {
+        "rule": cr.rule.id,
+        "plugin": cr.plugin,
+        "mandatory": cr.rule.mandatory,
+        "legal_basis": cr.rule.legal_basis,
+        "parameters": cr.trace_parameters,
+        "detail": dict(detail),
+    }
+
+
+def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[DecisionFinding]:
+    """One finding per factor: the evidence of every rule that found it (the facts each named,
+    with their values, then the values each computed; each once), and every rule as a source."""
+    grouped: dict[str, list[tuple[CompiledRule, o.Finding]]] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Finding):
-            group = group_of(codes["risk_factors"], item.factor)
-            evidence = tuple(
-                Evidence.model_construct(fact=name, value=json_value(getattr(ev.facts, name, None)))
-                for name in item.evidence
+            grouped.setdefault(item.factor, []).append((cr, item))
+    out = []
+    factors = codes["risk_factors"]
+    for factor, rows in grouped.items():
+        rows.sort(key=lambda r: r[0].rank)
+        rows_evidence: list[Evidence] = []
+        seen_facts: set[str] = set()
+        computed: list[Evidence] = []
+        seen_values: set[tuple[str, Any]] = set()
+        rules: list[str] = []
+        sources: list[RuleSource] = []
+        seen_sources: set[tuple[str, o.Detail]] = set()
+        for cr, item in rows:
+            for name in item.evidence:
+                if name not in seen_facts:
+                    seen_facts.add(name)
+                    rows_evidence.append(evidence(name, getattr(ev.facts, name, None)))
+            for name, value in item.detail:
+                key = (name, (type(value), value))
+                if key not in seen_values:
+                    seen_values.add(key)
+                    computed.append(Evidence.model_construct(fact=name, value=value))
+            if cr.rule.id not in rules:
+                rules.append(cr.rule.id)
+            if (cr.rule.id, item.detail) not in seen_sources:
+                seen_sources.add((cr.rule.id, item.detail))
+                sources.append(RuleSource.model_construct(**_source_fields(cr, item.detail)))
+        first = rows[0][0]
+        group = group_of(factors, factor)
+        out.append(
+            DecisionFinding.model_construct(
+                factor=factor,
+                group=RiskGroup(group) if group else RiskGroup.LEARNING_AND_SCHOOL,
+                evidence=tuple(rows_evidence + computed),
+                rule=first.rule.id,
+                legal_basis=first.rule.legal_basis,
+                rules=tuple(rules),
+                sources=tuple(sources),
             )
-            out.append(
-                RiskFinding.model_construct(
-                    factor=item.factor,
-                    group=RiskGroup(group) if group else RiskGroup.LEARNING_AND_SCHOOL,
-                    evidence=evidence,
-                    rule=cr.rule.id,
-                    legal_basis=cr.rule.legal_basis,
-                )
-            )
-    return sorted(out, key=lambda f: (f.factor, f.rule))
+        )
+    return sorted(out, key=lambda f: f.factor)
 
 
 def _due(ob: o.Obligation, as_of: date) -> date:
     if ob.deadline == "days":
         return as_of + timedelta(days=ob.days)
-    if ob.deadline == "date" and ob.due is not None:
-        return ob.due
+    if ob.deadline in ("date", "same_day") and ob.due is not None:
+        return ob.due  # a same-day duty is due on the day it arose, overdue after it
     return as_of
 
 
+def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
+    if ob.days_parameter is None:
+        return None
+    return next((v.reference for pid, v in cr.param_values if pid == ob.days_parameter), None)
+
+
 def obligations(ev: Evaluation) -> list[ObligationDue]:
-    """One obligation per action and recipients: the strictest deadline (then the first rule by
-    id) gives its due date, deadline and legal basis; the responsible roles of all unite."""
+    """One obligation per action and recipients, with every rule that imposed it as a source.
+
+    The strictest deadline gives the due date and the kind of deadline; its deadline basis is
+    that of the first source with that due date that names one. The legal basis of the duty is a
+    mandatory national rule's when one imposed it, else the first source's. The responsible roles
+    of all unite; informing any one recipient suffices only when every rule says so.
+    """
     grouped: dict[tuple[str, tuple[str, ...]], list[tuple[date, CompiledRule, o.Obligation]]] = {}
+    as_of = ev.policy.as_of
     for cr, item in ev.outcomes:
         if isinstance(item, o.Obligation):
             key = (item.action, tuple(sorted(item.recipients)))
-            grouped.setdefault(key, []).append((_due(item, ev.policy.as_of), cr, item))
+            grouped.setdefault(key, []).append((_due(item, as_of), cr, item))
     out = []
     for (action, recipients), rows in grouped.items():
-        rows.sort(key=lambda r: (r[0], r[1].rule.id))
-        due, strictest, item = rows[0]
-        roles = sorted({role for _, _, i in rows for role in i.roles})
+        rows.sort(key=lambda r: (r[0], r[1].rank))
+        due, _, item = rows[0]
+        sources = [
+            ObligationSource.model_construct(
+                **_source_fields(cr, i.detail),
+                due=d,
+                deadline=i.deadline,
+                deadline_basis=_deadline_basis(cr, i),
+            )
+            for d, cr, i in rows
+        ]
+        mandatory = next((s for s in sources if s.mandatory), sources[0])
         deadline_basis = next(
-            (v.reference for pid, v in strictest.param_values if pid == item.days_parameter),
-            None,
+            (s.deadline_basis for s in sources if s.due == due and s.deadline_basis), None
         )
         out.append(
             ObligationDue.model_construct(
                 action=action,
-                responsible_roles=tuple(roles),
+                responsible_roles=tuple(sorted({role for _, _, i in rows for role in i.roles})),
                 recipients=recipients,
                 due=due,
                 deadline=item.deadline,
-                rules=tuple(r[1].rule.id for r in rows),
-                legal_basis=strictest.rule.legal_basis,
+                rules=tuple(dict.fromkeys(s.rule for s in sources)),
+                legal_basis=mandatory.legal_basis,
                 any_recipient=all(i.any_recipient for _, _, i in rows),
                 deadline_basis=deadline_basis,
+                sources=tuple(sources),
             )
         )
     return sorted(out, key=lambda x: (x.due, x.action, x.recipients))
 
 
 def measures(ev: Evaluation) -> list[MeasureVerdict]:
-    """One verdict per measure: eligible only if no rule denies it; every reason kept, denials
-    first."""
-    grouped: dict[str, list[MeasureReason]] = {}
+    """One verdict per measure a rule judged, asked for or not: eligible only if no rule denies
+    it; every reason kept, denials first (see :func:`split_measures`)."""
+    grouped: dict[str, list[tuple[tuple[bool, bool, bool, str, str], MeasureReason]]] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Verdict):
             grouped.setdefault(item.measure, []).append(
-                MeasureReason.model_construct(
-                    rule=cr.rule.id,
-                    eligible=item.eligible,
-                    reason=item.reason,
-                    detail=dict(item.detail),
-                    legal_basis=cr.rule.legal_basis,
+                (
+                    (item.eligible, *cr.rank, item.reason),
+                    MeasureReason.model_construct(
+                        rule=cr.rule.id,
+                        eligible=item.eligible,
+                        reason=item.reason,
+                        detail=dict(item.detail),
+                        legal_basis=cr.rule.legal_basis,
+                        plugin=cr.plugin,
+                        parameters=cr.trace_parameters,
+                    ),
                 )
             )
     out = []
-    for measure, reasons in grouped.items():
-        reasons.sort(key=lambda r: (r.eligible, r.rule, r.reason))
+    for measure, rows in grouped.items():
+        rows.sort(key=lambda r: r[0])
+        reasons = tuple(r for _, r in rows)
         out.append(
             MeasureVerdict.model_construct(
-                measure=measure, eligible=all(r.eligible for r in reasons), reasons=tuple(reasons)
+                measure=measure, eligible=all(r.eligible for r in reasons), reasons=reasons
             )
         )
     return sorted(out, key=lambda v: v.measure)
 
 
+def split_measures(
+    ev: Evaluation, verdicts: list[MeasureVerdict]
+) -> tuple[list[MeasureVerdict], list[MeasureVerdict], list[str]]:
+    """The verdicts on the measures asked for (the plan's, and those the caller listed), the
+    suggestions (measures nobody asked for that no rule denies), and the measures asked for that
+    no rule judged."""
+    asked = ev.facts.plan_measures | ev.asked
+    given = [v for v in verdicts if v.measure in asked]
+    suggested = [v for v in verdicts if v.measure not in asked and v.eligible]
+    judged = {v.measure for v in given}
+    return given, suggested, sorted(asked - judged)
+
+
 def referrals(ev: Evaluation) -> list[ReferralDue]:
-    """One referral per institution: the most urgent rule's reason, urgency and legal basis, and
-    the earliest due date any rule gives."""
+    """One referral per institution, with every rule that made it due as a source: the most
+    urgent rule's reason, urgency and legal basis (among equally urgent ones a mandatory national
+    rule first), and the earliest due date any rule gives."""
     grouped: dict[str, list[tuple[CompiledRule, o.Refer]]] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Refer):
             grouped.setdefault(item.to, []).append((cr, item))
     out = []
     for to, rows in grouped.items():
-        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rule.id))
+        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
         first_rule, first = rows[0]
         dues = [i.due for _, i in rows if i.due is not None]
+        sources = tuple(
+            ReferralSource.model_construct(
+                **_source_fields(cr, i.detail),
+                reason=i.reason,
+                urgency=Urgency(i.urgency),
+                due=i.due,
+            )
+            for cr, i in rows
+        )
         out.append(
             ReferralDue.model_construct(
                 to=to,
                 reason=first.reason,
                 urgency=Urgency(first.urgency),
                 due=min(dues) if dues else None,
-                rules=tuple(cr.rule.id for cr, _ in rows),
+                rules=tuple(dict.fromkeys(cr.rule.id for cr, _ in rows)),
                 legal_basis=first_rule.rule.legal_basis,
+                sources=sources,
             )
         )
     return sorted(out, key=lambda r: r.to)
@@ -171,6 +281,8 @@ def plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIssu
             detail=dict(item.detail),
             rule=cr.rule.id,
             legal_basis=cr.rule.legal_basis,
+            plugin=cr.plugin,
+            parameters=cr.trace_parameters,
         )
         for cr, item in ev.outcomes
         if isinstance(item, o.Issue)
@@ -190,6 +302,8 @@ def plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIssu
                         detail={"measure": assignment.measure, **reason.detail},
                         rule=reason.rule,
                         legal_basis=reason.legal_basis,
+                        plugin=reason.plugin,
+                        parameters=reason.parameters,
                     )
                 )
     return sorted(out, key=lambda x: (x.path or "", x.rule, x.reason))

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from operator import attrgetter
 from typing import Any
 
 import attrs
 
-from atbalsts.model.decision import DecisionKind, PluginStamp, PolicyStamp, TraceParameter
+from atbalsts.model.decision import (
+    DecisionKind,
+    DecisionNote,
+    PluginStamp,
+    PolicyStamp,
+    ReplacedValue,
+    TraceParameter,
+)
 from atbalsts.policy._outcomes import OUTCOME_TYPES
-from atbalsts.policy._params import ParameterValue
+from atbalsts.policy._params import Parameter, ParameterValue
 from atbalsts.policy._rule import Params, Rule, RuleFunction
 
 __all__ = ["CompiledPolicy", "CompiledRule", "compile_at"]
@@ -37,6 +44,14 @@ class CompiledRule:
     """Returns the values of the facts the rule declares it reads, for the trace."""
     trace_parameters: tuple[TraceParameter, ...]
     """The parameters' trace rows: the same for every learner on this date, so built once."""
+    national: bool = False
+    """Declared by the national baseline."""
+
+    @property
+    def rank(self) -> tuple[bool, bool, str]:
+        """The order of rules that produced the same outcome: mandatory national rules first,
+        then the other national rules, then the rest, each by id (never by plugin name alone)."""
+        return (not self.rule.mandatory, not self.national, self.rule.id)
 
 
 def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -56,6 +71,8 @@ class CompiledPolicy:
     first: tuple[CompiledRule, ...]
     rest: tuple[CompiledRule, ...]
     stamp: PolicyStamp
+    notes: tuple[DecisionNote, ...] = ()
+    """Notes every decision on this date carries (no municipal policy in force, ...)."""
     fit_outcomes: set[Any] = attrs.field(factory=set, eq=False, repr=False)
     """Outcomes already found fit for a Decision (known codes, right type): a cache."""
 
@@ -86,11 +103,39 @@ def _floor_first(compiled: CompiledRule) -> bool:
     return not compiled.rule.mandatory
 
 
+def _trace_parameter(
+    pid: str, v: ParameterValue, declared: Parameter | None, as_of: date
+) -> TraceParameter:
+    replaces = None
+    if declared is not None and v.plugin != declared.plugin:
+        own = declared.at(as_of)
+        if own is not None:
+            replaces = ReplacedValue(value=own.value, plugin=own.plugin, reference=own.reference)
+    return TraceParameter(
+        id=pid,
+        value=v.value,
+        valid_from=v.valid_from,
+        plugin=v.plugin,
+        reference=v.reference,
+        replaces=replaces,
+    )
+
+
 def compile_at(
-    composition: Any, as_of: date, engine_version: str, municipality: str | None
+    composition: Any,
+    as_of: date,
+    engine_version: str,
+    municipality: str | None,
+    declared: Mapping[str, Parameter] | None = None,
+    notes: tuple[DecisionNote, ...] = (),
 ) -> CompiledPolicy:
-    """Bind the rules in force on ``as_of`` to their parameter values, and stamp the result."""
+    """Bind the rules in force on ``as_of`` to their parameter values, and stamp the result.
+
+    ``declared`` maps a parameter id to the parameter as its own plugin declared it (before other
+    plugins changed its values): a value another plugin set then names the value it replaces.
+    """
     infos = {i.name: i for i in composition.plugins}
+    declared = declared or {}
 
     def in_force(rule: Rule, plugin: str) -> bool:
         return rule.in_force(as_of) and infos[plugin].in_force(as_of)
@@ -117,15 +162,9 @@ def compile_at(
                 index=len(compiled),
                 read=_reader(rule.reads),
                 trace_parameters=tuple(
-                    TraceParameter(
-                        id=pid,
-                        value=v.value,
-                        valid_from=v.valid_from,
-                        plugin=v.plugin,
-                        reference=v.reference,
-                    )
-                    for pid, v in values
+                    _trace_parameter(pid, v, declared.get(pid), as_of) for pid, v in values
                 ),
+                national=infos[plugin].national,
             )
         )
     # Within each stage the mandatory national rules run first, so they decide on facts no other
@@ -151,4 +190,4 @@ def compile_at(
         content_hash=hashlib.sha256(content.encode()).hexdigest(),
         as_of=as_of,
     )
-    return CompiledPolicy(as_of=as_of, first=first, rest=rest, stamp=stamp)
+    return CompiledPolicy(as_of=as_of, first=first, rest=rest, stamp=stamp, notes=notes)

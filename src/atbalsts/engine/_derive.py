@@ -54,6 +54,19 @@ def _mentor_trained(plan: SupportPlan | None) -> bool | None:
     return None
 
 
+def _funded_elsewhere(case: SupportCase, plan: SupportPlan | None, as_of: date) -> frozenset[str]:
+    """Measures funded on ``as_of`` by the state or municipality other than through the plan's
+    own line: a funding record whose funder is the funder of the plan line for the same measure
+    (a municipality-funded line recorded as municipal support) is that line, not a second
+    funding."""
+    own = {(m.measure, m.funding.value) for m in plan.measures} if plan is not None else set()
+    return frozenset(
+        f.measure
+        for f in case.funded_elsewhere
+        if f.covers(as_of) and (f.measure, f.funder) not in own
+    )
+
+
 #: The referral statuses that show a referral was actually made (the recipients that answer a
 #: suspected threat are national law: :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
 _MADE = frozenset(
@@ -165,7 +178,9 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         suspected_threat=bool(threats),
         threat_kinds=frozenset(t.kind.value for t in threats),
         threat_observed_on=min((t.observed_on for t in threats), default=None),
-        funded_elsewhere=frozenset(f.measure for f in case.funded_elsewhere if f.covers(as_of)),
+        funded_elsewhere=_funded_elsewhere(case, plan, as_of)
+        if case.funded_elsewhere
+        else frozenset(),
         plan=plan,
         plan_measures=frozenset(m.measure for m in plan.measures) if plan else frozenset(),
         plans_without_improvement=_plans_without_improvement(case, as_of),

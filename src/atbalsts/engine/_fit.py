@@ -18,8 +18,9 @@ import attrs
 
 from atbalsts.codes import CodeList
 from atbalsts.policy import _outcomes as o
+from atbalsts.policy._facts import FACT_NAMES
 
-__all__ = ["unfit"]
+__all__ = ["Unfit", "unfit", "unfit_because"]
 
 Check = Callable[[Any], bool]
 
@@ -93,6 +94,15 @@ class _Field:
             other, when = shape.needed_when
             if getattr(item, other) == when:
                 return f"{self.name} is needed when {other} is {when!r}"
+        if shape.max_items is not None and len(value) > shape.max_items:
+            return f"{self.name} holds more than {shape.max_items} items"
+        if shape.not_facts:
+            clash = sorted({name for name, _ in value} & FACT_NAMES)
+            if clash:
+                return (
+                    f"{self.name} names the fact {clash[0]!r}; a computed value needs a name of "
+                    f"its own (the fact's value is shown as evidence already)"
+                )
         return None
 
 
@@ -114,15 +124,27 @@ def _fields(cls: type) -> tuple[_Field, ...]:
 _FIELDS: dict[type, tuple[_Field, ...]] = {cls: _fields(cls) for cls in o.OUTCOME_TYPES.values()}
 
 
+#: Why an outcome is unfit, as :attr:`atbalsts.model.Failure.cause` records it.
+Unfit = Literal["malformed", "unknown_code"]
+
+
 def unfit(item: Any, expected: type, codes: Mapping[str, CodeList]) -> str | None:
     """What makes ``item`` (an instance of ``expected``) unfit for a valid Decision: a field
     that is malformed or names a code the policy set's code lists do not know; None if fit."""
+    found = unfit_because(item, expected, codes)
+    return None if found is None else found[1]
+
+
+def unfit_because(
+    item: Any, expected: type, codes: Mapping[str, CodeList]
+) -> tuple[Unfit, str] | None:
+    """As :func:`unfit`, with the cause: ``malformed`` or ``unknown_code``."""
     fields = _FIELDS[expected]
     name = type(item).__name__
     for field in fields:
         problem = field.problem(item)
         if problem:
-            return f"returned a malformed {name}: {problem}"
+            return "malformed", f"returned a malformed {name}: {problem}"
     for field in fields:
         lists = field.shape.codes
         if not lists:
@@ -131,5 +153,8 @@ def unfit(item: Any, expected: type, codes: Mapping[str, CodeList]) -> str | Non
         for code in value if isinstance(value, tuple) else (value,):
             if not any(code in codes[list_name] for list_name in lists):
                 known_by = " or ".join(lists)
-                return f"returned an unknown {known_by} code {code!r} in {name}.{field.name}"
+                return (
+                    "unknown_code",
+                    f"returned an unknown {known_by} code {code!r} in {name}.{field.name}",
+                )
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from importlib.metadata import version
@@ -15,14 +16,16 @@ from atbalsts.engine._inputcodes import unknown_local_codes
 from atbalsts.engine._loading import LoadResult, PluginSource, load_plugins
 from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase
-from atbalsts.model.decision import Failure
+from atbalsts.model.decision import DecisionNote, Failure, NoteCode, Value
 from atbalsts.policy._facts import Facts
+from atbalsts.policy._params import Parameter
 from atbalsts.policy._registrar import Declaration, PolicyInfo
 from atbalsts.policy._rule import Rule
 
 __all__ = ["PolicyRegistry", "PolicySet"]
 
 _MAX_DATES = 64
+_NONE: frozenset[str] = frozenset()
 
 
 class PolicySet:
@@ -34,10 +37,19 @@ class PolicySet:
         composition: Composition,
         municipality: str | None,
         failures: Sequence[Failure] = (),
+        *,
+        declared: Mapping[str, Parameter] | None = None,
+        known_municipalities: Iterable[str] = (),
     ) -> None:
+        """``declared``: parameters as their own plugins declared them, before another plugin
+        changed their values (a decision then names the value a municipal one replaces).
+        ``known_municipalities``: every municipality with a policy loaded, to name the closest
+        when ``municipality`` has none."""
         self.composition = composition
         self.municipality = municipality
         self.failures = tuple(failures)
+        self._declared = dict(declared or {})
+        self._known = tuple(sorted(set(known_municipalities)))
         self._engine_version = version("atbalsts")
         self._compiled: dict[date, CompiledPolicy] = {}
 
@@ -55,11 +67,32 @@ class PolicySet:
         """The set compiled for ``as_of`` (cached)."""
         compiled = self._compiled.get(as_of)
         if compiled is None:
-            compiled = compile_at(self.composition, as_of, self._engine_version, self.municipality)
+            compiled = compile_at(
+                self.composition,
+                as_of,
+                self._engine_version,
+                self.municipality,
+                self._declared,
+                self._notes_on(as_of),
+            )
             if len(self._compiled) >= _MAX_DATES:  # bounded: a host may walk many dates
                 self._compiled.pop(next(iter(self._compiled)))
             self._compiled[as_of] = compiled
         return compiled
+
+    def _notes_on(self, as_of: date) -> tuple[DecisionNote, ...]:
+        """The notes of every decision on ``as_of``: no municipal policy in force for the
+        municipality asked for (the national baseline decides alone)."""
+        wanted = self.municipality
+        if wanted is None or any(
+            info.municipality == wanted and info.in_force(as_of) for info in self.plugins
+        ):
+            return ()
+        detail: dict[str, Value] = {"municipality": wanted}
+        close = difflib.get_close_matches(wanted, [m for m in self._known if m != wanted], n=1)
+        if close:
+            detail["closest"] = close[0]
+        return (DecisionNote(code=NoteCode.NO_MUNICIPAL_POLICY, detail=detail),)
 
     def rules_in_force(self, as_of: date | None = None) -> list[tuple[Rule, str]]:
         """Rules (with their plugin) in force on ``as_of``, or all rules of the set if None."""
@@ -68,20 +101,46 @@ class PolicySet:
         return [(c.rule, c.plugin) for c in self.at(as_of).rules]
 
     def run(
-        self, case: SupportCase, as_of: date, *, trace: bool = True, strict: bool = False
+        self,
+        case: SupportCase,
+        as_of: date,
+        *,
+        trace: bool = True,
+        strict: bool = False,
+        measures: Iterable[str] = (),
     ) -> Evaluation:
         """Evaluate without building the Decision document (the batch and benchmark path).
 
+        ``measures``: measures to give verdicts on besides those of the plan in force (see
+        :meth:`evaluate`).
+
         Raises :class:`~atbalsts.DocumentError` when the case carries a local code that no
-        policy of this set declares.
+        policy of this set declares, or ``measures`` names a measure no code list knows.
         """
         unknown = unknown_local_codes(case, self.codes)
         if unknown:
             raise DocumentError(f"support case of learner {case.learner.id}", unknown)
+        asked = self._asked(measures)
         facts: Facts = derive_facts(case, as_of)
         return evaluate_facts(
-            self.at(as_of), facts, self.codes, self._failures_on(as_of), trace=trace, strict=strict
+            self.at(as_of),
+            facts,
+            self.codes,
+            self._failures_on(as_of),
+            trace=trace,
+            strict=strict,
+            asked=asked,
         )
+
+    def _asked(self, measures: Iterable[str]) -> frozenset[str]:
+        if not measures:
+            return _NONE
+        asked = frozenset(measures)
+        known = self.codes["measures"]
+        for measure in sorted(asked):
+            if measure not in known:
+                raise UnknownNameError("measure", measure, tuple(known.codes()))
+        return asked
 
     def _failures_on(self, as_of: date) -> tuple[Failure, ...]:
         """Load failures, plus the national baseline not covering ``as_of``: a decision on a date
@@ -92,14 +151,27 @@ class PolicySet:
                 stage="evaluate",
                 error=f"the national baseline covers dates from {info.valid_from}; "
                 f"{as_of} is outside it",
+                cause="not_covered",
             )
             for info in self.composition.plugins
             if info.national and not info.in_force(as_of)
         )
         return self.failures + outside
 
-    def evaluate(self, case: SupportCase, as_of: date, *, strict: bool = False) -> Decision:
+    def evaluate(
+        self,
+        case: SupportCase,
+        as_of: date,
+        *,
+        strict: bool = False,
+        measures: Iterable[str] = (),
+    ) -> Decision:
         """The Decision for ``case`` on ``as_of``, trace included.
+
+        The Decision gives verdicts (``measures``) on the measures asked for: those of the support
+        plan in force on ``as_of`` and those listed in ``measures`` (measure codes; an unknown one
+        raises :class:`~atbalsts.UnknownNameError`). Measures nobody asked for that the rules find
+        the learner eligible for are listed apart, as ``suggestions``.
 
         With ``strict=True`` a failing rule raises :class:`~atbalsts.PolicyError` instead of
         making the Decision incomplete; so does a plugin that failed to load.
@@ -108,7 +180,7 @@ class PolicySet:
         if strict and failures:
             first = failures[0]
             raise PolicyError(f"plugin {first.plugin!r} failed to {first.stage}: {first.error}")
-        return to_decision(self.run(case, as_of, strict=strict), self.codes)
+        return to_decision(self.run(case, as_of, strict=strict, measures=measures), self.codes)
 
 
 class PolicyRegistry:
@@ -173,11 +245,30 @@ class PolicyRegistry:
             for name in names or ():
                 if name not in known:
                     raise UnknownNameError("policy", name, sorted(known))
+            composition = compose(self.declarations, municipality, names)
             found = PolicySet(
-                compose(self.declarations, municipality, names), municipality, self.failures
+                composition,
+                municipality,
+                self.failures,
+                declared=self._declared(composition),
+                known_municipalities=self.municipalities(),
             )
             self._sets[key] = found
         return found
+
+    def _declared(self, composition: Composition) -> dict[str, Parameter]:
+        """The parameters of ``composition`` that another plugin changed, as their own plugin
+        declared them."""
+        own = {d.info.name: d for d in self.declarations}
+        out = {}
+        for pid, merged in composition.parameters.items():
+            if all(v.plugin == merged.plugin for v in merged.values):
+                continue
+            decl = own.get(merged.plugin)
+            for p in decl.parameters if decl is not None else ():
+                if p.id == pid:
+                    out[pid] = p
+        return out
 
     def evaluate(
         self,
@@ -186,8 +277,9 @@ class PolicyRegistry:
         *,
         municipality: str | None = None,
         strict: bool = False,
+        measures: Iterable[str] = (),
     ) -> Decision:
         """The Decision for ``case`` on ``as_of`` under the policy of ``municipality`` (default:
-        the learner's)."""
+        the learner's); ``measures`` as for :meth:`PolicySet.evaluate`."""
         chosen = municipality or case.learner.enrolment.municipality
-        return self.policy_set(chosen).evaluate(case, as_of, strict=strict)
+        return self.policy_set(chosen).evaluate(case, as_of, strict=strict, measures=measures)

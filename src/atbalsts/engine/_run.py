@@ -19,9 +19,9 @@ import attrs
 
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
-from atbalsts.engine._fit import unfit
+from atbalsts.engine._fit import unfit_because
 from atbalsts.errors import PolicyError
-from atbalsts.model.decision import Failure
+from atbalsts.model.decision import Failure, FailureCause
 from atbalsts.policy._facts import Facts
 
 __all__ = ["MAX_ERROR_LENGTH", "MAX_OUTCOMES", "Evaluation", "evaluate_facts", "group_of"]
@@ -48,6 +48,8 @@ class Evaluation:
     outcomes: list[tuple[CompiledRule, Any]]
     trace: list[tuple[CompiledRule, bool, tuple[Any, ...], str | None]]
     failures: list[Failure]
+    asked: frozenset[str] = frozenset()
+    """Measures the caller asked verdicts on, besides those of the plan in force."""
 
     @property
     def complete(self) -> bool:
@@ -78,14 +80,17 @@ def _fail(
     ev: Evaluation,
     cr: CompiledRule,
     stage: Literal["evaluate", "result"],
+    cause: FailureCause,
     error: str,
     strict: bool,
-    cause: BaseException | None = None,
+    exc: BaseException | None = None,
 ) -> str:
     error = _cut(error)
     if strict:
-        raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}") from cause
-    ev.failures.append(Failure(plugin=cr.plugin, rule=cr.rule.id, stage=stage, error=error))
+        raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}") from exc
+    ev.failures.append(
+        Failure(plugin=cr.plugin, rule=cr.rule.id, stage=stage, error=error, cause=cause)
+    )
     return error
 
 
@@ -104,6 +109,7 @@ def _run(
     fit = ev.policy.fit_outcomes
     for cr in compiled:
         error = None
+        cause: FailureCause = "malformed"
         fired = False
         expected = cr.expected
         try:
@@ -119,10 +125,11 @@ def _run(
         except KeyboardInterrupt:  # the user stops the host: never swallowed
             raise
         except BaseException as exc:  # isolate everything else, SystemExit included
-            error = _fail(ev, cr, "evaluate", _error(exc), strict, exc)
+            error = _fail(ev, cr, "evaluate", "exception", _error(exc), strict, exc)
         else:
             if len(items) > MAX_OUTCOMES:
                 error = f"returned more than {MAX_OUTCOMES} outcomes"
+                cause = "too_many"
                 items = ()
             for item in items:
                 if not isinstance(item, expected):
@@ -130,20 +137,22 @@ def _run(
                         f"returned {type(item).__name__}, expected {expected.__name__} "
                         f"for a {cr.rule.kind.value} rule"
                     )
+                    cause = "wrong_type"
                     break
                 try:
                     if item in fit:
                         continue
                 except TypeError:  # an unhashable field: checked every time, never cached
                     pass
-                error = unfit(item, expected, codes)
-                if error:
+                found = unfit_because(item, expected, codes)
+                if found is not None:
+                    cause, error = found
                     break
                 if len(fit) < _FIT_MAX:
                     with contextlib.suppress(TypeError):
                         fit.add(item)
             if error:
-                error = _fail(ev, cr, "result", error, strict)
+                error = _fail(ev, cr, "result", cause, error, strict)
             elif items:
                 fired = True
                 for item in items:
@@ -160,10 +169,12 @@ def evaluate_facts(
     *,
     trace: bool = True,
     strict: bool = False,
+    asked: frozenset[str] = frozenset(),
 ) -> Evaluation:
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind, which
-    may read the risk factors and groups found."""
-    ev = Evaluation(facts, policy, [], [], list(failures))
+    may read the risk factors and groups found. ``asked``: measures the caller wants verdicts on,
+    besides those of the plan in force (the Decision keeps the others apart, as suggestions)."""
+    ev = Evaluation(facts, policy, [], [], list(failures), asked)
     # The mandatory rules run first in each stage (see compile_at), before any other rule could
     # change the facts; after each stage the facts are compared with what they were before it.
     before = _ALL_FACTS(facts)
@@ -219,7 +230,12 @@ def _name_tampering(
             culprits.append((cr, _changed(floor, probe)))
     if not culprits:  # changed in a way a second run does not repeat: say so, name nobody
         ev.failures.append(
-            Failure(plugin="?", stage="evaluate", error="a rule changed the facts others read")
+            Failure(
+                plugin="?",
+                stage="evaluate",
+                error="a rule changed the facts others read",
+                cause="facts_changed",
+            )
         )
         return
     for cr, fields in culprits:
@@ -227,5 +243,11 @@ def _name_tampering(
         if strict:
             raise PolicyError(f"rule {cr.rule.id!r} of plugin {cr.plugin!r}: {error}")
         ev.failures.append(
-            Failure(plugin=cr.plugin, rule=cr.rule.id, stage="evaluate", error=error)
+            Failure(
+                plugin=cr.plugin,
+                rule=cr.rule.id,
+                stage="evaluate",
+                error=error,
+                cause="facts_changed",
+            )
         )

@@ -27,15 +27,23 @@ from atbalsts.model.risk import Evidence, LegalBasis, RiskFinding
 
 __all__ = [
     "Decision",
+    "DecisionFinding",
     "DecisionKind",
+    "DecisionNote",
     "Failure",
+    "FailureCause",
     "MeasureReason",
     "MeasureVerdict",
+    "NoteCode",
     "ObligationDue",
+    "ObligationSource",
     "PlanIssue",
     "PluginStamp",
     "PolicyStamp",
     "ReferralDue",
+    "ReferralSource",
+    "ReplacedValue",
+    "RuleSource",
     "TraceParameter",
     "TraceRow",
 ]
@@ -103,6 +111,71 @@ class PolicyStamp(Model):
     as_of: IsoDate = Field(description="The evaluation date.")
 
 
+class ReplacedValue(Model):
+    """The value a parameter's own declaration gives on the evaluation date, where another
+    plugin's value is in force instead (for example the national 20 lessons that a municipal 12
+    tightens)."""
+
+    value: Value = Field(description="The value the declaring plugin gives on the date.")
+    plugin: Name = Field(description="The plugin that declares the parameter (usually 'lv').")
+    reference: LegalBasis = Field(description="Legal reference of that value.")
+
+
+class TraceParameter(Model):
+    """A parameter a rule read, with its value in force and where that value comes from."""
+
+    id: Name = Field(description="Parameter id.")
+    value: Value = Field(description="Value in force on the evaluation date.")
+    valid_from: IsoDate = Field(description="Since when this value applies.")
+    plugin: Name = Field(description="The plugin that set this value.")
+    reference: LegalBasis = Field(description="Legal reference of this value.")
+    replaces: ReplacedValue | None = Field(
+        default=None,
+        description="When this value is another plugin's than the parameter's own declaration "
+        "(a municipal value of a national parameter): the declaration's own value on the date, "
+        "which this one replaces.",
+    )
+
+
+class RuleSource(Model):
+    """A rule behind an outcome of the decision: its plugin, its legal basis, the parameter values
+    it declared and the values it computed. An outcome that several rules produced lists each."""
+
+    rule: Name = Field(description="The rule.")
+    plugin: Name = Field(description="The plugin that declared it.")
+    mandatory: bool = Field(default=False, description="True for a mandatory national rule.")
+    legal_basis: LegalBasis = Field(description="The rule's legal basis.")
+    parameters: tuple[TraceParameter, ...] = Field(
+        default=(),
+        description="The parameters the rule declared, with the values it used.",
+        **items(50),
+    )
+    detail: dict[Name, Value] = _detail("Values the rule computed and returned with its outcome.")
+
+
+class ObligationSource(RuleSource):
+    """A rule that imposed an obligation, with the deadline it set."""
+
+    due: IsoDate = Field(description="The due date this rule set.")
+    deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
+        description="How this rule set the deadline."
+    )
+    deadline_basis: LegalBasis | None = Field(
+        default=None,
+        description="Where this rule's number of days comes from, when a parameter sets it.",
+    )
+
+
+class ReferralSource(RuleSource):
+    """A rule that made a referral due, with its reason, urgency and due date."""
+
+    reason: Name = classified(
+        Classification.SENSITIVE, "Reason code (it may reveal a suspected threat)."
+    )
+    urgency: Urgency = Field(description="The urgency this rule gave.", **lax_enum)
+    due: IsoDate | None = Field(default=None, description="When it is due, if the rule says.")
+
+
 class ObligationDue(Model):
     """Something that must happen: what, by whom, to whom, by when."""
 
@@ -122,13 +195,24 @@ class ObligationDue(Model):
         description="How the deadline was set."
     )
     rules: tuple[Name, ...] = Field(
-        description="Rules that imposed it, the strictest first.", **_many()
+        description="Every rule that imposed it, as in sources: the strictest first; among "
+        "equally strict ones the mandatory national rules, then the other national rules.",
+        **_many(),
     )
-    legal_basis: LegalBasis = Field(description="Legal basis of the strictest rule.")
+    legal_basis: LegalBasis = Field(
+        description="The basis of the duty: that of a mandatory national rule that imposed it, "
+        "else that of the first rule (the strictest)."
+    )
     deadline_basis: LegalBasis | None = Field(
         default=None,
-        description="Where the number of days comes from, when a parameter sets it (it may be a "
-        "methodological default even when the duty itself is law).",
+        description="Where the number of days of the due date comes from, when a parameter sets "
+        "it (it may be a methodological default even when the duty itself is law).",
+    )
+    sources: tuple[ObligationSource, ...] = Field(
+        default=(),
+        description="Every rule that imposed it, in the order of rules, each with its legal "
+        "basis, its deadline and the parameter values it used.",
+        **_many(),
     )
 
 
@@ -140,6 +224,12 @@ class MeasureReason(Model):
     reason: Name = Field(description="Reason code (a code of the reasons list).")
     detail: dict[Name, Value] = _detail("Values for the text.")
     legal_basis: LegalBasis = Field(description="The rule's legal basis.")
+    plugin: Name | None = Field(default=None, description="The plugin that declared the rule.")
+    parameters: tuple[TraceParameter, ...] = Field(
+        default=(),
+        description="The parameters the rule declared, with the values it used.",
+        **items(50),
+    )
 
 
 class MeasureVerdict(Model):
@@ -163,8 +253,18 @@ class ReferralDue(Model):
         description="The most urgent of the rules that made it due.", **lax_enum
     )
     due: IsoDate | None = Field(default=None, description="When it is due, if a rule says.")
-    rules: tuple[Name, ...] = Field(description="Rules that made it due.", **_many())
+    rules: tuple[Name, ...] = Field(
+        description="Every rule that made it due, as in sources: the most urgent first; among "
+        "equally urgent ones the mandatory national rules, then the other national rules.",
+        **_many(),
+    )
     legal_basis: LegalBasis = Field(description="Legal basis of the first of those rules.")
+    sources: tuple[ReferralSource, ...] = Field(
+        default=(),
+        description="Every rule that made it due, in the order of rules, each with its reason, "
+        "urgency, legal basis and the parameter values it used.",
+        **_many(),
+    )
 
 
 class PlanIssue(Model):
@@ -176,16 +276,12 @@ class PlanIssue(Model):
     detail: dict[Name, Value] = _detail("Values for the text.")
     rule: Name = Field(description="The rule that found it.")
     legal_basis: LegalBasis = Field(description="Its legal basis.")
-
-
-class TraceParameter(Model):
-    """A parameter a rule read, with its value in force and where that value comes from."""
-
-    id: Name = Field(description="Parameter id.")
-    value: Value = Field(description="Value in force on the evaluation date.")
-    valid_from: IsoDate = Field(description="Since when this value applies.")
-    plugin: Name = Field(description="The plugin that set this value.")
-    reference: LegalBasis = Field(description="Legal reference of this value.")
+    plugin: Name | None = Field(default=None, description="The plugin that declared the rule.")
+    parameters: tuple[TraceParameter, ...] = Field(
+        default=(),
+        description="The parameters the rule declared, with the values it used.",
+        **items(50),
+    )
 
 
 class TraceRow(Model):
@@ -205,6 +301,18 @@ class TraceRow(Model):
     )
 
 
+#: Why a rule or plugin failed, for a program to act on (the error text is for people).
+FailureCause = Literal[
+    "exception",
+    "wrong_type",
+    "malformed",
+    "unknown_code",
+    "too_many",
+    "facts_changed",
+    "not_covered",
+]
+
+
 class Failure(Model):
     """A plugin or rule that failed; its part of the decision is missing."""
 
@@ -217,6 +325,60 @@ class Failure(Model):
     error: str = Field(
         description="Exception type and message (written by the engine; not length-limited)."
     )
+    cause: FailureCause = Field(
+        default="exception",
+        description="Why, as a code: exception (it raised), wrong_type (a rule returned "
+        "something other than its kind's outcome), malformed (an outcome field of the wrong "
+        "type or out of range), unknown_code (an outcome named a code no code list knows), "
+        "too_many (a rule returned too many outcomes), facts_changed (a rule wrote to the facts "
+        "others read), not_covered (the national baseline does not cover the date).",
+    )
+
+
+class NoteCode(StrEnum):
+    """What a decision's notes can say: facts about how it was reached that change how far it can
+    be relied on, although nothing failed."""
+
+    NO_MUNICIPAL_POLICY = "no_municipal_policy"
+    """No policy plugin governs the municipality asked for: the national baseline decided alone
+    (a misspelt municipality looks the same; ``detail.closest`` names a known one that is near)."""
+    NO_OBSERVATION_ON_DATE = "no_observation_on_date"
+    """No observation is dated on or before the evaluation date: no absences, marks or incidents
+    were known, so "no findings" means "no data" (``detail.first_observation`` says when the
+    first one is dated, if there is one)."""
+    MEASURE_NOT_DECIDED = "measure_not_decided"
+    """A measure was asked for but no rule gave a verdict on it (``detail.measure``)."""
+
+
+class DecisionNote(Model):
+    """Something the reader of a decision must know about how it was reached."""
+
+    code: NoteCode = Field(description="What the note says, as a code.", **lax_enum)
+    detail: dict[Name, Value] = _detail("Values for the text.")
+
+
+class DecisionFinding(RiskFinding):
+    """A risk factor found present: one per factor, whichever and however many rules found it.
+
+    ``rule`` and ``legal_basis`` are those of the first source (a mandatory national rule first,
+    then the other national rules, then the rest by id); ``rules`` and ``sources`` list every rule
+    that found it, and ``evidence`` holds the facts each named and the values each computed, each
+    once, so that counting findings counts factors.
+    """
+
+    evidence: tuple[Evidence, ...] = Field(
+        default=(),
+        description="The facts the rules named, with their values, then the values they "
+        "computed, each once.",
+        **_many(),
+    )
+    rules: tuple[Name, ...] = Field(default=(), description="Every rule that found it.", **_many())
+    sources: tuple[RuleSource, ...] = Field(
+        default=(),
+        description="Every rule that found it, in the order of rules, with its legal basis, the "
+        "parameter values it used and the values it computed.",
+        **_many(),
+    )
 
 
 class Decision(Document):
@@ -227,7 +389,15 @@ class Decision(Document):
     policy: PolicyStamp = Field(description="The stamp of the policy set that decided.")
     complete: bool = Field(description="False when a plugin or rule failed; see failures.")
     failures: tuple[Failure, ...] = Field(default=(), description="What failed.", **_many())
-    findings: tuple[RiskFinding, ...] = Field(default=(), description="Risk findings.", **_many())
+    notes: tuple[DecisionNote, ...] = Field(
+        default=(),
+        description="What the reader must know about how the decision was reached (no municipal "
+        "policy, no observation on the date, ...), by code.",
+        **_many(),
+    )
+    findings: tuple[DecisionFinding, ...] = Field(
+        default=(), description="Risk findings, one per factor.", **_many()
+    )
     tier: int | None = classified(
         Classification.SENSITIVE,
         "Risk tier 1-3, where a policy defines one.",
@@ -239,7 +409,16 @@ class Decision(Document):
         default=(), description="What must happen.", **_many()
     )
     measures: tuple[MeasureVerdict, ...] = Field(
-        default=(), description="Measure verdicts.", **_many()
+        default=(),
+        description="Verdicts on the measures asked for: those of the support plan in force and "
+        "those the caller listed.",
+        **_many(),
+    )
+    suggestions: tuple[MeasureVerdict, ...] = Field(
+        default=(),
+        description="Measures nobody asked for that the rules find the learner eligible for: "
+        "suggestions, not verdicts.",
+        **_many(),
     )
     referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.", **_many())
     plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.", **_many())

@@ -10,6 +10,7 @@ the first time it sees it, and makes the rule of an outcome that fails it fail a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
@@ -48,6 +49,11 @@ class Shape:
     maximum: int | None = None
     needed_when: tuple[str, object] | None = None
     """(field, value): the field may not be None when that other field has that value."""
+    max_items: int | None = None
+    """The most items a tuple may hold."""
+    not_facts: bool = False
+    """The names of a detail (its pairs' first items) may not be the names of facts: the detail
+    of a finding stands beside the facts in its evidence, and one name must mean one thing."""
 
 
 def known(*code_lists: str) -> dict[str, Shape]:
@@ -70,16 +76,48 @@ def needed_when(field: str, value: object) -> dict[str, Shape]:
     return {SHAPE: Shape(needed_when=(field, value))}
 
 
-def _detail(items: dict[str, Value]) -> tuple[tuple[str, Value], ...]:
+#: The most values one outcome's detail may carry (as the Decision's detail mappings hold).
+MAX_DETAIL = 50
+
+Detail = tuple[tuple[str, Value], ...]
+
+
+def detail_of(values: Mapping[str, Value] | Detail) -> Detail:
+    """A detail as the outcomes keep it: ``(name, value)`` pairs, from a mapping (sorted by name)
+    or as given. Anything else is kept as it is, for the engine's check to name the field."""
+    if type(values) is tuple:  # the usual case, and the cheapest test first
+        return values
+    if isinstance(values, Mapping):
+        return tuple(sorted(values.items()))
+    return values
+
+
+def details(*, not_facts: bool = False) -> dict[str, Shape]:
+    """Field metadata of a detail: at most :data:`MAX_DETAIL` values (none named like a fact, with
+    ``not_facts``)."""
+    return {SHAPE: Shape(max_items=MAX_DETAIL, not_facts=not_facts)}
+
+
+def _detail(items: dict[str, Value]) -> Detail:
     return tuple(sorted(items.items()))
 
 
 @attrs.frozen(slots=True)
 class Finding:
-    """A risk factor is present. ``evidence`` names the facts that show it."""
+    """A risk factor is present. ``evidence`` names the facts that show it; ``detail`` carries
+    the values the rule computed from them (a count made its own way, a date), which the Decision
+    shows beside those facts.
+
+    ``detail`` is a mapping of name to value (kept as sorted pairs); a name may not be that of a
+    fact (``unjustified_lessons``), so that one name means one thing::
+
+        Finding("unjustified_absences", ("unjustified_lessons", "absence_episodes"),
+                detail={"counted_unjustified_lessons": 24})
+    """
 
     factor: str = attrs.field(metadata=known("risk_factors"))
     evidence: tuple[str, ...] = ()
+    detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details(not_facts=True))
 
 
 @attrs.frozen(slots=True)
@@ -90,7 +128,8 @@ class Obligation:
     ``any_recipient`` says that informing any one of the ``recipients`` fulfils it (as with a
     report to the police, the orphan's court or another child-rights institution).
     ``days_parameter`` names the parameter the ``days`` come from, so the Decision can show the
-    deadline's own basis.
+    deadline's own basis. ``detail`` carries the values the rule computed and decided on (a
+    mapping of name to value, kept as sorted pairs), shown with the rule in the Decision.
     """
 
     action: str = attrs.field(metadata=known("actions"))
@@ -101,6 +140,7 @@ class Obligation:
     due: date | None = attrs.field(default=None, metadata=needed_when("deadline", "date"))
     any_recipient: bool = False
     days_parameter: str | None = None
+    detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
 
 
 @attrs.frozen(slots=True)
@@ -110,7 +150,7 @@ class Verdict:
     measure: str = attrs.field(metadata=known("measures"))
     eligible: bool
     reason: str = attrs.field(metadata=known("reasons"))
-    detail: tuple[tuple[str, Value], ...] = ()
+    detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
 
 
 def Allow(measure: str, reason: str, **detail: Value) -> Verdict:
@@ -125,12 +165,14 @@ def Deny(measure: str, reason: str, **detail: Value) -> Verdict:
 
 @attrs.frozen(slots=True)
 class Refer:
-    """A referral to institution ``to`` is due."""
+    """A referral to institution ``to`` is due. ``detail``: the values the rule computed and
+    decided on, as for :class:`Obligation`."""
 
     to: str = attrs.field(metadata=known("institutions"))
     reason: str = attrs.field(metadata=known("reasons"))
     urgency: Literal["same_day", "urgent", "routine"] = "routine"
     due: date | None = None
+    detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
 
 
 @attrs.frozen(slots=True)
@@ -139,7 +181,7 @@ class Issue:
 
     reason: str = attrs.field(metadata=known("reasons"))
     path: str | None = None
-    detail: tuple[tuple[str, Value], ...] = ()
+    detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
 
     @classmethod
     def of(cls, reason: str, path: str | None = None, **detail: Value) -> Issue:

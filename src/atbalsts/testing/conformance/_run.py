@@ -4,7 +4,6 @@ evidence ``facts``, ``codes``, ``crash``, ``complete`` and ``determinism`` check
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -208,9 +207,6 @@ def run_cases(
     return tally.problems()
 
 
-_UNKNOWN_CODE = re.compile(r"unknown (\w+) code")
-
-
 def _failure_problem(failure: Failure, name: str) -> tuple[str, str, str]:
     """A failure recorded in a Decision as (check, subject, message)."""
     subject = failure.rule or failure.plugin
@@ -221,13 +217,20 @@ def _failure_problem(failure: Failure, name: str) -> tuple[str, str, str]:
             f"with this policy, the rule of plugin {failure.plugin!r} failed ({failure.error}); "
             f"check the values this policy gives the national parameters",
         )
-    if failure.stage == "result" and _UNKNOWN_CODE.search(failure.error):
+    if failure.cause == "unknown_code":
         return (
             "codes",
             subject,
             f"the rule {failure.error}, which is neither a national code nor a local code the "
             f"plugin declares; use a national code, or declare a local one ('{name}:<code>', with "
             f"Latvian and English labels) in atbalsts_register_codes",
+        )
+    if failure.cause == "facts_changed":
+        return (
+            "crash",
+            subject,
+            f"the rule of plugin {name!r} {failure.error}; facts are read-only, compute a local "
+            f"variable instead",
         )
     if failure.stage == "result":
         return (
