@@ -12,9 +12,9 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 import atbalsts
-from atbalsts import explain
+from atbalsts import explain, hookimpl
 from atbalsts._explain import translator
-from atbalsts.engine import PolicyRegistry
+from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.model import (
     Attendance,
     Enrolment,
@@ -23,6 +23,13 @@ from atbalsts.model import (
     SuspectedThreat,
     Term,
     TermObservation,
+)
+from atbalsts.policy import (
+    BasisKind,
+    LegalBasis,
+    PolicyRegistrar,
+    baseline,
+    load_parameters,
 )
 
 EXPLAIN = Path(atbalsts.__file__).parent / "_explain"
@@ -101,8 +108,32 @@ def test_english_text_is_the_source_language(threat_decision: atbalsts.Decision)
     text = explain(threat_decision, "en")
     assert "Decision for learner L-1 on 2024-05-02" in text
     assert "Report the threat to the child" in text
-    assert "Children's Protection Centre" in text
-    assert "urgency same day" in text
+    assert "Children's Protection Centre or Municipal police or Orphan's court" in text
+    assert "urgency routine" in text
+    assert "rule lv.absence.involve_social_service (methodological default, not law)" in text
+
+
+def test_each_rule_is_shown_with_the_parameter_values_it_used(
+    threat_decision: atbalsts.Decision,
+) -> None:
+    lines = explain(threat_decision, "en").splitlines()
+    rule = lines.index(
+        "      rule lv.absence.involve_social_service (methodological default, not law)"
+    )
+    assert lines[rule + 1].startswith("        lv.absence.unjustified_lessons_limit = 20 (lv: ")
+    assert "instead of" not in "\n".join(lines)  # no municipal value in this decision
+
+
+def test_notes_come_before_the_findings_in_both_languages(
+    threat_decision: atbalsts.Decision,
+) -> None:
+    en = explain(threat_decision, "en").splitlines()
+    assert en[3:5] == [
+        "Notes",
+        "  - No municipal policy was found for nowhere: the national baseline decided alone.",
+    ]
+    lv = explain(threat_decision, "lv")
+    assert "Pašvaldības nowhere regulējums nav atrasts" in lv
 
 
 def test_incomplete_decision_says_so_first(threat_decision: atbalsts.Decision) -> None:
@@ -111,3 +142,112 @@ def test_incomplete_decision_says_so_first(threat_decision: atbalsts.Decision) -
     lines = explain(broken, "en").splitlines()
     assert lines[2].startswith("INCOMPLETE")
     assert "plugin broken, rule -, stage import: ImportError: x" in lines[3]
+
+
+# --- a stricter municipal value, its act, and what it replaces -----------------------------------
+
+STRICT_ACT = LegalBasis(
+    kind=BasisKind.LAW,
+    act="Testa novada saistošie noteikumi Nr. 3",
+    provision="4. punkts",
+    url="https://example.lv/testa-novada-saistosie-noteikumi-nr-3",
+)
+LIMIT = baseline.UNJUSTIFIED_LESSONS_LIMIT
+
+
+class StricterLimit:
+    """A fixture municipality (fictitious act) that informs the board after 12 lessons."""
+
+    @hookimpl
+    def atbalsts_register_policy(self, registrar: PolicyRegistrar) -> None:
+        registrar.policy("testa", title="Testa novads", municipality="testa")
+        basis = STRICT_ACT.model_dump(exclude_none=True)
+        values = [{"from": date(2020, 1, 1), "value": 12, "basis": basis}]
+        registrar.parameters(
+            load_parameters({"parameter": [{"id": LIMIT, "values": values}]}, "testa")
+        )
+
+
+@pytest.fixture(scope="module")
+def stricter_decision() -> atbalsts.Decision:
+    day = date(2025, 3, 3)
+    registry = PolicyRegistry.load(
+        [PluginSource("testa", StricterLimit(), "atbalsts-testa", "1.0")], entry_points=False
+    )
+    case = SupportCase(
+        learner=Learner(
+            id="L-2",
+            birth_date=date(2012, 1, 1),
+            enrolment=Enrolment(
+                school_id="S", municipality="testa", programme="general_basic", grade=6
+            ),
+        ),
+        observations=(
+            TermObservation(
+                term=Term(school_year="2024/2025", semester=2),
+                as_of=day,
+                attendance=Attendance(lessons_missed_unjustified=14),
+            ),
+        ),
+    )
+    return registry.evaluate(case, day)
+
+
+def test_a_stricter_municipal_value_is_named_with_its_act_beside_the_national_one(
+    stricter_decision: atbalsts.Decision,
+) -> None:
+    en = explain(stricter_decision, "en")
+    assert "Inform the municipal education board" in en  # 14 lessons: over 12, not over 20
+    assert (
+        f"{LIMIT} = 12 (testa: Testa novada saistošie noteikumi Nr. 3, 4. punkts), "
+        "instead of 20 (lv: MK 01.02.2011 noteikumi Nr. 89" in en
+    )
+    lv = explain(stricter_decision, "lv")
+    assert "Informēt pašvaldības izglītības pārvaldi" in lv
+    assert (
+        f"{LIMIT} = 12 (testa: Testa novada saistošie noteikumi Nr. 3, 4. punkts), "
+        "nevis 20 (lv: MK 01.02.2011 noteikumi Nr. 89" in lv
+    )
+    assert "Notes" not in en  # a governed municipality: no note
+
+
+def test_suggestions_are_listed_apart_from_verdicts() -> None:
+    registry = PolicyRegistry.load(entry_points=False)
+    day = date(2025, 11, 5)
+    case = SupportCase(
+        learner=Learner(
+            id="L-3",
+            birth_date=date(2018, 3, 1),
+            enrolment=Enrolment(
+                school_id="S", municipality="nowhere", programme="general_basic", grade=2
+            ),
+        ),
+        observations=(TermObservation(term=Term(school_year="2025/2026", semester=1), as_of=day),),
+    )
+    decision = registry.evaluate(case, day)
+    assert decision.measures == ()
+    assert [v.measure for v in decision.suggestions] == ["literacy_support"]
+    lines = explain(decision, "en").splitlines()
+    heading = lines.index("Suggested support measures (nobody asked for them)")
+    assert lines[heading + 1].startswith("  - ")
+    assert "  No measure verdicts." in lines
+    assert "Ieteicamie atbalsta pasākumi (tie netika pieprasīti)" in explain(decision, "lv")
+
+
+def test_a_decision_before_any_observation_says_there_was_no_data() -> None:
+    case = SupportCase(
+        learner=Learner(
+            id="L-4",
+            birth_date=date(2012, 1, 1),
+            enrolment=Enrolment(
+                school_id="S", municipality="nowhere", programme="general_basic", grade=6
+            ),
+        ),
+    )
+    decision = (
+        PolicyRegistry.load(entry_points=False).policy_set(None).evaluate(case, date(2025, 3, 3))
+    )
+    en = explain(decision, "en")
+    assert "No observation is dated on or before the evaluation date" in en
+    assert "No risk findings." in en
+    assert "Nav neviena novērojuma" in explain(decision, "lv")
