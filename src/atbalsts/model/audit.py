@@ -1,9 +1,9 @@
 """Audit events: who moved which document from which status to which, when, and why.
 
-Every transition of a support plan, a referral or a consent (:mod:`atbalsts.workflow`) yields one
-:class:`AuditEvent`. Events are chained: each names the hash of the event before it, and its own
+Every transition of a support plan, a referral or a consent (``atbalsts.workflow``) yields one
+audit event. Events are chained: each names the hash of the event before it, and its own
 hash covers everything else it holds, so an edited, deleted, inserted or reordered event is found
-by :func:`atbalsts.workflow.verify_chain`. A hash is SHA-256 over the canonical JSON of RFC 8785
+by ``atbalsts.workflow.verify_chain``. A hash is SHA-256 over the canonical JSON of RFC 8785
 (JCS), written as 64 lower-case hexadecimal digits.
 """
 
@@ -30,7 +30,7 @@ from atbalsts.model._base import (
 
 __all__ = ["AuditEvent", "DocumentKind", "Hash"]
 
-#: The documents that have a lifecycle, by their names in :data:`atbalsts.DOCUMENTS`.
+#: The documents that have a lifecycle, by their names in ``atbalsts.DOCUMENTS``.
 DocumentKind = Literal["support-plan", "referral", "consent"]
 
 #: A SHA-256 hash in hexadecimal.

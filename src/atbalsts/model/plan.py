@@ -203,7 +203,7 @@ class SupportPlan(Document):
 
     Its ``status`` is a FHIR CarePlan status. While the plan is a ``draft``, ``submitted_on`` says
     whether it is still being written (empty) or waits for the approvals of its chain (set); a
-    rejection empties it again. :mod:`atbalsts.workflow` moves a plan from one status to the next.
+    rejection empties it again. ``atbalsts.workflow`` moves a plan from one status to the next.
     """
 
     id: Identifier = Field(description="Plan id in the host system.")

@@ -72,7 +72,7 @@ class Urgency(StrEnum):
 
 class DataCategory(StrEnum):
     """A category of a learner's data: what a referral shares, what a consent covers and what a
-    role may see (:mod:`atbalsts.privacy`). The categories are the library's, not law's."""
+    role may see (``atbalsts.privacy``). The categories are the library's, not law's."""
 
     IDENTITY = "identity"
     """The learner's id, date of birth, personal code and languages."""

@@ -18,15 +18,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import pydantic
 import rfc8785
 
 from atbalsts.errors import LifecycleError
-from atbalsts.model import AuditEvent, Consent, Document, Referral, SupportPlan, field_errors
-from atbalsts.workflow._lifecycle import apply, kind_of, status_of
+from atbalsts.model import AuditEvent, Document, field_errors
+from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
 
 __all__ = [
     "ChainVerdict",
@@ -39,8 +39,6 @@ __all__ = [
     "seal",
     "verify_chain",
 ]
-
-D = TypeVar("D", bound=SupportPlan | Referral | Consent)
 
 
 def canonical(value: Any) -> bytes:

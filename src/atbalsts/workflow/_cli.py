@@ -57,7 +57,7 @@ def _document(path: Path) -> SupportPlan | Referral | Consent:
     raise AtbalstsError(f"{path} is not a support plan, a referral or a consent")
 
 
-def _when(text: str) -> date | datetime:
+def _when(text: str) -> date:
     try:
         if "T" in text:
             moment = datetime.fromisoformat(text)
@@ -113,7 +113,7 @@ def cli_transition(
     ``consents`` are consent documents the sending of a referral may rest on, ``params`` the
     action's ``KEY=VALUE`` parameters, ``steps`` the approval chain as comma-separated steps
     (default: the national chain on that day). A chain file that does not verify is left as it
-    is, and so is the document. Returns 0, or :data:`EXIT_REFUSED` with the reason on ``err``.
+    is, and so is the document. Returns 0, or ``EXIT_REFUSED`` (1) with the reason on ``err``.
     """
     err = err or sys.stderr
     path = Path(document)
@@ -169,7 +169,7 @@ def cli_audit_verify(
     err: TextIO | None = None,
 ) -> int:
     """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
-    head's hash printed on ``out``), else :data:`EXIT_REFUSED` naming the first bad event on
+    head's hash printed on ``out``), else ``EXIT_REFUSED`` (1) naming the first bad event on
     ``err``."""
     out = out or sys.stdout
     err = err or sys.stderr

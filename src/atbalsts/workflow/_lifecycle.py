@@ -37,6 +37,7 @@ __all__ = [
     "NEEDS_REASON",
     "PLAN",
     "REFERRAL",
+    "D",
     "Lifecycled",
     "allowed_actions",
     "apply",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple
 
 import attrs
 
 from atbalsts.codes import INSTITUTIONS, ROLES
-from atbalsts.errors import LifecycleError, UnknownNameError
+from atbalsts.errors import DocumentError, LifecycleError, UnknownNameError
 from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
@@ -23,6 +23,7 @@ from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
 from atbalsts.workflow._guards import GuardSet
 from atbalsts.workflow._lifecycle import (
+    D,
     allowed_actions,
     apply,
     kind_of,
@@ -38,7 +39,6 @@ __all__ = [
     "transition",
 ]
 
-D = TypeVar("D", bound=SupportPlan | Referral | Consent)
 ParamValue = bool | int | float | str | None | tuple[str, ...]
 
 _LOCAL = re.compile(r"^[a-z][a-z0-9_-]*:[a-z][a-z0-9_]*$")
@@ -68,7 +68,7 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     return tuple(chain)
 
 
-def _day(on: date | datetime) -> tuple[date, datetime | None]:
+def _day(on: date) -> tuple[date, datetime | None]:
     if isinstance(on, datetime):
         if on.utcoffset() is None:
             raise ValueError("a date and time needs its offset from UTC (e.g. +02:00)")
@@ -112,7 +112,7 @@ def transition(
     *,
     actor: str,
     role: str,
-    on: date | datetime,
+    on: date,
     reason: str | None = None,
     params: Mapping[str, ParamValue] | None = None,
     consents: Iterable[Consent] = (),
@@ -125,7 +125,7 @@ def transition(
     audit event recording it, and changes nothing else.
 
     ``actor`` is the host's id of the person who acts and ``role`` the role (or the institution)
-    they act in; ``on`` the day it takes effect, or a date and time with its offset, always given
+    they act in; ``on`` the day it takes effect, or a ``datetime`` with its offset, always given
     by the caller. ``reason`` is needed by the actions that stop, pause or reject, and by an
     override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
 
@@ -149,7 +149,12 @@ def transition(
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
     recorded = _params(document, action, params or {}, steps, given)
-    after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
+    try:
+        after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
+    except DocumentError as invalid:
+        paths = ", ".join(invalid.paths[:5])
+        message = f"{kind}: {action}: its parameters would make the document invalid at {paths}"
+        raise LifecycleError(kind, status, action, allowed, message=message) from None
     to_status = status_of(after)
     asked = Transition(
         document=kind,
