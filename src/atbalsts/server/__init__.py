@@ -30,6 +30,7 @@ from atbalsts.server._keys import (
     new_key,
 )
 from atbalsts.server._limits import Limits
+from atbalsts.server._logs import JsonFormatter, log_config
 from atbalsts.server._openapi import openapi_document, openapi_text
 from atbalsts.server._routes.meta import API_VERSION
 from atbalsts.server._serve import serve
@@ -39,6 +40,7 @@ __all__ = [
     "ENV_KEYS_FILE",
     "ApiKey",
     "DecisionView",
+    "JsonFormatter",
     "KeyFileError",
     "KeyStore",
     "Limits",
@@ -48,6 +50,7 @@ __all__ = [
     "create_app",
     "hash_key",
     "load_keys",
+    "log_config",
     "new_key",
     "openapi_document",
     "openapi_text",

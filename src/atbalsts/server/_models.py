@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from atbalsts.model import Decision, Failure, LegalBasis, Model, SupportCase
@@ -79,8 +79,27 @@ class Problem(Model):
     )
 
 
+#: ``as_of`` may be left out only when the case has an observation to take the date from.
+_DATE_TO_DECIDE_ON: dict[str, Any] = {
+    "anyOf": [
+        {"required": ["as_of"], "properties": {"as_of": {"type": "string"}}},
+        {
+            "properties": {
+                "case": {
+                    "required": ["observations"],
+                    "properties": {"observations": {"minItems": 1}},
+                }
+            }
+        },
+    ]
+}
+
+
 class EvaluateRequest(Model):
-    """A support case to decide."""
+    """A support case to decide. Without ``as_of``, the case needs an observation: the date is
+    the latest observation's."""
+
+    model_config = ConfigDict(json_schema_extra=_DATE_TO_DECIDE_ON)
 
     case: SupportCase = Field(description="The support case.")
     as_of: IsoDate | None = Field(

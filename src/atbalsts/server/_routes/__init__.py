@@ -8,12 +8,16 @@ regenerate ``schemas/openapi.json`` (``python -m atbalsts.server openapi -o sche
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from atbalsts._text import shorten
+from atbalsts.server._models import FieldProblem
+from atbalsts.server._problems import ApiError
 from atbalsts.server._routes import batch, catalog, decisions, meta
 
-__all__ = ["ROUTERS", "include_routes"]
+__all__ = ["ROUTERS", "include_routes", "no_unknown_query"]
 
 #: Every router, in the order of the OpenAPI document.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -30,7 +34,37 @@ def _operation_id(route: APIRoute) -> str:
     return route.name  # the endpoint function's name: evaluate, batch, rules, ...
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def no_unknown_query(request: Request) -> None:
+    """422 for a query parameter the operation does not take: a misspelt ``as_of`` must not
+    silently give an answer for every date."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        rows = [
+            FieldProblem(
+                path=f"query.{shorten(name, 40) or '(empty)'}", message="unknown parameter"
+            )
+            for name in unknown[:20]
+        ]
+        raise ApiError(422, f"{len(unknown)} unknown query parameter(s)", errors=rows)
+
+
 def include_routes(app: FastAPI) -> None:
-    """Add every router to ``app``, each operation named by its endpoint function."""
+    """Add every router to ``app``, each operation named by its endpoint function, refusing
+    unknown query parameters."""
     for router in ROUTERS:
-        app.include_router(router, generate_unique_id_function=_operation_id)
+        app.include_router(
+            router,
+            generate_unique_id_function=_operation_id,
+            dependencies=[Depends(no_unknown_query)],
+        )

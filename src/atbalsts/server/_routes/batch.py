@@ -345,9 +345,9 @@ _LINE_SCHEMA: dict[str, Any] = {
     responses=responses(_LINE_SCHEMA, 401, 413, 422, media_type=NDJSON),
     openapi_extra={
         "requestBody": {
-            "required": True,
-            "description": "One support case per line (JSON Lines); blank lines are skipped. "
-            "The schema is that of each line.",
+            "required": False,
+            "description": "One support case per line (JSON Lines); blank lines are skipped, an "
+            "empty body is an empty batch. The schema is that of each line.",
             "content": {NDJSON: {"schema": {"$ref": "#/components/schemas/SupportCase"}}},
         }
     },

@@ -1,0 +1,248 @@
+"""POST /v1/batch: the records of `atbalsts batch`, streamed both ways, scopes and limits."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("fastapi", reason="the server extra (atbalsts[server]) is not installed")
+pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is not installed")
+httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
+
+from atbalsts import PolicyRegistry  # noqa: E402
+from atbalsts.batch import evaluate_lines  # noqa: E402
+from atbalsts.server import Limits, create_app  # noqa: E402
+from atbalsts.testing.strategies import support_cases  # noqa: E402
+
+from .conftest import LiveServer, bearer, examples  # noqa: E402
+
+AS_OF = date(2025, 11, 20)
+NDJSON = {"Content-Type": "application/x-ndjson"}
+
+
+def _lines(cases: list[dict[str, Any]]) -> list[str]:
+    return [json.dumps(case, ensure_ascii=False) for case in cases]
+
+
+def _library(lines: list[str], registry: PolicyRegistry) -> list[str]:
+    out = io.StringIO()
+    evaluate_lines(lines, out, as_of=AS_OF, registry=registry)
+    return out.getvalue().splitlines()
+
+
+def _batch(url: str, headers: dict[str, str], body: str | bytes, **query: str) -> Any:
+    params = {"as_of": AS_OF.isoformat(), **query}
+    return httpx.post(
+        f"{url}/v1/batch", params=params, content=body, headers={**headers, **NDJSON}, timeout=60
+    )
+
+
+def test_batch_gives_the_records_of_atbalsts_batch(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    lines = [*_lines(examples()), "", "{not json", '{"learner": {}}', "   "]
+    response = _batch(base_url, national, "\n".join(lines) + "\n")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/x-ndjson"
+    got = response.text.splitlines()
+    assert got == _library(lines, registry)
+    assert len(got) == len(examples()) + 2  # blank lines give no record
+    assert json.loads(got[-1])["line"] == 12  # blank lines are counted
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(cases=st.lists(support_cases(), min_size=1, max_size=4))
+def test_any_cases_give_the_same_records_over_http(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry, cases: list[Any]
+) -> None:
+    lines = [case.model_dump_json() for case in cases]
+    response = _batch(base_url, national, "\n".join(lines))
+    assert response.status_code == 200
+    assert response.text.splitlines() == _library(lines, registry)
+
+
+def test_lines_outside_the_scope_are_refused_in_place(
+    base_url: str, keys: tuple[Path, dict[str, str]], registry: PolicyRegistry
+) -> None:
+    cases = examples()
+    lines = _lines(cases)
+    response = _batch(base_url, bearer(keys[1]["school"]), "\n".join(lines))
+    records = [json.loads(line) for line in response.text.splitlines()]
+    assert len(records) == len(cases)
+    for number, (case, record) in enumerate(zip(cases, records, strict=True), start=1):
+        if case["learner"]["enrolment"]["school_id"] == "SCH-BAUSKA-01":
+            assert record["learner_id"] == case["learner"]["id"]
+        else:
+            assert record["type"] == "Forbidden"
+            assert record["line"] == number
+            assert case["learner"]["enrolment"]["school_id"] not in record["error"]
+    assert sum("learner_id" in r for r in records) == 1
+
+
+def test_as_of_is_required(base_url: str, national: dict[str, str]) -> None:
+    response = httpx.post(f"{base_url}/v1/batch", content="{}", headers=national)
+    assert response.status_code == 422
+    assert [e["path"] for e in response.json()["errors"]] == ["query.as_of"]
+
+
+# -- streamed both ways ------------------------------------------------------------------------
+
+
+class Duplex:
+    """A raw HTTP/1.1 client that sends a chunked body and reads the response while sending."""
+
+    def __init__(self, url: str, path: str, headers: dict[str, str]) -> None:
+        parts = urlsplit(url)
+        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        head = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}", "Transfer-Encoding: chunked"]
+        head += [f"{k}: {v}" for k, v in {**headers, **NDJSON}.items()]
+        self.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        self.file = self.sock.makefile("rb")
+        self.status: int | None = None
+        self.pending = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+
+    def end(self) -> None:
+        self.sock.sendall(b"0\r\n\r\n")
+
+    def _head(self) -> None:
+        self.status = int(self.file.readline().split()[1])
+        while self.file.readline() not in (b"\r\n", b""):
+            pass
+
+    def read_lines(self, count: int) -> list[str]:
+        """The next ``count`` lines of the response body."""
+        if self.status is None:
+            self._head()
+        while self.pending.count(b"\n") < count:
+            size = int(self.file.readline().strip(), 16)
+            if size == 0:
+                break
+            self.pending += self.file.read(size)
+            self.file.readline()
+        *lines, self.pending = self.pending.split(b"\n", count)
+        return [line.decode() for line in lines]
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def streaming(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Any:
+    """The service reading no more of a batch than one chunk before it starts answering."""
+    with LiveServer(create_app(registry, keys[0], Limits(batch_prefetch_bytes=1))) as url:
+        yield url
+
+
+def test_decisions_arrive_while_the_body_is_still_being_sent(
+    streaming: str, national: dict[str, str]
+) -> None:
+    lines = _lines(examples())
+    client = Duplex(streaming, f"/v1/batch?as_of={AS_OF}", national)
+    try:
+        got = []
+        for number, line in enumerate(lines, start=1):
+            client.send(line.encode() + b"\n")
+            (record,) = client.read_lines(1)  # before the next line is even sent
+            got.append(json.loads(record))
+            assert got[-1].get("learner_id") or got[-1]["line"] == number
+        client.end()
+        assert client.status == 200
+        assert client.read_lines(1) == []  # the stream ends with the input
+    finally:
+        client.close()
+    assert [r["learner_id"] for r in got] == [c["learner"]["id"] for c in examples()]
+
+
+# -- limits ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def limited(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Any:
+    limits = Limits(
+        max_body_bytes=3000, max_batch_lines=3, max_batch_bytes=50_000, batch_prefetch_bytes=2
+    )
+    with LiveServer(create_app(registry, keys[0], limits)) as url:
+        yield url
+
+
+def test_too_many_lines_at_once_is_413(limited: str, national: dict[str, str]) -> None:
+    body = "\n".join(_lines(examples()[:5]))
+    response = _batch(limited, national, body)
+    assert response.status_code == 413
+    assert "more than 3 lines" in response.json()["detail"]
+
+
+def test_a_batch_over_the_byte_limit_is_413(limited: str, national: dict[str, str]) -> None:
+    response = _batch(limited, national, b"\n" * 50_001)
+    assert response.status_code == 413
+    assert "50000" in response.json()["detail"]
+
+
+def test_too_many_lines_once_streaming_ends_with_a_record(
+    limited: str, national: dict[str, str]
+) -> None:
+    lines = _lines([c for c in examples() if len(json.dumps(c)) < 3000][:5])
+    client = Duplex(limited, f"/v1/batch?as_of={AS_OF}", national)
+    try:
+        for line in lines[:3]:
+            client.send(line.encode() + b"\n")
+            assert "learner_id" in json.loads(client.read_lines(1)[0])
+        client.send(lines[3].encode() + b"\n")
+        (last,) = (json.loads(line) for line in client.read_lines(1))
+        assert client.status == 200
+    finally:
+        client.close()
+    assert last["type"] == "BatchTooLong"
+    assert last["line"] == 4
+
+
+def test_a_long_line_and_a_line_not_utf8_get_records(
+    limited: str, national: dict[str, str]
+) -> None:
+    small = json.dumps(examples()[1]).encode()
+    long = b'{"x": "' + b"a" * 4000 + b'"}'
+    response = _batch(limited, national, small + b"\n" + long + b"\n\xff\xfe\n")
+    records = [json.loads(line) for line in response.text.splitlines()]
+    assert records[0]["learner_id"] == examples()[1]["learner"]["id"]
+    assert records[1] == {
+        "error": "the line is over 3000 bytes",
+        "line": 2,
+        "type": "LineTooLong",
+    }
+    assert records[2]["line"] == 3
+    assert records[2]["invalid"][0]["message"] == "the line is not UTF-8 text"
+
+
+def _batch_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "atbalsts-batch"]
+
+
+def test_a_client_gone_mid_batch_stops_its_thread(streaming: str, national: dict[str, str]) -> None:
+    client = Duplex(streaming, f"/v1/batch?as_of={AS_OF}", national)
+    client.send(_lines(examples())[0].encode() + b"\n")
+    assert len(client.read_lines(1)) == 1
+    assert _batch_threads()  # waiting for the next line
+    client.close()
+    deadline = time.monotonic() + 5
+    while _batch_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _batch_threads()

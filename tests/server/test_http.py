@@ -1,0 +1,311 @@
+"""The service over a real socket: answers equal the library's, keys and scopes, limits, ids."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the server extra (atbalsts[server]) is not installed")
+pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is not installed")
+httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
+
+from atbalsts import (  # noqa: E402
+    Decision,
+    PolicyRegistry,
+    SupportCase,
+    explain,
+    json_schema,
+    parse_python,
+)
+from atbalsts.schema import DOCUMENTS  # noqa: E402
+from atbalsts.server import JsonFormatter, Limits, Principal, create_app  # noqa: E402
+
+from .conftest import LiveServer, bearer, example  # noqa: E402
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["type"] == f"https://atbalsts.invalid/problems/{kind}"
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+def test_health_and_version_need_no_key(base_url: str, registry: PolicyRegistry) -> None:
+    health = httpx.get(f"{base_url}/health")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "policies": 3, "failures": 0}
+    info = httpx.get(f"{base_url}/version").json()
+    assert info["api"] == "1.0.0"
+    assert info["schema_version"] == "1.0"
+    assert [p["name"] for p in info["plugins"]] == [p.name for p in registry.policies]
+
+
+def test_evaluate_gives_the_library_decision(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    case = example("01-bauska")
+    asked = {"case": case, "as_of": "2025-03-14", "explain": True, "lang": "en"}
+    response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    decision = registry.evaluate(parse_python(SupportCase, case), date(2025, 3, 14))
+    assert body["decision"] == json.loads(decision.model_dump_json())
+    codes = registry.policy_set("bauska").codes
+    assert body["explanation"] == explain(decision, "en", codes)
+
+
+def test_evaluate_defaults_to_the_latest_observation(
+    base_url: str, national: dict[str, str]
+) -> None:
+    response = httpx.post(
+        f"{base_url}/v1/evaluate", json={"case": example("01-bauska")}, headers=national
+    )
+    assert response.status_code == 200
+    assert response.json()["decision"]["as_of"] == "2025-03-14"
+    assert response.json()["explanation"] is None
+
+
+def test_evaluate_under_another_municipality(base_url: str, national: dict[str, str]) -> None:
+    asked = {"case": example("01-bauska"), "municipality": "parauga"}
+    response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
+    assert response.json()["decision"]["policy"]["municipality"] == "parauga"
+
+
+def test_evaluate_without_a_date_to_take(base_url: str, national: dict[str, str]) -> None:
+    case = example("01-bauska")
+    case["observations"] = []
+    response = httpx.post(f"{base_url}/v1/evaluate", json={"case": case}, headers=national)
+    body = _problem(response, 422, "invalid")
+    assert [e["path"] for e in body["errors"]] == ["as_of"]
+
+
+def test_invalid_body_names_every_field_without_echoing_values(
+    base_url: str, national: dict[str, str]
+) -> None:
+    case = example("01-bauska")
+    case["learner"]["id"] = "no spaces allowed"
+    case["learner"]["enrolment"]["grade"] = 13
+    response = httpx.post(
+        f"{base_url}/v1/evaluate", json={"case": case, "lang": "de"}, headers=national
+    )
+    body = _problem(response, 422, "invalid")
+    paths = {e["path"] for e in body["errors"]}
+    assert {"case.learner.id", "case.learner.enrolment.grade", "lang"} <= paths
+    assert "no spaces allowed" not in response.text
+
+
+def test_not_json_is_422(base_url: str, national: dict[str, str]) -> None:
+    response = httpx.post(f"{base_url}/v1/evaluate", content=b"{nope", headers=national)
+    _problem(response, 422, "invalid")
+
+
+def test_explain_renders_a_decision(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    case = parse_python(SupportCase, example("02-parauga"))
+    decision = registry.evaluate(case, date(2025, 10, 7))
+    asked = {"decision": json.loads(decision.model_dump_json()), "lang": "lv"}
+    response = httpx.post(f"{base_url}/v1/explain", json=asked, headers=national)
+    assert response.status_code == 200
+    codes = registry.policy_set("parauga").codes
+    assert response.json() == {"lang": "lv", "text": explain(decision, "lv", codes)}
+
+
+def test_rules_are_those_in_force(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    query = {"municipality": "bauska", "as_of": "2025-01-01"}
+    body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
+    expected = registry.policy_set("bauska").rules_in_force(date(2025, 1, 1))
+    assert [(r["id"], r["plugin"]) for r in body["rules"]] == [(r.id, p) for r, p in expected]
+    assert body["municipality"] == "bauska"
+    everything = httpx.get(f"{base_url}/v1/rules", headers=national).json()
+    assert len(everything["rules"]) == len(registry.policy_set(None).rules_in_force())
+
+
+def test_invalid_query_is_422_naming_it(base_url: str, national: dict[str, str]) -> None:
+    response = httpx.get(f"{base_url}/v1/rules?as_of=2025-02-30", headers=national)
+    body = _problem(response, 422, "invalid")
+    assert [e["path"] for e in body["errors"]] == ["query.as_of"]
+
+
+def test_policies(base_url: str, national: dict[str, str], registry: PolicyRegistry) -> None:
+    body = httpx.get(f"{base_url}/v1/policies", headers=national).json()
+    assert [p["name"] for p in body["policies"]] == [p.name for p in registry.policies]
+    assert body["failures"] == []
+
+
+def test_schemas_are_the_library_schemas(base_url: str, national: dict[str, str]) -> None:
+    listed = httpx.get(f"{base_url}/v1/schemas", headers=national).json()["schemas"]
+    assert [s["name"] for s in listed] == sorted(DOCUMENTS)
+    for link in listed:
+        response = httpx.get(base_url + link["href"], headers=national)
+        assert response.json() == json_schema(link["name"])
+    _problem(httpx.get(f"{base_url}/v1/schemas/nope", headers=national), 404, "not-found")
+
+
+# -- keys and scopes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/v1/policies", "/v1/schemas", "/v1/rules"])
+def test_no_key_is_401(base_url: str, path: str) -> None:
+    response = httpx.get(base_url + path)
+    _problem(response, 401, "unauthorized")
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "atb_national_wrong",
+        "not-a-key",
+        "atb_nobody_x",
+        "atb__x",
+    ],
+)
+def test_a_wrong_key_is_401(base_url: str, key: str, keys: tuple[Path, dict[str, str]]) -> None:
+    response = httpx.get(f"{base_url}/v1/policies", headers=bearer(key) if key else {})
+    _problem(response, 401, "unauthorized")
+
+
+def test_a_key_of_one_school_gets_403_for_another_school(
+    base_url: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    school = bearer(keys[1]["school"])  # scope: school SCH-BAUSKA-01
+    own = httpx.post(f"{base_url}/v1/evaluate", json={"case": example("01-bauska")}, headers=school)
+    assert own.status_code == 200
+    other = example("07-bauska")  # Bauska too, another school
+    response = httpx.post(f"{base_url}/v1/evaluate", json={"case": other}, headers=school)
+    body = _problem(response, 403, "forbidden")
+    assert "school_id" in body["detail"]
+    assert "PII-BAUSKA-02" not in response.text
+
+
+def test_a_municipal_key_sees_its_municipality_only(
+    base_url: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    bauska = bearer(keys[1]["bauska"])
+    for name in ("01-bauska", "07-bauska"):
+        ok = httpx.post(f"{base_url}/v1/evaluate", json={"case": example(name)}, headers=bauska)
+        assert ok.status_code == 200
+    response = httpx.post(
+        f"{base_url}/v1/evaluate", json={"case": example("02-parauga")}, headers=bauska
+    )
+    _problem(response, 403, "forbidden")
+
+
+# -- limits ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_url(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Any:
+    limits = Limits(max_body_bytes=2000, max_batch_lines=3, max_batch_bytes=20_000)
+    with LiveServer(create_app(registry, keys[0], limits)) as url:
+        yield url
+
+
+def test_a_body_over_the_limit_is_413(small_url: str, national: dict[str, str]) -> None:
+    big = {"case": example("08-ogre")}
+    assert len(json.dumps(big)) > 2000
+    response = httpx.post(f"{small_url}/v1/evaluate", json=big, headers=national)
+    body = _problem(response, 413, "too-large")
+    assert "2000" in body["detail"]
+
+
+def test_a_chunked_body_over_the_limit_is_413(small_url: str, national: dict[str, str]) -> None:
+    text = json.dumps({"case": example("08-ogre")}).encode()
+
+    def chunks() -> Any:  # no Content-Length: the server counts as it reads
+        for start in range(0, len(text), 500):
+            yield text[start : start + 500]
+
+    response = httpx.post(f"{small_url}/v1/evaluate", content=chunks(), headers=national)
+    _problem(response, 413, "too-large")
+
+
+def test_a_body_under_the_limit_passes(small_url: str, national: dict[str, str]) -> None:
+    response = httpx.post(
+        f"{small_url}/v1/evaluate", json={"case": example("02-parauga")}, headers=national
+    )
+    assert response.status_code == 200
+
+
+# -- request ids -------------------------------------------------------------------------------
+
+
+def test_request_id_is_echoed_or_made(base_url: str) -> None:
+    echoed = httpx.get(f"{base_url}/health", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["x-request-id"] == "abc-123"
+    made = httpx.get(f"{base_url}/health").headers["x-request-id"]
+    other = httpx.get(f"{base_url}/health").headers["x-request-id"]
+    assert made != other
+    assert len(made) == 32
+    # an id that could forge a log line is replaced
+    forged = httpx.get(f"{base_url}/health", headers={"X-Request-ID": 'x"}\\n{"level'})
+    assert forged.headers["x-request-id"] != 'x"}\\n{"level'
+
+
+def test_unknown_path_is_a_problem_document(base_url: str) -> None:
+    _problem(httpx.get(f"{base_url}/v2/nothing"), 404, "not-found")
+    _problem(httpx.get(f"{base_url}/v1/evaluate"), 405, "method-not-allowed")
+
+
+def test_an_unknown_query_parameter_is_422(base_url: str, national: dict[str, str]) -> None:
+    response = httpx.get(f"{base_url}/v1/rules?asof=2025-01-01", headers=national)
+    body = _problem(response, 422, "invalid")
+    assert body["errors"] == [{"path": "query.asof", "message": "unknown parameter"}]
+
+
+# -- the view hook and the safety net ----------------------------------------------------------
+
+
+def test_every_decision_passes_through_the_view_hook(
+    registry: PolicyRegistry, keys: tuple[Path, dict[str, str]], national: dict[str, str]
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def no_findings(decision: Decision, principal: Principal) -> Decision:
+        seen.append((principal.key_id, principal.role))
+        return decision.model_copy(update={"findings": ()})
+
+    with LiveServer(create_app(registry, keys[0], view=no_findings)) as url:
+        response = httpx.post(
+            f"{url}/v1/evaluate", json={"case": example("01-bauska")}, headers=national
+        )
+    assert response.json()["decision"]["findings"] == []
+    assert seen == [("national", "municipal_coordinator")]
+
+
+def test_an_unexpected_error_is_a_500_whose_log_holds_no_message(
+    registry: PolicyRegistry,
+    keys: tuple[Path, dict[str, str]],
+    national: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(decision: Decision, principal: Principal) -> Decision:
+        raise RuntimeError(f"cannot show {decision.learner_id}")  # a message quoting input
+
+    caplog.set_level(logging.INFO, logger="atbalsts.server")
+    with LiveServer(create_app(registry, keys[0], view=broken)) as url:
+        response = httpx.post(
+            f"{url}/v1/evaluate", json={"case": example("01-bauska")}, headers=national
+        )
+    body = _problem(response, 500, "internal")
+    assert "L-0001" not in response.text
+    lines = [JsonFormatter().format(r) for r in caplog.records if r.name == "atbalsts.server"]
+    assert not any("L-0001" in line for line in lines)
+    errors = [json.loads(line) for line in lines if '"error_type"' in line]
+    assert [e["error_type"] for e in errors] == ["RuntimeError"]
+    assert errors[0]["request_id"] == body["request_id"]
+    assert "broken" in errors[0]["stack"]
