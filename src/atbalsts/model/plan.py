@@ -141,6 +141,12 @@ class MeasureAssignment(Model):
     )
     funding: FundingSource = Field(description="Who pays.", **lax_enum)
     subject: Name | None = Field(default=None, description="Subject, for subject consultations.")
+    mentor_trained: bool | None = Field(
+        default=None,
+        description="For mentor_support: whether the learner mentor completed the "
+        "learner-mentor programme (izglītojamo mentora programma), which Skola-kopienā requires. "
+        "None: not recorded.",
+    )
 
 
 class Application(Model):

@@ -84,9 +84,14 @@ def one_term(f: Facts, p: Params) -> Iterator[Issue]:
         )
 
 
+#: The statuses a plan reaches only through its approvals: a draft's missing approvals are its
+#: next steps (see atbalsts.workflow), not issues.
+_APPROVED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.COMPLETED})
+
+
 def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
     plan = f.plan
-    if plan is None or plan.status is not PlanStatus.ACTIVE:
+    if plan is None or plan.status not in _APPROVED:
         return
     needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
     if not f.state_vocational_school:
