@@ -30,7 +30,14 @@ from atbalsts.policy._outcomes import (
     Verdict,
 )
 from atbalsts.policy._params import Change, Parameter, ParameterValue, ValueType, load_parameters
-from atbalsts.policy._registrar import CodeRegistrar, PolicyInfo, PolicyRegistrar
+from atbalsts.policy._registrar import (
+    CodeRegistrar,
+    Guard,
+    PolicyInfo,
+    PolicyRegistrar,
+    Transition,
+    guard,
+)
 from atbalsts.policy._rule import RULE_ID_PATTERN, Params, Rule, RuleFunction, rule
 
 __all__ = [
@@ -49,6 +56,7 @@ __all__ = [
     "Deny",
     "Facts",
     "Finding",
+    "Guard",
     "Issue",
     "LegalBasis",
     "Obligation",
@@ -63,9 +71,11 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "Tier",
+    "Transition",
     "ValueType",
     "Verdict",
     "baseline",
+    "guard",
     "hookimpl",
     "in_force",
     "load_parameters",
