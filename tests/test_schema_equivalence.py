@@ -31,7 +31,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -295,7 +295,33 @@ def decisions(draw: st.DrawFn) -> Document:
     return registry().evaluate(case, as_of)
 
 
+@st.composite
+def audit_events(draw: st.DrawFn) -> Any:
+    """Events of real transitions: a generated draft plan submitted, or a consent withdrawn."""
+    from atbalsts.errors import LifecycleError
+    from atbalsts.model import PlanStatus
+    from atbalsts.workflow import transition
+
+    if draw(st.booleans()):
+        plan = draw(ats.support_plans()).model_copy(update={"status": PlanStatus.DRAFT})
+        document, action, reason = plan, "submit", None
+        on = plan.period.start
+    else:
+        document = draw(ats.consents())
+        action, reason = "withdraw", "Synthetic: the parent withdrew consent."
+        on = document.period.start
+    try:
+        moved = transition(
+            document, action, actor="P-TEST", role="class_teacher", on=on, reason=reason
+        )
+    except LifecycleError:
+        assume(False)
+        raise
+    return moved.event
+
+
 STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
+    "audit-event": audit_events(),
     "consent": ats.consents(),
     "decision": decisions(),
     "referral": ats.referrals(),

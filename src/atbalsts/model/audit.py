@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, NonNegativeInt
+from pydantic import AwareDatetime, BeforeValidator, Field, NonNegativeInt, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from atbalsts.model._base import (
@@ -59,7 +59,13 @@ def _iso_datetime(value: object) -> object:
 
 #: A date and time with its offset from UTC: an ISO 8601 string (JSON) or an aware
 #: :class:`datetime.datetime`.
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+IsoDateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_datetime),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": f"^{_ISO_DATETIME.pattern}$"}
+    ),
+]
 
 #: A value of an action's parameters: a scalar or a list of short texts.
 ParamValue = (
