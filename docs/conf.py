@@ -28,6 +28,7 @@ extensions = [
     "generated",  # docs/_ext/generated.py: CLI help, document and classified-field tables
     "policytables",  # docs/_ext/policytables.py: national rules, parameters, facts, hit policies
     "runexample",  # docs/_ext/runexample.py: the output of the examples in docs/examples
+    "openapitables",  # docs/_ext/openapitables.py: the HTTP API from schemas/openapi.json
 ]
 # No sphinx.ext.napoleon: the docstrings are plain reST prose, and napoleon would read a first line
 # such as "A legal act: law, ..." in an attribute docstring as "type: description".
