@@ -195,7 +195,7 @@ def test_join_by_id_counts_a_decision_without_its_case() -> None:
 
 def test_join_by_id_refuses_two_cases_of_one_learner() -> None:
     decisions, cases = synthetic_batch(seed=10, size=10)
-    with pytest.raises(StatsError, match="cases lines 1 and 11"):
+    with pytest.raises(StatsError, match="cases line 11 is a second case"):
         count(decisions, [*cases, cases[0]], join="id")
 
 

@@ -160,8 +160,8 @@ def _bars(
     axes.set_xlim(0, max(biggest * 1.12, 5))
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.set_title(title, loc="left")
-    if k > 1:
-        axes.legend(loc="lower right", fontsize=8, frameon=False)
+    if k:  # beside the bars, never over them
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return figure
 
 

@@ -303,7 +303,6 @@ class _IdJoin:
     def __init__(self, cases: Iterator[tuple[int, object]]) -> None:
         self.unreadable = 0
         self._cases: dict[str, CaseFacts] = {}
-        self._lines: dict[str, int] = {}
         for number, record in cases:
             try:
                 if record is None:
@@ -314,11 +313,10 @@ class _IdJoin:
                 continue
             if facts.learner_id in self._cases:
                 raise StatsError(
-                    f"cases lines {self._lines[facts.learner_id]} and {number} are cases of one "
-                    "learner: a learner has one case"
+                    f"cases line {number} is a second case of a learner of an earlier line: "
+                    "joined by id, a learner has one case"
                 )
             self._cases[facts.learner_id] = facts
-            self._lines[facts.learner_id] = number
         self._used: set[str] = set()
 
     def find(self, learner_id: str, line: int) -> CaseFacts | None:

@@ -9,6 +9,7 @@ beyond the shape of those fields: the batch validated the case before deciding i
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from enum import Enum
@@ -95,7 +96,7 @@ def _text(node: object, name: str, path: str, *, optional: bool = False) -> str 
         value = value.value
     if not isinstance(value, str) or not value:
         raise Unreadable(f"{path}.{name}" if path else name)
-    return value
+    return sys.intern(value)  # codes and ids repeat: one string each, however many learners
 
 
 def _str(node: object, name: str, path: str) -> str:
