@@ -31,6 +31,12 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2025, 3, 3)
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command's English messages; the default language is Latvian."""
+    monkeypatch.setenv("ATBALSTS_LANG", "en")
+
+
 def example_lines() -> list[str]:
     return [
         json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)

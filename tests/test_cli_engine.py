@@ -12,6 +12,12 @@ import pytest
 from atbalsts import PolicySet
 from atbalsts.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command's English messages; the default language is Latvian."""
+    monkeypatch.setenv("ATBALSTS_LANG", "en")
+
 CASE: dict[str, Any] = {
     "learner": {
         "id": "L-0001",

@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 from atbalsts.cli import main
+from atbalsts.cli._fields import field_reference
 from atbalsts.schema import DOCUMENTS, json_schema, schema_text
+from atbalsts.testing import scenarios
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command's English messages; the default language is Latvian."""
+    monkeypatch.setenv("ATBALSTS_LANG", "en")
 
 
 def write(path: Path, data: Any) -> Path:
@@ -49,15 +57,53 @@ def test_schema_name_prints_that_schema(name: str, capsys: pytest.CaptureFixture
 def test_schema_without_name_prints_every_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     bundle = json.loads(capsys.readouterr().out)
-    assert bundle == {name: json_schema(name) for name in DOCUMENTS}
+    assert bundle == {
+        **{name: json_schema(name) for name in DOCUMENTS},
+        "scenario-file": scenarios.json_schema(),
+    }
 
 
-def test_schema_output_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_output_writes_every_schema_and_the_field_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_dir = tmp_path / "out"
     assert main(["schema", "-o", str(out_dir)]) == 0
-    assert f"wrote {len(DOCUMENTS)} schema(s)" in capsys.readouterr().out
+    count = len(DOCUMENTS) + 1
+    assert f"wrote {count} schemas and fields.md to {out_dir}" in capsys.readouterr().out
     for name in DOCUMENTS:
         assert (out_dir / f"{name}.schema.json").read_text(encoding="utf-8") == schema_text(name)
+    scenario = out_dir / scenarios.SCHEMA_FILE
+    assert scenario.read_text(encoding="utf-8") == scenarios.schema_text()
+    assert (out_dir / "fields.md").read_text(encoding="utf-8") == field_reference()
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        [*(f"{n}.schema.json" for n in DOCUMENTS), scenarios.SCHEMA_FILE, "fields.md"]
+    )
+
+
+def test_schema_scenario_file_prints_the_scenario_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["schema", "scenario-file"]) == 0
+    assert capsys.readouterr().out == scenarios.schema_text()
+
+
+def test_schema_fields_prints_the_field_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "--fields"]) == 0
+    assert capsys.readouterr().out == field_reference()
+    assert main(["schema", "referral", "--fields"]) == 0
+    one = capsys.readouterr().out
+    assert one == field_reference("referral")
+    assert "## referral" in one
+    assert "## decision" not in one
+    assert main(["schema", "--fields", "-o", str(tmp_path)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["fields.md"]
+
+
+def test_schema_messages_in_latvian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "consent", "-o", str(tmp_path), "--lang", "lv"]) == 0
+    assert capsys.readouterr().out == f"ierakstīta 1 shēma mapē {tmp_path}\n"
 
 
 def test_unknown_schema_name_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,6 +159,39 @@ def test_validate_accepts_a_byte_order_mark(
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert main(["validate", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: valid support-case\n"
+
+
+def test_validate_json_format_gives_the_errors_as_data(
+    invalid_file: Path, valid_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(invalid_file), "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert report["document"] == "support-case"
+    paths = [e["path"] for e in report["errors"]]
+    assert paths == ["learner.enrolment.grade", "plans[0].measures[1].measure"]
+    assert main(["validate", str(valid_file), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "document": "support-case",
+        "errors": [],
+        "file": str(valid_file),
+        "valid": True,
+    }
+
+
+def test_validate_speaks_latvian_by_default(
+    valid_file: Path,
+    invalid_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("ATBALSTS_LANG")
+    assert main(["validate", str(valid_file)]) == 0
+    assert capsys.readouterr().out == f"{valid_file}: derīgs dokuments support-case\n"
+    assert main(["validate", str(invalid_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kļūda: {invalid_file} (support-case) nav derīgs\n")
+    assert "  learner.enrolment.grade: " in err
 
 
 def test_validate_malformed_json_exits_2(

@@ -2,9 +2,9 @@
 
 Every non-blank input line gives exactly one output line, in input order: the Decision, an
 ``invalid`` record naming the line and every failing field path, or an ``error`` record when the
-learner's policy set cannot be built (a conflict between installed plugins) or the evaluation of
-that line failed unexpectedly. Nothing is dropped, one line never stops the others, and a file is
-written whole or not at all.
+case has no evaluation date (none given and no observation), the learner's policy set cannot be
+built (a conflict between installed plugins) or the evaluation of that line failed unexpectedly.
+Nothing is dropped, one line never stops the others, and a file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -26,9 +26,18 @@ import pydantic
 
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
-from atbalsts.model import SupportCase, parse_json
+from atbalsts.model import Decision, SupportCase, parse_json
+from atbalsts.model.decision import DecisionNote, NoteCode
 
-__all__ = ["BatchStats", "BatchStopped", "evaluate_file", "evaluate_lines"]
+__all__ = [
+    "BatchStats",
+    "BatchStopped",
+    "NoEvaluationDate",
+    "decision_notes",
+    "evaluate_file",
+    "evaluate_lines",
+    "latest_observation",
+]
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -41,14 +50,66 @@ class BatchStats:
     """Counts of a batch run, one per non-blank input line.
 
     ``evaluated``: decided (``incomplete`` of them are incomplete Decisions). ``invalid``: the line
-    is not a valid support case. ``errors``: the policy set could not be built or the evaluation
-    failed; the line has an ``error`` record.
+    is not a valid support case. ``errors``: the case had no evaluation date, the policy set could
+    not be built or the evaluation failed; the line has an ``error`` record.
+
+    Of the decisions, ``without_policy`` counts those the national baseline made alone because no
+    installed policy governs the municipality asked for (by municipality), and ``without_data``
+    those with no observation dated on or before the evaluation date (their "no findings" means
+    no data); each such decision carries the note that says so.
     """
 
     evaluated: int = 0
     invalid: int = 0
     incomplete: int = 0
     errors: int = 0
+    without_policy: dict[str, int] = attrs.field(factory=dict)
+    without_data: int = 0
+
+
+class NoEvaluationDate(AtbalstsError):
+    """No evaluation date was given and the case has no observation to take one from."""
+
+
+def latest_observation(case: SupportCase) -> date | None:
+    """The date of the case's latest observation: the evaluation date when none is given."""
+    return max((o.as_of for o in case.observations), default=None)
+
+
+def decision_notes(
+    decision: Decision,
+    case: SupportCase,
+    registry: PolicyRegistry,
+    municipality: str | None = None,
+) -> tuple[DecisionNote, ...]:
+    """The notes of ``decision`` (the case's learner decided under the policy of
+    ``municipality``, default the learner's), with the two a reader must not miss added when the
+    engine did not write them: no installed policy governs the municipality
+    (``no_municipal_policy``), and no observation is dated on or before the evaluation date
+    (``no_observation_on_date``)."""
+    notes = list(decision.notes)
+    codes = {str(n.code) for n in notes}
+    as_of = decision.as_of
+    chosen = municipality or case.learner.enrolment.municipality
+    if NoteCode.NO_MUNICIPAL_POLICY not in codes and not any(
+        p.municipality == chosen and p.in_force(as_of) for p in registry.policies
+    ):
+        detail: dict[str, str | int | float | bool | None] = {"municipality": chosen}
+        notes.append(DecisionNote(code=NoteCode.NO_MUNICIPAL_POLICY, detail=detail))
+    if NoteCode.NO_OBSERVATION_ON_DATE not in codes and not any(
+        o.as_of <= as_of for o in case.observations
+    ):
+        notes.append(DecisionNote(code=NoteCode.NO_OBSERVATION_ON_DATE))
+    return tuple(notes)
+
+
+def _count_notes(stats: BatchStats, notes: Iterable[DecisionNote]) -> None:
+    for note in notes:
+        if note.code == NoteCode.NO_MUNICIPAL_POLICY:
+            where = str(note.detail.get("municipality"))
+            stats.without_policy[where] = stats.without_policy.get(where, 0) + 1
+        elif note.code == NoteCode.NO_OBSERVATION_ON_DATE:
+            stats.without_data += 1
 
 
 class BatchStopped(BaseException):
@@ -63,11 +124,18 @@ def evaluate_lines(
     lines: Iterable[str],
     out: TextIO,
     *,
-    as_of: date,
+    as_of: date | None,
     registry: PolicyRegistry,
     trace: bool = False,
+    municipality: str | None = None,
 ) -> BatchStats:
     """Evaluate each case in ``lines`` on ``as_of`` and write one JSON line per input line.
+
+    With ``as_of`` None each case is evaluated on the date of its latest observation, as
+    ``atbalsts evaluate`` does; a case with no observation then gets an ``error`` record
+    (``NoEvaluationDate``). Each case is decided under the policy of its learner's municipality,
+    or of ``municipality`` when one is given. Every decision carries its notes
+    (:func:`decision_notes`); :class:`BatchStats` counts the two that matter most.
 
     The trace is left out unless ``trace`` is true: it is the bulk of a decision's size. The
     stamp in each decision is enough to reproduce the full trace later with ``evaluate``.
@@ -84,9 +152,18 @@ def evaluate_lines(
             continue
         try:
             case = parse_json(SupportCase, line, name=f"line {number}")
-            policy_set = registry.policy_set(case.learner.enrolment.municipality)
-            evaluation = policy_set.run(case, as_of, trace=trace)
+            day = as_of or latest_observation(case)
+            if day is None:
+                raise NoEvaluationDate(
+                    "the case has no observation to take the evaluation date from; give one "
+                    "(--as-of)"
+                )
+            policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
+            evaluation = policy_set.run(case, day, trace=trace)
             decision = to_decision(evaluation, policy_set.codes)
+            notes = decision_notes(decision, case, registry, municipality)
+            if notes != decision.notes:
+                decision = decision.model_copy(update={"notes": notes})
             text = decision.model_dump_json()
         except DocumentError as err:
             stats.invalid += 1
@@ -104,6 +181,7 @@ def evaluate_lines(
             continue
         stats.evaluated += 1
         stats.incomplete += not decision.complete
+        _count_notes(stats, decision.notes)
         out.write(text + "\n")
     return stats
 
@@ -186,12 +264,14 @@ def evaluate_file(
     source: Path,
     target: Path | None,
     *,
-    as_of: date,
+    as_of: date | None,
     registry: PolicyRegistry,
     trace: bool = False,
     stop: threading.Event | None = None,
+    municipality: str | None = None,
 ) -> BatchStats:
-    """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None).
+    """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None);
+    ``as_of``, ``trace`` and ``municipality`` as for :func:`evaluate_lines`.
 
     The source may start with a UTF-8 byte-order mark. The target is written to a temporary file
     beside it (readable by its owner only) and renamed into place only when every line is done,
@@ -211,12 +291,23 @@ def evaluate_file(
             lines = _until(stop, handle)
             if target is None:
                 stats = evaluate_lines(
-                    lines, sys.stdout, as_of=as_of, registry=registry, trace=trace
+                    lines,
+                    sys.stdout,
+                    as_of=as_of,
+                    registry=registry,
+                    trace=trace,
+                    municipality=municipality,
                 )
                 _check(stop)
                 return stats
             return _evaluate_into(
-                lines, target, as_of=as_of, registry=registry, trace=trace, stop=stop
+                lines,
+                target,
+                as_of=as_of,
+                registry=registry,
+                trace=trace,
+                stop=stop,
+                municipality=municipality,
             )
     except UnicodeDecodeError:
         raise _BatchError(f"cannot read {source}: it is not UTF-8 text") from None
@@ -226,10 +317,11 @@ def _evaluate_into(
     lines: Iterable[str],
     target: Path,
     *,
-    as_of: date,
+    as_of: date | None,
     registry: PolicyRegistry,
     trace: bool,
     stop: threading.Event | None,
+    municipality: str | None,
 ) -> BatchStats:
     temporary: str | None = None
     out: TextIO | None = None
@@ -240,7 +332,14 @@ def _evaluate_into(
             )
             out = os.fdopen(handle, "w", encoding="utf-8")
         with out:
-            stats = evaluate_lines(lines, out, as_of=as_of, registry=registry, trace=trace)
+            stats = evaluate_lines(
+                lines,
+                out,
+                as_of=as_of,
+                registry=registry,
+                trace=trace,
+                municipality=municipality,
+            )
         _check(stop)  # a stop that came during the last line: nothing is written either
         os.replace(temporary, target)
     except BaseException:

@@ -1,101 +1,819 @@
 """The demo: decide the bundled synthetic cases, then show one learner under the national baseline
-alone and under each installed municipal policy, and what differs and why."""
+alone and under each installed municipal policy, and what differs and why.
+
+It is written for school support staff: every code is shown by its label, every outcome with the
+rules behind it ("because ...") right under it, the facts those rules saw in words ("21
+unjustified lessons this semester"), and the difference a municipal policy makes in one sentence.
+Every sentence comes from the ``atbalsts_cli`` gettext catalog (that of the command), so
+``lang="lv"`` prints Latvian only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gettext
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
-from atbalsts import explain
-from atbalsts._explain import translator
+import attrs
+
+from atbalsts._explain import LANGUAGES
+from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry
-from atbalsts.model import Decision, SupportCase
+from atbalsts.model import Decision, LegalBasis, SupportCase
+from atbalsts.model.decision import TraceRow, Value
+from atbalsts.policy import PolicyInfo
 
-__all__ = ["differences", "run_demo"]
-
-
-def _summary(decision: Decision) -> str:
-    parts = [
-        f"findings: {', '.join(sorted({f.factor for f in decision.findings})) or '-'}",
-        f"obligations: {', '.join(o.action for o in decision.obligations) or '-'}",
-        f"referrals: {', '.join(r.to for r in decision.referrals) or '-'}",
-        f"plan issues: {', '.join(i.reason for i in decision.plan_issues) or '-'}",
-    ]
-    if not decision.complete:
-        parts.append("INCOMPLETE")
-    return "; ".join(parts)
+__all__ = ["demo_data", "example_directory", "fact_in_words", "run_demo"]
 
 
-def _short(value: object, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def example_directory() -> Path:
+    """The bundled example cases: package data in an installed wheel (``atbalsts/examples``),
+    the repository's ``examples/`` in a checkout (an editable install)."""
+    packaged = Path(str(files("atbalsts") / "examples"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "examples"
 
 
-def differences(base: Decision, other: Decision) -> list[str]:
-    """What ``other`` decides differently from ``base``, and which rules made the difference."""
-    out: list[str] = []
-    fired_base = {t.rule for t in base.trace if t.fired}
-    fired_other = {t.rule for t in other.trace if t.fired}
-    aspects: tuple[tuple[str, Callable[[Decision], set[str]]], ...] = (
-        ("finding", lambda d: {f.factor for f in d.findings}),
-        ("obligation", lambda d: {o.action for o in d.obligations}),
-        ("referral", lambda d: {r.to for r in d.referrals}),
-        ("eligible measure", lambda d: {v.measure for v in d.measures if v.eligible}),
-    )
-    for label, get in aspects:
-        a, b = get(base), get(other)
-        for item in sorted(b - a):
-            out.append(f"+ {label} {item}")
-        for item in sorted(a - b):
-            out.append(f"- {label} {item}")
-    dues_a = {o.action: o.due for o in base.obligations}
-    for o in other.obligations:
-        if o.action in dues_a and dues_a[o.action] != o.due:
-            out.append(
-                f"~ obligation {o.action} due {o.due} instead of {dues_a[o.action]} "
-                f"(strictest rule {o.rules[0]})"
-            )
-    if not out and fired_other != fired_base:
-        out.append("= same outcomes as the baseline, reached (also) through other rules:")
-    for rule in sorted(fired_other - fired_base):
-        row = next(t for t in other.trace if t.rule == rule)
-        params = ", ".join(f"{p.id}={p.value}" for p in row.parameters)
-        facts = ", ".join(f"{f.fact}={_short(f.value)}" for f in row.facts)
-        out.append(
-            f"  because rule {rule} ({row.plugin}) fired on {facts}"
-            + (f" with {params}" if params else "")
+@cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    if lang == "en":
+        return gettext.NullTranslations()
+    directory = str(files("atbalsts._explain") / "locales")
+    return gettext.translation("atbalsts_cli", localedir=directory, languages=[lang])
+
+
+@attrs.frozen
+class _Words:
+    """Sentences, plurals and code labels in one language."""
+
+    lang: str
+    codes: Mapping[str, CodeList]
+
+    def _(self, message: str) -> str:
+        return _catalog(self.lang).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return _catalog(self.lang).ngettext(singular, plural, count)
+
+    def label(self, list_name: str, code: str) -> str:
+        known = self.codes.get(list_name)
+        if known is None or code not in known:
+            return code
+        return known.label(code, "lv" if self.lang == "lv" else "en")
+
+    def labels(self, list_name: str, codes: Iterable[str]) -> str:
+        return ", ".join(self.label(list_name, c) for c in codes)
+
+    def basis(self, basis: LegalBasis) -> str:
+        if basis.cited:
+            return f"{basis.act}, {basis.provision}" if basis.provision else str(basis.act)
+        if basis.kind.value == "illustrative":
+            return self._("illustrative, not law")
+        return self._("methodological default, not law")
+
+
+# --- facts in words ---------------------------------------------------------------------------
+# Every sentence is a literal inside a call of words._ or words.n, so that pybabel finds it.
+
+Say = Callable[[Value], str | None]
+
+
+def _number(value: Value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _count(say: Callable[[int], str]) -> Say:
+    """A count: said with its number, or not at all when the value is not a number."""
+
+    def said(value: Value) -> str | None:
+        n = _number(value)
+        return None if n is None else say(n).format(n=n)
+
+    return said
+
+
+def _flag(yes: str, no: str) -> Say:
+    return lambda value: None if value is None else (yes if value else no)
+
+
+def _text(template: str, none: str | None = None) -> Say:
+    return lambda value: none if value is None or value == "" else template.format(value=value)
+
+
+def _items(value: Value) -> list[str]:
+    return [v for v in str(value or "").split(",") if v]
+
+
+def _listed(words: _Words, template: str, list_name: str | None, empty: str) -> Say:
+    def said(value: Value) -> str | None:
+        items = _items(value)
+        if not items:
+            return empty
+        shown = words.labels(list_name, items) if list_name else ", ".join(items)
+        return template.format(value=shown)
+
+    return said
+
+
+def _named(names: Mapping[str, str]) -> Say:
+    return lambda value: None if value is None else names.get(str(value), str(value))
+
+
+def _episodes(words: _Words) -> Say:
+    def said(value: Value) -> str | None:
+        try:
+            episodes = json.loads(str(value)) if value else []
+        except ValueError:
+            return None
+        n = len(episodes) if isinstance(episodes, list) else 0
+        return words.ngettext(
+            "{n} absence episode on record this semester",
+            "{n} absence episodes on record this semester",
+            n,
+        ).format(n=n)
+
+    return said
+
+
+def _threats(words: _Words) -> Say:
+    _ = words._
+    names = {
+        "violence": _("violence"),
+        "neglect": _("neglect"),
+        "offence": _("an offence"),
+        "other_threat": _("another threat"),
+    }
+
+    def said(value: Value) -> str | None:
+        kinds = [names.get(k, k) for k in _items(value)]
+        return _("suspected: {value}").format(value=", ".join(kinds)) if kinds else None
+
+    return said
+
+
+def _rate(words: _Words) -> Say:
+    def said(value: Value) -> str | None:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return words._("the share of lessons missed is not known")
+        return words._("share of the scheduled lessons missed: {value}%").format(
+            value=round(100 * value)
         )
-    for rule in sorted(fired_base - fired_other):
-        out.append(f"  rule {rule} fired under the baseline only")
+
+    return said
+
+
+def _phrases(words: _Words) -> dict[str, Say]:
+    """How each fact is said; a fact missing here is shown as ``name = value``."""
+    _, ngettext = words._, words.ngettext
+    return {
+        "as_of": lambda value: None,  # the date is in the heading
+        "learner_id": lambda value: None,  # a pseudonym, in the heading
+        "birth_date": lambda value: None,  # the age says it
+        "municipality": _text(_("municipality {value}")),
+        "age": _count(lambda k: ngettext("aged {n}", "aged {n}", k)),
+        "programme": _named(
+            {
+                "pre_school": _("pre-school education"),
+                "general_basic": _("general basic education"),
+                "general_secondary": _("general secondary education"),
+                "vocational": _("vocational education"),
+            }
+        ),
+        "grade": _text(_("grade {value}")),
+        "vocational_course": _text(_("vocational course {value}")),
+        "repeating_year": _flag(_("repeats the year"), _("does not repeat the year")),
+        "completed_grade9_certificate_only": _flag(
+            _("finished grade 9 with a certificate only"),
+            _("did not finish grade 9 with a certificate only"),
+        ),
+        "state_vocational_school": _flag(
+            _("at a state vocational school"), _("not at a state vocational school")
+        ),
+        "living_situation": _named(
+            {
+                "with_parents": _("lives with the parents"),
+                "foster_family": _("lives in a foster family"),
+                "guardian": _("lives with a guardian"),
+                "care_institution": _("lives in a care institution"),
+            }
+        ),
+        "out_of_family_care": _flag(_("in out-of-family care"), _("not in out-of-family care")),
+        "needy_family": _flag(
+            _("a needy or low-income family"), _("not a needy or low-income family")
+        ),
+        "languages": _listed(words, _("speaks {value}"), None, _("no language recorded")),
+        "has_observation": _flag(
+            _("observed on or before this date"), _("no observation on or before this date")
+        ),
+        "observed_on": _text(_("latest observation on {value}")),
+        "unjustified_lessons": _count(
+            lambda k: ngettext(
+                "{n} unjustified lesson this semester", "{n} unjustified lessons this semester", k
+            )
+        ),
+        "unjustified_days": _count(
+            lambda k: ngettext(
+                "{n} unjustified day this semester", "{n} unjustified days this semester", k
+            )
+        ),
+        "lessons_scheduled": _count(
+            lambda k: ngettext(
+                "{n} lesson scheduled this semester", "{n} lessons scheduled this semester", k
+            )
+        ),
+        "absence_rate": _rate(words),
+        "absent_today_reason_unknown": _flag(
+            _("absent today, reason unknown"), _("not absent today without a reason")
+        ),
+        "parental_notes_used": _count(
+            lambda k: ngettext("{n} parent's note used", "{n} parent's notes used", k)
+        ),
+        "absence_episodes": _episodes(words),
+        "failing_subjects": _count(
+            lambda k: ngettext(
+                "{n} subject with a failing mark", "{n} subjects with a failing mark", k
+            )
+        ),
+        "behaviour_incidents": _count(
+            lambda k: ngettext(
+                "{n} behaviour incident this semester",
+                "{n} behaviour incidents this semester",
+                k,
+            )
+        ),
+        "serious_incidents": _count(
+            lambda k: ngettext(
+                "{n} serious incident this semester", "{n} serious incidents this semester", k
+            )
+        ),
+        "staff_factors": _listed(
+            words, _("staff observed: {value}"), "risk_factors", _("staff observed nothing")
+        ),
+        "suspected_threat": _flag(
+            _("a threat to the child is suspected"), _("no threat to the child is suspected")
+        ),
+        "threat_kinds": _threats(words),
+        "threat_observed_on": _text(_("the threat was observed on {value}")),
+        "funded_elsewhere": _listed(
+            words,
+            _("already funded elsewhere: {value}"),
+            "measures",
+            _("nothing funded elsewhere"),
+        ),
+        "plan": _text(_("support plan {value} in force"), _("no support plan in force")),
+        "plan_measures": _listed(
+            words, _("measures in the plan: {value}"), "measures", _("no measures in the plan")
+        ),
+        "plans_without_improvement": _count(
+            lambda k: ngettext("{n} plan without improvement", "{n} plans without improvement", k)
+        ),
+        "mentor_trained": _flag(
+            _("the mentor has completed the learner-mentor programme"),
+            _("the mentor has not completed the learner-mentor programme"),
+        ),
+        "risk_groups": _listed(words, _("risk groups: {value}"), "risk_groups", _("no risk group")),
+        "risk_factors": _listed(
+            words, _("risk factors: {value}"), "risk_factors", _("no risk factor")
+        ),
+        "has_risk": _flag(_("a risk factor is present"), _("no risk factor is present")),
+    }
+
+
+def fact_in_words(name: str, value: Value, lang: str, codes: Mapping[str, CodeList]) -> str | None:
+    """The fact ``name`` with ``value`` (as a decision's trace holds it) as words in ``lang``,
+    e.g. ``unjustified_lessons`` 21: "21 unjustified lessons this semester"; None for a fact not
+    worth saying (the date, the pseudonym)."""
+    words = _Words(lang, codes)
+    say = _phrases(words).get(name)
+    if say is None:
+        return f"{name} = {'-' if value is None else value}"
+    return say(value)
+
+
+# --- outcomes and the rules behind them --------------------------------------------------------
+
+
+@attrs.frozen
+class _Outcome:
+    kind: str  # finding, obligation, referral, allowed, refused, plan_issue
+    code: str
+    label: str
+    due: date | None
+    rules: tuple[str, ...]
+
+
+_KINDS = ("finding", "obligation", "referral", "allowed", "refused", "plan_issue")
+
+
+def _outcomes(decision: Decision, words: _Words) -> list[_Outcome]:
+    out = [
+        _Outcome(
+            "finding",
+            f.factor,
+            words.label("risk_factors", f.factor),
+            None,
+            tuple(getattr(f, "rules", ()) or (f.rule,)),
+        )
+        for f in decision.findings
+    ]
+    out += [
+        _Outcome("obligation", o.action, words.label("actions", o.action), o.due, tuple(o.rules))
+        for o in decision.obligations
+    ]
+    out += [
+        _Outcome("referral", r.to, words.label("institutions", r.to), r.due, tuple(r.rules))
+        for r in decision.referrals
+    ]
+    out += [
+        _Outcome(
+            "allowed" if v.eligible else "refused",
+            v.measure,
+            words.label("measures", v.measure),
+            None,
+            tuple(dict.fromkeys(r.rule for r in v.reasons)),
+        )
+        for v in decision.measures
+    ]
+    out += [
+        _Outcome("plan_issue", i.reason, words.label("reasons", i.reason), None, (i.rule,))
+        for i in decision.plan_issues
+    ]
     return out
 
 
-def run_demo(cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry, lang: str) -> str:
-    """The demo text for ``cases`` (name, case)."""
-    _ = translator(lang)  # fail early on an unknown language
-    lines = ["Synthetic example cases, each decided under its learner's municipal policy", ""]
-    decided = []
+def _kind_label(kind: str, words: _Words) -> str:
+    _ = words._
+    return {
+        "finding": _("Risk factor"),
+        "obligation": _("To do"),
+        "referral": _("Referral"),
+        "allowed": _("Support measure allowed"),
+        "refused": _("Support measure refused"),
+        "plan_issue": _("Problem in the support plan"),
+    }[kind]
+
+
+def _headline(o: _Outcome, words: _Words) -> str:
+    text = f"{_kind_label(o.kind, words)}: {o.label}"
+    if o.due is not None:
+        text += ", " + words._("due {date}").format(date=o.due.isoformat())
+    return text
+
+
+@attrs.frozen
+class _Because:
+    rule: str
+    plugin: str
+    basis: str
+    facts: tuple[tuple[str, Value, str], ...]  # fact, value, in words
+    parameters: tuple[tuple[str, Value], ...]
+    replaces: str | None = None
+    fired: bool = True
+
+    def line(self, words: _Words) -> str:
+        _ = words._
+        said = "; ".join(w for _f, _v, w in self.facts) or _("no facts")
+        if self.replaces is not None and self.fired:
+            text = _(
+                "because rule {rule} ({basis}), which replaces {replaced} here, saw: {facts}"
+            ).format(rule=self.rule, basis=self.basis, replaced=self.replaces, facts=said)
+        elif self.replaces is not None:
+            text = _(
+                "rule {rule} ({basis}), which replaces {replaced} here, did not apply: it saw "
+                "{facts}"
+            ).format(rule=self.rule, basis=self.basis, replaced=self.replaces, facts=said)
+        elif self.fired:
+            text = _("because rule {rule} ({basis}) saw: {facts}").format(
+                rule=self.rule, basis=self.basis, facts=said
+            )
+        else:
+            text = _("rule {rule} ({basis}) did not apply: it saw {facts}").format(
+                rule=self.rule, basis=self.basis, facts=said
+            )
+        if self.parameters:
+            values = ", ".join(f"{p} = {'-' if v is None else v}" for p, v in self.parameters)
+            text += "; " + _("with {parameters}").format(parameters=values)
+        return text
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "plugin": self.plugin,
+            "basis": self.basis,
+            "fired": self.fired,
+            "replaces": self.replaces,
+            "facts": [{"fact": f, "value": v, "words": w} for f, v, w in self.facts],
+            "parameters": [{"id": p, "value": v} for p, v in self.parameters],
+        }
+
+
+def _because(row: TraceRow, words: _Words, replaces: str | None = None) -> _Because:
+    phrases = _phrases(words)
+    facts = []
+    for e in row.facts:
+        say = phrases.get(e.fact)
+        text = f"{e.fact} = {e.value}" if say is None else say(e.value)
+        if text is not None:
+            facts.append((e.fact, e.value, text))
+    return _Because(
+        rule=row.rule,
+        plugin=row.plugin,
+        basis=words.basis(row.legal_basis),
+        facts=tuple(facts),
+        parameters=tuple((p.id, p.value) for p in row.parameters),
+        replaces=replaces,
+        fired=row.fired,
+    )
+
+
+def _rows(decision: Decision) -> dict[str, TraceRow]:
+    return {t.rule: t for t in decision.trace}
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Change:
+    change: str  # added, removed, due, also
+    outcome: _Outcome
+    because: tuple[_Because, ...]
+    was_due: date | None = None
+
+    def lines(self, words: _Words) -> list[str]:
+        mark = {"added": "+", "removed": "-", "due": "~", "also": "="}[self.change]
+        head = f"  {mark} {_headline(self.outcome, words)}"
+        if self.change == "due" and self.was_due is not None:
+            head += " " + words._("(instead of {date})").format(date=self.was_due.isoformat())
+        return [head, *(f"      {b.line(words)}" for b in self.because)]
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "change": self.change,
+            "kind": self.outcome.kind,
+            "code": self.outcome.code,
+            "label": self.outcome.label,
+            "due": self.outcome.due.isoformat() if self.outcome.due else None,
+            "was_due": self.was_due.isoformat() if self.was_due else None,
+            "because": [b.data() for b in self.because],
+        }
+
+
+def _changes(base: Decision, other: Decision, words: _Words) -> list[_Change]:
+    """What ``other`` decides differently from ``base``, each change with the rules behind it."""
+    mine = {(o.kind, o.code): o for o in _outcomes(base, words)}
+    theirs = {(o.kind, o.code): o for o in _outcomes(other, words)}
+    rows_base, rows_other = _rows(base), _rows(other)
+    replaced_by = {t.overrides: t.rule for t in other.trace if t.overrides}
+    out: list[_Change] = []
+    for key, o in theirs.items():
+        before = mine.get(key)
+        if before is None:
+            rules = o.rules
+            change = "added"
+        elif before.due != o.due:
+            rules = o.rules[:1]  # the strictest: it set the due date
+            change = "due"
+        else:
+            rules = tuple(r for r in o.rules if r not in before.rules)
+            change = "also"
+            if not rules:
+                continue
+        replaced = set(before.rules) if before else set()
+        because = tuple(
+            _because(
+                rows_other[r],
+                words,
+                replaces=rows_other[r].overrides if rows_other[r].overrides in replaced else None,
+            )
+            for r in rules
+            if r in rows_other
+        )
+        out.append(_Change(change, o, because, before.due if before else None))
+    for key, o in mine.items():
+        if key in theirs:
+            continue
+        because_list = []
+        for rule in o.rules:
+            if rule in replaced_by and replaced_by[rule] in rows_other:
+                because_list.append(_because(rows_other[replaced_by[rule]], words, replaces=rule))
+            elif rule in rows_other:
+                because_list.append(_because(rows_other[rule], words))
+            elif rule in rows_base:
+                because_list.append(_because(rows_base[rule], words))
+        out.append(_Change("removed", o, tuple(because_list)))
+    order = {k: i for i, k in enumerate(_KINDS)}
+    out.sort(key=lambda c: (order[c.outcome.kind], c.change != "added", c.outcome.label))
+    return out
+
+
+def _listing(items: Sequence[_Outcome], words: _Words) -> str:
+    """Labels in a list: each quoted, as a label may hold a comma."""
+    return ", ".join(words._("“{label}”").format(label=o.label) for o in items)
+
+
+def _sentence(policy: str, changes: Sequence[_Change], words: _Words) -> str:
+    """The difference a municipal policy makes, in one sentence."""
+    _ = words._
+    if not changes:
+        return _("{policy}: the same decision as under the national baseline alone.").format(
+            policy=policy
+        )
+    if all(c.change == "also" for c in changes):
+        return _(
+            "{policy}: the same decision as under the national baseline alone, reached also "
+            "through its own rules."
+        ).format(policy=policy)
+    ngettext = words.ngettext
+    phrases: list[tuple[str, str, Callable[[int], str]]] = [
+        (
+            "added",
+            "finding",
+            lambda k: ngettext(
+                "adds the risk factor: {items}", "adds the risk factors: {items}", k
+            ),
+        ),
+        (
+            "removed",
+            "finding",
+            lambda k: ngettext(
+                "does not find the risk factor: {items}",
+                "does not find the risk factors: {items}",
+                k,
+            ),
+        ),
+        (
+            "added",
+            "obligation",
+            lambda k: ngettext("adds the duty: {items}", "adds the duties: {items}", k),
+        ),
+        (
+            "removed",
+            "obligation",
+            lambda k: ngettext("drops the duty: {items}", "drops the duties: {items}", k),
+        ),
+        (
+            "added",
+            "referral",
+            lambda k: ngettext("adds the referral: {items}", "adds the referrals: {items}", k),
+        ),
+        (
+            "removed",
+            "referral",
+            lambda k: ngettext("drops the referral: {items}", "drops the referrals: {items}", k),
+        ),
+        ("added", "allowed", lambda k: _("also allows: {items}")),
+        ("removed", "allowed", lambda k: _("does not allow: {items}")),
+        ("added", "refused", lambda k: _("refuses: {items}")),
+        ("removed", "refused", lambda k: _("does not refuse: {items}")),
+        (
+            "added",
+            "plan_issue",
+            lambda k: ngettext(
+                "finds a problem in the plan: {items}", "finds problems in the plan: {items}", k
+            ),
+        ),
+        (
+            "removed",
+            "plan_issue",
+            lambda k: ngettext(
+                "finds no problem in the plan: {items}",
+                "finds no problems in the plan: {items}",
+                k,
+            ),
+        ),
+    ]
+    parts = []
+    for change, kind, say in phrases:
+        items = [c.outcome for c in changes if c.change == change and c.outcome.kind == kind]
+        if items:
+            parts.append(say(len(items)).format(items=_listing(items, words)))
+    for c in changes:
+        if c.change == "due" and c.was_due is not None and c.outcome.due is not None:
+            parts.append(
+                _("{item} is due {date} instead of {before}").format(
+                    item=c.outcome.label,
+                    date=c.outcome.due.isoformat(),
+                    before=c.was_due.isoformat(),
+                )
+            )
+    return _("{policy}: {differences}.").format(policy=policy, differences="; ".join(parts))
+
+
+def _summary(decision: Decision, words: _Words) -> str:
+    """One case in one line: what was found, what is to be done, notes."""
+    _ = words._
+    outcomes = _outcomes(decision, words)
+
+    def of(kind: str) -> list[_Outcome]:
+        return [o for o in outcomes if o.kind == kind]
+
+    def listed(items: Sequence[_Outcome]) -> str:
+        return "; ".join(o.label for o in items)
+
+    parts = []
+    findings = of("finding")
+    parts.append(
+        words.ngettext("Risk factor: {items}", "Risk factors: {items}", len(findings)).format(
+            items=listed(findings)
+        )
+        if findings
+        else _("No risk factor")
+    )
+    duties = of("obligation")
+    parts.append(
+        _("To do: {items}").format(
+            items="; ".join(
+                _("{item} by {date}").format(item=o.label, date=o.due.isoformat())
+                if o.due
+                else o.label
+                for o in duties
+            )
+        )
+        if duties
+        else _("Nothing to do")
+    )
+    for kind, template in (
+        ("referral", _("Refer to: {items}")),
+        ("allowed", _("Allowed: {items}")),
+        ("refused", _("Refused: {items}")),
+        ("plan_issue", _("Problems in the plan: {items}")),
+    ):
+        items = of(kind)
+        if items:
+            parts.append(template.format(items=listed(items)))
+    codes = {str(n.code) for n in decision.notes}
+    if "no_municipal_policy" in codes:
+        parts.append(_("No municipal policy installed: the national baseline alone decided"))
+    if "no_observation_on_date" in codes:
+        parts.append(_("No observation on or before this date: no data, not no risk"))
+    if not decision.complete:
+        parts.append(_("INCOMPLETE: part of the policy failed"))
+    return ". ".join(parts) + "."
+
+
+def _policy_name(info: PolicyInfo) -> str:
+    return f"{info.title} ({info.name})"
+
+
+@attrs.frozen
+class _Run:
+    """The decisions of a demo, shared by its text and its JSON."""
+
+    cases: list[tuple[str, SupportCase, date, Decision]]
+    skipped: list[str]
+    municipal: list[PolicyInfo]
+
+
+def _run(cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry) -> _Run:
+    decided, skipped = [], []
     for name, case in cases:
         as_of = max((o.as_of for o in case.observations), default=None)
         if as_of is None:
-            lines.append(f"{name}: no observations, skipped")
+            skipped.append(name)
             continue
-        municipality = case.learner.enrolment.municipality
-        decision = registry.evaluate(case, as_of)
-        decided.append((name, case, as_of))
-        lines.append(f"{name} ({municipality}, {as_of}): {_summary(decision)}")
+        decided.append((name, case, as_of, registry.evaluate(case, as_of)))
+    municipal = [info for info in registry.policies if info.municipality and not info.national]
+    return _Run(decided, skipped, sorted(municipal, key=lambda i: i.municipality or ""))
 
-    municipalities = registry.municipalities()
-    lines += ["", f"Installed municipal policies: {', '.join(municipalities) or 'none'}"]
-    if not decided:
-        return "\n".join(lines) + "\n"
-    name, case, as_of = decided[0]
+
+def _comparisons(
+    run: _Run, registry: PolicyRegistry, words: _Words
+) -> tuple[str, Decision, list[_Outcome], list[tuple[PolicyInfo, str, list[_Change]]]] | None:
+    if not run.cases:
+        return None
+    name, case, as_of, _decision = run.cases[0]
     base = registry.policy_set(None).evaluate(case, as_of)
-    lines += ["", f"One learner ({name}) under the national baseline alone:", ""]
-    lines.append(explain(base, lang))
-    for municipality in municipalities:
-        other = registry.policy_set(municipality).evaluate(case, as_of)
-        lines.append(f"Under {municipality}: {_summary(other)}")
-        diff = differences(base, other)
-        lines += [f"  {d}" for d in diff] if diff else ["  same decision as the baseline"]
-        lines.append("")
+    compared = []
+    for info in run.municipal:
+        policy_set = registry.policy_set(info.municipality)
+        other = policy_set.evaluate(case, as_of)
+        local = _Words(words.lang, policy_set.codes)
+        changes = _changes(base, other, local)
+        compared.append((info, _sentence(_policy_name(info), changes, local), changes))
+    return name, base, _outcomes(base, words), compared
+
+
+def run_demo(cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry, lang: str) -> str:
+    """The demo as text in ``lang`` for ``cases`` (file name, case)."""
+    words = _Words(lang, {})
+    _ = words._
+    run = _run(cases, registry)
+    lines = [_("Synthetic example cases, each decided under its learner's municipal policy"), ""]
+    for name, case, as_of, decision in run.cases:
+        codes = registry.policy_set(case.learner.enrolment.municipality).codes
+        line_words = _Words(lang, codes)
+        lines.append(
+            f"{name} ({case.learner.enrolment.municipality}, {as_of.isoformat()}): "
+            f"{_summary(decision, line_words)}"
+        )
+    lines += [_("{file}: no observations, not decided").format(file=n) for n in run.skipped]
+    installed = ", ".join(_policy_name(i) for i in run.municipal) or _("none")
+    lines += ["", _("Installed municipal policies: {policies}").format(policies=installed)]
+    compared = _comparisons(run, registry, _Words(lang, registry.policy_set(None).codes))
+    if compared is None:
+        return "\n".join(lines) + "\n"
+    name, base, outcomes, municipalities = compared
+    base_words = _Words(lang, registry.policy_set(None).codes)
+    rows = _rows(base)
+    lines += [
+        "",
+        _("One learner ({file}) under the national baseline alone, on {date}:").format(
+            file=name, date=base.as_of.isoformat()
+        ),
+    ]
+    if not outcomes:
+        lines.append("  " + _("nothing found and nothing to do"))
+    for o in outcomes:
+        lines.append(f"  {_headline(o, base_words)}")
+        lines += [
+            f"      {_because(rows[r], base_words).line(base_words)}" for r in o.rules if r in rows
+        ]
+    if municipalities:
+        lines += ["", _("The same learner under each municipal policy:")]
+    for _info, sentence, changes in municipalities:
+        lines += ["", sentence]
+        for change in changes:
+            lines += change.lines(base_words)
     return "\n".join(lines) + "\n"
+
+
+def demo_data(
+    cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry, lang: str
+) -> dict[str, Any]:
+    """The demo as JSON-ready data, with labels and sentences in ``lang``: each case's summary
+    (codes with labels, notes), and the comparison of the first case under each municipal
+    policy with the national baseline alone (each change with the rules behind it)."""
+    words = _Words(lang, registry.policy_set(None).codes)
+    run = _run(cases, registry)
+    out_cases = []
+    for name, case, as_of, decision in run.cases:
+        local = _Words(lang, registry.policy_set(case.learner.enrolment.municipality).codes)
+        outcomes = _outcomes(decision, local)
+        out_cases.append(
+            {
+                "file": name,
+                "learner_id": decision.learner_id,
+                "municipality": case.learner.enrolment.municipality,
+                "as_of": as_of.isoformat(),
+                "complete": decision.complete,
+                "notes": [str(n.code) for n in decision.notes],
+                "summary": _summary(decision, local),
+                "outcomes": [
+                    {
+                        "kind": o.kind,
+                        "code": o.code,
+                        "label": o.label,
+                        "due": o.due.isoformat() if o.due else None,
+                        "rules": list(o.rules),
+                    }
+                    for o in outcomes
+                ],
+            }
+        )
+    data: dict[str, Any] = {
+        "lang": lang,
+        "cases": out_cases,
+        "skipped": run.skipped,
+        "municipal_policies": [
+            {"name": i.name, "title": i.title, "municipality": i.municipality}
+            for i in run.municipal
+        ],
+        "comparison": None,
+    }
+    compared = _comparisons(run, registry, words)
+    if compared is not None:
+        name, base, outcomes, municipalities = compared
+        rows = _rows(base)
+        data["comparison"] = {
+            "file": name,
+            "as_of": base.as_of.isoformat(),
+            "baseline": [
+                {
+                    "kind": o.kind,
+                    "code": o.code,
+                    "label": o.label,
+                    "due": o.due.isoformat() if o.due else None,
+                    "because": [_because(rows[r], words).data() for r in o.rules if r in rows],
+                }
+                for o in outcomes
+            ],
+            "municipalities": [
+                {
+                    "municipality": info.municipality,
+                    "policy": info.name,
+                    "sentence": sentence,
+                    "changes": [c.data() for c in changes],
+                }
+                for info, sentence, changes in municipalities
+            ],
+        }
+    return data

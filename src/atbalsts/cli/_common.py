@@ -1,0 +1,135 @@
+"""What every command shares: exit statuses, reading files, dates, JSON output, errors, and
+:class:`Commands`, which adds a subcommand with the options every command has."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from atbalsts._explain import LANGUAGES
+from atbalsts.cli._i18n import ENV_LANG, Texts
+from atbalsts.errors import AtbalstsError, DocumentError
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "Commands",
+    "Handler",
+    "InputError",
+    "date_type",
+    "dump",
+    "print_error",
+    "read_text",
+    "table",
+]
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+#: A command: the parsed arguments and the texts of the chosen language in, the exit status out.
+Handler = Callable[[argparse.Namespace, Texts], int]
+
+FORMATS = ("text", "json")
+
+
+class InputError(AtbalstsError):
+    """A file or argument could not be used."""
+
+
+def print_error(err: AtbalstsError, t: Texts, out: TextIO) -> None:
+    """``err`` as the command shows it: for a document, every failing field path."""
+    _ = t.gettext
+    if isinstance(err, DocumentError):
+        print(_("error: {document} is invalid").format(document=err.document), file=out)
+        for row in err.errors:
+            print(f"  {row.path}: {row.message}", file=out)
+    else:
+        print(_("error: {message}").format(message=err), file=out)
+
+
+def read_text(path: str | Path, t: Texts) -> str:
+    """The text of ``path``: UTF-8, with or without a byte-order mark."""
+    _ = t.gettext
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(_("cannot read {path}: it is not UTF-8 text").format(path=path)) from None
+
+
+def date_type(t: Texts) -> Callable[[str], date]:
+    """An argparse ``type`` for a date given as YYYY-MM-DD."""
+
+    def parse(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            message = t.gettext("not a date (YYYY-MM-DD): {text!r}").format(text=text)
+            raise argparse.ArgumentTypeError(message) from None
+
+    return parse
+
+
+def dump(data: object) -> str:
+    """``data`` as stable, readable JSON text."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """Lines of a table whose columns line up: ``header``, then ``rows`` (the last column is not
+    padded, so long titles do not push the others)."""
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(r, widths, strict=False)), r[-1]]).rstrip()
+        for r in (header, *rows)
+    ]
+
+
+class Commands:
+    """The subcommands of ``atbalsts``, in one language. :meth:`add` gives each the options every
+    command has: ``-h`` and ``--lang``, and ``--format`` where it prints data."""
+
+    def __init__(self, sub: argparse._SubParsersAction[argparse.ArgumentParser], t: Texts) -> None:
+        self._sub = sub
+        self.texts = t
+
+    def add(
+        self, name: str, summary: str, handler: Handler, *, formats: bool = False
+    ) -> argparse.ArgumentParser:
+        """A new subcommand ``name`` (``summary``: one line for the list of commands) that runs
+        ``handler``."""
+        _ = self.texts.gettext
+        p = self._sub.add_parser(
+            name, help=summary, description=summary, add_help=False, allow_abbrev=False
+        )
+        p.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        add_lang(p, self.texts, default=argparse.SUPPRESS)
+        if formats:
+            p.add_argument(
+                "--format",
+                choices=FORMATS,
+                default="text",
+                help=_("text for people, json for programs (default: text)"),
+            )
+        p.set_defaults(handler=handler)
+        return p
+
+
+def add_lang(parser: argparse.ArgumentParser, t: Texts, *, default: str) -> None:
+    """The ``--lang`` option: the language of the output and of the help."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help=t.gettext(
+            "language of the output and of this help: lv (Latvian) or en (English); default: "
+            "{default}, or the {env} environment variable"
+        ).format(default="lv", env=ENV_LANG),
+    )

@@ -1,0 +1,196 @@
+"""``atbalsts evaluate`` and ``atbalsts batch``: decisions for one learner or for many."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, InputError, date_type, read_text
+from atbalsts.cli._i18n import Texts
+from atbalsts.cli._policies import load_registry, warn_unknown_municipality
+from atbalsts.model import SupportCase, parse_json
+
+__all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "register"]
+
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+def _as_of(case: SupportCase, given: date | None, t: Texts) -> date:
+    """The evaluation date: the one given, else the latest observation's (never the clock)."""
+    from atbalsts.batch import latest_observation
+
+    day = given or latest_observation(case)
+    if day is None:
+        raise InputError(t.gettext("the case has no observations: give --as-of YYYY-MM-DD"))
+    return day
+
+
+def _evaluate(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts import explain
+    from atbalsts.batch import decision_notes
+
+    case = parse_json(SupportCase, read_text(args.file, t), name=args.file)
+    registry = load_registry()
+    municipality = args.municipality or case.learner.enrolment.municipality
+    policy_set = registry.policy_set(municipality)
+    decision = policy_set.evaluate(case, _as_of(case, args.as_of, t), strict=args.strict)
+    notes = decision_notes(decision, case, registry, municipality)
+    if notes != decision.notes:  # the engine did not write them: the command adds them
+        decision = decision.model_copy(update={"notes": notes})
+    if args.format == "json":
+        sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(explain(decision, t.lang, policy_set.codes))
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
+    """Inside the block (main thread only), SIGINT and SIGTERM set ``stop`` and raise
+    ``KeyboardInterrupt`` where the program is, so that cleanup runs at once. The event is the
+    safety net for an exception that code calling back into Python swallows (pydantic-core can):
+    the batch then stops before its next line. The signals are added to ``received``; a signal
+    that is ignored, or handled by someone else, is left alone. The previous handlers are put
+    back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        stop.set()
+        raise KeyboardInterrupt
+
+    defaults: dict[signal.Signals, Callable[[int, FrameType | None], object] | signal.Handlers]
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    ours = [s for s, default in defaults.items() if signal.getsignal(s) is default]
+    for signum in ours:
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum in ours:
+            signal.signal(signum, defaults[signum])
+
+
+def _batch(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.batch import BatchStopped, evaluate_file
+
+    _ = t.gettext
+    stop = threading.Event()
+    received: list[int] = []
+    try:
+        with _signals_stop(stop, received):
+            registry = load_registry()
+            warn_unknown_municipality(registry, args.municipality, t)
+            stats = evaluate_file(
+                Path(args.file),
+                Path(args.output) if args.output else None,
+                as_of=args.as_of,
+                registry=registry,
+                trace=args.trace,
+                stop=stop,
+                municipality=args.municipality,
+            )
+    except (KeyboardInterrupt, BatchStopped):
+        if args.output:
+            print(_("interrupted: no output written"), file=sys.stderr)
+        else:
+            print(_("interrupted: the decisions written so far are incomplete"), file=sys.stderr)
+        return EXIT_TERMINATED if signal.SIGTERM in received else EXIT_INTERRUPTED
+    counts = [
+        t.ngettext("{n} evaluated", "{n} evaluated", stats.evaluated),
+        t.ngettext("{n} invalid", "{n} invalid", stats.invalid),
+        t.ngettext("{n} error", "{n} errors", stats.errors),
+        t.ngettext("{n} incomplete", "{n} incomplete", stats.incomplete),
+    ]
+    values = (stats.evaluated, stats.invalid, stats.errors, stats.incomplete)
+    print(", ".join(c.format(n=n) for c, n in zip(counts, values, strict=True)), file=sys.stderr)
+    if not args.municipality:  # with --municipality, the note above said it once
+        for where, n in sorted(stats.without_policy.items()):
+            print(
+                t.ngettext(
+                    "note: no installed policy governs municipality {municipality!r}: the "
+                    "national baseline alone decided {n} case",
+                    "note: no installed policy governs municipality {municipality!r}: the "
+                    "national baseline alone decided {n} cases",
+                    n,
+                ).format(municipality=where, n=n),
+                file=sys.stderr,
+            )
+    if stats.without_data:
+        n = stats.without_data
+        print(
+            t.ngettext(
+                "note: {n} case has no observation on or before the evaluation date: no findings "
+                "there means no data, not no risk",
+                "note: {n} cases have no observation on or before the evaluation date: no "
+                "findings there means no data, not no risk",
+                n,
+            ).format(n=n),
+            file=sys.stderr,
+        )
+    return EXIT_INVALID if stats.invalid or stats.errors else EXIT_OK
+
+
+def register(commands: Commands) -> None:
+    """Add ``evaluate`` and ``batch``."""
+    _ = commands.texts.gettext
+    as_date = date_type(commands.texts)
+
+    p = commands.add("evaluate", _("decide one support case"), _evaluate, formats=True)
+    p.add_argument("file", metavar=_("FILE"), help=_("a support-case JSON file"))
+    p.add_argument(
+        "--municipality",
+        metavar=_("MUNICIPALITY"),
+        help=_("decide under this municipality's policy (default: the learner's)"),
+    )
+    p.add_argument(
+        "--as-of",
+        type=as_date,
+        metavar=_("DATE"),
+        help=_("evaluation date, YYYY-MM-DD (default: the date of the latest observation)"),
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=_("fail instead of giving an incomplete decision"),
+    )
+
+    p = commands.add(
+        "batch", _("decide many cases: JSON Lines in, decisions as JSON Lines out"), _batch
+    )
+    p.add_argument("file", metavar=_("FILE"), help=_("JSON Lines file, one support case per line"))
+    p.add_argument(
+        "--as-of",
+        type=as_date,
+        metavar=_("DATE"),
+        help=_(
+            "evaluation date of every case, YYYY-MM-DD (default: each case's latest observation "
+            "date)"
+        ),
+    )
+    p.add_argument(
+        "--municipality",
+        metavar=_("MUNICIPALITY"),
+        help=_("decide every case under this municipality's policy (default: each learner's)"),
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar=_("OUTPUT"),
+        help=_("output file, written whole or not at all (default: standard output)"),
+    )
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help=_("include the full trace in each decision (about 20 KB per learner)"),
+    )

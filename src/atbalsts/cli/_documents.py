@@ -1,0 +1,123 @@
+"""``atbalsts schema`` and ``atbalsts validate``: the documents, for vendors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, dump, read_text
+from atbalsts.cli._fields import FIELDS_FILE, field_reference
+from atbalsts.cli._i18n import Texts
+from atbalsts.errors import DocumentError
+from atbalsts.model import parse_json
+from atbalsts.schema import DOCUMENTS, document_type, schema_text
+
+__all__ = ["register"]
+
+#: The schema of a scenario file: a schema, not a document.
+SCENARIO_FILE = "scenario-file"
+
+
+def _schema_text(name: str) -> str:
+    if name == SCENARIO_FILE:
+        from atbalsts.testing.scenarios import schema_text as scenario_schema_text
+
+        return scenario_schema_text()
+    return schema_text(name)
+
+
+def _schema(args: argparse.Namespace, t: Texts) -> int:
+    _ = t.gettext
+    names = [args.name] if args.name else [*sorted(DOCUMENTS), SCENARIO_FILE]
+    for name in names:
+        if name != SCENARIO_FILE:
+            document_type(name)  # unknown names raise before anything is written
+    if args.fields:
+        text = field_reference(None if args.name in (None, SCENARIO_FILE) else args.name)
+        if not args.output:
+            sys.stdout.write(text)
+            return EXIT_OK
+        out_dir = Path(args.output)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / FIELDS_FILE).write_text(text, encoding="utf-8")
+        print(_("wrote {file} to {directory}").format(file=FIELDS_FILE, directory=out_dir))
+        return EXIT_OK
+    if args.output:
+        out_dir = Path(args.output)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (out_dir / f"{name}.schema.json").write_text(_schema_text(name), encoding="utf-8")
+        written = t.ngettext("wrote {n} schema", "wrote {n} schemas", len(names)).format(
+            n=len(names)
+        )
+        if not args.name:  # everything: the field reference too
+            (out_dir / FIELDS_FILE).write_text(field_reference(), encoding="utf-8")
+            written = _("{schemas} and {file}").format(schemas=written, file=FIELDS_FILE)
+        print(_("{written} to {directory}").format(written=written, directory=out_dir))
+    elif args.name:
+        sys.stdout.write(_schema_text(args.name))
+    else:
+        sys.stdout.write(dump({name: json.loads(_schema_text(name)) for name in names}))
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, t: Texts) -> int:
+    model = document_type(args.document)
+    text = read_text(args.file, t)
+    try:
+        parse_json(model, text, name=f"{args.file} ({args.document})")
+    except DocumentError as err:
+        if args.format != "json":
+            raise
+        rows = [{"path": e.path, "message": e.message} for e in err.errors]
+        sys.stdout.write(
+            dump({"file": args.file, "document": args.document, "valid": False, "errors": rows})
+        )
+        return EXIT_INVALID
+    if args.format == "json":
+        sys.stdout.write(
+            dump({"file": args.file, "document": args.document, "valid": True, "errors": []})
+        )
+    else:
+        print(t.gettext("{file}: valid {document}").format(file=args.file, document=args.document))
+    return EXIT_OK
+
+
+def register(commands: Commands) -> None:
+    """Add ``schema`` and ``validate``."""
+    _ = commands.texts.gettext
+    names = ", ".join([*sorted(DOCUMENTS), SCENARIO_FILE])
+    p = commands.add("schema", _("print the JSON Schema of a document (or of all)"), _schema)
+    p.add_argument(
+        "name", nargs="?", metavar=_("NAME"), help=_("one of: {names}").format(names=names)
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar=_("DIR"),
+        help=_(
+            "write NAME.schema.json files into this directory (without NAME: every schema and "
+            "the field reference {file})"
+        ).format(file=FIELDS_FILE),
+    )
+    p.add_argument(
+        "--fields",
+        action="store_true",
+        help=_(
+            "the field reference instead (Markdown: one table per model, of NAME or of every "
+            "document)"
+        ),
+    )
+
+    p = commands.add(
+        "validate", _("validate a JSON document; exit 2 with field paths"), _validate, formats=True
+    )
+    p.add_argument("file", metavar=_("FILE"), help=_("the JSON file"))
+    p.add_argument(
+        "--document",
+        default="support-case",
+        choices=sorted(DOCUMENTS),
+        help=_("the document type (default: support-case)"),
+    )
