@@ -294,3 +294,19 @@ def test_generated_cases_decided_by_the_engine_count_as_recounted(
     case_dicts = [as_json(c) for c in cases]
     for by in (("municipality",), ("school", "grade")):
         assert_matches(count(decisions, case_dicts, by), recount(decisions, case_dicts, by))
+
+
+def test_a_state_or_delivery_of_another_shape_is_counted_not_dropped() -> None:
+    decisions, cases = synthetic_batch(seed=12, size=300)
+    for d in decisions:
+        for o in d.get("obligations", []):
+            o["state"] = {"kind": "overdue", "school_days": 2}
+    for c in cases:
+        for plan in c["plans"]:
+            for m in plan["measures"]:
+                m["delivered"] = "2025-01-10"
+    table = count(decisions, cases, ())
+    assert table.records.unreadable == 0
+    assert table.records.decisions == sum("learner_id" in d for d in decisions)
+    assert table.categories("obligations_by_state") == ("unknown",)
+    assert table.categories("measures_delivery") == ("not_tracked",)

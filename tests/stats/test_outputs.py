@@ -325,3 +325,26 @@ def test_python_m_atbalsts_stats(files: tuple[Path, Path]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["by"] == ["term"]
+
+
+def test_charts_without_matplotlib_say_what_to_install(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(StatsError, match=r"need matplotlib: install atbalsts\[stats\]"):
+        write_html(table, io.StringIO())
+    out = io.StringIO()
+    write_html(table, out, charts=False)  # the tables need nothing more
+    check_html(out.getvalue())
+
+
+@pytest.mark.parametrize("by", [(), ("term",), ("municipality",), ("grade", "term")])
+def test_every_grouping_draws_a_clean_page(by: tuple[str, ...]) -> None:
+    pytest.importorskip("matplotlib")
+    decisions, cases = synthetic_batch(seed=24, size=600)
+    out = io.StringIO()
+    write_html(count(decisions, cases, by), out, lang="en")
+    page = out.getvalue()
+    check_html(page)
+    assert page.count("<svg") == (3 if "term" in by else 2)

@@ -41,7 +41,7 @@ def _style(salt: str) -> Iterator[Any]:
         # Imported by name: the package stays importable, and type-checked, without matplotlib.
         matplotlib = importlib.import_module("matplotlib")
         figure_module = importlib.import_module("matplotlib.figure")
-    except ImportError:  # pragma: no cover - depends on the installation
+    except ImportError:
         raise StatsError(
             "the HTML report's charts need matplotlib: install atbalsts[stats] "
             "(or write the report without charts)"

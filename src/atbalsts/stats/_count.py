@@ -279,9 +279,13 @@ class _OrderJoin:
             if facts.learner_id == learner_id:
                 return facts
             self._passed += 1
+        unreadable = (
+            f"; {self.unreadable} case line(s) could not be read" if self.unreadable else ""
+        )
         raise StatsError(
             f"the decision on decisions line {line} has no case after cases line {self._line}: "
             "the files are not in the same learner order (join the cases by id instead)"
+            f"{unreadable}"
         )
 
     def unused(self) -> int:

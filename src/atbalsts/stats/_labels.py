@@ -29,6 +29,7 @@ _OWN: dict[str, dict[str, tuple[str, str]]] = {
         "done_on_time": ("Izpildīts laikā", "Done on time"),
         "done_late": ("Izpildīts ar nokavējumu", "Done late"),
         "not_tracked": ("Netiek uzskaitīts", "Not tracked"),
+        "unknown": ("Nezināms", "Unknown"),
     },
     "plan_status": {
         "draft": ("Melnraksts", "Draft"),

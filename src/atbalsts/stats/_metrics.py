@@ -114,7 +114,6 @@ METRICS: tuple[Metric, ...] = (
         "delivery",
         items=True,
         cases=True,
-        fixed=True,
     ),
     Metric(
         "measures_delivered_by_kind",

@@ -133,15 +133,16 @@ def term_key(day: date) -> str:
 
 
 def _state(obligation: object, path: str) -> str:
-    """The obligation's state where the decision records one, else ``not_tracked``."""
+    """The obligation's state where the decision records one as a code (``-`` and spaces read as
+    ``_``), ``not_tracked`` where it records none, ``unknown`` where it is of another shape."""
     value = _get(obligation, "state", path, None)
     if value is None:
         return "not_tracked"
     if isinstance(value, Enum):
         value = value.value
-    if not isinstance(value, str) or not value:
-        raise Unreadable(f"{path}.state")
-    return value.strip().lower().replace("-", "_").replace(" ", "_")
+    if not isinstance(value, str) or not value.strip():
+        return "unknown"
+    return sys.intern(value.strip().lower().replace("-", "_").replace(" ", "_"))
 
 
 def kind_of(record: object) -> str:
@@ -211,8 +212,8 @@ def _plan(plan: object, at: str) -> PlanFacts:
     for j, assignment in enumerate(_seq(plan, "measures", at)):
         where = f"{at}.measures[{j}]"
         delivered = _get(assignment, "delivered", where, None)
-        if delivered is not None and not isinstance(delivered, bool):
-            raise Unreadable(f"{where}.delivered")
+        if not isinstance(delivered, bool):  # absent, or a shape not known here: not tracked
+            delivered = None
         measures.append(
             (_str(assignment, "measure", where), _str(assignment, "funding", where), delivered)
         )
