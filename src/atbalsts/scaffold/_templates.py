@@ -62,7 +62,7 @@ strict = true
 README = Template("""\
 # $dist
 
-The [atbalsts](https://pypi.org/project/atbalsts/) policy plugin of **$title**
+The atbalsts policy plugin of **$title**
 (policy `$name`, municipality `$municipality`, in force from $valid_from).
 
 It adds local rules to the national baseline (`lv`): the national rules keep applying, and this
@@ -87,12 +87,21 @@ and move a national parameter only in its stricter direction.
    documents, `atbalsts` only: the engine and private modules may change in any release.
 3. **Describe the expected decisions** in `tests/$name.scenarios.toml`: a case, a date and what
    the decision must show. The atbalsts pytest plugin runs every `*.scenarios.toml` file.
-4. **Install and run the tests:**
+4. **Install and run the tests.** atbalsts is on no public package index yet, so the plugin's
+   environment needs atbalsts first, from a wheel file or from a checkout of atbalsts (in a
+   checkout, `python -m build --wheel` writes the wheel into `dist/`). Then install the plugin,
+   editable, with its test tools:
 
    ```
+   python -m pip install /path/to/atbalsts-VERSION-py3-none-any.whl   # or: -e /path/to/atbalsts
    python -m pip install -e ".[test]"
    python -m pytest
    ```
+
+   In the environment where `atbalsts new-policy` ran, atbalsts is installed already: skip the
+   first line (when it came from a wheel file or a checkout, the command printed which). Where pip
+   should find atbalsts by itself, in CI for example, keep the wheel in a directory and add
+   `--find-links DIRECTORY` to the second line instead.
 
    `tests/test_conformance.py` runs the atbalsts conformance checks: namespaced ids, a legal
    basis for every rule and value, the national floor kept, parameters covering every rule's
