@@ -168,3 +168,16 @@ def test_one_class_per_name_across_the_package() -> None:
                 continue
             other = seen.setdefault(name, value)
             assert other is value, f"two different classes are named {name}"
+
+
+def test_every_part_of_the_decision_is_exported() -> None:
+    """A host that reads a Decision can name the type of every part of it (its findings, notes,
+    sources, failure causes) from ``atbalsts.model`` and from the front door."""
+    import atbalsts.model.decision as decision
+
+    parts = set(decision.__all__)
+    assert {"DecisionFinding", "DecisionNote", "NoteCode", "RuleSource"} <= parts
+    assert parts - set(atbalsts.model.__all__) == set()
+    assert parts - set(atbalsts.__all__) == set()
+    for name in parts:
+        assert getattr(atbalsts, name) is getattr(decision, name), name
