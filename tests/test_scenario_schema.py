@@ -134,7 +134,10 @@ def test_schema_refuses_what_the_loader_refuses() -> None:
                     "referral": [{"to": "social_service", "urgency": "soon"}],
                     "verdicts": {"m": {"eligible": 1}},
                     "parameters": {"p": [1]},
+                    "notes": ["no_policy"],
+                    "suggested": "mentor_support",
                 },
+                "measures": [""],
             }
         ],
     }
@@ -143,10 +146,13 @@ def test_schema_refuses_what_the_loader_refuses() -> None:
         "defaults",
         "scenario/0/expect",
         "scenario/0/expect/complete",
+        "scenario/0/expect/notes/0",
         "scenario/0/expect/obligation/0",
         "scenario/0/expect/parameters/p",
         "scenario/0/expect/referral/0/urgency",
+        "scenario/0/expect/suggested",
         "scenario/0/expect/verdicts/m/eligible",
+        "scenario/0/measures/0",
         "scenario/0/municipality",
     ]
     assert schema_errors({"scenario": []}) != []
@@ -220,6 +226,12 @@ def scenario_files(junk: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, 
             ),
             "eligible": st.lists(st.sampled_from(["mentor_support", "x"]), max_size=1) | junk,
             "ineligible": st.lists(st.sampled_from(["literacy_support"]), max_size=1) | junk,
+            "suggested": st.lists(st.sampled_from(["mentor_support", "meals_compensation"])) | junk,
+            "notes": st.lists(
+                st.sampled_from(["no_municipal_policy", "no_observation_on_date", "nope"]),
+                max_size=2,
+            )
+            | junk,
             "obligation": st.lists(obligation | junk, max_size=2) | junk,
             "referral": st.lists(referral | junk, max_size=2) | junk,
             "verdicts": st.dictionaries(codes_text, verdict | junk, max_size=2) | junk,
@@ -236,6 +248,8 @@ def scenario_files(junk: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, 
             "as_of": st.just(date(2025, 3, 3)) | junk,
             "municipality": st.sampled_from(["testa-novads", "ogre"]) | junk,
             "expect": expect | junk,
+            "measures": st.lists(st.sampled_from(["meals_compensation", "literacy_support"]))
+            | junk,
             "xfail": codes_text | junk,
         },
     )

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from atbalsts import DocumentError
+from atbalsts import DocumentError, UnknownNameError
 from atbalsts.engine import PolicyRegistry
-from atbalsts.model import Failure, Urgency
+from atbalsts.model import Failure, NoteCode, Urgency
 from atbalsts.testing.scenarios import (
     Scenario,
     check,
@@ -65,6 +65,13 @@ action = "inform_municipal_education_board"
 recipients = ["municipal_education_board"]
 due = 2025-03-08
 """
+
+
+#: Why a measure nobody asked for has no verdict, as ``check`` says it.
+NOT_ASKED = (
+    "verdicts are given only on the measures of the plan in force and those the scenario "
+    "lists in 'measures')"
+)
 
 
 @pytest.fixture(scope="module")
@@ -339,6 +346,25 @@ def test_missing_name_and_missing_as_of_are_refused(tmp_path: Path) -> None:
             'expect.parameters."lv.a"',
             "must be a boolean, number, string or date",
         ),
+        ("measures = 'meals_compensation'", "measures", "array of non-empty strings"),
+        ("measures = ['']", "measures[0]", "must not be empty"),
+        (
+            "expect = { notes = ['no_policy'] }",
+            "expect.notes[0]",
+            "must be one of 'no_municipal_policy', 'no_observation_on_date' or "
+            "'measure_not_decided'",
+        ),
+        ("expect = { suggested = 'm' }", "expect.suggested", "array of non-empty strings"),
+        (
+            "expect = { suggested = ['m', 'n'], eligible = ['n'] }",
+            "expect",
+            "n listed in both suggested and eligible: a measure with a verdict",
+        ),
+        (
+            "expect = { suggested = ['m'], verdicts = { m = { reasons = ['r'] } } }",
+            "expect",
+            "m listed in both suggested and verdicts",
+        ),
     ],
 )
 def test_values_of_the_wrong_type_are_refused(
@@ -347,6 +373,44 @@ def test_values_of_the_wrong_type_are_refused(
     error = refusal(tmp_path, f'[[scenario]]\nname = "x"\n{line}\n')
     assert any(p.startswith(f"scenario[0] ('x').{path}") for p in error.paths), error.paths
     assert words in str(error)
+
+
+def test_a_measure_asked_for_cannot_be_expected_as_a_suggestion(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "x"
+        measures = ["meals_compensation", "literacy_support"]
+        [scenario.expect]
+        suggested = ["literacy_support"]
+        """,
+    )
+    assert error.paths == ("scenario[0] ('x')",)
+    assert (
+        "literacy_support listed in both measures and expect.suggested: a measure asked for "
+        "gets a verdict, never a suggestion" in str(error)
+    )
+
+
+def test_measures_are_read_onto_the_scenario(tmp_path: Path) -> None:
+    scenario = load_one(
+        tmp_path,
+        """
+        [[scenario]]
+        name = "asks"
+        measures = ["meals_compensation", "transport_compensation"]
+        [scenario.expect]
+        suggested = []
+        notes = ["no_municipal_policy"]
+        """,
+    )
+    assert scenario.measures == ("meals_compensation", "transport_compensation")
+    assert scenario.expect.suggested == ()
+    assert scenario.expect.notes == (NoteCode.NO_MUNICIPAL_POLICY,)
+    plain = load_one(tmp_path, '[[scenario]]\nname = "plain"\n')
+    assert plain.measures == ()
+    assert (plain.expect.suggested, plain.expect.notes) == (None, None)  # not checked
 
 
 def test_names_that_break_node_ids_are_refused(tmp_path: Path) -> None:
@@ -517,9 +581,9 @@ def test_wrong_measure_verdicts(tmp_path: Path, registry: PolicyRegistry) -> Non
         "lv.measure.mentor), in_programme_target_group (allow, "
         "lv.programme.skola_kopiena_target_group))",
         "eligible: expected 'meals_compensation' eligible, got no verdict on it "
-        "(verdicts: mentor_support=ineligible)",
+        "(verdicts: mentor_support=ineligible; " + NOT_ASKED,
         "ineligible: expected 'literacy_support' ineligible, got no verdict on it "
-        "(verdicts: mentor_support=ineligible)",
+        "(verdicts: mentor_support=ineligible; " + NOT_ASKED,
     ]
 
 
@@ -605,7 +669,7 @@ def test_a_wrong_reason_code_fails(tmp_path: Path, registry: PolicyRegistry) -> 
         "lv.measure.mentor), in_programme_target_group (allow, "
         "lv.programme.skola_kopiena_target_group)",
         "verdicts 'meals_compensation': expected a verdict, found none "
-        "(verdicts: mentor_support=ineligible)",
+        "(verdicts: mentor_support=ineligible; " + NOT_ASKED,
     ]
 
 
@@ -687,6 +751,96 @@ def test_wrong_parameter_values_fail(tmp_path: Path, registry: PolicyRegistry) -
     ]
 
 
+#: A grade-1 learner on the first day of Skola-kopienā's project period, no plan and no
+#: observation: the literacy rule finds the learner eligible for literacy support.
+GRADE_1 = """\
+[[scenario]]
+name = "grade 1"
+as_of = 2025-05-08
+[scenario.case.learner]
+birth_date = 2018-04-10
+[scenario.case.learner.enrolment]
+grade = 1
+"""
+
+
+def test_a_measure_nobody_asked_for_is_a_suggestion(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    body = GRADE_1 + (
+        "[scenario.expect]\n"
+        'suggested = ["literacy_support"]\n'
+        'notes = ["no_municipal_policy", "no_observation_on_date"]\n'
+    )
+    scenario = load_one(tmp_path, body)
+    decision = run_scenario(registry, scenario)
+    assert [v.measure for v in decision.suggestions] == ["literacy_support"]
+    assert decision.measures == ()
+    assert check(decision, scenario) == []
+    # expecting a verdict on it says that it is a suggestion and how to ask for one
+    wrong = GRADE_1 + '[scenario.expect]\neligible = ["literacy_support"]\nsuggested = []\n'
+    assert messages_for(tmp_path, registry, wrong) == [
+        "suggested: expected [], got [literacy_support] (unexpected [literacy_support])",
+        "eligible: expected 'literacy_support' eligible, got no verdict on it (no verdicts at "
+        "all; it is a suggestion: list it in the scenario's 'measures' to ask for a verdict, or "
+        "expect it in 'suggested')",
+    ]
+
+
+def test_the_measures_a_scenario_asks_for_get_verdicts(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    body = GRADE_1.replace(
+        "as_of = 2025-05-08\n",
+        'as_of = 2025-05-08\nmeasures = ["literacy_support", "transport_compensation"]\n',
+    ) + (
+        "[scenario.expect]\n"
+        "suggested = []\n"
+        'notes = ["no_municipal_policy", "no_observation_on_date", "measure_not_decided"]\n'
+        "[scenario.expect.verdicts.literacy_support]\n"
+        "eligible = true\n"
+        'reasons = ["literacy_grade_in_range"]\n'
+    )
+    scenario = load_one(tmp_path, body)
+    decision = run_scenario(registry, scenario)
+    assert [v.measure for v in decision.measures] == ["literacy_support"]
+    # no rule judges transport compensation without a plan line or a funding record: a note
+    assert [n.detail for n in decision.notes if n.code == NoteCode.MEASURE_NOT_DECIDED] == [
+        {"measure": "transport_compensation"}
+    ]
+    assert check(decision, scenario) == []
+    # the same decision reached without the scenario's measures is not checked as if it were
+    unasked = policy_set_for(registry, scenario).evaluate(scenario.case, scenario.as_of)
+    assert check(unasked, scenario)[0] == (
+        "measures: [literacy_support, transport_compensation] asked for, but the decision "
+        "neither judges them nor notes them as not decided: it was evaluated without the "
+        "scenario's 'measures' (evaluate it with run_scenario, or pass "
+        "measures=scenario.measures)"
+    )
+
+
+def test_wrong_notes_fail(tmp_path: Path, registry: PolicyRegistry) -> None:
+    body = OVER_LIMIT + 'notes = ["no_observation_on_date"]\n'
+    body = body.replace("[[scenario.expect.obligation]]", "", 1).replace(
+        'action = "inform_municipal_education_board"\n'
+        'recipients = ["municipal_education_board"]\n'
+        "due = 2025-03-08\n",
+        "",
+    )
+    assert messages_for(tmp_path, registry, body) == [
+        "notes: expected [no_observation_on_date], got [no_municipal_policy] "
+        "(missing [no_observation_on_date]; unexpected [no_municipal_policy])"
+    ]
+
+
+def test_an_unknown_measure_asked_for_is_refused_when_run(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    scenario = load_one(tmp_path, GRADE_1.replace("as_of", 'measures = ["literacy"]\nas_of'))
+    with pytest.raises(UnknownNameError, match="literacy"):
+        run_scenario(registry, scenario)
+
+
 def test_run_scenario_uses_the_scenario_municipality(
     tmp_path: Path, registry: PolicyRegistry
 ) -> None:
@@ -750,6 +904,14 @@ def test_plugin_checks_the_detailed_expectations(inner: pytest.Pytester) -> None
             "(scenario 'late' at t.scenarios.toml:*",
         ]
     )
+
+
+def test_plugin_asks_for_the_scenario_measures(inner: pytest.Pytester) -> None:
+    asked = GRADE_1.replace("as_of", 'measures = ["literacy_support"]\nas_of') + (
+        '[scenario.expect]\neligible = ["literacy_support"]\nsuggested = []\n'
+    )
+    write(inner.path, asked)
+    inner.runpytest("-p", PLUGIN).assert_outcomes(passed=1)
 
 
 def test_plugin_reports_a_bad_file_as_a_collection_error(inner: pytest.Pytester) -> None:

@@ -4,11 +4,11 @@ what was expected and what was found."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 
 from atbalsts.engine import PolicyRegistry, PolicySet
-from atbalsts.model import Decision, MeasureVerdict, ObligationDue, ReferralDue
+from atbalsts.model import Decision, MeasureVerdict, NoteCode, ObligationDue, ReferralDue
 from atbalsts.testing.scenarios._format import (
     ExpectedObligation,
     ExpectedReferral,
@@ -29,9 +29,15 @@ def policy_set_for(registry: PolicyRegistry, scenario: Scenario) -> PolicySet:
 
 
 def run_scenario(registry: PolicyRegistry, scenario: Scenario) -> Decision:
-    """Evaluate ``scenario`` (``strict=False``: a failing rule makes the decision incomplete).
-    The decision carries its trace, which the ``parameters`` expectation reads."""
-    return policy_set_for(registry, scenario).evaluate(scenario.case, scenario.as_of, strict=False)
+    """Evaluate ``scenario`` (``strict=False``: a failing rule makes the decision incomplete),
+    asking verdicts on the scenario's ``measures`` besides those of the plan in force. The
+    decision carries its trace, which the ``parameters`` expectation reads.
+
+    Raises :class:`~atbalsts.UnknownNameError` when ``measures`` names a measure that no code
+    list of the policy set knows."""
+    return policy_set_for(registry, scenario).evaluate(
+        scenario.case, scenario.as_of, strict=False, measures=scenario.measures
+    )
 
 
 def check(
@@ -45,7 +51,7 @@ def check(
     ``not_fired`` that names no rule is reported too, so a misspelt id cannot pass silently.
     """
     exp = scenario.expect
-    out: list[str] = []
+    out: list[str] = _asked_for(decision, scenario)
     if decision.complete is not exp.complete:
         failed = "; ".join(
             f"{f.plugin}{'/' + f.rule if f.rule else ''} ({f.stage}): {f.error}"
@@ -60,24 +66,45 @@ def check(
         "obligations": [o.action for o in decision.obligations],
         "referrals": [r.to for r in decision.referrals],
         "plan_issues": [i.reason for i in decision.plan_issues],
+        "suggested": [v.measure for v in decision.suggestions],
+        "notes": [str(n.code) for n in decision.notes],
     }
     for key, found in actual.items():
         expected: tuple[str, ...] | None = getattr(exp, key)
         if expected is not None and (problem := _exact(key, expected, found)):
             out.append(problem)
     verdicts = {v.measure: v for v in decision.measures}
-    out += _eligibility(exp.eligible, exp.ineligible, verdicts)
+    because = _none_because(decision, scenario)
+    out += _eligibility(exp.eligible, exp.ineligible, verdicts, because)
     out += _rules(decision, exp.fired, exp.not_fired, known_rules)
     for want in exp.obligation:
         out += _obligation(decision.obligations, want)
     for want_referral in exp.referral:
         out += _referral(decision.referrals, want_referral)
     for measure, want_verdict in exp.verdicts.items():
-        out += _verdict(measure, want_verdict, verdicts)
+        out += _verdict(measure, want_verdict, verdicts, because)
     for factor, facts in exp.evidence.items():
         out += _evidence(decision, factor, facts)
     out += _parameters(decision, exp.parameters)
     return out
+
+
+def _asked_for(decision: Decision, scenario: Scenario) -> list[str]:
+    """A measure the scenario asks for is judged in ``measures`` or named in a
+    ``measure_not_decided`` note; if neither, the decision was reached without the scenario's
+    ``measures``, and every expectation about them would mislead."""
+    judged = {v.measure for v in decision.measures}
+    noted = {
+        n.detail.get("measure") for n in decision.notes if n.code == NoteCode.MEASURE_NOT_DECIDED
+    }
+    missed = set(scenario.measures) - judged - noted
+    if not missed:
+        return []
+    return [
+        f"measures: {_list(missed)} asked for, but the decision neither judges them nor notes "
+        "them as not decided: it was evaluated without the scenario's 'measures' (evaluate it "
+        "with run_scenario, or pass measures=scenario.measures)"
+    ]
 
 
 # --- how values are shown and compared ------------------------------------------------------------
@@ -140,8 +167,35 @@ def _verdict_list(verdicts: Mapping[str, MeasureVerdict]) -> str:
     )
 
 
+def _none_because(decision: Decision, scenario: Scenario) -> Callable[[str], str]:
+    """What to say about a measure the decision has no verdict on: the verdicts it has, and why
+    it may have none (a verdict is given only on a measure asked for)."""
+    verdicts = _verdict_list({v.measure: v for v in decision.measures})
+    suggested = {v.measure for v in decision.suggestions}
+    in_plans = {m.measure for plan in scenario.case.plans for m in plan.measures}
+    asked = in_plans | set(scenario.measures)
+
+    def because(measure: str) -> str:
+        if measure in suggested and measure not in scenario.measures:
+            return (
+                f"{verdicts}; it is a suggestion: list it in the scenario's 'measures' to ask "
+                "for a verdict, or expect it in 'suggested'"
+            )
+        if measure not in asked:
+            return (
+                f"{verdicts}; verdicts are given only on the measures of the plan in force and "
+                "those the scenario lists in 'measures'"
+            )
+        return verdicts
+
+    return because
+
+
 def _eligibility(
-    eligible: Iterable[str], ineligible: Iterable[str], verdicts: Mapping[str, MeasureVerdict]
+    eligible: Iterable[str],
+    ineligible: Iterable[str],
+    verdicts: Mapping[str, MeasureVerdict],
+    because: Callable[[str], str],
 ) -> list[str]:
     out = []
     for key, measures, wanted in (("eligible", eligible, True), ("ineligible", ineligible, False)):
@@ -149,8 +203,7 @@ def _eligibility(
             verdict = verdicts.get(measure)
             if verdict is None:
                 out.append(
-                    f"{key}: expected {measure!r} {key}, got no verdict on it "
-                    f"({_verdict_list(verdicts)})"
+                    f"{key}: expected {measure!r} {key}, got no verdict on it ({because(measure)})"
                 )
             elif verdict.eligible is not wanted:
                 got = "eligible" if verdict.eligible else "ineligible"
@@ -246,11 +299,14 @@ def _referral(referrals: Iterable[ReferralDue], want: ExpectedReferral) -> list[
 
 
 def _verdict(
-    measure: str, want: ExpectedVerdict, verdicts: Mapping[str, MeasureVerdict]
+    measure: str,
+    want: ExpectedVerdict,
+    verdicts: Mapping[str, MeasureVerdict],
+    because: Callable[[str], str],
 ) -> list[str]:
     verdict = verdicts.get(measure)
     if verdict is None:
-        return [f"verdicts {measure!r}: expected a verdict, found none ({_verdict_list(verdicts)})"]
+        return [f"verdicts {measure!r}: expected a verdict, found none ({because(measure)})"]
     out = []
     if want.eligible is not None and want.eligible is not verdict.eligible:
         out.append(
@@ -286,7 +342,8 @@ def _evidence(decision: Decision, factor: str, facts: Mapping[str, Value]) -> li
             out.append(f"evidence {factor!r}: expected {fact} = {_show(want)}, found {found}")
         return out
 
-    # Several findings of one factor (from several rules): report against the closest.
+    # One finding per factor in a decision of the engine; a decision built otherwise may hold
+    # several: report against the closest.
     return min((mismatches(c) for c in candidates), key=len)
 
 

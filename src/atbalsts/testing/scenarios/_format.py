@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from atbalsts.model import Urgency
+from atbalsts.model import NoteCode, Urgency
 
 __all__ = [
     "MUNICIPALITY_PATTERN",
@@ -91,6 +91,10 @@ def _name(value: str) -> str:
 
 Code = Annotated[str, StringConstraints(min_length=1)]
 Codes = Annotated[tuple[Code, ...], _array("must be an array of non-empty strings")]
+NoteCodes = Annotated[
+    tuple[Annotated[NoteCode, Field(strict=False)], ...],
+    _array("must be an array of note codes"),
+]
 Municipality = Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
 ValueField = Annotated[
     Value,
@@ -161,10 +165,15 @@ class Expect(_Table):
     """Exactly these referral recipients."""
     plan_issues: Codes | None = None
     """Exactly these plan-issue reasons."""
+    suggested: Codes | None = None
+    """Exactly these measures are suggested: eligible, and neither in the plan nor asked for in
+    the scenario's 'measures'."""
+    notes: NoteCodes | None = None
+    """Exactly these note codes."""
     eligible: Codes = ()
-    """Each of these measures has a verdict, eligible."""
+    """Each of these measures has a verdict, eligible (it is in the plan or in 'measures')."""
     ineligible: Codes = ()
-    """Each of these measures has a verdict, ineligible."""
+    """Each of these measures has a verdict, ineligible (it is in the plan or in 'measures')."""
     fired: Codes = ()
     """Each of these rules fired."""
     not_fired: Codes = ()
@@ -206,6 +215,21 @@ class Expect(_Table):
                     "verdicts.{measure}.eligible contradicts {key}",
                     {"measure": measure, "key": "ineligible" if verdict.eligible else "eligible"},
                 )
+        # A measure asked for has a verdict and is never a suggestion, and the other way round.
+        suggested = set(self.suggested or ())
+        for key, judged in (
+            ("eligible", self.eligible),
+            ("ineligible", self.ineligible),
+            ("verdicts", tuple(self.verdicts)),
+        ):
+            both = sorted(suggested & set(judged))
+            if both:
+                raise PydanticCustomError(
+                    "contradiction",
+                    "{codes} listed in both suggested and {key}: a measure with a verdict "
+                    "(in the plan or in 'measures') is never a suggestion",
+                    {"codes": ", ".join(both), "key": key},
+                )
         return self
 
 
@@ -231,10 +255,26 @@ class ScenarioTable(_Table):
     """Evaluate under this municipality's policy set, overriding [defaults]."""
     case: dict[str, Any] = Field(default_factory=dict)
     """This scenario's part of the support case, merged onto defaults.case."""
+    measures: Codes = ()
+    """Measures the caller asks verdicts on, besides those of the plan in force (passed to
+    evaluate as 'measures'): each gets a verdict in 'measures' of the decision, never a
+    suggestion."""
     expect: Expect = Field(default_factory=Expect)
     """What the decision must show."""
     xfail: Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)] | None = None
     """Why the scenario is known to fail (a bug report); it then must fail."""
+
+    @model_validator(mode="after")
+    def _asked_is_not_suggested(self) -> Self:
+        both = sorted(set(self.measures) & set(self.expect.suggested or ()))
+        if both:
+            raise PydanticCustomError(
+                "contradiction",
+                "{codes} listed in both measures and expect.suggested: a measure asked for gets "
+                "a verdict, never a suggestion",
+                {"codes": ", ".join(both)},
+            )
+        return self
 
 
 class ScenarioFileTable(_Table):

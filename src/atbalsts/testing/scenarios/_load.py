@@ -56,6 +56,9 @@ class Scenario:
     xfail: str | None = None
     """Why the scenario is expected to fail (a known bug, with the issue that tracks it); the
     pytest plugin marks it ``xfail(strict=True)``, so it fails again once the bug is fixed."""
+    measures: tuple[str, ...] = ()
+    """Measures the scenario asks verdicts on besides those of the plan in force (passed to
+    :meth:`~atbalsts.PolicySet.evaluate` as ``measures``)."""
 
     @property
     def policy_municipality(self) -> str:
@@ -123,6 +126,7 @@ def load_scenarios(path: str | PathLike[str]) -> list[Scenario]:
                 expect=table.expect,
                 line=line,
                 xfail=table.xfail,
+                measures=table.measures,
             )
         )
     return scenarios
