@@ -94,10 +94,35 @@ def test_lines_outside_the_scope_are_refused_in_place(
     assert sum("learner_id" in r for r in records) == 1
 
 
-def test_as_of_is_required(base_url: str, national: dict[str, str]) -> None:
-    response = httpx.post(f"{base_url}/v1/batch", content="{}", headers=national)
-    assert response.status_code == 422
-    assert [e["path"] for e in response.json()["errors"]] == ["query.as_of"]
+def test_without_as_of_each_case_is_decided_on_its_latest_observation(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    cases = examples()
+    cases[0]["observations"] = []  # nothing to take a date from: an error record
+    lines = _lines(cases)
+    response = httpx.post(
+        f"{base_url}/v1/batch", content="\n".join(lines), headers={**national, **NDJSON}
+    )
+    got = response.text.splitlines()
+    expected = io.StringIO()
+    evaluate_lines(lines, expected, as_of=None, registry=registry)
+    assert got == expected.getvalue().splitlines()
+    assert json.loads(got[0])["type"] == "NoEvaluationDate"
+    assert [json.loads(line)["as_of"] for line in got[1:]] == [
+        max(o["as_of"] for o in case["observations"]) for case in cases[1:]
+    ]
+
+
+def test_every_case_under_one_municipality(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    lines = _lines(examples())
+    response = _batch(base_url, national, "\n".join(lines), municipality="bauska")
+    got = response.text.splitlines()
+    expected = io.StringIO()
+    evaluate_lines(lines, expected, as_of=AS_OF, registry=registry, municipality="bauska")
+    assert got == expected.getvalue().splitlines()
+    assert {json.loads(line)["policy"]["municipality"] for line in got} == {"bauska"}
 
 
 # -- streamed both ways ------------------------------------------------------------------------

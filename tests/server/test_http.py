@@ -22,6 +22,7 @@ from atbalsts import (  # noqa: E402
     json_schema,
     parse_python,
 )
+from atbalsts.batch import decision_notes  # noqa: E402
 from atbalsts.schema import DOCUMENTS  # noqa: E402
 from atbalsts.server import JsonFormatter, Limits, Principal, create_app  # noqa: E402
 
@@ -59,7 +60,9 @@ def test_evaluate_gives_the_library_decision(
     response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
     assert response.status_code == 200, response.text
     body = response.json()
-    decision = registry.evaluate(parse_python(SupportCase, case), date(2025, 3, 14))
+    parsed = parse_python(SupportCase, case)
+    decision = registry.evaluate(parsed, date(2025, 3, 14))  # as `atbalsts evaluate` does:
+    decision = decision.model_copy(update={"notes": decision_notes(decision, parsed, registry)})
     assert body["decision"] == json.loads(decision.model_dump_json())
     codes = registry.policy_set("bauska").codes
     assert body["explanation"] == explain(decision, "en", codes)
@@ -80,6 +83,14 @@ def test_evaluate_under_another_municipality(base_url: str, national: dict[str, 
     asked = {"case": example("01-bauska"), "municipality": "parauga"}
     response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
     assert response.json()["decision"]["policy"]["municipality"] == "parauga"
+
+
+def test_a_municipality_without_a_policy_is_noted(base_url: str, national: dict[str, str]) -> None:
+    response = httpx.post(
+        f"{base_url}/v1/evaluate", json={"case": example("09-ogre")}, headers=national
+    )
+    notes = response.json()["decision"]["notes"]
+    assert {"code": "no_municipal_policy", "detail": {"municipality": "ogre"}} in notes
 
 
 def test_evaluate_without_a_date_to_take(base_url: str, national: dict[str, str]) -> None:

@@ -36,7 +36,7 @@ from atbalsts.server._access import Principal, authenticated, forbidden_message
 from atbalsts.server._keys import ScopeKind
 from atbalsts.server._limits import Limits
 from atbalsts.server._logs import request_state
-from atbalsts.server._models import IsoDate
+from atbalsts.server._models import IsoDate, MunicipalitySlug
 from atbalsts.server._problems import ApiError
 from atbalsts.server._routes._common import (
     NDJSON,
@@ -244,11 +244,23 @@ class _Run:
                 continue
             yield line.text
 
-    def evaluate(self, out: _Outbox, registry: PolicyRegistry, as_of: date, trace: bool) -> None:
+    def evaluate(
+        self,
+        out: _Outbox,
+        registry: PolicyRegistry,
+        as_of: date | None,
+        municipality: str | None,
+        trace: bool,
+    ) -> None:
         """Run `evaluate_lines` over :meth:`lines` (in the batch's thread)."""
         try:
             stats = evaluate_lines(
-                self.lines(out), cast(TextIO, out), as_of=as_of, registry=registry, trace=trace
+                self.lines(out),
+                cast(TextIO, out),
+                as_of=as_of,
+                registry=registry,
+                trace=trace,
+                municipality=municipality,
             )
             self.counts.update(attrs.asdict(stats))
         except _Stopped:
@@ -289,14 +301,19 @@ async def _feed(reader: _LineReader, run: _Run, request: Request) -> None:
 
 
 async def _decisions(
-    request: Request, reader: _LineReader, run: _Run, as_of: date, trace: bool
+    request: Request,
+    reader: _LineReader,
+    run: _Run,
+    as_of: date | None,
+    municipality: str | None,
+    trace: bool,
 ) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     out = _Outbox(loop, lines)
     worker = threading.Thread(
         target=run.evaluate,
-        args=(out, registry_of(request), as_of, trace),
+        args=(out, registry_of(request), as_of, municipality, trace),
         name="atbalsts-batch",
         daemon=True,
     )
@@ -325,7 +342,12 @@ async def _decisions(
         state["log"] = {"lines": reader.number, **run.counts}
 
 
-_AS_OF = Query(description="The evaluation date of every case.")
+_AS_OF = Query(
+    description="The evaluation date of every case (default: each case's latest observation's)."
+)
+_MUNICIPALITY = Query(
+    description="Decide every case under this municipality's policy (default: each learner's)."
+)
 _TRACE = Query(description="Include the full trace in each Decision (about 20 KB per learner).")
 
 _LINE_SCHEMA: dict[str, Any] = {
@@ -355,13 +377,17 @@ _LINE_SCHEMA: dict[str, Any] = {
 async def batch(
     request: Request,
     principal: Annotated[Principal, Depends(authenticated)],
-    as_of: Annotated[IsoDate, _AS_OF],
+    as_of: Annotated[IsoDate | None, _AS_OF] = None,
+    municipality: Annotated[MunicipalitySlug | None, _MUNICIPALITY] = None,
     trace: Annotated[bool, _TRACE] = False,
 ) -> _DuplexStream:
     """One output line per non-blank input line, in input order, as `atbalsts batch` writes
     them: the Decision (without its trace unless `trace`), an `invalid` record naming every
-    failing field, or an `error` record. Lines of learners outside the key's scope get a
-    `Forbidden` record. Decisions are sent as they are made, while the body is still arriving.
+    failing field, or an `error` record. Each case is decided on `as_of` (default: its latest
+    observation's date; a case without one gets a `NoEvaluationDate` error record) under the
+    policy of `municipality` (default: its learner's). Lines of learners outside the key's scope
+    get a `Forbidden` record. Decisions are sent as they are made, while the body is still
+    arriving.
 
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the
@@ -380,4 +406,5 @@ async def batch(
         raise ApiError(400, "the client closed the connection before the body ended") from None
     if reader.done:
         run.inbox.put(_END)
-    return _DuplexStream(_decisions(request, reader, run, as_of, trace), media_type=NDJSON)
+    chunks = _decisions(request, reader, run, as_of, municipality, trace)
+    return _DuplexStream(chunks, media_type=NDJSON)

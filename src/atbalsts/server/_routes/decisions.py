@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -10,9 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from atbalsts import explain as explain_decision
+from atbalsts.batch import decision_notes, latest_observation
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import DocumentError, FieldError, PolicyError
-from atbalsts.model import SupportCase, parse_json
+from atbalsts.model import parse_json
 from atbalsts.server._access import DecisionView, Principal, authenticated, check_scope
 from atbalsts.server._models import (
     EvaluateRequest,
@@ -32,23 +32,18 @@ from atbalsts.server._routes._common import (
     view_of,
 )
 
-__all__ = ["default_as_of", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
 Auth = Annotated[Principal, Depends(authenticated)]
 
 
-def default_as_of(case: SupportCase) -> date | None:
-    """The evaluation date when none is given: the latest observation's (never the clock)."""
-    return max((o.as_of for o in case.observations), default=None)
-
-
 def _decide(
     registry: PolicyRegistry, asked: EvaluateRequest, view: DecisionView, principal: Principal
 ) -> EvaluateResponse:
     case = asked.case
-    as_of = asked.as_of or default_as_of(case)
+    as_of = asked.as_of or latest_observation(case)
     if as_of is None:
         message = "required: the case has no observations to take the date from"
         raise ApiError(422, "give as_of", errors=[FieldProblem(path="as_of", message=message)])
@@ -63,6 +58,9 @@ def _decide(
         raise invalid(_under("case", err)) from None
     except PolicyError as err:  # strict: a plugin or rule failed
         raise ApiError(422, f"strict evaluation refused: {err}") from None
+    notes = decision_notes(decision, case, registry, municipality)
+    if notes != decision.notes:  # as `atbalsts evaluate` adds them
+        decision = decision.model_copy(update={"notes": notes})
     decision = view(decision, principal)
     text = explain_decision(decision, asked.lang, policy_set.codes) if asked.explain else None
     return EvaluateResponse(decision=decision, explanation=text)
