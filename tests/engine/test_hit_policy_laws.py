@@ -5,6 +5,8 @@ registration order:
   removes an obligation the national value produces, nor makes one due later;
 - measure eligibility is deny-wins, with every reason kept and the denials first, whatever order
   the plugins and their rules were registered in (plugin names sort before and after ``lv``);
+  every measure asked for gets a verdict, never a suggestion, and a refused measure nobody asked
+  for is never suggested;
 - the whole Decision, trace and stamp included, does not depend on that order.
 
 A decision that is not complete would make these laws hold for nothing (a baseline that failed
@@ -144,6 +146,7 @@ OUTCOMES = st.one_of(
     st.tuples(st.just("review"), st.integers(0, 60)),
 )
 VERDICTS = st.tuples(st.sampled_from(("allow", "deny")), ats.codes(MEASURES))
+VERDICT = ("allow", "deny")
 
 #: A policy set's plugins: name -> what each of its rules returns (1-3 rules).
 Spec = dict[str, list[tuple[str, Any]]]
@@ -201,9 +204,12 @@ def rules_of(name: str, returns: Sequence[tuple[str, Any]]) -> list[Rule]:
     return [returning(f"{name}.law.r{i}", what, arg) for i, (what, arg) in enumerate(returns)]
 
 
-def decide(spec: Spec, case: SupportCase, on: date, data: DataObject) -> Decision:
+def decide(
+    spec: Spec, case: SupportCase, on: date, data: DataObject, measures: Sequence[str] = ()
+) -> Decision:
     """The decision of the national baseline plus ``spec``'s plugins, registered in an order
-    drawn from ``data``, each with its rules in an order drawn from ``data``."""
+    drawn from ``data``, each with its rules in an order drawn from ``data``, with verdicts asked
+    on ``measures``."""
     order = data.draw(st.permutations(sorted(spec)), label="plugin order")
     plugins = [
         FixturePlugin(
@@ -211,7 +217,13 @@ def decide(spec: Spec, case: SupportCase, on: date, data: DataObject) -> Decisio
         )
         for name in order
     ]
-    return complete(registry(*plugins).policy_set(plugins=order).evaluate(case, on))
+    policy_set = registry(*plugins).policy_set(plugins=order)
+    return complete(policy_set.evaluate(case, on, measures=measures))
+
+
+def measures_of(spec: Spec) -> list[str]:
+    """The measures the rules of ``spec`` judge, sorted."""
+    return sorted({arg for returns in spec.values() for what, arg in returns if what in VERDICT})
 
 
 @given(dated=dated_cases(), spec=specs(VERDICTS), data=st.data())
@@ -219,13 +231,18 @@ def test_deny_wins_whatever_the_registration_order(
     dated: tuple[SupportCase, date], spec: Spec, data: DataObject
 ) -> None:
     case, on = dated
-    decision = decide(spec, case, on, data)
+    asked = measures_of(spec)
+    decision = decide(spec, case, on, data, asked)
     verdicts = {v.measure: v for v in decision.measures}
+    # a verdict on every measure asked for (every one is judged here), none of them suggested
+    assert set(asked) <= set(verdicts)
+    assert set(asked).isdisjoint(v.measure for v in decision.suggestions)
 
-    for verdict in decision.measures:  # the national baseline's verdicts included
+    for verdict in decision.measures + decision.suggestions:  # the baseline's included
         flags = [reason.eligible for reason in verdict.reasons]
         assert verdict.eligible is all(flags), verdict.measure
         assert flags == sorted(flags), f"{verdict.measure}: denials first"
+    assert all(v.eligible for v in decision.suggestions), "a refused measure is never suggested"
 
     for name, returns in spec.items():
         for i, (what, measure) in enumerate(returns):
