@@ -119,12 +119,17 @@ def test_decision_schema_marks_the_personal_data_a_decision_repeats() -> None:
     marked = classifications(json_schema("decision"))
     # Evidence values repeat facts such as the birth date, the needy-family flag and health.
     assert marked["Evidence.value"] == "sensitive"
-    finding = "DecisionFinding" if "DecisionFinding.factor" in marked else "RiskFinding"
-    assert marked[f"{finding}.factor"] == "sensitive"
+    # One finding per factor (DecisionFinding); the factor may reveal health or family matters.
+    assert marked["DecisionFinding.factor"] == "sensitive"
     assert marked["ReferralDue.reason"] == "sensitive"
     assert marked["MeasureReason.detail"] == "sensitive"
     assert marked["PlanIssue.detail"] == "sensitive"
     assert marked["(top).tier"] == "sensitive"
+    # The values each rule computed, a suspected threat's reason, and what a note says.
+    for source in ("RuleSource", "ObligationSource", "ReferralSource"):
+        assert marked[f"{source}.detail"] == "sensitive", source
+    assert marked["ReferralSource.reason"] == "sensitive"
+    assert marked["DecisionNote.detail"] == "sensitive"
 
 
 @pytest.mark.parametrize(
