@@ -170,10 +170,16 @@ def test_evaluate_example(capsys: pytest.CaptureFixture[str]) -> None:
         "obligation: parauga:support_team_meeting by social_pedagogue due 2025-03-08 "
         "rules parauga.absence.support_team_meeting" in lines
     )
+    # Offered unasked, meal compensation is a suggestion, not a verdict; asked for, a verdict.
     assert (
-        "measure: meals_compensation eligible "
+        "suggestion: meals_compensation "
         "(parauga.measure.needy_family_meals: parauga:needy_family_meals)" in lines
     )
+    assert not any(line.startswith("measure:") for line in lines)
+    assert "asked: meals_compensation eligible" in lines
+    assert "suggestions once asked: 0" in lines
+    # Parauga has a policy and the observation is dated before the evaluation date: no notes.
+    assert not any(line.startswith("note:") for line in lines)
     assert "tier: 3" in lines
     assert any(re.fullmatch(r"trace: \d+ rules considered, 5 fired", line) for line in lines)
     assert "Decision for learner L-DOC-01 on 2025-03-03" in lines

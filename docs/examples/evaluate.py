@@ -48,17 +48,22 @@ decision = policy_set.evaluate(case, as_of=date(2025, 3, 3))
 
 print("complete:", decision.complete)
 print("policy:", ", ".join(f"{p.name} {p.version}" for p in decision.policy.plugins))
+for note in decision.notes:  # how far the decision can be relied on: show these first
+    print("note:", note.code.value, note.detail)
 for finding in decision.findings:
     evidence = ", ".join(f"{e.fact}={e.value}" for e in finding.evidence)
     print("finding:", finding.factor, f"({evidence})", "by", finding.rule)
 for obligation in decision.obligations:
     print("obligation:", obligation.action, "by", ", ".join(obligation.responsible_roles), end="")
     print(" due", obligation.due, "rules", ", ".join(obligation.rules))
-for verdict in decision.measures:
+for verdict in decision.measures:  # verdicts: only on the plan's measures and those asked for
     reasons = ", ".join(f"{r.rule}: {r.reason}" for r in verdict.reasons)
     print(
         "measure:", verdict.measure, "eligible" if verdict.eligible else "refused", f"({reasons})"
     )
+for suggestion in decision.suggestions:  # eligible measures nobody asked for: not a verdict
+    reasons = ", ".join(f"{r.rule}: {r.reason}" for r in suggestion.reasons)
+    print("suggestion:", suggestion.measure, f"({reasons})")
 for referral in decision.referrals:
     print("referral:", referral.to, referral.urgency.value)
 for issue in decision.plan_issues:
@@ -66,6 +71,12 @@ for issue in decision.plan_issues:
 print("tier:", decision.tier)
 fired = [row.rule for row in decision.trace if row.fired]
 print("trace:", len(decision.trace), "rules considered,", len(fired), "fired")
+
+# --- ask for verdicts on measures the plan does not hold (the family applied for meals) ---------
+asked = policy_set.evaluate(case, as_of=date(2025, 3, 3), measures=["meals_compensation"])
+for verdict in asked.measures:
+    print("asked:", verdict.measure, "eligible" if verdict.eligible else "refused")
+print("suggestions once asked:", len(asked.suggestions))
 
 # --- explain it to staff, in Latvian or English (pass the set's codes for local codes) ----------
 print(explain(decision, "en", policy_set.codes).splitlines()[0])
