@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,13 +12,14 @@ from typing import Any
 import pytest
 
 from atbalsts import PolicySet
-from atbalsts.cli import main
+from atbalsts.cli import build_parser, main
 
 
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests read the command's English messages; the default language is Latvian."""
     monkeypatch.setenv("ATBALSTS_LANG", "en")
+
 
 CASE: dict[str, Any] = {
     "learner": {
@@ -134,13 +137,6 @@ def test_batch_writes_one_line_per_input_line(
     assert "2 evaluated, 1 invalid, 0 errors, " in capsys.readouterr().err
 
 
-def test_demo_decides_the_bundled_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "under the national baseline alone" in out
-    assert out.count(".json (") >= 5
-
-
 def test_bad_paths_and_encodings_exit_2_without_traceback(
     case_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -253,6 +249,236 @@ def test_rules_and_policies_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     board = next(r for r in rows if r.startswith("lv.absence.inform_board "))
     assert "mandatory" in board.split()
     assert "MK 01.02.2011 noteikumi Nr. 89" in board
+    assert rows[0].split() == ["RULE", "KIND", "PLUGIN", "MANDATORY", "LEGAL", "BASIS"]
+    _columns_line_up([r for r in rows if not r.endswith("  ")])
+
+
+# -- one CLI: languages, help, formats ------------------------------------------------------------
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("no subcommands")
+
+
+COMMANDS = sorted(_subcommands(build_parser("en")))
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_every_option_of_every_command_has_help_in_both_languages(lang: str) -> None:
+    parser = build_parser(lang)
+    commands = _subcommands(parser)
+    assert set(commands) >= {"schema", "validate", "evaluate", "batch", "policies", "rules"}
+    for name, sub in commands.items():
+        options = {s for a in sub._actions for s in a.option_strings}
+        assert "--lang" in options, name
+        for action in sub._actions:
+            assert action.help, (name, action.dest)
+            assert action.help != argparse.SUPPRESS, (name, action.dest)
+    english = {a.dest: a.help for a in _subcommands(build_parser("en"))["batch"]._actions}
+    here = {a.dest: a.help for a in commands["batch"]._actions}
+    assert (here == english) == (lang == "en")  # Latvian help is not the English one
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_lists_lang_in_latvian_by_default(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ATBALSTS_LANG")
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"lietojums: atbalsts {command} ")
+    assert "--lang {lv,en}" in out
+    assert "izvades un šīs palīdzības valoda" in out
+    assert "usage:" not in out
+    assert "show this help" not in out
+    with pytest.raises(SystemExit):
+        main([command, "--help", "--lang", "en"])
+    assert "language of the output and of this help" in capsys.readouterr().out
+
+
+def test_the_language_comes_from_lang_then_the_environment_then_latvian(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ATBALSTS_LANG")
+    assert main(["rules"]) == 0
+    assert capsys.readouterr().out.startswith("NOTEIKUMS ")
+    assert main(["--lang", "en", "rules"]) == 0  # before the command, too
+    assert capsys.readouterr().out.startswith("RULE ")
+    monkeypatch.setenv("ATBALSTS_LANG", "en")
+    assert main(["rules"]) == 0
+    assert capsys.readouterr().out.startswith("RULE ")
+    assert main(["rules", "--lang=lv"]) == 0
+    assert capsys.readouterr().out.startswith("NOTEIKUMS ")
+    monkeypatch.setenv("ATBALSTS_LANG", "de")
+    assert main(["rules"]) == 2
+    assert "ATBALSTS_LANG='de'" in capsys.readouterr().err
+
+
+def test_argparse_errors_are_in_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["evaluate", "--lang", "lv"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "atbalsts evaluate: kļūda: jānorāda šie argumenti: FAILS" in err
+    with pytest.raises(SystemExit):
+        main(["rules", "--as-of", "3.3.2025", "--lang", "lv"])
+    assert "nav datums (YYYY-MM-DD): '3.3.2025'" in capsys.readouterr().err
+
+
+# -- notes that change how far a decision can be relied on --------------------------------------
+
+
+def test_evaluate_notes_a_municipality_without_policy_and_a_date_without_data(
+    case_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", str(case_file), "--as-of", "2025-01-10", "--format", "json"]) == 0
+    notes = {n["code"]: n["detail"] for n in json.loads(capsys.readouterr().out)["notes"]}
+    assert notes["no_municipal_policy"]["municipality"] == "nowhere"  # the learner's own
+    assert "no_observation_on_date" in notes
+    assert main(["evaluate", str(case_file), "--as-of", "2025-01-10"]) == 0
+    text = capsys.readouterr().out
+    assert "No municipal policy was found for nowhere" in text
+    assert "no findings here means no data, not no risk" in text
+    assert main(["evaluate", str(case_file), "--municipality", "parauga", "--format", "json"]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["notes"] == []
+    assert decision["policy"]["municipality"] == "parauga"
+
+
+def test_batch_without_as_of_takes_each_case_s_latest_observation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = json.loads(json.dumps(CASE))
+    later["learner"]["id"] = "L-0002"
+    later["observations"][0]["as_of"] = "2025-04-01"
+    empty = {**CASE, "observations": []}
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(json.dumps(c) for c in (CASE, later, empty)) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(out)]) == 2
+    first, second, third = (json.loads(x) for x in out.read_text().splitlines())
+    assert (first["as_of"], second["as_of"]) == ("2025-03-03", "2025-04-01")
+    assert third == {
+        "line": 3,
+        "type": "NoEvaluationDate",
+        "error": "the case has no observation to take the evaluation date from; give one (--as-of)",
+    }
+    err = capsys.readouterr().err
+    assert "2 evaluated, 0 invalid, 1 error, 0 incomplete" in err
+    assert "municipality 'nowhere': the national baseline alone decided 2 cases" in err
+
+
+def test_batch_municipality_decides_every_case_under_that_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(CASE) + "\n")
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(source), "-o", str(out), "--as-of", "2025-03-03"]
+    assert main([*args, "--municipality", "parauga"]) == 0
+    decision = json.loads(out.read_text())
+    assert decision["policy"]["municipality"] == "parauga"
+    assert "parauga" in [p["name"] for p in decision["policy"]["plugins"]]
+    assert decision["notes"] == []
+    assert "note:" not in capsys.readouterr().err
+    assert main([*args, "--municipality", "atlantis"]) == 0
+    assert json.loads(out.read_text())["notes"][0]["code"] == "no_municipal_policy"
+    err = capsys.readouterr().err
+    assert "no installed policy governs municipality 'atlantis' (installed: " in err
+
+
+def test_batch_counts_the_cases_without_data_on_the_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(CASE) + "\n" + json.dumps(CASE) + "\n")
+    assert main(["batch", str(source), "--as-of", "2024-12-01", "-o", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "note: 2 cases have no observation on or before the evaluation date" in err
+    records = [json.loads(x) for x in (tmp_path / "o").read_text().splitlines()]
+    assert all("no_observation_on_date" in [n["code"] for n in r["notes"]] for r in records)
+
+
+def test_batch_summary_in_latvian_has_the_right_plural_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ATBALSTS_LANG")
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(CASE) + "\n" + "{}\n" * 2)
+    assert main(["batch", str(source), "-o", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err.startswith("1 izvērtēta, 2 nederīgas, 0 kļūdu, 0 nepilnīgu\n")
+
+
+# -- policies -------------------------------------------------------------------------------------
+
+
+def _columns_line_up(lines: list[str]) -> None:
+    """Every row has each column where the header has it: a cell starts at its column or is
+    empty, after at least one space."""
+    header = lines[0]
+    starts = [m.start() for m in re.finditer(r"(?<=  )\S", header)]
+    assert starts, header
+    for line in lines[1:]:
+        for start, end in zip(starts, [*starts[1:], None], strict=True):
+            cell = line[start:end]
+            assert line[start - 1] == " ", (line, start)
+            assert not cell.strip() or not cell.startswith(" "), (line, start)
+
+
+def test_policies_is_a_table_with_a_header(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["policies"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("lv ") and " national " in line for line in lines)
+    assert lines[0].split() == [
+        "NAME",
+        "SCOPE",
+        "VERSION",
+        "IN",
+        "FORCE",
+        "DISTRIBUTION",
+        "STATUS",
+        "TITLE",
+    ]
+    rows = [line for line in lines[1:] if not line.startswith(("the national set", "not loaded"))]
+    _columns_line_up([lines[0], *rows])
+    lv_row = next(r for r in rows if r.startswith("lv "))
+    assert " national " in lv_row
+    assert " ok " in lv_row
+    assert "from 2011-02-01" in lv_row
+
+
+def test_policies_marks_a_plugin_whose_set_cannot_be_built(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atbalsts import PolicyRegistry
+    from atbalsts.errors import PolicyConflict
+
+    original = PolicyRegistry.policy_set
+
+    def policy_set(self: PolicyRegistry, municipality: str | None = None, **kw: Any) -> PolicySet:
+        if municipality == "bauska":
+            raise PolicyConflict("rule bauska.x loosens a national parameter", "a", "b", ())
+        return original(self, municipality, **kw)
+
+    monkeypatch.setattr(PolicyRegistry, "policy_set", policy_set)
+    assert main(["policies"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    bauska = next(line for line in lines if line.startswith("bauska "))
+    assert "CANNOT BE BUILT" in bauska
+    assert any(
+        line.startswith("bauska: cannot be built: rule bauska.x loosens a national parameter")
+        for line in lines
+    )
+    assert not any("CANNOT" in line for line in lines if line.startswith(("lv ", "parauga ")))
+    _columns_line_up(
+        [lines[0], *(x for x in lines[1:] if x.startswith(("bauska ", "lv ", "parauga ")))]
+    )
+    assert main(["policies", "--format", "json"]) == 0
+    rows = {p["name"]: p for p in json.loads(capsys.readouterr().out)["policies"]}
+    assert rows["bauska"]["buildable"] is False
+    assert "loosens" in rows["bauska"]["problem"]
+    assert rows["lv"]["buildable"] is True

@@ -4,6 +4,7 @@ field paths and no traceback."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import subprocess
 import sys
@@ -11,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
 
+import atbalsts
 from atbalsts.cli import main
 from atbalsts.cli._fields import field_reference
 from atbalsts.schema import DOCUMENTS, json_schema, schema_text
@@ -255,3 +260,51 @@ def test_process_exit_status_and_no_traceback(
     )
     assert (good.returncode, good.stderr) == (0, "")
     assert "valid support-case" in good.stdout
+
+
+# -- the catalog of the command and the demo --------------------------------------------------
+
+PACKAGE = Path(atbalsts.__file__).parent
+CLI_PO = PACKAGE / "_explain" / "locales" / "lv" / "LC_MESSAGES" / "atbalsts_cli.po"
+CATALOG_FIX = (
+    "run the pybabel commands for the atbalsts_cli catalog (CONTRIBUTING.md): extract from "
+    "src/atbalsts/cli and src/atbalsts/demo.py, update, translate, compile"
+)
+
+
+def _key(message_id: object) -> object:
+    return tuple(message_id) if isinstance(message_id, list | tuple) else message_id
+
+
+def _cli_messages() -> set[object]:
+    """Every message of the command and the demo, as pybabel extracts them (default keywords)."""
+    found = {_key(row[2]) for row in extract_from_dir(str(PACKAGE / "cli"))}
+    found |= {_key(row[1]) for row in extract_from_file("python", str(PACKAGE / "demo.py"))}
+    return {message for message in found if message}
+
+
+def test_every_message_of_the_command_and_the_demo_is_translated_to_latvian() -> None:
+    with CLI_PO.open("rb") as fh:
+        catalog = read_po(fh)
+    translated = {
+        _key(m.id)
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, tuple | list) else m.string)
+    }
+    in_code = _cli_messages()
+    assert "usage: " in in_code  # argparse's own words are in the catalog too
+    assert ("{n} error", "{n} errors") in in_code
+    missing = in_code - translated
+    assert not missing, f"untranslated: {sorted(map(str, missing))}; {CATALOG_FIX}"
+
+
+def test_the_compiled_catalog_of_the_command_matches_its_source() -> None:
+    with CLI_PO.open("rb") as fh:
+        source = read_po(fh)
+    buffer = io.BytesIO()
+    write_mo(buffer, source)
+    buffer.seek(0)
+    expected = {_key(m.id): _key(m.string) for m in read_mo(buffer) if m.id}
+    with CLI_PO.with_suffix(".mo").open("rb") as fh:
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
+    assert compiled == expected, f"atbalsts_cli.mo is stale: {CATALOG_FIX}"
