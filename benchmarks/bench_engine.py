@@ -235,6 +235,14 @@ _CARERS = {
 }
 _COMP = MEASURES.tagged("compensation")
 _SK = MEASURES.tagged("skola_kopiena") - MEASURES.tagged("staff")
+#: Art. 73(1) of the Children's Rights Protection Law: one report, to any one of the police, the
+#: orphan's court or the state child-rights body (the Children's Protection Centre since 2024).
+_THREAT_RECIPIENTS = (
+    "childrens_protection_centre",
+    "municipal_police",
+    "orphans_court",
+    "state_police",
+)
 
 
 def plain(case: SupportCase, as_of: date) -> dict[str, Any]:
@@ -255,25 +263,27 @@ def plain_rules(f: Facts, as_of: date) -> dict[str, Any]:
         findings.append("behaviour_problems")
     if f.needy_family:
         findings.append("material_circumstances")
-    obligations: dict[str, date] = {}
+    # action -> (due, recipients, whether informing any one of them suffices)
+    obligations: dict[str, tuple[date, tuple[str, ...], bool]] = {}
     over = f.programme != "pre_school" and f.unjustified_lessons > 20
+    board = (as_of + timedelta(days=3), ("municipal_education_board",), False)
     if f.absent_today_reason_unknown:
         if f.out_of_family_care:
-            obligations["inform_carer"] = as_of
+            carer = _CARERS.get(f.living_situation, "parent")
+            obligations["inform_carer"] = (as_of, (carer,), False)
         else:
-            obligations["inform_parents"] = as_of
+            obligations["inform_parents"] = (as_of, ("parent",), False)
     if over:
-        obligations["inform_municipal_education_board"] = as_of + timedelta(days=3)
-        obligations["record_in_viis"] = as_of + timedelta(days=3)
+        obligations["inform_municipal_education_board"] = board
+        obligations["record_in_viis"] = (as_of + timedelta(days=3), ("viis",), False)
     if f.programme == "pre_school" and 5 <= f.age <= 6 and f.unjustified_days > 3:
-        obligations["inform_municipal_education_board"] = as_of + timedelta(days=3)
-    if f.suspected_threat:
-        obligations["report_threat"] = as_of
+        obligations["inform_municipal_education_board"] = board
+    if f.suspected_threat and f.threat_observed_on is not None:
+        # one duty, due the day the threat arose; no separate referral to the orphan's court
+        obligations["report_threat"] = (f.threat_observed_on, _THREAT_RECIPIENTS, True)
     referrals = set()
     if over:
         referrals.add("social_service")
-    if f.suspected_threat:
-        referrals.add("orphans_court")
     if f.plans_without_improvement >= 2:
         referrals.add("cooperation_group")
     verdicts: dict[str, bool] = {}
@@ -300,6 +310,13 @@ def plain_rules(f: Facts, as_of: date) -> dict[str, Any]:
         verdict("certificate_subject_consultation", False)
     for m in (f.plan_measures | f.funded_elsewhere) & _COMP:
         verdict(m, m not in f.funded_elsewhere)
+    # Verdicts only on the measures asked for (the plan's: the benchmark asks for no other);
+    # eligible measures nobody asked for are suggestions; a measure asked for that no rule
+    # judged is noted.
+    asked = f.plan_measures
+    suggestions = sorted(m for m, ok in verdicts.items() if ok and m not in asked)
+    notes = [("measure_not_decided", m) for m in sorted(asked - verdicts.keys())]
+    verdicts = {m: ok for m, ok in verdicts.items() if m in asked}
     issues = []
     review = None
     plan = f.plan
@@ -333,6 +350,8 @@ def plain_rules(f: Facts, as_of: date) -> dict[str, Any]:
         "obligations": obligations,
         "referrals": referrals,
         "verdicts": verdicts,
+        "suggestions": suggestions,
+        "notes": notes,
         "issues": sorted(set(issues)),
         "review": review,
     }
@@ -349,9 +368,13 @@ def engine_summary(ps: PolicySet, case: SupportCase, as_of: date) -> dict[str, A
     ]
     return {
         "findings": sorted(f.factor for f in d.findings),
-        "obligations": {o.action: o.due for o in d.obligations},
+        "obligations": {
+            o.action: (o.due, tuple(sorted(o.recipients)), o.any_recipient) for o in d.obligations
+        },
         "referrals": {r.to for r in d.referrals},
         "verdicts": {v.measure: v.eligible for v in d.measures},
+        "suggestions": [v.measure for v in d.suggestions],
+        "notes": [(n.code.value, str(n.detail.get("measure"))) for n in d.notes],
         "issues": sorted(set(issues)),
         "review": d.review_due,
     }
