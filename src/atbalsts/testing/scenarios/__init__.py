@@ -12,10 +12,13 @@ files"; in short::
 
     [[scenario]]
     name = "grade 7, 21 unjustified lessons"
+    measures = []              # verdicts asked for besides the plan's (else: suggestions)
     [scenario.case]            # tables merge key by key, arrays replace
     ...
     [scenario.expect]          # every key optional; what is given is checked
     obligations = ["inform_municipal_education_board", "record_in_viis"]
+    suggested = []             # eligible measures nobody asked for
+    notes = ["no_municipal_policy"]
     fired = ["lv.absence.inform_board"]
     parameters = { "lv.absence.unjustified_lessons_limit" = 20 }
 
