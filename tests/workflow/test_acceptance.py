@@ -29,7 +29,8 @@ def test_a_referral_to_the_social_service_without_consent_is_refused_naming_the_
     [refusal] = err.refusals
     assert refusal.guard == "lv.guard.referral.consent"
     assert "2016/679" in refusal.basis
-    assert "6. panta 1. punkts" in refusal.basis
+    assert "Art. 6(1)" in refusal.basis
+    assert refusal.basis.startswith("methodological_default")  # the gate is ours, not law
     assert "2016/679" in str(err)
     assert "Art. 73" in refusal.reason  # it says which legal duty would have needed none
 
@@ -53,6 +54,27 @@ def test_the_mk89_notice_needs_no_consent_only_towards_the_education_board() -> 
     elsewhere = referral(legal_duty="absence_notice", purpose="absence_follow_up")
     with pytest.raises(LifecycleError, match="education board"):
         transition(elsewhere, "send", actor="s", role="social_pedagogue", on=DAY)
+
+
+def test_an_art73_report_to_someone_the_law_does_not_name_needs_a_consent() -> None:
+    report = referral(
+        legal_duty="child_protection_report",
+        purpose="child_protection",
+        referred_to={"institution": "specialist"},
+    )
+    with pytest.raises(LifecycleError, match="police, the orphan's court"):
+        transition(report, "send", actor="staff-1", role="social_pedagogue", on=DAY)
+
+
+def test_the_mk89_notice_shares_identity_and_absences_only_without_consent() -> None:
+    notice = referral(
+        legal_duty="absence_notice",
+        purpose="absence_follow_up",
+        referred_to={"institution": "municipal_education_board"},
+        data_categories=["identity", "attendance", "health"],
+    )
+    with pytest.raises(LifecycleError, match="health with the board"):
+        transition(notice, "send", actor="s", role="social_pedagogue", on=DAY)
 
 
 def test_a_consent_in_force_that_covers_the_referral_lets_it_go() -> None:

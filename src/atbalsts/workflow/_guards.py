@@ -20,11 +20,13 @@ from atbalsts.errors import PolicyError, Refusal
 from atbalsts.model import (
     ApprovalStep,
     Consent,
+    DataCategory,
     LegalBasis,
     LegalDuty,
     Referral,
     SupportPlan,
 )
+from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
@@ -63,6 +65,16 @@ def _consent(t: Transition) -> Consent:
 # -- referrals ---------------------------------------------------------------------------------
 
 
+#: Who may receive an Art. 73(1) report without a consent: those who answer a threat, and the
+#: municipal social service, which the library reads as "another competent institution" (the
+#: law names none; the reading is the library's, unverified [U]).
+_ART73_RECIPIENTS = baseline.THREAT_RECIPIENTS | {"social_service"}
+
+#: What the MK 89 notice to the education board shares: who the learner is and their absences
+#: (MK 89 sets the notice about unjustified absence, nothing more).
+_ABSENCE_NOTICE_DATA = frozenset({DataCategory.IDENTITY, DataCategory.ATTENDANCE})
+
+
 @guard(
     "lv.guard.referral.consent",
     document="referral",
@@ -78,13 +90,25 @@ def referral_consent(t: Transition) -> str | None:
     if not r.data_categories:
         return None  # an anonymous consultation shares no personal data
     if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
-        return None  # Art. 73(1): police, orphan's court or another child-rights institution
-    if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
-        if recipient == "municipal_education_board":
+        # Art. 73(1): the police, the orphan's court or another competent institution only.
+        if recipient in _ART73_RECIPIENTS:
             return None
         return (
-            f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
-            "sharing with it needs a consent"
+            f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
+            f"institution, not to {recipient}; sharing with it needs a consent"
+        )
+    if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
+        if recipient != "municipal_education_board":
+            return (
+                f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
+                "sharing with it needs a consent"
+            )
+        extra = sorted(c.value for c in r.data_categories if c not in _ABSENCE_NOTICE_DATA)
+        if not extra:
+            return None
+        return (
+            f"the MK 89 notice shares who the learner is and their absences; sharing "
+            f"{', '.join(extra)} with the board as well needs a consent"
         )
     duty = (
         "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
