@@ -54,7 +54,8 @@ ADULT_AGE = "lv.plan.adult_age"
 
 # -- dates --------------------------------------------------------------------------------------
 
-#: Cabinet Regulation No. 89 (2011) on unjustified absence applies from this day.
+#: The date Cabinet Regulation No. 89 on unjustified absence carries (01.02.2011); its date of
+#: entry into force is not in the sources [U], so the library applies it from this day.
 MK89_FROM = date(2011, 2, 1)
 #: PuMPuRS ran from March 2017 to the end of 2023 [S14][S22].
 PUMPURS_FROM = date(2017, 3, 1)
@@ -143,7 +144,7 @@ THREAT_REPORT_BASIS = LegalBasis(
 #: Children's Protection Centre (``childrens_protection_centre``) from 01.01.2024 [S45]. Both are
 #: listed on every date, so a referral made to the body of its day still counts later. The engine
 #: reads this to derive the fact ``suspected_threat``: a suspicion stays open until a referral to
-#: one of these is made on or after the day it arose.
+#: one of these is made on or after the day staff learned of it (``observed_on``).
 THREAT_RECIPIENTS: frozenset[str] = frozenset(
     {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
 )
