@@ -135,7 +135,7 @@ def evaluate_lines(
     ``atbalsts evaluate`` does; a case with no observation then gets an ``error`` record
     (``NoEvaluationDate``). Each case is decided under the policy of its learner's municipality,
     or of ``municipality`` when one is given. Every decision carries its notes
-    (:func:`decision_notes`); :class:`BatchStats` counts the two that matter most.
+    (``decision_notes``); :class:`BatchStats` counts the two that matter most.
 
     The trace is left out unless ``trace`` is true: it is the bulk of a decision's size. The
     stamp in each decision is enough to reproduce the full trace later with ``evaluate``.
@@ -280,6 +280,9 @@ def evaluate_file(
     event ``stop`` is set (by a signal handler or another thread), :class:`BatchStopped` is
     raised before the next line, or before the rename after the last one. The target may not be
     the source itself.
+
+    :param stop: an event that, once set, ends the run before its next line
+    :type stop: ``threading.Event`` or ``None``
     """
     import sys
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from atbalsts.cli import _decide, _demo, _documents, _policies, _scaffold
-from atbalsts.cli._common import EXIT_INVALID, Commands, add_lang, print_error
+from atbalsts.cli._common import EXIT_INVALID, Commands, add_lang, formatter, print_error
 from atbalsts.cli._decide import EXIT_INTERRUPTED
 from atbalsts.cli._i18n import LanguageError, Texts, argparse_in, choose_language, texts
 from atbalsts.errors import AtbalstsError
@@ -41,6 +41,7 @@ def _build(t: Texts) -> argparse.ArgumentParser:
         ),
         add_help=False,
         allow_abbrev=False,
+        formatter_class=formatter(t),
     )
     parser.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
     add_lang(parser, t, default=t.lang)

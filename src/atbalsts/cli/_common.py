@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -20,8 +20,10 @@ __all__ = [
     "Commands",
     "Handler",
     "InputError",
+    "add_lang",
     "date_type",
     "dump",
+    "formatter",
     "print_error",
     "read_text",
     "table",
@@ -92,6 +94,25 @@ def table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]
     ]
 
 
+def formatter(t: Texts) -> type[argparse.HelpFormatter]:
+    """A help formatter that says ``usage:`` in the language of ``t`` whenever the help is
+    printed (argparse looks that word up when it formats, not when the parser is built)."""
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(
+            self,
+            usage: str | None,
+            actions: Iterable[argparse.Action],
+            groups: Iterable[argparse._MutuallyExclusiveGroup],
+            prefix: str | None = None,
+        ) -> None:
+            super().add_usage(
+                usage, actions, groups, t.gettext("usage: ") if prefix is None else prefix
+            )
+
+    return Formatter
+
+
 class Commands:
     """The subcommands of ``atbalsts``, in one language. :meth:`add` gives each the options every
     command has: ``-h`` and ``--lang``, and ``--format`` where it prints data."""
@@ -107,7 +128,12 @@ class Commands:
         ``handler``."""
         _ = self.texts.gettext
         p = self._sub.add_parser(
-            name, help=summary, description=summary, add_help=False, allow_abbrev=False
+            name,
+            help=summary,
+            description=summary,
+            add_help=False,
+            allow_abbrev=False,
+            formatter_class=formatter(self.texts),
         )
         p.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
         add_lang(p, self.texts, default=argparse.SUPPRESS)
