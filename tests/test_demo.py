@@ -197,3 +197,12 @@ def test_facts_that_are_not_worth_saying_are_left_out() -> None:
     said = fact_in_words("staff_factors", "lack_of_motivation", "lv", CODE_LISTS)
     assert said == "darbinieki novērojuši: Motivācijas trūkums, nepatika pret mācībām"
     assert fact_in_words("no_such_fact", 3, "en", CODE_LISTS) == "no_such_fact = 3"
+
+
+def test_lists_of_records_are_said_by_their_number_never_as_json() -> None:
+    two = json.dumps([{"start": "2025-01-06"}, {"start": "2025-02-03"}])
+    said = fact_in_words("absence_episodes", two, "en", CODE_LISTS)
+    assert said == "2 absence episodes on record this semester"
+    said = fact_in_words("attendance_days", "[]", "lv", CODE_LISTS)
+    assert said == "šajā semestrī reģistrēts 0 apmeklējuma dienu"
+    assert fact_in_words("some_new_fact", two, "en", CODE_LISTS) == "some_new_fact = [2]"

@@ -127,18 +127,22 @@ def _named(names: Mapping[str, str]) -> Say:
     return lambda value: None if value is None else names.get(str(value), str(value))
 
 
-def _episodes(words: _Words) -> Say:
+def _records(value: Value) -> int | None:
+    """How many records a fact holds that the trace keeps as a JSON list (absence episodes,
+    attendance days, observations); None when it is not one."""
+    if not value:
+        return 0
+    try:
+        records = json.loads(str(value))
+    except ValueError:
+        return None
+    return len(records) if isinstance(records, list) else None
+
+
+def _counted(say: Callable[[int], str]) -> Say:
     def said(value: Value) -> str | None:
-        try:
-            episodes = json.loads(str(value)) if value else []
-        except ValueError:
-            return None
-        n = len(episodes) if isinstance(episodes, list) else 0
-        return words.ngettext(
-            "{n} absence episode on record this semester",
-            "{n} absence episodes on record this semester",
-            n,
-        ).format(n=n)
+        n = _records(value)
+        return None if n is None else say(n).format(n=n)
 
     return said
 
@@ -236,7 +240,31 @@ def _phrases(words: _Words) -> dict[str, Say]:
         "parental_notes_used": _count(
             lambda k: ngettext("{n} parent's note used", "{n} parent's notes used", k)
         ),
-        "absence_episodes": _episodes(words),
+        "absence_episodes": _counted(
+            lambda k: ngettext(
+                "{n} absence episode on record this semester",
+                "{n} absence episodes on record this semester",
+                k,
+            )
+        ),
+        "attendance_days": _counted(
+            lambda k: ngettext(
+                "{n} day of attendance on record this semester",
+                "{n} days of attendance on record this semester",
+                k,
+            )
+        ),
+        "term_observations": _counted(
+            lambda k: ngettext("{n} observation this semester", "{n} observations this semester", k)
+        ),
+        "term_start": _text(_("teaching this semester began on {value}")),
+        "term_end": _text(_("teaching this semester ends on {value}")),
+        "term_source": _named(
+            {
+                "regulation": _("term dates from the school year's Cabinet regulation"),
+                "convention": _("term dates by the library's convention"),
+            }
+        ),
         "failing_subjects": _count(
             lambda k: ngettext(
                 "{n} subject with a failing mark", "{n} subjects with a failing mark", k
@@ -291,11 +319,17 @@ def fact_in_words(name: str, value: Value, lang: str, codes: Mapping[str, CodeLi
     """The fact ``name`` with ``value`` (as a decision's trace holds it) as words in ``lang``,
     e.g. ``unjustified_lessons`` 21: "21 unjustified lessons this semester"; None for a fact not
     worth saying (the date, the pseudonym)."""
-    words = _Words(lang, codes)
-    say = _phrases(words).get(name)
-    if say is None:
-        return f"{name} = {'-' if value is None else value}"
-    return say(value)
+    return _say(_phrases(_Words(lang, codes)), name, value)
+
+
+def _say(phrases: Mapping[str, Say], name: str, value: Value) -> str | None:
+    """A fact in words; one without a phrase by its name, a list of records by their number."""
+    say = phrases.get(name)
+    if say is not None:
+        return say(value)
+    records = _records(value) if isinstance(value, str) and value.startswith("[") else None
+    shown = "-" if value is None else value if records is None else f"[{records}]"
+    return f"{name} = {shown}"
 
 
 # --- outcomes and the rules behind them --------------------------------------------------------
@@ -419,8 +453,7 @@ def _because(row: TraceRow, words: _Words, replaces: str | None = None) -> _Beca
     phrases = _phrases(words)
     facts = []
     for e in row.facts:
-        say = phrases.get(e.fact)
-        text = f"{e.fact} = {e.value}" if say is None else say(e.value)
+        text = _say(phrases, e.fact, e.value)
         if text is not None:
             facts.append((e.fact, e.value, text))
     return _Because(
