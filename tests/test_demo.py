@@ -206,3 +206,25 @@ def test_lists_of_records_are_said_by_their_number_never_as_json() -> None:
     said = fact_in_words("attendance_days", "[]", "lv", CODE_LISTS)
     assert said == "šajā semestrī reģistrēts 0 apmeklējuma dienu"
     assert fact_in_words("some_new_fact", two, "en", CODE_LISTS) == "some_new_fact = [2]"
+
+
+def test_a_policy_set_that_cannot_be_built_is_said_and_the_rest_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from atbalsts import PolicyRegistry
+    from atbalsts.errors import PolicyConflict
+
+    original = PolicyRegistry.policy_set
+
+    def policy_set(self: PolicyRegistry, municipality: str | None = None, **kw: object) -> object:
+        if municipality == "parauga":
+            raise PolicyConflict("two policies govern municipality 'parauga'", "a", "b", ())
+        return original(self, municipality, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PolicyRegistry, "policy_set", policy_set)
+    text = _demo("--lang", "en")
+    assert "02-parauga-foster-absent-today.json: not decided, the policy set cannot be built: " in (
+        text
+    )
+    assert "01-bauska-grade7-absences.json (bauska, 2025-03-14): " in text
+    assert "(parauga): its policy set cannot be built: two policies govern" in text

@@ -24,6 +24,7 @@ import attrs
 from atbalsts._explain import LANGUAGES
 from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry
+from atbalsts.errors import PolicyError
 from atbalsts.model import Decision, LegalBasis, SupportCase
 from atbalsts.model.decision import TraceRow, Value
 from atbalsts.policy import PolicyInfo
@@ -703,19 +704,27 @@ class _Run:
 
     cases: list[tuple[str, SupportCase, date, Decision]]
     skipped: list[str]
+    failed: list[tuple[str, str]]  # file, why its policy set cannot be built
     municipal: list[PolicyInfo]
 
 
 def _run(cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry) -> _Run:
-    decided, skipped = [], []
+    decided, skipped, failed = [], [], []
     for name, case in cases:
         as_of = max((o.as_of for o in case.observations), default=None)
         if as_of is None:
             skipped.append(name)
             continue
-        decided.append((name, case, as_of, registry.evaluate(case, as_of)))
+        try:
+            decided.append((name, case, as_of, registry.evaluate(case, as_of)))
+        except PolicyError as err:  # a deployment's error, not the case's: the others go on
+            failed.append((name, _problem(err)))
     municipal = [info for info in registry.policies if info.municipality and not info.national]
-    return _Run(decided, skipped, sorted(municipal, key=lambda i: i.municipality or ""))
+    return _Run(decided, skipped, failed, sorted(municipal, key=lambda i: i.municipality or ""))
+
+
+def _problem(err: Exception) -> str:
+    return " ".join(str(err).split())
 
 
 def _comparisons(
@@ -725,9 +734,16 @@ def _comparisons(
         return None
     name, case, as_of, _decision = run.cases[0]
     base = registry.policy_set(None).evaluate(case, as_of)
-    compared = []
+    compared: list[tuple[PolicyInfo, str, list[_Change]]] = []
     for info in run.municipal:
-        policy_set = registry.policy_set(info.municipality)
+        try:
+            policy_set = registry.policy_set(info.municipality)
+        except PolicyError as err:
+            sentence = words._("{policy}: its policy set cannot be built: {problem}").format(
+                policy=_policy_name(info), problem=_problem(err)
+            )
+            compared.append((info, sentence, []))
+            continue
         other = policy_set.evaluate(case, as_of)
         local = _Words(words.lang, policy_set.codes)
         changes = _changes(base, other, local)
@@ -749,6 +765,12 @@ def run_demo(cases: Sequence[tuple[str, SupportCase]], registry: PolicyRegistry,
             f"{_summary(decision, line_words)}"
         )
     lines += [_("{file}: no observations, not decided").format(file=n) for n in run.skipped]
+    lines += [
+        _("{file}: not decided, the policy set cannot be built: {problem}").format(
+            file=n, problem=problem
+        )
+        for n, problem in run.failed
+    ]
     installed = ", ".join(_policy_name(i) for i in run.municipal) or _("none")
     lines += ["", _("Installed municipal policies: {policies}").format(policies=installed)]
     compared = _comparisons(run, registry, _Words(lang, registry.policy_set(None).codes))
@@ -816,6 +838,7 @@ def demo_data(
         "lang": lang,
         "cases": out_cases,
         "skipped": run.skipped,
+        "failed": [{"file": n, "problem": problem} for n, problem in run.failed],
         "municipal_policies": [
             {"name": i.name, "title": i.title, "municipality": i.municipality}
             for i in run.municipal
