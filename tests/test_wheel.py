@@ -20,6 +20,7 @@ import sysconfig
 import zipfile
 from collections.abc import Iterable
 from importlib.metadata import Distribution, PackageNotFoundError, distribution
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel and the sdist, built from the checkout with this environment's hatchling."""
+    tools = [name for name in ("build", "twine", "editables") if find_spec(name) is None]
+    assert not tools, (
+        f"{', '.join(tools)} missing: install the test extra (pip install -e '.[test]')"
+    )
     out = tmp_path_factory.mktemp("dist")
     command = [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel"]
     _run([*command, "--outdir", str(out), str(ROOT)], ROOT, dict(os.environ))
