@@ -59,9 +59,9 @@ class CliHelp(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from atbalsts.cli import build_parser
 
-        for path in _source_files("cli.py"):
+        for path in _source_files("cli/__init__.py"):
             self.env.note_dependency(path)
-        parser = build_parser()
+        parser = build_parser("en")
         _fixed_width(parser)
         out: list[nodes.Node] = [_literal(parser.format_help())]
         for name, sub in _subcommands(parser).items():

@@ -161,6 +161,8 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 def _environment(extra_path: tuple[str, ...] = ()) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _PLUGIN_SELECTION}
     env["PYTHONIOENCODING"] = "utf-8"
+    # These pages are in English: the command speaks Latvian by default, English when asked.
+    env["ATBALSTS_LANG"] = "en"
     env["PYTHONUNBUFFERED"] = "1"  # standard output and error interleave as on a terminal
     if extra_path:
         env["PYTHONPATH"] = os.pathsep.join((*extra_path, env.get("PYTHONPATH", ""))).rstrip(
