@@ -19,13 +19,22 @@ from atbalsts.errors import UnknownNameError
 from atbalsts.model import Decision, LegalBasis
 from atbalsts.model.decision import (
     DecisionNote,
+    FollowUp,
     MeasureVerdict,
+    ObligationDue,
     RuleSource,
     TraceParameter,
     Value,
 )
 
-__all__ = ["LANGUAGES", "explain", "translator"]
+__all__ = [
+    "LANGUAGES",
+    "explain",
+    "follow_up_text",
+    "state_text",
+    "translator",
+    "trigger_text",
+]
 
 LANGUAGES: tuple[Lang, ...] = ("lv", "en")
 DOMAIN = "atbalsts"
@@ -153,7 +162,102 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
         measure = str(detail.get("measure", ""))
         label = name("measures", measure) if measure else "-"
         return _("No rule gave a verdict on {measure}, which was asked for.").format(measure=label)
+    if code == "term_by_convention":
+        return _(
+            "The school calendar has no data for the school year {school_year}: its terms follow "
+            "the library's convention (1 September to 31 December, 1 January to 31 August) and "
+            "every working day counts as a school day."
+        ).format(school_year=_value(detail.get("school_year")))
     return f"{code}: {_detail(detail)}" if detail else code
+
+
+def trigger_text(source: str, _: Gettext) -> str:
+    """Where the day a duty arose comes from, in words."""
+    labels = {
+        "day_records": _("the day the limit was passed, from the day records"),
+        "observation": _("from the observations: no day records show the day"),
+        "absence": _("the day of the absence"),
+        "threat": _("the day the suspicion arose"),
+        "rule": _("a date the rule gave"),
+        "evaluation_date": _("the evaluation date: no observation"),
+    }
+    return labels.get(source, source)
+
+
+def state_text(state: str, late: int | None, done_on: date | None, _: Gettext) -> str:
+    """A duty's state on the evaluation date, in words."""
+    if state == "open":
+        return _("open")
+    if state == "due_today":
+        return _("due today")
+    if state == "overdue":
+        return _("OVERDUE, school days late: {n}").format(n=late or 0)
+    day = done_on.isoformat() if done_on is not None else "-"
+    if state == "done_on_time":
+        return _("done on {date}, on time").format(date=day)
+    if state == "done_late":
+        return _("done on {date}, late; school days late: {n}").format(date=day, n=late or 0)
+    return state
+
+
+def _worklist_messages(_: Gettext) -> tuple[str, ...]:
+    """The sentences of the morning work list (:mod:`atbalsts.worklist`), marked here so that
+    pybabel extracts them into this catalog; the work list translates the same messages with
+    :func:`translator` (tests/test_worklist.py checks that the two lists agree)."""
+    return (
+        _("Work list for {date}"),
+        _("school {school}"),
+        _("role {role}"),
+        _(
+            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
+            "days; {cases} cases read"
+        ),
+        _("{n} lines not read: {lines}"),
+        _("Overdue"),
+        _("Due today"),
+        _("Due in the next {days} school days"),
+        _("Nothing overdue or due for this list."),
+        _("to {recipients}"),
+        _("arose {date}"),
+        _("due {date}"),
+        _("school days late: {n}"),
+        _("Referral not answered by its due date"),
+        _("Plan not reviewed at the end of its term"),
+        _("Plan waiting for an approval"),
+    )
+
+
+def _duty(o: ObligationDue, _: Gettext) -> str:
+    return _("arose {trigger} ({source}); {state}; key {key}").format(
+        trigger=o.trigger.isoformat(),
+        source=trigger_text(o.trigger_source, _),
+        state=state_text(o.state, o.school_days_late, o.done_on, _),
+        key=o.key,
+    )
+
+
+def follow_up_text(item: FollowUp, _: Gettext, name: Callable[[str, str], str]) -> str:
+    """What a follow-up says is overdue, in words (without who follows it up)."""
+    detail = item.detail
+    if item.kind == "referral_unanswered":
+        to = str(detail.get("to", ""))
+        return _("referral {subject} to {to}: no answer by {due}").format(
+            subject=item.subject,
+            to=name("institutions", to) if to else "-",
+            due=item.due.isoformat(),
+        )
+    if item.kind == "plan_review_overdue":
+        return _("plan {subject}: not reviewed at the end of its term ({due})").format(
+            subject=item.subject, due=item.due.isoformat()
+        )
+    if item.kind == "approval_waiting":
+        step = str(detail.get("step", ""))
+        return _("plan {subject}: waiting for the approval step {step} since {since}").format(
+            subject=item.subject,
+            step=name("roles", step) if step and step != "author" else step or "-",
+            since=item.since.isoformat(),
+        )
+    return f"{item.kind} {item.subject}"
 
 
 def explain(
@@ -238,6 +342,16 @@ def explain(
                 basis=_basis(o.legal_basis, _),
             )
         )
+        lines.append(_RULE + _duty(o, _))
+        for answer in o.answered_by:
+            lines.append(
+                _PARAM
+                + _("answered by {kind} {id} on {date}").format(
+                    kind=_("action") if answer.kind == "action" else _("referral"),
+                    id=answer.id,
+                    date=answer.on.isoformat(),
+                )
+            )
         if o.deadline_basis is not None:
             lines.append(_RULE + _("deadline: {basis}").format(basis=_basis(o.deadline_basis, _)))
         if o.sources:
@@ -270,6 +384,22 @@ def explain(
         )
         sources = _or_rules(ref.sources, ref.rules, ref.legal_basis)
         lines += _sources(sources, _, lambda s: getattr(s, "due", None))
+
+    if decision.follow_ups:
+        lines.append("")
+        lines.append(_("Overdue work"))
+        for item in decision.follow_ups:
+            lines.append(
+                "  - "
+                + _("{what}; due {due}; school days late: {n}; by {roles} ({basis})").format(
+                    what=follow_up_text(item, _, name),
+                    due=item.due.isoformat(),
+                    n=item.school_days_late,
+                    roles=", ".join(who(r) for r in item.responsible_roles),
+                    basis=_basis(item.legal_basis, _),
+                )
+            )
+            lines += _used(item.parameters, {}, _)
 
     if decision.plan_issues or decision.review_due:
         lines.append("")

@@ -20,7 +20,13 @@ This package is on the ground floor: it imports the standard library, ``holidays
 
 from __future__ import annotations
 
-from atbalsts.calendar._calendar import ExtraDays, SchoolCalendar, SchoolTerm, TermSource
+from atbalsts.calendar._calendar import (
+    ExtraDays,
+    SchoolCalendar,
+    SchoolTerm,
+    TermSource,
+    shipped_calendar,
+)
 from atbalsts.calendar._data import (
     Regulation,
     SchoolHoliday,
@@ -43,6 +49,7 @@ __all__ = [
     "is_working_day",
     "public_holiday",
     "read_years",
+    "shipped_calendar",
     "shipped_years",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -15,7 +16,7 @@ from atbalsts.calendar._data import GRADES, SchoolYear, check_grade, grades_of, 
 from atbalsts.calendar._deadlines import due_date
 from atbalsts.calendar._public import is_working_day
 
-__all__ = ["ExtraDays", "SchoolCalendar", "SchoolTerm", "TermSource"]
+__all__ = ["ExtraDays", "SchoolCalendar", "SchoolTerm", "TermSource", "shipped_calendar"]
 
 #: Where a term's dates come from: the year's regulation, or the library's convention for a year
 #: with no data (semester 1 from 1 September to 31 December, semester 2 from 1 January to
@@ -25,6 +26,8 @@ TermSource = Literal["regulation", "convention"]
 #: Years in a row without a single school day after which counting gives up (only possible
 #: when extra days close a school for years).
 _MAX_EMPTY_YEARS = 3
+#: Terms kept per calendar (a day and grade each): several school years of every grade.
+_MAX_TERMS = 20_000
 
 
 @attrs.frozen
@@ -122,6 +125,7 @@ class SchoolCalendar:
             raise ValueError("years: a school year is given twice")
         self._extra = tuple(extra)
         self._days: dict[tuple[int, int | None], _Days] = {}
+        self._terms: dict[tuple[date, int | None], SchoolTerm] = {}
 
     def __repr__(self) -> str:
         years = ", ".join(y.school_year for y in self._years.values())
@@ -148,9 +152,19 @@ class SchoolCalendar:
 
         Semester 2 ends when the year ends for ``grade`` (None: the latest end, grade 12's).
         ``source`` says which was used, so a decision can say when it used the convention.
-        Extra days do not move terms.
+        Extra days do not move terms. Answers are kept, so asking again costs a dictionary
+        lookup.
         """
-        check_grade(grade)
+        key = (day, grade)
+        found = self._terms.get(key)
+        if found is None:
+            check_grade(grade)
+            if len(self._terms) >= _MAX_TERMS:  # bounded: a host may walk many dates
+                self._terms.clear()
+            found = self._terms[key] = self._term(day, grade)
+        return found
+
+    def _term(self, day: date, grade: int | None) -> SchoolTerm:
         school_year, semester = conventional_term(day)
         year = self.school_year(day)
         if year is None:
@@ -292,3 +306,10 @@ class SchoolCalendar:
                 days.append(day.toordinal())
             day += timedelta(days=1)
         return tuple(days)
+
+
+@cache
+def shipped_calendar() -> SchoolCalendar:
+    """The calendar of the shipped school years without extra days, built once and shared (its
+    school days are computed on first use and kept)."""
+    return SchoolCalendar()

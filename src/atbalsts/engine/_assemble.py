@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from atbalsts._time import term_of
 from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
 from atbalsts.engine._evidence import evidence
@@ -52,10 +53,19 @@ def _trace(ev: Evaluation) -> list[TraceRow]:
 _NO_OBSERVATION = DecisionNote.model_construct(code=NoteCode.NO_OBSERVATION_ON_DATE, detail={})
 
 
+def _term_note(ev: Evaluation) -> DecisionNote:
+    school_year, _ = term_of(ev.facts.as_of)
+    return DecisionNote.model_construct(
+        code=NoteCode.TERM_BY_CONVENTION, detail={"school_year": school_year}
+    )
+
+
 def _notes(ev: Evaluation, undecided: list[str]) -> tuple[DecisionNote, ...]:
     notes = list(ev.policy.notes)
     if not ev.facts.has_observation:
         notes.append(_NO_OBSERVATION)
+    if ev.facts.term_source == "convention":
+        notes.append(_term_note(ev))
     notes += [
         DecisionNote.model_construct(code=NoteCode.MEASURE_NOT_DECIDED, detail={"measure": m})
         for m in undecided
@@ -81,6 +91,7 @@ def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
         suggestions=tuple(suggested),
         referrals=tuple(combine.referrals(ev)),
         plan_issues=tuple(combine.plan_issues(ev, verdicts)),
+        follow_ups=tuple(combine.follow_ups(ev)),
         review_due=combine.review_due(ev),
         trace=tuple(_trace(ev)),
     )

@@ -4,7 +4,9 @@ One plain function per decision kind, over an :class:`~atbalsts.engine._run.Eval
 
 =====================  ==========================================================================
 risk findings          COLLECT, one finding per factor, with the evidence and rules of all
-obligations            COLLECT per (action, recipients); the strictest deadline wins, roles unite
+obligations            COLLECT per (action, recipients); the strictest deadline wins, roles unite;
+                       each dated by its trigger, with its state on the evaluation date
+follow-ups             COLLECT: referrals, plan reviews and approvals overdue
 measure eligibility    deny-wins per measure, every rule's reason kept; measures nobody asked
                        for are suggestions, listed apart and only when eligible
 referrals              COLLECT per institution; the most urgent reason, the earliest due date
@@ -27,15 +29,19 @@ the same Decision validated from its own JSON.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from atbalsts.calendar import shipped_calendar
 from atbalsts.codes import CodeList
+from atbalsts.engine import _duties as duties
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._run import Evaluation, group_of
 from atbalsts.model.decision import (
+    Deadline,
     DecisionFinding,
+    FollowUp,
     MeasureReason,
     MeasureVerdict,
     ObligationDue,
@@ -44,6 +50,7 @@ from atbalsts.model.decision import (
     ReferralDue,
     ReferralSource,
     RuleSource,
+    TriggerSource,
 )
 from atbalsts.model.referral import Urgency
 from atbalsts.model.risk import Evidence, LegalBasis, RiskGroup
@@ -51,6 +58,7 @@ from atbalsts.policy import _outcomes as o
 
 __all__ = [
     "findings",
+    "follow_ups",
     "measures",
     "obligations",
     "plan_issues",
@@ -124,66 +132,91 @@ def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[DecisionFind
     return sorted(out, key=lambda f: f.factor)
 
 
-def _due(ob: o.Obligation, as_of: date) -> date:
-    if ob.deadline == "days":
-        return as_of + timedelta(days=ob.days)
-    if ob.deadline in ("date", "same_day") and ob.due is not None:
-        return ob.due  # a same-day duty is due on the day it arose, overdue after it
-    return as_of
-
-
 def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
     if ob.days_parameter is None:
         return None
     return next((v.reference for pid, v in cr.param_values if pid == ob.days_parameter), None)
 
 
+#: One obligation outcome as the combiner sees it: its due date, trigger, trigger source and unit.
+_Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation]
+
+
 def obligations(ev: Evaluation) -> list[ObligationDue]:
     """One obligation per action and recipients, with every rule that imposed it as a source.
 
-    The strictest deadline gives the due date and the kind of deadline; its deadline basis is
+    Each rule's duty is dated by what triggered it and its due date counted from that day on the
+    school calendar for the learner's grade (:mod:`atbalsts.engine._duties`). The strictest
+    deadline gives the due date, the trigger and the kind of deadline; its deadline basis is
     that of the first source with that due date that names one. The legal basis of the duty is a
     mandatory national rule's when one imposed it, else the first source's. The responsible roles
-    of all unite; informing any one recipient suffices only when every rule says so.
+    of all unite; informing any one recipient suffices only when every rule says so. The key
+    (first rule and trigger) names the duty across evaluations; the case's actions and referrals
+    say whether it is done, and the evaluation date its state.
     """
-    grouped: dict[tuple[str, tuple[str, ...]], list[tuple[date, CompiledRule, o.Obligation]]] = {}
-    as_of = ev.policy.as_of
+    grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
+    facts = ev.facts
+    calendar = ev.calendar or shipped_calendar()
+    grade = facts.grade
     for cr, item in ev.outcomes:
         if isinstance(item, o.Obligation):
             key = (item.action, tuple(sorted(item.recipients)))
-            grouped.setdefault(key, []).append((_due(item, as_of), cr, item))
+            trigger, source = duties.trigger_of(item, facts)
+            unit, due = duties.due_of(item, trigger, grade, calendar)
+            grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item))
     out = []
+    as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
-        rows.sort(key=lambda r: (r[0], r[1].rank))
-        due, _, item = rows[0]
+        rows.sort(key=lambda r: (r[0], r[4].rank))
+        due, trigger, source, unit, first, item = rows[0]
         sources = [
             ObligationSource.model_construct(
                 **_source_fields(cr, i.detail),
                 due=d,
-                deadline=i.deadline,
+                deadline=u,
+                trigger=t,
+                trigger_source=ts,
                 deadline_basis=_deadline_basis(cr, i),
             )
-            for d, cr, i in rows
+            for d, t, ts, u, cr, i in rows
         ]
         mandatory = next((s for s in sources if s.mandatory), sources[0])
         deadline_basis = next(
             (s.deadline_basis for s in sources if s.due == due and s.deadline_basis), None
         )
+        duty_key = f"{first.rule.id}@{trigger.isoformat()}"
+        answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
+        done_on = answered[0].on if answered else None
+        state, late = duties.state_of(due, done_on, as_of, grade, calendar)
         out.append(
             ObligationDue.model_construct(
+                key=duty_key,
                 action=action,
-                responsible_roles=tuple(sorted({role for _, _, i in rows for role in i.roles})),
+                responsible_roles=tuple(sorted({role for *_, i in rows for role in i.roles})),
                 recipients=recipients,
+                any_recipient=all(i.any_recipient for *_, i in rows),
                 due=due,
-                deadline=item.deadline,
+                deadline=unit,
+                days=item.days if unit in ("school_days", "calendar_days") else None,
+                trigger=trigger,
+                trigger_source=source,
+                state=state,
+                school_days_late=late,
+                done_on=done_on,
+                answered_by=answered,
                 rules=tuple(dict.fromkeys(s.rule for s in sources)),
                 legal_basis=mandatory.legal_basis,
-                any_recipient=all(i.any_recipient for _, _, i in rows),
                 deadline_basis=deadline_basis,
                 sources=tuple(sources),
             )
         )
     return sorted(out, key=lambda x: (x.due, x.action, x.recipients))
+
+
+def follow_ups(ev: Evaluation) -> list[FollowUp]:
+    """The work overdue on the evaluation date beyond the obligations (COLLECT; see
+    :func:`atbalsts.engine._duties.follow_ups`)."""
+    return duties.follow_ups(ev.case, ev.facts, ev.policy, ev.calendar or shipped_calendar())
 
 
 def measures(ev: Evaluation) -> list[MeasureVerdict]:

@@ -73,6 +73,9 @@ class CompiledPolicy:
     stamp: PolicyStamp
     notes: tuple[DecisionNote, ...] = ()
     """Notes every decision on this date carries (no municipal policy in force, ...)."""
+    engine_parameters: Mapping[str, TraceParameter] = attrs.field(factory=dict, eq=False)
+    """Parameters the engine itself reads (the follow-ups' approval wait), by id, with their
+    values on this date; a parameter not declared or without a value here is left out."""
     fit_outcomes: set[Any] = attrs.field(factory=set, eq=False, repr=False)
     """Outcomes already found fit for a Decision (known codes, right type): a cache."""
 
@@ -128,11 +131,14 @@ def compile_at(
     municipality: str | None,
     declared: Mapping[str, Parameter] | None = None,
     notes: tuple[DecisionNote, ...] = (),
+    engine_parameters: tuple[str, ...] = (),
 ) -> CompiledPolicy:
     """Bind the rules in force on ``as_of`` to their parameter values, and stamp the result.
 
     ``declared`` maps a parameter id to the parameter as its own plugin declared it (before other
     plugins changed its values): a value another plugin set then names the value it replaces.
+    ``engine_parameters`` names parameters the engine reads itself (not a rule); their values
+    on ``as_of`` are bound too and count in the content hash.
     """
     infos = {i.name: i for i in composition.plugins}
     declared = declared or {}
@@ -171,14 +177,26 @@ def compile_at(
     # rule can have touched (the engine checks after each stage that nothing did).
     first = tuple(sorted((c for c in compiled if c.rule.kind is _FIRST), key=_floor_first))
     rest = tuple(sorted((c for c in compiled if c.rule.kind is not _FIRST), key=_floor_first))
-    content = json.dumps(
-        [
-            _canonical(c.rule, c.plugin, c.param_values)
-            for c in sorted(compiled, key=lambda c: c.rule.kind is not _FIRST)
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    engine_values = []
+    for pid in engine_parameters:
+        parameter = composition.parameters.get(pid)
+        value = parameter.at(as_of) if parameter is not None else None
+        if value is not None:
+            engine_values.append((pid, value))
+    canonical = [
+        _canonical(c.rule, c.plugin, c.param_values)
+        for c in sorted(compiled, key=lambda c: c.rule.kind is not _FIRST)
+    ]
+    if engine_values:
+        canonical.append(
+            {
+                "engine": [
+                    [pid, v.value, str(v.valid_from), v.plugin, v.reference.model_dump(mode="json")]
+                    for pid, v in engine_values
+                ]
+            }
+        )
+    content = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
     stamp = PolicyStamp(
         engine_version=engine_version,
         municipality=municipality,
@@ -190,4 +208,13 @@ def compile_at(
         content_hash=hashlib.sha256(content.encode()).hexdigest(),
         as_of=as_of,
     )
-    return CompiledPolicy(as_of=as_of, first=first, rest=rest, stamp=stamp, notes=notes)
+    return CompiledPolicy(
+        as_of=as_of,
+        first=first,
+        rest=rest,
+        stamp=stamp,
+        notes=notes,
+        engine_parameters={
+            pid: _trace_parameter(pid, v, declared.get(pid), as_of) for pid, v in engine_values
+        },
+    )

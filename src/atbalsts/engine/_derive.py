@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from itertools import pairwise
 
-from atbalsts._time import term_of
+from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.model import (
     BehaviourIncident,
     LivingSituation,
@@ -16,6 +17,7 @@ from atbalsts.model import (
     TaskStatus,
     age_on,
 )
+from atbalsts.model.observation import AttendanceDay
 from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
@@ -102,7 +104,15 @@ def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:
     ]
 
 
-def derive_facts(case: SupportCase, as_of: date) -> Facts:
+def _by_day(days: tuple[AttendanceDay, ...]) -> tuple[AttendanceDay, ...]:
+    """Day records oldest first, whatever order the host sent them in (each day is there once:
+    the model refuses a repeated day)."""
+    if all(a.on < b.on for a, b in pairwise(days)):
+        return days
+    return tuple(sorted(days, key=lambda d: d.on))
+
+
+def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None = None) -> Facts:
     """The facts of ``case`` on ``as_of``, from the observations dated on or before it.
 
     Term-bound facts (absences, incidents, staff observations) come from the evaluation date's
@@ -113,14 +123,16 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
     Two conventions are national law, not the engine's: absences are counted per term because
     Cabinet Regulation No. 89 sets its limits per semester, and the bodies whose referral answers
     a threat are those of the Children's Rights Protection Law Art. 73(1)
-    (``atbalsts.policy.baseline.THREAT_RECIPIENTS``). Which days form a term is the library's
-    convention (``atbalsts.policy.term_of``), not law.
+    (``atbalsts.policy.baseline.THREAT_RECIPIENTS``). The term comes from the school calendar
+    (``calendar``, by default ``atbalsts.calendar.shipped_calendar()``); for a school year it
+    has no data, from the library's convention, and ``term_source`` says so.
     """
     learner = case.learner
     enrolment = learner.enrolment
     obs = case.observation_on(as_of)
     plan = case.plan_on(as_of)
-    term = term_of(as_of)
+    school_term = (calendar or shipped_calendar()).term_of(as_of, enrolment.grade)
+    term = school_term.key
     in_term = []
     any_threat = False
     for o in case.observations:
@@ -185,4 +197,11 @@ def derive_facts(case: SupportCase, as_of: date) -> Facts:
         plan_measures=frozenset(m.measure for m in plan.measures) if plan else frozenset(),
         plans_without_improvement=_plans_without_improvement(case, as_of),
         mentor_trained=_mentor_trained(plan),
+        attendance_days=_by_day(att.days) if att and att.days else (),
+        term_observations=tuple(sorted(in_term, key=lambda o: o.as_of))
+        if len(in_term) > 1
+        else tuple(in_term),
+        term_start=school_term.start,
+        term_end=school_term.end,
+        term_source=school_term.source,
     )

@@ -86,10 +86,12 @@ class _Field:
             if self.expected.startswith("one of "):
                 return f"{self.name} must be {self.expected}"
             return f"{self.name} must be {self.expected} (got {type(value).__name__})"
-        if shape.minimum is not None and value < shape.minimum:
+        if shape.minimum is not None and value is not None and value < shape.minimum:
             return f"{self.name} must be at least {shape.minimum}"
-        if shape.maximum is not None and value > shape.maximum:
+        if shape.maximum is not None and value is not None and value > shape.maximum:
             return f"{self.name} must be at most {shape.maximum}"
+        if shape.trigger and isinstance(value, str):
+            return _trigger_problem(self.name, value, item)
         if shape.needed_when is not None and value is None:
             other, when = shape.needed_when
             if getattr(item, other) == when:
@@ -104,6 +106,19 @@ class _Field:
                     f"its own (the fact's value is shown as evidence already)"
                 )
         return None
+
+
+def _trigger_problem(name: str, value: str, item: Any) -> str | None:
+    """What is wrong with a trigger that names a fact: not a trigger fact, or a count without the
+    limit it passed (``over``)."""
+    if value in o.TRIGGER_DAYS:
+        return None
+    if value in o.TRIGGER_COUNTS:
+        if getattr(item, "over", None) is None:
+            return f"{name} {value!r} is a count: give the limit it passed in over"
+        return None
+    known = ", ".join(sorted(o.TRIGGER_DAYS | o.TRIGGER_COUNTS))
+    return f"{name} must be a date or one of {known}"
 
 
 _PLAIN = o.Shape()

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from importlib.metadata import version
 
+from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, compile_at
 from atbalsts.engine._compose import Composition, compose
 from atbalsts.engine._derive import derive_facts
+from atbalsts.engine._duties import FOLLOW_UP_PARAMETERS
 from atbalsts.engine._evaluate import Evaluation, evaluate_facts, to_decision
 from atbalsts.engine._inputcodes import unknown_local_codes
 from atbalsts.engine._loading import LoadResult, PluginSource, load_plugins
@@ -40,11 +42,13 @@ class PolicySet:
         *,
         declared: Mapping[str, Parameter] | None = None,
         known_municipalities: Iterable[str] = (),
+        calendar: SchoolCalendar | None = None,
     ) -> None:
         """``declared``: parameters as their own plugins declared them, before another plugin
         changed their values (a decision then names the value a municipal one replaces).
         ``known_municipalities``: every municipality with a policy loaded, to name the closest
-        when ``municipality`` has none."""
+        when ``municipality`` has none. ``calendar``: the school calendar terms and deadlines
+        are counted on (default: ``atbalsts.calendar.shipped_calendar()``)."""
         self.composition = composition
         self.municipality = municipality
         self.failures = tuple(failures)
@@ -52,6 +56,8 @@ class PolicySet:
         self._known = tuple(sorted(set(known_municipalities)))
         self._engine_version = version("atbalsts")
         self._compiled: dict[date, CompiledPolicy] = {}
+        self.calendar: SchoolCalendar = calendar or shipped_calendar()
+        """The school calendar terms and deadlines are counted on."""
 
     @property
     def plugins(self) -> tuple[PolicyInfo, ...]:
@@ -74,6 +80,7 @@ class PolicySet:
                 self.municipality,
                 self._declared,
                 self._notes_on(as_of),
+                FOLLOW_UP_PARAMETERS,
             )
             if len(self._compiled) >= _MAX_DATES:  # bounded: a host may walk many dates
                 self._compiled.pop(next(iter(self._compiled)))
@@ -121,7 +128,8 @@ class PolicySet:
         if unknown:
             raise DocumentError(f"support case of learner {case.learner.id}", unknown)
         asked = self._asked(measures)
-        facts: Facts = derive_facts(case, as_of)
+        calendar = self.calendar
+        facts: Facts = derive_facts(case, as_of, calendar)
         return evaluate_facts(
             self.at(as_of),
             facts,
@@ -130,6 +138,8 @@ class PolicySet:
             trace=trace,
             strict=strict,
             asked=asked,
+            case=case,
+            calendar=calendar,
         )
 
     def _asked(self, measures: Iterable[str]) -> frozenset[str]:
@@ -187,10 +197,15 @@ class PolicyRegistry:
     """Every policy loaded: the built-in national baseline, entry-point plugins and in-process
     plugins, with the failures of those that could not load. Build it once per process."""
 
-    def __init__(self, loaded: LoadResult) -> None:
+    def __init__(self, loaded: LoadResult, *, calendar: SchoolCalendar | None = None) -> None:
+        """``calendar``: the school calendar of every policy set (default: the shipped one;
+        give a :class:`~atbalsts.calendar.SchoolCalendar` with a school's or municipality's
+        extra days)."""
         self.declarations: tuple[Declaration, ...] = loaded.declarations
         self.failures: tuple[Failure, ...] = loaded.failures
         self.blocked: tuple[str, ...] = loaded.blocked
+        self.calendar: SchoolCalendar = calendar or shipped_calendar()
+        """The school calendar terms and deadlines are counted on."""
         self._sets: dict[tuple[str | None, tuple[str, ...] | None], PolicySet] = {}
 
     @classmethod
@@ -202,14 +217,16 @@ class PolicyRegistry:
         national: bool = True,
         env: Mapping[str, str] | None = None,
         block: Iterable[str] = (),
+        calendar: SchoolCalendar | None = None,
     ) -> PolicyRegistry:
         """Load the national baseline, entry-point plugins (filtered by the environment's allow-
         and block-lists) and ``plugins`` registered in-process. See
-        :func:`atbalsts.engine.load_plugins`."""
+        :func:`atbalsts.engine.load_plugins`. ``calendar``: as for the constructor."""
         return cls(
             load_plugins(
                 plugins, entry_points=entry_points, national=national, env=env, block=block
-            )
+            ),
+            calendar=calendar,
         )
 
     @property
@@ -252,6 +269,7 @@ class PolicyRegistry:
                 self.failures,
                 declared=self._declared(composition),
                 known_municipalities=self.municipalities(),
+                calendar=self.calendar,
             )
             self._sets[key] = found
         return found

@@ -17,10 +17,12 @@ from typing import Any, Literal
 
 import attrs
 
+from atbalsts.calendar import SchoolCalendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._fit import unfit_because
 from atbalsts.errors import PolicyError
+from atbalsts.model import SupportCase
 from atbalsts.model.decision import Failure, FailureCause
 from atbalsts.policy._facts import Facts
 
@@ -50,6 +52,11 @@ class Evaluation:
     failures: list[Failure]
     asked: frozenset[str] = frozenset()
     """Measures the caller asked verdicts on, besides those of the plan in force."""
+    case: SupportCase | None = None
+    """The case evaluated, where the caller gave it: its actions and referrals say which duties
+    are done, and its referrals and plans which work is overdue."""
+    calendar: SchoolCalendar | None = None
+    """The school calendar deadlines are counted on (None: the shipped calendar)."""
 
     @property
     def complete(self) -> bool:
@@ -170,11 +177,15 @@ def evaluate_facts(
     trace: bool = True,
     strict: bool = False,
     asked: frozenset[str] = frozenset(),
+    case: SupportCase | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> Evaluation:
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind, which
     may read the risk factors and groups found. ``asked``: measures the caller wants verdicts on,
-    besides those of the plan in force (the Decision keeps the others apart, as suggestions)."""
-    ev = Evaluation(facts, policy, [], [], list(failures), asked)
+    besides those of the plan in force (the Decision keeps the others apart, as suggestions).
+    ``case`` (the case the facts were derived from) and ``calendar`` are kept for the Decision:
+    what answered each duty, the work overdue, and the school days deadlines count."""
+    ev = Evaluation(facts, policy, [], [], list(failures), asked, case, calendar)
     # The mandatory rules run first in each stage (see compile_at), before any other rule could
     # change the facts; after each stage the facts are compared with what they were before it.
     before = _ALL_FACTS(facts)

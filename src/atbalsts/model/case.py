@@ -7,13 +7,27 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from atbalsts.model._base import Document, IsoDate, MeasureCode, Model, invalid_at, items
+from atbalsts.model._base import (
+    Classification,
+    Document,
+    Identifier,
+    InstitutionCode,
+    IsoDate,
+    MeasureCode,
+    Model,
+    Name,
+    RoleCode,
+    Text,
+    classified,
+    invalid_at,
+    items,
+)
 from atbalsts.model.learner import Learner
 from atbalsts.model.observation import TermObservation
 from atbalsts.model.plan import SupportPlan
 from atbalsts.model.referral import Consent, Referral
 
-__all__ = ["FundedSupport", "SupportCase"]
+__all__ = ["ActionTaken", "FundedSupport", "SupportCase"]
 
 
 class FundedSupport(Model):
@@ -26,6 +40,52 @@ class FundedSupport(Model):
     def covers(self, day: date) -> bool:
         """True when the funding still runs on ``day``."""
         return self.until is None or day <= self.until
+
+
+#: How an action reached its recipient.
+ActionChannel = Literal["phone", "in_person", "letter", "email", "e_register", "system", "other"]
+
+#: Most actions in one case: a few years of daily contacts.
+_ACTIONS_MAX = 2_000
+
+
+class ActionTaken(Model):
+    """Something staff did for the learner: what, for which duty, by whom, when, to whom, how.
+
+    Actions are the case's history and are never removed: a decision shows each duty an action
+    answers as done (on time or late) on the evaluation dates from the action's day on. An action
+    answers a duty when ``answers`` is the duty's key (``ObligationDue.key``); one that names no
+    key answers a duty with the same action code, triggered on or before the action's day, when
+    it reached one of the duty's recipients (or names no recipient).
+    """
+
+    id: Identifier = Field(description="Action id in the host system, unique in the case.")
+    action: Name = Field(
+        min_length=1,
+        description="What was done, as an action code, e.g. 'inform_municipal_education_board' "
+        "(the duty's action), or a host code of its own.",
+    )
+    answers: Name | None = Field(
+        default=None,
+        description="The key of the duty it answers (ObligationDue.key, as 'rule@YYYY-MM-DD').",
+    )
+    on: IsoDate = Field(description="Day it was done.")
+    role: RoleCode = Field(description="The role in which it was done.")
+    by: Identifier | None = Field(default=None, description="Host id of the person.")
+    to: tuple[InstitutionCode | RoleCode, ...] = Field(
+        default=(), description="Whom it reached: institutions or roles.", **items(50)
+    )
+    how: (
+        Literal["phone", "in_person", "letter", "email", "e_register", "system", "other"] | None
+    ) = Field(
+        default=None,
+        description="How: by phone, in person, by letter, by e-mail, through the school's "
+        "e-register, through a state or municipal system (VIIS), or otherwise.",
+    )
+    reference: Identifier | None = Field(
+        default=None, description="A reference: a letter's number, a register entry's id."
+    )
+    note: Text | None = classified(Classification.SENSITIVE, "Free-text note.", default=None)
 
 
 class SupportCase(Document):
@@ -47,6 +107,24 @@ class SupportCase(Document):
     plans: tuple[SupportPlan, ...] = Field(default=(), description="Support plans.", **items())
     referrals: tuple[Referral, ...] = Field(default=(), description="Referrals.", **items())
     consents: tuple[Consent, ...] = Field(default=(), description="Consents.", **items())
+    actions: tuple[ActionTaken, ...] = Field(
+        default=(),
+        description="What staff did, each with the duty it answers: the case's history.",
+        **items(_ACTIONS_MAX),
+    )
+
+    @field_validator("actions")
+    @classmethod
+    def _unique_action_ids(cls, actions: tuple[ActionTaken, ...]) -> tuple[ActionTaken, ...]:
+        seen: set[str] = set()
+        repeated: list[tuple[int, str]] = []
+        for i, action in enumerate(actions):
+            if action.id in seen:
+                repeated.append((i, "id"))
+            seen.add(action.id)
+        if repeated:
+            raise invalid_at("duplicate_id", "repeats the id of an earlier action", *repeated)
+        return actions
 
     @field_validator("plans", "referrals", "consents")
     @classmethod

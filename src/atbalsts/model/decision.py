@@ -26,12 +26,17 @@ from atbalsts.model.referral import Urgency
 from atbalsts.model.risk import Evidence, LegalBasis, RiskFinding
 
 __all__ = [
+    "Deadline",
     "Decision",
     "DecisionFinding",
     "DecisionKind",
     "DecisionNote",
+    "DutyAnswer",
+    "DutyState",
     "Failure",
     "FailureCause",
+    "FollowUp",
+    "FollowUpKind",
     "MeasureReason",
     "MeasureVerdict",
     "NoteCode",
@@ -46,9 +51,33 @@ __all__ = [
     "RuleSource",
     "TraceParameter",
     "TraceRow",
+    "TriggerSource",
 ]
 
 Value = bool | int | float | str | None
+
+#: How a deadline is set: the same school day, the same day, a number of school days or of
+#: calendar days after the trigger (counted on the school calendar), or a date the rule gives.
+#: ``days`` is the older name of ``calendar_days``, kept for decisions made before it.
+Deadline = Literal["same_school_day", "same_day", "school_days", "calendar_days", "days", "date"]
+
+#: Where the day a duty arose comes from: ``day_records`` (the day a limit was passed, from the
+#: attendance day records), ``observation`` (the first observation of the term that shows it, or
+#: the observation date: systems that keep term totals only), ``absence`` (the day of the
+#: absence), ``threat`` (the day the suspicion arose), ``rule`` (a date the rule gave), or
+#: ``evaluation_date`` (no observation is dated on or before the evaluation date).
+TriggerSource = Literal[
+    "day_records", "observation", "absence", "threat", "rule", "evaluation_date"
+]
+
+#: A duty's state on the evaluation date: not yet due, due that day, past its due date and not
+#: done, or done (by its due date, or after it).
+DutyState = Literal["open", "due_today", "overdue", "done_on_time", "done_late"]
+
+#: Work overdue beyond the obligations: a referral with no answer by its due date, a support
+#: plan not reviewed at the end of its term, a plan waiting for an approval longer than the
+#: parameter allows.
+FollowUpKind = Literal["referral_unanswered", "plan_review_overdue", "approval_waiting"]
 
 #: Most items in a list of a decision: generous, as the engine writes them (one per rule at most).
 _DECISION_ITEMS = 10_000
@@ -154,11 +183,14 @@ class RuleSource(Model):
 
 
 class ObligationSource(RuleSource):
-    """A rule that imposed an obligation, with the deadline it set."""
+    """A rule that imposed an obligation, with the trigger and deadline it set."""
 
     due: IsoDate = Field(description="The due date this rule set.")
-    deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
-        description="How this rule set the deadline."
+    deadline: Deadline = Field(description="How this rule set the deadline.")
+    trigger: IsoDate = Field(description="The day the duty arose by this rule.")
+    trigger_source: TriggerSource = Field(
+        description="Where that day comes from (day records, the observation, the absence, the "
+        "suspicion, the rule, or the evaluation date)."
     )
     deadline_basis: LegalBasis | None = Field(
         default=None,
@@ -176,8 +208,29 @@ class ReferralSource(RuleSource):
     due: IsoDate | None = Field(default=None, description="When it is due, if the rule says.")
 
 
+class DutyAnswer(Model):
+    """What answered a duty: an action recorded in the case, or a referral made to a recipient."""
+
+    kind: Literal["action", "referral"] = Field(description="An action or a referral.")
+    id: Identifier = Field(description="Its id in the case.")
+    on: IsoDate = Field(description="The day it was done (a referral: sent, else made).")
+
+
 class ObligationDue(Model):
-    """Something that must happen: what, by whom, to whom, by when."""
+    """Something that must happen: what, by whom, to whom, by when; when it arose, and whether it
+    is done.
+
+    A duty is anchored to what triggered it: ``trigger`` is the day it arose, and ``due`` is
+    counted from that day on the school calendar, so evaluating the case on a later date gives
+    the same due date and the same ``key``. ``state`` says where the duty stands on the
+    evaluation date.
+    """
+
+    key: Name = Field(
+        description="Stable key of the duty: its first rule and its trigger, 'rule@YYYY-MM-DD'. "
+        "Evaluating the case again on another date gives the same key, so an action can name the "
+        "duty it answers."
+    )
 
     action: Name = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
     responsible_roles: tuple[RoleCode, ...] = Field(
@@ -191,8 +244,35 @@ class ObligationDue(Model):
         description="True when informing any one of the recipients fulfils the obligation.",
     )
     due: IsoDate = Field(description="Latest date (the strictest of all rules that imposed it).")
-    deadline: Literal["same_school_day", "same_day", "days", "date"] = Field(
-        description="How the deadline was set."
+    deadline: Deadline = Field(description="How the deadline was set.")
+    days: int | None = Field(
+        default=None,
+        ge=0,
+        description="The number of school or calendar days of the deadline, where it counts days.",
+    )
+    trigger: IsoDate = Field(description="The day the duty arose (that of the strictest rule).")
+    trigger_source: TriggerSource = Field(
+        description="Where that day comes from: day_records (the day a limit was passed), "
+        "observation (the first observation of the term that shows it: term totals only), "
+        "absence, threat, rule or evaluation_date."
+    )
+    state: DutyState = Field(
+        description="On the evaluation date: open, due_today, overdue, done_on_time, done_late."
+    )
+    school_days_late: int | None = Field(
+        default=None,
+        ge=0,
+        description="Overdue: school days after the due date up to the evaluation date. Done "
+        "late: school days after the due date up to the day it was done. Else empty.",
+    )
+    done_on: IsoDate | None = Field(
+        default=None, description="The day it was done (the first answer), if it is done."
+    )
+    answered_by: tuple[DutyAnswer, ...] = Field(
+        default=(),
+        description="The actions and referrals that answer it, by day, dated on or before the "
+        "evaluation date.",
+        **_many(),
     )
     rules: tuple[Name, ...] = Field(
         description="Every rule that imposed it, as in sources: the strictest first; among "
@@ -213,6 +293,31 @@ class ObligationDue(Model):
         description="Every rule that imposed it, in the order of rules, each with its legal "
         "basis, its deadline and the parameter values it used.",
         **_many(),
+    )
+
+
+class FollowUp(Model):
+    """Work overdue beyond the obligations: a referral the recipient has not answered by its due
+    date, a support plan not reviewed at the end of its term, a plan that has waited for its next
+    approval longer than the parameter allows. Listed only once overdue."""
+
+    kind: FollowUpKind = Field(description="What is overdue.")
+    key: Name = Field(description="Stable key: 'kind:subject@due'.")
+    subject: Identifier = Field(description="The referral's or the plan's id.")
+    responsible_roles: tuple[RoleCode, ...] = Field(description="Who follows it up.", **items(50))
+    since: IsoDate = Field(
+        description="Since when: the referral sent (or made), the plan's last day, the plan "
+        "submitted or last approved."
+    )
+    due: IsoDate = Field(description="The day it was due.")
+    school_days_late: int = Field(
+        ge=0, description="School days after the due date up to the evaluation date."
+    )
+    detail: dict[Name, Value] = _detail("Values for the text (the recipient, the next step).")
+    rule: Name | None = Field(default=None, description="The rule it follows from, if one.")
+    legal_basis: LegalBasis = Field(description="Its basis (or the label of a default).")
+    parameters: tuple[TraceParameter, ...] = Field(
+        default=(), description="The parameters it used, with their values.", **items(50)
     )
 
 
@@ -348,6 +453,11 @@ class NoteCode(StrEnum):
     first one is dated, if there is one)."""
     MEASURE_NOT_DECIDED = "measure_not_decided"
     """A measure was asked for but no rule gave a verdict on it (``detail.measure``)."""
+    TERM_BY_CONVENTION = "term_by_convention"
+    """The shipped school calendar has no data for the evaluation date's school year: its term
+    runs by the library's convention (semester 1 from 1 September to 31 December, semester 2
+    from 1 January to 31 August), and every working day counts as a school day
+    (``detail.school_year``)."""
 
 
 class DecisionNote(Model):
@@ -422,5 +532,11 @@ class Decision(Document):
     )
     referrals: tuple[ReferralDue, ...] = Field(default=(), description="Referrals due.", **_many())
     plan_issues: tuple[PlanIssue, ...] = Field(default=(), description="Plan problems.", **_many())
+    follow_ups: tuple[FollowUp, ...] = Field(
+        default=(),
+        description="Work overdue beyond the obligations: unanswered referrals, plan reviews and "
+        "approvals.",
+        **_many(),
+    )
     review_due: IsoDate | None = Field(default=None, description="Earliest plan review date.")
     trace: tuple[TraceRow, ...] = Field(default=(), description="Every rule considered.", **_many())

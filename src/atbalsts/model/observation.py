@@ -28,7 +28,9 @@ __all__ = [
     "AbsenceEpisode",
     "Achievement",
     "Attendance",
+    "AttendanceDay",
     "BehaviourIncident",
+    "DayJustification",
     "Note",
     "StaffObservation",
     "SubjectMark",
@@ -93,6 +95,82 @@ class AbsenceEpisode(Model):
         return self
 
 
+#: How a day's missed lessons are justified: no reason known to the school, a reason that does
+#: not justify them, or the kind of justifying document.
+DayJustification = Literal[
+    "reason_unknown", "unjustified", "parent_note", "medical_note", "other_document"
+]
+
+#: The justifications that justify a day's lessons (once the document is handed in).
+_JUSTIFYING = frozenset({"parent_note", "medical_note", "other_document"})
+
+
+class AttendanceDay(Model):
+    """One school day of the learner's attendance: lessons scheduled and missed, and how the
+    missed lessons are justified.
+
+    Day records stand beside the term totals of :class:`Attendance` and do not replace them: the
+    totals decide whether a limit is passed; the day records say on which day it was passed, so a
+    deadline can be counted from that day. A system may record every day of the term or only the
+    days with absences.
+    """
+
+    on: IsoDate = Field(description="The day.")
+    lessons_scheduled: NonNegativeInt | None = Field(
+        default=None, description="Lessons scheduled for the learner that day, if known."
+    )
+    lessons_missed: NonNegativeInt = Field(
+        default=0, description="Lessons the learner missed that day, whatever the reason."
+    )
+    whole_day: bool = Field(
+        default=False,
+        description="Absent the whole day. Set it where lessons are not counted (pre-school "
+        "groups count days); a day on which every scheduled lesson was missed counts as a whole "
+        "day anyway.",
+    )
+    justification: DayJustification = Field(
+        default="reason_unknown",
+        description="How the missed lessons are justified: reason_unknown (no reason known to "
+        "the school), unjustified (a reason that does not justify them), or the justifying "
+        "document: parent_note, medical_note, other_document.",
+    )
+    document_submitted_on: IsoDate | None = Field(
+        default=None,
+        description="Day the justifying document was handed in. Until that day the lessons count "
+        "as without justification; empty with a justifying kind: handed in, day not recorded.",
+    )
+
+    @model_validator(mode="after")
+    def _within_schedule(self) -> Self:
+        if self.lessons_scheduled is not None and self.lessons_missed > self.lessons_scheduled:
+            raise invalid_at(
+                "lessons_exceed_scheduled",
+                "lessons_missed exceeds lessons_scheduled",
+                "lessons_missed",
+            )
+        return self
+
+    @property
+    def absent_whole_day(self) -> bool:
+        """Absent the whole day: marked so, or every scheduled lesson missed."""
+        return self.whole_day or (
+            self.lessons_scheduled is not None
+            and self.lessons_missed > 0
+            and self.lessons_missed == self.lessons_scheduled
+        )
+
+    def justified_on(self, day: date) -> bool:
+        """True when the day's missed lessons are justified on ``day``: a justifying document was
+        handed in by then (or its day is not recorded)."""
+        return self.justification in _JUSTIFYING and (
+            self.document_submitted_on is None or self.document_submitted_on <= day
+        )
+
+
+#: Most day records in one observation: every day of a year, with room to spare.
+_DAYS_MAX = 400
+
+
 class Attendance(Model):
     """Absences in the term so far. Lessons (mācību stundas) and days are counted separately."""
 
@@ -126,6 +204,13 @@ class Attendance(Model):
         "the totals above stay authoritative).",
         **items(),
     )
+    days: tuple[AttendanceDay, ...] = Field(
+        default=(),
+        description="Day records of the term up to the observation date, in any order, one per "
+        "day (optional; the totals above stay authoritative: the days say when a limit was "
+        "passed).",
+        **items(_DAYS_MAX),
+    )
 
     @property
     def lessons_missed(self) -> int:
@@ -155,6 +240,14 @@ class Attendance(Model):
                 f"({self.lessons_scheduled})",
                 "lessons_scheduled",
             )
+        seen: set[date] = set()
+        repeated = []
+        for i, day in enumerate(self.days):
+            if day.on in seen:
+                repeated.append(("days", i, "on"))
+            seen.add(day.on)
+        if repeated:
+            raise invalid_at("duplicate_day", "repeats the day of an earlier day record", *repeated)
         return self
 
 
@@ -252,11 +345,23 @@ class TermObservation(Model):
 
     @model_validator(mode="after")
     def _dated_in_its_term(self) -> Self:
-        if term_of(self.as_of) != (self.term.school_year, self.term.semester):
+        term = (self.term.school_year, self.term.semester)
+        if term_of(self.as_of) != term:
             raise invalid_at(
                 "outside_term",
                 f"as_of ({self.as_of}) is not a day of the term {self.term} (semester 1 runs "
                 "1 September-31 December, semester 2 1 January-31 August)",
                 "as_of",
+            )
+        late = [
+            ("attendance", "days", i, "on")
+            for i, day in enumerate(self.attendance.days)
+            if day.on > self.as_of or term_of(day.on) != term
+        ]
+        if late:
+            raise invalid_at(
+                "day_outside_observation",
+                f"a day record must be a day of the term {self.term} on or before as_of",
+                *late,
             )
         return self

@@ -22,6 +22,11 @@ NOTICE_DAYS = baseline.BOARD_NOTICE_DAYS
 #: Full age (pilngadība): 18, the national parameter the plan-application rule reads too.
 ADULT_AGE = baseline.ADULT_AGE
 
+#: The trigger of the same-school-day contacts: the absence, on the day it is observed.
+ABSENCE = "absent_today_reason_unknown"
+#: The count whose limit the board notice and the VIIS record follow (the day it was passed).
+LESSONS = "unjustified_lessons"
+
 #: MK 89's same-day contact, with who "the parents" are (p. 1): the persons exercising custody.
 MK89_PARENTS = LegalBasis(
     kind=BasisKind.LAW,
@@ -63,7 +68,13 @@ def inform_parents(f: Facts, p: Params) -> Obligation | None:
     """A child absent with no known reason: the parents are contacted the same school day."""
     minor = f.age < p.integer(ADULT_AGE)
     if minor and f.absent_today_reason_unknown and not f.out_of_family_care:
-        return Obligation("inform_parents", ("class_teacher",), ("parent",), "same_school_day")
+        return Obligation(
+            "inform_parents",
+            ("class_teacher",),
+            ("parent",),
+            "same_school_day",
+            trigger=ABSENCE,
+        )
     return None
 
 
@@ -81,7 +92,9 @@ def inform_carer(f: Facts, p: Params) -> Obligation | None:
     carer = baseline.CARERS.get(f.living_situation)
     minor = f.age < p.integer(ADULT_AGE)
     if minor and f.absent_today_reason_unknown and carer is not None:
-        return Obligation("inform_carer", ("class_teacher",), (carer,), "same_school_day")
+        return Obligation(
+            "inform_carer", ("class_teacher",), (carer,), "same_school_day", trigger=ABSENCE
+        )
     return None
 
 
@@ -105,6 +118,7 @@ def inform_adult_learner(f: Facts, p: Params) -> Obligation | None:
             ("class_teacher",),
             ("adult_learner", *guardian),
             "same_school_day",
+            trigger=ABSENCE,
         )
     return None
 
@@ -115,10 +129,21 @@ def _over_limit(f: Facts, p: Params) -> bool:
     return f.unjustified_lessons > p.integer(LIMIT)
 
 
-def _notice(action: str, roles: tuple[str, ...], recipient: str, p: Params) -> Obligation:
-    """An obligation due within the national notice period, whose deadline shows its own basis."""
+def _notice(
+    action: str, roles: tuple[str, ...], recipient: str, p: Params, count: str, limit: int
+) -> Obligation:
+    """An obligation due within the national notice period (calendar days, moved to the next
+    school day), whose deadline shows its own basis, counted from the day ``count`` first went
+    over ``limit`` (from the attendance day records; else the first observation showing it)."""
     return Obligation(
-        action, roles, (recipient,), "days", days=p.integer(NOTICE_DAYS), days_parameter=NOTICE_DAYS
+        action,
+        roles,
+        (recipient,),
+        "calendar_days",
+        days=p.integer(NOTICE_DAYS),
+        days_parameter=NOTICE_DAYS,
+        trigger=count,
+        over=limit,
     )
 
 
@@ -139,6 +164,8 @@ def inform_board(f: Facts, p: Params) -> Obligation | None:
             ("class_teacher", "social_pedagogue"),
             "municipal_education_board",
             p,
+            LESSONS,
+            p.integer(LIMIT),
         )
     return None
 
@@ -154,7 +181,7 @@ def inform_board(f: Facts, p: Params) -> Obligation | None:
 def record_in_viis(f: Facts, p: Params) -> Obligation | None:
     """More than the limit: record the learner in the State Education Information System."""
     if _over_limit(f, p):
-        return _notice("record_in_viis", ("school_director",), "viis", p)
+        return _notice("record_in_viis", ("school_director",), "viis", p, LESSONS, p.integer(LIMIT))
     return None
 
 
@@ -168,12 +195,15 @@ def record_in_viis(f: Facts, p: Params) -> Obligation | None:
 )
 def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
     """A compulsory pre-school child over the limit of days: the municipality is informed."""
-    if _compulsory_preschool(f) and f.unjustified_days > p.integer(PRESCHOOL_LIMIT):
+    limit = p.integer(PRESCHOOL_LIMIT)
+    if _compulsory_preschool(f) and f.unjustified_days > limit:
         return _notice(
             "inform_municipal_education_board",
             ("class_teacher",),
             "municipal_education_board",
             p,
+            "unjustified_days",
+            limit,
         )
     return None
 

@@ -48,19 +48,20 @@ def report_threat(f: Facts, p: Params) -> Obligation | None:
     """Report a suspected threat the same day to one of: police, orphan's court, child-rights body.
 
     One report to any one of them fulfils the duty; there is no threshold. The deadline is
-    ``same_day``, due on the day the threat arose: an open suspicion stays due (overdue) until a
-    referral to one of :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it.
+    ``same_day``, counted from the day the suspicion arose (the trigger
+    ``threat_observed_on``): an open suspicion stays due (overdue) until a referral to one of
+    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it, or an action recorded in the
+    case does.
     """
-    observed = f.threat_observed_on
-    if not f.suspected_threat or observed is None:
+    if not f.suspected_threat or f.threat_observed_on is None:
         return None
     return Obligation(
         "report_threat",
         ("any_staff",),
         (*POLICE_AND_COURT, p.text(INSTITUTION)),
         "same_day",
-        due=observed,
         any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
+        trigger="threat_observed_on",
     )
 
 

@@ -19,7 +19,9 @@ from atbalsts.model import (
     DecisionKind,
     Learner,
     SupportPlan,
+    TermObservation,
 )
+from atbalsts.model.observation import AttendanceDay
 
 __all__ = ["FACTS", "FACT_NAMES", "PROTECTED_FACTS", "RISK_KINDS", "Facts"]
 
@@ -64,8 +66,9 @@ class Facts:
         "Lessons missed in the evaluation date's term with no reason or no justifying reason (0 "
         "when the latest observation is of an earlier term). Counted per term because Cabinet "
         "Regulation No. 89 sets its limit per semester (more than 20 lessons a semester [S2][S3]"
-        "[S7]); which days form a term is the library's convention (1 September-31 December, "
-        "1 January-31 August: atbalsts.policy.term_of), not law.",
+        "[S7]); the term is that of the school calendar (atbalsts.calendar), whose "
+        "semesters run to 31 December and 31 August with the holidays after them, so a day is "
+        "in the same term as by the convention (atbalsts.policy.term_of).",
     )
     unjustified_days: int = fact(
         "Whole days missed in the term with no reason or no justifying reason; per term, like "
@@ -121,6 +124,34 @@ class Facts:
     risk_factors: frozenset[str] = fact(
         "Risk factors found by the risk-finding rules (for the other kinds).",
         default=frozenset(),
+    )
+    attendance_days: tuple[AttendanceDay, ...] = fact(
+        "The attendance day records of the evaluation date's term, from the observation the "
+        "absence counts come from, oldest first (empty where the school keeps term totals "
+        "only). The engine reads them to find the day a limit was passed.",
+        default=(),
+    )
+    term_observations: tuple[TermObservation, ...] = fact(
+        "The observations of the evaluation date's term dated on or before it, oldest first. "
+        "Without day records, the engine dates a passed limit by the first of them that shows "
+        "it.",
+        default=(),
+    )
+    term_start: date | None = fact(
+        "First day of teaching of the evaluation date's term, for the learner's grade (from the "
+        "school calendar; by the convention where it has no data: see term_source).",
+        default=None,
+    )
+    term_end: date | None = fact(
+        "Last day of teaching of that term, for the learner's grade (semester 2 ends with the "
+        "grade's school year).",
+        default=None,
+    )
+    term_source: str = fact(
+        "Where the term's dates come from: 'regulation' (the school year's Cabinet regulation, "
+        "shipped in atbalsts.calendar) or 'convention' (no data for that year: semester 1 from "
+        "1 September to 31 December, semester 2 from 1 January to 31 August).",
+        default="convention",
     )
 
     @property

@@ -19,6 +19,8 @@ import attrs
 from atbalsts.model.decision import DecisionKind
 
 __all__ = [
+    "TRIGGER_COUNTS",
+    "TRIGGER_DAYS",
     "Allow",
     "Deny",
     "Finding",
@@ -54,6 +56,8 @@ class Shape:
     not_facts: bool = False
     """The names of a detail (its pairs' first items) may not be the names of facts: the detail
     of a finding stands beside the facts in its evidence, and one name must mean one thing."""
+    trigger: bool = False
+    """A trigger: a date, or the name of a trigger fact (a count needs ``over``)."""
 
 
 def known(*code_lists: str) -> dict[str, Shape]:
@@ -120,27 +124,65 @@ class Finding:
     detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details(not_facts=True))
 
 
+#: The facts that may name what triggered a duty (:attr:`Obligation.trigger`): facts whose value
+#: is the day (``observed_on``, ``threat_observed_on``), the fact of an absence on the observation
+#: date, and the counts whose limit was passed (``over`` gives the limit).
+TRIGGER_DAYS = frozenset({"observed_on", "threat_observed_on", "absent_today_reason_unknown"})
+TRIGGER_COUNTS = frozenset({"unjustified_lessons", "unjustified_days"})
+
+
+def trigger_field() -> dict[str, Shape]:
+    """Field metadata of :attr:`Obligation.trigger`: a date, or a fact of :data:`TRIGGER_DAYS`
+    or :data:`TRIGGER_COUNTS` (a count needs ``over``)."""
+    return {SHAPE: Shape(trigger=True)}
+
+
 @attrs.frozen(slots=True)
 class Obligation:
-    """Something must happen, by ``deadline``: the same (school) day, within ``days``, or by
-    ``due``.
+    """Something must happen, by ``deadline``, counted from what triggered it.
+
+    ``deadline`` is one of the units of the school calendar
+    (:meth:`atbalsts.calendar.SchoolCalendar.due_date`): ``same_school_day``, ``same_day``,
+    ``school_days`` (``days`` school days after the trigger), ``calendar_days`` (``days``
+    calendar days after it, moved to the next school day), or ``date`` (by ``due``). ``days`` is
+    the older name of ``calendar_days``.
+
+    ``trigger`` says what the duty arose from, so the engine can date it and the due date stays
+    put whenever the case is evaluated again:
+
+    - a date the rule knows;
+    - a fact whose value is the day: ``"threat_observed_on"`` (the day the suspicion arose),
+      ``"observed_on"`` (the observation date), ``"absent_today_reason_unknown"`` (the day of
+      the absence: the observation date);
+    - a count whose limit was passed, with the limit in ``over``: ``"unjustified_lessons"`` or
+      ``"unjustified_days"``. The engine finds the day the count first went over the limit in the
+      attendance day records; without them, the first observation of the term that shows it;
+    - None: the observation date (or the evaluation date when there is no observation).
 
     ``any_recipient`` says that informing any one of the ``recipients`` fulfils it (as with a
     report to the police, the orphan's court or another child-rights institution).
     ``days_parameter`` names the parameter the ``days`` come from, so the Decision can show the
     deadline's own basis. ``detail`` carries the values the rule computed and decided on (a
-    mapping of name to value, kept as sorted pairs), shown with the rule in the Decision.
+    mapping of name to value, kept as sorted pairs), shown with the rule in the Decision::
+
+        Obligation("inform_municipal_education_board", ("class_teacher",),
+                   ("municipal_education_board",), "calendar_days", days=5,
+                   trigger="unjustified_lessons", over=20)
     """
 
     action: str = attrs.field(metadata=known("actions"))
     roles: tuple[str, ...] = attrs.field(metadata=known("roles"))
     recipients: tuple[str, ...] = attrs.field(default=(), metadata=known("roles", "institutions"))
-    deadline: Literal["same_school_day", "same_day", "days", "date"] = "same_day"
+    deadline: Literal[
+        "same_school_day", "same_day", "school_days", "calendar_days", "days", "date"
+    ] = "same_day"
     days: int = attrs.field(default=0, metadata=bounded(0, MAX_DEADLINE_DAYS))
     due: date | None = attrs.field(default=None, metadata=needed_when("deadline", "date"))
     any_recipient: bool = False
     days_parameter: str | None = None
     detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
+    trigger: date | str | None = attrs.field(default=None, metadata=trigger_field())
+    over: int | None = attrs.field(default=None, metadata=bounded(0))
 
 
 @attrs.frozen(slots=True)

@@ -1,0 +1,365 @@
+"""Duties over time: the day each obligation arose, its due date on the school calendar, what
+answered it, and its state on the evaluation date; and the work overdue beyond the obligations.
+
+A duty is anchored to what triggered it (:attr:`atbalsts.policy.Obligation.trigger`), never to
+the evaluation date: evaluating the same case on a later date gives the same trigger, the same due
+date and the same key, and only the state moves (open, due today, overdue; done on time or late
+once an action or a referral answers it). The calendar counts school days for the learner's grade
+(:class:`atbalsts.calendar.SchoolCalendar`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from atbalsts.calendar import SchoolCalendar
+from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.model import (
+    ApprovalStep,
+    BasisKind,
+    LegalBasis,
+    PlanStatus,
+    SupportCase,
+    SupportPlan,
+    TaskStatus,
+)
+from atbalsts.model.decision import Deadline, DutyAnswer, DutyState, FollowUp, TriggerSource
+from atbalsts.policy import _outcomes as o
+from atbalsts.policy._facts import Facts
+
+__all__ = [
+    "FOLLOW_UP_PARAMETERS",
+    "answers",
+    "due_of",
+    "follow_ups",
+    "state_of",
+    "trigger_of",
+]
+
+# The engine never imports the national baseline (it loads it by name, as any plugin): the ids of
+# the national rules and the parameter the follow-ups use are named here, and
+# tests/test_duties.py checks that the baseline declares each of them.
+
+#: School days a submitted plan may wait for its next approval (national parameter, a
+#: methodological default; a municipality may shorten it).
+APPROVAL_WAIT = "lv.plan.approval_wait_days"
+#: The parameters the follow-ups read, bound when a policy set is compiled for a date.
+FOLLOW_UP_PARAMETERS: tuple[str, ...] = (APPROVAL_WAIT,)
+#: The national rules whose approval chain a waiting plan follows: PuMPuRS's (with IKVD's step),
+#: then its successor without it. A rule that replaces one of them stands in for it.
+APPROVAL_RULES = ("lv.plan.approval_chain", "lv.plan.approval_chain_default")
+#: The national rules that have an active plan reviewed at the end of its term.
+REVIEW_RULES = ("lv.plan.review_at_term_end", "lv.plan.review_at_term_end_default")
+
+#: A referral the recipient has not answered by its due date is followed up by the referrer.
+REFERRAL_FOLLOW_UP = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="No act found sets what happens when an institution does not answer a school's "
+    "referral by its due date. The due date is the referral's own (set by the host, or by the "
+    "rule that made the referral due); once it has passed with no outcome recorded, the "
+    "referral is listed for the referring role to follow up (the school director where the "
+    "referral names no role).",
+)
+
+#: Referral statuses that show the referral was made: one of them answers a duty to inform its
+#: recipient (a draft, a rejected, cancelled or failed referral answers nothing).
+_MADE = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+        TaskStatus.COMPLETED,
+    }
+)
+#: Made, and the recipient has not answered yet.
+_AWAITING = _MADE - {TaskStatus.COMPLETED}
+
+#: Review outcomes that end a plan's term: closed, replaced by a new plan, escalated.
+_CLOSING = frozenset({"close_no_longer_needed", "new_plan", "escalate"})
+
+_UNITS: dict[str, Deadline] = {"days": "calendar_days"}
+
+
+# -- the trigger ---------------------------------------------------------------------------------
+
+
+def _default(facts: Facts) -> tuple[date, TriggerSource]:
+    if facts.observed_on is not None:
+        return facts.observed_on, "observation"
+    return facts.as_of, "evaluation_date"
+
+
+def _crossed(facts: Facts, count: str, limit: int) -> tuple[date, TriggerSource]:
+    """The day ``count`` (unjustified lessons or days) first went over ``limit`` in the term.
+
+    From the attendance day records: the lessons (or whole days) without justification on the
+    evaluation date, added up day by day, oldest first. A document handed in later that justifies
+    lessons takes them out of the count. Without day records that reach the limit: the first
+    observation of the term whose totals show it; else the observation date.
+    """
+    as_of = facts.as_of
+    lessons = count == "unjustified_lessons"
+    total = 0
+    for day in facts.attendance_days:
+        if day.on > as_of:
+            break
+        if day.justified_on(as_of):
+            continue
+        total += day.lessons_missed if lessons else int(day.absent_whole_day)
+        if total > limit:
+            return day.on, "day_records"
+    for obs in facts.term_observations:
+        att = obs.attendance
+        shown = att.lessons_without_justification if lessons else att.days_without_justification
+        if shown > limit:
+            return obs.as_of, "observation"
+    return _default(facts)
+
+
+def trigger_of(ob: o.Obligation, facts: Facts) -> tuple[date, TriggerSource]:
+    """The day the duty ``ob`` arose, and where that day comes from."""
+    trigger = ob.trigger
+    if isinstance(trigger, date):
+        return trigger, "rule"
+    if trigger is None:
+        if ob.deadline == "same_day" and ob.due is not None:
+            return ob.due, "rule"  # the older way to date a same-day duty: by its due date
+        return _default(facts)
+    if trigger in o.TRIGGER_COUNTS and ob.over is not None:
+        return _crossed(facts, trigger, ob.over)
+    if trigger == "threat_observed_on" and facts.threat_observed_on is not None:
+        return facts.threat_observed_on, "threat"
+    if trigger == "absent_today_reason_unknown" and facts.observed_on is not None:
+        return facts.observed_on, "absence"
+    return _default(facts)
+
+
+def due_of(
+    ob: o.Obligation, trigger: date, grade: int | None, calendar: SchoolCalendar
+) -> tuple[Deadline, date]:
+    """The deadline unit (``days`` read as ``calendar_days``) and the due date of ``ob``."""
+    unit: Deadline = _UNITS.get(ob.deadline, ob.deadline)
+    if unit == "date":
+        assert ob.due is not None  # checked fit: a date deadline has its date
+        return unit, ob.due
+    counted = unit in ("school_days", "calendar_days")
+    return unit, calendar.due_date(trigger, unit, ob.days if counted else 0, grade)
+
+
+# -- what answered it, and the state -------------------------------------------------------------
+
+
+def answers(
+    case: SupportCase | None,
+    key: str,
+    action: str,
+    recipients: tuple[str, ...],
+    trigger: date,
+    as_of: date,
+) -> tuple[DutyAnswer, ...]:
+    """The actions and referrals of ``case``, dated on or before ``as_of``, that answer a duty.
+
+    An action answers it when it names the duty's ``key``; one that names no key, when it is the
+    same action, done on or after the trigger, and reached one of the recipients (or names none).
+    A referral made on or after the trigger answers a duty to inform its recipient.
+    """
+    if case is None or not (case.actions or case.referrals):
+        return ()
+    found = []
+    wanted = frozenset(recipients)
+    for act in case.actions:
+        if act.on > as_of:
+            continue
+        if act.answers == key or (
+            act.answers is None
+            and act.action == action
+            and act.on >= trigger
+            and (not act.to or not wanted or not wanted.isdisjoint(act.to))
+        ):
+            found.append(DutyAnswer.model_construct(kind="action", id=act.id, on=act.on))
+    for ref in case.referrals:
+        made = ref.sent_on or ref.created_on
+        if (
+            ref.status in _MADE
+            and ref.referred_to.institution in wanted
+            and trigger <= made <= as_of
+        ):
+            found.append(DutyAnswer.model_construct(kind="referral", id=ref.id, on=made))
+    return tuple(sorted(found, key=lambda a: (a.on, a.kind, a.id)))
+
+
+def state_of(
+    due: date,
+    done_on: date | None,
+    as_of: date,
+    grade: int | None,
+    calendar: SchoolCalendar,
+) -> tuple[DutyState, int | None]:
+    """The state of a duty due on ``due`` on ``as_of``, and the school days it is (or was) late."""
+    if done_on is not None:
+        if done_on <= due:
+            return "done_on_time", None
+        return "done_late", calendar.school_days_between(due, done_on, grade)
+    if as_of < due:
+        return "open", None
+    if as_of == due:
+        return "due_today", None
+    return "overdue", calendar.school_days_between(due, as_of, grade)
+
+
+# -- work overdue beyond the obligations --------------------------------------------------------
+
+
+def _rule_among(policy: CompiledPolicy, ids: tuple[str, ...]) -> CompiledRule | None:
+    """The rule in force with one of ``ids``, or one that replaces one of them."""
+    for cr in policy.rules:
+        if cr.rule.id in ids or cr.rule.overrides in ids:
+            return cr
+    return None
+
+
+def _late(due: date, as_of: date, grade: int | None, calendar: SchoolCalendar) -> int | None:
+    return calendar.school_days_between(due, as_of, grade) if as_of > due else None
+
+
+def _referrals(
+    case: SupportCase, as_of: date, grade: int | None, calendar: SchoolCalendar
+) -> Iterator[FollowUp]:
+    for ref in case.referrals:
+        if ref.due is None or ref.status not in _AWAITING or ref.created_on > as_of:
+            continue
+        if ref.outcome_on is not None and ref.outcome_on <= as_of:
+            continue
+        late = _late(ref.due, as_of, grade, calendar)
+        if late is None:
+            continue
+        yield FollowUp.model_construct(
+            kind="referral_unanswered",
+            key=f"referral_unanswered:{ref.id}@{ref.due.isoformat()}",
+            subject=ref.id,
+            responsible_roles=(ref.referred_by.role or "school_director",),
+            since=ref.sent_on or ref.created_on,
+            due=ref.due,
+            school_days_late=late,
+            detail={"to": ref.referred_to.institution, "status": ref.status.value},
+            rule=ref.rule,
+            legal_basis=REFERRAL_FOLLOW_UP,
+            parameters=(),
+        )
+
+
+def _reviewed(plan: SupportPlan, as_of: date) -> bool:
+    return any(
+        r.on <= as_of and (r.on >= plan.period.end or r.outcome in _CLOSING) for r in plan.reviews
+    )
+
+
+def _reviews(
+    case: SupportCase,
+    policy: CompiledPolicy,
+    as_of: date,
+    grade: int | None,
+    calendar: SchoolCalendar,
+) -> Iterator[FollowUp]:
+    review = None
+    for plan in case.plans:
+        if plan.status not in (PlanStatus.ACTIVE, PlanStatus.ON_HOLD):
+            continue
+        due = plan.period.end
+        late = _late(due, as_of, grade, calendar)
+        if late is None or _reviewed(plan, as_of):
+            continue
+        review = review or _rule_among(policy, REVIEW_RULES)
+        if review is None:  # no review rule in force: nothing says the plan is reviewed
+            return
+        yield FollowUp.model_construct(
+            kind="plan_review_overdue",
+            key=f"plan_review_overdue:{plan.id}@{due.isoformat()}",
+            subject=plan.id,
+            responsible_roles=(plan.author_role,),
+            since=due,
+            due=due,
+            school_days_late=late,
+            detail={"term": str(plan.term), "status": plan.status.value},
+            rule=review.rule.id,
+            legal_basis=review.rule.legal_basis,
+            parameters=(),
+        )
+
+
+def _steps(state_vocational_school: bool, national_step: bool) -> list[ApprovalStep]:
+    """The approval chain in order, as the national chain rules check it
+    (``atbalsts.national.plans.approval_steps``; tests/test_duties.py compares the two)."""
+    needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
+    if not state_vocational_school:
+        needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
+    if national_step:
+        needed.append(ApprovalStep.NATIONAL_COORDINATOR)
+    return needed
+
+
+def _step_role(step: ApprovalStep, plan: SupportPlan) -> str:
+    return plan.author_role if step is ApprovalStep.AUTHOR else step.value
+
+
+def _approvals(
+    case: SupportCase,
+    facts: Facts,
+    policy: CompiledPolicy,
+    grade: int | None,
+    calendar: SchoolCalendar,
+) -> Iterator[FollowUp]:
+    wait = policy.engine_parameters.get(APPROVAL_WAIT)
+    chain = _rule_among(policy, APPROVAL_RULES)
+    if wait is None or chain is None or not isinstance(wait.value, int):
+        return
+    as_of = facts.as_of
+    national_step = chain.rule.id == APPROVAL_RULES[0]
+    for plan in case.plans:
+        submitted = plan.submitted_on
+        if plan.status is not PlanStatus.DRAFT or submitted is None or submitted > as_of:
+            continue
+        approved = {a.step: a.approved_on for a in plan.approvals if a.approved_on <= as_of}
+        needed = _steps(facts.state_vocational_school, national_step)
+        step = next((s for s in needed if s not in approved), None)
+        if step is None:
+            continue
+        since = max([submitted, *(d for d in approved.values() if d >= submitted)])
+        due = calendar.add_school_days(since, wait.value, grade)
+        late = _late(due, as_of, grade, calendar)
+        if late is None:
+            continue
+        yield FollowUp.model_construct(
+            kind="approval_waiting",
+            key=f"approval_waiting:{plan.id}@{due.isoformat()}",
+            subject=plan.id,
+            responsible_roles=(_step_role(step, plan),),
+            since=since,
+            due=due,
+            school_days_late=late,
+            detail={"step": step.value},
+            rule=chain.rule.id,
+            legal_basis=chain.rule.legal_basis,
+            parameters=(wait,),
+        )
+
+
+def follow_ups(
+    case: SupportCase | None, facts: Facts, policy: CompiledPolicy, calendar: SchoolCalendar
+) -> list[FollowUp]:
+    """The work overdue on the evaluation date beyond the obligations: referrals the recipient
+    has not answered by their due date, plans not reviewed at the end of their term, plans that
+    have waited for their next approval longer than ``lv.plan.approval_wait_days``."""
+    if case is None or not (case.referrals or case.plans):
+        return []
+    grade, as_of = facts.grade, facts.as_of
+    found = [
+        *_referrals(case, as_of, grade, calendar),
+        *_reviews(case, policy, as_of, grade, calendar),
+        *_approvals(case, facts, policy, grade, calendar),
+    ]
+    return sorted(found, key=lambda f: (f.due, f.kind, f.subject))
