@@ -351,8 +351,7 @@ def test_missing_name_and_missing_as_of_are_refused(tmp_path: Path) -> None:
         (
             "expect = { notes = ['no_policy'] }",
             "expect.notes[0]",
-            "must be one of 'no_municipal_policy', 'no_observation_on_date' or "
-            "'measure_not_decided'",
+            "must be one of 'no_municipal_policy', 'no_observation_on_date', ",
         ),
         ("expect = { suggested = 'm' }", "expect.suggested", "array of non-empty strings"),
         (
