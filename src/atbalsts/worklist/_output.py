@@ -1,0 +1,416 @@
+"""Writing a work list from JSON Lines of cases: text for people, JSON for programs.
+
+The cases are read one line at a time and each item goes to a spool for its role and section
+(in memory while small, then a temporary file), so a file of any length is listed in constant
+memory; the list is written once every line is read, grouped by responsible role.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from datetime import date
+from typing import IO, Any, Literal
+
+import attrs
+from pydantic import Field
+
+from atbalsts._explain import translator
+from atbalsts.codes import CODE_LISTS, CodeList
+from atbalsts.engine import PolicyRegistry
+from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
+from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
+from atbalsts.worklist._items import (
+    ANY_STAFF,
+    SECTIONS,
+    UPCOMING_DAYS,
+    Section,
+    WorkItem,
+    case_items,
+)
+
+__all__ = [
+    "PHRASES",
+    "SCHEMA_ID",
+    "SkippedLine",
+    "Worklist",
+    "WorklistCounts",
+    "WorklistGroup",
+    "run_worklist",
+    "schema_text",
+    "worklist_schema",
+]
+
+SCHEMA_ID = "https://atbalsts.invalid/schemas/worklist.schema.json"
+
+#: The sentences of a text list, as messages of the atbalsts catalog (English is the source
+#: language; tests/test_worklist.py checks that the catalog holds each of them).
+PHRASES = {
+    "title": "Work list for {date}",
+    "school": "school {school}",
+    "role": "role {role}",
+    "counts": "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} "
+    "school days; {cases} cases read",
+    "skipped": "{n} lines not read: {lines}",
+    "overdue": "Overdue",
+    "due_today": "Due today",
+    "upcoming": "Due in the next {days} school days",
+    "nothing": "Nothing overdue or due for this list.",
+    "to": "to {recipients}",
+    "arose": "arose {date}",
+    "due": "due {date}",
+    "late": "school days late: {n}",
+    "or": " or ",
+    "default": "methodological default, not law",
+    "illustrative": "illustrative, not law",
+}
+
+#: Line numbers of skipped lines the text list names (the count is always complete).
+_SKIPPED_SHOWN = 20
+#: Bytes a spool keeps in memory before it moves to a temporary file.
+_SPOOL_BYTES = 1 << 16
+
+
+class WorklistGroup(Model):
+    """The items of one responsible role, by section. An item several roles may carry out is in
+    the group of each."""
+
+    role: str = Field(max_length=200, description="The role code.")
+    label: str = Field(max_length=200, description="The role in words.")
+    overdue: tuple[WorkItem, ...] = Field(default=(), description="Overdue.", strict=False)
+    due_today: tuple[WorkItem, ...] = Field(default=(), description="Due today.", strict=False)
+    upcoming: tuple[WorkItem, ...] = Field(
+        default=(), description="Due in the next school days.", strict=False
+    )
+
+
+class FieldProblem(Model):
+    """A field of an invalid line, and what is wrong with it (never its value)."""
+
+    path: str = Field(description="The field's path.")
+    message: str = Field(description="What is wrong.")
+
+
+class SkippedLine(Model):
+    """A line that gave no items: not a valid support case, or its case could not be decided
+    (a conflict between installed plugins, a local code no policy declares)."""
+
+    line: int = Field(ge=1, description="The line number, from 1.")
+    reason: Literal["invalid", "error"] = Field(description="invalid or error.")
+    fields: tuple[FieldProblem, ...] = Field(
+        default=(), description="The invalid fields.", strict=False
+    )
+    error: str | None = Field(default=None, description="The error's type and message.")
+
+
+class WorklistCounts(Model):
+    """How many cases were read and how many items each section holds (each item once, however
+    many roles may carry it out)."""
+
+    cases: int = Field(ge=0, description="Cases read and decided.")
+    skipped: int = Field(ge=0, description="Lines skipped.")
+    overdue: int = Field(ge=0, description="Items overdue.")
+    due_today: int = Field(ge=0, description="Items due today.")
+    upcoming: int = Field(ge=0, description="Items due in the next school days.")
+
+
+class Worklist(Model):
+    """A morning work list: for one date, what is overdue, due that day and due soon, grouped by
+    the role that carries it out (the output of ``atbalsts worklist --format json``)."""
+
+    as_of: date = Field(description="The list's date.")
+    role: str | None = Field(description="The role it is limited to, if one.")
+    school: str | None = Field(description="The school it is limited to, if one.")
+    lang: Literal["lv", "en"] = Field(description="The language of the labels.")
+    upcoming_school_days: int = Field(ge=0, description="How many school days ahead it looks.")
+    groups: tuple[WorklistGroup, ...] = Field(
+        description="One group per role with items, in the order of the roles code list.",
+        strict=False,
+    )
+    counts: WorklistCounts = Field(description="Counts.")
+    skipped: tuple[SkippedLine, ...] = Field(
+        default=(), description="Lines that gave no items.", strict=False
+    )
+
+
+def worklist_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON work list."""
+    schema = Worklist.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    """The schema as the stable text committed as ``schemas/worklist.schema.json``."""
+    return json.dumps(worklist_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Read:
+    """What reading the lines found, beside the items."""
+
+    cases: int = 0
+    skipped: int = 0
+    shown: list[int] = attrs.field(factory=list)
+    counts: dict[str, int] = attrs.field(factory=lambda: dict.fromkeys(SECTIONS, 0))
+
+    def totals(self) -> WorklistCounts:
+        return WorklistCounts(cases=self.cases, skipped=self.skipped, **self.counts)
+
+
+def _skip(read: _Read, skipped: IO[str], record: SkippedLine) -> None:
+    read.skipped += 1
+    if len(read.shown) < _SKIPPED_SHOWN:
+        read.shown.append(record.line)
+    skipped.write(record.model_dump_json(exclude_defaults=True) + "\n")
+
+
+def _items(
+    lines: Iterable[str],
+    read: _Read,
+    skipped: IO[str],
+    *,
+    as_of: date,
+    role: str | None,
+    school: str | None,
+    lang: str,
+    upcoming: int,
+    registry: PolicyRegistry,
+) -> Iterator[WorkItem]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            case = parse_json(SupportCase, line, name=f"line {number}")
+        except DocumentError as err:
+            fields = tuple(FieldProblem(path=e.path, message=e.message) for e in err.errors)
+            _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields))
+            continue
+        if school is not None and case.learner.enrolment.school_id != school:
+            continue
+        try:
+            found = list(case_items(case, as_of, registry, role=role, upcoming=upcoming, lang=lang))
+        except (PolicyError, DocumentError) as err:
+            error = f"{type(err).__name__}: {err}"[:300]
+            _skip(read, skipped, SkippedLine(line=number, reason="error", error=error))
+            continue
+        read.cases += 1
+        for item in found:
+            read.counts[item.section] += 1
+            yield item
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def _basis(basis: LegalBasis, say: dict[str, str]) -> str:
+    if basis.cited:
+        return f"{basis.act}, {basis.provision}" if basis.provision else str(basis.act)
+    if basis.kind.value == "illustrative":
+        return say["illustrative"]
+    return say["default"]
+
+
+def _line(item: WorkItem, say: dict[str, str], who: Any) -> str:
+    label = f"{item.label} ({item.subject})" if item.subject else item.label
+    parts = [f"{item.learner_id}: {label}"]
+    if item.recipients:
+        joiner = say["or"] if item.any_recipient else ", "
+        names = joiner.join(who(r) for r in item.recipients)
+        parts.append(say["to"].format(recipients=names))
+    parts.append(say["arose"].format(date=item.trigger.isoformat()))
+    parts.append(say["due"].format(date=item.due.isoformat()))
+    if item.section == "overdue":
+        parts.append(say["late"].format(n=item.school_days_late or 0))
+    parts.append(_basis(item.legal_basis, say))
+    return "    - " + "; ".join(parts) + "\n"
+
+
+def _role_order(roles: CodeList, found: Iterable[str]) -> list[str]:
+    order = {code: i for i, code in enumerate(roles.codes())}
+    return sorted(found, key=lambda r: (order.get(r, len(order)), r))
+
+
+def _groups_of(item: WorkItem, role: str | None) -> tuple[str, ...]:
+    """The groups an item is listed in: the role asked for, else each role that may do it."""
+    if role is not None:
+        return (role,)
+    return item.responsible_roles or (ANY_STAFF,)
+
+
+def _check_role(role: str | None) -> None:
+    if role is None or role in CODE_LISTS["roles"] or ":" in role:
+        return
+    raise UnknownNameError("role", role, CODE_LISTS["roles"].codes())
+
+
+def run_worklist(
+    lines: Iterable[str],
+    out: IO[str],
+    *,
+    as_of: date,
+    role: str | None = None,
+    school: str | None = None,
+    lang: str = "lv",
+    fmt: Literal["text", "json"] = "text",
+    upcoming: int = UPCOMING_DAYS,
+    registry: PolicyRegistry | None = None,
+) -> WorklistCounts:
+    """Write the work list of the support cases in ``lines`` (JSON Lines) on ``as_of`` to
+    ``out``, as text (``fmt="text"``, for people, in ``lang``) or as the JSON document
+    :class:`Worklist` (``fmt="json"``, published as ``schemas/worklist.schema.json``).
+
+    Overdue items, items due that day and items due in the next ``upcoming`` school days are
+    grouped by responsible role (an item several roles may do is listed under each; with
+    ``role``, only that role's list, with the duties any member of staff may do); ``school``
+    keeps the learners of one school. Within a section items keep the order of the lines.
+
+    A line that is not a valid support case, or whose case cannot be decided, is skipped and
+    named (its line number, the invalid fields, never their values); the rest are listed.
+    Returns the counts (``skipped`` is 0 when every line was read). Raises
+    :class:`~atbalsts.UnknownNameError` for an unknown ``lang``, ``fmt`` or national ``role``
+    code, and :class:`ValueError` for a negative ``upcoming``.
+    """
+    if fmt not in ("text", "json"):
+        raise UnknownNameError("format", fmt, ("text", "json"))
+    gettext = translator(lang)  # refuses an unknown language
+    if upcoming < 0:
+        raise ValueError(f"upcoming must be 0 or more school days, got {upcoming}")
+    registry = registry or PolicyRegistry.load()
+    _check_role(role)
+    say = {key: gettext(text) for key, text in PHRASES.items()}
+    language: Literal["lv", "en"] = "lv" if lang == "lv" else "en"
+    roles, institutions = CODE_LISTS["roles"], CODE_LISTS["institutions"]
+
+    def who(code: str) -> str:
+        if code in roles:
+            return roles.label(code, language)
+        return institutions.label(code, language) if code in institutions else code
+
+    read = _Read()
+    with ExitStack() as stack:
+
+        def spool() -> IO[str]:
+            return stack.enter_context(
+                tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
+            )
+
+        skipped = spool()
+        spools: dict[tuple[str, Section], IO[str]] = {}
+        for item in _items(
+            lines,
+            read,
+            skipped,
+            as_of=as_of,
+            role=role,
+            school=school,
+            lang=lang,
+            upcoming=upcoming,
+            registry=registry,
+        ):
+            text = _line(item, say, who) if fmt == "text" else item.model_dump_json() + "\n"
+            for group in _groups_of(item, role):
+                key = (group, item.section)
+                target = spools.get(key) or spools.setdefault(key, spool())
+                target.write(text)
+        order = _role_order(roles, {group for group, _ in spools})
+        writer = _write_text if fmt == "text" else _write_json
+        writer(
+            out,
+            _Listing(as_of, role, school, language, upcoming, order, spools, skipped, read),
+            say,
+            who,
+        )
+    return read.totals()
+
+
+@attrs.frozen
+class _Listing:
+    as_of: date
+    role: str | None
+    school: str | None
+    lang: Literal["lv", "en"]
+    upcoming: int
+    order: list[str]
+    spools: dict[tuple[str, Section], IO[str]]
+    skipped: IO[str]
+    read: _Read
+
+
+def _lines(spool: IO[str]) -> Iterator[str]:
+    spool.seek(0)
+    yield from spool
+
+
+def _write_text(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) -> None:
+    head = [say["title"].format(date=listing.as_of.isoformat())]
+    if listing.school is not None:
+        head.append(say["school"].format(school=listing.school))
+    if listing.role is not None:
+        head.append(say["role"].format(role=who(listing.role)))
+    out.write("; ".join(head) + "\n")
+    read = listing.read
+    out.write(
+        say["counts"].format(
+            overdue=read.counts["overdue"],
+            due_today=read.counts["due_today"],
+            upcoming=read.counts["upcoming"],
+            days=listing.upcoming,
+            cases=read.cases,
+        )
+        + "\n"
+    )
+    if read.skipped:
+        shown = ", ".join(str(n) for n in read.shown)
+        more = ", …" if read.skipped > len(read.shown) else ""
+        out.write(say["skipped"].format(n=read.skipped, lines=shown + more) + "\n")
+    if not listing.order:
+        out.write("\n" + say["nothing"] + "\n")
+    titles = {
+        "overdue": say["overdue"],
+        "due_today": say["due_today"],
+        "upcoming": say["upcoming"].format(days=listing.upcoming),
+    }
+    for group in listing.order:
+        out.write(f"\n{who(group)}\n")
+        for section in SECTIONS:
+            spool = listing.spools.get((group, section))
+            if spool is None:
+                continue
+            out.write(f"  {titles[section]}\n")
+            for line in _lines(spool):
+                out.write(line)
+
+
+def _write_json(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) -> None:
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out.write("{\n")
+    out.write(f'"as_of": {dumps(listing.as_of.isoformat())},\n')
+    out.write(f'"role": {dumps(listing.role)},\n"school": {dumps(listing.school)},\n')
+    out.write(f'"lang": {dumps(listing.lang)},\n')
+    out.write(f'"upcoming_school_days": {listing.upcoming},\n')
+    out.write('"groups": [')
+    for g, group in enumerate(listing.order):
+        out.write(",\n" if g else "\n")
+        out.write(f'{{"role": {dumps(group)}, "label": {dumps(who(group))}')
+        for section in SECTIONS:
+            out.write(f', "{section}": [')
+            spool = listing.spools.get((group, section))
+            for i, line in enumerate(_lines(spool) if spool is not None else ()):
+                out.write(",\n" if i else "\n")
+                out.write(line.rstrip("\n"))
+            out.write("]")
+        out.write("}")
+    out.write("\n],\n")
+    out.write(f'"counts": {listing.read.totals().model_dump_json()},\n')
+    out.write('"skipped": [')
+    for i, line in enumerate(_lines(listing.skipped)):
+        out.write(",\n" if i else "\n")
+        out.write(line.rstrip("\n"))
+    out.write("]\n}\n")

@@ -1,0 +1,249 @@
+"""Morning work lists (issue 11 item 6): what is overdue, due today and due soon, by role, from
+JSON Lines of cases read one at a time; text in Latvian or English, JSON with a published schema."""
+
+from __future__ import annotations
+
+import io
+import json
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from jsonschema import Draft202012Validator
+
+import atbalsts
+from atbalsts import UnknownNameError
+from atbalsts._explain import _render
+from atbalsts.engine import PolicyRegistry
+from atbalsts.model import SupportCase
+from atbalsts.worklist import (
+    SECTIONS,
+    Worklist,
+    run_worklist,
+    schema_text,
+    worklist,
+    worklist_schema,
+)
+from atbalsts.worklist._items import FOLLOW_UP_LABELS
+from atbalsts.worklist._output import PHRASES
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+SCHEMA = ROOT / "schemas" / "worklist.schema.json"
+DAY = date(2025, 10, 29)  # example 10's observation date
+
+
+@pytest.fixture(scope="module")
+def registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    """The bundled examples as JSON Lines."""
+    return [json.dumps(json.loads(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
+
+
+def listing(lines: list[str], registry: PolicyRegistry, **kwargs: Any) -> str:
+    out = io.StringIO()
+    run_worklist(lines, out, registry=registry, **{"as_of": DAY, **kwargs})
+    return out.getvalue()
+
+
+# -- the bundled examples ------------------------------------------------------------------------
+
+
+def test_the_examples_give_a_readable_latvian_list(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    text = listing(lines, registry)
+    head, counts, *rest = text.splitlines()
+    assert head == "Darba saraksts 2025-10-29"
+    assert counts.startswith("nokavēti: 5; termiņš šodien: 1; termiņš tuvāko 5 mācību dienu laikā")
+    assert counts.endswith(f"nolasītas lietas: {len(EXAMPLES)}")
+    body = "\n".join(rest)
+    for group in ("Klases audzinātājs", "Sociālais pedagogs", "Izglītības iestādes direktors"):
+        assert f"\n{group}\n" in body
+    assert "  Nokavēts\n" in body
+    assert "  Termiņš šodien\n" in body
+    assert (
+        "    - L-0010: Reģistrēt izglītojamo VIIS; adresāts Valsts izglītības informācijas "
+        "sistēma; radies 2025-10-17; termiņš 2025-10-27; nokavētas mācību dienas: 2; "
+        "metodoloģisks pieņēmums, nav tiesību norma"
+    ) in body
+    assert (
+        "L-0010: Informēt vecākus; adresāts Vecāks; radies 2025-10-29; termiņš 2025-10-29" in body
+    )
+    assert "L-0010: Uz nosūtījumu termiņā nav atbildēts (R-0010-1)" in body
+    # The board notice was sent (late): done duties are not on the list.
+    assert "Informēt pašvaldības izglītības pārvaldi" not in body
+
+
+def test_the_examples_give_valid_json_against_the_published_schema(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    data = json.loads(listing(lines, registry, fmt="json", lang="en"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=str)
+    assert not errors, errors[0].message
+    parsed = Worklist.model_validate_json(json.dumps(data))
+    assert (parsed.as_of, parsed.lang) == (DAY, "en")
+    assert (parsed.counts.cases, parsed.counts.skipped) == (len(EXAMPLES), 0)
+    roles = [g.role for g in parsed.groups]
+    assert roles == ["class_teacher", "social_pedagogue", "school_director"]
+    viis = next(i for g in parsed.groups for i in g.overdue if i.duty == "record_in_viis")
+    assert (viis.key, viis.trigger_source, viis.school_days_late) == (
+        "lv.absence.record_in_viis@2025-10-17",
+        "day_records",
+        2,
+    )
+    assert viis.legal_basis.kind.value == "methodological_default"
+
+
+def test_the_committed_schema_is_current() -> None:
+    assert SCHEMA.read_text(encoding="utf-8") == schema_text(), (
+        "schemas/worklist.schema.json is stale: write atbalsts.worklist.schema_text() to it"
+    )
+    assert worklist_schema()["$id"].endswith("/worklist.schema.json")
+
+
+# -- filters and sections --------------------------------------------------------------------------
+
+
+def test_a_role_sees_its_own_duties_and_those_of_any_member_of_staff(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    threat_day = date(2025, 11, 13)  # example 3: the report of 12 November is overdue
+    data = json.loads(
+        listing(lines, registry, fmt="json", as_of=threat_day, role="school_director")
+    )
+    (group,) = data["groups"]
+    assert group["role"] == "school_director"
+    duties = {i["duty"] for s in SECTIONS for i in group[s]}
+    assert "report_threat" in duties  # any_staff
+    assert all(
+        "school_director" in i["responsible_roles"] or "any_staff" in i["responsible_roles"]
+        for s in SECTIONS
+        for i in group[s]
+    )
+    with pytest.raises(UnknownNameError, match="role"):
+        listing(lines, registry, role="janitor")
+
+
+def test_a_school_keeps_its_own_learners(lines: list[str], registry: PolicyRegistry) -> None:
+    data = json.loads(listing(lines, registry, fmt="json", school="SCH-PARAUGA-03"))
+    learners = {i["learner_id"] for g in data["groups"] for s in SECTIONS for i in g[s]}
+    assert learners == {"L-0010"}
+    assert data["school"] == "SCH-PARAUGA-03"
+    assert data["counts"]["cases"] == 1
+    nobody = listing(lines, registry, school="SCH-NONE", lang="en")
+    assert "Nothing overdue or due for this list." in nobody
+
+
+def test_upcoming_duties_are_those_due_in_the_next_school_days(registry: PolicyRegistry) -> None:
+    """Example 1 on Friday 14 March 2025: the board notice is due on Wednesday 19 March, the
+    third school day after it (17, 18, 19 March)."""
+    case = SupportCase.model_validate_json(EXAMPLES[0].read_text(encoding="utf-8"))
+    day = date(2025, 3, 14)
+    three = list(worklist([case], day, registry=registry, upcoming=3))
+    assert {(i.section, i.duty, i.due) for i in three} == {
+        ("upcoming", "inform_municipal_education_board", date(2025, 3, 19)),
+        ("upcoming", "record_in_viis", date(2025, 3, 19)),
+    }
+    assert list(worklist([case], day, registry=registry, upcoming=2)) == []
+    labelled = list(worklist([case], day, registry=registry, lang="lv"))
+    assert {i.label for i in labelled} >= {"Informēt pašvaldības izglītības pārvaldi"}
+    with pytest.raises(ValueError, match="upcoming"):
+        list(worklist([case], day, registry=registry, upcoming=-1))
+
+
+# -- bad input -------------------------------------------------------------------------------------
+
+
+def test_invalid_lines_are_named_without_their_values(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    bad = json.loads(lines[0])
+    bad["learner"]["birth_date"] = "secret-value"
+    mixed = [lines[-1], "", json.dumps(bad), "{not json"]
+    out = io.StringIO()
+    counts = run_worklist(mixed, out, as_of=DAY, registry=registry, fmt="json")
+    assert (counts.cases, counts.skipped) == (1, 2)
+    data = json.loads(out.getvalue())
+    assert [(s["line"], s["reason"]) for s in data["skipped"]] == [(3, "invalid"), (4, "invalid")]
+    assert data["skipped"][0]["fields"][0]["path"] == "learner.birth_date"
+    assert "secret-value" not in out.getvalue()
+    text = listing(mixed, registry, lang="en")
+    assert "2 lines not read: 3, 4" in text
+    with pytest.raises(UnknownNameError, match="language"):
+        listing(lines, registry, lang="de")
+    with pytest.raises(UnknownNameError, match="format"):
+        listing(lines, registry, fmt="xml")
+
+
+# -- streaming -------------------------------------------------------------------------------------
+
+
+def test_cases_are_read_one_at_a_time(lines: list[str], registry: PolicyRegistry) -> None:
+    """The first item comes before the second case is read."""
+    read: list[int] = []
+    cases = [SupportCase.model_validate_json(line) for line in lines]
+
+    def feed() -> Iterator[SupportCase]:
+        for i, case in enumerate(reversed(cases)):  # example 10 first
+            read.append(i)
+            yield case
+
+    items = worklist(feed(), DAY, registry=registry)
+    first = next(items)
+    assert first.learner_id == "L-0010"
+    assert read == [0]
+
+
+class _Sink(io.StringIO):
+    """An output that keeps nothing: the list's own size is not the memory measured."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _peak(lines: list[str], registry: PolicyRegistry, copies: int) -> int:
+    many = (line.replace('"L-0010"', f'"L-{n:05d}"') for n in range(copies) for line in lines[-1:])
+    tracemalloc.start()
+    try:
+        run_worklist(many, _Sink(), as_of=DAY, registry=registry, fmt="json")
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_long_file_is_listed_in_constant_memory(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """Ten times the cases (each with seven items) take about the same memory: the items go to
+    spools that move to temporary files once they are large."""
+    _peak(lines, registry, 20)  # warm the caches: compiled policies, calendars
+    small, large = _peak(lines, registry, 60), _peak(lines, registry, 600)
+    assert large < small * 1.5 + 512 * 1024, (small, large)
+
+
+# -- the catalog -----------------------------------------------------------------------------------
+
+
+def test_every_sentence_of_the_list_is_in_the_catalog() -> None:
+    """The list translates its sentences with the explanations' catalog: each must be a message
+    pybabel extracts from atbalsts._explain (the anchor list there names the list's own)."""
+    explain_dir = Path(atbalsts.__file__).parent / "_explain"
+    found = extract_from_dir(
+        str(explain_dir), method_map=[("**.py", "python")], keywords={"_": None}
+    )
+    extracted = {msg for _file, _line, msg, _notes, _context in found if isinstance(msg, str)}
+    used = set(PHRASES.values()) | set(FOLLOW_UP_LABELS.values())
+    assert used <= extracted, sorted(used - extracted)
+    anchored = set(_render._worklist_messages(lambda text: text))
+    assert anchored <= used, sorted(anchored - used)
