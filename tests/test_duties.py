@@ -43,6 +43,9 @@ FRIDAY = date(2025, 10, 17)  # the last school day before the autumn holidays of
 AFTER_HOLIDAYS = date(2025, 10, 27)  # the first school day after them
 BOARD = "inform_municipal_education_board"
 INFORM_BOARD = "lv.absence.inform_board"
+#: The key of the board notice triggered on 17 October 2025: rule, trigger, and a digest of the
+#: action and recipients.
+BOARD_KEY = "lv.absence.inform_board@2025-10-17#47e5b559"
 
 ILLUSTRATIVE = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Test policy, not law.")
 
@@ -125,7 +128,7 @@ def test_the_board_notice_keeps_its_due_date_on_three_later_dates(national: Poli
         seen[as_of] = (board.key, board.trigger, board.trigger_source, board.due, board.state)
         assert board.school_days_late == {date(2025, 10, 28): 1, date(2025, 11, 5): 7}.get(as_of)
     assert {v[:4] for v in seen.values()} == {
-        (f"{INFORM_BOARD}@2025-10-17", FRIDAY, "day_records", AFTER_HOLIDAYS)
+        (BOARD_KEY, FRIDAY, "day_records", AFTER_HOLIDAYS)
     }
     assert [v[4] for v in seen.values()] == ["open", "due_today", "overdue", "overdue"]
 
@@ -140,7 +143,7 @@ def test_a_recorded_board_notice_is_done_never_open(
     action = {
         "id": "A-1",
         "action": BOARD,
-        "answers": f"{INFORM_BOARD}@2025-10-17",
+        "answers": BOARD_KEY,
         "on": done_on.isoformat(),
         "role": "social_pedagogue",
         "to": ["municipal_education_board"],
@@ -649,3 +652,12 @@ def test_a_calendar_with_extra_days_moves_the_due_date() -> None:
     board = duty(registry.evaluate(make_case(days=autumn_week()), date(2025, 10, 28)))
     assert board.due == date(2025, 10, 28)
     assert board.state == "due_today"
+
+
+def test_two_duties_one_rule_raises_on_one_day_have_two_keys() -> None:
+    """The key names the rule and the trigger, and a digest of the action and recipients."""
+    one = _duties.duty_key(INFORM_BOARD, FRIDAY, BOARD, ("municipal_education_board",))
+    two = _duties.duty_key(INFORM_BOARD, FRIDAY, BOARD, ("municipal_education_board", "viis"))
+    assert one == BOARD_KEY
+    assert one != two
+    assert two.startswith(f"{INFORM_BOARD}@2025-10-17#")

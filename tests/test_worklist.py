@@ -98,7 +98,7 @@ def test_the_examples_give_valid_json_against_the_published_schema(
     assert roles == ["class_teacher", "social_pedagogue", "school_director"]
     viis = next(i for g in parsed.groups for i in g.overdue if i.duty == "record_in_viis")
     assert (viis.key, viis.trigger_source, viis.school_days_late) == (
-        "lv.absence.record_in_viis@2025-10-17",
+        "lv.absence.record_in_viis@2025-10-17#2b912a19",
         "day_records",
         2,
     )

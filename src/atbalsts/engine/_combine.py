@@ -184,7 +184,7 @@ def obligations(ev: Evaluation) -> list[ObligationDue]:
         deadline_basis = next(
             (s.deadline_basis for s in sources if s.due == due and s.deadline_basis), None
         )
-        duty_key = f"{first.rule.id}@{trigger.isoformat()}"
+        duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
         answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
         done_on = answered[0].on if answered else None
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)

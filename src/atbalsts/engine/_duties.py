@@ -10,6 +10,7 @@ once an action or a referral answers it). The calendar counts school days for th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import date
 
@@ -32,6 +33,7 @@ __all__ = [
     "FOLLOW_UP_PARAMETERS",
     "answers",
     "due_of",
+    "duty_key",
     "follow_ups",
     "state_of",
     "trigger_of",
@@ -150,7 +152,15 @@ def due_of(
     return unit, calendar.due_date(trigger, unit, ob.days if counted else 0, grade)
 
 
-# -- what answered it, and the state -------------------------------------------------------------
+# -- the key, what answered it, and the state -----------------------------------------------------
+
+
+def duty_key(rule: str, trigger: date, action: str, recipients: tuple[str, ...]) -> str:
+    """The stable key of a duty: its first rule and its trigger, ``rule@YYYY-MM-DD``, and a short
+    digest of its action and recipients (``#`` and 8 hexadecimal digits), so that two duties one
+    rule raises on the same day (to different recipients) never share a key."""
+    digest = hashlib.sha256(f"{action}|{','.join(recipients)}".encode()).hexdigest()[:8]
+    return f"{rule}@{trigger.isoformat()}#{digest}"
 
 
 def answers(

@@ -67,7 +67,8 @@ class ActionTaken(Model):
     )
     answers: Name | None = Field(
         default=None,
-        description="The key of the duty it answers (ObligationDue.key, as 'rule@YYYY-MM-DD').",
+        description="The key of the duty it answers, as the decision gives it (ObligationDue.key: "
+        "'rule@YYYY-MM-DD#1a2b3c4d').",
     )
     on: IsoDate = Field(description="Day it was done.")
     role: RoleCode = Field(description="The role in which it was done.")

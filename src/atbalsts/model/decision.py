@@ -227,9 +227,9 @@ class ObligationDue(Model):
     """
 
     key: Name = Field(
-        description="Stable key of the duty: its first rule and its trigger, 'rule@YYYY-MM-DD'. "
-        "Evaluating the case again on another date gives the same key, so an action can name the "
-        "duty it answers."
+        description="Stable key of the duty: its first rule, its trigger and a digest of its "
+        "action and recipients, 'rule@YYYY-MM-DD#1a2b3c4d'. Evaluating the case again on another "
+        "date gives the same key, so an action can name the duty it answers."
     )
 
     action: Name = Field(description="Action code, e.g. 'inform_municipal_education_board'.")
