@@ -247,7 +247,7 @@ class Attendance(Model):
                 repeated.append(("days", i, "on"))
             seen.add(day.on)
         if repeated:
-            raise invalid_at("duplicate_day", "repeats the day of an earlier day record", *repeated)
+            raise invalid_at("duplicate_id", "repeats the day of an earlier day record", *repeated)
         return self
 
 
@@ -360,7 +360,7 @@ class TermObservation(Model):
         ]
         if late:
             raise invalid_at(
-                "day_outside_observation",
+                "outside_term",
                 f"a day record must be a day of the term {self.term} on or before as_of",
                 *late,
             )
