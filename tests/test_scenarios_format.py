@@ -44,7 +44,9 @@ programme = "general_basic"
 grade = 7
 """
 
-#: A scenario over the limit of 20 lessons, with everything it should produce.
+#: A scenario over the limit of 20 lessons, with everything it should produce. The notice counts
+#: 5 calendar days from the observation (Monday 3 March 2025) and would fall on Saturday 8 March,
+#: before the spring holidays of 10-16 March: it is due on the next school day, 17 March.
 OVER_LIMIT = """\
 [[scenario]]
 name = "21 lessons"
@@ -63,7 +65,7 @@ not_fired = ["lv.absence.inform_parents"]
 [[scenario.expect.obligation]]
 action = "inform_municipal_education_board"
 recipients = ["municipal_education_board"]
-due = 2025-03-08
+due = 2025-03-17
 """
 
 
@@ -511,7 +513,7 @@ def test_misspelt_rule_ids_are_reported_with_known_rules(
 def test_wrong_obligation_details_and_complete(tmp_path: Path, registry: PolicyRegistry) -> None:
     scenario = load_one(
         tmp_path,
-        OVER_LIMIT.replace("due = 2025-03-08", "due = 2025-03-04")
+        OVER_LIMIT.replace("due = 2025-03-17", "due = 2025-03-04")
         .replace("complete = true", "complete = false")
         .replace('recipients = ["municipal_education_board"]', 'recipients = ["social_service"]')
         + '[[scenario.expect.obligation]]\naction = "report_threat"\n',
@@ -520,7 +522,7 @@ def test_wrong_obligation_details_and_complete(tmp_path: Path, registry: PolicyR
         "complete: expected false, got true",
         "obligation 'inform_municipal_education_board': expected recipients including "
         "[social_service] and due 2025-03-04, got recipients [municipal_education_board], "
-        "due 2025-03-08",
+        "due 2025-03-17",
         "obligation 'report_threat': expected, but the decision has no such obligation "
         "(obligations: [inform_municipal_education_board, record_in_viis])",
     ]
@@ -621,7 +623,7 @@ urgency = "routine"
 action = "record_in_viis"
 responsible_roles = ["school_director"]
 recipients = ["viis"]
-due = 2025-03-08
+due = 2025-03-17
 """
 
 
@@ -682,11 +684,11 @@ def test_a_wrong_verdict_fails_naming_the_reasons(tmp_path: Path, registry: Poli
 
 
 def test_a_wrong_deadline_date_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
-    body = OVER_LIMIT + DETAILS.replace("due = 2025-03-08", "due = 2025-03-07")
+    body = OVER_LIMIT + DETAILS.replace("due = 2025-03-17", "due = 2025-03-07")
     assert messages_for(tmp_path, registry, body) == [
         "obligation 'record_in_viis': expected recipients including [viis] and responsible "
         "roles including [school_director] and due 2025-03-07, got recipients [viis], "
-        "responsible roles [school_director], due 2025-03-08"
+        "responsible roles [school_director], due 2025-03-17"
     ]
 
 
@@ -699,7 +701,7 @@ def test_wrong_responsible_roles_fail(tmp_path: Path, registry: PolicyRegistry) 
     assert messages_for(tmp_path, registry, body) == [
         "obligation 'inform_municipal_education_board': expected responsible roles including "
         "[class_teacher, school_director], got recipients [municipal_education_board], "
-        "responsible roles [class_teacher, social_pedagogue], due 2025-03-08"
+        "responsible roles [class_teacher, social_pedagogue], due 2025-03-17"
     ]
 
 
@@ -823,7 +825,7 @@ def test_wrong_notes_fail(tmp_path: Path, registry: PolicyRegistry) -> None:
     body = body.replace("[[scenario.expect.obligation]]", "", 1).replace(
         'action = "inform_municipal_education_board"\n'
         'recipients = ["municipal_education_board"]\n'
-        "due = 2025-03-08\n",
+        "due = 2025-03-17\n",
         "",
     )
     assert messages_for(tmp_path, registry, body) == [
@@ -893,13 +895,13 @@ def test_plugin_reports_mismatches_without_a_traceback(inner: pytest.Pytester) -
 
 
 def test_plugin_checks_the_detailed_expectations(inner: pytest.Pytester) -> None:
-    late = DETAILS.replace("due = 2025-03-08", "due = 2025-03-07")
+    late = DETAILS.replace("due = 2025-03-17", "due = 2025-03-07")
     write(inner.path, OVER_LIMIT + DETAILS + OVER_LIMIT.replace('"21 lessons"', '"late"') + late)
     result = inner.runpytest("-p", PLUGIN)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "obligation 'record_in_viis': expected * and due 2025-03-07, got *due 2025-03-08",
+            "obligation 'record_in_viis': expected * and due 2025-03-07, got *due 2025-03-17",
             "(scenario 'late' at t.scenarios.toml:*",
         ]
     )
