@@ -336,7 +336,8 @@ def test_argparse_errors_are_in_the_chosen_language(capsys: pytest.CaptureFixtur
 def test_evaluate_notes_a_municipality_without_policy_and_a_date_without_data(
     case_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["evaluate", str(case_file), "--as-of", "2025-01-10", "--format", "json"]) == 0
+    full = ["--format", "json", "--full"]  # the notes' details are not in the default view
+    assert main(["evaluate", str(case_file), "--as-of", "2025-01-10", *full]) == 0
     notes = {n["code"]: n["detail"] for n in json.loads(capsys.readouterr().out)["notes"]}
     assert notes["no_municipal_policy"]["municipality"] == "nowhere"  # the learner's own
     assert "no_observation_on_date" in notes
@@ -344,7 +345,7 @@ def test_evaluate_notes_a_municipality_without_policy_and_a_date_without_data(
     text = capsys.readouterr().out
     assert "No municipal policy was found for nowhere" in text
     assert "no findings here means no data, not no risk" in text
-    assert main(["evaluate", str(case_file), "--municipality", "parauga", "--format", "json"]) == 0
+    assert main(["evaluate", str(case_file), "--municipality", "parauga", *full]) == 0
     decision = json.loads(capsys.readouterr().out)
     assert decision["notes"] == []
     assert decision["policy"]["municipality"] == "parauga"

@@ -14,7 +14,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from atbalsts.cli import _decide, _demo, _documents, _policies, _scaffold
+from atbalsts.cli import (
+    _decide,
+    _demo,
+    _documents,
+    _params,
+    _policies,
+    _scaffold,
+    _serve,
+    _stats,
+    _views,
+    _workflow,
+)
 from atbalsts.cli._common import EXIT_INVALID, Commands, add_lang, formatter, print_error
 from atbalsts.cli._decide import EXIT_INTERRUPTED
 from atbalsts.cli._i18n import LanguageError, Texts, argparse_in, choose_language, texts
@@ -22,11 +33,17 @@ from atbalsts.errors import AtbalstsError
 
 __all__ = ["build_parser", "main"]
 
-#: The modules of the commands, in the order of the command list.
+#: The modules of the commands, in the order of the command list. ``_views`` adds the role
+#: options to ``evaluate``, so it comes after ``_decide``.
 _GROUPS: tuple[Callable[[Commands], None], ...] = (
     _documents.register,
     _decide.register,
+    _views.register,
     _policies.register,
+    _params.register,
+    _stats.register,
+    _workflow.register,
+    _serve.register,
     _scaffold.register,
     _demo.register,
 )
@@ -65,8 +82,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit status (0 ok, 2 invalid input or policy error, 130
-    interrupted by Ctrl-C, 143 by SIGTERM during ``batch``)."""
+    """Run the command; return the exit status (0 ok, 1 a transition refused or an audit chain
+    that does not verify, 2 invalid input or policy error, 130 interrupted by Ctrl-C, 143 by
+    SIGTERM during ``batch``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         t = texts(choose_language(arguments, os.environ))

@@ -147,6 +147,29 @@ class Commands:
         p.set_defaults(handler=handler)
         return p
 
+    def group(self, name: str, summary: str) -> Commands:
+        """A new subcommand ``name`` whose own subcommands (``atbalsts NAME SUBCOMMAND``) are added
+        to the :class:`Commands` returned."""
+        _ = self.texts.gettext
+        p = self.add(name, summary, _no_subcommand)
+        sub = p.add_subparsers(
+            dest=f"{name}_command",
+            required=True,
+            metavar=_("COMMAND"),
+            title=_("commands"),
+            help=_("one of the commands below"),
+        )
+        return Commands(sub, self.texts)
+
+    def get(self, name: str) -> argparse.ArgumentParser:
+        """The parser of the subcommand ``name`` another module added, to add options to it."""
+        return self._sub.choices[name]
+
+
+def _no_subcommand(args: argparse.Namespace, t: Texts) -> int:  # pragma: no cover
+    """Never run: a group's subcommand is required, and its handler replaces this one."""
+    raise AssertionError("a command group ran without a subcommand")
+
 
 def add_lang(parser: argparse.ArgumentParser, t: Texts, *, default: str) -> None:
     """The ``--lang`` option: the language of the output and of the help."""

@@ -1,0 +1,99 @@
+"""Role views on the decisions the command exports: ``evaluate --format json`` prints what a role
+may see of the decision (:func:`atbalsts.privacy.view_decision`), the class teacher's view unless
+``--role`` names another role; ``--full`` prints the whole Decision document.
+
+The decision is redacted on its way out of the command: ``register`` gives the ``evaluate``
+command (added by another module) the options and runs its JSON output through the view. The
+text explanation (``--format text``) is for the person at the terminal and is not redacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+
+import pydantic
+
+from atbalsts.cli._common import Commands, Handler, InputError
+from atbalsts.cli._i18n import Texts
+from atbalsts.model import Decision
+from atbalsts.privacy import ViewRole, view_decision
+
+__all__ = ["DEFAULT_ROLE", "add_view_options", "decision_json", "redacting", "register"]
+
+#: The view a decision is exported in when no role is named: the class teacher sees no health,
+#: protection or free-text data (:data:`atbalsts.privacy.MATRIX`).
+DEFAULT_ROLE = ViewRole.CLASS_TEACHER
+
+
+def add_view_options(parser: argparse.ArgumentParser, t: Texts) -> None:
+    """``--role ROLE`` and ``--full`` (one or the other) on ``parser``."""
+    _ = t.gettext
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--role",
+        choices=[r.value for r in ViewRole],
+        help=_(
+            "with --format json, print only what this role may see of the decision (default: "
+            "{role})"
+        ).format(role=DEFAULT_ROLE.value),
+    )
+    which.add_argument(
+        "--full",
+        action="store_true",
+        help=_(
+            "with --format json, print the whole decision, trace and health, protection and "
+            "free-text data included: for the person who runs the command, not to pass on"
+        ),
+    )
+
+
+def decision_json(decision: Decision, role: str | None, *, full: bool = False) -> str:
+    """``decision`` as the command exports it: the view of ``role`` (default:
+    :data:`DEFAULT_ROLE`), or with ``full`` the whole Decision document."""
+    if full:
+        return decision.model_dump_json(indent=2) + "\n"
+    shown = view_decision(decision, role=role or DEFAULT_ROLE.value)
+    return json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
+
+
+def redacting(handler: Handler) -> Handler:
+    """``handler``, a command that prints a Decision as JSON with ``--format json``, printing the
+    view of ``--role`` (or :data:`DEFAULT_ROLE`) instead, unless ``--full`` is given. Output that
+    is not a Decision document is never passed on: the command fails instead."""
+
+    def run(args: argparse.Namespace, t: Texts) -> int:
+        if args.format != "json":
+            if args.role or args.full:
+                raise InputError(
+                    t.gettext(
+                        "--role and --full choose what --format json prints; the text is not "
+                        "redacted"
+                    )
+                )
+            return handler(args, t)
+        if args.full:
+            return handler(args, t)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = handler(args, t)
+        try:
+            decision = Decision.model_validate_json(printed.getvalue())
+        except pydantic.ValidationError:
+            raise InputError(
+                t.gettext("the decision cannot be redacted: nothing is printed")
+            ) from None
+        sys.stdout.write(decision_json(decision, args.role))
+        return status
+
+    return run
+
+
+def register(commands: Commands) -> None:
+    """Give ``evaluate`` (already added) the options ``--role`` and ``--full``."""
+    evaluate = commands.get("evaluate")
+    add_view_options(evaluate, commands.texts)
+    evaluate.set_defaults(handler=redacting(evaluate.get_default("handler")))
