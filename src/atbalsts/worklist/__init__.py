@@ -28,6 +28,7 @@ from atbalsts.worklist._items import (
 )
 from atbalsts.worklist._output import (
     SCHEMA_ID,
+    FieldProblem,
     SkippedLine,
     Worklist,
     WorklistCounts,
@@ -42,6 +43,7 @@ __all__ = [
     "SCHEMA_ID",
     "SECTIONS",
     "UPCOMING_DAYS",
+    "FieldProblem",
     "Section",
     "SkippedLine",
     "WorkItem",

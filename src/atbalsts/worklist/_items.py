@@ -208,12 +208,12 @@ def worklist(
     ``role`` keeps the items that role may carry out (and those any member of staff may);
     ``school`` keeps the learners of that school (``enrolment.school_id``). Each case is
     decided under the policy of its learner's municipality by ``registry`` (default: the
-    installed policies, :meth:`PolicyRegistry.load`). Items come in the order of the cases, each
-    case's obligations by due date, then its follow-ups; nothing is kept between cases, so a
-    list of any length runs in constant memory.
+    installed policies, :meth:`atbalsts.PolicyRegistry.load`). Items come in the order of the
+    cases, each case's obligations by due date, then its follow-ups; nothing is kept between
+    cases, so a list of any length runs in constant memory.
 
-    Raises what :meth:`PolicyRegistry.policy_set` and :meth:`PolicySet.run` raise for a case
-    (a conflict between installed plugins, a local code no policy declares);
+    Raises what :meth:`atbalsts.PolicyRegistry.policy_set` and :meth:`atbalsts.PolicySet.run`
+    raise for a case (a conflict between installed plugins, a local code no policy declares);
     :func:`atbalsts.worklist.run_worklist` records such a case and goes on.
     """
     if upcoming < 0:

@@ -34,6 +34,7 @@ from atbalsts.worklist._items import (
 __all__ = [
     "PHRASES",
     "SCHEMA_ID",
+    "FieldProblem",
     "SkippedLine",
     "Worklist",
     "WorklistCounts",
