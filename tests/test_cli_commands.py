@@ -521,3 +521,17 @@ def test_evaluate_role_options_are_refused_where_they_do_not_apply(
     err = capsys.readouterr().err
     assert "not allowed with argument --role" in err
     assert "invalid choice: 'janitor'" in err
+
+
+def test_params_named_lists_only_those(capsys: pytest.CaptureFixture[str]) -> None:
+    pid, other = "lv.absence.unjustified_lessons_limit", "bauska.absence.min_age"
+    rows = _params(capsys, pid, other, "--municipality", "bauska", "--as-of", "2025-10-01")
+    assert [r["id"] for r in rows["parameters"]] == [other, pid]
+    assert "bauska.absence.report_board" in rows["parameters"][1]["rules"]
+    assert main(["params", other, "--municipality", "bauska", "--as-of", "2010-10-01"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("0 parameters in force on 2010-10-01 for bauska")
+    assert f"note: parameter {other} has no value in force on 2010-10-01" in err
+    assert main(["params", "lv.absence.unjustified_lesson"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown parameter 'lv.absence.unjustified_lesson'; known: " in err

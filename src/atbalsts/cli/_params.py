@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypedDict
 from atbalsts.cli._common import EXIT_OK, Commands, date_type, dump
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry, warn_unknown_municipality
+from atbalsts.errors import UnknownNameError
 
 if TYPE_CHECKING:  # imported where used: the engine loads plugins, which takes time
     from atbalsts import PolicyRegistry, PolicySet
@@ -230,6 +231,20 @@ def _params(args: argparse.Namespace, t: Texts) -> int:
     policy_set = registry.policy_set(args.municipality)
     day: date = args.as_of or date.today()
     rows = parameters_in_force(registry, policy_set, day)
+    if args.parameters:
+        known = sorted(policy_set.composition.parameters)
+        for pid in args.parameters:
+            if pid not in policy_set.composition.parameters:
+                raise UnknownNameError("parameter", pid, known)
+        rows = [r for r in rows if r["id"] in args.parameters]
+        listed = {r["id"] for r in rows}
+        for pid in sorted(set(args.parameters) - listed):
+            print(
+                _("note: parameter {parameter} has no value in force on {date}").format(
+                    parameter=pid, date=day.isoformat()
+                ),
+                file=sys.stderr,
+            )
     if args.format == "json":
         data = {"as_of": day.isoformat(), "municipality": args.municipality, "parameters": rows}
         sys.stdout.write(dump(data))
@@ -251,6 +266,12 @@ def register(commands: Commands) -> None:
         ),
         _params,
         formats=True,
+    )
+    p.add_argument(
+        "parameters",
+        nargs="*",
+        metavar=_("PARAMETER"),
+        help=_("only these parameters, by id (default: every parameter in force)"),
     )
     p.add_argument(
         "--municipality",
