@@ -125,7 +125,9 @@ class ScenarioItem(pytest.Item):
         """Evaluate and check; raise :class:`ScenarioMismatch` listing every mismatch."""
         scenario = self.scenario
         policy_set = policy_set_for(session_registry(self.config), scenario)
-        decision = policy_set.evaluate(scenario.case, scenario.as_of, strict=False)
+        decision = policy_set.evaluate(
+            scenario.case, scenario.as_of, strict=False, measures=scenario.measures
+        )
         known = {rule.id for rule, _ in policy_set.rules_in_force()}
         messages = check(decision, scenario, known_rules=known)
         if messages:
