@@ -535,3 +535,71 @@ def test_params_named_lists_only_those(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["params", "lv.absence.unjustified_lesson"]) == 2
     err = capsys.readouterr().err
     assert "unknown parameter 'lv.absence.unjustified_lesson'; known: " in err
+
+
+# -- worklist ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cases_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled examples as JSON Lines."""
+    path = tmp_path_factory.mktemp("worklist") / "cases.jsonl"
+    lines = [
+        json.dumps(json.loads(p.read_text(encoding="utf-8"))) + "\n"
+        for p in sorted(EXAMPLES.glob("*.json"))
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], {}),
+        (["--school", "SCH-PARAUGA-03"], {"school": "SCH-PARAUGA-03"}),
+        (
+            ["--role", "school_director", "--upcoming", "10"],
+            {"role": "school_director", "upcoming": 10},
+        ),
+        (["--format", "json", "--lang", "lv"], {"fmt": "json", "lang": "lv"}),
+    ],
+)
+def test_worklist_prints_what_run_worklist_writes(
+    options: list[str],
+    expected: dict[str, Any],
+    cases_file: Path,
+    registry: PolicyRegistry,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from atbalsts.worklist import run_worklist
+
+    assert main(["worklist", str(cases_file), "--as-of", "2025-10-29", *options]) == 0
+    out = capsys.readouterr().out
+    written = io.StringIO()
+    lines = cases_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    arguments: dict[str, Any] = {"lang": "en", **expected}
+    counts = run_worklist(lines, written, as_of=date(2025, 10, 29), registry=registry, **arguments)
+    assert out == written.getvalue()
+    assert counts.overdue > 0  # the examples have late duties: the list is not empty
+
+
+def test_worklist_exits_2_when_a_line_is_skipped_and_refuses_bad_input(
+    cases_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "cases.jsonl"
+    broken.write_text(cases_file.read_text(encoding="utf-8") + '{"learner": 7}\n', encoding="utf-8")
+    assert main(["worklist", str(broken), "--as-of", "2025-10-29"]) == 2
+    out = capsys.readouterr().out
+    assert "1 lines not read: 11" in out  # the list is still written, naming the line
+    assert main(["worklist", str(cases_file), "--as-of", "2025-10-29", "--role", "janitor"]) == 2
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"x": "\xe2"}\n'.encode("latin-1"))
+    assert main(["worklist", str(latin), "--as-of", "2025-10-29"]) == 2
+    err = capsys.readouterr().err
+    assert "janitor" in err
+    assert "not UTF-8" in err
+    assert "Traceback" not in err
+    for wrong in ([], ["--as-of", "2025-10-29", "--upcoming", "-1"]):
+        with pytest.raises(SystemExit) as done:
+            main(["worklist", str(cases_file), *wrong])
+        assert done.value.code == 2

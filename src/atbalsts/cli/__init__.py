@@ -25,6 +25,7 @@ from atbalsts.cli import (
     _stats,
     _views,
     _workflow,
+    _worklist,
 )
 from atbalsts.cli._common import EXIT_INVALID, Commands, add_lang, formatter, print_error
 from atbalsts.cli._decide import EXIT_INTERRUPTED
@@ -41,6 +42,7 @@ _GROUPS: tuple[Callable[[Commands], None], ...] = (
     _views.register,
     _policies.register,
     _params.register,
+    _worklist.register,
     _stats.register,
     _workflow.register,
     _serve.register,

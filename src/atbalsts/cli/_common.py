@@ -27,6 +27,7 @@ __all__ = [
     "print_error",
     "read_text",
     "table",
+    "whole_number",
 ]
 
 EXIT_OK = 0
@@ -75,6 +76,25 @@ def date_type(t: Texts) -> Callable[[str], date]:
         except ValueError:
             message = t.gettext("not a date (YYYY-MM-DD): {text!r}").format(text=text)
             raise argparse.ArgumentTypeError(message) from None
+
+    return parse
+
+
+def whole_number(low: int, high: int | None, t: Texts) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number from ``low`` to ``high`` (None: no upper bound)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            if high is None:
+                message = t.gettext("not a whole number of at least {low}: {text!r}")
+            else:
+                message = t.gettext("not a whole number from {low} to {high}: {text!r}")
+            raise argparse.ArgumentTypeError(message.format(low=low, high=high, text=text))
+        return value
 
     return parse
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Callable
 
-from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands
+from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, whole_number
 from atbalsts.cli._i18n import Texts
 
 __all__ = ["SERVER_MODULES", "register"]
@@ -46,25 +45,6 @@ def _serve(args: argparse.Namespace, t: Texts) -> int:
     return EXIT_OK
 
 
-def _bounded(low: int, high: int | None, t: Texts) -> Callable[[str], int]:
-    """An argparse ``type``: a whole number from ``low`` to ``high`` (no upper bound: None)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if value < low or (high is not None and value > high):
-            if high is None:
-                message = t.gettext("not a whole number of at least {low}: {text!r}")
-            else:
-                message = t.gettext("not a whole number from {low} to {high}: {text!r}")
-            raise argparse.ArgumentTypeError(message.format(low=low, high=high, text=text))
-        return value
-
-    return parse
-
-
 def register(commands: Commands) -> None:
     """Add ``serve``."""
     t = commands.texts
@@ -85,14 +65,14 @@ def register(commands: Commands) -> None:
     )
     p.add_argument(
         "--port",
-        type=_bounded(1, 65535, t),
+        type=whole_number(1, 65535, t),
         default=8000,
         metavar=_("PORT"),
         help=_("port to listen on (default: 8000)"),
     )
     p.add_argument(
         "--workers",
-        type=_bounded(1, None, t),
+        type=whole_number(1, None, t),
         default=1,
         metavar=_("N"),
         help=_("worker processes, each loading the policies and keys itself (default: 1)"),
