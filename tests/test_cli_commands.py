@@ -431,6 +431,23 @@ def test_params_text_shows_the_rules_each_parameter_moves(
     assert "read by the engine itself (follow-ups)" in out
 
 
+def test_params_text_in_latvian(capsys: pytest.CaptureFixture[str]) -> None:
+    pid = "lv.absence.board_notice_days"
+    assert (
+        main(["params", pid, "--municipality", "parauga", "--as-of", "2025-10-01", "--lang", "lv"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("2025-10-01 spēkā ir 1 parametrs: parauga\n")
+    assert "(integer, 0.., tikai stingrāk: zemāk)" in out
+    assert "  no 2025-09-01, noteica parauga: " in out
+    assert (
+        "  aizstāj 5 (no 2011-02-01, noteica lv: metodoloģisks pieņēmums, nav tiesību norma: "
+        in out
+    )
+    assert "  to lasa 3 noteikumi: " in out
+
+
 def test_params_notes_an_unknown_municipality(
     registry: PolicyRegistry, capsys: pytest.CaptureFixture[str]
 ) -> None:
