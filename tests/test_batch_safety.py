@@ -89,7 +89,25 @@ def _wait_for(
         time.sleep(0.02)
 
 
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started that are still running (Linux; empty elsewhere)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            found.update(int(x) for x in task.read_text().split())
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX signals and named pipes")
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "two-workers"])
 @pytest.mark.parametrize("existing", [False, True], ids=["new-output", "earlier-output"])
 @pytest.mark.parametrize(
     ("signum", "status"),
@@ -97,7 +115,7 @@ def _wait_for(
     ids=["SIGTERM", "SIGINT"],
 )
 def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
-    tmp_path: Path, signum: signal.Signals, status: int, existing: bool
+    tmp_path: Path, signum: signal.Signals, status: int, existing: bool, jobs: str
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -108,7 +126,17 @@ def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
         target.write_text("earlier results\n", encoding="utf-8")
     with _interruptible():
         process = subprocess.Popen(
-            [*_command(), "batch", str(source), "--as-of", "2025-03-03", "-o", str(target)],
+            [
+                *_command(),
+                "batch",
+                str(source),
+                "--as-of",
+                "2025-03-03",
+                "-o",
+                str(target),
+                "--jobs",
+                jobs,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -125,6 +153,7 @@ def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
     try:
         _wait_for(decisions_on_disk, process)
         assert process.poll() is None
+        workers = _children(process.pid)
         process.send_signal(signum)
         out, err = process.communicate(timeout=60)
     finally:
@@ -135,11 +164,54 @@ def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
             os.close(os.open(source, os.O_RDONLY | os.O_NONBLOCK))
         feeder.join(timeout=10)
     assert process.returncode == status
-    assert err == "interrupted: no output written\n"
+    assert err == "interrupted: no output written\n"  # and nothing from the workers
+    if Path("/proc").is_dir() and jobs == "2":
+        assert len(workers) >= 2  # the two workers (and multiprocessing's resource tracker)
+    deadline = time.monotonic() + 30
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, workers)), "a worker process outlived the batch"
     assert out == ""
     assert sorted(p.name for p in work.iterdir()) == (["decisions.jsonl"] if existing else [])
     if existing:
         assert target.read_text(encoding="utf-8") == "earlier results\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+@pytest.mark.parametrize("delay", [0.0, 1.0, 3.0], ids=["at-once", "workers-starting", "later"])
+def test_ctrl_c_at_a_terminal_reaches_the_workers_too_and_only_the_batch_speaks(
+    tmp_path: Path, delay: float
+) -> None:
+    # A terminal sends Ctrl-C to every process of the foreground group: the workers too, even
+    # while they are still importing. Only the batch's own line may reach standard error.
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(example_lines() * 400) + "\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    with _interruptible():
+        process = subprocess.Popen(
+            [*_command(), "batch", str(source), "-o", str(work / "out"), "--jobs", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own group, as a shell gives a foreground job
+        )
+    try:
+        # the batch is ready for Ctrl-C once it has its temporary file
+        _wait_for(lambda: any(work.iterdir()), process)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode == 0:  # the machine was quicker than the delay: nothing to stop
+        assert list(work.iterdir()) == [work / "out"]
+        return
+    assert (process.returncode, out, err) == (130, "", "interrupted: no output written\n")
+    assert list(work.iterdir()) == []
 
 
 def test_the_batch_handles_sigterm_and_puts_the_previous_handler_back(
@@ -267,8 +339,9 @@ def test_an_exception_evaluating_one_line_is_an_error_record_and_the_rest_is_dec
     source.write_text("\n".join([lines[1], json.dumps(bad), lines[2]]) + "\n", encoding="utf-8")
     target = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(target)]) == 2
-    records = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
+    *records, summary = [json.loads(x) for x in target.read_text(encoding="utf-8").split("\n")[:-1]]
     assert len(records) == 3
+    assert summary["summary"]["errors"] == 1
     assert records[0]["learner_id"] == json.loads(lines[1])["learner"]["id"]
     assert records[2]["learner_id"] == json.loads(lines[2])["learner"]["id"]
     error = records[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import signal
 import sys
 import threading
@@ -11,6 +12,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import FrameType
+from typing import Protocol, cast
+
+import attrs
 
 from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, InputError, date_type, read_text
 from atbalsts.cli._i18n import Texts
@@ -82,24 +86,39 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
 
 
 def _batch(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.batch import BatchStopped, evaluate_file
+    from atbalsts import PolicyRegistry
+    from atbalsts.batch import BatchStopped, available_cores, evaluate_file
 
     _ = t.gettext
     stop = threading.Event()
     received: list[int] = []
+    jobs = args.jobs or available_cores()
+    source = Path(args.file)
     try:
         with _signals_stop(stop, received):
-            registry = load_registry()
-            warn_unknown_municipality(registry, args.municipality, t)
-            stats = evaluate_file(
-                Path(args.file),
-                Path(args.output) if args.output else None,
-                as_of=args.as_of,
-                registry=registry,
-                trace=args.trace,
-                stop=stop,
-                municipality=args.municipality,
-            )
+            registry = load_registry() if jobs == 1 or args.municipality else None
+            if args.municipality and registry is not None:
+                warn_unknown_municipality(registry, args.municipality, t)
+            # a worker process loads its own: a loaded registry holds the plugins' functions
+            policies = registry if jobs == 1 and registry is not None else PolicyRegistry.load
+            bar = _progress_bar(source)
+            try:
+                stats = evaluate_file(
+                    source,
+                    Path(args.output) if args.output else None,
+                    as_of=args.as_of,
+                    registry=policies,
+                    trace=args.trace,
+                    stop=stop,
+                    municipality=args.municipality,
+                    jobs=jobs,
+                    errors=Path(args.errors) if args.errors else None,
+                    resume=args.resume,
+                    progress=bar.to if bar is not None else None,
+                )
+            finally:
+                if bar is not None:
+                    bar.close()
     except (KeyboardInterrupt, BatchStopped):
         if args.output:
             print(_("interrupted: no output written"), file=sys.stderr)
@@ -139,6 +158,70 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
             file=sys.stderr,
         )
     return EXIT_INVALID if stats.invalid or stats.errors else EXIT_OK
+
+
+class _Bar(Protocol):
+    n: int
+
+    def update(self, n: int) -> object: ...
+
+    def close(self) -> None: ...
+
+
+@attrs.define
+class _Progress:
+    """A progress bar on standard error (tqdm), by input line."""
+
+    bar: _Bar
+
+    def to(self, line: int) -> None:
+        """Move the bar to input line ``line``."""
+        if line > self.bar.n:
+            self.bar.update(line - self.bar.n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress_bar(source: Path) -> _Progress | None:
+    """A progress bar when standard error is a terminal and tqdm is installed; its total is the
+    number of lines of ``source`` when it is a regular file (a pipe cannot be read twice)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        module = importlib.import_module("tqdm")
+    except ImportError:
+        return None
+    total: int | None = None
+    with contextlib.suppress(OSError):
+        if source.is_file():
+            total = _count_lines(source)
+    bar = module.tqdm(total=total, unit="", file=sys.stderr, leave=False, dynamic_ncols=True)
+    return _Progress(cast(_Bar, bar))
+
+
+def _count_lines(path: Path) -> int:
+    """The lines of ``path``, read in blocks (a last line without a newline counted)."""
+    count = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _jobs(t: Texts) -> Callable[[str], int]:
+    def jobs(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(t.gettext("must be a whole number, 1 or more"))
+        return value
+
+    return jobs
 
 
 def register(commands: Commands) -> None:
@@ -193,4 +276,26 @@ def register(commands: Commands) -> None:
         "--trace",
         action="store_true",
         help=_("include the full trace in each decision (about 20 KB per learner)"),
+    )
+    p.add_argument(
+        "--jobs",
+        type=_jobs(commands.texts),
+        metavar=_("N"),
+        help=_("decide on N processes at once (default: every CPU core; 1: in this process)"),
+    )
+    p.add_argument(
+        "--errors",
+        metavar=_("FILE"),
+        help=_(
+            "write the records of invalid lines and errors into FILE, with their line numbers, "
+            "instead of into the output"
+        ),
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help=_(
+            "continue the output file after its last complete line (give the same input and "
+            "options)"
+        ),
     )

@@ -1,0 +1,468 @@
+"""``atbalsts batch`` on several processes, its records, its error file and ``--resume``.
+
+Worker processes are started with ``spawn`` (a second or two each), so the tests that start them
+are few and share their inputs; the properties run in this process (``jobs=1``), which gives
+the same records byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import multiprocessing
+import tempfile
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from atbalsts import PolicyRegistry
+from atbalsts.batch import (
+    BatchStopped,
+    WorkerError,
+    evaluate_file,
+    evaluate_lines,
+    iter_decisions,
+    record_schema,
+    record_schema_text,
+)
+from atbalsts.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SCHEMA = ROOT / "schemas" / "batch-record.schema.json"
+REGENERATE = (
+    ".venv/bin/python -c \"import atbalsts.batch as b; print(b.record_schema_text(), end='')\" "
+    "> schemas/batch-record.schema.json"
+)
+AS_OF = date(2025, 3, 3)
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATBALSTS_LANG", "en")
+
+
+@functools.cache
+def registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+@functools.cache
+def examples() -> tuple[str, ...]:
+    return tuple(
+        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
+        for p in sorted(EXAMPLES.glob("*.json"))
+    )
+
+
+def no_observations() -> str:
+    case = json.loads(examples()[0])
+    case["observations"] = []
+    return json.dumps(case, ensure_ascii=False)
+
+
+#: One line of each kind: decided, invalid, not JSON, blank, without a date (an error record
+#: when no date is given), a free text with the line separators str.splitlines() splits on.
+KINDS: dict[str, str] = {
+    "decided": "",  # an example, chosen by position
+    "invalid": '{"learner": {}}',
+    "not-json": "{not json",
+    "blank": "  ",
+    "no-date": "",
+    "separator": "",
+}
+
+
+def line_of(kind: str, i: int) -> str:
+    if kind == "decided":
+        return examples()[i % len(examples())]
+    if kind == "no-date":
+        return no_observations()
+    if kind == "separator":
+        case = json.loads(examples()[2])
+        case["observations"][0]["suspected_threats"][0]["note"] = "one\u2028two\u2029three"
+        return json.dumps(case, ensure_ascii=False)
+    return KINDS[kind]
+
+
+KIND = st.sampled_from(sorted(KINDS))
+
+
+def mixed(count: int) -> list[str]:
+    """``count`` lines of every kind, mostly decided ones."""
+    kinds = ["decided"] * 6 + ["invalid", "blank", "no-date", "not-json", "separator"]
+    return [line_of(kinds[i % len(kinds)], i) for i in range(count)]
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def records_of(text: str) -> list[dict[str, Any]]:
+    """The records of batch output, read on newline only."""
+    return [json.loads(line) for line in text.split("\n") if line]
+
+
+# -- several processes give the records of one ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More lines than one chunk of the command (500), so that the workers start."""
+    return write_lines(tmp_path_factory.mktemp("parallel") / "cases.jsonl", mixed(540))
+
+
+def test_two_jobs_write_the_output_of_one_byte_for_byte(big_input: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["batch", str(big_input), "--jobs", "1", "-o", str(one)]) == 2
+    assert main(["batch", str(big_input), "--jobs", "2", "-o", str(two)]) == 2
+    assert one.read_bytes() == two.read_bytes()
+    assert one.stat().st_mode & 0o777 == 0o600
+    records = records_of(two.read_text(encoding="utf-8"))
+    lines = big_input.read_text(encoding="utf-8").split("\n")[:-1]
+    numbered = [n for n, line in enumerate(lines, start=1) if line.strip()]
+    assert [r["line"] for r in records[:-1]] == numbered
+    assert records[-1]["summary"]["lines"] == len(lines)
+    assert records[-1]["summary"]["evaluated"] == sum("learner_id" in r for r in records)
+
+
+def test_the_api_gives_the_same_records_on_one_process_and_on_two() -> None:
+    lines = mixed(60)
+    here = [r.text for r in iter_decisions(lines, registry=registry())]
+    for size in (3, 59):
+        apart = iter_decisions(lines, registry=PolicyRegistry.load, jobs=2, chunk_size=size)
+        assert [r.text for r in apart] == here, size
+    assert multiprocessing.active_children() == []  # the workers are gone
+
+
+def test_a_stop_ends_the_workers_and_writes_nothing(big_input: Path, tmp_path: Path) -> None:
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def progress(line: int) -> None:
+        seen.append(line)
+        if line > 100:
+            stop.set()
+
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(BatchStopped):
+        evaluate_file(
+            big_input,
+            target,
+            as_of=AS_OF,
+            registry=PolicyRegistry.load,
+            jobs=2,
+            chunk_size=50,
+            stop=stop,
+            progress=progress,
+        )
+    assert seen
+    assert list(tmp_path.iterdir()) == []
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_the_iterator_early_ends_the_workers() -> None:
+    records = iter_decisions(mixed(40), registry=PolicyRegistry.load, jobs=2, chunk_size=5)
+    first = next(records)
+    assert first.line == 1
+    records.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_cannot_load_the_policies_ends_the_run() -> None:
+    broken = functools.partial(PolicyRegistry.load, plugins=5)  # not a sequence of plugins
+    with pytest.raises(WorkerError, match="could not load the policies: TypeError"):
+        list(iter_decisions(mixed(12), registry=broken, jobs=2, chunk_size=3))
+    assert multiprocessing.active_children() == []
+
+
+def test_what_cannot_reach_a_worker_is_refused_before_the_run() -> None:
+    with pytest.raises(ValueError, match="cannot be sent to worker processes"):
+        iter_decisions([], registry=registry(), jobs=2)
+    with pytest.raises(ValueError, match="cannot be sent to worker processes"):
+        iter_decisions([], registry=lambda: registry(), jobs=2)
+    with pytest.raises(ValueError, match="jobs must be 1 or more"):
+        iter_decisions([], registry=registry(), jobs=0)
+
+
+# -- the records ------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kinds=st.lists(KIND, max_size=14))
+def test_every_line_has_its_record_and_the_summary_counts_them(kinds: list[str]) -> None:
+    lines = [line_of(k, i) for i, k in enumerate(kinds)]
+    records = list(iter_decisions(lines, registry=registry()))
+    *body, summary = records
+    assert summary.kind == "summary"
+    assert summary.line is None
+    assert summary.stats is not None
+    assert [r.line for r in body] == [n for n, k in enumerate(kinds, 1) if k != "blank"]
+    expected = {"decided": "decision", "separator": "decision", "no-date": "error"}
+    assert [r.kind for r in body] == [expected.get(k, "invalid") for k in kinds if k != "blank"]
+    for record in body:
+        data = json.loads(record.text)
+        assert data["line"] == record.line
+        assert next(iter(data)) == "line" or record.kind != "decision"  # the line comes first
+    # a decision is the Decision document of evaluate_lines with "line" put first
+    plain = io.StringIO()
+    evaluate_lines(lines, plain, as_of=None, registry=registry())
+    documents = plain.getvalue().split("\n")[:-1]
+    for record, document in zip(body, documents, strict=True):
+        if record.kind == "decision":
+            assert record.text == f'{{"line":{record.line},{document[1:]}'
+        else:
+            assert record.text == document
+    counts = json.loads(summary.text)["summary"]
+    assert counts["lines"] == len(kinds)
+    assert counts["evaluated"] == kinds.count("decided") + kinds.count("separator")
+    assert counts["invalid"] == kinds.count("invalid") + kinds.count("not-json")
+    assert counts["errors"] == kinds.count("no-date")
+
+
+def test_every_record_shape_validates_against_the_published_schema(
+    big_input: Path, tmp_path: Path
+) -> None:
+    validator = Draft202012Validator(record_schema())
+    lines = [*mixed(22), line_of("no-date", 0)]
+    texts = [r.text for r in iter_decisions(lines, registry=registry())]
+    traced = [r.text for r in iter_decisions(mixed(3), registry=registry(), trace=True)]
+    kinds = set()
+    for text in [*texts, *traced]:
+        record = json.loads(text)
+        errors = sorted(validator.iter_errors(record), key=str)
+        assert not errors, (text[:80], errors[0].message if errors else "")
+        kinds.add(next(k for k in ("summary", "invalid", "error", "learner_id") if k in record))
+    assert kinds == {"summary", "invalid", "error", "learner_id"}
+    # and the schema tells the kinds apart: a decision without its line is none of them
+    decision = json.loads(texts[0])
+    del decision["line"]
+    assert not validator.is_valid(decision)
+    assert not validator.is_valid({"line": 1})
+
+
+def test_the_committed_schema_of_the_records_is_up_to_date() -> None:
+    Draft202012Validator.check_schema(record_schema())
+    assert SCHEMA.read_text(encoding="utf-8") == record_schema_text(), (
+        f"{SCHEMA.name} is stale: the Decision or the batch records changed. Run `{REGENERATE}`"
+    )
+
+
+def test_read_on_newline_a_line_separator_in_a_string_stays_in_its_record(tmp_path: Path) -> None:
+    text = '{"line": 1, "note": "one\u2028two"}\n{"line": 2}\n'
+    assert len(text.splitlines()) == 3  # the trap the documentation warns about
+    path = tmp_path / "out.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with path.open(encoding="utf-8") as handle:
+        assert [json.loads(line)["line"] for line in handle] == [1, 2]
+    assert [json.loads(line)["line"] for line in text.split("\n") if line] == [1, 2]
+
+
+# -- the error file ---------------------------------------------------------------------------
+
+
+def test_bad_lines_go_to_the_error_file_with_their_numbers(tmp_path: Path) -> None:
+    lines = mixed(23)
+    source = write_lines(tmp_path / "cases.jsonl", lines)
+    whole, out, bad = tmp_path / "whole.jsonl", tmp_path / "out.jsonl", tmp_path / "bad.jsonl"
+    assert main(["batch", str(source), "--jobs", "1", "-o", str(whole)]) == 2
+    assert main(["batch", str(source), "--jobs", "1", "-o", str(out), "--errors", str(bad)]) == 2
+    everything = records_of(whole.read_text(encoding="utf-8"))
+    decided = records_of(out.read_text(encoding="utf-8"))
+    refused = records_of(bad.read_text(encoding="utf-8"))
+    assert bad.stat().st_mode & 0o777 == 0o600
+    assert all("learner_id" in r for r in decided[:-1])
+    assert refused
+    assert all("invalid" in r or "error" in r for r in refused)
+    assert decided[-1] == everything[-1]  # the same summary: nothing dropped
+    # never silently dropped: together they hold the record of every non-blank line
+    merged = sorted(decided[:-1] + refused, key=lambda r: r["line"])
+    assert merged == everything[:-1]
+
+
+def test_the_error_file_may_be_neither_the_input_nor_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", mixed(3))
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(out), "--errors", str(source)]) == 2
+    assert main(["batch", str(source), "-o", str(out), "--errors", str(out)]) == 2
+    assert main(["batch", str(source), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("must be neither the input nor the output") == 2
+    assert "--resume continues an output file" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
+
+
+def test_jobs_must_be_a_whole_number_from_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", mixed(1))
+    for bad in ("0", "-1", "two"):
+        with pytest.raises(SystemExit) as done:
+            main(["batch", str(source), "--jobs", bad])
+        assert done.value.code == 2
+    assert capsys.readouterr().err.count("must be a whole number, 1 or more") == 3
+
+
+# -- resume -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def resumable(kinds: tuple[str, ...]) -> tuple[str, bytes, bytes, bytes]:
+    """The input of ``kinds``, its whole output, and its output and error file apart."""
+    text = "".join(line_of(k, i) + "\n" for i, k in enumerate(kinds))
+    with tempfile.TemporaryDirectory(prefix="atbalsts-resume-") as name:
+        folder = Path(name)
+        source = folder / "cases.jsonl"
+        source.write_text(text, encoding="utf-8")
+        evaluate_file(source, folder / "whole", as_of=None, registry=registry())
+        bad = folder / "bad"
+        evaluate_file(source, folder / "out", as_of=None, registry=registry(), errors=bad)
+        parts = [(folder / name).read_bytes() for name in ("whole", "out", "bad")]
+    return text, parts[0], parts[1], parts[2]
+
+
+_RESUMES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+RESUMED = tuple(["decided", "invalid", "blank", "decided", "no-date", "decided", "separator"] * 2)
+
+
+@_RESUMES
+@given(data=st.data())
+def test_a_resumed_output_is_the_output_of_an_uninterrupted_run(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    text, whole, _, _ = resumable(RESUMED)
+    folder = tmp_path_factory.mktemp("resume")
+    source = folder / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target = folder / "out.jsonl"
+    cut = data.draw(st.integers(0, len(whole)), label="bytes kept")
+    target.write_bytes(whole[:cut])
+    summary = evaluate_file(source, target, as_of=None, registry=registry(), resume=True)
+    assert target.read_bytes() == whole
+    assert summary.lines == text.count("\n")
+
+
+@_RESUMES
+@given(data=st.data())
+def test_a_resumed_output_and_error_file_are_those_of_an_uninterrupted_run(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    text, _, out, bad = resumable(RESUMED)
+    folder = tmp_path_factory.mktemp("resume")
+    source = folder / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target, errors = folder / "out.jsonl", folder / "bad.jsonl"
+    cut = data.draw(st.integers(0, len(out)), label="output bytes kept")
+    kept = records_of(out[:cut].decode("utf-8").rpartition("\n")[0])
+    reached = max((r["line"] for r in kept if "line" in r), default=0)
+    # the error file holds at least the records of the lines the output reached (the batch
+    # flushes it before each decision), and may run further
+    needed = sum(len(x) + 1 for x in bad.split(b"\n")[:-1] if json.loads(x)["line"] < reached)
+    cut_bad = data.draw(st.integers(needed, len(bad)), label="error file bytes kept")
+    target.write_bytes(out[:cut])
+    errors.write_bytes(bad[:cut_bad])
+    evaluate_file(source, target, as_of=None, registry=registry(), errors=errors, resume=True)
+    assert target.read_bytes() == out
+    assert errors.read_bytes() == bad
+
+
+def test_resume_refuses_an_output_that_is_not_of_this_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, whole, out, _ = resumable(RESUMED)
+    _, longer_whole, _, _ = resumable((*RESUMED, "decided"))
+    source = tmp_path / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    first, second = whole.split(b"\n")[:2]
+    cases = [
+        whole + whole,  # a summary before the last line
+        second + b"\n" + first + b"\n",  # out of order
+        b"not json\n" + whole,
+        out,  # its error file is missing: the record of the invalid line 2 would be lost
+        first.replace(b'"line":1,', b'"line":3,') + b"\n",  # no record for line 1
+        first + b"\n" + second + b'\n{"line": 3, "invalid": []}\n',  # line 3 is blank
+        longer_whole,  # of an input with a line more
+    ]
+    for earlier in cases:
+        target.write_bytes(earlier)
+        assert main(["batch", str(source), "-o", str(target), "--resume", "--jobs", "1"]) == 2
+        assert target.read_bytes() == earlier  # left as it was
+    err = capsys.readouterr().err
+    assert "a summary before the last line" in err
+    assert "not a batch record of a later input line" in err
+    assert "line 1 is not a whole JSON record" in err
+    assert "input line 2 is not blank but has no record" in err
+    assert "input line 1 is not blank but has no record" in err
+    assert "input line 3 is blank but has a record" in err
+    assert "reached input line 15 but the input has 14 lines: it is not this input's" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl", "out.jsonl"]
+
+
+def test_resume_without_an_earlier_output_starts_at_the_beginning(tmp_path: Path) -> None:
+    text, whole, _, _ = resumable(RESUMED)
+    source = tmp_path / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(target), "--resume"]) == 2
+    assert target.read_bytes() == whole
+
+
+def test_a_longer_input_is_decided_on_from_where_the_output_ended(tmp_path: Path) -> None:
+    text, whole, _, _ = resumable(RESUMED)
+    longer, longer_whole, _, _ = resumable((*RESUMED, "decided", "blank", "invalid"))
+    source = tmp_path / "cases.jsonl"
+    source.write_text(longer, encoding="utf-8")
+    assert longer.startswith(text)
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(whole)  # complete, with its summary: the new lines come after it
+    assert main(["batch", str(source), "-o", str(target), "--resume"]) == 2
+    assert target.read_bytes() == longer_whole
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", mixed(12))
+    assert main(["batch", str(source), "-o", str(tmp_path / "a")]) == 2
+    piped = capsys.readouterr().err
+    assert piped.count("\n") == piped.count("note:") + 1  # the one line of counts, and notes
+    assert "\r" not in piped
+    pytest.importorskip("tqdm", reason="tqdm draws the bar")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["batch", str(source), "-o", str(tmp_path / "b")]) == 2
+    shown = terminal.getvalue()
+    assert "\r" in shown
+    assert "/12" in shown
+    assert "8 evaluated, 2 invalid, 1 error, 0 incomplete" in shown
+
+
+def test_progress_reaches_every_line(tmp_path: Path) -> None:
+    lines = mixed(12)
+    source = write_lines(tmp_path / "cases.jsonl", lines)
+    seen: list[int] = []
+    evaluate_file(source, tmp_path / "out", as_of=None, registry=registry(), progress=seen.append)
+    assert seen == sorted(seen)
+    assert seen[-1] == len(lines)
