@@ -135,6 +135,13 @@ FACT_CATEGORIES: dict[str, DataCategory | str] = {
     "plan_measures": C.SUPPORT,
     "plans_without_improvement": C.SUPPORT,
     "mentor_trained": C.SUPPORT,
+    "attendance_days": C.ATTENDANCE,
+    # Whole observations of the term: they may hold health notes and suspected threats, so the
+    # strictest category (only a role that sees health sees it whole).
+    "term_observations": C.HEALTH,
+    "term_start": PUBLIC,
+    "term_end": PUBLIC,
+    "term_source": PUBLIC,
 }
 
 
@@ -187,6 +194,25 @@ def _obligation(item: Any) -> frozenset[DataCategory] | None:
     return frozenset({_OBLIGATION_ACTIONS.get(item.action, C.ATTENDANCE)})
 
 
+def _action(item: Any) -> frozenset[DataCategory] | None:
+    """A recorded action reveals what its duty does: a threat report is protection."""
+    protection = item.action == "report_threat" or any(
+        to in baseline.THREAT_RECIPIENTS for to in item.to
+    )
+    if protection:
+        return frozenset({C.PROTECTION})
+    return frozenset({_OBLIGATION_ACTIONS.get(item.action, C.ATTENDANCE)})
+
+
+def _follow_up(item: Any) -> frozenset[DataCategory] | None:
+    """An unanswered referral is a referral (protection when it went to the police, the orphan's
+    court or a child-rights body); an overdue review or approval is the plan's."""
+    if item.kind == "referral_unanswered":
+        to = item.detail.get("to")
+        return frozenset({C.PROTECTION if to in baseline.THREAT_RECIPIENTS else C.REFERRALS})
+    return frozenset({C.SUPPORT})
+
+
 def _referral_due(item: Any) -> frozenset[DataCategory] | None:
     return frozenset({C.PROTECTION if item.reason == "suspected_threat" else C.REFERRALS})
 
@@ -205,6 +231,8 @@ CLASSES: dict[str, DataCategory | str | Dynamic] = {
     "Term": PUBLIC,
     "Attendance": C.ATTENDANCE,
     "AbsenceEpisode": C.ATTENDANCE,
+    "AttendanceDay": C.ATTENDANCE,
+    "ActionTaken": Dynamic(_action, frozenset({C.ATTENDANCE, C.FAMILY, C.PROTECTION})),
     "Achievement": C.SCHOOLING,
     "SubjectMark": C.SCHOOLING,
     "BehaviourIncident": C.BEHAVIOUR,
@@ -236,6 +264,8 @@ CLASSES: dict[str, DataCategory | str | Dynamic] = {
     "Evidence": Dynamic(_evidence, _ALL_FACTS, Level.FULL),
     "ObligationDue": Dynamic(_obligation, frozenset({C.ATTENDANCE, C.FAMILY, C.PROTECTION})),
     "ObligationSource": INHERIT,
+    "DutyAnswer": INHERIT,
+    "FollowUp": Dynamic(_follow_up, frozenset({C.PROTECTION, C.REFERRALS, C.SUPPORT})),
     "RuleSource": INHERIT,
     "ReferralSource": INHERIT,
     "TraceParameter": INHERIT,
