@@ -145,6 +145,31 @@ def test_the_class_teacher_sees_no_health_note_and_no_threat_detail() -> None:
     assert "notes" not in schema["$defs"]["TermObservation"]["properties"]
 
 
+def test_a_recorded_threat_report_is_protection_not_attendance() -> None:
+    data = case_data()
+    data["actions"] = [
+        {
+            "id": "A-1",
+            "action": "report_threat",
+            "on": "2024-11-28",
+            "role": "class_teacher",
+            "to": ["state_police"],
+        },
+        {
+            "id": "A-2",
+            "action": "inform_parents",
+            "on": "2024-11-28",
+            "role": "class_teacher",
+            "to": ["parent"],
+        },
+    ]
+    case = parse_python(SupportCase, data)
+    teacher = [a["id"] for a in view(case, role="class_teacher").get("actions", [])]
+    pedagogue = [a["id"] for a in view(case, role="social_pedagogue").get("actions", [])]
+    assert teacher == ["A-2"]
+    assert pedagogue == ["A-1", "A-2"]
+
+
 def test_an_unknown_role_is_named() -> None:
     with pytest.raises(UnknownNameError, match="view role"):
         view(the_case(), role="janitor")
