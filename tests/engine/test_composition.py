@@ -94,7 +94,9 @@ def test_overriding_a_non_mandatory_rule_replaces_it() -> None:
     assert row.fired
     (viis,) = obligations(decision, "record_in_viis")
     assert viis.rules == ("bauska.absence.record_in_viis_early",)
-    assert viis.due == date(2025, 3, 5)
+    # 2 calendar days from the observation of Friday 28 February land on Sunday 2 March: the next
+    # school day, Monday 3 March.
+    assert viis.due == date(2025, 3, 3)
     assert reg.policy_set("bauska").composition.overridden == {
         RECORD_IN_VIIS: "bauska.absence.record_in_viis_early"
     }

@@ -110,7 +110,8 @@ def test_a_merged_obligation_keeps_the_national_basis_whatever_the_plugin_is_cal
         (INFORM_BOARD, "lv", True, national),
         (f"{name}.absence.report_board", name, False, BAUSKA_RULES),
     ]
-    assert [s.due for s in board.sources] == [AS_OF + timedelta(days=5)] * 2
+    # Both count 5 calendar days from the observation of Friday 28 February: Wednesday 5 March.
+    assert [s.due for s in board.sources] == [date(2025, 3, 5)] * 2
     assert board.responsible_roles == ("class_teacher", "social_pedagogue")
 
 
@@ -118,12 +119,14 @@ def test_a_stricter_municipal_deadline_sets_the_date_and_the_national_sources_st
     decision = municipal("bauska", report_board("bauska", days=2))
     (board,) = obligations(decision, BOARD)
 
-    assert board.due == AS_OF + timedelta(days=2)
+    # 2 calendar days from the observation of Friday 28 February land on Sunday 2 March: Monday 3
+    # March; the national 5 days give Wednesday 5 March.
+    assert board.due == date(2025, 3, 3)
     assert board.rules == ("bauska.absence.report_board", INFORM_BOARD)
     assert board.legal_basis == trace_row(decision, INFORM_BOARD).legal_basis  # the mandatory one
     assert board.deadline_basis is None  # the municipal rule set its days itself
     national = board.sources[1]
-    assert (national.rule, national.due) == (INFORM_BOARD, AS_OF + timedelta(days=5))
+    assert (national.rule, national.due) == (INFORM_BOARD, date(2025, 3, 5))
     assert national.deadline_basis == national_notice_basis(decision)
 
 

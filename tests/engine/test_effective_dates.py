@@ -111,7 +111,15 @@ def test_a_rule_and_its_successor_meet_at_the_boundary(
     assert trace_row(decision, in_force).fired
     (notify,) = obligations(decision, "fx:notify")
     assert notify.rules == (in_force,)
-    assert (notify.due - day).days == days
+    assert (notify.deadline, notify.days, notify.trigger) == (
+        "calendar_days",
+        days,
+        date(2024, 12, 20),
+    )
+    # Counted from the observation of Friday 20 December 2024, 10 days (v1) land on Monday 30
+    # December and 3 days (v2) on Monday 23 December, both in the winter holidays (23 December -
+    # 5 January): either way the next school day, Monday 6 January 2025.
+    assert notify.due == date(2025, 1, 6)
 
 
 def test_rules_in_force_follow_the_date() -> None:

@@ -88,8 +88,11 @@ def test_the_same_obligation_keeps_the_earliest_due_date_and_every_rule() -> Non
     )
     (notify,) = obligations(decide(loose, strict, dated), "fx:notify")
 
-    assert notify.due == AS_OF + timedelta(days=2)
-    assert notify.deadline == "days"
+    # Counted from the observation of Friday 28 February: 2 days land on Sunday 2 March, so Monday
+    # 3 March; 10 days land on Monday 10 March, in the spring holidays, so Monday 17 March; the
+    # dated rule says Saturday 8 March.
+    assert notify.due == date(2025, 3, 3)
+    assert notify.deadline == "calendar_days"
     assert notify.rules == ("fx.absence.z_strict", "fx.absence.m_dated", "fx.absence.a_loose")
     assert notify.responsible_roles == ("class_teacher", "school_director", "social_pedagogue")
     assert notify.recipients == ("parent", "social_service")
@@ -108,7 +111,9 @@ def test_same_day_beats_a_deadline_in_days() -> None:
         Obligation("fx:notify", ("class_teacher",), ("parent",), "same_school_day"),
     )
     (notify,) = obligations(decide(later, today), "fx:notify")
-    assert (notify.due, notify.deadline) == (AS_OF, "same_school_day")
+    # Both arise on the day of the observation, Friday 28 February, a school day: the same-school-
+    # day duty is due that day, the 1-day one on Monday 3 March (Saturday 1 March is no school day).
+    assert (notify.due, notify.deadline) == (date(2025, 2, 28), "same_school_day")
     assert notify.rules == ("fx.absence.b_today", "fx.absence.a_later")
 
 

@@ -150,7 +150,8 @@ MALFORMED: dict[str, tuple[DecisionKind, Any, str]] = {
     "unknown deadline": (
         DecisionKind.OBLIGATION,
         lambda: Obligation("inform_parents", (), deadline="soon"),  # type: ignore[arg-type]
-        "Obligation: deadline must be one of 'same_school_day', 'same_day', 'days', 'date'",
+        "Obligation: deadline must be one of 'same_school_day', 'same_day', 'school_days', "
+        "'calendar_days', 'days', 'date'",
     ),
     "a date deadline without the date": (
         DecisionKind.OBLIGATION,
