@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 
 from atbalsts import PolicyRegistry
 from atbalsts.batch import (
+    CHUNK_SIZE,
     BatchStopped,
     WorkerError,
     evaluate_file,
@@ -116,8 +117,10 @@ def records_of(text: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """More lines than one chunk of the command (500), so that the workers start."""
-    return write_lines(tmp_path_factory.mktemp("parallel") / "cases.jsonl", mixed(540))
+    """More lines than one chunk (CHUNK_SIZE), so that the workers start."""
+    return write_lines(
+        tmp_path_factory.mktemp("parallel") / "cases.jsonl", mixed(2 * CHUNK_SIZE + 37)
+    )
 
 
 def test_two_jobs_write_the_output_of_one_byte_for_byte(big_input: Path, tmp_path: Path) -> None:
@@ -366,7 +369,7 @@ def test_a_resumed_output_and_error_file_are_those_of_an_uninterrupted_run(
     source.write_text(text, encoding="utf-8")
     target, errors = folder / "out.jsonl", folder / "bad.jsonl"
     cut = data.draw(st.integers(0, len(out)), label="output bytes kept")
-    kept = records_of(out[:cut].decode("utf-8").rpartition("\n")[0])
+    kept = records_of(out[:cut].rpartition(b"\n")[0].decode("utf-8"))
     reached = max((r["line"] for r in kept if "line" in r), default=0)
     # the error file holds at least the records of the lines the output reached (the batch
     # flushes it before each decision), and may run further
