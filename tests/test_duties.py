@@ -127,9 +127,7 @@ def test_the_board_notice_keeps_its_due_date_on_three_later_dates(national: Poli
         board = duty(national.evaluate(case, as_of))
         seen[as_of] = (board.key, board.trigger, board.trigger_source, board.due, board.state)
         assert board.school_days_late == {date(2025, 10, 28): 1, date(2025, 11, 5): 7}.get(as_of)
-    assert {v[:4] for v in seen.values()} == {
-        (BOARD_KEY, FRIDAY, "day_records", AFTER_HOLIDAYS)
-    }
+    assert {v[:4] for v in seen.values()} == {(BOARD_KEY, FRIDAY, "day_records", AFTER_HOLIDAYS)}
     assert [v[4] for v in seen.values()] == ["open", "due_today", "overdue", "overdue"]
 
 

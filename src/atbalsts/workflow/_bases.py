@@ -44,8 +44,8 @@ REVIEW_DEFAULT = national.PLAN_DEFAULT
 CONSENT = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
     note="The library's gate, not a rule of law. The GDPR (Regulation (EU) 2016/679) asks for a "
-    "lawful basis for each processing (Art. 6(1)) and, for health and other special categories, an exception of "
-    "Art. 9(2) [S57]; it does not ask for consent as such, and the Data State Inspectorate points "
+    "lawful basis for each processing (Art. 6(1)) and, for health and other special "
+    "categories, an exception of Art. 9(2) [S57]; it does not ask for consent as such, and the Data State Inspectorate points "
     "schools to the public task, Art. 6(1)(e) [S52]. The gate lets a referral go without a "
     "recorded basis only on a legal duty the sources name (the Children's Rights Protection Law "
     "Art. 73(1) report to the police, the orphan's court or a child-rights institution, and the MK "
