@@ -45,16 +45,17 @@ CONSENT = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
     note="The library's gate, not a rule of law. The GDPR (Regulation (EU) 2016/679) asks for a "
     "lawful basis for each processing (Art. 6(1)) and, for health and other special "
-    "categories, an exception of Art. 9(2) [S57]; it does not ask for consent as such, and the Data State Inspectorate points "
-    "schools to the public task, Art. 6(1)(e) [S52]. The gate lets a referral go without a "
-    "recorded basis only on a legal duty the sources name (the Children's Rights Protection Law "
-    "Art. 73(1) report to the police, the orphan's court or a child-rights institution, and the MK "
-    "89 notice of unjustified absence to the municipal education board, sharing identity and "
-    "attendance only), or on a consent that covers the sharing. Which Art. 9(2) exception these "
-    "duties rest on for health data is unverified [U]. Any other basis, such as the public task, "
-    "is the controller's to judge: a school director records it by overriding the gate with the "
-    "basis as the reason. Health data shared on consent needs explicit consent (Art. 9(2)(a)); the "
-    "gate cannot tell explicit from other consent, so the host must.",
+    "categories, an exception of Art. 9(2) [S57]; it does not ask for consent as such, and "
+    "the Data State Inspectorate points schools to the public task, Art. 6(1)(e) [S52]. The "
+    "gate lets a referral go without a recorded basis only on a legal duty the sources name "
+    "(the Children's Rights Protection Law Art. 73(1) report to the police, the orphan's "
+    "court or a child-rights institution, and the MK 89 notice of unjustified absence to the "
+    "municipal education board, sharing identity and attendance only), or on a consent that "
+    "covers the sharing. Which Art. 9(2) exception these duties rest on for health data is "
+    "unverified [U]. Any other basis, such as the public task, is the controller's to judge: "
+    "a school director records it by overriding the gate with the basis as the reason. Health"
+    " data shared on consent needs explicit consent (Art. 9(2)(a)); the gate cannot tell "
+    "explicit from other consent, so the host must.",
 )
 WITHDRAWAL = LegalBasis(
     kind=BasisKind.LAW,
