@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import multiprocessing
+import signal
 import tempfile
 import threading
 from datetime import date
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from atbalsts import PolicyRegistry
+from atbalsts import PolicyRegistry, batch
 from atbalsts.batch import (
     CHUNK_SIZE,
     BatchStopped,
@@ -180,10 +181,26 @@ def test_closing_the_iterator_early_ends_the_workers() -> None:
     assert multiprocessing.active_children() == []
 
 
-def test_a_worker_that_cannot_load_the_policies_ends_the_run() -> None:
+def test_a_worker_that_cannot_load_the_policies_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # what a worker process runs, here (where it may not touch this process's Ctrl-C)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "pthread_sigmask", lambda *args: set(), raising=False)
     broken = functools.partial(PolicyRegistry.load, plugins=5)  # not a sequence of plugins
-    with pytest.raises(WorkerError, match="could not load the policies: TypeError"):
-        list(iter_decisions(mixed(12), registry=broken, jobs=2, chunk_size=3))
+    tasks, _ = multiprocessing.Pipe(duplex=False)
+    results, results_in = multiprocessing.Pipe(duplex=False)
+    settings = batch._Settings(AS_OF, False, None, numbered=True)
+    batch._work(tasks, results_in, broken, settings)
+    assert results.recv() == "could not load the policies: TypeError: 'int' object is not iterable"
+
+
+def _only_here() -> PolicyRegistry:
+    """A loader a worker process cannot import: this test module is not importable there."""
+    return registry()
+
+
+def test_a_worker_that_dies_ends_the_run() -> None:
+    with pytest.raises(WorkerError, match="ended unexpectedly"):
+        list(iter_decisions(mixed(12), registry=_only_here, jobs=2, chunk_size=3))
     assert multiprocessing.active_children() == []
 
 

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import queue
 import re
 import signal
 import sys
@@ -32,10 +33,9 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from itertools import chain, islice
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
@@ -585,46 +585,151 @@ def _signals_held(
 
 @attrs.frozen
 class _Part:
-    """What a worker gives back for a chunk: ``(kind, line, text)`` of each record, and the
-    counts."""
+    """The records of a chunk, ``(kind, line, text)`` each, and their counts."""
 
     records: list[tuple[RecordKind, int, str]]
     stats: BatchStats
 
 
-#: In a worker process: its registry and settings, or why it could not load them.
-_worker: tuple[PolicyRegistry | None, _Settings, str] | None = None
+def _decide_here(
+    first: int,
+    lines: list[str],
+    registry: PolicyRegistry,
+    settings: _Settings,
+    stop: threading.Event | None,
+) -> _Part:
+    """Decide the chunk of input lines numbered from ``first``."""
+    stats = BatchStats()
+    records: list[tuple[RecordKind, int, str]] = []
+    for number, line in enumerate(lines, start=first):
+        _check(stop)
+        record = _decide(number, line, registry, settings, stats)
+        if record is not None:
+            records.append((record[0], number, record[1]))
+    return _Part(records, stats)
 
 
-def _start_worker(loader: Callable[[], PolicyRegistry], settings: _Settings) -> None:
-    """Run once in each worker process: load the policies. Ctrl-C at a terminal reaches every
-    process of the group; the workers leave it to the main process, which ends them. (A worker
-    starts with SIGINT held back, so that one while it imports cannot print a traceback.)"""
-    global _worker
+def _work(
+    tasks: Connection,
+    results: Connection,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+) -> None:
+    """A worker process: load the policies once, then decide each chunk that comes, until
+    the main process closes the pipe. Ctrl-C at a terminal reaches every process of the group:
+    a worker leaves it to the main process, which ends the workers (and a worker starts with
+    SIGINT held back, so one that comes while it imports cannot print a traceback)."""
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        _worker = (loader(), settings, "")
-    except Exception as err:  # said by the first chunk: an initializer that raises breaks the pool
-        _worker = (None, settings, f"{type(err).__name__}: {' '.join(str(err).split())}")
+        registry = loader()
+    except Exception as err:
+        results.send(f"could not load the policies: {type(err).__name__}: {_one_line(err)}")
+        return
+    while True:
+        try:
+            first, lines = tasks.recv()
+        except EOFError:  # the main process is done
+            return
+        try:
+            part: _Part | str = _decide_here(first, lines, registry, settings, None)
+        except Exception as err:  # beyond the safety net of each line (MemoryError, ...)
+            part = f"failed: {type(err).__name__}"
+        results.send(part)
 
 
-def _decide_chunk(first: int, lines: list[str]) -> _Part:
-    """Decide the chunk of input lines numbered from ``first`` (in a worker process)."""
-    if _worker is None:  # pragma: no cover - the initializer always runs first
-        raise WorkerError("the worker process was not started by the batch")
-    registry, settings, problem = _worker
-    if registry is None:
-        raise WorkerError(f"a worker process could not load the policies: {problem}")
-    stats = BatchStats()
-    records: list[tuple[RecordKind, int, str]] = []
-    for number, line in enumerate(lines, start=first):
-        record = _decide(number, line, registry, settings, stats)
-        if record is not None:
-            records.append((record[0], number, record[1]))
-    return _Part(records, stats)
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
+class _Worker:
+    """A worker process with two pipes: chunks go to it through a thread of this process (so
+    that sending never blocks this one while the worker is blocked sending a result), and its
+    results come back through a pipe that only the worker writes (so a worker that dies, even
+    halfway through a result, is seen at once, never waited for)."""
+
+    def __init__(
+        self,
+        context: multiprocessing.context.SpawnContext,
+        loader: Callable[[], PolicyRegistry],
+        settings: _Settings,
+    ) -> None:
+        task_out, task_in = context.Pipe(duplex=False)
+        result_out, result_in = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_work,
+            args=(task_out, result_in, loader, settings),
+            name="atbalsts-batch",
+            daemon=True,
+        )
+        with _signals_held(_INTERRUPT):  # the worker inherits the mask
+            self.process.start()
+        task_out.close()
+        result_in.close()
+        self._results = result_out
+        self._tasks: queue.SimpleQueue[tuple[int, list[str]] | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(
+            target=self._send, args=(task_in,), name="atbalsts-batch-sender", daemon=True
+        )
+        self._sender.start()
+
+    def _send(self, pipe: Connection) -> None:
+        with pipe:
+            while (task := self._tasks.get()) is not None:
+                try:
+                    pipe.send(task)
+                except OSError:  # the worker is gone: the main process hears it from its pipe
+                    return
+
+    def submit(self, first: int, lines: list[str]) -> None:
+        self._tasks.put((first, lines))
+
+    def ready(self) -> bool:
+        """Whether the next result (or the worker's end) can be read without waiting."""
+        return self._results.poll(0)
+
+    def result(self, stop: threading.Event | None) -> _Part:
+        """The worker's next result; :class:`WorkerError` if it died or could not work."""
+        while not self._results.poll(_POLL):
+            _check(stop)
+        try:
+            reply: _Part | str = self._results.recv()
+        except (EOFError, OSError):
+            raise WorkerError(
+                "a worker process of the batch ended unexpectedly (killed, or out of memory?)"
+            ) from None
+        if isinstance(reply, str):
+            raise WorkerError(f"a worker process {reply}")
+        return reply
+
+    def finish(self) -> None:
+        """Let the worker end once it has decided what it was sent."""
+        self._tasks.put(None)
+        self.process.join()
+        self._results.close()
+
+    def kill(self) -> None:
+        """End the worker now, with whatever it holds."""
+        self.process.terminate()
+        self._tasks.put(None)
+
+    def reap(self) -> None:
+        self.process.join(timeout=10)
+        if self.process.is_alive():  # pragma: no cover - SIGTERM ignored
+            self.process.kill()
+            self.process.join()
+        self._results.close()
+
+
+@attrs.define
+class _Local:
+    """A chunk this process decides itself, in its turn; ``part`` once it is decided."""
+
+    first: int
+    lines: list[str]
+    part: _Part | None = None
 
 
 def _pooled(
@@ -634,59 +739,65 @@ def _pooled(
     settings: _Settings,
     stop: threading.Event | None,
 ) -> Generator[_Part, None, None]:
-    """The results of ``chunks`` decided by ``jobs`` worker processes, in input order."""
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(loader, settings),
-    )
-    pending: deque[Future[_Part]] = deque()
+    """The results of ``chunks`` decided by ``jobs`` processes, in input order: ``jobs - 1``
+    worker processes and this one, which decides every ``jobs``-th chunk while the workers
+    decide theirs (so ``jobs`` processes decide, and no more run). Each worker decides the
+    chunks it is sent in order, and they are sent in turn."""
+    context = multiprocessing.get_context("spawn")
+    workers: list[_Worker] = []
+    here: list[PolicyRegistry] = []  # loaded when first needed, while the workers start
+    pending: deque[tuple[_Worker, None] | _Local] = deque()
+
+    def decide(local: _Local) -> None:
+        if local.part is None:
+            if not here:
+                here.append(loader())
+            local.part = _decide_here(local.first, local.lines, here[0], settings, stop)
+
+    def next_part() -> _Part:
+        head = pending[0]
+        if isinstance(head, _Local):
+            decide(head)
+        else:  # while a worker decides it, decide this process's next chunk
+            for item in pending:
+                if head[0].ready():
+                    break
+                if isinstance(item, _Local) and item.part is None:
+                    decide(item)
+        pending.popleft()
+        if isinstance(head, _Local):
+            assert head.part is not None
+            return head.part
+        return head[0].result(stop)
+
     done = False
     try:
-        for first, lines in chunks:
+        sent = 0
+        for index, (first, lines) in enumerate(chunks):
             _check(stop)
-            with _signals_held(_INTERRUPT):  # a worker started here inherits the mask
-                pending.append(pool.submit(_decide_chunk, first, lines))
+            if index % jobs == jobs - 1:
+                pending.append(_Local(first, lines))
+            else:
+                if len(workers) < jobs - 1:
+                    workers.append(_Worker(context, loader, settings))
+                worker = workers[sent % (jobs - 1)]
+                worker.submit(first, lines)
+                pending.append((worker, None))
+                sent += 1
             while len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
-                yield _result(pending.popleft(), stop)
+                yield next_part()
         while pending:
-            yield _result(pending.popleft(), stop)
+            yield next_part()
         done = True
     finally:
         if done:
-            pool.shutdown(wait=True)
+            for worker in workers:
+                worker.finish()
         else:
-            _terminate(pool)
-
-
-def _result(future: Future[_Part], stop: threading.Event | None) -> _Part:
-    while True:
-        try:
-            return future.result(timeout=_POLL)
-        except TimeoutError:
-            _check(stop)
-        except BrokenProcessPool:
-            raise WorkerError(
-                "a worker process of the batch ended unexpectedly (killed, or out of memory?)"
-            ) from None
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """End the workers now, with the chunks they hold: the run is over."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
-    if terminate is not None:
-        terminate()
-        return
-    # Before 3.14 the executor has no public way to end its processes; it keeps them here.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AssertionError):
-            process.join(timeout=10)
-    pool.shutdown(wait=True, cancel_futures=True)
+            for worker in workers:
+                worker.kill()
+            for worker in workers:
+                worker.reap()
 
 
 # -- a file -----------------------------------------------------------------------------------
