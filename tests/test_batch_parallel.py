@@ -330,7 +330,7 @@ def test_jobs_must_be_a_whole_number_from_one(
         with pytest.raises(SystemExit) as done:
             main(["batch", str(source), "--jobs", bad])
         assert done.value.code == 2
-    assert capsys.readouterr().err.count("must be a whole number, 1 or more") == 3
+    assert capsys.readouterr().err.count("not a whole number of at least 1") == 3
 
 
 # -- resume -----------------------------------------------------------------------------------

@@ -295,7 +295,7 @@ def evaluate_lines(
     stop the batch.
 
     This is the loop the HTTP service runs, in this process: a decision is the Decision
-    document exactly as :meth:`~pydantic.BaseModel.model_dump_json` writes it, without the
+    document exactly as ``Decision.model_dump_json()`` writes it, without the
     ``line`` key, and no summary follows. :func:`iter_decisions` gives the records of
     ``atbalsts batch`` (numbered, with a summary) and runs on several processes.
     """
@@ -391,25 +391,28 @@ def iter_decisions(
     its number (``line``); a decision's JSON is the Decision's, byte for byte, with
     ``"line":N`` put first. Lines up to ``start_after`` are read and counted but not decided.
 
-    ``jobs`` is the number of worker processes (None: :func:`available_cores`). With 1, every
-    line is decided here, one at a time. With more, lines go to the workers in chunks of
-    ``chunk_size`` and come back as text; at most two chunks per worker are on their way at
-    once, so memory does not grow with the input. The records are the same either way, byte
-    for byte; an input of at most one chunk is decided here, since starting the workers would
-    cost more than it saves.
+    ``jobs`` is the number of processes that decide (None: :func:`available_cores`). With 1,
+    every line is decided here, one at a time. With more, this process and ``jobs - 1`` worker
+    processes decide the lines in chunks of ``chunk_size``, sent to the workers and back as
+    text; at most two chunks per process are on their way at once, so memory does not grow with
+    the input. The records are the same either way, byte for byte; an input of at most one
+    chunk is decided here, since starting a worker would cost more than it saves.
 
     ``registry`` is a :class:`~atbalsts.PolicyRegistry` (used here; only with ``jobs=1``) or a
     function that loads one (default :meth:`PolicyRegistry.load
     <atbalsts.PolicyRegistry.load>`): each worker process calls it once when it starts, so it
-    must be picklable (a module-level function, or :func:`functools.partial` of one) and give
+    must be picklable (a module-level function, or ``functools.partial`` of one) and give
     the same policies in every process. Worker processes are started with ``spawn``: a script
     that calls this with ``jobs`` other than 1 keeps its own work under
     ``if __name__ == "__main__":``.
 
-    When ``stop`` is set, :class:`BatchStopped` is raised before the next line (before the next
-    chunk with workers, whose processes are then ended), or before the summary. Closing the
-    iterator early ends the workers too. A worker that dies (killed, out of memory) or cannot
-    load the policies ends the run with :class:`WorkerError` or ``AtbalstsError``.
+    When ``stop`` is set, :class:`BatchStopped` is raised before the next line (the worker
+    processes are then ended), or before the summary. Closing the iterator early ends the
+    workers too. A worker that dies (killed, out of memory) or cannot load the policies ends
+    the run with :class:`WorkerError`.
+
+    :param stop: an event that, once set, ends the run before its next line
+    :type stop: ``threading.Event`` or ``None``
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be 1 or more, not {chunk_size}")

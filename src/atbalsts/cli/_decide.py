@@ -16,7 +16,15 @@ from typing import Protocol, cast
 
 import attrs
 
-from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, InputError, date_type, read_text
+from atbalsts.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Commands,
+    InputError,
+    date_type,
+    read_text,
+    whole_number,
+)
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry, warn_unknown_municipality
 from atbalsts.model import SupportCase, parse_json
@@ -211,19 +219,6 @@ def _count_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _jobs(t: Texts) -> Callable[[str], int]:
-    def jobs(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise argparse.ArgumentTypeError(t.gettext("must be a whole number, 1 or more"))
-        return value
-
-    return jobs
-
-
 def register(commands: Commands) -> None:
     """Add ``evaluate`` and ``batch``."""
     _ = commands.texts.gettext
@@ -279,7 +274,7 @@ def register(commands: Commands) -> None:
     )
     p.add_argument(
         "--jobs",
-        type=_jobs(commands.texts),
+        type=whole_number(1, None, commands.texts),
         metavar=_("N"),
         help=_("decide on N processes at once (default: every CPU core; 1: in this process)"),
     )
