@@ -308,6 +308,30 @@ def test_bad_lines_go_to_the_error_file_with_their_numbers(tmp_path: Path) -> No
     assert merged == everything[:-1]
 
 
+def test_beside_standard_output_the_error_file_is_written_as_the_records_come(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", mixed(12))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("the night before\n", encoding="utf-8")
+    bad.chmod(0o644)
+    assert main(["batch", str(source), "--jobs", "1", "--errors", str(bad)]) == 2
+    decided = records_of(capsys.readouterr().out)
+    refused = records_of(bad.read_text(encoding="utf-8"))
+    assert bad.stat().st_mode & 0o777 == 0o600  # a new private file, not the old one
+    assert [r["line"] for r in refused] == [7, 9, 10]  # invalid, no date, not JSON
+    assert all("learner_id" in r for r in decided[:-1])
+    assert decided[-1]["summary"] == {
+        "errors": 1,
+        "evaluated": 8,
+        "incomplete": 0,
+        "invalid": 2,
+        "lines": 12,
+        "without_data": decided[-1]["summary"]["without_data"],
+        "without_policy": decided[-1]["summary"]["without_policy"],
+    }
+
+
 def test_the_error_file_may_be_neither_the_input_nor_the_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
