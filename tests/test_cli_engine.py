@@ -128,7 +128,8 @@ def test_batch_writes_one_line_per_input_line(
     source.write_text("\n".join(json.dumps(c) for c in (CASE, broken, CASE)) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 2
-    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    *lines, summary = [json.loads(line) for line in out.read_text().split("\n")[:-1]]
+    assert summary["summary"]["invalid"] == 1
     assert len(lines) == 3
     assert lines[0]["learner_id"] == "L-0001"
     assert lines[0]["trace"] == []
@@ -236,7 +237,8 @@ def test_a_byte_order_mark_is_accepted_by_batch_and_evaluate(
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 0
     assert "2 evaluated, 0 invalid, 0 errors" in capsys.readouterr().err
-    assert [json.loads(x)["learner_id"] for x in out.read_text().splitlines()] == ["L-0001"] * 2
+    records = [json.loads(x) for x in out.read_text().split("\n")[:-1]]
+    assert [r["learner_id"] for r in records[:-1]] == ["L-0001"] * 2
     single = tmp_path / "case.json"
     single.write_bytes(json.dumps(CASE).encode("utf-8-sig"))
     assert main(["evaluate", str(single), "--format", "json"]) == 0
@@ -362,7 +364,7 @@ def test_batch_without_as_of_takes_each_case_s_latest_observation(
     source.write_text("\n".join(json.dumps(c) for c in (CASE, later, empty)) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "-o", str(out)]) == 2
-    first, second, third = (json.loads(x) for x in out.read_text().splitlines())
+    first, second, third, _ = (json.loads(x) for x in out.read_text().split("\n")[:-1])
     assert (first["as_of"], second["as_of"]) == ("2025-03-03", "2025-04-01")
     assert third == {
         "line": 3,
@@ -382,13 +384,13 @@ def test_batch_municipality_decides_every_case_under_that_policy(
     out = tmp_path / "out.jsonl"
     args = ["batch", str(source), "-o", str(out), "--as-of", "2025-03-03"]
     assert main([*args, "--municipality", "parauga"]) == 0
-    decision = json.loads(out.read_text())
+    decision = json.loads(out.read_text().split("\n")[0])
     assert decision["policy"]["municipality"] == "parauga"
     assert "parauga" in [p["name"] for p in decision["policy"]["plugins"]]
     assert decision["notes"] == []
     assert "note:" not in capsys.readouterr().err
     assert main([*args, "--municipality", "atlantis"]) == 0
-    assert json.loads(out.read_text())["notes"][0]["code"] == "no_municipal_policy"
+    assert json.loads(out.read_text().split("\n")[0])["notes"][0]["code"] == "no_municipal_policy"
     err = capsys.readouterr().err
     assert "no installed policy governs municipality 'atlantis' (installed: " in err
 
@@ -401,7 +403,7 @@ def test_batch_counts_the_cases_without_data_on_the_date(
     assert main(["batch", str(source), "--as-of", "2024-12-01", "-o", str(tmp_path / "o")]) == 0
     err = capsys.readouterr().err
     assert "note: 2 cases have no observation on or before the evaluation date" in err
-    records = [json.loads(x) for x in (tmp_path / "o").read_text().splitlines()]
+    records = [json.loads(x) for x in (tmp_path / "o").read_text().split("\n")[:-2]]
     assert all("no_observation_on_date" in [n["code"] for n in r["notes"]] for r in records)
 
 
