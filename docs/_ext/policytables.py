@@ -21,8 +21,10 @@ The policy directives read the declarations the plugin registers, loaded as the 
     :policy: parauga
     ```
 
-The national baseline is loaded without entry points, so installed municipal plugins cannot change
-the page; any other policy name is looked up among the installed entry-point plugins. An unknown
+The national baseline's rules are loaded without entry points; only each rule's "Changed by" field
+names the installed municipal plugins that replace it or set a national parameter it reads (the
+example plugins of this repository, which the Quick start installs). Any other policy name is
+looked up among the installed entry-point plugins. An unknown
 name is a build error that lists the known ones.
 """
 
@@ -199,6 +201,28 @@ def _declaration(directive: SphinxDirective, name: str) -> Declaration:
     raise directive.error(f"unknown policy {name!r}; known: {known}")
 
 
+def _changed_by() -> dict[str, list[str]]:
+    """For each national rule, how the installed municipal plugins change it: a rule that
+    replaces it, or a value of its own for a national parameter the rule reads."""
+    registry = PolicyRegistry.load()
+    national = next(d for d in registry.declarations if d.info.national)
+    national_params = {p.id for p in national.parameters}
+    changes: dict[str, list[str]] = {}
+    for decl in sorted(registry.declarations, key=lambda d: d.info.name):
+        if decl.info.national:
+            continue
+        own = {p.id for p in decl.parameters} & national_params
+        for rule in decl.rules:
+            if rule.overrides:
+                changes.setdefault(rule.overrides, []).append(
+                    f"{decl.info.name}: replaced by {rule.id}"
+                )
+        for rule in national.rules:
+            for param in sorted(own & set(rule.params)):
+                changes.setdefault(rule.id, []).append(f"{decl.info.name}: sets {param}")
+    return changes
+
+
 def _note_sources(directive: SphinxDirective, name: str) -> None:
     """Rebuild the page when the national baseline or the engine changes."""
     if name != "lv":
@@ -297,8 +321,25 @@ class RuleTable(_PolicyDirective):
             fields += _field("Reads", *_joined([_literal(f) for f in rule.reads]))
         if rule.overrides:
             fields += _field("Replaces", _literal(rule.overrides))
+        if info.national:
+            changes = self._changes().get(rule.id)
+            fields += _field(
+                "Changed by",
+                *(
+                    _joined([_text(c) for c in changes])
+                    if changes
+                    else [_text("no installed municipal plugin")]
+                ),
+            )
         section += fields
         return section
+
+    def _changes(self) -> dict[str, list[str]]:
+        cached: dict[str, list[str]] | None = getattr(self.env, "_atbalsts_changed_by", None)
+        if cached is None:
+            cached = _changed_by()
+            self.env._atbalsts_changed_by = cached  # type: ignore[attr-defined]
+        return cached
 
 
 # --- parameters ------------------------------------------------------------------------------
