@@ -18,15 +18,12 @@ autodoc alone shows a pydantic model as a class with no fields: pydantic keeps t
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import importlib
 import inspect
 import re
-import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_origin, get_type_hints
 
-import annotated_types as at
 import attrs
 from docutils import nodes
 from pydantic import BaseModel
@@ -37,19 +34,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.pycode import ModuleAnalyzer
 
+from atbalsts._fieldwords import FieldWords
 from atbalsts.model import _base
 from atbalsts.model import learner as _learner
 
 __all__ = ["setup"]
-
-_SCALARS: dict[Any, str] = {
-    str: "string",
-    int: "integer",
-    float: "number",
-    bool: "boolean",
-    dt.date: "date (YYYY-MM-DD)",
-    type(None): "null",
-}
 
 _GLOSSARY = ":doc:`/reference/glossary`"
 
@@ -71,54 +60,11 @@ def _escape(text: str) -> str:
     return _ESCAPE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
 
 
-def _constraints(metadata: list[Any]) -> list[str]:
-    out: list[str] = []
-    for item in metadata:
-        if isinstance(item, at.Ge):
-            out.append(f"≥ {item.ge}")
-        elif isinstance(item, at.Gt):
-            out.append(f"> {item.gt}")
-        elif isinstance(item, at.Le):
-            out.append(f"≤ {item.le}")
-        elif isinstance(item, at.Lt):
-            out.append(f"< {item.lt}")
-        elif isinstance(item, at.MinLen):
-            out.append(f"at least {item.min_length} long")
-        elif isinstance(item, at.MaxLen):
-            out.append(f"at most {item.max_length} long")
-        elif getattr(item, "pattern", None):
-            out.append(f"pattern ``{item.pattern}``")
-    return out
+def _link(cls: type) -> str:
+    return f":py:class:`~{cls.__module__}.{cls.__qualname__}`"
 
 
-def _type(ann: Any) -> str:
-    """A reST description of an annotation as it appears in JSON."""
-    if id(ann) in _ALIASES:
-        return _ALIASES[id(ann)]
-    if ann in _SCALARS:
-        return _SCALARS[ann]
-    origin, args = get_origin(ann), get_args(ann)
-    if origin is Annotated:
-        base = _type(args[0])
-        extra = _constraints(list(args[1:]))
-        return f"{base}, {', '.join(extra)}" if extra else base
-    if origin is Literal:
-        if len(args) == 1:
-            return f"always ``{args[0]!r}``"
-        return "one of " + ", ".join(f"``{value!r}``" for value in args)
-    if origin in (Union, types.UnionType):
-        kinds = [_type(arg) for arg in args if arg is not type(None)]
-        text = " or ".join(kinds)
-        return f"{text} or null" if type(None) in args else text
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return f"list of {_type(args[0])}"
-    if origin is dict and len(args) == 2:
-        return f"object of {_type(args[1])}"
-    if inspect.isclass(ann) and issubclass(ann, enum.Enum):
-        return f"string: :py:class:`~{ann.__module__}.{ann.__qualname__}`"
-    if inspect.isclass(ann) and issubclass(ann, BaseModel):
-        return f"object: :py:class:`~{ann.__module__}.{ann.__qualname__}`"
-    return f"``{ann!r}``"
+_WORDS = FieldWords(code=lambda text: f"``{text}``", link=_link, aliases=_ALIASES)
 
 
 def _default(field: FieldInfo) -> str:
@@ -167,8 +113,8 @@ def _field_table(model: type[BaseModel]) -> list[str]:
         ann = hints.get(name, field.annotation)
         # pydantic merges the constraints of an Annotated type into field.metadata; describe them
         # once, with the type, and take field.metadata only for constraints given to Field().
-        extra = [] if get_origin(ann) is Annotated else _constraints(field.metadata)
-        kind = _type(ann) + (f", {', '.join(extra)}" if extra else "")
+        extra = [] if get_origin(ann) is Annotated else _WORDS.constraints(field.metadata)
+        kind = _WORDS.type(ann) + (f", {', '.join(extra)}" if extra else "")
         lines += [
             f"   * - ``{name}``",
             f"     - {kind}",

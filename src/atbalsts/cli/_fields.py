@@ -9,21 +9,19 @@ contains, and the values of each enumeration.
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import enum
 import inspect
 import itertools
 import re
 import textwrap
-import types
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
-import annotated_types as at
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from atbalsts._fieldwords import FieldWords
 from atbalsts.model import learner, plan, referral
 from atbalsts.schema import DOCUMENTS
 
@@ -31,17 +29,6 @@ __all__ = ["FIELDS_FILE", "field_reference"]
 
 #: The file the reference is written to, beside the schemas.
 FIELDS_FILE = "fields.md"
-
-_SCALARS: dict[Any, str] = {
-    str: "string",
-    int: "integer",
-    float: "number",
-    bool: "boolean",
-    dt.date: "date (YYYY-MM-DD)",
-    dt.datetime: "date and time (ISO 8601)",
-    AwareDatetime: "date and time with a UTC offset (ISO 8601)",
-    type(None): "null",
-}
 
 _GLOSSARY = "a code of the code lists (`atbalsts` glossary) or a plugin's local code `name:code`"
 
@@ -74,58 +61,11 @@ def _cell(text: str) -> str:
     return " ".join(_markdown(text).split()).replace("|", "\\|")
 
 
-def _constraints(metadata: list[Any]) -> list[str]:
-    out: list[str] = []
-    for item in metadata:
-        if isinstance(item, at.Ge):
-            out.append(f"≥ {item.ge}")
-        elif isinstance(item, at.Gt):
-            out.append(f"> {item.gt}")
-        elif isinstance(item, at.Le):
-            out.append(f"≤ {item.le}")
-        elif isinstance(item, at.Lt):
-            out.append(f"< {item.lt}")
-        elif isinstance(item, at.MinLen):
-            out.append(f"at least {item.min_length} long")
-        elif isinstance(item, at.MaxLen):
-            out.append(f"at most {item.max_length} long")
-        elif getattr(item, "pattern", None):
-            out.append(f"pattern `{item.pattern}`")
-    return out
-
-
 def _link(cls: type) -> str:
     return f"[`{cls.__name__}`](#{cls.__name__.lower()})"
 
 
-def _type(ann: Any) -> str:
-    """How an annotation appears in JSON, in Markdown."""
-    if id(ann) in _ALIASES:
-        return _ALIASES[id(ann)]
-    if ann in _SCALARS:
-        return _SCALARS[ann]
-    origin, args = get_origin(ann), get_args(ann)
-    if origin is Annotated:
-        base = _type(args[0])
-        extra = _constraints(list(args[1:]))
-        return f"{base}, {', '.join(extra)}" if extra else base
-    if origin is Literal:
-        if len(args) == 1:
-            return f"always `{args[0]!r}`"
-        return "one of " + ", ".join(f"`{value!r}`" for value in args)
-    if origin in (Union, types.UnionType):
-        kinds = [_type(arg) for arg in args if arg is not type(None)]
-        text = " or ".join(kinds)
-        return f"{text} or null" if type(None) in args else text
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return f"list of {_type(args[0])}"
-    if origin is dict and len(args) == 2:
-        return f"object of {_type(args[1])}"
-    if inspect.isclass(ann) and issubclass(ann, enum.Enum):
-        return f"string: {_link(ann)}"
-    if inspect.isclass(ann) and issubclass(ann, BaseModel):
-        return f"object: {_link(ann)}"
-    return f"`{ann!r}`"
+_WORDS = FieldWords(code=lambda text: f"`{text}`", link=_link, aliases=_ALIASES)
 
 
 def _default(field: FieldInfo) -> str:
@@ -193,8 +133,8 @@ def _model_table(model: type[BaseModel]) -> list[str]:
     hints = _hints(model)
     for name, field in model.model_fields.items():
         ann = hints.get(name, field.annotation)
-        extra = [] if get_origin(ann) is Annotated else _constraints(field.metadata)
-        kind = _type(ann) + (f", {', '.join(extra)}" if extra else "")
+        extra = [] if get_origin(ann) is Annotated else _WORDS.constraints(field.metadata)
+        kind = _WORDS.type(ann) + (f", {', '.join(extra)}" if extra else "")
         cells = (f"`{name}`", kind, _default(field), _classification(field), field.description)
         lines.append("| " + " | ".join(_cell(c or "") for c in cells) + " |")
     return lines
