@@ -14,10 +14,10 @@ from atbalsts.model import (
     SupportCase,
     SupportPlan,
     SuspectedThreat,
-    TaskStatus,
     age_on,
 )
 from atbalsts.model.observation import AttendanceDay
+from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
@@ -71,17 +71,7 @@ def _funded_elsewhere(case: SupportCase, plan: SupportPlan | None, as_of: date) 
 
 #: The referral statuses that show a referral was actually made (the recipients that answer a
 #: suspected threat are national law: :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
-_MADE = frozenset(
-    {
-        TaskStatus.REQUESTED,
-        TaskStatus.RECEIVED,
-        TaskStatus.ACCEPTED,
-        TaskStatus.READY,
-        TaskStatus.IN_PROGRESS,
-        TaskStatus.ON_HOLD,
-        TaskStatus.COMPLETED,
-    }
-)
+_MADE = MADE_STATUSES
 
 
 def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:

@@ -26,6 +26,7 @@ from atbalsts.model import (
     TaskStatus,
 )
 from atbalsts.model.decision import Deadline, DutyAnswer, DutyState, FollowUp, TriggerSource
+from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.policy import _outcomes as o
 from atbalsts.policy._facts import Facts
 
@@ -66,17 +67,7 @@ REFERRAL_FOLLOW_UP = LegalBasis(
 
 #: Referral statuses that show the referral was made: one of them answers a duty to inform its
 #: recipient (a draft, a rejected, cancelled or failed referral answers nothing).
-_MADE = frozenset(
-    {
-        TaskStatus.REQUESTED,
-        TaskStatus.RECEIVED,
-        TaskStatus.ACCEPTED,
-        TaskStatus.READY,
-        TaskStatus.IN_PROGRESS,
-        TaskStatus.ON_HOLD,
-        TaskStatus.COMPLETED,
-    }
-)
+_MADE = MADE_STATUSES
 #: Made, and the recipient has not answered yet.
 _AWAITING = _MADE - {TaskStatus.COMPLETED}
 

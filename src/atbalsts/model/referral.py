@@ -33,6 +33,7 @@ from atbalsts.model._base import (
 from atbalsts.model.plan import Period
 
 __all__ = [
+    "MADE_STATUSES",
     "Consent",
     "ConsentStatus",
     "DataCategory",
@@ -60,6 +61,21 @@ class TaskStatus(StrEnum):
     FAILED = "failed"
     COMPLETED = "completed"
     ENTERED_IN_ERROR = "entered-in-error"
+
+
+#: The statuses of a referral that was actually made: sent, and not rejected, cancelled, failed or
+#: void. Such a referral answers a duty to inform its recipient (a suspected threat included).
+MADE_STATUSES: frozenset[TaskStatus] = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+        TaskStatus.COMPLETED,
+    }
+)
 
 
 class Urgency(StrEnum):

@@ -22,6 +22,7 @@ from atbalsts.model import (
     ReferralPurpose,
     TaskStatus,
 )
+from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.privacy._categories import Level
 
 __all__ = [
@@ -205,19 +206,7 @@ RECIPIENTS: dict[ViewRole, frozenset[str]] = {
 
 #: Referral statuses in which the recipient has what it shares: sent, and not withdrawn by the
 #: sender (cancelled) or void (entered in error).
-_SHARED = frozenset(
-    {
-        TaskStatus.REQUESTED,
-        TaskStatus.RECEIVED,
-        TaskStatus.ACCEPTED,
-        TaskStatus.READY,
-        TaskStatus.IN_PROGRESS,
-        TaskStatus.ON_HOLD,
-        TaskStatus.COMPLETED,
-        TaskStatus.FAILED,
-        TaskStatus.REJECTED,
-    }
-)
+_SHARED = MADE_STATUSES | {TaskStatus.FAILED, TaskStatus.REJECTED}
 
 
 def role_of(role: str) -> ViewRole:
