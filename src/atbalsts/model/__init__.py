@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from atbalsts._markers import publish as _publish
-from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, Model
+from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, IsoDate, Model
 from atbalsts.model._io import field_errors, parse_json, parse_python
 from atbalsts.model.audit import AuditEvent
 from atbalsts.model.case import FundedSupport, SupportCase
@@ -118,6 +118,7 @@ __all__ = [
     "FundingSource",
     "Goal",
     "GoalStatus",
+    "IsoDate",
     "Learner",
     "LegalBasis",
     "LegalDuty",

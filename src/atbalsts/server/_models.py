@@ -3,14 +3,11 @@ Decision, legal bases, failures) are used as they are, so their JSON Schemas are
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Field
 
-from atbalsts.model import Decision, Failure, LegalBasis, Model, SupportCase
+from atbalsts.model import Decision, Failure, IsoDate, LegalBasis, Model, SupportCase
 
 __all__ = [
     "BatchError",
@@ -35,24 +32,6 @@ __all__ = [
     "VersionInfo",
 ]
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_date(value: object) -> object:
-    if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise PydanticCustomError(
-            "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
-        )
-    return value
-
-
-#: A ``YYYY-MM-DD`` date, as in the documents.
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 #: The explanation's language.
 Lang = Literal["lv", "en"]
 #: A municipality slug, as in :attr:`atbalsts.Enrolment.municipality`.
