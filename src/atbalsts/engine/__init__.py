@@ -15,7 +15,7 @@ from atbalsts._markers import publish
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._compose import Composition, check_declarations
 from atbalsts.engine._derive import derive_facts
-from atbalsts.engine._evaluate import Evaluation, to_decision
+from atbalsts.engine._evaluate import Evaluation, decision_json, to_decision
 from atbalsts.engine._loading import (
     ENV_ALLOW,
     ENV_BLOCK,
@@ -39,6 +39,7 @@ __all__ = [
     "PolicyRegistry",
     "PolicySet",
     "check_declarations",
+    "decision_json",
     "derive_facts",
     "load_plugins",
     "to_decision",

@@ -1,7 +1,11 @@
-"""Building the pydantic :class:`~atbalsts.model.Decision` from an evaluation.
+"""A decision from an evaluation: as plain data, as JSON, and as the pydantic document.
 
-The combined parts come from :mod:`atbalsts.engine._combine`; this module adds the stamp, the
-failures and the trace, with ``model_construct`` (no second validation) as there.
+The combined parts come from :mod:`atbalsts.engine._combine` as plain JSON-ready data; this module
+adds the stamp, the notes, the failures and the trace. :func:`decision_json` serialises that data
+with pydantic-core's own JSON writer, so it is the text ``Decision.model_dump_json()`` writes, byte
+for byte, without building a model per row (a property test checks it on generated cases).
+:func:`to_decision` validates that JSON into the :class:`~atbalsts.model.Decision` document, for
+callers that want the model.
 """
 
 from __future__ import annotations
@@ -9,89 +13,116 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pydantic_core
+
 from atbalsts._time import term_of
 from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
+from atbalsts.engine._compiled import CompiledPolicy
+from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
+from atbalsts.engine._refs import FULL, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
-from atbalsts.model.decision import Decision, DecisionNote, NoteCode, TraceRow
-from atbalsts.model.risk import Evidence
+from atbalsts.model._base import SCHEMA_VERSION
+from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
-__all__ = ["to_decision"]
+__all__ = ["decision_data", "decision_json", "table_of", "to_decision", "to_json"]
 
 
-def _trace(ev: Evaluation) -> list[TraceRow]:
+def _trace(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     rows = []
-    seen: dict[str, Evidence] = {}  # a fact has one value per evaluation: convert it once
-
-    def fact(name: str, raw: Any) -> Evidence:
-        found = seen.get(name)
-        if found is None:
-            found = seen[name] = evidence(name, raw)
-        return found
-
     for cr, fired, values, error in ev.trace:
         rule = cr.rule
         rows.append(
-            TraceRow.model_construct(
-                rule=rule.id,
-                plugin=cr.plugin,
-                kind=rule.kind,
-                fired=fired,
-                facts=tuple(
-                    fact(name, value) for name, value in zip(rule.reads, values, strict=True)
-                ),
-                parameters=cr.trace_parameters,
-                legal_basis=rule.legal_basis,
-                overrides=rule.overrides,
-                error=error,
-            )
+            {
+                "rule": rule.id,
+                "plugin": cr.plugin,
+                "kind": rule.kind.value,
+                "fired": fired,
+                "facts": [
+                    evidence(name, value) for name, value in zip(rule.reads, values, strict=True)
+                ],
+                "parameters": refs.parameters(cr.trace_parameters),
+                "legal_basis": refs.basis(rule.legal_basis),
+                "overrides": rule.overrides,
+                "error": error,
+            }
         )
-    return sorted(rows, key=lambda r: r.rule)
+    rows.sort(key=lambda r: r["rule"])
+    return rows
 
 
-_NO_OBSERVATION = DecisionNote.model_construct(code=NoteCode.NO_OBSERVATION_ON_DATE, detail={})
+def note_data(note: DecisionNote) -> JsonObject:
+    """The data of a :class:`~atbalsts.model.decision.DecisionNote`."""
+    return {"code": note.code.value, "detail": dict(note.detail)}
 
 
-def _term_note(ev: Evaluation) -> DecisionNote:
-    school_year, _ = term_of(ev.facts.as_of)
-    return DecisionNote.model_construct(
-        code=NoteCode.TERM_BY_CONVENTION, detail={"school_year": school_year}
-    )
+_NO_OBSERVATION = note_data(DecisionNote(code=NoteCode.NO_OBSERVATION_ON_DATE))
 
 
-def _notes(ev: Evaluation, undecided: list[str]) -> tuple[DecisionNote, ...]:
-    notes = list(ev.policy.notes)
+def _notes(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
+    notes = [note_data(n) for n in ev.policy.notes]
     if not ev.facts.has_observation:
         notes.append(_NO_OBSERVATION)
     if ev.facts.term_source == "convention":
-        notes.append(_term_note(ev))
+        school_year, _ = term_of(ev.facts.as_of)
+        notes.append(
+            {"code": NoteCode.TERM_BY_CONVENTION.value, "detail": {"school_year": school_year}}
+        )
     notes += [
-        DecisionNote.model_construct(code=NoteCode.MEASURE_NOT_DECIDED, detail={"measure": m})
-        for m in undecided
+        {"code": NoteCode.MEASURE_NOT_DECIDED.value, "detail": {"measure": m}} for m in undecided
     ]
-    return tuple(notes)
+    return notes
+
+
+def decision_data(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs = FULL) -> JsonObject:
+    """The Decision of an evaluation as plain data: its fields in order, each value JSON-ready
+    (dates as :class:`datetime.date`). With the default ``refs`` it is the Decision document's
+    data; a :class:`~atbalsts.engine._refs.TableRefs` names the policy, legal bases and
+    parameters by their id in its rule table. The data shares parts with other decisions:
+    never mutate it."""
+    verdicts = combine.measures(ev, refs)
+    asked, suggested, undecided = combine.split_measures(ev, verdicts)
+    failures = sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "learner_id": ev.facts.learner_id,
+        "as_of": ev.policy.as_of,
+        "policy": refs.stamp(ev.policy.stamp),
+        "complete": ev.complete,
+        "failures": [f.model_dump(mode="json") for f in failures],
+        "notes": _notes(ev, undecided),
+        "findings": combine.findings(ev, codes, refs),
+        "tier": combine.tier(ev),
+        "obligations": combine.obligations(ev, refs),
+        "measures": asked,
+        "suggestions": suggested,
+        "referrals": combine.referrals(ev, refs),
+        "plan_issues": combine.plan_issues(ev, verdicts, refs),
+        "follow_ups": combine.follow_ups(ev, refs),
+        "review_due": combine.review_due(ev),
+        "trace": _trace(ev, refs),
+    }
+
+
+def to_json(data: Any) -> str:
+    """Decision data (:func:`decision_data`, or a batch record) as JSON text: compact, not
+    ASCII-escaped, dates in ISO form; exactly as pydantic writes a model's JSON."""
+    return pydantic_core.to_json(data).decode()
+
+
+def decision_json(ev: Evaluation, codes: Mapping[str, CodeList]) -> str:
+    """The Decision document's JSON, as ``Decision.model_dump_json()`` writes it, byte for
+    byte, built without a pydantic model."""
+    return to_json(decision_data(ev, codes))
 
 
 def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
-    """The :class:`~atbalsts.model.Decision` document of an evaluation."""
-    verdicts = combine.measures(ev)
-    asked, suggested, undecided = combine.split_measures(ev, verdicts)
-    return Decision.model_construct(
-        learner_id=ev.facts.learner_id,
-        as_of=ev.policy.as_of,
-        policy=ev.policy.stamp,
-        complete=ev.complete,
-        failures=tuple(sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))),
-        notes=_notes(ev, undecided),
-        findings=tuple(combine.findings(ev, codes)),
-        tier=combine.tier(ev),
-        obligations=tuple(combine.obligations(ev)),
-        measures=tuple(asked),
-        suggestions=tuple(suggested),
-        referrals=tuple(combine.referrals(ev)),
-        plan_issues=tuple(combine.plan_issues(ev, verdicts)),
-        follow_ups=tuple(combine.follow_ups(ev)),
-        review_due=combine.review_due(ev),
-        trace=tuple(_trace(ev)),
-    )
+    """The :class:`~atbalsts.model.Decision` document of an evaluation (its JSON, validated)."""
+    return Decision.model_validate_json(decision_json(ev, codes))
+
+
+def table_of(policy: CompiledPolicy) -> RuleTable:
+    """The rule table of ``policy``: every legal basis a decision under it can hold, the
+    engine's own (the follow-ups') included."""
+    return rule_table(policy, ENGINE_BASES)

@@ -21,9 +21,11 @@ strictness first where the kind has one (deadline, urgency), then mandatory nati
 the other national rules, then by rule id (:attr:`CompiledRule.rank`): which rule comes first
 never depends on how plugin names sort.
 
-Every value was made by the engine from validated documents and outcomes checked fit, so the parts
-are built with ``model_construct`` (no second validation); a test checks that the Decision equals
-the same Decision validated from its own JSON.
+Every part is plain JSON-ready data (dicts with the keys in the order of the Decision model's
+fields, lists, strings, numbers, dates), never a pydantic model: serialised as it is, it is the
+Decision document's JSON byte for byte (:mod:`atbalsts.engine._assemble`; a property test checks
+it). Legal bases and parameter lists come from a :class:`~atbalsts.engine._refs.Refs`: written
+out, or named by id in a rule table.
 """
 
 from __future__ import annotations
@@ -37,23 +39,10 @@ from atbalsts.codes import CodeList
 from atbalsts.engine import _duties as duties
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._evidence import evidence
+from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.engine._run import Evaluation, group_of
-from atbalsts.model.decision import (
-    Deadline,
-    DecisionFinding,
-    FollowUp,
-    MeasureReason,
-    MeasureVerdict,
-    ObligationDue,
-    ObligationSource,
-    PlanIssue,
-    ReferralDue,
-    ReferralSource,
-    RuleSource,
-    TriggerSource,
-)
-from atbalsts.model.referral import Urgency
-from atbalsts.model.risk import Evidence, LegalBasis, RiskGroup
+from atbalsts.model.decision import Deadline, TriggerSource
+from atbalsts.model.risk import LegalBasis, RiskGroup
 from atbalsts.policy import _outcomes as o
 
 __all__ = [
@@ -71,19 +60,24 @@ __all__ = [
 #: Referral urgencies, most urgent first.
 _URGENCY = {"same_day": 0, "urgent": 1, "routine": 2}
 
+#: The group of a factor the code list does not place.
+_DEFAULT_GROUP = RiskGroup.LEARNING_AND_SCHOOL.value
 
-def _source_fields(cr: CompiledRule, detail: o.Detail) -> dict[str, Any]:
+
+def _source(cr: CompiledRule, detail: o.Detail, refs: Refs) -> JsonObject:
+    """The fields of a :class:`~atbalsts.model.decision.RuleSource`, in order."""
+    rule = cr.rule
     return {
-        "rule": cr.rule.id,
+        "rule": rule.id,
         "plugin": cr.plugin,
-        "mandatory": cr.rule.mandatory,
-        "legal_basis": cr.rule.legal_basis,
-        "parameters": cr.trace_parameters,
+        "mandatory": rule.mandatory,
+        "legal_basis": refs.basis(rule.legal_basis),
+        "parameters": refs.parameters(cr.trace_parameters),
         "detail": dict(detail),
     }
 
 
-def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[DecisionFinding]:
+def findings(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> list[JsonObject]:
     """One finding per factor: the evidence of every rule that found it (the facts each named,
     with their values, then the values each computed; each once), and every rule as a source."""
     grouped: dict[str, list[tuple[CompiledRule, o.Finding]]] = {}
@@ -92,14 +86,14 @@ def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[DecisionFind
             grouped.setdefault(item.factor, []).append((cr, item))
     out = []
     factors = codes["risk_factors"]
-    for factor, rows in grouped.items():
+    for factor, rows in sorted(grouped.items()):
         rows.sort(key=lambda r: r[0].rank)
-        rows_evidence: list[Evidence] = []
+        rows_evidence: list[JsonObject] = []
         seen_facts: set[str] = set()
-        computed: list[Evidence] = []
+        computed: list[JsonObject] = []
         seen_values: set[tuple[str, Any]] = set()
         rules: list[str] = []
-        sources: list[RuleSource] = []
+        sources: list[JsonObject] = []
         seen_sources: set[tuple[str, o.Detail]] = set()
         for cr, item in rows:
             for name in item.evidence:
@@ -110,26 +104,25 @@ def findings(ev: Evaluation, codes: Mapping[str, CodeList]) -> list[DecisionFind
                 key = (name, (type(value), value))
                 if key not in seen_values:
                     seen_values.add(key)
-                    computed.append(Evidence.model_construct(fact=name, value=value))
+                    computed.append({"fact": name, "value": value})
             if cr.rule.id not in rules:
                 rules.append(cr.rule.id)
             if (cr.rule.id, item.detail) not in seen_sources:
                 seen_sources.add((cr.rule.id, item.detail))
-                sources.append(RuleSource.model_construct(**_source_fields(cr, item.detail)))
+                sources.append(_source(cr, item.detail, refs))
         first = rows[0][0]
-        group = group_of(factors, factor)
         out.append(
-            DecisionFinding.model_construct(
-                factor=factor,
-                group=RiskGroup(group) if group else RiskGroup.LEARNING_AND_SCHOOL,
-                evidence=tuple(rows_evidence + computed),
-                rule=first.rule.id,
-                legal_basis=first.rule.legal_basis,
-                rules=tuple(rules),
-                sources=tuple(sources),
-            )
+            {
+                "factor": factor,
+                "group": group_of(factors, factor) or _DEFAULT_GROUP,
+                "evidence": rows_evidence + computed,
+                "rule": first.rule.id,
+                "legal_basis": refs.basis(first.rule.legal_basis),
+                "rules": rules,
+                "sources": sources,
+            }
         )
-    return sorted(out, key=lambda f: f.factor)
+    return out
 
 
 def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
@@ -142,7 +135,7 @@ def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
 _Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation]
 
 
-def obligations(ev: Evaluation) -> list[ObligationDue]:
+def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One obligation per action and recipients, with every rule that imposed it as a source.
 
     Each rule's duty is dated by what triggered it and its due date counted from that day on the
@@ -169,102 +162,103 @@ def obligations(ev: Evaluation) -> list[ObligationDue]:
     for (action, recipients), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
         due, trigger, source, unit, first, item = rows[0]
-        sources = [
-            ObligationSource.model_construct(
-                **_source_fields(cr, i.detail),
-                due=d,
-                deadline=u,
-                trigger=t,
-                trigger_source=ts,
-                deadline_basis=_deadline_basis(cr, i),
-            )
-            for d, t, ts, u, cr, i in rows
-        ]
-        mandatory = next((s for s in sources if s.mandatory), sources[0])
+        sources = []
+        for d, t, ts, u, cr, i in rows:
+            row = _source(cr, i.detail, refs)
+            row["due"] = d
+            row["deadline"] = u
+            row["trigger"] = t
+            row["trigger_source"] = ts
+            row["deadline_basis"] = refs.maybe_basis(_deadline_basis(cr, i))
+            sources.append(row)
+        mandatory = next((s for s in sources if s["mandatory"]), sources[0])
         deadline_basis = next(
-            (s.deadline_basis for s in sources if s.due == due and s.deadline_basis), None
+            (s["deadline_basis"] for s in sources if s["due"] == due and s["deadline_basis"]),
+            None,
         )
         duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
         answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
-        done_on = answered[0].on if answered else None
+        done_on = answered[0]["on"] if answered else None
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)
         out.append(
-            ObligationDue.model_construct(
-                key=duty_key,
-                action=action,
-                responsible_roles=tuple(sorted({role for *_, i in rows for role in i.roles})),
-                recipients=recipients,
-                any_recipient=all(i.any_recipient for *_, i in rows),
-                due=due,
-                deadline=unit,
-                days=item.days if unit in ("school_days", "calendar_days") else None,
-                trigger=trigger,
-                trigger_source=source,
-                state=state,
-                school_days_late=late,
-                done_on=done_on,
-                answered_by=answered,
-                rules=tuple(dict.fromkeys(s.rule for s in sources)),
-                legal_basis=mandatory.legal_basis,
-                deadline_basis=deadline_basis,
-                sources=tuple(sources),
-            )
+            {
+                "key": duty_key,
+                "action": action,
+                "responsible_roles": sorted({role for *_, i in rows for role in i.roles}),
+                "recipients": recipients,
+                "any_recipient": all(i.any_recipient for *_, i in rows),
+                "due": due,
+                "deadline": unit,
+                "days": item.days if unit in ("school_days", "calendar_days") else None,
+                "trigger": trigger,
+                "trigger_source": source,
+                "state": state,
+                "school_days_late": late,
+                "done_on": done_on,
+                "answered_by": answered,
+                "rules": list(dict.fromkeys(s["rule"] for s in sources)),
+                "legal_basis": mandatory["legal_basis"],
+                "deadline_basis": deadline_basis,
+                "sources": sources,
+            }
         )
-    return sorted(out, key=lambda x: (x.due, x.action, x.recipients))
+    return sorted(out, key=lambda x: (x["due"], x["action"], x["recipients"]))
 
 
-def follow_ups(ev: Evaluation) -> list[FollowUp]:
+def follow_ups(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """The work overdue on the evaluation date beyond the obligations (COLLECT; see
     :func:`atbalsts.engine._duties.follow_ups`)."""
-    return duties.follow_ups(ev.case, ev.facts, ev.policy, ev.calendar or shipped_calendar())
+    return duties.follow_ups(ev.case, ev.facts, ev.policy, ev.calendar or shipped_calendar(), refs)
 
 
-def measures(ev: Evaluation) -> list[MeasureVerdict]:
+def measures(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One verdict per measure a rule judged, asked for or not: eligible only if no rule denies
     it; every reason kept, denials first (see :func:`split_measures`)."""
-    grouped: dict[str, list[tuple[tuple[bool, bool, bool, str, str], MeasureReason]]] = {}
+    grouped: dict[str, list[tuple[tuple[bool, bool, bool, str, str], JsonObject]]] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Verdict):
             grouped.setdefault(item.measure, []).append(
                 (
                     (item.eligible, *cr.rank, item.reason),
-                    MeasureReason.model_construct(
-                        rule=cr.rule.id,
-                        eligible=item.eligible,
-                        reason=item.reason,
-                        detail=dict(item.detail),
-                        legal_basis=cr.rule.legal_basis,
-                        plugin=cr.plugin,
-                        parameters=cr.trace_parameters,
-                    ),
+                    {
+                        "rule": cr.rule.id,
+                        "eligible": item.eligible,
+                        "reason": item.reason,
+                        "detail": dict(item.detail),
+                        "legal_basis": refs.basis(cr.rule.legal_basis),
+                        "plugin": cr.plugin,
+                        "parameters": refs.parameters(cr.trace_parameters),
+                    },
                 )
             )
     out = []
-    for measure, rows in grouped.items():
+    for measure, rows in sorted(grouped.items()):
         rows.sort(key=lambda r: r[0])
-        reasons = tuple(r for _, r in rows)
+        reasons = [r for _, r in rows]
         out.append(
-            MeasureVerdict.model_construct(
-                measure=measure, eligible=all(r.eligible for r in reasons), reasons=reasons
-            )
+            {
+                "measure": measure,
+                "eligible": all(r["eligible"] for r in reasons),
+                "reasons": reasons,
+            }
         )
-    return sorted(out, key=lambda v: v.measure)
+    return out
 
 
 def split_measures(
-    ev: Evaluation, verdicts: list[MeasureVerdict]
-) -> tuple[list[MeasureVerdict], list[MeasureVerdict], list[str]]:
+    ev: Evaluation, verdicts: list[JsonObject]
+) -> tuple[list[JsonObject], list[JsonObject], list[str]]:
     """The verdicts on the measures asked for (the plan's, and those the caller listed), the
     suggestions (measures nobody asked for that no rule denies), and the measures asked for that
     no rule judged."""
     asked = ev.facts.plan_measures | ev.asked
-    given = [v for v in verdicts if v.measure in asked]
-    suggested = [v for v in verdicts if v.measure not in asked and v.eligible]
-    judged = {v.measure for v in given}
+    given = [v for v in verdicts if v["measure"] in asked]
+    suggested = [v for v in verdicts if v["measure"] not in asked and v["eligible"]]
+    judged = {v["measure"] for v in given}
     return given, suggested, sorted(asked - judged)
 
 
-def referrals(ev: Evaluation) -> list[ReferralDue]:
+def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One referral per institution, with every rule that made it due as a source: the most
     urgent rule's reason, urgency and legal basis (among equally urgent ones a mandatory national
     rule first), and the earliest due date any rule gives."""
@@ -273,73 +267,71 @@ def referrals(ev: Evaluation) -> list[ReferralDue]:
         if isinstance(item, o.Refer):
             grouped.setdefault(item.to, []).append((cr, item))
     out = []
-    for to, rows in grouped.items():
+    for to, rows in sorted(grouped.items()):
         rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
         first_rule, first = rows[0]
         dues = [i.due for _, i in rows if i.due is not None]
-        sources = tuple(
-            ReferralSource.model_construct(
-                **_source_fields(cr, i.detail),
-                reason=i.reason,
-                urgency=Urgency(i.urgency),
-                due=i.due,
-            )
-            for cr, i in rows
-        )
+        sources = []
+        for cr, i in rows:
+            row = _source(cr, i.detail, refs)
+            row["reason"] = i.reason
+            row["urgency"] = i.urgency
+            row["due"] = i.due
+            sources.append(row)
         out.append(
-            ReferralDue.model_construct(
-                to=to,
-                reason=first.reason,
-                urgency=Urgency(first.urgency),
-                due=min(dues) if dues else None,
-                rules=tuple(dict.fromkeys(cr.rule.id for cr, _ in rows)),
-                legal_basis=first_rule.rule.legal_basis,
-                sources=sources,
-            )
+            {
+                "to": to,
+                "reason": first.reason,
+                "urgency": first.urgency,
+                "due": min(dues) if dues else None,
+                "rules": list(dict.fromkeys(cr.rule.id for cr, _ in rows)),
+                "legal_basis": refs.basis(first_rule.rule.legal_basis),
+                "sources": sources,
+            }
         )
-    return sorted(out, key=lambda r: r.to)
+    return out
 
 
-def plan_issues(ev: Evaluation, verdicts: list[MeasureVerdict]) -> list[PlanIssue]:
+def plan_issues(ev: Evaluation, verdicts: list[JsonObject], refs: Refs) -> list[JsonObject]:
     """Every issue the rules found with the plan in force, plus one for each measure of the plan
     that a rule denies (given the measures' ``verdicts``), with that rule's reason."""
     plan = ev.facts.plan
     if plan is None:
         return []
     out = [
-        PlanIssue.model_construct(
-            plan_id=plan.id,
-            reason=item.reason,
-            path=item.path,
-            detail=dict(item.detail),
-            rule=cr.rule.id,
-            legal_basis=cr.rule.legal_basis,
-            plugin=cr.plugin,
-            parameters=cr.trace_parameters,
-        )
+        {
+            "plan_id": plan.id,
+            "reason": item.reason,
+            "path": item.path,
+            "detail": dict(item.detail),
+            "rule": cr.rule.id,
+            "legal_basis": refs.basis(cr.rule.legal_basis),
+            "plugin": cr.plugin,
+            "parameters": refs.parameters(cr.trace_parameters),
+        }
         for cr, item in ev.outcomes
         if isinstance(item, o.Issue)
     ]
-    denied = {v.measure: v for v in verdicts if not v.eligible}
+    denied = {v["measure"]: v for v in verdicts if not v["eligible"]}
     for i, assignment in enumerate(plan.measures):
         verdict = denied.get(assignment.measure)
         if verdict is None:
             continue
-        for reason in verdict.reasons:
-            if not reason.eligible:
+        for reason in verdict["reasons"]:
+            if not reason["eligible"]:
                 out.append(
-                    PlanIssue.model_construct(
-                        plan_id=plan.id,
-                        reason=reason.reason,
-                        path=f"measures[{i}].measure",
-                        detail={"measure": assignment.measure, **reason.detail},
-                        rule=reason.rule,
-                        legal_basis=reason.legal_basis,
-                        plugin=reason.plugin,
-                        parameters=reason.parameters,
-                    )
+                    {
+                        "plan_id": plan.id,
+                        "reason": reason["reason"],
+                        "path": f"measures[{i}].measure",
+                        "detail": {"measure": assignment.measure, **reason["detail"]},
+                        "rule": reason["rule"],
+                        "legal_basis": reason["legal_basis"],
+                        "plugin": reason["plugin"],
+                        "parameters": reason["parameters"],
+                    }
                 )
-    return sorted(out, key=lambda x: (x.path or "", x.rule, x.reason))
+    return sorted(out, key=lambda x: (x["path"] or "", x["rule"], x["reason"]))
 
 
 def tier(ev: Evaluation) -> int | None:

@@ -16,6 +16,7 @@ from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.model import (
     ApprovalStep,
     BasisKind,
@@ -25,12 +26,13 @@ from atbalsts.model import (
     SupportPlan,
     TaskStatus,
 )
-from atbalsts.model.decision import Deadline, DutyAnswer, DutyState, FollowUp, TriggerSource
+from atbalsts.model.decision import Deadline, DutyState, TriggerSource
 from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.policy import _outcomes as o
 from atbalsts.policy._facts import Facts
 
 __all__ = [
+    "ENGINE_BASES",
     "FOLLOW_UP_PARAMETERS",
     "answers",
     "due_of",
@@ -64,6 +66,9 @@ REFERRAL_FOLLOW_UP = LegalBasis(
     "referral is listed for the referring role to follow up (the school director where the "
     "referral names no role).",
 )
+
+#: The legal bases the engine itself gives (not a rule's): a rule table holds them too.
+ENGINE_BASES = (REFERRAL_FOLLOW_UP,)
 
 #: Referral statuses that show the referral was made: one of them answers a duty to inform its
 #: recipient (a draft, a rejected, cancelled or failed referral answers nothing).
@@ -161,15 +166,16 @@ def answers(
     recipients: tuple[str, ...],
     trigger: date,
     as_of: date,
-) -> tuple[DutyAnswer, ...]:
-    """The actions and referrals of ``case``, dated on or before ``as_of``, that answer a duty.
+) -> list[JsonObject]:
+    """The actions and referrals of ``case``, dated on or before ``as_of``, that answer a duty
+    (the data of :class:`~atbalsts.model.decision.DutyAnswer` rows, earliest first).
 
     An action answers it when it names the duty's ``key``; one that names no key, when it is the
     same action, done on or after the trigger, and reached one of the recipients (or names none).
     A referral made on or after the trigger answers a duty to inform its recipient.
     """
     if case is None or not (case.actions or case.referrals):
-        return ()
+        return []
     found = []
     wanted = frozenset(recipients)
     for act in case.actions:
@@ -181,7 +187,7 @@ def answers(
             and act.on >= trigger
             and (not act.to or not wanted or not wanted.isdisjoint(act.to))
         ):
-            found.append(DutyAnswer.model_construct(kind="action", id=act.id, on=act.on))
+            found.append({"kind": "action", "id": act.id, "on": act.on})
     for ref in case.referrals:
         made = ref.sent_on or ref.created_on
         if (
@@ -189,8 +195,8 @@ def answers(
             and ref.referred_to.institution in wanted
             and trigger <= made <= as_of
         ):
-            found.append(DutyAnswer.model_construct(kind="referral", id=ref.id, on=made))
-    return tuple(sorted(found, key=lambda a: (a.on, a.kind, a.id)))
+            found.append({"kind": "referral", "id": ref.id, "on": made})
+    return sorted(found, key=lambda a: (a["on"], a["kind"], a["id"]))
 
 
 def state_of(
@@ -228,8 +234,8 @@ def _late(due: date, as_of: date, grade: int | None, calendar: SchoolCalendar) -
 
 
 def _referrals(
-    case: SupportCase, as_of: date, grade: int | None, calendar: SchoolCalendar
-) -> Iterator[FollowUp]:
+    case: SupportCase, as_of: date, grade: int | None, calendar: SchoolCalendar, refs: Refs
+) -> Iterator[JsonObject]:
     for ref in case.referrals:
         if ref.due is None or ref.status not in _AWAITING or ref.created_on > as_of:
             continue
@@ -238,18 +244,17 @@ def _referrals(
         late = _late(ref.due, as_of, grade, calendar)
         if late is None:
             continue
-        yield FollowUp.model_construct(
-            kind="referral_unanswered",
-            key=f"referral_unanswered:{ref.id}@{ref.due.isoformat()}",
-            subject=ref.id,
-            responsible_roles=(ref.referred_by.role or "school_director",),
-            since=ref.sent_on or ref.created_on,
-            due=ref.due,
-            school_days_late=late,
-            detail={"to": ref.referred_to.institution, "status": ref.status.value},
-            rule=ref.rule,
-            legal_basis=REFERRAL_FOLLOW_UP,
-            parameters=(),
+        yield _follow_up(
+            "referral_unanswered",
+            ref.id,
+            (ref.referred_by.role or "school_director",),
+            ref.sent_on or ref.created_on,
+            ref.due,
+            late,
+            {"to": ref.referred_to.institution, "status": ref.status.value},
+            ref.rule,
+            refs.basis(REFERRAL_FOLLOW_UP),
+            [],
         )
 
 
@@ -265,7 +270,8 @@ def _reviews(
     as_of: date,
     grade: int | None,
     calendar: SchoolCalendar,
-) -> Iterator[FollowUp]:
+    refs: Refs,
+) -> Iterator[JsonObject]:
     review = None
     for plan in case.plans:
         if plan.status not in (PlanStatus.ACTIVE, PlanStatus.ON_HOLD):
@@ -277,18 +283,17 @@ def _reviews(
         review = review or _rule_among(policy, REVIEW_RULES)
         if review is None:  # no review rule in force: nothing says the plan is reviewed
             return
-        yield FollowUp.model_construct(
-            kind="plan_review_overdue",
-            key=f"plan_review_overdue:{plan.id}@{due.isoformat()}",
-            subject=plan.id,
-            responsible_roles=(plan.author_role,),
-            since=due,
-            due=due,
-            school_days_late=late,
-            detail={"term": str(plan.term), "status": plan.status.value},
-            rule=review.rule.id,
-            legal_basis=review.rule.legal_basis,
-            parameters=(),
+        yield _follow_up(
+            "plan_review_overdue",
+            plan.id,
+            (plan.author_role,),
+            due,
+            due,
+            late,
+            {"term": str(plan.term), "status": plan.status.value},
+            review.rule.id,
+            refs.basis(review.rule.legal_basis),
+            [],
         )
 
 
@@ -313,7 +318,8 @@ def _approvals(
     policy: CompiledPolicy,
     grade: int | None,
     calendar: SchoolCalendar,
-) -> Iterator[FollowUp]:
+    refs: Refs,
+) -> Iterator[JsonObject]:
     wait = policy.engine_parameters.get(APPROVAL_WAIT)
     chain = _rule_among(policy, APPROVAL_RULES)
     if wait is None or chain is None or not isinstance(wait.value, int):
@@ -334,24 +340,55 @@ def _approvals(
         late = _late(due, as_of, grade, calendar)
         if late is None:
             continue
-        yield FollowUp.model_construct(
-            kind="approval_waiting",
-            key=f"approval_waiting:{plan.id}@{due.isoformat()}",
-            subject=plan.id,
-            responsible_roles=(_step_role(step, plan),),
-            since=since,
-            due=due,
-            school_days_late=late,
-            detail={"step": step.value},
-            rule=chain.rule.id,
-            legal_basis=chain.rule.legal_basis,
-            parameters=(wait,),
+        yield _follow_up(
+            "approval_waiting",
+            plan.id,
+            (_step_role(step, plan),),
+            since,
+            due,
+            late,
+            {"step": step.value},
+            chain.rule.id,
+            refs.basis(chain.rule.legal_basis),
+            [refs.parameter(wait)],
         )
 
 
+def _follow_up(
+    kind: str,
+    subject: str,
+    roles: tuple[str, ...],
+    since: date,
+    due: date,
+    late: int,
+    detail: JsonObject,
+    rule: str | None,
+    basis: object,
+    parameters: list[object],
+) -> JsonObject:
+    """The data of a :class:`~atbalsts.model.decision.FollowUp`, its fields in order."""
+    return {
+        "kind": kind,
+        "key": f"{kind}:{subject}@{due.isoformat()}",
+        "subject": subject,
+        "responsible_roles": list(roles),
+        "since": since,
+        "due": due,
+        "school_days_late": late,
+        "detail": detail,
+        "rule": rule,
+        "legal_basis": basis,
+        "parameters": parameters,
+    }
+
+
 def follow_ups(
-    case: SupportCase | None, facts: Facts, policy: CompiledPolicy, calendar: SchoolCalendar
-) -> list[FollowUp]:
+    case: SupportCase | None,
+    facts: Facts,
+    policy: CompiledPolicy,
+    calendar: SchoolCalendar,
+    refs: Refs,
+) -> list[JsonObject]:
     """The work overdue on the evaluation date beyond the obligations: referrals the recipient
     has not answered by their due date, plans not reviewed at the end of their term, plans that
     have waited for their next approval longer than ``lv.plan.approval_wait_days``."""
@@ -359,8 +396,8 @@ def follow_ups(
         return []
     grade, as_of = facts.grade, facts.as_of
     found = [
-        *_referrals(case, as_of, grade, calendar),
-        *_reviews(case, policy, as_of, grade, calendar),
-        *_approvals(case, facts, policy, grade, calendar),
+        *_referrals(case, as_of, grade, calendar, refs),
+        *_reviews(case, policy, as_of, grade, calendar, refs),
+        *_approvals(case, facts, policy, grade, calendar, refs),
     ]
-    return sorted(found, key=lambda f: (f.due, f.kind, f.subject))
+    return sorted(found, key=lambda f: (f["due"], f["kind"], f["subject"]))

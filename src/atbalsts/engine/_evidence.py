@@ -1,4 +1,4 @@
-"""Fact values as the JSON-ready values of :class:`~atbalsts.model.risk.Evidence` rows."""
+"""Fact values as the JSON-ready data of :class:`~atbalsts.model.risk.Evidence` rows."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from atbalsts.model import SupportPlan
-from atbalsts.model.risk import Evidence
 
 __all__ = ["evidence", "json_value"]
 
-_EVIDENCE: dict[tuple[str, type, Any], Evidence] = {}
+_EVIDENCE: dict[tuple[str, type, Any], dict[str, Any]] = {}
 _EVIDENCE_MAX = 50_000
 
 
@@ -32,13 +31,14 @@ def json_value(value: Any) -> bool | int | float | str | None:
     return str(value)
 
 
-def evidence(name: str, raw: Any) -> Evidence:
-    """An Evidence row; rows repeat across learners (small ints, flags), so they are shared."""
+def evidence(name: str, raw: Any) -> dict[str, Any]:
+    """The data of an Evidence row; rows repeat across learners (small ints, flags), so they
+    are shared: never mutate one."""
     value = json_value(raw)
     key = (name, type(value), value)
     found = _EVIDENCE.get(key)
     if found is None:
         if len(_EVIDENCE) >= _EVIDENCE_MAX:
             _EVIDENCE.clear()
-        found = _EVIDENCE[key] = Evidence.model_construct(fact=name, value=value)
+        found = _EVIDENCE[key] = {"fact": name, "value": value}
     return found

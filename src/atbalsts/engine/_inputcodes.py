@@ -53,24 +53,63 @@ def _codes(case: SupportCase) -> Iterator[tuple[str, str, str]]:
             yield f"consents[{i}].recipients[{j}]", "institutions", recipient
 
 
-def _any_local(case: SupportCase) -> bool:
-    """Cheap first pass: does any code field hold a namespaced code at all? (Almost never.)"""
+def _local(case: SupportCase) -> frozenset[tuple[str, str]]:
+    """The namespaced codes of ``case`` with their code lists: the same fields as :func:`_codes`,
+    read without building a path for each (a case holds hundreds of codes, almost never a
+    namespaced one)."""
+    found: set[tuple[str, str]] = set()
+    add = found.add
     for obs in case.observations:
         for seen in obs.staff_observations:
-            if ":" in seen.factor or ":" in seen.recorded_by:
-                return True
-        if any(":" in t.recorded_by for t in obs.suspected_threats):
-            return True
-        if any(":" in n.recorded_by for n in obs.notes):
-            return True
-    if any(":" in f.measure for f in case.funded_elsewhere):
-        return True
-    return bool(case.plans or case.referrals or case.consents)  # scanned fully below
+            if ":" in seen.factor:
+                add(("risk_factors", seen.factor))
+            if ":" in seen.recorded_by:
+                add(("roles", seen.recorded_by))
+        for t in obs.suspected_threats:
+            if ":" in t.recorded_by:
+                add(("roles", t.recorded_by))
+        for n in obs.notes:
+            if ":" in n.recorded_by:
+                add(("roles", n.recorded_by))
+    for funded in case.funded_elsewhere:
+        add(("measures", funded.measure))
+    for plan in case.plans:
+        add(("roles", plan.author_role))
+        found.update(("risk_factors", factor) for factor in plan.risk_factors)
+        for m in plan.measures:
+            add(("measures", m.measure))
+            add(("roles", m.responsible_role))
+    for ref in case.referrals:
+        for party in (ref.referred_by, ref.referred_to):
+            add(("institutions", party.institution))
+            if party.role is not None:
+                add(("roles", party.role))
+    for consent in case.consents:
+        found.update(("institutions", recipient) for recipient in consent.recipients)
+    return frozenset(item for item in found if ":" in item[1])
+
+
+def _known(local: frozenset[tuple[str, str]], codes: Mapping[str, CodeList]) -> bool:
+    """Whether every code of ``local`` is declared: once per distinct set of codes and code
+    lists (a policy set's code lists never change, so the answer is kept with them)."""
+    cache = _KNOWN.setdefault(id(codes), (codes, {}))[1]
+    answer = cache.get(local)
+    if answer is None:
+        if len(cache) >= _KNOWN_MAX:
+            cache.clear()
+        answer = cache[local] = all(code in codes[name] for name, code in local)
+    return answer
+
+
+#: Per code lists (by id, kept alive with their answers): sets of codes found all declared.
+_KNOWN: dict[int, tuple[Mapping[str, CodeList], dict[frozenset[tuple[str, str]], bool]]] = {}
+_KNOWN_MAX = 10_000
 
 
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
     """The local codes of ``case`` that no plugin of the policy set declares."""
-    if not _any_local(case):
+    local = _local(case)
+    if not local or _known(local, codes):
         return []
     return [
         FieldError(

@@ -66,6 +66,9 @@ class Params(Mapping[str, Scalar]):
 
     def integer(self, name: str) -> int:
         """The value of ``name``, which must be an integer."""
+        value = self._values.get(name)
+        if type(value) is int:  # the common case, checked first: rules read these per learner
+            return value
         return int(self._typed(name, (int,), "an integer"))
 
     def number(self, name: str) -> float:

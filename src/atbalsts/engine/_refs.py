@@ -1,0 +1,246 @@
+"""How a decision's data names legal bases and parameters: written out, or by id in a rule table.
+
+A Decision document is self-contained: every source, verdict and trace row carries its legal
+basis and the parameter values it read, so the same few legal bases are repeated many times in
+every decision. A batch of many decisions writes them once instead, in a *rule table* per policy
+(:class:`RuleTable`: the stamp without its date, the rules with their titles, the parameter
+values and the legal bases, each basis under a content-derived id), and each decision refers to
+them by id (:class:`TableRefs`); :func:`expand` turns such a decision back into the Decision
+document, byte for byte.
+
+The builder of a decision's data (:mod:`atbalsts.engine._combine`) asks a :class:`Refs` for the
+data of each legal basis and parameter list; :data:`FULL` writes them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import rfc8785
+
+from atbalsts.engine._compiled import CompiledPolicy
+from atbalsts.model.decision import PolicyStamp, TraceParameter
+from atbalsts.model.risk import LegalBasis
+
+__all__ = [
+    "FULL",
+    "JsonObject",
+    "Refs",
+    "RuleTable",
+    "TableRefs",
+    "basis_id",
+    "expand",
+    "rule_table",
+]
+
+#: A JSON object as plain Python data.
+JsonObject = dict[str, Any]
+
+#: The keys under which a decision holds a legal basis, and the key of a list of parameters.
+_BASIS_KEYS = ("legal_basis", "deadline_basis")
+_PARAMETERS = "parameters"
+#: Models whose data a :class:`Refs` remembers at most (then it starts again): the rules of
+#: a few hundred compiled policies.
+_CACHED = 20_000
+#: Keys whose values are a rule's own computed values: never rewritten.
+_OPAQUE = frozenset({"detail", "evidence", "facts"})
+
+
+def _digest(data: Any, length: int) -> str:
+    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()[:length]
+
+
+def basis_id(data: Mapping[str, Any]) -> str:
+    """The id of a legal basis in a rule table: ``b`` and 12 hexadecimal digits of the SHA-256
+    of its canonical JSON (RFC 8785), so the same basis has the same id in every table."""
+    return "b" + _digest(dict(data), 12)
+
+
+class Refs:
+    """The data of the legal bases and parameter lists of a decision, written out in full.
+
+    Each model is converted once (they belong to rules and compiled policies, which live long),
+    so building a decision's data costs a dictionary look-up per basis.
+    """
+
+    def __init__(self) -> None:
+        self._bases: dict[int, tuple[object, Any]] = {}
+        self._params: dict[int, tuple[object, Any]] = {}
+
+    def basis(self, basis: LegalBasis) -> Any:
+        """The data of ``basis`` as the decision holds it."""
+        found = self._bases.get(id(basis))
+        if found is None:  # the model is kept with its data: its id cannot be reused meanwhile
+            if len(self._bases) >= _CACHED:
+                self._bases.clear()
+            found = self._bases[id(basis)] = (basis, self._basis(basis))
+        return found[1]
+
+    def maybe_basis(self, basis: LegalBasis | None) -> Any:
+        """:meth:`basis`, or None for None."""
+        return None if basis is None else self.basis(basis)
+
+    def parameters(self, parameters: tuple[TraceParameter, ...]) -> list[Any]:
+        """The data of a rule's parameters as the decision holds them (never mutate it)."""
+        if not parameters:
+            return []
+        found = self._params.get(id(parameters))
+        if found is None:
+            if len(self._params) >= _CACHED:
+                self._params.clear()
+            rows = [self._parameter(p) for p in parameters]
+            found = self._params[id(parameters)] = (parameters, rows)
+        result: list[Any] = found[1]
+        return result
+
+    def parameter(self, parameter: TraceParameter) -> Any:
+        """The data of one parameter as the decision holds it."""
+        found = self._params.get(id(parameter))
+        if found is None:
+            if len(self._params) >= _CACHED:
+                self._params.clear()
+            found = self._params[id(parameter)] = (parameter, self._parameter(parameter))
+        return found[1]
+
+    def stamp(self, stamp: PolicyStamp) -> Any:
+        """The data of the policy ``stamp`` as the decision holds it."""
+        found = self._bases.get(id(stamp))
+        if found is None:
+            if len(self._bases) >= _CACHED:
+                self._bases.clear()
+            found = self._bases[id(stamp)] = (stamp, self._stamp(stamp))
+        return found[1]
+
+    def _stamp(self, stamp: PolicyStamp) -> Any:
+        return stamp.model_dump(mode="json")
+
+    def _basis(self, basis: LegalBasis) -> Any:
+        return basis.model_dump(mode="json")
+
+    def _parameter(self, parameter: TraceParameter) -> Any:
+        return parameter.model_dump(mode="json")
+
+
+#: Legal bases and parameters written out: the Decision document's own form.
+FULL = Refs()
+
+
+class RuleTable:
+    """What every decision under one policy shares, written once: the policy stamp without its
+    date, the rules in force (plugin, kind, title, legal basis, parameters), the parameter values
+    and the legal bases by id (:func:`basis_id`). Its ``id`` is ``t`` and 16 hexadecimal digits
+    of the SHA-256 of the rest, so equal tables have equal ids in every process and run."""
+
+    def __init__(self, record: JsonObject) -> None:
+        self.record = record
+        self.id: str = record["rule_table"]
+        self.bases: dict[str, JsonObject] = record["bases"]
+        self.parameter_values: dict[str, JsonObject] = record["parameters"]
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> RuleTable:
+        """The table of a ``rule_table`` record as read back from JSON."""
+        return cls(dict(record))
+
+
+def rule_table(policy: CompiledPolicy, extra_bases: Iterable[LegalBasis] = ()) -> RuleTable:
+    """The rule table of ``policy``; ``extra_bases``: legal bases the engine itself gives (the
+    follow-ups'), so that a decision can refer to them by id too."""
+    bases: dict[str, JsonObject] = {}
+
+    def add(basis: LegalBasis) -> str:
+        data = basis.model_dump(mode="json")
+        key = basis_id(data)
+        bases.setdefault(key, data)
+        return key
+
+    parameters: dict[str, JsonObject] = {}
+
+    def add_parameter(parameter: TraceParameter) -> str:
+        parameters.setdefault(parameter.id, parameter.model_dump(mode="json"))
+        add(parameter.reference)
+        if parameter.replaces is not None:
+            add(parameter.replaces.reference)
+        return parameter.id
+
+    rules: dict[str, JsonObject] = {}
+    for cr in sorted(policy.rules, key=lambda c: c.rule.id):
+        rule = cr.rule
+        rules[rule.id] = {
+            "plugin": cr.plugin,
+            "kind": rule.kind.value,
+            "title": rule.title,
+            "mandatory": rule.mandatory,
+            "overrides": rule.overrides,
+            "legal_basis": add(rule.legal_basis),
+            "parameters": [add_parameter(p) for p in cr.trace_parameters],
+        }
+    for parameter in policy.engine_parameters.values():
+        add_parameter(parameter)
+    for basis in extra_bases:
+        add(basis)
+    stamp = policy.stamp.model_dump(mode="json", exclude={"as_of"})
+    body = {
+        "stamp": stamp,
+        "rules": rules,
+        "parameters": dict(sorted(parameters.items())),
+        "bases": dict(sorted(bases.items())),
+    }
+    return RuleTable({"rule_table": "t" + _digest(body, 16), **body})
+
+
+class TableRefs(Refs):
+    """Legal bases and parameters named by their id in ``table``; one the table does not hold
+    (or holds with other values) is written out, so nothing is ever lost."""
+
+    def __init__(self, table: RuleTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def _stamp(self, stamp: PolicyStamp) -> Any:
+        data = stamp.model_dump(mode="json", exclude={"as_of"})
+        return self.table.id if data == self.table.record["stamp"] else super()._stamp(stamp)
+
+    def _basis(self, basis: LegalBasis) -> Any:
+        data = basis.model_dump(mode="json")
+        key = basis_id(data)
+        return key if self.table.bases.get(key) == data else data
+
+    def _parameter(self, parameter: TraceParameter) -> Any:
+        data = parameter.model_dump(mode="json")
+        return parameter.id if self.table.parameter_values.get(parameter.id) == data else data
+
+
+def expand(record: Mapping[str, Any], table: RuleTable) -> JsonObject:
+    """The Decision document (as JSON data) of a batch decision record that refers to ``table``:
+    its ``policy`` the table's stamp with the decision's date, every legal basis and parameter
+    given by id written out; the ``line`` key is dropped. Raises ``KeyError`` naming an id the
+    table does not hold."""
+    out: JsonObject = {}
+    for key, value in record.items():
+        if key == "line":
+            continue
+        if key == "policy" and isinstance(value, str):
+            if value != table.id:
+                raise KeyError(f"policy {value!r} is not the rule table {table.id!r}")
+            value = {**table.record["stamp"], "as_of": record["as_of"]}
+        else:
+            value = _expand(key, value, table)
+        out[key] = value
+    return out
+
+
+def _expand(key: str, value: Any, table: RuleTable) -> Any:
+    if key in _OPAQUE:
+        return value
+    if isinstance(value, str) and key in _BASIS_KEYS:
+        return table.bases[value]
+    if isinstance(value, list):
+        if key == _PARAMETERS:
+            return [table.parameter_values[v] if isinstance(v, str) else v for v in value]
+        return [_expand("", v, table) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand(k, v, table) for k, v in value.items()}
+    return value

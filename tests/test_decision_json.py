@@ -1,0 +1,81 @@
+"""The Decision's JSON written from plain data is the pydantic document's JSON, byte for byte;
+and a batch decision that names its legal bases and parameters by id in a rule table expands
+back to it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atbalsts.engine import PolicyRegistry, decision_json
+from atbalsts.engine._assemble import decision_data, table_of, to_json
+from atbalsts.engine._refs import RuleTable, TableRefs, expand
+from atbalsts.model import Decision, SupportCase
+from atbalsts.testing.strategies import support_cases
+
+REGISTRY = PolicyRegistry.load()
+MUNICIPALITIES = st.sampled_from(["bauska", "parauga", "ogre"])
+DATES = st.dates(date(2017, 3, 1), date(2029, 8, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=support_cases(), as_of=DATES, municipality=MUNICIPALITIES, trace=st.booleans())
+def test_lean_json_is_the_documents_json(
+    case: SupportCase, as_of: date, municipality: str, trace: bool
+) -> None:
+    policy_set = REGISTRY.policy_set(municipality)
+    ev = policy_set.run(case, as_of, trace=trace)
+    text = decision_json(ev, policy_set.codes)
+    document = Decision.model_validate_json(text)
+    assert document.model_dump_json() == text
+    whole = policy_set.evaluate(case, as_of).model_dump_json()
+    assert policy_set.evaluate_json(case, as_of) == whole
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=support_cases(), as_of=DATES, municipality=MUNICIPALITIES, trace=st.booleans())
+def test_a_decision_by_id_expands_to_the_document(
+    case: SupportCase, as_of: date, municipality: str, trace: bool
+) -> None:
+    policy_set = REGISTRY.policy_set(municipality)
+    ev = policy_set.run(case, as_of, trace=trace)
+    table = table_of(ev.policy)
+    compact = to_json(decision_data(ev, policy_set.codes, TableRefs(table)))
+    # through JSON text both ways, as a reader of the batch output gets them
+    read_table = RuleTable.from_record(json.loads(to_json(table.record)))
+    expanded = to_json(expand(json.loads(compact), read_table))
+    assert expanded == decision_json(ev, policy_set.codes)
+    assert len(compact) <= len(expanded)
+    assert json.loads(compact)["policy"] == table.id
+
+
+def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
+    """Nothing of a decision with sources, parameters and a trace is written out in full."""
+    from atbalsts.testing.conformance import sample_cases
+
+    policy_set = REGISTRY.policy_set("parauga")
+    cases = sample_cases(50, as_of=date(2025, 11, 20), municipality="parauga")
+    inline = 0
+    for case in cases:
+        ev = policy_set.run(case, date(2025, 11, 20), trace=True)
+        refs = TableRefs(table_of(ev.policy))
+        data = json.loads(to_json(decision_data(ev, policy_set.codes, refs)))
+
+        def walk(node: object) -> None:
+            nonlocal inline
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in ("legal_basis", "deadline_basis", "reference") and isinstance(
+                        value, dict
+                    ):
+                        inline += 1
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(data)
+    assert inline == 0
