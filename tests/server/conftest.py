@@ -20,11 +20,14 @@ from atbalsts import PolicyRegistry
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
-#: Key ids by scope: every key has the role of a social pedagogue except the national one.
+#: Each key's role and scope, by key id. Every role has a view of the decisions.
 SCOPES = {
     "national": ("municipal_coordinator", "national"),
     "bauska": ("municipal_coordinator", "municipality:bauska"),
     "school": ("social_pedagogue", "school:SCH-BAUSKA-01"),
+    "teacher": ("class_teacher", "national"),
+    "pedagogue": ("social_pedagogue", "national"),
+    "social-service": ("social_service", "municipality:parauga"),
 }
 
 
@@ -100,6 +103,15 @@ def base_url(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Ite
     from atbalsts.server import create_app
 
     with LiveServer(create_app(registry, keys[0])) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def unredacted_url(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Iterator[str]:
+    """The service built to send whole Decisions (``view=unredacted``), for the whole session."""
+    from atbalsts.server import create_app, unredacted
+
+    with LiveServer(create_app(registry, keys[0], view=unredacted)) as url:
         yield url
 
 

@@ -1,4 +1,5 @@
-"""POST /v1/batch: the records of `atbalsts batch`, streamed both ways, scopes and limits."""
+"""POST /v1/batch: the records of `atbalsts batch`, each Decision as the key's role may see it,
+streamed both ways, scopes and limits."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not insta
 
 from atbalsts import PolicyRegistry  # noqa: E402
 from atbalsts.batch import evaluate_lines  # noqa: E402
+from atbalsts.model import Decision, SupportCase, parse_json  # noqa: E402
+from atbalsts.privacy import view_decision  # noqa: E402
 from atbalsts.server import Limits, create_app  # noqa: E402
 from atbalsts.testing.strategies import support_cases  # noqa: E402
 
@@ -35,10 +38,29 @@ def _lines(cases: list[dict[str, Any]]) -> list[str]:
     return [json.dumps(case, ensure_ascii=False) for case in cases]
 
 
-def _library(lines: list[str], registry: PolicyRegistry) -> list[str]:
+def _library(lines: list[str], registry: PolicyRegistry, **options: Any) -> list[str]:
     out = io.StringIO()
-    evaluate_lines(lines, out, as_of=AS_OF, registry=registry)
+    evaluate_lines(lines, out, registry=registry, **{"as_of": AS_OF, **options})
     return out.getvalue().splitlines()
+
+
+def _viewed(lines: list[str], records: list[str], role: str) -> list[Any]:
+    """The library's ``records`` for ``lines`` with each Decision as ``role`` may see it (its
+    case's view on its evaluation date), every other record as it is."""
+    out = []
+    cases = [line for line in lines if line.strip()]
+    for line, record in zip(cases, records, strict=True):
+        data = json.loads(record)
+        if "line" not in data:  # a Decision
+            decision = Decision.model_validate_json(record)
+            case = parse_json(SupportCase, line)
+            data = view_decision(decision, role=role, case=case, on=decision.as_of)
+        out.append(data)
+    return out
+
+
+def _json(response: Any) -> list[Any]:
+    return [json.loads(line) for line in response.text.splitlines()]
 
 
 def _batch(url: str, headers: dict[str, str], body: str | bytes, **query: str) -> Any:
@@ -48,17 +70,27 @@ def _batch(url: str, headers: dict[str, str], body: str | bytes, **query: str) -
     )
 
 
-def test_batch_gives_the_records_of_atbalsts_batch(
+def test_batch_gives_the_records_of_atbalsts_batch_as_the_role_sees_them(
     base_url: str, national: dict[str, str], registry: PolicyRegistry
 ) -> None:
     lines = [*_lines(examples()), "", "{not json", '{"learner": {}}', "   "]
     response = _batch(base_url, national, "\n".join(lines) + "\n")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
-    got = response.text.splitlines()
-    assert got == _library(lines, registry)
+    got = _json(response)
+    assert got == _viewed(lines, _library(lines, registry), "municipal_coordinator")
     assert len(got) == len(examples()) + 2  # blank lines give no record
-    assert json.loads(got[-1])["line"] == len(examples()) + 3  # blank lines are counted
+    assert got[-1]["line"] == len(examples()) + 3  # blank lines are counted
+    assert all(r["view"]["role"] == "municipal_coordinator" for r in got if "line" not in r)
+
+
+def test_an_unredacted_service_gives_the_records_byte_for_byte(
+    unredacted_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    lines = [*_lines(examples()), "", "{not json", '{"learner": {}}', "   "]
+    response = _batch(unredacted_url, national, "\n".join(lines) + "\n")
+    assert response.status_code == 200
+    assert response.text.splitlines() == _library(lines, registry)
 
 
 @settings(
@@ -73,7 +105,7 @@ def test_any_cases_give_the_same_records_over_http(
     lines = [case.model_dump_json() for case in cases]
     response = _batch(base_url, national, "\n".join(lines))
     assert response.status_code == 200
-    assert response.text.splitlines() == _library(lines, registry)
+    assert _json(response) == _viewed(lines, _library(lines, registry), "municipal_coordinator")
 
 
 def test_lines_outside_the_scope_are_refused_in_place(
@@ -103,12 +135,10 @@ def test_without_as_of_each_case_is_decided_on_its_latest_observation(
     response = httpx.post(
         f"{base_url}/v1/batch", content="\n".join(lines), headers={**national, **NDJSON}
     )
-    got = response.text.splitlines()
-    expected = io.StringIO()
-    evaluate_lines(lines, expected, as_of=None, registry=registry)
-    assert got == expected.getvalue().splitlines()
-    assert json.loads(got[0])["type"] == "NoEvaluationDate"
-    assert [json.loads(line)["as_of"] for line in got[1:]] == [
+    got = _json(response)
+    assert got == _viewed(lines, _library(lines, registry, as_of=None), "municipal_coordinator")
+    assert got[0]["type"] == "NoEvaluationDate"
+    assert [record["as_of"] for record in got[1:]] == [
         max(o["as_of"] for o in case["observations"]) for case in cases[1:]
     ]
 
@@ -118,11 +148,10 @@ def test_every_case_under_one_municipality(
 ) -> None:
     lines = _lines(examples())
     response = _batch(base_url, national, "\n".join(lines), municipality="bauska")
-    got = response.text.splitlines()
-    expected = io.StringIO()
-    evaluate_lines(lines, expected, as_of=AS_OF, registry=registry, municipality="bauska")
-    assert got == expected.getvalue().splitlines()
-    assert {json.loads(line)["policy"]["municipality"] for line in got} == {"bauska"}
+    got = _json(response)
+    expected = _library(lines, registry, municipality="bauska")
+    assert got == _viewed(lines, expected, "municipal_coordinator")
+    assert {record["policy"]["municipality"] for record in got} == {"bauska"}
 
 
 # -- streamed both ways ------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from atbalsts import (  # noqa: E402
     parse_python,
 )
 from atbalsts.batch import decision_notes  # noqa: E402
+from atbalsts.privacy import schema_names, view_decision, view_schema  # noqa: E402
 from atbalsts.schema import DOCUMENTS  # noqa: E402
-from atbalsts.server import JsonFormatter, Limits, Principal, create_app  # noqa: E402
+from atbalsts.server import JsonFormatter, Limits, ViewContext, create_app  # noqa: E402
 
 from .conftest import LiveServer, bearer, example  # noqa: E402
 
@@ -52,17 +53,45 @@ def test_health_and_version_need_no_key(base_url: str, registry: PolicyRegistry)
     assert [p["name"] for p in info["plugins"]] == [p.name for p in registry.policies]
 
 
-def test_evaluate_gives_the_library_decision(
+def _library_decision(registry: PolicyRegistry, case: dict[str, Any], on: date) -> Decision:
+    parsed = parse_python(SupportCase, case)
+    decision = registry.evaluate(parsed, on)  # as `atbalsts evaluate` does:
+    return decision.model_copy(update={"notes": decision_notes(decision, parsed, registry)})
+
+
+def test_evaluate_gives_the_library_decision_as_the_role_sees_it(
     base_url: str, national: dict[str, str], registry: PolicyRegistry
 ) -> None:
     case = example("01-bauska")
-    asked = {"case": case, "as_of": "2025-03-14", "explain": True, "lang": "en"}
+    asked = {"case": case, "as_of": "2025-03-14"}
     response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
     assert response.status_code == 200, response.text
+    decision = _library_decision(registry, case, date(2025, 3, 14))
+    expected = view_decision(
+        decision,
+        role="municipal_coordinator",
+        case=parse_python(SupportCase, case),
+        on=date(2025, 3, 14),
+    )
+    assert response.json()["decision"] == expected
+    assert expected["view"] == {
+        "role": "municipal_coordinator",
+        "document": "decision",
+        "referral_id": None,
+    }
+    assert decision.findings  # a municipal coordinator sees no risk findings
+    assert "findings" not in expected
+
+
+def test_an_unredacted_service_gives_the_library_decision(
+    unredacted_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    case = example("01-bauska")
+    asked = {"case": case, "as_of": "2025-03-14", "explain": True, "lang": "en"}
+    response = httpx.post(f"{unredacted_url}/v1/evaluate", json=asked, headers=national)
+    assert response.status_code == 200, response.text
     body = response.json()
-    parsed = parse_python(SupportCase, case)
-    decision = registry.evaluate(parsed, date(2025, 3, 14))  # as `atbalsts evaluate` does:
-    decision = decision.model_copy(update={"notes": decision_notes(decision, parsed, registry)})
+    decision = _library_decision(registry, case, date(2025, 3, 14))
     assert body["decision"] == json.loads(decision.model_dump_json())
     codes = registry.policy_set("bauska").codes
     assert body["explanation"] == explain(decision, "en", codes)
@@ -90,7 +119,7 @@ def test_a_municipality_without_a_policy_is_noted(base_url: str, national: dict[
         f"{base_url}/v1/evaluate", json={"case": example("09-ogre")}, headers=national
     )
     notes = response.json()["decision"]["notes"]
-    assert {"code": "no_municipal_policy", "detail": {"municipality": "ogre"}} in notes
+    assert {"code": "no_municipal_policy"} in notes  # the detail is not in any role's view
 
 
 def test_evaluate_without_a_date_to_take(base_url: str, national: dict[str, str]) -> None:
@@ -122,12 +151,12 @@ def test_not_json_is_422(base_url: str, national: dict[str, str]) -> None:
 
 
 def test_explain_renders_a_decision(
-    base_url: str, national: dict[str, str], registry: PolicyRegistry
+    unredacted_url: str, national: dict[str, str], registry: PolicyRegistry
 ) -> None:
     case = parse_python(SupportCase, example("02-parauga"))
     decision = registry.evaluate(case, date(2025, 10, 7))
     asked = {"decision": json.loads(decision.model_dump_json()), "lang": "lv"}
-    response = httpx.post(f"{base_url}/v1/explain", json=asked, headers=national)
+    response = httpx.post(f"{unredacted_url}/v1/explain", json=asked, headers=national)
     assert response.status_code == 200
     codes = registry.policy_set("parauga").codes
     assert response.json() == {"lang": "lv", "text": explain(decision, "lv", codes)}
@@ -159,10 +188,13 @@ def test_policies(base_url: str, national: dict[str, str], registry: PolicyRegis
 
 def test_schemas_are_the_library_schemas(base_url: str, national: dict[str, str]) -> None:
     listed = httpx.get(f"{base_url}/v1/schemas", headers=national).json()["schemas"]
-    assert [s["name"] for s in listed] == sorted(DOCUMENTS)
+    assert [s["name"] for s in listed] == [*sorted(DOCUMENTS), *schema_names()]
     for link in listed:
         response = httpx.get(base_url + link["href"], headers=national)
-        assert response.json() == json_schema(link["name"])
+        if link["name"] in DOCUMENTS:
+            assert response.json() == json_schema(link["name"])
+        else:  # a role's view, as committed under schemas/views/
+            assert response.json() == view_schema(link["name"])
     _problem(httpx.get(f"{base_url}/v1/schemas/nope", headers=national), 404, "not-found")
 
 
@@ -285,18 +317,26 @@ def test_an_unknown_query_parameter_is_422(base_url: str, national: dict[str, st
 def test_every_decision_passes_through_the_view_hook(
     registry: PolicyRegistry, keys: tuple[Path, dict[str, str]], national: dict[str, str]
 ) -> None:
-    seen: list[tuple[str, str]] = []
+    seen: list[tuple[str, str, str | None, date]] = []
 
-    def no_findings(decision: Decision, principal: Principal) -> Decision:
-        seen.append((principal.key_id, principal.role))
+    def no_findings(decision: Decision, context: ViewContext) -> Decision:
+        learner = context.case.learner.id if context.case is not None else None
+        seen.append((context.principal.key_id, context.principal.role, learner, context.on))
         return decision.model_copy(update={"findings": ()})
 
+    line = json.dumps(example("01-bauska"))
     with LiveServer(create_app(registry, keys[0], view=no_findings)) as url:
         response = httpx.post(
             f"{url}/v1/evaluate", json={"case": example("01-bauska")}, headers=national
         )
+        batch = httpx.post(
+            f"{url}/v1/batch",
+            content=line,
+            headers={**national, "Content-Type": "application/x-ndjson"},
+        )
     assert response.json()["decision"]["findings"] == []
-    assert seen == [("national", "municipal_coordinator")]
+    assert json.loads(batch.text)["findings"] == []
+    assert seen == [("national", "municipal_coordinator", "L-0001", date(2025, 3, 14))] * 2
 
 
 def test_an_unexpected_error_is_a_500_whose_log_holds_no_message(
@@ -305,7 +345,7 @@ def test_an_unexpected_error_is_a_500_whose_log_holds_no_message(
     national: dict[str, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(decision: Decision, principal: Principal) -> Decision:
+    def broken(decision: Decision, context: ViewContext) -> Decision:
         raise RuntimeError(f"cannot show {decision.learner_id}")  # a message quoting input
 
     caplog.set_level(logging.INFO, logger="atbalsts.server")

@@ -14,6 +14,7 @@ pytest.importorskip("fastapi", reason="the server extra (atbalsts[server]) is no
 from atbalsts import DocumentError, Enrolment, ProgrammeKind
 from atbalsts.server import (
     ENV_KEYS_FILE,
+    KEY_ROLES,
     KeyFileError,
     Scope,
     ScopeKind,
@@ -81,6 +82,16 @@ def test_invalid_entries_name_the_field_and_never_the_hash(tmp_path: Path) -> No
         load_keys(_store(tmp_path, entry))
     assert set(info.value.paths) == {"keys[0].id", "keys[0].role", "keys[0].scope", "keys[0].hash"}
     assert secret_hash not in str(info.value)
+
+
+@pytest.mark.parametrize("role", ["social_service", "orphans_court", "police", "subject_teacher"])
+def test_a_key_role_is_a_role_code_or_a_view_role(role: str, tmp_path: Path) -> None:
+    key, entry = new_key("outside", role, "municipality:parauga")
+    record = load_keys(_store(tmp_path, entry)).authenticate(key)
+    assert record is not None
+    assert record.role == role
+    assert role in KEY_ROLES
+    assert "janitor" not in KEY_ROLES
 
 
 def test_duplicate_ids_and_unreadable_files(tmp_path: Path) -> None:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
 
 import attrs
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from atbalsts.model import Decision, Enrolment
-from atbalsts.server._keys import KeyStore, Scope, ScopeKind
+from atbalsts.model import Decision, Enrolment, Referral, SupportCase
+from atbalsts.privacy import ViewRole, view_decision
+from atbalsts.server._keys import KeyFileError, KeyStore, Scope, ScopeKind
 from atbalsts.server._logs import request_state
 from atbalsts.server._problems import ApiError
 
 __all__ = [
     "DecisionView",
     "Principal",
+    "ViewContext",
     "authenticated",
+    "check_keys",
+    "check_role",
     "check_scope",
     "forbidden_message",
+    "role_view",
     "unredacted",
 ]
 
@@ -38,15 +45,76 @@ class Principal:
     scope: Scope
 
 
-#: The hook for role views: it receives every Decision before it leaves the service, with the
-#: principal asking, and returns what that principal may see. Role views (redaction) land in a
-#: later release; until then the default, :func:`unredacted`, returns the Decision as it is.
-DecisionView = Callable[[Decision, Principal], Decision]
+@attrs.frozen
+class ViewContext:
+    """What a Decision is shown for: the key asking, the case the Decision is of (None when the
+    Decision came without it, to ``/v1/explain``), the evaluation date, and the referral of the
+    case the key views it as the recipient of (if any)."""
+
+    principal: Principal
+    case: SupportCase | None
+    on: date
+    referral: Referral | None = None
 
 
-def unredacted(decision: Decision, principal: Principal) -> Decision:
-    """The view that shows everything (the default until role views land)."""
+#: The hook every Decision passes through before it leaves the service: it receives the
+#: Decision and its :class:`ViewContext` and returns what the key may see, as a Decision or as
+#: JSON-ready data. The default is :func:`role_view`; :func:`unredacted` shows everything.
+DecisionView = Callable[[Decision, ViewContext], Decision | Mapping[str, Any]]
+
+
+def role_view(decision: Decision, context: ViewContext) -> dict[str, Any]:
+    """The default view: what the key's role may see of ``decision``
+    (:func:`atbalsts.privacy.view_decision` for the role, the case's consents, the evaluation
+    date and the referral, if any). A key whose role has no view gets 403."""
+    principal = context.principal
+    check_role(principal, role_view)
+    return view_decision(
+        decision,
+        role=principal.role,
+        referral=context.referral,
+        case=context.case,
+        on=context.on,
+    )
+
+
+def unredacted(decision: Decision, context: ViewContext) -> Decision:
+    """The view that shows everything: the whole Decision, for every key. A deployment chooses
+    it with ``create_app(view=unredacted)``, when every client may see every field."""
     return decision
+
+
+_VIEW_ROLES = frozenset(role.value for role in ViewRole)
+
+
+def _has_view(role: str, view: DecisionView) -> bool:
+    return view is not role_view or role in _VIEW_ROLES
+
+
+def check_keys(keys: KeyStore, view: DecisionView) -> None:
+    """Raise :class:`KeyFileError` naming every key whose role ``view`` cannot show a Decision to
+    (with :func:`role_view`: a role that is not an :class:`~atbalsts.privacy.ViewRole`)."""
+    missing = [key for key in keys if not _has_view(key.role, view)]
+    if not missing:
+        return
+    named = ", ".join(f"{key.id!r} (role {key.role!r})" for key in missing[:10])
+    more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    roles = ", ".join(role.value for role in ViewRole)
+    raise KeyFileError(
+        f"{len(missing)} API key(s) have a role without a view of the decisions: {named}{more}. "
+        f"Give each a role that has one ({roles}), or build the app with another view "
+        "(create_app(view=...))"
+    )
+
+
+def check_role(principal: Principal, view: DecisionView) -> None:
+    """403 when ``view`` cannot show a Decision to the role of ``principal``."""
+    if not _has_view(principal.role, view):
+        raise ApiError(
+            403,
+            f"this key's role ({principal.role}) has no view of the decisions; ask the "
+            "service's operators for a key with a role that has one",
+        )
 
 
 def _unauthorized(detail: str) -> ApiError:

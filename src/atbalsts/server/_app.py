@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from atbalsts.engine import PolicyRegistry
-from atbalsts.server._access import DecisionView, unredacted
+from atbalsts.server._access import DecisionView, check_keys, role_view
 from atbalsts.server._keys import KeyStore, load_keys
 from atbalsts.server._limits import Limits
 from atbalsts.server._logs import LOGGER, RequestContext, request_state
@@ -65,7 +65,7 @@ def create_app(
     keys: KeyStore | str | Path | None = None,
     limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
     *,
-    view: DecisionView = unredacted,
+    view: DecisionView = role_view,
 ) -> FastAPI:
     """The atbalsts HTTP service as an ASGI application.
 
@@ -73,10 +73,15 @@ def create_app(
     ``keys``: the API keys accepted, or the path of a key file (default: the file named by
     ``ATBALSTS_API_KEYS_FILE``; without one, every ``/v1`` request is refused with 401).
     ``limits``: body and batch limits. ``view``: the hook every Decision passes through before
-    it is sent, with the principal asking (role views land here; default: unredacted).
+    it is sent (:data:`DecisionView`). The default, :func:`role_view`, sends what the key's
+    role may see; :func:`unredacted` sends whole Decisions.
+
+    Raises :class:`KeyFileError` naming every key whose role ``view`` has no view for (with
+    :func:`role_view`: a role that is not an :class:`atbalsts.privacy.ViewRole`).
     """
-    registry = PolicyRegistry.load() if registry is None else registry
     store = keys if isinstance(keys, KeyStore) else load_keys(keys)
+    check_keys(store, view)
+    registry = PolicyRegistry.load() if registry is None else registry
     if not len(store):
         LOGGER.warning("no API keys are configured: every /v1 request will be refused with 401")
     app = FastAPI(

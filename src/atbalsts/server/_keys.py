@@ -24,7 +24,7 @@ import os
 import re
 import secrets
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -36,9 +36,11 @@ from pydantic_core import PydanticCustomError
 from atbalsts.codes import ROLES
 from atbalsts.errors import AtbalstsError
 from atbalsts.model import Enrolment, Model, parse_python
+from atbalsts.privacy import ViewRole
 
 __all__ = [
     "ENV_KEYS_FILE",
+    "KEY_ROLES",
     "ApiKey",
     "KeyFileError",
     "KeyStore",
@@ -173,6 +175,10 @@ class KeyStore:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def __iter__(self) -> Iterator[ApiKey]:
+        """The keys' records, by id."""
+        return iter(sorted(self._keys.values(), key=lambda key: key.id))
+
     def ids(self) -> tuple[str, ...]:
         """The ids of the keys, sorted."""
         return tuple(sorted(self._keys))
@@ -187,9 +193,17 @@ class KeyStore:
         return record if record.matches(key) else None
 
 
+#: The roles a key may have: the role codes, and the roles outside the school that a view is made
+#: for (a social service, an orphan's court, the police: they have no role code).
+KEY_ROLES: frozenset[str] = frozenset(ROLES.codes()) | {role.value for role in ViewRole}
+
+
 def _role(value: str) -> str:
-    if value not in ROLES:
-        raise PydanticCustomError("unknown_role", "not a role code of atbalsts.codes.ROLES")
+    if value not in KEY_ROLES:
+        raise PydanticCustomError(
+            "unknown_role",
+            "not a role code of atbalsts.codes.ROLES nor an atbalsts.privacy.ViewRole",
+        )
     return value
 
 

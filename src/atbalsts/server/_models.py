@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from atbalsts.model import Decision, Failure, IsoDate, LegalBasis, Model, SupportCase
 
 __all__ = [
+    "SHOWN_DECISION",
     "BatchError",
     "BatchInvalid",
     "EvaluateRequest",
@@ -25,11 +26,30 @@ __all__ = [
     "PoliciesResponse",
     "PolicySummary",
     "Problem",
+    "ReferralId",
     "RuleSummary",
     "RulesResponse",
     "SchemaLink",
     "SchemaList",
+    "ShownDecision",
     "VersionInfo",
+]
+
+#: What a key is shown of a Decision: its role's view, or the whole Decision where the deployment
+#: chose so. The OpenAPI document names both (``SHOWN_DECISION``, put in by ``_openapi.py``).
+ShownDecision = Annotated[dict[str, Any], WithJsonSchema({"type": "object"})]
+
+#: The schema of :data:`ShownDecision` in the OpenAPI document.
+SHOWN_DECISION: dict[str, Any] = {
+    "anyOf": [
+        {"$ref": "#/components/schemas/DecisionView"},
+        {"$ref": "#/components/schemas/Decision"},
+    ]
+}
+
+#: The id of a referral in the case (the library's identifiers).
+ReferralId = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 ]
 
 #: The explanation's language.
@@ -88,8 +108,18 @@ class EvaluateRequest(Model):
         default=None,
         description="Decide under this municipality's policy (default: the learner's).",
     )
+    referral_id: ReferralId | None = Field(
+        default=None,
+        description="Show the decision as the recipient of this referral of the case sees it: a "
+        "key whose role receives the referral (sent, with a purpose) also sees what its purpose "
+        "needs of the categories it shares, while the consent it rests on is in force on the "
+        "evaluation date (or a legal duty applies). Default: the role's own view.",
+    )
     lang: Lang = Field(default="lv", description="Language of the explanation.")
-    explain: bool = Field(default=False, description="Also return the explanation as text.")
+    explain: bool = Field(
+        default=False,
+        description="Also return the explanation as text, made only of what the view shows.",
+    )
     strict: bool = Field(
         default=False,
         description="Refuse (422) instead of returning an incomplete decision when a plugin or "
@@ -98,16 +128,23 @@ class EvaluateRequest(Model):
 
 
 class EvaluateResponse(Model):
-    """The Decision, and its explanation when asked for."""
+    """The Decision as the key's role may see it, and its explanation when asked for."""
 
-    decision: Decision = Field(description="The Decision.")
+    decision: ShownDecision = Field(
+        description="What the key's role may see of the Decision: its view, with a `view` object "
+        "saying whose it is (the default), or the whole Decision where the service was built to "
+        "show everything (`create_app(view=unredacted)`)."
+    )
     explanation: str | None = Field(default=None, description="The explanation, if asked for.")
 
 
 class ExplainRequest(Model):
     """A Decision to put in words."""
 
-    decision: Decision = Field(description="A Decision, as returned by /v1/evaluate.")
+    decision: Decision = Field(
+        description="A whole Decision (from the library, `atbalsts evaluate --full`, or a "
+        "service that shows everything)."
+    )
     lang: Lang = Field(default="lv", description="Language of the explanation.")
 
 
@@ -164,16 +201,21 @@ class PoliciesResponse(Model):
 
 
 class SchemaLink(Model):
-    """A document's JSON Schema."""
+    """A document's JSON Schema, or a view's."""
 
-    name: str = Field(description="Document name, e.g. 'support-case'.")
+    name: str = Field(
+        description="Document name, e.g. 'support-case', or a view's, e.g. "
+        "'decision.class_teacher'."
+    )
     href: str = Field(description="Where to get its schema.")
 
 
 class SchemaList(Model):
-    """The documents with a JSON Schema."""
+    """The documents and the views with a JSON Schema."""
 
-    schemas: tuple[SchemaLink, ...] = Field(description="One per document, by name.")
+    schemas: tuple[SchemaLink, ...] = Field(
+        description="One per document, by name, then one per view."
+    )
 
 
 class Health(Model):

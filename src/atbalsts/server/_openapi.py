@@ -9,20 +9,26 @@ agree with the library on every shared definition, or building the document fail
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pydantic
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from atbalsts.privacy import schema_names, view_schema
 from atbalsts.schema import DOCUMENTS, json_schema
 from atbalsts.server import _models
 from atbalsts.server._routes import include_routes
 from atbalsts.server._routes.meta import API_VERSION
 
-__all__ = ["ENVELOPES", "openapi_document", "openapi_text"]
+__all__ = ["ENVELOPES", "VIEW_ROOT", "openapi_document", "openapi_text", "view_components"]
 
 _REF = "#/components/schemas/"
+_DEF_REF = re.compile(r'"#/\$defs/([^"]+)"')
+
+#: The component of a Decision as one role may see it: the union of every view's schema.
+VIEW_ROOT = "DecisionView"
 
 #: The API's own bodies, by component name.
 ENVELOPES: tuple[type[pydantic.BaseModel], ...] = (
@@ -50,6 +56,12 @@ carries an `X-Request-ID` header (the client's, when it sent a short plain one).
 
 The documents (support case, Decision, ...) are the library's, with the same JSON Schemas as
 `atbalsts schema` prints and `/v1/schemas/{name}` serves.
+
+A Decision leaves the service as the key's role may see it (`DecisionView`, made by
+`atbalsts.privacy.view_decision`): only the fields the role may see, none of them required, and
+a `view` object that says whose view it is. The schema of each role's view is
+`/v1/schemas/decision.ROLE`. A key whose role has no view is refused. A deployment may build
+the service to send whole Decisions instead (`create_app(view=unredacted)`).
 """
 
 
@@ -93,11 +105,76 @@ def library_components() -> dict[str, dict[str, Any]]:
     return components
 
 
+def _merge(into: dict[str, Any], schema: dict[str, Any], source: str) -> None:
+    """Add ``schema`` to the union ``into``: the properties of both, every other keyword equal."""
+    for key, value in schema.items():
+        if key == "properties":
+            properties = into.setdefault("properties", {})
+            for name, spec in value.items():
+                if properties.setdefault(name, spec) != spec:
+                    raise RuntimeError(f"the views differ on the property {name!r} ({source})")
+        elif into.setdefault(key, value) != value:
+            raise RuntimeError(f"the views differ on {key!r} ({source})")
+
+
+def view_components() -> dict[str, dict[str, Any]]:
+    """The schema of a Decision as any role (or a referral's recipient) may see it, as
+    components: :data:`VIEW_ROOT` and, for each definition a view narrows, ``<name>View``; a
+    definition every view keeps as the library has it stays the library's component.
+
+    It is the union of the published view schemas (:func:`atbalsts.privacy.view_schema`): a
+    property is in it when some view may show it, so every view is valid against it."""
+    root: dict[str, Any] = {}
+    defs: dict[str, dict[str, Any]] = {}
+    for name in schema_names():
+        if not name.startswith("decision."):
+            continue
+        schema = view_schema(name)
+        for def_name, definition in schema.pop("$defs", {}).items():
+            _merge(defs.setdefault(def_name, {}), definition, f"{name}: {def_name}")
+        for key in ("$id", "$schema", "title"):
+            schema.pop(key)
+        _merge(root, schema, name)
+    library = json_schema("decision").get("$defs", {})
+    kept = {n for n, d in defs.items() if library.get(n) == d}
+    changed = True
+    while changed:  # a definition stays the library's only when all it refers to does
+        changed = False
+        for def_name in sorted(kept):
+            if set(_DEF_REF.findall(json.dumps(defs[def_name]))) - kept:
+                kept.discard(def_name)
+                changed = True
+
+    def renamed(node: Any) -> Any:
+        text = _DEF_REF.sub(
+            lambda m: json.dumps(_REF + (m[1] if m[1] in kept else m[1] + "View")),
+            json.dumps(node),
+        )
+        return json.loads(text)
+
+    root["title"] = "Decision as one role may see it"
+    root["description"] = (
+        "What one role may see of a Decision (atbalsts.privacy.view_decision): only the fields "
+        "the role may see, none of them required, and `view`, whose view it is. Each role's "
+        "view is a part of this schema; its exact schema is /v1/schemas/decision.ROLE."
+    )
+    out = {VIEW_ROOT: renamed(root)}
+    for def_name in sorted(set(defs) - kept):
+        out[def_name + "View"] = renamed(defs[def_name])
+    return out
+
+
 def components() -> dict[str, dict[str, Any]]:
-    """Every schema component: the library's documents, then the API's own bodies."""
+    """Every schema component: the library's documents, the views of a Decision, then the
+    API's own bodies."""
     found = library_components()
+    for name, schema in view_components().items():
+        _add(found, name, schema, "the views of a Decision")
     for model in ENVELOPES:
         schema = model.model_json_schema(mode="validation", ref_template=_REF + "{model}")
+        if model is _models.EvaluateResponse:  # what the key is shown: a view or a Decision
+            schema["properties"]["decision"].pop("type")
+            schema["properties"]["decision"].update(_models.SHOWN_DECISION)
         for def_name, definition in sorted(schema.pop("$defs", {}).items()):
             _add(found, def_name, definition, model.__name__)
         _add(found, model.__name__, schema, model.__name__)

@@ -30,7 +30,7 @@ NDJSON = "application/x-ndjson"
 _DESCRIPTIONS = {
     200: "OK",
     401: "No API key, or not a valid one.",
-    403: "The learner is outside the key's scope.",
+    403: "The learner is outside the key's scope, or the key's role has no view of decisions.",
     404: "No such document.",
     413: "The body (or the batch) is over the server's limit.",
     422: "The body or a parameter is invalid: every failing field is named.",

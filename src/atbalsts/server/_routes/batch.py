@@ -5,6 +5,9 @@ batch`, so the records are the same: one output line per non-blank input line, i
 (a Decision, an `invalid` record or an `error` record). It runs in a thread of its own; the
 request body is read as it arrives and the decisions are sent as they are made.
 
+Each Decision passes through the app's view hook before it is sent (by default the key's role's
+view: :func:`atbalsts.server.role_view`), with the case of its line and its evaluation date.
+
 Three records come from the service, not from `evaluate_lines`, each in the place of its line:
 `Forbidden` (the learner is outside the key's scope), `LineTooLong` (a line over
 `max_body_bytes`; the line is skipped unread) and `BatchTooLong` (more lines or bytes than
@@ -32,7 +35,16 @@ from starlette.types import Receive, Scope, Send
 
 from atbalsts.batch import evaluate_lines
 from atbalsts.engine import PolicyRegistry
-from atbalsts.server._access import Principal, authenticated, forbidden_message
+from atbalsts.model import Decision, SupportCase, parse_json
+from atbalsts.server._access import (
+    DecisionView,
+    Principal,
+    ViewContext,
+    authenticated,
+    check_role,
+    forbidden_message,
+    unredacted,
+)
 from atbalsts.server._keys import ScopeKind
 from atbalsts.server._limits import Limits
 from atbalsts.server._logs import request_state
@@ -44,7 +56,9 @@ from atbalsts.server._routes._common import (
     limits_of,
     registry_of,
     responses,
+    view_of,
 )
+from atbalsts.server._views import shown_json
 
 __all__ = ["router"]
 
@@ -197,6 +211,19 @@ class _Outbox(io.TextIOBase):
             self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
 
 
+class _Shown(io.TextIOBase):
+    """The file `evaluate_lines` writes to: each Decision through the run's view hook, then on
+    to `out`."""
+
+    def __init__(self, run: _Run, out: _Outbox) -> None:
+        self._run = run
+        self._out = out
+
+    def write(self, text: str) -> int:
+        self._out.write("".join(self._run.shown(line) for line in text.splitlines(True)))
+        return len(text)
+
+
 def _in_scope(principal: Principal, line: str) -> bool:
     """Whether the learner of the JSON `line` is in the key's scope; a line whose enrolment
     cannot be read is left to `evaluate_lines` to call invalid."""
@@ -213,9 +240,11 @@ class _Run:
     """One batch: its input items, its output and its counts."""
 
     principal: Principal
+    view: DecisionView
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
+    current: str | None = None  # the line `evaluate_lines` decides now
 
     def lines(self, out: _Outbox) -> Iterator[str]:
         """The input of `evaluate_lines`: every line, with the service's own records written
@@ -242,7 +271,28 @@ class _Run:
                 self.counts["refused"] = self.counts.get("refused", 0) + 1
                 yield ""
                 continue
+            self.current = line.text or None
             yield line.text
+
+    def shown(self, text: str) -> str:
+        """The record `evaluate_lines` wrote for the current line, a Decision as the view hook
+        shows it (an `invalid` or `error` record as it is). `evaluate_lines` decides one line
+        at a time and writes its record before it reads the next line, so the current line is
+        the Decision's case; a Decision of another learner stops the run rather than be shown
+        through the wrong case."""
+        if self.view is unredacted:
+            return text
+        record = json.loads(text)
+        if "line" in record:  # an invalid or error record: nothing of a Decision
+            return text
+        if self.current is None:
+            raise RuntimeError("a Decision was written for no line")
+        decision = Decision.model_validate_json(text)
+        case = parse_json(SupportCase, self.current, name="batch line")
+        if decision.learner_id != case.learner.id:
+            raise RuntimeError("a Decision was written for another line than the current one")
+        context = ViewContext(self.principal, case, decision.as_of)
+        return shown_json(self.view, decision, context) + "\n"
 
     def evaluate(
         self,
@@ -256,7 +306,7 @@ class _Run:
         try:
             stats = evaluate_lines(
                 self.lines(out),
-                cast(TextIO, out),
+                cast(TextIO, _Shown(self, out)),
                 as_of=as_of,
                 registry=registry,
                 trace=trace,
@@ -351,8 +401,11 @@ _MUNICIPALITY = Query(
 _TRACE = Query(description="Include the full trace in each Decision (about 20 KB per learner).")
 
 _LINE_SCHEMA: dict[str, Any] = {
-    "description": "One JSON object per line, in input order.",
+    "description": "One JSON object per line, in input order: a Decision as the key's role may "
+    "see it (or whole, where the service was built to show everything), or a record of a line "
+    "that was not decided.",
     "oneOf": [
+        {"$ref": "#/components/schemas/DecisionView"},
         {"$ref": "#/components/schemas/Decision"},
         {"$ref": "#/components/schemas/BatchInvalid"},
         {"$ref": "#/components/schemas/BatchError"},
@@ -364,7 +417,7 @@ _LINE_SCHEMA: dict[str, Any] = {
     "/batch",
     summary="Decide many cases: NDJSON in, NDJSON out",
     response_class=_DuplexStream,
-    responses=responses(_LINE_SCHEMA, 401, 413, 422, media_type=NDJSON),
+    responses=responses(_LINE_SCHEMA, 401, 403, 413, 422, media_type=NDJSON),
     openapi_extra={
         "requestBody": {
             "required": False,
@@ -382,8 +435,9 @@ async def batch(
     trace: Annotated[bool, _TRACE] = False,
 ) -> _DuplexStream:
     """One output line per non-blank input line, in input order, as `atbalsts batch` writes
-    them: the Decision (without its trace unless `trace`), an `invalid` record naming every
-    failing field, or an `error` record. Each case is decided on `as_of` (default: its latest
+    them: the Decision (without its trace unless `trace`) as the key's role may see it, the same
+    view as `/v1/evaluate` gives, an `invalid` record naming every failing field, or an `error`
+    record. Each case is decided on `as_of` (default: its latest
     observation's date; a case without one gets a `NoEvaluationDate` error record) under the
     policy of `municipality` (default: its learner's). Lines of learners outside the key's scope
     get a `Forbidden` record. Decisions are sent as they are made, while the body is still
@@ -392,10 +446,11 @@ async def batch(
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the
     stream ends with a `BatchTooLong` record."""
-    limits = limits_of(request)
+    limits, view = limits_of(request), view_of(request)
+    check_role(principal, view)
     content_length(request, limits.max_batch_bytes)
     reader = _LineReader(request, limits)
-    run = _Run(principal)
+    run = _Run(principal, view)
     try:
         while not reader.done and reader.size < limits.batch_prefetch_bytes:
             for item in await reader.next_items():

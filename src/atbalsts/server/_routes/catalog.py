@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from atbalsts.errors import PolicyError, UnknownNameError
 from atbalsts.model import Failure
 from atbalsts.policy import PolicyInfo, Rule
+from atbalsts.privacy import schema_names, view_schema_text
 from atbalsts.schema import DOCUMENTS, json_schema
 from atbalsts.server._access import Principal, authenticated
 from atbalsts.server._models import (
@@ -113,12 +115,15 @@ async def policies(request: Request, principal: Auth) -> Response:
 
 @router.get(
     "/schemas",
-    summary="The documents with a JSON Schema",
+    summary="The documents and views with a JSON Schema",
     responses=responses("SchemaList", 401),
 )
 async def schemas(principal: Auth) -> Response:
-    """The name of every document (as in `atbalsts schema`) and where its schema is."""
-    links = tuple(SchemaLink(name=n, href=f"/v1/schemas/{n}") for n in sorted(DOCUMENTS))
+    """The name of every document (as in `atbalsts schema`) and where its schema is, then every
+    role's view of a document (`decision.ROLE`, `support-case.ROLE`; a referral's recipient:
+    `decision.referral-PURPOSE`), as committed under `schemas/views/`."""
+    names = [*sorted(DOCUMENTS), *schema_names()]
+    links = tuple(SchemaLink(name=n, href=f"/v1/schemas/{n}") for n in names)
     return json_response(SchemaList(schemas=links))
 
 
@@ -129,13 +134,27 @@ async def schemas(principal: Auth) -> Response:
 )
 async def schema(
     principal: Auth,
-    name: Annotated[str, Path(description="The document, e.g. 'support-case'.", max_length=64)],
+    name: Annotated[
+        str,
+        Path(
+            description="The document, e.g. 'support-case', or a role's view of one, e.g. "
+            "'decision.class_teacher'.",
+            max_length=64,
+        ),
+    ],
 ) -> Response:
     """The JSON Schema of the document `name`, the same as `atbalsts schema NAME` prints and
-    as committed under `schemas/`."""
+    as committed under `schemas/`; or of the view `name` (`decision.class_teacher`), as
+    committed under `schemas/views/`."""
+    if name in _VIEWS:
+        return Response(_view_text(name), media_type="application/json")
     try:
         document = json_schema(name)
     except UnknownNameError as err:
         raise ApiError(404, str(err)) from None
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return Response(text, media_type="application/json")
+
+
+_VIEWS = frozenset(schema_names())
+_view_text = functools.cache(view_schema_text)
