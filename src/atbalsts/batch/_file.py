@@ -1,0 +1,307 @@
+"""A file: the records of a run written whole or not at all, and an earlier output resumed."""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import os
+import sys
+import tempfile
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+import attrs
+
+from atbalsts.batch._decide import _Settings
+from atbalsts.batch._pool import _signals_held
+from atbalsts.batch._records import (
+    BatchStats,
+    BatchSummary,
+    _BatchError,
+    _check,
+    _count_note,
+    _summary_text,
+)
+from atbalsts.batch._stream import CHUNK_SIZE, RegistrySource, _job_count, _records, _Skip, _sources
+
+
+def evaluate_file(
+    source: Path,
+    target: Path | None,
+    *,
+    as_of: date | None,
+    registry: RegistrySource,
+    trace: bool = False,
+    stop: threading.Event | None = None,
+    municipality: str | None = None,
+    jobs: int | None = 1,
+    errors: Path | None = None,
+    resume: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], object] | None = None,
+) -> BatchSummary:
+    """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None): the
+    records of :func:`iter_decisions`, one per line, the summary last. ``as_of``, ``trace``,
+    ``municipality``, ``registry`` and ``jobs`` as for :func:`iter_decisions`.
+
+    The source may start with a UTF-8 byte-order mark. The target is written to a temporary file
+    beside it (readable by its owner only) and renamed into place only when every line is done,
+    so it is complete or absent: on any exception, ``KeyboardInterrupt`` and ``BatchStopped``
+    included, the temporary file is removed (the worker processes are ended first) and an
+    existing target is left as it was. When the event ``stop`` is set (by a signal handler or
+    another thread), :class:`BatchStopped` is raised before the next line, or before the rename
+    after the last one. The target may not be the source itself.
+
+    With ``errors``, the ``invalid`` and ``error`` records go to that file instead of the
+    target (written the same way: whole or not at all, mode 0600; with the target on standard
+    output, as they come). They are counted in the summary either way.
+
+    With ``resume``, an existing ``target`` is continued: its complete records are kept (a cut
+    last line and the summary are dropped), the input lines up to the last line they reached are
+    read but not decided, and the result replaces the target as above; so are the records of an
+    existing ``errors`` file up to that line. The counts of the summary are those of the whole
+    output. The input must be the one the target was made from, with the same options.
+
+    ``progress`` is called with the input line number of each record written, and with the
+    number of lines read at the end.
+
+    :param stop: an event that, once set, ends the run before its next line
+    :type stop: ``threading.Event`` or ``None``
+    """
+    if target is not None and target.resolve() == source.resolve():
+        raise _BatchError(f"the output {target} would overwrite the input")
+    if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
+        raise _BatchError(f"the error file {errors} must be neither the input nor the output")
+    if resume and target is None:
+        raise _BatchError("--resume continues an output file: give it (-o OUTPUT)")
+    try:
+        # opened first: a missing input writes nothing
+        with source.open(encoding="utf-8-sig") as handle:
+            run = _Run(
+                handle,
+                as_of=as_of,
+                registry=registry,
+                trace=trace,
+                stop=stop,
+                municipality=municipality,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                progress=progress,
+            )
+            if target is None:
+                return _to_stdout(run, errors)
+            return _into(run, target, errors, resume=resume)
+    except UnicodeDecodeError:
+        raise _BatchError(f"cannot read {source}: it is not UTF-8 text") from None
+
+
+def _resolved(path: Path | None) -> tuple[Path, ...]:
+    return () if path is None else (path.resolve(),)
+
+
+@attrs.define
+class _Run:
+    """One run of :func:`evaluate_file`: its input and options."""
+
+    lines: Iterable[str]
+    as_of: date | None
+    registry: RegistrySource
+    trace: bool
+    stop: threading.Event | None
+    municipality: str | None
+    jobs: int | None
+    chunk_size: int
+    progress: Callable[[int], object] | None
+
+    def write(
+        self, out: TextIO, bad: TextIO | None, kept: BatchStats, skip: _Skip | None = None
+    ) -> BatchSummary:
+        """Write the records into ``out`` (the bad ones into ``bad`` if given), the summary
+        last with ``kept`` (the counts of the records kept from an earlier output) added.
+
+        The bad records are flushed before the next decision is written, so that an output
+        cut short anywhere never reaches past a bad line whose record is not in ``bad``.
+        """
+        skip = skip or _Skip()
+        local, loader = _sources(self.registry, self.jobs)
+        settings = _Settings(self.as_of, self.trace, self.municipality, numbered=True)
+        jobs = _job_count(self.jobs, local)
+        records = _records(
+            self.lines, local, loader, settings, jobs, self.chunk_size, skip, self.stop
+        )
+        progress = self.progress
+        unflushed = False
+        for record in records:
+            if record.stats is not None:
+                summary = record.stats
+                if summary.lines < skip.after:
+                    raise _BatchError(
+                        f"the earlier output reached input line {skip.after} but the input has "
+                        f"{summary.lines} lines: it is not this input's output"
+                    )
+                summary.add(kept)
+                out.write(_summary_text(summary) + "\n")
+                if progress is not None:
+                    progress(summary.lines)
+                return summary
+            if bad is not None and record.kind != "decision":
+                bad.write(record.text + "\n")
+                unflushed = True
+            else:
+                if unflushed and bad is not None:
+                    bad.flush()
+                    unflushed = False
+                out.write(record.text + "\n")
+            if progress is not None and record.line is not None:
+                progress(record.line)
+        raise AssertionError("the records ended without a summary")  # pragma: no cover
+
+
+def _to_stdout(run: _Run, errors: Path | None) -> BatchSummary:
+    if errors is None:
+        return run.write(sys.stdout, None, BatchStats())
+    with _private(errors) as bad:  # in place at once: it goes with what stdout already has
+        return run.write(sys.stdout, bad, BatchStats())
+
+
+@contextlib.contextmanager
+def _private(path: Path) -> Iterator[TextIO]:
+    """A new file at ``path``, readable by its owner only, replacing any file there."""
+    with _signals_held():
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        try:
+            os.replace(name, path)
+        except BaseException:
+            os.close(handle)
+            Path(name).unlink(missing_ok=True)
+            raise
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        yield out
+
+
+def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> BatchSummary:
+    temporary: list[tuple[str, TextIO]] = []
+
+    def create(path: Path) -> TextIO:
+        with _signals_held():
+            handle, name = tempfile.mkstemp(  # mode 0600: owner only
+                prefix=f".{path.name}.", suffix=".part", dir=path.parent
+            )
+            out = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+            temporary.append((name, out))
+        return out
+
+    try:
+        out = create(target)
+        bad = create(errors) if errors is not None else None
+        kept = BatchStats()
+        skip = _Skip()
+        if resume and target.exists():
+            numbers = array("q")
+            skip.after = _carry(target, out, kept, numbers)
+            if bad is not None and errors is not None and errors.exists():
+                mistakes = array("q")
+                _carry(errors, bad, kept, mistakes, upto=skip.after)
+                numbers = array("q", heapq.merge(numbers, mistakes))
+            skip.kept = numbers
+        summary = run.write(out, bad, kept, skip)
+        for _, handle in temporary:
+            handle.close()
+        _check(run.stop)  # a stop that came during the last line: nothing is written either
+        if errors is not None:
+            os.replace(temporary[1][0], errors)
+        os.replace(temporary[0][0], target)
+    except BaseException:
+        for name, handle in temporary:
+            with contextlib.suppress(OSError):
+                handle.close()
+            Path(name).unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _carry(
+    path: Path, out: TextIO, kept: BatchStats, numbers: array[int], *, upto: int | None = None
+) -> int:
+    """Copy the complete records of the earlier batch output ``path`` into ``out``, count them
+    in ``kept`` and their input line numbers in ``numbers``; return the input line they reached.
+    A last line cut short (no newline, or not JSON) is left out, and so is a summary (a new one
+    is written). With ``upto``, only records of input lines up to it are kept (an error file
+    that ran ahead of its output)."""
+    position = 0
+    with path.open("rb") as handle:
+        rows = _complete_lines(handle, path)
+        for number, raw, record in rows:
+            if "summary" in record:
+                if next(rows, None) is not None:
+                    raise _BatchError(f"{path} line {number}: a summary before the last line")
+                counts = record["summary"]
+                lines = counts.get("lines") if isinstance(counts, dict) else None
+                if not isinstance(lines, int) or lines < position:
+                    raise _BatchError(f"{path} line {number}: not a batch summary")
+                return lines
+            line = record.get("line")
+            if not isinstance(line, int) or isinstance(line, bool) or line <= position:
+                raise _BatchError(
+                    f"{path} line {number}: not a batch record of a later input line (its "
+                    "'line' is missing or not after the one before)"
+                )
+            if upto is not None and line > upto:
+                break
+            _count_record(kept, record, path, number)
+            out.write(raw)
+            numbers.append(line)
+            position = line
+    return position
+
+
+def _complete_lines(handle: BinaryIO, path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(line number, text, record)`` of each complete line of a batch output; a last line that
+    is not whole (the one being written when the earlier run stopped) is left out."""
+    previous: tuple[int, bytes] | None = None
+    for number, raw in enumerate(handle, start=1):
+        if previous is not None:  # not the last line: it must be whole
+            yield _parsed(*previous, path)
+        previous = (number, raw)
+    if previous is not None:
+        try:
+            last = _parsed(*previous, path)
+        except _BatchError:
+            return
+        yield last
+
+
+def _parsed(number: int, raw: bytes, path: Path) -> tuple[int, str, dict[str, Any]]:
+    try:
+        if not raw.endswith(b"\n"):
+            raise ValueError("cut short")
+        text = raw.decode("utf-8")
+        record = json.loads(text)
+        if not isinstance(record, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        raise _BatchError(f"{path} line {number} is not a whole JSON record") from None
+    return number, text, record
+
+
+def _count_record(stats: BatchStats, record: Mapping[str, Any], path: Path, number: int) -> None:
+    if "invalid" in record:
+        stats.invalid += 1
+    elif "learner_id" in record:
+        stats.evaluated += 1
+        stats.incomplete += record.get("complete") is False
+        for note in record.get("notes") or ():
+            if isinstance(note, dict):
+                detail = note.get("detail")
+                _count_note(
+                    stats, str(note.get("code")), detail if isinstance(detail, dict) else {}
+                )
+    elif "error" in record:
+        stats.errors += 1
+    else:
+        raise _BatchError(f"{path} line {number} is not a batch record")

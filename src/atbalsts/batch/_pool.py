@@ -1,0 +1,277 @@
+"""The worker processes: chunks of lines decided on several processes, in input order."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from multiprocessing.connection import Connection
+
+import attrs
+
+from atbalsts.batch._decide import _decide, _Settings
+from atbalsts.batch._records import BatchStats, RecordKind, WorkerError, _check
+from atbalsts.engine import PolicyRegistry
+
+#: Chunks on their way to or from the workers, per worker: enough to keep every worker busy
+#: while the next result is written, few enough that memory does not grow with the input.
+_IN_FLIGHT_PER_JOB = 2
+
+#: Held back while a worker process starts: the workers ignore Ctrl-C, once they can.
+_INTERRUPT = frozenset({signal.SIGINT})
+
+#: How often (seconds) a wait for a worker looks at the ``stop`` event.
+_POLL = 0.05
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on: the default number of worker processes."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13 and later
+    if counter is not None:
+        count: int | None = counter()
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:
+        count = os.cpu_count()
+    return max(1, count or 1)
+
+
+@contextlib.contextmanager
+def _signals_held(
+    signals: frozenset[signal.Signals] = frozenset({signal.SIGINT, signal.SIGTERM}),
+) -> Iterator[None]:
+    """Hold ``signals`` back (POSIX, main thread) for the few statements that create the
+    temporary file and record its name, so an interrupt cannot leave an unnamed file behind (or
+    that start a worker process: it inherits the mask)."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@attrs.frozen
+class _Part:
+    """The records of a chunk, ``(kind, line, text)`` each, and their counts."""
+
+    records: list[tuple[RecordKind, int, str]]
+    stats: BatchStats
+
+
+def _decide_here(
+    first: int,
+    lines: list[str],
+    registry: PolicyRegistry,
+    settings: _Settings,
+    stop: threading.Event | None,
+) -> _Part:
+    """Decide the chunk of input lines numbered from ``first``."""
+    stats = BatchStats()
+    records: list[tuple[RecordKind, int, str]] = []
+    for number, line in enumerate(lines, start=first):
+        _check(stop)
+        record = _decide(number, line, registry, settings, stats)
+        if record is not None:
+            records.append((record[0], number, record[1]))
+    return _Part(records, stats)
+
+
+def _work(
+    tasks: Connection,
+    results: Connection,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+) -> None:
+    """A worker process: load the policies once, then decide each chunk that comes, until
+    the main process closes the pipe. Ctrl-C at a terminal reaches every process of the group:
+    a worker leaves it to the main process, which ends the workers (and a worker starts with
+    SIGINT held back, so one that comes while it imports cannot print a traceback)."""
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        registry = loader()
+    except Exception as err:
+        results.send(f"could not load the policies: {type(err).__name__}: {_one_line(err)}")
+        return
+    while True:
+        try:
+            first, lines = tasks.recv()
+        except EOFError:  # the main process is done
+            return
+        try:
+            part: _Part | str = _decide_here(first, lines, registry, settings, None)
+        except Exception as err:  # beyond the safety net of each line (MemoryError, ...)
+            part = f"failed: {type(err).__name__}"
+        results.send(part)
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
+class _Worker:
+    """A worker process with two pipes: chunks go to it through a thread of this process (so
+    that sending never blocks this one while the worker is blocked sending a result), and its
+    results come back through a pipe that only the worker writes (so a worker that dies, even
+    halfway through a result, is seen at once, never waited for)."""
+
+    def __init__(
+        self,
+        context: multiprocessing.context.SpawnContext,
+        loader: Callable[[], PolicyRegistry],
+        settings: _Settings,
+    ) -> None:
+        task_out, task_in = context.Pipe(duplex=False)
+        result_out, result_in = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_work,
+            args=(task_out, result_in, loader, settings),
+            name="atbalsts-batch",
+            daemon=True,
+        )
+        with _signals_held(_INTERRUPT):  # the worker inherits the mask
+            self.process.start()
+        task_out.close()
+        result_in.close()
+        self._results = result_out
+        self._tasks: queue.SimpleQueue[tuple[int, list[str]] | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(
+            target=self._send, args=(task_in,), name="atbalsts-batch-sender", daemon=True
+        )
+        self._sender.start()
+
+    def _send(self, pipe: Connection) -> None:
+        with pipe:
+            while (task := self._tasks.get()) is not None:
+                try:
+                    pipe.send(task)
+                except OSError:  # the worker is gone: the main process hears it from its pipe
+                    return
+
+    def submit(self, first: int, lines: list[str]) -> None:
+        self._tasks.put((first, lines))
+
+    def ready(self) -> bool:
+        """Whether the next result (or the worker's end) can be read without waiting."""
+        return self._results.poll(0)
+
+    def result(self, stop: threading.Event | None) -> _Part:
+        """The worker's next result; :class:`WorkerError` if it died or could not work."""
+        while not self._results.poll(_POLL):
+            _check(stop)
+        try:
+            reply: _Part | str = self._results.recv()
+        except (EOFError, OSError):
+            raise WorkerError(
+                "a worker process of the batch ended unexpectedly (killed, or out of memory?)"
+            ) from None
+        if isinstance(reply, str):
+            raise WorkerError(f"a worker process {reply}")
+        return reply
+
+    def finish(self) -> None:
+        """Let the worker end once it has decided what it was sent."""
+        self._tasks.put(None)
+        self.process.join()
+        self._results.close()
+
+    def kill(self) -> None:
+        """End the worker now, with whatever it holds."""
+        self.process.terminate()
+        self._tasks.put(None)
+
+    def reap(self) -> None:
+        self.process.join(timeout=10)
+        if self.process.is_alive():  # pragma: no cover - SIGTERM ignored
+            self.process.kill()
+            self.process.join()
+        self._results.close()
+
+
+@attrs.define
+class _Local:
+    """A chunk this process decides itself, in its turn; ``part`` once it is decided."""
+
+    first: int
+    lines: list[str]
+    part: _Part | None = None
+
+
+def _pooled(
+    chunks: Iterator[tuple[int, list[str]]],
+    jobs: int,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+    stop: threading.Event | None,
+) -> Generator[_Part, None, None]:
+    """The results of ``chunks`` decided by ``jobs`` processes, in input order: ``jobs - 1``
+    worker processes and this one, which decides every ``jobs``-th chunk while the workers
+    decide theirs (so ``jobs`` processes decide, and no more run). Each worker decides the
+    chunks it is sent in order, and they are sent in turn."""
+    context = multiprocessing.get_context("spawn")
+    workers: list[_Worker] = []
+    here: list[PolicyRegistry] = []  # loaded when first needed, while the workers start
+    pending: deque[tuple[_Worker, None] | _Local] = deque()
+
+    def decide(local: _Local) -> None:
+        if local.part is None:
+            if not here:
+                here.append(loader())
+            local.part = _decide_here(local.first, local.lines, here[0], settings, stop)
+
+    def next_part() -> _Part:
+        head = pending[0]
+        if isinstance(head, _Local):
+            decide(head)
+        else:  # while a worker decides it, decide this process's next chunk
+            for item in pending:
+                if head[0].ready():
+                    break
+                if isinstance(item, _Local) and item.part is None:
+                    decide(item)
+        pending.popleft()
+        if isinstance(head, _Local):
+            assert head.part is not None
+            return head.part
+        return head[0].result(stop)
+
+    done = False
+    try:
+        sent = 0
+        for index, (first, lines) in enumerate(chunks):
+            _check(stop)
+            if index % jobs == jobs - 1:
+                pending.append(_Local(first, lines))
+            else:
+                if len(workers) < jobs - 1:
+                    workers.append(_Worker(context, loader, settings))
+                worker = workers[sent % (jobs - 1)]
+                worker.submit(first, lines)
+                pending.append((worker, None))
+                sent += 1
+            while len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
+                yield next_part()
+        while pending:
+            yield next_part()
+        done = True
+    finally:
+        if done:
+            for worker in workers:
+                worker.finish()
+        else:
+            for worker in workers:
+                worker.kill()
+            for worker in workers:
+                worker.reap()

@@ -1,0 +1,118 @@
+"""The records of a batch run and their counts, and the errors that end a run."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import attrs
+
+from atbalsts.errors import AtbalstsError
+from atbalsts.model.decision import DecisionNote, NoteCode
+
+#: What a record is: a decided case, an invalid line, a line that could not be decided, the end.
+RecordKind = Literal["decision", "invalid", "error", "summary"]
+
+
+@attrs.define
+class BatchStats:
+    """Counts of a batch run, one per non-blank input line.
+
+    ``evaluated``: decided (``incomplete`` of them are incomplete Decisions). ``invalid``: the line
+    is not a valid support case. ``errors``: the case had no evaluation date, the policy set could
+    not be built or the evaluation failed; the line has an ``error`` record.
+
+    Of the decisions, ``without_policy`` counts those the national baseline made alone because no
+    installed policy governs the municipality asked for (by municipality), and ``without_data``
+    those with no observation dated on or before the evaluation date (their "no findings" means
+    no data); each such decision carries the note that says so.
+    """
+
+    evaluated: int = 0
+    invalid: int = 0
+    incomplete: int = 0
+    errors: int = 0
+    without_policy: dict[str, int] = attrs.field(factory=dict)
+    without_data: int = 0
+
+    def add(self, other: BatchStats) -> None:
+        """Add the counts of ``other`` to these."""
+        self.evaluated += other.evaluated
+        self.invalid += other.invalid
+        self.incomplete += other.incomplete
+        self.errors += other.errors
+        self.without_data += other.without_data
+        for where, n in other.without_policy.items():
+            self.without_policy[where] = self.without_policy.get(where, 0) + n
+
+
+@attrs.define
+class BatchSummary(BatchStats):
+    """The counts of a whole batch output, as its ``summary`` record gives them: those of
+    :class:`BatchStats` and ``lines``, the input lines read (blank ones included). For a resumed
+    output they count the records kept from the earlier one too: the summary is the one an
+    uninterrupted run writes."""
+
+    lines: int = 0
+
+
+@attrs.frozen
+class BatchRecord:
+    """One record of batch output: its kind, its input line number (None for the summary) and
+    its JSON text (one object on one line, without the newline).
+
+    ``stats`` holds the counts of a ``summary`` record (None for every other record).
+    """
+
+    kind: RecordKind
+    line: int | None
+    text: str
+    stats: BatchSummary | None = attrs.field(default=None, eq=False)
+
+
+class NoEvaluationDate(AtbalstsError):
+    """No evaluation date was given and the case has no observation to take one from."""
+
+
+class WorkerError(AtbalstsError):
+    """A worker process of the batch could not start (its policies could not be loaded)."""
+
+
+def _count_notes(stats: BatchStats, notes: Iterable[DecisionNote]) -> None:
+    for note in notes:
+        _count_note(stats, str(note.code), note.detail)
+
+
+def _count_note(stats: BatchStats, code: str, detail: Mapping[str, object]) -> None:
+    if code == NoteCode.NO_MUNICIPAL_POLICY:
+        where = str(detail.get("municipality"))
+        stats.without_policy[where] = stats.without_policy.get(where, 0) + 1
+    elif code == NoteCode.NO_OBSERVATION_ON_DATE:
+        stats.without_data += 1
+
+
+class BatchStopped(BaseException):
+    """The batch was stopped through its ``stop`` event before every line was done.
+
+    Like ``KeyboardInterrupt`` it is not an ``Exception``: cleanup code sees it, a handler of
+    ordinary errors does not swallow it.
+    """
+
+
+def _dumps(record: Mapping[str, object]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise BatchStopped
+
+
+def _summary_text(summary: BatchSummary) -> str:
+    return _dumps({"summary": attrs.asdict(summary)})
+
+
+class _BatchError(AtbalstsError):
+    """The batch cannot run as asked."""

@@ -1,0 +1,223 @@
+"""Many lines, on one process or several: the records of ``atbalsts batch``, as they are made."""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from itertools import chain, islice
+
+import attrs
+
+from atbalsts.batch._decide import _decide, _Settings
+from atbalsts.batch._pool import _pooled, available_cores
+from atbalsts.batch._records import (
+    BatchRecord,
+    BatchStats,
+    BatchSummary,
+    _BatchError,
+    _check,
+    _summary_text,
+)
+from atbalsts.engine import PolicyRegistry
+
+#: Lines sent to a worker process at a time: some 50 ms of work, much more than sending it
+#: costs, and small enough that the chunks on their way hold a few megabytes (500 doubled the
+#: resident set of the main process, for no speed).
+CHUNK_SIZE = 100
+
+#: Something that gives the policy registry: an instance, or a function that loads one.
+RegistrySource = PolicyRegistry | Callable[[], PolicyRegistry]
+
+
+def iter_decisions(
+    lines: Iterable[str],
+    *,
+    registry: RegistrySource | None = None,
+    as_of: date | None = None,
+    jobs: int | None = 1,
+    trace: bool = False,
+    municipality: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    start_after: int = 0,
+    stop: threading.Event | None = None,
+) -> Iterator[BatchRecord]:
+    """The records of ``atbalsts batch`` for the support cases in ``lines`` (one JSON document
+    per line), in input order, as they are made: a ``decision``, ``invalid`` or ``error`` record
+    for each non-blank line, then one ``summary`` record. ``as_of``, ``trace`` and
+    ``municipality`` as for :func:`evaluate_lines`.
+
+    Lines are numbered from 1, blank ones included, and every record but the summary carries
+    its number (``line``); a decision's JSON is the Decision's, byte for byte, with
+    ``"line":N`` put first. Lines up to ``start_after`` are read and counted but not decided.
+
+    ``jobs`` is the number of processes that decide (None: :func:`available_cores`). With 1,
+    every line is decided here, one at a time. With more, this process and ``jobs - 1`` worker
+    processes decide the lines in chunks of ``chunk_size``, sent to the workers and back as
+    text; at most two chunks per process are on their way at once, so memory does not grow with
+    the input. The records are the same either way, byte for byte; an input of at most one
+    chunk is decided here, since starting a worker would cost more than it saves.
+
+    ``registry`` is a :class:`~atbalsts.PolicyRegistry` (used here; only with ``jobs=1``) or a
+    function that loads one (default :meth:`PolicyRegistry.load
+    <atbalsts.PolicyRegistry.load>`): each worker process calls it once when it starts, so it
+    must be picklable (a module-level function, or ``functools.partial`` of one) and give
+    the same policies in every process. Worker processes are started with ``spawn``: a script
+    that calls this with ``jobs`` other than 1 keeps its own work under
+    ``if __name__ == "__main__":``.
+
+    When ``stop`` is set, :class:`BatchStopped` is raised before the next line (the worker
+    processes are then ended), or before the summary. Closing the iterator early ends the
+    workers too. A worker that dies (killed, out of memory) or cannot load the policies ends
+    the run with :class:`WorkerError`.
+
+    :param stop: an event that, once set, ends the run before its next line
+    :type stop: ``threading.Event`` or ``None``
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be 1 or more, not {chunk_size}")
+    local, loader = _sources(registry, jobs)
+    count = _job_count(jobs, local)
+    settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=True)
+    return _records(lines, local, loader, settings, count, chunk_size, _Skip(start_after), stop)
+
+
+def _job_count(jobs: int | None, local: PolicyRegistry | None) -> int:
+    count = available_cores() if jobs is None else jobs
+    if count < 1:
+        raise ValueError(f"jobs must be 1 or more, not {count}")
+    if local is not None and count != 1:
+        raise ValueError(
+            "a loaded PolicyRegistry cannot be sent to worker processes (its rules are "
+            "functions of the plugins): with jobs other than 1, give registry= a function "
+            "that loads it, such as PolicyRegistry.load or functools.partial(...) of it"
+        )
+    return count
+
+
+def _sources(
+    registry: RegistrySource | None, jobs: int | None
+) -> tuple[PolicyRegistry | None, Callable[[], PolicyRegistry]]:
+    """The registry to use here (if given loaded) and the function a worker loads one with."""
+    if isinstance(registry, PolicyRegistry):
+        return registry, _no_loader
+    loader = PolicyRegistry.load if registry is None else registry
+    if jobs != 1:
+        _check_picklable(loader)
+    return None, loader
+
+
+def _records(
+    lines: Iterable[str],
+    local: PolicyRegistry | None,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+    jobs: int,
+    chunk_size: int,
+    skip: _Skip,
+    stop: threading.Event | None,
+) -> Iterator[BatchRecord]:
+    summary = BatchSummary()
+    numbered = _Numbered(lines, skip, stop)
+    if jobs == 1:
+        yield from _here(numbered, local or loader(), settings, summary, stop)
+    else:
+        head = list(islice(numbered, chunk_size + 1))
+        if len(head) <= chunk_size:  # the whole input: decided here
+            yield from _here(iter(head), local or loader(), settings, summary, stop)
+        else:
+            chunks = _chunks(chain(head, numbered), chunk_size)
+            with contextlib.closing(_pooled(chunks, jobs, loader, settings, stop)) as parts:
+                for part in parts:
+                    summary.add(part.stats)
+                    for kind, number, text in part.records:
+                        yield BatchRecord(kind, number, text)
+    _check(stop)
+    summary.lines = numbered.read
+    yield BatchRecord("summary", None, _summary_text(summary), summary)
+
+
+def _no_loader() -> PolicyRegistry:  # pragma: no cover - only reached through a bug
+    raise AssertionError("the registry was given loaded")
+
+
+@attrs.define
+class _Skip:
+    """The input lines already decided: those up to ``after``. With ``kept`` (the line numbers
+    of the records an earlier output holds, in order), every non-blank line up to ``after`` must
+    have one, and no blank line."""
+
+    after: int = 0
+    kept: array[int] | None = None
+
+
+class _Numbered:
+    """``(number, line)`` of every input line after those skipped, counting in ``read`` every
+    line read; :class:`BatchStopped` before the next line once ``stop`` is set."""
+
+    def __init__(self, lines: Iterable[str], skip: _Skip, stop: threading.Event | None) -> None:
+        self._lines = iter(lines)
+        self._skip = skip
+        self._kept = iter(skip.kept) if skip.kept is not None else None
+        self._next_kept = 0
+        self._stop = stop
+        self.read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return self
+
+    def __next__(self) -> tuple[int, str]:
+        while True:
+            _check(self._stop)
+            line = next(self._lines)
+            self.read += 1
+            if self.read > self._skip.after:
+                return self.read, line
+            if self._kept is not None:
+                self._match(line)
+
+    def _match(self, line: str) -> None:
+        """Check that the skipped input line ``line`` has a record if it is not blank."""
+        if self._next_kept < self.read:
+            self._next_kept = next(self._kept or iter(()), self._skip.after + 1)
+        has_record = self._next_kept == self.read
+        if has_record != bool(line.strip()):
+            state = "blank but has a" if has_record else "not blank but has no"
+            raise _BatchError(
+                f"input line {self.read} is {state} record in the earlier output or error file: "
+                "resume with the same input and the error file the earlier run wrote (--errors), "
+                "or start again"
+            )
+
+
+def _here(
+    numbered: Iterator[tuple[int, str]],
+    registry: PolicyRegistry,
+    settings: _Settings,
+    stats: BatchStats,
+    stop: threading.Event | None,
+) -> Iterator[BatchRecord]:
+    for number, line in numbered:
+        _check(stop)
+        record = _decide(number, line, registry, settings, stats)
+        if record is not None:
+            yield BatchRecord(record[0], number, record[1])
+
+
+def _chunks(numbered: Iterator[tuple[int, str]], size: int) -> Iterator[tuple[int, list[str]]]:
+    """``(first line number, lines)`` of consecutive lines, ``size`` at a time."""
+    while part := list(islice(numbered, size)):
+        yield part[0][0], [line for _, line in part]
+
+
+def _check_picklable(loader: Callable[[], PolicyRegistry]) -> None:
+    try:
+        pickle.dumps(loader)
+    except Exception as err:
+        raise ValueError(
+            f"the registry loader {loader!r} cannot be sent to worker processes ({err}): give a "
+            "module-level function or functools.partial of one"
+        ) from None
