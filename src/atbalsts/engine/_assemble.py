@@ -23,7 +23,7 @@ from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import FULL, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
-from atbalsts.model._base import SCHEMA_VERSION
+from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
 __all__ = ["decision_data", "decision_json", "table_of", "to_decision", "to_json"]
