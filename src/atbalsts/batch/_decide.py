@@ -8,13 +8,15 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 import pydantic
 
-from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_notes, _dumps
-from atbalsts.engine import PolicyRegistry, to_decision
+from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_note, _dumps
+from atbalsts.engine import CompiledPolicy, PolicyRegistry
+from atbalsts.engine._assemble import decision_data, table_of, to_json
+from atbalsts.engine._refs import FULL, TableRefs
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
@@ -57,22 +59,92 @@ def decision_notes(
     return tuple(notes)
 
 
+def _notes_data(
+    notes: list[dict[str, Any]],
+    as_of: date,
+    case: SupportCase,
+    registry: PolicyRegistry,
+    municipality: str | None,
+) -> None:
+    """:func:`decision_notes` on a decision's data: add the two notes to ``notes``."""
+    codes = {n["code"] for n in notes}
+    chosen = municipality or case.learner.enrolment.municipality
+    if NoteCode.NO_MUNICIPAL_POLICY not in codes and not any(
+        p.municipality == chosen and p.in_force(as_of) for p in registry.policies
+    ):
+        notes.append(
+            {"code": NoteCode.NO_MUNICIPAL_POLICY.value, "detail": {"municipality": chosen}}
+        )
+    if NoteCode.NO_OBSERVATION_ON_DATE not in codes and not any(
+        o.as_of <= as_of for o in case.observations
+    ):
+        notes.append({"code": NoteCode.NO_OBSERVATION_ON_DATE.value, "detail": {}})
+
+
 @attrs.frozen
 class _Settings:
-    """How every line of a run is decided; sent to each worker process."""
+    """How every line of a run is decided; sent to each worker process.
+
+    ``numbered``: each decision carries its input ``line`` first. ``tables``: decisions name
+    their policy, legal bases and parameters by id in a ``rule_table`` record written before the
+    first decision that uses it (else each decision is the whole Decision document).
+    """
 
     as_of: date | None
     trace: bool
     municipality: str | None
     numbered: bool
+    tables: bool = False
+
+
+#: One record as :func:`_decide` makes it: its kind, its text, and for a ``rule_table`` record
+#: the table's id (None for every other kind).
+Made = tuple[RecordKind, str, str | None]
+
+#: Compiled policies whose rule table a process keeps at most (then it starts again).
+_TABLES_MAX = 256
+
+
+class Tables:
+    """The rule tables of one run in one process: each compiled policy's table and the
+    :class:`~atbalsts.engine._refs.TableRefs` that names things by id in it, and which tables
+    this process has written a record of (once each: the process that writes the records in
+    order drops the copies other processes made)."""
+
+    def __init__(self) -> None:
+        self._by_policy: dict[int, tuple[CompiledPolicy, TableRefs, str]] = {}
+        self.announced: set[str] = set()
+
+    def refs(self, policy: CompiledPolicy, out: list[Made]) -> TableRefs:
+        """The refs of ``policy``'s table; its record appended to ``out`` the first time."""
+        found = self._by_policy.get(id(policy))
+        if found is None:
+            if len(self._by_policy) >= _TABLES_MAX:
+                self._by_policy.clear()
+            table = table_of(policy)
+            found = (policy, TableRefs(table), to_json(table.record))
+            self._by_policy[id(policy)] = found
+        refs = found[1]
+        if refs.table.id not in self.announced:
+            self.announced.add(refs.table.id)
+            out.append(("rule_table", found[2], refs.table.id))
+        return refs
 
 
 def _decide(
-    number: int, line: str, registry: PolicyRegistry, settings: _Settings, stats: BatchStats
-) -> tuple[RecordKind, str] | None:
-    """The record of input line ``number`` (None for a blank line), counted in ``stats``."""
+    number: int,
+    line: str,
+    registry: PolicyRegistry,
+    settings: _Settings,
+    stats: BatchStats,
+    tables: Tables | None = None,
+) -> list[Made]:
+    """The records of input line ``number`` (none for a blank line), counted in ``stats``: a
+    ``decision``, ``invalid`` or ``error`` record, after a ``rule_table`` record when the
+    decision is the first in this process to use its table."""
     if not line.strip():
-        return None
+        return []
+    out: list[Made] = []
     try:
         case = parse_json(SupportCase, line, name=f"line {number}")
         day = settings.as_of or latest_observation(case)
@@ -83,28 +155,32 @@ def _decide(
         municipality = settings.municipality
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
         evaluation = policy_set.run(case, day, trace=settings.trace)
-        decision = to_decision(evaluation, policy_set.codes)
-        notes = decision_notes(decision, case, registry, municipality)
-        if notes != decision.notes:
-            decision = decision.model_copy(update={"notes": notes})
-        text = decision.model_dump_json()
+        refs = FULL if tables is None else tables.refs(evaluation.policy, out)
+        data = decision_data(evaluation, policy_set.codes, refs)
+        notes = data["notes"]
+        _notes_data(notes, data["as_of"], case, registry, municipality)
+        if settings.numbered:  # the line number first, then the Decision's own fields
+            data = {"line": number, **data}
+        text = to_json(data)
     except DocumentError as err:
         stats.invalid += 1
         rows = [{"path": e.path, "message": e.message} for e in err.errors]
-        return "invalid", _dumps({"line": number, "invalid": rows})
+        return [("invalid", _dumps({"line": number, "invalid": rows}), None)]
     except PolicyError as err:  # e.g. two installed plugins govern this municipality
         stats.errors += 1
-        return "error", _dumps({"line": number, "type": type(err).__name__, "error": str(err)})
+        record = {"line": number, "type": type(err).__name__, "error": str(err)}
+        return [("error", _dumps(record), None)]
     except Exception as err:  # the batch's safety net: one line never stops the others
         stats.errors += 1
         message = _safe_message(err, line)
-        return "error", _dumps({"line": number, "type": type(err).__name__, "error": message})
+        record = {"line": number, "type": type(err).__name__, "error": message}
+        return [("error", _dumps(record), None)]
     stats.evaluated += 1
-    stats.incomplete += not decision.complete
-    _count_notes(stats, decision.notes)
-    if settings.numbered:  # the line number first, then the Decision's own fields unchanged
-        text = f'{{"line":{number},{text[1:]}'
-    return "decision", text
+    stats.incomplete += not data["complete"]
+    for note in notes:
+        _count_note(stats, note["code"], note["detail"])
+    out.append(("decision", text, None))
+    return out
 
 
 def evaluate_lines(
@@ -141,9 +217,8 @@ def evaluate_lines(
     stats = BatchStats()
     settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=False)
     for number, line in enumerate(lines, start=1):
-        record = _decide(number, line, registry, settings, stats)
-        if record is not None:
-            out.write(record[1] + "\n")
+        for _, text, _ in _decide(number, line, registry, settings, stats):
+            out.write(text + "\n")
     return stats
 
 

@@ -44,6 +44,7 @@ def evaluate_file(
     resume: bool = False,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], object] | None = None,
+    self_contained: bool = False,
 ) -> BatchSummary:
     """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None): the
     records of :func:`iter_decisions`, one per line, the summary last. ``as_of``, ``trace``,
@@ -66,6 +67,10 @@ def evaluate_file(
     read but not decided, and the result replaces the target as above; so are the records of an
     existing ``errors`` file up to that line. The counts of the summary are those of the whole
     output. The input must be the one the target was made from, with the same options.
+
+    The decisions name their policy, legal bases and parameters by id in ``rule_table``
+    records, or with ``self_contained`` are whole Decision documents (see
+    :func:`iter_decisions`).
 
     ``progress`` is called with the input line number of each record written, and with the
     number of lines read at the end.
@@ -92,6 +97,7 @@ def evaluate_file(
                 jobs=jobs,
                 chunk_size=chunk_size,
                 progress=progress,
+                self_contained=self_contained,
             )
             if target is None:
                 return _to_stdout(run, errors)
@@ -117,6 +123,7 @@ class _Run:
     jobs: int | None
     chunk_size: int
     progress: Callable[[int], object] | None
+    self_contained: bool = False
 
     def write(
         self, out: TextIO, bad: TextIO | None, kept: BatchStats, skip: _Skip | None = None
@@ -129,7 +136,13 @@ class _Run:
         """
         skip = skip or _Skip()
         local, loader = _sources(self.registry, self.jobs)
-        settings = _Settings(self.as_of, self.trace, self.municipality, numbered=True)
+        settings = _Settings(
+            self.as_of,
+            self.trace,
+            self.municipality,
+            numbered=True,
+            tables=not self.self_contained,
+        )
         jobs = _job_count(self.jobs, local)
         records = _records(
             self.lines, local, loader, settings, jobs, self.chunk_size, skip, self.stop
@@ -203,7 +216,7 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
         skip = _Skip()
         if resume and target.exists():
             numbers = array("q")
-            skip.after = _carry(target, out, kept, numbers)
+            skip.after = _carry(target, out, kept, numbers, tables=skip.tables)
             if bad is not None and errors is not None and errors.exists():
                 mistakes = array("q")
                 _carry(errors, bad, kept, mistakes, upto=skip.after)
@@ -226,13 +239,19 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
 
 
 def _carry(
-    path: Path, out: TextIO, kept: BatchStats, numbers: array[int], *, upto: int | None = None
+    path: Path,
+    out: TextIO,
+    kept: BatchStats,
+    numbers: array[int],
+    *,
+    upto: int | None = None,
+    tables: set[str] | None = None,
 ) -> int:
     """Copy the complete records of the earlier batch output ``path`` into ``out``, count them
     in ``kept`` and their input line numbers in ``numbers``; return the input line they reached.
     A last line cut short (no newline, or not JSON) is left out, and so is a summary (a new one
     is written). With ``upto``, only records of input lines up to it are kept (an error file
-    that ran ahead of its output)."""
+    that ran ahead of its output). The ids of the rule tables kept are added to ``tables``."""
     position = 0
     with path.open("rb") as handle:
         rows = _complete_lines(handle, path)
@@ -245,6 +264,14 @@ def _carry(
                 if not isinstance(lines, int) or lines < position:
                     raise _BatchError(f"{path} line {number}: not a batch summary")
                 return lines
+            table = record.get("rule_table")
+            if table is not None and "line" not in record:
+                if not isinstance(table, str):
+                    raise _BatchError(f"{path} line {number}: not a rule table")
+                if tables is not None:
+                    tables.add(table)
+                out.write(raw)
+                continue
             line = record.get("line")
             if not isinstance(line, int) or isinstance(line, bool) or line <= position:
                 raise _BatchError(

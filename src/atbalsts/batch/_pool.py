@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 
 import attrs
 
-from atbalsts.batch._decide import _decide, _Settings
+from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._records import BatchStats, RecordKind, WorkerError, _check
 from atbalsts.engine import PolicyRegistry
 
@@ -62,9 +62,9 @@ def _signals_held(
 
 @attrs.frozen
 class _Part:
-    """The records of a chunk, ``(kind, line, text)`` each, and their counts."""
+    """The records of a chunk, ``(kind, line, text, table id)`` each, and their counts."""
 
-    records: list[tuple[RecordKind, int, str]]
+    records: list[tuple[RecordKind, int, str, str | None]]
     stats: BatchStats
 
 
@@ -74,15 +74,16 @@ def _decide_here(
     registry: PolicyRegistry,
     settings: _Settings,
     stop: threading.Event | None,
+    tables: Tables | None,
 ) -> _Part:
-    """Decide the chunk of input lines numbered from ``first``."""
+    """Decide the chunk of input lines numbered from ``first`` (with the rule tables of this
+    process in this run)."""
     stats = BatchStats()
-    records: list[tuple[RecordKind, int, str]] = []
+    records: list[tuple[RecordKind, int, str, str | None]] = []
     for number, line in enumerate(lines, start=first):
         _check(stop)
-        record = _decide(number, line, registry, settings, stats)
-        if record is not None:
-            records.append((record[0], number, record[1]))
+        for kind, text, table in _decide(number, line, registry, settings, stats, tables):
+            records.append((kind, number, text, table))
     return _Part(records, stats)
 
 
@@ -105,13 +106,14 @@ def _work(
     except Exception as err:
         results.send(f"could not load the policies: {type(err).__name__}: {_one_line(err)}")
         return
+    tables = Tables() if settings.tables else None
     while True:
         try:
             first, lines = tasks.recv()
         except EOFError:  # the main process is done
             return
         try:
-            part: _Part | str = _decide_here(first, lines, registry, settings, None)
+            part: _Part | str = _decide_here(first, lines, registry, settings, None, tables)
         except Exception as err:  # beyond the safety net of each line (MemoryError, ...)
             part = f"failed: {type(err).__name__}"
         results.send(part)
@@ -223,13 +225,16 @@ def _pooled(
     context = multiprocessing.get_context("spawn")
     workers: list[_Worker] = []
     here: list[PolicyRegistry] = []  # loaded when first needed, while the workers start
+    here_tables = Tables() if settings.tables else None
     pending: deque[tuple[_Worker, None] | _Local] = deque()
 
     def decide(local: _Local) -> None:
         if local.part is None:
             if not here:
                 here.append(loader())
-            local.part = _decide_here(local.first, local.lines, here[0], settings, stop)
+            local.part = _decide_here(
+                local.first, local.lines, here[0], settings, stop, here_tables
+            )
 
     def next_part() -> _Part:
         head = pending[0]

@@ -12,8 +12,9 @@ import attrs
 from atbalsts.errors import AtbalstsError
 from atbalsts.model.decision import DecisionNote, NoteCode
 
-#: What a record is: a decided case, an invalid line, a line that could not be decided, the end.
-RecordKind = Literal["decision", "invalid", "error", "summary"]
+#: What a record is: a decided case, an invalid line, a line that could not be decided, the end;
+#: or the rule table of a policy, written before the first decision that refers to it.
+RecordKind = Literal["decision", "invalid", "error", "summary", "rule_table"]
 
 
 @attrs.define
@@ -63,13 +64,16 @@ class BatchRecord:
     """One record of batch output: its kind, its input line number (None for the summary) and
     its JSON text (one object on one line, without the newline).
 
-    ``stats`` holds the counts of a ``summary`` record (None for every other record).
+    ``stats`` holds the counts of a ``summary`` record and ``table`` the id of a ``rule_table``
+    record (None for every other record). A ``rule_table`` record's ``line`` is that of the
+    decision it comes before (its JSON carries none).
     """
 
     kind: RecordKind
     line: int | None
     text: str
     stats: BatchSummary | None = attrs.field(default=None, eq=False)
+    table: str | None = None
 
 
 class NoEvaluationDate(AtbalstsError):

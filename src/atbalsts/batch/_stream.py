@@ -12,7 +12,7 @@ from itertools import chain, islice
 
 import attrs
 
-from atbalsts.batch._decide import _decide, _Settings
+from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
     BatchRecord,
@@ -44,15 +44,20 @@ def iter_decisions(
     chunk_size: int = CHUNK_SIZE,
     start_after: int = 0,
     stop: threading.Event | None = None,
+    self_contained: bool = False,
 ) -> Iterator[BatchRecord]:
     """The records of ``atbalsts batch`` for the support cases in ``lines`` (one JSON document
     per line), in input order, as they are made: a ``decision``, ``invalid`` or ``error`` record
     for each non-blank line, then one ``summary`` record. ``as_of``, ``trace`` and
     ``municipality`` as for :func:`evaluate_lines`.
 
-    Lines are numbered from 1, blank ones included, and every record but the summary carries
-    its number (``line``); a decision's JSON is the Decision's, byte for byte, with
-    ``"line":N`` put first. Lines up to ``start_after`` are read and counted but not decided.
+    Lines are numbered from 1, blank ones included, and every record but the summary and the
+    rule tables carries its number (``line``). A decision names its policy, and every legal
+    basis and parameter value it holds, by id in a *rule table*: a ``rule_table`` record written
+    once per run, before the first decision that refers to it (:func:`expand_records` gives the
+    Decision documents back). With ``self_contained``, each decision is instead the whole
+    Decision document, byte for byte, with ``"line":N`` put first, and no rule table is written.
+    Lines up to ``start_after`` are read and counted but not decided.
 
     ``jobs`` is the number of processes that decide (None: :func:`available_cores`). With 1,
     every line is decided here, one at a time. With more, this process and ``jobs - 1`` worker
@@ -81,7 +86,7 @@ def iter_decisions(
         raise ValueError(f"chunk_size must be 1 or more, not {chunk_size}")
     local, loader = _sources(registry, jobs)
     count = _job_count(jobs, local)
-    settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=True)
+    settings = _Settings(as_of, trace, municipality, numbered=True, tables=not self_contained)
     return _records(lines, local, loader, settings, count, chunk_size, _Skip(start_after), stop)
 
 
@@ -122,22 +127,45 @@ def _records(
 ) -> Iterator[BatchRecord]:
     summary = BatchSummary()
     numbered = _Numbered(lines, skip, stop)
-    if jobs == 1:
-        yield from _here(numbered, local or loader(), settings, summary, stop)
-    else:
-        head = list(islice(numbered, chunk_size + 1))
-        if len(head) <= chunk_size:  # the whole input: decided here
-            yield from _here(iter(head), local or loader(), settings, summary, stop)
-        else:
-            chunks = _chunks(chain(head, numbered), chunk_size)
-            with contextlib.closing(_pooled(chunks, jobs, loader, settings, stop)) as parts:
-                for part in parts:
-                    summary.add(part.stats)
-                    for kind, number, text in part.records:
-                        yield BatchRecord(kind, number, text)
+    written = set(skip.tables)  # each rule table once, before the first decision using it
+    for record in _unordered_records(
+        numbered, local, loader, settings, jobs, chunk_size, summary, stop
+    ):
+        if record.table is not None:
+            if record.table in written:
+                continue
+            written.add(record.table)
+        yield record
     _check(stop)
     summary.lines = numbered.read
     yield BatchRecord("summary", None, _summary_text(summary), summary)
+
+
+def _unordered_records(
+    numbered: _Numbered,
+    local: PolicyRegistry | None,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+    jobs: int,
+    chunk_size: int,
+    summary: BatchSummary,
+    stop: threading.Event | None,
+) -> Iterator[BatchRecord]:
+    """The records of every line in order, each process's rule table records included (the
+    same table may come from several processes)."""
+    if jobs == 1:
+        yield from _here(numbered, local or loader(), settings, summary, stop)
+        return
+    head = list(islice(numbered, chunk_size + 1))
+    if len(head) <= chunk_size:  # the whole input: decided here
+        yield from _here(iter(head), local or loader(), settings, summary, stop)
+        return
+    chunks = _chunks(chain(head, numbered), chunk_size)
+    with contextlib.closing(_pooled(chunks, jobs, loader, settings, stop)) as parts:
+        for part in parts:
+            summary.add(part.stats)
+            for kind, number, text, table in part.records:
+                yield BatchRecord(kind, number, text, table=table)
 
 
 def _no_loader() -> PolicyRegistry:  # pragma: no cover - only reached through a bug
@@ -152,6 +180,8 @@ class _Skip:
 
     after: int = 0
     kept: array[int] | None = None
+    tables: set[str] = attrs.field(factory=set)
+    """The rule tables the earlier output holds: not written again."""
 
 
 class _Numbered:
@@ -200,11 +230,11 @@ def _here(
     stats: BatchStats,
     stop: threading.Event | None,
 ) -> Iterator[BatchRecord]:
+    tables = Tables() if settings.tables else None
     for number, line in numbered:
         _check(stop)
-        record = _decide(number, line, registry, settings, stats)
-        if record is not None:
-            yield BatchRecord(record[0], number, record[1])
+        for kind, text, table in _decide(number, line, registry, settings, stats, tables):
+            yield BatchRecord(kind, number, text, table=table)
 
 
 def _chunks(numbered: Iterator[tuple[int, str]], size: int) -> Iterator[tuple[int, list[str]]]:

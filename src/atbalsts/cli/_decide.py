@@ -123,6 +123,7 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
                     errors=Path(args.errors) if args.errors else None,
                     resume=args.resume,
                     progress=bar.to if bar is not None else None,
+                    self_contained=args.self_contained,
                 )
             finally:
                 if bar is not None:
@@ -292,5 +293,13 @@ def register(commands: Commands) -> None:
         help=_(
             "continue the output file after its last complete line (give the same input and "
             "options)"
+        ),
+    )
+    p.add_argument(
+        "--self-contained",
+        action="store_true",
+        help=_(
+            "write each decision as the whole Decision document (default: legal bases and "
+            "parameters by id, in a rule table written once)"
         ),
     )
