@@ -30,6 +30,7 @@ from atbalsts.batch import (
     WorkerError,
     evaluate_file,
     evaluate_lines,
+    expand_records,
     iter_decisions,
     record_schema,
     record_schema_text,
@@ -109,8 +110,18 @@ def write_lines(path: Path, lines: list[str]) -> Path:
 
 
 def records_of(text: str) -> list[dict[str, Any]]:
-    """The records of batch output, read on newline only."""
+    """The records of batch output as written (rule tables included), read on newline only."""
     return [json.loads(line) for line in text.split("\n") if line]
+
+
+def expanded_of(text: str) -> list[dict[str, Any]]:
+    """The records of batch output with every decision as the whole Decision document (and its
+    ``line`` first), the rule tables read, not given: :func:`expand_records`."""
+    return list(expand_records(text.split("\n")))
+
+
+def is_table(record: dict[str, Any]) -> bool:
+    return "rule_table" in record and "line" not in record
 
 
 # -- several processes give the records of one ---------------------------------------------------
@@ -130,7 +141,7 @@ def test_two_jobs_write_the_output_of_one_byte_for_byte(big_input: Path, tmp_pat
     assert main(["batch", str(big_input), "--jobs", "2", "-o", str(two)]) == 2
     assert one.read_bytes() == two.read_bytes()
     assert one.stat().st_mode & 0o777 == 0o600
-    records = records_of(two.read_text(encoding="utf-8"))
+    records = expanded_of(two.read_text(encoding="utf-8"))
     lines = big_input.read_text(encoding="utf-8").split("\n")[:-1]
     numbered = [n for n, line in enumerate(lines, start=1) if line.strip()]
     assert [r["line"] for r in records[:-1]] == numbered
@@ -221,26 +232,47 @@ def test_what_cannot_reach_a_worker_is_refused_before_the_run() -> None:
 def test_every_line_has_its_record_and_the_summary_counts_them(kinds: list[str]) -> None:
     lines = [line_of(k, i) for i, k in enumerate(kinds)]
     records = list(iter_decisions(lines, registry=registry()))
-    *body, summary = records
+    *written, summary = records
     assert summary.kind == "summary"
     assert summary.line is None
     assert summary.stats is not None
+    # a rule table comes once, right before the first decision naming it, with its line
+    tables = [r for r in written if r.kind == "rule_table"]
+    body = [r for r in written if r.kind != "rule_table"]
+    assert len({r.table for r in tables}) == len(tables)
+    for at, record in enumerate(written):
+        data = json.loads(record.text)
+        if record.kind == "rule_table":
+            after = written[at + 1]
+            assert (after.kind, after.line) == ("decision", record.line)
+            assert json.loads(after.text)["policy"] == record.table == data["rule_table"]
+            assert "line" not in data
+        else:
+            assert record.table is None
+            assert data["line"] == record.line
+            assert next(iter(data)) == "line" or record.kind != "decision"  # the line first
     assert [r.line for r in body] == [n for n, k in enumerate(kinds, 1) if k != "blank"]
     expected = {"decided": "decision", "separator": "decision", "no-date": "error"}
     assert [r.kind for r in body] == [expected.get(k, "invalid") for k in kinds if k != "blank"]
-    for record in body:
-        data = json.loads(record.text)
-        assert data["line"] == record.line
-        assert next(iter(data)) == "line" or record.kind != "decision"  # the line comes first
-    # a decision is the Decision document of evaluate_lines with "line" put first
+    # a decision is the Decision document of evaluate_lines with "line" put first: byte for
+    # byte when self-contained, as data once its rule table is read
     plain = io.StringIO()
     evaluate_lines(lines, plain, as_of=None, registry=registry())
     documents = plain.getvalue().split("\n")[:-1]
-    for record, document in zip(body, documents, strict=True):
+    whole = list(iter_decisions(lines, registry=registry(), self_contained=True))
+    assert [(r.kind, r.line) for r in whole] == [(r.kind, r.line) for r in [*body, summary]]
+    read = list(expand_records(r.text for r in records))
+    for record, full, data, document in zip(body, whole, read, documents, strict=False):
         if record.kind == "decision":
-            assert record.text == f'{{"line":{record.line},{document[1:]}'
+            assert full.text == f'{{"line":{record.line},{document[1:]}'
+            assert data == {"line": record.line, **json.loads(document)}
+            assert next(iter(data)) == "line"
         else:
-            assert record.text == document
+            assert record.text == full.text == document
+            assert data == json.loads(document)
+    assert len(read) == len(body) + 1
+    assert len(documents) == len(body)
+    assert read[-1] == json.loads(summary.text) == json.loads(whole[-1].text)
     counts = json.loads(summary.text)["summary"]
     assert counts["lines"] == len(kinds)
     assert counts["evaluated"] == kinds.count("decided") + kinds.count("separator")
@@ -255,15 +287,17 @@ def test_every_record_shape_validates_against_the_published_schema(
     lines = [*mixed(22), line_of("no-date", 0)]
     texts = [r.text for r in iter_decisions(lines, registry=registry())]
     traced = [r.text for r in iter_decisions(mixed(3), registry=registry(), trace=True)]
+    whole = [r.text for r in iter_decisions(mixed(3), registry=registry(), self_contained=True)]
     kinds = set()
-    for text in [*texts, *traced]:
+    names = ("summary", "invalid", "error", "learner_id", "rule_table")
+    for text in [*texts, *traced, *whole]:
         record = json.loads(text)
         errors = sorted(validator.iter_errors(record), key=str)
         assert not errors, (text[:80], errors[0].message if errors else "")
-        kinds.add(next(k for k in ("summary", "invalid", "error", "learner_id") if k in record))
-    assert kinds == {"summary", "invalid", "error", "learner_id"}
+        kinds.add(next(k for k in names if k in record))
+    assert kinds == set(names)
     # and the schema tells the kinds apart: a decision without its line is none of them
-    decision = json.loads(texts[0])
+    decision = next(r for r in map(json.loads, texts) if "learner_id" in r)
     del decision["line"]
     assert not validator.is_valid(decision)
     assert not validator.is_valid({"line": 1})
@@ -295,11 +329,15 @@ def test_bad_lines_go_to_the_error_file_with_their_numbers(tmp_path: Path) -> No
     whole, out, bad = tmp_path / "whole.jsonl", tmp_path / "out.jsonl", tmp_path / "bad.jsonl"
     assert main(["batch", str(source), "--jobs", "1", "-o", str(whole)]) == 2
     assert main(["batch", str(source), "--jobs", "1", "-o", str(out), "--errors", str(bad)]) == 2
-    everything = records_of(whole.read_text(encoding="utf-8"))
-    decided = records_of(out.read_text(encoding="utf-8"))
+    everything = expanded_of(whole.read_text(encoding="utf-8"))
+    decided = expanded_of(out.read_text(encoding="utf-8"))  # its rule tables are in it
     refused = records_of(bad.read_text(encoding="utf-8"))
     assert bad.stat().st_mode & 0o777 == 0o600
     assert all("learner_id" in r for r in decided[:-1])
+    # the rule tables stay with the decisions: the same as in the output without an error file
+    tables = [r for r in records_of(out.read_text(encoding="utf-8")) if is_table(r)]
+    assert tables
+    assert tables == [r for r in records_of(whole.read_text(encoding="utf-8")) if is_table(r)]
     assert refused
     assert all("invalid" in r or "error" in r for r in refused)
     assert decided[-1] == everything[-1]  # the same summary: nothing dropped
@@ -316,7 +354,7 @@ def test_beside_standard_output_the_error_file_is_written_as_the_records_come(
     bad.write_text("the night before\n", encoding="utf-8")
     bad.chmod(0o644)
     assert main(["batch", str(source), "--jobs", "1", "--errors", str(bad)]) == 2
-    decided = records_of(capsys.readouterr().out)
+    decided = expanded_of(capsys.readouterr().out)
     refused = records_of(bad.read_text(encoding="utf-8"))
     assert bad.stat().st_mode & 0o777 == 0o600  # a new private file, not the old one
     assert [r["line"] for r in refused] == [7, 9, 10]  # invalid, no date, not JSON
@@ -431,14 +469,16 @@ def test_resume_refuses_an_output_that_is_not_of_this_input(
     source = tmp_path / "cases.jsonl"
     source.write_text(text, encoding="utf-8")
     target = tmp_path / "out.jsonl"
-    first, second = whole.split(b"\n")[:2]
+    table, first, second = whole.split(b"\n")[:3]
+    assert is_table(json.loads(table))  # the rule table of line 1's decision, before it
+    assert json.loads(first)["policy"] == json.loads(table)["rule_table"]
     cases = [
         whole + whole,  # a summary before the last line
-        second + b"\n" + first + b"\n",  # out of order
+        table + b"\n" + second + b"\n" + first + b"\n",  # out of order
         b"not json\n" + whole,
         out,  # its error file is missing: the record of the invalid line 2 would be lost
-        first.replace(b'"line":1,', b'"line":3,') + b"\n",  # no record for line 1
-        first + b"\n" + second + b'\n{"line": 3, "invalid": []}\n',  # line 3 is blank
+        table + b"\n" + first.replace(b'"line":1,', b'"line":3,') + b"\n",  # none for line 1
+        table + b"\n" + first + b"\n" + second + b'\n{"line": 3, "invalid": []}\n',  # blank
         longer_whole,  # of an input with a line more
     ]
     for earlier in cases:

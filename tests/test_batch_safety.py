@@ -23,7 +23,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, PolicySet, SupportCase
-from atbalsts.batch import MAX_ERROR_MESSAGE, BatchStopped, evaluate_file, evaluate_lines
+from atbalsts.batch import (
+    MAX_ERROR_MESSAGE,
+    BatchStopped,
+    evaluate_file,
+    evaluate_lines,
+    expand_records,
+)
 from atbalsts.cli import main
 from atbalsts.engine import Evaluation
 
@@ -339,7 +345,7 @@ def test_an_exception_evaluating_one_line_is_an_error_record_and_the_rest_is_dec
     source.write_text("\n".join([lines[1], json.dumps(bad), lines[2]]) + "\n", encoding="utf-8")
     target = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(target)]) == 2
-    *records, summary = [json.loads(x) for x in target.read_text(encoding="utf-8").split("\n")[:-1]]
+    *records, summary = expand_records(target.read_text(encoding="utf-8").split("\n"))
     assert len(records) == 3
     assert summary["summary"]["errors"] == 1
     assert records[0]["learner_id"] == json.loads(lines[1])["learner"]["id"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from atbalsts import PolicySet
+from atbalsts.batch import expand_records
 from atbalsts.cli import build_parser, main
 
 
@@ -40,6 +41,13 @@ CASE: dict[str, Any] = {
         }
     ],
 }
+
+
+def batch_records(path: Path) -> list[dict[str, Any]]:
+    """The records of the batch output ``path``, each decision as the whole Decision document
+    with its ``line`` first (the rule tables read, not given)."""
+    with path.open(encoding="utf-8") as lines:
+        return list(expand_records(lines))
 
 
 @pytest.fixture
@@ -128,7 +136,7 @@ def test_batch_writes_one_line_per_input_line(
     source.write_text("\n".join(json.dumps(c) for c in (CASE, broken, CASE)) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 2
-    *lines, summary = [json.loads(line) for line in out.read_text().split("\n")[:-1]]
+    *lines, summary = batch_records(out)
     assert summary["summary"]["invalid"] == 1
     assert len(lines) == 3
     assert lines[0]["learner_id"] == "L-0001"
@@ -224,7 +232,8 @@ def test_batch_summary_counts_policy_errors_apart_and_exits_2(
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 2
     assert "1 evaluated, 0 invalid, 1 error, " in capsys.readouterr().err
-    assert json.loads(out.read_text(encoding="utf-8").splitlines()[1])["line"] == 2
+    assert [r.get("line") for r in batch_records(out)] == [1, 2, None]
+    assert batch_records(out)[1]["type"] == "PolicyConflict"
 
 
 def test_a_byte_order_mark_is_accepted_by_batch_and_evaluate(
@@ -237,7 +246,7 @@ def test_a_byte_order_mark_is_accepted_by_batch_and_evaluate(
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "--as-of", "2025-03-03", "-o", str(out)]) == 0
     assert "2 evaluated, 0 invalid, 0 errors" in capsys.readouterr().err
-    records = [json.loads(x) for x in out.read_text().split("\n")[:-1]]
+    records = batch_records(out)
     assert [r["learner_id"] for r in records[:-1]] == ["L-0001"] * 2
     single = tmp_path / "case.json"
     single.write_bytes(json.dumps(CASE).encode("utf-8-sig"))
@@ -364,7 +373,7 @@ def test_batch_without_as_of_takes_each_case_s_latest_observation(
     source.write_text("\n".join(json.dumps(c) for c in (CASE, later, empty)) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(source), "-o", str(out)]) == 2
-    first, second, third, _ = (json.loads(x) for x in out.read_text().split("\n")[:-1])
+    first, second, third, _ = batch_records(out)
     assert (first["as_of"], second["as_of"]) == ("2025-03-03", "2025-04-01")
     assert third == {
         "line": 3,
@@ -384,13 +393,13 @@ def test_batch_municipality_decides_every_case_under_that_policy(
     out = tmp_path / "out.jsonl"
     args = ["batch", str(source), "-o", str(out), "--as-of", "2025-03-03"]
     assert main([*args, "--municipality", "parauga"]) == 0
-    decision = json.loads(out.read_text().split("\n")[0])
+    decision = batch_records(out)[0]
     assert decision["policy"]["municipality"] == "parauga"
     assert "parauga" in [p["name"] for p in decision["policy"]["plugins"]]
     assert decision["notes"] == []
     assert "note:" not in capsys.readouterr().err
     assert main([*args, "--municipality", "atlantis"]) == 0
-    assert json.loads(out.read_text().split("\n")[0])["notes"][0]["code"] == "no_municipal_policy"
+    assert batch_records(out)[0]["notes"][0]["code"] == "no_municipal_policy"
     err = capsys.readouterr().err
     assert "no installed policy governs municipality 'atlantis' (installed: " in err
 
@@ -403,7 +412,8 @@ def test_batch_counts_the_cases_without_data_on_the_date(
     assert main(["batch", str(source), "--as-of", "2024-12-01", "-o", str(tmp_path / "o")]) == 0
     err = capsys.readouterr().err
     assert "note: 2 cases have no observation on or before the evaluation date" in err
-    records = [json.loads(x) for x in (tmp_path / "o").read_text().split("\n")[:-2]]
+    *records, _ = batch_records(tmp_path / "o")
+    assert len(records) == 2
     assert all("no_observation_on_date" in [n["code"] for n in r["notes"]] for r in records)
 
 
