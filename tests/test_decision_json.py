@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from atbalsts.engine import PolicyRegistry, decision_json
 from atbalsts.engine._assemble import decision_data, table_of, to_json
-from atbalsts.engine._refs import RuleTable, TableRefs, expand
+from atbalsts.engine._compact import compact, expand
+from atbalsts.engine._refs import RuleTable, TableRefs
 from atbalsts.model import Decision, SupportCase
 from atbalsts.testing.strategies import support_cases
 
@@ -42,14 +43,15 @@ def test_a_decision_by_id_expands_to_the_document(
 ) -> None:
     policy_set = REGISTRY.policy_set(municipality)
     ev = policy_set.run(case, as_of, trace=trace)
-    table = table_of(ev.policy)
-    compact = to_json(decision_data(ev, policy_set.codes, TableRefs(table)))
+    table = table_of(ev.policy, policy_set.codes)
+    data = decision_data(ev, policy_set.codes, TableRefs(table))
+    small = to_json(compact(data, table))
     # through JSON text both ways, as a reader of the batch output gets them
     read_table = RuleTable.from_record(json.loads(to_json(table.record)))
-    expanded = to_json(expand(json.loads(compact), read_table))
+    expanded = to_json(expand(json.loads(small), read_table))
     assert expanded == decision_json(ev, policy_set.codes)
-    assert len(compact) <= len(expanded)
-    assert json.loads(compact)["policy"] == table.id
+    assert len(small) <= len(expanded)
+    assert json.loads(small)["policy"] == table.id
 
 
 def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
@@ -61,7 +63,7 @@ def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
     inline = 0
     for case in cases:
         ev = policy_set.run(case, date(2025, 11, 20), trace=True)
-        refs = TableRefs(table_of(ev.policy))
+        refs = TableRefs(table_of(ev.policy, policy_set.codes))
         data = json.loads(to_json(decision_data(ev, policy_set.codes, refs)))
 
         def walk(node: object) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TextIO
 
@@ -14,8 +14,10 @@ import attrs
 import pydantic
 
 from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_note, _dumps
+from atbalsts.codes import CodeList
 from atbalsts.engine import CompiledPolicy, PolicyRegistry
 from atbalsts.engine._assemble import decision_data, table_of, to_json
+from atbalsts.engine._compact import compact
 from atbalsts.engine._refs import FULL, TableRefs
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
 from atbalsts.model import Decision, SupportCase, parse_json
@@ -115,13 +117,16 @@ class Tables:
         self._by_policy: dict[int, tuple[CompiledPolicy, TableRefs, str]] = {}
         self.announced: set[str] = set()
 
-    def refs(self, policy: CompiledPolicy, out: list[Made]) -> TableRefs:
-        """The refs of ``policy``'s table; its record appended to ``out`` the first time."""
+    def refs(
+        self, policy: CompiledPolicy, codes: Mapping[str, CodeList], out: list[Made]
+    ) -> TableRefs:
+        """The refs of ``policy``'s table (with the code lists ``codes``); its record appended
+        to ``out`` the first time."""
         found = self._by_policy.get(id(policy))
         if found is None:
             if len(self._by_policy) >= _TABLES_MAX:
                 self._by_policy.clear()
-            table = table_of(policy)
+            table = table_of(policy, codes)
             found = (policy, TableRefs(table), to_json(table.record))
             self._by_policy[id(policy)] = found
         refs = found[1]
@@ -155,10 +160,14 @@ def _decide(
         municipality = settings.municipality
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
         evaluation = policy_set.run(case, day, trace=settings.trace)
-        refs = FULL if tables is None else tables.refs(evaluation.policy, out)
-        data = decision_data(evaluation, policy_set.codes, refs)
+        codes = policy_set.codes
+        refs = FULL if tables is None else tables.refs(evaluation.policy, codes, out)
+        data = decision_data(evaluation, codes, refs)
         notes = data["notes"]
         _notes_data(notes, data["as_of"], case, registry, municipality)
+        complete = data["complete"]
+        if isinstance(refs, TableRefs):
+            data = compact(data, refs.table)
         if settings.numbered:  # the line number first, then the Decision's own fields
             data = {"line": number, **data}
         text = to_json(data)
@@ -176,7 +185,7 @@ def _decide(
         record = {"line": number, "type": type(err).__name__, "error": message}
         return [("error", _dumps(record), None)]
     stats.evaluated += 1
-    stats.incomplete += not data["complete"]
+    stats.incomplete += not complete
     for note in notes:
         _count_note(stats, note["code"], note["detail"])
     out.append(("decision", text, None))

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from atbalsts.batch._records import _BatchError
-from atbalsts.engine._refs import RuleTable, expand
+from atbalsts.engine._compact import expand
+from atbalsts.engine._refs import RuleTable
 
 
 def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:

@@ -122,7 +122,10 @@ def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
     return Decision.model_validate_json(decision_json(ev, codes))
 
 
-def table_of(policy: CompiledPolicy) -> RuleTable:
-    """The rule table of ``policy``: every legal basis a decision under it can hold, the
-    engine's own (the follow-ups') included."""
-    return rule_table(policy, ENGINE_BASES)
+def table_of(policy: CompiledPolicy, codes: Mapping[str, CodeList]) -> RuleTable:
+    """The rule table of ``policy`` with the code lists ``codes``: every legal basis a decision
+    under it can hold, the engine's own (the follow-ups') included, and the risk group of each
+    risk factor."""
+    factors = codes["risk_factors"]
+    groups = {code.code: code.group for code in factors if code.group is not None}
+    return rule_table(policy, groups, ENGINE_BASES)

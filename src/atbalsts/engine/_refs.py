@@ -5,8 +5,8 @@ basis and the parameter values it read, so the same few legal bases are repeated
 every decision. A batch of many decisions writes them once instead, in a *rule table* per policy
 (:class:`RuleTable`: the stamp without its date, the rules with their titles, the parameter
 values and the legal bases, each basis under a content-derived id), and each decision refers to
-them by id (:class:`TableRefs`); :func:`expand` turns such a decision back into the Decision
-document, byte for byte.
+them by id (:class:`TableRefs`); :mod:`atbalsts.engine._compact` leaves out what the table
+implies and turns such a decision back into the Decision document, byte for byte.
 
 The builder of a decision's data (:mod:`atbalsts.engine._combine`) asks a :class:`Refs` for the
 data of each legal basis and parameter list; :data:`FULL` writes them out.
@@ -31,7 +31,6 @@ __all__ = [
     "RuleTable",
     "TableRefs",
     "basis_id",
-    "expand",
     "rule_table",
 ]
 
@@ -136,8 +135,15 @@ class RuleTable:
     def __init__(self, record: JsonObject) -> None:
         self.record = record
         self.id: str = record["rule_table"]
+        self.rules: dict[str, JsonObject] = record["rules"]
         self.bases: dict[str, JsonObject] = record["bases"]
         self.parameter_values: dict[str, JsonObject] = record["parameters"]
+        self.groups: dict[str, str] = record["groups"]
+
+    def write_out(self, data: Mapping[str, Any]) -> JsonObject:
+        """``data`` (a decision, or a part of one) with every legal basis and parameter that
+        it names by id in this table written out. Raises ``KeyError`` for an id it lacks."""
+        return {k: _write_out(k, v, self) for k, v in data.items()}
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> RuleTable:
@@ -145,9 +151,14 @@ class RuleTable:
         return cls(dict(record))
 
 
-def rule_table(policy: CompiledPolicy, extra_bases: Iterable[LegalBasis] = ()) -> RuleTable:
-    """The rule table of ``policy``; ``extra_bases``: legal bases the engine itself gives (the
-    follow-ups'), so that a decision can refer to them by id too."""
+def rule_table(
+    policy: CompiledPolicy,
+    groups: Mapping[str, str],
+    extra_bases: Iterable[LegalBasis] = (),
+) -> RuleTable:
+    """The rule table of ``policy``: ``groups`` gives the risk group of each risk factor the
+    policy knows; ``extra_bases`` are legal bases the engine itself gives (the follow-ups'), so
+    that a decision can refer to them by id too."""
     bases: dict[str, JsonObject] = {}
 
     def add(basis: LegalBasis) -> str:
@@ -187,6 +198,7 @@ def rule_table(policy: CompiledPolicy, extra_bases: Iterable[LegalBasis] = ()) -
         "rules": rules,
         "parameters": dict(sorted(parameters.items())),
         "bases": dict(sorted(bases.items())),
+        "groups": dict(sorted(groups.items())),
     }
     return RuleTable({"rule_table": "t" + _digest(body, 16), **body})
 
@@ -213,26 +225,7 @@ class TableRefs(Refs):
         return parameter.id if self.table.parameter_values.get(parameter.id) == data else data
 
 
-def expand(record: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    """The Decision document (as JSON data) of a batch decision record that refers to ``table``:
-    its ``policy`` the table's stamp with the decision's date, every legal basis and parameter
-    given by id written out; the ``line`` key is dropped. Raises ``KeyError`` naming an id the
-    table does not hold."""
-    out: JsonObject = {}
-    for key, value in record.items():
-        if key == "line":
-            continue
-        if key == "policy" and isinstance(value, str):
-            if value != table.id:
-                raise KeyError(f"policy {value!r} is not the rule table {table.id!r}")
-            value = {**table.record["stamp"], "as_of": record["as_of"]}
-        else:
-            value = _expand(key, value, table)
-        out[key] = value
-    return out
-
-
-def _expand(key: str, value: Any, table: RuleTable) -> Any:
+def _write_out(key: str, value: Any, table: RuleTable) -> Any:
     if key in _OPAQUE:
         return value
     if isinstance(value, str) and key in _BASIS_KEYS:
@@ -240,7 +233,7 @@ def _expand(key: str, value: Any, table: RuleTable) -> Any:
     if isinstance(value, list):
         if key == _PARAMETERS:
             return [table.parameter_values[v] if isinstance(v, str) else v for v in value]
-        return [_expand("", v, table) for v in value]
+        return [_write_out("", v, table) for v in value]
     if isinstance(value, dict):
-        return {k: _expand(k, v, table) for k, v in value.items()}
+        return {k: _write_out(k, v, table) for k, v in value.items()}
     return value
