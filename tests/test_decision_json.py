@@ -10,10 +10,17 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atbalsts.engine import PolicyRegistry, decision_json
-from atbalsts.engine._assemble import decision_data, table_of, to_json
-from atbalsts.engine._compact import compact, expand
-from atbalsts.engine._refs import RuleTable, TableRefs
+from atbalsts.engine import (
+    PolicyRegistry,
+    RuleTable,
+    TableRefs,
+    compact_decision,
+    decision_data,
+    decision_json,
+    expand_decision,
+    rule_table_of,
+)
+from atbalsts.engine._assemble import to_json
 from atbalsts.model import Decision, SupportCase
 from atbalsts.testing.strategies import support_cases
 
@@ -43,12 +50,12 @@ def test_a_decision_by_id_expands_to_the_document(
 ) -> None:
     policy_set = REGISTRY.policy_set(municipality)
     ev = policy_set.run(case, as_of, trace=trace)
-    table = table_of(ev.policy, policy_set.codes)
+    table = rule_table_of(ev.policy, policy_set.codes)
     data = decision_data(ev, policy_set.codes, TableRefs(table))
-    small = to_json(compact(data, table))
+    small = to_json(compact_decision(data, table))
     # through JSON text both ways, as a reader of the batch output gets them
     read_table = RuleTable.from_record(json.loads(to_json(table.record)))
-    expanded = to_json(expand(json.loads(small), read_table))
+    expanded = to_json(expand_decision(json.loads(small), read_table))
     assert expanded == decision_json(ev, policy_set.codes)
     assert len(small) <= len(expanded)
     assert json.loads(small)["policy"] == table.id
@@ -63,7 +70,7 @@ def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
     inline = 0
     for case in cases:
         ev = policy_set.run(case, date(2025, 11, 20), trace=True)
-        refs = TableRefs(table_of(ev.policy, policy_set.codes))
+        refs = TableRefs(rule_table_of(ev.policy, policy_set.codes))
         data = json.loads(to_json(decision_data(ev, policy_set.codes, refs)))
 
         def walk(node: object) -> None:

@@ -12,13 +12,19 @@ from typing import Any, TextIO
 
 import attrs
 import pydantic
+import pydantic_core
 
 from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_note, _dumps
 from atbalsts.codes import CodeList
-from atbalsts.engine import CompiledPolicy, PolicyRegistry
-from atbalsts.engine._assemble import decision_data, table_of, to_json
-from atbalsts.engine._compact import compact
-from atbalsts.engine._refs import FULL, TableRefs
+from atbalsts.engine import (
+    FULL_REFS,
+    CompiledPolicy,
+    PolicyRegistry,
+    TableRefs,
+    compact_decision,
+    decision_data,
+    rule_table_of,
+)
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
@@ -27,6 +33,11 @@ from atbalsts.model.decision import DecisionNote, NoteCode
 MAX_ERROR_MESSAGE = 200
 
 _REDACTED = "…"
+
+
+def _text(data: object) -> str:
+    """JSON text as pydantic writes a model's: compact, not ASCII-escaped, ISO dates."""
+    return pydantic_core.to_json(data).decode()
 
 
 def latest_observation(case: SupportCase) -> date | None:
@@ -109,7 +120,7 @@ _TABLES_MAX = 256
 
 class Tables:
     """The rule tables of one run in one process: each compiled policy's table and the
-    :class:`~atbalsts.engine._refs.TableRefs` that names things by id in it, and which tables
+    :class:`~atbalsts.engine.TableRefs` that names things by id in it, and which tables
     this process has written a record of (once each: the process that writes the records in
     order drops the copies other processes made)."""
 
@@ -126,8 +137,8 @@ class Tables:
         if found is None:
             if len(self._by_policy) >= _TABLES_MAX:
                 self._by_policy.clear()
-            table = table_of(policy, codes)
-            found = (policy, TableRefs(table), to_json(table.record))
+            table = rule_table_of(policy, codes)
+            found = (policy, TableRefs(table), _text(table.record))
             self._by_policy[id(policy)] = found
         refs = found[1]
         if refs.table.id not in self.announced:
@@ -161,16 +172,16 @@ def _decide(
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
         evaluation = policy_set.run(case, day, trace=settings.trace)
         codes = policy_set.codes
-        refs = FULL if tables is None else tables.refs(evaluation.policy, codes, out)
+        refs = FULL_REFS if tables is None else tables.refs(evaluation.policy, codes, out)
         data = decision_data(evaluation, codes, refs)
         notes = data["notes"]
         _notes_data(notes, data["as_of"], case, registry, municipality)
         complete = data["complete"]
         if isinstance(refs, TableRefs):
-            data = compact(data, refs.table)
+            data = compact_decision(data, refs.table)
         if settings.numbered:  # the line number first, then the Decision's own fields
             data = {"line": number, **data}
-        text = to_json(data)
+        text = _text(data)
     except DocumentError as err:
         stats.invalid += 1
         rows = [{"path": e.path, "message": e.message} for e in err.errors]

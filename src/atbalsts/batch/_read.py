@@ -7,8 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from atbalsts.batch._records import _BatchError
-from atbalsts.engine._compact import expand
-from atbalsts.engine._refs import RuleTable
+from atbalsts.engine import RuleTable, expand_decision
 
 
 def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
@@ -45,6 +44,6 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
                     "earlier line (read the output whole, from its first line)"
                 )
             line_number = record.get("line")
-            expanded = expand(record, found)
+            expanded = expand_decision(record, found)
             record = expanded if line_number is None else {"line": line_number, **expanded}
         yield record

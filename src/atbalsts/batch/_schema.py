@@ -48,7 +48,7 @@ def _by_id(node: Any, target: str, short: dict[str, Any]) -> Any:
 def _compact_defs(defs: dict[str, Any]) -> None:
     """Make the Decision's own definitions those of the compact form: a field the form may
     leave out is not required, and a legal basis or a parameter may be given by its id."""
-    from atbalsts.engine._compact import always_written
+    from atbalsts.engine import always_written
 
     written = always_written()
     for name, fields in written.items():
@@ -122,7 +122,7 @@ def record_schema() -> dict[str, Any]:
     what it implies, or with ``--self-contained`` the whole :class:`~atbalsts.model.Decision`;
     either with its input ``line`` first), an ``invalid`` record, an ``error`` record or the
     ``summary``. Committed as ``schemas/batch-record.schema.json``."""
-    from atbalsts.engine._compact import always_written
+    from atbalsts.engine import always_written
     from atbalsts.schema import json_schema
 
     decision = json_schema("decision")

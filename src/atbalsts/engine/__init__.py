@@ -12,6 +12,8 @@ composition, compiled policies, fact derivation and the Decision builder.
 from __future__ import annotations
 
 from atbalsts._markers import publish
+from atbalsts.engine._assemble import decision_data, rule_table_of
+from atbalsts.engine._compact import always_written, compact_decision, expand_decision
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._compose import Composition, check_declarations
 from atbalsts.engine._derive import derive_facts
@@ -24,11 +26,13 @@ from atbalsts.engine._loading import (
     load_plugins,
 )
 from atbalsts.engine._policyset import PolicyRegistry, PolicySet
+from atbalsts.engine._refs import FULL_REFS, Refs, RuleTable, TableRefs
 from atbalsts.policy._registrar import Declaration
 
 __all__ = [
     "ENV_ALLOW",
     "ENV_BLOCK",
+    "FULL_REFS",
     "CompiledPolicy",
     "CompiledRule",
     "Composition",
@@ -38,10 +42,18 @@ __all__ = [
     "PluginSource",
     "PolicyRegistry",
     "PolicySet",
+    "Refs",
+    "RuleTable",
+    "TableRefs",
+    "always_written",
     "check_declarations",
+    "compact_decision",
+    "decision_data",
     "decision_json",
     "derive_facts",
+    "expand_decision",
     "load_plugins",
+    "rule_table_of",
     "to_decision",
 ]
 

@@ -21,12 +21,12 @@ from atbalsts.engine import _combine as combine
 from atbalsts.engine._compiled import CompiledPolicy
 from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
-from atbalsts.engine._refs import FULL, JsonObject, Refs, RuleTable, rule_table
+from atbalsts.engine._refs import FULL_REFS, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
 from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
-__all__ = ["decision_data", "decision_json", "table_of", "to_decision", "to_json"]
+__all__ = ["decision_data", "decision_json", "rule_table_of", "to_decision", "to_json"]
 
 
 def _trace(ev: Evaluation, refs: Refs) -> list[JsonObject]:
@@ -75,10 +75,12 @@ def _notes(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     return notes
 
 
-def decision_data(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs = FULL) -> JsonObject:
+def decision_data(
+    ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs = FULL_REFS
+) -> JsonObject:
     """The Decision of an evaluation as plain data: its fields in order, each value JSON-ready
     (dates as :class:`datetime.date`). With the default ``refs`` it is the Decision document's
-    data; a :class:`~atbalsts.engine._refs.TableRefs` names the policy, legal bases and
+    data; a :class:`~atbalsts.engine.TableRefs` names the policy, legal bases and
     parameters by their id in its rule table. The data shares parts with other decisions:
     never mutate it."""
     verdicts = combine.measures(ev, refs)
@@ -122,7 +124,7 @@ def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
     return Decision.model_validate_json(decision_json(ev, codes))
 
 
-def table_of(policy: CompiledPolicy, codes: Mapping[str, CodeList]) -> RuleTable:
+def rule_table_of(policy: CompiledPolicy, codes: Mapping[str, CodeList]) -> RuleTable:
     """The rule table of ``policy`` with the code lists ``codes``: every legal basis a decision
     under it can hold, the engine's own (the follow-ups') included, and the risk group of each
     risk factor."""

@@ -24,7 +24,7 @@ never depends on how plugin names sort.
 Every part is plain JSON-ready data (dicts with the keys in the order of the Decision model's
 fields, lists, strings, numbers, dates), never a pydantic model: serialised as it is, it is the
 Decision document's JSON byte for byte (:mod:`atbalsts.engine._assemble`; a property test checks
-it). Legal bases and parameter lists come from a :class:`~atbalsts.engine._refs.Refs`: written
+it). Legal bases and parameter lists come from a :class:`~atbalsts.engine.Refs`: written
 out, or named by id in a rule table.
 """
 

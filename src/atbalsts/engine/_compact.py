@@ -4,7 +4,7 @@ A Decision document repeats what its rule table already says (a source's plugin 
 the parameters a rule reads, a factor's risk group) and what the decision itself says elsewhere
 (an obligation's key is made of its first rule, trigger, action and recipients; a lone source has
 its duty's due date). In the compact form a field is left out when its value is the one it is
-*implied* to have, and :func:`expand` puts it back, in the field order of the model, so the
+*implied* to have, and :func:`expand_decision` puts it back, in the field order of the model, so the
 expanded decision serialises to the document's JSON byte for byte.
 
 What a field is implied to be, in this order:
@@ -45,7 +45,7 @@ from atbalsts.model.decision import (
 )
 from atbalsts.model.risk import LegalBasis
 
-__all__ = ["always_written", "compact", "expand"]
+__all__ = ["always_written", "compact_decision", "expand_decision"]
 
 #: A value nothing implies.
 _NONE = object()
@@ -290,9 +290,9 @@ _IMPLIED: dict[tuple[type[BaseModel], str], Callable[[_Node], Any]] = {
 # -- both ways ------------------------------------------------------------------------------------
 
 
-def compact(data: Mapping[str, Any], table: RuleTable) -> JsonObject:
+def compact_decision(data: Mapping[str, Any], table: RuleTable) -> JsonObject:
     """The compact form of a decision's data whose legal bases and parameters are already
-    named by id in ``table`` (:class:`~atbalsts.engine._refs.TableRefs`), its policy included."""
+    named by id in ``table`` (:class:`~atbalsts.engine.TableRefs`), its policy included."""
     return _compacted(_shape(Decision), data, None, table)
 
 
@@ -318,7 +318,7 @@ def _compacted(
     return out
 
 
-def expand(record: Mapping[str, Any], table: RuleTable) -> JsonObject:
+def expand_decision(record: Mapping[str, Any], table: RuleTable) -> JsonObject:
     """The Decision document (as JSON data) of a compact batch decision that refers to
     ``table``: every field left out put back in the model's order, the policy stamp and every
     legal basis and parameter named by id written out; the ``line`` key is dropped. Raises

@@ -9,7 +9,7 @@ them by id (:class:`TableRefs`); :mod:`atbalsts.engine._compact` leaves out what
 implies and turns such a decision back into the Decision document, byte for byte.
 
 The builder of a decision's data (:mod:`atbalsts.engine._combine`) asks a :class:`Refs` for the
-data of each legal basis and parameter list; :data:`FULL` writes them out.
+data of each legal basis and parameter list; :data:`FULL_REFS` writes them out.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from atbalsts.model.decision import PolicyStamp, TraceParameter
 from atbalsts.model.risk import LegalBasis
 
 __all__ = [
-    "FULL",
+    "FULL_REFS",
     "JsonObject",
     "Refs",
     "RuleTable",
@@ -123,14 +123,15 @@ class Refs:
 
 
 #: Legal bases and parameters written out: the Decision document's own form.
-FULL = Refs()
+FULL_REFS = Refs()
 
 
 class RuleTable:
     """What every decision under one policy shares, written once: the policy stamp without its
     date, the rules in force (plugin, kind, title, legal basis, parameters), the parameter values
-    and the legal bases by id (:func:`basis_id`). Its ``id`` is ``t`` and 16 hexadecimal digits
-    of the SHA-256 of the rest, so equal tables have equal ids in every process and run."""
+    and the legal bases by id (made from their content), and the risk group of each risk factor.
+    Its ``id`` is ``t`` and 16 hexadecimal digits of the SHA-256 of the rest, so equal tables have
+    equal ids in every process and run."""
 
     def __init__(self, record: JsonObject) -> None:
         self.record = record

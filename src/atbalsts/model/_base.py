@@ -102,6 +102,7 @@ class Model(BaseModel):
         validate_default=False,
         allow_inf_nan=False,
         strict=True,
+        defer_build=True,
     )
 
 
