@@ -25,9 +25,10 @@ from atbalsts.engine import (
     decision_data,
     rule_table_of,
 )
-from atbalsts.errors import AtbalstsError, DocumentError, PolicyError
+from atbalsts.errors import AtbalstsError, DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
+from atbalsts.privacy import ViewRole, view_decision
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -100,7 +101,8 @@ class _Settings:
 
     ``numbered``: each decision carries its input ``line`` first. ``tables``: decisions name
     their policy, legal bases and parameters by id in a ``rule_table`` record written before the
-    first decision that uses it (else each decision is the whole Decision document).
+    first decision that uses it (else each decision is the whole Decision document). ``role``:
+    each decision is what that role may see of it, a whole view document (no rule tables).
     """
 
     as_of: date | None
@@ -108,6 +110,8 @@ class _Settings:
     municipality: str | None
     numbered: bool
     tables: bool = False
+    role: str | None = None
+    """Write each decision as this role's view (:func:`atbalsts.privacy.view_decision`)."""
 
 
 #: One record as :func:`_decide` makes it: its kind, its text, and for a ``rule_table`` record
@@ -147,6 +151,14 @@ class Tables:
         return refs
 
 
+def checked_role(role: str | None) -> str | None:
+    """``role`` if it is a view role (or None); else :class:`~atbalsts.UnknownNameError`."""
+    known = [r.value for r in ViewRole]
+    if role is not None and role not in known:
+        raise UnknownNameError("view role", role, known)
+    return role
+
+
 def _decide(
     number: int,
     line: str,
@@ -172,12 +184,17 @@ def _decide(
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
         evaluation = policy_set.run(case, day, trace=settings.trace)
         codes = policy_set.codes
-        refs = FULL_REFS if tables is None else tables.refs(evaluation.policy, codes, out)
+        role = settings.role
+        by_id = tables is not None and role is None
+        refs = tables.refs(evaluation.policy, codes, out) if by_id and tables else FULL_REFS
         data = decision_data(evaluation, codes, refs)
         notes = data["notes"]
         _notes_data(notes, data["as_of"], case, registry, municipality)
         complete = data["complete"]
-        if isinstance(refs, TableRefs):
+        if role is not None:
+            decision = Decision.model_validate_json(_text(data))
+            data = view_decision(decision, role=role, case=case, on=day)
+        elif isinstance(refs, TableRefs):
             data = compact_decision(data, refs.table)
         if settings.numbered:  # the line number first, then the Decision's own fields
             data = {"line": number, **data}

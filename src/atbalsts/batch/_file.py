@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, TextIO
 
 import attrs
 
-from atbalsts.batch._decide import _Settings
+from atbalsts.batch._decide import _Settings, checked_role
 from atbalsts.batch._pool import _signals_held
 from atbalsts.batch._records import (
     BatchStats,
@@ -45,6 +45,7 @@ def evaluate_file(
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], object] | None = None,
     self_contained: bool = False,
+    role: str | None = None,
 ) -> BatchSummary:
     """Evaluate the JSON Lines file ``source`` into ``target`` (standard output if None): the
     records of :func:`iter_decisions`, one per line, the summary last. ``as_of``, ``trace``,
@@ -70,7 +71,7 @@ def evaluate_file(
 
     The decisions name their policy, legal bases and parameters by id in ``rule_table``
     records, or with ``self_contained`` are whole Decision documents (see
-    :func:`iter_decisions`).
+    :func:`iter_decisions`); with ``role``, each decision is that role's view.
 
     ``progress`` is called with the input line number of each record written, and with the
     number of lines read at the end.
@@ -98,6 +99,7 @@ def evaluate_file(
                 chunk_size=chunk_size,
                 progress=progress,
                 self_contained=self_contained,
+                role=checked_role(role),
             )
             if target is None:
                 return _to_stdout(run, errors)
@@ -124,6 +126,7 @@ class _Run:
     chunk_size: int
     progress: Callable[[int], object] | None
     self_contained: bool = False
+    role: str | None = None
 
     def write(
         self, out: TextIO, bad: TextIO | None, kept: BatchStats, skip: _Skip | None = None
@@ -142,6 +145,7 @@ class _Run:
             self.municipality,
             numbered=True,
             tables=not self.self_contained,
+            role=self.role,
         )
         jobs = _job_count(self.jobs, local)
         records = _records(

@@ -145,6 +145,28 @@ def record_schema() -> dict[str, Any]:
     top = always_written()["Decision"]
     decision["required"] = ["line", *(f for f in decision.get("required", []) if f in top)]
     defs["BatchDecision"] = decision
+    defs["BatchView"] = {
+        "title": "BatchView",
+        "description": (
+            "With --role, a decided case as that role may see it, with the number of its input "
+            "line first: the rest is the decision view document of that role, whose schema is "
+            "schemas/views/decision.<role>.schema.json."
+        ),
+        "type": "object",
+        "required": ["line", "view"],
+        "properties": {
+            "line": _LINE,
+            "view": {
+                "type": "object",
+                "required": ["document", "role"],
+                "properties": {
+                    "document": {"const": "decision"},
+                    "role": {"type": "string"},
+                    "referral_id": {"type": ["string", "null"]},
+                },
+            },
+        },
+    }
     defs["BatchInvalid"] = {
         "title": "BatchInvalid",
         "description": "An input line that is not a valid support case: every failing field.",
@@ -226,6 +248,7 @@ def record_schema() -> dict[str, Any]:
         "oneOf": [
             {"$ref": "#/$defs/BatchRuleTable"},
             {"$ref": "#/$defs/BatchDecision"},
+            {"$ref": "#/$defs/BatchView"},
             {"$ref": "#/$defs/BatchInvalid"},
             {"$ref": "#/$defs/BatchError"},
             {"$ref": "#/$defs/BatchSummary"},

@@ -12,7 +12,7 @@ from itertools import chain, islice
 
 import attrs
 
-from atbalsts.batch._decide import Tables, _decide, _Settings
+from atbalsts.batch._decide import Tables, _decide, _Settings, checked_role
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
     BatchRecord,
@@ -45,6 +45,7 @@ def iter_decisions(
     start_after: int = 0,
     stop: threading.Event | None = None,
     self_contained: bool = False,
+    role: str | None = None,
 ) -> Iterator[BatchRecord]:
     """The records of ``atbalsts batch`` for the support cases in ``lines`` (one JSON document
     per line), in input order, as they are made: a ``decision``, ``invalid`` or ``error`` record
@@ -57,7 +58,10 @@ def iter_decisions(
     once per run, before the first decision that refers to it (:func:`expand_records` gives the
     Decision documents back). With ``self_contained``, each decision is instead the whole
     Decision document, byte for byte, with ``"line":N`` put first, and no rule table is written.
-    Lines up to ``start_after`` are read and counted but not decided.
+    Lines up to ``start_after`` are read and counted but not decided. With ``role`` (a
+    :class:`~atbalsts.privacy.ViewRole` value), each decision is what that role may see of it
+    (:func:`atbalsts.privacy.view_decision`, on the evaluation date, with the case's consents):
+    a whole view document with ``"line":N`` first, and no rule table is written.
 
     ``jobs`` is the number of processes that decide (None: :func:`available_cores`). With 1,
     every line is decided here, one at a time. With more, this process and ``jobs - 1`` worker
@@ -86,7 +90,14 @@ def iter_decisions(
         raise ValueError(f"chunk_size must be 1 or more, not {chunk_size}")
     local, loader = _sources(registry, jobs)
     count = _job_count(jobs, local)
-    settings = _Settings(as_of, trace, municipality, numbered=True, tables=not self_contained)
+    settings = _Settings(
+        as_of,
+        trace,
+        municipality,
+        numbered=True,
+        tables=not self_contained,
+        role=checked_role(role),
+    )
     return _records(lines, local, loader, settings, count, chunk_size, _Skip(start_after), stop)
 
 
