@@ -31,6 +31,14 @@ __all__ = ["decision_data", "decision_json", "rule_table_of", "to_decision", "to
 
 def _trace(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     rows = []
+    seen: dict[str, JsonObject] = {}  # a fact has one value per evaluation: convert it once
+
+    def fact(name: str, raw: object) -> JsonObject:
+        found = seen.get(name)
+        if found is None:
+            found = seen[name] = evidence(name, raw)
+        return found
+
     for cr, fired, values, error in ev.trace:
         rule = cr.rule
         rows.append(
@@ -40,7 +48,7 @@ def _trace(ev: Evaluation, refs: Refs) -> list[JsonObject]:
                 "kind": rule.kind.value,
                 "fired": fired,
                 "facts": [
-                    evidence(name, value) for name, value in zip(rule.reads, values, strict=True)
+                    fact(name, value) for name, value in zip(rule.reads, values, strict=True)
                 ],
                 "parameters": refs.parameters(cr.trace_parameters),
                 "legal_basis": refs.basis(rule.legal_basis),
