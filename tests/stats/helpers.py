@@ -7,6 +7,7 @@ the term computed by hand, nothing imported from ``atbalsts.stats``.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections import defaultdict
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, SupportCase
 from atbalsts.codes import RISK_FACTORS
-from atbalsts.stats import Table
+from atbalsts.stats import MIN_LEARNERS, Table
 from atbalsts.testing.conformance import sample_cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,6 +140,23 @@ def shown_cells(table: Table) -> Iterable[tuple[tuple[Any, ...], Column, int | N
         for column, cell in row.cells.items():
             if not cell.suppressed:
                 yield key, column, cell.learners, cell.items
+
+
+def assert_matches(table: Table, expected: dict[Any, Any]) -> None:
+    """Every shown cell equals the recount, every group of the recount is in the table, and
+    every cell the recount finds with 1-4 learners is hidden."""
+    keys = {row.key for row in table.rows}
+    assert keys == {k for k in expected if k != TOTAL} or not table.by
+    for key, column, learners, items in shown_cells(table):
+        want = expected.get(key, {}).get(column, (0, 0))
+        assert learners == want[0], (key, column)
+        if items is not None:
+            assert items == want[1], (key, column)
+    for row in (*table.rows, table.total):
+        key = TOTAL if row is table.total else row.key
+        for column, (learners, _) in expected.get(key, {}).items():
+            if 0 < learners < MIN_LEARNERS:
+                assert row.cells[column].suppressed, (key, column)
 
 
 # --- quick synthetic batches (no engine) -----------------------------------------------------
@@ -273,20 +291,40 @@ def batches(
 def decide(
     registry: PolicyRegistry, cases: Iterable[SupportCase], as_of: date
 ) -> list[dict[str, Any]]:
-    """Each case decided on ``as_of``, as the JSON line ``atbalsts batch`` writes, parsed."""
+    """Each case decided on ``as_of``, as the Decision document ``atbalsts batch
+    --self-contained`` writes (without its ``line``), parsed. The default batch output is read
+    by :func:`batch_output`."""
     return [json.loads(registry.evaluate(case, as_of).model_dump_json()) for case in cases]
 
 
+@functools.cache
+def _registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+def batch_output(
+    lines: Sequence[str], *, as_of: date | None = None, self_contained: bool = False
+) -> list[str]:
+    """The lines ``atbalsts batch`` writes for the input ``lines`` (in this process): by default
+    with its ``rule_table`` records and decisions that name them by id."""
+    from atbalsts.batch import iter_decisions
+
+    records = iter_decisions(
+        lines, as_of=as_of, registry=_registry(), self_contained=self_contained
+    )
+    return [record.text for record in records]
+
+
 def clustered_cases(
-    count: int, as_of: date, municipality: str, schools: int, seed: int = 0
+    count: int, as_of: date, municipality: str, schools: int, seed: int = 0, tag: str = ""
 ) -> list[SupportCase]:
     """``count`` generated cases of ``municipality`` spread over a few schools, with ids unique
-    across municipalities."""
+    across municipalities (and across calls of different ``tag``)."""
     out = []
     for i, case in enumerate(
         sample_cases(count, as_of=as_of, municipality=municipality, seed=seed)
     ):
-        learner = f"{municipality}-{i:04d}"
+        learner = f"{municipality}-{tag}{i:04d}"
         enrolment = case.learner.enrolment.model_copy(
             update={"school_id": f"{municipality.upper()}-{i % schools + 1:02d}"}
         )

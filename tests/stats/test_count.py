@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atbalsts import Decision, PolicyRegistry, SupportCase
-from atbalsts.stats import MIN_LEARNERS, StatsError, Table, count, count_files
+from atbalsts.stats import StatsError, count, count_files
 from atbalsts.testing import strategies as ats
 
 from .helpers import (
-    TOTAL,
     as_json,
+    assert_matches,
     batches,
     clustered_cases,
     decide,
@@ -52,23 +52,6 @@ def engine_batch(registry: PolicyRegistry) -> tuple[list[dict[str, Any]], list[d
             decisions.extend(decide(registry, generated, as_of))
             cases.extend(as_json(c) for c in generated)
     return decisions, cases
-
-
-def assert_matches(table: Table, expected: dict[Any, Any]) -> None:
-    """Every shown cell equals the recount, every group of the recount is in the table, and
-    every cell the recount finds with 1-4 learners is hidden."""
-    keys = {row.key for row in table.rows}
-    assert keys == {k for k in expected if k != TOTAL} or not table.by
-    for key, column, learners, items in shown_cells(table):
-        want = expected.get(key, {}).get(column, (0, 0))
-        assert learners == want[0], (key, column)
-        if items is not None:
-            assert items == want[1], (key, column)
-    for row in (*table.rows, table.total):
-        key = TOTAL if row is table.total else row.key
-        for column, (learners, _) in expected.get(key, {}).items():
-            if 0 < learners < MIN_LEARNERS:
-                assert row.cells[column].suppressed, (key, column)
 
 
 # --- synthetic batches ---------------------------------------------------------------------

@@ -24,9 +24,11 @@ from atbalsts.stats._records import (
     INVALID,
     CaseFacts,
     DecisionFacts,
+    RuleTables,
     Unreadable,
     case_facts,
     decision_facts,
+    is_rule_table,
     kind_of,
     numbered,
     read_lines,
@@ -73,12 +75,15 @@ class Records:
     """What was read, by kind. Only ``decisions`` are counted in the table.
 
     ``invalid`` and ``errors``: the batch's ``invalid`` and ``error`` records. ``other``: records
-    that are neither (a header or a summary). ``unreadable``: lines that are not JSON or decisions
-    that lack a field the counts need. ``duplicates``: a second decision for a learner in one
-    term, left out. ``without_case``: decisions counted without a case (joined by id, the cases
-    file had none), so without plans, measures, referrals, school and grade.
-    ``cases_unreadable``: case lines that could not be read. ``cases_unused``: cases no decision
-    was counted with.
+    that are neither (a header or a summary); the ``rule_table`` records are read for the
+    decisions that name them and not counted, so the default output and the ``--self-contained``
+    output of one batch count alike. ``unreadable``: lines that are not JSON (or a ``rule_table``
+    record that is not one), decisions that lack a field the counts need, and decisions whose
+    rule table no earlier record gave (an output cut at its start). ``duplicates``: a second
+    decision for a learner in one term, left out. ``without_case``: decisions counted without a
+    case (joined by id, the cases file had none), so without plans, measures, referrals, school
+    and grade. ``cases_unreadable``: case lines that could not be read. ``cases_unused``: cases
+    no decision was counted with.
     """
 
     decisions: int = 0
@@ -151,8 +156,9 @@ def count(
     """Count ``decisions`` (with their ``cases``, if given) grouped ``by`` dimensions.
 
     ``decisions`` yields :class:`~atbalsts.model.Decision` documents or the ``dict`` of each line
-    of ``atbalsts batch`` output (``invalid`` and ``error`` records are counted apart, other
-    records skipped). ``cases`` yields :class:`~atbalsts.model.SupportCase` documents or their
+    of ``atbalsts batch`` output, in order (``invalid`` and ``error`` records are counted apart,
+    a ``rule_table`` record is kept for the decisions after it that name it, other records are
+    skipped). ``cases`` yields :class:`~atbalsts.model.SupportCase` documents or their
     ``dict``; with ``join="order"`` the decisions must come in the order of the cases (as the batch
     writes them: a case without a decision is passed over), with ``join="id"`` in any order (the
     cases are read first and kept, a few small tuples each). ``by`` takes any of
@@ -210,17 +216,24 @@ def _count(
     if cases is not None:
         finder = _OrderJoin(cases) if join == "order" else _IdJoin(cases)
     seen: set[int] = set()
+    tables = RuleTables()
     for number, record in decisions:
         kind = kind_of(record) if record is not None else None
         if kind is None:
             tally.records["unreadable"] += 1
+            continue
+        if is_rule_table(record):  # read, not counted: the self-contained output has none
+            try:
+                tables.add(record)
+            except Unreadable:
+                tally.records["unreadable"] += 1
             continue
         if kind != DECISION:
             key = {INVALID: "invalid", ERROR: "errors"}.get(kind, "other")
             tally.records[key] += 1
             continue
         try:
-            facts = decision_facts(record)
+            facts = decision_facts(tables.whole(record))
         except Unreadable:
             tally.records["unreadable"] += 1
             continue

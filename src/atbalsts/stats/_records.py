@@ -4,6 +4,11 @@ A decision or a case arrives as a pydantic document or as the plain ``dict`` of 
 are read by the same code (``_get`` takes a key of a dict or an attribute of a document). Only
 what the counts use is kept, so a learner costs a few small tuples, and nothing is validated
 beyond the shape of those fields: the batch validated the case before deciding it.
+
+A decision of ``atbalsts batch`` output names its policy by the id of a ``rule_table`` record
+written before it, and leaves out what that table implies; :class:`RuleTables` keeps the tables
+as their records pass by (a few per output) and reads such a decision as the whole Decision
+document, so a decision counts alike in the default output and in ``--self-contained`` output.
 """
 
 from __future__ import annotations
@@ -14,17 +19,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from atbalsts._time import term_of
+from atbalsts.engine import RuleTable, expand_decision
 from atbalsts.stats._errors import StatsError
 
 __all__ = [
     "CaseFacts",
     "DecisionFacts",
+    "RuleTables",
     "Unreadable",
     "case_facts",
     "decision_facts",
+    "is_rule_table",
     "kind_of",
     "read_lines",
 ]
@@ -145,11 +153,20 @@ def _state(obligation: object, path: str) -> str:
     return sys.intern(value.strip().lower().replace("-", "_").replace(" ", "_"))
 
 
+def is_rule_table(record: object) -> TypeGuard[Mapping[str, object]]:
+    """Whether ``record`` is a ``rule_table`` record of ``atbalsts batch`` output: what every
+    decision under one policy shares, which the decisions name by its id (it has no ``line``)."""
+    return isinstance(record, Mapping) and "rule_table" in record and "line" not in record
+
+
 def kind_of(record: object) -> str:
     """The kind of a record of ``atbalsts batch`` output: a decision, an ``invalid`` or
-    ``error`` record, or another record (a header or a summary) that the counts skip."""
+    ``error`` record, or another record (a ``rule_table``, a header or a summary) that the counts
+    skip."""
     if not isinstance(record, Mapping):
         return DECISION
+    if is_rule_table(record):
+        return OTHER
     if "invalid" in record:
         return INVALID
     if "learner_id" in record:
@@ -157,6 +174,43 @@ def kind_of(record: object) -> str:
     if "error" in record:
         return ERROR
     return OTHER
+
+
+class RuleTables:
+    """The rule tables of one ``atbalsts batch`` output, kept as their records pass by (a few per
+    output, whatever its number of learners), to read the decisions that name them."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, RuleTable] = {}
+
+    def add(self, record: Mapping[str, object]) -> None:
+        """Keep the table of the ``rule_table`` ``record`` (:func:`is_rule_table`); raises
+        :class:`Unreadable` if it is not one."""
+        table = record.get("rule_table")
+        if not isinstance(table, str) or not table:
+            raise Unreadable("rule_table")
+        try:
+            self._tables[table] = RuleTable.from_record(record)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise Unreadable("rule_table") from None
+
+    def whole(self, decision: object) -> object:
+        """``decision`` as the whole Decision document: as it is if it holds its policy stamp
+        (a document, or a decision of ``--self-contained`` output), else expanded from the table
+        it names. Raises :class:`Unreadable` (``policy``) when no earlier record gave that table
+        (the output was cut or is not whole) or the decision does not fit it."""
+        if not isinstance(decision, Mapping):
+            return decision
+        policy = decision.get("policy")
+        if not isinstance(policy, str):
+            return decision
+        table = self._tables.get(policy)
+        if table is None:
+            raise Unreadable("policy")
+        try:
+            return expand_decision(decision, table)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise Unreadable("policy") from None
 
 
 def decision_facts(decision: object) -> DecisionFacts:
