@@ -294,6 +294,20 @@ def test_a_resume_on_two_processes_writes_the_uninterrupted_output(tmp_path: Pat
     assert multiprocessing.active_children() == []
 
 
+def test_resume_refuses_an_output_whose_decision_names_a_table_it_lacks(tmp_path: Path) -> None:
+    text, whole = uninterrupted()
+    lines = lines_of(whole)
+    first = next(i for i, line in enumerate(lines) if is_table(json.loads(line)))
+    cut = [line for i, line in enumerate(lines) if i != first]  # the first table deleted
+    source, target = tmp_path / "cases.jsonl", tmp_path / "out.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target.write_text("".join(line + "\n" for line in cut[: first + 2]), encoding="utf-8")
+    before = target.read_bytes()
+    with pytest.raises(AtbalstsError, match=r"line \d+: its rule table 't[0-9a-f]{16}' is in no"):
+        evaluate_file(source, target, as_of=None, resume=True, registry=registry())
+    assert target.read_bytes() == before  # nothing written over it
+
+
 # -- the error file -------------------------------------------------------------------------------
 
 

@@ -166,7 +166,7 @@ class _Run:
                 if progress is not None:
                     progress(summary.lines)
                 return summary
-            if bad is not None and record.kind != "decision":
+            if bad is not None and record.kind in ("invalid", "error"):
                 bad.write(record.text + "\n")
                 unflushed = True
             else:
@@ -284,6 +284,12 @@ def _carry(
                 )
             if upto is not None and line > upto:
                 break
+            policy = record.get("policy")
+            if isinstance(policy, str) and tables is not None and policy not in tables:
+                raise _BatchError(
+                    f"{path} line {number}: its rule table {policy!r} is in no earlier line (the "
+                    "output is not whole): start again"
+                )
             _count_record(kept, record, path, number)
             out.write(raw)
             numbers.append(line)
