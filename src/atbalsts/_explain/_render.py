@@ -14,6 +14,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from atbalsts._explain._languages import LANGUAGES
 from atbalsts.codes import CODE_LISTS, CodeList, Lang
 from atbalsts.errors import UnknownNameError
 from atbalsts.model import Decision, LegalBasis
@@ -36,7 +37,6 @@ __all__ = [
     "trigger_text",
 ]
 
-LANGUAGES: tuple[Lang, ...] = ("lv", "en")
 DOMAIN = "atbalsts"
 LOCALES = Path(str(files("atbalsts._explain") / "locales"))
 
