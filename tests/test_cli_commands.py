@@ -498,7 +498,7 @@ def test_evaluate_json_is_the_class_teacher_view_by_default(
     assert main(["evaluate", str(VIOLENCE), "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     decision = _decision(registry)
-    assert shown == view_decision(decision, role=DEFAULT_ROLE.value)
+    assert shown == view_decision(decision, role=DEFAULT_ROLE)
     assert shown["view"]["role"] == "class_teacher"
     full = decision.model_dump(mode="json")
     assert [f["factor"] for f in full["findings"]] == ["unfavourable_family_environment"]

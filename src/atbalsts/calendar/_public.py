@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 __all__ = ["is_working_day", "public_holiday"]
 
 _COUNTRY = "LV"
@@ -21,6 +19,8 @@ _COUNTRY = "LV"
 @lru_cache(maxsize=64)
 def _year(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """The days off of one calendar year (with their names) and its Saturdays made working."""
+    import holidays  # imported on first use: it takes longer to import than a command to start
+
     days = holidays.country_holidays(_COUNTRY, years=year, language="en_US")
     off = {day: str(name) for day, name in days.items() if day.year == year}
     weekend_work = frozenset(day for day in days.weekend_workdays if day.year == year)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
 
@@ -27,7 +27,9 @@ from atbalsts.cli._common import (
 )
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry, warn_unknown_municipality
-from atbalsts.model import SupportCase, parse_json
+
+if TYPE_CHECKING:  # imported where used: the parser is built without the documents
+    from atbalsts.model import SupportCase
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "register"]
 
@@ -48,6 +50,7 @@ def _as_of(case: SupportCase, given: date | None, t: Texts) -> date:
 def _evaluate(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import explain
     from atbalsts.batch import decision_notes
+    from atbalsts.model import SupportCase, parse_json
 
     case = parse_json(SupportCase, read_text(args.file, t), name=args.file)
     registry = load_registry()

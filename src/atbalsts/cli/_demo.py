@@ -9,7 +9,6 @@ from pathlib import Path
 from atbalsts.cli._common import EXIT_OK, Commands, InputError, dump, read_text
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry
-from atbalsts.model import SupportCase, parse_json
 
 __all__ = ["register"]
 
@@ -27,6 +26,7 @@ def _example_files(directory: Path, t: Texts) -> list[Path]:
 
 def _demo(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.demo import demo_data, example_directory, run_demo
+    from atbalsts.model import SupportCase, parse_json
 
     directory = Path(args.examples) if args.examples else example_directory()
     cases = [

@@ -8,13 +8,25 @@ import sys
 from pathlib import Path
 
 from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, dump, read_text
-from atbalsts.cli._fields import FIELDS_FILE, field_reference
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import DocumentError
-from atbalsts.model import parse_json
-from atbalsts.schema import DOCUMENTS, document_type, schema_text
 
-__all__ = ["register"]
+__all__ = ["DOCUMENT_NAMES", "FIELDS_FILE", "register"]
+
+#: The names of the documents, the keys of :data:`atbalsts.schema.DOCUMENTS` in order: the parser
+#: offers them without importing the documents (a test keeps the two equal).
+DOCUMENT_NAMES = (
+    "audit-event",
+    "consent",
+    "decision",
+    "referral",
+    "risk-assessment",
+    "support-case",
+    "support-plan",
+)
+
+#: The file the field reference is written to, beside the schemas.
+FIELDS_FILE = "fields.md"
 
 #: The schema of a scenario file: a schema, not a document.
 SCENARIO_FILE = "scenario-file"
@@ -25,10 +37,15 @@ def _schema_text(name: str) -> str:
         from atbalsts.testing.scenarios import schema_text as scenario_schema_text
 
         return scenario_schema_text()
+    from atbalsts.schema import schema_text
+
     return schema_text(name)
 
 
 def _schema(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.cli._fields import field_reference
+    from atbalsts.schema import DOCUMENTS, document_type
+
     _ = t.gettext
     names = [args.name] if args.name else [*sorted(DOCUMENTS), SCENARIO_FILE]
     for name in names:
@@ -64,6 +81,9 @@ def _schema(args: argparse.Namespace, t: Texts) -> int:
 
 
 def _validate(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.model import parse_json
+    from atbalsts.schema import document_type
+
     model = document_type(args.document)
     text = read_text(args.file, t)
     try:
@@ -88,7 +108,7 @@ def _validate(args: argparse.Namespace, t: Texts) -> int:
 def register(commands: Commands) -> None:
     """Add ``schema`` and ``validate``."""
     _ = commands.texts.gettext
-    names = ", ".join([*sorted(DOCUMENTS), SCENARIO_FILE])
+    names = ", ".join([*DOCUMENT_NAMES, SCENARIO_FILE])
     p = commands.add("schema", _("print the JSON Schema of a document (or of all)"), _schema)
     p.add_argument(
         "name", nargs="?", metavar=_("NAME"), help=_("one of: {names}").format(names=names)
@@ -118,6 +138,6 @@ def register(commands: Commands) -> None:
     p.add_argument(
         "--document",
         default="support-case",
-        choices=sorted(DOCUMENTS),
+        choices=DOCUMENT_NAMES,
         help=_("the document type (default: support-case)"),
     )

@@ -25,10 +25,7 @@ from atbalsts._fieldwords import FieldWords
 from atbalsts.model import learner, plan, referral
 from atbalsts.schema import DOCUMENTS
 
-__all__ = ["FIELDS_FILE", "field_reference"]
-
-#: The file the reference is written to, beside the schemas.
-FIELDS_FILE = "fields.md"
+__all__ = ["field_reference"]
 
 _GLOSSARY = "a code of the code lists (`atbalsts` glossary) or a plugin's local code `name:code`"
 

@@ -14,19 +14,32 @@ import contextlib
 import io
 import json
 import sys
-
-import pydantic
+from typing import TYPE_CHECKING
 
 from atbalsts.cli._common import Commands, Handler, InputError
 from atbalsts.cli._i18n import Texts
-from atbalsts.model import Decision
-from atbalsts.privacy import ViewRole, view_decision
 
-__all__ = ["DEFAULT_ROLE", "add_view_options", "decision_json", "redacting", "register"]
+if TYPE_CHECKING:  # imported where used: the parser is built without the documents
+    from atbalsts.model import Decision
+
+__all__ = ["DEFAULT_ROLE", "ROLES", "add_view_options", "decision_json", "redacting", "register"]
+
+#: The roles a view is made for, the values of :class:`atbalsts.privacy.ViewRole` in order: the
+#: parser offers them without importing the documents (a test keeps the two equal).
+ROLES = (
+    "class_teacher",
+    "social_pedagogue",
+    "psychologist",
+    "school_director",
+    "municipal_coordinator",
+    "social_service",
+    "orphans_court",
+    "police",
+)
 
 #: The view a decision is exported in when no role is named: the class teacher sees no health,
 #: protection or free-text data (:data:`atbalsts.privacy.MATRIX`).
-DEFAULT_ROLE = ViewRole.CLASS_TEACHER
+DEFAULT_ROLE = "class_teacher"
 
 
 def add_view_options(parser: argparse.ArgumentParser, t: Texts) -> None:
@@ -35,11 +48,11 @@ def add_view_options(parser: argparse.ArgumentParser, t: Texts) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument(
         "--role",
-        choices=[r.value for r in ViewRole],
+        choices=ROLES,
         help=_(
             "with --format json, print only what this role may see of the decision (default: "
             "{role})"
-        ).format(role=DEFAULT_ROLE.value),
+        ).format(role=DEFAULT_ROLE),
     )
     which.add_argument(
         "--full",
@@ -54,9 +67,11 @@ def add_view_options(parser: argparse.ArgumentParser, t: Texts) -> None:
 def decision_json(decision: Decision, role: str | None, *, full: bool = False) -> str:
     """``decision`` as the command exports it: the view of ``role`` (default:
     :data:`DEFAULT_ROLE`), or with ``full`` the whole Decision document."""
+    from atbalsts.privacy import view_decision
+
     if full:
         return decision.model_dump_json(indent=2) + "\n"
-    shown = view_decision(decision, role=role or DEFAULT_ROLE.value)
+    shown = view_decision(decision, role=role or DEFAULT_ROLE)
     return json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -77,6 +92,10 @@ def redacting(handler: Handler) -> Handler:
             return handler(args, t)
         if args.full:
             return handler(args, t)
+        import pydantic
+
+        from atbalsts.model import Decision
+
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             status = handler(args, t)

@@ -18,9 +18,12 @@ from atbalsts.cli._common import (
 )
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry
-from atbalsts.worklist import UPCOMING_DAYS
 
-__all__ = ["register"]
+__all__ = ["UPCOMING_DAYS", "register"]
+
+#: How many school days ahead the list looks by default: :data:`atbalsts.worklist.UPCOMING_DAYS`,
+#: known without importing the work lists (a test keeps the two equal).
+UPCOMING_DAYS = 5
 
 
 def _lines(path: str, t: Texts) -> Iterator[str]:

@@ -9,8 +9,6 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.lv import pvn
 
 from atbalsts.model._base import (
     ID_MAX,
@@ -161,6 +159,10 @@ _PERSON_CODE = r"^[0-9]{6}-?[0-9]{5}$"
 
 
 def _person_code(value: str) -> str:
+    # imported on the first personal code: python-stdnum loads ssl and urllib at import
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.lv import pvn
+
     if not re.fullmatch(_PERSON_CODE, value):
         raise PydanticCustomError(
             "personal_code",
