@@ -27,6 +27,7 @@ from atbalsts.cli._common import (
 )
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry, warn_unknown_municipality
+from atbalsts.cli._views import ROLES
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
     from atbalsts.model import SupportCase
@@ -127,6 +128,7 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
                     resume=args.resume,
                     progress=bar.to if bar is not None else None,
                     self_contained=args.self_contained,
+                    role=args.role,
                 )
             finally:
                 if bar is not None:
@@ -298,11 +300,20 @@ def register(commands: Commands) -> None:
             "options)"
         ),
     )
-    p.add_argument(
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         "--self-contained",
         action="store_true",
         help=_(
             "write each decision as the whole Decision document (default: legal bases and "
             "parameters by id, in a rule table written once)"
+        ),
+    )
+    which.add_argument(
+        "--role",
+        choices=ROLES,
+        help=_(
+            "write each decision as only what this role may see of it, with no rule table "
+            "(default: the whole decision, for the host's own record)"
         ),
     )
