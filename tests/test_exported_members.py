@@ -186,11 +186,6 @@ def test_a_name_is_imported_from_its_module_on_first_use_and_published_there() -
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the front door publishes PolicyRegistry and PolicySet when they are first used "
-    "through it; atbalsts.engine, imported alone, does not yet publish them as atbalsts",
-)
 def test_the_engine_alone_names_the_registry_by_the_front_door() -> None:
     shown = _fresh(
         """

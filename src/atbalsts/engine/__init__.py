@@ -58,3 +58,5 @@ __all__ = [
 ]
 
 publish(__name__, globals(), [n for n in __all__ if n not in ("PolicyRegistry", "PolicySet")])
+# The registry and policy set are the hosts' front door's: named there however they are imported.
+publish("atbalsts", globals(), ["PolicyRegistry", "PolicySet"])
