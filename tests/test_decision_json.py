@@ -21,6 +21,7 @@ from atbalsts.engine import (
     rule_table_of,
 )
 from atbalsts.engine._assemble import to_json
+from atbalsts.engine._compact import compact_reference
 from atbalsts.model import Decision, SupportCase
 from atbalsts.testing.strategies import support_cases
 
@@ -88,3 +89,17 @@ def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
 
         walk(data)
     assert inline == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=support_cases(), as_of=DATES, municipality=MUNICIPALITIES, trace=st.booleans())
+def test_the_quick_compact_writer_writes_what_the_reference_writer_does(
+    case: SupportCase, as_of: date, municipality: str, trace: bool
+) -> None:
+    """The batch's hand-written compact writer and the generic one that shares its rules with
+    expand_decision leave out exactly the same fields."""
+    policy_set = REGISTRY.policy_set(municipality)
+    ev = policy_set.run(case, as_of, trace=trace)
+    table = rule_table_of(ev.policy, policy_set.codes)
+    data = decision_data(ev, policy_set.codes, TableRefs(table))
+    assert to_json(compact_decision(data, table)) == to_json(compact_reference(data, table))

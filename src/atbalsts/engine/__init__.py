@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from atbalsts._markers import publish
 from atbalsts.engine._assemble import decision_data, rule_table_of
-from atbalsts.engine._compact import always_written, compact_decision, expand_decision
+from atbalsts.engine._compact import always_written, expand_decision
+from atbalsts.engine._compact_write import compact_decision
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._compose import Composition, check_declarations
 from atbalsts.engine._derive import derive_facts

@@ -45,7 +45,7 @@ from atbalsts.model.decision import (
 )
 from atbalsts.model.risk import LegalBasis
 
-__all__ = ["always_written", "compact_decision", "expand_decision"]
+__all__ = ["always_written", "compact_reference", "expand_decision"]
 
 #: A value nothing implies.
 _NONE = object()
@@ -167,28 +167,32 @@ def _json(value: Any) -> Any:
     return value
 
 
+#: Kinds compared with ``==`` once both sides are of the same kind.
+_SCALARS = frozenset({str, int, float, bool, type(None), date})
+_SEQUENCES = (list, tuple)
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Equal as JSON: same kinds all the way down (``0`` is not ``false``, ``1.0`` not ``1``)."""
+    """Equal as JSON: same kinds all the way down (``0`` is not ``false``, ``1.0`` not ``1``; a
+    list and a tuple are both an array). Saying "not the same" is always safe (the field is
+    then written), so anything unusual is not the same."""
     if a is b:
         return True
     kind = type(a)
-    if kind is str or kind is bool or kind is int or a is None:
-        return kind is type(b) and a == b
-    if isinstance(a, list | tuple):
+    if kind is not type(b):
         return (
-            isinstance(b, list | tuple)
+            kind in _SEQUENCES
+            and type(b) in _SEQUENCES
             and len(a) == len(b)
             and all(_same(x, y) for x, y in zip(a, b, strict=True))
         )
-    if isinstance(a, dict):
-        return (
-            isinstance(b, dict)
-            and a.keys() == b.keys()
-            and all(_same(v, b[k]) for k, v in a.items())
-        )
-    if isinstance(a, date) or isinstance(b, date):
-        return str(a) == str(b) and isinstance(a, date | str) and isinstance(b, date | str)
-    return type(a) is type(b) and a == b
+    if kind in _SCALARS:
+        return bool(a == b)
+    if kind in _SEQUENCES:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if kind is dict:
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    return False
 
 
 # -- what a field is implied to be ----------------------------------------------------------------
@@ -290,9 +294,12 @@ _IMPLIED: dict[tuple[type[BaseModel], str], Callable[[_Node], Any]] = {
 # -- both ways ------------------------------------------------------------------------------------
 
 
-def compact_decision(data: Mapping[str, Any], table: RuleTable) -> JsonObject:
+def compact_reference(data: Mapping[str, Any], table: RuleTable) -> JsonObject:
     """The compact form of a decision's data whose legal bases and parameters are already
-    named by id in ``table`` (:class:`~atbalsts.engine.TableRefs`), its policy included."""
+    named by id in ``table`` (:class:`~atbalsts.engine.TableRefs`), its policy included: the
+    reference writer, every field through the same resolver as :func:`expand_decision`. The
+    batch uses the quicker :func:`atbalsts.engine.compact_decision`; a test holds the two to
+    the same output."""
     return _compacted(_shape(Decision), data, None, table)
 
 
