@@ -125,6 +125,8 @@ def _run(
                 items: tuple[Any, ...] = ()
             elif isinstance(result, expected):
                 items = (result,)
+            elif type(result) is tuple or type(result) is list:  # the usual collections, first
+                items = tuple(result[: MAX_OUTCOMES + 1])
             elif isinstance(result, str | bytes | Mapping) or not hasattr(result, "__iter__"):
                 items = (result,)  # not an outcome and not a collection of them
             else:  # a generator rule runs here: inside the isolation, and never without end
