@@ -88,95 +88,70 @@ def _unique_rules(sources: list[Any]) -> list[Any]:
     return list(dict.fromkeys(s["rule"] for s in sources))
 
 
-def _finding(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    rules = table.rules
+def _with_sources(
+    item: Mapping[str, Any],
+    table: RuleTable,
+    defaults: Mapping[str, Any],
+    source_defaults: Mapping[str, Any],
+    from_parent: tuple[str, ...],
+    special: Mapping[str, Any],
+) -> JsonObject:
+    """An outcome with ``sources``: each source as :func:`_plain` writes it (taking
+    ``from_parent`` from the outcome), the outcome's own fields compared with ``special`` (what
+    its own rules imply, computed by the caller) or else their defaults."""
     sources = item["sources"]
-    first = sources[0]["rule"] if sources else _NONE
-    rule = item["rule"]
-    entry = rules.get(rule) if isinstance(rule, str) else None
     out: JsonObject = {}
     for key, value in item.items():
         if key == "sources":
             if sources:
-                out[key] = [_plain(s, _SOURCE, rules) for s in sources]
+                out[key] = [
+                    _plain(s, source_defaults, table.rules, item, from_parent) for s in sources
+                ]
             continue
-        if key == "group":
-            implied = table.groups.get(item["factor"], _NONE)
-        elif key == "rule":
-            implied = first
-        elif key == "rules":
-            implied = _unique_rules(sources)
-        elif key == "legal_basis":
-            implied = entry["legal_basis"] if entry is not None else _NONE
-        else:
-            implied = _FINDING.get(key, _NONE)
+        implied = special[key] if key in special else defaults.get(key, _NONE)
         if implied is _NONE or not _same(value, implied):
             out[key] = value
     return out
+
+
+def _finding(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
+    sources, rule = item["sources"], item["rule"]
+    entry = table.rules.get(rule) if isinstance(rule, str) else None
+    special = {
+        "group": table.groups.get(item["factor"], _NONE),
+        "rule": sources[0]["rule"] if sources else _NONE,
+        "rules": _unique_rules(sources),
+        "legal_basis": entry["legal_basis"] if entry is not None else _NONE,
+    }
+    return _with_sources(item, table, _FINDING, _SOURCE, (), special)
 
 
 def _duty(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    rules = table.rules
-    sources = item["sources"]
-    out: JsonObject = {}
-    for key, value in item.items():
-        if key == "sources":
-            if sources:
-                out[key] = [
-                    _plain(s, _DUTY_SOURCE, rules, item, _DUTY_FROM_PARENT) for s in sources
-                ]
-            continue
-        if key == "key":
-            implied = (
-                duty_key(
-                    sources[0]["rule"], item["trigger"], item["action"], tuple(item["recipients"])
-                )
-                if sources
-                else _NONE
-            )
-        elif key == "rules":
-            implied = _unique_rules(sources)
-        elif key == "legal_basis":
-            first = next((s for s in sources if s["mandatory"]), sources[0]) if sources else None
-            implied = first["legal_basis"] if first is not None else _NONE
-        elif key == "deadline_basis":
-            due = item["due"]
-            implied = next(
-                (
-                    s["deadline_basis"]
-                    for s in sources
-                    if _same(s["due"], due) and s["deadline_basis"]
-                ),
-                None,
-            )
-        else:
-            implied = _DUTY.get(key, _NONE)
-        if implied is _NONE or not _same(value, implied):
-            out[key] = value
-    return out
+    sources, due = item["sources"], item["due"]
+    basis_of = next((s for s in sources if s["mandatory"]), sources[0]) if sources else None
+    special = {
+        "key": duty_key(
+            sources[0]["rule"], item["trigger"], item["action"], tuple(item["recipients"])
+        )
+        if sources
+        else _NONE,
+        "rules": _unique_rules(sources),
+        "legal_basis": basis_of["legal_basis"] if basis_of is not None else _NONE,
+        "deadline_basis": next(
+            (s["deadline_basis"] for s in sources if _same(s["due"], due) and s["deadline_basis"]),
+            None,
+        ),
+    }
+    return _with_sources(item, table, _DUTY, _DUTY_SOURCE, _DUTY_FROM_PARENT, special)
 
 
 def _referral(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    rules = table.rules
     sources = item["sources"]
-    out: JsonObject = {}
-    for key, value in item.items():
-        if key == "sources":
-            if sources:
-                out[key] = [
-                    _plain(s, _REFERRAL_SOURCE, rules, item, _REFERRAL_FROM_PARENT) for s in sources
-                ]
-            continue
-        implied: Any
-        if key == "rules":
-            implied = _unique_rules(sources)
-        elif key == "legal_basis":
-            implied = sources[0]["legal_basis"] if sources else _NONE
-        else:
-            implied = _REFERRAL.get(key, _NONE)
-        if implied is _NONE or not _same(value, implied):
-            out[key] = value
-    return out
+    special = {
+        "rules": _unique_rules(sources),
+        "legal_basis": sources[0]["legal_basis"] if sources else _NONE,
+    }
+    return _with_sources(item, table, _REFERRAL, _REFERRAL_SOURCE, _REFERRAL_FROM_PARENT, special)
 
 
 def _verdict(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
