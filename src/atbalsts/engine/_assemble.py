@@ -4,7 +4,7 @@ The combined parts come from :mod:`atbalsts.engine._combine` as plain JSON-ready
 adds the stamp, the notes, the failures and the trace. :func:`decision_json` serialises that data
 with pydantic-core's own JSON writer, so it is the text ``Decision.model_dump_json()`` writes, byte
 for byte, without building a model per row (a property test checks it on generated cases).
-:func:`to_decision` validates that JSON into the :class:`~atbalsts.model.Decision` document, for
+:func:`to_decision` builds the :class:`~atbalsts.model.Decision` document from the same data, for
 callers that want the model.
 """
 
@@ -19,6 +19,7 @@ from atbalsts._time import term_of
 from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
 from atbalsts.engine._compiled import CompiledPolicy
+from atbalsts.engine._construct import MODEL_REFS, construct
 from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import FULL_REFS, JsonObject, Refs, RuleTable, rule_table
@@ -128,8 +129,11 @@ def decision_json(ev: Evaluation, codes: Mapping[str, CodeList]) -> str:
 
 
 def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:
-    """The :class:`~atbalsts.model.Decision` document of an evaluation (its JSON, validated)."""
-    return Decision.model_validate_json(decision_json(ev, codes))
+    """The :class:`~atbalsts.model.Decision` document of an evaluation: its data built into the
+    models without a second validation (the legal bases, parameters and stamp are the models
+    the rules and the compiled policy hold). Its ``model_dump_json()`` is
+    :func:`decision_json`'s text."""
+    return construct(Decision, decision_data(ev, codes, MODEL_REFS))
 
 
 def rule_table_of(policy: CompiledPolicy, codes: Mapping[str, CodeList]) -> RuleTable:
