@@ -233,7 +233,7 @@ def _count(
             tally.records[key] += 1
             continue
         try:
-            facts = decision_facts(tables.whole(record))
+            facts = decision_facts(record, tables.table_of(record))
         except Unreadable:
             tally.records["unreadable"] += 1
             continue

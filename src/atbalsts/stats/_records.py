@@ -7,8 +7,10 @@ beyond the shape of those fields: the batch validated the case before deciding i
 
 A decision of ``atbalsts batch`` output names its policy by the id of a ``rule_table`` record
 written before it, and leaves out what that table implies; :class:`RuleTables` keeps the tables
-as their records pass by (a few per output) and reads such a decision as the whole Decision
-document, so a decision counts alike in the default output and in ``--self-contained`` output.
+as their records pass by (a few per output), and a decision is read with the table it names
+(its municipality from the table's stamp, a risk group it leaves out from the table), so a
+decision counts alike in the default output and in ``--self-contained`` output; a test holds
+the two to the same counts.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeGuard
 
 from atbalsts._time import term_of
-from atbalsts.engine import RuleTable, expand_decision
+from atbalsts.engine import RuleTable
 from atbalsts.stats._errors import StatsError
 
 __all__ = [
@@ -194,32 +196,44 @@ class RuleTables:
         except (KeyError, TypeError, ValueError, AttributeError):
             raise Unreadable("rule_table") from None
 
-    def whole(self, decision: object) -> object:
-        """``decision`` as the whole Decision document: as it is if it holds its policy stamp
-        (a document, or a decision of ``--self-contained`` output), else expanded from the table
-        it names. Raises :class:`Unreadable` (``policy``) when no earlier record gave that table
-        (the output was cut or is not whole) or the decision does not fit it."""
-        if not isinstance(decision, Mapping):
-            return decision
-        policy = decision.get("policy")
+    def table_of(self, decision: object) -> RuleTable | None:
+        """The rule table ``decision`` names by its ``policy``, or None when it holds its policy
+        stamp (a document, or a decision of ``--self-contained`` output). Raises
+        :class:`Unreadable` (``policy``) when no earlier record gave that table (the output was
+        cut or is not whole)."""
+        policy = decision.get("policy") if isinstance(decision, Mapping) else None
         if not isinstance(policy, str):
-            return decision
+            return None
         table = self._tables.get(policy)
         if table is None:
             raise Unreadable("policy")
-        try:
-            return expand_decision(decision, table)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise Unreadable("policy") from None
+        return table
 
 
-def decision_facts(decision: object) -> DecisionFacts:
-    """What the counts need of a :class:`~atbalsts.model.Decision` or of its JSON ``dict``."""
-    policy = _get(decision, "policy", "")
+def decision_facts(decision: object, table: RuleTable | None = None) -> DecisionFacts:
+    """What the counts need of a :class:`~atbalsts.model.Decision` or of its JSON ``dict``; of a
+    compact batch decision with the rule ``table`` it names (:meth:`RuleTables.table_of`): the
+    municipality from the table's stamp, a finding's risk group from the table where the
+    decision leaves it out (what :func:`atbalsts.engine.expand_decision` would put back; the
+    other fields counted are never left out)."""
+    if table is None:
+        policy = _get(decision, "policy", "")
+    else:
+        policy = table.record.get("stamp")
+        if not isinstance(policy, Mapping):
+            raise Unreadable("policy")
+    groups = table.groups if table is not None else {}
     findings: set[tuple[str, str]] = set()
     for i, finding in enumerate(_seq(decision, "findings", "")):
         at = f"findings[{i}]"
-        findings.add((_str(finding, "factor", at), _str(finding, "group", at)))
+        factor = _str(finding, "factor", at)
+        if table is not None and isinstance(finding, Mapping) and "group" not in finding:
+            group = groups.get(factor)
+            if not isinstance(group, str):
+                raise Unreadable(f"{at}.group")
+            findings.add((factor, sys.intern(group)))
+        else:
+            findings.add((factor, _str(finding, "group", at)))
     obligations = []
     for i, obligation in enumerate(_seq(decision, "obligations", "")):
         at = f"obligations[{i}]"
