@@ -24,6 +24,7 @@ from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import FULL_REFS, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
+from atbalsts.engine._trace_json import trace_json
 from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
@@ -92,6 +93,12 @@ def decision_data(
     data; a :class:`~atbalsts.engine.TableRefs` names the policy, legal bases and
     parameters by their id in its rule table. The data shares parts with other decisions:
     never mutate it."""
+    data = _without_trace(ev, codes, refs)
+    data["trace"] = _trace(ev, refs)
+    return data
+
+
+def _without_trace(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> JsonObject:
     verdicts = combine.measures(ev, refs)
     asked, suggested, undecided = combine.split_measures(ev, verdicts)
     failures = sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))
@@ -112,7 +119,7 @@ def decision_data(
         "plan_issues": combine.plan_issues(ev, verdicts, refs),
         "follow_ups": combine.follow_ups(ev, refs),
         "review_due": combine.review_due(ev),
-        "trace": _trace(ev, refs),
+        "trace": [],
     }
 
 
@@ -124,8 +131,12 @@ def to_json(data: Any) -> str:
 
 def decision_json(ev: Evaluation, codes: Mapping[str, CodeList]) -> str:
     """The Decision document's JSON, as ``Decision.model_dump_json()`` writes it, byte for
-    byte, built without a pydantic model."""
-    return to_json(decision_data(ev, codes))
+    byte, built without a pydantic model (the trace from fragments made once per rule)."""
+    text = to_json(_without_trace(ev, codes, FULL_REFS))
+    if not ev.trace:
+        return text
+    assert text.endswith('"trace":[]}')
+    return text[: -len("[]}")] + trace_json(ev) + "}"
 
 
 def to_decision(ev: Evaluation, codes: Mapping[str, CodeList]) -> Decision:

@@ -1,0 +1,81 @@
+"""A decision's trace as JSON text, from fragments made once per rule.
+
+Most of a trace row is the same for every learner on a date: the rule, its plugin and kind, its
+parameters and legal basis. :func:`trace_json` writes each row from the JSON of those parts,
+made once per compiled rule by pydantic-core's writer (the one ``model_dump_json()`` uses), and
+the JSON of what differs (whether it fired, the facts it read, its error), in the model's field
+order; so the text is the document's, byte for byte (the property test of the Decision's JSON
+covers decisions with their trace).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic_core
+
+from atbalsts.engine._compiled import CompiledRule
+from atbalsts.engine._evidence import evidence
+from atbalsts.engine._refs import FULL_REFS
+from atbalsts.engine._run import Evaluation
+
+__all__ = ["trace_json"]
+
+#: Fragments kept at most (rules of a few hundred compiled policies; facts' values), then again.
+_CACHED = 20_000
+_ROWS: dict[int, tuple[CompiledRule, str, str]] = {}
+_FACTS: dict[int, tuple[dict[str, Any], str]] = {}
+
+
+def _text(data: Any) -> str:
+    return pydantic_core.to_json(data).decode()
+
+
+def _fragments(cr: CompiledRule) -> tuple[str, str]:
+    """The JSON of a row of ``cr`` before its ``fired`` value, and between its facts and its
+    error."""
+    found = _ROWS.get(id(cr))
+    if found is None:
+        if len(_ROWS) >= _CACHED:
+            _ROWS.clear()
+        rule = cr.rule
+        head = _text({"rule": rule.id, "plugin": cr.plugin, "kind": rule.kind.value, "fired": 0})
+        tail = _text(
+            {
+                "parameters": FULL_REFS.parameters(cr.trace_parameters),
+                "legal_basis": FULL_REFS.basis(rule.legal_basis),
+                "overrides": rule.overrides,
+                "error": 0,
+            }
+        )
+        found = _ROWS[id(cr)] = (cr, head[: -len("0}")], "," + tail[1 : -len("0}")])
+    return found[1], found[2]
+
+
+def _fact(data: dict[str, Any]) -> str:
+    found = _FACTS.get(id(data))
+    if found is None:
+        if len(_FACTS) >= _CACHED:
+            _FACTS.clear()
+        found = _FACTS[id(data)] = (data, _text(data))
+    return found[1]
+
+
+def trace_json(ev: Evaluation) -> str:
+    """The JSON array of the trace rows of ``ev``, sorted by rule id, as the Decision
+    document's ``trace`` holds them."""
+    seen: dict[str, str] = {}  # a fact has one value per evaluation: written once
+    rows = []
+    for cr, fired, values, error in ev.trace:
+        head, tail = _fragments(cr)
+        facts = []
+        for name, value in zip(cr.rule.reads, values, strict=True):
+            text = seen.get(name)
+            if text is None:
+                text = seen[name] = _fact(evidence(name, value))
+            facts.append(text)
+        wrote = "null" if error is None else _text(error)
+        flag = "true" if fired else "false"
+        rows.append((cr.rule.id, f'{head}{flag},"facts":[{",".join(facts)}]{tail}{wrote}}}'))
+    rows.sort(key=lambda r: r[0])
+    return "[" + ",".join(text for _, text in rows) + "]"
