@@ -21,6 +21,7 @@ read only the parent's fields that are never implied.
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -162,7 +163,7 @@ def _json(value: Any) -> Any:
         return [_json(v) for v in value]
     if isinstance(value, dict):
         return {k: _json(v) for k, v in value.items()}
-    if hasattr(value, "value") and isinstance(value.value, str):  # an enum member
+    if isinstance(value, enum.Enum):
         return value.value
     return value
 
