@@ -141,15 +141,37 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
     """
     if f.age < p.integer(MIN_AGE):
         return None
-    extra = sum(_extra_unjustified(e, f, p) for e in f.absence_episodes)
-    if f.unjustified_lessons + extra > p.integer(LIMIT):
-        return Obligation(
-            "inform_municipal_education_board",
-            ("class_teacher",),
-            ("municipal_education_board",),
-            "days",
-            days=p.integer(NOTICE_DAYS),
-        )
+    limit = p.integer(LIMIT)
+    if f.unjustified_lessons > limit:  # over on the national count alone: dated as nationally
+        trigger: date | str = "unjustified_lessons"
+    else:
+        crossed = _day_over(f, p, limit)
+        if crossed is None:
+            return None
+        trigger = crossed
+    return Obligation(
+        "inform_municipal_education_board",
+        ("class_teacher",),
+        ("municipal_education_board",),
+        "days",
+        days=p.integer(NOTICE_DAYS),
+        trigger=trigger,
+        over=limit if trigger == "unjustified_lessons" else None,
+    )
+
+
+def _day_over(f: Facts, p: Params, limit: int) -> date | None:
+    """The day the Bauska count first passed ``limit``, when only what Bauska adds took it over:
+    an episode's lessons count from the day after its justifying document was due (A1, A2), so
+    the duty is dated by the day the last of those needed came to count, not by the
+    observation that recorded the absence."""
+    count = f.unjustified_lessons
+    for episode in sorted(f.absence_episodes, key=lambda e: _document_due(e, f, p)):
+        extra = _extra_unjustified(episode, f, p)
+        if extra:
+            count += extra
+            if count > limit:
+                return _document_due(episode, f, p) + timedelta(days=1)
     return None
 
 
