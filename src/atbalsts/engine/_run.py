@@ -13,6 +13,7 @@ import copy
 import itertools
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
+from types import GeneratorType
 from typing import Any, Literal
 
 import attrs
@@ -127,6 +128,8 @@ def _run(
                 items = (result,)
             elif type(result) is tuple or type(result) is list:  # the usual collections, first
                 items = tuple(result[: MAX_OUTCOMES + 1])
+            elif type(result) is GeneratorType:  # a generator rule runs here, never without end
+                items = tuple(itertools.islice(result, MAX_OUTCOMES + 1))
             elif isinstance(result, str | bytes | Mapping) or not hasattr(result, "__iter__"):
                 items = (result,)  # not an outcome and not a collection of them
             else:  # a generator rule runs here: inside the isolation, and never without end
