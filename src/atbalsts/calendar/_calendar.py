@@ -136,6 +136,14 @@ class SchoolCalendar:
         """The school years with data, by label (``"2025/2026"``)."""
         return MappingProxyType({y.school_year: y for y in self._years.values()})
 
+    def with_extra(self, extra: Iterable[ExtraDays]) -> SchoolCalendar:
+        """This calendar with ``extra`` days added to its own (the same school years): itself
+        when there are none."""
+        added = tuple(extra)
+        if not added:
+            return self
+        return SchoolCalendar((*self._extra, *added), years=self._years.values())
+
     @property
     def extra(self) -> tuple[ExtraDays, ...]:
         """The extra days given to this calendar."""

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from atbalsts.calendar import shipped_calendar
+from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import _duties as duties
 from atbalsts.engine._compiled import CompiledRule
@@ -131,15 +131,18 @@ def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
     return next((v.reference for pid, v in cr.param_values if pid == ob.days_parameter), None)
 
 
-#: One obligation outcome as the combiner sees it: its due date, trigger, trigger source and unit.
-_Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation]
+#: One obligation outcome as the combiner sees it: its due date, trigger, trigger source, unit,
+#: rule, outcome, and the calendar its deadline was counted on.
+_Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation, SchoolCalendar]
 
 
 def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One obligation per action and recipients, with every rule that imposed it as a source.
 
     Each rule's duty is dated by what triggered it and its due date counted from that day on the
-    school calendar for the learner's grade (:mod:`atbalsts.engine._duties`). The strictest
+    school calendar for the learner's grade (:mod:`atbalsts.engine._duties`): a national rule's
+    on the set's calendar, a municipal rule's on its local calendar, which also holds the
+    closures the municipal policies declared (``PolicySet.local_calendar``). The strictest
     deadline gives the due date, the trigger and the kind of deadline; its deadline basis is
     that of the first source with that due date that names one. The legal basis of the duty is a
     mandatory national rule's when one imposed it, else the first source's. The responsible roles
@@ -149,21 +152,23 @@ def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """
     grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
     facts = ev.facts
-    calendar = ev.calendar or shipped_calendar()
+    national = ev.calendar or shipped_calendar()
+    local = ev.local_calendar or national
     grade = facts.grade
     for cr, item in ev.outcomes:
         if isinstance(item, o.Obligation):
             key = (item.action, tuple(sorted(item.recipients)))
             trigger, source = duties.trigger_of(item, facts)
+            calendar = national if cr.national else local
             unit, due = duties.due_of(item, trigger, grade, calendar)
-            grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item))
+            grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
     as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
-        due, trigger, source, unit, first, item = rows[0]
+        due, trigger, source, unit, first, item, calendar = rows[0]
         sources = []
-        for d, t, ts, u, cr, i in rows:
+        for d, t, ts, u, cr, i, _ in rows:
             row = _source(cr, i.detail, refs)
             row["due"] = d
             row["deadline"] = u
@@ -184,9 +189,9 @@ def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
             {
                 "key": duty_key,
                 "action": action,
-                "responsible_roles": sorted({role for *_, i in rows for role in i.roles}),
+                "responsible_roles": sorted({role for row in rows for role in row[5].roles}),
                 "recipients": recipients,
-                "any_recipient": all(i.any_recipient for *_, i in rows),
+                "any_recipient": all(row[5].any_recipient for row in rows),
                 "due": due,
                 "deadline": unit,
                 "days": item.days if unit in ("school_days", "calendar_days") else None,

@@ -24,6 +24,7 @@ from datetime import date
 
 import attrs
 
+from atbalsts.calendar import ExtraDays
 from atbalsts.codes import CODE_LISTS, Code, CodeList
 from atbalsts.errors import ParameterCoverageError, PolicyConflict, PolicyError, Violation
 from atbalsts.policy._facts import FACT_NAMES, PROTECTED_FACTS, RISK_KINDS
@@ -43,6 +44,8 @@ class Composition:
     overridden: dict[str, str]  # replaced rule id -> replacing rule id
     parameters: dict[str, Parameter]  # merged timelines
     codes: dict[str, CodeList]
+    extra_days: tuple[ExtraDays, ...] = ()
+    """The days the municipal policies of the set declared on top of the school calendar."""
 
 
 #: The checks whose violations make a ParameterCoverageError (when no violation has two sides).
@@ -414,6 +417,7 @@ def _build(
         overridden=overridden,
         parameters=params,
         codes=codes,
+        extra_days=tuple(day for d in decls if not d.info.national for day in d.extra_days),
     )
     return composition, found
 

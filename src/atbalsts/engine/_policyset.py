@@ -56,8 +56,16 @@ class PolicySet:
         self._known = tuple(sorted(set(known_municipalities)))
         self._engine_version = version("atbalsts")
         self._compiled: dict[date, CompiledPolicy] = {}
-        self.calendar: SchoolCalendar = calendar or shipped_calendar()
-        """The school calendar terms and deadlines are counted on."""
+        base = calendar or shipped_calendar()
+        extra = composition.extra_days
+        self.calendar: SchoolCalendar = base.with_extra(d for d in extra if d.school_day)
+        """The school calendar terms, the national rules' deadlines and the follow-ups are
+        counted on: the host's, with the extra school days the municipal policies declared (a
+        national deadline may come sooner for a municipality's extra school day, never later
+        for its closure: the floor)."""
+        self.local_calendar: SchoolCalendar = base.with_extra(extra)
+        """The calendar the municipal rules' deadlines are counted on: the host's with every
+        extra day the municipal policies declared, closures included."""
 
     @property
     def plugins(self) -> tuple[PolicyInfo, ...]:
@@ -140,6 +148,7 @@ class PolicySet:
             asked=asked,
             case=case,
             calendar=calendar,
+            local_calendar=self.local_calendar,
         )
 
     def _asked(self, measures: Iterable[str]) -> frozenset[str]:

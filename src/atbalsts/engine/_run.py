@@ -58,6 +58,9 @@ class Evaluation:
     are done, and its referrals and plans which work is overdue."""
     calendar: SchoolCalendar | None = None
     """The school calendar deadlines are counted on (None: the shipped calendar)."""
+    local_calendar: SchoolCalendar | None = None
+    """The calendar of the municipal rules' deadlines, with the municipal policies' own closures
+    (None: :attr:`calendar`)."""
 
     @property
     def complete(self) -> bool:
@@ -184,13 +187,14 @@ def evaluate_facts(
     asked: frozenset[str] = frozenset(),
     case: SupportCase | None = None,
     calendar: SchoolCalendar | None = None,
+    local_calendar: SchoolCalendar | None = None,
 ) -> Evaluation:
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind, which
     may read the risk factors and groups found. ``asked``: measures the caller wants verdicts on,
     besides those of the plan in force (the Decision keeps the others apart, as suggestions).
     ``case`` (the case the facts were derived from) and ``calendar`` are kept for the Decision:
     what answered each duty, the work overdue, and the school days deadlines count."""
-    ev = Evaluation(facts, policy, [], [], list(failures), asked, case, calendar)
+    ev = Evaluation(facts, policy, [], [], list(failures), asked, case, calendar, local_calendar)
     # The mandatory rules run first in each stage (see compile_at), before any other rule could
     # change the facts; after each stage the facts are compared with what they were before it.
     before = _ALL_FACTS(facts)

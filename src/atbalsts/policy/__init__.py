@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from atbalsts._markers import hookimpl, publish
 from atbalsts._time import EARLIEST, in_force, school_year_start, term_of
+from atbalsts.calendar import ExtraDays
 from atbalsts.codes import Code
 from atbalsts.model.decision import DecisionKind
 from atbalsts.model.risk import BasisKind, LegalBasis
@@ -54,6 +55,7 @@ __all__ = [
     "CodeRegistrar",
     "DecisionKind",
     "Deny",
+    "ExtraDays",
     "Facts",
     "Finding",
     "Guard",

@@ -17,6 +17,7 @@ from typing import Literal
 import attrs
 
 from atbalsts._time import EARLIEST, check_interval, in_force
+from atbalsts.calendar import ExtraDays
 from atbalsts.codes import CODE_LISTS, Code
 from atbalsts.errors import PolicyError, UnknownNameError
 from atbalsts.model import ApprovalStep, Consent, LegalBasis, Referral, SupportPlan
@@ -185,6 +186,7 @@ class Declaration:
     parameters: tuple[Parameter, ...]
     codes: tuple[tuple[str, Code], ...]
     guards: tuple[Guard, ...] = ()
+    extra_days: tuple[ExtraDays, ...] = ()
 
 
 class PolicyRegistrar:
@@ -199,6 +201,7 @@ class PolicyRegistrar:
         self._rules: list[Rule] = []
         self._parameters: list[Parameter] = []
         self._guards: list[Guard] = []
+        self._extra_days: list[ExtraDays] = []
 
     def policy(
         self,
@@ -249,6 +252,23 @@ class PolicyRegistrar:
                 raise PolicyError(f"registrar.guards() got {type(item).__name__}, not a Guard")
             self._guards.append(item)
 
+    def extra_days(self, days: Iterable[ExtraDays]) -> None:
+        """Declare the municipality's own days on top of the school calendar: closures (a
+        municipal holiday, an emergency closure; ``school_day=False``) and extra school days
+        (``school_day=True``), each with its reason and, if not for every grade, its grades.
+
+        The deadlines of this policy's own rules are counted with all of them. A national
+        rule's deadline only ever comes sooner for them (the floor): it counts the extra school
+        days, never the closures. The national baseline declares none."""
+        if self._national:
+            raise PolicyError("the national baseline declares no extra days: hosts give them")
+        for item in days:
+            if not isinstance(item, ExtraDays):
+                raise PolicyError(
+                    f"registrar.extra_days() got {type(item).__name__}, not an ExtraDays"
+                )
+            self._extra_days.append(item)
+
     def parameters(self, parameters: Iterable[Parameter]) -> None:
         """Declare already loaded parameters."""
         self._parameters.extend(parameters)
@@ -274,6 +294,7 @@ class PolicyRegistrar:
             parameters=tuple(self._parameters),
             codes=tuple(codes),
             guards=tuple(self._guards),
+            extra_days=tuple(self._extra_days),
         )
 
 
