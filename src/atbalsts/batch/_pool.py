@@ -10,6 +10,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 
 import attrs
@@ -143,6 +144,9 @@ class _Worker:
             name="atbalsts-batch",
             daemon=True,
         )
+        # multiprocessing starts its resource tracker on the first start, and unblocks SIGINT
+        # in this process when it has: started first, it cannot undo the mask held below.
+        resource_tracker.ensure_running()
         with _signals_held(_INTERRUPT):  # the worker inherits the mask
             self.process.start()
         task_out.close()
