@@ -27,8 +27,6 @@ from typing import Annotated, Any, get_origin, get_type_hints
 import attrs
 from docutils import nodes
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -67,28 +65,6 @@ def _link(cls: type) -> str:
 _WORDS = FieldWords(code=lambda text: f"``{text}``", link=_link, aliases=_ALIASES)
 
 
-def _default(field: FieldInfo) -> str:
-    if field.is_required():
-        return "required"
-    if field.default_factory is not None:
-        return "empty"
-    if field.default is PydanticUndefined:
-        return "required"
-    value = field.default.value if isinstance(field.default, enum.Enum) else field.default
-    if value == ():
-        return "``[]``"
-    return "``null``" if value is None else f"``{value!r}``"
-
-
-def _classification(field: FieldInfo) -> str:
-    extra = field.json_schema_extra
-    if isinstance(extra, dict):
-        value = extra.get("x-classification")
-        if isinstance(value, str):
-            return f"**{value}**"
-    return ""
-
-
 def _field_table(model: type[BaseModel]) -> list[str]:
     fields = model.model_fields
     if not fields:
@@ -118,8 +94,8 @@ def _field_table(model: type[BaseModel]) -> list[str]:
         lines += [
             f"   * - ``{name}``",
             f"     - {kind}",
-            f"     - {_default(field)}",
-            f"     - {_classification(field)}",
+            f"     - {_WORDS.default(field)}",
+            f"     - {_WORDS.classification(field)}",
             f"     - {_escape(field.description or '')}",
         ]
     lines.append("")

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import annotated_types as at
 import attrs
 from pydantic import AwareDatetime, BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 __all__ = ["SCALARS", "FieldWords"]
 
@@ -56,6 +58,28 @@ class FieldWords:
             elif getattr(item, "pattern", None):
                 out.append(f"pattern {self.code(item.pattern)}")
         return out
+
+    def default(self, field: FieldInfo) -> str:
+        """A field's default in words: ``required``, ``empty`` (made per document) or its JSON
+        value."""
+        if field.default_factory is not None:
+            return "empty"
+        if field.is_required() or field.default is PydanticUndefined:
+            return "required"
+        value = field.default.value if isinstance(field.default, enum.Enum) else field.default
+        if value == ():
+            return self.code("[]")
+        return self.code("null") if value is None else self.code(repr(value))
+
+    @staticmethod
+    def classification(field: FieldInfo) -> str:
+        """A field's ``x-classification``, in bold, or nothing."""
+        extra = field.json_schema_extra
+        if isinstance(extra, dict):
+            value = extra.get("x-classification")
+            if isinstance(value, str):
+                return f"**{value}**"
+        return ""
 
     def type(self, ann: Any) -> str:
         """How an annotation appears in JSON."""

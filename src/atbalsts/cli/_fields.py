@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 from atbalsts._fieldwords import FieldWords
 from atbalsts.model import learner, plan, referral
@@ -63,26 +61,6 @@ def _link(cls: type) -> str:
 
 
 _WORDS = FieldWords(code=lambda text: f"`{text}`", link=_link, aliases=_ALIASES)
-
-
-def _default(field: FieldInfo) -> str:
-    if field.default_factory is not None:
-        return "empty"
-    if field.is_required() or field.default is PydanticUndefined:
-        return "required"
-    value = field.default.value if isinstance(field.default, enum.Enum) else field.default
-    if value == ():
-        return "`[]`"
-    return "`null`" if value is None else f"`{value!r}`"
-
-
-def _classification(field: FieldInfo) -> str:
-    extra = field.json_schema_extra
-    if isinstance(extra, dict):
-        value = extra.get("x-classification")
-        if isinstance(value, str):
-            return f"**{value}**"
-    return ""
 
 
 def _hints(model: type[BaseModel]) -> dict[str, Any]:
@@ -132,7 +110,13 @@ def _model_table(model: type[BaseModel]) -> list[str]:
         ann = hints.get(name, field.annotation)
         extra = [] if get_origin(ann) is Annotated else _WORDS.constraints(field.metadata)
         kind = _WORDS.type(ann) + (f", {', '.join(extra)}" if extra else "")
-        cells = (f"`{name}`", kind, _default(field), _classification(field), field.description)
+        cells = (
+            f"`{name}`",
+            kind,
+            _WORDS.default(field),
+            _WORDS.classification(field),
+            field.description,
+        )
         lines.append("| " + " | ".join(_cell(c or "") for c in cells) + " |")
     return lines
 
