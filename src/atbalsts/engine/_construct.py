@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import Refs
 from atbalsts.model.decision import PolicyStamp, TraceParameter
 from atbalsts.model.risk import Evidence, LegalBasis
@@ -78,18 +79,15 @@ def _plan(model: type[BaseModel]) -> tuple[tuple[str, _How, Any], ...]:
 
 #: Evidence rows are shared data (:func:`atbalsts.engine._evidence.evidence`): their models are
 #: shared too, by the identity of the data (kept alive beside its model), at most this many.
-_SHARED_MAX = 50_000
-_SHARED: dict[int, tuple[Mapping[str, Any], Evidence]] = {}
+_SHARED: ByIdentity[Evidence] = ByIdentity(50_000)
+
+
+def _evidence_model(data: Mapping[str, Any]) -> Evidence:
+    return Evidence.model_construct(fact=data["fact"], value=data["value"])
 
 
 def _evidence(data: Mapping[str, Any]) -> Evidence:
-    found = _SHARED.get(id(data))
-    if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        model = Evidence.model_construct(fact=data["fact"], value=data["value"])
-        found = _SHARED[id(data)] = (data, model)
-    return found[1]
+    return _SHARED.get(data, _evidence_model)
 
 
 def construct(model: type[M], data: Mapping[str, Any]) -> M:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from atbalsts.codes import CodeList
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.errors import FieldError
 from atbalsts.model import SupportCase
 
@@ -92,7 +93,7 @@ def _local(case: SupportCase) -> frozenset[tuple[str, str]]:
 def _known(local: frozenset[tuple[str, str]], codes: Mapping[str, CodeList]) -> bool:
     """Whether every code of ``local`` is declared: once per distinct set of codes and code
     lists (a policy set's code lists never change, so the answer is kept with them)."""
-    cache = _KNOWN.setdefault(id(codes), (codes, {}))[1]
+    cache = _KNOWN.get(codes, _no_answers)
     answer = cache.get(local)
     if answer is None:
         if len(cache) >= _KNOWN_MAX:
@@ -101,9 +102,13 @@ def _known(local: frozenset[tuple[str, str]], codes: Mapping[str, CodeList]) -> 
     return answer
 
 
-#: Per code lists (by id, kept alive with their answers): sets of codes found all declared.
-_KNOWN: dict[int, tuple[Mapping[str, CodeList], dict[frozenset[tuple[str, str]], bool]]] = {}
+#: Per code lists (a policy set's): whether each set of namespaced codes is all declared.
+_KNOWN: ByIdentity[dict[frozenset[tuple[str, str]], bool]] = ByIdentity(1_000)
 _KNOWN_MAX = 10_000
+
+
+def _no_answers(codes: object) -> dict[frozenset[tuple[str, str]], bool]:
+    return {}
 
 
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:

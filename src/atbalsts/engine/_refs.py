@@ -21,6 +21,7 @@ from typing import Any
 import rfc8785
 
 from atbalsts.engine._compiled import CompiledPolicy
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.model.decision import PolicyStamp, TraceParameter
 from atbalsts.model.risk import LegalBasis
 
@@ -65,17 +66,11 @@ class Refs:
     """
 
     def __init__(self) -> None:
-        self._bases: dict[int, tuple[object, Any]] = {}
-        self._params: dict[int, tuple[object, Any]] = {}
+        self._made: ByIdentity[Any] = ByIdentity(_CACHED)
 
     def basis(self, basis: LegalBasis) -> Any:
         """The data of ``basis`` as the decision holds it."""
-        found = self._bases.get(id(basis))
-        if found is None:  # the model is kept with its data: its id cannot be reused meanwhile
-            if len(self._bases) >= _CACHED:
-                self._bases.clear()
-            found = self._bases[id(basis)] = (basis, self._basis(basis))
-        return found[1]
+        return self._made.get(basis, self._basis)
 
     def maybe_basis(self, basis: LegalBasis | None) -> Any:
         """:meth:`basis`, or None for None."""
@@ -85,32 +80,19 @@ class Refs:
         """The data of a rule's parameters as the decision holds them (never mutate it)."""
         if not parameters:
             return []
-        found = self._params.get(id(parameters))
-        if found is None:
-            if len(self._params) >= _CACHED:
-                self._params.clear()
-            rows = [self._parameter(p) for p in parameters]
-            found = self._params[id(parameters)] = (parameters, rows)
-        result: list[Any] = found[1]
-        return result
+        rows: list[Any] = self._made.get(parameters, self._parameter_rows)
+        return rows
 
     def parameter(self, parameter: TraceParameter) -> Any:
         """The data of one parameter as the decision holds it."""
-        found = self._params.get(id(parameter))
-        if found is None:
-            if len(self._params) >= _CACHED:
-                self._params.clear()
-            found = self._params[id(parameter)] = (parameter, self._parameter(parameter))
-        return found[1]
+        return self._made.get(parameter, self._parameter)
 
     def stamp(self, stamp: PolicyStamp) -> Any:
         """The data of the policy ``stamp`` as the decision holds it."""
-        found = self._bases.get(id(stamp))
-        if found is None:
-            if len(self._bases) >= _CACHED:
-                self._bases.clear()
-            found = self._bases[id(stamp)] = (stamp, self._stamp(stamp))
-        return found[1]
+        return self._made.get(stamp, self._stamp)
+
+    def _parameter_rows(self, parameters: tuple[TraceParameter, ...]) -> list[Any]:
+        return [self._parameter(p) for p in parameters]
 
     def _stamp(self, stamp: PolicyStamp) -> Any:
         return stamp.model_dump(mode="json")

@@ -16,49 +16,43 @@ import pydantic_core
 
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._evidence import evidence
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import FULL_REFS
 from atbalsts.engine._run import Evaluation
 
 __all__ = ["trace_json"]
 
 #: Fragments kept at most (rules of a few hundred compiled policies; facts' values), then again.
-_CACHED = 20_000
-_ROWS: dict[int, tuple[CompiledRule, str, str]] = {}
-_FACTS: dict[int, tuple[dict[str, Any], str]] = {}
+_ROWS: ByIdentity[tuple[str, str]] = ByIdentity(20_000)
+_FACTS: ByIdentity[str] = ByIdentity(20_000)
 
 
 def _text(data: Any) -> str:
     return pydantic_core.to_json(data).decode()
 
 
+def _make_fragments(cr: CompiledRule) -> tuple[str, str]:
+    rule = cr.rule
+    head = _text({"rule": rule.id, "plugin": cr.plugin, "kind": rule.kind.value, "fired": 0})
+    tail = _text(
+        {
+            "parameters": FULL_REFS.parameters(cr.trace_parameters),
+            "legal_basis": FULL_REFS.basis(rule.legal_basis),
+            "overrides": rule.overrides,
+            "error": 0,
+        }
+    )
+    return head[: -len("0}")], "," + tail[1 : -len("0}")]
+
+
 def _fragments(cr: CompiledRule) -> tuple[str, str]:
     """The JSON of a row of ``cr`` before its ``fired`` value, and between its facts and its
     error."""
-    found = _ROWS.get(id(cr))
-    if found is None:
-        if len(_ROWS) >= _CACHED:
-            _ROWS.clear()
-        rule = cr.rule
-        head = _text({"rule": rule.id, "plugin": cr.plugin, "kind": rule.kind.value, "fired": 0})
-        tail = _text(
-            {
-                "parameters": FULL_REFS.parameters(cr.trace_parameters),
-                "legal_basis": FULL_REFS.basis(rule.legal_basis),
-                "overrides": rule.overrides,
-                "error": 0,
-            }
-        )
-        found = _ROWS[id(cr)] = (cr, head[: -len("0}")], "," + tail[1 : -len("0}")])
-    return found[1], found[2]
+    return _ROWS.get(cr, _make_fragments)
 
 
 def _fact(data: dict[str, Any]) -> str:
-    found = _FACTS.get(id(data))
-    if found is None:
-        if len(_FACTS) >= _CACHED:
-            _FACTS.clear()
-        found = _FACTS[id(data)] = (data, _text(data))
-    return found[1]
+    return _FACTS.get(data, _text)
 
 
 def trace_json(ev: Evaluation) -> str:
