@@ -269,6 +269,17 @@ def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
     return dims
 
 
+def _readable(record: object) -> CaseFacts | None:
+    """What the counts need of a case line, or None when it cannot be read (a line that is not
+    JSON comes as None)."""
+    if record is None:
+        return None
+    try:
+        return case_facts(record)
+    except Unreadable:
+        return None
+
+
 class _OrderJoin:
     """The case of each decision, reading the cases alongside: constant memory."""
 
@@ -282,11 +293,8 @@ class _OrderJoin:
     def find(self, learner_id: str, line: int) -> CaseFacts | None:
         for number, record in self._cases:
             self._line = number
-            try:
-                if record is None:
-                    raise Unreadable("")
-                facts = case_facts(record)
-            except Unreadable:
+            facts = _readable(record)
+            if facts is None:
                 self.unreadable += 1
                 continue
             if facts.learner_id == learner_id:
@@ -303,11 +311,7 @@ class _OrderJoin:
 
     def unused(self) -> int:
         for _number, record in self._cases:
-            try:
-                if record is None:
-                    raise Unreadable("")
-                case_facts(record)
-            except Unreadable:
+            if _readable(record) is None:
                 self.unreadable += 1
                 continue
             self._passed += 1
@@ -321,11 +325,8 @@ class _IdJoin:
         self.unreadable = 0
         self._cases: dict[str, CaseFacts] = {}
         for number, record in cases:
-            try:
-                if record is None:
-                    raise Unreadable("")
-                facts = case_facts(record)
-            except Unreadable:
+            facts = _readable(record)
+            if facts is None:
                 self.unreadable += 1
                 continue
             if facts.learner_id in self._cases:
