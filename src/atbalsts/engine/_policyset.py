@@ -326,8 +326,8 @@ class PolicyRegistry:
     ) -> Decision:
         """The Decision for ``case`` on ``as_of`` under the policy of ``municipality`` (default:
         the learner's); ``measures`` as for :meth:`PolicySet.evaluate`."""
-        chosen = municipality or case.learner.enrolment.municipality
-        return self.policy_set(chosen).evaluate(case, as_of, strict=strict, measures=measures)
+        chosen = self._set_of(case, municipality)
+        return chosen.evaluate(case, as_of, strict=strict, measures=measures)
 
     def evaluate_json(
         self,
@@ -340,5 +340,9 @@ class PolicyRegistry:
     ) -> str:
         """:meth:`evaluate` as the Decision's JSON, written without building the document
         (:meth:`PolicySet.evaluate_json`)."""
-        chosen = municipality or case.learner.enrolment.municipality
-        return self.policy_set(chosen).evaluate_json(case, as_of, strict=strict, measures=measures)
+        chosen = self._set_of(case, municipality)
+        return chosen.evaluate_json(case, as_of, strict=strict, measures=measures)
+
+    def _set_of(self, case: SupportCase, municipality: str | None) -> PolicySet:
+        """The policy set of ``municipality``, by default the learner's."""
+        return self.policy_set(municipality or case.learner.enrolment.municipality)
