@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, TextIO
+from typing import TextIO
 
 import attrs
 import pydantic
@@ -71,28 +71,6 @@ def decision_notes(
     ):
         notes.append(DecisionNote(code=NoteCode.NO_OBSERVATION_ON_DATE))
     return tuple(notes)
-
-
-def _notes_data(
-    notes: list[dict[str, Any]],
-    as_of: date,
-    case: SupportCase,
-    registry: PolicyRegistry,
-    municipality: str | None,
-) -> None:
-    """:func:`decision_notes` on a decision's data: add the two notes to ``notes``."""
-    codes = {n["code"] for n in notes}
-    chosen = municipality or case.learner.enrolment.municipality
-    if NoteCode.NO_MUNICIPAL_POLICY not in codes and not any(
-        p.municipality == chosen and p.in_force(as_of) for p in registry.policies
-    ):
-        notes.append(
-            {"code": NoteCode.NO_MUNICIPAL_POLICY.value, "detail": {"municipality": chosen}}
-        )
-    if NoteCode.NO_OBSERVATION_ON_DATE not in codes and not any(
-        o.as_of <= as_of for o in case.observations
-    ):
-        notes.append({"code": NoteCode.NO_OBSERVATION_ON_DATE.value, "detail": {}})
 
 
 @attrs.frozen
@@ -188,8 +166,7 @@ def _decide(
         by_id = tables is not None and role is None
         refs = tables.refs(evaluation.policy, codes, out) if by_id and tables else FULL_REFS
         data = decision_data(evaluation, codes, refs)
-        notes = data["notes"]
-        _notes_data(notes, data["as_of"], case, registry, municipality)
+        notes = data["notes"]  # the engine writes the two a reader must not miss
         complete = data["complete"]
         if role is not None:
             decision = Decision.model_validate_json(_text(data))
