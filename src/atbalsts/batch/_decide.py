@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 import pydantic
@@ -17,13 +17,13 @@ import pydantic_core
 from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_note, _dumps
 from atbalsts.codes import CodeList
 from atbalsts.engine import (
-    FULL_REFS,
     CompiledPolicy,
     PolicyRegistry,
     TableRefs,
     compact_decision,
     decision_data,
     rule_table_of,
+    to_decision,
 )
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase, parse_json
@@ -162,17 +162,20 @@ def _decide(
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
         evaluation = policy_set.run(case, day, trace=settings.trace)
         codes = policy_set.codes
-        role = settings.role
-        by_id = tables is not None and role is None
-        refs = tables.refs(evaluation.policy, codes, out) if by_id and tables else FULL_REFS
-        data = decision_data(evaluation, codes, refs)
-        notes = data["notes"]  # the engine writes the two a reader must not miss
-        complete = data["complete"]
-        if role is not None:
-            decision = Decision.model_validate_json(_text(data))
-            data = view_decision(decision, role=role, case=case, on=day)
-        elif isinstance(refs, TableRefs):
+        data: dict[str, Any]
+        if settings.role is not None:  # the role's view, made from the document
+            decision = to_decision(evaluation, codes)
+            complete = decision.complete
+            notes = [n.model_dump(mode="json") for n in decision.notes]
+            data = view_decision(decision, role=settings.role, case=case, on=day)
+        elif tables is not None:  # by id in the rule table, what it implies left out
+            refs = tables.refs(evaluation.policy, codes, out)
+            data = decision_data(evaluation, codes, refs)
+            complete, notes = data["complete"], data["notes"]
             data = compact_decision(data, refs.table)
+        else:
+            data = decision_data(evaluation, codes)
+            complete, notes = data["complete"], data["notes"]
         if settings.numbered:  # the line number first, then the Decision's own fields
             data = {"line": number, **data}
         text = _text(data)

@@ -144,7 +144,7 @@ class _Run:
             self.trace,
             self.municipality,
             numbered=True,
-            tables=not self.self_contained,
+            tables=not self.self_contained and self.role is None,
             role=self.role,
         )
         jobs = _job_count(self.jobs, local)

@@ -95,7 +95,7 @@ def iter_decisions(
         trace,
         municipality,
         numbered=True,
-        tables=not self_contained,
+        tables=not self_contained and role is None,
         role=checked_role(role),
     )
     return _records(lines, local, loader, settings, count, chunk_size, _Skip(start_after), stop)
