@@ -142,13 +142,15 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
     if f.age < p.integer(MIN_AGE):
         return None
     limit = p.integer(LIMIT)
+    trigger: date | str
+    over: int | None
     if f.unjustified_lessons > limit:  # over on the national count alone: dated as nationally
-        trigger: date | str = "unjustified_lessons"
+        trigger, over = "unjustified_lessons", limit
     else:
         crossed = _day_over(f, p, limit)
         if crossed is None:
             return None
-        trigger = crossed
+        trigger, over = crossed, None
     return Obligation(
         "inform_municipal_education_board",
         ("class_teacher",),
@@ -156,7 +158,7 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
         "days",
         days=p.integer(NOTICE_DAYS),
         trigger=trigger,
-        over=limit if trigger == "unjustified_lessons" else None,
+        over=over,
     )
 
 
