@@ -19,6 +19,7 @@ from atbalsts.calendar import (
     is_working_day,
     public_holiday,
     read_years,
+    shipped_calendar,
     shipped_years,
 )
 from atbalsts.errors import UnknownNameError
@@ -549,3 +550,37 @@ def test_counting_school_days_costs_microseconds_once_a_year_is_known() -> None:
         calendar.add_school_days(date(2025, 10, 1) + timedelta(days=i % 60), 5, grade=7)
     per_call = (time.perf_counter() - started) / calls
     assert per_call < 100e-6, f"{per_call * 1e6:.1f} µs per call"
+
+
+@given(day=st.dates(date.min, date.max), grade=st.sampled_from([None, 1, 9, 12]))
+def test_every_representable_day_has_a_term_that_contains_it(day: date, grade: int | None) -> None:
+    """Far outside the data (year 1, year 999, 31 December 9999) the convention still answers:
+    a host's odd evaluation date must give a decision, never an error."""
+    term = shipped_calendar().term_of(day, grade)
+    assert (term.school_year, term.semester) == conventional_term(day)
+    first, second = term.school_year.split("/")
+    assert int(second) == int(first) + 1
+    if term.source == "convention":
+        assert term.start <= day <= term.end
+
+
+def test_a_case_decided_on_the_first_day_representable_is_incomplete_not_an_error() -> None:
+    from atbalsts import PolicyRegistry, SupportCase
+
+    case = SupportCase.model_validate(
+        {
+            "learner": {
+                "id": "0",
+                "birth_date": "0010-08-01",
+                "enrolment": {
+                    "school_id": "0",
+                    "municipality": "a",
+                    "programme": "general_basic",
+                    "grade": 3,
+                },
+            }
+        }
+    )
+    decision = PolicyRegistry.load(entry_points=False).evaluate(case, date(1, 1, 1))
+    assert not decision.complete  # the national baseline does not cover that day
+    assert [f.cause for f in decision.failures] == ["not_covered"]

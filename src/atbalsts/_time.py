@@ -23,9 +23,8 @@ def term_of(day: date) -> tuple[str, int]:
     The library's convention, not law: semester 1 runs from 1 September to 31 December,
     semester 2 from 1 January to 31 August.
     """
-    if day.month >= 9:
-        return f"{day.year}/{day.year + 1}", 1
-    return f"{day.year - 1}/{day.year}", 2
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first:04d}/{first + 1:04d}", 1 if day.month >= 9 else 2
 
 
 def school_year_start(day: date) -> date:

@@ -176,7 +176,7 @@ class SchoolCalendar:
         school_year, semester = conventional_term(day)
         year = self.school_year(day)
         if year is None:
-            first = int(school_year[:4])
+            first = _year_of(day)
             if semester == 1:
                 return SchoolTerm(
                     school_year, 1, date(first, 9, 1), date(first, 12, 31), "convention"
