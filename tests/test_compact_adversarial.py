@@ -162,9 +162,10 @@ def test_any_outcomes_expand_back_to_the_document(
     DETAILS[:] = details
     policy_set = REGISTRY.policy_set("nowhere")
     ev = policy_set.run(case, AS_OF, trace=trace, measures=("psychologist_consultation",))
-    table = rule_table_of(ev.policy, policy_set.codes)
-    data = decision_data(ev, policy_set.codes, TableRefs(table))
-    small = compact_decision(data, table)
+    refs = TableRefs(rule_table_of(ev.policy, policy_set.codes))
+    table = refs.table
+    data = decision_data(ev, policy_set.codes, refs)
+    small = compact_decision(ev, policy_set.codes, refs)
     assert to_json(small) == to_json(compact_reference(data, table))
     read = RuleTable.from_record(json.loads(to_json(table.record)))
     assert to_json(expand_decision(json.loads(to_json(small)), read)) == decision_json(

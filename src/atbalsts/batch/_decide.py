@@ -170,9 +170,8 @@ def _decide(
             data = view_decision(decision, role=settings.role, case=case, on=day)
         elif tables is not None:  # by id in the rule table, what it implies left out
             refs = tables.refs(evaluation.policy, codes, out)
-            data = decision_data(evaluation, codes, refs)
-            complete, notes = data["complete"], data["notes"]
-            data = compact_decision(data, refs.table)
+            data = compact_decision(evaluation, codes, refs)
+            complete, notes = data["complete"], data.get("notes", ())
         else:
             data = decision_data(evaluation, codes)
             complete, notes = data["complete"], data["notes"]
@@ -195,7 +194,7 @@ def _decide(
     stats.evaluated += 1
     stats.incomplete += not complete
     for note in notes:
-        _count_note(stats, note["code"], note["detail"])
+        _count_note(stats, note["code"], note.get("detail", {}))
     out.append(("decision", text, None))
     return out
 

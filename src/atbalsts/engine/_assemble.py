@@ -70,7 +70,7 @@ def note_data(note: DecisionNote) -> JsonObject:
 _NO_OBSERVATION = note_data(DecisionNote(code=NoteCode.NO_OBSERVATION_ON_DATE))
 
 
-def _notes(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
+def notes_of(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     notes = [note_data(n) for n in ev.policy.notes]
     if not ev.facts.has_observation:
         notes.append(_NO_OBSERVATION)
@@ -109,7 +109,7 @@ def _without_trace(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) ->
         "policy": refs.stamp(ev.policy.stamp),
         "complete": ev.complete,
         "failures": [f.model_dump(mode="json") for f in failures],
-        "notes": _notes(ev, undecided),
+        "notes": notes_of(ev, undecided),
         "findings": combine.findings(ev, codes, refs),
         "tier": combine.tier(ev),
         "obligations": combine.obligations(ev, refs),

@@ -34,6 +34,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import attrs
+
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import _duties as duties
@@ -41,20 +43,28 @@ from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.engine._run import Evaluation, group_of
-from atbalsts.model.decision import Deadline, TriggerSource
+from atbalsts.model.decision import Deadline, DutyState, TriggerSource
 from atbalsts.model.risk import LegalBasis, RiskGroup
 from atbalsts.policy import _outcomes as o
 
 __all__ = [
+    "DutyGroup",
+    "deadline_basis",
+    "duty_groups",
+    "earliest_due",
+    "finding_groups",
+    "finding_parts",
     "findings",
     "follow_ups",
     "measures",
     "obligations",
     "plan_issues",
+    "referral_groups",
     "referrals",
     "review_due",
     "split_measures",
     "tier",
+    "verdict_groups",
 ]
 
 #: Referral urgencies, most urgent first.
@@ -77,55 +87,74 @@ def _source(cr: CompiledRule, detail: o.Detail, refs: Refs) -> JsonObject:
     }
 
 
-def findings(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> list[JsonObject]:
-    """One finding per factor: the evidence of every rule that found it (the facts each named,
-    with their values, then the values each computed; each once), and every rule as a source."""
-    grouped: dict[str, list[tuple[CompiledRule, o.Finding]]] = {}
+FindingRows = list[tuple[CompiledRule, o.Finding]]
+
+
+def finding_groups(ev: Evaluation) -> list[tuple[str, FindingRows]]:
+    """The findings by factor (in factor order), each factor's rows in the rules' rank order."""
+    grouped: dict[str, FindingRows] = {}
     for cr, item in ev.outcomes:
         if isinstance(item, o.Finding):
             grouped.setdefault(item.factor, []).append((cr, item))
+    out = sorted(grouped.items())
+    for _, rows in out:
+        rows.sort(key=lambda r: r[0].rank)
+    return out
+
+
+def finding_parts(
+    ev: Evaluation, rows: FindingRows
+) -> tuple[list[JsonObject], list[str], list[tuple[CompiledRule, o.Detail]]]:
+    """A factor's evidence (the facts each rule named, with their values, then the values each
+    computed; each once), its rules (each once) and its sources (each rule and detail once)."""
+    rows_evidence: list[JsonObject] = []
+    seen_facts: set[str] = set()
+    computed: list[JsonObject] = []
+    seen_values: set[tuple[str, Any]] = set()
+    rules: list[str] = []
+    sources: list[tuple[CompiledRule, o.Detail]] = []
+    seen_sources: set[tuple[str, o.Detail]] = set()
+    for cr, item in rows:
+        for name in item.evidence:
+            if name not in seen_facts:
+                seen_facts.add(name)
+                rows_evidence.append(evidence(name, getattr(ev.facts, name, None)))
+        for name, value in item.detail:
+            key = (name, (type(value), value))
+            if key not in seen_values:
+                seen_values.add(key)
+                computed.append({"fact": name, "value": value})
+        if cr.rule.id not in rules:
+            rules.append(cr.rule.id)
+        if (cr.rule.id, item.detail) not in seen_sources:
+            seen_sources.add((cr.rule.id, item.detail))
+            sources.append((cr, item.detail))
+    return rows_evidence + computed, rules, sources
+
+
+def findings(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> list[JsonObject]:
+    """One finding per factor: the evidence of every rule that found it (the facts each named,
+    with their values, then the values each computed; each once), and every rule as a source."""
     out = []
     factors = codes["risk_factors"]
-    for factor, rows in sorted(grouped.items()):
-        rows.sort(key=lambda r: r[0].rank)
-        rows_evidence: list[JsonObject] = []
-        seen_facts: set[str] = set()
-        computed: list[JsonObject] = []
-        seen_values: set[tuple[str, Any]] = set()
-        rules: list[str] = []
-        sources: list[JsonObject] = []
-        seen_sources: set[tuple[str, o.Detail]] = set()
-        for cr, item in rows:
-            for name in item.evidence:
-                if name not in seen_facts:
-                    seen_facts.add(name)
-                    rows_evidence.append(evidence(name, getattr(ev.facts, name, None)))
-            for name, value in item.detail:
-                key = (name, (type(value), value))
-                if key not in seen_values:
-                    seen_values.add(key)
-                    computed.append({"fact": name, "value": value})
-            if cr.rule.id not in rules:
-                rules.append(cr.rule.id)
-            if (cr.rule.id, item.detail) not in seen_sources:
-                seen_sources.add((cr.rule.id, item.detail))
-                sources.append(_source(cr, item.detail, refs))
+    for factor, rows in finding_groups(ev):
+        found, rules, sources = finding_parts(ev, rows)
         first = rows[0][0]
         out.append(
             {
                 "factor": factor,
                 "group": group_of(factors, factor) or _DEFAULT_GROUP,
-                "evidence": rows_evidence + computed,
+                "evidence": found,
                 "rule": first.rule.id,
                 "legal_basis": refs.basis(first.rule.legal_basis),
                 "rules": rules,
-                "sources": sources,
+                "sources": [_source(cr, detail, refs) for cr, detail in sources],
             }
         )
     return out
 
 
-def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
+def deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
     if ob.days_parameter is None:
         return None
     return next((v.reference for pid, v in cr.param_values if pid == ob.days_parameter), None)
@@ -136,20 +165,42 @@ def _deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
 _Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation, SchoolCalendar]
 
 
-def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
-    """One obligation per action and recipients, with every rule that imposed it as a source.
+@attrs.frozen
+class DutyGroup:
+    """One obligation: its action and recipients, the rows of every rule that imposed it
+    (strictest deadline first), and what follows from the first: due date, trigger, unit, key,
+    what answered it and its state on the evaluation date."""
 
-    Each rule's duty is dated by what triggered it and its due date counted from that day on the
-    school calendar for the learner's grade (:mod:`atbalsts.engine._duties`): a national rule's
-    on the set's calendar, a municipal rule's on its local calendar, which also holds the
-    closures the municipal policies declared (``PolicySet.local_calendar``). The strictest
-    deadline gives the due date, the trigger and the kind of deadline; its deadline basis is
-    that of the first source with that due date that names one. The legal basis of the duty is a
-    mandatory national rule's when one imposed it, else the first source's. The responsible roles
-    of all unite; informing any one recipient suffices only when every rule says so. The key
-    (first rule and trigger) names the duty across evaluations; the case's actions and referrals
-    say whether it is done, and the evaluation date its state.
-    """
+    action: str
+    recipients: tuple[str, ...]
+    rows: list[_Row]
+    key: str
+    answered: list[JsonObject]
+    state: DutyState
+    late: int | None
+
+    @property
+    def first(self) -> _Row:
+        return self.rows[0]
+
+    @property
+    def done_on(self) -> date | None:
+        return self.answered[0]["on"] if self.answered else None
+
+    def roles(self) -> list[str]:
+        return sorted({role for row in self.rows for role in row[5].roles})
+
+    def any_recipient(self) -> bool:
+        return all(row[5].any_recipient for row in self.rows)
+
+    def days(self) -> int | None:
+        unit, item = self.rows[0][3], self.rows[0][5]
+        return item.days if unit in ("school_days", "calendar_days") else None
+
+
+def duty_groups(ev: Evaluation) -> list[DutyGroup]:
+    """The obligations of ``ev`` grouped by action and recipients, in the Decision's order (due
+    date, action, recipients); see :func:`obligations`."""
     grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
     facts = ev.facts
     national = ev.calendar or shipped_calendar()
@@ -166,48 +217,72 @@ def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
-        due, trigger, source, unit, first, item, calendar = rows[0]
+        due, trigger, _, _, first, _, calendar = rows[0]
+        duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
+        answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
+        done_on = answered[0]["on"] if answered else None
+        state, late = duties.state_of(due, done_on, as_of, grade, calendar)
+        out.append(DutyGroup(action, recipients, rows, duty_key, answered, state, late))
+    return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))
+
+
+def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:
+    """One obligation per action and recipients, with every rule that imposed it as a source.
+
+    Each rule's duty is dated by what triggered it and its due date counted from that day on the
+    school calendar for the learner's grade (:mod:`atbalsts.engine._duties`): a national rule's
+    on the set's calendar, a municipal rule's on its local calendar, which also holds the
+    closures the municipal policies declared (``PolicySet.local_calendar``). The strictest
+    deadline gives the due date, the trigger and the kind of deadline; its deadline basis is
+    that of the first source with that due date that names one. The legal basis of the duty is a
+    mandatory national rule's when one imposed it, else the first source's. The responsible roles
+    of all unite; informing any one recipient suffices only when every rule says so. The key
+    (first rule and trigger) names the duty across evaluations; the case's actions and referrals
+    say whether it is done, and the evaluation date its state.
+    """
+    out = []
+    for group in duty_groups(ev):
+        due, trigger, source, unit, _, _, _ = group.first
         sources = []
-        for d, t, ts, u, cr, i, _ in rows:
+        for d, t, ts, u, cr, i, _ in group.rows:
             row = _source(cr, i.detail, refs)
             row["due"] = d
             row["deadline"] = u
             row["trigger"] = t
             row["trigger_source"] = ts
-            row["deadline_basis"] = refs.maybe_basis(_deadline_basis(cr, i))
+            row["deadline_basis"] = refs.maybe_basis(deadline_basis(cr, i))
             sources.append(row)
         mandatory = next((s for s in sources if s["mandatory"]), sources[0])
-        deadline_basis = next(
-            (s["deadline_basis"] for s in sources if s["due"] == due and s["deadline_basis"]),
-            None,
-        )
-        duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
-        answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
-        done_on = answered[0]["on"] if answered else None
-        state, late = duties.state_of(due, done_on, as_of, grade, calendar)
         out.append(
             {
-                "key": duty_key,
-                "action": action,
-                "responsible_roles": sorted({role for row in rows for role in row[5].roles}),
-                "recipients": recipients,
-                "any_recipient": all(row[5].any_recipient for row in rows),
+                "key": group.key,
+                "action": group.action,
+                "responsible_roles": group.roles(),
+                "recipients": group.recipients,
+                "any_recipient": group.any_recipient(),
                 "due": due,
                 "deadline": unit,
-                "days": item.days if unit in ("school_days", "calendar_days") else None,
+                "days": group.days(),
                 "trigger": trigger,
                 "trigger_source": source,
-                "state": state,
-                "school_days_late": late,
-                "done_on": done_on,
-                "answered_by": answered,
+                "state": group.state,
+                "school_days_late": group.late,
+                "done_on": group.done_on,
+                "answered_by": group.answered,
                 "rules": list(dict.fromkeys(s["rule"] for s in sources)),
                 "legal_basis": mandatory["legal_basis"],
-                "deadline_basis": deadline_basis,
+                "deadline_basis": next(
+                    (
+                        s["deadline_basis"]
+                        for s in sources
+                        if s["due"] == due and s["deadline_basis"]
+                    ),
+                    None,
+                ),
                 "sources": sources,
             }
         )
-    return sorted(out, key=lambda x: (x["due"], x["action"], x["recipients"]))
+    return out
 
 
 def follow_ups(ev: Evaluation, refs: Refs) -> list[JsonObject]:
@@ -216,30 +291,39 @@ def follow_ups(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     return duties.follow_ups(ev.case, ev.facts, ev.policy, ev.calendar or shipped_calendar(), refs)
 
 
+VerdictRows = list[tuple[CompiledRule, o.Verdict]]
+
+
+def verdict_groups(ev: Evaluation) -> list[tuple[str, VerdictRows]]:
+    """The verdicts by measure (in measure order), each measure's denials first, then by the
+    rules' rank and the reason."""
+    grouped: dict[str, VerdictRows] = {}
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Verdict):
+            grouped.setdefault(item.measure, []).append((cr, item))
+    out = sorted(grouped.items())
+    for _, rows in out:
+        rows.sort(key=lambda r: (r[1].eligible, *r[0].rank, r[1].reason))
+    return out
+
+
 def measures(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One verdict per measure a rule judged, asked for or not: eligible only if no rule denies
     it; every reason kept, denials first (see :func:`split_measures`)."""
-    grouped: dict[str, list[tuple[tuple[bool, bool, bool, str, str], JsonObject]]] = {}
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Verdict):
-            grouped.setdefault(item.measure, []).append(
-                (
-                    (item.eligible, *cr.rank, item.reason),
-                    {
-                        "rule": cr.rule.id,
-                        "eligible": item.eligible,
-                        "reason": item.reason,
-                        "detail": dict(item.detail),
-                        "legal_basis": refs.basis(cr.rule.legal_basis),
-                        "plugin": cr.plugin,
-                        "parameters": refs.parameters(cr.trace_parameters),
-                    },
-                )
-            )
     out = []
-    for measure, rows in sorted(grouped.items()):
-        rows.sort(key=lambda r: r[0])
-        reasons = [r for _, r in rows]
+    for measure, rows in verdict_groups(ev):
+        reasons = [
+            {
+                "rule": cr.rule.id,
+                "eligible": item.eligible,
+                "reason": item.reason,
+                "detail": dict(item.detail),
+                "legal_basis": refs.basis(cr.rule.legal_basis),
+                "plugin": cr.plugin,
+                "parameters": refs.parameters(cr.trace_parameters),
+            }
+            for cr, item in rows
+        ]
         out.append(
             {
                 "measure": measure,
@@ -263,19 +347,35 @@ def split_measures(
     return given, suggested, sorted(asked - judged)
 
 
+ReferralRows = list[tuple[CompiledRule, o.Refer]]
+
+
+def referral_groups(ev: Evaluation) -> list[tuple[str, ReferralRows]]:
+    """The referrals by institution (in order), each one's rows most urgent first (then a
+    mandatory national rule first)."""
+    grouped: dict[str, ReferralRows] = {}
+    for cr, item in ev.outcomes:
+        if isinstance(item, o.Refer):
+            grouped.setdefault(item.to, []).append((cr, item))
+    out = sorted(grouped.items())
+    for _, rows in out:
+        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
+    return out
+
+
+def earliest_due(rows: ReferralRows) -> date | None:
+    """The earliest due date any of ``rows`` gives, or None."""
+    dues = [i.due for _, i in rows if i.due is not None]
+    return min(dues) if dues else None
+
+
 def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     """One referral per institution, with every rule that made it due as a source: the most
     urgent rule's reason, urgency and legal basis (among equally urgent ones a mandatory national
     rule first), and the earliest due date any rule gives."""
-    grouped: dict[str, list[tuple[CompiledRule, o.Refer]]] = {}
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Refer):
-            grouped.setdefault(item.to, []).append((cr, item))
     out = []
-    for to, rows in sorted(grouped.items()):
-        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
+    for to, rows in referral_groups(ev):
         first_rule, first = rows[0]
-        dues = [i.due for _, i in rows if i.due is not None]
         sources = []
         for cr, i in rows:
             row = _source(cr, i.detail, refs)
@@ -288,7 +388,7 @@ def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
                 "to": to,
                 "reason": first.reason,
                 "urgency": first.urgency,
-                "due": min(dues) if dues else None,
+                "due": earliest_due(rows),
                 "rules": list(dict.fromkeys(cr.rule.id for cr, _ in rows)),
                 "legal_basis": refs.basis(first_rule.rule.legal_basis),
                 "sources": sources,

@@ -1,10 +1,18 @@
-"""Writing the compact form quickly: the decision's shapes by hand, on the batch's hot path.
+"""Writing the compact form straight from an evaluation, on the batch's hot path.
 
 :mod:`atbalsts.engine._compact` defines what each field is implied to be, once, for both ways;
-its generic writer asks every field of every object through a small resolver, which costs more
-than deciding the case. This module writes the same compact form with the shapes spelt out: for
-each field the same implied value, compared the same way (:func:`~atbalsts.engine._compact._same`).
-A property test holds the two writers to the same output on generated cases, and
+its reference writer takes a decision's whole data and asks every field of every object through
+a small resolver, which costs more than deciding the case. This module never builds the whole
+data: it groups the outcomes with the combiner's own functions (:mod:`atbalsts.engine._combine`)
+and writes only what the rule table and the decision itself do not imply.
+
+Most left-out fields are implied *by construction*: the combiner makes a finding's ``rule`` its
+first source's, a duty's ``key`` from its first rule and trigger, and so on, and the reference
+writer finds them equal every time, so they are never written here either. What a rule's row in
+the table implies (plugin, mandatory, legal basis, parameters) is compared once per compiled
+rule (:class:`_RuleFields`); everything else is compared with its default the way the reference
+writer compares it (:func:`~atbalsts.engine._compact._same`). A property test holds this writer
+to the reference writer on generated cases and on a plugin returning adversarial outcomes, and
 :func:`~atbalsts.engine._compact.expand_decision` to the document's bytes.
 """
 
@@ -13,29 +21,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from atbalsts.engine._compact import _NONE, _same, _shape
-from atbalsts.engine._duties import duty_key
-from atbalsts.engine._refs import JsonObject, RuleTable
+from atbalsts.codes import CodeList
+from atbalsts.engine import _combine as combine
+from atbalsts.engine._assemble import decision_data, notes_of
+from atbalsts.engine._compact import _NONE, _same, _shape, compact_reference
+from atbalsts.engine._compiled import CompiledRule
+from atbalsts.engine._identity import ByIdentity
+from atbalsts.engine._refs import JsonObject, RuleTable, TableRefs
+from atbalsts.engine._run import Evaluation, group_of
+from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import (
     Decision,
-    DecisionFinding,
     DecisionNote,
     Failure,
     FollowUp,
     MeasureReason,
-    ObligationDue,
-    ObligationSource,
     PlanIssue,
-    ReferralDue,
-    ReferralSource,
     RuleSource,
-    TraceRow,
 )
+from atbalsts.policy import _outcomes as o
 
 __all__ = ["compact_decision"]
-
-#: The fields an object with a ``rule`` takes from that rule's row of the table.
-_FROM_RULE = frozenset({"plugin", "mandatory", "legal_basis", "parameters", "kind", "overrides"})
 
 
 def _defaults(model: type) -> dict[str, Any]:
@@ -43,40 +49,75 @@ def _defaults(model: type) -> dict[str, Any]:
 
 
 _TOP = _defaults(Decision)
-_FINDING = _defaults(DecisionFinding)
 _SOURCE = _defaults(RuleSource)
-_DUTY_SOURCE = _defaults(ObligationSource)
-_REFERRAL_SOURCE = _defaults(ReferralSource)
-_DUTY = _defaults(ObligationDue)
 _REASON = _defaults(MeasureReason)
-_REFERRAL = _defaults(ReferralDue)
 _ISSUE = _defaults(PlanIssue)
 _FOLLOW_UP = _defaults(FollowUp)
-_TRACE = _defaults(TraceRow)
 _FAILURE = _defaults(Failure)
 _NOTE = _defaults(DecisionNote)
 
-_DUTY_FROM_PARENT = ("due", "deadline", "trigger", "trigger_source")
-_REFERRAL_FROM_PARENT = ("reason", "urgency", "due")
+#: The fields an object with a ``rule`` takes from that rule's row of the table.
+_FROM_RULE = frozenset({"plugin", "mandatory", "legal_basis", "parameters", "kind", "overrides"})
+
+#: A fragment of an object: its fields in order, as (name, value) pairs.
+_Fields = tuple[tuple[str, Any], ...]
+
+
+class _RuleFields:
+    """For each compiled rule, the fields it gives a source, a measure's reason and a plan
+    issue that its row in the table does not imply (nearly always none), in each model's
+    order; compared once per rule, not once per outcome."""
+
+    def __init__(self, refs: TableRefs) -> None:
+        self.refs = refs
+        self.rows = refs.table.rules
+        self._made: ByIdentity[tuple[_Fields, _Fields, _Fields]] = ByIdentity(20_000)
+
+    def of(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
+        """The source's, the reason's and the issue's fields of ``cr`` to write."""
+        return self._made.get(cr, self._make)
+
+    def _make(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
+        refs = self.refs
+        values = {
+            "plugin": cr.plugin,
+            "mandatory": cr.rule.mandatory,
+            "legal_basis": refs.basis(cr.rule.legal_basis),
+            "parameters": refs.parameters(cr.trace_parameters),
+        }
+        entry = self.rows.get(cr.rule.id)
+
+        def kept(order: tuple[str, ...], defaults: Mapping[str, Any]) -> _Fields:
+            out = []
+            for key in order:
+                implied = entry[key] if entry is not None else defaults.get(key, _NONE)
+                if implied is _NONE or not _same(values[key], implied):
+                    out.append((key, values[key]))
+            return tuple(out)
+
+        return (
+            kept(("plugin", "mandatory", "legal_basis", "parameters"), _SOURCE),
+            kept(("legal_basis", "plugin", "parameters"), _REASON),
+            kept(("legal_basis", "plugin", "parameters"), _ISSUE),
+        )
+
+
+#: The fields of each table's rules, kept with its refs (a batch has one per policy).
+_FIELDS: ByIdentity[_RuleFields] = ByIdentity(256)
 
 
 def _plain(
-    obj: Mapping[str, Any],
-    defaults: Mapping[str, Any],
-    rules: Mapping[str, Any] | None,
-    parent: Mapping[str, Any] | None = None,
-    from_parent: tuple[str, ...] = (),
+    obj: Mapping[str, Any], defaults: Mapping[str, Any], rules: Mapping[str, Any] | None
 ) -> JsonObject:
-    """An object whose implied fields come from its rule's row (given ``rules``, the table's
-    rows, and the object has a ``rule``), from ``parent`` (``from_parent``), or its defaults."""
+    """An object of the decision's data whose implied fields come from its rule's row (given
+    ``rules``, the table's rows) or its defaults: the rarer parts (follow-ups, failures, notes,
+    trace rows) are built whole and then compacted."""
     rule = obj.get("rule") if rules is not None else None
     entry = rules.get(rule) if rules is not None and isinstance(rule, str) else None
     out: JsonObject = {}
     for key, value in obj.items():
         if entry is not None and key in _FROM_RULE:
             implied = entry[key]
-        elif parent is not None and key in from_parent:
-            implied = parent[key]
         else:
             implied = defaults.get(key, _NONE)
         if implied is _NONE or not _same(value, implied):
@@ -84,83 +125,153 @@ def _plain(
     return out
 
 
-def _unique_rules(sources: list[Any]) -> list[Any]:
-    return list(dict.fromkeys(s["rule"] for s in sources))
-
-
-def _with_sources(
-    item: Mapping[str, Any],
-    table: RuleTable,
-    defaults: Mapping[str, Any],
-    source_defaults: Mapping[str, Any],
-    from_parent: tuple[str, ...],
-    special: Mapping[str, Any],
-) -> JsonObject:
-    """An outcome with ``sources``: each source as :func:`_plain` writes it (taking
-    ``from_parent`` from the outcome), the outcome's own fields compared with ``special`` (what
-    its own rules imply, computed by the caller) or else their defaults."""
-    sources = item["sources"]
-    out: JsonObject = {}
-    for key, value in item.items():
-        if key == "sources":
-            if sources:
-                out[key] = [
-                    _plain(s, source_defaults, table.rules, item, from_parent) for s in sources
-                ]
-            continue
-        implied = special[key] if key in special else defaults.get(key, _NONE)
-        if implied is _NONE or not _same(value, implied):
-            out[key] = value
+def _source(cr: CompiledRule, detail: o.Detail, fields: _RuleFields) -> JsonObject:
+    out: JsonObject = {"rule": cr.rule.id}
+    out.update(fields.of(cr)[0])
+    if detail:
+        out["detail"] = dict(detail)
     return out
 
 
-def _finding(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    sources, rule = item["sources"], item["rule"]
-    entry = table.rules.get(rule) if isinstance(rule, str) else None
-    special = {
-        "group": table.groups.get(item["factor"], _NONE),
-        "rule": sources[0]["rule"] if sources else _NONE,
-        "rules": _unique_rules(sources),
-        "legal_basis": entry["legal_basis"] if entry is not None else _NONE,
-    }
-    return _with_sources(item, table, _FINDING, _SOURCE, (), special)
+def _findings(ev: Evaluation, codes: Mapping[str, CodeList], fields: _RuleFields) -> list[Any]:
+    out = []
+    factors = codes["risk_factors"]
+    groups = fields.refs.table.groups
+    for factor, rows in combine.finding_groups(ev):
+        found, _, sources = combine.finding_parts(ev, rows)
+        item: JsonObject = {"factor": factor}
+        group = group_of(factors, factor) or combine._DEFAULT_GROUP
+        if not _same(group, groups.get(factor, _NONE)):
+            item["group"] = group
+        if found:
+            item["evidence"] = found
+        item["sources"] = [_source(cr, detail, fields) for cr, detail in sources]
+        out.append(item)
+    return out
 
 
-def _duty(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    sources, due = item["sources"], item["due"]
-    basis_of = next((s for s in sources if s["mandatory"]), sources[0]) if sources else None
-    special = {
-        "key": duty_key(
-            sources[0]["rule"], item["trigger"], item["action"], tuple(item["recipients"])
-        )
-        if sources
-        else _NONE,
-        "rules": _unique_rules(sources),
-        "legal_basis": basis_of["legal_basis"] if basis_of is not None else _NONE,
-        "deadline_basis": next(
-            (s["deadline_basis"] for s in sources if _same(s["due"], due) and s["deadline_basis"]),
-            None,
-        ),
-    }
-    return _with_sources(item, table, _DUTY, _DUTY_SOURCE, _DUTY_FROM_PARENT, special)
+def _obligations(ev: Evaluation, fields: _RuleFields) -> list[Any]:
+    refs = fields.refs
+    out = []
+    for group in combine.duty_groups(ev):
+        due, trigger, source, unit, _, _, _ = group.first
+        item: JsonObject = {"action": group.action, "responsible_roles": group.roles()}
+        if group.recipients:
+            item["recipients"] = group.recipients
+        if group.any_recipient():
+            item["any_recipient"] = True
+        item["due"] = due
+        item["deadline"] = unit
+        days = group.days()
+        if days is not None:
+            item["days"] = days
+        item["trigger"] = trigger
+        item["trigger_source"] = source
+        item["state"] = group.state
+        if group.late is not None:
+            item["school_days_late"] = group.late
+        if group.done_on is not None:
+            item["done_on"] = group.done_on
+        if group.answered:
+            item["answered_by"] = group.answered
+        sources = []
+        for d, t, ts, u, cr, i, _ in group.rows:
+            row = _source(cr, i.detail, fields)
+            if not _same(d, due):
+                row["due"] = d
+            if not _same(u, unit):
+                row["deadline"] = u
+            if not _same(t, trigger):
+                row["trigger"] = t
+            if not _same(ts, source):
+                row["trigger_source"] = ts
+            basis = refs.maybe_basis(combine.deadline_basis(cr, i))
+            if basis is not None:
+                row["deadline_basis"] = basis
+            sources.append(row)
+        item["sources"] = sources
+        out.append(item)
+    return out
 
 
-def _referral(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    sources = item["sources"]
-    special = {
-        "rules": _unique_rules(sources),
-        "legal_basis": sources[0]["legal_basis"] if sources else _NONE,
-    }
-    return _with_sources(item, table, _REFERRAL, _REFERRAL_SOURCE, _REFERRAL_FROM_PARENT, special)
+def _verdicts(ev: Evaluation, fields: _RuleFields) -> list[tuple[JsonObject, combine.VerdictRows]]:
+    out = []
+    for measure, rows in combine.verdict_groups(ev):
+        reasons = []
+        for cr, item in rows:
+            reason: JsonObject = {
+                "rule": cr.rule.id,
+                "eligible": item.eligible,
+                "reason": item.reason,
+            }
+            if item.detail:
+                reason["detail"] = dict(item.detail)
+            reason.update(fields.of(cr)[1])
+            reasons.append(reason)
+        verdict = {
+            "measure": measure,
+            "eligible": all(item.eligible for _, item in rows),
+            "reasons": reasons,
+        }
+        out.append((verdict, rows))
+    return out
 
 
-def _verdict(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    rules = table.rules
-    return {
-        "measure": item["measure"],
-        "eligible": item["eligible"],
-        "reasons": [_plain(r, _REASON, rules) for r in item["reasons"]],
-    }
+def _plan_issues(
+    ev: Evaluation, verdicts: list[tuple[JsonObject, combine.VerdictRows]], fields: _RuleFields
+) -> list[Any]:
+    plan = ev.facts.plan
+    if plan is None:
+        return []
+    found: list[tuple[tuple[str, str, str], JsonObject]] = []
+
+    def add(reason: str, path: str | None, detail: Mapping[str, Any], cr: CompiledRule) -> None:
+        item: JsonObject = {"plan_id": plan.id, "reason": reason}
+        if path is not None:
+            item["path"] = path
+        if detail:
+            item["detail"] = dict(detail)
+        item["rule"] = cr.rule.id
+        item.update(fields.of(cr)[2])
+        found.append(((path or "", cr.rule.id, reason), item))
+
+    for cr, outcome in ev.outcomes:
+        if isinstance(outcome, o.Issue):
+            add(outcome.reason, outcome.path, dict(outcome.detail), cr)
+    denied = {v["measure"]: rows for v, rows in verdicts if not v["eligible"]}
+    for i, assignment in enumerate(plan.measures):
+        rows = denied.get(assignment.measure)
+        if rows is None:
+            continue
+        for cr, verdict in rows:
+            if not verdict.eligible:
+                detail = {"measure": assignment.measure, **dict(verdict.detail)}
+                add(verdict.reason, f"measures[{i}].measure", detail, cr)
+    found.sort(key=lambda pair: pair[0])
+    return [item for _, item in found]
+
+
+def _referrals(ev: Evaluation, fields: _RuleFields) -> list[Any]:
+    out = []
+    for to, rows in combine.referral_groups(ev):
+        first = rows[0][1]
+        due = combine.earliest_due(rows)
+        item: JsonObject = {"to": to, "reason": first.reason, "urgency": first.urgency}
+        if due is not None:
+            item["due"] = due
+        sources = []
+        for cr, i in rows:
+            row = _source(cr, i.detail, fields)
+            if not _same(i.reason, first.reason):
+                row["reason"] = i.reason
+            if not _same(i.urgency, first.urgency):
+                row["urgency"] = i.urgency
+            if not _same(i.due, due):
+                row["due"] = i.due
+            sources.append(row)
+        item["sources"] = sources
+        out.append(item)
+    return out
 
 
 def _follow_up(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
@@ -170,51 +281,52 @@ def _follow_up(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
     return out
 
 
-def _issue(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    return _plain(item, _ISSUE, table.rules)
+def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableRefs) -> JsonObject:
+    """The compact form of the decision of ``ev`` in the rule table of ``refs`` (the table of
+    ``ev``'s policy, :func:`~atbalsts.engine.rule_table_of`): the policy, legal bases and
+    parameters named by id, and every field left out that the table or the decision itself
+    implies. :func:`~atbalsts.engine.expand_decision` puts them back.
 
-
-def _trace_row(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    return _plain(item, _TRACE, table.rules)
-
-
-def _failure(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    return _plain(item, _FAILURE, table.rules)
-
-
-def _note(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    return _plain(item, _NOTE, None)
-
-
-_LISTS = {
-    "failures": _failure,
-    "notes": _note,
-    "findings": _finding,
-    "obligations": _duty,
-    "measures": _verdict,
-    "suggestions": _verdict,
-    "referrals": _referral,
-    "plan_issues": _issue,
-    "follow_ups": _follow_up,
-    "trace": _trace_row,
-}
-
-
-def compact_decision(data: Mapping[str, Any], table: RuleTable) -> JsonObject:
-    """The compact form of a decision's data whose legal bases and parameters are already
-    named by id in ``table`` (:class:`~atbalsts.engine.TableRefs`), its policy included: every
-    field left out that the table or the decision itself implies.
-    :func:`~atbalsts.engine.expand_decision` puts them back."""
+    An evaluation with a trace is compacted from its whole data (the trace rows are most of
+    it, and compacting them is all there is to do)."""
+    table = refs.table
+    if ev.trace:
+        return compact_reference(decision_data(ev, codes, refs), table)
+    fields = _FIELDS.get(refs, _RuleFields)
+    verdicts = _verdicts(ev, fields)
+    plain = [v for v, _ in verdicts]
+    asked, suggested, undecided = combine.split_measures(ev, plain)
     out: JsonObject = {}
-    for key, value in data.items():
-        write = _LISTS.get(key)
-        if write is not None:
-            if value:
-                out[key] = [write(item, table) for item in value]
-            elif not _same(value, _TOP.get(key, _NONE)):
-                out[key] = value
-            continue
-        implied = _TOP.get(key, _NONE)
-        if implied is _NONE or not _same(value, implied):
+    if not _same(SCHEMA_VERSION, _TOP["schema_version"]):
+        out["schema_version"] = SCHEMA_VERSION
+    out["learner_id"] = ev.facts.learner_id
+    out["as_of"] = ev.policy.as_of
+    out["policy"] = refs.stamp(ev.policy.stamp)
+    out["complete"] = not ev.failures
+    if ev.failures:
+        failures = sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))
+        out["failures"] = [
+            _plain(f.model_dump(mode="json"), _FAILURE, table.rules) for f in failures
+        ]
+    notes = notes_of(ev, undecided)
+    if notes:
+        out["notes"] = [_plain(n, _NOTE, None) for n in notes]
+    parts: tuple[tuple[str, Any], ...] = (
+        ("findings", _findings(ev, codes, fields)),
+        ("tier", combine.tier(ev)),
+        ("obligations", _obligations(ev, fields)),
+        ("measures", asked),
+        ("suggestions", suggested),
+        ("referrals", _referrals(ev, fields)),
+        ("plan_issues", _plan_issues(ev, verdicts, fields)),
+    )
+    for key, value in parts:
+        if value or not _same(value, _TOP[key]):
             out[key] = value
+    follow = combine.follow_ups(ev, refs)
+    if follow:
+        out["follow_ups"] = [_follow_up(f, table) for f in follow]
+    review = combine.review_due(ev)
+    if review is not None:
+        out["review_due"] = review
     return out
