@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
+import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import atbalsts
@@ -21,6 +26,7 @@ from atbalsts.model import (
     SupportCase,
     Term,
 )
+from atbalsts.model._base import IsoDate, Model
 from atbalsts.schema import json_schema
 
 
@@ -606,3 +612,40 @@ def test_a_huge_unknown_key_is_named_shortened(case_data: dict[str, Any]) -> Non
     assert err.errors[0].kind == "extra_forbidden"
     assert err.paths[0].startswith("learner.kkk")
     assert len(err.paths[0]) < 80
+
+
+# -- dates: read from JSON by pydantic-core alone, from Python through our check ----------------
+
+_DATE_LIKE = st.one_of(
+    st.dates().map(date.isoformat),
+    st.from_regex(r"\A[0-9+ -]{0,4}-[0-9]{1,3}-[0-9]{1,3}[TZ :0-9]{0,9}\Z"),
+    st.text(max_size=12),
+)
+
+
+class _Dated(Model):
+    day: IsoDate
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_DATE_LIKE)
+def test_a_date_is_read_alike_from_json_and_from_python(text: str) -> None:
+    """A date field takes the same strings, as the same date, whether the document comes as
+    JSON text (pydantic-core's strict date, no Python call) or as parsed JSON (our check
+    first): exactly the ``YYYY-MM-DD`` strings of a real day."""
+
+    def read(parse: Any) -> date | None:
+        try:
+            return parse().day  # type: ignore[no-any-return]
+        except pydantic.ValidationError:
+            return None
+
+    from_json = read(lambda: _Dated.model_validate_json(json.dumps({"day": text})))
+    from_python = read(lambda: _Dated.model_validate({"day": text}))
+    assert from_json == from_python
+    expected = None
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        with contextlib.suppress(ValueError):
+            expected = date.fromisoformat(text)
+    assert from_json == expected
+    assert read(lambda: _Dated.model_validate({"day": expected})) == expected
