@@ -10,12 +10,14 @@ once an action or a referral answers it). The calendar counts school days for th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.model import (
     ApprovalStep,
@@ -155,8 +157,12 @@ def duty_key(rule: str, trigger: date, action: str, recipients: tuple[str, ...])
     """The stable key of a duty: its first rule and its trigger, ``rule@YYYY-MM-DD``, and a short
     digest of its action and recipients (``#`` and 8 hexadecimal digits), so that two duties one
     rule raises on the same day (to different recipients) never share a key."""
-    digest = hashlib.sha256(f"{action}|{','.join(recipients)}".encode()).hexdigest()[:8]
-    return f"{rule}@{trigger.isoformat()}#{digest}"
+    return f"{rule}@{trigger.isoformat()}#{_digest(action, recipients)}"
+
+
+@functools.lru_cache(maxsize=4_096)
+def _digest(action: str, recipients: tuple[str, ...]) -> str:
+    return hashlib.sha256(f"{action}|{','.join(recipients)}".encode()).hexdigest()[:8]
 
 
 def answers(
@@ -222,11 +228,22 @@ def state_of(
 
 
 def _rule_among(policy: CompiledPolicy, ids: tuple[str, ...]) -> CompiledRule | None:
-    """The rule in force with one of ``ids``, or one that replaces one of them."""
-    for cr in policy.rules:
-        if cr.rule.id in ids or cr.rule.overrides in ids:
-            return cr
-    return None
+    """The rule in force with one of ``ids``, or one that replaces one of them (looked for once
+    per compiled policy)."""
+    known = _AMONG.get(policy, _no_rules_yet)
+    if ids not in known:
+        known[ids] = next(
+            (cr for cr in policy.rules if cr.rule.id in ids or cr.rule.overrides in ids), None
+        )
+    return known[ids]
+
+
+#: Per compiled policy: the rule :func:`_rule_among` found for each set of ids.
+_AMONG: ByIdentity[dict[tuple[str, ...], CompiledRule | None]] = ByIdentity(1_000)
+
+
+def _no_rules_yet(policy: CompiledPolicy) -> dict[tuple[str, ...], CompiledRule | None]:
+    return {}
 
 
 def _late(due: date, as_of: date, grade: int | None, calendar: SchoolCalendar) -> int | None:
