@@ -104,3 +104,20 @@ def test_the_quick_compact_writer_writes_what_the_reference_writer_does(
     data = decision_data(ev, policy_set.codes, refs)
     quick = compact_decision(ev, policy_set.codes, refs)
     assert to_json(quick) == to_json(compact_reference(data, refs.table))
+
+
+def test_trace_rows_kept_whole_are_each_learners_own() -> None:
+    """Trace rows that read only plain facts are written once and reused: across many learners
+    (rows shared and rows not), in either order, each JSON is still its own document's."""
+    from atbalsts.engine import to_decision
+    from atbalsts.testing.conformance import sample_cases
+
+    day = date(2025, 11, 20)
+    policy_set = REGISTRY.policy_set("bauska")
+    cases = sample_cases(150, as_of=day, municipality="bauska")
+    for ordered in (cases, cases[::-1]):
+        for case in ordered:
+            ev = policy_set.run(case, day, trace=True)
+            assert decision_json(ev, policy_set.codes) == (
+                to_decision(ev, policy_set.codes).model_dump_json()
+            )

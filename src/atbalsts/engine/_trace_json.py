@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pydantic_core
 
 from atbalsts.engine._compiled import CompiledRule
@@ -19,6 +20,7 @@ from atbalsts.engine._evidence import evidence
 from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import FULL_REFS
 from atbalsts.engine._run import Evaluation
+from atbalsts.policy._facts import Facts
 
 __all__ = ["trace_json"]
 
@@ -55,21 +57,75 @@ def _fact(data: dict[str, Any]) -> str:
     return _FACTS.get(data, _text)
 
 
+#: Facts whose values are small and hashable, each of one JSON type (the facts are derived from
+#: strictly validated documents): a row that reads only these is kept whole, by its values.
+_PLAIN_TYPES = frozenset(
+    {
+        "int",
+        "str",
+        "bool",
+        "date",
+        "int | None",
+        "str | None",
+        "bool | None",
+        "date | None",
+        "frozenset[str]",
+        "tuple[str, ...]",
+    }
+)
+_PLAIN_FACTS = frozenset(f.name for f in attrs.fields(Facts) if f.type in _PLAIN_TYPES)
+#: Whole rows kept per rule at most: a rule that reads the learner's own values (an id, a
+#: birth date) fills it, and is then looked up but not added to.
+_ROWS_PER_RULE = 512
+
+
+class _Rows:
+    """The whole rows of one rule already written, by (fired, facts' values, error); None when
+    the rule reads a fact whose values are not plain (a plan, day records)."""
+
+    __slots__ = ("written",)
+
+    def __init__(self, cr: CompiledRule) -> None:
+        plain = all(name in _PLAIN_FACTS for name in cr.rule.reads)
+        self.written: dict[tuple[Any, ...], str] | None = {} if plain else None
+
+
+_WHOLE: ByIdentity[_Rows] = ByIdentity(20_000)
+
+
+def _row(
+    cr: CompiledRule, fired: bool, values: tuple[Any, ...], error: str | None, seen: dict[str, str]
+) -> str:
+    head, tail = _fragments(cr)
+    facts = []
+    for name, value in zip(cr.rule.reads, values, strict=True):
+        text = seen.get(name)
+        if text is None:
+            text = seen[name] = _fact(evidence(name, value))
+        facts.append(text)
+    wrote = "null" if error is None else _text(error)
+    flag = "true" if fired else "false"
+    return f'{head}{flag},"facts":[{",".join(facts)}]{tail}{wrote}}}'
+
+
 def trace_json(ev: Evaluation) -> str:
     """The JSON array of the trace rows of ``ev``, sorted by rule id, as the Decision
-    document's ``trace`` holds them."""
+    document's ``trace`` holds them. A row that reads only plain facts is written once per
+    distinct (fired, values, error) and then reused: most learners share most rows."""
     seen: dict[str, str] = {}  # a fact has one value per evaluation: written once
     rows = []
     for cr, fired, values, error in ev.trace:
-        head, tail = _fragments(cr)
-        facts = []
-        for name, value in zip(cr.rule.reads, values, strict=True):
-            text = seen.get(name)
-            if text is None:
-                text = seen[name] = _fact(evidence(name, value))
-            facts.append(text)
-        wrote = "null" if error is None else _text(error)
-        flag = "true" if fired else "false"
-        rows.append((cr.rule.id, f'{head}{flag},"facts":[{",".join(facts)}]{tail}{wrote}}}'))
+        written = _WHOLE.get(cr, _Rows).written
+        if written is None:
+            text = _row(cr, fired, values, error, seen)
+        else:
+            key = (fired, error, values)
+            found = written.get(key)
+            if found is None:
+                found = _row(cr, fired, values, error, seen)
+                if len(written) < _ROWS_PER_RULE:
+                    written[key] = found
+            text = found
+        rows.append((cr.rule.id, text))
     rows.sort(key=lambda r: r[0])
     return "[" + ",".join(text for _, text in rows) + "]"
