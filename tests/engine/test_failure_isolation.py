@@ -222,6 +222,8 @@ WRONG_RESULTS = {
     "finding": (Finding("lack_of_motivation"), "Finding"),
     "string": ("inform_parents", "str"),
     "number": (42, "int"),
+    # returned, not raised: a wrong result, never taken for a failure of the rule itself
+    "exception": (ValueError("not raised"), "ValueError"),
     "mixed": (
         [Obligation("fx:notify", ("class_teacher",), ("parent",)), Refer("school", "x")],
         "Refer",

@@ -119,16 +119,27 @@ def _run(
     # checked once per compiled policy (the codes cannot change under it); the type always.
     fit = ev.policy.fit_outcomes
     for cr in compiled:
+        raised: BaseException | None = None
+        try:
+            result = cr.function(facts, cr.params)
+        except KeyboardInterrupt:  # the user stops the host: never swallowed
+            raise
+        except BaseException as exc:  # isolate everything else, SystemExit included
+            raised, result = exc, None
+        else:
+            if result is None:  # the usual answer, first: the rule did not fire
+                if trace:
+                    rows.append((cr, False, cr.read(facts), None))
+                continue
         error = None
         cause: FailureCause = "malformed"
         fired = False
         expected = cr.expected
         try:
-            result = cr.function(facts, cr.params)
-            if result is None:
-                items: tuple[Any, ...] = ()
-            elif isinstance(result, expected):
-                items = (result,)
+            if raised is not None:
+                raise raised
+            if isinstance(result, expected):
+                items: tuple[Any, ...] = (result,)
             elif type(result) is tuple or type(result) is list:  # the usual collections, first
                 items = tuple(result[: MAX_OUTCOMES + 1])
             elif type(result) is GeneratorType:  # a generator rule runs here, never without end
