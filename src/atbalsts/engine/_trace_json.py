@@ -73,7 +73,7 @@ _PLAIN_TYPES = frozenset(
         "tuple[str, ...]",
     }
 )
-_PLAIN_FACTS = frozenset(f.name for f in attrs.fields(Facts) if f.type in _PLAIN_TYPES)
+_PLAIN_FACTS = frozenset(f.name for f in attrs.fields(Facts) if str(f.type) in _PLAIN_TYPES)
 #: Whole rows kept per rule at most: a rule that reads the learner's own values (an id, a
 #: birth date) fills it, and is then looked up but not added to.
 _ROWS_PER_RULE = 512

@@ -133,8 +133,10 @@ def _short(value: str, limit: int = 40) -> str:
 
 
 def _code_type(codes: CodeList, what: str) -> Any:
+    known = frozenset(codes.codes())  # national lists never change; a set is quicker to ask
+
     def check(value: str) -> str:
-        if value in codes or _LOCAL_RE.fullmatch(value):
+        if value in known or _LOCAL_RE.fullmatch(value):
             return value
         raise PydanticCustomError(
             "unknown_code",

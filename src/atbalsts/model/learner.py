@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from enum import StrEnum
@@ -158,12 +159,22 @@ class Enrolment(Model):
 _PERSON_CODE = r"^[0-9]{6}-?[0-9]{5}$"
 
 
-def _person_code(value: str) -> str:
-    # imported on the first personal code: python-stdnum loads ssl and urllib at import
-    from stdnum.exceptions import ValidationError as StdnumError
+@functools.cache
+def _stdnum() -> tuple[Any, type[Exception]]:
+    """python-stdnum's Latvian code module and its error, imported on the first personal code
+    (python-stdnum loads ssl and urllib at import)."""
+    from stdnum.exceptions import ValidationError
     from stdnum.lv import pvn
 
-    if not re.fullmatch(_PERSON_CODE, value):
+    return pvn, ValidationError
+
+
+_PERSON_CODE_RE = re.compile(_PERSON_CODE)
+
+
+def _person_code(value: str) -> str:
+    pvn, StdnumError = _stdnum()
+    if not _PERSON_CODE_RE.fullmatch(value):
         raise PydanticCustomError(
             "personal_code",
             "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)",
