@@ -93,9 +93,8 @@ FindingRows = list[tuple[CompiledRule, o.Finding]]
 def finding_groups(ev: Evaluation) -> list[tuple[str, FindingRows]]:
     """The findings by factor (in factor order), each factor's rows in the rules' rank order."""
     grouped: dict[str, FindingRows] = {}
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Finding):
-            grouped.setdefault(item.factor, []).append((cr, item))
+    for cr, item in ev.outcomes_of(o.Finding):
+        grouped.setdefault(item.factor, []).append((cr, item))
     out = sorted(grouped.items())
     for _, rows in out:
         rows.sort(key=lambda r: r[0].rank)
@@ -206,13 +205,12 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     national = ev.calendar or shipped_calendar()
     local = ev.local_calendar or national
     grade = facts.grade
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Obligation):
-            key = (item.action, tuple(sorted(item.recipients)))
-            trigger, source = duties.trigger_of(item, facts)
-            calendar = national if cr.national else local
-            unit, due = duties.due_of(item, trigger, grade, calendar)
-            grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
+    for cr, item in ev.outcomes_of(o.Obligation):
+        key = (item.action, tuple(sorted(item.recipients)))
+        trigger, source = duties.trigger_of(item, facts)
+        calendar = national if cr.national else local
+        unit, due = duties.due_of(item, trigger, grade, calendar)
+        grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
     as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
@@ -298,9 +296,8 @@ def verdict_groups(ev: Evaluation) -> list[tuple[str, VerdictRows]]:
     """The verdicts by measure (in measure order), each measure's denials first, then by the
     rules' rank and the reason."""
     grouped: dict[str, VerdictRows] = {}
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Verdict):
-            grouped.setdefault(item.measure, []).append((cr, item))
+    for cr, item in ev.outcomes_of(o.Verdict):
+        grouped.setdefault(item.measure, []).append((cr, item))
     out = sorted(grouped.items())
     for _, rows in out:
         rows.sort(key=lambda r: (r[1].eligible, *r[0].rank, r[1].reason))
@@ -354,9 +351,8 @@ def referral_groups(ev: Evaluation) -> list[tuple[str, ReferralRows]]:
     """The referrals by institution (in order), each one's rows most urgent first (then a
     mandatory national rule first)."""
     grouped: dict[str, ReferralRows] = {}
-    for cr, item in ev.outcomes:
-        if isinstance(item, o.Refer):
-            grouped.setdefault(item.to, []).append((cr, item))
+    for cr, item in ev.outcomes_of(o.Refer):
+        grouped.setdefault(item.to, []).append((cr, item))
     out = sorted(grouped.items())
     for _, rows in out:
         rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
@@ -414,8 +410,7 @@ def plan_issues(ev: Evaluation, verdicts: list[JsonObject], refs: Refs) -> list[
             "plugin": cr.plugin,
             "parameters": refs.parameters(cr.trace_parameters),
         }
-        for cr, item in ev.outcomes
-        if isinstance(item, o.Issue)
+        for cr, item in ev.outcomes_of(o.Issue)
     ]
     denied = {v["measure"]: v for v in verdicts if not v["eligible"]}
     for i, assignment in enumerate(plan.measures):
@@ -441,11 +436,11 @@ def plan_issues(ev: Evaluation, verdicts: list[JsonObject], refs: Refs) -> list[
 
 def tier(ev: Evaluation) -> int | None:
     """The highest risk tier any rule gives, or None."""
-    tiers = [item.level for _, item in ev.outcomes if isinstance(item, o.Tier)]
+    tiers = [item.level for _, item in ev.outcomes_of(o.Tier)]
     return max(tiers) if tiers else None
 
 
 def review_due(ev: Evaluation) -> date | None:
     """The earliest review date any rule gives, or None."""
-    reviews = [item.day for _, item in ev.outcomes if isinstance(item, o.ReviewBy)]
+    reviews = [item.day for _, item in ev.outcomes_of(o.ReviewBy)]
     return min(reviews) if reviews else None

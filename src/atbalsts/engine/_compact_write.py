@@ -235,9 +235,8 @@ def _plan_issues(
         item.update(fields.of(cr)[2])
         found.append(((path or "", cr.rule.id, reason), item))
 
-    for cr, outcome in ev.outcomes:
-        if isinstance(outcome, o.Issue):
-            add(outcome.reason, outcome.path, dict(outcome.detail), cr)
+    for cr, outcome in ev.outcomes_of(o.Issue):
+        add(outcome.reason, outcome.path, dict(outcome.detail), cr)
     denied = {v["measure"]: rows for v, rows in verdicts if not v["eligible"]}
     for i, assignment in enumerate(plan.measures):
         rows = denied.get(assignment.measure)

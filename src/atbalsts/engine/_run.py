@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from types import GeneratorType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -28,6 +28,8 @@ from atbalsts.model.decision import Failure, FailureCause
 from atbalsts.policy._facts import Facts
 
 __all__ = ["MAX_ERROR_LENGTH", "MAX_OUTCOMES", "Evaluation", "evaluate_facts", "group_of"]
+
+T = TypeVar("T")
 
 #: At most this many distinct outcomes are remembered as fit per compiled policy.
 _FIT_MAX = 100_000
@@ -62,10 +64,25 @@ class Evaluation:
     """The calendar of the municipal rules' deadlines, with the municipal policies' own closures
     (None: :attr:`calendar`)."""
 
+    _by_kind: dict[type, list[tuple[CompiledRule, Any]]] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
+
     @property
     def complete(self) -> bool:
         """False when a plugin or rule failed."""
         return not self.failures
+
+    def outcomes_of(self, kind: type[T]) -> list[tuple[CompiledRule, T]]:
+        """The outcomes of the rules whose kind gives outcomes of ``kind`` (an outcome class of
+        :mod:`atbalsts.policy`), in the order they came; sorted out once the evaluation is
+        done (every outcome is an instance of its rule's class: :func:`_run` checked it)."""
+        if self._by_kind is None:
+            by_kind: dict[type, list[tuple[CompiledRule, Any]]] = {}
+            for pair in self.outcomes:
+                by_kind.setdefault(pair[0].expected, []).append(pair)
+            self._by_kind = by_kind
+        return self._by_kind.get(kind, [])
 
 
 def group_of(factors: CodeList, factor: str) -> str | None:
