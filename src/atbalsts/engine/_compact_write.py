@@ -71,11 +71,34 @@ class _RuleFields:
     def __init__(self, refs: TableRefs) -> None:
         self.refs = refs
         self.rows = refs.table.rules
-        self._made: ByIdentity[tuple[_Fields, _Fields, _Fields]] = ByIdentity(20_000)
+        # by rule id: the refs (and so this object) belong to one compiled policy, whose rules
+        # have distinct ids
+        self._made: dict[str, tuple[_Fields, _Fields, _Fields]] = {}
+        self._groups: dict[str, Any] = {}
+        self._deadline_bases: dict[tuple[str, str | None], Any] = {}
 
     def of(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
         """The source's, the reason's and the issue's fields of ``cr`` to write."""
-        return self._made.get(cr, self._make)
+        found = self._made.get(cr.rule.id)
+        if found is None:
+            found = self._made[cr.rule.id] = self._make(cr)
+        return found
+
+    def group(self, factor: str, factors: CodeList) -> Any:
+        """The group of ``factor`` to write, or :data:`_NONE` when the table implies it."""
+        found = self._groups.get(factor)
+        if found is None:
+            group = group_of(factors, factor) or combine._DEFAULT_GROUP
+            implied = self.refs.table.groups.get(factor, _NONE)
+            found = self._groups[factor] = _NONE if _same(group, implied) else group
+        return found
+
+    def deadline_basis(self, cr: CompiledRule, ob: o.Obligation) -> Any:
+        """The deadline basis of the duty ``ob`` of ``cr`` as the decision names it, or None."""
+        key = (cr.rule.id, ob.days_parameter)
+        if key not in self._deadline_bases:
+            self._deadline_bases[key] = self.refs.maybe_basis(combine.deadline_basis(cr, ob))
+        return self._deadline_bases[key]
 
     def _make(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
         refs = self.refs
@@ -136,12 +159,11 @@ def _source(cr: CompiledRule, detail: o.Detail, fields: _RuleFields) -> JsonObje
 def _findings(ev: Evaluation, codes: Mapping[str, CodeList], fields: _RuleFields) -> list[Any]:
     out = []
     factors = codes["risk_factors"]
-    groups = fields.refs.table.groups
     for factor, rows in combine.finding_groups(ev):
         found, _, sources = combine.finding_parts(ev, rows)
         item: JsonObject = {"factor": factor}
-        group = group_of(factors, factor) or combine._DEFAULT_GROUP
-        if not _same(group, groups.get(factor, _NONE)):
+        group = fields.group(factor, factors)
+        if group is not _NONE:
             item["group"] = group
         if found:
             item["evidence"] = found
@@ -151,7 +173,6 @@ def _findings(ev: Evaluation, codes: Mapping[str, CodeList], fields: _RuleFields
 
 
 def _obligations(ev: Evaluation, fields: _RuleFields) -> list[Any]:
-    refs = fields.refs
     out = []
     for group in combine.duty_groups(ev):
         due, trigger, source, unit, _, _, _ = group.first
@@ -177,15 +198,16 @@ def _obligations(ev: Evaluation, fields: _RuleFields) -> list[Any]:
         sources = []
         for d, t, ts, u, cr, i, _ in group.rows:
             row = _source(cr, i.detail, fields)
-            if not _same(d, due):
+            # the first row is the duty's own: the same objects (the `is` spares a call)
+            if d is not due and not _same(d, due):
                 row["due"] = d
-            if not _same(u, unit):
+            if u is not unit and not _same(u, unit):
                 row["deadline"] = u
-            if not _same(t, trigger):
+            if t is not trigger and not _same(t, trigger):
                 row["trigger"] = t
-            if not _same(ts, source):
+            if ts is not source and not _same(ts, source):
                 row["trigger_source"] = ts
-            basis = refs.maybe_basis(combine.deadline_basis(cr, i))
+            basis = fields.deadline_basis(cr, i)
             if basis is not None:
                 row["deadline_basis"] = basis
             sources.append(row)
