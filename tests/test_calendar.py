@@ -584,3 +584,24 @@ def test_a_case_decided_on_the_first_day_representable_is_incomplete_not_an_erro
     decision = PolicyRegistry.load(entry_points=False).evaluate(case, date(1, 1, 1))
     assert not decision.complete  # the national baseline does not cover that day
     assert [f.cause for f in decision.failures] == ["not_covered"]
+
+
+@given(
+    trigger=st.dates(date(2019, 1, 1), date(2028, 12, 31)),
+    unit=st.sampled_from(["same_day", "same_school_day", "school_days", "calendar_days"]),
+    n=st.integers(0, 40),
+    grade=st.none() | st.integers(1, 12),
+)
+def test_due_dates_kept_by_the_calendar_are_the_ones_it_would_count(
+    trigger: date, unit: str, n: int, grade: int | None
+) -> None:
+    """A due date is counted once per trigger, unit, days and grade and then kept: asking
+    twice, or asking a fresh calendar, gives the day the rules count."""
+    from atbalsts.calendar._deadlines import due_date
+
+    counted = unit in ("school_days", "calendar_days")
+    days = n if counted else 0
+    calendar = shipped_calendar()
+    first = calendar.due_date(trigger, unit, days, grade)
+    assert calendar.due_date(trigger, unit, days, grade) == first
+    assert first == due_date(SchoolCalendar(), trigger, unit, days, grade)

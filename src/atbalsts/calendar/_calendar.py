@@ -126,6 +126,7 @@ class SchoolCalendar:
         self._extra = tuple(extra)
         self._days: dict[tuple[int, int | None], _Days] = {}
         self._terms: dict[tuple[date, int | None], SchoolTerm] = {}
+        self._dues: dict[tuple[date, str, int, int | None], date] = {}
 
     def __repr__(self) -> str:
         years = ", ".join(y.school_year for y in self._years.values())
@@ -263,8 +264,14 @@ class SchoolCalendar:
         for another unit and :class:`ValueError` for a negative ``n`` (or a non-zero one where the
         unit counts no days).
         """
-        check_grade(grade)
-        return due_date(self, trigger, unit, n, grade)
+        key = (trigger, unit, n, grade)
+        found = self._dues.get(key)
+        if found is None:
+            check_grade(grade)
+            if len(self._dues) >= _MAX_TERMS:  # bounded: a host may walk many dates
+                self._dues.clear()
+            found = self._dues[key] = due_date(self, trigger, unit, n, grade)
+        return found
 
     # -- the cache -------------------------------------------------------------------------------
 
