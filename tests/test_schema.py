@@ -88,7 +88,7 @@ def test_committed_schema_is_up_to_date(name: str) -> None:
 NOT_DOCUMENTS = {
     "scenario-file.schema.json",  # tests/test_scenario_schema.py
     "worklist.schema.json",  # tests/test_worklist.py
-    "batch-record.schema.json",  # tests/test_batch_parallel.py
+    "batch-record.schema.json",  # tests/batch/test_parallel.py
 }
 
 

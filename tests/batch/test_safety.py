@@ -33,21 +33,9 @@ from atbalsts.batch import (
 from atbalsts.cli import main
 from atbalsts.engine import Evaluation
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from .helpers import examples, registry
+
 AS_OF = date(2025, 3, 3)
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read the command's English messages; the default language is Latvian."""
-    monkeypatch.setenv("ATBALSTS_LANG", "en")
-
-
-def example_lines() -> list[str]:
-    return [
-        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-        for p in sorted(EXAMPLES.glob("*.json"))
-    ]
 
 
 def with_id(line: str, learner_id: str) -> str:
@@ -148,7 +136,7 @@ def test_a_stopped_batch_leaves_the_complete_output_or_nothing(
             text=True,
         )
     feeder = threading.Thread(
-        target=_feed, args=(source, "\n".join(example_lines() * 50) + "\n"), daemon=True
+        target=_feed, args=(source, "\n".join(list(examples()) * 50) + "\n"), daemon=True
     )
     feeder.start()
 
@@ -191,7 +179,7 @@ def test_ctrl_c_at_a_terminal_reaches_the_workers_too_and_only_the_batch_speaks(
     # A terminal sends Ctrl-C to every process of the foreground group: the workers too, even
     # while they are still importing. Only the batch's own line may reach standard error.
     source = tmp_path / "cases.jsonl"
-    source.write_text("\n".join(example_lines() * 2000) + "\n", encoding="utf-8")
+    source.write_text("\n".join(list(examples()) * 2000) + "\n", encoding="utf-8")
     work = tmp_path / "work"
     work.mkdir()
     with _interruptible():
@@ -224,7 +212,7 @@ def test_the_batch_handles_sigterm_and_puts_the_previous_handler_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "cases.jsonl"
-    source.write_text(example_lines()[0] + "\n", encoding="utf-8")
+    source.write_text(examples()[0] + "\n", encoding="utf-8")
     during: list[object] = []
     original = PolicySet.run
 
@@ -244,7 +232,7 @@ def test_the_batch_handles_sigterm_and_puts_the_previous_handler_back(
 def test_ctrl_c_inside_the_batch_removes_the_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = example_lines()
+    lines = list(examples())
     source = tmp_path / "cases.jsonl"
     source.write_text("\n".join([*lines, with_id(lines[0], "L-STOP"), *lines]) + "\n")
     original = PolicySet.run
@@ -272,7 +260,7 @@ def test_an_interrupt_that_is_swallowed_still_stops_the_batch(
 ) -> None:
     # pydantic-core swallows an exception raised in Python code it calls back (seen with
     # SIGTERM during model_dump_json); the signal must still stop the batch, with nothing written
-    lines = example_lines()
+    lines = list(examples())
     signalled = with_id(lines[0], "L-SIGNAL")
     source = tmp_path / "cases.jsonl"
     source.write_text("\n".join([*lines, signalled] + ([] if last else lines)) + "\n")
@@ -298,7 +286,7 @@ def test_an_interrupt_that_is_swallowed_still_stops_the_batch(
 def test_a_set_stop_event_ends_the_batch_before_the_next_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = example_lines()
+    lines = list(examples())
     source = tmp_path / "cases.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stop = threading.Event()
@@ -313,7 +301,7 @@ def test_a_set_stop_event_ends_the_batch_before_the_next_line(
     monkeypatch.setattr(PolicySet, "run", run)
     target = tmp_path / "out.jsonl"
     with pytest.raises(BatchStopped):
-        evaluate_file(source, target, as_of=AS_OF, registry=_registry(), stop=stop)
+        evaluate_file(source, target, as_of=AS_OF, registry=registry(), stop=stop)
     assert len(seen) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
 
@@ -335,7 +323,7 @@ def _raise_for(learner_id: str, error: Exception, monkeypatch: pytest.MonkeyPatc
 def test_an_exception_evaluating_one_line_is_an_error_record_and_the_rest_is_decided(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = example_lines()
+    lines = list(examples())
     bad = json.loads(lines[0])
     bad["learner"]["id"] = "L-SECRET-7"
     # the message echoes the learner's data: none of it may reach the output
@@ -365,7 +353,7 @@ def test_an_exception_evaluating_one_line_is_an_error_record_and_the_rest_is_dec
 def test_a_validation_error_inside_the_engine_does_not_echo_the_input(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    line = with_id(example_lines()[0], "L-SECRET-8")
+    line = with_id(examples()[0], "L-SECRET-8")
     with pytest.raises(pydantic.ValidationError) as info:
         SupportCase.model_validate({"learner": {"id": "L-SECRET-8", "birth_date": 12345}})
     assert "12345" in str(info.value)  # pydantic's own text shows the input
@@ -385,8 +373,8 @@ _KINDS = st.sampled_from(["decided", "invalid", "blank", "raises"])
 
 @given(kinds=st.lists(_KINDS, max_size=12))
 def test_every_non_blank_line_gives_one_record_in_order(kinds: list[str]) -> None:
-    registry = _registry()
-    good = example_lines()[0]
+    policies = registry()
+    good = examples()[0]
     text = {
         "decided": good,
         "invalid": '{"learner": {}}',
@@ -397,7 +385,7 @@ def test_every_non_blank_line_gives_one_record_in_order(kinds: list[str]) -> Non
     with pytest.MonkeyPatch.context() as monkeypatch:
         _raise_for("L-RAISE", ZeroDivisionError("division by zero"), monkeypatch)
         stats = evaluate_lines(
-            [text[k] for k in kinds], out, as_of=AS_OF, registry=registry, trace=False
+            [text[k] for k in kinds], out, as_of=AS_OF, registry=policies, trace=False
         )
     records = [json.loads(x) for x in out.getvalue().splitlines()]
     numbered = [(n, k) for n, k in enumerate(kinds, start=1) if k != "blank"]
@@ -413,12 +401,3 @@ def test_every_non_blank_line_gives_one_record_in_order(kinds: list[str]) -> Non
         kinds.count("invalid"),
         kinds.count("raises"),
     )
-
-
-_REGISTRY: list[PolicyRegistry] = []
-
-
-def _registry() -> PolicyRegistry:
-    if not _REGISTRY:
-        _REGISTRY.append(PolicyRegistry.load())
-    return _REGISTRY[0]

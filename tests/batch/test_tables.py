@@ -27,26 +27,7 @@ from atbalsts.cli import main
 from atbalsts.errors import AtbalstsError
 from atbalsts.testing.strategies import support_cases
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ATBALSTS_LANG", "en")
-
-
-@functools.cache
-def registry() -> PolicyRegistry:
-    return PolicyRegistry.load()
-
-
-@functools.cache
-def examples() -> tuple[str, ...]:
-    return tuple(
-        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-        for p in sorted(EXAMPLES.glob("*.json"))
-    )
+from .helpers import examples, registry
 
 
 def nowhere(line: str) -> str:

@@ -37,32 +37,14 @@ from atbalsts.batch import (
 )
 from atbalsts.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+from .helpers import ROOT, examples, registry
+
 SCHEMA = ROOT / "schemas" / "batch-record.schema.json"
 REGENERATE = (
     ".venv/bin/python -c \"import atbalsts.batch as b; print(b.record_schema_text(), end='')\" "
     "> schemas/batch-record.schema.json"
 )
 AS_OF = date(2025, 3, 3)
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ATBALSTS_LANG", "en")
-
-
-@functools.cache
-def registry() -> PolicyRegistry:
-    return PolicyRegistry.load()
-
-
-@functools.cache
-def examples() -> tuple[str, ...]:
-    return tuple(
-        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-        for p in sorted(EXAMPLES.glob("*.json"))
-    )
 
 
 def no_observations() -> str:
