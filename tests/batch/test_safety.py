@@ -19,19 +19,21 @@ from typing import Any
 
 import pydantic
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, PolicySet, SupportCase
 from atbalsts.batch import (
     MAX_ERROR_MESSAGE,
     BatchStopped,
+    decision_notes,
     evaluate_file,
     evaluate_lines,
     expand_records,
 )
 from atbalsts.cli import main
 from atbalsts.engine import Evaluation
+from atbalsts.testing.strategies import support_cases
 
 from .helpers import examples, registry
 
@@ -401,3 +403,23 @@ def test_every_non_blank_line_gives_one_record_in_order(kinds: list[str]) -> Non
         kinds.count("invalid"),
         kinds.count("raises"),
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    case=support_cases(),
+    as_of=st.dates(date(2017, 3, 1), date(2029, 8, 31)),
+    municipality=st.sampled_from([None, "bauska", "parauga", "ogre", "nowhere"]),
+)
+def test_decision_notes_adds_nothing_to_what_the_engine_writes(
+    case: SupportCase, as_of: date, municipality: str | None
+) -> None:
+    """``decision_notes`` (deprecated) added two notes the engine once left out: it writes
+    both in every Decision now, so the function gives the Decision's own notes back."""
+    policies = registry()
+    decision = policies.policy_set(municipality or case.learner.enrolment.municipality).evaluate(
+        case, as_of
+    )
+    with pytest.warns(DeprecationWarning, match="decision.notes"):
+        notes = decision_notes(decision, case, policies, municipality)
+    assert notes == decision.notes

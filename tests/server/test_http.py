@@ -22,7 +22,6 @@ from atbalsts import (  # noqa: E402
     json_schema,
     parse_python,
 )
-from atbalsts.batch import decision_notes  # noqa: E402
 from atbalsts.privacy import schema_names, view_decision, view_schema  # noqa: E402
 from atbalsts.schema import DOCUMENTS  # noqa: E402
 from atbalsts.server import JsonFormatter, Limits, ViewContext, create_app  # noqa: E402
@@ -54,9 +53,7 @@ def test_health_and_version_need_no_key(base_url: str, registry: PolicyRegistry)
 
 
 def _library_decision(registry: PolicyRegistry, case: dict[str, Any], on: date) -> Decision:
-    parsed = parse_python(SupportCase, case)
-    decision = registry.evaluate(parsed, on)  # as `atbalsts evaluate` does:
-    return decision.model_copy(update={"notes": decision_notes(decision, parsed, registry)})
+    return registry.evaluate(parse_python(SupportCase, case), on)
 
 
 def test_evaluate_gives_the_library_decision_as_the_role_sees_it(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TextIO
@@ -56,7 +57,18 @@ def decision_notes(
     ``municipality``, default the learner's), with the two a reader must not miss added when the
     engine did not write them: no installed policy governs the municipality
     (``no_municipal_policy``), and no observation is dated on or before the evaluation date
-    (``no_observation_on_date``)."""
+    (``no_observation_on_date``).
+
+    .. deprecated:: 0.2.0
+       The engine writes both notes in every Decision: read ``decision.notes``. A property test
+       checks that this function adds nothing to them; it will be removed.
+    """
+    warnings.warn(
+        "atbalsts.batch.decision_notes is deprecated: the engine writes both notes in every "
+        "Decision; read decision.notes",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     notes = list(decision.notes)
     codes = {str(n.code) for n in notes}
     as_of = decision.as_of

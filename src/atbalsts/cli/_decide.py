@@ -50,7 +50,6 @@ def _as_of(case: SupportCase, given: date | None, t: Texts) -> date:
 
 def _evaluate(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import explain
-    from atbalsts.batch import decision_notes
     from atbalsts.model import SupportCase, parse_json
 
     case = parse_json(SupportCase, read_text(args.file, t), name=args.file)
@@ -58,9 +57,6 @@ def _evaluate(args: argparse.Namespace, t: Texts) -> int:
     municipality = args.municipality or case.learner.enrolment.municipality
     policy_set = registry.policy_set(municipality)
     decision = policy_set.evaluate(case, _as_of(case, args.as_of, t), strict=args.strict)
-    notes = decision_notes(decision, case, registry, municipality)
-    if notes != decision.notes:  # the engine did not write them: the command adds them
-        decision = decision.model_copy(update={"notes": notes})
     if args.format == "json":
         sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
     else:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from atbalsts.batch import decision_notes, latest_observation
+from atbalsts.batch import latest_observation
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import DocumentError, FieldError, PolicyError
 from atbalsts.model import Decision, Referral, SupportCase, parse_json
@@ -66,9 +66,6 @@ def _decide(
         raise invalid(_under("case", err)) from None
     except PolicyError as err:  # strict: a plugin or rule failed
         raise ApiError(422, f"strict evaluation refused: {err}") from None
-    notes = decision_notes(decision, case, registry, municipality)
-    if notes != decision.notes:  # as `atbalsts evaluate` adds them
-        decision = decision.model_copy(update={"notes": notes})
     context = ViewContext(principal, case, decision.as_of, referral)
     shown = shown_data(view, decision, context)
     text = None
