@@ -29,6 +29,10 @@ _INTERRUPT = frozenset({signal.SIGINT})
 #: How often (seconds) a wait for a worker looks at the ``stop`` event.
 _POLL = 0.05
 
+#: What a worker sends first, once it has loaded the policies: until then the main process
+#: decides every chunk itself (a worker takes most of a second to start; nobody waits for it).
+_STARTED = True
+
 
 def available_cores() -> int:
     """The CPU cores this process may run on: the default number of worker processes."""
@@ -107,6 +111,7 @@ def _work(
     except Exception as err:
         results.send(f"could not load the policies: {type(err).__name__}: {_one_line(err)}")
         return
+    results.send(_STARTED)
     tables = Tables() if settings.tables else None
     while True:
         try:
@@ -152,6 +157,7 @@ class _Worker:
         task_out.close()
         result_in.close()
         self._results = result_out
+        self._started = False
         self._tasks: queue.SimpleQueue[tuple[int, list[str]] | None] = queue.SimpleQueue()
         self._sender = threading.Thread(
             target=self._send, args=(task_in,), name="atbalsts-batch-sender", daemon=True
@@ -169,16 +175,36 @@ class _Worker:
     def submit(self, first: int, lines: list[str]) -> None:
         self._tasks.put((first, lines))
 
+    def started(self) -> bool:
+        """Whether the worker has loaded the policies (it has said so): it may be sent chunks.
+        :class:`WorkerError` if it said it could not, or died."""
+        if not self._started and self._results.poll(0):
+            self._start_message(None)
+        return self._started
+
     def ready(self) -> bool:
         """Whether the next result (or the worker's end) can be read without waiting."""
-        return self._results.poll(0)
+        return self.started() and self._results.poll(0)
 
     def result(self, stop: threading.Event | None) -> _Part:
         """The worker's next result; :class:`WorkerError` if it died or could not work."""
+        if not self._started:
+            self._start_message(stop)
+        reply = self._next(stop)
+        if not isinstance(reply, _Part):
+            raise WorkerError("a worker process sent what it should not have")
+        return reply
+
+    def _start_message(self, stop: threading.Event | None) -> None:
+        if self._next(stop) is not _STARTED:
+            raise WorkerError("a worker process sent a result before it started")
+        self._started = True
+
+    def _next(self, stop: threading.Event | None) -> object:
         while not self._results.poll(_POLL):
             _check(stop)
         try:
-            reply: _Part | str = self._results.recv()
+            reply: object = self._results.recv()
         except (EOFError, OSError):
             raise WorkerError(
                 "a worker process of the batch ended unexpectedly (killed, or out of memory?)"
@@ -188,10 +214,16 @@ class _Worker:
         return reply
 
     def finish(self) -> None:
-        """Let the worker end once it has decided what it was sent."""
+        """Let the worker end once it has decided what it was sent. A worker that never said
+        it started (the input was done first) says now whether it could: a worker that could not
+        load the policies, or died, is an error of the run even when it was sent nothing."""
         self._tasks.put(None)
         self.process.join()
-        self._results.close()
+        try:
+            if not self._started:
+                self._start_message(None)
+        finally:
+            self._results.close()
 
     def kill(self) -> None:
         """End the worker now, with whatever it holds."""
@@ -223,9 +255,10 @@ def _pooled(
     stop: threading.Event | None,
 ) -> Generator[_Part, None, None]:
     """The results of ``chunks`` decided by ``jobs`` processes, in input order: ``jobs - 1``
-    worker processes and this one, which decides every ``jobs``-th chunk while the workers
-    decide theirs (so ``jobs`` processes decide, and no more run). Each worker decides the
-    chunks it is sent in order, and they are sent in turn."""
+    worker processes and this one (so ``jobs`` processes decide, and no more run). The workers
+    start at the first chunk; until one has loaded the policies (most of a second), this
+    process decides every chunk itself, and then it takes its turn with the workers that have
+    started: one chunk in ``started + 1``. Each worker decides the chunks it is sent in order."""
     context = multiprocessing.get_context("spawn")
     workers: list[_Worker] = []
     here: list[PolicyRegistry] = []  # loaded when first needed, while the workers start
@@ -258,18 +291,19 @@ def _pooled(
 
     done = False
     try:
-        sent = 0
-        for index, (first, lines) in enumerate(chunks):
+        turn = 0
+        for first, lines in chunks:
             _check(stop)
-            if index % jobs == jobs - 1:
+            if len(workers) < jobs - 1:  # all started at the first chunk
+                workers.extend(_Worker(context, loader, settings) for _ in range(jobs - 1))
+            started = [w for w in workers if w.started()]
+            turn = (turn + 1) % (len(started) + 1)
+            if turn == 0 or not started:  # this process's turn, and every chunk until then
                 pending.append(_Local(first, lines))
             else:
-                if len(workers) < jobs - 1:
-                    workers.append(_Worker(context, loader, settings))
-                worker = workers[sent % (jobs - 1)]
+                worker = started[turn - 1]
                 worker.submit(first, lines)
                 pending.append((worker, None))
-                sent += 1
             while len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
                 yield next_part()
         while pending:
