@@ -76,6 +76,8 @@ nitpick_ignore_regex = [
     (r"py:(class|obj|data|exc)", r"(builtins\.)?(ValueError|LookupError|Exception|object)"),
     # The TypeVar of parse_json / parse_python: a type variable has no page of its own.
     (r"py:(class|obj|data|exc)", r"atbalsts\.model\._io\.M"),
+    # The TypeVar of Evaluation.outcomes_of (an outcome class in, its outcomes out), likewise.
+    (r"py:(class|obj|data|exc)", r"atbalsts\.engine\._run\.T"),
     # The TypeVar of the Hypothesis strategies (atbalsts.testing.strategies), likewise.
     (r"py:(class|obj|data|exc)", r"atbalsts\.testing\.strategies(\.\w+)*\.T"),
     # pydantic and pydantic-core types (no intersphinx to docs.pydantic.dev).

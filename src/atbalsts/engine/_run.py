@@ -76,7 +76,8 @@ class Evaluation:
     def outcomes_of(self, kind: type[T]) -> list[tuple[CompiledRule, T]]:
         """The outcomes of the rules whose kind gives outcomes of ``kind`` (an outcome class of
         :mod:`atbalsts.policy`), in the order they came; sorted out once the evaluation is
-        done (every outcome is an instance of its rule's class: :func:`_run` checked it)."""
+        done (every outcome is an instance of its rule's class: the engine checked it when the
+        rule returned it)."""
         if self._by_kind is None:
             by_kind: dict[type, list[tuple[CompiledRule, Any]]] = {}
             for pair in self.outcomes:
