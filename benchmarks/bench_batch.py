@@ -11,6 +11,9 @@ without (ogre), and written to a temporary JSON Lines file. Then, on the same fi
   of the batch and its workers over the wall time (how many cores it kept busy), the largest
   resident set of any of its processes (``getrusage``), and output bytes per learner;
 - the same at 10,000 learners, with ``--jobs 1`` too: how far the workers speed a batch up;
+- where a learner's time goes: each stage (validation, local codes, facts, rules, the compact
+  decision, its JSON) timed on 3,000 of the learners in this process, beside the batch's own
+  loop over the same lines;
 - the cold start of ``atbalsts policies`` against ``python -c pass`` (median of 5), with compiled
   bytecode (kept in a temporary folder, as a wheel installs it) and as the environment has it.
 
@@ -135,6 +138,71 @@ def validation_floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
+#: Learners whose time is split into stages, and the stages in the order the batch runs them.
+STAGE_LEARNERS = 3_000
+STAGES = ("validation", "local codes", "facts", "rules", "compact decision", "JSON")
+
+
+def stages(path: Path) -> tuple[dict[str, float], float]:
+    """Where a learner's time goes, one core: each stage of the first :data:`STAGE_LEARNERS`
+    lines timed as the batch runs it (a learner decided whole before the next), in µs a learner,
+    and the batch's own loop over the same lines in this process, for comparison. The second of
+    two rounds (the first fills the caches)."""
+    from pydantic_core import to_json
+
+    from atbalsts import PolicyRegistry
+    from atbalsts.batch import iter_decisions
+    from atbalsts.engine import TableRefs, compact_decision, derive_facts, rule_table_of
+    from atbalsts.engine._inputcodes import unknown_local_codes
+    from atbalsts.engine._run import evaluate_facts
+
+    with path.open(encoding="utf-8") as lines:
+        sample = [line for _, line in zip(range(STAGE_LEARNERS), lines, strict=False)]
+    registry = PolicyRegistry.load()
+    refs: dict[int, TableRefs] = {}
+    clock = time.perf_counter
+    spent = dict.fromkeys(STAGES, 0.0)
+    for _ in range(2):
+        spent = dict.fromkeys(STAGES, 0.0)
+        for line in sample:
+            t0 = clock()
+            case = SupportCase.model_validate_json(line)
+            t1 = clock()
+            policy_set = registry.policy_set(case.learner.enrolment.municipality)
+            unknown_local_codes(case, policy_set.codes)
+            t2 = clock()
+            facts = derive_facts(case, AS_OF, policy_set.calendar)
+            t3 = clock()
+            ev = evaluate_facts(
+                policy_set.at(AS_OF),
+                facts,
+                policy_set.codes,
+                trace=False,
+                case=case,
+                calendar=policy_set.calendar,
+                local_calendar=policy_set.local_calendar,
+            )
+            t4 = clock()
+            table = refs.get(id(ev.policy))
+            if table is None:
+                table = refs[id(ev.policy)] = TableRefs(rule_table_of(ev.policy, policy_set.codes))
+            t4b = clock()
+            data = compact_decision(ev, policy_set.codes, table)
+            t5 = clock()
+            to_json(data)
+            t6 = clock()
+            for stage, took in zip(
+                STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4b, t6 - t5), strict=True
+            ):
+                spent[stage] += took
+    start = clock()
+    for _ in iter_decisions(sample, registry=registry, as_of=AS_OF):
+        pass
+    whole = clock() - start
+    per = {stage: took / len(sample) * 1e6 for stage, took in spent.items()}
+    return per, whole / len(sample) * 1e6
+
+
 def measured(command: Sequence[str]) -> dict[str, float]:
     """Run ``command`` in a new process; its wall time, CPU time and largest resident set."""
     done = subprocess.run(
@@ -225,6 +293,13 @@ def report(args: argparse.Namespace, work: Path) -> Iterator[str]:
         f"  peak memory: {one['maxrss_kb'] / 1024:.0f} MB (--jobs 1); "
         f"{two['maxrss_kb'] / 1024:.0f} MB the largest process, {two['tree_kb'] / 1024:.0f} MB "
         f"all together (--jobs {jobs})"
+    )
+
+    per, whole = stages(cases)
+    parts = ", ".join(f"{stage} {took:.0f}" for stage, took in per.items())
+    yield (
+        f"where a learner's time goes, one core, {STAGE_LEARNERS:,} learners (µs): {parts}; "
+        f"together {sum(per.values()):.0f}, the batch's loop in this process {whole:.0f}"
     )
 
     bare = median_start([sys.executable, "-c", "pass"])
