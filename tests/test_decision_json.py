@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,22 @@ def test_trace_rows_kept_whole_are_each_learners_own() -> None:
             assert decision_json(ev, policy_set.codes) == (
                 to_decision(ev, policy_set.codes).model_dump_json()
             )
+
+
+def test_the_trace_rows_kept_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many learners, dates and compiled policies a host walks, the whole rows kept
+    never pass their bound (a row is about a kilobyte), and the JSON stays each learner's."""
+    from atbalsts.engine import _trace_json, to_decision
+    from atbalsts.testing.conformance import sample_cases
+
+    monkeypatch.setattr(_trace_json, "_ROWS_IN_ALL", 25)
+    _trace_json._WHOLE.clear()
+    monkeypatch.setattr(_trace_json, "_kept", [0])
+    policy_set = REGISTRY.policy_set("parauga")
+    for day in (date(2025, 11, 20), date(2025, 3, 3), date(2026, 2, 16)):
+        for case in sample_cases(30, as_of=day, municipality="parauga"):
+            ev = policy_set.run(case, day, trace=True)
+            text = decision_json(ev, policy_set.codes)
+            assert text == to_decision(ev, policy_set.codes).model_dump_json()
+            kept = sum(len(rows.written or ()) for _, rows in _trace_json._WHOLE._entries.values())
+            assert kept <= 25

@@ -33,3 +33,7 @@ class ByIdentity(Generic[V]):
                 self._entries.clear()
             found = self._entries[id(key)] = (key, make(key))
         return found[1]
+
+    def clear(self) -> None:
+        """Forget every value made."""
+        self._entries.clear()

@@ -77,6 +77,9 @@ _PLAIN_FACTS = frozenset(f.name for f in attrs.fields(Facts) if str(f.type) in _
 #: Whole rows kept per rule at most: a rule that reads the learner's own values (an id, a
 #: birth date) fills it, and is then looked up but not added to.
 _ROWS_PER_RULE = 512
+#: Whole rows kept in all (a row is about a kilobyte): a host that walks many dates compiles
+#: many policies, each with its own rules; past this, every kept row is dropped and kept anew.
+_ROWS_IN_ALL = 20_000
 
 
 class _Rows:
@@ -91,6 +94,7 @@ class _Rows:
 
 
 _WHOLE: ByIdentity[_Rows] = ByIdentity(20_000)
+_kept = [0]  # whole rows kept in all, in every _Rows of _WHOLE
 
 
 def _row(
@@ -124,7 +128,11 @@ def trace_json(ev: Evaluation) -> str:
             if found is None:
                 found = _row(cr, fired, values, error, seen)
                 if len(written) < _ROWS_PER_RULE:
+                    if _kept[0] >= _ROWS_IN_ALL:
+                        _WHOLE.clear()  # `written` belongs to this row's rule only now
+                        _kept[0] = 0
                     written[key] = found
+                    _kept[0] += 1
             text = found
         rows.append((cr.rule.id, text))
     rows.sort(key=lambda r: r[0])
