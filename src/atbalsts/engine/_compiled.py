@@ -78,6 +78,10 @@ class CompiledPolicy:
     values on this date; a parameter not declared or without a value here is left out."""
     fit_outcomes: set[Any] = attrs.field(factory=set, eq=False, repr=False)
     """Outcomes already found fit for a Decision (known codes, right type): a cache."""
+    found_rules: dict[tuple[str, ...], CompiledRule | None] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
+    """The rule in force found for each set of ids the follow-ups look for: a cache."""
 
     @property
     def rules(self) -> tuple[CompiledRule, ...]:

@@ -17,7 +17,6 @@ from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
-from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.model import (
     ApprovalStep,
@@ -230,20 +229,12 @@ def state_of(
 def _rule_among(policy: CompiledPolicy, ids: tuple[str, ...]) -> CompiledRule | None:
     """The rule in force with one of ``ids``, or one that replaces one of them (looked for once
     per compiled policy)."""
-    known = _AMONG.get(policy, _no_rules_yet)
+    known = policy.found_rules
     if ids not in known:
         known[ids] = next(
             (cr for cr in policy.rules if cr.rule.id in ids or cr.rule.overrides in ids), None
         )
     return known[ids]
-
-
-#: Per compiled policy: the rule :func:`_rule_among` found for each set of ids.
-_AMONG: ByIdentity[dict[tuple[str, ...], CompiledRule | None]] = ByIdentity(1_000)
-
-
-def _no_rules_yet(policy: CompiledPolicy) -> dict[tuple[str, ...], CompiledRule | None]:
-    return {}
 
 
 def _late(due: date, as_of: date, grade: int | None, calendar: SchoolCalendar) -> int | None:
