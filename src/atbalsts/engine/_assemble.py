@@ -28,10 +28,19 @@ from atbalsts.engine._trace_json import trace_json
 from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
-__all__ = ["decision_data", "decision_json", "rule_table_of", "to_decision", "to_json"]
+__all__ = [
+    "decision_data",
+    "decision_json",
+    "notes_of",
+    "rule_table_of",
+    "to_decision",
+    "to_json",
+    "trace_data",
+]
 
 
-def _trace(ev: Evaluation, refs: Refs) -> list[JsonObject]:
+def trace_data(ev: Evaluation, refs: Refs) -> list[JsonObject]:
+    """The trace rows of ``ev`` as data, sorted by rule id (the facts' values converted once)."""
     rows = []
     seen: dict[str, JsonObject] = {}  # a fact has one value per evaluation: convert it once
 
@@ -94,7 +103,7 @@ def decision_data(
     parameters by their id in its rule table. The data shares parts with other decisions:
     never mutate it."""
     data = _without_trace(ev, codes, refs)
-    data["trace"] = _trace(ev, refs)
+    data["trace"] = trace_data(ev, refs)
     return data
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
-from atbalsts.engine._assemble import decision_data, notes_of
-from atbalsts.engine._compact import _NONE, _same, _shape, compact_reference
+from atbalsts.engine._assemble import notes_of, trace_data
+from atbalsts.engine._compact import _NONE, _same, _shape
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, RuleTable, TableRefs
@@ -38,6 +38,7 @@ from atbalsts.model.decision import (
     MeasureReason,
     PlanIssue,
     RuleSource,
+    TraceRow,
 )
 from atbalsts.policy import _outcomes as o
 
@@ -55,6 +56,7 @@ _ISSUE = _defaults(PlanIssue)
 _FOLLOW_UP = _defaults(FollowUp)
 _FAILURE = _defaults(Failure)
 _NOTE = _defaults(DecisionNote)
+_TRACE = _defaults(TraceRow)
 
 #: The fields an object with a ``rule`` takes from that rule's row of the table.
 _FROM_RULE = frozenset({"plugin", "mandatory", "legal_basis", "parameters", "kind", "overrides"})
@@ -308,11 +310,10 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
     parameters named by id, and every field left out that the table or the decision itself
     implies. :func:`~atbalsts.engine.expand_decision` puts them back.
 
-    An evaluation with a trace is compacted from its whole data (the trace rows are most of
-    it, and compacting them is all there is to do)."""
+    The trace rows, when the evaluation has them, are built whole and then compacted: they are
+    most of such a decision, and leaving out what their rule's row implies is all there is to
+    do."""
     table = refs.table
-    if ev.trace:
-        return compact_reference(decision_data(ev, codes, refs), table)
     fields = _FIELDS.get(refs, _RuleFields)
     verdicts = _verdicts(ev, fields)
     plain = [v for v, _ in verdicts]
@@ -350,4 +351,6 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
     review = combine.review_due(ev)
     if review is not None:
         out["review_due"] = review
+    if ev.trace:
+        out["trace"] = [_plain(row, _TRACE, table.rules) for row in trace_data(ev, refs)]
     return out
