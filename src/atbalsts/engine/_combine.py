@@ -52,6 +52,7 @@ __all__ = [
     "deadline_basis",
     "duty_groups",
     "earliest_due",
+    "finding_group",
     "finding_groups",
     "finding_parts",
     "findings",
@@ -72,6 +73,12 @@ _URGENCY = {"same_day": 0, "urgent": 1, "routine": 2}
 
 #: The group of a factor the code list does not place.
 _DEFAULT_GROUP = RiskGroup.LEARNING_AND_SCHOOL.value
+
+
+def finding_group(factors: CodeList, factor: str) -> str:
+    """The risk group a finding of ``factor`` is shown in: the code list's, or learning and
+    school for a factor it does not place."""
+    return group_of(factors, factor) or _DEFAULT_GROUP
 
 
 def _source(cr: CompiledRule, detail: o.Detail, refs: Refs) -> JsonObject:
@@ -142,7 +149,7 @@ def findings(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> list[
         out.append(
             {
                 "factor": factor,
-                "group": group_of(factors, factor) or _DEFAULT_GROUP,
+                "group": finding_group(factors, factor),
                 "evidence": found,
                 "rule": first.rule.id,
                 "legal_basis": refs.basis(first.rule.legal_basis),

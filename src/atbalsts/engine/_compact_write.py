@@ -28,7 +28,7 @@ from atbalsts.engine._compact import _NONE, _same, _shape
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, RuleTable, TableRefs
-from atbalsts.engine._run import Evaluation, group_of
+from atbalsts.engine._run import Evaluation
 from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import (
     Decision,
@@ -90,7 +90,7 @@ class _RuleFields:
         """The group of ``factor`` to write, or :data:`_NONE` when the table implies it."""
         found = self._groups.get(factor)
         if found is None:
-            group = group_of(factors, factor) or combine._DEFAULT_GROUP
+            group = combine.finding_group(factors, factor)
             implied = self.refs.table.groups.get(factor, _NONE)
             found = self._groups[factor] = _NONE if _same(group, implied) else group
         return found
