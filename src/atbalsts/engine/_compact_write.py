@@ -23,9 +23,10 @@ from typing import Any
 
 from atbalsts.codes import CodeList
 from atbalsts.engine import _combine as combine
-from atbalsts.engine._assemble import notes_of, trace_data
-from atbalsts.engine._compact import _NONE, _same, _shape
+from atbalsts.engine._assemble import notes_of
+from atbalsts.engine._compact import _NONE, _RULE_FIELDS, _same, _shape
 from atbalsts.engine._compiled import CompiledRule
+from atbalsts.engine._evidence import evidence
 from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, RuleTable, TableRefs
 from atbalsts.engine._run import Evaluation
@@ -59,58 +60,33 @@ _NOTE = _defaults(DecisionNote)
 _TRACE = _defaults(TraceRow)
 
 #: The fields an object with a ``rule`` takes from that rule's row of the table.
-_FROM_RULE = frozenset({"plugin", "mandatory", "legal_basis", "parameters", "kind", "overrides"})
+_FROM_RULE = frozenset(_RULE_FIELDS)
+#: Whether a decision writes its schema version (not while it is the model's default).
+_WRITE_VERSION = not _same(SCHEMA_VERSION, _TOP["schema_version"])
 
 #: A fragment of an object: its fields in order, as (name, value) pairs.
 _Fields = tuple[tuple[str, Any], ...]
 
 
-class _RuleFields:
-    """For each compiled rule, the fields it gives a source, a measure's reason and a plan
-    issue that its row in the table does not imply (nearly always none), in each model's
-    order; compared once per rule, not once per outcome."""
+class _RuleOwn:
+    """What one compiled rule gives the objects it is the rule of, beyond its id, that its row
+    in the table does not imply (nearly always nothing), in each model's field order: a source,
+    a measure's reason, a plan issue, a trace row (before ``fired`` and after ``facts``); and
+    the deadline basis of each duty parameter it names."""
 
-    def __init__(self, refs: TableRefs) -> None:
-        self.refs = refs
-        self.rows = refs.table.rules
-        # by rule id: the refs (and so this object) belong to one compiled policy, whose rules
-        # have distinct ids
-        self._made: dict[str, tuple[_Fields, _Fields, _Fields]] = {}
-        self._groups: dict[str, Any] = {}
-        self._deadline_bases: dict[tuple[str, str | None], Any] = {}
+    __slots__ = ("deadline_bases", "issue", "reason", "source", "trace_after", "trace_before")
 
-    def of(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
-        """The source's, the reason's and the issue's fields of ``cr`` to write."""
-        found = self._made.get(cr.rule.id)
-        if found is None:
-            found = self._made[cr.rule.id] = self._make(cr)
-        return found
-
-    def group(self, factor: str, factors: CodeList) -> Any:
-        """The group of ``factor`` to write, or :data:`_NONE` when the table implies it."""
-        found = self._groups.get(factor)
-        if found is None:
-            group = combine.finding_group(factors, factor)
-            implied = self.refs.table.groups.get(factor, _NONE)
-            found = self._groups[factor] = _NONE if _same(group, implied) else group
-        return found
-
-    def deadline_basis(self, cr: CompiledRule, ob: o.Obligation) -> Any:
-        """The deadline basis of the duty ``ob`` of ``cr`` as the decision names it, or None."""
-        key = (cr.rule.id, ob.days_parameter)
-        if key not in self._deadline_bases:
-            self._deadline_bases[key] = self.refs.maybe_basis(combine.deadline_basis(cr, ob))
-        return self._deadline_bases[key]
-
-    def _make(self, cr: CompiledRule) -> tuple[_Fields, _Fields, _Fields]:
-        refs = self.refs
+    def __init__(self, cr: CompiledRule, refs: TableRefs) -> None:
+        rule = cr.rule
         values = {
             "plugin": cr.plugin,
-            "mandatory": cr.rule.mandatory,
-            "legal_basis": refs.basis(cr.rule.legal_basis),
+            "mandatory": rule.mandatory,
+            "kind": rule.kind.value,
+            "legal_basis": refs.basis(rule.legal_basis),
             "parameters": refs.parameters(cr.trace_parameters),
+            "overrides": rule.overrides,
         }
-        entry = self.rows.get(cr.rule.id)
+        entry = refs.table.rules.get(rule.id)
 
         def kept(order: tuple[str, ...], defaults: Mapping[str, Any]) -> _Fields:
             out = []
@@ -120,11 +96,50 @@ class _RuleFields:
                     out.append((key, values[key]))
             return tuple(out)
 
-        return (
-            kept(("plugin", "mandatory", "legal_basis", "parameters"), _SOURCE),
-            kept(("legal_basis", "plugin", "parameters"), _REASON),
-            kept(("legal_basis", "plugin", "parameters"), _ISSUE),
-        )
+        self.source = kept(("plugin", "mandatory", "legal_basis", "parameters"), _SOURCE)
+        self.reason = kept(("legal_basis", "plugin", "parameters"), _REASON)
+        self.issue = kept(("legal_basis", "plugin", "parameters"), _ISSUE)
+        self.trace_before = kept(("plugin", "kind"), _TRACE)
+        self.trace_after = kept(("parameters", "legal_basis", "overrides"), _TRACE)
+        self.deadline_bases: dict[str | None, Any] = {}
+
+
+class _RuleFields:
+    """The :class:`_RuleOwn` of each compiled rule under one table's refs, compared once per
+    rule, not once per outcome; and each risk factor's group, once per factor."""
+
+    def __init__(self, refs: TableRefs) -> None:
+        self.refs = refs
+        self._made: ByIdentity[_RuleOwn] = ByIdentity(10_000)
+        self._groups: dict[str, Any] = {}
+        self._factors: CodeList | None = None
+
+    def of(self, cr: CompiledRule) -> _RuleOwn:
+        """What ``cr`` gives the objects it is the rule of."""
+        return self._made.get(cr, self._make)
+
+    def _make(self, cr: CompiledRule) -> _RuleOwn:
+        return _RuleOwn(cr, self.refs)
+
+    def group(self, factor: str, factors: CodeList) -> Any:
+        """The group of ``factor`` (in ``factors``) to write, or :data:`_NONE` when the table
+        implies it."""
+        if factors is not self._factors:  # kept for one code list at a time
+            self._groups.clear()
+            self._factors = factors
+        found = self._groups.get(factor)
+        if found is None:
+            group = combine.finding_group(factors, factor)
+            implied = self.refs.table.groups.get(factor, _NONE)
+            found = self._groups[factor] = _NONE if _same(group, implied) else group
+        return found
+
+    def deadline_basis(self, cr: CompiledRule, ob: o.Obligation) -> Any:
+        """The deadline basis of the duty ``ob`` of ``cr`` as the decision names it, or None."""
+        bases = self.of(cr).deadline_bases
+        if ob.days_parameter not in bases:
+            bases[ob.days_parameter] = self.refs.maybe_basis(combine.deadline_basis(cr, ob))
+        return bases[ob.days_parameter]
 
 
 #: The fields of each table's rules, kept with its refs (a batch has one per policy).
@@ -152,7 +167,7 @@ def _plain(
 
 def _source(cr: CompiledRule, detail: o.Detail, fields: _RuleFields) -> JsonObject:
     out: JsonObject = {"rule": cr.rule.id}
-    out.update(fields.of(cr)[0])
+    out.update(fields.of(cr).source)
     if detail:
         out["detail"] = dict(detail)
     return out
@@ -230,7 +245,7 @@ def _verdicts(ev: Evaluation, fields: _RuleFields) -> list[tuple[JsonObject, com
             }
             if item.detail:
                 reason["detail"] = dict(item.detail)
-            reason.update(fields.of(cr)[1])
+            reason.update(fields.of(cr).reason)
             reasons.append(reason)
         verdict = {
             "measure": measure,
@@ -256,7 +271,7 @@ def _plan_issues(
         if detail:
             item["detail"] = dict(detail)
         item["rule"] = cr.rule.id
-        item.update(fields.of(cr)[2])
+        item.update(fields.of(cr).issue)
         found.append(((path or "", cr.rule.id, reason), item))
 
     for cr, outcome in ev.outcomes_of(o.Issue):
@@ -299,9 +314,24 @@ def _referrals(ev: Evaluation, fields: _RuleFields) -> list[Any]:
 
 def _follow_up(item: Mapping[str, Any], table: RuleTable) -> JsonObject:
     out = _plain(item, _FOLLOW_UP, table.rules)
-    if _same(out.get("key"), f"{item['kind']}:{item['subject']}@{item['due']}"):
-        del out["key"]
+    del out["key"]  # made of its kind, subject and due date (by construction, _duties)
     return out
+
+
+def _trace(ev: Evaluation, fields: _RuleFields) -> list[JsonObject]:
+    rows = []
+    for cr, fired, values, error in ev.trace:
+        own = fields.of(cr)
+        row: JsonObject = {"rule": cr.rule.id}
+        row.update(own.trace_before)
+        row["fired"] = fired
+        row["facts"] = [evidence(n, v) for n, v in zip(cr.rule.reads, values, strict=True)]
+        row.update(own.trace_after)
+        if error is not None:
+            row["error"] = error
+        rows.append(row)
+    rows.sort(key=lambda r: r["rule"])
+    return rows
 
 
 def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableRefs) -> JsonObject:
@@ -310,21 +340,19 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
     parameters named by id, and every field left out that the table or the decision itself
     implies. :func:`~atbalsts.engine.expand_decision` puts them back.
 
-    The trace rows, when the evaluation has them, are built whole and then compacted: they are
-    most of such a decision, and leaving out what their rule's row implies is all there is to
-    do."""
+    """
     table = refs.table
     fields = _FIELDS.get(refs, _RuleFields)
     verdicts = _verdicts(ev, fields)
     plain = [v for v, _ in verdicts]
     asked, suggested, undecided = combine.split_measures(ev, plain)
     out: JsonObject = {}
-    if not _same(SCHEMA_VERSION, _TOP["schema_version"]):
+    if _WRITE_VERSION:
         out["schema_version"] = SCHEMA_VERSION
     out["learner_id"] = ev.facts.learner_id
     out["as_of"] = ev.policy.as_of
     out["policy"] = refs.stamp(ev.policy.stamp)
-    out["complete"] = not ev.failures
+    out["complete"] = ev.complete
     if ev.failures:
         failures = sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))
         out["failures"] = [
@@ -352,5 +380,5 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
     if review is not None:
         out["review_due"] = review
     if ev.trace:
-        out["trace"] = [_plain(row, _TRACE, table.rules) for row in trace_data(ev, refs)]
+        out["trace"] = _trace(ev, fields)
     return out
