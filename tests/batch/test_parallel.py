@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator
 from atbalsts import PolicyRegistry, batch
 from atbalsts.batch import (
     CHUNK_SIZE,
+    MAX_ERROR_MESSAGE,
     BatchStopped,
     WorkerError,
     evaluate_file,
@@ -191,10 +192,31 @@ def _only_here() -> PolicyRegistry:
     return registry()
 
 
-def test_a_worker_that_dies_ends_the_run() -> None:
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_worker_that_dies_ends_the_run(jobs: int) -> None:
+    # with three jobs, the other worker is ended too when the first to be heard from failed
     with pytest.raises(WorkerError, match="ended unexpectedly"):
-        list(iter_decisions(mixed(12), registry=_only_here, jobs=2, chunk_size=3))
+        list(iter_decisions(mixed(12), registry=_only_here, jobs=jobs, chunk_size=3))
     assert multiprocessing.active_children() == []
+
+
+def _long_failure() -> PolicyRegistry:
+    raise ValueError("no policies here " * 20_000)
+
+
+def test_a_worker_that_cannot_load_says_so_in_a_few_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long error must not fill the pipe the main process reads only after the input."""
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "pthread_sigmask", lambda *args: set(), raising=False)
+    tasks, _ = multiprocessing.Pipe(duplex=False)
+    results, results_in = multiprocessing.Pipe(duplex=False)
+    settings = batch._Settings(AS_OF, False, None, numbered=True)
+    batch._work(tasks, results_in, _long_failure, settings)
+    said = results.recv()
+    assert said.startswith("could not load the policies: ValueError: no policies here")
+    assert len(said) <= len("could not load the policies: ValueError: ") + MAX_ERROR_MESSAGE
 
 
 def test_what_cannot_reach_a_worker_is_refused_before_the_run() -> None:

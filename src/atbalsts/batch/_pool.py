@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 
 import attrs
 
-from atbalsts.batch._decide import Tables, _decide, _Settings
+from atbalsts.batch._decide import MAX_ERROR_MESSAGE, Tables, _decide, _Settings
 from atbalsts.batch._records import BatchStats, RecordKind, WorkerError, _check
 from atbalsts.engine import PolicyRegistry
 
@@ -109,7 +109,10 @@ def _work(
     try:
         registry = loader()
     except Exception as err:
-        results.send(f"could not load the policies: {type(err).__name__}: {_one_line(err)}")
+        why = _one_line(err)
+        if len(why) > MAX_ERROR_MESSAGE:
+            why = why[: MAX_ERROR_MESSAGE - 1] + "…"
+        results.send(f"could not load the policies: {type(err).__name__}: {why}")
         return
     results.send(_STARTED)
     tables = Tables() if settings.tables else None
@@ -213,17 +216,17 @@ class _Worker:
             raise WorkerError(f"a worker process {reply}")
         return reply
 
-    def finish(self) -> None:
+    def finish(self, stop: threading.Event | None) -> None:
         """Let the worker end once it has decided what it was sent. A worker that never said
         it started (the input was done first) says now whether it could: a worker that could not
-        load the policies, or died, is an error of the run even when it was sent nothing."""
+        load the policies, or died, is an error of the run even when it was sent nothing. That
+        is read before the worker is waited for (it cannot end while its message fills the
+        pipe), and the wait for it looks at ``stop``."""
         self._tasks.put(None)
+        if not self._started:
+            self._start_message(stop)
         self.process.join()
-        try:
-            if not self._started:
-                self._start_message(None)
-        finally:
-            self._results.close()
+        self._results.close()
 
     def kill(self) -> None:
         """End the worker now, with whatever it holds."""
@@ -310,11 +313,15 @@ def _pooled(
             yield next_part()
         done = True
     finally:
-        if done:
-            for worker in workers:
-                worker.finish()
-        else:
-            for worker in workers:
-                worker.kill()
-            for worker in workers:
-                worker.reap()
+        ended = False
+        try:
+            if done:
+                for worker in workers:
+                    worker.finish(stop)
+                ended = True
+        finally:
+            if not ended:  # stopped, failed, or a worker could not end well: end them all now
+                for worker in workers:
+                    worker.kill()
+                for worker in workers:
+                    worker.reap()
