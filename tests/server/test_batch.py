@@ -300,3 +300,19 @@ def test_a_client_gone_mid_batch_stops_its_thread(streaming: str, national: dict
     while _batch_threads() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not _batch_threads()
+
+
+def test_a_record_holding_u2028_is_one_record_and_the_lines_after_it_are_answered(
+    base_url: str, national: dict[str, str]
+) -> None:
+    """JSON text may hold U+2028 and U+2029 (here in the name of a field no case has): records
+    are split on newlines only, so nothing after such a record is lost."""
+    good = _lines(examples())[0]
+    odd = json.loads(good)
+    odd["learner"]["odd\u2028key\u2029"] = 1
+    body = "\n".join([good, json.dumps(odd, ensure_ascii=False), good]) + "\n"
+    response = _batch(base_url, national, body)
+    assert response.status_code == 200
+    records = [json.loads(r) for r in response.text.split("\n") if r]
+    assert len(records) == 3
+    assert [("invalid" in r) for r in records] == [False, True, False]

@@ -220,7 +220,12 @@ class _Shown(io.TextIOBase):
         self._out = out
 
     def write(self, text: str) -> int:
-        self._out.write("".join(self._run.shown(line) for line in text.splitlines(True)))
+        # on newlines only: str.splitlines() also splits JSON text at U+2028 and U+2029
+        *records, rest = text.split("\n")
+        shown = [self._run.shown(record + "\n") for record in records]
+        if rest:
+            shown.append(self._run.shown(rest))
+        self._out.write("".join(shown))
         return len(text)
 
 
