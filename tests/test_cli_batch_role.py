@@ -136,3 +136,18 @@ def test_the_help_of_batch_offers_every_role_in_both_languages(
     assert all(f"--role {choices}" in text for text in shown.values())
     assert "write each decision as only what this role may see of it" in shown["en"]
     assert "rakstīt katru lēmumu tikai ar to, ko šī loma drīkst no tā redzēt" in shown["lv"]
+
+
+def test_an_output_written_for_a_role_is_not_resumed(cases: Path, tmp_path: Path) -> None:
+    """Its records are views: they may not hold what the summary counts."""
+    from atbalsts.batch import evaluate_file
+    from atbalsts.errors import AtbalstsError
+
+    out = tmp_path / "teacher.jsonl"
+    _batch(cases, out, "--role", "class_teacher")
+    before = out.read_bytes()
+    with pytest.raises(
+        AtbalstsError, match="--resume cannot continue an output written with --role"
+    ):
+        evaluate_file(cases, out, as_of=None, registry=None, role="class_teacher", resume=True)
+    assert out.read_bytes() == before

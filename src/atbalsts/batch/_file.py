@@ -63,7 +63,8 @@ def evaluate_file(
     target (written the same way: whole or not at all, mode 0600; with the target on standard
     output, as they come). They are counted in the summary either way.
 
-    With ``resume``, an existing ``target`` is continued: its complete records are kept (a cut
+    With ``resume``, an existing ``target`` (not one written with ``role``: a view may hide
+    what the summary counts) is continued: its complete records are kept (a cut
     last line and the summary are dropped), the input lines up to the last line they reached are
     read but not decided, and the result replaces the target as above; so are the records of an
     existing ``errors`` file up to that line. The counts of the summary are those of the whole
@@ -85,6 +86,11 @@ def evaluate_file(
         raise _BatchError(f"the error file {errors} must be neither the input nor the output")
     if resume and target is None:
         raise _BatchError("--resume continues an output file: give it (-o OUTPUT)")
+    if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
+        raise _BatchError(
+            "--resume cannot continue an output written with --role: its records do not hold "
+            "what the summary counts; start again"
+        )
     try:
         # opened first: a missing input writes nothing
         with source.open(encoding="utf-8-sig") as handle:
