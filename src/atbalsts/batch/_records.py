@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
 
 from atbalsts.errors import AtbalstsError
-from atbalsts.model.decision import DecisionNote, NoteCode
+from atbalsts.model.decision import NoteCode
 
 #: What a record is: a decided case, an invalid line, a line that could not be decided, the end;
 #: or the rule table of a policy, written before the first decision that refers to it.
@@ -82,11 +82,6 @@ class NoEvaluationDate(AtbalstsError):
 
 class WorkerError(AtbalstsError):
     """A worker process of the batch could not start (its policies could not be loaded)."""
-
-
-def _count_notes(stats: BatchStats, notes: Iterable[DecisionNote]) -> None:
-    for note in notes:
-        _count_note(stats, str(note.code), note.detail)
 
 
 def _count_note(stats: BatchStats, code: str, detail: Mapping[str, object]) -> None:
