@@ -64,9 +64,10 @@ class Evaluation:
     """The calendar of the municipal rules' deadlines, with the municipal policies' own closures
     (None: :attr:`calendar`)."""
 
-    _by_kind: dict[type, list[tuple[CompiledRule, Any]]] | None = attrs.field(
-        default=None, init=False, repr=False, eq=False
+    by_kind: dict[type, list[tuple[CompiledRule, Any]]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
     )
+    """The outcomes by their rule's outcome class, kept as the rules give them."""
 
     @property
     def complete(self) -> bool:
@@ -75,15 +76,9 @@ class Evaluation:
 
     def outcomes_of(self, kind: type[T]) -> list[tuple[CompiledRule, T]]:
         """The outcomes of the rules whose kind gives outcomes of ``kind`` (an outcome class of
-        :mod:`atbalsts.policy`), in the order they came; sorted out once the evaluation is
-        done (every outcome is an instance of its rule's class: the engine checked it when the
-        rule returned it)."""
-        if self._by_kind is None:
-            by_kind: dict[type, list[tuple[CompiledRule, Any]]] = {}
-            for pair in self.outcomes:
-                by_kind.setdefault(pair[0].expected, []).append(pair)
-            self._by_kind = by_kind
-        return self._by_kind.get(kind, [])
+        :mod:`atbalsts.policy`), in the order they came (every outcome is an instance of its
+        rule's class: the engine checked it when the rule returned it)."""
+        return self.by_kind.get(kind, [])
 
 
 def group_of(factors: CodeList, factor: str) -> str | None:
@@ -136,26 +131,26 @@ def _run(
     # Outcomes are frozen values that repeat across learners: the codes of each distinct one are
     # checked once per compiled policy (the codes cannot change under it); the type always.
     fit = ev.policy.fit_outcomes
+    by_kind = ev.by_kind
     for cr in compiled:
-        raised: BaseException | None = None
         try:
             result = cr.function(facts, cr.params)
         except KeyboardInterrupt:  # the user stops the host: never swallowed
             raise
         except BaseException as exc:  # isolate everything else, SystemExit included
-            raised, result = exc, None
-        else:
-            if result is None:  # the usual answer, first: the rule did not fire
-                if trace:
-                    rows.append((cr, False, cr.read(facts), None))
-                continue
+            failed = _fail(ev, cr, "evaluate", "exception", _error(exc), strict, exc)
+            if trace:
+                rows.append((cr, False, cr.read(facts), failed))
+            continue
+        if result is None:  # the usual answer, first: the rule did not fire
+            if trace:
+                rows.append((cr, False, cr.read(facts), None))
+            continue
         error = None
         cause: FailureCause = "malformed"
         fired = False
         expected = cr.expected
         try:
-            if raised is not None:
-                raise raised
             if isinstance(result, expected):
                 items: tuple[Any, ...] = (result,)
             elif type(result) is tuple or type(result) is list:  # the usual collections, first
@@ -199,8 +194,10 @@ def _run(
                 error = _fail(ev, cr, "result", cause, error, strict)
             elif items:
                 fired = True
+                same_kind = by_kind.setdefault(expected, [])
                 for item in items:
                     outcomes.append((cr, item))
+                    same_kind.append((cr, item))
         if trace:
             rows.append((cr, fired, cr.read(facts), error))
 
