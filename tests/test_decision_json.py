@@ -131,13 +131,14 @@ def test_the_trace_rows_kept_stay_within_their_bound(monkeypatch: pytest.MonkeyP
     from atbalsts.testing.conformance import sample_cases
 
     monkeypatch.setattr(_trace_json, "_ROWS_IN_ALL", 25)
-    _trace_json._WHOLE.clear()
-    monkeypatch.setattr(_trace_json, "_kept", [0])
+    monkeypatch.setattr(_trace_json, "_WHOLE", _trace_json._Kept())
     policy_set = REGISTRY.policy_set("parauga")
     for day in (date(2025, 11, 20), date(2025, 3, 3), date(2026, 2, 16)):
         for case in sample_cases(30, as_of=day, municipality="parauga"):
             ev = policy_set.run(case, day, trace=True)
             text = decision_json(ev, policy_set.codes)
             assert text == to_decision(ev, policy_set.codes).model_dump_json()
-            kept = sum(len(rows.written or ()) for _, rows in _trace_json._WHOLE._entries.values())
+            whole = _trace_json._WHOLE
+            kept = sum(len(rows.written or ()) for _, rows in whole.rules._entries.values())
             assert kept <= 25
+            assert kept == whole.count

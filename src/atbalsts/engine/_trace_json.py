@@ -93,8 +93,22 @@ class _Rows:
         self.written: dict[tuple[Any, ...], str] | None = {} if plain else None
 
 
-_WHOLE: ByIdentity[_Rows] = ByIdentity(20_000)
-_kept = [0]  # whole rows kept in all, in every _Rows of _WHOLE
+class _Kept:
+    """The whole rows kept, per compiled rule, and how many in all: past
+    :data:`_ROWS_IN_ALL`, every one is dropped (before the next row is looked up)."""
+
+    def __init__(self) -> None:
+        self.rules: ByIdentity[_Rows] = ByIdentity(20_000)
+        self.count = 0
+
+    def of(self, cr: CompiledRule) -> _Rows:
+        if self.count >= _ROWS_IN_ALL:
+            self.rules.clear()
+            self.count = 0
+        return self.rules.get(cr, _Rows)
+
+
+_WHOLE = _Kept()
 
 
 def _row(
@@ -119,7 +133,7 @@ def trace_json(ev: Evaluation) -> str:
     seen: dict[str, str] = {}  # a fact has one value per evaluation: written once
     rows = []
     for cr, fired, values, error in ev.trace:
-        written = _WHOLE.get(cr, _Rows).written
+        written = _WHOLE.of(cr).written
         if written is None:
             text = _row(cr, fired, values, error, seen)
         else:
@@ -128,11 +142,8 @@ def trace_json(ev: Evaluation) -> str:
             if found is None:
                 found = _row(cr, fired, values, error, seen)
                 if len(written) < _ROWS_PER_RULE:
-                    if _kept[0] >= _ROWS_IN_ALL:
-                        _WHOLE.clear()  # `written` belongs to this row's rule only now
-                        _kept[0] = 0
                     written[key] = found
-                    _kept[0] += 1
+                    _WHOLE.count += 1
             text = found
         rows.append((cr.rule.id, text))
     rows.sort(key=lambda r: r[0])
