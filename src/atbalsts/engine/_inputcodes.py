@@ -73,21 +73,26 @@ def _local(case: SupportCase) -> frozenset[tuple[str, str]]:
             if ":" in n.recorded_by:
                 add(("roles", n.recorded_by))
     for funded in case.funded_elsewhere:
-        add(("measures", funded.measure))
+        if ":" in funded.measure:
+            add(("measures", funded.measure))
     for plan in case.plans:
-        add(("roles", plan.author_role))
-        found.update(("risk_factors", factor) for factor in plan.risk_factors)
+        if ":" in plan.author_role:
+            add(("roles", plan.author_role))
+        found.update(("risk_factors", f) for f in plan.risk_factors if ":" in f)
         for m in plan.measures:
-            add(("measures", m.measure))
-            add(("roles", m.responsible_role))
+            if ":" in m.measure:
+                add(("measures", m.measure))
+            if ":" in m.responsible_role:
+                add(("roles", m.responsible_role))
     for ref in case.referrals:
         for party in (ref.referred_by, ref.referred_to):
-            add(("institutions", party.institution))
-            if party.role is not None:
+            if ":" in party.institution:
+                add(("institutions", party.institution))
+            if party.role is not None and ":" in party.role:
                 add(("roles", party.role))
     for consent in case.consents:
-        found.update(("institutions", recipient) for recipient in consent.recipients)
-    return frozenset(item for item in found if ":" in item[1])
+        found.update(("institutions", r) for r in consent.recipients if ":" in r)
+    return frozenset(found)
 
 
 def _known(local: frozenset[tuple[str, str]], codes: Mapping[str, CodeList]) -> bool:
