@@ -182,16 +182,13 @@ class DutyGroup:
     rows: list[_Row]
     key: str
     answered: list[JsonObject]
+    done_on: date | None
     state: DutyState
     late: int | None
 
     @property
     def first(self) -> _Row:
         return self.rows[0]
-
-    @property
-    def done_on(self) -> date | None:
-        return self.answered[0]["on"] if self.answered else None
 
     def roles(self) -> list[str]:
         return sorted({role for row in self.rows for role in row[5].roles})
@@ -227,7 +224,7 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
         answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
         done_on = answered[0]["on"] if answered else None
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)
-        out.append(DutyGroup(action, recipients, rows, duty_key, answered, state, late))
+        out.append(DutyGroup(action, recipients, rows, duty_key, answered, done_on, state, late))
     return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))
 
 
