@@ -108,7 +108,8 @@ def decision_data(
 
 
 def _without_trace(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) -> JsonObject:
-    verdicts = combine.measures(ev, refs)
+    groups = combine.verdict_groups(ev)
+    verdicts = combine.measures(groups, refs)
     asked, suggested, undecided = combine.split_measures(ev, verdicts)
     failures = sorted(ev.failures, key=lambda f: (f.plugin, f.rule or "", f.stage))
     return {
@@ -125,7 +126,7 @@ def _without_trace(ev: Evaluation, codes: Mapping[str, CodeList], refs: Refs) ->
         "measures": asked,
         "suggestions": suggested,
         "referrals": combine.referrals(ev, refs),
-        "plan_issues": combine.plan_issues(ev, verdicts, refs),
+        "plan_issues": combine.plan_issues(ev, groups, refs),
         "follow_ups": combine.follow_ups(ev, refs),
         "review_due": combine.review_due(ev),
         "trace": [],

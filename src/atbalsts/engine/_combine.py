@@ -59,6 +59,7 @@ __all__ = [
     "follow_ups",
     "measures",
     "obligations",
+    "plan_issue_rows",
     "plan_issues",
     "referral_groups",
     "referrals",
@@ -308,11 +309,12 @@ def verdict_groups(ev: Evaluation) -> list[tuple[str, VerdictRows]]:
     return out
 
 
-def measures(ev: Evaluation, refs: Refs) -> list[JsonObject]:
-    """One verdict per measure a rule judged, asked for or not: eligible only if no rule denies
-    it; every reason kept, denials first (see :func:`split_measures`)."""
+def measures(groups: list[tuple[str, VerdictRows]], refs: Refs) -> list[JsonObject]:
+    """One verdict per measure a rule judged (the :func:`verdict_groups`), asked for or not:
+    eligible only if no rule denies it; every reason kept, denials first (see
+    :func:`split_measures`)."""
     out = []
-    for measure, rows in verdict_groups(ev):
+    for measure, rows in groups:
         reasons = [
             {
                 "rule": cr.rule.id,
@@ -397,45 +399,49 @@ def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
     return out
 
 
-def plan_issues(ev: Evaluation, verdicts: list[JsonObject], refs: Refs) -> list[JsonObject]:
+IssueRow = tuple[CompiledRule, str, str | None, dict[str, Any]]
+
+
+def plan_issue_rows(ev: Evaluation, groups: list[tuple[str, VerdictRows]]) -> list[IssueRow]:
     """Every issue the rules found with the plan in force, plus one for each measure of the plan
-    that a rule denies (given the measures' ``verdicts``), with that rule's reason."""
+    that a rule denies (given the :func:`verdict_groups`), with that rule's reason: (rule,
+    reason, path, detail) in the Decision's order (path, rule, reason)."""
     plan = ev.facts.plan
     if plan is None:
         return []
-    out = [
+    rows: list[IssueRow] = [
+        (cr, item.reason, item.path, dict(item.detail)) for cr, item in ev.outcomes_of(o.Issue)
+    ]
+    denied = {m: verdicts for m, verdicts in groups if not all(v.eligible for _, v in verdicts)}
+    for i, assignment in enumerate(plan.measures):
+        for cr, verdict in denied.get(assignment.measure, ()):
+            if not verdict.eligible:
+                detail = {"measure": assignment.measure, **dict(verdict.detail)}
+                rows.append((cr, verdict.reason, f"measures[{i}].measure", detail))
+    rows.sort(key=lambda r: (r[2] or "", r[0].rule.id, r[1]))
+    return rows
+
+
+def plan_issues(
+    ev: Evaluation, groups: list[tuple[str, VerdictRows]], refs: Refs
+) -> list[JsonObject]:
+    """The plan's issues (:func:`plan_issue_rows`) as data."""
+    plan = ev.facts.plan
+    if plan is None:
+        return []
+    return [
         {
             "plan_id": plan.id,
-            "reason": item.reason,
-            "path": item.path,
-            "detail": dict(item.detail),
+            "reason": reason,
+            "path": path,
+            "detail": detail,
             "rule": cr.rule.id,
             "legal_basis": refs.basis(cr.rule.legal_basis),
             "plugin": cr.plugin,
             "parameters": refs.parameters(cr.trace_parameters),
         }
-        for cr, item in ev.outcomes_of(o.Issue)
+        for cr, reason, path, detail in plan_issue_rows(ev, groups)
     ]
-    denied = {v["measure"]: v for v in verdicts if not v["eligible"]}
-    for i, assignment in enumerate(plan.measures):
-        verdict = denied.get(assignment.measure)
-        if verdict is None:
-            continue
-        for reason in verdict["reasons"]:
-            if not reason["eligible"]:
-                out.append(
-                    {
-                        "plan_id": plan.id,
-                        "reason": reason["reason"],
-                        "path": f"measures[{i}].measure",
-                        "detail": {"measure": assignment.measure, **reason["detail"]},
-                        "rule": reason["rule"],
-                        "legal_basis": reason["legal_basis"],
-                        "plugin": reason["plugin"],
-                        "parameters": reason["parameters"],
-                    }
-                )
-    return sorted(out, key=lambda x: (x["path"] or "", x["rule"], x["reason"]))
 
 
 def tier(ev: Evaluation) -> int | None:

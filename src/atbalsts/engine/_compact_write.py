@@ -233,9 +233,9 @@ def _obligations(ev: Evaluation, fields: _RuleFields) -> list[Any]:
     return out
 
 
-def _verdicts(ev: Evaluation, fields: _RuleFields) -> list[tuple[JsonObject, combine.VerdictRows]]:
+def _verdicts(groups: list[tuple[str, combine.VerdictRows]], fields: _RuleFields) -> list[Any]:
     out = []
-    for measure, rows in combine.verdict_groups(ev):
+    for measure, rows in groups:
         reasons = []
         for cr, item in rows:
             reason: JsonObject = {
@@ -247,46 +247,33 @@ def _verdicts(ev: Evaluation, fields: _RuleFields) -> list[tuple[JsonObject, com
                 reason["detail"] = dict(item.detail)
             reason.update(fields.of(cr).reason)
             reasons.append(reason)
-        verdict = {
-            "measure": measure,
-            "eligible": all(item.eligible for _, item in rows),
-            "reasons": reasons,
-        }
-        out.append((verdict, rows))
+        out.append(
+            {
+                "measure": measure,
+                "eligible": all(item.eligible for _, item in rows),
+                "reasons": reasons,
+            }
+        )
     return out
 
 
 def _plan_issues(
-    ev: Evaluation, verdicts: list[tuple[JsonObject, combine.VerdictRows]], fields: _RuleFields
+    ev: Evaluation, groups: list[tuple[str, combine.VerdictRows]], fields: _RuleFields
 ) -> list[Any]:
     plan = ev.facts.plan
     if plan is None:
         return []
-    found: list[tuple[tuple[str, str, str], JsonObject]] = []
-
-    def add(reason: str, path: str | None, detail: Mapping[str, Any], cr: CompiledRule) -> None:
+    out = []
+    for cr, reason, path, detail in combine.plan_issue_rows(ev, groups):
         item: JsonObject = {"plan_id": plan.id, "reason": reason}
         if path is not None:
             item["path"] = path
         if detail:
-            item["detail"] = dict(detail)
+            item["detail"] = detail
         item["rule"] = cr.rule.id
         item.update(fields.of(cr).issue)
-        found.append(((path or "", cr.rule.id, reason), item))
-
-    for cr, outcome in ev.outcomes_of(o.Issue):
-        add(outcome.reason, outcome.path, dict(outcome.detail), cr)
-    denied = {v["measure"]: rows for v, rows in verdicts if not v["eligible"]}
-    for i, assignment in enumerate(plan.measures):
-        rows = denied.get(assignment.measure)
-        if rows is None:
-            continue
-        for cr, verdict in rows:
-            if not verdict.eligible:
-                detail = {"measure": assignment.measure, **dict(verdict.detail)}
-                add(verdict.reason, f"measures[{i}].measure", detail, cr)
-    found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found]
+        out.append(item)
+    return out
 
 
 def _referrals(ev: Evaluation, fields: _RuleFields) -> list[Any]:
@@ -343,9 +330,8 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
     """
     table = refs.table
     fields = _FIELDS.get(refs, _RuleFields)
-    verdicts = _verdicts(ev, fields)
-    plain = [v for v, _ in verdicts]
-    asked, suggested, undecided = combine.split_measures(ev, plain)
+    groups = combine.verdict_groups(ev)
+    asked, suggested, undecided = combine.split_measures(ev, _verdicts(groups, fields))
     out: JsonObject = {}
     if _WRITE_VERSION:
         out["schema_version"] = SCHEMA_VERSION
@@ -368,7 +354,7 @@ def compact_decision(ev: Evaluation, codes: Mapping[str, CodeList], refs: TableR
         ("measures", asked),
         ("suggestions", suggested),
         ("referrals", _referrals(ev, fields)),
-        ("plan_issues", _plan_issues(ev, verdicts, fields)),
+        ("plan_issues", _plan_issues(ev, groups, fields)),
     )
     for key, value in parts:
         if value or not _same(value, _TOP[key]):
