@@ -649,3 +649,18 @@ def test_a_date_is_read_alike_from_json_and_from_python(text: str) -> None:
             expected = date.fromisoformat(text)
     assert from_json == expected
     assert read(lambda: _Dated.model_validate({"day": expected})) == expected
+
+
+@given(st.integers(1850, 2150), st.integers(1850, 2150), st.sampled_from([1, 2]))
+def test_a_school_year_is_two_consecutive_years_of_the_pattern(
+    first: int, second: int, semester: int
+) -> None:
+    """Accepted exactly when both years are 19xx or 20xx and the second follows the first."""
+    text = f"{first}/{second}"
+    allowed = 1900 <= first < 2100 and 1900 <= second < 2100 and second == first + 1
+    if allowed:
+        assert Term(school_year=text, semester=semester).school_year == text
+        return
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Term(school_year=text, semester=semester)
+    assert [e["loc"] for e in caught.value.errors()] == [("school_year",)]

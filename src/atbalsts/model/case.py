@@ -132,6 +132,8 @@ class SupportCase(Document):
     def _one_learner_unique_ids(
         cls, docs: tuple[SupportPlan | Referral | Consent, ...], info: ValidationInfo
     ) -> tuple[SupportPlan | Referral | Consent, ...]:
+        if not docs:  # the usual case: nothing to check
+            return docs
         learner = info.data.get("learner")
         if isinstance(learner, Learner):
             others = [(i, "learner_id") for i, d in enumerate(docs) if d.learner_id != learner.id]
