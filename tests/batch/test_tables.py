@@ -334,3 +334,45 @@ def test_a_line_that_is_not_a_json_object_is_an_error_naming_the_line() -> None:
     lines = lines_of(whole)
     with pytest.raises(AtbalstsError, match="line 3 is not a JSON object"):
         list(expand_records([*lines[:2], "[1, 2]", *lines[2:]]))
+
+
+# -- a rule table record that is not one ----------------------------------------------------------
+
+#: Ways a ``rule_table`` record can be broken, with the field each error must name.
+BROKEN_TABLES = {
+    "id not a string": (lambda t: {**t, "rule_table": 5}, "rule_table"),
+    "id empty": (lambda t: {**t, "rule_table": ""}, "rule_table"),
+    "rules missing": (lambda t: {k: v for k, v in t.items() if k != "rules"}, "rules"),
+    "groups not an object": (lambda t: {**t, "groups": []}, "groups"),
+}
+
+
+def broken_output(break_it: Any) -> tuple[str, list[str], int]:
+    """The input and output of an uninterrupted run with its first rule table broken by
+    ``break_it``, and the output line (from 1) of that table."""
+    text, whole = uninterrupted()
+    lines = lines_of(whole)
+    first = next(i for i, line in enumerate(lines) if is_table(json.loads(line)))
+    lines[first] = json.dumps(break_it(json.loads(lines[first])), ensure_ascii=False)
+    return text, lines, first + 1
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_TABLES))
+def test_a_broken_rule_table_is_an_error_naming_its_line_and_field(name: str) -> None:
+    break_it, field = BROKEN_TABLES[name]
+    _, lines, number = broken_output(break_it)
+    with pytest.raises(AtbalstsError, match=rf"line {number}: {field}\b"):
+        list(expand_records(lines))
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_TABLES))
+def test_resume_refuses_an_output_with_a_broken_rule_table(tmp_path: Path, name: str) -> None:
+    break_it, field = BROKEN_TABLES[name]
+    text, lines, number = broken_output(break_it)
+    source, target = tmp_path / "cases.jsonl", tmp_path / "out.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target.write_text("".join(line + "\n" for line in lines[: number + 1]), encoding="utf-8")
+    before = target.read_bytes()
+    with pytest.raises(AtbalstsError, match=rf"line {number}: not a rule table \({field}\b"):
+        evaluate_file(source, target, as_of=None, resume=True, registry=registry())
+    assert target.read_bytes() == before  # nothing written over it

@@ -28,6 +28,7 @@ from atbalsts.batch._records import (
     _summary_text,
 )
 from atbalsts.batch._stream import CHUNK_SIZE, RegistrySource, _job_count, _records, _Skip, _sources
+from atbalsts.engine import RuleTable
 
 
 def evaluate_file(
@@ -274,10 +275,11 @@ def _carry(
                 if not isinstance(lines, int) or lines < position:
                     raise _BatchError(f"{path} line {number}: not a batch summary")
                 return lines
-            table = record.get("rule_table")
-            if table is not None and "line" not in record:
-                if not isinstance(table, str):
-                    raise _BatchError(f"{path} line {number}: not a rule table")
+            if RuleTable.is_record(record):
+                try:
+                    table = RuleTable.from_record(record).id
+                except ValueError as err:
+                    raise _BatchError(f"{path} line {number}: not a rule table ({err})") from None
                 if tables is not None:
                     tables.add(table)
                 out.write(raw)

@@ -31,9 +31,12 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
         record = json.loads(line)
         if not isinstance(record, dict):
             raise _BatchError(f"batch output line {number} is not a JSON object")
-        table = record.get("rule_table")
-        if isinstance(table, str) and "line" not in record:
-            tables[table] = RuleTable.from_record(record)
+        if RuleTable.is_record(record):
+            try:
+                table = RuleTable.from_record(record)
+            except ValueError as err:
+                raise _BatchError(f"batch output line {number}: {err}") from None
+            tables[table.id] = table
             continue
         policy = record.get("policy")
         if "learner_id" in record and isinstance(policy, str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import rfc8785
 
@@ -128,9 +128,24 @@ class RuleTable:
         it names by id in this table written out. Raises ``KeyError`` for an id it lacks."""
         return {k: _write_out(k, v, self) for k, v in data.items()}
 
+    @staticmethod
+    def is_record(record: object) -> TypeGuard[Mapping[str, Any]]:
+        """Whether ``record`` (a line of ``atbalsts batch`` output, as JSON data) is a
+        ``rule_table`` record: it has that key and, unlike every record of an input line, no
+        ``line``. The one test every reader of batch output uses."""
+        return isinstance(record, Mapping) and "rule_table" in record and "line" not in record
+
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> RuleTable:
-        """The table of a ``rule_table`` record as read back from JSON."""
+        """The table of a ``rule_table`` record as read back from JSON. Raises ``ValueError``
+        naming the first field that is missing or not of its kind (an id that is not a
+        non-empty string; rules, bases, parameters or groups that are not objects)."""
+        table = record.get("rule_table")
+        if not isinstance(table, str) or not table:
+            raise ValueError("rule_table: not a rule table id")
+        for key in ("rules", "bases", "parameters", "groups"):
+            if not isinstance(record.get(key), dict):
+                raise ValueError(f"{key}: missing or not an object in rule table {table!r}")
         return cls(dict(record))
 
 

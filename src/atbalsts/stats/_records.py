@@ -158,7 +158,7 @@ def _state(obligation: object, path: str) -> str:
 def is_rule_table(record: object) -> TypeGuard[Mapping[str, object]]:
     """Whether ``record`` is a ``rule_table`` record of ``atbalsts batch`` output: what every
     decision under one policy shares, which the decisions name by its id (it has no ``line``)."""
-    return isinstance(record, Mapping) and "rule_table" in record and "line" not in record
+    return RuleTable.is_record(record)
 
 
 def kind_of(record: object) -> str:
@@ -188,13 +188,11 @@ class RuleTables:
     def add(self, record: Mapping[str, object]) -> None:
         """Keep the table of the ``rule_table`` ``record`` (:func:`is_rule_table`); raises
         :class:`Unreadable` if it is not one."""
-        table = record.get("rule_table")
-        if not isinstance(table, str) or not table:
-            raise Unreadable("rule_table")
         try:
-            self._tables[table] = RuleTable.from_record(record)
-        except (KeyError, TypeError, ValueError, AttributeError):
+            table = RuleTable.from_record(record)
+        except ValueError:
             raise Unreadable("rule_table") from None
+        self._tables[table.id] = table
 
     def table_of(self, decision: object) -> RuleTable | None:
         """The rule table ``decision`` names by its ``policy``, or None when it holds its policy
