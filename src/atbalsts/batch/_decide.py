@@ -103,6 +103,27 @@ class _Settings:
     role: str | None = None
     """Write each decision as this role's view (:func:`atbalsts.privacy.view_decision`)."""
 
+    @classmethod
+    def of_batch(
+        cls,
+        as_of: date | None,
+        trace: bool,
+        municipality: str | None,
+        *,
+        self_contained: bool,
+        role: str | None,
+    ) -> _Settings:
+        """The settings of ``atbalsts batch`` (numbered records; decisions naming a rule table
+        unless they are self-contained or a role's view)."""
+        return cls(
+            as_of,
+            trace,
+            municipality,
+            numbered=True,
+            tables=not self_contained and role is None,
+            role=checked_role(role),
+        )
+
 
 #: One record as :func:`_decide` makes it: its kind, its text, and for a ``rule_table`` record
 #: the table's id (None for every other kind).

@@ -146,12 +146,11 @@ class _Run:
         """
         skip = skip or _Skip()
         local, loader = _sources(self.registry, self.jobs)
-        settings = _Settings(
+        settings = _Settings.of_batch(
             self.as_of,
             self.trace,
             self.municipality,
-            numbered=True,
-            tables=not self.self_contained and self.role is None,
+            self_contained=self.self_contained,
             role=self.role,
         )
         jobs = _job_count(self.jobs, local)

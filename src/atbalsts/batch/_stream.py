@@ -12,7 +12,7 @@ from itertools import chain, islice
 
 import attrs
 
-from atbalsts.batch._decide import Tables, _decide, _Settings, checked_role
+from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
     BatchRecord,
@@ -90,13 +90,8 @@ def iter_decisions(
         raise ValueError(f"chunk_size must be 1 or more, not {chunk_size}")
     local, loader = _sources(registry, jobs)
     count = _job_count(jobs, local)
-    settings = _Settings(
-        as_of,
-        trace,
-        municipality,
-        numbered=True,
-        tables=not self_contained and role is None,
-        role=checked_role(role),
+    settings = _Settings.of_batch(
+        as_of, trace, municipality, self_contained=self_contained, role=role
     )
     return _records(lines, local, loader, settings, count, chunk_size, _Skip(start_after), stop)
 
