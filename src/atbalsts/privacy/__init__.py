@@ -11,7 +11,9 @@ A view keeps a field only when the role may see the field's category of data
 on the model field: none, ``personal``, ``sensitive`` or ``protected``). The access matrix
 (:data:`MATRIX`) says, per role, what it sees of each category and where that comes from; a
 referral's recipient also sees what the referral's purpose needs of what it shares
-(:data:`PURPOSE_NEEDS`). A field nothing classifies is shown to no one (default deny). The JSON
+(:data:`PURPOSE_NEEDS`). A field nothing classifies is shown to no one (default deny). A measure's
+reason, its verdict and a plan issue are also shown only to a role that may see what the facts
+their rules read say (:class:`ByRule`, from the decision's trace: :class:`Reads`). The JSON
 Schema of each view is published under ``schemas/views/``.
 """
 
@@ -31,9 +33,13 @@ from atbalsts.privacy._access import (
 from atbalsts.privacy._categories import (
     CLASSES,
     FACT_CATEGORIES,
+    FACT_LEVELS,
     FIELDS,
+    UNTRACED,
+    ByRule,
     Dynamic,
     Level,
+    Reads,
     factor_category,
     model_classes,
 )
@@ -50,14 +56,18 @@ from atbalsts.privacy._views import (
 __all__ = [
     "CLASSES",
     "FACT_CATEGORIES",
+    "FACT_LEVELS",
     "FIELDS",
     "MATRIX",
     "PURPOSE_NEEDS",
     "RECIPIENTS",
+    "UNTRACED",
     "VIEW_DOCUMENTS",
+    "ByRule",
     "Dynamic",
     "Grants",
     "Level",
+    "Reads",
     "Row",
     "ViewRole",
     "factor_category",

@@ -3,13 +3,15 @@
 A field is shown to a role only when the role may see its category at the level its
 classification needs (``x-classification``: none, ``personal``, or ``sensitive``/``protected``).
 The category comes from the field, from its class, or, for an item whose meaning depends on its
-value (a health note, a risk factor, a trace row), from the item. A field that nothing here
+value (a health note, a risk factor, a trace row), from the item. An outcome of rules (a measure's
+reason, its verdict, a plan issue) also takes the categories of the facts its rules read
+(:class:`ByRule`), as the decision's trace names them (:class:`Reads`). A field that nothing here
 classifies is shown to no one: default deny.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
@@ -17,18 +19,23 @@ import attrs
 from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
-from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose
+from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose, TraceRow
 from atbalsts.policy import baseline
 
 __all__ = [
     "CLASSES",
     "FACT_CATEGORIES",
+    "FACT_LEVELS",
     "FIELDS",
     "INHERIT",
     "META",
     "PUBLIC",
+    "UNTRACED",
+    "ByRule",
     "Dynamic",
     "Level",
+    "Needs",
+    "Reads",
     "factor_category",
     "need",
 ]
@@ -145,6 +152,121 @@ FACT_CATEGORIES: dict[str, DataCategory | str] = {
 }
 
 
+#: The level a role needs of a fact's category to see what the fact says, as the case shows the
+#: field it comes from: ``BASIC`` for a field without a classification (or a count or a flag
+#: derived from such fields), ``PERSONAL`` for the date of birth and the age. A fact not listed
+#: needs ``FULL``: the family's need, the languages, risk and staff-observed factors (they may be
+#: health data), the whole plan (its goals and notes) and whole observations. Used for the
+#: outcomes of rules (:class:`ByRule`); a trace row, which shows the values, needs ``FULL``.
+FACT_LEVELS: dict[str, Level] = {
+    "learner_id": Level.BASIC,
+    "birth_date": Level.PERSONAL,
+    "age": Level.PERSONAL,
+    "municipality": Level.BASIC,
+    "programme": Level.BASIC,
+    "grade": Level.BASIC,
+    "vocational_course": Level.BASIC,
+    "repeating_year": Level.BASIC,
+    "completed_grade9_certificate_only": Level.BASIC,
+    "state_vocational_school": Level.BASIC,
+    "failing_subjects": Level.BASIC,
+    "living_situation": Level.BASIC,
+    "out_of_family_care": Level.BASIC,
+    "funded_elsewhere": Level.BASIC,
+    "unjustified_lessons": Level.BASIC,
+    "unjustified_days": Level.BASIC,
+    "lessons_scheduled": Level.BASIC,
+    "absence_rate": Level.BASIC,
+    "absent_today_reason_unknown": Level.BASIC,
+    "parental_notes_used": Level.BASIC,
+    "absence_episodes": Level.BASIC,
+    "attendance_days": Level.BASIC,
+    "behaviour_incidents": Level.BASIC,
+    "serious_incidents": Level.BASIC,
+    "suspected_threat": Level.BASIC,
+    "threat_kinds": Level.BASIC,
+    "threat_observed_on": Level.BASIC,
+    "plan_measures": Level.BASIC,
+    "plans_without_improvement": Level.BASIC,
+    "mentor_trained": Level.BASIC,
+}
+
+#: What a role must see to see an outcome of rules: each category with the least level it needs.
+Needs = Mapping[DataCategory, Level]
+
+#: What a rule that the trace does not name may have read: every category a fact may have, in
+#: full. No role of the matrix sees identity in full, so no role sees such an outcome.
+UNTRACED: Needs = {
+    DataCategory(c): Level.FULL for c in sorted(set(FACT_CATEGORIES.values()) - {PUBLIC})
+}
+
+
+def fact_needs(facts: Iterable[str]) -> Needs | None:
+    """What a role must see to see what ``facts`` say (:data:`FACT_CATEGORIES` at
+    :data:`FACT_LEVELS`), or None when a fact is not classified (default deny)."""
+    needs: dict[DataCategory, Level] = {}
+    for fact in facts:
+        category = FACT_CATEGORIES.get(fact)
+        if category is None:
+            return None
+        if category == PUBLIC:
+            continue
+        level = FACT_LEVELS.get(fact, Level.FULL)
+        key = DataCategory(category)
+        needs[key] = max(needs.get(key, Level.NONE), level)
+    return needs
+
+
+@attrs.frozen
+class Reads:
+    """What each rule behind a decision read, by rule id: the :func:`fact_needs` of the facts its
+    trace row names (None: a fact nothing classifies). A rule not named, as every rule of a
+    decision written without its trace, may have read anything: :data:`UNTRACED`."""
+
+    rules: Mapping[str, Needs | None] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, trace: Iterable[TraceRow]) -> Reads:
+        """The reads of the rules in ``trace`` (a rule named twice: what both rows read)."""
+        rules: dict[str, Needs | None] = {}
+        for row in trace:
+            needs = fact_needs(e.fact for e in row.facts)
+            if row.rule in rules:
+                before = rules[row.rule]
+                needs = None if before is None or needs is None else _merge(before, needs)
+            rules[row.rule] = needs
+        return cls(rules)
+
+    def needs(self, rule: str) -> Needs | None:
+        """What a role must see to see what ``rule`` read."""
+        return self.rules.get(rule, UNTRACED)
+
+
+def _merge(*all_needs: Needs) -> dict[DataCategory, Level]:
+    merged: dict[DataCategory, Level] = {}
+    for needs in all_needs:
+        for category, level in needs.items():
+            merged[category] = max(merged.get(category, Level.NONE), level)
+    return merged
+
+
+@attrs.frozen
+class ByRule:
+    """An outcome of rules: it shows what they read, so a role sees it only when it may see
+    ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what."""
+
+    rules: Callable[[Any], Iterable[str]]
+    base: DataCategory = DataCategory.SUPPORT
+
+    def needs(self, item: Any, reads: Reads) -> Needs | None:
+        """What a role must see to see ``item``, or None when a rule read a fact nothing
+        classifies (no one sees it)."""
+        found = [reads.needs(rule) for rule in self.rules(item)]
+        if any(needs is None for needs in found):
+            return None
+        return _merge({self.base: Level.BASIC}, *(n for n in found if n is not None))
+
+
 def _one(category: DataCategory | str | None) -> frozenset[DataCategory] | None:
     if category is None:
         return None
@@ -220,9 +342,20 @@ def _referral_due(item: Any) -> frozenset[DataCategory] | None:
 _ALL_FACTS = frozenset(FACT_CATEGORIES.values())
 _FINDINGS = frozenset(_GROUPS.values())
 
-#: Each class by name: its category, PUBLIC, INHERIT or a Dynamic. A class not listed is shown to
-#: no one.
-CLASSES: dict[str, DataCategory | str | Dynamic] = {
+
+def _reason_rules(item: Any) -> tuple[str]:
+    return (item.rule,)
+
+
+def _verdict_rules(item: Any) -> tuple[str, ...]:
+    """A verdict is its reasons combined (eligible unless one denies; a suggestion exists only
+    when they allow): it shows what all of them read."""
+    return tuple(reason.rule for reason in item.reasons)
+
+
+#: Each class by name: its category, PUBLIC, INHERIT, a Dynamic or a ByRule. A class not listed
+#: is shown to no one.
+CLASSES: dict[str, DataCategory | str | Dynamic | ByRule] = {
     # the case
     "SupportCase": PUBLIC,
     "Learner": C.IDENTITY,
@@ -270,10 +403,10 @@ CLASSES: dict[str, DataCategory | str | Dynamic] = {
     "ReferralSource": INHERIT,
     "TraceParameter": INHERIT,
     "ReplacedValue": INHERIT,
-    "MeasureVerdict": C.SUPPORT,
-    "MeasureReason": INHERIT,
+    "MeasureVerdict": ByRule(_verdict_rules),
+    "MeasureReason": ByRule(_reason_rules),
     "ReferralDue": Dynamic(_referral_due, frozenset({C.PROTECTION, C.REFERRALS})),
-    "PlanIssue": C.SUPPORT,
+    "PlanIssue": ByRule(_reason_rules),
     "TraceRow": Dynamic(_trace, _ALL_FACTS, Level.FULL),
 }
 

@@ -27,8 +27,10 @@ from atbalsts.privacy._categories import (
     INHERIT,
     META,
     PUBLIC,
+    ByRule,
     Dynamic,
     Level,
+    Reads,
     factor_category,
     model_classes,
     need,
@@ -65,11 +67,11 @@ def _leaf_categories(cls: type[BaseModel], name: str, context: Context) -> Conte
         return frozenset()
     if isinstance(spec, DataCategory):
         return frozenset({spec})
-    return context  # a Dynamic class: its item's categories
+    return context  # a Dynamic or a ByRule class: its item's categories
 
 
 def _redact(
-    obj: BaseModel, data: dict[str, Any], grants: Grants, context: Context
+    obj: BaseModel, data: dict[str, Any], grants: Grants, context: Context, reads: Reads
 ) -> tuple[View | None, bool]:
     """The fields of ``obj`` the grants show, and whether any of them is about the learner (a
     list keeps an item only then: public fields alone never make an item appear)."""
@@ -83,6 +85,12 @@ def _redact(
         if picked is None or not _admits(grants, picked, spec.level):
             return None, False
         context, floor = picked, spec.level
+    elif isinstance(spec, ByRule):
+        # only when the role may see what its rules read; then shown as its base category
+        needs = spec.needs(obj, reads)
+        if needs is None or any(grants.get(c, Level.NONE) < at for c, at in needs.items()):
+            return None, False
+        context = frozenset({spec.base})
     elif isinstance(spec, DataCategory):
         if grants.get(spec, Level.NONE) < Level.BASIC:
             return None, False
@@ -92,7 +100,7 @@ def _redact(
     for name, field in cls.model_fields.items():
         value = getattr(obj, name)
         if any(True for _ in _direct_models(field.annotation)):
-            shown, relevant = _structure(value, data[name], grants, context)
+            shown, relevant = _structure(value, data[name], grants, context, reads)
             if shown not in (None, []):
                 out[name] = shown
                 about = about or relevant
@@ -112,13 +120,15 @@ def _redact(
     return (out or None), about
 
 
-def _structure(value: Any, data: Any, grants: Grants, context: Context) -> tuple[Any, bool]:
+def _structure(
+    value: Any, data: Any, grants: Grants, context: Context, reads: Reads
+) -> tuple[Any, bool]:
     if isinstance(value, BaseModel):
-        return _redact(value, data, grants, context)
+        return _redact(value, data, grants, context, reads)
     if isinstance(value, tuple):
         items = []
         for item, item_data in zip(value, data, strict=True):
-            shown, relevant = _redact(item, item_data, grants, context)
+            shown, relevant = _redact(item, item_data, grants, context, reads)
             if shown is not None and relevant:
                 items.append(shown)
         return items, bool(items)
@@ -155,7 +165,7 @@ def view(
     the consent it rests on is in force.
     """
     chosen, grants = _grants(role, referral, case, on)
-    body = _redact(case, case.model_dump(mode="json"), grants, None)[0] or {}
+    body = _redact(case, case.model_dump(mode="json"), grants, None, Reads())[0] or {}
     meta: dict[str, str | None] = {"role": chosen.value, "document": "support-case"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
@@ -172,9 +182,13 @@ def view_decision(
     """What ``role`` may see of ``decision``: its findings, evidence and trace redacted as the
     case they come from is (:func:`view`). A trace row is shown only to a role that may see the
     value of every fact it read, so that whether a rule fired never reveals what the role may not
-    see."""
+    see. A measure's reason, a measure's verdict (its reasons combined) and a plan issue are
+    shown only to a role that may see what the facts their rules read say (at the level the case
+    shows each fact's source at), as the decision's trace names those facts; without the trace,
+    only to a role that sees every category of fact in full, which no role of the matrix does."""
     chosen, grants = _grants(role, referral, case, on)
-    body = _redact(decision, decision.model_dump(mode="json"), grants, None)[0] or {}
+    data = decision.model_dump(mode="json")
+    body = _redact(decision, data, grants, None, Reads.of(decision.trace))[0] or {}
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
@@ -206,6 +220,8 @@ def _contexts(root: type[BaseModel]) -> dict[str, set[Any]]:
             return
         if isinstance(spec, Dynamic):
             leaves = children = spec.possible
+        elif isinstance(spec, ByRule):  # shown as its base category, when shown at all
+            leaves = children = frozenset({spec.base})
         elif spec == INHERIT:
             leaves = children = context
         elif spec in (PUBLIC, META):
