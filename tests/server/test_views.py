@@ -111,6 +111,10 @@ def test_the_batch_is_redacted_the_same_way(
         assert all(record["view"]["role"] == role for record in records)
         family = FAMILY_FACTOR in _factors(records[0])
         assert family is (role == "social_pedagogue")
+        # the trace a role's view needs to show a measure's reasons is made, but not sent
+        assert all("trace" not in record for record in records)
+        needy = "parauga:needy_family_meals" in json.dumps(records[0])
+        assert needy is (role == "social_pedagogue")
 
 
 # -- a referral's recipient --------------------------------------------------------------------

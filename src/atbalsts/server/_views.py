@@ -34,11 +34,19 @@ def shown_data(view: DecisionView, decision: Decision, context: ViewContext) -> 
     return shown if isinstance(shown, Decision) else dict(shown)
 
 
-def shown_json(view: DecisionView, decision: Decision, context: ViewContext) -> str:
-    """What ``view`` shows of ``decision``, as one line of compact JSON."""
+def shown_json(
+    view: DecisionView, decision: Decision, context: ViewContext, *, trace: bool = True
+) -> str:
+    """What ``view`` shows of ``decision``, as one line of compact JSON; without the trace
+    unless ``trace`` (a view may need the trace to decide what to show, and the caller may not
+    have asked for it)."""
     shown = shown_data(view, decision, context)
     if isinstance(shown, Decision):
+        if not trace:
+            shown = shown.model_copy(update={"trace": ()})
         return shown.model_dump_json()
+    if not trace:
+        shown.pop("trace", None)
     return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
 
 

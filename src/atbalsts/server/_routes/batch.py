@@ -6,7 +6,9 @@ batch`, so the records are the same: one output line per non-blank input line, i
 request body is read as it arrives and the decisions are sent as they are made.
 
 Each Decision passes through the app's view hook before it is sent (by default the key's role's
-view: :func:`atbalsts.server.role_view`), with the case of its line and its evaluation date.
+view: :func:`atbalsts.server.role_view`), with the case of its line and its evaluation date. The
+hook gets the Decision with its trace, which a role's view needs to tell what the rules behind a
+measure's reasons and a plan's issues read; the trace is sent only when asked for.
 
 Three records come from the service, not from `evaluate_lines`, each in the place of its line:
 `Forbidden` (the learner is outside the key's scope), `LineTooLong` (a line over
@@ -246,6 +248,7 @@ class _Run:
 
     principal: Principal
     view: DecisionView
+    drop_trace: bool = False  # the trace was made for the view hook only: not sent
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
@@ -297,7 +300,7 @@ class _Run:
         if decision.learner_id != case.learner.id:
             raise RuntimeError("a Decision was written for another line than the current one")
         context = ViewContext(self.principal, case, decision.as_of)
-        return shown_json(self.view, decision, context) + "\n"
+        return shown_json(self.view, decision, context, trace=not self.drop_trace) + "\n"
 
     def evaluate(
         self,
@@ -455,7 +458,10 @@ async def batch(
     check_role(principal, view)
     content_length(request, limits.max_batch_bytes)
     reader = _LineReader(request, limits)
-    run = _Run(principal, view)
+    # A role's view shows a measure's reasons and a plan's issues only as far as the trace says
+    # what their rules read: the trace is made for the view even when it is not sent.
+    drop_trace = not trace and view is not unredacted
+    run = _Run(principal, view, drop_trace=drop_trace)
     try:
         while not reader.done and reader.size < limits.batch_prefetch_bytes:
             for item in await reader.next_items():
@@ -466,5 +472,5 @@ async def batch(
         raise ApiError(400, "the client closed the connection before the body ended") from None
     if reader.done:
         run.inbox.put(_END)
-    chunks = _decisions(request, reader, run, as_of, municipality, trace)
+    chunks = _decisions(request, reader, run, as_of, municipality, trace or drop_trace)
     return _DuplexStream(chunks, media_type=NDJSON)
