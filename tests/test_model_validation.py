@@ -620,6 +620,10 @@ _DATE_LIKE = st.one_of(
     st.dates().map(date.isoformat),
     st.from_regex(r"\A[0-9+ -]{0,4}-[0-9]{1,3}-[0-9]{1,3}[TZ :0-9]{0,9}\Z"),
     st.text(max_size=12),
+    # pydantic-core's strict date reads a string of digits that is a whole number of days as
+    # a Unix time ("0" is 1970-01-01): the schema refuses it, and so must the library
+    st.integers(-40_000, 40_000).map(lambda days: str(days * 86_400)),
+    st.integers().map(str),
 )
 
 
@@ -631,14 +635,16 @@ class _Dated(Model):
 @given(text=_DATE_LIKE)
 def test_a_date_is_read_alike_from_json_and_from_python(text: str) -> None:
     """A date field takes the same strings, as the same date, whether the document comes as
-    JSON text (pydantic-core's strict date, no Python call) or as parsed JSON (our check
-    first): exactly the ``YYYY-MM-DD`` strings of a real day."""
+    JSON text (checked by pydantic-core alone, no Python call) or as parsed JSON (our check
+    first): exactly the ``YYYY-MM-DD`` strings of a real day; and refuses the others with the
+    same error."""
 
-    def read(parse: Any) -> date | None:
+    def read(parse: Any) -> date | tuple[str, str]:
         try:
             return parse().day  # type: ignore[no-any-return]
-        except pydantic.ValidationError:
-            return None
+        except pydantic.ValidationError as err:
+            (error,) = err.errors()
+            return error["type"], error["msg"]
 
     from_json = read(lambda: _Dated.model_validate_json(json.dumps({"day": text})))
     from_python = read(lambda: _Dated.model_validate({"day": text}))
@@ -647,8 +653,21 @@ def test_a_date_is_read_alike_from_json_and_from_python(text: str) -> None:
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         with contextlib.suppress(ValueError):
             expected = date.fromisoformat(text)
-    assert from_json == expected
-    assert read(lambda: _Dated.model_validate({"day": expected})) == expected
+    if expected is None:
+        assert isinstance(from_json, tuple)
+        assert from_json[0] == "date_parsing"
+    else:
+        assert from_json == expected
+        assert read(lambda: _Dated.model_validate({"day": expected})) == expected
+
+
+@pytest.mark.parametrize("value", [0, 86_400, 1.5, True, None, [], {}])
+def test_a_date_that_is_not_a_string_is_refused_alike(value: object) -> None:
+    with pytest.raises(pydantic.ValidationError) as as_json:
+        _Dated.model_validate_json(json.dumps({"day": value}))
+    with pytest.raises(pydantic.ValidationError) as as_python:
+        _Dated.model_validate({"day": value})
+    assert as_json.value.errors()[0]["type"] == as_python.value.errors()[0]["type"] == "date_type"
 
 
 @given(st.integers(1850, 2150), st.integers(1850, 2150), st.sampled_from([1, 2]))

@@ -13,9 +13,11 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 from atbalsts.codes import INSTITUTIONS, MEASURES, RISK_FACTORS, ROLES, CodeList
 
@@ -179,6 +181,10 @@ Text = Annotated[str, Field(max_length=TEXT_MAX)]
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: Why a string is not a date, in the ``date_parsing`` error of either way of reading it.
+_NOT_A_DAY = {"error": "not a real day written so"}
+
+
 def _iso_date(value: object) -> object:
     if isinstance(value, str):
         if _ISO_DATE.fullmatch(value):
@@ -186,27 +192,48 @@ def _iso_date(value: object) -> object:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        raise PydanticCustomError(
-            "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
-        )
+        raise PydanticKnownError("date_parsing", _NOT_A_DAY)
     return value  # a date object passes; anything else is refused by strict validation
 
 
 class _IsoDateInput:
-    """How an :data:`IsoDate` is read. From JSON, pydantic-core's own strict date (which takes
-    ``YYYY-MM-DD`` and nothing else) with no Python call: a document holds dozens of dates, and
-    the batch reads hundreds of thousands of documents. From Python, :func:`_iso_date` first, so
-    that a ``YYYY-MM-DD`` string (JSON parsed elsewhere) is taken too."""
+    """How an :data:`IsoDate` is read. From JSON, a string of the form ``YYYY-MM-DD`` (a pattern
+    pydantic-core checks) read as a date by pydantic-core, with no Python call: a document holds
+    dozens of dates, and the batch reads hundreds of thousands of documents. pydantic-core's own
+    strict date alone is not enough: it also takes a string of digits as a Unix time ("0" is
+    1 January 1970). From Python, :func:`_iso_date` first, so that a ``YYYY-MM-DD`` string (JSON
+    parsed elsewhere) is taken too. Either way, a value that is not a string (or a date object)
+    is a ``date_type`` error and a string that is not a real day so written a ``date_parsing``
+    error, with the same message."""
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        strict = core_schema.date_schema(strict=True)
-        return core_schema.json_or_python_schema(
-            json_schema=strict,
-            python_schema=core_schema.no_info_before_validator_function(_iso_date, strict),
+        def parsing(schema: core_schema.CoreSchema) -> core_schema.CoreSchema:
+            return core_schema.custom_error_schema(
+                schema, "date_parsing", custom_error_context=_NOT_A_DAY
+            )
+
+        from_json = core_schema.chain_schema(
+            [
+                core_schema.custom_error_schema(core_schema.str_schema(strict=True), "date_type"),
+                parsing(core_schema.str_schema(pattern=f"^{_ISO_DATE.pattern}$")),
+                parsing(core_schema.date_schema(strict=False)),  # from a str: the models are strict
+            ]
         )
+        from_python = core_schema.no_info_before_validator_function(
+            _iso_date, core_schema.date_schema(strict=True)
+        )
+        return core_schema.json_or_python_schema(json_schema=from_json, python_schema=from_python)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """What the schema publishes: a date, as pydantic writes one (the steps above check
+        exactly that)."""
+        return handler(core_schema.date_schema())
 
 
 #: A date: a ``YYYY-MM-DD`` string (JSON) or a :class:`datetime.date`, never a number or a
