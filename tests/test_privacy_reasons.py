@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry
 from atbalsts.batch import latest_observation
+from atbalsts.codes import RISK_FACTORS
 from atbalsts.model import (
     Attendance,
     DataCategory,
@@ -101,12 +102,35 @@ def test_a_plan_issue_that_tells_the_age_is_not_shown_to_a_role_that_may_not_see
     _, decision = example("04-parauga")
     issues = {(i.rule, i.reason) for i in decision.plan_issues}
     assert ("lv.measure.mentor", "mentor_under_min_age") in issues
-    # the mentor rule reads the age (personal) and the risk factors (they may be health data)
-    for role in ("class_teacher", "social_pedagogue", "school_director", "municipal_coordinator"):
+    # the mentor rule reads the age (personal) and the risk factors, here none of health
+    (row,) = [r for r in decision.trace if r.rule == "lv.measure.mentor"]
+    (factors,) = [e.value for e in row.facts if e.fact == "risk_factors"]
+    assert isinstance(factors, str)
+    assert factors
+    groups = {RISK_FACTORS[code].group for code in factors.split(",")}
+    assert "social_environment_and_health" not in groups
+    for role in ("class_teacher", "school_director", "municipal_coordinator"):
         assert "plan_issues" not in shown(decision, role), role
-    psychologist = shown(decision, "psychologist")
-    assert [i["reason"] for i in psychologist["plan_issues"]] == ["mentor_under_min_age"]
-    assert psychologist["plan_issues"][0]["detail"] == decision.plan_issues[0].detail
+    for role in ("social_pedagogue", "psychologist"):  # personal identity, risk and family
+        view = shown(decision, role)
+        assert [i["reason"] for i in view["plan_issues"]] == ["mentor_under_min_age"], role
+        assert view["plan_issues"][0]["detail"] == decision.plan_issues[0].detail
+
+
+def test_a_rule_that_read_a_health_factor_is_shown_only_to_a_role_that_sees_health() -> None:
+    _, decision = example("04-parauga")
+    data = decision.model_dump(mode="json")
+    for row in data["trace"]:
+        if row["rule"] == "lv.measure.mentor":
+            for fact in row["facts"]:
+                if fact["fact"] == "risk_factors":
+                    fact["value"] = ",".join(sorted({*fact["value"].split(","), "health_problems"}))
+    assert RISK_FACTORS["health_problems"].group == "social_environment_and_health"
+    health = parse_python(Decision, data)
+    assert "plan_issues" not in shown(health, "social_pedagogue")
+    assert [i["reason"] for i in shown(health, "psychologist")["plan_issues"]] == [
+        "mentor_under_min_age"
+    ]
 
 
 def test_without_its_trace_no_role_sees_a_reason_a_verdict_or_a_plan_issue() -> None:
@@ -203,28 +227,60 @@ def test_only_known_facts_are_lowered_and_never_a_protected_or_a_health_one() ->
 # -- the invariant ---------------------------------------------------------------------------------
 
 
-def trace_reads(decision: Decision) -> dict[str, set[str]]:
-    reads: dict[str, set[str]] = {}
+def trace_reads(decision: Decision) -> dict[str, list[tuple[str, Any]]]:
+    reads: dict[str, list[tuple[str, Any]]] = {}
     for row in decision.trace:
-        reads.setdefault(row.rule, set()).update(e.fact for e in row.facts)
+        reads.setdefault(row.rule, []).extend((e.fact, e.value) for e in row.facts)
     return reads
 
 
-def may_see_what_it_read(role: ViewRole, rule: str, reads: dict[str, set[str]]) -> bool:
+#: The category of a finding in each national risk group (as the access matrix's rationale says:
+#: economic and family circumstances are family data, social environment and health are health).
+GROUP_CATEGORY = {
+    "learning_and_school": DataCategory.RISK,
+    "economic": DataCategory.FAMILY,
+    "family": DataCategory.FAMILY,
+    "social_environment_and_health": DataCategory.HEALTH,
+}
+
+
+def listed_categories(fact: str, value: Any) -> set[DataCategory] | None:
+    """The categories of the national factors or groups a list fact holds; None if it holds
+    anything else (then the fact's own category counts)."""
+    if fact not in ("risk_factors", "risk_groups", "staff_factors") or not isinstance(value, str):
+        return None
+    found = set()
+    for code in filter(None, value.split(",")):
+        if fact != "risk_groups":
+            if code not in RISK_FACTORS:
+                return None
+            code = RISK_FACTORS[code].group
+        if code not in GROUP_CATEGORY:
+            return None
+        found.add(GROUP_CATEGORY[code])
+    return found
+
+
+def may_see_what_it_read(
+    role: ViewRole, rule: str, reads: dict[str, list[tuple[str, Any]]]
+) -> bool:
     """The role may see the support plan and, for every fact the rule read as the trace names
-    it, the fact's category (at least at the level its value needs)."""
+    it, the fact's category (at least at the level its value needs): for a list of national
+    risk factors or groups, the categories of those listed, in full."""
     grants = grants_for(role)
     if grants.get(DataCategory.SUPPORT, Level.NONE) < Level.BASIC or rule not in reads:
         return False
-    for fact in reads[rule]:
+    for fact, value in reads[rule]:
         category = FACT_CATEGORIES.get(fact)
         if category is None:
             return False
         if category == "public":
             continue
         least = max(Level.BASIC, FACT_LEVELS.get(fact, Level.FULL))
-        if grants.get(DataCategory(category), Level.NONE) < least:
-            return False
+        listed = listed_categories(fact, value)
+        for each in listed if listed is not None else {DataCategory(category)}:
+            if grants.get(each, Level.NONE) < least:
+                return False
     return True
 
 
@@ -247,6 +303,19 @@ def check_views(decision: Decision) -> None:
 RULES = [NEEDY_RULE, "lv.measure.no_double_funding_default", "lv.measure.mentor", "x.rule.a"]
 FACTS = [*sorted(FACT_CATEGORIES), "not_a_fact"]
 MEASURES = ["meals_compensation", "transport_compensation", "mentor_support"]
+FACTOR_CODES = [*sorted(RISK_FACTORS.codes()), "x:local_factor"]
+#: Values of the facts that list risk factors or groups: national ones of every group, a local
+#: one, none.
+VALUES = {
+    fact: st.lists(st.sampled_from(codes), unique=True, max_size=3).map(
+        lambda listed: ",".join(sorted(listed))  # as a trace row holds a set of codes
+    )
+    for fact, codes in (
+        ("risk_factors", FACTOR_CODES),
+        ("staff_factors", FACTOR_CODES),
+        ("risk_groups", [*sorted(GROUP_CATEGORY), "x:group"]),
+    )
+}
 
 
 @st.composite
@@ -262,7 +331,7 @@ def decisions(draw: st.DrawFn) -> Decision:
             **row,
             "rule": rule,
             "facts": [
-                {"fact": fact, "value": None}
+                {"fact": fact, "value": draw(VALUES[fact]) if fact in VALUES else None}
                 for fact in draw(st.lists(st.sampled_from(FACTS), unique=True, max_size=4))
             ],
         }

@@ -193,7 +193,10 @@ def _decide(
             )
         municipality = settings.municipality
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
-        evaluation = policy_set.run(case, day, trace=settings.trace)
+        # a role's view needs the trace to tell what the rules behind a measure's reasons and a
+        # plan's issues read (else it shows them to no one): made for it, written only if asked
+        viewed = settings.role is not None
+        evaluation = policy_set.run(case, day, trace=settings.trace or viewed)
         codes = policy_set.codes
         data: dict[str, Any]
         if settings.role is not None:  # the role's view, made from the document
@@ -201,6 +204,8 @@ def _decide(
             complete = decision.complete
             notes = [n.model_dump(mode="json") for n in decision.notes]
             data = view_decision(decision, role=settings.role, case=case, on=day)
+            if not settings.trace:
+                data.pop("trace", None)
         elif tables is not None:  # by id in the rule table, what it implies left out
             refs = tables.refs(evaluation.policy, codes, out)
             data = compact_decision(evaluation, codes, refs)

@@ -201,19 +201,41 @@ UNTRACED: Needs = {
 }
 
 
-def fact_needs(facts: Iterable[str]) -> Needs | None:
-    """What a role must see to see what ``facts`` say (:data:`FACT_CATEGORIES` at
-    :data:`FACT_LEVELS`), or None when a fact is not classified (default deny)."""
+def _factor_categories(fact: str, value: Any) -> frozenset[DataCategory] | None:
+    """For a fact that lists risk factors or groups (in a trace row, the codes joined by
+    commas), the categories of the ones it lists (as a finding of each is classified), or None
+    when one is not known (a local factor): then the fact's own category, health, stands."""
+    if not isinstance(value, str):
+        return None
+    found: set[DataCategory] = set()
+    for code in value.split(",") if value else ():
+        category = _GROUPS.get(code) if fact == "risk_groups" else factor_category(code)
+        if category is None:
+            return None
+        found.add(category)
+    return frozenset(found)
+
+
+#: Facts that list risk factors or groups: what they tell is what the factors listed tell.
+_LISTS_FACTORS = frozenset({"risk_factors", "risk_groups", "staff_factors"})
+
+
+def fact_needs(facts: Iterable[tuple[str, Any]]) -> Needs | None:
+    """What a role must see to see what ``facts`` (name and value, as a trace row holds them)
+    say: :data:`FACT_CATEGORIES` at :data:`FACT_LEVELS`, except that a list of national risk
+    factors or groups needs, in full, the categories of the factors listed (an empty list,
+    nothing), as their findings do. None when a fact is not classified (default deny)."""
     needs: dict[DataCategory, Level] = {}
-    for fact in facts:
+    for fact, value in facts:
         category = FACT_CATEGORIES.get(fact)
         if category is None:
             return None
         if category == PUBLIC:
             continue
+        listed = _factor_categories(fact, value) if fact in _LISTS_FACTORS else None
         level = FACT_LEVELS.get(fact, Level.FULL)
-        key = DataCategory(category)
-        needs[key] = max(needs.get(key, Level.NONE), level)
+        for key in listed if listed is not None else (DataCategory(category),):
+            needs[key] = max(needs.get(key, Level.NONE), level)
     return needs
 
 
@@ -230,7 +252,7 @@ class Reads:
         """The reads of the rules in ``trace`` (a rule named twice: what both rows read)."""
         rules: dict[str, Needs | None] = {}
         for row in trace:
-            needs = fact_needs(e.fact for e in row.facts)
+            needs = fact_needs((e.fact, e.value) for e in row.facts)
             if row.rule in rules:
                 before = rules[row.rule]
                 needs = None if before is None or needs is None else _merge(before, needs)
