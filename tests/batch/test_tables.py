@@ -280,11 +280,19 @@ def test_resume_refuses_an_output_whose_decision_names_a_table_it_lacks(tmp_path
     lines = lines_of(whole)
     first = next(i for i, line in enumerate(lines) if is_table(json.loads(line)))
     cut = [line for i, line in enumerate(lines) if i != first]  # the first table deleted
-    source, target = tmp_path / "cases.jsonl", tmp_path / "out.jsonl"
+    refused_resume(
+        tmp_path, text, cut[: first + 2], r"line \d+: its rule table 't[0-9a-f]{16}' is in no"
+    )
+
+
+def refused_resume(folder: Path, text: str, written: list[str], match: str) -> None:
+    """Resuming the input ``text`` onto the output lines ``written`` is refused with an error
+    matching ``match``, and the output is left as it was."""
+    source, target = folder / "cases.jsonl", folder / "out.jsonl"
     source.write_text(text, encoding="utf-8")
-    target.write_text("".join(line + "\n" for line in cut[: first + 2]), encoding="utf-8")
+    target.write_text("".join(line + "\n" for line in written), encoding="utf-8")
     before = target.read_bytes()
-    with pytest.raises(AtbalstsError, match=r"line \d+: its rule table 't[0-9a-f]{16}' is in no"):
+    with pytest.raises(AtbalstsError, match=match):
         evaluate_file(source, target, as_of=None, resume=True, registry=registry())
     assert target.read_bytes() == before  # nothing written over it
 
@@ -369,10 +377,6 @@ def test_a_broken_rule_table_is_an_error_naming_its_line_and_field(name: str) ->
 def test_resume_refuses_an_output_with_a_broken_rule_table(tmp_path: Path, name: str) -> None:
     break_it, field = BROKEN_TABLES[name]
     text, lines, number = broken_output(break_it)
-    source, target = tmp_path / "cases.jsonl", tmp_path / "out.jsonl"
-    source.write_text(text, encoding="utf-8")
-    target.write_text("".join(line + "\n" for line in lines[: number + 1]), encoding="utf-8")
-    before = target.read_bytes()
-    with pytest.raises(AtbalstsError, match=rf"line {number}: not a rule table \({field}\b"):
-        evaluate_file(source, target, as_of=None, resume=True, registry=registry())
-    assert target.read_bytes() == before  # nothing written over it
+    refused_resume(
+        tmp_path, text, lines[: number + 1], rf"line {number}: not a rule table \({field}\b"
+    )
