@@ -102,35 +102,47 @@ def test_a_plan_issue_that_tells_the_age_is_not_shown_to_a_role_that_may_not_see
     _, decision = example("04-parauga")
     issues = {(i.rule, i.reason) for i in decision.plan_issues}
     assert ("lv.measure.mentor", "mentor_under_min_age") in issues
-    # the mentor rule reads the age (personal) and the risk factors, here none of health
-    (row,) = [r for r in decision.trace if r.rule == "lv.measure.mentor"]
-    (factors,) = [e.value for e in row.facts if e.fact == "risk_factors"]
-    assert isinstance(factors, str)
-    assert factors
-    groups = {RISK_FACTORS[code].group for code in factors.split(",")}
-    assert "social_environment_and_health" not in groups
-    for role in ("class_teacher", "school_director", "municipal_coordinator"):
+    # the mentor rule reads the age (personal) and the risk factors (they may be health data)
+    for role in ("class_teacher", "social_pedagogue", "school_director", "municipal_coordinator"):
         assert "plan_issues" not in shown(decision, role), role
-    for role in ("social_pedagogue", "psychologist"):  # personal identity, risk and family
-        view = shown(decision, role)
-        assert [i["reason"] for i in view["plan_issues"]] == ["mentor_under_min_age"], role
-        assert view["plan_issues"][0]["detail"] == decision.plan_issues[0].detail
+    psychologist = shown(decision, "psychologist")
+    assert [i["reason"] for i in psychologist["plan_issues"]] == ["mentor_under_min_age"]
+    assert psychologist["plan_issues"][0]["detail"] == decision.plan_issues[0].detail
 
 
-def test_a_rule_that_read_a_health_factor_is_shown_only_to_a_role_that_sees_health() -> None:
-    _, decision = example("04-parauga")
+def with_risk_factors(decision: Decision, rule: str, factors: list[str]) -> Decision:
+    """``decision`` with the risk factors ``rule``'s trace row says it read set to ``factors``
+    (joined as a trace row holds a set of codes)."""
     data = decision.model_dump(mode="json")
     for row in data["trace"]:
-        if row["rule"] == "lv.measure.mentor":
-            for fact in row["facts"]:
-                if fact["fact"] == "risk_factors":
-                    fact["value"] = ",".join(sorted({*fact["value"].split(","), "health_problems"}))
-    assert RISK_FACTORS["health_problems"].group == "social_environment_and_health"
-    health = parse_python(Decision, data)
-    assert "plan_issues" not in shown(health, "social_pedagogue")
-    assert [i["reason"] for i in shown(health, "psychologist")["plan_issues"]] == [
-        "mentor_under_min_age"
+        for fact in row["facts"] if row["rule"] == rule else ():
+            if fact["fact"] == "risk_factors":
+                fact["value"] = ",".join(sorted(factors))
+    return parse_python(Decision, data)
+
+
+def test_what_the_listed_risk_factors_are_never_changes_who_sees_an_outcome() -> None:
+    """Whether a view shows an outcome of a rule that read the risk factors does not depend on
+    which factors they are: else a missing verdict would tell a health factor, or a shown one
+    that there is no risk at all."""
+    _, decision = example("04-parauga")
+    health = [
+        c for c in RISK_FACTORS.codes() if RISK_FACTORS[c].group == "social_environment_and_health"
     ]
+    learning = [c for c in RISK_FACTORS.codes() if RISK_FACTORS[c].group == "learning_and_school"]
+    assert health
+    assert learning
+    seen = {
+        name: {
+            role.value
+            for role in ViewRole
+            if shown(with_risk_factors(decision, "lv.measure.mentor", listed), role.value).get(
+                "plan_issues"
+            )
+        }
+        for name, listed in (("none", []), ("learning", learning[:2]), ("health", health[:1]))
+    }
+    assert seen["none"] == seen["learning"] == seen["health"] == {"psychologist"}
 
 
 def test_without_its_trace_no_role_sees_a_reason_a_verdict_or_a_plan_issue() -> None:
@@ -234,52 +246,36 @@ def trace_reads(decision: Decision) -> dict[str, list[tuple[str, Any]]]:
     return reads
 
 
-#: The category of a finding in each national risk group (as the access matrix's rationale says:
-#: economic and family circumstances are family data, social environment and health are health).
-GROUP_CATEGORY = {
-    "learning_and_school": DataCategory.RISK,
-    "economic": DataCategory.FAMILY,
-    "family": DataCategory.FAMILY,
-    "social_environment_and_health": DataCategory.HEALTH,
+#: The national risk groups.
+GROUPS = ["social_environment_and_health", "economic", "family", "learning_and_school"]
+
+#: What a fact that lists risk factors or groups tells, whatever it lists: whether there is a
+#: risk, and factors of any group (learning and school, family and economic, health), in full.
+LISTS = {
+    "risk_factors": {DataCategory.RISK, DataCategory.FAMILY, DataCategory.HEALTH},
+    "risk_groups": {DataCategory.RISK, DataCategory.FAMILY, DataCategory.HEALTH},
+    "staff_factors": {DataCategory.RISK, DataCategory.FAMILY, DataCategory.HEALTH},
 }
-
-
-def listed_categories(fact: str, value: Any) -> set[DataCategory] | None:
-    """The categories of the national factors or groups a list fact holds; None if it holds
-    anything else (then the fact's own category counts)."""
-    if fact not in ("risk_factors", "risk_groups", "staff_factors") or not isinstance(value, str):
-        return None
-    found = set()
-    for code in filter(None, value.split(",")):
-        if fact != "risk_groups":
-            if code not in RISK_FACTORS:
-                return None
-            code = RISK_FACTORS[code].group
-        if code not in GROUP_CATEGORY:
-            return None
-        found.add(GROUP_CATEGORY[code])
-    return found
 
 
 def may_see_what_it_read(
     role: ViewRole, rule: str, reads: dict[str, list[tuple[str, Any]]]
 ) -> bool:
     """The role may see the support plan and, for every fact the rule read as the trace names
-    it, the fact's category (at least at the level its value needs): for a list of national
-    risk factors or groups, the categories of those listed, in full."""
+    it, the fact's category (at least at the level its value needs): for a list of risk factors
+    or groups, risk, family and health, in full."""
     grants = grants_for(role)
     if grants.get(DataCategory.SUPPORT, Level.NONE) < Level.BASIC or rule not in reads:
         return False
-    for fact, value in reads[rule]:
+    for fact, _ in reads[rule]:
         category = FACT_CATEGORIES.get(fact)
         if category is None:
             return False
         if category == "public":
             continue
         least = max(Level.BASIC, FACT_LEVELS.get(fact, Level.FULL))
-        listed = listed_categories(fact, value)
-        for each in listed if listed is not None else {DataCategory(category)}:
-            if grants.get(each, Level.NONE) < least:
+        for each in LISTS.get(fact, {DataCategory(category)}):
+            if grants.get(each, Level.NONE) < (Level.FULL if fact in LISTS else least):
                 return False
     return True
 
@@ -313,7 +309,7 @@ VALUES = {
     for fact, codes in (
         ("risk_factors", FACTOR_CODES),
         ("staff_factors", FACTOR_CODES),
-        ("risk_groups", [*sorted(GROUP_CATEGORY), "x:group"]),
+        ("risk_groups", [*GROUPS, "x:group"]),
     )
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import multiprocessing
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -352,6 +353,11 @@ BROKEN_TABLES = {
     "id empty": (lambda t: {**t, "rule_table": ""}, "rule_table"),
     "rules missing": (lambda t: {k: v for k, v in t.items() if k != "rules"}, "rules"),
     "groups not an object": (lambda t: {**t, "groups": []}, "groups"),
+    "stamp missing": (lambda t: {k: v for k, v in t.items() if k != "stamp"}, "stamp"),
+    "a rule not an object": (
+        lambda t: {**t, "rules": {**t["rules"], next(iter(t["rules"])): 5}},
+        r"rules\.[\w.]+",
+    ),
 }
 
 
@@ -380,3 +386,16 @@ def test_resume_refuses_an_output_with_a_broken_rule_table(tmp_path: Path, name:
     refused_resume(
         tmp_path, text, lines[: number + 1], rf"line {number}: not a rule table \({field}\b"
     )
+
+
+@pytest.mark.parametrize(("key", "what"), [("bases", "legal basis"), ("parameters", "parameter")])
+def test_a_decision_naming_what_its_table_lacks_is_an_error_naming_its_line(
+    key: str, what: str
+) -> None:
+    _, lines, number = broken_output(lambda t: {**t, key: {}})  # the first table emptied
+    lacks = rf"line (\d+): {what} '[^']+' is not in rule table"
+    with pytest.raises(AtbalstsError, match=lacks) as raised:
+        list(expand_records(lines))
+    found = re.search(lacks, str(raised.value))
+    assert found is not None
+    assert int(found.group(1)) > number  # a decision after the table, named by its line

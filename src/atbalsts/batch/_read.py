@@ -21,8 +21,9 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
     Read the file line by line, splitting on newline only (iterating over the open file does):
     a JSON string may hold U+2028 or U+2029, which ``str.splitlines()`` also splits on.
 
-    Raises :class:`~atbalsts.errors.AtbalstsError` for a decision whose table came before it in
-    no line (the output is not whole).
+    Raises :class:`~atbalsts.errors.AtbalstsError` naming the output line for a rule table that
+    is not one, for a decision whose table came before it in no line (the output is not whole),
+    and for a decision that names what its table lacks or has a field of the wrong kind.
     """
     tables: dict[str, RuleTable] = {}
     for number, line in enumerate(lines, start=1):
@@ -47,6 +48,10 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
                     "earlier line (read the output whole, from its first line)"
                 )
             line_number = record.get("line")
-            expanded = expand_decision(record, found)
+            try:
+                expanded = expand_decision(record, found)
+            except (KeyError, TypeError, ValueError) as err:  # names what the table lacks
+                why = err.args[0] if isinstance(err, KeyError) and err.args else err
+                raise _BatchError(f"batch output line {number}: {why}") from None
             record = expanded if line_number is None else {"line": line_number, **expanded}
         yield record

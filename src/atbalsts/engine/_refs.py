@@ -139,13 +139,18 @@ class RuleTable:
     def from_record(cls, record: Mapping[str, Any]) -> RuleTable:
         """The table of a ``rule_table`` record as read back from JSON. Raises ``ValueError``
         naming the first field that is missing or not of its kind (an id that is not a
-        non-empty string; rules, bases, parameters or groups that are not objects)."""
+        non-empty string; a stamp, rules, bases, parameters or groups that are not objects, or
+        an entry of the rules, bases or parameters that is not one)."""
         table = record.get("rule_table")
         if not isinstance(table, str) or not table:
             raise ValueError("rule_table: not a rule table id")
-        for key in ("rules", "bases", "parameters", "groups"):
+        for key in ("stamp", "rules", "bases", "parameters", "groups"):
             if not isinstance(record.get(key), dict):
                 raise ValueError(f"{key}: missing or not an object in rule table {table!r}")
+        for key in ("rules", "bases", "parameters"):
+            for name, entry in record[key].items():
+                if not isinstance(entry, dict):
+                    raise ValueError(f"{key}.{name}: not an object in rule table {table!r}")
         return cls(dict(record))
 
 
@@ -227,11 +232,21 @@ def _write_out(key: str, value: Any, table: RuleTable) -> Any:
     if key in _OPAQUE:
         return value
     if isinstance(value, str) and key in _BASIS_KEYS:
-        return table.bases[value]
+        return _entry(table.bases, value, "legal basis", table)
     if isinstance(value, list):
         if key == _PARAMETERS:
-            return [table.parameter_values[v] if isinstance(v, str) else v for v in value]
+            return [
+                _entry(table.parameter_values, v, "parameter", table) if isinstance(v, str) else v
+                for v in value
+            ]
         return [_write_out("", v, table) for v in value]
     if isinstance(value, dict):
         return {k: _write_out(k, v, table) for k, v in value.items()}
     return value
+
+
+def _entry(entries: Mapping[str, Any], name: str, what: str, table: RuleTable) -> Any:
+    found = entries.get(name)
+    if found is None:
+        raise KeyError(f"{what} {name!r} is not in rule table {table.id!r}")
+    return found

@@ -182,7 +182,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 #: Why a string is not a date, in the ``date_parsing`` error of either way of reading it.
-_NOT_A_DAY = {"error": "not a real day written so"}
+_NOT_A_DAY = {"error": "input is not such a date"}
 
 
 def _iso_date(value: object) -> object:

@@ -28,6 +28,7 @@ __all__ = [
     "FACT_LEVELS",
     "FIELDS",
     "INHERIT",
+    "LIST_NEEDS",
     "META",
     "PUBLIC",
     "UNTRACED",
@@ -201,48 +202,39 @@ UNTRACED: Needs = {
 }
 
 
-def _factor_categories(fact: str, value: Any) -> frozenset[DataCategory] | None:
-    """For a fact that lists risk factors or groups (in a trace row, the codes joined by
-    commas), the categories of the ones it lists (as a finding of each is classified), or None
-    when one is not known (a local factor): then the fact's own category, health, stands."""
-    if not isinstance(value, str):
-        return None
-    found: set[DataCategory] = set()
-    for code in value.split(",") if value else ():
-        category = _GROUPS.get(code) if fact == "risk_groups" else factor_category(code)
-        if category is None:
-            return None
-        found.add(category)
-    return frozenset(found)
+#: Facts that list risk factors or groups, and what any of them tells: whether there is a risk
+#: at all (what ``has_risk`` says), and each factor's category, of whichever group, in full. Not
+#: the categories of the factors a trace row lists: whether an outcome is shown would then tell
+#: which factors are there (a verdict missing from a view would say "a health factor"), and an
+#: empty list would tell a role that there is no risk.
+LIST_NEEDS: Mapping[str, Mapping[DataCategory, Level]] = {
+    fact: {C.RISK: Level.FULL, C.FAMILY: Level.FULL, C.HEALTH: Level.FULL}
+    for fact in ("risk_factors", "risk_groups", "staff_factors")
+}
 
 
-#: Facts that list risk factors or groups: what they tell is what the factors listed tell.
-_LISTS_FACTORS = frozenset({"risk_factors", "risk_groups", "staff_factors"})
-
-
-def fact_needs(facts: Iterable[tuple[str, Any]]) -> Needs | None:
-    """What a role must see to see what ``facts`` (name and value, as a trace row holds them)
-    say: :data:`FACT_CATEGORIES` at :data:`FACT_LEVELS`, except that a list of national risk
-    factors or groups needs, in full, the categories of the factors listed (an empty list,
-    nothing), as their findings do. None when a fact is not classified (default deny)."""
+def fact_needs(facts: Iterable[str]) -> Needs | None:
+    """What a role must see to see what ``facts`` say: :data:`FACT_CATEGORIES` at
+    :data:`FACT_LEVELS`, and for a fact that lists risk factors or groups, :data:`LIST_NEEDS`.
+    None when a fact is not classified (default deny)."""
     needs: dict[DataCategory, Level] = {}
-    for fact, value in facts:
+    for fact in facts:
         category = FACT_CATEGORIES.get(fact)
         if category is None:
             return None
         if category == PUBLIC:
             continue
-        listed = _factor_categories(fact, value) if fact in _LISTS_FACTORS else None
         level = FACT_LEVELS.get(fact, Level.FULL)
-        for key in listed if listed is not None else (DataCategory(category),):
-            needs[key] = max(needs.get(key, Level.NONE), level)
+        for key, least in LIST_NEEDS.get(fact, {DataCategory(category): level}).items():
+            needs[key] = max(needs.get(key, Level.NONE), least)
     return needs
 
 
 @attrs.frozen
 class Reads:
-    """What each rule behind a decision read, by rule id: the :func:`fact_needs` of the facts its
-    trace row names (None: a fact nothing classifies). A rule not named, as every rule of a
+    """What each rule behind a decision read, by rule id: what a role must see to see what the
+    facts its trace row names say (:data:`FACT_CATEGORIES` at :data:`FACT_LEVELS`, and
+    :data:`LIST_NEEDS`; None: a fact nothing classifies). A rule not named, as every rule of a
     decision written without its trace, may have read anything: :data:`UNTRACED`."""
 
     rules: Mapping[str, Needs | None] = attrs.field(factory=dict)
@@ -252,7 +244,7 @@ class Reads:
         """The reads of the rules in ``trace`` (a rule named twice: what both rows read)."""
         rules: dict[str, Needs | None] = {}
         for row in trace:
-            needs = fact_needs((e.fact, e.value) for e in row.facts)
+            needs = fact_needs(e.fact for e in row.facts)
             if row.rule in rules:
                 before = rules[row.rule]
                 needs = None if before is None or needs is None else _merge(before, needs)
