@@ -38,7 +38,20 @@ import httpx
 
 from atbalsts import PolicyRegistry, SupportCase, parse_json
 from atbalsts.batch import evaluate_lines
+from atbalsts.model import Decision
+from atbalsts.privacy import view_decision
 from atbalsts.server import ENV_KEYS_FILE, new_key
+
+#: The role of the benchmark's API key: the service shows it each Decision as this role's view.
+ROLE = "municipal_coordinator"
+
+
+def _shown(decision: Decision, case: SupportCase) -> str:
+    """A Decision as the service sends it to the benchmark's key: the role's view, no trace."""
+    shown = view_decision(decision, role=ROLE, case=case, on=decision.as_of)
+    shown.pop("trace", None)
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2025, 11, 20)
@@ -143,7 +156,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=500, help="lines in the batch (default 500)")
     args = parser.parse_args()
 
-    key, entry = new_key("bench", "municipal_coordinator", "national")
+    key, entry = new_key("bench", ROLE, "national")
     bodies = _bodies()
     registry = PolicyRegistry.load()
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,7 +194,9 @@ def main() -> int:
             batch_errors = int(response.status_code != 200)
             out = io.StringIO()
             start = time.perf_counter()
-            evaluate_lines(lines, out, as_of=AS_OF, registry=registry)
+            # the service sends each Decision as the key's role's view, without the trace: so
+            # does the in-process batch here, with the same view
+            evaluate_lines(lines, out, as_of=AS_OF, registry=registry, trace=True, show=_shown)
             batch_local = time.perf_counter() - start
             batch_errors += int(response.text != out.getvalue())
         finally:

@@ -7,9 +7,9 @@ import contextlib
 import json
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import attrs
 import pydantic
@@ -170,6 +170,11 @@ def checked_role(role: str | None) -> str | None:
     return role
 
 
+#: How a host writes each Decision its own way (:func:`evaluate_lines`): given the Decision and
+#: the case it decides, the JSON text of its record.
+ShowDecision = Callable[[Decision, SupportCase], str]
+
+
 def _decide(
     number: int,
     line: str,
@@ -177,13 +182,17 @@ def _decide(
     settings: _Settings,
     stats: BatchStats,
     tables: Tables | None = None,
+    show: ShowDecision | None = None,
 ) -> list[Made]:
     """The records of input line ``number`` (none for a blank line), counted in ``stats``: a
     ``decision``, ``invalid`` or ``error`` record, after a ``rule_table`` record when the
-    decision is the first in this process to use its table."""
+    decision is the first in this process to use its table. With ``show``, a decision's record
+    is what ``show`` makes of the Decision document and its case (an exception it raises is not
+    the line's: it ends the batch)."""
     if not line.strip():
         return []
     out: list[Made] = []
+    shown: tuple[Decision, SupportCase] | None = None
     try:
         case = parse_json(SupportCase, line, name=f"line {number}")
         day = settings.as_of or latest_observation(case)
@@ -199,13 +208,16 @@ def _decide(
         evaluation = policy_set.run(case, day, trace=settings.trace or viewed)
         codes = policy_set.codes
         data: dict[str, Any]
-        if settings.role is not None:  # the role's view, made from the document
+        if show is not None or settings.role is not None:  # made from the document
             decision = to_decision(evaluation, codes)
             complete = decision.complete
             notes = [n.model_dump(mode="json") for n in decision.notes]
-            data = view_decision(decision, role=settings.role, case=case, on=day)
-            if not settings.trace:
-                data.pop("trace", None)
+            if show is not None:  # the host's own form, written once the line is counted
+                shown, data = (decision, case), {}
+            else:  # the role's view
+                data = view_decision(decision, role=cast(str, settings.role), case=case, on=day)
+                if not settings.trace:
+                    data.pop("trace", None)
         elif tables is not None:  # by id in the rule table, what it implies left out
             refs = tables.refs(evaluation.policy, codes, out)
             data = compact_decision(evaluation, codes, refs)
@@ -229,6 +241,8 @@ def _decide(
         message = _safe_message(err, line)
         record = {"line": number, "type": type(err).__name__, "error": message}
         return [("error", _dumps(record), None)]
+    if show is not None and shown is not None:
+        text = show(*shown)
     stats.evaluated += 1
     stats.incomplete += not complete
     for note in notes:
@@ -245,6 +259,7 @@ def evaluate_lines(
     registry: PolicyRegistry,
     trace: bool = False,
     municipality: str | None = None,
+    show: ShowDecision | None = None,
 ) -> BatchStats:
     """Evaluate each case in ``lines`` on ``as_of`` and write one JSON line per input line.
 
@@ -267,11 +282,15 @@ def evaluate_lines(
     document exactly as ``Decision.model_dump_json()`` writes it, without the
     ``line`` key, and no summary follows. :func:`iter_decisions` gives the records of
     ``atbalsts batch`` (numbered, with a summary) and runs on several processes.
+
+    ``show``, if given, writes each decision the host's own way: it is called with the Decision
+    document and the case it decides, and returns the JSON text (one line) of the record, e.g.
+    a role's view (the service passes each key's). An exception it raises ends the batch.
     """
     stats = BatchStats()
     settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=False)
     for number, line in enumerate(lines, start=1):
-        for _, text, _ in _decide(number, line, registry, settings, stats):
+        for _, text, _ in _decide(number, line, registry, settings, stats, show=show):
             out.write(text + "\n")
     return stats
 

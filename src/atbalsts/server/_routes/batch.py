@@ -37,7 +37,7 @@ from starlette.types import Receive, Scope, Send
 
 from atbalsts.batch import evaluate_lines
 from atbalsts.engine import PolicyRegistry
-from atbalsts.model import Decision, SupportCase, parse_json
+from atbalsts.model import Decision, SupportCase
 from atbalsts.server._access import (
     DecisionView,
     Principal,
@@ -213,24 +213,6 @@ class _Outbox(io.TextIOBase):
             self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
 
 
-class _Shown(io.TextIOBase):
-    """The file `evaluate_lines` writes to: each Decision through the run's view hook, then on
-    to `out`."""
-
-    def __init__(self, run: _Run, out: _Outbox) -> None:
-        self._run = run
-        self._out = out
-
-    def write(self, text: str) -> int:
-        # on newlines only: str.splitlines() also splits JSON text at U+2028 and U+2029
-        *records, rest = text.split("\n")
-        shown = [self._run.shown(record + "\n") for record in records]
-        if rest:
-            shown.append(self._run.shown(rest))
-        self._out.write("".join(shown))
-        return len(text)
-
-
 def _in_scope(principal: Principal, line: str) -> bool:
     """Whether the learner of the JSON `line` is in the key's scope; a line whose enrolment
     cannot be read is left to `evaluate_lines` to call invalid."""
@@ -252,7 +234,6 @@ class _Run:
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
-    current: str | None = None  # the line `evaluate_lines` decides now
 
     def lines(self, out: _Outbox) -> Iterator[str]:
         """The input of `evaluate_lines`: every line, with the service's own records written
@@ -279,28 +260,13 @@ class _Run:
                 self.counts["refused"] = self.counts.get("refused", 0) + 1
                 yield ""
                 continue
-            self.current = line.text or None
             yield line.text
 
-    def shown(self, text: str) -> str:
-        """The record `evaluate_lines` wrote for the current line, a Decision as the view hook
-        shows it (an `invalid` or `error` record as it is). `evaluate_lines` decides one line
-        at a time and writes its record before it reads the next line, so the current line is
-        the Decision's case; a Decision of another learner stops the run rather than be shown
-        through the wrong case."""
-        if self.view is unredacted:
-            return text
-        record = json.loads(text)
-        if "line" in record:  # an invalid or error record: nothing of a Decision
-            return text
-        if self.current is None:
-            raise RuntimeError("a Decision was written for no line")
-        decision = Decision.model_validate_json(text)
-        case = parse_json(SupportCase, self.current, name="batch line")
-        if decision.learner_id != case.learner.id:
-            raise RuntimeError("a Decision was written for another line than the current one")
+    def show(self, decision: Decision, case: SupportCase) -> str:
+        """A Decision of `evaluate_lines` as the view hook shows it, given the case it decides
+        (and without the trace unless it was asked for)."""
         context = ViewContext(self.principal, case, decision.as_of)
-        return shown_json(self.view, decision, context, trace=not self.drop_trace) + "\n"
+        return shown_json(self.view, decision, context, trace=not self.drop_trace)
 
     def evaluate(
         self,
@@ -314,11 +280,12 @@ class _Run:
         try:
             stats = evaluate_lines(
                 self.lines(out),
-                cast(TextIO, _Shown(self, out)),
+                cast(TextIO, out),
                 as_of=as_of,
                 registry=registry,
                 trace=trace,
                 municipality=municipality,
+                show=None if self.view is unredacted else self.show,
             )
             self.counts.update(attrs.asdict(stats))
         except _Stopped:
