@@ -24,7 +24,7 @@ from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import FULL_REFS, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
-from atbalsts.engine._trace_json import trace_json
+from atbalsts.engine._trace_json import trace_json, trace_row
 from atbalsts.model import SCHEMA_VERSION
 from atbalsts.model.decision import Decision, DecisionNote, NoteCode
 
@@ -51,22 +51,8 @@ def trace_data(ev: Evaluation, refs: Refs) -> list[JsonObject]:
         return found
 
     for cr, fired, values, error in ev.trace:
-        rule = cr.rule
-        rows.append(
-            {
-                "rule": rule.id,
-                "plugin": cr.plugin,
-                "kind": rule.kind.value,
-                "fired": fired,
-                "facts": [
-                    fact(name, value) for name, value in zip(rule.reads, values, strict=True)
-                ],
-                "parameters": refs.parameters(cr.trace_parameters),
-                "legal_basis": refs.basis(rule.legal_basis),
-                "overrides": rule.overrides,
-                "error": error,
-            }
-        )
+        facts = [fact(name, value) for name, value in zip(cr.rule.reads, values, strict=True)]
+        rows.append(trace_row(cr, refs, fired, facts, error))
     rows.sort(key=lambda r: r["rule"])
     return rows
 

@@ -18,11 +18,11 @@ import pydantic_core
 from atbalsts.engine._compiled import CompiledRule
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._identity import ByIdentity
-from atbalsts.engine._refs import FULL_REFS
+from atbalsts.engine._refs import FULL_REFS, Refs
 from atbalsts.engine._run import Evaluation
 from atbalsts.policy._facts import Facts
 
-__all__ = ["trace_json"]
+__all__ = ["trace_json", "trace_row"]
 
 #: Fragments kept at most (rules of a few hundred compiled policies; facts' values), then again.
 _ROWS: ByIdentity[tuple[str, str]] = ByIdentity(20_000)
@@ -33,18 +33,32 @@ def _text(data: Any) -> str:
     return pydantic_core.to_json(data).decode()
 
 
-def _make_fragments(cr: CompiledRule) -> tuple[str, str]:
+def trace_row(cr: CompiledRule, refs: Refs, fired: Any, facts: Any, error: Any) -> dict[str, Any]:
+    """A trace row of ``cr`` as data, in the field order of
+    :class:`~atbalsts.model.decision.TraceRow`: the one place that order is spelled out."""
     rule = cr.rule
-    head = _text({"rule": rule.id, "plugin": cr.plugin, "kind": rule.kind.value, "fired": 0})
-    tail = _text(
-        {
-            "parameters": FULL_REFS.parameters(cr.trace_parameters),
-            "legal_basis": FULL_REFS.basis(rule.legal_basis),
-            "overrides": rule.overrides,
-            "error": 0,
-        }
-    )
-    return head[: -len("0}")], "," + tail[1 : -len("0}")]
+    return {
+        "rule": rule.id,
+        "plugin": cr.plugin,
+        "kind": rule.kind.value,
+        "fired": fired,
+        "facts": facts,
+        "parameters": refs.parameters(cr.trace_parameters),
+        "legal_basis": refs.basis(rule.legal_basis),
+        "overrides": rule.overrides,
+        "error": error,
+    }
+
+
+#: Where a row's own values stand in its JSON, with 0 for each of them.
+_FIRED_FACTS = '"fired":0,"facts":0,'
+
+
+def _make_fragments(cr: CompiledRule) -> tuple[str, str]:
+    text = _text(trace_row(cr, FULL_REFS, 0, 0, 0))
+    # the marker's quotes are the JSON's own: inside a string (the rule id) they are escaped
+    at = text.index(_FIRED_FACTS)
+    return text[: at + len('"fired":')], text[at + len(_FIRED_FACTS) - 1 : -len("0}")]
 
 
 def _fragments(cr: CompiledRule) -> tuple[str, str]:
