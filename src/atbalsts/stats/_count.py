@@ -164,8 +164,8 @@ def count(
     cases are read first and kept, a few small tuples each). ``by`` takes any of
     ``municipality``, ``school``, ``grade`` and ``term``; school and grade need the cases.
 
-    Both iterables are read once. Cells of fewer than ``min_learners`` learners (at least 5) are
-    hidden, with the cells that would give them away (see :attr:`Table.rule`).
+    Both iterables are read once. Cells of fewer than ``min_learners`` learners (a whole number,
+    at least 5; anything else raises :class:`ValueError`) are hidden, with the cells that would give them away (see :attr:`Table.rule`).
     """
     return _count(
         numbered(decisions),
@@ -207,6 +207,9 @@ def _count(
     min_learners: int,
 ) -> Table:
     dims = _dimensions(by, cases is not None)
+    # Not `min_learners < 5` alone: NaN compares false with everything and would hide nothing.
+    if not isinstance(min_learners, int) or isinstance(min_learners, bool):
+        raise ValueError(f"min_learners must be a whole number, not {type(min_learners).__name__}")
     if min_learners < MIN_LEARNERS:
         raise ValueError(f"min_learners must be at least {MIN_LEARNERS}, not {min_learners}")
     if join not in ("order", "id"):
