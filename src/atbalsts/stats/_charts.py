@@ -54,6 +54,9 @@ def _style(salt: str) -> Iterator[Any]:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.titlesize": 11,
+        # Every text drawn comes from the data (a school id, a plugin's code): a ``$`` in one is
+        # text, never mathtext (``A$\\frac$B`` would raise, ``$x_1$`` be drawn as maths).
+        "text.parse_math": False,
     }
     with matplotlib.rc_context(settings):
         yield figure_module.Figure
@@ -89,6 +92,8 @@ def inline_svg(svg: str, prefix: str, title: str) -> str:
 
 
 def _row_label(table: Table, row: Row, lang: Lang, skip: str | None = None) -> str:
+    if not row.key:  # the total row (drawn alone when a grouped table has no rows)
+        return _labels.text("total", lang)
     parts = [
         _labels.dimension_value_label(dim, value, lang)
         for dim, value in zip(table.by, row.key, strict=True)

@@ -55,7 +55,9 @@ DECISION, INVALID, ERROR, OTHER = "decision", "invalid", "error", "other"
 class PlanFacts(NamedTuple):
     term: str
     status: str
-    #: ``(measure, funder, delivered)``; ``delivered`` is None where the case does not say.
+    #: ``(measure, funder, delivered)``: delivered when the plan records support given against
+    #: the measure, not delivered when it records deliveries but none against it, None (not
+    #: tracked) when it records no delivery.
     measures: tuple[tuple[str, str, bool | None], ...]
 
 
@@ -268,18 +270,46 @@ def _grade(enrolment: object) -> str | None:
     return str(grade) if isinstance(grade, int) and not isinstance(grade, bool) else None
 
 
+def _delivered(plan: object, at: str) -> frozenset[int] | None:
+    """The positions of the plan's measures some support was given against (a
+    :class:`~atbalsts.model.Delivery` of sessions or hours), or None when the plan records no
+    delivery at all: a host that does not record deliveries cannot be told from support not
+    given, so its measures are not tracked. A delivery of another shape gives nothing."""
+    deliveries = _seq(plan, "deliveries", at)
+    if not deliveries:
+        return None
+    given = set()
+    for delivery in deliveries:
+        measure = _get(delivery, "measure", "", None)
+        sessions = _get(delivery, "sessions", "", 0)
+        hours = _get(delivery, "hours", "", None)
+        if isinstance(measure, bool) or not isinstance(measure, int) or measure < 0:
+            continue
+        gave_sessions = (
+            isinstance(sessions, int) and not isinstance(sessions, bool) and sessions > 0
+        )
+        gave_hours = isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours > 0
+        if gave_sessions or gave_hours:
+            given.add(measure)
+    return frozenset(given)
+
+
 def _plan(plan: object, at: str) -> PlanFacts:
     term = _get(plan, "term", at)
     school_year = _str(term, "school_year", f"{at}.term")
     semester = _get(term, "semester", f"{at}.term")
     if isinstance(semester, bool) or not isinstance(semester, int):
         raise Unreadable(f"{at}.term.semester")
+    given = _delivered(plan, at)
     measures = []
     for j, assignment in enumerate(_seq(plan, "measures", at)):
         where = f"{at}.measures[{j}]"
-        delivered = _get(assignment, "delivered", where, None)
-        if not isinstance(delivered, bool):  # absent, or a shape not known here: not tracked
-            delivered = None
+        delivered: bool | None = None if given is None else j in given
+        if given is None:
+            # No model has this flag: read only where the plan records no deliveries, for the
+            # dicts of tests written before deliveries existed; to be dropped with them.
+            flag = _get(assignment, "delivered", where, None)
+            delivered = flag if isinstance(flag, bool) else None
         measures.append(
             (_str(assignment, "measure", where), _str(assignment, "funding", where), delivered)
         )
@@ -314,9 +344,10 @@ def case_facts(case: object) -> CaseFacts:
 def read_lines(path: Path) -> Iterator[tuple[int, object]]:
     """``(line number, record)`` for each non-blank line of the JSON Lines file ``path``.
 
-    A line that is not JSON gives the record ``None``. The file is read line by line, on ``\\n``
-    only (never ``str.splitlines``, which also splits on U+2028 and U+2029 inside JSON strings),
-    and may start with a UTF-8 byte-order mark.
+    A line that is not JSON gives the record ``None``, and so does a line nested too deeply for
+    the parser (``[`` repeated many thousand times): counted as unreadable, never a crash. The
+    file is read line by line, on ``\\n`` only (never ``str.splitlines``, which also splits on
+    U+2028 and U+2029 inside JSON strings), and may start with a UTF-8 byte-order mark.
     """
     try:
         with path.open(encoding="utf-8-sig", newline="\n") as lines:
@@ -325,7 +356,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, object]]:
                     continue
                 try:
                     record: object = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     record = None
                 yield number, record
     except UnicodeDecodeError:
