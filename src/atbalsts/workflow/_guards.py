@@ -260,11 +260,20 @@ def plan_delivery(t: Transition) -> str | None:
     legal_basis=b.WITHDRAWAL,
 )
 def consent_withdrawal(t: Transition) -> str | None:
-    """A withdrawal takes effect from the day it is recorded or later, never backwards."""
+    """A withdrawal takes effect from the day it is recorded or later, never backwards, and
+    never later than a withdrawal already set: it ends a consent, it does not extend one."""
     after = t.after
     assert isinstance(after, Consent)
-    if after.withdrawn_on is not None and after.withdrawn_on < t.on:
+    if after.withdrawn_on is None:
+        return None
+    if after.withdrawn_on < t.on:
         return "a withdrawal cannot take effect before the day it is recorded"
+    set_on = _consent(t).withdrawn_on
+    if set_on is not None and after.withdrawn_on > set_on:
+        return (
+            f"withdrawn_on is already {set_on.isoformat()}; a withdrawal cannot move it later "
+            "(that would put the consent back in force)"
+        )
     return None
 
 
