@@ -9,7 +9,7 @@ role with that authority, with a reason, and the override is recorded in the aud
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import attrs
 
@@ -26,6 +26,7 @@ from atbalsts.model import (
     Referral,
     SupportPlan,
 )
+from atbalsts.national.plans import approval_steps
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
@@ -169,15 +170,36 @@ def _approver(t: Transition) -> str | None:
     return f"the step {step.value} waits for {' or '.join(sorted(roles))}, not {t.role}"
 
 
+def _national_steps(on: date) -> tuple[ApprovalStep, ...]:
+    """The steps of the national approval chain that every plan approved on ``on`` needs,
+    whatever chain its municipality uses: the author and the school director and, while PuMPuRS
+    ran, the national coordinator (IKVD) [S17] (``lv.plan.approval_chain`` and
+    ``lv.plan.approval_chain_default``). The municipal coordinator's step is left to the chain:
+    a state vocational school skips it, and a transition does not say which school a plan is
+    for."""
+    pumpurs = baseline.PUMPURS_FROM <= on <= baseline.PUMPURS_TO
+    return tuple(approval_steps(state_vocational_school=True, national_step=pumpurs))
+
+
 def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
+    floor = _national_steps(t.on)
+    # A municipality's chain may add steps to the national ones, never remove one: a chain
+    # without them (even an empty one) does not make their approvals unnecessary.
+    dropped = [step.value for step in floor if step not in t.chain and step not in dates]
+    if dropped:
+        return (
+            f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
+            f"{t.on.isoformat()} needs them, and the chain passed leaves them out"
+        )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:
         return f"the approvals of {', '.join(missing)} are missing"
-    present = [dates[step] for step in t.chain]
-    if present != sorted(present):
-        return "the approvals are not in the order of the chain"
+    for order in (t.chain, floor):
+        present = [dates[step] for step in order]
+        if present != sorted(present):
+            return "the approvals are not in the order of the chain"
     return None
 
 
