@@ -85,36 +85,20 @@ _ABSENCE_NOTICE_DATA = frozenset({DataCategory.IDENTITY, DataCategory.ATTENDANCE
 )
 def referral_consent(t: Transition) -> str | None:
     """Sending a referral that shares personal data needs a consent in force on the sending day
-    that covers its purpose, recipient and data, unless a legal duty applies."""
+    that covers its purpose, recipient and data, unless a legal duty applies.
+
+    Where a legal duty covers only part of the sharing, a consent must cover the rest: a notice
+    to another recipient than the duty names, or an Art. 73 report to another, is covered by
+    the duty in nothing, so the consent must cover all of it; an MK 89 notice to the board that
+    shares more than identity and attendance needs a consent covering its purpose, the board
+    and the further categories."""
     r = _referral(t)
     recipient = r.referred_to.institution
     if not r.data_categories:
         return None  # an anonymous consultation shares no personal data
-    if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
-        # Art. 73(1): the police, the orphan's court or another competent institution only.
-        if recipient in _ART73_RECIPIENTS:
-            return None
-        return (
-            f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
-            f"institution, not to {recipient}; sharing with it needs a consent"
-        )
-    if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
-        if recipient != "municipal_education_board":
-            return (
-                f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
-                "sharing with it needs a consent"
-            )
-        extra = sorted(c.value for c in r.data_categories if c not in _ABSENCE_NOTICE_DATA)
-        if not extra:
-            return None
-        return (
-            f"the MK 89 notice shares who the learner is and their absences; sharing "
-            f"{', '.join(extra)} with the board as well needs a consent"
-        )
-    duty = (
-        "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
-        "MK 89 notice to the education board)"
-    )
+    uncovered, duty = _beyond_duty(r)
+    if not uncovered:
+        return None
     if r.consent_id is None:
         return f"it names no consent and {duty}"
     consent = next((c for c in t.consents if c.id == r.consent_id), None)
@@ -122,10 +106,39 @@ def referral_consent(t: Transition) -> str | None:
         return f"the consent {r.consent_id} it names was not given with the transition"
     if consent.learner_id != r.learner_id:
         return f"the consent {consent.id} is about another learner"
-    gaps = consent.gaps(t.on, r.purpose, recipient, r.data_categories)
+    gaps = consent.gaps(t.on, r.purpose, recipient, uncovered)
     if gaps:
         return f"the consent {consent.id} does not cover it: {'; '.join(gaps)}; and {duty}"
     return None
+
+
+def _beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
+    """The data categories of ``r`` its legal duty does not cover (all of them without one), and
+    why, in words to follow "and"."""
+    recipient = r.referred_to.institution
+    if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
+        # Art. 73(1): the police, the orphan's court or another competent institution only.
+        if recipient in _ART73_RECIPIENTS:
+            return (), ""
+        return r.data_categories, (
+            f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
+            f"institution, not to {recipient}; sharing with it needs a consent"
+        )
+    if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
+        if recipient != "municipal_education_board":
+            return r.data_categories, (
+                f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
+                "sharing with it needs a consent"
+            )
+        extra = tuple(c for c in r.data_categories if c not in _ABSENCE_NOTICE_DATA)
+        return extra, (
+            f"the MK 89 notice shares who the learner is and their absences; sharing "
+            f"{', '.join(sorted(c.value for c in extra))} with the board as well needs a consent"
+        )
+    return r.data_categories, (
+        "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
+        "MK 89 notice to the education board)"
+    )
 
 
 _SENDER_ACTIONS = frozenset({"send", "cancel"})

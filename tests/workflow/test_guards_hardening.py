@@ -1,0 +1,210 @@
+"""The national guards hold whatever the caller passes: a shortened approval chain, a legal duty
+that covers only part of a sharing, a withdrawal that would move later."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.workflow.fixtures import DAY, consent, plan, referral
+
+from atbalsts.errors import LifecycleError
+from atbalsts.model import ApprovalStep, ConsentStatus, PlanStatus, SupportPlan
+from atbalsts.workflow import approval_chain, cli_transition, transition
+
+#: Who takes each step in these tests.
+STEP_ROLE = {
+    ApprovalStep.AUTHOR: "class_teacher",
+    ApprovalStep.SCHOOL_DIRECTOR: "school_director",
+    ApprovalStep.MUNICIPAL_COORDINATOR: "municipal_coordinator",
+    ApprovalStep.NATIONAL_COORDINATOR: "national_coordinator",
+}
+PUMPURS_DAY = date(2023, 3, 1)
+
+
+def _approved(chain: tuple[ApprovalStep, ...], on: date = DAY) -> SupportPlan:
+    """A plan submitted and approved along ``chain`` on ``on``."""
+    current = transition(plan(), "submit", actor="t", role="class_teacher", on=on).document
+    for step in chain:
+        current = transition(
+            current, "approve", actor="a", role=STEP_ROLE[step], on=on, chain=chain
+        ).document
+    return current
+
+
+# -- 3: a chain may add steps to the national ones, never remove one ---------------------------
+
+
+def test_an_empty_chain_does_not_activate_a_plan_without_approvals() -> None:
+    submitted = _approved(())
+    with pytest.raises(LifecycleError) as info:
+        transition(submitted, "activate", actor="d", role="school_director", on=DAY, chain=())
+    [refusal] = info.value.refusals
+    assert refusal.guard == "lv.guard.plan.approvals_default"
+    assert "author, school_director" in refusal.reason
+    assert "national approval chain" in refusal.reason
+
+
+def test_under_pumpurs_a_chain_without_ikvd_is_refused_naming_its_step() -> None:
+    chain = (ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR, ApprovalStep.MUNICIPAL_COORDINATOR)
+    approved = _approved(chain, PUMPURS_DAY)
+    with pytest.raises(LifecycleError) as info:
+        transition(
+            approved, "activate", actor="d", role="school_director", on=PUMPURS_DAY, chain=chain
+        )
+    [refusal] = info.value.refusals
+    assert refusal.guard == "lv.guard.plan.approvals"
+    assert "national_coordinator" in refusal.reason
+    assert "author" not in refusal.reason
+
+
+def test_a_state_vocational_schools_chain_still_activates() -> None:
+    chain = approval_chain(DAY, state_vocational_school=True)
+    approved = _approved(chain)
+    active = transition(
+        approved, "activate", actor="d", role="school_director", on=DAY, chain=chain
+    )
+    assert active.document.status is PlanStatus.ACTIVE
+
+
+def test_the_cli_with_empty_steps_refuses_activation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = tmp_path / "plan.json"
+    doc.write_text(_approved(()).model_dump_json(), encoding="utf-8")
+    status = cli_transition(
+        doc, "activate", actor="d", role="school_director", on="2025-03-03", steps=""
+    )
+    assert status == 1
+    assert "author, school_director" in capsys.readouterr().err
+    assert '"status": "active"' not in doc.read_text(encoding="utf-8")
+
+
+@given(
+    steps=st.lists(st.sampled_from(list(ApprovalStep)), unique=True, max_size=4),
+    on=st.sampled_from([PUMPURS_DAY, DAY]),
+)
+def test_whatever_the_chain_an_active_plan_has_the_national_approvals(
+    steps: list[ApprovalStep], on: date
+) -> None:
+    chain = tuple(steps)
+    national = {ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR}
+    if on == PUMPURS_DAY:
+        national.add(ApprovalStep.NATIONAL_COORDINATOR)
+    approved = _approved(chain, on)
+    try:
+        active = transition(
+            approved, "activate", actor="d", role="school_director", on=on, chain=chain
+        ).document
+    except LifecycleError as refused:
+        assert not national <= set(chain)
+        [refusal] = refused.refusals
+        assert all(s.value in refusal.reason for s in national - set(chain))
+    else:
+        assert national <= {a.step for a in active.approvals}
+
+
+# -- 7: where a legal duty covers only part of a sharing, a consent covers the rest -------------
+
+WIDE = {
+    "recipients": ["municipal_education_board", "social_service"],
+    "purposes": ["absence_follow_up"],
+    "data_categories": ["identity", "attendance", "family"],
+}
+
+
+def _send(r: object, *consents: object) -> object:
+    return transition(
+        r,  # type: ignore[type-var]
+        "send",
+        actor="s",
+        role="social_pedagogue",
+        on=DAY,
+        consents=consents,  # type: ignore[arg-type]
+    )
+
+
+def test_an_mk89_notice_sharing_family_rests_on_a_covering_consent() -> None:
+    notice = referral(
+        referred_to={"institution": "municipal_education_board"},
+        legal_duty="absence_notice",
+        purpose="absence_follow_up",
+        data_categories=["identity", "attendance", "family"],
+        consent_id="C-1",
+    )
+    sent = _send(notice, consent(**WIDE))
+    assert sent.document.status.value == "requested"  # type: ignore[attr-defined]
+    # The consent covers what the duty does not: the family data, for the board and purpose.
+    narrow = consent(**{**WIDE, "data_categories": ["family"]})
+    _send(notice, narrow)
+    with pytest.raises(LifecycleError) as info:
+        _send(notice, consent(**{**WIDE, "data_categories": ["identity", "attendance"]}))
+    [refusal] = info.value.refusals
+    assert "family" in refusal.reason
+    assert "identity" not in refusal.reason.split(";")[0]
+
+
+def test_an_mk89_notice_to_the_social_service_rests_on_a_consent_covering_all_of_it() -> None:
+    notice = referral(legal_duty="absence_notice", purpose="absence_follow_up", consent_id="C-1")
+    _send(notice, consent(**WIDE))
+    with pytest.raises(LifecycleError) as info:
+        _send(notice, consent(**{**WIDE, "recipients": ["municipal_education_board"]}))
+    [refusal] = info.value.refusals
+    assert "social_service" in refusal.reason
+    assert "MK 89" in refusal.reason
+
+
+def test_an_art73_report_to_another_recipient_rests_on_a_consent() -> None:
+    report = referral(
+        legal_duty="child_protection_report",
+        purpose="child_protection",
+        referred_to={"institution": "pedagogical_medical_commission"},
+        consent_id="C-1",
+    )
+    covering = consent(
+        recipients=["pedagogical_medical_commission"],
+        purposes=["child_protection"],
+        data_categories=["identity", "attendance"],
+    )
+    _send(report, covering)
+    with pytest.raises(LifecycleError) as info:
+        _send(report.model_copy(update={"consent_id": None}), covering)
+    assert "names no consent" in info.value.refusals[0].reason
+
+
+# -- 8: a withdrawal ends a consent, it does not extend one ------------------------------------
+
+
+def test_a_withdrawal_cannot_move_a_set_withdrawal_later() -> None:
+    scheduled = consent(withdrawn_on="2025-03-10")
+    with pytest.raises(LifecycleError) as info:
+        transition(
+            scheduled,
+            "withdraw",
+            actor="p",
+            role="social_pedagogue",
+            on=date(2025, 3, 5),
+            params={"effective": "2025-06-01"},
+        )
+    [refusal] = info.value.refusals
+    assert refusal.guard == "lv.guard.consent.withdrawal"
+    assert "withdrawn_on" in refusal.reason
+    assert not scheduled.in_force(date(2025, 3, 12))
+
+
+def test_a_withdrawal_may_bring_a_set_withdrawal_forward() -> None:
+    scheduled = consent(withdrawn_on="2025-03-10")
+    for effective in ("2025-03-06", "2025-03-10"):
+        withdrawn = transition(
+            scheduled,
+            "withdraw",
+            actor="p",
+            role="social_pedagogue",
+            on=date(2025, 3, 5),
+            params={"effective": effective},
+        ).document
+        assert withdrawn.status is ConsentStatus.WITHDRAWN
+        assert withdrawn.withdrawn_on == date.fromisoformat(effective)
