@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Generic, NamedTuple
 
 import attrs
+import pydantic
 
+from atbalsts._time import EARLIEST
 from atbalsts.codes import INSTITUTIONS, ROLES
 from atbalsts.errors import DocumentError, LifecycleError, UnknownNameError
 from atbalsts.model import (
@@ -17,6 +19,7 @@ from atbalsts.model import (
     Consent,
     Referral,
     SupportPlan,
+    field_errors,
 )
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Transition
@@ -82,6 +85,61 @@ def _check_role(role: str) -> None:
     raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
 
 
+def _latest(document: SupportPlan | Referral | Consent) -> tuple[date, str] | None:
+    """The latest day the document records something happened, and the field that records it.
+
+    A consent's ``withdrawn_on`` is left out: it is the day the withdrawal takes effect, which may
+    lie after the day it was recorded."""
+    dates: list[tuple[date, str]] = []
+    if isinstance(document, SupportPlan):
+        if document.application is not None:
+            dates.append((document.application.signed_on, "application.signed_on"))
+        if document.submitted_on is not None:
+            dates.append((document.submitted_on, "submitted_on"))
+        dates += [
+            (a.approved_on, f"approvals[{i}].approved_on") for i, a in enumerate(document.approvals)
+        ]
+        dates += [(r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)]
+        dates += [(r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
+        dates += [(d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)]
+    elif isinstance(document, Referral):
+        dates.append((document.created_on, "created_on"))
+        if document.sent_on is not None:
+            dates.append((document.sent_on, "sent_on"))
+        if document.outcome_on is not None:
+            dates.append((document.outcome_on, "outcome_on"))
+    else:
+        dates.append((document.given_on, "given_on"))
+    return max(dates, key=lambda d: d[0], default=None)
+
+
+def _check_day(
+    document: SupportPlan | Referral | Consent,
+    action: str,
+    day: date,
+    previous: AuditEvent | None,
+    allowed: tuple[str, ...],
+) -> None:
+    """Refuse a day before :data:`~atbalsts.policy.EARLIEST` (no guard judges it) or before what
+    the document or the chain already recorded. Only dates are named: they are not sensitive."""
+    kind = kind_of(document)
+    bound: tuple[date, str] | None = None
+    if day < EARLIEST:
+        bound = (EARLIEST, "the earliest date the rules judge")
+    elif previous is not None and day < previous.on:
+        bound = (previous.on, f"the day of event {previous.seq} of the chain, the one it follows")
+    else:
+        latest = _latest(document)
+        if latest is not None and day < latest[0]:
+            bound = (latest[0], f"the document's {latest[1]}")
+    if bound is not None:
+        message = (
+            f"{kind}: {action}: on ({day.isoformat()}) must not be before "
+            f"{bound[1]} ({bound[0].isoformat()})"
+        )
+        raise LifecycleError(kind, status_of(document), action, allowed, message=message)
+
+
 def _params(
     document: SupportPlan | Referral | Consent,
     action: str,
@@ -91,6 +149,16 @@ def _params(
 ) -> dict[str, ParamValue]:
     """The action's parameters as recorded in the event: the caller's, with what the workflow
     decides itself (the approval step, the lawful basis of a sharing)."""
+    if "lawful_basis" in params:
+        kind = kind_of(document)
+        raise LifecycleError(
+            kind,
+            status_of(document),
+            action,
+            allowed_actions(document, chain),
+            message=f"{kind}: {action}: parameter 'lawful_basis' is set by the workflow from the "
+            "document (its legal duty, its consent or no personal data), never by the caller",
+        )
     out = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()}
     if isinstance(document, SupportPlan) and action in ("approve", "reject"):
         step = pending_step(document, chain)
@@ -134,10 +202,17 @@ def transition(
     ``consents`` or on a legal duty. ``guards`` defaults to the national guards
     (:meth:`GuardSet.national`). ``previous`` is the last event of the chain the new event joins.
 
+    ``on`` must not be before :data:`~atbalsts.policy.EARLIEST` (the guards judge no earlier
+    day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
+    approval, review or delivery, ...) nor before the ``on`` of ``previous``. The workflow records
+    a sending's ``lawful_basis`` itself; ``params`` must not hold one.
+
     Raises :class:`~atbalsts.errors.LifecycleError` when the action is not allowed from the
-    document's status, or when guards refuse it; with ``override=True`` and a ``reason``, a
-    refusal is overridden if every refusing guard names ``role`` among its override roles, and
-    the event records the override.
+    document's status, when ``on`` or ``params`` break the rules above, or when guards refuse
+    it; with ``override=True`` and a ``reason``, a refusal is overridden if every refusing guard
+    names ``role`` among its override roles, and the event records the override. Raises
+    :class:`~atbalsts.errors.DocumentError`, naming the field paths only, when the event cannot
+    be made (an ``actor`` that is not an id, too many or too long ``params``).
     """
     day, at = _day(on)
     _check_role(role)
@@ -148,6 +223,7 @@ def transition(
     allowed = allowed_actions(document, steps)
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
+    _check_day(document, action, day, previous, allowed)
     recorded = _params(document, action, params or {}, steps, given)
     try:
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
@@ -177,27 +253,30 @@ def transition(
         if not override or blocked or not reason:
             raise LifecycleError(kind, status, action, allowed, refusals)
         overridden = tuple(r.guard for r in refusals)
-    event = seal(
-        {
-            "seq": 0 if previous is None else previous.seq + 1,
-            "document": kind,
-            "document_id": document.id,
-            "learner_id": document.learner_id,
-            "action": action,
-            "from_status": status,
-            "to_status": to_status,
-            "actor": actor,
-            "role": role,
-            "on": day,
-            "at": at,
-            "reason": reason,
-            "params": recorded,
-            "overrides": overridden,
-            "before": document_hash(document),
-            "after": document_hash(after),
-            "prev": None if previous is None else previous.hash,
-        }
-    )
+    fields = {
+        "seq": 0 if previous is None else previous.seq + 1,
+        "document": kind,
+        "document_id": document.id,
+        "learner_id": document.learner_id,
+        "action": action,
+        "from_status": status,
+        "to_status": to_status,
+        "actor": actor,
+        "role": role,
+        "on": day,
+        "at": at,
+        "reason": reason,
+        "params": recorded,
+        "overrides": overridden,
+        "before": document_hash(document),
+        "after": document_hash(after),
+        "prev": None if previous is None else previous.hash,
+    }
+    try:
+        event = seal(fields)
+    except pydantic.ValidationError as invalid:
+        # Only the paths: pydantic's own message would echo the values (a name, a free text).
+        raise DocumentError("audit event", field_errors(invalid)) from None
     return Transitioned(after, event)
 
 
