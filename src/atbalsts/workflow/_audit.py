@@ -96,7 +96,8 @@ class ChainVerdict:
 
     ``ok`` is true when every event is intact and in place. Otherwise ``first_bad`` is the
     position (from 0) of the first event that is not, and ``problem`` says what is wrong with it:
-    edited, or not following the event before it (an event deleted, inserted or moved there).
+    edited, not following the event before it (an event deleted, inserted or moved there), or
+    not starting from the version of its document the last event about it left.
     ``head`` is the hash of the last good event (None for an empty chain).
     """
 
@@ -137,16 +138,20 @@ def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, str | N
 def verify_chain(
     events: Iterable[AuditEvent | str | bytes], *, head: str | None = None
 ) -> ChainVerdict:
-    """Check a chain: each event's hash against its content, and each event's ``prev`` and
-    ``seq`` against the event before it. Events are :class:`~atbalsts.model.AuditEvent` values
-    or the lines of a chain file (text or bytes).
+    """Check a chain: each event's hash against its content, each event's ``prev`` and ``seq``
+    against the event before it, and each event's ``before`` against the ``after`` of the event
+    before it about the same document (kind and id). Events are
+    :class:`~atbalsts.model.AuditEvent` values or the lines of a chain file (text or bytes).
 
     Returns a :class:`ChainVerdict` naming the first bad event: an edited event fails its own
     hash; after a deletion, an insertion or a move, the first event out of place names a ``prev``
-    that is not the hash of the event before it. With ``head``, the hash of the last event kept
+    that is not the hash of the event before it; an event whose document was changed outside
+    the chain since its last event names a ``before`` that is not that event's ``after``. With
+    ``head``, the hash of the last event kept
     elsewhere, a chain cut short at its end is found too.
     """
     previous: str | None = None
+    versions: dict[tuple[str, str], tuple[int, str]] = {}
     count = 0
     for position, item in enumerate(events):
         count = position + 1
@@ -166,6 +171,15 @@ def verify_chain(
             else:
                 problem = "it does not follow the event before it (inserted, moved or replaced)"
             return ChainVerdict(False, count, position, problem, previous)
+        document = (fields["document"], fields["document_id"])
+        last = versions.get(document)
+        if last is not None and fields["before"] != last[1]:
+            problem = (
+                f"it does not start from the version event {last[0]} left of the same document "
+                "(its before is not that event's after: the document was changed outside the chain)"
+            )
+            return ChainVerdict(False, count, position, problem, previous)
+        versions[document] = (position, fields["after"])
         previous = fields["hash"]
     if head is not None and previous != head:
         problem = "the chain does not end at the head kept for it (events removed at the end)"

@@ -8,9 +8,12 @@ cannot be used (a missing file, an invalid document, a bad date) raises an
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +21,8 @@ from typing import TextIO
 
 from atbalsts.errors import AtbalstsError, LifecycleError
 from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
-from atbalsts.workflow._audit import append_event, read_chain, verify_chain
+from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
+from atbalsts.workflow._lifecycle import kind_of
 from atbalsts.workflow._transition import ParamValue, transition
 
 __all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
@@ -137,6 +141,14 @@ def cli_transition(
             return EXIT_REFUSED
         events = read_chain(chain_path)
         previous = events[-1] if events else None
+        about = [e for e in events if e.document == kind_of(doc) and e.document_id == doc.id]
+        if about and about[-1].after != document_hash(doc):
+            print(
+                f"refused: {path} is not the version event {about[-1].seq} of the chain "
+                f"{chain_path} left (changed outside the chain)",
+                file=err,
+            )
+            return EXIT_REFUSED
     try:
         result = transition(
             doc,
@@ -155,10 +167,62 @@ def cli_transition(
         print(f"refused: {refused}", file=err)
         return EXIT_REFUSED
     target = Path(output) if output is not None else path
-    target.write_text(result.document.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    if chain_path is not None:
-        append_event(chain_path, result.event)
+    _write(
+        target,
+        (result.document.model_dump_json(indent=2) + "\n").encode(),
+        chain_path,
+        event_line(result.event),
+    )
     return 0
+
+
+def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> None:
+    """Write ``document`` to ``target`` and append ``line`` to ``chain``: both or neither.
+
+    The document goes to a temporary file next to ``target`` first; the event is appended; then
+    the temporary file replaces ``target`` at once. A failure at any step removes the temporary
+    file and cuts the chain back to its length before, so both are left as they were."""
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(document)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
+    existed = chain is not None and chain.exists()
+    size = chain.stat().st_size if chain is not None and existed else 0
+    try:
+        if chain is not None:
+            with chain.open("ab") as file:
+                if size and not _ends_with_newline(chain):
+                    line = b"\n" + line
+                file.write(line)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        if chain is not None:
+            _cut(chain, size, existed)
+        where = target if chain is None else f"{target} and {chain}"
+        raise AtbalstsError(f"cannot write {where} (left as they were): {exc.strerror}") from None
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
+
+
+def _cut(chain: Path, size: int, existed: bool) -> None:
+    """Put the chain file back as it was: ``size`` bytes long, or absent."""
+    with contextlib.suppress(OSError):
+        if existed:
+            os.truncate(chain, size)
+        else:
+            chain.unlink(missing_ok=True)
 
 
 def cli_audit_verify(
