@@ -175,6 +175,15 @@ def test_an_art73_report_to_another_recipient_rests_on_a_consent() -> None:
     assert "names no consent" in info.value.refusals[0].reason
 
 
+def test_a_consent_given_after_the_sending_day_does_not_cover_it() -> None:
+    later = consent(given_on="2025-04-01", period={"start": "2025-02-01", "end": "2025-08-31"})
+    with pytest.raises(LifecycleError) as info:
+        _send(referral(consent_id="C-1"), later)
+    [refusal] = info.value.refusals
+    assert "given after 2025-03-03" in refusal.reason
+    _send(referral(consent_id="C-1"), consent(given_on="2025-03-03"))
+
+
 # -- 8: a withdrawal ends a consent, it does not extend one ------------------------------------
 
 
