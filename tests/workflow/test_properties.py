@@ -85,6 +85,29 @@ def test_any_sequence_of_actions_keeps_the_lifecycle(start: str, data: st.DataOb
     events = []
     on = START
     for _ in range(data.draw(st.integers(0, 30), label="steps")):
+        if events and data.draw(st.integers(0, 5), label="backwards") == 0:
+            back = events[-1].on - timedelta(days=data.draw(st.integers(1, 400), label="earlier"))
+            action = data.draw(st.sampled_from(list(allowed_actions(current)) or ACTIONS))
+            try:
+                transition(
+                    current,
+                    action,
+                    actor="p-1",
+                    role=fitting_role(current, action, back),
+                    on=back,
+                    params=FITTING.get(action, {}),
+                    consents=[consent()],
+                    previous=events[-1],
+                )
+            except LifecycleError as refused:
+                backwards: LifecycleError | None = refused
+            else:
+                backwards = None
+            # a day before the last event's is always refused, naming on
+            assert backwards is not None
+            assert f"on ({back.isoformat()})" in str(backwards) or action not in allowed_actions(
+                current, approval_chain(back)
+            )
         on += timedelta(days=data.draw(st.integers(0, 12), label="days later"))
         chain = approval_chain(on)
         before = status_of(current)
