@@ -120,7 +120,7 @@ def _check_day(
     previous: AuditEvent | None,
     allowed: tuple[str, ...],
 ) -> None:
-    """Refuse a day before :data:`~atbalsts.policy.EARLIEST` (no guard judges it) or before what
+    """Refuse a day before ``atbalsts.policy.EARLIEST`` (no guard judges it) or before what
     the document or the chain already recorded. Only dates are named: they are not sensitive."""
     kind = kind_of(document)
     bound: tuple[date, str] | None = None
@@ -202,7 +202,7 @@ def transition(
     ``consents`` or on a legal duty. ``guards`` defaults to the national guards
     (:meth:`GuardSet.national`). ``previous`` is the last event of the chain the new event joins.
 
-    ``on`` must not be before :data:`~atbalsts.policy.EARLIEST` (the guards judge no earlier
+    ``on`` must not be before ``atbalsts.policy.EARLIEST`` (the guards judge no earlier
     day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
     approval, review or delivery, ...) nor before the ``on`` of ``previous``. The workflow records
     a sending's ``lawful_basis`` itself; ``params`` must not hold one.
