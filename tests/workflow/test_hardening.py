@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -152,21 +152,52 @@ def test_an_event_dated_before_the_event_it_follows_is_refused() -> None:
         )
 
 
-def test_a_referral_cannot_be_sent_backdated_before_a_withdrawal_already_recorded() -> None:
+def test_an_event_of_another_document_may_be_entered_late_and_is_judged_on_its_own_day() -> None:
+    """A send recorded after a consent's withdrawal but dated the day before it is a late entry
+    (a school records Monday's referral on Wednesday): the chain keeps the order of recording,
+    and the consent guard judges the send on its own day. Only a document's own history must
+    run forward."""
     given = consent()
     sharing = referral(consent_id="C-1")
     withdrawn, event = transition(
         given, "withdraw", actor="p", role="social_pedagogue", on=date(2025, 3, 10)
     )
-    with pytest.raises(LifecycleError, match=r"on \(2025-03-09\).*\(2025-03-10\)"):
+    sent, late = transition(
+        sharing,
+        "send",
+        actor="p",
+        role="social_pedagogue",
+        on=date(2025, 3, 9),
+        consents=[withdrawn],
+        previous=event,
+    )
+    assert sent.sent_on == date(2025, 3, 9)
+    assert late.seq == event.seq + 1
+    # a day after the withdrawal is refused by the consent guard, not by the order of days
+    with pytest.raises(LifecycleError) as refused:
         transition(
             sharing,
             "send",
             actor="p",
             role="social_pedagogue",
-            on=date(2025, 3, 9),
+            on=date(2025, 3, 11),
             consents=[withdrawn],
             previous=event,
+        )
+    assert "must not be before" not in str(refused.value)
+
+
+def test_a_documents_own_event_may_not_be_dated_before_its_last_one() -> None:
+    submitted, first = transition(plan(), "submit", actor="p", role="class_teacher", on=DAY)
+    with pytest.raises(LifecycleError, match=r"on \(2025-03-02\).*event 0 of the chain"):
+        transition(
+            submitted,
+            "reject",
+            actor="d",
+            role="school_director",
+            on=DAY - timedelta(days=1),
+            previous=first,
+            params={"reason": "incomplete"},
         )
 
 

@@ -126,7 +126,11 @@ def _check_day(
     bound: tuple[date, str] | None = None
     if day < EARLIEST:
         bound = (EARLIEST, "the earliest date the rules judge")
-    elif previous is not None and day < previous.on:
+    elif (
+        previous is not None
+        and (previous.document, previous.document_id) == (kind, document.id)
+        and day < previous.on
+    ):  # a document's own history runs forward; another's event may be entered late
         bound = (previous.on, f"the day of event {previous.seq} of the chain, the one it follows")
     else:
         latest = _latest(document)
@@ -204,7 +208,8 @@ def transition(
 
     ``on`` must not be before ``atbalsts.policy.EARLIEST`` (the guards judge no earlier
     day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
-    approval, review or delivery, ...) nor before the ``on`` of ``previous``. The workflow records
+    approval, review or delivery, ...) nor, when ``previous`` is an event of the same document,
+    before its ``on`` (another document's event may be entered late). The workflow records
     a sending's ``lawful_basis`` itself; ``params`` must not hold one.
 
     Raises :class:`~atbalsts.errors.LifecycleError` when the action is not allowed from the
