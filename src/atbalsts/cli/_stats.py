@@ -17,7 +17,8 @@ STATS_FORMATS = ("json", "csv", "html")
 
 
 def _stats(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.stats import run_stats
+    from atbalsts.stats import _labels, run_stats
+    from atbalsts.stats._write import shown_records
 
     table = run_stats(
         args.decisions,
@@ -28,19 +29,23 @@ def _stats(args: argparse.Namespace, t: Texts) -> int:
         args.output,
         join=args.join,
     )
-    records = table.records
+    # The counts of learners are hidden here as in the output: a log must not give them away.
+    records = shown_records(table)
+
+    def said(singular: str, plural: str, name: str) -> str:
+        n = records[name]
+        hidden = _labels.text("suppressed", cast(Literal["lv", "en"], t.lang))
+        # A hidden count takes the plural form of the threshold (it may be any number).
+        return t.ngettext(singular, plural, table.min_learners if n is None else n).format(
+            n=hidden if n is None else n
+        )
+
     parts = [
-        t.ngettext("{n} decision counted", "{n} decisions counted", records.decisions).format(
-            n=records.decisions
-        ),
-        t.ngettext("{n} invalid", "{n} invalid", records.invalid).format(n=records.invalid),
-        t.ngettext("{n} error", "{n} errors", records.errors).format(n=records.errors),
-        t.ngettext("{n} unreadable", "{n} unreadable", records.unreadable).format(
-            n=records.unreadable
-        ),
-        t.ngettext("{n} duplicate", "{n} duplicates", records.duplicates).format(
-            n=records.duplicates
-        ),
+        said("{n} decision counted", "{n} decisions counted", "decisions"),
+        said("{n} invalid", "{n} invalid", "invalid"),
+        said("{n} error", "{n} errors", "errors"),
+        said("{n} unreadable", "{n} unreadable", "unreadable"),
+        said("{n} duplicate", "{n} duplicates", "duplicates"),
     ]
     print(", ".join(parts), file=sys.stderr)
     return EXIT_OK

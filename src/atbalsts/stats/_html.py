@@ -10,13 +10,11 @@ from __future__ import annotations
 import html
 from typing import TextIO
 
-import attrs
-
 from atbalsts.stats import _charts, _labels
 from atbalsts.stats._count import Cell, Table
 from atbalsts.stats._labels import Lang
 from atbalsts.stats._metrics import Metric
-from atbalsts.stats._write import generator
+from atbalsts.stats._write import generator, shown_records
 
 __all__ = ["write_html"]
 
@@ -133,10 +131,16 @@ def _summary_table(table: Table, lang: Lang) -> str:
 
 
 def _records_table(table: Table, lang: Lang) -> str:
+    """What was read; a count of learners too small to show is hidden as a cell is
+    (:func:`~atbalsts.stats._write.shown_records`)."""
     rows = "".join(
         f'<tr><th scope="row">{_e(_labels.record_label(name, lang))}</th>'
-        f'<td class="n">{_number(value, lang)}</td></tr>'
-        for name, value in attrs.asdict(table.records).items()
+        + (
+            f'<td class="hidden">{_e(_labels.text("suppressed", lang))}</td></tr>'
+            if value is None
+            else f'<td class="n">{_number(value, lang)}</td></tr>'
+        )
+        for name, value in shown_records(table).items()
         if table.cases or not (name.startswith("cases_") or name == "without_case")
     )
     return f'<table id="records"><tbody>{rows}</tbody></table>'

@@ -15,7 +15,16 @@ from atbalsts.stats._count import Cell, Row, Table
 from atbalsts.stats._labels import Lang
 from atbalsts.stats._metrics import METRIC
 
-__all__ = ["FORMAT", "as_dict", "generator", "write_csv", "write_json"]
+__all__ = [
+    "FORMAT",
+    "LEARNER_RECORDS",
+    "as_dict",
+    "csv_text",
+    "generator",
+    "shown_records",
+    "write_csv",
+    "write_json",
+]
 
 #: The ``format`` of the JSON output; its number changes when the shape does.
 FORMAT = "atbalsts-stats/1"
@@ -83,8 +92,38 @@ def as_dict(table: Table, lang: Lang = "lv") -> dict[str, Any]:
     }
 
 
-def _records(table: Table) -> dict[str, int]:
-    return attrs.asdict(table.records)
+#: The counts of :class:`~atbalsts.stats.Records` that count learners (a decision counted, a
+#: learner's second decision left out, a decision counted without its case, a case no decision
+#: was counted with); the others count lines of the files (``invalid``, ``errors``, ``other``,
+#: ``unreadable``, ``cases_unreadable``) and are shown as they are.
+LEARNER_RECORDS = ("decisions", "duplicates", "without_case", "cases_unused")
+
+
+def shown_records(table: Table) -> dict[str, int | None]:
+    """The counts of what was read as the outputs show them: a count of learners is ``None``
+    (hidden) as a cell would be.
+
+    ``decisions`` is the total's learners decided, so it is hidden when that cell is. A count of
+    learners of 1 to ``min_learners - 1`` is hidden, and so is ``without_case`` when the learners
+    counted with a case (``decisions - without_case``) are that few; when ``decisions`` is
+    hidden, every count of learners but zero is hidden with it (each is a bound on it).
+    """
+    raw: dict[str, int] = attrs.asdict(table.records)
+
+    def small(n: int) -> bool:
+        return 0 < n < table.min_learners
+
+    hide = {name for name in LEARNER_RECORDS if small(raw[name])}
+    if raw["without_case"] and small(raw["decisions"] - raw["without_case"]):
+        hide.add("without_case")
+    total = table.total.cells.get(("learners_decided", None))
+    if total is None or total.suppressed or "decisions" in hide:
+        hide.update(n for n in LEARNER_RECORDS if n == "decisions" or raw[n] != 0)
+    return {name: None if name in hide else value for name, value in raw.items()}
+
+
+def _records(table: Table) -> dict[str, int | None]:
+    return shown_records(table)
 
 
 def write_json(table: Table, out: TextIO, lang: Lang = "lv") -> None:
@@ -105,12 +144,25 @@ CSV_COLUMNS = (
 )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """``value`` safe to open in a spreadsheet: a text starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading ``'``, so that a school id or a plugin's code such
+    as ``=HYPERLINK(...)`` is shown as text and never run as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
 def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
     """Write ``table`` as CSV: a row per group, metric and category, then the total rows.
 
     The file starts with comment lines (``#``) stating the rule and what was read; read it with,
     for example, ``pandas.read_csv(path, comment="#")``. A hidden cell has empty ``learners`` and
-    ``items`` and ``suppressed`` set to ``true``.
+    ``items`` and ``suppressed`` set to ``true``. A text cell that a spreadsheet would read as
+    a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts
+    with ``'`` (:func:`csv_text`).
     """
     for line in _comment_lines(table, lang):
         out.write(f"# {line}\n")
@@ -118,7 +170,7 @@ def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
     writer.writerow(("scope", *table.by, *CSV_COLUMNS))
     rows = [("group", row) for row in table.rows] + [("total", table.total)]
     for scope, row in rows:
-        key = [v or "" for v in row.key] if scope == "group" else [""] * len(table.by)
+        key = [csv_text(v or "") for v in row.key] if scope == "group" else [""] * len(table.by)
         for metric, category in table.columns:
             spec = METRIC[metric]
             cell = row.cells[(metric, category)]
@@ -127,14 +179,14 @@ def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
                     scope,
                     *key,
                     metric,
-                    category or "",
+                    csv_text(category or ""),
                     "" if cell.learners is None else cell.learners,
                     "" if cell.items is None else cell.items,
                     "true" if cell.suppressed else "false",
-                    spec.label(lang),
+                    csv_text(spec.label(lang)),
                     ""
                     if category is None
-                    else _labels.category_label(spec.categories, category, lang),
+                    else csv_text(_labels.category_label(spec.categories, category, lang)),
                 )
             )
 
@@ -144,5 +196,9 @@ def _comment_lines(table: Table, lang: Lang) -> list[str]:
     return [
         f"{FORMAT}; {generator()}",
         table.rule(lang),
-        "records: " + ", ".join(f"{k}={v}" for k, v in records.items()),
+        "records: "
+        + ", ".join(
+            f"{k}={_labels.text('suppressed', lang) if v is None else v}"
+            for k, v in records.items()
+        ),
     ]
