@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -217,3 +218,18 @@ def test_a_withdrawal_may_bring_a_set_withdrawal_forward() -> None:
         ).document
         assert withdrawn.status is ConsentStatus.WITHDRAWN
         assert withdrawn.withdrawn_on == date.fromisoformat(effective)
+
+
+def test_a_guard_set_without_the_national_guards_is_refused() -> None:
+    from atbalsts.workflow._guards import NATIONAL_GUARDS, GuardSet
+
+    with pytest.raises(ValueError, match="every national guard"):
+        GuardSet(())
+    national = GuardSet.national()
+    with pytest.raises(ValueError, match=NATIONAL_GUARDS[0].id.replace(".", r"\.")):
+        GuardSet(national.guards[1:])
+    # a stand-in with a national guard's id is not the national guard
+    first, name = national.guards[0]
+    stand_in = attrs.evolve(first, function=lambda *args: ())
+    with pytest.raises(ValueError, match="missing"):
+        GuardSet(((stand_in, name), *national.guards[1:]))

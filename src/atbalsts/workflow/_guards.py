@@ -351,6 +351,17 @@ class GuardSet:
     guards: tuple[tuple[Guard, str], ...]
     """Each guard with the name of the policy that declared it, by id."""
 
+    def __attrs_post_init__(self) -> None:
+        """The national guards are the floor: a set without one of them is refused (``ValueError``
+        naming what is missing), however it is built."""
+        held = {id(g) for g, _ in self.guards}  # the guards themselves, not their ids
+        missing = [g.id for g in NATIONAL_GUARDS if id(g) not in held]
+        if missing:
+            raise ValueError(
+                "a GuardSet must hold every national guard (the floor); missing: "
+                + ", ".join(missing)
+            )
+
     @classmethod
     def national(cls) -> GuardSet:
         """The national guards only."""
