@@ -162,7 +162,7 @@ def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
     for example, ``pandas.read_csv(path, comment="#")``. A hidden cell has empty ``learners`` and
     ``items`` and ``suppressed`` set to ``true``. A text cell that a spreadsheet would read as
     a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts
-    with ``'`` (:func:`csv_text`).
+    with ``'``.
     """
     for line in _comment_lines(table, lang):
         out.write(f"# {line}\n")
