@@ -165,7 +165,8 @@ def count(
     ``municipality``, ``school``, ``grade`` and ``term``; school and grade need the cases.
 
     Both iterables are read once. Cells of fewer than ``min_learners`` learners (a whole number,
-    at least 5; anything else raises :class:`ValueError`) are hidden, with the cells that would give them away (see :attr:`Table.rule`).
+    at least 5; anything else raises :class:`ValueError`) are hidden, with the cells that would
+    give them away (see :attr:`Table.rule`).
     """
     return _count(
         numbered(decisions),
