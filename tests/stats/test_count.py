@@ -214,7 +214,9 @@ def test_engine_batch_counts_equal_the_recount(
     table = count(decisions, cases, ("municipality",))
     assert table.cell(("bauska",), "learners_decided").learners == 60 * 2 + 2
     assert table.cell(None, "learners_with_findings").learners  # something was found
-    assert table.cell(None, "plans_by_status", "active").learners
+    active = table.cell(None, "plans_by_status", "active")
+    # there are active plans: shown, or hidden so that no smaller cell can be worked out
+    assert active.learners or active.suppressed
 
 
 def test_documents_and_their_json_count_alike(

@@ -259,3 +259,16 @@ def test_no_csv_text_cell_starts_a_formula(school: str) -> None:
     assert not safe.startswith(FORMULA)
     assert safe == school or safe == "'" + school
     assert (safe != school) == school.startswith(FORMULA)
+
+
+def test_the_module_command_does_not_log_a_hidden_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atbalsts.stats._run import main as module_main  # python -m atbalsts.stats
+
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("".join(json.dumps(decision(f"x{i}")) + "\n" for i in range(3)))
+    assert module_main([str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "… decisions counted" in err
+    assert "3 decisions" not in err

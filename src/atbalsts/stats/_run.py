@@ -16,7 +16,7 @@ from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
 from atbalsts.stats._labels import Lang
 from atbalsts.stats._metrics import DIMENSIONS
-from atbalsts.stats._write import write_csv, write_json
+from atbalsts.stats._write import shown_records, write_csv, write_json
 
 __all__ = ["Format", "add_arguments", "main", "parse_by", "run_stats"]
 
@@ -142,11 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" {err.filename}" if err.filename else ""
         print(f"error: cannot use{where}: {err.strerror or err}", file=sys.stderr)
         return 2
-    records = table.records
+    shown = {k: "…" if v is None else v for k, v in shown_records(table).items()}
     print(
-        f"{records.decisions} decisions counted, {records.invalid} invalid, "
-        f"{records.errors} errors, {records.unreadable} unreadable, "
-        f"{records.duplicates} duplicates",
+        f"{shown['decisions']} decisions counted, {shown['invalid']} invalid, "
+        f"{shown['errors']} errors, {shown['unreadable']} unreadable, "
+        f"{shown['duplicates']} duplicates",
         file=sys.stderr,
     )
     return 0
