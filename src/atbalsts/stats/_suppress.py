@@ -26,6 +26,7 @@ Zeros are shown (outside small groups) and never chosen to hide.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
@@ -199,126 +200,283 @@ def metric_counts_items(column: Column) -> bool:
 
 #: Larger than any count: "no upper bound known".
 _BIG = 10**15
-#: A variable: ("L" learners | "I" items, row, column) of a cell, or ("G" learners | "F" things,
-#: row, family index) of a family, never shown.
-_Var = tuple[str, int, object]
+#: Relation kinds: "le": vars[0] <= vars[1]; "sum": vars[0] = sum(rest); "cover":
+#: vars[0] <= sum(rest).
+_LE, _SUM, _COVER = 0, 1, 2
+_Vars = Sequence[int]
 
 
-@attrs.frozen
-class _Relation:
-    #: "sum": vars[0] = sum(vars[1:]); "le": vars[0] <= vars[1]; "cover": vars[0] <= sum(rest).
-    kind: str
-    vars: tuple[_Var, ...]
+class _Relations:
+    """Every relation between the cells a reader knows of, with the families' unshown counts,
+    held by number: every row repeats the same templates, so no relation is an object.
 
+    A variable is ``row * width + slot``: slot ``i`` is the learners of column ``i``, ``n + i``
+    its things (``n`` columns), ``2n + f`` family ``f``'s learners and ``2n + F + f`` its things
+    (those two never shown). Relation ``row * T + t`` is template ``t`` on that row; after all
+    rows come the column sums (the total row is the sum of the others)."""
 
-def _relations(grid: Grid, families: list[_Family]) -> list[_Relation]:
-    """Every relation between the cells a reader knows of, with the families' unshown counts."""
-    out: list[_Relation] = []
-    last = len(grid.learners) - 1
-    items_columns = [c for c in grid.columns if metric_counts_items(c)]
-    for r in range(len(grid.learners)):
-        decided: _Var = ("L", r, DECIDED)
+    def __init__(self, grid: Grid, families: list[_Family]) -> None:
+        columns = list(grid.columns)
+        if DECIDED not in columns:
+            columns.append(DECIDED)
+        self.grid = grid
+        self.columns = columns
+        n = self.n = len(columns)
+        index = self.index = {c: i for i, c in enumerate(columns)}
+        n_families = len(families)
+        self.width = 2 * n + 2 * n_families
+        self.rows = len(grid.learners)
+        self.decided = d = index[DECIDED]
+        items_columns = [c for c in grid.columns if metric_counts_items(c)]
+        templates: list[tuple[int, tuple[int, ...]]] = []
         for column in grid.columns:
             if column != DECIDED:
-                out.append(_Relation("le", (("L", r, column), decided)))
+                templates.append((_LE, (index[column], d)))
         for column in items_columns:
-            out.append(_Relation("le", (("L", r, column), ("I", r, column))))
+            templates.append((_LE, (index[column], n + index[column])))
         for f, family in enumerate(families):
-            whole: _Var = ("L", r, family.whole) if family.whole is not None else ("G", r, f)
-            out.append(_Relation("le", (whole, decided)))
-            things: _Var = ("F", r, f)
+            whole = index[family.whole] if family.whole is not None else 2 * n + f
+            templates.append((_LE, (whole, d)))
+            things = 2 * n + n_families + f
             if family.whole is not None and metric_counts_items(family.whole):
-                things = ("I", r, family.whole)
+                things = n + index[family.whole]
             for part in family.parts:
-                learners = tuple(("L", r, c) for c in part)
-                out.extend(_Relation("le", (v, whole)) for v in learners)
-                out.append(_Relation("cover", (whole, *learners)))
+                learners = tuple(index[c] for c in part)
+                templates.extend((_LE, (v, whole)) for v in learners)
+                templates.append((_COVER, (whole, *learners)))
                 if family.items:
-                    out.append(_Relation("sum", (things, *(("I", r, c) for c in part))))
+                    templates.append((_SUM, (things, *(n + index[c] for c in part))))
             if family.items:
-                out.append(_Relation("le", (whole, things)))
-    if grid.grouped:
-        for column in grid.columns:
-            kinds = ("L", "I") if metric_counts_items(column) else ("L",)
-            for kind in kinds:
-                parts = tuple((kind, r, column) for r in range(last))
-                out.append(_Relation("sum", ((kind, last, column), *parts)))
-    return out
+                templates.append((_LE, (whole, things)))
+        self.templates = templates
+        self.unshown = [any(o >= 2 * n for o in offsets) for _, offsets in templates]
+        self.repeats = [len(set(offsets)) < len(offsets) for _, offsets in templates]
+        self.of_slot: list[list[int]] = [[] for _ in range(self.width)]
+        for t, (_, offsets) in enumerate(templates):
+            for o in offsets:
+                self.of_slot[o].append(t)
+        #: The column sums: their slot, by relation number after the rows' relations.
+        self.first_sum = self.rows * len(templates)
+        self.sums: list[int] = []
+        self.sum_of_slot: dict[int, int] = {}
+        if grid.grouped:
+            for column in grid.columns:
+                slots = (index[column], n + index[column])
+                for slot in slots if metric_counts_items(column) else slots[:1]:
+                    self.sum_of_slot[slot] = self.first_sum + len(self.sums)
+                    self.sums.append(slot)
+        self.count = self.first_sum + len(self.sums)
+
+    def vars(self, rel: int) -> tuple[int, int, _Vars]:
+        """The relation's kind, its first variable and the rest."""
+        if rel < self.first_sum:
+            r, t = divmod(rel, len(self.templates))
+            base = r * self.width
+            kind, offsets = self.templates[t]
+            return kind, base + offsets[0], [base + o for o in offsets[1:]]
+        slot = self.sums[rel - self.first_sum]
+        last = self.rows - 1
+        return _SUM, last * self.width + slot, range(slot, last * self.width, self.width)
+
+    def of(self, var: int) -> list[int]:
+        """The relations ``var`` is in."""
+        r, slot = divmod(var, self.width)
+        t_count = len(self.templates)
+        out = [r * t_count + t for t in self.of_slot[slot]]
+        column_sum = self.sum_of_slot.get(slot)
+        if column_sum is not None:
+            out.append(column_sum)
+        return out
+
+    def var(self, spot: Spot) -> int:
+        return spot[0] * self.width + self.index[spot[1]]
+
+    def spot(self, var: int) -> Spot | None:
+        """The cell of a learners or things variable; None for a family's unshown count."""
+        r, slot = divmod(var, self.width)
+        return (r, self.columns[slot % self.n]) if slot < 2 * self.n else None
+
+    def repeated(self, rel: int) -> bool:
+        return rel < self.first_sum and self.repeats[rel % len(self.templates)]
+
+    def bounds(self, hidden: set[Spot], min_learners: int) -> tuple[list[int], list[int]]:
+        """The smallest and largest value of every variable a reader can work out from what
+        is shown: zeros are shown outside small groups, so a hidden cell of a group known to
+        hold at least ``min_learners`` learners is at least 1.
+
+        Each relation narrows the bounds; a relation is looked at again only when one of its
+        variables narrowed, until none does. Every step only narrows, and each is monotone,
+        so this ends at the same bounds as sweeping every relation until nothing changes."""
+        grid, n, width = self.grid, self.n, self.width
+        size = self.rows * width
+        lo = [0] * size
+        hi = [_BIG] * size
+        index = self.index
+        hidden_var = bytearray(size)
+        hidden_of_row: dict[int, list[int]] = {}
+        for r, column in hidden:
+            base = r * width + index[column]
+            hidden_var[base] = hidden_var[base + n] = 1
+            if column in grid.columns:
+                hidden_of_row.setdefault(r, []).append(base)
+        for r in range(self.rows):
+            learners, items, base = grid.learners[r], grid.items[r], r * width
+            for column, i in index.items():
+                if hidden_var[base + i]:
+                    continue
+                lo[base + i] = hi[base + i] = learners.get(column, 0)
+                lo[base + n + i] = hi[base + n + i] = items.get(column, 0)
+            if hidden_var[base + self.decided]:
+                lo[base + self.decided] = 1
+
+        t_count = len(self.templates)
+        unshown = self.unshown
+        #: 0 not yet known, 1 open (holds an unshown or hidden variable), 2 closed.
+        state = bytearray(self.count)
+        queued = bytearray(self.count)
+        queue: deque[int] = deque()
+
+        def is_open(rel: int) -> bool:
+            s = state[rel]
+            if not s:
+                _, head, rest = self.vars(rel)
+                found = (rel < self.first_sum and unshown[rel % t_count]) or bool(
+                    hidden_var[head] or any(hidden_var[v] for v in rest)
+                )
+                s = state[rel] = 1 if found else 2
+            return s == 1
+
+        def narrowed(var: int) -> None:
+            for rel in self.of(var):
+                if not queued[rel] and is_open(rel):
+                    queued[rel] = 1
+                    queue.append(rel)
+            r, slot = divmod(var, width)
+            if slot == self.decided and lo[var] >= min_learners:
+                for v in hidden_of_row.get(r, ()):
+                    if lo[v] < 1:
+                        lo[v] = 1
+                        narrowed(v)
+
+        changed: list[int] = []
+        for r, spots in hidden_of_row.items():
+            if lo[r * width + self.decided] >= min_learners:
+                for v in spots:
+                    if lo[v] < 1:
+                        lo[v] = 1
+                        changed.append(v)
+        steps = 0
+        for rel in range(self.count):
+            if is_open(rel):
+                steps += 1
+                _narrow(*self.vars(rel), lo, hi, changed)
+            for v in changed:
+                narrowed(v)
+            changed.clear()
+        limit = 1000 * steps
+        while queue and steps < limit:
+            rel = queue.popleft()
+            queued[rel] = 0
+            steps += 1
+            _narrow(*self.vars(rel), lo, hi, changed)
+            for v in changed:
+                narrowed(v)
+            changed.clear()
+        return lo, hi
 
 
-def _bounds(
-    grid: Grid, hidden: set[Spot], relations: list[_Relation], min_learners: int
-) -> dict[_Var, list[int]]:
-    """The smallest and largest value of every variable a reader can work out from what is
-    shown: zeros are shown outside small groups, so a hidden cell of a group known to hold at
-    least ``min_learners`` learners is at least 1."""
-    bounds: dict[_Var, list[int]] = {}
-
-    def get(v: _Var) -> list[int]:
-        b = bounds.get(v)
-        if b is None:
-            kind, r, column = v
-            if kind in ("L", "I") and (r, column) not in hidden:
-                table = grid.learners if kind == "L" else grid.items
-                n = table[r].get(column, 0)  # type: ignore[call-overload]
-                b = [n, n]
-            else:
-                b = [1 if v == ("L", r, DECIDED) else 0, _BIG]
-            bounds[v] = b
-        return b
-
-    open_ = [
-        rel for rel in relations if any(v[0] in "GF" or (v[1], v[2]) in hidden for v in rel.vars)
-    ]
-    rows_hidden = {r for r, _ in hidden}
-    for _ in range(1000):
-        changed = False
-        for r in rows_hidden:
-            if get(("L", r, DECIDED))[0] >= min_learners:
-                for column in grid.columns:
-                    if (r, column) in hidden:
-                        b = get(("L", r, column))
-                        if b[0] < 1:
-                            b[0] = 1
-                            changed = True
-        for rel in open_:
-            bs = [get(v) for v in rel.vars]
-            changed |= _tighten(rel.kind, bs)
-        if not changed:
-            break
-    return bounds
+def _narrow(
+    kind: int, head: int, rest: _Vars, lo: list[int], hi: list[int], out: list[int]
+) -> None:
+    """Narrow the bounds of a relation's variables by it; append those narrowed to ``out``."""
+    if kind == _LE:
+        (b,) = rest
+        if hi[b] < hi[head]:
+            hi[head] = hi[b]
+            out.append(head)
+        if lo[head] > lo[b]:
+            lo[b] = lo[head]
+            out.append(b)
+        return
+    low = sum(lo[v] for v in rest)
+    high = min(_BIG, sum(hi[v] for v in rest))
+    if high < hi[head]:
+        hi[head] = high
+        out.append(head)
+    if kind == _SUM and low > lo[head]:
+        lo[head] = low
+        out.append(head)
+    if high >= _BIG and kind == _COVER:
+        return  # nothing below: no lower bound without every upper one
+    for v in rest:
+        if high < _BIG and hi[v] < _BIG:
+            n = lo[head] - (high - hi[v])
+            if n > lo[v]:
+                lo[v] = n
+                out.append(v)
+        if kind == _SUM:
+            n = hi[head] - (low - lo[v])
+            if n < hi[v]:
+                hi[v] = n
+                out.append(v)
 
 
-def _tighten(kind: str, bs: list[list[int]]) -> bool:
-    changed = False
+def _binds(relations: _Relations, rel: int, var: int, lo: Sequence[int], hi: Sequence[int]) -> bool:
+    """Whether relation ``rel`` gives ``var`` one of its bounds: what it alone makes of ``var``
+    from the others' bounds, with ``var`` itself unknown."""
+    kind, head, rest = relations.vars(rel)
+    loose_lo, loose_hi = lo[var], hi[var]
+    if relations.repeated(rel):
+        return _binds_slowly(kind, [head, *rest], var, lo, hi)
+    low, high = 0, _BIG
+    if kind == _LE:
+        if var == head:
+            high = min(_BIG, hi[rest[0]])
+        else:
+            low = max(0, lo[head])
+    elif var == head:
+        high = min(_BIG, sum(hi[v] for v in rest))
+        if kind == _SUM:
+            low = max(0, sum(lo[v] for v in rest))
+    elif kind == _SUM:
+        others_low = sum(lo[v] for v in rest) - lo[var]
+        others_high = sum(hi[v] for v in rest) - hi[var]
+        head_high = min(hi[head], min(_BIG, others_high + _BIG))
+        high = min(_BIG, head_high - others_low)
+    return low >= loose_lo > 0 or high <= loose_hi < _BIG
 
+
+def _binds_slowly(kind: int, vs: list[int], var: int, lo: Sequence[int], hi: Sequence[int]) -> bool:
+    """:func:`_binds` for a relation naming a variable twice: each mention narrowed apart."""
+    bs = [[lo[v], hi[v]] for v in vs]
+    mine = bs[vs.index(var)]
+    loose = list(mine)
+    mine[0], mine[1] = 0, _BIG
+    _tighten(kind, bs)
+    return mine[0] >= loose[0] > 0 or mine[1] <= loose[1] < _BIG
+
+
+def _tighten(kind: int, bs: list[list[int]]) -> None:
     def lower(b: list[int], n: int) -> None:
-        nonlocal changed
-        if n > b[0]:
-            b[0] = n
-            changed = True
+        b[0] = max(b[0], n)
 
     def upper(b: list[int], n: int) -> None:
-        nonlocal changed
-        if n < b[1]:
-            b[1] = n
-            changed = True
+        b[1] = min(b[1], n)
 
-    if kind == "le":
+    if kind == _LE:
         upper(bs[0], bs[1][1])
         lower(bs[1], bs[0][0])
-        return changed
+        return
     head, rest = bs[0], bs[1:]
     low = sum(b[0] for b in rest)
     high = min(_BIG, sum(b[1] for b in rest))
     upper(head, high)
-    if kind == "sum":
+    if kind == _SUM:
         lower(head, low)
     for b in rest:
         lower(b, head[0] - (high - b[1]) if b[1] < _BIG and high < _BIG else 0)
-        if kind == "sum":
+        if kind == _SUM:
             upper(b, head[1] - (low - b[0]))
-    return changed
 
 
 def _protect(grid: Grid, hidden: set[Spot], min_learners: int, families: list[_Family]) -> None:
@@ -326,82 +484,108 @@ def _protect(grid: Grid, hidden: set[Spot], min_learners: int, families: list[_F
     ``min_learners`` possible values by the relations the table shows."""
     if not hidden:
         return
-    relations = _relations(grid, families)
-    of_var: dict[_Var, list[_Relation]] = {}
-    for rel in relations:
-        for v in rel.vars:
-            of_var.setdefault(v, []).append(rel)
-
-    def value(spot: Spot) -> int:
-        return grid.learners[spot[0]].get(spot[1], 0)
-
-    def candidates(rel: _Relation, skip: Spot) -> list[Spot]:
-        spots = {(v[1], v[2]) for v in rel.vars if v[0] in "LI"}
-        return [
-            s  # type: ignore[misc]
-            for s in spots
-            if s != skip and s not in hidden and value(s) > 0  # type: ignore[arg-type]
-        ]
-
+    relations = _Relations(grid, families)
     while True:
-        bounds = _bounds(grid, hidden, relations, min_learners)
+        lo, hi = relations.bounds(hidden, min_learners)
         narrow = sorted(
-            (s for s in hidden if _width(bounds.get(("L", *s))) < min_learners),
+            (s for s in hidden if hi[v := relations.var(s)] - lo[v] + 1 < min_learners),
             key=lambda s: (s[0], str(s[1])),
         )
         if not narrow:
             return
-        add: set[Spot] = set()
-        for spot in narrow:
-            var: _Var = ("L", *spot)
-            binding = [rel for rel in of_var.get(var, []) if _binds(rel, var, bounds)]
-            picks = [c for rel in binding for c in candidates(rel, spot)]
-            # Bound through a family's unshown count, then through other hidden cells' sums:
-            # the relations that bound those.
-            for through in ("GF", "LI"):
-                if picks:
-                    break
-                for rel in binding:
-                    for v in rel.vars:
-                        if v[0] not in through or (v[0] in "LI" and (v[1], v[2]) not in hidden):
-                            continue
-                        for inner in of_var.get(v, []):
-                            if (
-                                inner.kind == "sum"
-                                and inner is not rel
-                                and _binds(inner, v, bounds)
-                            ):
-                                picks.extend(candidates(inner, spot))
-            if not picks:  # the rest of its row, then of its column, its group's size last
-                picks = [
-                    (spot[0], c)
-                    for c in grid.columns
-                    if c != DECIDED and (spot[0], c) not in hidden and value((spot[0], c)) > 0
-                ]
-            if not picks and grid.grouped:
-                picks = [
-                    (r, spot[1])
-                    for r in range(len(grid.learners))
-                    if (r, spot[1]) not in hidden and value((r, spot[1])) > 0
-                ]
-            if not picks:
-                picks = [c for rel in of_var.get(var, []) for c in candidates(rel, spot)]
-            if picks:
-                add.add(min(picks, key=lambda s: (value(s), s[0], str(s[1]))))
+        add = _more(grid, relations, hidden, narrow, lo, hi)
         if not add:
             return
         hidden |= add
 
 
-def _width(b: list[int] | None) -> int:
-    return _BIG if b is None else b[1] - b[0] + 1
+def _more(
+    grid: Grid,
+    relations: _Relations,
+    hidden: set[Spot],
+    narrow: list[Spot],
+    lo: Sequence[int],
+    hi: Sequence[int],
+) -> set[Spot]:
+    """One round of rule 5: the cells to hide so that each ``narrow`` cell is bounded less."""
 
+    def value(spot: Spot) -> int:
+        return grid.learners[spot[0]].get(spot[1], 0)
 
-def _binds(rel: _Relation, var: _Var, bounds: Mapping[_Var, list[int]]) -> bool:
-    """Whether ``rel`` gives ``var`` one of its bounds."""
-    bs = [list(bounds.get(v, [0, _BIG])) for v in rel.vars]
-    mine = bs[rel.vars.index(var)]
-    loose = list(mine)
-    mine[0], mine[1] = 0, _BIG
-    _tighten(rel.kind, bs)
-    return mine[0] >= loose[0] > 0 or mine[1] <= loose[1] < _BIG
+    def key(spot: Spot) -> tuple[int, int, str]:
+        return (value(spot), spot[0], str(spot[1]))
+
+    # What follows depends only on ``hidden`` and the bounds, fixed until the next round.
+    shown_of: dict[int, list[Spot]] = {}
+    binds_memo: dict[tuple[int, int], bool] = {}
+    through_of: dict[int, tuple[list[int], list[int]]] = {}
+
+    def binds(rel: int, var: int) -> bool:
+        memo = binds_memo.get((rel, var))
+        if memo is None:
+            memo = binds_memo[rel, var] = _binds(relations, rel, var, lo, hi)
+        return memo
+
+    def best(rel: int, skip: Spot) -> Spot | None:
+        """The smallest non-zero shown cell of ``rel`` other than ``skip``."""
+        shown = shown_of.get(rel)
+        if shown is None:
+            _, head, rest = relations.vars(rel)
+            spots = {relations.spot(v) for v in (head, *rest)}
+            shown = shown_of[rel] = sorted(
+                (s for s in spots if s is not None and s not in hidden and value(s) > 0),
+                key=key,
+            )
+        return next((s for s in shown if s != skip), None)
+
+    def through(rel: int) -> tuple[list[int], list[int]]:
+        """The relation's unshown family counts and its hidden cells' variables."""
+        found = through_of.get(rel)
+        if found is None:
+            _, head, rest = relations.vars(rel)
+            found = through_of[rel] = ([], [])
+            for v in (head, *rest):
+                at = relations.spot(v)
+                if at is None:
+                    found[0].append(v)
+                elif at in hidden:
+                    found[1].append(v)
+        return found
+
+    add: set[Spot] = set()
+    for spot in narrow:
+        var = relations.var(spot)
+        binding = [rel for rel in relations.of(var) if binds(rel, var)]
+        picks = [c for rel in binding if (c := best(rel, spot)) is not None]
+        # Bound through a family's unshown count, then through other hidden cells' sums:
+        # the relations that bound those.
+        for way in (0, 1):
+            if picks:
+                break
+            for rel in binding:
+                for v in through(rel)[way]:
+                    for inner in relations.of(v):
+                        if (
+                            inner != rel
+                            and relations.vars(inner)[0] == _SUM
+                            and binds(inner, v)
+                            and (c := best(inner, spot)) is not None
+                        ):
+                            picks.append(c)
+        if not picks:  # the rest of its row, then of its column, its group's size last
+            picks = [
+                (spot[0], c)
+                for c in grid.columns
+                if c != DECIDED and (spot[0], c) not in hidden and value((spot[0], c)) > 0
+            ]
+        if not picks and grid.grouped:
+            picks = [
+                (r, spot[1])
+                for r in range(len(grid.learners))
+                if (r, spot[1]) not in hidden and value((r, spot[1])) > 0
+            ]
+        if not picks:
+            picks = [c for rel in relations.of(var) if (c := best(rel, spot)) is not None]
+        if picks:
+            add.add(min(picks, key=key))
+    return add
