@@ -25,8 +25,7 @@ from atbalsts.cli._params import parameters_in_force
 from atbalsts.cli._views import DEFAULT_ROLE
 from atbalsts.model import Decision, LegalBasis, parse_json
 from atbalsts.privacy import ViewRole, view_decision
-from atbalsts.stats import run_stats
-from atbalsts.stats._write import shown_records
+from atbalsts.stats import run_stats, shown_records
 from atbalsts.workflow import verify_chain
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,8 +17,7 @@ STATS_FORMATS = ("json", "csv", "html")
 
 
 def _stats(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.stats import _labels, run_stats
-    from atbalsts.stats._write import shown_records
+    from atbalsts.stats import run_stats, shown_records
 
     table = run_stats(
         args.decisions,
@@ -34,7 +33,7 @@ def _stats(args: argparse.Namespace, t: Texts) -> int:
 
     def said(singular: str, plural: str, name: str) -> str:
         n = records[name]
-        hidden = _labels.text("suppressed", cast(Literal["lv", "en"], t.lang))
+        hidden = "…"  # as the outputs mark a hidden count, in either language
         # A hidden count takes the plural form of the threshold (it may be any number).
         return t.ngettext(singular, plural, table.min_learners if n is None else n).format(
             n=hidden if n is None else n

@@ -23,7 +23,7 @@ from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
 from atbalsts.stats._metrics import DIMENSIONS, METRICS, Metric
 from atbalsts.stats._run import add_arguments, main, parse_by, run_stats
-from atbalsts.stats._write import FORMAT, as_dict, write_csv, write_json
+from atbalsts.stats._write import FORMAT, as_dict, shown_records, write_csv, write_json
 
 __all__ = [
     "DIMENSIONS",
@@ -43,6 +43,7 @@ __all__ = [
     "main",
     "parse_by",
     "run_stats",
+    "shown_records",
     "write_csv",
     "write_html",
     "write_json",
