@@ -138,6 +138,8 @@ def test_an_mk89_notice_sharing_family_rests_on_a_covering_consent() -> None:
     )
     sent = _send(notice, consent(**WIDE))
     assert sent.document.status.value == "requested"  # type: ignore[attr-defined]
+    # the event says both grounds: the duty for the notice, the consent for the family data
+    assert sent.event.params["lawful_basis"] == "legal_duty:absence_notice+consent:C-1"  # type: ignore[attr-defined]
     # The consent covers what the duty does not: the family data, for the board and purpose.
     narrow = consent(**{**WIDE, "data_categories": ["family"]})
     _send(notice, narrow)
@@ -150,7 +152,9 @@ def test_an_mk89_notice_sharing_family_rests_on_a_covering_consent() -> None:
 
 def test_an_mk89_notice_to_the_social_service_rests_on_a_consent_covering_all_of_it() -> None:
     notice = referral(legal_duty="absence_notice", purpose="absence_follow_up", consent_id="C-1")
-    _send(notice, consent(**WIDE))
+    sent = _send(notice, consent(**WIDE))
+    # the duty covers none of it (another recipient): it rests on the consent alone
+    assert sent.event.params["lawful_basis"] == "consent:C-1"  # type: ignore[attr-defined]
     with pytest.raises(LifecycleError) as info:
         _send(notice, consent(**{**WIDE, "recipients": ["municipal_education_board"]}))
     [refusal] = info.value.refusals

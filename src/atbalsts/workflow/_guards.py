@@ -32,7 +32,7 @@ from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
 
-__all__ = ["NATIONAL_GUARDS", "GuardSet"]
+__all__ = ["NATIONAL_GUARDS", "GuardSet", "beyond_duty"]
 
 NATIONAL = "lv"
 #: School roles that may act for a school that sends a referral.
@@ -96,7 +96,7 @@ def referral_consent(t: Transition) -> str | None:
     recipient = r.referred_to.institution
     if not r.data_categories:
         return None  # an anonymous consultation shares no personal data
-    uncovered, duty = _beyond_duty(r)
+    uncovered, duty = beyond_duty(r)
     if not uncovered:
         return None
     if r.consent_id is None:
@@ -114,7 +114,7 @@ def referral_consent(t: Transition) -> str | None:
     return None
 
 
-def _beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
+def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
     """The data categories of ``r`` its legal duty does not cover (all of them without one), and
     why, in words to follow "and"."""
     recipient = r.referred_to.institution

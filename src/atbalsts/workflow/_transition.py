@@ -24,7 +24,7 @@ from atbalsts.model import (
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
-from atbalsts.workflow._guards import GuardSet
+from atbalsts.workflow._guards import GuardSet, beyond_duty
 from atbalsts.workflow._lifecycle import (
     D,
     allowed_actions,
@@ -172,7 +172,15 @@ def _params(
         if not document.data_categories:
             out["lawful_basis"] = "no_personal_data"
         elif document.legal_duty is not None:
-            out["lawful_basis"] = f"legal_duty:{document.legal_duty.value}"
+            duty = f"legal_duty:{document.legal_duty.value}"
+            beyond, _ = beyond_duty(document)  # what the duty does not cover rests on the consent
+            consent = f"consent:{document.consent_id}" if document.consent_id else None
+            if not beyond or consent is None:
+                out["lawful_basis"] = duty
+            elif set(beyond) == set(document.data_categories):  # the duty covers none of it
+                out["lawful_basis"] = consent
+            else:
+                out["lawful_basis"] = f"{duty}+{consent}"
         elif document.consent_id is not None:
             out["lawful_basis"] = f"consent:{document.consent_id}"
     return out
