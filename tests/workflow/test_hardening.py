@@ -404,3 +404,98 @@ def test_the_command_appends_on_a_new_line_to_a_chain_without_a_final_newline(
     )
     assert verify_chain(chain.read_bytes().splitlines()).ok
     assert [e.action for e in read_chain(chain)] == ["submit", "approve"]
+
+
+# -- late entries that stay allowed (found in review) -----------------------------------------
+
+STEP_ROLES = {
+    "author": "class_teacher",
+    "school_director": "school_director",
+    "municipal_coordinator": "municipal_coordinator",
+    "national_coordinator": "national_coordinator",
+}
+
+
+def _active_plan() -> tuple[SupportPlan, AuditEvent]:
+    chain = approval_chain(DAY)
+    current, event = transition(plan(), "submit", actor="a", role="class_teacher", on=DAY)
+    for step in chain:
+        role = STEP_ROLES[step.value]
+        current, event = transition(
+            current, "approve", actor="a", role=role, on=DAY, previous=event, chain=chain
+        )
+    return transition(
+        current, "activate", actor="a", role="school_director", on=DAY, previous=event, chain=chain
+    )
+
+
+def test_a_session_may_be_entered_after_a_later_review_or_a_later_session() -> None:
+    active, event = _active_plan()
+    reviewed, review = transition(
+        active,
+        "review",
+        actor="a",
+        role="class_teacher",
+        on=date(2025, 4, 10),
+        previous=event,
+        params={"achievements": ("in-progress",), "outcome": "continue"},
+    )
+    session = {"measure": 0, "sessions": 1}
+    late, entered = transition(
+        reviewed,
+        "deliver",
+        actor="a",
+        role="psychologist",
+        on=date(2025, 4, 8),
+        previous=review,
+        params=session,
+    )
+    assert late.deliveries[-1].on == date(2025, 4, 8)
+    earlier, _ = transition(
+        late,
+        "deliver",
+        actor="b",
+        role="psychologist",
+        on=date(2025, 4, 7),
+        previous=entered,
+        params=session,
+    )
+    assert [d.on for d in earlier.deliveries][-2:] == [date(2025, 4, 8), date(2025, 4, 7)]
+    # but never before the plan was approved
+    with pytest.raises(LifecycleError, match=r"on \(2025-03-02\)"):
+        transition(
+            earlier,
+            "deliver",
+            actor="b",
+            role="psychologist",
+            on=date(2025, 3, 2),
+            params=session,
+        )
+
+
+def test_a_consent_whose_withdrawal_day_has_passed_can_still_be_withdrawn() -> None:
+    set_earlier = consent(withdrawn_on="2025-03-01")
+    for params in ({}, {"effective": "2025-03-01"}):
+        withdrawn, _ = transition(
+            set_earlier, "withdraw", actor="a", role="parent", on=date(2025, 3, 5), params=params
+        )
+        assert withdrawn.withdrawn_on == date(2025, 3, 1)
+    with pytest.raises(LifecycleError, match="cannot move it later"):
+        transition(
+            set_earlier,
+            "withdraw",
+            actor="a",
+            role="parent",
+            on=date(2025, 3, 5),
+            params={"effective": "2025-03-05"},
+        )
+
+
+def test_the_command_keeps_the_documents_permissions(tmp_path: Path) -> None:
+    doc = tmp_path / "referral.json"
+    _write(doc, referral())
+    doc.chmod(0o644)
+    argv = ["--actor", "p-1", "--role", "social_pedagogue", "--on", "2025-03-03"]
+    assert main(["transition", str(doc), "cancel", *argv, "--reason", "Synthetic"]) == 0
+    assert doc.stat().st_mode & 0o777 == 0o644
+    assert '"cancelled"' in doc.read_text(encoding="utf-8")

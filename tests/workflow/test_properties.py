@@ -103,11 +103,13 @@ def test_any_sequence_of_actions_keeps_the_lifecycle(start: str, data: st.DataOb
                 backwards: LifecycleError | None = refused
             else:
                 backwards = None
-            # a day before the last event's is always refused, naming on
-            assert backwards is not None
-            assert f"on ({back.isoformat()})" in str(backwards) or action not in allowed_actions(
-                current, approval_chain(back)
-            )
+            # a day before the last event's is always refused, naming on; but a session given
+            # (deliver) is entered as reported, in any order after the plan's approval
+            if action != "deliver":
+                assert backwards is not None
+                assert f"on ({back.isoformat()})" in str(
+                    backwards
+                ) or action not in allowed_actions(current, approval_chain(back))
         on += timedelta(days=data.draw(st.integers(0, 12), label="days later"))
         chain = approval_chain(on)
         before = status_of(current)

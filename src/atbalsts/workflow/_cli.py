@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -188,6 +189,8 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
         raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
     temporary = Path(name)
     try:
+        with contextlib.suppress(OSError):  # the document keeps its permissions, not mkstemp's
+            os.chmod(handle, stat.S_IMODE(target.stat().st_mode))
         with os.fdopen(handle, "wb") as out:
             out.write(document)
     except OSError as exc:

@@ -303,9 +303,10 @@ def consent_withdrawal(t: Transition) -> str | None:
     assert isinstance(after, Consent)
     if after.withdrawn_on is None:
         return None
-    if after.withdrawn_on < t.on:
-        return "a withdrawal cannot take effect before the day it is recorded"
     set_on = _consent(t).withdrawn_on
+    if after.withdrawn_on < t.on and after.withdrawn_on != set_on:
+        # recording the withdrawal already set (its day may have passed) is always allowed
+        return "a withdrawal cannot take effect before the day it is recorded"
     if set_on is not None and after.withdrawn_on > set_on:
         return (
             f"withdrawn_on is already {set_on.isoformat()}; a withdrawal cannot move it later "

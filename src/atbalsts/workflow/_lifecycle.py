@@ -265,7 +265,10 @@ def _referral(
 
 def _consent(consent: Consent, action: str, params: Params, on: date) -> Consent:
     if action == "withdraw":
-        effective = params.get("effective", on.isoformat())
+        # without a day given, from the day it is recorded, or from the day already set if earlier
+        already = consent.withdrawn_on
+        default = already if already is not None and already < on else on
+        effective = params.get("effective", default.isoformat())
         if not isinstance(effective, str):
             raise _bad(consent, action, "parameter 'effective' must be a date (YYYY-MM-DD)")
         return _rebuild(consent, status=ConsentStatus.WITHDRAWN, withdrawn_on=effective)

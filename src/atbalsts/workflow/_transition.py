@@ -85,11 +85,20 @@ def _check_role(role: str) -> None:
     raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
 
 
-def _latest(document: SupportPlan | Referral | Consent) -> tuple[date, str] | None:
+#: Actions recorded as they are reported, in any order: a delivery (a session given) may be
+#: entered after a later review or another tutor's later session. They must follow the plan's
+#: approval, not the plan's other events.
+_LATE_ENTRY = frozenset({"deliver"})
+
+
+def _latest(
+    document: SupportPlan | Referral | Consent, action: str = ""
+) -> tuple[date, str] | None:
     """The latest day the document records something happened, and the field that records it.
 
     A consent's ``withdrawn_on`` is left out: it is the day the withdrawal takes effect, which may
-    lie after the day it was recorded."""
+    lie after the day it was recorded. For a late entry (:data:`_LATE_ENTRY`), a plan's reviews,
+    rejections and deliveries are left out too."""
     dates: list[tuple[date, str]] = []
     if isinstance(document, SupportPlan):
         if document.application is not None:
@@ -99,9 +108,10 @@ def _latest(document: SupportPlan | Referral | Consent) -> tuple[date, str] | No
         dates += [
             (a.approved_on, f"approvals[{i}].approved_on") for i, a in enumerate(document.approvals)
         ]
-        dates += [(r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)]
-        dates += [(r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
-        dates += [(d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)]
+        if action not in _LATE_ENTRY:
+            dates += [(r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)]
+            dates += [(r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
+            dates += [(d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)]
     elif isinstance(document, Referral):
         dates.append((document.created_on, "created_on"))
         if document.sent_on is not None:
@@ -128,12 +138,13 @@ def _check_day(
         bound = (EARLIEST, "the earliest date the rules judge")
     elif (
         previous is not None
+        and action not in _LATE_ENTRY
         and (previous.document, previous.document_id) == (kind, document.id)
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
         bound = (previous.on, f"the day of event {previous.seq} of the chain, the one it follows")
     else:
-        latest = _latest(document)
+        latest = _latest(document, action)
         if latest is not None and day < latest[0]:
             bound = (latest[0], f"the document's {latest[1]}")
     if bound is not None:
