@@ -314,10 +314,13 @@ class _Relations:
         index = self.index
         hidden_var = bytearray(size)
         hidden_of_row: dict[int, list[int]] = {}
+        # A column's total may be a hidden zero (rule 4 hides it to keep a small group's zero),
+        # so no reader can take a hidden total to be at least 1: only the groups' cells are.
+        total_row = self.rows - 1 if grid.grouped else -1
         for r, column in hidden:
             base = r * width + index[column]
             hidden_var[base] = hidden_var[base + n] = 1
-            if column in grid.columns:
+            if column in grid.columns and r != total_row:
                 hidden_of_row.setdefault(r, []).append(base)
         for r in range(self.rows):
             learners, items, base = grid.learners[r], grid.items[r], r * width
