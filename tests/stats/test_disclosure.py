@@ -175,3 +175,35 @@ def test_no_hidden_cell_can_be_narrowed_down(
     # Known gap, left open: a small group's zero under a column total of 0 is pinned to 0.
     found = {s: b for s, b in narrowed(count(decisions, cases, by)).items() if b != (0, 0)}
     assert found == {}
+
+
+@pytest.mark.parametrize("seed", [7, 13])
+def test_the_bounds_settle_without_a_contradiction(seed: int) -> None:
+    """The bounds a reader works out for the final hidden cells are consistent (every lower
+    bound at or below its upper one) and settled (no relation narrows one further). Rule 4 may
+    hide a column total of 0, so rule 5 must not take a hidden total to be at least 1 (found in
+    review, on these batches, where the bounds of the rounds in between contradicted each
+    other)."""
+    import random
+
+    from tests.stats.helpers import synthetic_batch
+
+    from atbalsts.stats import _count, _suppress
+
+    grids: list[_suppress.Grid] = []
+    real = _count.suppress
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_count, "suppress", lambda g, m: (grids.append(g), real(g, m))[1])
+        size = random.Random(seed).choice([10, 30, 60, 120, 250])
+        decisions, cases = synthetic_batch(seed, size)
+        count(decisions, cases, ("school",))
+    (grid,) = grids
+    hidden = _suppress.suppress(grid, 5)
+    relations = _suppress._Relations(grid, _suppress._families(grid))
+    lo, hi = relations.bounds(set(hidden), 5)
+    assert all(low <= high for low, high in zip(lo, hi, strict=True))
+    # settled: no relation narrows any bound further (at a cap, some still would)
+    changed: list[int] = []
+    for rel in range(relations.count):
+        _suppress._narrow(*relations.vars(rel), lo, hi, changed)
+    assert changed == []
