@@ -272,3 +272,42 @@ def test_the_module_command_does_not_log_a_hidden_count(
     err = capsys.readouterr().err
     assert "… decisions counted" in err
     assert "3 decisions" not in err
+
+
+def test_without_case_is_hidden_with_the_group_it_counts() -> None:
+    """Found in review: schools of 3, 20 and 30 learners and 7 decisions without a case; the
+    secondary rules hide the no-case group, so its count among the records must be hidden too
+    (else the small school is 60 - 20 - 30 - 7 = 3)."""
+
+    def dec(i: int) -> dict[str, Any]:
+        return {
+            "learner_id": f"L-{i}",
+            "as_of": "2025-03-03",
+            "policy": {"municipality": "bauska"},
+            "complete": True,
+            "findings": [],
+            "obligations": [],
+            "referrals": [],
+        }
+
+    def case(i: int, school: str) -> dict[str, Any]:
+        enrolment = {
+            "school_id": school,
+            "municipality": "bauska",
+            "programme": "general_basic",
+            "grade": 5,
+        }
+        return {"learner": {"id": f"L-{i}", "enrolment": enrolment}}
+
+    decisions, cases = [], []
+    for school, size in (("A", 3), ("B", 20), ("C", 30)):
+        for _ in range(size):
+            decisions.append(dec(len(decisions)))
+            cases.append(case(len(decisions) - 1, school))
+    decisions += [dec(len(decisions) + i) for i in range(7)]  # decided, no case given
+    table = count(decisions, cases, ("school",), join="id")
+    unknown = next(row for row in table.rows if row.key == (None,))
+    assert unknown.cells[("learners_decided", None)].suppressed
+    shown = shown_records(table)
+    assert table.records.without_case == 7
+    assert shown["without_case"] is None

@@ -105,7 +105,8 @@ def shown_records(table: Table) -> dict[str, int | None]:
 
     ``decisions`` is the total's learners decided, so it is hidden when that cell is. A count of
     learners of 1 to ``min_learners - 1`` is hidden, and so is ``without_case`` when the learners
-    counted with a case (``decisions - without_case``) are that few; when ``decisions`` is
+    counted with a case (``decisions - without_case``) are that few, or when a group of unknown
+    school or grade (the decisions without a case) has its learners decided hidden; when ``decisions`` is
     hidden, every count of learners but zero is hidden with it (each is a bound on it).
     """
     raw: dict[str, int] = attrs.asdict(table.records)
@@ -115,6 +116,12 @@ def shown_records(table: Table) -> dict[str, int | None]:
 
     hide = {name for name in LEARNER_RECORDS if small(raw[name])}
     if raw["without_case"] and small(raw["decisions"] - raw["without_case"]):
+        hide.add("without_case")
+    if raw["without_case"] and any(  # the group of decisions without a case is hidden
+        None in row.key and row.cells[("learners_decided", None)].suppressed
+        for row in table.rows
+        if ("learners_decided", None) in row.cells
+    ):
         hide.add("without_case")
     total = table.total.cells.get(("learners_decided", None))
     if total is None or total.suppressed or "decisions" in hide:
