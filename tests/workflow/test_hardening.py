@@ -499,3 +499,29 @@ def test_the_command_keeps_the_documents_permissions(tmp_path: Path) -> None:
     assert main(["transition", str(doc), "cancel", *argv, "--reason", "Synthetic"]) == 0
     assert doc.stat().st_mode & 0o777 == 0o644
     assert '"cancelled"' in doc.read_text(encoding="utf-8")
+
+
+def test_the_command_keeps_a_documents_days_forward_past_other_documents_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: a referral's accept dated before its receive went through once another
+    document's event sat between them in the chain (the API sees only the chain's last event;
+    the command reads the document's own last one)."""
+    ref, other, given, chain = (tmp_path / n for n in ("r.json", "p.json", "c.json", "ch.jsonl"))
+    _write(ref, referral(consent_id="C-1"))
+    _write(other, plan())
+    _write(given, consent())
+
+    def run(doc: Path, action: str, role: str, day: str, *extra: str) -> int:
+        argv = ["--actor", "p-1", "--role", role, "--on", day, "--chain", str(chain)]
+        return main(["transition", str(doc), action, *argv, *extra])
+
+    assert run(ref, "send", "social_pedagogue", "2025-03-04", "--consent", str(given)) == 0
+    assert run(ref, "receive", "social_service", "2025-03-06") == 0
+    assert run(other, "submit", "class_teacher", "2025-03-07") == 0
+    capsys.readouterr()
+    before = (ref.read_bytes(), chain.read_bytes())
+    assert run(ref, "accept", "social_service", "2025-03-05") == 1
+    assert "on (2025-03-05) must not be before" in capsys.readouterr().err
+    assert (ref.read_bytes(), chain.read_bytes()) == before
+    assert run(ref, "accept", "social_service", "2025-03-06") == 0

@@ -24,7 +24,7 @@ from atbalsts.errors import AtbalstsError, LifecycleError
 from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
 from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
 from atbalsts.workflow._lifecycle import kind_of
-from atbalsts.workflow._transition import ParamValue, transition
+from atbalsts.workflow._transition import LATE_ENTRY, ParamValue, transition
 
 __all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
 
@@ -147,6 +147,18 @@ def cli_transition(
             print(
                 f"refused: {path} is not the version event {about[-1].seq} of the chain "
                 f"{chain_path} left (changed outside the chain)",
+                file=err,
+            )
+            return EXIT_REFUSED
+        when = _when(on)
+        day = when.date() if isinstance(when, datetime) else when
+        if about and action not in LATE_ENTRY and day < about[-1].on:
+            # the document's own history runs forward, whatever other documents' events the
+            # chain holds after its last one (the API sees only the chain's last event)
+            print(
+                f"refused: {kind_of(doc)}: {action}: on ({day.isoformat()}) must not be before "
+                f"the day of event {about[-1].seq} of the chain, the last of this document "
+                f"({about[-1].on.isoformat()})",
                 file=err,
             )
             return EXIT_REFUSED

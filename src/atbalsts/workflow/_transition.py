@@ -88,7 +88,7 @@ def _check_role(role: str) -> None:
 #: Actions recorded as they are reported, in any order: a delivery (a session given) may be
 #: entered after a later review or another tutor's later session. They must follow the plan's
 #: approval, not the plan's other events.
-_LATE_ENTRY = frozenset({"deliver"})
+LATE_ENTRY = frozenset({"deliver"})
 
 
 def _latest(
@@ -97,7 +97,7 @@ def _latest(
     """The latest day the document records something happened, and the field that records it.
 
     A consent's ``withdrawn_on`` is left out: it is the day the withdrawal takes effect, which may
-    lie after the day it was recorded. For a late entry (:data:`_LATE_ENTRY`), a plan's reviews,
+    lie after the day it was recorded. For a late entry (:data:`LATE_ENTRY`), a plan's reviews,
     rejections and deliveries are left out too."""
     dates: list[tuple[date, str]] = []
     if isinstance(document, SupportPlan):
@@ -108,7 +108,7 @@ def _latest(
         dates += [
             (a.approved_on, f"approvals[{i}].approved_on") for i, a in enumerate(document.approvals)
         ]
-        if action not in _LATE_ENTRY:
+        if action not in LATE_ENTRY:
             dates += [(r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)]
             dates += [(r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
             dates += [(d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)]
@@ -138,7 +138,7 @@ def _check_day(
         bound = (EARLIEST, "the earliest date the rules judge")
     elif (
         previous is not None
-        and action not in _LATE_ENTRY
+        and action not in LATE_ENTRY
         and (previous.document, previous.document_id) == (kind, document.id)
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
