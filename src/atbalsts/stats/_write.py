@@ -106,8 +106,9 @@ def shown_records(table: Table) -> dict[str, int | None]:
     ``decisions`` is the total's learners decided, so it is hidden when that cell is. A count of
     learners of 1 to ``min_learners - 1`` is hidden, and so is ``without_case`` when the learners
     counted with a case (``decisions - without_case``) are that few, or when a group of unknown
-    school or grade (the decisions without a case) has its learners decided hidden; when ``decisions`` is
-    hidden, every count of learners but zero is hidden with it (each is a bound on it).
+    school or grade (the decisions without a case) has its learners decided hidden; when
+    ``decisions`` is hidden, every count of learners but zero is hidden with it (each is a bound
+    on it).
     """
     raw: dict[str, int] = attrs.asdict(table.records)
 
