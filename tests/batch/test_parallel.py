@@ -417,6 +417,14 @@ def resumable(kinds: tuple[str, ...]) -> tuple[str, bytes, bytes, bytes]:
     return text, parts[0], parts[1], parts[2]
 
 
+def resume_input(factory: pytest.TempPathFactory, text: str) -> tuple[Path, Path]:
+    """A new folder with the input ``text`` written in it, and the input's path."""
+    folder = factory.mktemp("resume")
+    source = folder / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    return folder, source
+
+
 _RESUMES = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -430,9 +438,7 @@ def test_a_resumed_output_is_the_output_of_an_uninterrupted_run(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     text, whole, _, _ = resumable(RESUMED)
-    folder = tmp_path_factory.mktemp("resume")
-    source = folder / "cases.jsonl"
-    source.write_text(text, encoding="utf-8")
+    folder, source = resume_input(tmp_path_factory, text)
     target = folder / "out.jsonl"
     cut = data.draw(st.integers(0, len(whole)), label="bytes kept")
     target.write_bytes(whole[:cut])
@@ -447,9 +453,7 @@ def test_a_resumed_output_and_error_file_are_those_of_an_uninterrupted_run(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     text, _, out, bad = resumable(RESUMED)
-    folder = tmp_path_factory.mktemp("resume")
-    source = folder / "cases.jsonl"
-    source.write_text(text, encoding="utf-8")
+    folder, source = resume_input(tmp_path_factory, text)
     target, errors = folder / "out.jsonl", folder / "bad.jsonl"
     cut = data.draw(st.integers(0, len(out)), label="output bytes kept")
     kept = records_of(out[:cut].rpartition(b"\n")[0].decode("utf-8"))

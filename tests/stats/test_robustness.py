@@ -279,32 +279,13 @@ def test_without_case_is_hidden_with_the_group_it_counts() -> None:
     secondary rules hide the no-case group, so its count among the records must be hidden too
     (else the small school is 60 - 20 - 30 - 7 = 3)."""
 
-    def dec(i: int) -> dict[str, Any]:
-        return {
-            "learner_id": f"L-{i}",
-            "as_of": "2025-03-03",
-            "policy": {"municipality": "bauska"},
-            "complete": True,
-            "findings": [],
-            "obligations": [],
-            "referrals": [],
-        }
-
-    def case(i: int, school: str) -> dict[str, Any]:
-        enrolment = {
-            "school_id": school,
-            "municipality": "bauska",
-            "programme": "general_basic",
-            "grade": 5,
-        }
-        return {"learner": {"id": f"L-{i}", "enrolment": enrolment}}
-
     decisions, cases = [], []
     for school, size in (("A", 3), ("B", 20), ("C", 30)):
         for _ in range(size):
-            decisions.append(dec(len(decisions)))
-            cases.append(case(len(decisions) - 1, school))
-    decisions += [dec(len(decisions) + i) for i in range(7)]  # decided, no case given
+            learner = f"L-{len(decisions)}"
+            decisions.append(decision(learner))
+            cases.append(case(learner, school))
+    decisions += [decision(f"L-{len(decisions) + i}") for i in range(7)]  # decided, no case
     table = count(decisions, cases, ("school",), join="id")
     unknown = next(row for row in table.rows if row.key == (None,))
     assert unknown.cells[("learners_decided", None)].suppressed
