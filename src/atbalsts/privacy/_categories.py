@@ -208,7 +208,7 @@ UNTRACED: Needs = {
 #: which factors are there (a verdict missing from a view would say "a health factor"), and an
 #: empty list would tell a role that there is no risk.
 LIST_NEEDS: Mapping[str, Mapping[DataCategory, Level]] = {
-    fact: {C.RISK: Level.FULL, C.FAMILY: Level.FULL, C.HEALTH: Level.FULL}
+    fact: dict.fromkeys((C.RISK, *sorted(set(_GROUPS.values()))), Level.FULL)
     for fact in ("risk_factors", "risk_groups", "staff_factors")
 }
 

@@ -14,6 +14,7 @@ from atbalsts.stats import _labels
 from atbalsts.stats._count import Cell, Row, Table
 from atbalsts.stats._labels import Lang
 from atbalsts.stats._metrics import METRIC
+from atbalsts.stats._suppress import DECIDED
 
 __all__ = [
     "FORMAT",
@@ -82,7 +83,7 @@ def as_dict(table: Table, lang: Lang = "lv") -> dict[str, Any]:
             "min_learners": table.min_learners,
             "rule": table.rule(lang),
         },
-        "records": _records(table),
+        "records": shown_records(table),
         "metrics": metrics,
         "rows": [
             {"key": dict(zip(table.by, row.key, strict=True)), "counts": _counts(table, row)}
@@ -119,19 +120,15 @@ def shown_records(table: Table) -> dict[str, int | None]:
     if raw["without_case"] and small(raw["decisions"] - raw["without_case"]):
         hide.add("without_case")
     if raw["without_case"] and any(  # the group of decisions without a case is hidden
-        None in row.key and row.cells[("learners_decided", None)].suppressed
+        None in row.key and row.cells[DECIDED].suppressed
         for row in table.rows
-        if ("learners_decided", None) in row.cells
+        if DECIDED in row.cells
     ):
         hide.add("without_case")
-    total = table.total.cells.get(("learners_decided", None))
+    total = table.total.cells.get(DECIDED)
     if total is None or total.suppressed or "decisions" in hide:
         hide.update(n for n in LEARNER_RECORDS if n == "decisions" or raw[n] != 0)
     return {name: None if name in hide else value for name, value in raw.items()}
-
-
-def _records(table: Table) -> dict[str, int | None]:
-    return shown_records(table)
 
 
 def write_json(table: Table, out: TextIO, lang: Lang = "lv") -> None:
@@ -200,7 +197,7 @@ def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
 
 
 def _comment_lines(table: Table, lang: Lang) -> list[str]:
-    records = _records(table)
+    records = shown_records(table)
     return [
         f"{FORMAT}; {generator()}",
         table.rule(lang),
