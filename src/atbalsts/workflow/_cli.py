@@ -23,8 +23,8 @@ from typing import TextIO
 from atbalsts.errors import AtbalstsError, LifecycleError
 from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
 from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
-from atbalsts.workflow._lifecycle import kind_of
-from atbalsts.workflow._transition import LATE_ENTRY, ParamValue, transition
+from atbalsts.workflow._lifecycle import allowed_actions, kind_of
+from atbalsts.workflow._transition import ParamValue, approval_chain, check_day, transition
 
 __all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
 
@@ -150,18 +150,15 @@ def cli_transition(
                 file=err,
             )
             return EXIT_REFUSED
-        when = _when(on)
-        day = when.date() if isinstance(when, datetime) else when
-        if about and action not in LATE_ENTRY and day < about[-1].on:
-            # the document's own history runs forward, whatever other documents' events the
-            # chain holds after its last one (the API sees only the chain's last event)
-            print(
-                f"refused: {kind_of(doc)}: {action}: on ({day.isoformat()}) must not be before "
-                f"the day of event {about[-1].seq} of the chain, the last of this document "
-                f"({about[-1].on.isoformat()})",
-                file=err,
-            )
-            return EXIT_REFUSED
+        if about:  # the document's own last event, whatever other documents' events follow it
+            when = _when(on)
+            day = when.date() if isinstance(when, datetime) else when
+            approvals = chain_steps if chain_steps is not None else approval_chain(day)
+            try:
+                check_day(doc, action, day, about[-1], allowed_actions(doc, approvals))
+            except LifecycleError as refused:
+                print(f"refused: {refused}", file=err)
+                return EXIT_REFUSED
     try:
         result = transition(
             doc,

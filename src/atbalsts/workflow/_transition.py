@@ -123,7 +123,7 @@ def _latest(
     return max(dates, key=lambda d: d[0], default=None)
 
 
-def _check_day(
+def check_day(
     document: SupportPlan | Referral | Consent,
     action: str,
     day: date,
@@ -142,7 +142,7 @@ def _check_day(
         and (previous.document, previous.document_id) == (kind, document.id)
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
-        bound = (previous.on, f"the day of event {previous.seq} of the chain, the one it follows")
+        bound = (previous.on, f"the day of event {previous.seq} of the chain, its document's last")
     else:
         latest = _latest(document, action)
         if latest is not None and day < latest[0]:
@@ -247,7 +247,7 @@ def transition(
     allowed = allowed_actions(document, steps)
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
-    _check_day(document, action, day, previous, allowed)
+    check_day(document, action, day, previous, allowed)
     recorded = _params(document, action, params or {}, steps, given)
     try:
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
