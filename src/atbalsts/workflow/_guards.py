@@ -303,9 +303,9 @@ def consent_withdrawal(t: Transition) -> str | None:
     assert isinstance(after, Consent)
     if after.withdrawn_on is None:
         return None
+    # between the day it is recorded (or the day already set, if earlier) and the day already set
     set_on = _consent(t).withdrawn_on
-    if after.withdrawn_on < t.on and after.withdrawn_on != set_on:
-        # recording the withdrawal already set (its day may have passed) is always allowed
+    if after.withdrawn_on < (t.on if set_on is None else min(t.on, set_on)):
         return "a withdrawal cannot take effect before the day it is recorded"
     if set_on is not None and after.withdrawn_on > set_on:
         return (
