@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,13 +29,15 @@ from atbalsts.model import (
     parse_json,
     parse_python,
 )
-from atbalsts.policy import PROTECTED_FACTS
+from atbalsts.policy import PROTECTED_FACTS, BasisKind, DecisionKind, LegalBasis, Rule
 from atbalsts.privacy import (
     CLASSES,
     FACT_CATEGORIES,
     FACT_LEVELS,
+    UNTRACED,
     ByRule,
     Level,
+    Reads,
     ViewRole,
     grants_for,
     view_decision,
@@ -379,3 +382,61 @@ def test_a_view_shows_an_outcome_of_rules_only_to_a_role_that_may_see_what_they_
 @given(support_cases(municipality="parauga", as_of=date(2025, 10, 15)))
 def test_so_do_the_views_of_evaluated_cases(case: SupportCase) -> None:
     check_views(registry().evaluate(case, date(2025, 10, 15)))
+
+
+# -- what the rules declare they read: the same views without the trace --------------------------
+
+
+def declared(municipality: str) -> Reads:
+    rules = registry().policy_set(municipality).rules_in_force()
+    return Reads.declared(rule for rule, _ in rules)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["parauga", "bauska", "riga"]).flatmap(
+        lambda m: st.tuples(st.just(m), support_cases(municipality=m, as_of=date(2025, 10, 15)))
+    )
+)
+def test_the_rules_declared_reads_show_what_the_trace_shows(
+    chosen: tuple[str, SupportCase],
+) -> None:
+    """A view made from what the rules declare they read, of the decision without its trace, is
+    the view made from the trace, without the trace: for every role."""
+    municipality, case = chosen
+    decision = registry().evaluate(case, date(2025, 10, 15))
+    bare = decision.model_copy(update={"trace": ()})
+    reads = declared(municipality)
+    for role in ViewRole:
+        traced = view_decision(decision, role=role.value)
+        traced.pop("trace", None)
+        assert view_decision(bare, role=role.value, reads=reads) == traced
+
+
+def test_the_declared_reads_of_the_needy_family_rule_hide_its_reason_from_the_class_teacher() -> (
+    None
+):
+    case, decision = example("06")
+    bare = decision.model_copy(update={"trace": ()})
+    reads = declared(case.learner.enrolment.municipality)
+    assert NEEDY in reasons(view_decision(bare, role="social_pedagogue", reads=reads))
+    assert NEEDY not in reasons(view_decision(bare, role="class_teacher", reads=reads))
+
+
+def test_a_rule_declared_twice_needs_what_both_versions_read() -> None:
+    first = Rule(
+        id="x.rule",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="A test rule."),
+        function=lambda facts, params: None,
+        reads=("grade",),
+    )
+    second = attrs.evolve(first, reads=("needy_family",))
+    one, both = Reads.declared([first]), Reads.declared([first, second])
+    assert one.needs("x.rule") == {DataCategory.SCHOOLING: Level.BASIC}
+    assert both.needs("x.rule") == {
+        DataCategory.SCHOOLING: Level.BASIC,
+        DataCategory.FAMILY: Level.FULL,
+    }
+    assert Reads.declared([attrs.evolve(first, reads=("no_such_fact",))]).needs("x.rule") is None
+    assert both.needs("x.other") == UNTRACED  # a rule not declared may have read anything

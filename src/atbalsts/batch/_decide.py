@@ -29,7 +29,7 @@ from atbalsts.engine import (
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
-from atbalsts.privacy import ViewRole, view_decision
+from atbalsts.privacy import Reads, ViewRole, view_decision
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -162,6 +162,22 @@ class Tables:
         return refs
 
 
+#: What the rules of each compiled policy declare they read, for a role's view, by the policy's
+#: identity (the policy kept, so that its id is not reused): at most :data:`_TABLES_MAX`.
+_READS: dict[int, tuple[CompiledPolicy, Reads]] = {}
+
+
+def _reads_of(policy: CompiledPolicy) -> Reads:
+    """What ``policy``'s rules declare they read (:meth:`atbalsts.privacy.Reads.declared`):
+    what a role's view needs to know without the decision's trace."""
+    found = _READS.get(id(policy))
+    if found is None:
+        if len(_READS) >= _TABLES_MAX:
+            _READS.clear()
+        found = _READS[id(policy)] = (policy, Reads.declared(r.rule for r in policy.rules))
+    return found[1]
+
+
 def checked_role(role: str | None) -> str | None:
     """``role`` if it is a view role (or None); else :class:`~atbalsts.UnknownNameError`."""
     known = [r.value for r in ViewRole]
@@ -202,10 +218,7 @@ def _decide(
             )
         municipality = settings.municipality
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
-        # a role's view needs the trace to tell what the rules behind a measure's reasons and a
-        # plan's issues read (else it shows them to no one): made for it, written only if asked
-        viewed = settings.role is not None
-        evaluation = policy_set.run(case, day, trace=settings.trace or viewed)
+        evaluation = policy_set.run(case, day, trace=settings.trace)
         codes = policy_set.codes
         data: dict[str, Any]
         if show is not None or settings.role is not None:  # made from the document
@@ -215,7 +228,8 @@ def _decide(
             if show is not None:  # the host's own form, written once the line is counted
                 shown, data = (decision, case), {}
             else:  # the role's view
-                data = view_decision(decision, role=cast(str, settings.role), case=case, on=day)
+                role, reads = cast(str, settings.role), _reads_of(evaluation.policy)
+                data = view_decision(decision, role=role, case=case, on=day, reads=reads)
                 if not settings.trace:
                     data.pop("trace", None)
         elif tables is not None:  # by id in the rule table, what it implies left out

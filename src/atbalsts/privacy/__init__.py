@@ -13,7 +13,8 @@ on the model field: none, ``personal``, ``sensitive`` or ``protected``). The acc
 referral's recipient also sees what the referral's purpose needs of what it shares
 (:data:`PURPOSE_NEEDS`). A field nothing classifies is shown to no one (default deny). A measure's
 reason, its verdict and a plan issue are also shown only to a role that may see what the facts
-their rules read say (:class:`ByRule`, from the decision's trace: :class:`Reads`). The JSON
+their rules read say (:class:`ByRule`; :class:`Reads`, from the decision's trace or what the
+rules declare they read). The JSON
 Schema of each view is published under ``schemas/views/``.
 """
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
 from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose, TraceRow
-from atbalsts.policy import baseline
+from atbalsts.policy import Rule, baseline
 
 __all__ = [
     "CLASSES",
@@ -242,13 +242,26 @@ class Reads:
     @classmethod
     def of(cls, trace: Iterable[TraceRow]) -> Reads:
         """The reads of the rules in ``trace`` (a rule named twice: what both rows read)."""
+        return cls._of((row.rule, [e.fact for e in row.facts]) for row in trace)
+
+    @classmethod
+    def declared(cls, rules: Iterable[Rule]) -> Reads:
+        """What each of ``rules`` declares it reads (:attr:`atbalsts.policy.Rule.reads`): the
+        facts its trace row names, so the same as :meth:`of` the trace of any decision they make,
+        without making the trace. A host deciding with a policy set passes the rules it decides
+        by, e.g. ``Reads.declared(r for r, _ in policy_set.rules_in_force())`` (a rule id
+        declared twice, as by two versions of a rule: what both read)."""
+        return cls._of((rule.id, rule.reads) for rule in rules)
+
+    @classmethod
+    def _of(cls, pairs: Iterable[tuple[str, Iterable[str]]]) -> Reads:
         rules: dict[str, Needs | None] = {}
-        for row in trace:
-            needs = fact_needs(e.fact for e in row.facts)
-            if row.rule in rules:
-                before = rules[row.rule]
+        for rule, facts in pairs:
+            needs = fact_needs(facts)
+            if rule in rules:
+                before = rules[rule]
                 needs = None if before is None or needs is None else _merge(before, needs)
-            rules[row.rule] = needs
+            rules[rule] = needs
         return cls(rules)
 
     def needs(self, rule: str) -> Needs | None:

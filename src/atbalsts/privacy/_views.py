@@ -178,17 +178,23 @@ def view_decision(
     referral: Referral | None = None,
     case: SupportCase | None = None,
     on: date | None = None,
+    reads: Reads | None = None,
 ) -> View:
     """What ``role`` may see of ``decision``: its findings, evidence and trace redacted as the
     case they come from is (:func:`view`). A trace row is shown only to a role that may see the
     value of every fact it read, so that whether a rule fired never reveals what the role may not
     see. A measure's reason, a measure's verdict (its reasons combined) and a plan issue are
     shown only to a role that may see what the facts their rules read say (at the level the case
-    shows each fact's source at), as the decision's trace names those facts; without the trace,
-    only to a role that sees every category of fact in full, which no role of the matrix does."""
+    shows each fact's source at): as ``reads`` says, by default as the decision's trace names
+    those facts (:meth:`Reads.of`). A host deciding with the library passes what the rules
+    declare they read (:meth:`Reads.declared`) and need not make the trace; for a rule neither
+    names, only a role that sees every category of fact in full sees them, which no role of the
+    matrix does."""
     chosen, grants = _grants(role, referral, case, on)
     data = decision.model_dump(mode="json")
-    body = _redact(decision, data, grants, None, Reads.of(decision.trace))[0] or {}
+    if reads is None:
+        reads = Reads.of(decision.trace)
+    body = _redact(decision, data, grants, None, reads)[0] or {}
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from atbalsts.model import Decision, Enrolment, Referral, SupportCase
-from atbalsts.privacy import ViewRole, view_decision
+from atbalsts.privacy import Reads, ViewRole, view_decision
 from atbalsts.server._keys import KeyFileError, KeyStore, Scope, ScopeKind
 from atbalsts.server._logs import request_state
 from atbalsts.server._problems import ApiError
@@ -55,6 +55,10 @@ class ViewContext:
     case: SupportCase | None
     on: date
     referral: Referral | None = None
+    reads: Reads | None = None
+    """What the rules of the policy that made the Decision declare they read
+    (:meth:`atbalsts.privacy.Reads.declared`), when the service knows them; None: the
+    Decision's trace says (:meth:`atbalsts.privacy.Reads.of`)."""
 
 
 #: The hook every Decision passes through before it leaves the service: it receives the
@@ -75,6 +79,7 @@ def role_view(decision: Decision, context: ViewContext) -> dict[str, Any]:
         referral=context.referral,
         case=context.case,
         on=context.on,
+        reads=context.reads,
     )
 
 

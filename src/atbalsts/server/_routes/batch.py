@@ -6,9 +6,10 @@ batch`, so the records are the same: one output line per non-blank input line, i
 request body is read as it arrives and the decisions are sent as they are made.
 
 Each Decision passes through the app's view hook before it is sent (by default the key's role's
-view: :func:`atbalsts.server.role_view`), with the case of its line and its evaluation date. The
-hook gets the Decision with its trace, which a role's view needs to tell what the rules behind a
-measure's reasons and a plan's issues read; the trace is sent only when asked for.
+view: :func:`atbalsts.server.role_view`), with the case of its line, its evaluation date and
+what the rules of its municipality's policy declare they read (which a role's view needs to tell
+what the rules behind a measure's reasons and a plan's issues read). Another hook gets the
+Decision with its trace, in case it needs it; the trace is sent only when asked for.
 
 Three records come from the service, not from `evaluate_lines`, each in the place of its line:
 `Forbidden` (the learner is outside the key's scope), `LineTooLong` (a line over
@@ -38,6 +39,7 @@ from starlette.types import Receive, Scope, Send
 from atbalsts.batch import evaluate_lines
 from atbalsts.engine import PolicyRegistry
 from atbalsts.model import Decision, SupportCase
+from atbalsts.privacy import Reads
 from atbalsts.server._access import (
     DecisionView,
     Principal,
@@ -45,6 +47,7 @@ from atbalsts.server._access import (
     authenticated,
     check_role,
     forbidden_message,
+    role_view,
     unredacted,
 )
 from atbalsts.server._keys import ScopeKind
@@ -91,6 +94,7 @@ class _TooLong:
     text: str
 
 
+_READS_MAX = 256  # the rules' reads kept per run, by municipality
 _END = object()  # the input ended
 _STOP = object()  # stop now: the client is gone or the response was abandoned
 
@@ -231,6 +235,9 @@ class _Run:
     principal: Principal
     view: DecisionView
     drop_trace: bool = False  # the trace was made for the view hook only: not sent
+    registry: PolicyRegistry | None = None  # set when the run starts
+    municipality: str | None = None
+    reads: dict[str, Reads] = attrs.field(factory=dict)  # by municipality, at most _READS_MAX
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
@@ -265,8 +272,19 @@ class _Run:
     def show(self, decision: Decision, case: SupportCase) -> str:
         """A Decision of `evaluate_lines` as the view hook shows it, given the case it decides
         (and without the trace unless it was asked for)."""
-        context = ViewContext(self.principal, case, decision.as_of)
+        context = ViewContext(self.principal, case, decision.as_of, reads=self._reads(case))
         return shown_json(self.view, decision, context, trace=not self.drop_trace)
+
+    def _reads(self, case: SupportCase) -> Reads:
+        """What the rules of the policy set that decided ``case`` declare they read."""
+        municipality = self.municipality or case.learner.enrolment.municipality
+        found = self.reads.get(municipality)
+        if found is None:
+            if len(self.reads) >= _READS_MAX:
+                self.reads.clear()
+            rules = cast(PolicyRegistry, self.registry).policy_set(municipality).rules_in_force()
+            found = self.reads[municipality] = Reads.declared(rule for rule, _ in rules)
+        return found
 
     def evaluate(
         self,
@@ -277,6 +295,7 @@ class _Run:
         trace: bool,
     ) -> None:
         """Run `evaluate_lines` over :meth:`lines` (in the batch's thread)."""
+        self.registry, self.municipality = registry, municipality
         try:
             stats = evaluate_lines(
                 self.lines(out),
@@ -425,9 +444,9 @@ async def batch(
     check_role(principal, view)
     content_length(request, limits.max_batch_bytes)
     reader = _LineReader(request, limits)
-    # A role's view shows a measure's reasons and a plan's issues only as far as the trace says
-    # what their rules read: the trace is made for the view even when it is not sent.
-    drop_trace = not trace and view is not unredacted
+    # The role's view learns what the rules read from the policy; another hook gets the trace,
+    # made for it even when it is not sent.
+    drop_trace = not trace and view not in (unredacted, role_view)
     run = _Run(principal, view, drop_trace=drop_trace)
     try:
         while not reader.done and reader.size < limits.batch_prefetch_bytes:
