@@ -223,6 +223,16 @@ def test_a_withdrawn_consent_stops_further_sharing() -> None:
     assert "observations" not in after
 
 
+def test_a_consent_shares_nothing_before_the_day_it_was_given() -> None:
+    data = case_data()
+    data["consents"][0]["given_on"] = "2024-12-10"  # after the referral, its period from 1 Nov
+    case = parse_python(SupportCase, data)
+    before = view(case, role="social_service", referral=referral(), on=date(2024, 12, 9))
+    after = view(case, role="social_service", referral=referral(), on=date(2024, 12, 10))
+    assert "observations" not in before  # the period covers the day, but nobody had consented
+    assert "observations" in after
+
+
 # -- decisions ------------------------------------------------------------------------------------
 
 

@@ -280,12 +280,13 @@ class Consent(Document):
         return self
 
     def in_force(self, day: date) -> bool:
-        """True when the consent covers ``day`` and was not withdrawn by then.
+        """True when the consent was given by ``day``, covers it and was not withdrawn by then.
 
-        A consent entered in error is never in force. An expired one still covers the days of its
-        period: sharing on those days was lawful.
+        A consent entered in error is never in force, nor one on a day before it was given (its
+        period may start earlier: it covers no sharing before it existed). An expired one still
+        covers the days of its period: sharing on those days was lawful.
         """
-        if self.status is ConsentStatus.ENTERED_IN_ERROR:
+        if self.status is ConsentStatus.ENTERED_IN_ERROR or day < self.given_on:
             return False
         withdrawn = self.withdrawn_on is not None and self.withdrawn_on <= day
         return day in self.period and not withdrawn
@@ -300,7 +301,9 @@ class Consent(Document):
         """What the consent does not cover of a sharing on ``day`` for ``purpose`` with
         ``recipient`` of ``categories``, in plain words (empty: it covers it all)."""
         gaps = []
-        if not self.in_force(day):
+        if day < self.given_on:
+            gaps.append(f"it was given after {day.isoformat()}")
+        elif not self.in_force(day):
             gaps.append(f"it is not in force on {day.isoformat()}")
         if purpose is None:
             gaps.append("the referral states no purpose")

@@ -107,8 +107,6 @@ def referral_consent(t: Transition) -> str | None:
     if consent.learner_id != r.learner_id:
         return f"the consent {consent.id} is about another learner"
     gaps = consent.gaps(t.on, r.purpose, recipient, uncovered)
-    if t.on < consent.given_on:  # a consent covers no sharing before it was given
-        gaps.insert(0, f"it was given after {t.on.isoformat()}")
     if gaps:
         return f"the consent {consent.id} does not cover it: {'; '.join(gaps)}; and {duty}"
     return None
