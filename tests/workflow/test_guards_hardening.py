@@ -237,3 +237,55 @@ def test_a_guard_set_without_the_national_guards_is_refused() -> None:
     stand_in = attrs.evolve(first, function=lambda *args: ())
     with pytest.raises(ValueError, match="missing"):
         GuardSet(((stand_in, name), *national.guards[1:]))
+
+
+# -- a completion is judged by the chain of the day the plan was approved ------------------------
+
+
+def _plan_of_2017() -> SupportPlan:
+    """A plan of the second semester of 2016/2017, approved and activated in February 2017,
+    before PuMPuRS began (1 March 2017), and reviewed at the semester's end."""
+    approved_on = date(2017, 2, 1)
+    chain = approval_chain(approved_on)
+    assert ApprovalStep.NATIONAL_COORDINATOR not in chain
+    early = plan(
+        term={"school_year": "2016/2017", "semester": 2},
+        period={"start": "2017-01-09", "end": "2017-05-31"},
+    )
+    current = transition(early, "submit", actor="t", role="class_teacher", on=approved_on)
+    for step in chain:
+        current = transition(
+            current.document, "approve", actor="a", role=STEP_ROLE[step], on=approved_on
+        )
+    active = transition(
+        current.document, "activate", actor="d", role="school_director", on=date(2017, 2, 2)
+    )
+    return transition(
+        active.document,
+        "review",
+        actor="t",
+        role="class_teacher",
+        on=date(2017, 5, 31),
+        params={"achievements": ("achieved",), "outcome": "close_no_longer_needed"},
+    ).document
+
+
+def test_a_plan_approved_before_pumpurs_completes_under_it_without_the_ikvd_step() -> None:
+    done = transition(
+        _plan_of_2017(), "complete", actor="d", role="school_director", on=date(2017, 5, 31)
+    )
+    assert done.document.status is PlanStatus.COMPLETED
+
+
+def test_a_completion_under_pumpurs_still_needs_the_steps_of_the_approval_day() -> None:
+    reviewed = _plan_of_2017()
+    without_director = reviewed.model_copy(
+        update={"approvals": tuple(a for a in reviewed.approvals if a.step.value == "author")}
+    )
+    with pytest.raises(LifecycleError) as info:
+        transition(
+            without_director, "complete", actor="d", role="school_director", on=date(2017, 5, 31)
+        )
+    [refusal] = info.value.refusals
+    assert "school_director" in refusal.reason
+    assert "national_coordinator" not in refusal.reason

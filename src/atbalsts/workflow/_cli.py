@@ -23,6 +23,7 @@ from typing import TextIO
 from atbalsts.errors import AtbalstsError, LifecycleError
 from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
 from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
+from atbalsts.workflow._guards import chain_day
 from atbalsts.workflow._lifecycle import allowed_actions, kind_of
 from atbalsts.workflow._transition import ParamValue, approval_chain, check_day, transition
 
@@ -153,7 +154,8 @@ def cli_transition(
         if about:  # the document's own last event, whatever other documents' events follow it
             when = _when(on)
             day = when.date() if isinstance(when, datetime) else when
-            approvals = chain_steps if chain_steps is not None else approval_chain(day)
+            default = approval_chain(chain_day(doc, action, day))
+            approvals = chain_steps if chain_steps is not None else default
             try:
                 check_day(doc, action, day, about[-1], allowed_actions(doc, approvals))
             except LifecycleError as refused:

@@ -194,17 +194,28 @@ def _national_steps(on: date) -> tuple[ApprovalStep, ...]:
     return tuple(approval_steps(state_vocational_school=True, national_step=pumpurs))
 
 
+def chain_day(document: object, action: str, on: date) -> date:
+    """The day whose approval chain a plan's ``action`` on ``on`` is judged by: ``on``, but for
+    a completion the day of the plan's last approval (a plan records no activation day), so
+    that a plan activated before PuMPuRS began is not asked for the national coordinator's step
+    when it is completed after."""
+    if action != "complete" or not isinstance(document, SupportPlan) or not document.approvals:
+        return on
+    return max(a.approved_on for a in document.approvals)
+
+
 def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
-    floor = _national_steps(t.on)
+    day = chain_day(plan, t.action, t.on)
+    floor = _national_steps(day)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]
     if dropped:
         return (
             f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
-            f"{t.on.isoformat()} needs them, and the chain passed leaves them out"
+            f"{day.isoformat()} needs them, and the chain passed leaves them out"
         )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:

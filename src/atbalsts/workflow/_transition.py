@@ -24,7 +24,7 @@ from atbalsts.model import (
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
-from atbalsts.workflow._guards import GuardSet, beyond_duty
+from atbalsts.workflow._guards import GuardSet, beyond_duty, chain_day
 from atbalsts.workflow._lifecycle import (
     D,
     allowed_actions,
@@ -221,9 +221,10 @@ def transition(
     override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
 
     A plan is approved step by step along ``chain``, by default the national chain for ``on``
-    (:func:`approval_chain`); a referral is sent only when its sharing rests on one of
-    ``consents`` or on a legal duty. ``guards`` defaults to the national guards
-    (:meth:`GuardSet.national`). ``previous`` is the last event of the chain the new event joins.
+    (:func:`approval_chain`; for a completion, for the day of the plan's last approval); a
+    referral is sent only when its sharing rests on one of ``consents`` or on a legal duty.
+    ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
+    last event of the chain the new event joins.
 
     ``on`` must not be before ``atbalsts.policy.EARLIEST`` (the guards judge no earlier
     day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
@@ -242,7 +243,7 @@ def transition(
     _check_role(role)
     kind = kind_of(document)
     status = status_of(document)
-    steps = tuple(chain) if chain is not None else approval_chain(day)
+    steps = tuple(chain) if chain is not None else approval_chain(chain_day(document, action, day))
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
     if action not in allowed:
