@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from atbalsts.errors import LifecycleError
 from atbalsts.model import (
@@ -35,14 +35,18 @@ __all__ = [
     "CONSENT",
     "LIFECYCLES",
     "NEEDS_REASON",
+    "NOT_BEFORE",
     "PLAN",
+    "RECORDED",
     "REFERRAL",
     "D",
     "Lifecycled",
+    "Recorded",
     "allowed_actions",
     "apply",
     "kind_of",
     "pending_step",
+    "recorded_days",
     "status_of",
 ]
 
@@ -119,6 +123,95 @@ NEEDS_REASON: dict[DocumentKind, frozenset[str]] = {
     "referral": frozenset({"reject", "fail", "cancel", "hold", "enter-in-error"}),
     "consent": frozenset({"enter-in-error"}),
 }
+
+#: A day a document records: the field that holds it (for approvals, rejections, reviews and
+#: deliveries, each item's day), or ``last_event``, the day of the document's own last event in
+#: the audit chain.
+Recorded = Literal[
+    "application.signed_on",
+    "submitted_on",
+    "approvals",
+    "rejections",
+    "reviews",
+    "deliveries",
+    "created_on",
+    "sent_on",
+    "outcome_on",
+    "given_on",
+    "last_event",
+]
+
+#: Every day each kind of document records (:func:`recorded_days`), and its last event.
+RECORDED: dict[DocumentKind, frozenset[Recorded]] = {
+    "support-plan": frozenset(
+        {
+            "application.signed_on",
+            "submitted_on",
+            "approvals",
+            "rejections",
+            "reviews",
+            "deliveries",
+            "last_event",
+        }
+    ),
+    "referral": frozenset({"created_on", "sent_on", "outcome_on", "last_event"}),
+    "consent": frozenset({"given_on", "last_event"}),
+}
+
+
+def _every(kind: DocumentKind) -> dict[str, frozenset[Recorded]]:
+    return {action: RECORDED[kind] for row in LIFECYCLES[kind].values() for action in row}
+
+
+#: Document kind -> {action: the days the document records that the action must not precede}.
+#: A document's history runs forward, so most actions follow every day it records and its own
+#: last event in the chain. A session given (a plan's ``deliver``) is recorded as it is
+#: reported, in any order: it may be entered after a later review or another tutor's later
+#: session, so it follows the plan's approval (its application, submission and approvals), not
+#: the plan's other events.
+NOT_BEFORE: dict[DocumentKind, dict[str, frozenset[Recorded]]] = {
+    "support-plan": {
+        **_every("support-plan"),
+        "deliver": frozenset({"application.signed_on", "submitted_on", "approvals"}),
+    },
+    "referral": _every("referral"),
+    "consent": _every("consent"),
+}
+
+
+def recorded_days(document: Lifecycled) -> list[tuple[Recorded, date, str]]:
+    """Each day ``document`` records that something happened: the field of :data:`Recorded`
+    that holds it, the day, and the path of the field (an item's path for a tuple field).
+
+    A consent's ``withdrawn_on`` is not one: it is the day the withdrawal takes effect, which may
+    lie after the day it was recorded."""
+    days: list[tuple[Recorded, date, str]] = []
+    if isinstance(document, SupportPlan):
+        if document.application is not None:
+            signed = document.application.signed_on
+            days.append(("application.signed_on", signed, "application.signed_on"))
+        if document.submitted_on is not None:
+            days.append(("submitted_on", document.submitted_on, "submitted_on"))
+        days += [
+            ("approvals", a.approved_on, f"approvals[{i}].approved_on")
+            for i, a in enumerate(document.approvals)
+        ]
+        days += [
+            ("rejections", r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)
+        ]
+        days += [("reviews", r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
+        days += [
+            ("deliveries", d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)
+        ]
+    elif isinstance(document, Referral):
+        days.append(("created_on", document.created_on, "created_on"))
+        if document.sent_on is not None:
+            days.append(("sent_on", document.sent_on, "sent_on"))
+        if document.outcome_on is not None:
+            days.append(("outcome_on", document.outcome_on, "outcome_on"))
+    else:
+        days.append(("given_on", document.given_on, "given_on"))
+    return days
 
 
 def kind_of(document: Lifecycled) -> DocumentKind:

@@ -26,11 +26,14 @@ from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
 from atbalsts.workflow._guards import GuardSet, beyond_duty, chain_day
 from atbalsts.workflow._lifecycle import (
+    NOT_BEFORE,
+    RECORDED,
     D,
     allowed_actions,
     apply,
     kind_of,
     pending_step,
+    recorded_days,
     status_of,
 )
 
@@ -85,44 +88,6 @@ def _check_role(role: str) -> None:
     raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
 
 
-#: Actions recorded as they are reported, in any order: a delivery (a session given) may be
-#: entered after a later review or another tutor's later session. They must follow the plan's
-#: approval, not the plan's other events.
-LATE_ENTRY = frozenset({"deliver"})
-
-
-def _latest(
-    document: SupportPlan | Referral | Consent, action: str = ""
-) -> tuple[date, str] | None:
-    """The latest day the document records something happened, and the field that records it.
-
-    A consent's ``withdrawn_on`` is left out: it is the day the withdrawal takes effect, which may
-    lie after the day it was recorded. For a late entry (:data:`LATE_ENTRY`), a plan's reviews,
-    rejections and deliveries are left out too."""
-    dates: list[tuple[date, str]] = []
-    if isinstance(document, SupportPlan):
-        if document.application is not None:
-            dates.append((document.application.signed_on, "application.signed_on"))
-        if document.submitted_on is not None:
-            dates.append((document.submitted_on, "submitted_on"))
-        dates += [
-            (a.approved_on, f"approvals[{i}].approved_on") for i, a in enumerate(document.approvals)
-        ]
-        if action not in LATE_ENTRY:
-            dates += [(r.on, f"rejections[{i}].on") for i, r in enumerate(document.rejections)]
-            dates += [(r.on, f"reviews[{i}].on") for i, r in enumerate(document.reviews)]
-            dates += [(d.on, f"deliveries[{i}].on") for i, d in enumerate(document.deliveries)]
-    elif isinstance(document, Referral):
-        dates.append((document.created_on, "created_on"))
-        if document.sent_on is not None:
-            dates.append((document.sent_on, "sent_on"))
-        if document.outcome_on is not None:
-            dates.append((document.outcome_on, "outcome_on"))
-    else:
-        dates.append((document.given_on, "given_on"))
-    return max(dates, key=lambda d: d[0], default=None)
-
-
 def check_day(
     document: SupportPlan | Referral | Consent,
     action: str,
@@ -131,20 +96,24 @@ def check_day(
     allowed: tuple[str, ...],
 ) -> None:
     """Refuse a day before ``atbalsts.policy.EARLIEST`` (no guard judges it) or before what
-    the document or the chain already recorded. Only dates are named: they are not sensitive."""
+    the document or the chain already recorded that ``action`` must follow (:data:`NOT_BEFORE`).
+    Only dates are named: they are not sensitive."""
     kind = kind_of(document)
+    # an action the lifecycle does not have (refused anyway) is held to every day
+    follows = NOT_BEFORE[kind].get(action, RECORDED[kind])
     bound: tuple[date, str] | None = None
     if day < EARLIEST:
         bound = (EARLIEST, "the earliest date the rules judge")
     elif (
         previous is not None
-        and action not in LATE_ENTRY
+        and "last_event" in follows
         and (previous.document, previous.document_id) == (kind, document.id)
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
         bound = (previous.on, f"the day of event {previous.seq} of the chain, its document's last")
     else:
-        latest = _latest(document, action)
+        days = [(on, path) for field, on, path in recorded_days(document) if field in follows]
+        latest = max(days, key=lambda d: d[0], default=None)
         if latest is not None and day < latest[0]:
             bound = (latest[0], f"the document's {latest[1]}")
     if bound is not None:
