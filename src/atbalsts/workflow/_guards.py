@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import attrs
 
 from atbalsts._text import describe
+from atbalsts._time import in_force
 from atbalsts.codes import ROLES
 from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.errors import PolicyError, Refusal
@@ -190,7 +191,7 @@ def _national_steps(on: date) -> tuple[ApprovalStep, ...]:
     ``lv.plan.approval_chain_default``). The municipal coordinator's step is left to the chain:
     a state vocational school skips it, and a transition does not say which school a plan is
     for."""
-    pumpurs = baseline.PUMPURS_FROM <= on <= baseline.PUMPURS_TO
+    pumpurs = in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on)
     return tuple(approval_steps(state_vocational_school=True, national_step=pumpurs))
 
 

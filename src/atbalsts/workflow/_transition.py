@@ -10,7 +10,7 @@ from typing import Generic, NamedTuple
 import attrs
 import pydantic
 
-from atbalsts._time import EARLIEST
+from atbalsts._time import EARLIEST, in_force
 from atbalsts.codes import INSTITUTIONS, ROLES
 from atbalsts.errors import DocumentError, LifecycleError, UnknownNameError
 from atbalsts.model import (
@@ -69,7 +69,7 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     chain = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
     if not state_vocational_school:
         chain.append(ApprovalStep.MUNICIPAL_COORDINATOR)
-    if baseline.PUMPURS_FROM <= on <= baseline.PUMPURS_TO:
+    if in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on):
         chain.append(ApprovalStep.NATIONAL_COORDINATOR)
     return tuple(chain)
 
