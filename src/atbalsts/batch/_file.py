@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import json
-import os
 import sys
-import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,6 +15,7 @@ from typing import Any, BinaryIO, TextIO
 
 import attrs
 
+from atbalsts._files import Replacement
 from atbalsts.batch._decide import _Settings, checked_role
 from atbalsts.batch._pool import _signals_held
 from atbalsts.batch._records import (
@@ -196,28 +195,24 @@ def _to_stdout(run: _Run, errors: Path | None) -> BatchSummary:
 def _private(path: Path) -> Iterator[TextIO]:
     """A new file at ``path``, readable by its owner only, replacing any file there."""
     with _signals_held():
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        new = Replacement(path)
         try:
-            os.replace(name, path)
+            out = new.text()
+            new.commit(keep_open=True)
         except BaseException:
-            os.close(handle)
-            Path(name).unlink(missing_ok=True)
+            new.discard()
             raise
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+    with out:
         yield out
 
 
 def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> BatchSummary:
-    temporary: list[tuple[str, TextIO]] = []
+    made: list[Replacement] = []  # the target's, then the error file's
 
     def create(path: Path) -> TextIO:
         with _signals_held():
-            handle, name = tempfile.mkstemp(  # mode 0600: owner only
-                prefix=f".{path.name}.", suffix=".part", dir=path.parent
-            )
-            out = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
-            temporary.append((name, out))
-        return out
+            made.append(Replacement(path))  # mode 0600: owner only
+            return made[-1].text()
 
     try:
         out = create(target)
@@ -233,17 +228,14 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
                 numbers = array("q", heapq.merge(numbers, mistakes))
             skip.kept = numbers
         summary = run.write(out, bad, kept, skip)
-        for _, handle in temporary:
-            handle.close()
+        for new in made:
+            new.close()
         _check(run.stop)  # a stop that came during the last line: nothing is written either
-        if errors is not None:
-            os.replace(temporary[1][0], errors)
-        os.replace(temporary[0][0], target)
+        for new in reversed(made):  # the error file first, the output last
+            new.commit()
     except BaseException:
-        for name, handle in temporary:
-            with contextlib.suppress(OSError):
-                handle.close()
-            Path(name).unlink(missing_ok=True)
+        for new in made:
+            new.discard()
         raise
     return summary
 

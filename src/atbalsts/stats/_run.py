@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, TextIO, get_args
 
+from atbalsts._files import Replacement
 from atbalsts.stats._count import Join, Table, count_files
 from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
@@ -80,17 +78,9 @@ def run_stats(
 
 
 def _write_whole(target: Path, write: Callable[[TextIO], None]) -> None:
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path(".")
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise
+    with Replacement(target) as new:
+        write(new.text())
+        new.commit()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

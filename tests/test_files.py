@@ -1,0 +1,70 @@
+"""Files written whole or not at all (atbalsts._files.Replacement)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from atbalsts._files import Replacement
+
+
+def test_the_target_changes_only_on_commit(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with Replacement(target) as new:
+        new.text().write("new\n")
+        assert target.read_text(encoding="utf-8") == "old"
+        new.commit()
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert Replacement.leftovers(target, ".part") == []
+
+
+def test_an_error_or_no_commit_leaves_the_target_and_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def fail_halfway() -> None:
+        with Replacement(target) as new:
+            new.text().write("half")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail_halfway()
+    with Replacement(target, mode=0o644) as forgotten:
+        forgotten.binary().write(b"never committed")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_file_kept_open_is_written_in_its_new_place(tmp_path: Path) -> None:
+    target = tmp_path / "errors.jsonl"
+    new = Replacement(target, mode=0o640)
+    out = new.text()
+    new.commit(keep_open=True)
+    out.write("line\n")
+    out.close()
+    assert target.read_text(encoding="utf-8") == "line\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_one_file_is_opened_one_way(tmp_path: Path) -> None:
+    with Replacement(tmp_path / "x") as new:
+        new.text()
+        with pytest.raises(ValueError, match="open as 'w'"):
+            new.binary()
+
+
+def test_leftovers_are_found_by_suffix_oldest_first(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    first = Replacement(target, suffix=".pending")
+    first.close()
+    second = Replacement(target, suffix=".pending")
+    second.close()
+    other = Replacement(target)
+    other.close()
+    found = Replacement.leftovers(target, ".pending")
+    assert set(found) == {first.path, second.path}
+    assert found[0].stat().st_mtime_ns <= found[1].stat().st_mtime_ns
