@@ -14,14 +14,21 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from atbalsts.errors import AtbalstsError, LifecycleError
-from atbalsts.model import ApprovalStep, Consent, Referral, SupportPlan, parse_json
+from atbalsts._files import Replacement, sync_directory
+from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
+from atbalsts.model import (
+    ApprovalStep,
+    AuditEvent,
+    Consent,
+    Referral,
+    SupportPlan,
+    parse_json,
+)
 from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
 from atbalsts.workflow._guards import chain_day
 from atbalsts.workflow._lifecycle import allowed_actions, kind_of
@@ -46,7 +53,11 @@ def _read(path: Path) -> bytes:
         raise AtbalstsError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _document(path: Path) -> SupportPlan | Referral | Consent:
+#: A document a transition moves.
+_Doc = SupportPlan | Referral | Consent
+
+
+def _document(path: Path) -> _Doc:
     data = _read(path)
     try:
         keys = json.loads(data.decode("utf-8-sig"))
@@ -144,7 +155,17 @@ def cli_transition(
         events = read_chain(chain_path)
         previous = events[-1] if events else None
         about = [e for e in events if e.document == kind_of(doc) and e.document_id == doc.id]
+        finished = None
         if about and about[-1].after != document_hash(doc):
+            finished = _finish_pending(path, about[-1], doc)
+        if finished is not None:
+            doc = finished
+            print(
+                f"finished: {path} is now the version event {about[-1].seq} of the chain left "
+                f"(its transition was interrupted before the document was put in place)",
+                file=err,
+            )
+        elif about and about[-1].after != document_hash(doc):
             print(
                 f"refused: {path} is not the version event {about[-1].seq} of the chain "
                 f"{chain_path} left (changed outside the chain)",
@@ -188,24 +209,31 @@ def cli_transition(
     return 0
 
 
+#: The suffix of a document a transition wrote and has not yet put in its place.
+PENDING = ".pending"
+
+
 def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> None:
     """Write ``document`` to ``target`` and append ``line`` to ``chain``: both or neither.
 
-    The document goes to a temporary file next to ``target`` first; the event is appended; then
-    the temporary file replaces ``target`` at once. A failure at any step removes the temporary
-    file and cuts the chain back to its length before, so both are left as they were."""
+    The document goes to a pending file next to ``target`` first (with ``target``'s
+    permissions), written to the disk; the event is appended and written to the disk; then the
+    pending file replaces ``target`` at once. A failure at any step removes the pending file and
+    cuts the chain back to its length before, so both are left as they were. A crash between
+    the event and the rename leaves the pending file: the next transition of the document
+    finishes the rename (:func:`_finish_pending`)."""
+    mode = None
+    with contextlib.suppress(OSError):  # the document keeps its permissions, not mkstemp's
+        mode = stat.S_IMODE(target.stat().st_mode)
     try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        new = Replacement(target, suffix=PENDING, mode=mode)
     except OSError as exc:
         raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
-    temporary = Path(name)
     try:
-        with contextlib.suppress(OSError):  # the document keeps its permissions, not mkstemp's
-            os.chmod(handle, stat.S_IMODE(target.stat().st_mode))
-        with os.fdopen(handle, "wb") as out:
-            out.write(document)
+        new.binary().write(document)
+        new.close(sync=True)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        new.discard()
         raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
     existed = chain is not None and chain.exists()
     size = chain.stat().st_size if chain is not None and existed else 0
@@ -215,13 +243,34 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
                 if size and not _ends_with_newline(chain):
                     line = b"\n" + line
                 file.write(line)
-        os.replace(temporary, target)
+                file.flush()
+                os.fsync(file.fileno())
+        new.commit(sync=True)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        new.discard()
         if chain is not None:
             _cut(chain, size, existed)
         where = target if chain is None else f"{target} and {chain}"
         raise AtbalstsError(f"cannot write {where} (left as they were): {exc.strerror}") from None
+
+
+def _finish_pending(path: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
+    """The version ``event`` left of the document at ``path``, put in its place, when a
+    transition was interrupted after appending ``event`` and before renaming its pending file
+    over ``path``: ``doc`` (what ``path`` holds) is the version ``event`` moved from, and a
+    pending file beside it holds the version it moved to. None when there is no such file."""
+    if event.before != document_hash(doc):
+        return None
+    for pending in reversed(Replacement.leftovers(path, PENDING)):
+        try:
+            found = _document(pending)
+        except (AtbalstsError, DocumentError):
+            continue
+        if type(found) is type(doc) and document_hash(found) == event.after:
+            os.replace(pending, path)
+            sync_directory(path.parent)
+            return found
+    return None
 
 
 def _ends_with_newline(path: Path) -> bool:

@@ -1,0 +1,110 @@
+"""A transition interrupted after its event is appended and before its document is put in place
+(the process killed) is finished by the next transition of the document, and by nothing else."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from tests.workflow.fixtures import plan
+
+from atbalsts import _files
+from atbalsts.model import SupportPlan, parse_json
+from atbalsts.workflow import cli_audit_verify, cli_transition
+
+ON = "2025-03-03"
+
+
+class Killed(BaseException):
+    """The process dying: nothing after it runs, no handler cleans up."""
+
+
+def _submitted(tmp_path: Path) -> tuple[Path, Path]:
+    doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
+    doc.write_text(plan().model_dump_json(), encoding="utf-8")
+    assert cli_transition(doc, "submit", actor="t", role="class_teacher", on=ON, chain=chain) == 0
+    return doc, chain
+
+
+def _killed_before_the_rename(
+    doc: Path, chain: Path, monkeypatch: pytest.MonkeyPatch, role: str = "class_teacher"
+) -> None:
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_files.os, "replace", die)
+        with pytest.raises(Killed):
+            cli_transition(doc, "approve", actor="a", role=role, on=ON, chain=chain)
+
+
+def _pending(doc: Path) -> list[Path]:
+    return sorted(doc.parent.glob(f".{doc.name}.*.pending"))
+
+
+def test_the_next_transition_finishes_the_interrupted_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    os.chmod(doc, 0o640)
+    before = doc.read_bytes()
+    _killed_before_the_rename(doc, chain, monkeypatch)
+    assert doc.read_bytes() == before  # the document is the old version ...
+    assert len(chain.read_bytes().splitlines()) == 2  # ... the chain has the new event
+    assert len(_pending(doc)) == 1
+    capsys.readouterr()
+
+    status = cli_transition(doc, "approve", actor="d", role="school_director", on=ON, chain=chain)
+    assert status == 0
+    assert "finished" in capsys.readouterr().err
+    assert _pending(doc) == []
+    approved = parse_json(SupportPlan, doc.read_bytes())
+    assert [a.step.value for a in approved.approvals] == ["author", "school_director"]
+    assert stat.S_IMODE(doc.stat().st_mode) == 0o640
+    assert cli_audit_verify(chain) == 0
+    assert len(chain.read_bytes().splitlines()) == 3
+
+
+def test_a_pending_file_of_another_version_finishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    _killed_before_the_rename(doc, chain, monkeypatch)
+    [pending] = _pending(doc)
+    pending.write_bytes(pending.read_bytes().replace(b'"author"', b'"school_director"', 1))
+    status = cli_transition(doc, "approve", actor="d", role="school_director", on=ON, chain=chain)
+    assert status == 1
+    assert "changed outside the chain" in capsys.readouterr().err
+    assert pending.exists()  # left for a person to look at
+
+
+def test_a_document_changed_since_the_event_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    _killed_before_the_rename(doc, chain, monkeypatch)
+    changed = doc.read_bytes().replace(b"Synthetic goal", b"Another goal")
+    doc.write_bytes(changed)
+    status = cli_transition(doc, "approve", actor="d", role="school_director", on=ON, chain=chain)
+    assert status == 1
+    assert "changed outside the chain" in capsys.readouterr().err
+    assert doc.read_bytes() == changed
+
+
+def test_a_write_that_fails_leaves_no_pending_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    size = chain.stat().st_size
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_files.os, "replace", fail)
+        with pytest.raises(Exception, match="left as they were"):
+            cli_transition(doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain)
+    assert _pending(doc) == []
+    assert chain.stat().st_size == size
