@@ -35,7 +35,7 @@ from atbalsts.workflow._audit import (
     verify_chain,
 )
 from atbalsts.workflow._cli import EXIT_REFUSED, cli_audit_verify, cli_transition, parse_param
-from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet
+from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet, approval_chain
 from atbalsts.workflow._lifecycle import (
     CONSENT,
     NEEDS_REASON,
@@ -49,7 +49,6 @@ from atbalsts.workflow._lifecycle import (
 from atbalsts.workflow._transition import (
     MeasureProgress,
     Transitioned,
-    approval_chain,
     planned_and_delivered,
     transition,
 )

@@ -33,7 +33,7 @@ from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
 
-__all__ = ["NATIONAL_GUARDS", "GuardSet", "beyond_duty"]
+__all__ = ["NATIONAL_GUARDS", "GuardSet", "approval_chain", "beyond_duty", "chain_day"]
 
 NATIONAL = "lv"
 #: School roles that may act for a school that sends a referral.
@@ -184,15 +184,27 @@ def _approver(t: Transition) -> str | None:
     return f"the step {step.value} waits for {' or '.join(sorted(roles))}, not {t.role}"
 
 
+def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[ApprovalStep, ...]:
+    """The approval chain of the national baseline for a plan approved on ``on``.
+
+    The same chain the national plan checks require (``lv.plan.approval_chain`` and
+    ``lv.plan.approval_chain_default``): the author, the school director, the municipal
+    coordinator (not for a state vocational school) and, while PuMPuRS ran (until 31.12.2023),
+    the national coordinator (IKVD) [S17]. A municipality with a chain of its own passes that
+    chain to :func:`transition` instead.
+    """
+    pumpurs = in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on)
+    return tuple(approval_steps(state_vocational_school, national_step=pumpurs))
+
+
 def _national_steps(on: date) -> tuple[ApprovalStep, ...]:
     """The steps of the national approval chain that every plan approved on ``on`` needs,
     whatever chain its municipality uses: the author and the school director and, while PuMPuRS
     ran, the national coordinator (IKVD) [S17] (``lv.plan.approval_chain`` and
     ``lv.plan.approval_chain_default``). The municipal coordinator's step is left to the chain:
     a state vocational school skips it, and a transition does not say which school a plan is
-    for."""
-    pumpurs = in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on)
-    return tuple(approval_steps(state_vocational_school=True, national_step=pumpurs))
+    for. The floor is thus the chain of a state vocational school."""
+    return approval_chain(on, state_vocational_school=True)
 
 
 def chain_day(document: object, action: str, on: date) -> date:

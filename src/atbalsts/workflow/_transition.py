@@ -10,7 +10,7 @@ from typing import Generic, NamedTuple
 import attrs
 import pydantic
 
-from atbalsts._time import EARLIEST, in_force
+from atbalsts._time import EARLIEST
 from atbalsts.codes import INSTITUTIONS, ROLES
 from atbalsts.errors import DocumentError, LifecycleError, UnknownNameError
 from atbalsts.model import (
@@ -21,10 +21,9 @@ from atbalsts.model import (
     SupportPlan,
     field_errors,
 )
-from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
-from atbalsts.workflow._guards import GuardSet, beyond_duty, chain_day
+from atbalsts.workflow._guards import GuardSet, approval_chain, beyond_duty, chain_day
 from atbalsts.workflow._lifecycle import (
     NOT_BEFORE,
     RECORDED,
@@ -40,7 +39,7 @@ from atbalsts.workflow._lifecycle import (
 __all__ = [
     "MeasureProgress",
     "Transitioned",
-    "approval_chain",
+    "approval_chain",  # defined beside the guards that enforce the chain; still importable here
     "planned_and_delivered",
     "transition",
 ]
@@ -55,23 +54,6 @@ class Transitioned(NamedTuple, Generic[D]):
 
     document: D
     event: AuditEvent
-
-
-def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[ApprovalStep, ...]:
-    """The approval chain of the national baseline for a plan approved on ``on``.
-
-    The same chain the national plan checks require (``lv.plan.approval_chain`` and
-    ``lv.plan.approval_chain_default``): the author, the school director, the municipal
-    coordinator (not for a state vocational school) and, while PuMPuRS ran (until 31.12.2023),
-    the national coordinator (IKVD) [S17]. A municipality with a chain of its own passes that
-    chain to :func:`transition` instead.
-    """
-    chain = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
-    if not state_vocational_school:
-        chain.append(ApprovalStep.MUNICIPAL_COORDINATOR)
-    if in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on):
-        chain.append(ApprovalStep.NATIONAL_COORDINATOR)
-    return tuple(chain)
 
 
 def _day(on: date) -> tuple[date, datetime | None]:
