@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from atbalsts.model import ApprovalStep
 from atbalsts.policy import baseline
 from atbalsts.workflow import approval_chain
-from atbalsts.workflow._guards import _national_steps
+from atbalsts.workflow._guards import _national_steps, chain_on
 
 IKVD = ApprovalStep.NATIONAL_COORDINATOR
 EDGES = [
@@ -27,7 +27,7 @@ EDGES = [
 def test_ikvd_is_asked_from_the_first_to_the_last_day_of_pumpurs(day: date, ran: bool) -> None:
     assert (IKVD in approval_chain(day)) is ran
     assert (IKVD in approval_chain(day, state_vocational_school=True)) is ran
-    assert (IKVD in _national_steps(day)) is ran
+    assert (IKVD in _national_steps((day,))) is ran
 
 
 @given(day=st.dates(date(2010, 1, 1), date(2030, 12, 31)), vocational=st.booleans())
@@ -35,7 +35,20 @@ def test_the_default_chain_holds_the_guards_national_steps_in_their_order(
     day: date, vocational: bool
 ) -> None:
     chain = approval_chain(day, state_vocational_school=vocational)
-    floor = _national_steps(day)
+    floor = _national_steps((day,))
     assert [s for s in chain if s in floor] == list(floor)
     assert (ApprovalStep.MUNICIPAL_COORDINATOR in chain) is not vocational
     assert floor == approval_chain(day, state_vocational_school=True)
+
+
+@given(
+    days=st.lists(st.dates(date(2010, 1, 1), date(2030, 12, 31)), min_size=1, max_size=3),
+    vocational=st.booleans(),
+)
+def test_the_chain_of_several_days_has_the_steps_each_of_their_chains_has(
+    days: list[date], vocational: bool
+) -> None:
+    chains = [approval_chain(day, state_vocational_school=vocational) for day in days]
+    shared = chain_on(tuple(days), state_vocational_school=vocational)
+    assert set(shared) == set(chains[0]).intersection(*chains)
+    assert [s for s in chains[0] if s in shared] == list(shared)  # in the chain's order

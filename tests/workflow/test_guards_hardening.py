@@ -289,3 +289,38 @@ def test_a_completion_under_pumpurs_still_needs_the_steps_of_the_approval_day() 
     [refusal] = info.value.refusals
     assert "school_director" in refusal.reason
     assert "national_coordinator" not in refusal.reason
+
+
+def test_a_plan_activated_after_pumpurs_ended_completes_without_the_ikvd_step() -> None:
+    """Approved in December 2023 under PuMPuRS, but activated in January 2024 when the national
+    step was no longer needed (so it has none): its completion does not ask for it."""
+    late = plan(
+        term={"school_year": "2023/2024", "semester": 1},
+        period={"start": "2023-09-01", "end": "2024-01-31"},
+    )
+    approved_on = date(2023, 12, 20)
+    current = transition(late, "submit", actor="t", role="class_teacher", on=approved_on)
+    for step in approval_chain(date(2024, 1, 3)):  # the chain of the activation's day
+        current = transition(
+            current.document,
+            "approve",
+            actor="a",
+            role=STEP_ROLE[step],
+            on=approved_on,
+            chain=approval_chain(date(2024, 1, 3)),
+        )
+    active = transition(
+        current.document, "activate", actor="d", role="school_director", on=date(2024, 1, 3)
+    )
+    reviewed = transition(
+        active.document,
+        "review",
+        actor="t",
+        role="class_teacher",
+        on=date(2024, 1, 31),
+        params={"achievements": ("achieved",), "outcome": "close_no_longer_needed"},
+    )
+    done = transition(
+        reviewed.document, "complete", actor="d", role="school_director", on=date(2024, 1, 31)
+    )
+    assert done.document.status is PlanStatus.COMPLETED

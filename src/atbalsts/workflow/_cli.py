@@ -30,9 +30,9 @@ from atbalsts.model import (
     parse_json,
 )
 from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
-from atbalsts.workflow._guards import chain_day
+from atbalsts.workflow._guards import chain_days, chain_on
 from atbalsts.workflow._lifecycle import allowed_actions, kind_of
-from atbalsts.workflow._transition import ParamValue, approval_chain, check_day, transition
+from atbalsts.workflow._transition import ParamValue, check_day, transition
 
 __all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
 
@@ -175,7 +175,7 @@ def cli_transition(
         if about:  # the document's own last event, whatever other documents' events follow it
             when = _when(on)
             day = when.date() if isinstance(when, datetime) else when
-            default = approval_chain(chain_day(doc, action, day))
+            default = chain_on(chain_days(doc, action, day))
             approvals = chain_steps if chain_steps is not None else default
             try:
                 check_day(doc, action, day, about[-1], allowed_actions(doc, approvals))

@@ -33,7 +33,7 @@ from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
 
-__all__ = ["NATIONAL_GUARDS", "GuardSet", "approval_chain", "beyond_duty", "chain_day"]
+__all__ = ["NATIONAL_GUARDS", "GuardSet", "approval_chain", "beyond_duty", "chain_days", "chain_on"]
 
 NATIONAL = "lv"
 #: School roles that may act for a school that sends a referral.
@@ -197,38 +197,51 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     return tuple(approval_steps(state_vocational_school, national_step=pumpurs))
 
 
-def _national_steps(on: date) -> tuple[ApprovalStep, ...]:
-    """The steps of the national approval chain that every plan approved on ``on`` needs,
-    whatever chain its municipality uses: the author and the school director and, while PuMPuRS
-    ran, the national coordinator (IKVD) [S17] (``lv.plan.approval_chain`` and
-    ``lv.plan.approval_chain_default``). The municipal coordinator's step is left to the chain:
-    a state vocational school skips it, and a transition does not say which school a plan is
-    for. The floor is thus the chain of a state vocational school."""
-    return approval_chain(on, state_vocational_school=True)
+def _national_steps(days: tuple[date, ...]) -> tuple[ApprovalStep, ...]:
+    """The steps of the national approval chain that every plan approved on ``days`` needs
+    (each step needed on all of them), whatever chain its municipality uses: the author and the
+    school director and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
+    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). The municipal
+    coordinator's step is left to the chain: a state vocational school skips it, and a
+    transition does not say which school a plan is for. The floor is thus the chain of a state
+    vocational school."""
+    return chain_on(days, state_vocational_school=True)
 
 
-def chain_day(document: object, action: str, on: date) -> date:
-    """The day whose approval chain a plan's ``action`` on ``on`` is judged by: ``on``, but for
-    a completion the day of the plan's last approval (a plan records no activation day), so
-    that a plan activated before PuMPuRS began is not asked for the national coordinator's step
-    when it is completed after."""
+def chain_days(document: object, action: str, on: date) -> tuple[date, ...]:
+    """The days whose approval chains a plan's ``action`` on ``on`` is judged by: ``on``, and
+    for a completion also the day of the plan's last approval. A plan records no activation day;
+    it lies between the two, so a step both days' chains need (PuMPuRS being one interval) was
+    needed on it too, and a step only one of them needs may not have been: a plan activated
+    before PuMPuRS began, or after it ended, is not asked for the national coordinator's step
+    when it is completed."""
     if action != "complete" or not isinstance(document, SupportPlan) or not document.approvals:
-        return on
-    return max(a.approved_on for a in document.approvals)
+        return (on,)
+    return (max(a.approved_on for a in document.approvals), on)
+
+
+def chain_on(
+    days: tuple[date, ...], *, state_vocational_school: bool = False
+) -> tuple[ApprovalStep, ...]:
+    """The steps of the national chain (:func:`approval_chain`) that the chain of every one of
+    ``days`` has, in its order."""
+    chains = [approval_chain(day, state_vocational_school=state_vocational_school) for day in days]
+    return tuple(step for step in chains[0] if all(step in chain for chain in chains[1:]))
 
 
 def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
-    day = chain_day(plan, t.action, t.on)
-    floor = _national_steps(day)
+    days = chain_days(plan, t.action, t.on)
+    floor = _national_steps(days)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]
     if dropped:
+        on = " and ".join(dict.fromkeys(day.isoformat() for day in days))
         return (
             f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
-            f"{day.isoformat()} needs them, and the chain passed leaves them out"
+            f"{on} needs them, and the chain passed leaves them out"
         )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:

@@ -23,7 +23,7 @@ from atbalsts.model import (
 )
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
-from atbalsts.workflow._guards import GuardSet, approval_chain, beyond_duty, chain_day
+from atbalsts.workflow._guards import GuardSet, approval_chain, beyond_duty, chain_days, chain_on
 from atbalsts.workflow._lifecycle import (
     NOT_BEFORE,
     RECORDED,
@@ -172,8 +172,9 @@ def transition(
     override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
 
     A plan is approved step by step along ``chain``, by default the national chain for ``on``
-    (:func:`approval_chain`; for a completion, for the day of the plan's last approval); a
-    referral is sent only when its sharing rests on one of ``consents`` or on a legal duty.
+    (:func:`approval_chain`; for a completion, the steps it shares with the chain of the day of
+    the plan's last approval); a referral is sent only when its sharing rests on one of
+    ``consents`` or on a legal duty.
     ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
     last event of the chain the new event joins.
 
@@ -194,7 +195,7 @@ def transition(
     _check_role(role)
     kind = kind_of(document)
     status = status_of(document)
-    steps = tuple(chain) if chain is not None else approval_chain(chain_day(document, action, day))
+    steps = tuple(chain) if chain is not None else chain_on(chain_days(document, action, day))
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
     if action not in allowed:
