@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -59,12 +60,18 @@ def test_one_file_is_opened_one_way(tmp_path: Path) -> None:
 
 def test_leftovers_are_found_by_suffix_oldest_first(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
-    first = Replacement(target, suffix=".pending")
-    first.close()
-    second = Replacement(target, suffix=".pending")
-    second.close()
-    other = Replacement(target)
-    other.close()
+    made = [Replacement(target, suffix=".pending") for _ in range(3)]
+    for age, new in zip((30, 10, 20), made, strict=True):
+        new.close()
+        os.utime(new.path, ns=(age * 10**9, age * 10**9))
+    Replacement(target).close()  # another suffix
+    (tmp_path / f".{target.name}.link.pending").symlink_to(tmp_path / "nowhere")
     found = Replacement.leftovers(target, ".pending")
-    assert set(found) == {first.path, second.path}
-    assert found[0].stat().st_mtime_ns <= found[1].stat().st_mtime_ns
+    assert found == [made[1].path, made[2].path, made[0].path]
+
+
+def test_leftovers_of_a_name_with_glob_characters_are_found(tmp_path: Path) -> None:
+    target = tmp_path / "plan[1]*.json"
+    new = Replacement(target, suffix=".pending")
+    new.close()
+    assert Replacement.leftovers(target, ".pending") == [new.path]

@@ -9,7 +9,9 @@ one, never part of one; a failure leaves the old file as it was and removes the 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -46,8 +48,15 @@ class Replacement:
     @staticmethod
     def leftovers(target: Path, suffix: str) -> list[Path]:
         """Files a :class:`Replacement` of ``target`` with ``suffix`` left behind, oldest first."""
-        found = target.parent.glob(f".{target.name}.*{suffix}")
-        return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+        found: list[tuple[int, str, Path]] = []
+        for path in target.parent.glob(f".{glob.escape(target.name)}.*{glob.escape(suffix)}"):
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):  # never a link or anything else planted there
+                found.append((info.st_mtime_ns, path.name, path))
+        return [path for _, _, path in sorted(found)]
 
     def text(self) -> TextIO:
         """The file as UTF-8 text with ``\\n`` line ends."""

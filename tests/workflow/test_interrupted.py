@@ -41,7 +41,7 @@ def _killed_before_the_rename(
 
 
 def _pending(doc: Path) -> list[Path]:
-    return sorted(doc.parent.glob(f".{doc.name}.*.pending"))
+    return _files.Replacement.leftovers(doc, ".pending")
 
 
 def test_the_next_transition_finishes_the_interrupted_one(
@@ -108,3 +108,44 @@ def test_a_write_that_fails_leaves_no_pending_file(
             cli_transition(doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain)
     assert _pending(doc) == []
     assert chain.stat().st_size == size
+
+
+def test_running_the_interrupted_command_again_does_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    _killed_before_the_rename(doc, chain, monkeypatch)
+    again = cli_transition(doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain)
+    assert again == 0
+    assert "finished" in capsys.readouterr().err
+    assert len(chain.read_bytes().splitlines()) == 2  # the one event, not a second
+    approved = parse_json(SupportPlan, doc.read_bytes())
+    assert [a.step.value for a in approved.approvals] == ["author"]
+    assert cli_audit_verify(chain) == 0
+
+
+def test_an_interrupted_write_to_another_output_is_finished_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    out = tmp_path / "plan[approved].json"
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_files.os, "replace", die)
+        with pytest.raises(Killed):
+            cli_transition(
+                doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain, output=out
+            )
+    assert not out.exists()
+    assert len(_pending(out)) == 1
+    again = cli_transition(
+        doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain, output=out
+    )
+    assert again == 0
+    assert "finished" in capsys.readouterr().err
+    approved = parse_json(SupportPlan, out.read_bytes())
+    assert [a.step.value for a in approved.approvals] == ["author"]
+    assert _pending(out) == []

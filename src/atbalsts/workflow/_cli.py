@@ -146,6 +146,7 @@ def cli_transition(
             known = ", ".join(s.value for s in ApprovalStep)
             raise AtbalstsError(f"--steps: each step is one of {known}") from None
     chain_path = Path(chain) if chain is not None else None
+    target = Path(output) if output is not None else path
     previous = None
     if chain_path is not None and chain_path.exists():
         verdict = verify_chain(_read(chain_path).splitlines())
@@ -157,14 +158,18 @@ def cli_transition(
         about = [e for e in events if e.document == kind_of(doc) and e.document_id == doc.id]
         finished = None
         if about and about[-1].after != document_hash(doc):
-            finished = _finish_pending(path, about[-1], doc)
+            finished = _finish_pending(target, about[-1], doc)
         if finished is not None:
-            doc = finished
+            doc, last = finished, about[-1]
             print(
-                f"finished: {path} is now the version event {about[-1].seq} of the chain left "
+                f"finished: {target} is now the version event {last.seq} of the chain left "
                 f"(its transition was interrupted before the document was put in place)",
                 file=err,
             )
+            when = _when(on)
+            day = when.date() if isinstance(when, datetime) else when
+            if (last.action, last.actor, last.role, last.on) == (action, actor, role, day):
+                return 0  # this command, run again: its event is in the chain, done once
         elif about and about[-1].after != document_hash(doc):
             print(
                 f"refused: {path} is not the version event {about[-1].seq} of the chain "
@@ -199,7 +204,6 @@ def cli_transition(
     except LifecycleError as refused:
         print(f"refused: {refused}", file=err)
         return EXIT_REFUSED
-    target = Path(output) if output is not None else path
     _write(
         target,
         (result.document.model_dump_json(indent=2) + "\n").encode(),
@@ -245,6 +249,8 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
                 file.write(line)
                 file.flush()
                 os.fsync(file.fileno())
+            if not existed:
+                sync_directory(chain.parent)
         new.commit(sync=True)
     except OSError as exc:
         new.discard()
@@ -254,21 +260,25 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
         raise AtbalstsError(f"cannot write {where} (left as they were): {exc.strerror}") from None
 
 
-def _finish_pending(path: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
-    """The version ``event`` left of the document at ``path``, put in its place, when a
+def _finish_pending(target: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
+    """The version ``event`` left of a document, put in its place at ``target``, when a
     transition was interrupted after appending ``event`` and before renaming its pending file
-    over ``path``: ``doc`` (what ``path`` holds) is the version ``event`` moved from, and a
-    pending file beside it holds the version it moved to. None when there is no such file."""
+    over ``target``: ``doc`` (the document given) is the version ``event`` moved from, and a
+    pending file beside ``target`` holds the version it moved to. None when there is no such
+    file."""
     if event.before != document_hash(doc):
         return None
-    for pending in reversed(Replacement.leftovers(path, PENDING)):
+    for pending in reversed(Replacement.leftovers(target, PENDING)):
         try:
             found = _document(pending)
         except (AtbalstsError, DocumentError):
             continue
         if type(found) is type(doc) and document_hash(found) == event.after:
-            os.replace(pending, path)
-            sync_directory(path.parent)
+            try:
+                os.replace(pending, target)
+            except OSError as exc:
+                raise AtbalstsError(f"cannot put {pending} in place: {exc.strerror}") from None
+            sync_directory(target.parent)
             return found
     return None
 
