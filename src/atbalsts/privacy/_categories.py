@@ -248,9 +248,11 @@ class Reads:
     def declared(cls, rules: Iterable[Rule]) -> Reads:
         """What each of ``rules`` declares it reads (:attr:`atbalsts.policy.Rule.reads`): the
         facts its trace row names, so the same as :meth:`of` the trace of any decision they make,
-        without making the trace. A host deciding with a policy set passes the rules it decides
-        by, e.g. ``Reads.declared(r for r, _ in policy_set.rules_in_force())`` (a rule id
-        declared twice, as by two versions of a rule: what both read)."""
+        without making the trace, provided they are the rules that made it (the same policy
+        stamp: a later version of a rule may declare other reads). A host deciding with a policy
+        set passes the rules it decides by, e.g. ``Reads.declared(r.rule for r in
+        policy_set.at(day).rules)`` (a rule id declared twice, as by two versions of a rule: what
+        both read)."""
         return cls._of((rule.id, rule.reads) for rule in rules)
 
     @classmethod
