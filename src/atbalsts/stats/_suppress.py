@@ -250,7 +250,6 @@ class _Relations:
                 templates.append((_LE, (whole, things)))
         self.templates = templates
         self.unshown = [any(o >= 2 * n for o in offsets) for _, offsets in templates]
-        self.repeats = [len(set(offsets)) < len(offsets) for _, offsets in templates]
         self.of_slot: list[list[int]] = [[] for _ in range(self.width)]
         for t, (_, offsets) in enumerate(templates):
             for o in offsets:
@@ -295,9 +294,6 @@ class _Relations:
         """The cell of a learners or things variable; None for a family's unshown count."""
         r, slot = divmod(var, self.width)
         return (r, self.columns[slot % self.n]) if slot < 2 * self.n else None
-
-    def repeated(self, rel: int) -> bool:
-        return rel < self.first_sum and self.repeats[rel % len(self.templates)]
 
     def bounds(self, hidden: set[Spot], min_learners: int) -> tuple[list[int], list[int]]:
         """The smallest and largest value of every variable a reader can work out from what
@@ -426,60 +422,18 @@ def _narrow(
 
 def _binds(relations: _Relations, rel: int, var: int, lo: Sequence[int], hi: Sequence[int]) -> bool:
     """Whether relation ``rel`` gives ``var`` one of its bounds: what it alone makes of ``var``
-    from the others' bounds, with ``var`` itself unknown."""
+    from the others' bounds, with ``var`` itself unknown.
+
+    :func:`_narrow` on a copy of the bounds of each mention: a variable named twice keeps its
+    bounds at its other mention."""
     kind, head, rest = relations.vars(rel)
-    loose_lo, loose_hi = lo[var], hi[var]
-    if relations.repeated(rel):
-        return _binds_slowly(kind, [head, *rest], var, lo, hi)
-    low, high = 0, _BIG
-    if kind == _LE:
-        if var == head:
-            high = min(_BIG, hi[rest[0]])
-        else:
-            low = max(0, lo[head])
-    elif var == head:
-        high = min(_BIG, sum(hi[v] for v in rest))
-        if kind == _SUM:
-            low = max(0, sum(lo[v] for v in rest))
-    elif kind == _SUM:
-        others_low = sum(lo[v] for v in rest) - lo[var]
-        others_high = sum(hi[v] for v in rest) - hi[var]
-        head_high = min(hi[head], min(_BIG, others_high + _BIG))
-        high = min(_BIG, head_high - others_low)
-    return low >= loose_lo > 0 or high <= loose_hi < _BIG
-
-
-def _binds_slowly(kind: int, vs: list[int], var: int, lo: Sequence[int], hi: Sequence[int]) -> bool:
-    """:func:`_binds` for a relation naming a variable twice: each mention narrowed apart."""
-    bs = [[lo[v], hi[v]] for v in vs]
-    mine = bs[vs.index(var)]
-    loose = list(mine)
-    mine[0], mine[1] = 0, _BIG
-    _tighten(kind, bs)
-    return mine[0] >= loose[0] > 0 or mine[1] <= loose[1] < _BIG
-
-
-def _tighten(kind: int, bs: list[list[int]]) -> None:
-    def lower(b: list[int], n: int) -> None:
-        b[0] = max(b[0], n)
-
-    def upper(b: list[int], n: int) -> None:
-        b[1] = min(b[1], n)
-
-    if kind == _LE:
-        upper(bs[0], bs[1][1])
-        lower(bs[1], bs[0][0])
-        return
-    head, rest = bs[0], bs[1:]
-    low = sum(b[0] for b in rest)
-    high = min(_BIG, sum(b[1] for b in rest))
-    upper(head, high)
-    if kind == _SUM:
-        lower(head, low)
-    for b in rest:
-        lower(b, head[0] - (high - b[1]) if b[1] < _BIG and high < _BIG else 0)
-        if kind == _SUM:
-            upper(b, head[1] - (low - b[0]))
+    mentions = [head, *rest]
+    at = mentions.index(var)
+    low = [lo[v] for v in mentions]
+    high = [hi[v] for v in mentions]
+    low[at], high[at] = 0, _BIG
+    _narrow(kind, 0, range(1, len(mentions)), low, high, [])
+    return low[at] >= lo[var] > 0 or high[at] <= hi[var] < _BIG
 
 
 def _protect(grid: Grid, hidden: set[Spot], min_learners: int, families: list[_Family]) -> None:
