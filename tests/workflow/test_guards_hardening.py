@@ -242,32 +242,49 @@ def test_a_guard_set_without_the_national_guards_is_refused() -> None:
 # -- a completion is judged by the chain of the day the plan was approved ------------------------
 
 
-def _plan_of_2017() -> SupportPlan:
-    """A plan of the second semester of 2016/2017, approved and activated in February 2017,
-    before PuMPuRS began (1 March 2017), and reviewed at the semester's end."""
-    approved_on = date(2017, 2, 1)
-    chain = approval_chain(approved_on)
-    assert ApprovalStep.NATIONAL_COORDINATOR not in chain
-    early = plan(
-        term={"school_year": "2016/2017", "semester": 2},
-        period={"start": "2017-01-09", "end": "2017-05-31"},
+def _reviewed(
+    term: dict[str, object],
+    period: dict[str, str],
+    approved_on: date,
+    chain: tuple[ApprovalStep, ...],
+    activated_on: date,
+    reviewed_on: date,
+) -> SupportPlan:
+    """A plan of ``term`` approved along ``chain`` on ``approved_on``, activated on
+    ``activated_on`` and reviewed on ``reviewed_on``."""
+    current = transition(
+        plan(term=term, period=period), "submit", actor="t", role="class_teacher", on=approved_on
     )
-    current = transition(early, "submit", actor="t", role="class_teacher", on=approved_on)
     for step in chain:
         current = transition(
-            current.document, "approve", actor="a", role=STEP_ROLE[step], on=approved_on
+            current.document,
+            "approve",
+            actor="a",
+            role=STEP_ROLE[step],
+            on=approved_on,
+            chain=chain,
         )
     active = transition(
-        current.document, "activate", actor="d", role="school_director", on=date(2017, 2, 2)
+        current.document, "activate", actor="d", role="school_director", on=activated_on
     )
     return transition(
         active.document,
         "review",
         actor="t",
         role="class_teacher",
-        on=date(2017, 5, 31),
+        on=reviewed_on,
         params={"achievements": ("achieved",), "outcome": "close_no_longer_needed"},
     ).document
+
+
+def _plan_of_2017() -> SupportPlan:
+    """A plan of the second semester of 2016/2017, approved and activated in February 2017,
+    before PuMPuRS began (1 March 2017), and reviewed at the semester's end."""
+    chain = approval_chain(date(2017, 2, 1))
+    assert ApprovalStep.NATIONAL_COORDINATOR not in chain
+    term = {"school_year": "2016/2017", "semester": 2}
+    period = {"start": "2017-01-09", "end": "2017-05-31"}
+    return _reviewed(term, period, date(2017, 2, 1), chain, date(2017, 2, 2), date(2017, 5, 31))
 
 
 def test_a_plan_approved_before_pumpurs_completes_under_it_without_the_ikvd_step() -> None:
@@ -294,33 +311,12 @@ def test_a_completion_under_pumpurs_still_needs_the_steps_of_the_approval_day() 
 def test_a_plan_activated_after_pumpurs_ended_completes_without_the_ikvd_step() -> None:
     """Approved in December 2023 under PuMPuRS, but activated in January 2024 when the national
     step was no longer needed (so it has none): its completion does not ask for it."""
-    late = plan(
-        term={"school_year": "2023/2024", "semester": 1},
-        period={"start": "2023-09-01", "end": "2024-01-31"},
+    chain = approval_chain(date(2024, 1, 3))  # the chain of the activation's day
+    assert ApprovalStep.NATIONAL_COORDINATOR not in chain
+    term = {"school_year": "2023/2024", "semester": 1}
+    period = {"start": "2023-09-01", "end": "2024-01-31"}
+    reviewed = _reviewed(
+        term, period, date(2023, 12, 20), chain, date(2024, 1, 3), date(2024, 1, 31)
     )
-    approved_on = date(2023, 12, 20)
-    current = transition(late, "submit", actor="t", role="class_teacher", on=approved_on)
-    for step in approval_chain(date(2024, 1, 3)):  # the chain of the activation's day
-        current = transition(
-            current.document,
-            "approve",
-            actor="a",
-            role=STEP_ROLE[step],
-            on=approved_on,
-            chain=approval_chain(date(2024, 1, 3)),
-        )
-    active = transition(
-        current.document, "activate", actor="d", role="school_director", on=date(2024, 1, 3)
-    )
-    reviewed = transition(
-        active.document,
-        "review",
-        actor="t",
-        role="class_teacher",
-        on=date(2024, 1, 31),
-        params={"achievements": ("achieved",), "outcome": "close_no_longer_needed"},
-    )
-    done = transition(
-        reviewed.document, "complete", actor="d", role="school_director", on=date(2024, 1, 31)
-    )
+    done = transition(reviewed, "complete", actor="d", role="school_director", on=date(2024, 1, 31))
     assert done.document.status is PlanStatus.COMPLETED
