@@ -345,25 +345,30 @@ class _Relations:
                 s = state[rel] = 1 if found else 2
             return s == 1
 
+        def at_least_one(r: int, out: list[int]) -> None:
+            """Once group ``r`` is known to hold ``min_learners``, its hidden cells are at
+            least 1: append those that were not to ``out``."""
+            if lo[r * width + self.decided] >= min_learners:
+                for v in hidden_of_row.get(r, ()):
+                    if lo[v] < 1:
+                        lo[v] = 1
+                        out.append(v)
+
         def narrowed(var: int) -> None:
             for rel in self.of(var):
                 if not queued[rel] and is_open(rel):
                     queued[rel] = 1
                     queue.append(rel)
             r, slot = divmod(var, width)
-            if slot == self.decided and lo[var] >= min_learners:
-                for v in hidden_of_row.get(r, ()):
-                    if lo[v] < 1:
-                        lo[v] = 1
-                        narrowed(v)
+            if slot == self.decided:
+                seeded: list[int] = []
+                at_least_one(r, seeded)
+                for v in seeded:
+                    narrowed(v)
 
         changed: list[int] = []
-        for r, spots in hidden_of_row.items():
-            if lo[r * width + self.decided] >= min_learners:
-                for v in spots:
-                    if lo[v] < 1:
-                        lo[v] = 1
-                        changed.append(v)
+        for r in hidden_of_row:
+            at_least_one(r, changed)
         steps = 0
         for rel in range(self.count):
             if is_open(rel):
