@@ -27,7 +27,7 @@ Zeros are shown (outside small groups) and never chosen to hide.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -287,6 +287,9 @@ class _Relations:
             out.append(column_sum)
         return out
 
+    def kind(self, rel: int) -> int:
+        return self.templates[rel % len(self.templates)][0] if rel < self.first_sum else _SUM
+
     def var(self, spot: Spot) -> int:
         return spot[0] * self.width + self.index[spot[1]]
 
@@ -469,7 +472,12 @@ def _more(
     lo: Sequence[int],
     hi: Sequence[int],
 ) -> set[Spot]:
-    """One round of rule 5: the cells to hide so that each ``narrow`` cell is bounded less."""
+    """One round of rule 5: the cells to hide so that each ``narrow`` cell is bounded less.
+
+    For each, the smallest non-zero shown cell of the first of these that has one: the
+    relations that bound it; the sums that bound a family's unshown count in those; the sums
+    that bound another hidden cell in those; the rest of its row; its column; any relation it
+    is in."""
 
     def value(spot: Spot) -> int:
         return grid.learners[spot[0]].get(spot[1], 0)
@@ -480,7 +488,7 @@ def _more(
     # What follows depends only on ``hidden`` and the bounds, fixed until the next round.
     shown_of: dict[int, list[Spot]] = {}
     binds_memo: dict[tuple[int, int], bool] = {}
-    through_of: dict[int, tuple[list[int], list[int]]] = {}
+    via_of: dict[tuple[int, int], list[int]] = {}
 
     def binds(rel: int, var: int) -> bool:
         memo = binds_memo.get((rel, var))
@@ -488,66 +496,55 @@ def _more(
             memo = binds_memo[rel, var] = _binds(relations, rel, var, lo, hi)
         return memo
 
-    def best(rel: int, skip: Spot) -> Spot | None:
-        """The smallest non-zero shown cell of ``rel`` other than ``skip``."""
-        shown = shown_of.get(rel)
-        if shown is None:
+    def shown(rel: int) -> list[Spot]:
+        """The relation's non-zero shown cells, smallest first."""
+        found = shown_of.get(rel)
+        if found is None:
             _, head, rest = relations.vars(rel)
             spots = {relations.spot(v) for v in (head, *rest)}
-            shown = shown_of[rel] = sorted(
+            found = shown_of[rel] = sorted(
                 (s for s in spots if s is not None and s not in hidden and value(s) > 0),
                 key=key,
             )
-        return next((s for s in shown if s != skip), None)
+        return found
 
-    def through(rel: int) -> tuple[list[int], list[int]]:
-        """The relation's unshown family counts and its hidden cells' variables."""
-        found = through_of.get(rel)
+    def via(rel: int, unshown: bool) -> list[int]:
+        """The other sums that bound the relation's unshown family counts (or else its hidden
+        cells)."""
+        found = via_of.get((rel, unshown))
         if found is None:
             _, head, rest = relations.vars(rel)
-            found = through_of[rel] = ([], [])
-            for v in (head, *rest):
-                at = relations.spot(v)
-                if at is None:
-                    found[0].append(v)
-                elif at in hidden:
-                    found[1].append(v)
+            found = via_of[rel, unshown] = [
+                inner
+                for v in (head, *rest)
+                if (relations.spot(v) is None if unshown else relations.spot(v) in hidden)
+                for inner in relations.of(v)
+                if inner != rel and relations.kind(inner) == _SUM and binds(inner, v)
+            ]
         return found
+
+    def smallest(rels: Iterable[int], skip: Spot) -> Spot | None:
+        """The smallest non-zero shown cell of ``rels`` other than ``skip``."""
+        picks = [c for rel in rels if (c := next((s for s in shown(rel) if s != skip), None))]
+        return min(picks, key=key, default=None)
 
     add: set[Spot] = set()
     for spot in narrow:
+        r, column = spot
         var = relations.var(spot)
         binding = [rel for rel in relations.of(var) if binds(rel, var)]
-        picks = [c for rel in binding if (c := best(rel, spot)) is not None]
-        # Bound through a family's unshown count, then through other hidden cells' sums:
-        # the relations that bound those.
-        for way in (0, 1):
-            if picks:
-                break
-            for rel in binding:
-                for v in through(rel)[way]:
-                    for inner in relations.of(v):
-                        if (
-                            inner != rel
-                            and relations.vars(inner)[0] == _SUM
-                            and binds(inner, v)
-                            and (c := best(inner, spot)) is not None
-                        ):
-                            picks.append(c)
-        if not picks:  # the rest of its row, then of its column, its group's size last
-            picks = [
-                (spot[0], c)
-                for c in grid.columns
-                if c != DECIDED and (spot[0], c) not in hidden and value((spot[0], c)) > 0
-            ]
-        if not picks and grid.grouped:
-            picks = [
-                (r, spot[1])
-                for r in range(len(grid.learners))
-                if (r, spot[1]) not in hidden and value((r, spot[1])) > 0
-            ]
-        if not picks:
-            picks = [c for rel in relations.of(var) if (c := best(rel, spot)) is not None]
-        if picks:
-            add.add(min(picks, key=key))
+        pick = (
+            smallest(binding, spot)
+            or smallest((inner for rel in binding for inner in via(rel, True)), spot)
+            or smallest((inner for rel in binding for inner in via(rel, False)), spot)
+            or _smallest([(r, c) for c in grid.columns if c != DECIDED], hidden, value)
+            or (
+                _smallest([(g, column) for g in range(len(grid.learners))], hidden, value)
+                if grid.grouped
+                else None
+            )
+            or smallest(relations.of(var), spot)
+        )
+        if pick is not None:
+            add.add(pick)
     return add
