@@ -149,3 +149,39 @@ def test_an_interrupted_write_to_another_output_is_finished_there(
     approved = parse_json(SupportPlan, out.read_bytes())
     assert [a.step.value for a in approved.approvals] == ["author"]
     assert _pending(out) == []
+
+
+def test_another_session_on_the_same_day_is_not_taken_for_the_interrupted_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc, chain = _submitted(tmp_path)
+    for role in ("class_teacher", "school_director", "municipal_coordinator"):
+        assert cli_transition(doc, "approve", actor="a", role=role, on=ON, chain=chain) == 0
+    activated = cli_transition(
+        doc, "activate", actor="d", role="school_director", on=ON, chain=chain
+    )
+    assert activated == 0
+
+    def deliver(hours: int) -> int:
+        params = ["measure=0", f"hours={hours}"]
+        return cli_transition(
+            doc,
+            "deliver",
+            actor="p",
+            role="psychologist",
+            on="2025-03-10",
+            chain=chain,
+            params=params,
+        )
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_files.os, "replace", die)
+        with pytest.raises(Killed):
+            deliver(1)
+    assert deliver(2) == 0  # finishes the first session, then records this one
+    assert [d.hours for d in parse_json(SupportPlan, doc.read_bytes()).deliveries] == [1, 2]
+    assert deliver(2) == 0  # nothing was interrupted: a third session, recorded as asked
+    assert len(parse_json(SupportPlan, doc.read_bytes()).deliveries) == 3

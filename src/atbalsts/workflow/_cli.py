@@ -166,9 +166,7 @@ def cli_transition(
                 f"(its transition was interrupted before the document was put in place)",
                 file=err,
             )
-            when = _when(on)
-            day = when.date() if isinstance(when, datetime) else when
-            if (last.action, last.actor, last.role, last.on) == (action, actor, role, day):
+            if _same_command(last, action, actor, role, _when(on), reason, params):
                 return 0  # this command, run again: its event is in the chain, done once
         elif about and about[-1].after != document_hash(doc):
             print(
@@ -258,6 +256,29 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
             _cut(chain, size, existed)
         where = target if chain is None else f"{target} and {chain}"
         raise AtbalstsError(f"cannot write {where} (left as they were): {exc.strerror}") from None
+
+
+def _same_command(
+    event: AuditEvent,
+    action: str,
+    actor: str,
+    role: str,
+    when: date,
+    reason: str | None,
+    params: Sequence[str],
+) -> bool:
+    """Whether ``event`` is what this command records: the same action by the same actor in the
+    same role on the same day, with the same reason and the same value of every parameter the
+    command gives (the workflow may record more, such as the approval step)."""
+    day = when.date() if isinstance(when, datetime) else when
+    given = dict(parse_param(p) for p in params)
+    return (event.action, event.actor, event.role, event.on, event.reason) == (
+        action,
+        actor,
+        role,
+        day,
+        reason,
+    ) and all(event.params.get(key) == value for key, value in given.items())
 
 
 def _finish_pending(target: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
