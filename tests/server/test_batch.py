@@ -44,17 +44,20 @@ def _library(lines: list[str], registry: PolicyRegistry, **options: Any) -> list
     return out.getvalue().splitlines()
 
 
-def _viewed(lines: list[str], records: list[str], role: str) -> list[Any]:
-    """The library's ``records`` for ``lines`` with each Decision as ``role`` may see it (its
-    case's view on its evaluation date), every other record as it is."""
+def _viewed(lines: list[str], registry: PolicyRegistry, role: str, **options: Any) -> list[Any]:
+    """The library's records for ``lines`` with each Decision as ``role`` may see it (its
+    case's view on its evaluation date, made from the decision with its trace, which says what
+    the rules behind its reasons read; the trace itself left out), every other record as it is."""
     out = []
     cases = [line for line in lines if line.strip()]
+    records = _library(lines, registry, trace=True, **options)
     for line, record in zip(cases, records, strict=True):
         data = json.loads(record)
         if "line" not in data:  # a Decision
             decision = Decision.model_validate_json(record)
             case = parse_json(SupportCase, line)
             data = view_decision(decision, role=role, case=case, on=decision.as_of)
+            data.pop("trace", None)
         out.append(data)
     return out
 
@@ -78,7 +81,7 @@ def test_batch_gives_the_records_of_atbalsts_batch_as_the_role_sees_them(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
     got = _json(response)
-    assert got == _viewed(lines, _library(lines, registry), "municipal_coordinator")
+    assert got == _viewed(lines, registry, "municipal_coordinator")
     assert len(got) == len(examples()) + 2  # blank lines give no record
     assert got[-1]["line"] == len(examples()) + 3  # blank lines are counted
     assert all(r["view"]["role"] == "municipal_coordinator" for r in got if "line" not in r)
@@ -105,7 +108,7 @@ def test_any_cases_give_the_same_records_over_http(
     lines = [case.model_dump_json() for case in cases]
     response = _batch(base_url, national, "\n".join(lines))
     assert response.status_code == 200
-    assert _json(response) == _viewed(lines, _library(lines, registry), "municipal_coordinator")
+    assert _json(response) == _viewed(lines, registry, "municipal_coordinator")
 
 
 def test_lines_outside_the_scope_are_refused_in_place(
@@ -136,7 +139,7 @@ def test_without_as_of_each_case_is_decided_on_its_latest_observation(
         f"{base_url}/v1/batch", content="\n".join(lines), headers={**national, **NDJSON}
     )
     got = _json(response)
-    assert got == _viewed(lines, _library(lines, registry, as_of=None), "municipal_coordinator")
+    assert got == _viewed(lines, registry, "municipal_coordinator", as_of=None)
     assert got[0]["type"] == "NoEvaluationDate"
     assert [record["as_of"] for record in got[1:]] == [
         max(o["as_of"] for o in case["observations"]) for case in cases[1:]
@@ -149,8 +152,7 @@ def test_every_case_under_one_municipality(
     lines = _lines(examples())
     response = _batch(base_url, national, "\n".join(lines), municipality="bauska")
     got = _json(response)
-    expected = _library(lines, registry, municipality="bauska")
-    assert got == _viewed(lines, expected, "municipal_coordinator")
+    assert got == _viewed(lines, registry, "municipal_coordinator", municipality="bauska")
     assert {record["policy"]["municipality"] for record in got} == {"bauska"}
 
 
