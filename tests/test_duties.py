@@ -7,10 +7,12 @@ Most cases here are in autumn 2025: the autumn holidays of 2025/2026 run from Mo
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from atbalsts import explain, hookimpl
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry, _duties
-from atbalsts.model import Decision, ObligationDue, SupportCase
+from atbalsts.model import Decision, ObligationDue, SupportCase, parse_python
 from atbalsts.national import plans as national_plans
 from atbalsts.national.plugin import RULES as NATIONAL_RULES
 from atbalsts.policy import (
@@ -48,6 +50,9 @@ INFORM_BOARD = "lv.absence.inform_board"
 BOARD_KEY = "lv.absence.inform_board@2025-10-17#47e5b559"
 
 ILLUSTRATIVE = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Test policy, not law.")
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -441,6 +446,78 @@ def test_a_fulfilled_duty_is_never_raised_again(done_after: int, later: list[int
 
 
 _NATIONAL = PolicyRegistry.load(entry_points=False)
+
+
+def _adult_living_with_a_guardian(actions: list[dict[str, Any]]) -> SupportCase:
+    """Example 02's learner, of full age and living with a guardian, absent with no known reason
+    on 2025-10-07: a duty to tell both the learner and the guardian that day."""
+    (path,) = sorted(EXAMPLES.glob("02-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["learner"]["birth_date"] = "2007-01-01"
+    data["learner"]["living_situation"] = "guardian"
+    data["learner"]["enrolment"].update(grade=12, programme="general_secondary")
+    data["actions"] = actions
+    return parse_python(SupportCase, data)
+
+
+def _told(action_id: str, to: str, on: str) -> dict[str, Any]:
+    return {"id": action_id, "action": "inform_adult_learner", "on": on, "role": "class_teacher",
+            "to": [to]}  # fmt: skip
+
+
+def test_a_duty_to_tell_every_recipient_is_done_only_when_the_last_is_told() -> None:
+    registry = PolicyRegistry.load()
+    day = date(2025, 10, 7)
+    one = _adult_living_with_a_guardian([_told("A1", "adult_learner", "2025-10-07")])
+    informed = duty(registry.evaluate(one, day), "inform_adult_learner")
+    assert set(informed.recipients) == {"adult_learner", "guardian"}
+    assert not informed.any_recipient
+    assert (informed.state, informed.done_on) == ("due_today", None)
+    assert [a.id for a in informed.answered_by] == ["A1"]  # what was done so far is shown
+    guardian_only = _adult_living_with_a_guardian([_told("A2", "guardian", "2025-10-07")])
+    assert duty(registry.evaluate(guardian_only, day), "inform_adult_learner").done_on is None
+    both = _adult_living_with_a_guardian(
+        [_told("A1", "adult_learner", "2025-10-07"), _told("A2", "guardian", "2025-10-07")]
+    )
+    done = duty(registry.evaluate(both, day), "inform_adult_learner")
+    assert (done.state, done.done_on) == ("done_on_time", day)
+    assert [a.id for a in done.answered_by] == ["A1", "A2"]
+
+
+def test_every_recipient_told_dates_the_duty_by_the_last_of_them() -> None:
+    case = _adult_living_with_a_guardian(
+        [_told("A2", "guardian", "2025-10-09"), _told("A1", "adult_learner", "2025-10-07")]
+    )
+    args = ("k", "inform_adult_learner", ("adult_learner", "guardian"), date(2025, 10, 7))
+    found, done = _duties.answers(case, *args, date(2025, 10, 10), every=True)
+    assert [a["id"] for a in found] == ["A1", "A2"]
+    assert done == date(2025, 10, 9)
+    assert _duties.answers(case, *args, date(2025, 10, 10))[1] == date(2025, 10, 7)  # any one
+    assert _duties.answers(case, *args, date(2025, 10, 8), every=True)[1] is None  # A2 later
+
+
+def test_a_referral_its_recipient_rejected_still_answers_the_notice(
+    national: PolicyRegistry,
+) -> None:
+    referral = {
+        "id": "R-1",
+        "learner_id": "L-1",
+        "referred_by": {"institution": "school", "role": "social_pedagogue"},
+        "referred_to": {"institution": "municipal_education_board"},
+        "reason": "Synthetic: more than 20 lessons without a justifying reason.",
+        "created_on": "2025-10-27",
+        "sent_on": "2025-10-27",
+        "status": "rejected",
+        "outcome_on": "2025-10-30",
+        "legal_duty": "absence_notice",
+    }
+    rejected = make_case(days=autumn_week(), referrals=[referral])
+    decision = national.evaluate(rejected, date(2025, 11, 3))
+    assert (duty(decision).state, duty(decision).done_on) == ("done_on_time", date(2025, 10, 27))
+    assert not [f for f in decision.follow_ups if f.kind == "referral_unanswered"]
+    for status in ("cancelled", "failed"):
+        other = make_case(days=autumn_week(), referrals=[{**referral, "status": status}])
+        assert duty(national.evaluate(other, date(2025, 11, 3))).state == "overdue"
 
 
 # -- follow-ups: work overdue beyond the obligations -----------------------------------------------

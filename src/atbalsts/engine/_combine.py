@@ -222,8 +222,10 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
         rows.sort(key=lambda r: (r[0], r[4].rank))
         due, trigger, _, _, first, _, calendar = rows[0]
         duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
-        answered = duties.answers(ev.case, duty_key, action, recipients, trigger, as_of)
-        done_on = answered[0]["on"] if answered else None
+        every = not all(row[5].any_recipient for row in rows)
+        answered, done_on = duties.answers(
+            ev.case, duty_key, action, recipients, trigger, as_of, every=every
+        )
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)
         out.append(DutyGroup(action, recipients, rows, duty_key, answered, done_on, state, late))
     return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))

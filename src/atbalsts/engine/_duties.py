@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
@@ -72,10 +72,10 @@ REFERRAL_FOLLOW_UP = LegalBasis(
 ENGINE_BASES = (REFERRAL_FOLLOW_UP,)
 
 #: Referral statuses that show the referral was made: one of them answers a duty to inform its
-#: recipient (a draft, a rejected, cancelled or failed referral answers nothing).
+#: recipient (a draft, a cancelled or a failed referral answers nothing; a rejected one does).
 _MADE = MADE_STATUSES
-#: Made, and the recipient has not answered yet.
-_AWAITING = _MADE - {TaskStatus.COMPLETED}
+#: Made, and the recipient has not answered yet (completing or rejecting it answers).
+_AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
 
 #: Review outcomes that end a plan's term: closed, replaced by a new plan, escalated.
 _CLOSING = frozenset({"close_no_longer_needed", "new_plan", "escalate"})
@@ -171,28 +171,41 @@ def answers(
     recipients: tuple[str, ...],
     trigger: date,
     as_of: date,
-) -> list[JsonObject]:
+    *,
+    every: bool = False,
+) -> tuple[list[JsonObject], date | None]:
     """The actions and referrals of ``case``, dated on or before ``as_of``, that answer a duty
-    (the data of :class:`~atbalsts.model.decision.DutyAnswer` rows, earliest first).
+    (the data of :class:`~atbalsts.model.decision.DutyAnswer` rows, earliest first), and the
+    day the duty was done: that of the first answer; with ``every`` (each of the recipients must
+    be told), the day the last of them was reached, or None while one is not.
 
-    An action answers it when it names the duty's ``key``; one that names no key, when it is the
-    same action, done on or after the trigger, and reached one of the recipients (or names none).
-    A referral made on or after the trigger answers a duty to inform its recipient.
+    An action answers it when it names the duty's ``key`` (it reaches every recipient); one that
+    names no key, when it is the same action, done on or after the trigger, and reached one of
+    the recipients (those it names, or every one when it names none). A referral made on or after
+    the trigger answers a duty to inform its recipient.
     """
     if case is None or not (case.actions or case.referrals):
-        return []
-    found = []
+        return [], None
+    found: list[JsonObject] = []
     wanted = frozenset(recipients)
+    reached: dict[str, date] = {}
+
+    def reach(who: Iterable[str], on: date) -> None:
+        for recipient in who:
+            reached[recipient] = min(reached.get(recipient, on), on)
+
     for act in case.actions:
         if act.on > as_of:
             continue
-        if act.answers == key or (
+        named = act.answers == key
+        if named or (
             act.answers is None
             and act.action == action
             and act.on >= trigger
             and (not act.to or not wanted or not wanted.isdisjoint(act.to))
         ):
             found.append({"kind": "action", "id": act.id, "on": act.on})
+            reach(wanted if named or not act.to else wanted.intersection(act.to), act.on)
     for ref in case.referrals:
         made = ref.sent_on or ref.created_on
         if (
@@ -201,7 +214,14 @@ def answers(
             and trigger <= made <= as_of
         ):
             found.append({"kind": "referral", "id": ref.id, "on": made})
-    return sorted(found, key=lambda a: (a["on"], a["kind"], a["id"]))
+            reach((ref.referred_to.institution,), made)
+    found.sort(key=lambda a: (a["on"], a["kind"], a["id"]))
+    if not found:
+        return found, None
+    if every and len(wanted) > 1:
+        return found, max(reached.values()) if reached.keys() >= wanted else None
+    first: date = found[0]["on"]
+    return found, first
 
 
 def state_of(

@@ -63,8 +63,9 @@ class TaskStatus(StrEnum):
     ENTERED_IN_ERROR = "entered-in-error"
 
 
-#: The statuses of a referral that was actually made: sent, and not rejected, cancelled, failed or
-#: void. Such a referral answers a duty to inform its recipient (a suspected threat included).
+#: The statuses of a referral that was actually made: sent, and not cancelled, failed or void. A
+#: rejected one was made: its recipient had it and declined it. Such a referral answers a duty to
+#: inform its recipient (a suspected threat included).
 MADE_STATUSES: frozenset[TaskStatus] = frozenset(
     {
         TaskStatus.REQUESTED,
@@ -74,6 +75,7 @@ MADE_STATUSES: frozenset[TaskStatus] = frozenset(
         TaskStatus.IN_PROGRESS,
         TaskStatus.ON_HOLD,
         TaskStatus.COMPLETED,
+        TaskStatus.REJECTED,
     }
 )
 
