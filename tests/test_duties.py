@@ -25,7 +25,6 @@ from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry, _duties
 from atbalsts.model import Decision, ObligationDue, SupportCase, parse_python
-from atbalsts.national import plans as national_plans
 from atbalsts.national.plugin import RULES as NATIONAL_RULES
 from atbalsts.policy import (
     BasisKind,
@@ -637,11 +636,6 @@ def test_the_follow_ups_name_national_rules_and_a_parameter_that_exist() -> None
     assert set(_duties.REVIEW_RULES) <= ids
     parameters = _NATIONAL.policy_set().composition.parameters
     assert _duties.APPROVAL_WAIT in parameters
-    for vocational in (False, True):
-        for national_step in (False, True):
-            assert _duties._steps(vocational, national_step) == national_plans.approval_steps(
-                vocational, national_step
-            )
 
 
 # -- what a rule may say about its trigger ---------------------------------------------------------

@@ -30,6 +30,7 @@ from atbalsts.model import (
 from atbalsts.model.decision import Deadline, DutyState, TriggerSource
 from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.policy import _outcomes as o
+from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
 __all__ = [
@@ -325,17 +326,6 @@ def _reviews(
         )
 
 
-def _steps(state_vocational_school: bool, national_step: bool) -> list[ApprovalStep]:
-    """The approval chain in order, as the national chain rules check it
-    (``atbalsts.national.plans.approval_steps``; tests/test_duties.py compares the two)."""
-    needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
-    if not state_vocational_school:
-        needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
-    if national_step:
-        needed.append(ApprovalStep.NATIONAL_COORDINATOR)
-    return needed
-
-
 def _step_role(step: ApprovalStep, plan: SupportPlan) -> str:
     return plan.author_role if step is ApprovalStep.AUTHOR else step.value
 
@@ -359,7 +349,7 @@ def _approvals(
         if plan.status is not PlanStatus.DRAFT or submitted is None or submitted > as_of:
             continue
         approved = {a.step: a.approved_on for a in plan.approvals if a.approved_on <= as_of}
-        needed = _steps(facts.state_vocational_school, national_step)
+        needed = baseline.approval_steps(facts.state_vocational_school, national_step)
         step = next((s for s in needed if s not in approved), None)
         if step is None:
             continue

@@ -7,7 +7,7 @@ from datetime import date
 
 import attrs
 
-from atbalsts import ApprovalStep, PlanStatus, age_on
+from atbalsts import PlanStatus, age_on
 from atbalsts.national import _bases as b
 from atbalsts.policy import (
     DecisionKind,
@@ -89,22 +89,11 @@ def one_term(f: Facts, p: Params) -> Iterator[Issue]:
 _APPROVED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.COMPLETED})
 
 
-def approval_steps(state_vocational_school: bool, national_step: bool) -> list[ApprovalStep]:
-    """The steps of the approval chain, in order: the author, the school director, the municipal
-    coordinator (not for a state vocational school) and, with ``national_step``, IKVD."""
-    needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
-    if not state_vocational_school:
-        needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
-    if national_step:
-        needed.append(ApprovalStep.NATIONAL_COORDINATOR)
-    return needed
-
-
 def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
     plan = f.plan
     if plan is None or plan.status not in _APPROVED:
         return
-    needed = approval_steps(f.state_vocational_school, national_step)
+    needed = baseline.approval_steps(f.state_vocational_school, national_step)
     dates = {a.step: a.approved_on for a in plan.approvals}
     for step in needed:
         if step not in dates:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
+from atbalsts.model.plan import ApprovalStep
 from atbalsts.model.risk import BasisKind, LegalBasis
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "THREAT_RECIPIENTS",
     "THREAT_REPORT_BASIS",
     "UNJUSTIFIED_LESSONS_LIMIT",
+    "approval_steps",
     "carer_of",
 ]
 
@@ -121,6 +123,23 @@ CARERS: Mapping[str, str] = MappingProxyType(
 def carer_of(living_situation: str) -> str:
     """The role informed about a learner's absence: a carer from :data:`CARERS`, else the parent."""
     return CARERS.get(living_situation, "parent")
+
+
+# -- who approves a support plan -----------------------------------------------------------------
+
+
+def approval_steps(state_vocational_school: bool, national_step: bool) -> list[ApprovalStep]:
+    """The steps of a support plan's national approval chain, in order: the author, the school
+    director, the municipal coordinator (not for a state vocational school) and, with
+    ``national_step`` (while PuMPuRS ran: :data:`PUMPURS_FROM` to :data:`PUMPURS_TO`), the
+    national coordinator (IKVD) [S17]. The national plan checks, the engine's follow-ups and the
+    workflow's guards all take the chain from here."""
+    needed = [ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR]
+    if not state_vocational_school:
+        needed.append(ApprovalStep.MUNICIPAL_COORDINATOR)
+    if national_step:
+        needed.append(ApprovalStep.NATIONAL_COORDINATOR)
+    return needed
 
 
 # -- who answers a suspected threat --------------------------------------------------------------

@@ -27,7 +27,6 @@ from atbalsts.model import (
     Referral,
     SupportPlan,
 )
-from atbalsts.national.plans import approval_steps
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.workflow import _bases as b
@@ -194,7 +193,7 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     chain to :func:`transition` instead.
     """
     pumpurs = in_force(baseline.PUMPURS_FROM, baseline.PUMPURS_TO, on)
-    return tuple(approval_steps(state_vocational_school, national_step=pumpurs))
+    return tuple(baseline.approval_steps(state_vocational_school, national_step=pumpurs))
 
 
 def _national_steps(days: tuple[date, ...]) -> tuple[ApprovalStep, ...]:
