@@ -61,6 +61,7 @@ ADULT_AGE = "lv.plan.adult_age"
 MK89_FROM = date(2011, 2, 1)
 #: PuMPuRS ran from March 2017 to the end of 2023 [S14][S22].
 PUMPURS_FROM = date(2017, 3, 1)
+#: PuMPuRS's last day [S14][S22].
 PUMPURS_TO = date(2023, 12, 31)
 
 # Skola-kopienā has two periods, from two sources; each rule says which one it uses.
