@@ -129,6 +129,53 @@ def test_lines_outside_the_scope_are_refused_in_place(
     assert sum("learner_id" in r for r in records) == 1
 
 
+def _scoped_records(url: str, key: str, lines: list[str]) -> list[dict[str, Any]]:
+    response = _batch(url, bearer(key), "\n".join(lines))
+    assert response.status_code == 200
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+@pytest.mark.parametrize("url", ["base_url", "unredacted_url"])
+def test_a_byte_order_mark_does_not_take_a_line_past_the_scope(
+    url: str, keys: tuple[Path, dict[str, str]], request: pytest.FixtureRequest
+) -> None:
+    """Each line may start with a byte-order mark (the documents' reader drops one); a line
+    outside the key's scope is refused whatever it starts with."""
+    cases = examples()
+    lines = ["\ufeff" + line for line in _lines(cases)]
+    records = _scoped_records(request.getfixturevalue(url), keys[1]["school"], lines)
+    inside = [
+        c["learner"]["id"]
+        for c in cases
+        if c["learner"]["enrolment"]["school_id"] == "SCH-BAUSKA-01"
+    ]
+    assert [r["learner_id"] for r in records if "learner_id" in r] == inside
+    assert sum(r.get("type") == "Forbidden" for r in records) == len(cases) - len(inside)
+
+
+@pytest.mark.parametrize("url", ["base_url", "unredacted_url"])
+def test_the_scope_holds_on_the_validated_case_whatever_the_quick_check_reads(
+    url: str,
+    keys: tuple[Path, dict[str, str]],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quick check of a raw line only spares deciding what is plainly outside the scope:
+    with it reading every line as inside (as it would a line its JSON reader cannot parse but
+    the documents' reader can), each line outside is still refused, in its place."""
+    from atbalsts.server._routes import batch as route
+
+    monkeypatch.setattr(route, "_in_scope", lambda principal, line: True)
+    cases = examples()
+    records = _scoped_records(request.getfixturevalue(url), keys[1]["school"], _lines(cases))
+    assert len(records) == len(cases)
+    for number, (case, record) in enumerate(zip(cases, records, strict=True), start=1):
+        if case["learner"]["enrolment"]["school_id"] == "SCH-BAUSKA-01":
+            assert record["learner_id"] == case["learner"]["id"]
+        else:
+            assert (record["type"], record["line"]) == ("Forbidden", number)
+
+
 def test_without_as_of_each_case_is_decided_on_its_latest_observation(
     base_url: str, national: dict[str, str], registry: PolicyRegistry
 ) -> None:

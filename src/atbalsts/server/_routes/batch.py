@@ -218,10 +218,11 @@ class _Outbox(io.TextIOBase):
 
 
 def _in_scope(principal: Principal, line: str) -> bool:
-    """Whether the learner of the JSON `line` is in the key's scope; a line whose enrolment
-    cannot be read is left to `evaluate_lines` to call invalid."""
+    """Whether the learner of the JSON `line` is plainly in the key's scope, read as quickly as
+    possible; a line whose enrolment cannot be read here is left to `evaluate_lines`, and the
+    scope is checked again on the validated case (:meth:`_Run.show`)."""
     try:
-        enrolment = json.loads(line)["learner"]["enrolment"]
+        enrolment = json.loads(line.removeprefix(_BOM))["learner"]["enrolment"]
         school, municipality = enrolment["school_id"], enrolment["municipality"]
     except (ValueError, LookupError, TypeError, RecursionError):
         return True
@@ -241,6 +242,11 @@ class _Run:
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
+    current: int = 0  # the number of the line `evaluate_lines` is deciding
+    forbidden: int = 0  # lines refused after they were decided (by :meth:`show`)
+
+    def _refuse(self) -> None:
+        self.counts["refused"] = self.counts.get("refused", 0) + 1
 
     def lines(self, out: _Outbox) -> Iterator[str]:
         """The input of `evaluate_lines`: every line, with the service's own records written
@@ -254,24 +260,34 @@ class _Run:
                 raise _Stopped
             if isinstance(item, _TooLong):
                 out.write(item.text)
-                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                self._refuse()
                 return
             if isinstance(item, _Record):
                 out.write(item.text)
-                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                self._refuse()
                 yield ""
                 continue
             line = cast(_Line, item)
             if scoped and line.text and not _in_scope(self.principal, line.text):
                 out.write(_record(line.number, "Forbidden", forbidden_message(self.principal)))
-                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                self._refuse()
                 yield ""
                 continue
+            self.current = line.number
             yield line.text
 
     def show(self, decision: Decision, case: SupportCase) -> str:
         """A Decision of `evaluate_lines` as the view hook shows it, given the case it decides
-        (and without the trace unless it was asked for)."""
+        (and without the trace unless it was asked for); a `Forbidden` record instead when the
+        validated case is outside the key's scope. That is the check that holds: the one on
+        the raw line (:func:`_in_scope`) only spares deciding what is plainly outside it."""
+        if not self.principal.scope.covers(case.learner.enrolment):
+            self._refuse()
+            self.forbidden += 1
+            text = _record(self.current, "Forbidden", forbidden_message(self.principal))
+            return text.removesuffix("\n")  # evaluate_lines ends each record's line
+        if self.view is unredacted:  # what evaluate_lines writes, byte for byte
+            return decision.model_dump_json()
         context = ViewContext(self.principal, case, decision.as_of, reads=self._reads(case))
         return shown_json(self.view, decision, context, trace=not self.drop_trace)
 
@@ -296,6 +312,7 @@ class _Run:
     ) -> None:
         """Run `evaluate_lines` over :meth:`lines` (in the batch's thread)."""
         self.registry, self.municipality = registry, municipality
+        scoped = self.principal.scope.kind is not ScopeKind.NATIONAL
         try:
             stats = evaluate_lines(
                 self.lines(out),
@@ -304,9 +321,10 @@ class _Run:
                 registry=registry,
                 trace=trace,
                 municipality=municipality,
-                show=None if self.view is unredacted else self.show,
+                show=self.show if scoped or self.view is not unredacted else None,
             )
             self.counts.update(attrs.asdict(stats))
+            self.counts["evaluated"] -= self.forbidden
         except _Stopped:
             pass
         except BaseException as exc:  # reported by the response, which is still open
