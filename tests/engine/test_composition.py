@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from atbalsts import ParameterCoverageError, PolicyConflict, PolicyError, UnknownNameError
 from atbalsts.codes import Code
+from atbalsts.engine import PolicyRegistry
 from atbalsts.engine._compose import check_declarations
 from atbalsts.errors import Violation
 from atbalsts.national import _bases as national_bases
@@ -687,3 +688,22 @@ def test_every_violation_of_a_mix_of_faults_is_reported(faults: set[str]) -> Non
         assert type(caught.value) is PolicyError
     for v in found:
         assert v.message in str(caught.value)
+
+
+def test_a_registry_keeps_the_policy_sets_used_last_and_no_more() -> None:
+    """A service is asked for any municipality name; each name makes a set. The registry keeps
+    the SETS_KEPT used last, so asking for ever new names never grows it further."""
+    from atbalsts.engine._policyset import SETS_KEPT
+
+    reg = PolicyRegistry.load()
+    bauska = reg.policy_set("bauska")
+    for i in range(SETS_KEPT + 50):
+        reg.policy_set(f"nowhere-{i}")
+        if i % 100 == 0:
+            assert reg.policy_set("bauska") is bauska  # used again: kept
+    assert len(reg._sets) == SETS_KEPT
+    assert reg.policy_set("bauska") is bauska
+    assert reg.policy_set("nowhere-0") is not reg.policy_set("nowhere-1")
+    again = reg.policy_set("nowhere-0")  # let go, made again: the same policy
+    assert again.composition == reg.policy_set("nowhere-1").composition
+    assert again.at(date(2025, 10, 1)).stamp.municipality == "nowhere-0"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from importlib.metadata import version
@@ -27,6 +29,10 @@ from atbalsts.policy._rule import Rule
 __all__ = ["PolicyRegistry", "PolicySet"]
 
 _MAX_DATES = 64
+
+#: The policy sets a registry keeps, the least recently used let go first (Latvia has 43
+#: municipalities; a set is made again, in milliseconds, when it is asked for after).
+SETS_KEPT = 256
 _NONE: frozenset[str] = frozenset()
 
 
@@ -233,7 +239,11 @@ class PolicyRegistry:
         self.blocked: tuple[str, ...] = loaded.blocked
         self.calendar: SchoolCalendar = calendar or shipped_calendar()
         """The school calendar terms and deadlines are counted on."""
-        self._sets: dict[tuple[str | None, tuple[str, ...] | None], PolicySet] = {}
+        #: The sets made, the most recently used last: at most :data:`SETS_KEPT` (a name no
+        #: plugin governs makes a set too, and a service is asked for any name).
+        self._sets: OrderedDict[tuple[str | None, tuple[str, ...] | None], PolicySet] = (
+            OrderedDict()
+        )
 
     @classmethod
     def load(
@@ -284,7 +294,10 @@ class PolicyRegistry:
         names = tuple(sorted(plugins)) if plugins is not None else None
         key = (municipality, names)
         found = self._sets.get(key)
-        if found is None:
+        if found is not None:
+            with contextlib.suppress(KeyError):  # another thread may have just let it go
+                self._sets.move_to_end(key)
+        else:
             known = {p.name for p in self.policies}
             for name in names or ():
                 if name not in known:
@@ -299,6 +312,9 @@ class PolicyRegistry:
                 calendar=self.calendar,
             )
             self._sets[key] = found
+            while len(self._sets) > SETS_KEPT:
+                with contextlib.suppress(KeyError):
+                    self._sets.popitem(last=False)
         return found
 
     def _declared(self, composition: Composition) -> dict[str, Parameter]:
