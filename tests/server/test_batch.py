@@ -351,6 +351,76 @@ def test_a_client_gone_mid_batch_stops_its_thread(streaming: str, national: dict
     assert not _batch_threads()
 
 
+def _raw_batch(url: str, headers: dict[str, str], body: bytes, query: str = "") -> socket.socket:
+    """A connection that has sent a whole batch, with its length, and read nothing yet."""
+    parts = urlsplit(url)
+    conn = socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80))
+    head = "".join(f"{k}: {v}\r\n" for k, v in {**headers, **NDJSON}.items())
+    request = f"POST /v1/batch?as_of={AS_OF}{query} HTTP/1.1\r\nHost: x\r\n{head}"
+    conn.sendall(f"{request}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return conn
+
+
+def test_a_client_gone_after_sending_the_whole_batch_stops_its_thread(
+    base_url: str, national: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line is in by the time the client leaves: the batch still stops before the next
+    line instead of deciding the rest for no one."""
+    from atbalsts.batch import _decide
+
+    decided = []
+    real = _decide._decide
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:  # a line takes 10 ms: the client leaves first
+        decided.append(1)
+        time.sleep(0.01)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_decide, "_decide", slowly)
+    line = (_lines(examples())[0] + "\n").encode()
+    lines = 150  # within the bytes read before answering: all in before the first decision
+    assert len(line) * lines < Limits().batch_prefetch_bytes
+    conn = _raw_batch(base_url, national, line * lines, "&trace=true")
+    assert conn.recv(100).startswith(b"HTTP/1.1 200")
+    conn.close()
+    deadline = time.monotonic() + 10
+    while _batch_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _batch_threads()
+    assert len(decided) < lines
+
+
+def test_the_batch_waits_while_too_much_is_unsent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What waits to be sent is bounded: with more than _UNSENT_MAX characters unsent (a client
+    that reads nothing), the batch's next write waits until some is sent, or the run stops."""
+    import asyncio
+
+    from atbalsts.server._routes import batch as route
+
+    monkeypatch.setattr(route, "_UNSENT_MAX", 10)
+    loop = asyncio.new_event_loop()
+    try:
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        stopped = threading.Event()
+        out = route._Outbox(loop, queue, stopped)
+        out.write("x" * 11)  # over the bound now
+        second = threading.Thread(target=out.write, args=("y",), daemon=True)
+        second.start()
+        second.join(0.5)
+        assert second.is_alive()  # waits for room
+        out.sent(11)
+        second.join(2)
+        assert not second.is_alive()
+        out.write("z" * 20)
+        third = threading.Thread(target=out.write, args=("w",), daemon=True)
+        third.start()
+        stopped.set()  # the client is gone: nothing waits for it
+        third.join(2)
+        assert not third.is_alive()
+    finally:
+        loop.close()
+
+
 def test_a_record_holding_u2028_is_one_record_and_the_lines_after_it_are_answered(
     base_url: str, national: dict[str, str]
 ) -> None:

@@ -95,6 +95,8 @@ class _TooLong:
 
 
 _READS_MAX = 256  # the rules' reads kept per run, by municipality
+_UNSENT_MAX = 1 << 20  # characters a batch may have waiting to be sent before it waits
+_CHUNK_MAX = 1 << 18  # characters joined into one chunk of the response at most
 _END = object()  # the input ended
 _STOP = object()  # stop now: the client is gone or the response was abandoned
 
@@ -202,15 +204,35 @@ class _LineReader:
 
 
 class _Outbox(io.TextIOBase):
-    """The file `evaluate_lines` writes to: each line goes to the event loop's queue."""
+    """The file `evaluate_lines` writes to: each line goes to the event loop's queue. While
+    more than :data:`_UNSENT_MAX` characters wait to be sent (a client that does not read),
+    the batch waits, unless it is ``stopped``."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        lines: asyncio.Queue[str | None],
+        stopped: threading.Event,
+    ) -> None:
         self._loop = loop
         self._lines = lines
+        self._stopped = stopped
+        self._room = threading.Condition()
+        self._unsent = 0
 
     def write(self, text: str) -> int:
+        with self._room:
+            while self._unsent > _UNSENT_MAX and not self._stopped.is_set():
+                self._room.wait(0.25)
+            self._unsent += len(text)
         self._loop.call_soon_threadsafe(self._lines.put_nowait, text)
         return len(text)
+
+    def sent(self, size: int) -> None:
+        """``size`` characters were handed to the response: room for as many more."""
+        with self._room:
+            self._unsent -= size
+            self._room.notify_all()
 
     def close_stream(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is already closed
@@ -244,6 +266,13 @@ class _Run:
     error: BaseException | None = None
     current: int = 0  # the number of the line `evaluate_lines` is deciding
     forbidden: int = 0  # lines refused after they were decided (by :meth:`show`)
+    stopped: threading.Event = attrs.field(factory=threading.Event)
+
+    def stop(self) -> None:
+        """Stop before the next line (the client is gone, or the response was abandoned), even
+        when every line is already in the inbox."""
+        self.stopped.set()
+        self.inbox.put(_STOP)
 
     def _refuse(self) -> None:
         self.counts["refused"] = self.counts.get("refused", 0) + 1
@@ -253,6 +282,8 @@ class _Run:
         in their place (as a blank line, so that numbering goes on)."""
         scoped = self.principal.scope.kind is not ScopeKind.NATIONAL
         while True:
+            if self.stopped.is_set():
+                raise _Stopped
             item = self.inbox.get()
             if item is _END:
                 return
@@ -348,18 +379,19 @@ class _DuplexStream(StreamingResponse):
 
 
 async def _feed(reader: _LineReader, run: _Run, request: Request) -> None:
-    """Read the rest of the body into the run; then watch for the client going away."""
+    """Read the rest of the body into the run; then watch for the client going away, and stop
+    the run when it does (a run whose lines are all read goes on deciding them otherwise)."""
     try:
         while not reader.done:
             for item in await reader.next_items():
                 run.inbox.put(item)
     except ClientDisconnect:
-        run.inbox.put(_STOP)
+        run.stop()
         return
     run.inbox.put(_END)
     while (await request.receive())["type"] != "http.disconnect":
         pass
-    run.inbox.put(_STOP)  # harmless when the run is over
+    run.stop()  # harmless when the run is over
 
 
 async def _decisions(
@@ -372,7 +404,7 @@ async def _decisions(
 ) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
-    out = _Outbox(loop, lines)
+    out = _Outbox(loop, lines, run.stopped)
     worker = threading.Thread(
         target=run.evaluate,
         args=(out, registry_of(request), as_of, municipality, trace),
@@ -380,26 +412,29 @@ async def _decisions(
         daemon=True,
     )
     worker.start()
-    feeder = None if reader.done else asyncio.create_task(_feed(reader, run, request))
+    feeder = asyncio.create_task(_feed(reader, run, request))
     try:
         ended = False
         while not ended:
             parts = [await lines.get()]
-            while not lines.empty():  # whatever is ready goes in one chunk
+            size = len(parts[0] or "")
+            while not lines.empty() and size < _CHUNK_MAX:  # what is ready goes in one chunk
                 parts.append(lines.get_nowait())
+                size += len(parts[-1] or "")
             if None in parts:
                 ended = True
                 parts = parts[: parts.index(None)]
             if parts:
-                yield "".join(cast(list[str], parts)).encode("utf-8")
+                chunk = "".join(cast(list[str], parts))
+                out.sent(len(chunk))
+                yield chunk.encode("utf-8")
         if run.error is not None:
             raise run.error
     finally:
-        run.inbox.put(_STOP)
-        if feeder is not None:
-            feeder.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await feeder
+        run.stop()
+        feeder.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await feeder
         state = request_state(request.scope)
         state["log"] = {"lines": reader.number, **run.counts}
 
@@ -474,7 +509,5 @@ async def batch(
                 run.inbox.put(item)
     except ClientDisconnect:
         raise ApiError(400, "the client closed the connection before the body ended") from None
-    if reader.done:
-        run.inbox.put(_END)
     chunks = _decisions(request, reader, run, as_of, municipality, trace or drop_trace)
     return _DuplexStream(chunks, media_type=NDJSON)
