@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import socket
 import threading
 import time
@@ -129,6 +130,10 @@ def test_lines_outside_the_scope_are_refused_in_place(
     assert sum("learner_id" in r for r in records) == 1
 
 
+def _batch_logs(caplog: pytest.LogCaptureFixture) -> list[Any]:
+    return [r for r in caplog.records if getattr(r, "route", "") == "/v1/batch"]
+
+
 def _scoped_records(url: str, key: str, lines: list[str]) -> list[dict[str, Any]]:
     response = _batch(url, bearer(key), "\n".join(lines))
     assert response.status_code == 200
@@ -159,6 +164,7 @@ def test_the_scope_holds_on_the_validated_case_whatever_the_quick_check_reads(
     keys: tuple[Path, dict[str, str]],
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The quick check of a raw line only spares deciding what is plainly outside the scope:
     with it reading every line as inside (as it would a line its JSON reader cannot parse but
@@ -167,13 +173,24 @@ def test_the_scope_holds_on_the_validated_case_whatever_the_quick_check_reads(
 
     monkeypatch.setattr(route, "_in_scope", lambda principal, line: True)
     cases = examples()
-    records = _scoped_records(request.getfixturevalue(url), keys[1]["school"], _lines(cases))
+    with caplog.at_level(logging.INFO, logger="atbalsts.server"):
+        records = _scoped_records(request.getfixturevalue(url), keys[1]["school"], _lines(cases))
+        deadline = time.monotonic() + 5
+        while not _batch_logs(caplog) and time.monotonic() < deadline:
+            time.sleep(0.01)
     assert len(records) == len(cases)
     for number, (case, record) in enumerate(zip(cases, records, strict=True), start=1):
         if case["learner"]["enrolment"]["school_id"] == "SCH-BAUSKA-01":
             assert record["learner_id"] == case["learner"]["id"]
         else:
             assert (record["type"], record["line"]) == ("Forbidden", number)
+    # the request's log counts what was sent: a refused line is no decision, and its notes
+    # (a municipality outside the scope without a policy) are not counted either
+    log = _batch_logs(caplog)[-1]
+    decided = [r for r in records if "learner_id" in r]
+    assert (log.evaluated, log.refused) == (len(decided), len(cases) - len(decided))
+    assert log.without_policy == {}
+    assert log.without_data == 0
 
 
 def test_without_as_of_each_case_is_decided_on_its_latest_observation(

@@ -187,8 +187,9 @@ def checked_role(role: str | None) -> str | None:
 
 
 #: How a host writes each Decision its own way (:func:`evaluate_lines`): given the Decision and
-#: the case it decides, the JSON text of its record.
-ShowDecision = Callable[[Decision, SupportCase], str]
+#: the case it decides, the JSON text of its record; or None when the host refuses the line
+#: (it has written its own record in its place): the line is then not counted as decided.
+ShowDecision = Callable[[Decision, SupportCase], str | None]
 
 
 def _decide(
@@ -256,7 +257,10 @@ def _decide(
         record = {"line": number, "type": type(err).__name__, "error": message}
         return [("error", _dumps(record), None)]
     if show is not None and shown is not None:
-        text = show(*shown)
+        made = show(*shown)
+        if made is None:  # the host refused the line and wrote its own record in its place
+            return []
+        text = made
     stats.evaluated += 1
     stats.incomplete += not complete
     for note in notes:
@@ -299,7 +303,9 @@ def evaluate_lines(
 
     ``show``, if given, writes each decision the host's own way: it is called with the Decision
     document and the case it decides, and returns the JSON text (one line) of the record, e.g.
-    a role's view (the service passes each key's). An exception it raises ends the batch.
+    a role's view (the service passes each key's), or None to refuse the line, having written
+    a record of its own to ``out`` instead (the service's ``Forbidden``): a refused line is not
+    counted. An exception it raises ends the batch.
     """
     stats = BatchStats()
     settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=False)

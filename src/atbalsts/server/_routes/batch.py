@@ -265,7 +265,7 @@ class _Run:
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
     current: int = 0  # the number of the line `evaluate_lines` is deciding
-    forbidden: int = 0  # lines refused after they were decided (by :meth:`show`)
+    out: _Outbox | None = None  # where `evaluate_lines` writes, set when the run starts
     stopped: threading.Event = attrs.field(factory=threading.Event)
 
     def stop(self) -> None:
@@ -307,16 +307,17 @@ class _Run:
             self.current = line.number
             yield line.text
 
-    def show(self, decision: Decision, case: SupportCase) -> str:
+    def show(self, decision: Decision, case: SupportCase) -> str | None:
         """A Decision of `evaluate_lines` as the view hook shows it, given the case it decides
         (and without the trace unless it was asked for); a `Forbidden` record instead when the
         validated case is outside the key's scope. That is the check that holds: the one on
         the raw line (:func:`_in_scope`) only spares deciding what is plainly outside it."""
         if not self.principal.scope.covers(case.learner.enrolment):
-            self._refuse()
-            self.forbidden += 1
-            text = _record(self.current, "Forbidden", forbidden_message(self.principal))
-            return text.removesuffix("\n")  # evaluate_lines ends each record's line
+            self._refuse()  # in the line's place, and not counted as decided
+            cast(_Outbox, self.out).write(
+                _record(self.current, "Forbidden", forbidden_message(self.principal))
+            )
+            return None
         if self.view is unredacted:  # what evaluate_lines writes, byte for byte
             return decision.model_dump_json()
         context = ViewContext(self.principal, case, decision.as_of, reads=self._reads(case))
@@ -342,7 +343,7 @@ class _Run:
         trace: bool,
     ) -> None:
         """Run `evaluate_lines` over :meth:`lines` (in the batch's thread)."""
-        self.registry, self.municipality = registry, municipality
+        self.registry, self.municipality, self.out = registry, municipality, out
         scoped = self.principal.scope.kind is not ScopeKind.NATIONAL
         try:
             stats = evaluate_lines(
@@ -355,7 +356,6 @@ class _Run:
                 show=self.show if scoped or self.view is not unredacted else None,
             )
             self.counts.update(attrs.asdict(stats))
-            self.counts["evaluated"] -= self.forbidden
         except _Stopped:
             pass
         except BaseException as exc:  # reported by the response, which is still open
