@@ -266,7 +266,9 @@ class ObligationDue(Model):
         "late: school days after the due date up to the day it was done. Else empty.",
     )
     done_on: IsoDate | None = Field(
-        default=None, description="The day it was done (the first answer), if it is done."
+        default=None,
+        description="The day it was done, if it is done: of the first answer, or when every "
+        "recipient must be told (any_recipient false), of the answer that reached the last.",
     )
     answered_by: tuple[DutyAnswer, ...] = Field(
         default=(),

@@ -96,7 +96,8 @@ class Facts:
         "A suspected threat (violence, neglect, offence) is recorded and not yet answered by a "
         "referral, made on or after the day it arose, to the police, the orphan's court or the "
         "state child-rights body (Children's Rights Protection Law Art. 73(1) [S44]; the list: "
-        "atbalsts.policy.baseline.THREAT_RECIPIENTS).",
+        "atbalsts.policy.baseline.THREAT_RECIPIENTS). A referral the body rejected was made: "
+        "the report is given, whatever the body then decided.",
     )
     threat_kinds: frozenset[str] = fact("The kinds of open threat suspected.")
     threat_observed_on: date | None = fact(
