@@ -161,8 +161,9 @@ def test_a_recorded_board_notice_is_done_never_open(
     assert before.state in ("open", "due_today", "overdue")  # the action is not known yet
 
 
-def test_a_referral_to_the_board_answers_the_notice(national: PolicyRegistry) -> None:
-    referral = {
+def _board_notice(**over: Any) -> dict[str, Any]:
+    """A referral to the municipal education board made on 27 October 2025."""
+    return {
         "id": "R-1",
         "learner_id": "L-1",
         "referred_by": {"institution": "school", "role": "social_pedagogue"},
@@ -172,7 +173,12 @@ def test_a_referral_to_the_board_answers_the_notice(national: PolicyRegistry) ->
         "sent_on": "2025-10-28",
         "status": "requested",
         "legal_duty": "absence_notice",
+        **over,
     }
+
+
+def test_a_referral_to_the_board_answers_the_notice(national: PolicyRegistry) -> None:
+    referral = _board_notice()
     case = make_case(days=autumn_week(), referrals=[referral])
     board = duty(national.evaluate(case, date(2025, 11, 3)))
     assert (board.state, board.done_on, board.school_days_late) == (
@@ -498,18 +504,7 @@ def test_every_recipient_told_dates_the_duty_by_the_last_of_them() -> None:
 def test_a_referral_its_recipient_rejected_still_answers_the_notice(
     national: PolicyRegistry,
 ) -> None:
-    referral = {
-        "id": "R-1",
-        "learner_id": "L-1",
-        "referred_by": {"institution": "school", "role": "social_pedagogue"},
-        "referred_to": {"institution": "municipal_education_board"},
-        "reason": "Synthetic: more than 20 lessons without a justifying reason.",
-        "created_on": "2025-10-27",
-        "sent_on": "2025-10-27",
-        "status": "rejected",
-        "outcome_on": "2025-10-30",
-        "legal_duty": "absence_notice",
-    }
+    referral = _board_notice(sent_on="2025-10-27", status="rejected", outcome_on="2025-10-30")
     rejected = make_case(days=autumn_week(), referrals=[referral])
     decision = national.evaluate(rejected, date(2025, 11, 3))
     assert (duty(decision).state, duty(decision).done_on) == ("done_on_time", date(2025, 10, 27))
