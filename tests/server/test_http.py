@@ -308,6 +308,20 @@ def test_an_unknown_query_parameter_is_422(base_url: str, national: dict[str, st
     assert body["errors"] == [{"path": "query.asof", "message": "unknown parameter"}]
 
 
+def test_a_query_parameter_given_twice_is_422(base_url: str, national: dict[str, str]) -> None:
+    """Each parameter takes one value: the service never picks one of two dates silently."""
+    twice = "as_of=2024-01-01&as_of=2025-03-14"
+    response = httpx.get(f"{base_url}/v1/rules?{twice}&asof=1", headers=national)
+    body = _problem(response, 422, "invalid")
+    assert body["errors"] == [
+        {"path": "query.asof", "message": "unknown parameter"},
+        {"path": "query.as_of", "message": "given more than once"},
+    ]
+    assert "1 unknown and 1 repeated" in body["detail"]
+    once = httpx.get(f"{base_url}/v1/rules?as_of=2025-03-14", headers=national)
+    assert once.status_code == 200
+
+
 # -- the view hook and the safety net ----------------------------------------------------------
 
 

@@ -42,21 +42,29 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 def no_unknown_query(request: Request) -> None:
-    """422 for a query parameter the operation does not take: a misspelt ``as_of`` must not
-    silently give an answer for every date."""
+    """422 for a query parameter the operation does not take (a misspelt ``as_of`` must not
+    silently give an answer for every date), and for one given more than once (every
+    parameter takes one value: ``as_of=...&as_of=...`` must not silently decide on the last)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
     known = _query_names(route.dependant)
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
+    given = request.query_params.multi_items()
+    names = [name for name, _ in given]
+    problems = dict.fromkeys(sorted(set(names) - known), "unknown parameter")
+    problems |= {
+        name: "given more than once" for name in sorted(set(names) & known) if names.count(name) > 1
+    }
+    if problems:
         rows = [
-            FieldProblem(
-                path=f"query.{shorten(name, 40) or '(empty)'}", message="unknown parameter"
-            )
-            for name in unknown[:20]
+            FieldProblem(path=f"query.{shorten(name, 40) or '(empty)'}", message=message)
+            for name, message in list(problems.items())[:20]
         ]
-        raise ApiError(422, f"{len(unknown)} unknown query parameter(s)", errors=rows)
+        unknown = sum(message == "unknown parameter" for message in problems.values())
+        repeated = len(problems) - unknown
+        said = [f"{unknown} unknown"] if unknown else []
+        said += [f"{repeated} repeated"] if repeated else []
+        raise ApiError(422, f"{' and '.join(said)} query parameter(s)", errors=rows)
 
 
 def include_routes(app: FastAPI) -> None:
