@@ -33,11 +33,10 @@ from atbalsts.model.audit import DocumentKind
 
 __all__ = [
     "CONSENT",
+    "LATE_ENTRY",
     "LIFECYCLES",
     "NEEDS_REASON",
-    "NOT_BEFORE",
     "PLAN",
-    "RECORDED",
     "REFERRAL",
     "D",
     "Lifecycled",
@@ -45,6 +44,7 @@ __all__ = [
     "allowed_actions",
     "apply",
     "kind_of",
+    "not_before",
     "pending_step",
     "recorded_days",
     "status_of",
@@ -141,42 +141,22 @@ Recorded = Literal[
     "last_event",
 ]
 
-#: Every day each kind of document records (:func:`recorded_days`), and its last event.
-RECORDED: dict[DocumentKind, frozenset[Recorded]] = {
-    "support-plan": frozenset(
-        {
-            "application.signed_on",
-            "submitted_on",
-            "approvals",
-            "rejections",
-            "reviews",
-            "deliveries",
-            "last_event",
-        }
-    ),
-    "referral": frozenset({"created_on", "sent_on", "outcome_on", "last_event"}),
-    "consent": frozenset({"given_on", "last_event"}),
-}
-
-
-def _every(kind: DocumentKind) -> dict[str, frozenset[Recorded]]:
-    return {action: RECORDED[kind] for row in LIFECYCLES[kind].values() for action in row}
-
-
-#: Document kind -> {action: the days the document records that the action must not precede}.
-#: A document's history runs forward, so most actions follow every day it records and its own
-#: last event in the chain. A session given (a plan's ``deliver``) is recorded as it is
-#: reported, in any order: it may be entered after a later review or another tutor's later
-#: session, so it follows the plan's approval (its application, submission and approvals), not
-#: the plan's other events.
-NOT_BEFORE: dict[DocumentKind, dict[str, frozenset[Recorded]]] = {
+#: Actions recorded as they are reported, in any order, with the only days their document
+#: records that they must not precede; every other action follows every day its document records
+#: and the document's own last event in the chain (a document's history runs forward). A session
+#: given (a plan's ``deliver``) may be entered after a later review or another tutor's later
+#: session, so it follows the plan's approval (its application, submission and approvals) only.
+LATE_ENTRY: dict[DocumentKind, dict[str, frozenset[Recorded]]] = {
     "support-plan": {
-        **_every("support-plan"),
         "deliver": frozenset({"application.signed_on", "submitted_on", "approvals"}),
     },
-    "referral": _every("referral"),
-    "consent": _every("consent"),
 }
+
+
+def not_before(kind: DocumentKind, action: str) -> frozenset[Recorded] | None:
+    """The days a document of ``kind`` records that ``action`` must not precede
+    (:data:`LATE_ENTRY`), or None: every day it records, and its own last event."""
+    return LATE_ENTRY.get(kind, {}).get(action)
 
 
 def recorded_days(document: Lifecycled) -> list[tuple[Recorded, date, str]]:

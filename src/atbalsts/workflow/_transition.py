@@ -25,12 +25,11 @@ from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
 from atbalsts.workflow._guards import GuardSet, approval_chain, beyond_duty, chain_days, chain_on
 from atbalsts.workflow._lifecycle import (
-    NOT_BEFORE,
-    RECORDED,
     D,
     allowed_actions,
     apply,
     kind_of,
+    not_before,
     pending_step,
     recorded_days,
     status_of,
@@ -78,23 +77,26 @@ def check_day(
     allowed: tuple[str, ...],
 ) -> None:
     """Refuse a day before ``atbalsts.policy.EARLIEST`` (no guard judges it) or before what
-    the document or the chain already recorded that ``action`` must follow (:data:`NOT_BEFORE`).
+    the document or the chain already recorded that ``action`` must follow (:func:`not_before`).
     Only dates are named: they are not sensitive."""
     kind = kind_of(document)
-    # an action the lifecycle does not have (refused anyway) is held to every day
-    follows = NOT_BEFORE[kind].get(action, RECORDED[kind])
+    follows = not_before(kind, action)  # None: every day, and the last event
     bound: tuple[date, str] | None = None
     if day < EARLIEST:
         bound = (EARLIEST, "the earliest date the rules judge")
     elif (
         previous is not None
-        and "last_event" in follows
+        and (follows is None or "last_event" in follows)
         and (previous.document, previous.document_id) == (kind, document.id)
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
         bound = (previous.on, f"the day of event {previous.seq} of the chain, its document's last")
     else:
-        days = [(on, path) for field, on, path in recorded_days(document) if field in follows]
+        days = [
+            (on, path)
+            for field, on, path in recorded_days(document)
+            if follows is None or field in follows
+        ]
         latest = max(days, key=lambda d: d[0], default=None)
         if latest is not None and day < latest[0]:
             bound = (latest[0], f"the document's {latest[1]}")
