@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
@@ -189,12 +189,7 @@ def answers(
         return [], None
     found: list[JsonObject] = []
     wanted = frozenset(recipients)
-    reached: dict[str, date] = {}
-
-    def reach(who: Iterable[str], on: date) -> None:
-        for recipient in who:
-            reached[recipient] = min(reached.get(recipient, on), on)
-
+    reached: list[tuple[date, frozenset[str]]] = []  # each answer's day and whom it reached
     for act in case.actions:
         if act.on > as_of:
             continue
@@ -206,7 +201,7 @@ def answers(
             and (not act.to or not wanted or not wanted.isdisjoint(act.to))
         ):
             found.append({"kind": "action", "id": act.id, "on": act.on})
-            reach(wanted if named or not act.to else wanted.intersection(act.to), act.on)
+            reached.append((act.on, wanted if named or not act.to else wanted & set(act.to)))
     for ref in case.referrals:
         made = ref.sent_on or ref.created_on
         if (
@@ -215,12 +210,17 @@ def answers(
             and trigger <= made <= as_of
         ):
             found.append({"kind": "referral", "id": ref.id, "on": made})
-            reach((ref.referred_to.institution,), made)
+            reached.append((made, frozenset({ref.referred_to.institution})))
     found.sort(key=lambda a: (a["on"], a["kind"], a["id"]))
     if not found:
         return found, None
-    if every and len(wanted) > 1:
-        return found, max(reached.values()) if reached.keys() >= wanted else None
+    if every and len(wanted) > 1:  # done the day the last of them was reached
+        told: set[str] = set()
+        for on, whom in sorted(reached, key=lambda r: r[0]):
+            told |= whom
+            if told >= wanted:
+                return found, on
+        return found, None
     first: date = found[0]["on"]
     return found, first
 
