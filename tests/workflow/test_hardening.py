@@ -13,6 +13,7 @@ from atbalsts.cli import main
 from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
 from atbalsts.model import Approval, AuditEvent, SupportPlan
 from atbalsts.workflow import (
+    Transitioned,
     approval_chain,
     cli_transition,
     read_chain,
@@ -434,37 +435,28 @@ def test_a_session_may_be_entered_after_a_later_review_or_a_later_session() -> N
         previous=event,
         params={"achievements": ("in-progress",), "outcome": "continue"},
     )
-    session = {"measure": 0, "sessions": 1}
-    late, entered = transition(
-        reviewed,
-        "deliver",
-        actor="a",
-        role="psychologist",
-        on=date(2025, 4, 8),
-        previous=review,
-        params=session,
-    )
+    late, entered = _deliver(reviewed, date(2025, 4, 8), "a", previous=review)
     assert late.deliveries[-1].on == date(2025, 4, 8)
-    earlier, _ = transition(
-        late,
-        "deliver",
-        actor="b",
-        role="psychologist",
-        on=date(2025, 4, 7),
-        previous=entered,
-        params=session,
-    )
+    earlier, _ = _deliver(late, date(2025, 4, 7), "b", previous=entered)
     assert [d.on for d in earlier.deliveries][-2:] == [date(2025, 4, 8), date(2025, 4, 7)]
     # but never before the plan was approved
     with pytest.raises(LifecycleError, match=r"on \(2025-03-02\)"):
-        transition(
-            earlier,
-            "deliver",
-            actor="b",
-            role="psychologist",
-            on=date(2025, 3, 2),
-            params=session,
-        )
+        _deliver(earlier, date(2025, 3, 2), "b")
+
+
+def _deliver(
+    document: SupportPlan, on: date, actor: str, previous: AuditEvent | None = None
+) -> Transitioned[SupportPlan]:
+    """One psychologist's session of the plan's first measure, given on ``on``."""
+    return transition(
+        document,
+        "deliver",
+        actor=actor,
+        role="psychologist",
+        on=on,
+        previous=previous,
+        params={"measure": 0, "sessions": 1},
+    )
 
 
 def test_a_consent_whose_withdrawal_day_has_passed_can_still_be_withdrawn() -> None:
