@@ -11,7 +11,7 @@ from tests.workflow.fixtures import DAY, consent, plan, referral
 
 from atbalsts.cli import main
 from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
-from atbalsts.model import Approval, AuditEvent, SupportPlan
+from atbalsts.model import Approval, AuditEvent, Referral, SupportPlan
 from atbalsts.workflow import (
     Transitioned,
     approval_chain,
@@ -163,28 +163,19 @@ def test_an_event_of_another_document_may_be_entered_late_and_is_judged_on_its_o
     withdrawn, event = transition(
         given, "withdraw", actor="p", role="social_pedagogue", on=date(2025, 3, 10)
     )
-    sent, late = transition(
-        sharing,
-        "send",
-        actor="p",
-        role="social_pedagogue",
-        on=date(2025, 3, 9),
-        consents=[withdrawn],
-        previous=event,
-    )
+
+    def send(on: date) -> Transitioned[Referral]:
+        return transition(
+            sharing, "send", actor="p", role="social_pedagogue", on=on, consents=[withdrawn],
+            previous=event,
+        )  # fmt: skip
+
+    sent, late = send(date(2025, 3, 9))
     assert sent.sent_on == date(2025, 3, 9)
     assert late.seq == event.seq + 1
     # a day after the withdrawal is refused by the consent guard, not by the order of days
     with pytest.raises(LifecycleError) as refused:
-        transition(
-            sharing,
-            "send",
-            actor="p",
-            role="social_pedagogue",
-            on=date(2025, 3, 11),
-            consents=[withdrawn],
-            previous=event,
-        )
+        send(date(2025, 3, 11))
     assert "must not be before" not in str(refused.value)
 
 
