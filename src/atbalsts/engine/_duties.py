@@ -56,7 +56,7 @@ FOLLOW_UP_PARAMETERS: tuple[str, ...] = (APPROVAL_WAIT,)
 #: The national rules whose approval chain a waiting plan follows: PuMPuRS's (with IKVD's step),
 #: then its successor without it. A rule that replaces one of them stands in for it.
 APPROVAL_RULES = ("lv.plan.approval_chain", "lv.plan.approval_chain_default")
-#: The national rules that have an active plan reviewed at the end of its term.
+#: The national rules that have a plan (active or on hold) reviewed at the end of its term.
 REVIEW_RULES = ("lv.plan.review_at_term_end", "lv.plan.review_at_term_end_default")
 
 #: A referral the recipient has not answered by its due date is followed up by the referrer.

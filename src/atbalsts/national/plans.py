@@ -87,6 +87,8 @@ def one_term(f: Facts, p: Params) -> Iterator[Issue]:
 #: The statuses a plan reaches only through its approvals: a draft's missing approvals are its
 #: next steps (see atbalsts.workflow), not issues.
 _APPROVED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.COMPLETED})
+#: The plans reviewed at the end of their term: those in their period, active or on hold.
+_REVIEWED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
 
 
 def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
@@ -139,9 +141,14 @@ def approval_chain_default(f: Facts, p: Params) -> Iterator[Issue]:
     valid_from=baseline.PUMPURS_FROM,
 )
 def review_at_term_end(f: Facts, p: Params) -> ReviewBy | None:
-    """At the end of its term a plan is reviewed: closed, or followed by a new plan."""
+    """At the end of its term a plan is reviewed: closed, or followed by a new plan.
+
+    This holds for a plan put on hold as for an active one: the source ends every plan's period
+    at the end of its semester [S23], and a held plan's period ends too (the work list's
+    ``plan_review_overdue`` follows up both).
+    """
     plan = f.plan
-    if plan is not None and plan.status is PlanStatus.ACTIVE:
+    if plan is not None and plan.status in _REVIEWED:
         return ReviewBy(plan.period.end)
     return None
 
