@@ -71,9 +71,16 @@ SAME_DAY = _basis(
     "A learner absent with no known reason: the parents are contacted the same day by the class "
     "teacher or the social pedagogue [S7]. Point number not verified."
 )
-MEDICAL_NOTE = _basis(
-    "A parent's note justifies up to 3 days; a longer absence needs a doctor's or medical "
-    "institution's note, handed in within 3 days of the return [S7]. Point numbers not verified."
+MEDICAL_NOTE = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note=(
+        "Bauska's rules let a parent's note justify up to 3 days; a longer absence needs a "
+        "doctor's or medical institution's note, handed in within 3 days of the return [S7] "
+        "(point numbers not verified). They do not say that the school asks for it: the "
+        "reminder, so that the note can still come in time, is ours. It goes to whoever is "
+        "informed of the absence: the parents, a child's carer in out-of-family care, or a "
+        "learner of full age (and a recorded guardian), as under the national rules."
+    ),
 )
 
 
@@ -204,13 +211,14 @@ def same_day_contact(f: Facts, p: Params) -> Obligation | None:
     kind=DecisionKind.OBLIGATION,
     legal_basis=MEDICAL_NOTE,
     reads=("age", "absence_episodes", "living_situation", "as_of"),
-    params=(MIN_AGE, NOTE_MAX_DAYS, DOCUMENT_DAYS),
+    params=(MIN_AGE, NOTE_MAX_DAYS, DOCUMENT_DAYS, baseline.ADULT_AGE),
     valid_from=RULES_FROM,
 )
 def request_medical_note(f: Facts, p: Params) -> Iterator[Obligation]:
     """An absence longer than a parent's note may cover: ask for a doctor's note in time.
 
-    Asked while the note can still be handed in: by N days after the return.
+    Asked while the note can still be handed in: by N days after the return. A learner of full
+    age is asked (and a recorded guardian), not the parents.
     """
     if f.age < p.integer(MIN_AGE):
         return
@@ -218,12 +226,20 @@ def request_medical_note(f: Facts, p: Params) -> Iterator[Obligation]:
         due = _document_due(episode, f, p)
         if _needs_medical_note(episode, p) and f.as_of <= due:
             yield Obligation(
-                REQUEST_MEDICAL_NOTE,
-                ("class_teacher",),
-                (baseline.carer_of(f.living_situation),),
-                "date",
-                due=due,
+                REQUEST_MEDICAL_NOTE, ("class_teacher",), _asked(f, p), "date", due=due
             )
+
+
+def _asked(f: Facts, p: Params) -> tuple[str, ...]:
+    """Whom the school asks for a document: from full age the learner (and an appointed
+    guardian), else the parents or the child's carer."""
+    if f.age >= p.integer(baseline.ADULT_AGE):
+        return (
+            ("adult_learner", "guardian")
+            if f.living_situation == "guardian"
+            else ("adult_learner",)
+        )
+    return (baseline.carer_of(f.living_situation),)
 
 
 RULES = (report_board, same_day_contact, request_medical_note)
