@@ -63,7 +63,8 @@ def test_rules_are_namespaced_and_cite_the_bauska_rules(policy_set: PolicySet) -
     }
     reminder = own.pop("bauska.absence.request_medical_note").legal_basis
     assert reminder.kind is BasisKind.METHODOLOGICAL_DEFAULT
-    assert reminder.note is not None and "[S7]" in reminder.note
+    assert reminder.note is not None
+    assert "[S7]" in reminder.note
     for r in own.values():
         assert r.id.startswith("bauska.")
         assert not r.mandatory
