@@ -166,9 +166,10 @@ def test_evaluate_example(capsys: pytest.CaptureFixture[str]) -> None:
         "finding: unjustified_absences (unjustified_lessons=12) "
         "by parauga.risk.unjustified_absences" in lines
     )
-    # The meeting is due 5 days after the observation that shows the absences (28 February).
+    # The meeting is due 5 school days after the observation that shows the absences (Friday
+    # 28 February): Friday 7 March.
     assert (
-        "obligation: parauga:support_team_meeting by social_pedagogue due 2025-03-05 "
+        "obligation: parauga:support_team_meeting by social_pedagogue due 2025-03-07 "
         "rules parauga.absence.support_team_meeting" in lines
     )
     # Offered unasked, meal compensation is a suggestion, not a verdict; asked for, a verdict.

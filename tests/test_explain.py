@@ -134,7 +134,8 @@ def test_english_text_is_the_source_language(threat_decision: atbalsts.Decision)
     assert "Report the threat to the child" in text
     assert "Children's Protection Centre or Municipal police or Orphan's court" in text
     assert "urgency routine" in text
-    assert "rule lv.absence.involve_social_service (methodological default, not law)" in text
+    assert "rule lv.risk.unjustified_absences (methodological default, not law)" in text
+    assert "rule lv.absence.involve_social_service (MK 01.02.2011 noteikumi Nr. 89 (groz." in text
 
 
 def test_each_rule_is_shown_with_the_parameter_values_it_used(
@@ -142,7 +143,8 @@ def test_each_rule_is_shown_with_the_parameter_values_it_used(
 ) -> None:
     lines = explain(threat_decision, "en").splitlines()
     rule = lines.index(
-        "      rule lv.absence.involve_social_service (methodological default, not law)"
+        "      rule lv.absence.involve_social_service"
+        " (MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592))"
     )
     assert lines[rule + 1].startswith("        lv.absence.unjustified_lessons_limit = 20 (lv: ")
     assert "instead of" not in "\n".join(lines)  # no municipal value in this decision

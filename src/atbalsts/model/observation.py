@@ -306,7 +306,9 @@ class Note(Model):
 
 
 class ThreatKind(StrEnum):
-    """What a member of staff suspects (Children's Rights Protection Law, Art. 73)."""
+    """What a member of staff suspects (Children's Rights Protection Law, Art. 73(1): violence,
+    an offence, a violation of the child's rights or another threat). A violation of the
+    child's rights is recorded as ``other_threat``: the report duty is the same for every kind."""
 
     VIOLENCE = "violence"
     NEGLECT = "neglect"

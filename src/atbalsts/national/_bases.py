@@ -25,13 +25,6 @@ PUMPURS_URL = (
 SK_ACT = 'ESF+ projekts Nr. 4.2.3.1/1/24/I/001 "Skola-kopienā"'
 SK_URL = "https://skola-kopiena.lv/about"
 
-MK89_SAME_DAY = LegalBasis(
-    kind=BasisKind.LAW,
-    act=MK89_ACT,
-    url=MK89_URL,
-    note="Missing with no known reason: the parents are contacted no later than the same school "
-    "day [S3][S9]. Point number not verified; p. 4.4 lets the school head name the person.",
-)
 MK89_CARE = LegalBasis(
     kind=BasisKind.LAW,
     act=MK89_ACT,
@@ -48,7 +41,9 @@ MK89_BOARD = LegalBasis(
     "informed [S2][S3][S7]. Point number not verified.",
 )
 MK89_SOCIAL = LegalBasis(
-    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    kind=BasisKind.LAW,
+    act=MK89_ACT,
+    url=MK89_URL,
     note="Once informed, the municipality may involve the social service, and the police or BAC "
     "if needed (Ministry of Education summary of MK 89 [S2]; the point is not verified). The "
     "decision is the municipality's: the referral is shown as a suggestion, not a duty.",
@@ -115,7 +110,9 @@ PUMPURS_TARGET = LegalBasis(
     act=PUMPURS_ACT,
     url=PUMPURS_URL,
     note="Target group: grades 5-12 and vocational courses 1-4 [S20][S80]; grades 1-4 added "
-    "from 01.09.2021 [S22]; project period 03.2017-12.2023 [S14][S22].",
+    "from 01.09.2021 [S22]; project period 03.2017-12.2023 [S14][S22]. The project's own "
+    "announcement in the sources gives 31.12.2022 as its end; it was extended by 12 months "
+    "to 31.12.2023 [S22], the date used.",
 )
 SK_DESCRIPTION_URL = "https://www.lvg.lv/section/top/skola-kopiena/417"
 #: Which of Skola-kopienā's two periods a rule uses (both in atbalsts.policy.baseline).
@@ -149,11 +146,10 @@ SK_MENTOR = LegalBasis(
     "January 2026 [S33], inside both project periods.",
 )
 SK_MENTOR_NOT_YET = LegalBasis(
-    kind=BasisKind.PROGRAMME,
-    act=SK_ACT,
-    url="https://www.la.lv/pirmie-117-projekta-skola-kopiena-mentori-gatavi-palidzet-jauniesiem",
-    note="Mentor support is available from January 2026 [S33]; a plan line assigning it earlier "
-    "is refused. " + _SK_ELIGIBLE,
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="The project description sets no start date for mentor support; a news report on the "
+    "first 117 trained mentors says it is available from January 2026 [S33], so a plan line "
+    "assigning it earlier is refused, as a methodological default. " + _SK_ELIGIBLE,
 )
 SK_SPECIALISTS = LegalBasis(
     kind=BasisKind.PROGRAMME,

@@ -22,10 +22,10 @@ BTAL_73_ANY_ONE = LegalBasis(
     act=b.BTAL_73.act,
     provision=b.BTAL_73.provision,
     url=b.BTAL_73.url,
-    note="Violence, an offence or another threat to a child is reported no later than the same "
-    "day to the State or municipal police, the orphan's court or another competent institution "
-    "[S44]. One report to any one of them fulfils the duty; the law requires no second report "
-    "to the orphan's court, so none is added.",
+    note="Violence, an offence, a violation of the child's rights or another threat to a child "
+    "is reported no later than the same day to the State or municipal police, the orphan's "
+    "court or another competent institution [S44]. One report to any one of them fulfils the "
+    "duty; the law requires no second report to the orphan's court, so none is added.",
 )
 
 if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_RECIPIENTS:

@@ -146,16 +146,18 @@ def approval_steps(state_vocational_school: bool, national_step: bool) -> list[A
 # -- who answers a suspected threat --------------------------------------------------------------
 
 #: Children's Rights Protection Law (Bērnu tiesību aizsardzības likums) Art. 73(1): violence, an
-#: offence or another threat to a child is reported to the police, the orphan's court or another
-#: child-rights institution no later than the same day [S44]. The national rules on suspected
+#: offence, a violation of the child's rights or another threat to a child is reported to the
+#: police, the orphan's court or another child-rights institution no later than the same day
+#: [S44]. The national rules on suspected
 #: threats cite it, and it is the basis of :data:`THREAT_RECIPIENTS`.
 THREAT_REPORT_BASIS = LegalBasis(
     kind=BasisKind.LAW,
     act="Bērnu tiesību aizsardzības likums",
     provision="73. panta pirmā daļa",
     url="https://vestnesis.lv/ta/id/49096-bernu-tiesibu-aizsardzibas-likums",
-    note="Violence, an offence or another threat to a child is reported to the police, the "
-    "orphan's court or another child-rights institution no later than the same day [S44].",
+    note="Violence, an offence, a violation of the child's rights or another threat to a child "
+    "is reported to the police, the orphan's court or another child-rights institution no "
+    "later than the same day [S44].",
 )
 
 #: The institutions whose referral answers a suspected threat (:data:`THREAT_REPORT_BASIS`): the

@@ -81,7 +81,7 @@ def unjustified_absences(f: Facts, p: Params) -> Finding | None:
     kind=DecisionKind.OBLIGATION,
     legal_basis=illustrative(
         "Illustrative, not law: at the caution flag the school support team meets within 5 school "
-        "days [S63]. School days are approximated by calendar days (the stricter reading)."
+        "days [S63], counted on the school calendar."
     ),
     reads=("unjustified_lessons",),
     params=(CAUTION_LESSONS, MEETING_DAYS),
@@ -92,7 +92,7 @@ def support_team_meeting(f: Facts, p: Params) -> Obligation | None:
         return Obligation(
             SUPPORT_TEAM_MEETING,
             roles=("social_pedagogue",),
-            deadline="days",
+            deadline="school_days",
             days=p.integer(MEETING_DAYS),
         )
     return None
