@@ -108,6 +108,47 @@ def test_a_plugin_whose_hook_raises_is_taken_not_at_all() -> None:
         reg.evaluate(over_the_limit(), AS_OF, strict=True)
 
 
+@pytest.mark.parametrize("where", ["import", "register"])
+def test_a_plugin_calling_sys_exit_is_a_failure_not_the_end_of_the_host(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """``sys.exit()`` raises SystemExit, which is not an Exception: at import or in the
+    registration hook it is recorded like any other error, and the baseline still decides."""
+    quitting = SystemExit("careless plugin")
+    if where == "import":
+        ep = FakeEntryPoint("quitter", error=quitting)
+    else:
+        ep = FakeEntryPoint(
+            "quitter", FixturePlugin("quitter", municipality="bauska", fail=quitting)
+        )
+    fake_entry_points(monkeypatch, ep)
+    reg = registry(entry_points=True, env={})
+
+    (failure,) = reg.failures
+    assert (failure.plugin, failure.stage, failure.error) == (
+        "quitter",
+        where,
+        "SystemExit: careless plugin",
+    )
+    decision = reg.evaluate(over_the_limit(), AS_OF)
+    assert decision.complete is False
+    assert_national_still_decides(decision)
+
+
+@pytest.mark.parametrize("where", ["import", "register"])
+def test_ctrl_c_while_loading_a_plugin_still_stops_the_host(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    stop = KeyboardInterrupt()
+    if where == "import":
+        ep = FakeEntryPoint("slow", error=stop)
+    else:
+        ep = FakeEntryPoint("slow", FixturePlugin("slow", municipality="bauska", fail=stop))
+    fake_entry_points(monkeypatch, ep)
+    with pytest.raises(KeyboardInterrupt):
+        registry(entry_points=True, env={})
+
+
 # --- rules that fail during evaluation ---
 
 

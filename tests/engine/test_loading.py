@@ -174,6 +174,29 @@ def test_a_plugin_may_not_call_itself_national() -> None:
         registry(source(FixturePlugin("lv"), "lv"))
 
 
+def test_an_entry_point_named_like_the_national_baseline_is_refused_not_fatal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An installed package cannot take every municipality down by naming its entry point
+    ``lv``: it is never imported, its failure is recorded, the baseline and the others load."""
+    impostor = FakeEntryPoint(
+        "lv", FixturePlugin("lv", municipality="bauska"), dist=FakeDist("atbalsts-lv-fork", "9")
+    )
+    fake_entry_points(monkeypatch, impostor, FakeEntryPoint("cesis", FixturePlugin("cesis")))
+    reg = registry(entry_points=True, env={})
+
+    assert impostor.loads == 0
+    (failure,) = reg.failures
+    assert (failure.plugin, failure.stage) == ("lv", "import")
+    assert "atbalsts-lv-fork" in failure.error
+    assert [p.name for p in reg.policies] == ["cesis", "lv"]
+    decision = reg.evaluate(make_case(unjustified_lessons=25), AS_OF)
+    assert decision.complete is False
+    assert "lv.absence.inform_board" in trace_ids(decision)
+    (national,) = [p for p in decision.policy.plugins if p.name == "lv"]
+    assert national.distribution == "atbalsts"
+
+
 # --- plugins that declare nothing, or too much ---
 
 

@@ -27,6 +27,11 @@ ENV_BLOCK = "ATBALSTS_BLOCK_PLUGINS"
 #: The entry-point group plugins are found in.
 GROUP = PROJECT
 NATIONAL = "lv"
+#: Why an entry point named like the national baseline is refused (its distribution filled in).
+_IMPOSTOR = (
+    "an entry point of {} is named 'lv', the built-in national baseline's name: it is not "
+    "loaded, and the baseline decides as always (rename the entry point)"
+)
 #: The module of the built-in national baseline, loaded by name as datasette and tox load their
 #: default plugins: the baseline is a plugin on the public contract, not a part of the engine.
 NATIONAL_MODULE = "atbalsts.national.plugin"
@@ -69,9 +74,15 @@ def _entry_point_sources(
             continue
         dist = ep.dist.name if ep.dist else ep.value.split(":")[0].split(".")[0]
         dist_version = ep.dist.version if ep.dist else "0"
+        if ep.name == NATIONAL:  # never imported: the name is the built-in baseline's
+            failures.append(Failure(plugin=ep.name, stage="import", error=_IMPOSTOR.format(dist)))
+            continue
         try:
             obj = ep.load()
-        except Exception as exc:  # a broken plugin must not take the host down
+        except KeyboardInterrupt:  # the user stops the host: never swallowed
+            raise
+        except BaseException as exc:  # a broken plugin must not take the host down, even
+            # by calling sys.exit() at import
             failures.append(Failure(plugin=ep.name, stage="import", error=_error(exc)))
             continue
         sources.append(PluginSource(ep.name, obj, dist, dist_version))
@@ -129,7 +140,9 @@ def load_plugins(
             )
         try:
             manager.register(source.plugin, name=source.name)
-        except Exception as exc:  # e.g. a hook with the wrong argument names
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # e.g. a hook with the wrong argument names
             failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
             continue
         seen[source.name] = source
@@ -163,6 +176,8 @@ def _declare(
         for impl in _impls(manager, "atbalsts_register_codes", source.name):
             _call(impl, registrar=codes)
         return registrar.declaration(codes.codes)
-    except Exception as exc:  # isolate: record, keep the others
+    except KeyboardInterrupt:  # the user stops the host: never swallowed
+        raise
+    except BaseException as exc:  # isolate: record, keep the others (SystemExit included)
         failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
         return None
