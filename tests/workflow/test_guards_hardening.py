@@ -320,3 +320,71 @@ def test_a_plan_activated_after_pumpurs_ended_completes_without_the_ikvd_step() 
     )
     done = transition(reviewed, "complete", actor="d", role="school_director", on=date(2024, 1, 31))
     assert done.document.status is PlanStatus.COMPLETED
+
+
+# -- the national floor: no municipal guard stops a send the law requires -----------------------
+
+
+def _municipal_guards(fails: bool) -> object:
+    """A municipality's guard on sending referrals that refuses every one, or fails trying."""
+    from atbalsts.policy import BasisKind, LegalBasis
+    from atbalsts.workflow import Transition, guard
+    from atbalsts.workflow._guards import NATIONAL_GUARDS, GuardSet
+
+    @guard(
+        "ezermala.guard.referral_note",
+        document="referral",
+        actions=("send",),
+        legal_basis=LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Illustrative, not law."),
+    )
+    def needs_note(t: Transition) -> str | None:
+        if fails:
+            raise AttributeError("'NoneType' object has no attribute 'year'")
+        return "a local cover note is missing"
+
+    national = tuple((g, "lv") for g in NATIONAL_GUARDS)
+    return GuardSet((*national, (needs_note, "ezermala")))
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["refuses", "raises"])
+@pytest.mark.parametrize(
+    ("duty", "to", "purpose"),
+    [
+        ("child_protection_report", "state_police", "child_protection"),
+        ("absence_notice", "municipal_education_board", "absence_follow_up"),
+    ],
+)
+def test_a_municipal_guard_cannot_stop_a_send_the_law_requires(
+    fails: bool, duty: str, to: str, purpose: str
+) -> None:
+    """The same-day Art. 73 report and the MK 89 notice are sent whatever a municipal guard says
+    or raises; the event names the guard as overridden by the duty. The same guard still stops
+    a referral no law requires."""
+    guards = _municipal_guards(fails)
+    required = referral(
+        legal_duty=duty, purpose=purpose, referred_to={"institution": to}, urgency="same_day"
+    )
+    sent = transition(
+        required,
+        "send",
+        actor="t",
+        role="social_pedagogue",
+        on=DAY,
+        guards=guards,  # type: ignore[arg-type]
+    )
+    assert sent.document.status.value == "requested"
+    assert sent.event.overrides == ("ezermala.guard.referral_note",)
+    assert sent.event.params["lawful_basis"] == f"legal_duty:{duty}"
+
+    with pytest.raises(LifecycleError) as info:
+        transition(
+            referral(consent_id="C-1"),
+            "send",
+            actor="t",
+            role="social_pedagogue",
+            on=DAY,
+            consents=(consent(),),
+            guards=guards,  # type: ignore[arg-type]
+        )
+    [refusal] = info.value.refusals
+    assert (refusal.guard, refusal.plugin) == ("ezermala.guard.referral_note", "ezermala")

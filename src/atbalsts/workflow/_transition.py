@@ -23,7 +23,14 @@ from atbalsts.model import (
 )
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
-from atbalsts.workflow._guards import GuardSet, approval_chain, beyond_duty, chain_days, chain_on
+from atbalsts.workflow._guards import (
+    NATIONAL,
+    GuardSet,
+    approval_chain,
+    beyond_duty,
+    chain_days,
+    chain_on,
+)
 from atbalsts.workflow._lifecycle import (
     D,
     allowed_actions,
@@ -226,12 +233,18 @@ def transition(
         chain=steps,
     )
     refusals = (guards or GuardSet.national()).refusals(asked)
-    overridden: tuple[str, ...] = ()
+    by_law: tuple[str, ...] = ()
+    if refusals and _required_by_law(document, action):
+        # The national floor: no municipal guard stops a send the law requires of the school
+        # (the same-day Art. 73 report, the MK 89 notice), however it refuses or fails.
+        by_law = tuple(r.guard for r in refusals if r.plugin != NATIONAL)
+        refusals = [r for r in refusals if r.plugin == NATIONAL]
+    overridden: tuple[str, ...] = by_law
     if refusals:
         blocked = [r for r in refusals if role not in r.override_roles]
         if not override or blocked or not reason:
             raise LifecycleError(kind, status, action, allowed, refusals)
-        overridden = tuple(r.guard for r in refusals)
+        overridden = tuple(sorted((*by_law, *(r.guard for r in refusals))))
     fields = {
         "seq": 0 if previous is None else previous.seq + 1,
         "document": kind,
@@ -257,6 +270,11 @@ def transition(
         # Only the paths: pydantic's own message would echo the values (a name, a free text).
         raise DocumentError("audit event", field_errors(invalid)) from None
     return Transitioned(after, event)
+
+
+def _required_by_law(document: SupportPlan | Referral | Consent, action: str) -> bool:
+    """Whether the transition sends a referral that a national legal duty requires."""
+    return isinstance(document, Referral) and action == "send" and document.legal_duty is not None
 
 
 @attrs.frozen
