@@ -399,3 +399,34 @@ def test_a_decision_naming_what_its_table_lacks_is_an_error_naming_its_line(
     found = re.search(lacks, str(raised.value))
     assert found is not None
     assert int(found.group(1)) > number  # a decision after the table, named by its line
+
+
+def test_a_table_announced_by_a_line_that_then_fails_is_still_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first line of a policy fails after its rule table was made: the line gets its error
+    record and the table stays before it, so every later decision still reads back whole."""
+    import atbalsts.batch._decide as decide
+
+    real = decide.compact_decision
+    calls = {"n": 0}
+
+    def first_fails(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("year 10000 is out of range")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(decide, "compact_decision", first_fails)
+    line = examples()[0]
+    records = list(iter_decisions([line, line, line], registry=registry(), as_of=date(2025, 11, 3)))
+    assert [(r.kind, r.line) for r in records] == [
+        ("rule_table", 1),
+        ("error", 1),
+        ("decision", 2),
+        ("decision", 3),
+        ("summary", None),
+    ]
+    decisions = [d for d in expand_records(r.text for r in records) if "learner_id" in d]
+    assert len(decisions) == 2
+    assert all(isinstance(d["policy"], dict) for d in decisions)

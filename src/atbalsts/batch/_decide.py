@@ -250,12 +250,13 @@ def _decide(
     except PolicyError as err:  # e.g. two installed plugins govern this municipality
         stats.errors += 1
         record = {"line": number, "type": type(err).__name__, "error": str(err)}
-        return [("error", _dumps(record), None)]
+        # a rule table announced before the failure stays: later decisions refer to it
+        return [*out, ("error", _dumps(record), None)]
     except Exception as err:  # the batch's safety net: one line never stops the others
         stats.errors += 1
         message = _safe_message(err, line)
         record = {"line": number, "type": type(err).__name__, "error": message}
-        return [("error", _dumps(record), None)]
+        return [*out, ("error", _dumps(record), None)]
     if show is not None and shown is not None:
         made = show(*shown)
         if made is None:  # the host refused the line and wrote its own record in its place
