@@ -30,6 +30,7 @@ from atbalsts.batch import (
     evaluate_file,
     evaluate_lines,
     expand_records,
+    iter_decisions,
 )
 from atbalsts.cli import main
 from atbalsts.engine import Evaluation
@@ -423,3 +424,31 @@ def test_decision_notes_adds_nothing_to_what_the_engine_writes(
     with pytest.warns(DeprecationWarning, match="decision.notes"):
         notes = decision_notes(decision, case, policies, municipality)
     assert notes == decision.notes
+
+
+# -- only JSON whitespace makes a blank line ------------------------------------------------------
+
+#: White space that is not JSON's: a line of it is text that is not a case, not a blank line.
+NOT_JSON_SPACE = ("\u00a0", "\u2028", "\u2029", "\u0085", "\x0c", "\x0b", "\x1e", "\u3000")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=" \t\r", max_size=3),
+            st.sampled_from(NOT_JSON_SPACE).map(lambda c: f" {c}\t"),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=30, deadline=None)
+def test_a_line_of_other_white_space_gets_its_record_never_silently_dropped(
+    lines: list[str],
+) -> None:
+    """A line holding only JSON white space (space, tab, carriage return) is blank and gets no
+    record; a line holding any other white space gets its ``invalid`` record and line number."""
+    records = [r for r in iter_decisions(lines, registry=registry()) if r.kind != "summary"]
+    expected = [n for n, line in enumerate(lines, 1) if line.strip(" \t\r\n")]
+    assert [r.line for r in records] == expected
+    assert all(r.kind == "invalid" for r in records)

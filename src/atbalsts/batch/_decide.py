@@ -15,7 +15,14 @@ import attrs
 import pydantic
 import pydantic_core
 
-from atbalsts.batch._records import BatchStats, NoEvaluationDate, RecordKind, _count_note, _dumps
+from atbalsts.batch._records import (
+    BatchStats,
+    NoEvaluationDate,
+    RecordKind,
+    _count_note,
+    _dumps,
+    blank,
+)
 from atbalsts.codes import CodeList
 from atbalsts.engine import (
     CompiledPolicy,
@@ -206,7 +213,7 @@ def _decide(
     decision is the first in this process to use its table. With ``show``, a decision's record
     is what ``show`` makes of the Decision document and its case (an exception it raises is not
     the line's: it ends the batch)."""
-    if not line.strip():
+    if blank(line):
         return []
     out: list[Made] = []
     shown: tuple[Decision, SupportCase] | None = None

@@ -100,6 +100,17 @@ class BatchStopped(BaseException):
     """
 
 
+#: The whitespace of JSON (RFC 8259): the only characters a blank input line may hold.
+_JSON_SPACE = " \t\r\n"
+
+
+def blank(line: str) -> bool:
+    """Whether an input line holds nothing but JSON whitespace (skipped, with no record). Other
+    white space (a no-break space, U+2028, a form feed) is not blank: the line gets its
+    ``invalid`` record like any text that is not a case."""
+    return not line.strip(_JSON_SPACE)
+
+
 def _dumps(record: Mapping[str, object]) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 

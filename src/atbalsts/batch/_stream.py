@@ -21,6 +21,7 @@ from atbalsts.batch._records import (
     _BatchError,
     _check,
     _summary_text,
+    blank,
 )
 from atbalsts.engine import PolicyRegistry
 
@@ -220,7 +221,7 @@ class _Numbered:
         if self._next_kept < self.read:
             self._next_kept = next(self._kept or iter(()), self._skip.after + 1)
         has_record = self._next_kept == self.read
-        if has_record != bool(line.strip()):
+        if has_record == blank(line):
             state = "blank but has a" if has_record else "not blank but has no"
             raise _BatchError(
                 f"input line {self.read} is {state} record in the earlier output or error file: "
