@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -173,6 +175,25 @@ def test_batch_refuses_to_overwrite_its_input_and_keeps_output_on_missing_input(
     assert main(["batch", str(tmp_path / "missing"), "--as-of", "2025-03-03", "-o", str(out)]) == 2
     assert out.read_text() == "earlier results\n"
     assert "would overwrite the input" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["-o", "--errors"])
+def test_batch_never_replaces_a_pipe_or_a_directory_with_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """A device, named pipe or directory given as the output or the error file is refused: it
+    was replaced by a regular file of decisions (for root, even /dev/null)."""
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(CASE) + "\n")
+    pipe, folder = tmp_path / "pipe", tmp_path / "folder"
+    os.mkfifo(pipe)
+    folder.mkdir()
+    for special in (pipe, folder):
+        assert main(["batch", str(source), "--as-of", "2025-03-03", flag, str(special)]) == 2
+        assert "is not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl", "folder", "pipe"]
 
 
 def test_batch_records_a_policy_error_and_goes_on(

@@ -75,3 +75,34 @@ def test_leftovers_of_a_name_with_glob_characters_are_found(tmp_path: Path) -> N
     new = Replacement(target, suffix=".pending")
     new.close()
     assert Replacement.leftovers(target, ".pending") == [new.path]
+
+
+def test_a_batch_output_is_on_the_disk_before_it_is_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`atbalsts batch -o` and `--errors` fsync each file before the rename and the directory
+    after it: after a power cut the output is the old one or the new one, whole."""
+    import json
+    from datetime import date
+
+    from atbalsts.batch import evaluate_file
+    from atbalsts.engine import PolicyRegistry
+
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    example = sorted(Path("examples").glob("*.json"))[0]
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(json.loads(example.read_text(encoding="utf-8"))) + "\n{}\n")
+    out, bad = tmp_path / "out.jsonl", tmp_path / "bad.jsonl"
+    evaluate_file(source, out, as_of=date(2025, 11, 3), registry=PolicyRegistry.load(), errors=bad)
+    files = [Path(p).name for p in synced if Path(p).parent == tmp_path]
+    assert any(name.startswith(".out.jsonl.") for name in files)  # the file, before its rename
+    assert any(name.startswith(".bad.jsonl.") for name in files)
+    assert str(tmp_path) in synced  # the directory, after the rename
+    assert out.read_text(encoding="utf-8").count("\n") == 3  # table, decision, summary

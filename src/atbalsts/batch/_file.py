@@ -84,6 +84,13 @@ def evaluate_file(
         raise _BatchError(f"the output {target} would overwrite the input")
     if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
         raise _BatchError(f"the error file {errors} must be neither the input nor the output")
+    for name, path in (("output", target), ("error file", errors)):
+        if path is not None and path.exists() and not path.is_file():
+            # a device, pipe or directory is never replaced by a file of decisions
+            raise _BatchError(
+                f"the {name} {path} is not a regular file: name a file to write "
+                "(without -o, the decisions go to standard output)"
+            )
     if resume and target is None:
         raise _BatchError("--resume continues an output file: give it (-o OUTPUT)")
     if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
@@ -228,11 +235,11 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
                 numbers = array("q", heapq.merge(numbers, mistakes))
             skip.kept = numbers
         summary = run.write(out, bad, kept, skip)
-        for new in made:
-            new.close()
+        for new in made:  # on the disk before either is renamed: complete or absent
+            new.close(sync=True)
         _check(run.stop)  # a stop that came during the last line: nothing is written either
         for new in reversed(made):  # the error file first, the output last
-            new.commit()
+            new.commit(sync=True)
     except BaseException:
         for new in made:
             new.discard()

@@ -80,7 +80,7 @@ def run_stats(
 def _write_whole(target: Path, write: Callable[[TextIO], None]) -> None:
     with Replacement(target) as new:
         write(new.text())
-        new.commit()
+        new.commit(sync=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
