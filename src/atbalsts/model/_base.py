@@ -130,21 +130,18 @@ def invalid_at(kind: str, message: str, *locations: str | Location) -> PydanticC
     return PydanticCustomError(kind, message.replace("{", "(").replace("}", ")"), {"at": paths})
 
 
-def _short(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def _code_type(codes: CodeList, what: str) -> Any:
     known = frozenset(codes.codes())  # national lists never change; a set is quicker to ask
 
     def check(value: str) -> str:
         if value in known or _LOCAL_RE.fullmatch(value):
             return value
+        # The value is not echoed: a field meant for a code may hold anything (a name).
         raise PydanticCustomError(
             "unknown_code",
-            "unknown {what} code {code}; use a national code or a local 'namespace:code' "
+            "unknown {what} code; use a national code or a local 'namespace:code' "
             "declared by a plugin",
-            {"what": codes.name, "code": repr(_short(value))},
+            {"what": codes.name},
         )
 
     schema = {

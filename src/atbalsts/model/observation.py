@@ -239,8 +239,8 @@ class Attendance(Model):
         if self.lessons_scheduled is not None and self.lessons_missed > self.lessons_scheduled:
             raise invalid_at(
                 "lessons_exceed_scheduled",
-                f"lessons missed ({self.lessons_missed}) exceed lessons_scheduled "
-                f"({self.lessons_scheduled})",
+                "the lessons missed (with and without a justifying reason, and with no known "
+                "reason) exceed lessons_scheduled",
                 "lessons_scheduled",
             )
         seen: set[date] = set()
@@ -354,7 +354,7 @@ class TermObservation(Model):
         if term_of(self.as_of) != term:
             raise invalid_at(
                 "outside_term",
-                f"as_of ({self.as_of}) is not a day of the term {self.term} (semester 1 runs "
+                f"as_of is not a day of the term {self.term} (semester 1 runs "
                 "1 September-31 December, semester 2 1 January-31 August)",
                 "as_of",
             )
