@@ -452,3 +452,23 @@ def test_a_line_of_other_white_space_gets_its_record_never_silently_dropped(
     expected = [n for n, line in enumerate(lines, 1) if line.strip(" \t\r\n")]
     assert [r.line for r in records] == expected
     assert all(r.kind == "invalid" for r in records)
+
+
+def test_a_carriage_return_never_ends_an_input_line(tmp_path: Path) -> None:
+    """JSON Lines end at "\\n": a carriage return inside a case (JSON white space) or before the
+    "\\n" (CRLF files) is part of its line, so each case is decided whole under its own number."""
+    first, second, third = examples()[:3]
+    spaced = second.replace("{", "{\r", 1)
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(f"{first}\r\n{spaced}\r\n\r\n{third}\n".encode())
+    out = tmp_path / "out.jsonl"
+    summary = evaluate_file(source, out, as_of=date(2025, 11, 3), registry=registry())
+    assert (summary.lines, summary.evaluated, summary.invalid) == (4, 3, 0)
+    decided = [
+        r for r in expand_records(out.read_text(encoding="utf-8").split("\n")) if "line" in r
+    ]
+    assert [(r["line"], r["learner_id"]) for r in decided] == [
+        (1, json.loads(first)["learner"]["id"]),
+        (2, json.loads(second)["learner"]["id"]),
+        (4, json.loads(third)["learner"]["id"]),
+    ]

@@ -99,8 +99,9 @@ def evaluate_file(
             "what the summary counts; start again"
         )
     try:
-        # opened first: a missing input writes nothing
-        with source.open(encoding="utf-8-sig") as handle:
+        # opened first: a missing input writes nothing. Lines end at "\n" only (JSON Lines): a
+        # carriage return is JSON white space, inside a line or before its "\n"
+        with source.open(encoding="utf-8-sig", newline="\n") as handle:
             run = _Run(
                 handle,
                 as_of=as_of,
