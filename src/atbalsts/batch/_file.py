@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import io
 import json
 import sys
 import threading
@@ -193,10 +194,29 @@ class _Run:
 
 
 def _to_stdout(run: _Run, errors: Path | None) -> BatchSummary:
-    if errors is None:
-        return run.write(sys.stdout, None, BatchStats())
-    with _private(errors) as bad:  # in place at once: it goes with what stdout already has
-        return run.write(sys.stdout, bad, BatchStats())
+    with _utf8(sys.stdout) as out:
+        if errors is None:
+            return run.write(out, None, BatchStats())
+        with _private(errors) as bad:  # in place at once: it goes with what stdout already has
+            return run.write(out, bad, BatchStats())
+
+
+@contextlib.contextmanager
+def _utf8(stream: TextIO) -> Iterator[TextIO]:
+    """``stream`` writing UTF-8 with ``\n`` line ends, whatever the locale (JSON Lines are
+    UTF-8: under a Windows or ISO-8859-13 code page, a decision's text would not be, or could
+    not be written at all). The stream itself is left open and as it was."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or (stream.encoding or "").lower().replace("-", "") == "utf8":
+        yield stream
+        return
+    stream.flush()
+    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        yield wrapper
+    finally:
+        wrapper.flush()
+        wrapper.detach()  # never closes the buffer underneath
 
 
 @contextlib.contextmanager
