@@ -504,6 +504,38 @@ def test_resume_refuses_an_output_that_is_not_of_this_input(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl", "out.jsonl"]
 
 
+def test_resume_refuses_another_input_of_the_same_layout_and_other_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An earlier output of another input whose lines are laid out alike (a case where a case
+    was, a blank line where one was), or made on another date or in the other form, is not
+    continued: mixing them would give records that name the wrong learner for their line."""
+    text, whole, _, _ = resumable(RESUMED)
+    swapped = text.split("\n")
+    swapped[0], swapped[3] = swapped[3], swapped[0]  # two decided cases change places
+    assert json.loads(swapped[0])["learner"]["id"] != json.loads(swapped[3])["learner"]["id"]
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n".join(swapped), encoding="utf-8")
+    source = tmp_path / "cases.jsonl"
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    cut = whole[: whole.rindex(b"\n", 0, len(whole) // 2) + 1]
+    runs = [
+        (other, []),
+        (source, ["--as-of", "2025-11-03"]),  # the earlier run decided each on its own date
+        (source, ["--self-contained"]),
+    ]
+    for path, options in runs:
+        target.write_bytes(cut)
+        args = ["batch", str(path), "-o", str(target), "--resume", "--jobs", "1", *options]
+        assert main(args) == 2
+        assert target.read_bytes() == cut  # left as it was
+    err = capsys.readouterr().err
+    assert "input line 1 is not the case the earlier output decided there" in err
+    assert "not 2025-11-03 (--as-of)" in err
+    assert "written without --self-contained" in err
+
+
 def test_resume_without_an_earlier_output_starts_at_the_beginning(tmp_path: Path) -> None:
     text, whole, _, _ = resumable(RESUMED)
     source = tmp_path / "cases.jsonl"

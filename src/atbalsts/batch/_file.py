@@ -249,7 +249,7 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
         skip = _Skip()
         if resume and target.exists():
             numbers = array("q")
-            skip.after = _carry(target, out, kept, numbers, tables=skip.tables)
+            skip.after = _carry(target, out, kept, numbers, skip=skip, run=run)
             if bad is not None and errors is not None and errors.exists():
                 mistakes = array("q")
                 _carry(errors, bad, kept, mistakes, upto=skip.after)
@@ -275,13 +275,18 @@ def _carry(
     numbers: array[int],
     *,
     upto: int | None = None,
-    tables: set[str] | None = None,
+    skip: _Skip | None = None,
+    run: _Run | None = None,
 ) -> int:
     """Copy the complete records of the earlier batch output ``path`` into ``out``, count them
     in ``kept`` and their input line numbers in ``numbers``; return the input line they reached.
     A last line cut short (no newline, or not JSON) is left out, and so is a summary (a new one
     is written). With ``upto``, only records of input lines up to it are kept (an error file
-    that ran ahead of its output). The ids of the rule tables kept are added to ``tables``."""
+    that ran ahead of its output). With ``skip`` and ``run`` (the earlier output itself), the
+    ids of the rule tables kept are added to ``skip.tables`` and some learners to check against
+    the input to ``skip``, and each decision must have been made with ``run``'s date and form."""
+    tables = skip.tables if skip is not None else None
+    decided = 0
     position = 0
     with path.open("rb") as handle:
         rows = _complete_lines(handle, path)
@@ -317,11 +322,31 @@ def _carry(
                     f"{path} line {number}: its rule table {policy!r} is in no earlier line (the "
                     "output is not whole): start again"
                 )
+            if skip is not None and run is not None and "learner_id" in record:
+                decided += 1
+                _same_options(record, run, path, number)
+                skip.keep_learner(line, record["learner_id"], decided)
             _count_record(kept, record, path, number)
             out.write(raw)
             numbers.append(line)
             position = line
     return position
+
+
+def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int) -> None:
+    """Refuse to resume an output whose decision ``record`` was made on another date than
+    ``--as-of``, or written in the other form (compact or ``--self-contained``)."""
+    if run.as_of is not None and record.get("as_of") != run.as_of.isoformat():
+        raise _BatchError(
+            f"{path} line {number}: decided as of {record.get('as_of')}, not {run.as_of} "
+            "(--as-of): resume with the options of the earlier run, or start again"
+        )
+    if isinstance(record.get("policy"), dict) != run.self_contained:
+        given = "without" if run.self_contained else "with"
+        raise _BatchError(
+            f"{path} line {number}: written {given} --self-contained: resume with the options "
+            "of the earlier run, or start again"
+        )
 
 
 def _complete_lines(handle: BinaryIO, path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:

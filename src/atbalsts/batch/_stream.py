@@ -189,6 +189,20 @@ class _Skip:
     kept: array[int] | None = None
     tables: set[str] = attrs.field(factory=set)
     """The rule tables the earlier output holds: not written again."""
+    learners: dict[int, str] = attrs.field(factory=dict)
+    """The learner ids of some of the earlier output's decisions, by input line: the first
+    :data:`LEARNERS_CHECKED` and every hundredth after them (constant memory, and a different
+    input with the same layout is found at its first lines)."""
+
+    def keep_learner(self, line: int, learner_id: object, decided: int) -> None:
+        """Keep the learner of the ``decided``-th decision carried (at input ``line``), to check
+        against the input, if it is one of those sampled."""
+        if isinstance(learner_id, str) and (decided <= LEARNERS_CHECKED or decided % 100 == 0):
+            self.learners[line] = learner_id
+
+
+#: How many of the first decisions an earlier output holds are checked against the input.
+LEARNERS_CHECKED = 1_000
 
 
 class _Numbered:
@@ -227,6 +241,13 @@ class _Numbered:
                 f"input line {self.read} is {state} record in the earlier output or error file: "
                 "resume with the same input and the error file the earlier run wrote (--errors), "
                 "or start again"
+            )
+        learner = self._skip.learners.get(self.read)
+        # an id is letters, digits and . _ : - only: written as it is in the input's JSON
+        if learner is not None and f'"{learner}"' not in line:
+            raise _BatchError(
+                f"input line {self.read} is not the case the earlier output decided there (its "
+                "learner id differs): resume with the same input, or start again"
             )
 
 
