@@ -590,3 +590,17 @@ def test_progress_reaches_every_line(tmp_path: Path) -> None:
     evaluate_file(source, tmp_path / "out", as_of=None, registry=registry(), progress=seen.append)
     assert seen == sorted(seen)
     assert seen[-1] == len(lines)
+
+
+def test_a_stop_ends_the_records_of_two_processes_at_once() -> None:
+    """Once ``stop`` is set, not one more record comes out, also of the chunks another process
+    had already decided (they came out until the queue was empty)."""
+    lines = list(examples()) * 30
+    stop = threading.Event()
+    records = iter_decisions(lines, registry=PolicyRegistry.load, jobs=2, chunk_size=5, stop=stop)
+    for _ in range(40):
+        next(records)
+    stop.set()
+    with pytest.raises(BatchStopped):
+        next(records)
+    assert multiprocessing.active_children() == []

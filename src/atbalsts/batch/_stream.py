@@ -142,6 +142,7 @@ def _records(
             if record.table in written:
                 continue
             written.add(record.table)
+        _check(stop)  # also between the records of a chunk another process decided
         yield record
     _check(stop)
     summary.lines = numbered.read
