@@ -318,6 +318,7 @@ def test_transition_and_audit_input_errors_exit_2(
     doc = tmp_path / "plan.json"
     doc.write_text(json.dumps(PLAN), encoding="utf-8")
     assert _step(doc, "submit", "class_teacher", "--on", "3.3.2025") == 2
+    assert _step(doc, "submit", "class_teacher", "--on", "20250303") == 2  # YYYY-MM-DD only
     assert _step(doc, "submit", "class_teacher", "--on", "2025-03-03", "--param", "x") == 2
     assert _step(tmp_path / "none.json", "submit", "class_teacher", "--on", "2025-03-03") == 2
     assert main(["audit", "verify", str(tmp_path / "none.jsonl")]) == 2
@@ -625,3 +626,18 @@ def test_worklist_exits_2_when_a_line_is_skipped_and_refuses_bad_input(
         with pytest.raises(SystemExit) as done:
             main(["worklist", str(cases_file), *wrong])
         assert done.value.code == 2
+
+
+@pytest.mark.parametrize("day", ["20251120", "2025-W47-4", "2025-324", "2025-11-20T00:00"])
+@pytest.mark.parametrize("command", ["batch", "worklist", "evaluate"])
+def test_as_of_is_a_date_written_yyyy_mm_dd_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str, command: str
+) -> None:
+    """``date.fromisoformat`` takes more than the documented YYYY-MM-DD (basic format, week and
+    ordinal dates): every command refuses them as a usage error."""
+    source = tmp_path / "cases.jsonl"
+    source.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main([command, str(source), "--as-of", day])
+    assert done.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err

@@ -6,10 +6,11 @@ so a school calendar (dated, cited data) can later replace the convention in one
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
-__all__ = ["EARLIEST", "check_interval", "in_force", "school_year_start", "term_of"]
+__all__ = ["EARLIEST", "check_interval", "in_force", "iso_day", "school_year_start", "term_of"]
 
 #: The default start of a rule's, parameter's or policy's validity: before any case the library
 #: decides, so "no start date" never needs a special case.
@@ -41,3 +42,14 @@ def check_interval(valid_from: date, valid_to: date | None, what: str) -> None:
     """Raise :class:`ValueError` naming ``what`` when ``valid_to`` is before ``valid_from``."""
     if valid_to is not None and valid_to < valid_from:
         raise ValueError(f"{what}: valid_to ({valid_to}) is before valid_from ({valid_from})")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def iso_day(text: str) -> date:
+    """The day written ``YYYY-MM-DD``, and only so (``date.fromisoformat`` also takes
+    ``20251120`` and week dates such as ``2025-W47-4``); else ``ValueError``."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"not a date written YYYY-MM-DD: {text[:40]!r}")
+    return date.fromisoformat(text)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from atbalsts._explain import LANGUAGES
+from atbalsts._time import iso_day
 from atbalsts.cli._i18n import ENV_LANG, Texts
 from atbalsts.errors import AtbalstsError, DocumentError
 
@@ -72,7 +73,7 @@ def date_type(t: Texts) -> Callable[[str], date]:
 
     def parse(text: str) -> date:
         try:
-            return date.fromisoformat(text)
+            return iso_day(text)
         except ValueError:
             message = t.gettext("not a date (YYYY-MM-DD): {text!r}").format(text=text)
             raise argparse.ArgumentTypeError(message) from None

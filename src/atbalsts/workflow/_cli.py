@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from atbalsts._files import Replacement, sync_directory
+from atbalsts._time import iso_day
 from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
 from atbalsts.model import (
     ApprovalStep,
@@ -81,7 +82,7 @@ def _when(text: str) -> date:
             if moment.utcoffset() is None:
                 raise ValueError
             return moment
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise AtbalstsError(
             f"--on: not a date (YYYY-MM-DD) or a date and time with its offset "
