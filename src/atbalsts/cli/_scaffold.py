@@ -43,12 +43,12 @@ def atbalsts_source() -> str | None:
     return f"-e {path}" if editable else path
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path, suffix: str = "") -> str:
     """``path`` as the reader types it here: relative to the working directory when it is
-    inside it or beside it, else absolute; quoted for a POSIX shell."""
+    inside it or beside it, else absolute; with ``suffix`` added, quoted for a POSIX shell."""
     relative = os.path.relpath(path, Path.cwd())
     shown = str(path) if relative.startswith(f"..{os.sep}..") else relative
-    return shlex.quote(shown)
+    return shlex.quote(shown + suffix)
 
 
 def _python() -> str:
@@ -85,9 +85,9 @@ def _new_policy(args: argparse.Namespace, t: Texts) -> int:
             "and run its tests:"
         ).format(marker=PLACEHOLDER)
     )
-    print(f"  cd {_shown(root)}")
-    print(f"  {python} -m pip install -e '.[test]'")
-    print(f"  {python} -m pytest")
+    # no "cd": the interpreter's path may be relative to this directory
+    print(f"  {python} -m pip install -e {_shown(root, '[test]')}")
+    print(f"  {python} -m pytest {_shown(root)}")
     source = atbalsts_source()
     if source:
         print(

@@ -37,7 +37,7 @@ classifiers = [
 dependencies = ["$requirement"]
 
 [project.optional-dependencies]
-test = ["pytest>=8"]
+test = ["pytest>=8", "hypothesis>=6"]
 
 # The host finds the plugin through this entry point; its name is the policy name.
 [project.entry-points.atbalsts]
