@@ -180,3 +180,38 @@ def test_generated_cases_count_alike_in_either_output(generated: list[SupportCas
         assert count(default, None, by) == count(whole, None, by)
     cases = [as_json(c) for c in generated]
     assert count(default, cases, BY_ALL) == count(whole, cases, BY_ALL)
+
+
+@pytest.mark.parametrize("missing", ["findings", "obligations", "referrals"])
+def test_a_whole_decision_without_a_list_is_unreadable_not_empty(
+    batch: tuple[Path, Path, Path], tmp_path: Path, missing: str
+) -> None:
+    """A Decision document holds every list, empty or not: one without its findings (or
+    obligations, or referrals) is unreadable, never counted as a learner with none. A compact
+    decision leaves out its empty lists, and is read as before."""
+    _, default, whole = batch
+    written = records(whole)
+    decided = [r for r in written if "learner_id" in r]
+    cut = tmp_path / "cut.jsonl"
+    for record in decided:
+        record.pop(missing)
+    cut.write_text("".join(json.dumps(r) + "\n" for r in written), encoding="utf-8")
+    table = count_files(cut, None, ())
+    assert table.records.unreadable == len(decided)
+    assert table.records.decisions == 0
+    compact = count_files(default, None, ())
+    assert compact.records.unreadable == 0
+    assert compact.records.decisions + compact.records.duplicates == len(decided)
+
+
+def test_a_role_view_is_unreadable_not_counted(tmp_path: Path) -> None:
+    """A role's view leaves out what the role may not see (the police see no findings): counted,
+    it said that no learner had any. Each view line is unreadable instead."""
+    source = tmp_path / "cases.jsonl"
+    source.write_text("".join(json.dumps(as_json(c)) + "\n" for c, _ in example_cases()))
+    for role in ("police", "class_teacher", "psychologist"):
+        views = tmp_path / f"{role}.jsonl"
+        assert main(["batch", str(source), "--role", role, "-o", str(views)]) in (0, 2)
+        table = count_files(views, None, ())
+        assert table.records.decisions == 0
+        assert table.records.unreadable == len(example_cases())

@@ -193,16 +193,19 @@ RULE: dict[str, str] = {
         "skolēniem (mazāk par {n}), ir slēpta (…), lai nevienu bērnu nevarētu atpazīt, kā to dara "
         "statistikas iestādes. Slēpta ir arī šūna, kuras skaitli varētu aprēķināt, atņemot no "
         "kopsummas (grupas skolēnu skaita, kolonnas kopsummas vai citas tās pašas grupas "
-        "kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai nevienu slēptu skaitli nevarētu "
-        "sašaurināt līdz mazāk nekā {n} iespējamām vērtībām. Nulles ir parādītas."
+        "kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām sakarībām (kopsummām, "
+        "vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu sašaurināt līdz mazāk "
+        "nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās grupās. Ko šis "
+        "noteikums neaizsargā, teikts statistikas atsauces aprakstā."
     ),
     "en": (
         "Counts are pseudonymous: no learner is named. A cell of 1 to {m} learners (fewer than "
         "{n}) is suppressed (…) so that no child can be singled out, as statistical offices do. "
         "A cell whose number could be recovered by subtraction from a total (the group's learners "
         "decided, the column total, or another total of the same group) is suppressed too, with "
-        "more cells where needed, so that no hidden count can be narrowed to fewer than {n} "
-        "possible values. Zeros are shown."
+        "more cells where needed, so that no hidden count can be narrowed by the relations checked "
+        "(totals, equal cells, item sums) to fewer than {n} possible values. Zeros are shown, "
+        "outside small groups. What this does not protect is in the statistics reference."
     ),
 }
 

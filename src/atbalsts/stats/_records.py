@@ -131,8 +131,8 @@ def _day(node: object, name: str, path: str, *, optional: bool = False) -> date 
     raise Unreadable(f"{path}.{name}" if path else name)
 
 
-def _seq(node: object, name: str, path: str) -> tuple[object, ...]:
-    value = _get(node, name, path, ())
+def _seq(node: object, name: str, path: str, *, required: bool = False) -> tuple[object, ...]:
+    value = _get(node, name, path, _MISSING if required else ())
     if isinstance(value, (list, tuple)):
         return tuple(value)
     raise Unreadable(f"{path}.{name}" if path else name)
@@ -216,6 +216,11 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
     municipality from the table's stamp, a finding's risk group from the table where the
     decision leaves it out (what :func:`atbalsts.engine.expand_decision` would put back; the
     other fields counted are never left out)."""
+    if isinstance(decision, Mapping) and "view" in decision:
+        # a role's view leaves out what the role may not see: counted, it would say too little
+        raise Unreadable("view")
+    # a Decision document holds every list; a compact decision leaves out the empty ones
+    whole = table is None
     if table is None:
         policy = _get(decision, "policy", "")
     else:
@@ -224,7 +229,7 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
             raise Unreadable("policy")
     groups = table.groups if table is not None else {}
     findings: set[tuple[str, str]] = set()
-    for i, finding in enumerate(_seq(decision, "findings", "")):
+    for i, finding in enumerate(_seq(decision, "findings", "", required=whole)):
         at = f"findings[{i}]"
         factor = _str(finding, "factor", at)
         if table is not None and isinstance(finding, Mapping) and "group" not in finding:
@@ -235,12 +240,12 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
         else:
             findings.add((factor, _str(finding, "group", at)))
     obligations = []
-    for i, obligation in enumerate(_seq(decision, "obligations", "")):
+    for i, obligation in enumerate(_seq(decision, "obligations", "", required=whole)):
         at = f"obligations[{i}]"
         obligations.append((_str(obligation, "action", at), _state(obligation, at)))
     referrals = tuple(
         _str(referral, "to", f"referrals[{i}]")
-        for i, referral in enumerate(_seq(decision, "referrals", ""))
+        for i, referral in enumerate(_seq(decision, "referrals", "", required=whole))
     )
     complete = _get(decision, "complete", "")
     if not isinstance(complete, bool):
