@@ -17,7 +17,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO, TextIO, cast
 
-__all__ = ["Replacement", "sync_directory"]
+__all__ = ["Replacement", "replaceable", "sync_directory"]
+
+
+def replaceable(target: Path) -> bool:
+    """Whether a :class:`Replacement` may take ``target``'s place: it does not exist, or is a
+    regular file. A device (``/dev/null``), a named pipe or a directory is never replaced."""
+    return not target.exists() or target.is_file()
 
 
 class Replacement:

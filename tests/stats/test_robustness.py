@@ -292,3 +292,24 @@ def test_without_case_is_hidden_with_the_group_it_counts() -> None:
     shown = shown_records(table)
     assert table.records.without_case == 7
     assert shown["without_case"] is None
+
+
+def test_the_output_is_never_a_pipe_or_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`stats -o` refuses a device, named pipe or directory: it replaced it with a file of
+    counts (for root, /dev/null itself)."""
+    import os
+    import stat
+
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_text(json.dumps(decision("x1")) + "\n", encoding="utf-8")
+    pipe, folder = tmp_path / "pipe", tmp_path / "folder"
+    os.mkfifo(pipe)
+    folder.mkdir()
+    for special in (pipe, folder):
+        assert main(["stats", str(decisions), "-o", str(special)]) == 2
+        assert "is not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decisions.jsonl", "folder", "pipe"]

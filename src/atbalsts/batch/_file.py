@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, TextIO
 
 import attrs
 
-from atbalsts._files import Replacement
+from atbalsts._files import Replacement, replaceable
 from atbalsts.batch._decide import _Settings, checked_role
 from atbalsts.batch._pool import _signals_held
 from atbalsts.batch._records import (
@@ -86,7 +86,7 @@ def evaluate_file(
     if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
         raise _BatchError(f"the error file {errors} must be neither the input nor the output")
     for name, path in (("output", target), ("error file", errors)):
-        if path is not None and path.exists() and not path.is_file():
+        if path is not None and not replaceable(path):
             # a device, pipe or directory is never replaced by a file of decisions
             raise _BatchError(
                 f"the {name} {path} is not a regular file: name a file to write "

@@ -193,10 +193,10 @@ RULE: dict[str, str] = {
         "skolēniem (mazāk par {n}), ir slēpta (…), lai nevienu bērnu nevarētu atpazīt, kā to dara "
         "statistikas iestādes. Slēpta ir arī šūna, kuras skaitli varētu aprēķināt, atņemot no "
         "kopsummas (grupas skolēnu skaita, kolonnas kopsummas vai citas tās pašas grupas "
-        "kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām sakarībām (kopsummām, "
-        "vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu sašaurināt līdz mazāk "
-        "nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās grupās. Ko šis "
-        "noteikums neaizsargā, teikts statistikas atsauces aprakstā."
+        "kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām sakarībām "
+        "(kopsummām, vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu sašaurināt "
+        "līdz mazāk nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās grupās. "
+        "Ko šis noteikums neaizsargā, teikts statistikas atsauces aprakstā."
     ),
     "en": (
         "Counts are pseudonymous: no learner is named. A cell of 1 to {m} learners (fewer than "

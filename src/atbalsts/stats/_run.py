@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, TextIO, get_args
 
-from atbalsts._files import Replacement
+from atbalsts._files import Replacement, replaceable
 from atbalsts.stats._count import Join, Table, count_files
 from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
@@ -66,6 +66,11 @@ def run_stats(
         for source in (decisions, cases):
             if source is not None and target.resolve() == source.resolve():
                 raise StatsError(f"the output {target} would overwrite the input {source}")
+        if not replaceable(target):
+            raise StatsError(
+                f"the output {target} is not a regular file: name a file to write (without -o, "
+                "the table goes to standard output)"
+            )
     table = count_files(decisions, cases, dims, join=join)
     writer = _WRITERS[fmt]
     if out is None or (isinstance(out, (str, Path)) and str(out) == "-"):
