@@ -312,6 +312,21 @@ def test_audit_verify_names_the_first_bad_event(
     assert doc.read_bytes() == before
 
 
+def test_transition_never_writes_over_a_pipe_or_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc, pipe, folder = tmp_path / "plan.json", tmp_path / "pipe", tmp_path / "folder"
+    doc.write_text(json.dumps(PLAN), encoding="utf-8")
+    os.mkfifo(pipe)
+    folder.mkdir()
+    for special in (pipe, folder):
+        assert _step(doc, "submit", "class_teacher", "--on", "2025-03-03", "-o", str(special)) == 2
+        assert "is not a regular file" in capsys.readouterr().err
+    assert json.loads(doc.read_text(encoding="utf-8")) == PLAN
+    assert folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "pipe", "plan.json"]
+
+
 def test_transition_and_audit_input_errors_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

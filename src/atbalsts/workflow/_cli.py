@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from atbalsts._files import Replacement, sync_directory
+from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
 from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
 from atbalsts.model import (
@@ -148,6 +148,8 @@ def cli_transition(
             raise AtbalstsError(f"--steps: each step is one of {known}") from None
     chain_path = Path(chain) if chain is not None else None
     target = Path(output) if output is not None else path
+    if not replaceable(target):
+        raise AtbalstsError(f"-o: {target} is not a regular file: name a file to write")
     previous = None
     if chain_path is not None and chain_path.exists():
         verdict = verify_chain(_read(chain_path).splitlines())
