@@ -106,3 +106,35 @@ def test_a_batch_output_is_on_the_disk_before_it_is_renamed(
     assert any(name.startswith(".bad.jsonl.") for name in files)
     assert str(tmp_path) in synced  # the directory, after the rename
     assert out.read_text(encoding="utf-8").count("\n") == 3  # table, decision, summary
+
+
+def test_a_file_that_cannot_be_made_is_named_not_its_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out.jsonl"
+    with pytest.raises(OSError, match="No such file") as caught:
+        Replacement(target)
+    assert caught.value.filename == str(target)
+
+
+def test_a_full_disk_names_the_batch_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails with no file name of its own (the disk is full) names the output."""
+    import errno
+    import json
+    from datetime import date
+
+    from atbalsts.batch import evaluate_file
+    from atbalsts.engine import PolicyRegistry
+
+    def full(self: Replacement) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Replacement, "text", full)
+    example = sorted(Path("examples").glob("*.json"))[0]
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(json.loads(example.read_text(encoding="utf-8"))) + "\n")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(OSError, match="No space") as caught:
+        evaluate_file(source, out, as_of=date(2025, 11, 3), registry=PolicyRegistry.load())
+    assert caught.value.filename == str(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]

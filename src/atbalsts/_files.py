@@ -37,9 +37,12 @@ class Replacement:
 
     def __init__(self, target: Path, *, suffix: str = ".part", mode: int | None = None) -> None:
         self.target = target
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=suffix, dir=target.parent or Path(".")
-        )
+        try:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=suffix, dir=target.parent or Path(".")
+            )
+        except OSError as err:  # named by the file asked for, not the hidden temporary one
+            raise OSError(err.errno, err.strerror, str(target)) from None
         self.path = Path(name)
         self._handle: int | None = handle
         self._stream: IO[Any] | None = None

@@ -261,6 +261,12 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
         _check(run.stop)  # a stop that came during the last line: nothing is written either
         for new in reversed(made):  # the error file first, the output last
             new.commit(sync=True)
+    except OSError as err:
+        for new in made:
+            new.discard()
+        if err.filename is None:  # e.g. the disk is full: say which file could not be written
+            raise OSError(err.errno, err.strerror, str(target)) from None
+        raise
     except BaseException:
         for new in made:
             new.discard()
