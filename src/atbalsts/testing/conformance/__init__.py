@@ -2,7 +2,7 @@
 
 A plugin's own tests run it in one line (the plugin must be installed, e.g. ``pip install -e .``)::
 
-    from atbalsts.engine import PolicyRegistry
+    from atbalsts import PolicyRegistry
     from atbalsts.testing.conformance import assert_conforms
 
     def test_conforms() -> None:

@@ -24,11 +24,11 @@ files"; in short::
 
 Use it from Python::
 
-    from atbalsts.engine import PolicyRegistry
+    from atbalsts import PolicyRegistry
     from atbalsts.testing.scenarios import check, load_scenarios, run_scenario
 
     registry = PolicyRegistry.load()
-    for scenario in load_scenarios("tests/scenarios/bauska.scenarios.toml"):
+    for scenario in load_scenarios("plugins/atbalsts-bauska/tests/bauska.scenarios.toml"):
         problems = check(run_scenario(registry, scenario), scenario)
         assert not problems, problems
 
