@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -272,7 +273,9 @@ def test_a_chain_that_cannot_be_appended_leaves_the_document_as_it_was(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]  # no temporary file left
 
 
-def test_a_document_that_cannot_be_written_leaves_the_chain_as_it_was(tmp_path: Path) -> None:
+def test_a_document_that_cannot_be_written_leaves_the_chain_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
     _write(doc, plan())
     assert (
@@ -281,23 +284,36 @@ def test_a_document_that_cannot_be_written_leaves_the_chain_as_it_was(tmp_path: 
     )
     kept = chain.read_bytes()
     (tmp_path / "out").mkdir()
-    # a target in no folder fails before the append; a target that is a directory fails at the
-    # rename after it, and the append is undone
+
+    def approve(output: Path) -> None:
+        cli_transition(
+            doc,
+            "approve",
+            actor="p",
+            role="class_teacher",
+            on="2025-03-03",
+            chain=chain,
+            output=output,
+        )
+
+    # a target in no folder fails before the append, and so does a directory (refused)
     for output, says in (
         (tmp_path / "nodir" / "out.json", "cannot write"),
-        (tmp_path / "out", "left as they were"),
+        (tmp_path / "out", "is not a regular file"),
     ):
         with pytest.raises(AtbalstsError, match=says):
-            cli_transition(
-                doc,
-                "approve",
-                actor="p",
-                role="class_teacher",
-                on="2025-03-03",
-                chain=chain,
-                output=output,
-            )
+            approve(output)
         assert chain.read_bytes() == kept
+
+    # a rename that fails after the append: the append is undone
+    def refused(*args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(AtbalstsError, match="left as they were"):
+        approve(tmp_path / "new.json")
+    monkeypatch.undo()
+    assert chain.read_bytes() == kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.jsonl", "out", "plan.json"]
 
 
