@@ -163,8 +163,9 @@ def csv_text(value: str) -> str:
 def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
     """Write ``table`` as CSV: a row per group, metric and category, then the total rows.
 
-    The file starts with comment lines (``#``) stating the rule and what was read; read it with,
-    for example, ``pandas.read_csv(path, comment="#")``. A hidden cell has empty ``learners`` and
+    The file starts with comment lines (``#``) stating the rule and what was read: skip the lines
+    that start with ``#`` and read the rest (not with pandas' ``comment="#"``, which also cuts a
+    row at a ``#`` inside a school id). A hidden cell has empty ``learners`` and
     ``items`` and ``suppressed`` set to ``true``. A text cell that a spreadsheet would read as
     a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts
     with ``'``.
