@@ -121,7 +121,7 @@ def test_latvian_text_names_actions_institutions_and_sources(
     threat_decision: atbalsts.Decision,
 ) -> None:
     text = explain(threat_decision, "lv")
-    assert "Lēmums par izglītojamo L-1 uz 2024-05-02" in text
+    assert "Lēmums par izglītojamo L-1 (2024-05-02)" in text
     assert "Ziņot par apdraudējumu bērnam" in text
     assert "Bērnu aizsardzības centrs" in text
     assert "Bērnu tiesību aizsardzības likums, 73. panta pirmā daļa" in text

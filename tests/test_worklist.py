@@ -72,7 +72,7 @@ def test_the_examples_give_a_readable_latvian_list(
     assert "  Termiņš šodien\n" in body
     assert (
         "    - L-0010: Reģistrēt izglītojamo VIIS; adresāts Valsts izglītības informācijas "
-        "sistēma; radies 2025-10-17; termiņš 2025-10-27; nokavētas mācību dienas: 2; "
+        "sistēma; radies 2025-10-17; termiņš 2025-10-27; termiņš pārsniegts par 2 mācību d.; "
         "metodoloģisks pieņēmums, nav tiesību norma"
     ) in body
     assert (

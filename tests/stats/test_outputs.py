@@ -119,7 +119,7 @@ def test_csv_starts_with_the_rule_and_has_a_row_per_cell(table: Table) -> None:
     assert list(rows[0])[:3] == ["scope", "school", "term"]
     total = [r for r in rows if r["scope"] == "total" and r["metric"] == "learners_decided"]
     assert int(total[0]["learners"]) == table.records.decisions
-    assert total[0]["metric_label"] == "Skolēni, par kuriem pieņemts lēmums"
+    assert total[0]["metric_label"] == "Izglītojamie, par kuriem pieņemts lēmums"
 
 
 # --- HTML ----------------------------------------------------------------------------------------

@@ -165,7 +165,8 @@ MEASURES = CodeList.of(
         ),
         Code(
             "certificate_subject_consultation",
-            "Mācību priekšmetu konsultācijas izglītojamajiem, kuri saņēmuši liecību",
+            "Mācību priekšmetu konsultācijas izglītojamajiem, kuri par pamatizglītības apguvi "
+            "saņēmuši tikai liecību",
             "Subject consultations for learners who completed grade 9 with a certificate only",
             tags=_K,
             source="Skola-kopienā; [S35]",

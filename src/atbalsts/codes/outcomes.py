@@ -72,12 +72,12 @@ REASONS = CodeList.of(
         ),
         Code(
             "certificate_only_eligible",
-            "Atbilst: 9. klase pabeigta ar liecību",
+            "Atbilst: par pamatizglītības apguvi saņemta tikai liecība",
             "Eligible: completed grade 9 with a certificate only",
         ),
         Code(
             "certificate_only_required",
-            "Tikai izglītojamajiem, kuri 9. klasi pabeiguši ar liecību un "
+            "Tikai izglītojamajiem, kuri par pamatizglītības apguvi saņēmuši tikai liecību un "
             "atkārto 9. klasi vai mācās profesionālajā izglītībā",
             "Only for learners who completed "
             "grade 9 with a certificate only and repeat grade 9 or are in vocational education",

@@ -28,7 +28,7 @@ SK_URL = "https://skola-kopiena.lv/about"
 MK89_CARE = LegalBasis(
     kind=BasisKind.LAW,
     act=MK89_ACT,
-    provision="p. 2",
+    provision="2. punkts",
     url=MK89_URL,
     note="A child in out-of-family care: the foster family, guardian or care-institution head is "
     "informed instead of the parents.",

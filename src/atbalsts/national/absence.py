@@ -31,7 +31,7 @@ LESSONS = "unjustified_lessons"
 MK89_PARENTS = LegalBasis(
     kind=BasisKind.LAW,
     act=b.MK89_ACT,
-    provision="p. 1",
+    provision="1. punkts",
     url=b.MK89_URL,
     note="The school informs the learner's parents, defined as the persons exercising custody "
     "(personas, kas īsteno aizgādību) [S1]; missing with no known reason, they are contacted no "

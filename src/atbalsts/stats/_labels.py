@@ -81,7 +81,7 @@ _CODE_LISTS: dict[str, CodeList] = {
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Atbalsta uzraudzības pārskats", "Support monitoring report"),
     "subtitle": (
-        "Skolēnu skaits pēc lēmumiem par priekšlaicīgas mācību pārtraukšanas riska mazināšanu",
+        "Izglītojamo skaits pēc lēmumiem par priekšlaicīgas mācību pārtraukšanas riska mazināšanu",
         "Numbers of learners from the decisions on reducing the risk of early school leaving",
     ),
     "grouped_by": ("Grupēts pēc", "Grouped by"),
@@ -94,24 +94,24 @@ _TEXT: dict[str, tuple[str, str]] = {
     "records": ("Ievaddati", "Input"),
     "all_counts": ("Visi rādītāji", "All counts"),
     "chart_findings": (
-        "Skolēni ar riska konstatējumiem pēc riska grupas",
+        "Izglītojamie ar riska konstatējumiem pēc riska grupas",
         "Learners with findings, by risk group",
     ),
     "chart_findings_latest": (
-        "Skolēni ar riska konstatējumiem pēc riska grupas, {term}",
+        "Izglītojamie ar riska konstatējumiem pēc riska grupas, {term}",
         "Learners with findings, by risk group, {term}",
     ),
     "chart_trend": (
-        "Skolēni ar riska konstatējumiem pa semestriem",
+        "Izglītojamie ar riska konstatējumiem pa semestriem",
         "Learners with findings, by term",
     ),
     "chart_overdue": ("Nokavētie pienākumi", "Overdue duties"),
     "overdue_obligations": (
-        "Skolēni ar nokavētu pienākumu",
+        "Izglītojamie ar nokavētu pienākumu",
         "Learners with an overdue obligation",
     ),
     "overdue_referrals": (
-        "Skolēni ar nokavētu nosūtījumu",
+        "Izglītojamie ar nokavētu nosūtījumu",
         "Learners with an overdue referral",
     ),
     "not_tracked_overdue": (
@@ -141,11 +141,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Attēlā parādītas {shown} lielākās no {all} grupām.",
         "The chart shows the {shown} largest of {all} groups.",
     ),
-    "learners": ("skolēni", "learners"),
-    "learners_items": ("skolēni (gadījumi)", "learners (items)"),
+    "learners": ("izglītojamie", "learners"),
+    "learners_items": ("izglītojamie (iekavās — ierakstu skaits)", "learners (items)"),
     "unit_note": (
-        "Katrā šūnā skolēnu skaits; iekavās, cik pienākumu, plānu, pasākumu vai nosūtījumu viņiem "
-        "ir.",
+        "Katrā šūnā izglītojamo skaits; iekavās, cik pienākumu, plānu, pasākumu vai nosūtījumu "
+        "viņiem ir.",
         "Each cell gives the number of learners; in brackets, how many obligations, plans, "
         "measures or referrals they have.",
     ),
@@ -171,7 +171,7 @@ RECORDS: dict[str, tuple[str, str]] = {
     "other": ("Citi ieraksti (galvene, kopsavilkums)", "Other records (header, summary)"),
     "unreadable": ("Nenolasāmas rindas", "Unreadable lines"),
     "duplicates": (
-        "Atkārtoti lēmumi par skolēnu tajā pašā semestrī (nav skaitīti)",
+        "Atkārtoti lēmumi par izglītojamo tajā pašā semestrī (nav skaitīti)",
         "Repeated decisions for a learner in one term (not counted)",
     ),
     "without_case": ("Lēmumi bez lietas", "Decisions without a case"),
@@ -189,14 +189,14 @@ def record_label(name: str, lang: Lang) -> str:
 #: The privacy rule, stated on every output. ``{n}`` is the smallest number of learners shown.
 RULE: dict[str, str] = {
     "lv": (
-        "Skaitļi ir pseidonīmi: neviens skolēns nav nosaukts. Šūna, kurā ir no 1 līdz {m} "
-        "skolēniem (mazāk par {n}), ir slēpta (…), lai nevienu bērnu nevarētu atpazīt, kā to dara "
-        "statistikas iestādes. Slēpta ir arī šūna, kuras skaitli varētu aprēķināt, atņemot no "
-        "kopsummas (grupas skolēnu skaita, kolonnas kopsummas vai citas tās pašas grupas "
-        "kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām sakarībām "
-        "(kopsummām, vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu sašaurināt "
-        "līdz mazāk nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās grupās. "
-        "Ko šis noteikums neaizsargā, teikts statistikas atsauces aprakstā."
+        "Dati ir pseidonimizēti: neviens izglītojamais nav nosaukts. Tāpat kā statistikas "
+        "iestādes, slēpjam (…) šūnu, kurā ir no 1 līdz {m} izglītojamajiem (mazāk par {n}), lai "
+        "nevienu bērnu nevarētu atpazīt. Slēpta ir arī šūna, kuras skaitli varētu aprēķināt, "
+        "atņemot no kopsummas (grupas izglītojamo skaita, kolonnas kopsummas vai citas tās pašas "
+        "grupas kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām "
+        "sakarībām (kopsummām, vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu "
+        "sašaurināt līdz mazāk nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās "
+        "grupās. Ko šis noteikums neaizsargā, teikts statistikas atsauces aprakstā."
     ),
     "en": (
         "Counts are pseudonymous: no learner is named. A cell of 1 to {m} learners (fewer than "

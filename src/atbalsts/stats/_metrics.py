@@ -40,23 +40,25 @@ class Metric:
 
 #: Every metric, in the order the outputs show them.
 METRICS: tuple[Metric, ...] = (
-    Metric("learners_decided", "Skolēni, par kuriem pieņemts lēmums", "Learners decided"),
+    Metric("learners_decided", "Izglītojamie, par kuriem pieņemts lēmums", "Learners decided"),
     Metric(
         "incomplete_decisions",
-        "Nepilnīgi lēmumi (spraudnis vai noteikums kļūdījās)",
+        "Nepilnīgi lēmumi (spraudņa vai noteikuma darbības kļūda)",
         "Incomplete decisions (a plugin or rule failed)",
     ),
-    Metric("learners_with_findings", "Skolēni ar riska konstatējumiem", "Learners with findings"),
+    Metric(
+        "learners_with_findings", "Izglītojamie ar riska konstatējumiem", "Learners with findings"
+    ),
     Metric(
         "findings_by_risk_group",
-        "Skolēni ar riska konstatējumiem pēc riska grupas",
+        "Izglītojamie ar riska konstatējumiem pēc riska grupas",
         "Learners with findings, by risk group",
         "risk_group",
         fixed=True,
     ),
     Metric(
         "findings_by_factor",
-        "Skolēni ar riska konstatējumiem pēc riska faktora",
+        "Izglītojamie ar riska konstatējumiem pēc riska faktora",
         "Learners with findings, by risk factor",
         "risk_factor",
     ),
