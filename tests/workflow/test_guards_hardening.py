@@ -388,3 +388,46 @@ def test_a_municipal_guard_cannot_stop_a_send_the_law_requires(
         )
     [refusal] = info.value.refusals
     assert (refusal.guard, refusal.plugin) == ("ezermala.guard.referral_note", "ezermala")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # the MK 89 notice to another recipient than the board: it rests on the consent
+        {"legal_duty": "absence_notice", "consent_id": "C-1"},
+        # the MK 89 notice to the board, sharing health besides what the duty covers
+        {
+            "legal_duty": "absence_notice",
+            "purpose": "absence_follow_up",
+            "referred_to": {"institution": "municipal_education_board"},
+            "data_categories": ["identity", "attendance", "health"],
+            "consent_id": "C-1",
+        },
+        # an Art. 73 report to a body the article does not name
+        {"legal_duty": "child_protection_report", "referred_to": {"institution": "ikvd"}},
+    ],
+    ids=["notice-elsewhere", "notice-with-health", "report-elsewhere"],
+)
+def test_a_municipal_guard_still_judges_what_the_duty_does_not_require(
+    changes: dict[str, object],
+) -> None:
+    """Only a send the duty requires, and no more, passes a municipal guard: a referral that
+    names a legal duty but goes to another recipient, or shares more than the duty covers,
+    is judged like any other."""
+    covering = consent(
+        recipients=["social_service", "municipal_education_board", "ikvd"],
+        purposes=["social_assistance", "absence_follow_up", "child_protection"],
+        data_categories=["identity", "attendance", "health"],
+    )
+    with pytest.raises(LifecycleError) as info:
+        transition(
+            referral(**changes),
+            "send",
+            actor="t",
+            role="social_pedagogue",
+            on=DAY,
+            consents=(covering,),
+            guards=_municipal_guards(False),  # type: ignore[arg-type]
+        )
+    guards = [r.guard for r in info.value.refusals]
+    assert "ezermala.guard.referral_note" in guards

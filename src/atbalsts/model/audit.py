@@ -86,7 +86,9 @@ class AuditEvent(Document):
     the action needs besides its reason (the approval step, each goal's achievement, the support
     given, the outcome), so replaying the events over the first document gives the last one.
     ``overrides`` names the guards that refused the transition and were overridden, with
-    ``reason`` saying why; an event without overrides passed every guard.
+    ``reason`` saying why, or, for a municipal guard that refused a referral a legal duty
+    requires, overridden by that duty (its ``lawful_basis`` in ``params``); an event without
+    overrides passed every guard.
     """
 
     seq: NonNegativeInt = Field(description="Position in its chain, from 0.")

@@ -141,6 +141,24 @@ def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
     )
 
 
+#: The recipients each legal duty names (what the consent guard reads too).
+_DUTY_RECIPIENTS: dict[LegalDuty, frozenset[str]] = {
+    LegalDuty.CHILD_PROTECTION_REPORT: frozenset(_ART73_RECIPIENTS),
+    LegalDuty.ABSENCE_NOTICE: frozenset({"municipal_education_board"}),
+}
+
+
+def required_by_law(r: Referral) -> bool:
+    """Whether sending ``r`` is what a national legal duty requires of the school, and no more:
+    its duty names its recipient and covers every data category it shares (the same-day Art. 73
+    report to the police, the MK 89 notice of identity and absences to the education board)."""
+    duty = r.legal_duty
+    if duty is None or r.referred_to.institution not in _DUTY_RECIPIENTS[duty]:
+        return False
+    beyond, _ = beyond_duty(r)
+    return not beyond
+
+
 _SENDER_ACTIONS = frozenset({"send", "cancel"})
 _RECIPIENT_ACTIONS = frozenset({"receive", "accept", "reject", "start", "complete", "fail"})
 _RECIPIENT_ACTIONS |= {"hold", "resume"}

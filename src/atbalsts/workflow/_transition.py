@@ -30,6 +30,7 @@ from atbalsts.workflow._guards import (
     beyond_duty,
     chain_days,
     chain_on,
+    required_by_law,
 )
 from atbalsts.workflow._lifecycle import (
     D,
@@ -273,8 +274,9 @@ def transition(
 
 
 def _required_by_law(document: SupportPlan | Referral | Consent, action: str) -> bool:
-    """Whether the transition sends a referral that a national legal duty requires."""
-    return isinstance(document, Referral) and action == "send" and document.legal_duty is not None
+    """Whether the transition sends a referral that a national legal duty requires, and no
+    more (:func:`~atbalsts.workflow._guards.required_by_law`)."""
+    return isinstance(document, Referral) and action == "send" and required_by_law(document)
 
 
 @attrs.frozen
