@@ -334,6 +334,8 @@ def test_transition_and_audit_input_errors_exit_2(
     doc.write_text(json.dumps(PLAN), encoding="utf-8")
     assert _step(doc, "submit", "class_teacher", "--on", "3.3.2025") == 2
     assert _step(doc, "submit", "class_teacher", "--on", "20250303") == 2  # YYYY-MM-DD only
+    for moment in ("2025-W10-1T10:00+02:00", "20250303T100000+0200"):  # with a time too
+        assert _step(doc, "submit", "class_teacher", "--on", moment) == 2
     assert _step(doc, "submit", "class_teacher", "--on", "2025-03-03", "--param", "x") == 2
     assert _step(tmp_path / "none.json", "submit", "class_teacher", "--on", "2025-03-03") == 2
     assert main(["audit", "verify", str(tmp_path / "none.jsonl")]) == 2
@@ -656,3 +658,20 @@ def test_as_of_is_a_date_written_yyyy_mm_dd_only(
         main([command, str(source), "--as-of", day])
     assert done.value.code == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_the_command_writes_utf8_to_a_file_whatever_the_code_page(tmp_path: Path) -> None:
+    """Run as a program with its output in a file or a pipe, every command writes UTF-8 (JSON,
+    CSV and HTML are UTF-8): under a Windows code page, text it lacks ended in a traceback."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "ATBALSTS_LANG": "lv"}
+    example = Path("examples/01-bauska-grade7-absences.json").resolve()
+    done = subprocess.run(
+        [sys.executable, "-m", "atbalsts.cli", "evaluate", str(example)],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")  # UTF-8, not cp1252
+    assert "Lēmums par izglītojamo" in text

@@ -134,7 +134,14 @@ def test_a_full_disk_names_the_batch_output(
     source = tmp_path / "cases.jsonl"
     source.write_text(json.dumps(json.loads(example.read_text(encoding="utf-8"))) + "\n")
     out = tmp_path / "out.jsonl"
+    registry = PolicyRegistry.load()
     with pytest.raises(OSError, match="No space") as caught:
-        evaluate_file(source, out, as_of=date(2025, 11, 3), registry=PolicyRegistry.load())
+        evaluate_file(source, out, as_of=date(2025, 11, 3), registry=registry)
     assert caught.value.filename == str(out)
+    # with an error file beside it, either may have failed: neither is named for the other
+    with pytest.raises(OSError, match="No space") as caught:
+        evaluate_file(
+            source, out, as_of=date(2025, 11, 3), registry=registry, errors=tmp_path / "bad"
+        )
+    assert caught.value.filename is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]

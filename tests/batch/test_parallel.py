@@ -536,6 +536,26 @@ def test_resume_refuses_another_input_of_the_same_layout_and_other_options(
     assert "written without --self-contained" in err
 
 
+def test_resume_reads_a_learner_id_its_input_escapes(tmp_path: Path) -> None:
+    """The same input with each learner id written with JSON escapes (``L\\u002d0001``) is the
+    same input: resumed, it gives the uninterrupted output."""
+    text, whole, _, _ = resumable(RESUMED)
+    escaped = []
+    for line in text.split("\n"):
+        if line.startswith("{") and '"learner": {"id": "' in line:
+            head, _, rest = line.partition('"learner": {"id": "')
+            ident, _, tail = rest.partition('"')
+            line = head + '"learner": {"id": "' + ident.replace("-", "\\u002d") + '"' + tail
+        escaped.append(line)
+    assert "\\u002d" in "\n".join(escaped)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(escaped), encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(whole[: whole.rindex(b"\n", 0, len(whole) // 2) + 1])
+    assert main(["batch", str(source), "-o", str(target), "--resume", "--jobs", "1"]) == 2
+    assert target.read_bytes() == whole
+
+
 def test_resume_without_an_earlier_output_starts_at_the_beginning(tmp_path: Path) -> None:
     text, whole, _, _ = resumable(RESUMED)
     source = tmp_path / "cases.jsonl"

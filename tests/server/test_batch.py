@@ -23,7 +23,7 @@ pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is no
 httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
 
 from atbalsts import PolicyRegistry  # noqa: E402
-from atbalsts.batch import evaluate_lines  # noqa: E402
+from atbalsts.batch import blank_line, evaluate_lines  # noqa: E402
 from atbalsts.model import Decision, SupportCase, parse_json  # noqa: E402
 from atbalsts.privacy import view_decision  # noqa: E402
 from atbalsts.server import Limits, create_app  # noqa: E402
@@ -42,7 +42,7 @@ def _lines(cases: list[dict[str, Any]]) -> list[str]:
 def _library(lines: list[str], registry: PolicyRegistry, **options: Any) -> list[str]:
     out = io.StringIO()
     evaluate_lines(lines, out, registry=registry, **{"as_of": AS_OF, **options})
-    return out.getvalue().splitlines()
+    return [line for line in out.getvalue().split("\n") if line]  # never str.splitlines()
 
 
 def _viewed(lines: list[str], registry: PolicyRegistry, role: str, **options: Any) -> list[Any]:
@@ -50,7 +50,7 @@ def _viewed(lines: list[str], registry: PolicyRegistry, role: str, **options: An
     case's view on its evaluation date, made from the decision with its trace, which says what
     the rules behind its reasons read; the trace itself left out), every other record as it is."""
     out = []
-    cases = [line for line in lines if line.strip()]
+    cases = [line for line in lines if not blank_line(line)]
     records = _library(lines, registry, trace=True, **options)
     for line, record in zip(cases, records, strict=True):
         data = json.loads(record)
@@ -77,14 +77,15 @@ def _batch(url: str, headers: dict[str, str], body: str | bytes, **query: str) -
 def test_batch_gives_the_records_of_atbalsts_batch_as_the_role_sees_them(
     base_url: str, national: dict[str, str], registry: PolicyRegistry
 ) -> None:
-    lines = [*_lines(examples()), "", "{not json", '{"learner": {}}', "   "]
+    # a line of JSON white space is blank; one of other white space is a line that is no case
+    lines = [*_lines(examples()), "", "{not json", '{"learner": {}}', " \t\r", "\u00a0", " \u2028 "]
     response = _batch(base_url, national, "\n".join(lines) + "\n")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
-    got = _json(response)
+    got = [json.loads(line) for line in response.text.split("\n") if line]
     assert got == _viewed(lines, registry, "municipal_coordinator")
-    assert len(got) == len(examples()) + 2  # blank lines give no record
-    assert got[-1]["line"] == len(examples()) + 3  # blank lines are counted
+    assert len(got) == len(examples()) + 4  # blank lines give no record
+    assert [r["line"] for r in got[-2:]] == [len(examples()) + 5, len(examples()) + 6]
     assert all(r["view"]["role"] == "municipal_coordinator" for r in got if "line" not in r)
 
 

@@ -42,6 +42,7 @@ from atbalsts.batch._records import (
     NoEvaluationDate,
     RecordKind,
     WorkerError,
+    blank_line,
 )
 from atbalsts.batch._schema import record_schema, record_schema_text
 from atbalsts.batch._stream import CHUNK_SIZE, iter_decisions
@@ -57,6 +58,7 @@ __all__ = [
     "RecordKind",
     "WorkerError",
     "available_cores",
+    "blank_line",
     "decision_notes",
     "evaluate_file",
     "evaluate_lines",

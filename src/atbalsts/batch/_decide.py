@@ -21,7 +21,7 @@ from atbalsts.batch._records import (
     RecordKind,
     _count_note,
     _dumps,
-    blank,
+    blank_line,
 )
 from atbalsts.codes import CodeList
 from atbalsts.engine import (
@@ -213,7 +213,7 @@ def _decide(
     decision is the first in this process to use its table. With ``show``, a decision's record
     is what ``show`` makes of the Decision document and its case (an exception it raises is not
     the line's: it ends the batch)."""
-    if blank(line):
+    if blank_line(line):
         return []
     out: list[Made] = []
     shown: tuple[Decision, SupportCase] | None = None

@@ -264,7 +264,7 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
     except OSError as err:
         for new in made:
             new.discard()
-        if err.filename is None:  # e.g. the disk is full: say which file could not be written
+        if err.filename is None and errors is None:  # e.g. the disk is full: the one file
             raise OSError(err.errno, err.strerror, str(target)) from None
         raise
     except BaseException:

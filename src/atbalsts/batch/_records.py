@@ -104,10 +104,12 @@ class BatchStopped(BaseException):
 _JSON_SPACE = " \t\r\n"
 
 
-def blank(line: str) -> bool:
-    """Whether an input line holds nothing but JSON whitespace (skipped, with no record). Other
-    white space (a no-break space, U+2028, a form feed) is not blank: the line gets its
-    ``invalid`` record like any text that is not a case."""
+def blank_line(line: str) -> bool:
+    """Whether a batch input line is blank: nothing but JSON white space (space, tab, carriage
+    return, newline), skipped with no record, its number still counted. Other white space (a
+    no-break space, U+2028, a form feed) is not blank: the line gets its ``invalid`` record like
+    any text that is not a case. The CLI, :func:`iter_decisions` and the HTTP service's batch
+    all ask this."""
     return not line.strip(_JSON_SPACE)
 
 

@@ -83,10 +83,28 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         return _build(t)
 
 
+def _encode_output(stream: object) -> None:
+    """Standard output in UTF-8 when it goes to a file or a pipe (JSON, CSV and HTML are UTF-8,
+    whatever the locale's code page); on a terminal its own encoding, with a character it lacks
+    replaced, never a traceback."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None:
+        return
+    try:
+        if stream.isatty():  # type: ignore[attr-defined]
+            reconfigure(errors="replace")
+        else:
+            reconfigure(encoding="utf-8")
+    except (OSError, ValueError):  # closed, or already written to in another encoding
+        return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (0 ok, 1 a transition refused or an audit chain
     that does not verify, 2 invalid input or policy error, 130 interrupted by Ctrl-C, 143 by
     SIGTERM during ``batch``)."""
+    if argv is None:  # run as the program: its own standard output
+        _encode_output(sys.stdout)
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         t = texts(choose_language(arguments, os.environ))

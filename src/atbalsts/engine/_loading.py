@@ -79,10 +79,8 @@ def _entry_point_sources(
             continue
         try:
             obj = ep.load()
-        except KeyboardInterrupt:  # the user stops the host: never swallowed
-            raise
-        except BaseException as exc:  # a broken plugin must not take the host down, even
-            # by calling sys.exit() at import
+        except (Exception, SystemExit) as exc:  # a broken plugin must not take the host
+            # down, even by calling sys.exit() at import (Ctrl-C and the like still stop it)
             failures.append(Failure(plugin=ep.name, stage="import", error=_error(exc)))
             continue
         sources.append(PluginSource(ep.name, obj, dist, dist_version))
@@ -140,9 +138,7 @@ def load_plugins(
             )
         try:
             manager.register(source.plugin, name=source.name)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # e.g. a hook with the wrong argument names
+        except (Exception, SystemExit) as exc:  # e.g. a hook with the wrong argument names
             failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
             continue
         seen[source.name] = source
@@ -176,8 +172,6 @@ def _declare(
         for impl in _impls(manager, "atbalsts_register_codes", source.name):
             _call(impl, registrar=codes)
         return registrar.declaration(codes.codes)
-    except KeyboardInterrupt:  # the user stops the host: never swallowed
-        raise
-    except BaseException as exc:  # isolate: record, keep the others (SystemExit included)
+    except (Exception, SystemExit) as exc:  # isolate: record, keep the others (sys.exit too)
         failures.append(Failure(plugin=source.name, stage="register", error=_error(exc)))
         return None

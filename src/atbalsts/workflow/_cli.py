@@ -78,6 +78,9 @@ def _document(path: Path) -> _Doc:
 def _when(text: str) -> date:
     try:
         if "T" in text:
+            if text[10:11] != "T":
+                raise ValueError(text)
+            iso_day(text[:10])  # the date part written YYYY-MM-DD, as without a time
             moment = datetime.fromisoformat(text)
             if moment.utcoffset() is None:
                 raise ValueError

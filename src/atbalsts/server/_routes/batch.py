@@ -36,7 +36,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from atbalsts.batch import evaluate_lines
+from atbalsts.batch import blank_line, evaluate_lines
 from atbalsts.engine import PolicyRegistry
 from atbalsts.model import Decision, SupportCase
 from atbalsts.privacy import Reads
@@ -190,7 +190,7 @@ class _LineReader:
             return _Record(_invalid(number, "the line is not UTF-8 text"))
         if number == 1:
             text = text.removeprefix(_BOM)
-        if not text.strip():
+        if blank_line(text):  # as the command's batch: only JSON white space is blank
             return _Line(number, "")
         self.counted += 1
         if self.counted > self._limits.max_batch_lines:
