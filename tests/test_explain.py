@@ -159,7 +159,7 @@ def test_notes_come_before_the_findings_in_both_languages(
         "  - No municipal policy was found for nowhere: the national baseline decided alone.",
     ]
     lv = explain(threat_decision, "lv")
-    assert "Pašvaldības nowhere regulējums nav atrasts" in lv
+    assert "Pašvaldībai „nowhere” regulējums nav atrasts" in lv
 
 
 def test_incomplete_decision_says_so_first(threat_decision: atbalsts.Decision) -> None:

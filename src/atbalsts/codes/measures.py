@@ -194,7 +194,7 @@ MEASURES = CodeList.of(
         ),
         Code(
             "interagency_training",
-            "Starpinstitucionālās apmācības un pieredzes apmaiņas semināri",
+            "Mācības par starpresoru sadarbības veicināšanu un pieredzes apmaiņas darbnīcas",
             "Inter-agency training and experience-exchange workshops",
             tags=frozenset({"skola_kopiena", "staff"}),
             source="[S34]",

@@ -156,7 +156,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "No cases file was given: plans, measures and referrals are not counted, and school and "
         "grade are not known.",
     ),
-    "generated_by": ("Sagatavots ar atbalsts {version}.", "Made with atbalsts {version}."),
+    "generated_by": ("Sagatavots ar rīku „atbalsts” {version}.", "Made with atbalsts {version}."),
     "no_data": ("Nav datu.", "No data."),
 }
 
