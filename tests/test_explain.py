@@ -132,7 +132,7 @@ def test_english_text_is_the_source_language(threat_decision: atbalsts.Decision)
     text = explain(threat_decision, "en")
     assert "Decision for learner L-1 on 2024-05-02" in text
     assert "Report the threat to the child" in text
-    assert "Children's Protection Centre or Municipal police or Orphan's court" in text
+    assert "Children's Protection Centre, Municipal police, Orphan's court or State Police" in text
     assert "urgency routine" in text
     assert "rule lv.risk.unjustified_absences (methodological default, not law)" in text
     assert "rule lv.absence.involve_social_service (MK 01.02.2011 noteikumi Nr. 89 (groz." in text

@@ -47,6 +47,13 @@ _RULE = " " * 6
 _PARAM = " " * 8
 
 
+def _listed(items: list[str], last: str) -> str:
+    """``items`` joined by commas, the last two by ``last`` (" or ": "a, b or c")."""
+    if len(items) < 3 or last == ", ":
+        return last.join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
 @cache
 def translator(lang: str) -> Gettext:
     """The gettext function for ``lang``; English is the catalogs' source language."""
@@ -334,8 +341,8 @@ def explain(
             + _("{action}: by {roles}, to {recipients}, due {due} ({basis})").format(
                 action=name("actions", o.action),
                 roles=", ".join(who(r) for r in o.responsible_roles),
-                recipients=(_(" or ") if o.any_recipient else ", ").join(
-                    who(r) for r in o.recipients
+                recipients=_listed(
+                    [who(r) for r in o.recipients], _(" or ") if o.any_recipient else ", "
                 )
                 or _("no one named"),
                 due=o.due.isoformat(),
