@@ -68,7 +68,9 @@ class Plugin:
         valid_to: date | None = None,
         fail: Exception | None = None,
         codes: Iterable[tuple[str, Code]] = (),
+        guards: Iterable[Any] = (),
     ) -> None:
+        self.guards = tuple(guards)
         self.name = name
         self.codes = tuple(codes)
         self.rules = tuple(rules)
@@ -88,6 +90,8 @@ class Plugin:
         )
         registrar.parameters(self.params)
         registrar.rules(self.rules)
+        if self.guards:
+            registrar.guards(self.guards)
         if self.fail is not None:
             raise self.fail
 
@@ -632,3 +636,40 @@ def test_every_declared_fact_is_readable_on_generated_cases() -> None:
         facts = policy_set.run(case, date(2025, 3, 3), trace=False).facts
         for name in FACTS:
             getattr(facts, name)
+
+
+# -- guards ----------------------------------------------------------------------------------
+
+
+def _referral_guard(raises: bool) -> Any:
+    from atbalsts.workflow import Transition, guard
+
+    @guard(
+        "proba.guard.referral_note",
+        document="referral",
+        actions=("send",),
+        legal_basis=LAW,
+    )
+    def note(t: Transition) -> str | None:
+        """Careless when ``raises``: assumes every referral has a due date."""
+        after = t.after
+        if raises:
+            return None if after.due.year > 2000 else "too old"  # type: ignore[union-attr]
+        return None
+
+    return note
+
+
+def test_a_guard_that_raises_on_generated_documents_is_a_problem() -> None:
+    """A guard that raises refuses every action it judges, with no override: the kit finds it on
+    the referrals of the generated cases and names it; a guard that decides does not."""
+    found = check_policy(
+        load(Plugin([good_rule()], params(limit_param()), guards=[_referral_guard(True)])), NAME
+    )
+    (problem,) = [p for p in found if p.check == "guards"]
+    assert problem.subject == "proba.guard.referral_note"
+    assert "AttributeError" in problem.message
+    calm = check_policy(
+        load(Plugin([good_rule()], params(limit_param()), guards=[_referral_guard(False)])), NAME
+    )
+    assert [p for p in calm if p.check == "guards"] == []

@@ -52,6 +52,10 @@ The checks, by their :attr:`Problem.check` name:
     The Decision is complete (no other plugin of the set fails because of this one).
 ``determinism``
     Evaluating the same case twice gives byte-identical Decision JSON.
+``guards``
+    Each guard the plugin declares judges the plans, referrals and consents of the generated
+    cases, moved by every action it judges, without raising: a guard that raises refuses every
+    such action (the workflow fails closed), for a reason no role can override.
 
 The checks build their own policy set from the national baseline and the plugin alone, so another
 installed plugin cannot make a plugin fail; they never change the registry passed in. The checks
@@ -70,7 +74,7 @@ from datetime import date
 
 from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model import SupportCase
-from atbalsts.testing.conformance import _cases, _compose, _run, _static
+from atbalsts.testing.conformance import _cases, _compose, _guards, _run, _static
 from atbalsts.testing.conformance._cases import sample_cases
 from atbalsts.testing.conformance._problem import Problem
 
@@ -107,6 +111,7 @@ CHECKS = (
     "crash",
     "complete",
     "determinism",
+    "guards",
 )
 
 #: Evaluation dates used when the caller gives none; a date on which each rule of the plugin is in
@@ -168,6 +173,24 @@ def check_policy(
     given = None if cases is None else list(cases)
     municipality = decl.info.municipality or "testa-novads"
     problems += _run.run_cases(decl, policy_set, dates, given, municipality, examples, seed)
+    problems += _guards.check_guards(
+        decl,
+        (
+            (
+                day,
+                given
+                if given is not None
+                else sample_cases(
+                    examples,
+                    as_of=day,
+                    municipality=municipality,
+                    seed=seed,
+                    local_codes=decl.codes,
+                ),
+            )
+            for day in dates
+        ),
+    )
     return _ordered(problems)
 
 
