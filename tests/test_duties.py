@@ -646,6 +646,11 @@ def test_the_follow_ups_name_national_rules_and_a_parameter_that_exist() -> None
          "trigger must be date or str or None (got int)"),
         (lambda: Obligation("inform_parents", ("class_teacher",), trigger="unjustified_days",
                             over=-1), "over must be at least 0"),
+        # a day before any the engine judges: it took over a national duty's key, due in 1980
+        (lambda: Obligation("inform_parents", ("class_teacher",), trigger=date(1980, 1, 1)),
+         "trigger must not be before 1990-01-01"),
+        (lambda: Obligation("inform_parents", ("class_teacher",), (), "date",
+                            due=date(1989, 12, 31)), "due must not be before 1990-01-01"),
     ],
 )  # fmt: skip
 def test_a_malformed_trigger_fails_the_rule_naming_the_field(make: Any, message: str) -> None:

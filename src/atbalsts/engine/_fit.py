@@ -12,10 +12,12 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, Literal, Union
 
 import attrs
 
+from atbalsts._time import EARLIEST
 from atbalsts.codes import CodeList
 from atbalsts.policy import _outcomes as o
 from atbalsts.policy._facts import FACT_NAMES
@@ -90,6 +92,8 @@ class _Field:
             return f"{self.name} must be at least {shape.minimum}"
         if shape.maximum is not None and value is not None and value > shape.maximum:
             return f"{self.name} must be at most {shape.maximum}"
+        if isinstance(value, date) and value < EARLIEST:  # a day before any the engine judges
+            return f"{self.name} must not be before {EARLIEST.isoformat()}"
         if shape.trigger and isinstance(value, str):
             return _trigger_problem(self.name, value, item)
         if shape.needed_when is not None and value is None:
