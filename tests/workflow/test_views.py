@@ -223,6 +223,35 @@ def test_a_withdrawn_consent_stops_further_sharing() -> None:
     assert "observations" not in after
 
 
+@pytest.mark.parametrize(
+    ("consent", "changes"),
+    [
+        ({"purposes": ["specialist_assessment"]}, {}),  # for another purpose
+        ({"recipients": ["orphans_court"]}, {}),  # for another recipient
+        ({"data_categories": ["identity"]}, {}),  # not the family data
+        ({}, {"consent_id": None}),  # the referral names none, and no duty
+        ({}, {"consent_id": None, "legal_duty": "absence_notice"}),  # a duty to the board only
+    ],
+    ids=["purpose", "recipient", "categories", "no-consent", "other-duty"],
+)
+def test_a_recipient_sees_only_what_a_consent_or_a_duty_covers(
+    consent: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    """The recipient's view opens what the referral shares only where its lawful basis covers
+    it: the consent it names (its learner, purpose, recipient, categories) or its legal duty
+    (to a recipient the duty names). A referral that names a consent covering something else
+    gave the social service the family's finances."""
+    data = case_data()
+    data["consents"][0].update(consent)
+    case = parse_python(SupportCase, data)
+    shown = text(view(case, role="social_service", referral=referral(**changes)))
+    assert "needy_or_low_income_family" not in shown
+    if "data_categories" in consent:  # identity is still covered
+        assert "birth_date" in shown
+    else:
+        assert "lessons_missed_unjustified" not in shown
+
+
 def test_a_consent_shares_nothing_before_the_day_it_was_given() -> None:
     data = case_data()
     data["consents"][0]["given_on"] = "2024-12-10"  # after the referral, its period from 1 Nov
@@ -239,6 +268,24 @@ def test_a_consent_shares_nothing_before_the_day_it_was_given() -> None:
 @functools.cache
 def decision() -> Decision:
     return PolicyRegistry.load().evaluate(the_case(), date(2024, 11, 28))
+
+
+def test_a_risk_tier_is_shown_only_to_who_sees_every_kind_of_factor() -> None:
+    """A local tier grades the risk groups found: a health factor alone gives one. The class
+    teacher and the social pedagogue, who see no health or family factor, saw the tier with no
+    finding beside it; only a role that sees every kind of factor sees it."""
+    data = case_data()
+    data["learner"]["enrolment"]["municipality"] = "parauga"
+    data["observations"][0]["staff_observations"] = [
+        {"factor": "health_problems", "recorded_by": "psychologist", "recorded_on": "2024-11-20"}
+    ]
+    decision = PolicyRegistry.load().evaluate(parse_python(SupportCase, data), date(2024, 11, 28))
+    assert decision.tier is not None
+    for role in ViewRole:
+        shown = view_decision(decision, role=role.value)
+        sees_all = role is ViewRole.PSYCHOLOGIST
+        assert ("tier" in shown) is sees_all, role
+        assert list(validator(f"decision.{role.value}").iter_errors(shown)) == []
 
 
 def test_a_decision_is_redacted_the_same_way() -> None:

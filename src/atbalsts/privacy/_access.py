@@ -24,6 +24,7 @@ from atbalsts.model import (
 )
 from atbalsts.model.referral import MADE_STATUSES
 from atbalsts.privacy._categories import Level
+from atbalsts.privacy._duties import duty_covers
 
 __all__ = [
     "MATRIX",
@@ -227,6 +228,23 @@ def _receives(role: ViewRole, referral: Referral) -> bool:
     return to.institution in RECIPIENTS.get(role, frozenset()) or to.role == role.value
 
 
+def _consented(
+    referral: Referral, consents: tuple[Consent, ...], on: date | None
+) -> frozenset[DataCategory]:
+    """The data categories of ``referral`` that the consent it names covers on ``on``."""
+    consent = next((c for c in consents if c.id == referral.consent_id), None)
+    sent = referral.sent_on or referral.created_on
+    if (
+        consent is None
+        or consent.learner_id != referral.learner_id
+        or not consent.in_force(on or sent)  # never before it was given, nor once withdrawn
+        or referral.purpose not in consent.purposes
+        or referral.referred_to.institution not in consent.recipients
+    ):
+        return frozenset()
+    return frozenset(referral.data_categories) & frozenset(consent.data_categories)
+
+
 def grants_for(
     role: ViewRole,
     referral: Referral | None = None,
@@ -234,22 +252,25 @@ def grants_for(
     on: date | None = None,
 ) -> Grants:
     """What ``role`` may see: its row of the matrix and, when it is the recipient of
-    ``referral``, what the referral's purpose needs of what it shares.
+    ``referral``, what the referral's purpose needs of what it shares lawfully.
 
     A referral adds nothing when ``role`` is not its recipient, when it has not been sent (or was
-    cancelled or entered in error), when it states no purpose, or when, on ``on``, the consent it
-    rests on is no longer in force (withdrawn: further sharing stops) and no legal duty applies.
+    cancelled or entered in error), or when it states no purpose. Of what it shares, the
+    recipient sees what its legal duty covers (:func:`~atbalsts.privacy._duties.duty_covers`:
+    the Art. 73(1) report to a body the article names, the MK 89 notice's identity and absences
+    to the education board), and what the consent it names covers: a consent among
+    ``consents``, about the same learner, for its purpose and recipient, in force on ``on`` (by
+    default the day it was sent): not before the consent was given, and no longer once it is
+    withdrawn (further sharing stops). A referral sent with neither (a guard overridden) adds
+    nothing.
     """
     grants = dict(MATRIX[role].grants)
     if referral is None or referral.purpose is None or referral.status not in _SHARED:
         return grants
     if not _receives(role, referral):
         return grants
-    if on is not None and referral.legal_duty is None and referral.consent_id is not None:
-        consent = next((c for c in consents if c.id == referral.consent_id), None)
-        if consent is None or not consent.in_force(on):
-            return grants
-    extra = purpose_grants(referral.purpose, frozenset(referral.data_categories))
+    lawful = duty_covers(referral) | _consented(referral, consents, on)
+    extra = purpose_grants(referral.purpose, lawful)
     for category, level in extra.items():
         grants[category] = max(grants.get(category, N), level)
     return grants

@@ -213,6 +213,11 @@ LIST_NEEDS: Mapping[str, Mapping[DataCategory, Level]] = {
 }
 
 
+#: What a role must see to see a grade of the risk found (``Decision.tier``): what a list of
+#: the risk groups tells (:data:`LIST_NEEDS`).
+GRADED_NEEDS: Mapping[DataCategory, Level] = LIST_NEEDS["risk_groups"]
+
+
 def fact_needs(facts: Iterable[str]) -> Needs | None:
     """What a role must see to see what ``facts`` say: :data:`FACT_CATEGORIES` at
     :data:`FACT_LEVELS`, and for a fact that lists risk factors or groups, :data:`LIST_NEEDS`.
@@ -447,7 +452,9 @@ FIELDS: dict[str, DataCategory | str] = {
     "SupportPlan.risk_factors": "factors",
     "Decision.schema_version": PUBLIC,
     "Decision.learner_id": C.IDENTITY,
-    "Decision.tier": C.RISK,
+    # a grade of the risk found, by a local rule that reads the risk groups or factors: it tells
+    # of every kind of factor (a health factor alone gives a tier), so it needs them all
+    "Decision.tier": "graded",
     "Decision.review_due": C.SUPPORT,
 }
 

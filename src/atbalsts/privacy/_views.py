@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -24,6 +24,7 @@ from atbalsts.privacy._access import (
 from atbalsts.privacy._categories import (
     CLASSES,
     FIELDS,
+    GRADED_NEEDS,
     INHERIT,
     META,
     PUBLIC,
@@ -70,6 +71,11 @@ def _leaf_categories(cls: type[BaseModel], name: str, context: Context) -> Conte
     return context  # a Dynamic or a ByRule class: its item's categories
 
 
+def _sees_all(grants: Grants, needs: Mapping[DataCategory, Level]) -> bool:
+    """Whether ``grants`` reach every level of ``needs``."""
+    return all(grants.get(category, Level.NONE) >= level for category, level in needs.items())
+
+
 def _redact(
     obj: BaseModel, data: dict[str, Any], grants: Grants, context: Context, reads: Reads
 ) -> tuple[View | None, bool]:
@@ -105,10 +111,15 @@ def _redact(
                 out[name] = shown
                 about = about or relevant
             continue
-        if FIELDS.get(f"{cls.__name__}.{name}") == "factors":
+        override = FIELDS.get(f"{cls.__name__}.{name}")
+        if override == "factors":
             kept = [c for c in data[name] if _factor_shown(grants, c)]
             if kept:
                 out[name], about = kept, True
+            continue
+        if override == "graded":
+            if data[name] is not None and _sees_all(grants, GRADED_NEEDS):
+                out[name], about = data[name], True
             continue
         categories = _leaf_categories(cls, name, context)
         level = max(need(field.json_schema_extra), floor)
@@ -259,6 +270,10 @@ def _visible_fields(root: type[BaseModel], grants: Grants) -> dict[str, set[str]
                 continue
             override = FIELDS.get(f"{cls.__name__}.{name}")
             level = max(need(field.json_schema_extra), floor)
+            if override == "graded":
+                if _sees_all(grants, GRADED_NEEDS):
+                    names.add(name)
+                continue
             if override == "factors":
                 possible: set[Any] = {factor_category(code) for code in RISK_FACTORS.codes()}
                 level = Level.FULL

@@ -29,6 +29,12 @@ from atbalsts.model import (
 )
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
+from atbalsts.privacy._duties import (
+    ABSENCE_NOTICE_DATA,
+    ART73_RECIPIENTS,
+    DUTY_RECIPIENTS,
+    duty_covers,
+)
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
 
@@ -66,14 +72,10 @@ def _consent(t: Transition) -> Consent:
 # -- referrals ---------------------------------------------------------------------------------
 
 
-#: Who may receive an Art. 73(1) report without a consent: those who answer a threat, and the
-#: municipal social service, which the library reads as "another competent institution" (the
-#: law names none; the reading is the library's, unverified [U]).
-_ART73_RECIPIENTS = baseline.THREAT_RECIPIENTS | {"social_service"}
-
-#: What the MK 89 notice to the education board shares: who the learner is and their absences
-#: (MK 89 sets the notice about unjustified absence, nothing more).
-_ABSENCE_NOTICE_DATA = frozenset({DataCategory.IDENTITY, DataCategory.ATTENDANCE})
+#: Who may receive an Art. 73(1) report without a consent, and what the MK 89 notice shares
+#: (:mod:`atbalsts.privacy._duties`, the one list).
+_ART73_RECIPIENTS = ART73_RECIPIENTS
+_ABSENCE_NOTICE_DATA = ABSENCE_NOTICE_DATA
 
 
 @guard(
@@ -141,22 +143,14 @@ def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
     )
 
 
-#: The recipients each legal duty names (what the consent guard reads too).
-_DUTY_RECIPIENTS: dict[LegalDuty, frozenset[str]] = {
-    LegalDuty.CHILD_PROTECTION_REPORT: frozenset(_ART73_RECIPIENTS),
-    LegalDuty.ABSENCE_NOTICE: frozenset({"municipal_education_board"}),
-}
-
-
 def required_by_law(r: Referral) -> bool:
     """Whether sending ``r`` is what a national legal duty requires of the school, and no more:
     its duty names its recipient and covers every data category it shares (the same-day Art. 73
     report to the police, the MK 89 notice of identity and absences to the education board)."""
     duty = r.legal_duty
-    if duty is None or r.referred_to.institution not in _DUTY_RECIPIENTS[duty]:
+    if duty is None or r.referred_to.institution not in DUTY_RECIPIENTS[duty]:
         return False
-    beyond, _ = beyond_duty(r)
-    return not beyond
+    return duty_covers(r) == frozenset(r.data_categories)
 
 
 _SENDER_ACTIONS = frozenset({"send", "cancel"})
