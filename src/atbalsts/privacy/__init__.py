@@ -46,6 +46,7 @@ from atbalsts.privacy._categories import (
     factor_category,
     model_classes,
 )
+from atbalsts.privacy._duties import DUTY_RECIPIENTS, duty_covers
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
     schema_names,
@@ -58,6 +59,7 @@ from atbalsts.privacy._views import (
 
 __all__ = [
     "CLASSES",
+    "DUTY_RECIPIENTS",
     "FACT_CATEGORIES",
     "FACT_LEVELS",
     "FIELDS",
@@ -75,6 +77,7 @@ __all__ = [
     "Reads",
     "Row",
     "ViewRole",
+    "duty_covers",
     "factor_category",
     "grants_for",
     "model_classes",

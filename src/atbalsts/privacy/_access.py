@@ -256,7 +256,7 @@ def grants_for(
 
     A referral adds nothing when ``role`` is not its recipient, when it has not been sent (or was
     cancelled or entered in error), or when it states no purpose. Of what it shares, the
-    recipient sees what its legal duty covers (:func:`~atbalsts.privacy._duties.duty_covers`:
+    recipient sees what its legal duty covers (:func:`~atbalsts.privacy.duty_covers`:
     the Art. 73(1) report to a body the article names, the MK 89 notice's identity and absences
     to the education board), and what the consent it names covers: a consent among
     ``consents``, about the same learner, for its purpose and recipient, in force on ``on`` (by

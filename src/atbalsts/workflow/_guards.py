@@ -29,12 +29,7 @@ from atbalsts.model import (
 )
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
-from atbalsts.privacy._duties import (
-    ABSENCE_NOTICE_DATA,
-    ART73_RECIPIENTS,
-    DUTY_RECIPIENTS,
-    duty_covers,
-)
+from atbalsts.privacy import DUTY_RECIPIENTS, duty_covers
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step
 
@@ -72,10 +67,9 @@ def _consent(t: Transition) -> Consent:
 # -- referrals ---------------------------------------------------------------------------------
 
 
-#: Who may receive an Art. 73(1) report without a consent, and what the MK 89 notice shares
-#: (:mod:`atbalsts.privacy._duties`, the one list).
-_ART73_RECIPIENTS = ART73_RECIPIENTS
-_ABSENCE_NOTICE_DATA = ABSENCE_NOTICE_DATA
+#: Who may receive an Art. 73(1) report without a consent (:data:`atbalsts.privacy.DUTY_RECIPIENTS`,
+#: the one list).
+_ART73_RECIPIENTS = DUTY_RECIPIENTS[LegalDuty.CHILD_PROTECTION_REPORT]
 
 
 @guard(
@@ -132,7 +126,8 @@ def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
                 f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
                 "sharing with it needs a consent"
             )
-        extra = tuple(c for c in r.data_categories if c not in _ABSENCE_NOTICE_DATA)
+        covered = duty_covers(r)
+        extra = tuple(c for c in r.data_categories if c not in covered)
         return extra, (
             f"the MK 89 notice shares who the learner is and their absences; sharing "
             f"{', '.join(sorted(c.value for c in extra))} with the board as well needs a consent"
