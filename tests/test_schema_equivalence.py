@@ -386,3 +386,27 @@ def test_the_check_catches_an_undocumented_refusal(case_data: dict[str, Any]) ->
 
     with pytest.raises(AssertionError, match=r"no documented check beyond the schema"):
         agree("support-case", case_data, "whim", python=refuse, from_json=refuse)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2025-03-03T10Z",
+        "2025-03-03T10:15Z",
+        "2025-03-03T1015Z",
+        "2025-03-03T101500Z",
+        "2025-03-03T10:15:00.Z",
+        "2025-03-03T10:15:00:00Z",  # fromisoformat dropped the extra part
+        "2025-03-03T10:15:00",  # no offset
+    ],
+)
+@settings(max_examples=3, **SETTINGS)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_an_event_time_is_rfc3339_on_both_sides(moment: str, data: st.DataObject) -> None:
+    """The schema's date-time is RFC 3339 (seconds and offset always); Python's fromisoformat
+    took shorter and longer forms. Library and schema refuse them alike, and take the full form."""
+    event = data.draw(STRATEGIES["audit-event"]).model_dump(mode="json")
+    event["at"] = moment
+    assert not agree("audit-event", event, moment)
+    event["at"] = "2025-03-03T10:15:00.250+02:00"
+    assert agree("audit-event", event, "the full form")

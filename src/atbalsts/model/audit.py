@@ -40,7 +40,12 @@ Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex
 #: is ``namespace:code``).
 Code = Annotated[str, Field(max_length=CODE_MAX, pattern=r"^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_]*)?$")]
 
-_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})")
+#: RFC 3339's date-time (what the schema's ``format: date-time`` means): seconds always, a
+#: fraction optional, the offset always. ``datetime.fromisoformat`` alone takes more (``T10Z``,
+#: ``T1015Z``, and ``T10:15:00:00Z`` with its extra part dropped).
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 
 
 def _iso_datetime(value: object) -> object:
