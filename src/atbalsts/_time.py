@@ -10,7 +10,15 @@ import re
 from datetime import date
 from functools import lru_cache
 
-__all__ = ["EARLIEST", "check_interval", "in_force", "iso_day", "school_year_start", "term_of"]
+__all__ = [
+    "EARLIEST",
+    "ISO_DAY",
+    "check_interval",
+    "in_force",
+    "iso_day",
+    "school_year_start",
+    "term_of",
+]
 
 #: The default start of a rule's, parameter's or policy's validity: before any case the library
 #: decides, so "no start date" never needs a special case.
@@ -44,12 +52,15 @@ def check_interval(valid_from: date, valid_to: date | None, what: str) -> None:
         raise ValueError(f"{what}: valid_to ({valid_to}) is before valid_from ({valid_from})")
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: A day written ``YYYY-MM-DD`` (ASCII digits only: the pattern is also pydantic-core's, whose
+#: ``\d`` would take any script's digits).
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def iso_day(text: str) -> date:
     """The day written ``YYYY-MM-DD``, and only so (``date.fromisoformat`` also takes
-    ``20251120`` and week dates such as ``2025-W47-4``); else ``ValueError``."""
-    if not _ISO_DAY.fullmatch(text):
+    ``20251120`` and week dates such as ``2025-W47-4``); else ``ValueError``. The documents'
+    dates and the command line's are read by this one rule."""
+    if not ISO_DAY.fullmatch(text):
         raise ValueError(f"not a date written YYYY-MM-DD: {text[:40]!r}")
     return date.fromisoformat(text)

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
+from atbalsts._time import ISO_DAY, iso_day
 from atbalsts.codes import INSTITUTIONS, MEASURES, RISK_FACTORS, ROLES, CodeList
 
 __all__ = [
@@ -175,21 +176,16 @@ Name = Annotated[str, Field(max_length=NAME_MAX)]
 #: Free text: at most :data:`TEXT_MAX` characters.
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 #: Why a string is not a date, in the ``date_parsing`` error of either way of reading it.
 _NOT_A_DAY = {"error": "input is not such a date"}
 
 
 def _iso_date(value: object) -> object:
     if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise PydanticKnownError("date_parsing", _NOT_A_DAY)
+        try:
+            return iso_day(value)
+        except ValueError:
+            raise PydanticKnownError("date_parsing", _NOT_A_DAY) from None
     return value  # a date object passes; anything else is refused by strict validation
 
 
@@ -215,7 +211,7 @@ class _IsoDateInput:
         from_json = core_schema.chain_schema(
             [
                 core_schema.custom_error_schema(core_schema.str_schema(strict=True), "date_type"),
-                parsing(core_schema.str_schema(pattern=f"^{_ISO_DATE.pattern}$")),
+                parsing(core_schema.str_schema(pattern=f"^{ISO_DAY.pattern}$")),
                 parsing(core_schema.date_schema(strict=False)),  # from a str: the models are strict
             ]
         )

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BeforeValidator, Field, NonNegativeInt, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from atbalsts._time import ISO_DAY
 from atbalsts.model._base import (
     CODE_MAX,
     Classification,
@@ -44,7 +45,7 @@ Code = Annotated[str, Field(max_length=CODE_MAX, pattern=r"^[a-z][a-z0-9_-]*(:[a
 #: fraction optional, the offset always. ``datetime.fromisoformat`` alone takes more (``T10Z``,
 #: ``T1015Z``, and ``T10:15:00:00Z`` with its extra part dropped).
 _ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+    ISO_DAY.pattern + r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
 )
 
 
