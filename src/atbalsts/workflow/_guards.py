@@ -67,11 +67,6 @@ def _consent(t: Transition) -> Consent:
 # -- referrals ---------------------------------------------------------------------------------
 
 
-#: Who may receive an Art. 73(1) report without a consent (:data:`atbalsts.privacy.DUTY_RECIPIENTS`,
-#: the one list).
-_ART73_RECIPIENTS = DUTY_RECIPIENTS[LegalDuty.CHILD_PROTECTION_REPORT]
-
-
 @guard(
     "lv.guard.referral.consent",
     document="referral",
@@ -109,30 +104,31 @@ def referral_consent(t: Transition) -> str | None:
 
 
 def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
-    """The data categories of ``r`` its legal duty does not cover (all of them without one), and
-    why, in words to follow "and"."""
+    """The data categories of ``r`` its legal duty does not cover (all of them without one:
+    :func:`atbalsts.privacy.duty_covers`), and why, in words to follow "and"."""
     recipient = r.referred_to.institution
+    covered = duty_covers(r)
+    extra = tuple(c for c in r.data_categories if c not in covered)
+    named = r.legal_duty is not None and recipient in DUTY_RECIPIENTS[r.legal_duty]
     if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
         # Art. 73(1): the police, the orphan's court or another competent institution only.
-        if recipient in _ART73_RECIPIENTS:
-            return (), ""
-        return r.data_categories, (
+        if named:
+            return extra, ""
+        return extra, (
             f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
             f"institution, not to {recipient}; sharing with it needs a consent"
         )
     if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
-        if recipient != "municipal_education_board":
-            return r.data_categories, (
+        if not named:
+            return extra, (
                 f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
                 "sharing with it needs a consent"
             )
-        covered = duty_covers(r)
-        extra = tuple(c for c in r.data_categories if c not in covered)
         return extra, (
             f"the MK 89 notice shares who the learner is and their absences; sharing "
             f"{', '.join(sorted(c.value for c in extra))} with the board as well needs a consent"
         )
-    return r.data_categories, (
+    return extra, (
         "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
         "MK 89 notice to the education board)"
     )
