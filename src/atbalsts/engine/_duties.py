@@ -303,7 +303,7 @@ def _reviews(
 ) -> Iterator[JsonObject]:
     review = None
     for plan in case.plans:
-        if plan.status not in (PlanStatus.ACTIVE, PlanStatus.ON_HOLD):
+        if plan.status not in baseline.REVIEWED_AT_TERM_END:
             continue
         due = plan.period.end
         late = _late(due, as_of, grade, calendar)

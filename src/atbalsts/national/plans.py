@@ -87,8 +87,6 @@ def one_term(f: Facts, p: Params) -> Iterator[Issue]:
 #: The statuses a plan reaches only through its approvals: a draft's missing approvals are its
 #: next steps (see atbalsts.workflow), not issues.
 _APPROVED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.COMPLETED})
-#: The plans reviewed at the end of their term: those in their period, active or on hold.
-_REVIEWED = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
 
 
 def _chain(f: Facts, *, national_step: bool) -> Iterator[Issue]:
@@ -148,7 +146,7 @@ def review_at_term_end(f: Facts, p: Params) -> ReviewBy | None:
     ``plan_review_overdue`` follows up both).
     """
     plan = f.plan
-    if plan is not None and plan.status in _REVIEWED:
+    if plan is not None and plan.status in baseline.REVIEWED_AT_TERM_END:
         return ReviewBy(plan.period.end)
     return None
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from atbalsts.model.plan import ApprovalStep
+from atbalsts.model.plan import ApprovalStep, PlanStatus
 from atbalsts.model.risk import BasisKind, LegalBasis
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT",
     "PUMPURS_FROM",
     "PUMPURS_TO",
+    "REVIEWED_AT_TERM_END",
     "SK_ELIGIBLE_BASIS",
     "SK_ELIGIBLE_FROM",
     "SK_ELIGIBLE_TO",
@@ -124,6 +125,14 @@ CARERS: Mapping[str, str] = MappingProxyType(
 def carer_of(living_situation: str) -> str:
     """The role informed about a learner's absence: a carer from :data:`CARERS`, else the parent."""
     return CARERS.get(living_situation, "parent")
+
+
+# -- which plans are reviewed at the end of their term -------------------------------------------
+
+#: The plans reviewed at the end of their term: those in their period, active or on hold (a held
+#: plan's period ends with its semester too [S23]). The national review rules schedule them and
+#: the engine's follow-up chases them (``plan_review_overdue``).
+REVIEWED_AT_TERM_END: frozenset[PlanStatus] = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
 
 
 # -- who approves a support plan -----------------------------------------------------------------
