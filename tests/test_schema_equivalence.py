@@ -27,9 +27,10 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jsonschema
+import pydantic
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -81,17 +82,34 @@ def test_the_guide_lists_the_checks_beyond_the_schema() -> None:
 # -- the schema, as JSON Schema means it -----------------------------------------------------------
 
 
-def _ecma_pattern(
-    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[ValidationError]:
-    # ECMA-262, which JSON Schema names: "$" matches only at the very end (Python's re also
-    # matches it before a final newline).
-    if not validator.is_type(instance, "string"):
-        return
+#: ECMA-262's ``\s`` (WhiteSpace and LineTerminator): the Unicode space separators, the ASCII
+#: white space, U+FEFF and the line and paragraph separators. It differs from Python's ``\s``
+#: (which also takes U+001C-U+001F and U+0085) and from the Rust regex the library runs (which
+#: takes U+0085 but not U+FEFF).
+ECMA_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_ECMA_CLASS = "".join(f"\\u{ord(c):04x}" for c in ECMA_SPACE)
+
+
+def ecma_regex(pattern: str) -> str:
+    r"""``pattern`` rewritten so that Python's re reads it as ECMA-262 does: ``$`` matches only at
+    the very end (Python's also matches before a final newline), and ``\s``/``\S`` are
+    ECMA's white space."""
     ecma = (
         pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
     )
-    if not re.search(ecma, instance):
+    ecma = ecma.replace(r"[^\s", "[^" + _ECMA_CLASS)  # inside a negated class
+    return ecma.replace(r"\S", "[^" + _ECMA_CLASS + "]").replace(r"\s", "[" + _ECMA_CLASS + "]")
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "string"):
+        return
+    if not re.search(ecma_regex(pattern), instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -245,6 +263,8 @@ def variants(value: Any, rnd: random.Random, others: list[Any]) -> list[Any]:
             (value or "x") + "x" * max(0, target - len(value)),
             value.upper(),
             value + "\n",
+            value + "\ufeff",  # white space to ECMA-262, not to Rust's or Python's regex
+            value + "\x85",  # the other way round
             " " + value,
             value + ":x",
             "bauska:" + value,
@@ -410,3 +430,44 @@ def test_an_event_time_is_rfc3339_on_both_sides(moment: str, data: st.DataObject
     assert not agree("audit-event", event, moment)
     event["at"] = "2025-03-03T10:15:00.250+02:00"
     assert agree("audit-event", event, "the full form")
+
+
+# -- white space, as ECMA-262 reads it ------------------------------------------------------------
+
+#: Characters that are white space to one regex dialect and not to another: ECMA-262's, Python's
+#: (U+001C-U+001F, U+0085) and Rust's (U+0085), and two that no dialect counts (U+200B, U+180E).
+SPACE_EDGES = sorted(set(ECMA_SPACE) | {"\x1c", "\x1f", "\x85", "\u200b", "\u180e"})
+
+
+@pytest.mark.parametrize("char", SPACE_EDGES, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_legal_basis_address_takes_white_space_as_ecma_does(char: str) -> None:
+    from atbalsts.model import LegalBasis
+
+    doc = {"kind": "methodological_default", "note": "n", "url": f"https://example.lv/a{char}b"}
+    pattern = json_schema("decision")["$defs"]["LegalBasis"]["properties"]["url"]["anyOf"][0][
+        "pattern"
+    ]
+    schema_accepts = re.search(ecma_regex(pattern), doc["url"]) is not None
+    try:
+        LegalBasis.model_validate(doc)
+        library_accepts = True
+    except pydantic.ValidationError:
+        library_accepts = False
+    assert library_accepts == schema_accepts
+
+
+@pytest.mark.parametrize("char", SPACE_EDGES, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_scenarios_xfail_reason_takes_white_space_as_ecma_does(char: str) -> None:
+    from atbalsts.testing.scenarios._format import NOT_BLANK_PATTERN
+
+    schema_accepts = re.search(ecma_regex(NOT_BLANK_PATTERN), char * 3) is not None
+    # The loader checks the pattern with pydantic-core's regex; test it the same way.
+    adapter = pydantic.TypeAdapter(
+        Annotated[str, pydantic.StringConstraints(pattern=NOT_BLANK_PATTERN)]
+    )
+    try:
+        adapter.validate_python(char * 3)
+        library_accepts = True
+    except pydantic.ValidationError:
+        library_accepts = False
+    assert library_accepts == schema_accepts

@@ -29,6 +29,7 @@ __all__ = [
     "NAME_MAX",
     "SCHEMA_VERSION",
     "TEXT_MAX",
+    "URL_PATTERN",
     "Classification",
     "Document",
     "Identifier",
@@ -58,6 +59,9 @@ CODE_MAX = 64
 NAME_MAX = 200
 #: Longest free text: a note, a description, a reason.
 TEXT_MAX = 4000
+#: A web address: http(s) and no white space, where white space is what both JSON Schema's
+#: regular expressions (ECMA-262, which count U+FEFF) and the library's (which count U+0085) say.
+URL_PATTERN = r"^https?://[^\s\x85\ufeff]+$"
 #: Most items in a list of a document (observations, plans, marks, notes ...).
 ITEMS_MAX = 200
 

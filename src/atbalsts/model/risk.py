@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from atbalsts.model._base import (
     ITEMS_MAX,
+    URL_PATTERN,
     Classification,
     Document,
     Identifier,
@@ -93,7 +94,7 @@ class LegalBasis(Model):
     url: str | None = Field(
         default=None,
         max_length=2000,
-        pattern=r"^https?://\S+$",
+        pattern=URL_PATTERN,
         description="Address of the source.",
     )
     note: Text | None = Field(default=None, description="What the basis says, or why none.")

@@ -47,7 +47,9 @@ __all__ = [
 
 SCHEMA_ID = "https://atbalsts.invalid/schemas/scenario-file.schema.json"
 MUNICIPALITY_PATTERN = r"^[a-z][a-z0-9_-]*$"
-NOT_BLANK_PATTERN = r"\S"
+#: Something other than white space, where white space is what both JSON Schema's regular
+#: expressions (ECMA-262, which count U+FEFF) and the library's (which count U+0085) say it is.
+NOT_BLANK_PATTERN = r"[^\s\x85\ufeff]"
 NO_SCENARIO = "the file holds no [[scenario]]"
 #: The message of a value that does not match a pattern, by pattern.
 PATTERN_MESSAGES = {
