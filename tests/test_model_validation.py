@@ -692,3 +692,57 @@ def test_a_school_year_is_two_consecutive_years_of_the_pattern(
     with pytest.raises(pydantic.ValidationError) as caught:
         Term(school_year=text, semester=semester)
     assert [e["loc"] for e in caught.value.errors()] == [("school_year",)]
+
+
+# -- text that is not Unicode, and data that is not text ------------------------------------------
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udc00", "\\ud800x", "\\udfff\\u0041"])
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        (lambda c: (c["learner"], "id"), "learner.id"),
+        (
+            lambda c: (c["observations"][0]["achievement"]["marks"][0], "subject"),
+            "observations[0].achievement.marks[0].subject",
+        ),
+    ],
+    ids=["learner", "observation"],
+)
+def test_a_lone_surrogate_is_named_at_its_field(
+    case_data: dict[str, Any], escape: str, where: Any, path: str
+) -> None:
+    item, key = where(case_data)
+    item[key] = "MARK"
+    text = json.dumps(case_data).replace('"MARK"', f'"a{escape}"', 1)
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_json(SupportCase, text)
+    assert [(e.path, e.kind) for e in info.value.errors] == [(path, "string_unicode")]
+    assert "surrogate" in info.value.errors[0].message
+
+
+def test_a_lone_surrogate_in_a_key_is_named(case_data: dict[str, Any]) -> None:
+    text = json.dumps(case_data)[:-1] + ', "k\\ud800": 1}'
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_json(SupportCase, text)
+    assert [(e.path, e.kind) for e in info.value.errors] == [("k\ud800", "string_unicode")]
+
+
+def test_a_broken_escape_is_still_invalid_json(case_data: dict[str, Any]) -> None:
+    text = json.dumps(case_data).replace('"' + case_data["learner"]["id"] + '"', '"a\\u12"', 1)
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_json(SupportCase, text)
+    assert [(e.path, e.kind) for e in info.value.errors] == [("(document)", "json_invalid")]
+
+
+def test_parse_json_reads_every_kind_of_bytes(case_data: dict[str, Any]) -> None:
+    raw = json.dumps(case_data, ensure_ascii=False).encode()
+    expected = atbalsts.parse_json(SupportCase, raw)
+    assert atbalsts.parse_json(SupportCase, bytearray(raw)) == expected
+    assert atbalsts.parse_json(SupportCase, memoryview(raw)) == expected
+
+
+@pytest.mark.parametrize("data", [None, 3, {"learner": {}}, ["{}"]])
+def test_parse_json_refuses_what_is_not_text_by_name(data: Any) -> None:
+    with pytest.raises(TypeError, match=r"parse_json: data must be JSON text .* not "):
+        atbalsts.parse_json(SupportCase, data)

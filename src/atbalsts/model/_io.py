@@ -7,7 +7,9 @@ several fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import pydantic
@@ -71,21 +73,76 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
     ]
 
 
-def parse_json(model: type[M], data: str | bytes, *, name: str | None = None) -> M:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = (
+    "Text holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which is not "
+    "Unicode text"
+)
+
+
+def _surrogates(node: Any, at: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
+    """Paths of the keys and strings of parsed JSON that hold a lone surrogate."""
+    if isinstance(node, str):
+        if _SURROGATE.search(node):
+            yield at
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if _SURROGATE.search(key):
+                yield (*at, key)
+            else:
+                yield from _surrogates(value, (*at, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _surrogates(value, (*at, i))
+
+
+def _surrogate_errors(data: str | bytes | bytearray) -> list[FieldError]:
+    """Where JSON text holds a lone surrogate, by field path: pydantic's parser refuses it for the
+    whole document, Python's reads it, so the path can be named (only on that error's path)."""
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return []
+    return [
+        FieldError(path=_path(at), message=_LONE_SURROGATE, kind="string_unicode")
+        for at in _surrogates(parsed)
+    ]
+
+
+def parse_json(
+    model: type[M], data: str | bytes | bytearray | memoryview, *, name: str | None = None
+) -> M:
     """Validate JSON text as ``model``; raise :class:`~atbalsts.DocumentError` when invalid.
 
-    A leading UTF-8 byte-order mark is ignored. Dates are ``YYYY-MM-DD`` strings; nothing is
-    coerced (``"1"`` is not an integer, ``"no"`` is not a boolean).
+    ``data`` is text or UTF-8 bytes; anything else is a :class:`TypeError`. A leading UTF-8
+    byte-order mark is ignored. Dates are ``YYYY-MM-DD`` strings; nothing is coerced (``"1"`` is
+    not an integer, ``"no"`` is not a boolean). A string holding a lone surrogate (a
+    ``\\uD800``-``\\uDFFF`` escape without its pair) is not Unicode text and is refused at its
+    field, with kind ``string_unicode``.
     """
+    if isinstance(data, memoryview):
+        data = data.tobytes()
     if isinstance(data, bytes | bytearray):
         if data.startswith(_BOM.encode()):
             data = data[len(_BOM.encode()) :]
-    elif data.startswith(_BOM):
-        data = data[1:]
+    elif isinstance(data, str):
+        if data.startswith(_BOM):
+            data = data[1:]
+    else:
+        raise TypeError(
+            f"parse_json: data must be JSON text (str) or UTF-8 bytes, not {type(data).__name__}"
+        )
     try:
         return model.model_validate_json(data)
     except pydantic.ValidationError as exc:
-        raise DocumentError(name or model.__name__, field_errors(exc)) from None
+        errors = field_errors(exc)
+        if (
+            len(errors) == 1
+            and errors[0].path == "(document)"
+            and ("surrogate" in errors[0].message or "hex escape" in errors[0].message)
+        ):
+            errors = _surrogate_errors(data) or errors
+        raise DocumentError(name or model.__name__, errors) from None
 
 
 def parse_python(model: type[M], data: Mapping[str, Any], *, name: str | None = None) -> M:
