@@ -746,3 +746,36 @@ def test_parse_json_reads_every_kind_of_bytes(case_data: dict[str, Any]) -> None
 def test_parse_json_refuses_what_is_not_text_by_name(data: Any) -> None:
     with pytest.raises(TypeError, match=r"parse_json: data must be JSON text .* not "):
         atbalsts.parse_json(SupportCase, data)
+
+
+# -- a key named like one of pydantic's types ----------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["str", "int", "bool", "float", "date", "none", "literal"])
+def test_an_unknown_key_named_like_a_type_is_named(case_data: dict[str, Any], key: str) -> None:
+    case_data["learner"][key] = 1
+    err = invalid(case_data)
+    assert [(e.path, e.kind) for e in err.errors] == [(f"learner.{key}", "extra_forbidden")]
+
+
+@pytest.mark.parametrize("key", ["p", "str", "tuple"])
+@pytest.mark.parametrize("value", [["x" * 65], "x" * 4001, {"a": 1}, [1]])
+def test_a_wrong_action_parameter_is_one_error_at_its_key(key: str, value: Any) -> None:
+    from atbalsts.model import AuditEvent
+
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_python(AuditEvent, {"params": {key: value}})
+    rows = [(e.path, e.kind) for e in info.value.errors if e.path.startswith("params")]
+    assert rows == [(f"params.{key}", "value_type")]
+    assert "a list of at most 50 codes" in info.value.errors[0].message or any(
+        "a list of at most 50 codes" in e.message for e in info.value.errors
+    )
+
+
+def test_a_wrong_evidence_value_is_one_error_at_its_field() -> None:
+    from atbalsts.model.risk import Evidence
+
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_python(Evidence, {"fact": "age", "value": [12]})
+    assert [(e.path, e.kind) for e in info.value.errors] == [("value", "value_type")]
+    assert "12" not in info.value.errors[0].message

@@ -150,6 +150,28 @@ def _paths_and_kinds(rows: Outcome) -> object:
 Parse = Callable[[type[Document], Any], Document]
 
 
+_PART = re.compile(r"\.?([^.\[]+)|\[(\d+)\]")
+
+
+def resolves(document: Any, path: str) -> bool:
+    """Whether ``path`` names a place in ``document``: every part but the last is there, and the
+    last is there or is a key missing from an object (a required field left out). A path
+    shortened for a long key (``…``) is not checked."""
+    if "…" in path:
+        return True
+    parts = [key if key else int(index) for key, index in _PART.findall(path)]
+    node = document
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return last and isinstance(part, str) and isinstance(node, dict)
+    return True
+
+
 def agree(
     name: str,
     document: Any,
@@ -171,6 +193,8 @@ def agree(
         return True
     paths = [path for path, _, _ in from_python]
     assert "(document)" not in paths, f"{what}: an error names no field: {from_python}"
+    unresolved = [path for path in paths if not resolves(document, path)]
+    assert not unresolved, f"{what}: an error names a field the document has not: {unresolved}"
     assert all(len(message) <= 300 for _, _, message in from_python), what
     if schema_ok:
         beyond = {kind for _, kind, _ in from_python} - CROSS_FIELD

@@ -38,6 +38,7 @@ __all__ = [
     "MeasureCode",
     "Model",
     "Name",
+    "OneOf",
     "RiskFactorCode",
     "RoleCode",
     "Semester",
@@ -240,6 +241,29 @@ IsoDate = Annotated[date, _IsoDateInput]
 
 #: A semester, 1 or 2: an integer (never ``true``, ``"1"`` or ``1.0``).
 Semester = Annotated[int, Field(ge=1, le=2)]
+
+
+class OneOf:
+    """Makes a union of types fail as one error at its field, kind ``value_type``, in the words
+    given. Left alone, pydantic reports one error per type it tried, each under a path part
+    named for that type (``str``, ``tuple[constrained-str, ...]``), which a host could not tell
+    from a key of the same name."""
+
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        inner: Any = schema
+        while inner["type"] in ("nullable", "default"):
+            inner = inner["schema"]
+        if inner["type"] != "union":  # pragma: no cover - a mistake in this module
+            raise TypeError(f"OneOf marks a union, not {inner['type']}")
+        inner["custom_error_type"] = "value_type"
+        inner["custom_error_message"] = f"Input should be {self.expected}"
+        return schema
 
 
 def items(limit: int = ITEMS_MAX) -> dict[str, Any]:

@@ -28,7 +28,6 @@ _KEY_MAX = 64
 _BOM = "\ufeff"
 # pydantic's words for Python types where a host thinks in JSON.
 _MESSAGES = {"tuple_type": "Input should be a valid list (a JSON array)"}
-_INTERNAL = {"str", "int", "bool", "float", "date", "none", "nullable", "literal"}
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -36,8 +35,11 @@ def _path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.startswith(("function-after[", "function-before[")) or part in _INTERNAL:
-            continue  # pydantic's internal validator names are not field names
+        elif part.startswith(("function-after[", "function-before[")):
+            # pydantic's name for a validated union branch, not a field. A union of plain types
+            # fails as one error at its field (``atbalsts.model._base.OneOf``), so that a key
+            # named "str" is never taken for pydantic's name of a type.
+            continue
         else:
             name = part if len(part) <= _KEY_MAX else part[: _KEY_MAX - 1] + "…"  # unknown keys
             out += f".{name}" if out else name

@@ -24,6 +24,7 @@ from atbalsts.model._base import (
     Identifier,
     IsoDate,
     Name,
+    OneOf,
     Text,
     classified,
     items,
@@ -74,7 +75,7 @@ IsoDateTime = Annotated[
 ]
 
 #: A value of an action's parameters: a scalar or a list of short texts.
-ParamValue = (
+_PARAM_TYPES = (
     bool
     | int
     | float
@@ -82,6 +83,13 @@ ParamValue = (
     | None
     | Annotated[tuple[Annotated[str, Field(max_length=CODE_MAX)], ...], Field(**items(50))]
 )
+ParamValue = Annotated[
+    _PARAM_TYPES,
+    OneOf(
+        "a boolean, a number, a text of at most 4000 characters, a list of at most 50 codes "
+        "of at most 64 characters each, or null"
+    ),
+]
 
 
 class AuditEvent(Document):

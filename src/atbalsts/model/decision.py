@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from atbalsts.model._base import (
     MeasureCode,
     Model,
     Name,
+    OneOf,
     RoleCode,
     classified,
     items,
@@ -54,7 +55,7 @@ __all__ = [
     "TriggerSource",
 ]
 
-Value = bool | int | float | str | None
+Value = Annotated[bool | int | float | str | None, OneOf("a boolean, a number, a string or null")]
 
 #: How a deadline is set: the same school day, the same day, a number of school days or of
 #: calendar days after the trigger (counted on the school calendar), or a date the rule gives.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -16,6 +16,7 @@ from atbalsts.model._base import (
     IsoDate,
     Model,
     Name,
+    OneOf,
     RiskFactorCode,
     Text,
     classified,
@@ -133,7 +134,9 @@ class Evidence(Model):
     """A fact a rule read, with its value."""
 
     fact: Name = Field(description="Name of the fact, e.g. 'unjustified_lessons'.")
-    value: bool | int | float | str | None = classified(
+    value: Annotated[
+        bool | int | float | str | None, OneOf("a boolean, a number, a string or null")
+    ] = classified(
         Classification.SENSITIVE,
         "Its value: a fact about the learner (age, family, health, absences ...).",
     )
