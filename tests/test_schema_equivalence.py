@@ -442,6 +442,9 @@ def test_the_check_catches_an_undocumented_refusal(case_data: dict[str, Any]) ->
         "2025-03-03T10:15:00.Z",
         "2025-03-03T10:15:00:00Z",  # fromisoformat dropped the extra part
         "2025-03-03T10:15:00",  # no offset
+        "2025-03-03T10:15:60Z",  # a leap second: RFC 3339 has them, neither side takes one
+        "2025-02-30T10:15:00Z",
+        "2025-03-03T24:00:00Z",
     ],
 )
 @settings(max_examples=3, **SETTINGS)  # type: ignore[arg-type]
@@ -454,6 +457,14 @@ def test_an_event_time_is_rfc3339_on_both_sides(moment: str, data: st.DataObject
     assert not agree("audit-event", event, moment)
     event["at"] = "2025-03-03T10:15:00.250+02:00"
     assert agree("audit-event", event, "the full form")
+
+
+def test_the_schema_check_reads_date_time_formats() -> None:
+    """Without rfc3339-validator (the test extra), jsonschema skips ``format: date-time`` and the
+    event-time checks above would compare the library with the pattern alone."""
+    checker = Draft202012Validator.FORMAT_CHECKER
+    assert "date-time" in checker.checkers
+    assert not checker.conforms("2025-02-30T10:15:00Z", "date-time")
 
 
 # -- white space, as ECMA-262 reads it ------------------------------------------------------------
