@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -38,30 +39,40 @@ MO = PO.with_suffix(".mo")
 FIX = "edit the .po, then: .venv/bin/pybabel compile -d src/atbalsts/_explain/locales -D atbalsts"
 
 
-def _messages_in_code(directory: Path = EXPLAIN) -> set[str]:
+def _messages_in_code(directory: Path = EXPLAIN) -> set[Any]:
     """The messages marked with ``_()`` in the Python files under ``directory``.
 
     Babel's ``extract_from_dir`` yields ``(filename, lineno, message, comments, context)``.
     """
-    found = extract_from_dir(str(directory), method_map=[("**.py", "python")], keywords={"_": None})
-    return {
-        message
-        for _filename, _lineno, message, _comments, _context in found
-        if isinstance(message, str)
-    }
+    found = extract_from_dir(
+        str(directory),
+        method_map=[("**.py", "python")],
+        keywords={"_": None, "ngettext": (1, 2)},
+    )
+    return {_key(message) for _filename, _lineno, message, _comments, _context in found if message}
+
+
+def _key(message_id: object) -> Any:
+    """A message id as a set or dict key: a plural's (singular, plural) as a tuple."""
+    return tuple(message_id) if isinstance(message_id, list | tuple) else message_id
+
+
+def _done(string: object) -> bool:
+    return all(string) if isinstance(string, list | tuple) else bool(string)
 
 
 def _untranslated(messages: set[str]) -> set[str]:
     """The ``messages`` the Latvian catalog does not translate (gettext skips a fuzzy entry)."""
     with PO.open("rb") as fh:
         catalog = read_po(fh)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {_key(m.id) for m in catalog if m.id and _done(m.string) and not m.fuzzy}
     return messages - translated
 
 
 def test_every_message_in_code_is_translated_to_latvian() -> None:
     messages = _messages_in_code()
     assert {"same day", "illustrative, not law"} <= messages  # the texts, not their line numbers
+    assert ("aged {n}", "aged {n}") in messages  # plurals too (facts in words)
     missing = _untranslated(messages)
     assert not missing, f"untranslated messages {sorted(missing)}: {FIX}"
 
@@ -81,9 +92,9 @@ def test_compiled_catalog_matches_its_source() -> None:
     buffer = io.BytesIO()
     write_mo(buffer, source)
     buffer.seek(0)
-    expected = {m.id: m.string for m in read_mo(buffer) if m.id}
+    expected = {_key(m.id): _key(m.string) for m in read_mo(buffer) if m.id}
     with MO.open("rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert compiled == expected, f"atbalsts.mo is stale: {FIX}"
 
 
@@ -277,3 +288,43 @@ def test_a_decision_before_any_observation_says_there_was_no_data() -> None:
     assert "No observation is dated on or before the evaluation date" in en
     assert "No risk findings." in en
     assert "Nav neviena novērojuma" in explain(decision, "lv")
+
+
+# -- the evidence of a finding, in words -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def absences_decision() -> tuple[atbalsts.Decision, PolicyRegistry]:
+    from atbalsts.demo import example_directory
+
+    registry = PolicyRegistry.load()
+    text = (example_directory() / "01-bauska-grade7-absences.json").read_text(encoding="utf-8")
+    case = atbalsts.parse_json(SupportCase, text)
+    return registry.evaluate(case, date(2025, 3, 14)), registry
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("lv", "pamatojums: 21 neattaisnot"),
+        ("en", "evidence: 21 unjustified lessons this semester"),
+    ],
+)
+def test_a_findings_evidence_is_said_in_words(
+    absences_decision: tuple[atbalsts.Decision, PolicyRegistry], lang: str, said: str
+) -> None:
+    decision, registry = absences_decision
+    text = explain(decision, lang, codes=registry.policy_set("bauska").codes)
+    assert said in text
+    facts = {e.fact for f in decision.findings for e in f.evidence}
+    assert {"unjustified_lessons", "staff_factors"} <= facts
+    for fact in facts:  # no evidence is shown as a raw fact name
+        assert f"{fact}=" not in text
+        assert f"{fact} =" not in text
+
+
+def test_a_fact_without_words_is_shown_by_name_and_value() -> None:
+    from atbalsts._explain import fact_in_words
+
+    assert fact_in_words("bauska:late_documents", 3, "lv", {}) == "bauska:late_documents = 3"
+    assert fact_in_words("as_of", "2025-03-14", "lv", {}) is None  # in the heading

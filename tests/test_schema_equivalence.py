@@ -153,6 +153,12 @@ Parse = Callable[[type[Document], Any], Document]
 _PART = re.compile(r"\.?([^.\[]+)|\[(\d+)\]")
 
 
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(part, int):
+        return isinstance(node, list) and part < len(node)
+    return isinstance(node, dict) and part in node
+
+
 def resolves(document: Any, path: str) -> bool:
     """Whether ``path`` names a place in ``document``: every part but the last is there, and the
     last is there or is a key missing from an object (a required field left out). A path
@@ -163,9 +169,7 @@ def resolves(document: Any, path: str) -> bool:
     node = document
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+        if _has(node, part):
             node = node[part]
         else:
             return last and isinstance(part, str) and isinstance(node, dict)

@@ -15,16 +15,27 @@ from typing import TYPE_CHECKING
 from atbalsts._explain._languages import LANGUAGES
 
 if TYPE_CHECKING:
+    from atbalsts._explain._facts import FactWords, fact_in_words, phrases, say
     from atbalsts._explain._render import explain, translator
 
-__all__ = ["LANGUAGES", "explain", "translator"]
+__all__ = ["LANGUAGES", "FactWords", "explain", "fact_in_words", "phrases", "say", "translator"]
+
+_LAZY = {
+    "explain": "_render",
+    "translator": "_render",
+    "FactWords": "_facts",
+    "fact_in_words": "_facts",
+    "phrases": "_facts",
+    "say": "_facts",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in ("explain", "translator"):
-        from atbalsts._explain import _render
+    module = _LAZY.get(name)
+    if module is not None:
+        from importlib import import_module
 
-        value: object = getattr(_render, name)
+        value: object = getattr(import_module(f"atbalsts._explain.{module}"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

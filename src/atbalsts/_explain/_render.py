@@ -11,10 +11,9 @@ import gettext
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
-from importlib.resources import files
-from pathlib import Path
 
-from atbalsts._explain._languages import LANGUAGES
+from atbalsts._explain._facts import FactWords, phrases, say
+from atbalsts._explain._languages import DOMAIN, LANGUAGES, LOCALES
 from atbalsts.codes import CODE_LISTS, CodeList, Lang
 from atbalsts.errors import UnknownNameError
 from atbalsts.model import Decision, LegalBasis
@@ -36,9 +35,6 @@ __all__ = [
     "translator",
     "trigger_text",
 ]
-
-DOMAIN = "atbalsts"
-LOCALES = Path(str(files("atbalsts._explain") / "locales"))
 
 Gettext = Callable[[str], str]
 
@@ -318,8 +314,11 @@ def explain(
         )
     if not decision.findings:
         lines.append("  " + _("No risk findings."))
+    facts = phrases(FactWords(lang, lists))
     for f in decision.findings:
-        evidence = ", ".join(f"{e.fact}={_value(e.value)}" for e in f.evidence)
+        evidence = "; ".join(
+            said for e in f.evidence if (said := say(facts, e.fact, e.value)) is not None
+        )
         lines.append(
             "  - "
             + _("{factor} ({group}); evidence: {evidence}").format(
