@@ -39,7 +39,7 @@ def test_plugin_registers_without_failures() -> None:
     registry = load()
     assert registry.failures == ()
     info = registry.policy("parauga")
-    assert (info.municipality, info.title) == ("parauga", "Parauga novads (fictional)")
+    assert (info.municipality, info.title) == ("parauga", "Parauga novads (izdomāts)")
 
 
 def test_conforms() -> None:

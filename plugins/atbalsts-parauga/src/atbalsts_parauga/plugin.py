@@ -20,7 +20,7 @@ def atbalsts_register_policy(registrar: PolicyRegistrar) -> None:
     parameters and its rules."""
     registrar.policy(
         "parauga",
-        title="Parauga novads (fictional)",
+        title="Parauga novads (izdomāts)",
         municipality="parauga",  # the learners' Enrolment.municipality this policy governs
         valid_from=rules.POLICY_FROM,
     )
