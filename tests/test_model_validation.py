@@ -779,3 +779,11 @@ def test_a_wrong_evidence_value_is_one_error_at_its_field() -> None:
         atbalsts.parse_python(Evidence, {"fact": "age", "value": [12]})
     assert [(e.path, e.kind) for e in info.value.errors] == [("value", "value_type")]
     assert "12" not in info.value.errors[0].message
+
+
+def test_a_repeated_key_takes_its_last_value_as_documented(case_data: dict[str, Any]) -> None:
+    text = json.dumps(case_data)
+    learner_id = case_data["learner"]["id"]
+    repeated = text.replace(f'"id": "{learner_id}"', f'"id": "L-FIRST", "id": "{learner_id}"', 1)
+    assert repeated != text
+    assert atbalsts.parse_json(SupportCase, repeated).learner.id == learner_id
