@@ -15,6 +15,7 @@ pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is no
 httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
 
 from atbalsts import PolicyRegistry  # noqa: E402
+from atbalsts._explain import fact_in_words  # noqa: E402
 from atbalsts.batch import latest_observation  # noqa: E402
 from atbalsts.codes import RISK_FACTORS  # noqa: E402
 from atbalsts.model import Decision, SupportCase  # noqa: E402
@@ -76,8 +77,10 @@ def test_a_class_teacher_does_not_see_a_family_finding_a_social_pedagogue_sees(
     label = RISK_FACTORS.label(FAMILY_FACTOR, "en")
     assert label in pedagogue["explanation"]
     assert label not in teacher["explanation"]
-    assert "needy_family=" not in teacher["explanation"]  # no such evidence
-    assert "needy_family=" in pedagogue["explanation"]
+    needy = fact_in_words("needy_family", True, "en", {})  # the evidence, in words
+    assert needy
+    assert needy not in teacher["explanation"]  # no such evidence
+    assert needy in pedagogue["explanation"]
     assert "Only what the role 'Class teacher' may see is shown" in teacher["explanation"]
 
 
