@@ -32,6 +32,7 @@ from atbalsts.privacy._access import (
     purpose_grants,
 )
 from atbalsts.privacy._categories import (
+    CARER_RECIPIENTS,
     CLASSES,
     FACT_CATEGORIES,
     FACT_LEVELS,
@@ -58,6 +59,7 @@ from atbalsts.privacy._views import (
 )
 
 __all__ = [
+    "CARER_RECIPIENTS",
     "CLASSES",
     "DUTY_RECIPIENTS",
     "FACT_CATEGORIES",
