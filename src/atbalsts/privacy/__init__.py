@@ -48,6 +48,7 @@ from atbalsts.privacy._categories import (
     model_classes,
 )
 from atbalsts.privacy._duties import DUTY_RECIPIENTS, duty_covers
+from atbalsts.privacy._paths import PROTECTED, PROTECTED_MESSAGE, masked_path, masked_problems
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
     schema_names,
@@ -67,6 +68,8 @@ __all__ = [
     "FIELDS",
     "LIST_NEEDS",
     "MATRIX",
+    "PROTECTED",
+    "PROTECTED_MESSAGE",
     "PURPOSE_NEEDS",
     "RECIPIENTS",
     "UNTRACED",
@@ -82,6 +85,8 @@ __all__ = [
     "duty_covers",
     "factor_category",
     "grants_for",
+    "masked_path",
+    "masked_problems",
     "model_classes",
     "purpose_grants",
     "schema_names",
