@@ -51,7 +51,7 @@ def _viewed(lines: list[str], registry: PolicyRegistry, role: str, **options: An
     the rules behind its reasons read; the trace itself left out), every other record as it is."""
     out = []
     cases = [line for line in lines if not blank_line(line)]
-    records = _library(lines, registry, trace=True, **options)
+    records = _library(lines, registry, trace=True, mask_for=role, **options)
     for line, record in zip(cases, records, strict=True):
         data = json.loads(record)
         if "line" not in data:  # a Decision

@@ -36,7 +36,7 @@ from atbalsts.engine import (
 from atbalsts.errors import AtbalstsError, DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
-from atbalsts.privacy import Reads, ViewRole, view_decision
+from atbalsts.privacy import Reads, ViewRole, masked_problems, view_decision
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -109,6 +109,9 @@ class _Settings:
     tables: bool = False
     role: str | None = None
     """Write each decision as this role's view (:func:`atbalsts.privacy.view_decision`)."""
+    masked: str | None = None
+    """Name an invalid line's fields as this role may see them
+    (:func:`atbalsts.privacy.masked_path`)."""
 
     @classmethod
     def of_batch(
@@ -129,6 +132,7 @@ class _Settings:
             numbered=True,
             tables=not self_contained and role is None,
             role=checked_role(role),
+            masked=role,
         )
 
 
@@ -252,7 +256,10 @@ def _decide(
         text = _text(data)
     except DocumentError as err:
         stats.invalid += 1
-        rows = [{"path": e.path, "message": e.message} for e in err.errors]
+        problems = [(e.path, e.message) for e in err.errors]
+        if settings.masked is not None:  # a role's output: no path below what its view shows
+            problems = masked_problems(problems, role=settings.masked)
+        rows = [{"path": path, "message": message} for path, message in problems]
         return [("invalid", _dumps({"line": number, "invalid": rows}), None)]
     except PolicyError as err:  # e.g. two installed plugins govern this municipality
         stats.errors += 1
@@ -286,6 +293,7 @@ def evaluate_lines(
     trace: bool = False,
     municipality: str | None = None,
     show: ShowDecision | None = None,
+    mask_for: str | None = None,
 ) -> BatchStats:
     """Evaluate each case in ``lines`` on ``as_of`` and write one JSON line per input line.
 
@@ -314,9 +322,21 @@ def evaluate_lines(
     a role's view (the service passes each key's), or None to refuse the line, having written
     a record of its own to ``out`` instead (the service's ``Forbidden``): a refused line is not
     counted. An exception it raises ends the batch.
+
+    ``mask_for``, a view role (:class:`~atbalsts.privacy.ViewRole`) for whom the output is
+    made, names the fields of an invalid line only as far as that role's view could show them
+    (:func:`atbalsts.privacy.masked_problems`: ``observations[0].(protected)`` for a suspected
+    threat's date, to a role that does not see child-protection data): a path can tell what a
+    record holds. Without it, every path is whole (the host's own output).
     """
     stats = BatchStats()
-    settings = _Settings(as_of=as_of, trace=trace, municipality=municipality, numbered=False)
+    settings = _Settings(
+        as_of=as_of,
+        trace=trace,
+        municipality=municipality,
+        numbered=False,
+        masked=checked_role(mask_for),
+    )
     for number, line in enumerate(lines, start=1):
         for _, text, _ in _decide(number, line, registry, settings, stats, show=show):
             out.write(text + "\n")

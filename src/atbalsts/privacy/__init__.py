@@ -32,6 +32,7 @@ from atbalsts.privacy._access import (
     purpose_grants,
 )
 from atbalsts.privacy._categories import (
+    CARER_RECIPIENTS,
     CLASSES,
     FACT_CATEGORIES,
     FACT_LEVELS,
@@ -47,6 +48,7 @@ from atbalsts.privacy._categories import (
     model_classes,
 )
 from atbalsts.privacy._duties import DUTY_RECIPIENTS, duty_covers
+from atbalsts.privacy._paths import PROTECTED, PROTECTED_MESSAGE, masked_path, masked_problems
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
     schema_names,
@@ -58,6 +60,7 @@ from atbalsts.privacy._views import (
 )
 
 __all__ = [
+    "CARER_RECIPIENTS",
     "CLASSES",
     "DUTY_RECIPIENTS",
     "FACT_CATEGORIES",
@@ -65,6 +68,8 @@ __all__ = [
     "FIELDS",
     "LIST_NEEDS",
     "MATRIX",
+    "PROTECTED",
+    "PROTECTED_MESSAGE",
     "PURPOSE_NEEDS",
     "RECIPIENTS",
     "UNTRACED",
@@ -80,6 +85,8 @@ __all__ = [
     "duty_covers",
     "factor_category",
     "grants_for",
+    "masked_path",
+    "masked_problems",
     "model_classes",
     "purpose_grants",
     "schema_names",

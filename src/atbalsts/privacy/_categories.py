@@ -23,6 +23,7 @@ from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose, TraceRow
 from atbalsts.policy import Rule, baseline
 
 __all__ = [
+    "CARER_RECIPIENTS",
     "CLASSES",
     "FACT_CATEGORIES",
     "FACT_LEVELS",
@@ -345,9 +346,26 @@ def _referral(item: Any) -> frozenset[DataCategory] | None:
 #: Obligations whose action reveals a category beyond attendance.
 _OBLIGATION_ACTIONS = {"report_threat": C.PROTECTION, "inform_carer": C.FAMILY}
 
+#: Recipients that tell who cares for the learner: the parents, the learner of full age (and a
+#: recorded guardian), or a carer in out-of-family care (:data:`atbalsts.policy.baseline.CARERS`).
+#: The rules choose among them by the learner's living situation and age, so a duty to inform or
+#: ask one of them, whatever its action (Bauska's request for a doctor's note goes to any of
+#: them), tells the living situation: family data. All of them count, not only the carers, or a
+#: duty missing from a view beside one shown would tell "a carer".
+CARER_RECIPIENTS: frozenset[str] = frozenset({"parent", "adult_learner", *baseline.CARERS.values()})
+
+
+def _duty_categories(action: str, recipients: Iterable[str]) -> frozenset[DataCategory]:
+    """What a duty (or an action that answers one) reveals: by its action, and family data when
+    a recipient says who cares for the learner (:data:`CARER_RECIPIENTS`)."""
+    found = {_OBLIGATION_ACTIONS.get(action, C.ATTENDANCE)}
+    if any(to in CARER_RECIPIENTS for to in recipients):
+        found.add(C.FAMILY)
+    return frozenset(found)
+
 
 def _obligation(item: Any) -> frozenset[DataCategory] | None:
-    return frozenset({_OBLIGATION_ACTIONS.get(item.action, C.ATTENDANCE)})
+    return _duty_categories(item.action, item.recipients)
 
 
 def _action(item: Any) -> frozenset[DataCategory] | None:
@@ -357,7 +375,7 @@ def _action(item: Any) -> frozenset[DataCategory] | None:
     )
     if protection:
         return frozenset({C.PROTECTION})
-    return frozenset({_OBLIGATION_ACTIONS.get(item.action, C.ATTENDANCE)})
+    return _duty_categories(item.action, item.to)
 
 
 def _follow_up(item: Any) -> frozenset[DataCategory] | None:

@@ -14,18 +14,22 @@ from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.model import Decision, LegalBasis, Model, SupportCase
 from atbalsts.model.decision import TriggerSource
+from atbalsts.privacy import Reads, ViewRole, view_decision
 
 __all__ = [
     "ANY_STAFF",
     "FOLLOW_UP_LABELS",
+    "REPEATED",
     "SECTIONS",
     "UPCOMING_DAYS",
+    "VIEW_ROLES",
     "Section",
     "WorkItem",
     "case_items",
     "duty_labels",
     "for_role",
     "items_of",
+    "shown_keys",
     "worklist",
 ]
 
@@ -183,11 +187,55 @@ def duty_labels(codes: Mapping[str, CodeList], lang: str) -> Callable[[str], str
     return label
 
 
+#: The roles with a view (:class:`atbalsts.privacy.ViewRole`): their lists never show more than
+#: their view of the decision shows.
+VIEW_ROLES = frozenset(r.value for r in ViewRole)
+
+#: The fields of a decision's obligation and follow-up that a work item repeats, by the item's
+#: kind: the view of the decision must show each of them for the item to be on a role's list.
+REPEATED: Mapping[str, tuple[str, ...]] = {
+    "obligation": (
+        "key",
+        "action",
+        "responsible_roles",
+        "recipients",
+        "any_recipient",
+        "trigger",
+        "trigger_source",
+        "due",
+        "legal_basis",
+    ),
+    "follow_up": ("key", "kind", "subject", "responsible_roles", "since", "due", "legal_basis"),
+}
+_VIEW_LISTS = {"obligation": "obligations", "follow_up": "follow_ups"}
+
+
 def for_role(item: WorkItem, role: str | None) -> bool:
     """True when ``item`` is on the list of ``role`` (None: every role): the role may carry it
-    out, or any member of staff may."""
+    out, or any member of staff may and the role has a view (:data:`VIEW_ROLES`). A role without
+    a view gets only what it is named for: what it may see of a duty for any member of staff is
+    nowhere said. (On a role's list an item must also be in the role's view:
+    :func:`shown_keys`.)"""
     roles = item.responsible_roles
-    return role is None or role in roles or ANY_STAFF in roles
+    if role is None or role in roles:
+        return True
+    return ANY_STAFF in roles and role in VIEW_ROLES
+
+
+def shown_keys(decision: Decision, case: SupportCase, role: str) -> frozenset[str]:
+    """The keys of the obligations and follow-ups of ``decision`` whose every field a work item
+    repeats (:data:`REPEATED`) the view of ``role`` shows (:func:`atbalsts.privacy.
+    view_decision`, on the decision's date): the items that may be on the role's list. So a list
+    never shows a role a duty, its recipients or a count its view of the same decision hides
+    (the report of a suspected threat to a role that does not see child-protection data, a
+    duty to inform a foster family to one that does not see family data)."""
+    seen = view_decision(decision, role=role, case=case, on=decision.as_of, reads=Reads())
+    keys: set[str] = set()
+    for kind, fields in REPEATED.items():
+        for entry in seen.get(_VIEW_LISTS[kind], ()):
+            if all(name in entry for name in fields):
+                keys.add(entry["key"])
+    return frozenset(keys)
 
 
 def worklist(
@@ -205,12 +253,15 @@ def worklist(
     overdue follow-ups; done duties are left out. With ``lang`` ("lv" or "en") each item's
     label names the duty in words, else it is the duty's code.
 
-    ``role`` keeps the items that role may carry out (and those any member of staff may);
-    ``school`` keeps the learners of that school (``enrolment.school_id``). Each case is
-    decided under the policy of its learner's municipality by ``registry`` (default: the
-    installed policies, :meth:`atbalsts.PolicyRegistry.load`). Items come in the order of the
-    cases, each case's obligations by due date, then its follow-ups; nothing is kept between
-    cases, so a list of any length runs in constant memory.
+    ``role`` keeps the items that role may carry out (and, for a role with a view, those any
+    member of staff may), as far as the role's view of the decision shows them
+    (:func:`atbalsts.privacy.view_decision`): a list never shows a role more of a duty than its
+    view does. Without ``role``, every item (the host's own list). ``school`` keeps the
+    learners of that school (``enrolment.school_id``). Each case is decided under the policy of
+    its learner's municipality by ``registry`` (default: the installed policies,
+    :meth:`atbalsts.PolicyRegistry.load`). Items come in the order of the cases, each case's
+    obligations by due date, then its follow-ups; nothing is kept between cases, so a list of
+    any length runs in constant memory.
 
     Raises what :meth:`atbalsts.PolicyRegistry.policy_set` and :meth:`atbalsts.PolicySet.run`
     raise for a case (a conflict between installed plugins, a local code no policy declares);
@@ -239,6 +290,7 @@ def case_items(
     policy_set = registry.policy_set(case.learner.enrolment.municipality)
     decision = to_decision(policy_set.run(case, as_of, trace=False), policy_set.codes)
     label = duty_labels(policy_set.codes, lang) if lang is not None else _same
+    shown = shown_keys(decision, case, role) if role in VIEW_ROLES else None
     for item in items_of(decision, case, policy_set.calendar, upcoming=upcoming, label=label):
-        if for_role(item, role):
+        if for_role(item, role) and (shown is None or item.key in shown):
             yield item

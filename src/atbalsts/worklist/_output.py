@@ -22,10 +22,12 @@ from atbalsts.codes import CODE_LISTS, CodeList
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
+from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, masked_problems
 from atbalsts.worklist._items import (
     ANY_STAFF,
     SECTIONS,
     UPCOMING_DAYS,
+    VIEW_ROLES,
     Section,
     WorkItem,
     case_items,
@@ -188,7 +190,8 @@ def _items(
         try:
             case = parse_json(SupportCase, line, name=f"line {number}")
         except DocumentError as err:
-            fields = tuple(FieldProblem(path=e.path, message=e.message) for e in err.errors)
+            problems = _problems(err, role)
+            fields = tuple(FieldProblem(path=path, message=text) for path, text in problems)
             _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields))
             continue
         if school is not None and case.learner.enrolment.school_id != school:
@@ -203,6 +206,19 @@ def _items(
         for item in found:
             read.counts[item.section] += 1
             yield item
+
+
+def _problems(err: DocumentError, role: str | None) -> list[tuple[str, str]]:
+    """The invalid fields of a line as the list may name them: whole on the host's own list (no
+    role), as far as the role's view could show them on a role's list
+    (:func:`atbalsts.privacy.masked_problems`), and none by name on the list of a role without a
+    view."""
+    problems = [(e.path, e.message) for e in err.errors]
+    if role is None:
+        return problems
+    if role in VIEW_ROLES:
+        return masked_problems(problems, role=role)
+    return [(PROTECTED, PROTECTED_MESSAGE)] if problems else []
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -267,12 +283,15 @@ def run_worklist(
 
     Overdue items, items due that day and items due in the next ``upcoming`` school days are
     grouped by responsible role (an item several roles may do is listed under each; with
-    ``role``, only that role's list, with the duties any member of staff may do); ``school``
+    ``role``, only that role's list, with the duties any member of staff may do, as far as the
+    role's view of each decision shows them); ``school``
     keeps the learners of one school. Within a section items keep the order of the lines.
 
     A line that is not a valid support case, or whose case cannot be decided, is skipped and
-    named (its line number, the invalid fields, never their values); the rest are listed.
-    Returns the counts (``skipped`` is 0 when every line was read). Raises
+    named (its line number, the invalid fields, never their values); the rest are listed. On a
+    role's list a field is named only as far as the role's view could show it
+    (:func:`atbalsts.privacy.masked_path`; a role without a view: not at all), since a path can
+    tell what a record holds. Returns the counts (``skipped`` is 0 when every line was read). Raises
     :class:`~atbalsts.UnknownNameError` for an unknown ``lang``, ``fmt`` or national ``role``
     code, and :class:`ValueError` for a negative ``upcoming``.
     """

@@ -354,6 +354,8 @@ class _Run:
                 trace=trace,
                 municipality=municipality,
                 show=self.show if scoped or self.view is not unredacted else None,
+                # the key's role's output: an invalid field named only as far as its view shows
+                mask_for=self.principal.role if self.view is role_view else None,
             )
             self.counts.update(attrs.asdict(stats))
         except _Stopped:
@@ -484,11 +486,13 @@ async def batch(
     """One output line per non-blank input line, in input order, as `atbalsts batch` writes
     them: the Decision (without its trace unless `trace`) as the key's role may see it, the same
     view as `/v1/evaluate` gives, an `invalid` record naming every failing field, or an `error`
-    record. Each case is decided on `as_of` (default: its latest
-    observation's date; a case without one gets a `NoEvaluationDate` error record) under the
-    policy of `municipality` (default: its learner's). Lines of learners outside the key's scope
-    get a `Forbidden` record. Decisions are sent as they are made, while the body is still
-    arriving.
+    record. With the role's view (the default), an invalid field is named only as far as the
+    role's view could show it: `observations[0].(protected)` for a suspected threat's field, to
+    a role that does not see child-protection data (the path itself would say one is recorded).
+    Each case is decided on `as_of` (default: its latest observation's date; a case without one
+    gets a `NoEvaluationDate` error record) under the policy of `municipality` (default: its
+    learner's). Lines of learners outside the key's scope get a `Forbidden` record. Decisions
+    are sent as they are made, while the body is still arriving.
 
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the
