@@ -204,7 +204,32 @@ class DutyGroup:
 
 def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     """The obligations of ``ev`` grouped by action and recipients, in the Decision's order (due
-    date, action, recipients); see :func:`obligations`."""
+    date, action, recipients); see :func:`obligations`.
+
+    With them, the duties carried from the term before (:attr:`Evaluation.carried`, evaluated
+    on that term's last day): each group of it that was not yet due on that day, that no action
+    or referral has answered by the evaluation date and that ``ev`` does not raise itself (the
+    same action and recipients from the same trigger: the same key, or a rule that replaced the
+    earlier one since), with its state on the evaluation date."""
+    as_of = ev.policy.as_of
+    out = _groups(ev, as_of)
+    carried = ev.carried
+    if carried is not None:
+        end = carried.policy.as_of
+        own = {(g.action, g.recipients, g.rows[0][1]) for g in out}
+        out += [
+            g
+            for g in _groups(carried, as_of)
+            if g.rows[0][0] > end
+            and g.done_on is None
+            and (g.action, g.recipients, g.rows[0][1]) not in own
+        ]
+    return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))
+
+
+def _groups(ev: Evaluation, as_of: date) -> list[DutyGroup]:
+    """The duties the outcomes of ``ev`` raise, with what answered each and its state on
+    ``as_of`` (the evaluation date; for a carried evaluation, the date it is carried to)."""
     grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
     facts = ev.facts
     national = ev.calendar or shipped_calendar()
@@ -217,7 +242,6 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
         unit, due = duties.due_of(item, trigger, grade, calendar)
         grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
-    as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
         due, trigger, _, _, first, _, calendar = rows[0]
@@ -228,7 +252,7 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
         )
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)
         out.append(DutyGroup(action, recipients, rows, duty_key, answered, done_on, state, late))
-    return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))
+    return out
 
 
 def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:

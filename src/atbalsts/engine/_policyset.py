@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from importlib.metadata import version
 
+from atbalsts._time import previous_term_end, term_of
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, compile_at
@@ -144,7 +145,7 @@ class PolicySet:
         asked = self._asked(measures)
         calendar = self.calendar
         facts: Facts = derive_facts(case, as_of, calendar)
-        return evaluate_facts(
+        ev = evaluate_facts(
             self.at(as_of),
             facts,
             self.codes,
@@ -154,6 +155,42 @@ class PolicySet:
             asked=asked,
             case=case,
             calendar=calendar,
+            local_calendar=self.local_calendar,
+        )
+        carried = self._carried(case, as_of, strict)
+        if carried is not None:
+            ev.carried = carried
+            seen = {(f.plugin, f.rule, f.stage) for f in ev.failures}
+            ev.failures.extend(
+                f for f in carried.failures if (f.plugin, f.rule, f.stage) not in seen
+            )
+        return ev
+
+    def _carried(self, case: SupportCase, as_of: date, strict: bool) -> Evaluation | None:
+        """The evaluation of ``case`` on the last day of the term before ``as_of``'s (by
+        membership: 31 December or 31 August), under the policy in force on that day, without a
+        trace; or None when the case has no observation dated in that term.
+
+        Its duties not yet due on that day are carried into the decision on ``as_of`` until
+        answered (:func:`atbalsts.engine._combine.duty_groups`). The gate is sound for the
+        duties that arise from a term's facts: absences, incidents and staff observations are
+        counted from that term's observations only, so a term without one raises none of them;
+        a duty that arises from facts of no term (a suspected threat) is raised again on
+        ``as_of`` itself while it is open."""
+        end = previous_term_end(as_of)
+        if end is None:
+            return None
+        term = term_of(end)
+        if not any(term_of(obs.as_of) == term for obs in case.observations):
+            return None
+        return evaluate_facts(
+            self.at(end),
+            derive_facts(case, end, self.calendar),
+            self.codes,
+            trace=False,
+            strict=strict,
+            case=case,
+            calendar=self.calendar,
             local_calendar=self.local_calendar,
         )
 

@@ -63,6 +63,11 @@ class Evaluation:
     local_calendar: SchoolCalendar | None = None
     """The calendar of the municipal rules' deadlines, with the municipal policies' own closures
     (None: :attr:`calendar`)."""
+    carried: Evaluation | None = None
+    """The evaluation of the same case on the last day of the term before (31 December or
+    31 August), without a trace, when it can hold a duty the new term must still show (see
+    ``PolicySet.run``): its duties not yet due on that day and not answered by the evaluation
+    date are listed with this evaluation's (:func:`atbalsts.engine._combine.duty_groups`)."""
 
     by_kind: dict[type, list[tuple[CompiledRule, Any]]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
