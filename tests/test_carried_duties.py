@@ -23,8 +23,8 @@ from atbalsts import explain
 from atbalsts._time import term_of
 from atbalsts.batch import expand_records, iter_decisions
 from atbalsts.engine import PolicyRegistry, decision_json, to_decision
-from atbalsts.engine._combine import duty_groups
-from atbalsts.model import Decision, ObligationDue, SupportCase
+from atbalsts.engine._combine import duty_groups, duty_groups_of
+from atbalsts.model import Decision, NoteCode, ObligationDue, SupportCase
 from atbalsts.privacy import view_decision
 from atbalsts.testing.strategies import support_cases
 from atbalsts.worklist import worklist
@@ -247,8 +247,12 @@ def test_the_lean_json_role_view_worklist_and_explanation_show_the_carried_notic
     assert BOARD in [o["action"] for o in viewed["obligations"]]
     items = list(worklist([case], date(2026, 1, 6), registry=REGISTRY))
     assert any(i.key == WINTER_KEY and i.section == "overdue" for i in items)
+    (note,) = [n for n in decision.notes if n.code == NoteCode.DUTIES_CARRIED]
+    assert note.detail == {"school_year": "2025/2026", "semester": 1}
     text = explain(decision, lang="en")
     assert "arose 2025-12-19" in text
+    assert "Duties of the term before (2025/2026, semester 1)" in text
+    assert "Iepriekšējā semestra (2025/2026, 1. semestris) pienākumi" in explain(decision)
     assert WINTER_KEY in text
 
 
@@ -284,10 +288,9 @@ def test_a_carried_duty_was_not_yet_due_at_the_terms_end_and_is_unanswered(
     ps = REGISTRY.policy_set(municipality)
     ev = ps.run(case, as_of, trace=False)
     every = duty_groups(ev)
-    carried_ev, ev.carried = ev.carried, None
-    own = {g.key for g in duty_groups(ev)}
-    ev.carried = carried_ev
+    own = {g.key for g in duty_groups_of(ev, as_of)}
     carried = [g for g in every if g.key not in own]
+    assert [g.carried for g in every] == [g.key not in own for g in every]
     if carried:
         end = date(as_of.year, 8, 31) if as_of.month >= 9 else date(as_of.year - 1, 12, 31)
         then = {o.key: o for o in ps.evaluate(case, end).obligations}
@@ -298,5 +301,7 @@ def test_a_carried_duty_was_not_yet_due_at_the_terms_end_and_is_unanswered(
             assert then[group.key].due == group.rows[0][0]
     event("carried" if carried else "none carried")
     assert len({g.key for g in every}) == len(every)
+    notes = [n.code for n in ps.evaluate(case, as_of).notes]
+    assert (NoteCode.DUTIES_CARRIED in notes) == bool(carried)
     assert ps.evaluate_json(case, as_of) == ps.evaluate_json(case, as_of)
     assert ps.evaluate_json(case, as_of) == ps.evaluate(case, as_of).model_dump_json()

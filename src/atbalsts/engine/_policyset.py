@@ -136,6 +136,11 @@ class PolicySet:
         ``measures``: measures to give verdicts on besides those of the plan in force (see
         :meth:`evaluate`).
 
+        When the case has an observation dated in the term before ``as_of``'s, the case is also
+        evaluated on that term's last day (31 December or 31 August), without a trace: its
+        duties not yet due then and not answered since are carried into this evaluation
+        (``Evaluation.carried``), and a rule that fails then is a failure of this one.
+
         Raises :class:`~atbalsts.DocumentError` when the case carries a local code that no
         policy of this set declares, or ``measures`` names a measure no code list knows.
         """
@@ -172,7 +177,7 @@ class PolicySet:
         trace; or None when the case has no observation dated in that term.
 
         Its duties not yet due on that day are carried into the decision on ``as_of`` until
-        answered (:func:`atbalsts.engine._combine.duty_groups`). The gate is sound for the
+        answered (``duty_groups`` of ``atbalsts.engine._combine``). The gate is sound for the
         duties that arise from a term's facts: absences, incidents and staff observations are
         counted from that term's observations only, so a term without one raises none of them;
         a duty that arises from facts of no term (a suspected threat) is raised again on

@@ -67,8 +67,11 @@ class Evaluation:
     """The evaluation of the same case on the last day of the term before (31 December or
     31 August), without a trace, when it can hold a duty the new term must still show (see
     ``PolicySet.run``): its duties not yet due on that day and not answered by the evaluation
-    date are listed with this evaluation's (:func:`atbalsts.engine._combine.duty_groups`)."""
+    date are listed with this evaluation's (``duty_groups`` of ``atbalsts.engine._combine``)."""
 
+    duties: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+    """The duties of the decision, grouped once (``duty_groups`` of ``atbalsts.engine._combine``),
+    for every part that lists or counts them."""
     by_kind: dict[type, list[tuple[CompiledRule, Any]]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
