@@ -139,7 +139,8 @@ class PolicySet:
         When the case has an observation dated in the term before ``as_of``'s, the case is also
         evaluated on that term's last day (31 December or 31 August), without a trace: its
         duties not yet due then and not answered since are carried into this evaluation
-        (``Evaluation.carried``), and a rule that fails then is a failure of this one.
+        (``Evaluation.carried``), and a risk or obligation rule that fails then is a failure of
+        this one.
 
         Raises :class:`~atbalsts.DocumentError` when the case carries a local code that no
         policy of this set declares, or ``measures`` names a measure no code list knows.
@@ -174,7 +175,8 @@ class PolicySet:
     def _carried(self, case: SupportCase, as_of: date, strict: bool) -> Evaluation | None:
         """The evaluation of ``case`` on the last day of the term before ``as_of``'s (by
         membership: 31 December or 31 August), under the policy in force on that day, without a
-        trace; or None when the case has no observation dated in that term.
+        trace and with only the rules a duty depends on (the risk findings and the obligations);
+        or None when the case has no observation dated in that term.
 
         Its duties not yet due on that day are carried into the decision on ``as_of`` until
         answered (``duty_groups`` of ``atbalsts.engine._combine``). The gate is sound for the
@@ -197,6 +199,7 @@ class PolicySet:
             case=case,
             calendar=self.calendar,
             local_calendar=self.local_calendar,
+            duties_only=True,
         )
 
     def _asked(self, measures: Iterable[str]) -> frozenset[str]:
