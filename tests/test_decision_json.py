@@ -63,16 +63,22 @@ def test_a_decision_by_id_expands_to_the_document(
 
 
 def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
-    """Nothing of a decision with sources, parameters and a trace is written out in full."""
+    """Nothing of a decision with sources, parameters and a trace is written out in full, but
+    for a duty carried from the term before: raised under the policy in force on 31 August,
+    it names the national notice period parauga has replaced since, which today's table does
+    not hold (written out, never lost)."""
     from atbalsts.testing.conformance import sample_cases
 
     policy_set = REGISTRY.policy_set("parauga")
     cases = sample_cases(50, as_of=date(2025, 11, 20), municipality="parauga")
-    inline = 0
+    inline = carried = 0
     for case in cases:
         ev = policy_set.run(case, date(2025, 11, 20), trace=True)
         refs = TableRefs(rule_table_of(ev.policy, policy_set.codes))
         data = json.loads(to_json(decision_data(ev, policy_set.codes, refs)))
+        own = [o for o in data["obligations"] if o["trigger"] >= "2025-09-01"]
+        carried += len(data["obligations"]) - len(own)
+        data["obligations"] = own
 
         def walk(node: object) -> None:
             nonlocal inline
@@ -89,6 +95,7 @@ def test_the_table_names_every_legal_basis_of_a_busy_decision() -> None:
 
         walk(data)
     assert inline == 0
+    assert carried  # the sample has some: the exception above is exercised
 
 
 @settings(max_examples=60, deadline=None)

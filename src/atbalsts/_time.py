@@ -16,6 +16,7 @@ __all__ = [
     "check_interval",
     "in_force",
     "iso_day",
+    "previous_term_end",
     "school_year_start",
     "term_of",
 ]
@@ -39,6 +40,15 @@ def term_of(day: date) -> tuple[str, int]:
 def school_year_start(day: date) -> date:
     """1 September of the school year containing ``day`` (by the convention of :func:`term_of`)."""
     return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def previous_term_end(day: date) -> date | None:
+    """The last day of the term before the one containing ``day``, by the convention of
+    :func:`term_of` (a term owns its holidays): 31 August for a day of semester 1, 31 December
+    for a day of semester 2; None before 1 September of year 1, the first term ``date`` holds."""
+    if day.month >= 9:
+        return date(day.year, 8, 31)
+    return date(day.year - 1, 12, 31) if day.year > 1 else None
 
 
 def in_force(valid_from: date, valid_to: date | None, day: date) -> bool:

@@ -171,6 +171,15 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
             "the library's convention (1 September to 31 December, 1 January to 31 August) and "
             "every working day counts as a school day."
         ).format(school_year=_value(detail.get("school_year")))
+    if code == "duties_carried":
+        return _(
+            "Duties of the term before ({school_year}, semester {semester}) that were not yet "
+            "due when it ended and that nothing has answered since are listed with this date's: "
+            "each keeps the day it arose and its due date."
+        ).format(
+            school_year=_value(detail.get("school_year")),
+            semester=_value(detail.get("semester")),
+        )
     return f"{code}: {_detail(detail)}" if detail else code
 
 

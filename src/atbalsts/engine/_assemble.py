@@ -77,6 +77,11 @@ def notes_of(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     notes += [
         {"code": NoteCode.MEASURE_NOT_DECIDED.value, "detail": {"measure": m}} for m in undecided
     ]
+    carried = ev.carried
+    if carried is not None and any(g.carried for g in combine.duty_groups(ev)):
+        school_year, semester = term_of(carried.policy.as_of)
+        detail = {"school_year": school_year, "semester": semester}
+        notes.append({"code": NoteCode.DUTIES_CARRIED.value, "detail": detail})
     return notes
 
 

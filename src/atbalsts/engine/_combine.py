@@ -51,6 +51,7 @@ __all__ = [
     "DutyGroup",
     "deadline_basis",
     "duty_groups",
+    "duty_groups_of",
     "earliest_due",
     "finding_group",
     "finding_groups",
@@ -186,6 +187,8 @@ class DutyGroup:
     done_on: date | None
     state: DutyState
     late: int | None
+    carried: bool = False
+    """Raised in the term before, on its last day, and carried to the evaluation date."""
 
     @property
     def first(self) -> _Row:
@@ -204,7 +207,38 @@ class DutyGroup:
 
 def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     """The obligations of ``ev`` grouped by action and recipients, in the Decision's order (due
-    date, action, recipients); see :func:`obligations`."""
+    date, action, recipients); see :func:`obligations`.
+
+    With them, the duties carried from the term before (``Evaluation.carried``, evaluated
+    on that term's last day): each group of it that was not yet due on that day, that no action
+    or referral has answered by the evaluation date and that ``ev`` does not raise itself (the
+    same action and recipients from the same trigger: the same key, or a rule that replaced the
+    earlier one since), with its state on the evaluation date. Grouped once per evaluation."""
+    found: list[DutyGroup] | None = ev.duties
+    if found is not None:
+        return found
+    as_of = ev.policy.as_of
+    out = duty_groups_of(ev, as_of)
+    carried = ev.carried
+    if carried is not None:
+        end = carried.policy.as_of
+        own = {(g.action, g.recipients, g.rows[0][1]) for g in out}
+        out += [
+            g
+            for g in duty_groups_of(carried, as_of, carried=True)
+            if g.rows[0][0] > end
+            and g.done_on is None
+            and (g.action, g.recipients, g.rows[0][1]) not in own
+        ]
+    out.sort(key=lambda g: (g.rows[0][0], g.action, g.recipients))
+    ev.duties = out
+    return out
+
+
+def duty_groups_of(ev: Evaluation, as_of: date, *, carried: bool = False) -> list[DutyGroup]:
+    """The duties the outcomes of ``ev`` itself raise (none carried), with what answered each and
+    its state on ``as_of`` (the evaluation date; for the evaluation of the term before, the date
+    its duties are carried to), in no particular order."""
     grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
     facts = ev.facts
     national = ev.calendar or shipped_calendar()
@@ -217,7 +251,6 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
         unit, due = duties.due_of(item, trigger, grade, calendar)
         grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
-    as_of = ev.policy.as_of
     for (action, recipients), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
         due, trigger, _, _, first, _, calendar = rows[0]
@@ -227,8 +260,10 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
             ev.case, duty_key, action, recipients, trigger, as_of, every=every
         )
         state, late = duties.state_of(due, done_on, as_of, grade, calendar)
-        out.append(DutyGroup(action, recipients, rows, duty_key, answered, done_on, state, late))
-    return sorted(out, key=lambda g: (g.rows[0][0], g.action, g.recipients))
+        out.append(
+            DutyGroup(action, recipients, rows, duty_key, answered, done_on, state, late, carried)
+        )
+    return out
 
 
 def obligations(ev: Evaluation, refs: Refs) -> list[JsonObject]:

@@ -82,6 +82,9 @@ class CompiledPolicy:
         factory=dict, eq=False, repr=False
     )
     """The rule in force found for each set of ids the follow-ups look for: a cache."""
+    duty_rules: tuple[CompiledRule, ...] = attrs.field(default=(), eq=False, repr=False)
+    """The rules of :attr:`rest` that raise obligations, in their order: with :attr:`first`,
+    all that a duty depends on (the duties of the term before are evaluated with them alone)."""
 
     @property
     def rules(self) -> tuple[CompiledRule, ...]:
@@ -218,6 +221,7 @@ def compile_at(
         rest=rest,
         stamp=stamp,
         notes=notes,
+        duty_rules=tuple(cr for cr in rest if cr.rule.kind.value == "obligation"),
         engine_parameters={
             pid: _trace_parameter(pid, v, declared.get(pid), as_of) for pid, v in engine_values
         },

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from importlib.metadata import version
 
+from atbalsts._time import previous_term_end, term_of
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, compile_at
@@ -135,6 +136,12 @@ class PolicySet:
         ``measures``: measures to give verdicts on besides those of the plan in force (see
         :meth:`evaluate`).
 
+        When the case has an observation dated in the term before ``as_of``'s, the case is also
+        evaluated on that term's last day (31 December or 31 August), without a trace: its
+        duties not yet due then and not answered since are carried into this evaluation
+        (``Evaluation.carried``), and a risk or obligation rule that fails then is a failure of
+        this one.
+
         Raises :class:`~atbalsts.DocumentError` when the case carries a local code that no
         policy of this set declares, or ``measures`` names a measure no code list knows.
         """
@@ -144,7 +151,7 @@ class PolicySet:
         asked = self._asked(measures)
         calendar = self.calendar
         facts: Facts = derive_facts(case, as_of, calendar)
-        return evaluate_facts(
+        ev = evaluate_facts(
             self.at(as_of),
             facts,
             self.codes,
@@ -155,6 +162,44 @@ class PolicySet:
             case=case,
             calendar=calendar,
             local_calendar=self.local_calendar,
+        )
+        carried = self._carried(case, as_of, strict)
+        if carried is not None:
+            ev.carried = carried
+            seen = {(f.plugin, f.rule, f.stage) for f in ev.failures}
+            ev.failures.extend(
+                f for f in carried.failures if (f.plugin, f.rule, f.stage) not in seen
+            )
+        return ev
+
+    def _carried(self, case: SupportCase, as_of: date, strict: bool) -> Evaluation | None:
+        """The evaluation of ``case`` on the last day of the term before ``as_of``'s (by
+        membership: 31 December or 31 August), under the policy in force on that day, without a
+        trace and with only the rules a duty depends on (the risk findings and the obligations);
+        or None when the case has no observation dated in that term.
+
+        Its duties not yet due on that day are carried into the decision on ``as_of`` until
+        answered (``duty_groups`` of ``atbalsts.engine._combine``). The gate is sound for the
+        duties that arise from a term's facts: absences, incidents and staff observations are
+        counted from that term's observations only, so a term without one raises none of them;
+        a duty that arises from facts of no term (a suspected threat) is raised again on
+        ``as_of`` itself while it is open."""
+        end = previous_term_end(as_of)
+        if end is None:
+            return None
+        term = term_of(end)
+        if not any(term_of(obs.as_of) == term for obs in case.observations):
+            return None
+        return evaluate_facts(
+            self.at(end),
+            derive_facts(case, end, self.calendar),
+            self.codes,
+            trace=False,
+            strict=strict,
+            case=case,
+            calendar=self.calendar,
+            local_calendar=self.local_calendar,
+            duties_only=True,
         )
 
     def _asked(self, measures: Iterable[str]) -> frozenset[str]:

@@ -63,7 +63,15 @@ class Evaluation:
     local_calendar: SchoolCalendar | None = None
     """The calendar of the municipal rules' deadlines, with the municipal policies' own closures
     (None: :attr:`calendar`)."""
+    carried: Evaluation | None = None
+    """The evaluation of the same case on the last day of the term before (31 December or
+    31 August), without a trace, when it can hold a duty the new term must still show (see
+    ``PolicySet.run``): its duties not yet due on that day and not answered by the evaluation
+    date are listed with this evaluation's (``duty_groups`` of ``atbalsts.engine._combine``)."""
 
+    duties: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+    """The duties of the decision, grouped once (``duty_groups`` of ``atbalsts.engine._combine``),
+    for every part that lists or counts them."""
     by_kind: dict[type, list[tuple[CompiledRule, Any]]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
@@ -214,12 +222,16 @@ def evaluate_facts(
     case: SupportCase | None = None,
     calendar: SchoolCalendar | None = None,
     local_calendar: SchoolCalendar | None = None,
+    duties_only: bool = False,
 ) -> Evaluation:
     """Run the rules of ``policy`` on ``facts``: risk findings first, then every other kind, which
     may read the risk factors and groups found. ``asked``: measures the caller wants verdicts on,
     besides those of the plan in force (the Decision keeps the others apart, as suggestions).
     ``case`` (the case the facts were derived from) and ``calendar`` are kept for the Decision:
-    what answered each duty, the work overdue, and the school days deadlines count."""
+    what answered each duty, the work overdue, and the school days deadlines count. With
+    ``duties_only``, the risk findings and then only the rules that raise obligations run (a rule
+    reads the facts and the risk factors found, never another kind's outcomes: the duties are
+    the same)."""
     ev = Evaluation(facts, policy, [], [], list(failures), asked, case, calendar, local_calendar)
     # The mandatory rules run first in each stage (see compile_at), before any other rule could
     # change the facts; after each stage the facts are compared with what they were before it.
@@ -235,10 +247,11 @@ def evaluate_facts(
     object.__setattr__(facts, "risk_factors", factors)
     object.__setattr__(facts, "risk_groups", groups)
     before = _ALL_FACTS(facts)
-    _run(policy.rest, facts, ev, codes, trace, strict)
+    rest = policy.duty_rules if duties_only else policy.rest
+    _run(rest, facts, ev, codes, trace, strict)
     if _ALL_FACTS(facts) != before:
         _restore(facts, before)
-        _name_tampering(policy.rest, facts, ev, strict)
+        _name_tampering(rest, facts, ev, strict)
     return ev
 
 
