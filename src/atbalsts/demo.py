@@ -11,7 +11,7 @@ Every sentence comes from the ``atbalsts_cli`` gettext catalog (that of the comm
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -21,7 +21,6 @@ from typing import Any
 import attrs
 
 from atbalsts._explain import LANGUAGES, FactWords, fact_in_words, phrases, say
-from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import PolicyError
 from atbalsts.model import Decision, LegalBasis, SupportCase
@@ -51,26 +50,12 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 
 
 @attrs.frozen
-class _Words:
-    """Sentences, plurals and code labels in one language."""
+class _Words(FactWords):
+    """Sentences, plurals and code labels in one language, the sentences from the command's
+    catalog (facts in words keep the explanations', through :class:`FactWords`)."""
 
-    lang: str
-    codes: Mapping[str, CodeList]
-
-    def _(self, message: str) -> str:
-        return _catalog(self.lang).gettext(message)
-
-    def ngettext(self, singular: str, plural: str, count: int) -> str:
-        return _catalog(self.lang).ngettext(singular, plural, count)
-
-    def label(self, list_name: str, code: str) -> str:
-        known = self.codes.get(list_name)
-        if known is None or code not in known:
-            return code
-        return known.label(code, "lv" if self.lang == "lv" else "en")
-
-    def labels(self, list_name: str, codes: Iterable[str]) -> str:
-        return ", ".join(self.label(list_name, c) for c in codes)
+    def catalog(self) -> gettext.NullTranslations:
+        return _catalog(self.lang)
 
     def basis(self, basis: LegalBasis) -> str:
         if basis.cited:

@@ -40,11 +40,15 @@ class FactWords:
     lang: str
     codes: Mapping[str, CodeList]
 
+    def catalog(self) -> gettext.NullTranslations:
+        """The sentences' catalog: the explanations' (a subclass may take another)."""
+        return _catalog(self.lang)
+
     def _(self, message: str) -> str:
-        return _catalog(self.lang).gettext(message)
+        return self.catalog().gettext(message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
-        return _catalog(self.lang).ngettext(singular, plural, count)
+        return self.catalog().ngettext(singular, plural, count)
 
     def label(self, list_name: str, code: str) -> str:
         known = self.codes.get(list_name)
