@@ -721,11 +721,24 @@ def test_a_lone_surrogate_is_named_at_its_field(
     assert "surrogate" in info.value.errors[0].message
 
 
-def test_a_lone_surrogate_in_a_key_is_named(case_data: dict[str, Any]) -> None:
-    text = json.dumps(case_data)[:-1] + ', "k\\ud800": 1}'
+def test_a_lone_surrogate_in_a_key_names_the_object_that_holds_it(
+    case_data: dict[str, Any],
+) -> None:
+    case_data["learner"]["MARK"] = 1
+    text = json.dumps(case_data).replace('"MARK"', '"k\\ud800"', 1)
     with pytest.raises(DocumentError) as info:
         atbalsts.parse_json(SupportCase, text)
-    assert [(e.path, e.kind) for e in info.value.errors] == [("k\ud800", "string_unicode")]
+    assert [(e.path, e.kind) for e in info.value.errors] == [("learner", "string_unicode")]
+    assert str(info.value).encode()  # it can be written and sent
+    del case_data["learner"]["MARK"]
+    case_data["learner"]["k\ud800"] = 1  # parse_python names the same place
+    err = invalid(case_data)
+    assert [(e.path, e.kind) for e in err.errors] == [("learner", "string_unicode")]
+    assert str(err).encode()
+    top = json.dumps(case_data)[:-1] + ', "\\udc00x": 1}'
+    with pytest.raises(DocumentError) as info:
+        atbalsts.parse_json(SupportCase, top)
+    assert str(info.value).encode()
 
 
 def test_a_broken_escape_is_still_invalid_json(case_data: dict[str, Any]) -> None:

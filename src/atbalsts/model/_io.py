@@ -41,7 +41,10 @@ def _path(loc: tuple[int | str, ...]) -> str:
             # named "str" is never taken for pydantic's name of a type.
             continue
         else:
-            name = part if len(part) <= _KEY_MAX else part[: _KEY_MAX - 1] + "…"  # unknown keys
+            # an unknown key comes from the input: a lone surrogate in it is written as its
+            # escape, so that the path can be encoded (as UTF-8, as JSON) wherever it goes
+            part = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
+            name = part if len(part) <= _KEY_MAX else part[: _KEY_MAX - 1] + "…"
             out += f".{name}" if out else name
     return out or "(document)"
 
@@ -83,14 +86,15 @@ _LONE_SURROGATE = (
 
 
 def _surrogates(node: Any, at: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
-    """Paths of the keys and strings of parsed JSON that hold a lone surrogate."""
+    """Paths of the strings of parsed JSON that hold a lone surrogate, and of the objects whose
+    keys do."""
     if isinstance(node, str):
         if _SURROGATE.search(node):
             yield at
     elif isinstance(node, dict):
         for key, value in node.items():
             if _SURROGATE.search(key):
-                yield (*at, key)
+                yield at  # the object that holds the key, as pydantic names it from Python
             else:
                 yield from _surrogates(value, (*at, key))
     elif isinstance(node, list):
