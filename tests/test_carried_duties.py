@@ -172,15 +172,24 @@ def test_a_referral_to_the_board_answers_the_carried_notice() -> None:
     assert _board(REGISTRY.evaluate(case, FIRST_SCHOOL_DAY)) is None
 
 
-def test_a_notice_overdue_before_31_december_is_not_carried() -> None:
-    """Passed on Friday 5 December: due on Wednesday 10 December, overdue within the term. MK 89
-    counts per semester: it is not shown in January (a late notice stays the autumn's)."""
+def test_a_notice_overdue_before_31_december_is_carried_overdue() -> None:
+    """Passed on Friday 5 December: due on Wednesday 10 December, overdue within the term. A duty
+    does not lapse with its term: unanswered, it is shown in January, overdue, under its own key
+    and trigger (no new duty is raised from the autumn's absences), and gone once answered."""
     case = _case(date(2025, 12, 5))
     december = _board(REGISTRY.evaluate(case, date(2025, 12, 31)))
     assert december is not None
     assert december.state == "overdue"
-    assert _board(REGISTRY.evaluate(case, FIRST_SCHOOL_DAY)) is None
-    assert REGISTRY.evaluate(case, FIRST_SCHOOL_DAY).obligations == ()
+    january = _board(REGISTRY.evaluate(case, FIRST_SCHOOL_DAY))
+    assert january is not None
+    assert (january.key, january.trigger, january.due) == (
+        december.key,
+        december.trigger,
+        december.due,
+    )
+    assert january.state == "overdue"
+    answered = _case(date(2025, 12, 5), actions=[_answer(date(2025, 12, 12), answers=december.key)])
+    assert _board(REGISTRY.evaluate(answered, FIRST_SCHOOL_DAY)) is None
 
 
 def test_a_carried_duty_stays_one_term() -> None:
@@ -210,7 +219,9 @@ def test_a_notice_due_after_the_summer_is_shown_in_september() -> None:
     assert after is not None
     assert (after.state, after.school_days_late) == ("overdue", 1)
     overdue_in_may = _case(date(2025, 5, 9))  # due 14 May, overdue before 31 August
-    assert _board(REGISTRY.evaluate(overdue_in_may, SEPTEMBER)) is None
+    carried = _board(REGISTRY.evaluate(overdue_in_may, SEPTEMBER))
+    assert carried is not None
+    assert (carried.trigger, carried.state) == (date(2025, 5, 9), "overdue")
 
 
 # -- every writer ----------------------------------------------------------------------------------
@@ -280,11 +291,12 @@ def test_the_first_representable_term_has_no_term_before() -> None:
     as_of=st.dates(date(2017, 3, 1), date(2029, 8, 31)),
     municipality=st.sampled_from(["bauska", "parauga", "ogre"]),
 )
-def test_a_carried_duty_was_not_yet_due_at_the_terms_end_and_is_unanswered(
+def test_a_carried_duty_was_shown_at_the_terms_end_and_is_unanswered(
     case: SupportCase, as_of: date, municipality: str
 ) -> None:
     """Every duty a decision shows beyond its own date's was shown on the last day of the term
-    before, not yet due then, and is unanswered; evaluating again gives the same bytes."""
+    before, with the same trigger and due date, and is unanswered; evaluating again gives the
+    same bytes."""
     ps = REGISTRY.policy_set(municipality)
     ev = ps.run(case, as_of, trace=False)
     every = duty_groups(ev)
@@ -295,7 +307,7 @@ def test_a_carried_duty_was_not_yet_due_at_the_terms_end_and_is_unanswered(
         end = date(as_of.year, 8, 31) if as_of.month >= 9 else date(as_of.year - 1, 12, 31)
         then = {o.key: o for o in ps.evaluate(case, end).obligations}
         for group in carried:
-            assert group.rows[0][0] > end
+            assert group.rows[0][1] <= end  # raised in the term before
             assert group.done_on is None
             assert group.key in then
             assert then[group.key].due == group.rows[0][0]

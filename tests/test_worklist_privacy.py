@@ -54,7 +54,9 @@ def test_the_threat_report_is_not_on_the_list_of_a_role_that_does_not_see_protec
     for role in ("municipal_coordinator", "class_teacher"):
         data = listing(role)
         assert "report_threat" not in duties(data)
-        assert data["counts"]["overdue"] == 0
+        # the count is of what the list shows (example 01's board notice, carried from March)
+        shown = {(i["learner_id"], i["key"]) for g in data["groups"] for i in g["overdue"]}
+        assert data["counts"]["overdue"] == len(shown)
         assert "childrens_protection_centre" not in json.dumps(data)
     for role in ("social_pedagogue", "psychologist", "school_director"):
         assert "report_threat" in duties(listing(role))

@@ -53,3 +53,69 @@ def test_a_rule_no_duty_depends_on_is_not_run_on_the_terms_last_day() -> None:
     december = make_case(observed_on=date(2025, 12, 18))
     assert not reg.evaluate(december, TERM_END).complete
     assert reg.evaluate(december, JANUARY).complete
+
+
+def test_a_stricter_limit_does_not_hide_the_national_notice_in_the_next_term() -> None:
+    """A town's limit of 10 makes the board notice due on 16 December, within the term; the
+    national limit of 20 makes it due on 5 January. Unanswered, the town's decision in January
+    still lists it (overdue, with the town's dates): a stricter value never takes a national
+    duty away (found by review: carrying only duties not yet due at the term's end let it)."""
+    from datetime import timedelta
+
+    from atbalsts.model import SupportCase
+
+    from .fixtures import BAUSKA_VALUES, parameters, value
+
+    limit = "lv.absence.unjustified_lessons_limit"
+    town = FixturePlugin(
+        "town",
+        municipality="townm",
+        params=parameters(
+            "town", {"id": limit, "values": [value(date(2020, 1, 1), 10, BAUSKA_VALUES)]}
+        ),
+    )
+    reg = registry(town)
+    days = [
+        {
+            "on": (date(2025, 12, 8) + timedelta(days=i)).isoformat(),
+            "lessons_scheduled": 6,
+            "lessons_missed": 3,
+            "justification": "reason_unknown",
+        }
+        for i in range(12)
+        if (date(2025, 12, 8) + timedelta(days=i)).weekday() < 5
+    ]
+    case = SupportCase.model_validate(
+        {
+            "learner": {
+                "id": "L-1",
+                "birth_date": "2013-04-02",
+                "enrolment": {
+                    "school_id": "S",
+                    "municipality": "townm",
+                    "programme": "general_basic",
+                    "grade": 6,
+                },
+            },
+            "observations": [
+                {
+                    "term": {"school_year": "2025/2026", "semester": 1},
+                    "as_of": "2025-12-19",
+                    "attendance": {"lessons_missed_reason_unknown": 30, "days": days},
+                }
+            ],
+        }
+    )
+    january = date(2026, 1, 7)
+
+    def board(decision: object) -> list[tuple[date, date, str]]:
+        return [
+            (o.trigger, o.due, o.state)
+            for o in decision.obligations  # type: ignore[attr-defined]
+            if o.action == "inform_municipal_education_board"
+        ]
+
+    national = board(reg.policy_set(plugins=()).evaluate(case, january))
+    local = board(reg.evaluate(case, january))
+    assert national == [(date(2025, 12, 16), date(2026, 1, 5), "overdue")]
+    assert local == [(date(2025, 12, 11), date(2025, 12, 16), "overdue")]

@@ -173,9 +173,9 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
         ).format(school_year=_value(detail.get("school_year")))
     if code == "duties_carried":
         return _(
-            "Duties of the term before ({school_year}, semester {semester}) that were not yet "
-            "due when it ended and that nothing has answered since are listed with this date's: "
-            "each keeps the day it arose and its due date."
+            "Duties of the term before ({school_year}, semester {semester}) that nothing has "
+            "answered since are listed with this date's: each keeps the day it arose and its "
+            "due date."
         ).format(
             school_year=_value(detail.get("school_year")),
             semester=_value(detail.get("semester")),

@@ -210,12 +210,12 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     date, action, recipients); see :func:`obligations`.
 
     With them, the duties carried from the term before (``Evaluation.carried``, evaluated
-    on that term's last day): each group of it that one of its rules had not yet made due on that
-    day (a stricter municipal limit that made the notice due, and overdue, within that term does
-    not take away the national notice still to come), that no action
-    or referral has answered by the evaluation date and that ``ev`` does not raise itself (the
-    same action and recipients from the same trigger: the same key, or a rule that replaced the
-    earlier one since), with its state on the evaluation date. Grouped once per evaluation."""
+    on that term's last day): each group of it that no action or referral has answered by the
+    evaluation date, whether it fell due within that term or after it, and that ``ev`` does not
+    raise itself (the same action and recipients from the same trigger: the same key, or a rule
+    that replaced the earlier one since), with its state on the evaluation date. Grouped once
+    per evaluation.
+    """
     found: list[DutyGroup] | None = ev.duties
     if found is not None:
         return found
@@ -223,14 +223,11 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     out = duty_groups_of(ev, as_of)
     carried = ev.carried
     if carried is not None:
-        end = carried.policy.as_of
         own = {(g.action, g.recipients, g.rows[0][1]) for g in out}
         out += [
             g
             for g in duty_groups_of(carried, as_of, carried=True)
-            if any(row[0] > end for row in g.rows)
-            and g.done_on is None
-            and (g.action, g.recipients, g.rows[0][1]) not in own
+            if g.done_on is None and (g.action, g.recipients, g.rows[0][1]) not in own
         ]
     out.sort(key=lambda g: (g.rows[0][0], g.action, g.recipients))
     ev.duties = out

@@ -138,7 +138,7 @@ class PolicySet:
 
         When the case has an observation dated in the term before ``as_of``'s, the case is also
         evaluated on that term's last day (31 December or 31 August), without a trace: its
-        duties not yet due then and not answered since are carried into this evaluation
+        duties not answered since, due or overdue then, are carried into this evaluation
         (``Evaluation.carried``), and a risk or obligation rule that fails then is a failure of
         this one.
 
@@ -178,12 +178,12 @@ class PolicySet:
         trace and with only the rules a duty depends on (the risk findings and the obligations);
         or None when the case has no observation dated in that term.
 
-        Its duties not yet due on that day are carried into the decision on ``as_of`` until
-        answered (``duty_groups`` of ``atbalsts.engine._combine``). The gate is sound for the
-        duties that arise from a term's facts: absences, incidents and staff observations are
-        counted from that term's observations only, so a term without one raises none of them;
-        a duty that arises from facts of no term (a suspected threat) is raised again on
-        ``as_of`` itself while it is open."""
+        Its duties are carried into the decision on ``as_of`` until answered (``duty_groups``
+        of ``atbalsts.engine._combine``). The gate is sound for the duties that arise from a
+        term's facts: absences, incidents and staff observations are counted from that term's
+        observations only, so a term without one raises none of them; a duty that arises from
+        facts of no term (a suspected threat) is raised again on ``as_of`` itself while it is
+        open."""
         end = previous_term_end(as_of)
         if end is None:
             return None

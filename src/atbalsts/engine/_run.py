@@ -66,8 +66,8 @@ class Evaluation:
     carried: Evaluation | None = None
     """The evaluation of the same case on the last day of the term before (31 December or
     31 August), without a trace, when it can hold a duty the new term must still show (see
-    ``PolicySet.run``): its duties not yet due on that day and not answered by the evaluation
-    date are listed with this evaluation's (``duty_groups`` of ``atbalsts.engine._combine``)."""
+    ``PolicySet.run``): its duties not answered by the evaluation date, due or overdue on that
+    day, are listed with this evaluation's (``duty_groups`` of ``atbalsts.engine._combine``)."""
 
     duties: Any = attrs.field(default=None, init=False, repr=False, eq=False)
     """The duties of the decision, grouped once (``duty_groups`` of ``atbalsts.engine._combine``),

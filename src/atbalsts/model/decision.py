@@ -462,9 +462,9 @@ class NoteCode(StrEnum):
     from 1 January to 31 August), and every working day counts as a school day
     (``detail.school_year``)."""
     DUTIES_CARRIED = "duties_carried"
-    """Duties of the term before (``detail.school_year``, ``detail.semester``) that were not yet
-    due on its last day (31 December or 31 August) and that nothing has answered since are
-    listed with the evaluation date's: each keeps the day it arose, its due date and its rules,
+    """Duties of the term before (``detail.school_year``, ``detail.semester``, as raised on its
+    last day, 31 December or 31 August) that nothing has answered since, due or overdue then,
+    are listed with the evaluation date's: each keeps the day it arose, its due date and its rules,
     as that term's policy gave them, and its state is that on the evaluation date. The trace is
     the evaluation date's: a carried duty's rule may show there as not fired."""
 
