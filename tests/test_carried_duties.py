@@ -259,11 +259,16 @@ def test_the_lean_json_role_view_worklist_and_explanation_show_the_carried_notic
     items = list(worklist([case], date(2026, 1, 6), registry=REGISTRY))
     assert any(i.key == WINTER_KEY and i.section == "overdue" for i in items)
     (note,) = [n for n in decision.notes if n.code == NoteCode.DUTIES_CARRIED]
-    assert note.detail == {"school_year": "2025/2026", "semester": 1}
+    policy = ", ".join(f"{p.name} {p.version}" for p in ev.carried.policy.stamp.plugins)
+    assert policy.startswith("lv ")  # the policy in force on 31 December, named
+    assert note.detail == {"school_year": "2025/2026", "semester": 1, "policy": policy}
     text = explain(decision, lang="en")
     assert "arose 2025-12-19" in text
-    assert "Duties of the term before (2025/2026, semester 1)" in text
-    assert "Iepriekšējā semestra (2025/2026, 1. semestris) pienākumi" in explain(decision)
+    assert f"Duties of the term before (2025/2026, semester 1; policy {policy})" in text
+    assert (
+        f"Iepriekšējā semestra (2025/2026, 1. semestris; regulējums {policy}) pienākumi"
+        in explain(decision)
+    )
     assert WINTER_KEY in text
 
 

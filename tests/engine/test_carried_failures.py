@@ -45,6 +45,10 @@ def test_a_duty_rule_failing_on_the_terms_last_day_makes_the_decision_incomplete
     decision = reg.evaluate(december, JANUARY)
     assert not decision.complete
     assert [(f.rule, f.stage) for f in decision.failures] == [("fx.carry.broken_duty", "evaluate")]
+    # the rule is not in force on the decision's date: its failure says when it failed
+    assert decision.failures[0].error.startswith(
+        "on 2025-12-31, for the duties of the term before: RuntimeError"
+    )
     assert not any(f.rule for f in reg.evaluate(make_case(observed_on=JANUARY), JANUARY).failures)
 
 

@@ -173,12 +173,13 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
         ).format(school_year=_value(detail.get("school_year")))
     if code == "duties_carried":
         return _(
-            "Duties of the term before ({school_year}, semester {semester}) that nothing has "
-            "answered since are listed with this date's: each keeps the day it arose and its "
-            "due date."
+            "Duties of the term before ({school_year}, semester {semester}; policy {policy}) "
+            "that nothing has answered since are listed with this date's: each keeps the day it "
+            "arose and its due date."
         ).format(
             school_year=_value(detail.get("school_year")),
             semester=_value(detail.get("semester")),
+            policy=_value(detail.get("policy")),
         )
     return f"{code}: {_detail(detail)}" if detail else code
 

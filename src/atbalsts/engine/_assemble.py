@@ -80,7 +80,8 @@ def notes_of(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     carried = ev.carried
     if carried is not None and any(g.carried for g in combine.duty_groups(ev)):
         school_year, semester = term_of(carried.policy.as_of)
-        detail = {"school_year": school_year, "semester": semester}
+        plugins = ", ".join(f"{p.name} {p.version}" for p in carried.policy.stamp.plugins)
+        detail = {"school_year": school_year, "semester": semester, "policy": plugins}
         notes.append({"code": NoteCode.DUTIES_CARRIED.value, "detail": detail})
     return notes
 

@@ -167,8 +167,13 @@ class PolicySet:
         if carried is not None:
             ev.carried = carried
             seen = {(f.plugin, f.rule, f.stage) for f in ev.failures}
+            on = carried.policy.as_of.isoformat()
             ev.failures.extend(
-                f for f in carried.failures if (f.plugin, f.rule, f.stage) not in seen
+                f.model_copy(
+                    update={"error": f"on {on}, for the duties of the term before: {f.error}"}
+                )
+                for f in carried.failures
+                if (f.plugin, f.rule, f.stage) not in seen
             )
         return ev
 

@@ -462,11 +462,12 @@ class NoteCode(StrEnum):
     from 1 January to 31 August), and every working day counts as a school day
     (``detail.school_year``)."""
     DUTIES_CARRIED = "duties_carried"
-    """Duties of the term before (``detail.school_year``, ``detail.semester``, as raised on its
-    last day, 31 December or 31 August) that nothing has answered since, due or overdue then,
-    are listed with the evaluation date's: each keeps the day it arose, its due date and its rules,
-    as that term's policy gave them, and its state is that on the evaluation date. The trace is
-    the evaluation date's: a carried duty's rule may show there as not fired."""
+    """Duties of the term before (``detail.school_year``, ``detail.semester``), as raised on its
+    last day (31 December or 31 August) under the policy then in force (``detail.policy``: its
+    plugins and versions), that nothing has answered since, due or overdue then: they are listed
+    with the evaluation date's, each with the day it arose, its due date and its rules, as that
+    term's policy gave them, and its state on the evaluation date. The trace is the evaluation
+    date's: a carried duty's rule may show there as not fired."""
 
 
 class DecisionNote(Model):
