@@ -11,6 +11,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 import atbalsts
 from atbalsts import explain, hookimpl
@@ -328,3 +330,23 @@ def test_a_fact_without_words_is_shown_by_name_and_value() -> None:
 
     assert fact_in_words("bauska:late_documents", 3, "lv", {}) == "bauska:late_documents = 3"
     assert fact_in_words("as_of", "2025-03-14", "lv", {}) is None  # in the heading
+
+
+@given(share=st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_a_share_is_never_shown_above_what_it_is(share: float) -> None:
+    """Cut, not rounded: 9.96 % is never shown as the 10 % a threshold asks for."""
+    from atbalsts._explain import _facts
+
+    shown = float(_facts.percent(share, "en"))
+    assert shown <= 100 * share + 1e-6
+    assert 100 * share - shown < 0.1 + 1e-6
+    assert _facts.percent(share, "lv") == _facts.percent(share, "en").replace(".", ",")
+
+
+def test_a_share_reads_in_latvian_with_a_decimal_comma_and_a_spaced_percent() -> None:
+    from atbalsts._explain import fact_in_words
+
+    assert fact_in_words("absence_rate", 0.0996, "lv", {}) == "kavēto plānoto stundu daļa: 9,9 %"
+    assert fact_in_words("absence_rate", 0.1, "en", {}) == (
+        "share of the scheduled lessons missed: 10%"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
@@ -142,12 +143,21 @@ def _threats(words: FactWords) -> Say:
     return said
 
 
+def percent(share: float, lang: str) -> str:
+    """``share`` (0.0996) as a percentage for a sentence: cut, never rounded, to one decimal, so
+    that it is never shown at a threshold it has not reached (9.9, not 10), without a trailing
+    zero, with Latvian's decimal comma."""
+    tenths = math.floor(share * 1000 + 1e-9)
+    text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+    return text.replace(".", ",") if lang == "lv" else text
+
+
 def _rate(words: FactWords) -> Say:
     def said(value: Value) -> str | None:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return words._("the share of lessons missed is not known")
         return words._("share of the scheduled lessons missed: {value}%").format(
-            value=round(100 * value)
+            value=percent(value, words.lang)
         )
 
     return said
