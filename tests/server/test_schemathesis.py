@@ -19,6 +19,7 @@ pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is no
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
 
 OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
 EXAMPLES = 60
@@ -66,4 +67,11 @@ schema = schemathesis.openapi.from_path(OPENAPI, config=CONFIG)
     derandomize=True,
 )
 def test_api(case: Any, base_url: str, national: dict[str, str]) -> None:
-    case.call_and_validate(base_url=base_url, headers=national, timeout=30)
+    # A case whose headers schemathesis made invalid (it left out Authorization, the one header)
+    # is sent as drawn: the service must refuse it (401). Sending the key with it anyway made a
+    # request schemathesis still judged invalid, accepted, and so a failure ("schema-violating
+    # request accepted"), whenever the draws, which depend on the tests run before, paired it
+    # with a query that serialises as a valid one.
+    negative_headers = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
+    headers = None if negative_headers else national
+    case.call_and_validate(base_url=base_url, headers=headers, timeout=30)
