@@ -285,6 +285,20 @@ def test_rules_and_policies_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     _columns_line_up([r for r in rows if not r.endswith("  ")])
 
 
+def test_the_rules_table_names_each_kind_in_the_language_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from atbalsts.model.decision import DecisionKind
+
+    assert main(["--lang", "lv", "rules", "--municipality", "parauga"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    board = next(r for r in rows if r.startswith("lv.absence.inform_board "))
+    assert board.split()[1] == "pienākums"
+    assert len(rows) > 20
+    for row in rows[1:]:  # no kind is shown as its code
+        assert not any(f" {k.value} " in row for k in DecisionKind)
+
+
 # -- one CLI: languages, help, formats ------------------------------------------------------------
 
 

@@ -176,6 +176,15 @@ def _rules(args: argparse.Namespace, t: Texts) -> int:
         "illustrative": _("illustrative, not law"),
         "methodological_default": _("methodological default, not law"),
     }
+    kinds = {
+        "risk_finding": _("risk finding"),
+        "obligation": _("obligation"),
+        "measure_eligibility": _("measure eligibility"),
+        "referral": _("referral"),
+        "plan_check": _("plan check"),
+        "review_schedule": _("review date"),
+        "risk_tier": _("risk tier"),
+    }
     cells = []
     for rule, plugin in rules:
         basis = rule.legal_basis
@@ -185,7 +194,8 @@ def _rules(args: argparse.Namespace, t: Texts) -> int:
             else bases.get(basis.kind.value, basis.kind.value)
         )
         flag = _("mandatory") if rule.mandatory else ""
-        cells.append((rule.id, rule.kind.value, plugin, flag, cite))
+        kind = kinds.get(rule.kind.value, rule.kind.value)
+        cells.append((rule.id, kind, plugin, flag, cite))
     header = (_("RULE"), _("KIND"), _("PLUGIN"), _("MANDATORY"), _("LEGAL BASIS"))
     for line in table(header, cells):
         print(line)
