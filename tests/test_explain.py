@@ -350,3 +350,28 @@ def test_a_share_reads_in_latvian_with_a_decimal_comma_and_a_spaced_percent() ->
     assert fact_in_words("absence_rate", 0.1, "en", {}) == (
         "share of the scheduled lessons missed: 10%"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("lv", "(vecums 12, minimālais vecums 13)"),
+        ("en", "(age 12, minimum age 13)"),
+    ],
+)
+def test_a_reasons_values_are_said_in_words(lang: str, said: str) -> None:
+    from atbalsts.demo import example_directory
+
+    registry = PolicyRegistry.load()
+    text = (example_directory() / "04-parauga-mentor-age12.json").read_text(encoding="utf-8")
+    decision = registry.evaluate(atbalsts.parse_json(SupportCase, text), date(2026, 2, 16))
+    explained = explain(decision, lang, codes=registry.policy_set("parauga").codes)
+    assert said in explained
+    assert "min_age=" not in explained
+    assert "(Skola-kopienā)" in explained  # a programme by its name, not its code
+
+
+def test_a_reasons_unknown_value_keeps_its_name() -> None:
+    from atbalsts._explain._render import _reason_detail
+
+    assert _reason_detail({"age": 12, "parauga_score": 3}, str) == "age 12, parauga_score=3"

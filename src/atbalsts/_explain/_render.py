@@ -79,6 +79,32 @@ def _value(value: Value) -> str:
     return "-" if value is None else str(value)
 
 
+#: Proper names of the programmes a detail may name, the same in both languages.
+_PROGRAMMES = {"skola_kopiena": "Skola-kopienā", "pumpurs": "PuMPuRS"}
+
+
+def _reason_detail(
+    detail: Mapping[str, Value], _: Gettext, role: Callable[[str], str] = str
+) -> str:
+    """A reason's or an issue's values in words where the national rules' keys are known
+    ("vecums 12, minimālais vecums 13"), others as ``key=value``, in key order."""
+    said = {
+        "age": lambda v: _("age {value}").format(value=v),
+        "min_age": lambda v: _("minimum age {value}").format(value=v),
+        "grade": lambda v: _("grade {value}").format(value=v),
+        "min_grade": lambda v: _("from grade {value}").format(value=v),
+        "max_grade": lambda v: _("up to grade {value}").format(value=v),
+        "programme": lambda v: _PROGRAMMES.get(str(v), str(v)),
+        "available_from": lambda v: _("available from {value}").format(value=v),
+        "step": lambda v: _("step {value}").format(value=role(str(v))),
+    }
+    parts = []
+    for key, value in sorted(detail.items()):
+        say = said.get(key)
+        parts.append(f"{key}={_value(value)}" if say is None or value is None else say(value))
+    return ", ".join(parts)
+
+
 def _detail(detail: Mapping[str, Value]) -> str:
     return ", ".join(f"{k}={_value(v)}" for k, v in sorted(detail.items()))
 
@@ -285,6 +311,9 @@ def explain(
     def name(list_name: str, code: str) -> str:
         return lists[list_name].label(code, language)
 
+    def role_name(code: str) -> str:
+        return name("roles", code) if code in lists["roles"] else code
+
     def who(code: str) -> str:
         return name("roles", code) if code in lists["roles"] else name("institutions", code)
 
@@ -421,7 +450,7 @@ def explain(
         lines.append("")
         lines.append(_("Support plan"))
         for issue in decision.plan_issues:
-            detail = _detail(issue.detail)
+            detail = _reason_detail(issue.detail, _, role_name)
             lines.append(
                 "  - "
                 + _("plan {plan}: {reason}{detail} at {path}; rule {rule} ({basis})").format(
@@ -450,7 +479,7 @@ def _verdicts(
         verdict = _("eligible") if v.eligible else _("not eligible")
         lines.append(f"  - {name('measures', v.measure)}: {verdict}")
         for r in v.reasons:
-            detail = _detail(r.detail)
+            detail = _reason_detail(r.detail, _)
             lines.append(
                 _RULE
                 + _("{reason}{detail}; rule {rule} ({basis})").format(
