@@ -16,6 +16,7 @@ from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
     FACTS,
+    Allow,
     BasisKind,
     CodeRegistrar,
     DecisionKind,
@@ -552,6 +553,41 @@ def test_a_rule_returning_the_wrong_type_is_named() -> None:
     (problem,) = about(check_policy(load(good_plugin(wrong)), NAME), "crash")
     assert problem.subject == "proba.absence.wrong"
     assert "expected Obligation" in problem.message
+
+
+def test_a_verdict_on_a_measure_the_rule_does_not_declare_is_named() -> None:
+    @rule(
+        "proba.measure.meals",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=LAW,
+        measures=("meals_compensation",),
+    )
+    def meals(f: Facts, p: Params) -> list[Any]:
+        """Declares meals, but also decides transport."""
+        return [
+            Allow(m, "risk_identified") for m in ("meals_compensation", "transport_compensation")
+        ]
+
+    (problem,) = about(check_policy(load(good_plugin(meals)), NAME), "crash")
+    assert problem.subject == "proba.measure.meals"
+    assert "'transport_compensation'" in problem.message
+    assert "measures=(...)" in problem.message
+
+
+def test_a_measure_no_code_list_knows_is_refused() -> None:
+    @rule(
+        "proba.measure.typo",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=LAW,
+        measures=("meals_compensaton",),
+    )
+    def typo(f: Facts, p: Params) -> None:
+        """Declares a measure with a typo."""
+        return
+
+    (problem,) = about(check_policy(load(good_plugin(typo)), NAME), "codes")
+    assert problem.subject == "proba.measure.typo"
+    assert "did you mean meals_compensation" in problem.message
 
 
 def test_a_rule_that_remembers_between_calls_is_not_deterministic() -> None:

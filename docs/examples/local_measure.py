@@ -67,6 +67,7 @@ REASONS = (
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Illustrative, not law."),
     reads=("grade", "risk_groups", "plan_measures"),
+    measures=(SUMMER_SCHOOL,),
 )
 def summer_school(f: Facts, p: Params) -> Iterator[Verdict]:
     """Summer school for grades 1-6 with a learning and school risk; refused when a plan assigns

@@ -171,6 +171,9 @@ class Violation:
         A code already in its code list (:class:`PolicyError`).
     ``risk-group``
         A local risk factor without a national risk group (:class:`PolicyError`).
+    ``unknown-measure``
+        A rule declares that it may decide a measure that no code list of the set knows, one
+        violation per measure (:class:`PolicyError`).
     ``two-policies``
         Two plugins govern the same municipality (:class:`PolicyConflict`).
 

@@ -85,13 +85,18 @@ class _RuleOwn:
             "legal_basis": refs.basis(rule.legal_basis),
             "parameters": refs.parameters(cr.trace_parameters),
             "overrides": rule.overrides,
+            "measures": None if rule.measures is None else list(rule.measures),
         }
         entry = refs.table.rules.get(rule.id)
 
         def kept(order: tuple[str, ...], defaults: Mapping[str, Any]) -> _Fields:
             out = []
             for key in order:
-                implied = entry[key] if entry is not None else defaults.get(key, _NONE)
+                # a trace row's measures are not in the table: implied by the model's default
+                if entry is not None and key in entry:
+                    implied = entry[key]
+                else:
+                    implied = defaults.get(key, _NONE)
                 if implied is _NONE or not _same(values[key], implied):
                     out.append((key, values[key]))
             return tuple(out)
@@ -100,7 +105,7 @@ class _RuleOwn:
         self.reason = kept(("legal_basis", "plugin", "parameters"), _REASON)
         self.issue = kept(("legal_basis", "plugin", "parameters"), _ISSUE)
         self.trace_before = kept(("plugin", "kind"), _TRACE)
-        self.trace_after = kept(("parameters", "legal_basis", "overrides"), _TRACE)
+        self.trace_after = kept(("parameters", "legal_basis", "overrides", "measures"), _TRACE)
         self.deadline_bases: dict[str | None, Any] = {}
 
 

@@ -102,6 +102,7 @@ def _canonical(rule: Rule, plugin: str, values: tuple[tuple[str, ParameterValue]
         "reads": list(rule.reads),
         "mandatory": rule.mandatory,
         "overrides": rule.overrides,
+        "measures": None if rule.measures is None else list(rule.measures),
         "params": [
             [pid, v.value, str(v.valid_from), v.plugin, v.reference.model_dump(mode="json")]
             for pid, v in values

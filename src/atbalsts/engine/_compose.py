@@ -19,7 +19,7 @@ every violation of a set; :func:`compose` raises one exception carrying them all
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -401,6 +401,27 @@ def _merge_codes(decls: list[Declaration], found: list[Violation]) -> dict[str, 
     return codes
 
 
+def _check_measures(
+    rules: list[tuple[Rule, str]], codes: Mapping[str, CodeList], found: list[Violation]
+) -> None:
+    """Every measure a rule declares it may decide is a code of the set's measures list: a
+    decision's trace names them."""
+    known = codes["measures"]
+    for r, plugin in rules:
+        for measure in r.measures or ():
+            if measure not in known:
+                close = difflib.get_close_matches(measure, list(known.codes()), n=3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                found.append(
+                    Violation(
+                        "unknown-measure",
+                        r.id,
+                        plugin,
+                        f"declares unknown measure {measure!r}{hint}; see the measures code list",
+                    )
+                )
+
+
 def _build(
     declarations: Iterable[Declaration], municipality: str | None, names: Iterable[str] | None
 ) -> tuple[Composition, list[Violation]]:
@@ -411,6 +432,7 @@ def _build(
     infos = {d.info.name: d.info for d in decls}
     _check_coverage(rules, infos, params, found)
     codes = _merge_codes(decls, found)
+    _check_measures(rules, codes, found)
     composition = Composition(
         plugins=tuple(d.info for d in decls),
         rules=tuple(rules),

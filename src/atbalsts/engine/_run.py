@@ -126,6 +126,17 @@ def _fail(
     return error
 
 
+def _undeclared(measure: Any, declared: tuple[str, ...]) -> str:
+    """Why a verdict on ``measure`` is refused: the rule does not declare it (a measure code,
+    never a learner's data; an odd value is named by its type)."""
+    named = repr(measure) if isinstance(measure, str) else f"of type {type(measure).__name__}"
+    return (
+        f"returned a Verdict on the measure {named}, which it does not declare "
+        f"(measures={declared!r}): declare every measure the rule may decide, so that a view "
+        f"of the decision hides its verdicts from a role that may not see what it reads"
+    )
+
+
 def _run(
     compiled: Iterable[CompiledRule],
     facts: Facts,
@@ -178,6 +189,7 @@ def _run(
                 error = f"returned more than {MAX_OUTCOMES} outcomes"
                 cause = "too_many"
                 items = ()
+            declared = cr.rule.measures
             for item in items:
                 if not isinstance(item, expected):
                     error = (
@@ -185,6 +197,11 @@ def _run(
                         f"for a {cr.rule.kind.value} rule"
                     )
                     cause = "wrong_type"
+                    break
+                if declared is not None and getattr(item, "measure", None) not in declared:
+                    # before the cache of fit outcomes: another rule may declare that measure
+                    error = _undeclared(getattr(item, "measure", None), declared)
+                    cause = "undeclared_measure"
                     break
                 try:
                     if item in fit:

@@ -46,6 +46,7 @@ def trace_row(cr: CompiledRule, refs: Refs, fired: Any, facts: Any, error: Any) 
         "parameters": refs.parameters(cr.trace_parameters),
         "legal_basis": refs.basis(rule.legal_basis),
         "overrides": rule.overrides,
+        "measures": None if rule.measures is None else list(rule.measures),
         "error": error,
     }
 

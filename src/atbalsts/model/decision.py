@@ -403,6 +403,12 @@ class TraceRow(Model):
     parameters: tuple[TraceParameter, ...] = Field(description="Parameters it reads.", **_many())
     legal_basis: LegalBasis = Field(description="Its legal basis.")
     overrides: Name | None = Field(default=None, description="The national rule it replaces.")
+    measures: tuple[MeasureCode, ...] | None = Field(
+        default=None,
+        description="For a measure-eligibility rule, the measures it declares it may give a "
+        "verdict on; null: any measure (not declared), or a rule of another kind.",
+        **items(100),
+    )
     error: str | None = Field(
         default=None,
         description="The failure, if it failed (written by the engine; not length-limited).",
@@ -418,6 +424,7 @@ FailureCause = Literal[
     "too_many",
     "facts_changed",
     "not_covered",
+    "undeclared_measure",
 ]
 
 
@@ -439,7 +446,8 @@ class Failure(Model):
         "something other than its kind's outcome), malformed (an outcome field of the wrong "
         "type or out of range), unknown_code (an outcome named a code no code list knows), "
         "too_many (a rule returned too many outcomes), facts_changed (a rule wrote to the facts "
-        "others read), not_covered (the national baseline does not cover the date).",
+        "others read), not_covered (the national baseline does not cover the date), "
+        "undeclared_measure (a rule gave a verdict on a measure it does not declare).",
     )
 
 

@@ -56,6 +56,7 @@ def _suggests(f: Facts) -> bool:
 @rule(
     "lv.programme.pumpurs_target_group",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=PUMPURS_MEASURES,
     legal_basis=b.PUMPURS_TARGET,
     reads=("plan", "grade", "vocational_course"),
     params=(MIN_GRADE,),
@@ -85,6 +86,7 @@ def pumpurs_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.programme.skola_kopiena_target_group",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=SK_MEASURES,
     legal_basis=b.SK_TARGET,
     reads=("plan", "grade", "vocational_course"),
     valid_from=baseline.SK_ELIGIBLE_FROM,
@@ -105,6 +107,7 @@ def skola_kopiena_target_group(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.measure.mentor_not_yet_available",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=("mentor_support",),
     legal_basis=b.SK_MENTOR_NOT_YET,
     reads=("plan_measures",),
     valid_from=baseline.SK_ELIGIBLE_FROM,
@@ -127,6 +130,7 @@ def mentor_not_yet_available(f: Facts, p: Params) -> Verdict | None:
 @rule(
     "lv.measure.mentor",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=("mentor_support",),
     legal_basis=b.SK_MENTOR,
     reads=("age", "risk_factors", *CERTIFICATE_GROUP_READS, "plan_measures", "mentor_trained"),
     params=(MENTOR_AGE,),
@@ -164,6 +168,7 @@ def mentor(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.measure.specialist_consultation",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=SK_SPECIALISTS,
     legal_basis=b.SK_SPECIALISTS,
     reads=("plan", "risk_factors", "vocational_course", *CERTIFICATE_GROUP_READS),
     valid_from=baseline.SK_ELIGIBLE_FROM,
@@ -193,6 +198,7 @@ def specialist_consultation(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.measure.literacy_grades",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=("literacy_support",),
     legal_basis=b.SK_LITERACY,
     reads=("grade", "plan_measures", "as_of"),
     params=(LITERACY_MAX,),
@@ -223,6 +229,7 @@ def literacy_grades(f: Facts, p: Params) -> Verdict | None:
 @rule(
     "lv.measure.certificate_consultation",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=("certificate_subject_consultation",),
     legal_basis=b.SK_CERTIFICATE,
     reads=(*CERTIFICATE_GROUP_READS, "plan_measures", "as_of"),
     valid_from=baseline.SK_ELIGIBLE_FROM,
@@ -255,6 +262,7 @@ def _double_funding(f: Facts) -> Iterator[Verdict]:
 @rule(
     "lv.measure.no_double_funding",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=COMPENSATIONS,
     legal_basis=b.PUMPURS_DOUBLE_FUNDING,
     reads=("plan_measures", "funded_elsewhere"),
     valid_from=baseline.PUMPURS_FROM,
@@ -268,6 +276,7 @@ def no_double_funding(f: Facts, p: Params) -> Iterator[Verdict]:
 @rule(
     "lv.measure.no_double_funding_default",
     kind=DecisionKind.MEASURE_ELIGIBILITY,
+    measures=COMPENSATIONS,
     legal_basis=b.DOUBLE_FUNDING_DEFAULT,
     reads=("plan_measures", "funded_elsewhere"),
     valid_from=b.AFTER_PUMPURS,

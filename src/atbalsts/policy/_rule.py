@@ -87,6 +87,16 @@ class Params(Mapping[str, Scalar]):
 RuleFunction = Callable[["Facts", Params], Any]
 
 
+def _measures(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    """The measures a rule declares, sorted and without repeats (a lone string is one measure,
+    never its letters); None: not declared."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    return tuple(sorted(set(value)))
+
+
 @attrs.frozen
 class Rule:
     """A declared rule.
@@ -95,6 +105,14 @@ class Rule:
     the parameters. ``valid_from`` and ``valid_to`` are both inclusive; ``valid_to=None`` means
     open-ended. ``mandatory`` marks national law that no plugin may override. ``overrides`` names
     the (non-mandatory) rule this one replaces.
+
+    ``measures`` names, for a measure-eligibility rule, every measure it may give a verdict on
+    (sorted, without repeats): a verdict on another one is a failure of the rule (cause
+    ``undeclared_measure``). A role sees a measure's verdict only when it may see what every
+    rule that may decide that measure reads, whether it fired or not
+    (:func:`atbalsts.privacy.view_decision`). ``None`` (not declared) means any measure: the rule
+    then counts for every measure, which hides more verdicts; a rule of another kind declares
+    none.
     """
 
     id: str
@@ -108,10 +126,16 @@ class Rule:
     valid_to: date | None = None
     mandatory: bool = False
     overrides: str | None = None
+    measures: tuple[str, ...] | None = attrs.field(default=None, converter=_measures)
 
     def __attrs_post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must be namespaced, e.g. 'bauska.absence.x'")
+        if self.measures is not None and self.kind is not DecisionKind.MEASURE_ELIGIBILITY:
+            raise ValueError(
+                f"rule {self.id!r} declares measures, but only a measure_eligibility rule gives "
+                f"verdicts on measures (it is a {self.kind.value} rule)"
+            )
         check_interval(self.valid_from, self.valid_to, f"rule {self.id!r}")
 
     @property
@@ -136,6 +160,7 @@ def rule(
     valid_to: date | None = None,
     mandatory: bool = False,
     overrides: str | None = None,
+    measures: Iterable[str] | None = None,
 ) -> Callable[[RuleFunction], Rule]:
     """Declare a rule with a decorator::
 
@@ -144,7 +169,9 @@ def rule(
         def report(f: Facts, p: Params) -> Obligation | None:
             ...
 
-    The function receives the facts and a mapping holding exactly the declared parameters.
+    The function receives the facts and a mapping holding exactly the declared parameters. A
+    measure-eligibility rule names the measures it may give verdicts on
+    (``measures=("meals_compensation",)``, see :class:`Rule`).
     """
 
     def wrap(function: RuleFunction) -> Rule:
@@ -160,6 +187,7 @@ def rule(
             valid_to=valid_to,
             mandatory=mandatory,
             overrides=overrides,
+            measures=measures,
         )
 
     return wrap

@@ -79,7 +79,8 @@ and move a national parameter only in its stricter direction.
    fails until every placeholder is gone.
 2. **Write the rules** in `src/$module/rules.py`: one function per rule, a pure function of the
    facts (`atbalsts.policy.FACTS` lists them) and of its parameters. Declare every fact the rule
-   reads in `reads=` and every parameter in `params=`; give numbers their own dated parameter in
+   reads in `reads=` and every parameter in `params=` (and, for a measure-eligibility rule, every
+   measure it may allow or deny in `measures=`); give numbers their own dated parameter in
    `parameters.toml`, and read them with the typed accessors (`p.integer(...)`, `p.number`,
    `p.flag`, `p.text`). Rule ids start with `$name.`; local codes (actions, reasons) start with
    `$name:` and are declared in `src/$module/codes.py`. Import from `atbalsts.policy` (the

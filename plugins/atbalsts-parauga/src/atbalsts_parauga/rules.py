@@ -131,6 +131,7 @@ def attendance(f: Facts, p: Params) -> Finding | None:
         "low-income family flag [S49]; no double funding stays with the national rule [S24]."
     ),
     reads=("needy_family",),
+    measures=("meals_compensation",),
 )
 def needy_family_meals(f: Facts, p: Params) -> Verdict | None:
     """A learner from a needy or low-income family is offered meal compensation."""

@@ -92,6 +92,12 @@ def _problem(v: Violation, decl: Declaration) -> Problem:
                 f"{v.message}; a local code is '{name}:<code>', with Latvian and English labels, "
                 f"declared once in atbalsts_register_codes"
             )
+        case "unknown-measure":
+            check = "codes"
+            message = (
+                f"the rule {v.reason}; correct measures=(...), or declare a local measure code "
+                f"'{name}:<code>' in atbalsts_register_codes"
+            )
         case "risk-group":
             check = "codes"
             message = f"{v.message}; give it the national risk group it belongs to (group=...)"

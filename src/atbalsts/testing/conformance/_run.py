@@ -225,6 +225,13 @@ def _failure_problem(failure: Failure, name: str) -> tuple[str, str, str]:
             f"plugin declares; use a national code, or declare a local one ('{name}:<code>', with "
             f"Latvian and English labels) in atbalsts_register_codes",
         )
+    if failure.cause == "undeclared_measure":
+        return (
+            "crash",
+            subject,
+            f"the rule of plugin {name!r} {failure.error}; add the measure to the rule's "
+            f"measures=(...) in its @rule(...) declaration, or stop returning it",
+        )
     if failure.cause == "facts_changed":
         return (
             "crash",

@@ -1,0 +1,137 @@
+"""A measure-eligibility rule declares the measures it may give verdicts on (``measures=``): a
+verdict on another one is a failure of the rule, an unknown one refuses the policy set, and a
+decision's trace names what each rule declares (the privacy views judge verdicts by it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from atbalsts import PolicyError
+from atbalsts.engine import check_declarations
+from atbalsts.policy import Allow, DecisionKind, Facts, Params, Rule, rule
+
+from .fixtures import AS_OF, FIXTURE_RULES, FixturePlugin, make_case, registry, trace_row
+
+PLAN = ("librarian_support", "transport_compensation")
+
+
+def _verdicts(measures: Any, *given: str) -> Rule:
+    @rule(
+        "fx.measure.some",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=FIXTURE_RULES,
+        measures=measures,
+    )
+    def some(f: Facts, p: Params) -> list[Any]:
+        return [Allow(measure, "fx:ok") for measure in given]
+
+    return some
+
+
+def _decide(r: Rule) -> Any:
+    reg = registry(FixturePlugin("fx", rules=[r]))
+    return reg.evaluate(make_case(plan_measures=PLAN), AS_OF)
+
+
+def test_a_verdict_on_a_declared_measure_is_kept() -> None:
+    decision = _decide(_verdicts(("librarian_support",), "librarian_support"))
+    assert decision.failures == ()
+    (verdict,) = [v for v in decision.measures if v.measure == "librarian_support"]
+    assert [r.rule for r in verdict.reasons] == ["fx.measure.some"]
+    assert trace_row(decision, "fx.measure.some").measures == ("librarian_support",)
+
+
+def test_a_verdict_on_a_measure_the_rule_does_not_declare_fails_the_rule() -> None:
+    decision = _decide(
+        _verdicts(("librarian_support",), "librarian_support", "transport_compensation")
+    )
+    (failure,) = decision.failures
+    assert (failure.rule, failure.stage, failure.cause) == (
+        "fx.measure.some",
+        "result",
+        "undeclared_measure",
+    )
+    assert "'transport_compensation'" in failure.error
+    assert "measures=('librarian_support',)" in failure.error
+    assert not decision.complete
+    # nothing the rule returned is kept, the declared verdict neither
+    assert all(r.rule != "fx.measure.some" for v in decision.measures for r in v.reasons), (
+        decision.measures
+    )
+
+
+def test_a_cached_fit_verdict_is_still_checked_against_the_rule_that_returns_it() -> None:
+    """Two rules return the same verdict: the one that declares it must not let the other pass
+    (fit outcomes are cached per compiled policy)."""
+
+    @rule(
+        "fx.measure.first",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=FIXTURE_RULES,
+        measures=("librarian_support",),
+    )
+    def first(f: Facts, p: Params) -> Any:
+        return Allow("librarian_support", "fx:ok")
+
+    @rule(
+        "fx.measure.second",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=FIXTURE_RULES,
+        measures=("transport_compensation",),
+    )
+    def second(f: Facts, p: Params) -> Any:
+        return Allow("librarian_support", "fx:ok")
+
+    reg = registry(FixturePlugin("fx", rules=[first, second]))
+    decision = reg.evaluate(make_case(plan_measures=PLAN), AS_OF)
+    assert [(f.rule, f.cause) for f in decision.failures] == [
+        ("fx.measure.second", "undeclared_measure")
+    ]
+
+
+def test_in_strict_mode_an_undeclared_measure_raises() -> None:
+    reg = registry(
+        FixturePlugin("fx", rules=[_verdicts(("librarian_support",), "transport_compensation")])
+    )
+    with pytest.raises(PolicyError, match=r"fx\.measure\.some"):
+        reg.evaluate(make_case(plan_measures=PLAN), AS_OF, strict=True)
+
+
+def test_a_rule_that_declares_no_measures_may_decide_any() -> None:
+    decision = _decide(_verdicts(None, "librarian_support", "transport_compensation"))
+    assert decision.failures == ()
+    assert trace_row(decision, "fx.measure.some").measures is None
+    ruled = {v.measure for v in decision.measures for r in v.reasons if r.rule == "fx.measure.some"}
+    assert ruled == {"librarian_support", "transport_compensation"}
+
+
+def test_declared_measures_are_sorted_once_and_a_lone_code_is_one_measure() -> None:
+    assert _verdicts(["b_x", "a_x", "b_x"]).measures == ("a_x", "b_x")
+    assert _verdicts("librarian_support").measures == ("librarian_support",)
+    assert _verdicts(()).measures == ()  # declares none: every verdict fails
+
+
+def test_only_a_measure_eligibility_rule_declares_measures() -> None:
+    with pytest.raises(ValueError, match=r"fx\.absence\.x.*measure_eligibility"):
+
+        @rule(
+            "fx.absence.x",
+            kind=DecisionKind.OBLIGATION,
+            legal_basis=FIXTURE_RULES,
+            measures=("librarian_support",),
+        )
+        def x(f: Facts, p: Params) -> None:
+            return None
+
+
+def test_a_rule_that_declares_an_unknown_measure_refuses_the_set() -> None:
+    reg = registry(FixturePlugin("fx", rules=[_verdicts(("librarian_suport", "fx:nope"))]))
+    found = [(v.check, v.subject, v.plugin) for v in check_declarations(reg.declarations)]
+    assert found == [
+        ("unknown-measure", "fx.measure.some", "fx"),
+        ("unknown-measure", "fx.measure.some", "fx"),
+    ]
+    reasons = [v.reason for v in check_declarations(reg.declarations)]
+    assert "did you mean librarian_support" in reasons[1]
