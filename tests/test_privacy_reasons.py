@@ -387,8 +387,8 @@ def test_so_do_the_views_of_evaluated_cases(case: SupportCase) -> None:
 # -- what the rules declare they read: the same views without the trace --------------------------
 
 
-def declared(municipality: str) -> Reads:
-    rules = registry().policy_set(municipality).rules_in_force()
+def declared(municipality: str, on: date = date(2025, 10, 15)) -> Reads:
+    rules = registry().policy_set(municipality).rules_in_force(on)
     return Reads.declared(rule for rule, _ in rules)
 
 
@@ -418,7 +418,7 @@ def test_the_declared_reads_of_the_needy_family_rule_hide_its_reason_from_the_cl
 ):
     case, decision = example("06")
     bare = decision.model_copy(update={"trace": ()})
-    reads = declared(case.learner.enrolment.municipality)
+    reads = declared(case.learner.enrolment.municipality, decision.as_of)
     assert NEEDY in reasons(view_decision(bare, role="social_pedagogue", reads=reads))
     assert NEEDY not in reasons(view_decision(bare, role="class_teacher", reads=reads))
 

@@ -5,8 +5,9 @@ classification needs (``x-classification``: none, ``personal``, or ``sensitive``
 The category comes from the field, from its class, or, for an item whose meaning depends on its
 value (a health note, a risk factor, a trace row), from the item. An outcome of rules (a measure's
 reason, its verdict, a plan issue) also takes the categories of the facts its rules read
-(:class:`ByRule`), as the decision's trace names them (:class:`Reads`). A field that nothing here
-classifies is shown to no one: default deny.
+(:class:`ByRule`), as the decision's trace names them (:class:`Reads`); a verdict, those of every
+rule that may decide its measure, fired or not. A field that nothing here classifies is shown to
+no one: default deny.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import attrs
 from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
-from atbalsts.model import DataCategory, LegalDuty, ReferralPurpose, TraceRow
+from atbalsts.model import DataCategory, DecisionKind, LegalDuty, ReferralPurpose, TraceRow
 from atbalsts.policy import Rule, baseline
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 C = DataCategory
+_VERDICT_KIND = DecisionKind.MEASURE_ELIGIBILITY
 
 
 class Level(IntEnum):
@@ -241,14 +243,27 @@ class Reads:
     """What each rule behind a decision read, by rule id: what a role must see to see what the
     facts its trace row names say (:data:`FACT_CATEGORIES` at :data:`FACT_LEVELS`, and
     :data:`LIST_NEEDS`; None: a fact nothing classifies). A rule not named, as every rule of a
-    decision written without its trace, may have read anything: :data:`UNTRACED`."""
+    decision written without its trace, may have read anything: :data:`UNTRACED`.
+
+    ``deciders`` names, by measure, every measure-eligibility rule of the policy in force that
+    declares it may give a verdict on that measure (:attr:`atbalsts.policy.Rule.measures`), and
+    ``any_measure`` those that declare none (they may decide any measure): a measure's verdict
+    shows what all of them read, whether they fired or not (:meth:`verdict_rules`)."""
 
     rules: Mapping[str, Needs | None] = attrs.field(factory=dict)
+    deciders: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    any_measure: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, trace: Iterable[TraceRow]) -> Reads:
-        """The reads of the rules in ``trace`` (a rule named twice: what both rows read)."""
-        return cls._of((row.rule, [e.fact for e in row.facts]) for row in trace)
+        """The reads of the rules in ``trace`` (a rule named twice: what both rows read), and
+        the measures each measure-eligibility row declares (a row that names none, as one
+        written before rules declared them: any measure)."""
+        rows = list(trace)
+        return cls._of(
+            ((row.rule, [e.fact for e in row.facts]) for row in rows),
+            ((row.rule, row.measures) for row in rows if row.kind == _VERDICT_KIND),
+        )
 
     @classmethod
     def declared(cls, rules: Iterable[Rule]) -> Reads:
@@ -258,11 +273,19 @@ class Reads:
         stamp: a later version of a rule may declare other reads). A host deciding with a policy
         set passes the rules it decides by, e.g. ``Reads.declared(r.rule for r in
         policy_set.at(day).rules)`` (a rule id declared twice, as by two versions of a rule: what
-        both read)."""
-        return cls._of((rule.id, rule.reads) for rule in rules)
+        both read, and the measures both declare)."""
+        rules = list(rules)
+        return cls._of(
+            ((rule.id, rule.reads) for rule in rules),
+            ((rule.id, rule.measures) for rule in rules if rule.kind == _VERDICT_KIND),
+        )
 
     @classmethod
-    def _of(cls, pairs: Iterable[tuple[str, Iterable[str]]]) -> Reads:
+    def _of(
+        cls,
+        pairs: Iterable[tuple[str, Iterable[str]]],
+        verdict_rules: Iterable[tuple[str, Iterable[str] | None]] = (),
+    ) -> Reads:
         rules: dict[str, Needs | None] = {}
         for rule, facts in pairs:
             needs = fact_needs(facts)
@@ -270,11 +293,33 @@ class Reads:
                 before = rules[rule]
                 needs = None if before is None or needs is None else _merge(before, needs)
             rules[rule] = needs
-        return cls(rules)
+        deciders: dict[str, set[str]] = {}
+        any_measure: set[str] = set()
+        for rule, measures in verdict_rules:
+            if measures is None:
+                any_measure.add(rule)
+                continue
+            for measure in measures:
+                deciders.setdefault(measure, set()).add(rule)
+        return cls(
+            rules,
+            {measure: tuple(sorted(ids)) for measure, ids in sorted(deciders.items())},
+            tuple(sorted(any_measure)),
+        )
 
     def needs(self, rule: str) -> Needs | None:
         """What a role must see to see what ``rule`` read."""
         return self.rules.get(rule, UNTRACED)
+
+    def verdict_rules(self, measure: str, fired: Iterable[str] = ()) -> tuple[str, ...]:
+        """The rules whose reads a verdict on ``measure`` shows: every rule of the policy in
+        force that may decide it (``deciders``, ``any_measure``), whether it fired or
+        not, and the rules of its reasons (``fired``). Whether a rule fired never changes whether
+        the verdict is shown, so its presence or absence never tells what the rule read."""
+        found = dict.fromkeys(fired)
+        found.update(dict.fromkeys(self.deciders.get(measure, ())))
+        found.update(dict.fromkeys(self.any_measure))
+        return tuple(found)
 
 
 def _merge(*all_needs: Needs) -> dict[DataCategory, Level]:
@@ -290,13 +335,13 @@ class ByRule:
     """An outcome of rules: it shows what they read, so a role sees it only when it may see
     ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what."""
 
-    rules: Callable[[Any], Iterable[str]]
+    rules: Callable[[Any, Reads], Iterable[str]]
     base: DataCategory = DataCategory.SUPPORT
 
     def needs(self, item: Any, reads: Reads) -> Needs | None:
         """What a role must see to see ``item``, or None when a rule read a fact nothing
         classifies (no one sees it)."""
-        found = [reads.needs(rule) for rule in self.rules(item)]
+        found = [reads.needs(rule) for rule in self.rules(item, reads)]
         if any(needs is None for needs in found):
             return None
         return _merge({self.base: Level.BASIC}, *(n for n in found if n is not None))
@@ -395,14 +440,16 @@ _ALL_FACTS = frozenset(FACT_CATEGORIES.values())
 _FINDINGS = frozenset(_GROUPS.values())
 
 
-def _reason_rules(item: Any) -> tuple[str]:
+def _reason_rules(item: Any, reads: Reads) -> tuple[str]:
     return (item.rule,)
 
 
-def _verdict_rules(item: Any) -> tuple[str, ...]:
+def _verdict_rules(item: Any, reads: Reads) -> tuple[str, ...]:
     """A verdict is its reasons combined (eligible unless one denies; a suggestion exists only
-    when they allow): it shows what all of them read."""
-    return tuple(reason.rule for reason in item.reasons)
+    when they allow): it shows what all of them read, and what every other rule that may decide
+    its measure read, fired or not (:meth:`Reads.verdict_rules`): else a verdict hidden only
+    when a rule that reads what the role may not see fired would tell the role that it fired."""
+    return reads.verdict_rules(item.measure, (reason.rule for reason in item.reasons))
 
 
 #: Each class by name: its category, PUBLIC, INHERIT, a Dynamic or a ByRule. A class not listed

@@ -196,7 +196,9 @@ def view_decision(
     value of every fact it read, so that whether a rule fired never reveals what the role may not
     see. A measure's reason, a measure's verdict (its reasons combined) and a plan issue are
     shown only to a role that may see what the facts their rules read say (at the level the case
-    shows each fact's source at): as ``reads`` says, by default as the decision's trace names
+    shows each fact's source at); a verdict, what every rule that may decide its measure read,
+    whether it fired or not (:meth:`Reads.verdict_rules`), so that whether it is shown never
+    tells which rules fired: as ``reads`` says, by default as the decision's trace names
     those facts (:meth:`Reads.of`). A host deciding with the library passes what the rules
     declare they read (:meth:`Reads.declared`) and need not make the trace; for a rule neither
     names, only a role that sees every category of fact in full sees them, which no role of the

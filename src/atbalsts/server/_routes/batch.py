@@ -94,7 +94,7 @@ class _TooLong:
     text: str
 
 
-_READS_MAX = 256  # the rules' reads kept per run, by municipality
+_READS_MAX = 256  # the rules' reads kept per run, by municipality and date
 _UNSENT_MAX = 1 << 20  # characters a batch may have waiting to be sent before it waits
 _CHUNK_MAX = 1 << 18  # characters joined into one chunk of the response at most
 _END = object()  # the input ended
@@ -260,7 +260,8 @@ class _Run:
     drop_trace: bool = False  # the trace was made for the view hook only: not sent
     registry: PolicyRegistry | None = None  # set when the run starts
     municipality: str | None = None
-    reads: dict[str, Reads] = attrs.field(factory=dict)  # by municipality, at most _READS_MAX
+    # by municipality and date, at most _READS_MAX
+    reads: dict[tuple[str, date], Reads] = attrs.field(factory=dict)
     inbox: queue.SimpleQueue[object] = attrs.field(factory=queue.SimpleQueue)
     counts: dict[str, int] = attrs.field(factory=dict)
     error: BaseException | None = None
@@ -320,18 +321,22 @@ class _Run:
             return None
         if self.view is unredacted:  # what evaluate_lines writes, byte for byte
             return decision.model_dump_json()
-        context = ViewContext(self.principal, case, decision.as_of, reads=self._reads(case))
+        reads = self._reads(case, decision.as_of)
+        context = ViewContext(self.principal, case, decision.as_of, reads=reads)
         return shown_json(self.view, decision, context, trace=not self.drop_trace)
 
-    def _reads(self, case: SupportCase) -> Reads:
-        """What the rules of the policy set that decided ``case`` declare they read."""
+    def _reads(self, case: SupportCase, on: date) -> Reads:
+        """What the rules in force on ``on`` of the policy set that decided ``case`` declare
+        they read, and which measures each may decide (a rule not in force that day decided
+        nothing: it never hides a verdict)."""
         municipality = self.municipality or case.learner.enrolment.municipality
-        found = self.reads.get(municipality)
+        found = self.reads.get((municipality, on))
         if found is None:
             if len(self.reads) >= _READS_MAX:
                 self.reads.clear()
-            rules = cast(PolicyRegistry, self.registry).policy_set(municipality).rules_in_force()
-            found = self.reads[municipality] = Reads.declared(rule for rule, _ in rules)
+            policy_set = cast(PolicyRegistry, self.registry).policy_set(municipality)
+            rules = policy_set.rules_in_force(on)
+            found = self.reads[municipality, on] = Reads.declared(rule for rule, _ in rules)
         return found
 
     def evaluate(
