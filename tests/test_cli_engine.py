@@ -111,6 +111,9 @@ def test_rules_json_lists_every_rule_with_its_basis(capsys: pytest.CaptureFixtur
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
     assert "lv.absence.inform_board" in ids
+    measures = {r["id"]: r["measures"] for r in rows}
+    assert measures["lv.measure.literacy_grades"] == ["literacy_support"]
+    assert measures["lv.absence.inform_board"] is None  # not a verdict rule
 
 
 def test_rules_as_of_leaves_out_rules_not_in_force(capsys: pytest.CaptureFixture[str]) -> None:

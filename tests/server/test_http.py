@@ -166,6 +166,11 @@ def test_rules_are_those_in_force(
     body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
     expected = registry.policy_set("bauska").rules_in_force(date(2025, 1, 1))
     assert [(r["id"], r["plugin"]) for r in body["rules"]] == [(r.id, p) for r, p in expected]
+    # a verdict rule says which measures it may decide, as the view of a decision reads them
+    assert [r["measures"] for r in body["rules"]] == [
+        list(r.measures) if r.measures is not None else None for r, _ in expected
+    ]
+    assert any(r["measures"] for r in body["rules"])
     assert body["municipality"] == "bauska"
     everything = httpx.get(f"{base_url}/v1/rules", headers=national).json()
     assert len(everything["rules"]) == len(registry.policy_set(None).rules_in_force())

@@ -145,6 +145,7 @@ class _RuleRow(TypedDict):
     overrides: str | None
     params: list[str]
     reads: list[str]
+    measures: list[str] | None
 
 
 def _rule_row(rule: Rule, plugin: str) -> _RuleRow:
@@ -160,6 +161,7 @@ def _rule_row(rule: Rule, plugin: str) -> _RuleRow:
         "overrides": rule.overrides,
         "params": list(rule.params),
         "reads": list(rule.reads),
+        "measures": list(rule.measures) if rule.measures is not None else None,
     }
 
 

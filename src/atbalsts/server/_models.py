@@ -169,6 +169,10 @@ class RuleSummary(Model):
     overrides: str | None = Field(description="The national rule it replaces, if any.")
     params: tuple[str, ...] = Field(description="Parameters it reads.")
     reads: tuple[str, ...] = Field(description="Facts it reads.")
+    measures: tuple[str, ...] | None = Field(
+        description="The measures a measure-eligibility rule may give verdicts on (None: not "
+        "declared, so any measure, or not such a rule)."
+    )
 
 
 class RulesResponse(Model):

@@ -49,6 +49,7 @@ def _rule(rule: Rule, plugin: str) -> RuleSummary:
         overrides=rule.overrides,
         params=tuple(rule.params),
         reads=tuple(rule.reads),
+        measures=rule.measures,
     )
 
 
