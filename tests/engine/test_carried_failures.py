@@ -123,3 +123,53 @@ def test_a_stricter_limit_does_not_hide_the_national_notice_in_the_next_term() -
     local = board(reg.evaluate(case, january))
     assert national == [(date(2025, 12, 16), date(2026, 1, 5), "overdue")]
     assert local == [(date(2025, 12, 11), date(2025, 12, 16), "overdue")]
+
+
+def test_a_threat_report_is_listed_once_when_its_recipients_changed_on_1_january() -> None:
+    """The child-rights body named by the report changed on 1 January 2024 (VBTAI to the
+    Children's Protection Centre): the report raised on 15 January and the one carried from
+    31 December are the same duty, listed once, and a referral to the new body answers it
+    (review: a carried copy to VBTAI stayed overdue for the whole term)."""
+    from atbalsts import PolicyRegistry
+    from atbalsts.model import SupportCase
+
+    reg = PolicyRegistry.load(entry_points=False)
+    data = make_case(
+        observed_on=date(2023, 12, 15), municipality="bauska", grade=6, birth_date=date(2012, 5, 1)
+    ).model_dump(mode="json")
+    data["observations"][0]["suspected_threats"] = [
+        {"kind": "violence", "observed_on": "2023-12-15", "recorded_by": "class_teacher"}
+    ]
+    reports = [
+        o
+        for o in reg.evaluate(SupportCase.model_validate(data), date(2024, 1, 15)).obligations
+        if o.action == "report_threat"
+    ]
+    assert [o.trigger for o in reports] == [date(2023, 12, 15)]
+    assert "childrens_protection_centre" in reports[0].recipients
+    data["referrals"] = [
+        {
+            "id": "R1",
+            "learner_id": data["learner"]["id"],
+            "referred_by": {"institution": "school", "role": "social_pedagogue"},
+            "referred_to": {"institution": "childrens_protection_centre"},
+            "reason": "synthetic",
+            "created_on": "2024-01-16",
+            "sent_on": "2024-01-16",
+            "status": "requested",
+        }
+    ]
+    later = reg.evaluate(SupportCase.model_validate(data), date(2024, 1, 20))
+    assert all(o.done_on is not None for o in later.obligations if o.action == "report_threat")
+
+
+def test_a_same_day_contact_is_not_carried_whatever_the_last_snapshots_date() -> None:
+    """A same-school-day contact is shown on its day only, in its term and after it: one seen on
+    31 December is not carried into January any more than one seen on 19 December (review)."""
+    from atbalsts import PolicyRegistry
+
+    reg = PolicyRegistry.load(entry_points=False)
+    for seen in (date(2025, 12, 19), date(2025, 12, 31)):
+        case = make_case(observed_on=seen, absent_today=True, municipality="ogre")
+        assert [o.action for o in reg.evaluate(case, seen).obligations] == ["inform_parents"]
+        assert reg.evaluate(case, date(2026, 1, 20)).obligations == ()

@@ -135,3 +135,37 @@ def test_a_rule_that_declares_an_unknown_measure_refuses_the_set() -> None:
     ]
     reasons = [v.reason for v in check_declarations(reg.declarations)]
     assert "did you mean librarian_support" in reasons[1]
+
+
+def test_a_note_that_no_rule_decided_a_measure_tells_no_more_than_its_verdict() -> None:
+    """The `measure_not_decided` note is there exactly when the rules that may decide the measure
+    kept silent: a role that may not see what they read sees the note as little as the verdict,
+    so a needy family and another give the class teacher the same view (review)."""
+
+    from atbalsts.model import SupportCase
+    from atbalsts.policy import Allow, DecisionKind, rule
+    from atbalsts.privacy import view_decision
+
+    @rule(
+        "fx.measure.needy",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=FIXTURE_RULES,
+        reads=("needy_family",),
+        measures=("librarian_support",),
+    )
+    def needy(f: Facts, p: Params) -> Any:
+        return Allow("librarian_support", "fx:ok") if f.needy_family else None
+
+    reg = registry(FixturePlugin("fx", municipality="bauska", rules=[needy]))
+    views = {}
+    for flag in (True, False):
+        data = make_case(plan_measures=("librarian_support",)).model_dump(mode="json")
+        data["learner"]["needy_or_low_income_family"] = flag
+        decision = reg.evaluate(SupportCase.model_validate(data), AS_OF)
+        codes = [n.code for n in decision.notes]
+        assert ("measure_not_decided" in codes) is not flag  # the note follows the fact
+        for role in ("class_teacher", "psychologist"):
+            view = view_decision(decision, role=role)
+            views[role, flag] = (view.get("notes"), view.get("measures"))
+    assert views["class_teacher", True] == views["class_teacher", False]
+    assert views["psychologist", True] != views["psychologist", False]  # it sees both

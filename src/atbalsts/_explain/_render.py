@@ -312,6 +312,8 @@ def explain(
         return lists[list_name].label(code, language)
 
     def role_name(code: str) -> str:
+        if code == "author":  # an approval step that is the plan's own author, not a role
+            return _("the plan's author")
         return name("roles", code) if code in lists["roles"] else code
 
     def who(code: str) -> str:

@@ -205,16 +205,22 @@ class DutyGroup:
         return item.days if unit in ("school_days", "calendar_days") else None
 
 
+#: Deadlines of duties shown on their day only: not carried into the next term.
+_SAME_DAY = frozenset({"same_day", "same_school_day"})
+
+
 def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     """The obligations of ``ev`` grouped by action and recipients, in the Decision's order (due
     date, action, recipients); see :func:`obligations`.
 
     With them, the duties carried from the term before (``Evaluation.carried``, evaluated
     on that term's last day): each group of it that no action or referral has answered by the
-    evaluation date, whether it fell due within that term or after it, and that ``ev`` does not
-    raise itself (the same action and recipients from the same trigger: the same key, or a rule
-    that replaced the earlier one since), with its state on the evaluation date. Grouped once
-    per evaluation.
+    evaluation date, whether it fell due within that term or after it, that is not a same-day
+    duty (shown on its day only, as in its term; an open threat's report is raised on the
+    evaluation date itself), and that ``ev`` does not raise itself (the same action from the same
+    trigger, whatever its recipients: a parameter that names them may have changed since, as
+    the child-rights body did on 1 January 2024), with its state on the evaluation date. Grouped
+    once per evaluation.
     """
     found: list[DutyGroup] | None = ev.duties
     if found is not None:
@@ -223,11 +229,13 @@ def duty_groups(ev: Evaluation) -> list[DutyGroup]:
     out = duty_groups_of(ev, as_of)
     carried = ev.carried
     if carried is not None:
-        own = {(g.action, g.recipients, g.rows[0][1]) for g in out}
+        own = {(g.action, g.rows[0][1]) for g in out}
         out += [
             g
             for g in duty_groups_of(carried, as_of, carried=True)
-            if g.done_on is None and (g.action, g.recipients, g.rows[0][1]) not in own
+            if g.done_on is None
+            and (g.action, g.rows[0][1]) not in own
+            and not all(row[3] in _SAME_DAY for row in g.rows)
         ]
     out.sort(key=lambda g: (g.rows[0][0], g.action, g.recipients))
     ev.duties = out

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
 from atbalsts.model import DataCategory, Decision, Referral, ReferralPurpose, SupportCase
+from atbalsts.model.decision import NoteCode
 from atbalsts.privacy._access import (
     MATRIX,
     Grants,
@@ -182,6 +183,38 @@ def view(
     return {"view": meta, **body}
 
 
+def _undecided_notes(decision: Decision, body: View, grants: Grants, reads: Reads) -> None:
+    """Leave out of ``body`` each note that no rule decided a measure the role may not see the
+    verdict of: the note is there exactly when the rules that may decide the measure all kept
+    silent, so it would tell what they read as the verdict's absence would."""
+    notes = body.get("notes")
+    if not notes or len(notes) != len(decision.notes):  # notes are shown whole, or not at all
+        return
+    verdict = CLASSES["MeasureVerdict"]
+    assert isinstance(verdict, ByRule)
+    kept = []
+    for note, shown in zip(decision.notes, notes, strict=True):
+        if note.code == NoteCode.MEASURE_NOT_DECIDED:
+            probe = _Undecided(str(note.detail.get("measure")))
+            needs = verdict.needs(probe, reads)
+            if needs is None or any(grants.get(c, Level.NONE) < at for c, at in needs.items()):
+                continue
+        kept.append(shown)
+    if kept:
+        body["notes"] = kept
+    else:
+        del body["notes"]
+
+
+class _Undecided:
+    """A verdict no rule gave: its measure, and no reasons."""
+
+    reasons: tuple[()] = ()
+
+    def __init__(self, measure: str) -> None:
+        self.measure = measure
+
+
 def view_decision(
     decision: Decision,
     *,
@@ -208,6 +241,7 @@ def view_decision(
     if reads is None:
         reads = Reads.of(decision.trace)
     body = _redact(decision, data, grants, None, reads)[0] or {}
+    _undecided_notes(decision, body, grants, reads)
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
