@@ -574,6 +574,31 @@ def test_a_verdict_on_a_measure_the_rule_does_not_declare_is_named() -> None:
     assert "measures=(...)" in problem.message
 
 
+def test_a_verdict_rule_that_declares_no_measures_is_named_with_the_fix() -> None:
+    @rule("proba.measure.any", kind=DecisionKind.MEASURE_ELIGIBILITY, legal_basis=LAW)
+    def any_measure(f: Facts, p: Params) -> Any:
+        """Allows meals, without saying which measures it decides."""
+        return Allow("meals_compensation", "risk_identified")
+
+    problems = check_policy(load(good_plugin(any_measure)), NAME)
+    (problem,) = about(problems, "measures")
+    assert problem.subject == "proba.measure.any"
+    assert "measures=(...)" in problem.message
+    assert "crash" not in checks(problems)  # it still runs: undeclared is any measure
+
+    @rule(
+        "proba.measure.any",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=LAW,
+        measures=("meals_compensation",),
+    )
+    def declared(f: Facts, p: Params) -> Any:
+        """The same rule, saying which measure it decides."""
+        return Allow("meals_compensation", "risk_identified")
+
+    assert check_policy(load(good_plugin(declared)), NAME) == []
+
+
 def test_a_measure_no_code_list_knows_is_refused() -> None:
     @rule(
         "proba.measure.typo",

@@ -23,6 +23,10 @@ The checks, by their :attr:`Problem.check` name:
     Every rule and every parameter value has a legal basis that either cites its source (act and
     address) or is labelled a methodological default or an illustration, with a note. A basis that
     still contains the scaffold's placeholder :data:`PLACEHOLDER` is flagged.
+``measures``
+    Every rule that decides measures (a measure-eligibility rule) declares the measures it may
+    decide (``@rule(..., measures=(...))``): an undeclared one counts as able to decide every
+    measure, so a role's view hides every verdict from a role that may not see what it reads.
 ``validity``
     Every rule is in force on some day of the policy's own validity. (A ``valid_to`` before its
     ``valid_from`` is refused when the rule or policy is declared, and reported as ``loaded``.)
@@ -101,6 +105,7 @@ CHECKS = (
     "loaded",
     "namespace",
     "legal-basis",
+    "measures",
     "validity",
     "national-floor",
     "parameter-coverage",
@@ -157,6 +162,7 @@ def check_policy(
         national = None
     excluded: set[str] = set()
     problems += _static.legal_bases(decl, excluded)
+    problems += _static.measures(decl)
     problems += _static.validity(decl)
     policy_set = _compose.compose(decl, national, excluded, problems)
     if policy_set is None:

@@ -12,7 +12,7 @@ from datetime import date
 
 from atbalsts.engine import Declaration, PolicyRegistry
 from atbalsts.model import LegalBasis
-from atbalsts.policy import Rule, in_force
+from atbalsts.policy import DecisionKind, Rule, in_force
 from atbalsts.testing.conformance._problem import Problem
 
 # Public as atbalsts.testing.conformance.PLACEHOLDER, and documented there.
@@ -134,3 +134,19 @@ def protected_message(fact: str, kind: str = "risk_finding") -> str:
             "'staff_factors' and look for the 'language_barrier' factor a teacher recorded"
         )
     return message + " Remove the fact from the rule"
+
+
+def measures(decl: Declaration) -> list[Problem]:
+    """Each measure-eligibility rule declares the measures it may decide."""
+    return [
+        Problem(
+            "measures",
+            r.id,
+            "the rule decides measures but does not say which: add measures=(...) to its "
+            "@rule(...), naming every measure it may allow or deny. Undeclared, it counts as "
+            "able to decide every measure, and a role that may not see what it reads sees no "
+            "measure's verdict at all",
+        )
+        for r in decl.rules
+        if r.kind is DecisionKind.MEASURE_ELIGIBILITY and r.measures is None
+    ]
