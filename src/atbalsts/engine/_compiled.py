@@ -222,7 +222,7 @@ def compile_at(
         rest=rest,
         stamp=stamp,
         notes=notes,
-        duty_rules=tuple(cr for cr in rest if cr.rule.kind.value == "obligation"),
+        duty_rules=tuple(cr for cr in rest if cr.rule.kind is DecisionKind.OBLIGATION),
         engine_parameters={
             pid: _trace_parameter(pid, v, declared.get(pid), as_of) for pid, v in engine_values
         },

@@ -193,7 +193,7 @@ class PolicySet:
         if end is None:
             return None
         term = term_of(end)
-        if not any(term_of(obs.as_of) == term for obs in case.observations):
+        if not any((o.term.school_year, o.term.semester) == term for o in case.observations):
             return None
         return evaluate_facts(
             self.at(end),
