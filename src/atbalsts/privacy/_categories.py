@@ -333,10 +333,12 @@ def _merge(*all_needs: Needs) -> dict[DataCategory, Level]:
 @attrs.frozen
 class ByRule:
     """An outcome of rules: it shows what they read, so a role sees it only when it may see
-    ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what."""
+    ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what.
+    ``base`` None: an item about how the decision was reached (:data:`META`) that tells what
+    its rules read by being there (a note that no rule decided a measure)."""
 
     rules: Callable[[Any, Reads], Iterable[str]]
-    base: DataCategory = DataCategory.SUPPORT
+    base: DataCategory | None = DataCategory.SUPPORT
 
     def needs(self, item: Any, reads: Reads) -> Needs | None:
         """What a role must see to see ``item``, or None when a rule read a fact nothing
@@ -344,7 +346,8 @@ class ByRule:
         found = [reads.needs(rule) for rule in self.rules(item, reads)]
         if any(needs is None for needs in found):
             return None
-        return _merge({self.base: Level.BASIC}, *(n for n in found if n is not None))
+        own = {self.base: Level.BASIC} if self.base is not None else {}
+        return _merge(own, *(n for n in found if n is not None))
 
 
 def _one(category: DataCategory | str | None) -> frozenset[DataCategory] | None:
@@ -444,6 +447,14 @@ def _reason_rules(item: Any, reads: Reads) -> tuple[str]:
     return (item.rule,)
 
 
+def _note_rules(item: Any, reads: Reads) -> tuple[str, ...]:
+    """A note that no rule decided a measure is there exactly when every rule that may decide it
+    kept silent: it shows what they read, as the verdict's absence would. Other notes, none."""
+    if item.code != "measure_not_decided":
+        return ()
+    return reads.verdict_rules(str(item.detail.get("measure")))
+
+
 def _verdict_rules(item: Any, reads: Reads) -> tuple[str, ...]:
     """A verdict is its reasons combined (eligible unless one denies; a suggestion exists only
     when they allow): it shows what all of them read, and what every other rule that may decide
@@ -489,7 +500,7 @@ CLASSES: dict[str, DataCategory | str | Dynamic | ByRule] = {
     "PolicyStamp": META,
     "PluginStamp": META,
     "Failure": META,
-    "DecisionNote": META,
+    "DecisionNote": ByRule(_note_rules, base=None),
     "LegalBasis": INHERIT,
     "RiskFinding": Dynamic(_finding, frozenset(_FINDINGS), Level.FULL),
     "DecisionFinding": Dynamic(_finding, frozenset(_FINDINGS), Level.FULL),

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
 from atbalsts.model import DataCategory, Decision, Referral, ReferralPurpose, SupportCase
-from atbalsts.model.decision import NoteCode
 from atbalsts.privacy._access import (
     MATRIX,
     Grants,
@@ -97,13 +96,13 @@ def _redact(
         needs = spec.needs(obj, reads)
         if needs is None or any(grants.get(c, Level.NONE) < at for c, at in needs.items()):
             return None, False
-        context = frozenset({spec.base})
+        context = frozenset({spec.base}) if spec.base is not None else frozenset()
     elif isinstance(spec, DataCategory):
         if grants.get(spec, Level.NONE) < Level.BASIC:
             return None, False
         context = frozenset({spec})
     out: View = {}
-    about = spec == META
+    about = spec == META or (isinstance(spec, ByRule) and spec.base is None)
     for name, field in cls.model_fields.items():
         value = getattr(obj, name)
         if any(True for _ in _direct_models(field.annotation)):
@@ -183,38 +182,6 @@ def view(
     return {"view": meta, **body}
 
 
-def _undecided_notes(decision: Decision, body: View, grants: Grants, reads: Reads) -> None:
-    """Leave out of ``body`` each note that no rule decided a measure the role may not see the
-    verdict of: the note is there exactly when the rules that may decide the measure all kept
-    silent, so it would tell what they read as the verdict's absence would."""
-    notes = body.get("notes")
-    if not notes or len(notes) != len(decision.notes):  # notes are shown whole, or not at all
-        return
-    verdict = CLASSES["MeasureVerdict"]
-    assert isinstance(verdict, ByRule)
-    kept = []
-    for note, shown in zip(decision.notes, notes, strict=True):
-        if note.code == NoteCode.MEASURE_NOT_DECIDED:
-            probe = _Undecided(str(note.detail.get("measure")))
-            needs = verdict.needs(probe, reads)
-            if needs is None or any(grants.get(c, Level.NONE) < at for c, at in needs.items()):
-                continue
-        kept.append(shown)
-    if kept:
-        body["notes"] = kept
-    else:
-        del body["notes"]
-
-
-class _Undecided:
-    """A verdict no rule gave: its measure, and no reasons."""
-
-    reasons: tuple[()] = ()
-
-    def __init__(self, measure: str) -> None:
-        self.measure = measure
-
-
 def view_decision(
     decision: Decision,
     *,
@@ -241,7 +208,6 @@ def view_decision(
     if reads is None:
         reads = Reads.of(decision.trace)
     body = _redact(decision, data, grants, None, reads)[0] or {}
-    _undecided_notes(decision, body, grants, reads)
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
@@ -273,8 +239,11 @@ def _contexts(root: type[BaseModel]) -> dict[str, set[Any]]:
             return
         if isinstance(spec, Dynamic):
             leaves = children = spec.possible
-        elif isinstance(spec, ByRule):  # shown as its base category, when shown at all
-            leaves = children = frozenset({spec.base})
+        elif isinstance(spec, ByRule):  # shown as its base category (or META), when at all
+            if spec.base is None:
+                leaves, children = frozenset({PUBLIC}), context
+            else:
+                leaves = children = frozenset({spec.base})
         elif spec == INHERIT:
             leaves = children = context
         elif spec in (PUBLIC, META):
