@@ -355,8 +355,8 @@ def test_a_share_reads_in_latvian_with_a_decimal_comma_and_a_spaced_percent() ->
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("lv", "(vecums 12, minimālais vecums 13)"),
-        ("en", "(age 12, minimum age 13)"),
+        ("lv", "(vecums 12 gadi, minimālais vecums 13)"),
+        ("en", "(aged 12, minimum age 13)"),
     ],
 )
 def test_a_reasons_values_are_said_in_words(lang: str, said: str) -> None:
@@ -372,6 +372,10 @@ def test_a_reasons_values_are_said_in_words(lang: str, said: str) -> None:
 
 
 def test_a_reasons_unknown_value_keeps_its_name() -> None:
+    from atbalsts._explain import FactWords, phrases
     from atbalsts._explain._render import _reason_detail
 
-    assert _reason_detail({"age": 12, "parauga_score": 3}, str) == "age 12, parauga_score=3"
+    facts = phrases(FactWords("en", {}))
+    assert _reason_detail({"age": 12, "parauga_score": 3}, str, facts) == (
+        "aged 12, parauga_score=3"
+    )

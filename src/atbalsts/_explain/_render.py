@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 
-from atbalsts._explain._facts import FactWords, phrases, say
+from atbalsts._explain._facts import FactWords, Say, phrases, say
 from atbalsts._explain._languages import DOMAIN, LANGUAGES, LOCALES
 from atbalsts.codes import CODE_LISTS, CodeList, Lang
 from atbalsts.errors import UnknownNameError
@@ -84,24 +84,36 @@ _PROGRAMMES = {"skola_kopiena": "Skola-kopienā", "pumpurs": "PuMPuRS"}
 
 
 def _reason_detail(
-    detail: Mapping[str, Value], _: Gettext, role: Callable[[str], str] = str
+    detail: Mapping[str, Value],
+    _: Gettext,
+    facts: Mapping[str, Say],
+    label: Callable[[str, str], str] = lambda _list, code: code,
 ) -> str:
-    """A reason's or an issue's values in words where the national rules' keys are known
-    ("vecums 12, minimālais vecums 13"), others as ``key=value``, in key order."""
-    said = {
-        "age": lambda v: _("age {value}").format(value=v),
+    """A reason's or an issue's values in words: a key named like a fact as the fact is said
+    (``facts``, e.g. age, grade), the national rules' other keys by their own words and codes
+    by their labels (``label``: a code list's name and a code), others as ``key=value``, in key
+    order."""
+    said: dict[str, Callable[[Value], str]] = {
         "min_age": lambda v: _("minimum age {value}").format(value=v),
-        "grade": lambda v: _("grade {value}").format(value=v),
         "min_grade": lambda v: _("from grade {value}").format(value=v),
         "max_grade": lambda v: _("up to grade {value}").format(value=v),
-        "programme": lambda v: _PROGRAMMES.get(str(v), str(v)),
+        "programme": lambda v: _PROGRAMMES.get(str(v), str(v)),  # a support programme
         "available_from": lambda v: _("available from {value}").format(value=v),
-        "step": lambda v: _("step {value}").format(value=role(str(v))),
+        "measure": lambda v: label("measures", str(v)),
+        # an approval step: a role, or the plan's own author
+        "step": lambda v: _("step {value}").format(
+            value=_("the plan's author") if v == "author" else label("roles", str(v))
+        ),
     }
     parts = []
     for key, value in sorted(detail.items()):
-        say = said.get(key)
-        parts.append(f"{key}={_value(value)}" if say is None or value is None else say(value))
+        own = said.get(key)
+        text = None
+        if value is not None and own is not None:
+            text = own(value)
+        elif value is not None and key in facts:
+            text = say(facts, key, value)
+        parts.append(text if text is not None else f"{key}={_value(value)}")
     return ", ".join(parts)
 
 
@@ -311,10 +323,8 @@ def explain(
     def name(list_name: str, code: str) -> str:
         return lists[list_name].label(code, language)
 
-    def role_name(code: str) -> str:
-        if code == "author":  # an approval step that is the plan's own author, not a role
-            return _("the plan's author")
-        return name("roles", code) if code in lists["roles"] else code
+    def label(list_name: str, code: str) -> str:
+        return name(list_name, code) if code in lists[list_name] else code
 
     def who(code: str) -> str:
         return name("roles", code) if code in lists["roles"] else name("institutions", code)
@@ -410,11 +420,11 @@ def explain(
     lines.append(_("Support measures"))
     if not decision.measures:
         lines.append("  " + _("No measure verdicts."))
-    lines += _verdicts(decision.measures, _, name)
+    lines += _verdicts(decision.measures, _, name, facts, label)
     if decision.suggestions:
         lines.append("")
         lines.append(_("Suggested support measures (nobody asked for them)"))
-        lines += _verdicts(decision.suggestions, _, name)
+        lines += _verdicts(decision.suggestions, _, name, facts, label)
 
     lines.append("")
     lines.append(_("Referrals"))
@@ -452,7 +462,7 @@ def explain(
         lines.append("")
         lines.append(_("Support plan"))
         for issue in decision.plan_issues:
-            detail = _reason_detail(issue.detail, _, role_name)
+            detail = _reason_detail(issue.detail, _, facts, label)
             lines.append(
                 "  - "
                 + _("plan {plan}: {reason}{detail} at {path}; rule {rule} ({basis})").format(
@@ -474,14 +484,18 @@ def explain(
 
 
 def _verdicts(
-    verdicts: Iterable[MeasureVerdict], _: Gettext, name: Callable[[str, str], str]
+    verdicts: Iterable[MeasureVerdict],
+    _: Gettext,
+    name: Callable[[str, str], str],
+    facts: Mapping[str, Say],
+    label: Callable[[str, str], str],
 ) -> list[str]:
     lines = []
     for v in verdicts:
         verdict = _("eligible") if v.eligible else _("not eligible")
         lines.append(f"  - {name('measures', v.measure)}: {verdict}")
         for r in v.reasons:
-            detail = _reason_detail(r.detail, _)
+            detail = _reason_detail(r.detail, _, facts, label)
             lines.append(
                 _RULE
                 + _("{reason}{detail}; rule {rule} ({basis})").format(
