@@ -334,7 +334,7 @@ def _merge(*all_needs: Needs) -> dict[DataCategory, Level]:
 class ByRule:
     """An outcome of rules: it shows what they read, so a role sees it only when it may see
     ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what.
-    ``base`` None: an item about how the decision was reached (:data:`META`) that tells what
+    ``base`` None: an item about how the decision was reached (as ``META``) that tells what
     its rules read by being there (a note that no rule decided a measure)."""
 
     rules: Callable[[Any, Reads], Iterable[str]]
