@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from atbalsts.engine import PolicyRegistry
 from atbalsts.model import Decision, ObligationDue, SupportCase
 from atbalsts.model.decision import FollowUp
-from atbalsts.policy import baseline
-from atbalsts.privacy import ViewRole, view_decision
+from atbalsts.privacy import ViewRole, view, view_decision
 from atbalsts.testing.strategies import support_cases
 from atbalsts.worklist import SECTIONS, WorkItem, run_worklist, worklist
 
@@ -48,18 +47,55 @@ def duties(data: dict[str, Any]) -> set[str]:
 
 
 def test_the_threat_report_is_not_on_the_list_of_a_role_that_does_not_see_protection() -> None:
-    """Art. 73(1) binds any member of staff, but the municipal coordinator's and the class
-    teacher's views hide child-protection data: neither the duty, nor its recipients, nor a
-    count of it is on their lists."""
-    for role in ("municipal_coordinator", "class_teacher"):
-        data = listing(role)
-        assert "report_threat" not in duties(data)
-        # the count is of what the list shows (example 01's board notice, carried from March)
-        shown = {(i["learner_id"], i["key"]) for g in data["groups"] for i in g["overdue"]}
-        assert data["counts"]["overdue"] == len(shown)
-        assert "childrens_protection_centre" not in json.dumps(data)
+    """Art. 73(1) binds the member of staff who suspects a threat, but the municipal
+    coordinator's view hides child-protection data: neither the duty, nor its recipients, nor a
+    count of it is on its list."""
+    data = listing("municipal_coordinator")
+    assert "report_threat" not in duties(data)
+    # the count is of what the list shows (example 01's board notice, carried from March)
+    shown = {(i["learner_id"], i["key"]) for g in data["groups"] for i in g["overdue"]}
+    assert data["counts"]["overdue"] == len(shown)
+    assert "childrens_protection_centre" not in json.dumps(data)
     for role in ("social_pedagogue", "psychologist", "school_director"):
         assert "report_threat" in duties(listing(role))
+
+
+def test_the_class_teacher_who_recorded_the_threat_has_its_report_on_the_list() -> None:
+    """Example 3's threat was recorded by the class teacher, whose view hides child-protection
+    data: the report is the teacher's own duty, so it is on the teacher's list, with its
+    recipients; the threat itself stays hidden from the teacher's view of the case."""
+    data = listing("class_teacher")
+    (item,) = [i for g in data["groups"] for i in g["overdue"] if i["duty"] == "report_threat"]
+    assert "childrens_protection_centre" in item["recipients"]
+    case = SupportCase.model_validate_json(EXAMPLES[2].read_text(encoding="utf-8"))
+    assert "suspected_threats" not in json.dumps(view(case, role="class_teacher", on=THREAT_DAY))
+
+
+def _recorded_by(case: SupportCase, role: str) -> SupportCase:
+    """``case`` with every suspected threat recorded by ``role``."""
+    observations = [
+        o.model_copy(
+            update={
+                "suspected_threats": tuple(
+                    t.model_copy(update={"recorded_by": role}) for t in o.suspected_threats
+                )
+            }
+        )
+        for o in case.observations
+    ]
+    return case.model_copy(update={"observations": tuple(observations)})
+
+
+def test_a_threat_recorded_by_another_role_stays_hidden() -> None:
+    """Only the role that recorded the threat sees the report its view would hide: recorded by
+    the social pedagogue, the report is not on the class teacher's list."""
+    case = SupportCase.model_validate_json(EXAMPLES[2].read_text(encoding="utf-8"))
+    theirs = _recorded_by(case, "social_pedagogue")
+    items = worklist([theirs], THREAT_DAY, role="class_teacher", registry=registry())
+    assert "report_threat" not in {i.duty for i in items}
+    ours = _recorded_by(case, "class_teacher")
+    items = worklist([ours], THREAT_DAY, role="class_teacher", registry=registry())
+    assert "report_threat" in {i.duty for i in items}
 
 
 def test_a_role_without_a_view_gets_only_the_duties_it_is_named_for() -> None:
@@ -133,23 +169,30 @@ def test_a_roles_work_list_shows_no_more_than_its_view_of_the_decision(
             assert_within_view(item, seen)
 
 
-def _to_threat_recipient(duty: ObligationDue | FollowUp) -> bool:
-    """A referral to the police, the orphan's court or a child-rights body not answered: its
-    follow-up is child-protection data, hidden from a referring role whose view does not show
-    such data (a class teacher), the one case where a view hides a duty from its role (the
-    access matrix decides)."""
-    return isinstance(duty, FollowUp) and (
-        duty.kind == "referral_unanswered" and duty.detail.get("to") in baseline.THREAT_RECIPIENTS
+def authored(duty: ObligationDue | FollowUp, case: SupportCase, role: str) -> bool:
+    """Whether ``duty`` arises from a record ``role`` made: the report of a threat it recorded
+    (on or after the duty's trigger), the follow-up of a referral it sent."""
+    if isinstance(duty, FollowUp):
+        return duty.kind == "referral_unanswered" and any(
+            r.id == duty.subject and r.referred_by.role == role for r in case.referrals
+        )
+    return duty.trigger_source == "threat" and any(
+        t.recorded_by == role and duty.trigger <= t.observed_on
+        for o in case.observations
+        for t in o.suspected_threats
     )
 
 
 def responsible_sees(decision: Decision, case: SupportCase) -> None:
+    """Every role sees the duties it must carry out, and those that arise from its own records:
+    a follow-up of a referral it sent to the police is its own, even where its view hides
+    child-protection data (the class teacher's)."""
     for role in ViewRole:
         seen = view_decision(decision, role=role.value, case=case, on=decision.as_of)
         keys = {e.get("key") for e in (*seen.get("obligations", []), *seen.get("follow_ups", []))}
         duties: list[ObligationDue | FollowUp] = [*decision.obligations, *decision.follow_ups]
         for duty in duties:
-            if role.value in duty.responsible_roles and not _to_threat_recipient(duty):
+            if role.value in duty.responsible_roles or authored(duty, case, role.value):
                 assert duty.key in keys, (role.value, duty.key)
 
 

@@ -76,11 +76,22 @@ def _sees_all(grants: Grants, needs: Mapping[DataCategory, Level]) -> bool:
     return all(grants.get(category, Level.NONE) >= level for category, level in needs.items())
 
 
+#: The ids of the duties in a decision that arise from a record the viewing role made itself
+#: (:func:`_authored`).
+Own = frozenset[int]
+
+
 def _redact(
-    obj: BaseModel, data: dict[str, Any], grants: Grants, context: Context, reads: Reads
+    obj: BaseModel,
+    data: dict[str, Any],
+    grants: Grants,
+    context: Context,
+    reads: Reads,
+    own: Own = frozenset(),
 ) -> tuple[View | None, bool]:
     """The fields of ``obj`` the grants show, and whether any of them is about the learner (a
-    list keeps an item only then: public fields alone never make an item appear)."""
+    list keeps an item only then: public fields alone never make an item appear). A duty in
+    ``own`` is shown as far as its own categories go, whatever the grants (:func:`_authored`)."""
     cls = type(obj)
     spec = CLASSES.get(cls.__name__)
     floor = Level.BASIC
@@ -88,6 +99,8 @@ def _redact(
         return None, False
     if isinstance(spec, Dynamic):
         picked = spec.pick(obj)
+        if picked is not None and id(obj) in own:
+            grants = {**grants, **{c: max(grants.get(c, Level.NONE), spec.level) for c in picked}}
         if picked is None or not _admits(grants, picked, spec.level):
             return None, False
         context, floor = picked, spec.level
@@ -106,7 +119,7 @@ def _redact(
     for name, field in cls.model_fields.items():
         value = getattr(obj, name)
         if any(True for _ in _direct_models(field.annotation)):
-            shown, relevant = _structure(value, data[name], grants, context, reads)
+            shown, relevant = _structure(value, data[name], grants, context, reads, own)
             if shown not in (None, []):
                 out[name] = shown
                 about = about or relevant
@@ -132,14 +145,14 @@ def _redact(
 
 
 def _structure(
-    value: Any, data: Any, grants: Grants, context: Context, reads: Reads
+    value: Any, data: Any, grants: Grants, context: Context, reads: Reads, own: Own
 ) -> tuple[Any, bool]:
     if isinstance(value, BaseModel):
-        return _redact(value, data, grants, context, reads)
+        return _redact(value, data, grants, context, reads, own)
     if isinstance(value, tuple):
         items = []
         for item, item_data in zip(value, data, strict=True):
-            shown, relevant = _redact(item, item_data, grants, context, reads)
+            shown, relevant = _redact(item, item_data, grants, context, reads, own)
             if shown is not None and relevant:
                 items.append(shown)
         return items, bool(items)
@@ -202,15 +215,54 @@ def view_decision(
     those facts (:meth:`Reads.of`). A host deciding with the library passes what the rules
     declare they read (:meth:`Reads.declared`) and need not make the trace; for a rule neither
     names, only a role that sees every category of fact in full sees them, which no role of the
-    matrix does."""
+    matrix does.
+
+    Given ``case`` (and no ``referral``), a duty that arises from a record ``role`` made there is
+    shown as far as the duty goes, whatever the view says of its category: the report of a
+    threat the role recorded, the follow-up of a referral it sent. The record itself stays as
+    the view shows it."""
     chosen, grants = _grants(role, referral, case, on)
     data = decision.model_dump(mode="json")
     if reads is None:
         reads = Reads.of(decision.trace)
-    body = _redact(decision, data, grants, None, reads)[0] or {}
+    own = _authored(decision, case, chosen) if referral is None else frozenset()
+    body = _redact(decision, data, grants, None, reads, own)[0] or {}
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
+
+
+def _authored(decision: Decision, case: SupportCase | None, role: ViewRole) -> Own:
+    """The duties of ``decision`` that arise from a record ``role`` made in ``case``: the
+    report of a suspected threat it recorded (a duty triggered by the threats, ``trigger_source``
+    "threat", whose trigger is the earliest open one: it covers every threat recorded from that
+    day to the decision's), and the follow-up of a referral it sent (``referred_by.role``).
+
+    Such a duty is the role's own: Art. 73(1) of the Children's Rights Protection Law binds the
+    member of staff who suspects the threat, and a referral is followed up by whoever sent it.
+    The role knows the record already, so the duty tells it little more: that it stands, by
+    when, to whom, and what answered it (and, for a threat, the day the earliest open one was
+    recorded, perhaps by someone else). Nothing else of the record is opened: the threat itself
+    and the referral stay as the role's view shows them. A role stands for everyone in it, so
+    a subject teacher sees the report of a threat any subject teacher recorded."""
+    if case is None:
+        return frozenset()
+    threats = [
+        t.observed_on
+        for obs in case.observations
+        for t in obs.suspected_threats
+        if t.recorded_by == role.value and t.observed_on <= decision.as_of
+    ]
+    sent = {r.id for r in case.referrals if r.referred_by.role == role.value}
+    own = {
+        id(duty)
+        for duty in decision.obligations
+        if duty.trigger_source == "threat" and any(day >= duty.trigger for day in threats)
+    }
+    own.update(
+        id(f) for f in decision.follow_ups if f.kind == "referral_unanswered" and f.subject in sent
+    )
+    return frozenset(own)
 
 
 # -- the published schemas -----------------------------------------------------------------------
