@@ -279,6 +279,9 @@ def phrases(words: FactWords) -> dict[str, Say]:
         ),
         "threat_kinds": _threats(words),
         "threat_observed_on": _text(_("the threat was observed on {value}")),
+        "reported_threat_observed_on": _text(
+            _("a threat observed on {value} has been reported"), _("no reported threat this term")
+        ),
         "funded_elsewhere": _listed(
             words,
             _("already funded elsewhere: {value}"),

@@ -74,24 +74,48 @@ def _funded_elsewhere(case: SupportCase, plan: SupportPlan | None, as_of: date) 
 _MADE = MADE_STATUSES
 
 
-def _open_threats(case: SupportCase, as_of: date) -> list[SuspectedThreat]:
-    """Threats recorded up to ``as_of`` in any observation, not yet answered by a referral to a
-    competent body (Art. 73(1): ``baseline.THREAT_RECIPIENTS``) made on or after the day the
-    suspicion arose."""
-    reported = [
+def _report_days(case: SupportCase, as_of: date) -> list[date]:
+    """The days a suspicion was reported up to ``as_of``: a referral to a competent body
+    (Art. 73(1): ``baseline.THREAT_RECIPIENTS``) that was made, by the day it was created."""
+    return [
         r.created_on
         for r in case.referrals
         if r.referred_to.institution in baseline.THREAT_RECIPIENTS
         and r.status in _MADE
         and r.created_on <= as_of
     ]
-    return [
-        t
+
+
+def _threats(
+    case: SupportCase, as_of: date, term: tuple[str, int]
+) -> tuple[list[SuspectedThreat], date | None]:
+    """The threats recorded up to ``as_of`` in any observation, not yet answered by a report
+    made on or after the day the suspicion arose; and, when none is open, the day the earliest
+    of the suspicions the last report answered arose, if it was recorded in an observation of
+    ``term`` (else None)."""
+    reported = _report_days(case, as_of)
+    recorded = [
+        (t, (obs.term.school_year, obs.term.semester) == term)
         for obs in case.observations
         if obs.as_of <= as_of
         for t in obs.suspected_threats
-        if t.observed_on <= as_of and not any(day >= t.observed_on for day in reported)
+        if t.observed_on <= as_of
     ]
+    open_ = [t for t, _ in recorded if not any(day >= t.observed_on for day in reported)]
+    if open_ or not recorded:
+        return open_, None
+    last = max(reported)
+    before = max((day for day in reported if day < last), default=None)
+    # the suspicions the last report answered: those that arose after the report before it
+    answered = [
+        (t.observed_on, here)
+        for t, here in recorded
+        if t.observed_on <= last and (before is None or t.observed_on > before)
+    ]
+    if not answered:
+        return open_, None
+    first, here = min(answered, key=lambda a: a[0])
+    return open_, first if here else None
 
 
 def _by_day(days: tuple[AttendanceDay, ...]) -> tuple[AttendanceDay, ...]:
@@ -108,7 +132,9 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
     Term-bound facts (absences, incidents, staff observations) come from the evaluation date's
     term: absences from the latest observation of that term, incidents and staff-observed factors
     from all of its observations. Marks carry over from the latest observation. Suspected threats
-    come from every observation until a referral answers them.
+    come from every observation until a referral answers them; once every one is answered, the
+    earliest the last report answered is the day of a report duty done, if it was recorded in
+    that term.
 
     Two conventions are national law, not the engine's: absences are counted per term because
     Cabinet Regulation No. 89 sets its limits per semester, and the bodies whose referral answers
@@ -144,7 +170,7 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
     if obs is not None and not same_term:
         staff |= frozenset(x.factor for x in obs.staff_observations)
     failing = len(obs.achievement.failing_subjects) if obs is not None else 0
-    threats = _open_threats(case, as_of) if any_threat else []
+    threats, reported_on = _threats(case, as_of, term) if any_threat else ([], None)
     return Facts(
         as_of=as_of,
         learner_id=learner.id,
@@ -180,6 +206,7 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
         suspected_threat=bool(threats),
         threat_kinds=frozenset(t.kind.value for t in threats),
         threat_observed_on=min((t.observed_on for t in threats), default=None),
+        reported_threat_observed_on=reported_on,
         funded_elsewhere=_funded_elsewhere(case, plan, as_of)
         if case.funded_elsewhere
         else frozenset(),

@@ -133,6 +133,8 @@ def trigger_of(ob: o.Obligation, facts: Facts) -> tuple[date, TriggerSource]:
         return _crossed(facts, trigger, ob.over)
     if trigger == "threat_observed_on" and facts.threat_observed_on is not None:
         return facts.threat_observed_on, "threat"
+    if trigger == "reported_threat_observed_on" and facts.reported_threat_observed_on is not None:
+        return facts.reported_threat_observed_on, "threat"
     if trigger == "absent_today_reason_unknown" and facts.observed_on is not None:
         return facts.observed_on, "absence"
     return _default(facts)

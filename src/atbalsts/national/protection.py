@@ -39,7 +39,7 @@ if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_REC
     "lv.child_protection.report_threat",
     kind=DecisionKind.OBLIGATION,
     legal_basis=BTAL_73_ANY_ONE,
-    reads=("suspected_threat", "threat_kinds", "threat_observed_on"),
+    reads=("suspected_threat", "threat_kinds", "threat_observed_on", "reported_threat_observed_on"),
     params=(INSTITUTION,),
     valid_from=COVERAGE_FROM,
     mandatory=True,
@@ -51,9 +51,16 @@ def report_threat(f: Facts, p: Params) -> Obligation | None:
     ``same_day``, counted from the day the suspicion arose (the trigger
     ``threat_observed_on``): an open suspicion stays due (overdue) until a referral to one of
     :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it, or an action recorded in the
-    case does.
+    case does. Once every suspicion is answered, the report stays in the decisions of the term
+    the suspicion was recorded in as a duty done (trigger ``reported_threat_observed_on``, the
+    day the earliest suspicion the last report answered arose), on time or late, so that a late
+    report is seen and counted, not lost.
     """
-    if not f.suspected_threat or f.threat_observed_on is None:
+    if f.suspected_threat and f.threat_observed_on is not None:
+        trigger = "threat_observed_on"
+    elif f.reported_threat_observed_on is not None:
+        trigger = "reported_threat_observed_on"
+    else:
         return None
     return Obligation(
         "report_threat",
@@ -61,7 +68,7 @@ def report_threat(f: Facts, p: Params) -> Obligation | None:
         (*POLICE_AND_COURT, p.text(INSTITUTION)),
         "same_day",
         any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
-        trigger="threat_observed_on",
+        trigger=trigger,
     )
 
 

@@ -103,6 +103,11 @@ class Facts:
     threat_observed_on: date | None = fact(
         "The day the earliest open suspicion arose (the report is due then).",
     )
+    reported_threat_observed_on: date | None = fact(
+        "When no suspicion is open: the day the earliest of the suspicions the last report "
+        "answered arose, if it was recorded in an observation of the evaluation date's term "
+        "(the report is then a duty done, on time or late); else None.",
+    )
     funded_elsewhere: frozenset[str] = fact(
         "Measures the state or municipality already funds on the date.",
     )

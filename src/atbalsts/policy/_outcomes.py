@@ -127,7 +127,14 @@ class Finding:
 #: The facts that may name what triggered a duty (:attr:`Obligation.trigger`): facts whose value
 #: is the day (``observed_on``, ``threat_observed_on``), the fact of an absence on the observation
 #: date, and the counts whose limit was passed (``over`` gives the limit).
-TRIGGER_DAYS = frozenset({"observed_on", "threat_observed_on", "absent_today_reason_unknown"})
+TRIGGER_DAYS = frozenset(
+    {
+        "observed_on",
+        "threat_observed_on",
+        "reported_threat_observed_on",
+        "absent_today_reason_unknown",
+    }
+)
 TRIGGER_COUNTS = frozenset({"unjustified_lessons", "unjustified_days"})
 
 
@@ -152,6 +159,7 @@ class Obligation:
 
     - a date the rule knows;
     - a fact whose value is the day: ``"threat_observed_on"`` (the day the suspicion arose),
+      ``"reported_threat_observed_on"`` (the day a suspicion since reported arose),
       ``"observed_on"`` (the observation date), ``"absent_today_reason_unknown"`` (the day of
       the absence: the observation date);
     - a count whose limit was passed, with the limit in ``over``: ``"unjustified_lessons"`` or

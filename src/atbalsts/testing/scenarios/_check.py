@@ -256,6 +256,7 @@ def _obligation(obligations: Iterable[ObligationDue], want: ExpectedObligation) 
             set(want.recipients) <= set(ob.recipients)
             and set(want.responsible_roles) <= set(ob.responsible_roles)
             and want.due in (None, ob.due)
+            and want.state in (None, ob.state)
         ):
             return []
     wanted = []
@@ -265,10 +266,13 @@ def _obligation(obligations: Iterable[ObligationDue], want: ExpectedObligation) 
         wanted.append(f"responsible roles including {_list(want.responsible_roles)}")
     if want.due is not None:
         wanted.append(f"due {want.due.isoformat()}")
+    if want.state is not None:
+        wanted.append(f"state {want.state}")
     got = "; ".join(
         f"recipients {_list(ob.recipients)}, "
         + (f"responsible roles {_list(ob.responsible_roles)}, " if want.responsible_roles else "")
         + f"due {ob.due.isoformat()}"
+        + (f", state {ob.state}" if want.state is not None else "")
         for ob in candidates
     )
     return [f"obligation {want.action!r}: expected {' and '.join(wanted)}, got {got}"]

@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from atbalsts.model import NoteCode, Urgency
+from atbalsts.model.decision import DutyState
 
 __all__ = [
     "MUNICIPALITY_PATTERN",
@@ -116,7 +117,7 @@ class _Table(BaseModel):
 class ExpectedObligation(_Table):
     """A detailed check of one obligation (an [[scenario.expect.obligation]] table): some
     obligation with this 'action' has every recipient and responsible role given and, when 'due'
-    is given, that due date."""
+    or 'state' is given, that due date and that state."""
 
     action: Code
     """The obligation's action code."""
@@ -126,6 +127,9 @@ class ExpectedObligation(_Table):
     """These are among the roles who may carry it out (others may be too)."""
     due: date | None = None
     """The obligation's due date is exactly this."""
+    state: DutyState | None = None
+    """Its state on the evaluation date is exactly this: open, due_today, overdue, done_on_time
+    or done_late."""
 
 
 class ExpectedReferral(_Table):
