@@ -121,7 +121,12 @@ def refer_b(f: Facts, p: Params) -> Refer:
     )
 
 
-@rule("t.allow", kind=DecisionKind.MEASURE_ELIGIBILITY, legal_basis=BASIS)
+@rule(
+    "t.allow",
+    kind=DecisionKind.MEASURE_ELIGIBILITY,
+    legal_basis=BASIS,
+    measures=("psychologist_consultation",),
+)
 def allow(f: Facts, p: Params) -> list[Any]:
     return [
         Allow("psychologist_consultation", "risk_identified", **_detail(6)),

@@ -13,6 +13,7 @@ import pytest
 from atbalsts import hookimpl
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry
+from atbalsts.errors import UndeclaredMeasuresWarning
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
     FACTS,
@@ -580,7 +581,10 @@ def test_a_verdict_rule_that_declares_no_measures_is_named_with_the_fix() -> Non
         """Allows meals, without saying which measures it decides."""
         return Allow("meals_compensation", "risk_identified")
 
-    problems = check_policy(load(good_plugin(any_measure)), NAME)
+    # loading warns (the host learns it there too); the check names it with the fix
+    with pytest.warns(UndeclaredMeasuresWarning, match=r"'proba\.measure\.any'"):
+        registry = load(good_plugin(any_measure))
+    problems = check_policy(registry, NAME)
     (problem,) = about(problems, "measures")
     assert problem.subject == "proba.measure.any"
     assert "measures=(...)" in problem.message
@@ -597,6 +601,20 @@ def test_a_verdict_rule_that_declares_no_measures_is_named_with_the_fix() -> Non
         return Allow("meals_compensation", "risk_identified")
 
     assert check_policy(load(good_plugin(declared)), NAME) == []
+
+
+def test_conformance_test_reports_an_undeclared_verdict_rule_instead_of_failing_to_load() -> None:
+    """Under ``filterwarnings = ["error"]`` (this suite's, and the scaffold's) the warning of the
+    load would stop the test before the checks; the check names the rule with the fix."""
+
+    @rule("proba.measure.any", kind=DecisionKind.MEASURE_ELIGIBILITY, legal_basis=LAW)
+    def any_measure(f: Facts, p: Params) -> Any:
+        """Allows meals, without saying which measures it decides."""
+        return Allow("meals_compensation", "risk_identified")
+
+    test = conformance_test(NAME, registry=lambda: load(good_plugin(any_measure)), examples=5)
+    with pytest.raises(AssertionError, match=r"\[measures\] proba\.measure\.any: .*measures="):
+        test()
 
 
 def test_a_measure_no_code_list_knows_is_refused() -> None:

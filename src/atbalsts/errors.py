@@ -14,6 +14,15 @@
 
 Catch :class:`AtbalstsError` to handle everything the library raises on purpose.
 
+Besides the exceptions, one warning, issued (``warnings.warn``) when plugins are loaded
+(it does not stop anything):
+
+::
+
+    UserWarning
+    └── UndeclaredMeasuresWarning              a measure-eligibility rule does not declare which
+                                               measures it may decide
+
 When a policy set cannot be built, the exception lists every broken rule of composition, not only
 the first, as :class:`Violation` values in its ``violations`` attribute: a program reads which
 check failed, the rule or parameter at fault and its plugin, the other side and both legal bases
@@ -43,6 +52,7 @@ __all__ = [
     "PolicyConflict",
     "PolicyError",
     "Refusal",
+    "UndeclaredMeasuresWarning",
     "UnknownNameError",
     "Violation",
 ]
@@ -262,6 +272,33 @@ class PolicyConflict(PolicyError):
 
 class ParameterCoverageError(PolicyError):
     """A parameter has no value for part of the period in which a rule that reads it is valid."""
+
+
+class UndeclaredMeasuresWarning(UserWarning):
+    """A plugin's measure-eligibility rules that do not declare the measures they may decide
+    (no ``measures=`` in their ``@rule(...)``), issued once each time plugins are loaded
+    (:func:`atbalsts.engine.load_plugins`, :meth:`atbalsts.PolicyRegistry.load`), one warning
+    per plugin.
+
+    Nothing is refused: such a rule may decide any measure. But it then counts for every
+    measure, so a role's view of a decision (:func:`atbalsts.privacy.view_decision`) shows no
+    measure's verdict to a role that may not see what the rule reads, and the host learns it
+    only from the views. ``plugin`` names the plugin and ``rules`` the ids of those rules,
+    sorted. The fix is the plugin's: ``measures=(...)`` naming every measure the rule may allow
+    or deny (the conformance suite's check ``measures`` says the same). A host that accepts such
+    a plugin as it is can filter the warning (``warnings.filterwarnings("ignore",
+    category=UndeclaredMeasuresWarning)``).
+    """
+
+    def __init__(self, plugin: str, rules: Sequence[str]) -> None:
+        self.plugin = plugin
+        self.rules = tuple(sorted(rules))
+        named = ", ".join(repr(r) for r in self.rules)
+        super().__init__(
+            f"plugin {plugin!r}: measure-eligibility rule(s) {named} do not declare the measures "
+            f"they may decide: each counts for every measure, so a role that may not see what it "
+            f"reads sees no measure's verdict; add measures=(...) to the rule's @rule(...)"
+        )
 
 
 @attrs.frozen

@@ -157,6 +157,7 @@ def absences(f: Facts, p: Params) -> Finding | None:
     legal_basis=BAUSKA_RULES,
     params=(LESSONS_LIMIT,),
     valid_from=baseline.MK89_FROM,
+    measures=("librarian_support",),
 )
 def literacy(f: Facts, p: Params) -> Verdict:
     return Allow("librarian_support", "bauska:ok", limit=p.integer(LESSONS_LIMIT))
@@ -316,7 +317,12 @@ def test_a_factor_found_by_two_rules_is_one_finding_with_both(name: str) -> None
 def test_the_caller_lists_measures_and_an_unknown_one_is_refused() -> None:
     allow = Allow("librarian_support", "fx:ok")
 
-    @rule("fx.measure.a", kind=DecisionKind.MEASURE_ELIGIBILITY, legal_basis=FIXTURE_RULES)
+    @rule(
+        "fx.measure.a",
+        kind=DecisionKind.MEASURE_ELIGIBILITY,
+        legal_basis=FIXTURE_RULES,
+        measures=("librarian_support",),
+    )
     def a(f: Facts, p: Params) -> Iterator[Verdict]:
         yield allow
 

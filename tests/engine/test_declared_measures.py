@@ -4,15 +4,27 @@ decision's trace names what each rule declares (the privacy views judge verdicts
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
+import attrs
 import pytest
 
 from atbalsts import PolicyError
-from atbalsts.engine import check_declarations
+from atbalsts.engine import check_declarations, load_plugins
+from atbalsts.errors import UndeclaredMeasuresWarning
 from atbalsts.policy import Allow, DecisionKind, Facts, Params, Rule, rule
 
-from .fixtures import AS_OF, FIXTURE_RULES, FixturePlugin, make_case, registry, trace_row
+from .fixtures import (
+    AS_OF,
+    FIXTURE_RULES,
+    FixturePlugin,
+    make_case,
+    registry,
+    source,
+    trace_row,
+)
 
 PLAN = ("librarian_support", "transport_compensation")
 
@@ -31,8 +43,14 @@ def _verdicts(measures: Any, *given: str) -> Rule:
 
 
 def _decide(r: Rule) -> Any:
-    reg = registry(FixturePlugin("fx", rules=[r]))
-    return reg.evaluate(make_case(plan_measures=PLAN), AS_OF)
+    if r.measures is None:  # loading warns, once
+        with pytest.warns(UndeclaredMeasuresWarning, match=re.escape(repr(r.id))):
+            reg = registry(FixturePlugin("fx", rules=[r]))
+    else:
+        reg = registry(FixturePlugin("fx", rules=[r]))
+    with warnings.catch_warnings():  # evaluating never warns again
+        warnings.simplefilter("error")
+        return reg.evaluate(make_case(plan_measures=PLAN), AS_OF)
 
 
 def test_a_verdict_on_a_declared_measure_is_kept() -> None:
@@ -169,3 +187,49 @@ def test_a_note_that_no_rule_decided_a_measure_tells_no_more_than_its_verdict() 
             views[role, flag] = (view.get("notes"), view.get("measures"))
     assert views["class_teacher", True] == views["class_teacher", False]
     assert views["psychologist", True] != views["psychologist", False]  # it sees both
+
+
+# -- loading warns of a verdict rule that declares no measures ------------------------------------
+
+
+def test_loading_warns_once_per_plugin_naming_each_undeclared_verdict_rule() -> None:
+    undeclared = _verdicts(None, "librarian_support")  # fx.measure.some
+    declared = _verdicts(("librarian_support",), "librarian_support")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        registry(
+            FixturePlugin(
+                "fx",
+                rules=[
+                    undeclared,
+                    attrs.evolve(declared, id="fx.measure.declared"),
+                    attrs.evolve(undeclared, id="fx.measure.another"),
+                ],
+            ),
+            FixturePlugin("gx", rules=[attrs.evolve(undeclared, id="gx.measure.other")]),
+            FixturePlugin("hx", rules=[attrs.evolve(declared, id="hx.measure.declared")]),
+        )
+    assert all(issubclass(w.category, UndeclaredMeasuresWarning) for w in caught)
+    found = [w.message for w in caught if isinstance(w.message, UndeclaredMeasuresWarning)]
+    assert [(w.plugin, w.rules) for w in found] == [
+        ("fx", ("fx.measure.another", "fx.measure.some")),
+        ("gx", ("gx.measure.other",)),
+    ]
+    text = str(found[0])
+    assert "'fx'" in text
+    assert "'fx.measure.another', 'fx.measure.some'" in text
+    assert "measures=(...)" in text
+    assert issubclass(UndeclaredMeasuresWarning, UserWarning)
+
+
+def test_a_plugin_that_fails_to_register_is_a_failure_not_a_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = registry(FixturePlugin("fx", rules=[_verdicts(None)], fail=RuntimeError("boom")))
+    assert [(f.plugin, f.stage) for f in reg.failures] == [("fx", "register")]
+
+
+def test_the_warning_names_the_caller_of_the_load() -> None:
+    with pytest.warns(UndeclaredMeasuresWarning) as caught:
+        load_plugins([source(FixturePlugin("fx", rules=[_verdicts(None)]))], entry_points=False)
+    assert caught[0].filename == __file__

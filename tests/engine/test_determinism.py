@@ -10,6 +10,7 @@ from types import ModuleType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from atbalsts.codes import MEASURES
 from atbalsts.model import SupportCase
 from atbalsts.policy import (
     Allow,
@@ -98,6 +99,7 @@ def extra_finding(f: Facts, p: Params) -> Iterator[Finding]:
     kind=DecisionKind.MEASURE_ELIGIBILITY,
     legal_basis=FIXTURE_RULES,
     reads=("plan_measures",),
+    measures=tuple(MEASURES.codes()),  # a plan may name any national measure
 )
 def extra_verdicts(f: Facts, p: Params) -> Iterator[Verdict]:
     for measure in sorted(f.plan_measures):

@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 from atbalsts import Decision, PolicyError
+from atbalsts.errors import UndeclaredMeasuresWarning
 from atbalsts.policy import (
     Allow,
     DecisionKind,
@@ -433,8 +434,8 @@ UNKNOWN_CODES: dict[str, tuple[DecisionKind, Any, str, str, str]] = {
 }
 
 
-def unknown_code_rule(kind: DecisionKind, outcome: Any) -> Rule:
-    @rule("fx.unknown.code", kind=kind, legal_basis=FIXTURE_RULES)
+def unknown_code_rule(kind: DecisionKind, outcome: Any, measures: Any = None) -> Rule:
+    @rule("fx.unknown.code", kind=kind, legal_basis=FIXTURE_RULES, measures=measures)
     def unknown(f: Facts, p: Params) -> Any:
         return outcome
 
@@ -444,7 +445,12 @@ def unknown_code_rule(kind: DecisionKind, outcome: Any) -> Rule:
 @pytest.mark.parametrize("what", sorted(UNKNOWN_CODES))
 def test_an_outcome_with_an_unknown_code_is_a_result_failure(what: str) -> None:
     kind, outcome, code_lists, code, field = UNKNOWN_CODES[what]
-    reg = registry(FixturePlugin("fx", rules=[unknown_code_rule(kind, outcome)]))
+    if what == "measure":  # an unknown measure cannot be declared: the rule declares none
+        with pytest.warns(UndeclaredMeasuresWarning, match=r"'fx\.unknown\.code'"):
+            reg = registry(FixturePlugin("fx", rules=[unknown_code_rule(kind, outcome)]))
+    else:
+        measures = (outcome.measure,) if kind is DecisionKind.MEASURE_ELIGIBILITY else None
+        reg = registry(FixturePlugin("fx", rules=[unknown_code_rule(kind, outcome, measures)]))
     decision = reg.evaluate(make_case(plan_measures=("librarian_support",)), AS_OF)
 
     Decision.model_validate_json(decision.model_dump_json())  # the document is valid

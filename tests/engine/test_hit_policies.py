@@ -39,9 +39,11 @@ from .fixtures import (
 
 
 def returning(rule_id: str, kind: DecisionKind, *outcomes: Any, basis: Any = FIXTURE_RULES) -> Rule:
-    """A rule that always returns ``outcomes``."""
+    """A rule that always returns ``outcomes`` (a measure-eligibility rule declares the
+    measures of its verdicts)."""
+    measures = {o.measure for o in outcomes} if kind is DecisionKind.MEASURE_ELIGIBILITY else None
 
-    @rule(rule_id, kind=kind, legal_basis=basis)
+    @rule(rule_id, kind=kind, legal_basis=basis, measures=measures)
     def always(f: Facts, p: Params) -> Iterator[Any]:
         yield from outcomes
 

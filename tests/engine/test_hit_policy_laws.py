@@ -197,8 +197,14 @@ def returning(rule_id: str, what: str, arg: Any) -> Rule:
     """A rule of the plugin named by ``rule_id``'s namespace, always returning one outcome, on a
     legal basis of its own (so a tie broken by order would show in the decision)."""
     name = rule_id.split(".")[0]
+    measures = (arg,) if what in ("allow", "deny") else None  # a verdict's rule declares it
 
-    @rule(rule_id, kind=KINDS[what], legal_basis=law(f"Testa noteikumi {name}", rule_id))
+    @rule(
+        rule_id,
+        kind=KINDS[what],
+        legal_basis=law(f"Testa noteikumi {name}", rule_id),
+        measures=measures,
+    )
     def always(f: Facts, p: Params) -> Iterator[Outcome]:
         yield outcome(name, what, arg)
 

@@ -46,10 +46,14 @@ from .fixtures import (
 BOARD = "inform_municipal_education_board"
 
 
-def _rule(rule_id: str, kind: DecisionKind, function: Any) -> Any:
-    return rule(rule_id, kind=kind, legal_basis=FIXTURE_RULES, reads=("unjustified_lessons",))(
-        function
-    )
+def _rule(rule_id: str, kind: DecisionKind, function: Any, measures: Any = None) -> Any:
+    return rule(
+        rule_id,
+        kind=kind,
+        legal_basis=FIXTURE_RULES,
+        reads=("unjustified_lessons",),
+        measures=measures,
+    )(function)
 
 
 def test_a_rule_cannot_change_a_fact_that_a_mandatory_rule_reads() -> None:
@@ -187,7 +191,9 @@ MALFORMED: dict[str, tuple[DecisionKind, Any, str]] = {
 @pytest.mark.parametrize("what", sorted(MALFORMED))
 def test_a_malformed_outcome_is_a_result_failure_naming_its_field(what: str) -> None:
     kind, build, message = MALFORMED[what]
-    bad = _rule("fx.any.bad", kind, lambda f, p: build())
+    # a verdict's rule declares its measure, so that the verdict is judged for its fields
+    measures = ("mentor_support",) if kind is DecisionKind.MEASURE_ELIGIBILITY else None
+    bad = _rule("fx.any.bad", kind, lambda f, p: build(), measures)
     reg = registry(FixturePlugin("fx", rules=[bad]))
     for _ in range(2):  # the second time too: a malformed outcome is never cached as fit
         decision = reg.evaluate(make_case(unjustified_lessons=21), AS_OF)

@@ -25,6 +25,7 @@ import pytest
 from atbalsts import hookimpl
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry
+from atbalsts.errors import UndeclaredMeasuresWarning
 from atbalsts.model import Decision, SupportCase
 from atbalsts.policy import (
     Allow,
@@ -241,11 +242,18 @@ class GoldenPlugin:
         registrar.add("actions", Code("golden:notify", "Paziņot", "Notify"))
 
 
+def _golden() -> PolicyRegistry:
+    """The baseline and the golden plugin, whose verdict rule declares no measures (as rules did
+    before they could, pinned as they decided then): loading it warns, and decides the same."""
+    with pytest.warns(UndeclaredMeasuresWarning, match=r"'golden\.measure\.verdicts'"):
+        return PolicyRegistry.load(
+            [PluginSource("golden", GoldenPlugin(), "atbalsts-golden", "1.0")], entry_points=False
+        )
+
+
 REGISTRIES = {
     "installed": lambda: PolicyRegistry.load(env={}),
-    "golden": lambda: PolicyRegistry.load(
-        [PluginSource("golden", GoldenPlugin(), "atbalsts-golden", "1.0")], entry_points=False
-    ),
+    "golden": _golden,
 }
 
 

@@ -34,16 +34,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import attrs
-
-from atbalsts.calendar import SchoolCalendar, shipped_calendar
+from atbalsts.calendar import shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import _duties as duties
 from atbalsts.engine._compiled import CompiledRule
+from atbalsts.engine._dutygroup import DutyGroup, DutyRow
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.engine._run import Evaluation, group_of
-from atbalsts.model.decision import Deadline, DutyState, TriggerSource
 from atbalsts.model.risk import LegalBasis, RiskGroup
 from atbalsts.policy import _outcomes as o
 
@@ -168,43 +166,6 @@ def deadline_basis(cr: CompiledRule, ob: o.Obligation) -> LegalBasis | None:
     return next((v.reference for pid, v in cr.param_values if pid == ob.days_parameter), None)
 
 
-#: One obligation outcome as the combiner sees it: its due date, trigger, trigger source, unit,
-#: rule, outcome, and the calendar its deadline was counted on.
-_Row = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation, SchoolCalendar]
-
-
-@attrs.frozen
-class DutyGroup:
-    """One obligation: its action and recipients, the rows of every rule that imposed it
-    (strictest deadline first), and what follows from the first: due date, trigger, unit, key,
-    what answered it and its state on the evaluation date."""
-
-    action: str
-    recipients: tuple[str, ...]
-    rows: list[_Row]
-    key: str
-    answered: list[JsonObject]
-    done_on: date | None
-    state: DutyState
-    late: int | None
-    carried: bool = False
-    """Raised in the term before, on its last day, and carried to the evaluation date."""
-
-    @property
-    def first(self) -> _Row:
-        return self.rows[0]
-
-    def roles(self) -> list[str]:
-        return sorted({role for row in self.rows for role in row[5].roles})
-
-    def any_recipient(self) -> bool:
-        return all(row[5].any_recipient for row in self.rows)
-
-    def days(self) -> int | None:
-        unit, item = self.rows[0][3], self.rows[0][5]
-        return item.days if unit in ("school_days", "calendar_days") else None
-
-
 #: Deadlines of duties shown on their day only: not carried into the next term.
 _SAME_DAY = frozenset({"same_day", "same_school_day"})
 
@@ -246,7 +207,7 @@ def duty_groups_of(ev: Evaluation, as_of: date, *, carried: bool = False) -> lis
     """The duties the outcomes of ``ev`` itself raise (none carried), with what answered each and
     its state on ``as_of`` (the evaluation date; for the evaluation of the term before, the date
     its duties are carried to), in no particular order."""
-    grouped: dict[tuple[str, tuple[str, ...]], list[_Row]] = {}
+    grouped: dict[tuple[str, tuple[str, ...]], list[DutyRow]] = {}
     facts = ev.facts
     national = ev.calendar or shipped_calendar()
     local = ev.local_calendar or national

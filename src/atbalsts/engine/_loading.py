@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points, version
 from typing import Any
@@ -14,8 +15,8 @@ import pluggy
 from atbalsts import hookspecs
 from atbalsts._markers import PROJECT
 from atbalsts._text import describe
-from atbalsts.errors import PolicyError
-from atbalsts.model.decision import Failure
+from atbalsts.errors import PolicyError, UndeclaredMeasuresWarning
+from atbalsts.model.decision import DecisionKind, Failure
 from atbalsts.policy._registrar import CodeRegistrar, Declaration, PolicyRegistrar
 
 __all__ = ["ENV_ALLOW", "ENV_BLOCK", "LoadResult", "PluginSource", "load_plugins"]
@@ -113,6 +114,10 @@ def load_plugins(
     cannot be blocked (``national=False`` leaves it out, for tests of the engine itself).
     A plugin that fails to import or whose hook raises is recorded as a failure, not dropped.
     Plugins are handled in name order; nothing depends on that order.
+
+    Warns :class:`~atbalsts.errors.UndeclaredMeasuresWarning`, once per plugin, when a plugin
+    that registered declares measure-eligibility rules without ``measures=``: they load and
+    decide, but hide every measure's verdict from a role that may not see what they read.
     """
     env = os.environ if env is None else env
     allow = _names(env.get(ENV_ALLOW)) or None
@@ -151,7 +156,22 @@ def load_plugins(
         declaration = _declare(manager, source, failures)
         if declaration is not None:
             declarations.append(declaration)
+    for declaration in declarations:
+        _warn_undeclared_measures(declaration)
     return LoadResult(tuple(declarations), tuple(failures), tuple(sorted(blocked)))
+
+
+def _warn_undeclared_measures(declaration: Declaration) -> None:
+    """Warn when ``declaration`` has measure-eligibility rules that declare no measures: the
+    host learns it when it loads the plugin, not from views that show no verdict."""
+    undeclared = [
+        r.id
+        for r in declaration.rules
+        if r.kind is DecisionKind.MEASURE_ELIGIBILITY and r.measures is None
+    ]
+    if undeclared:
+        # stacklevel 3: whoever called load_plugins (the host, or PolicyRegistry.load)
+        warnings.warn(UndeclaredMeasuresWarning(declaration.info.name, undeclared), stacklevel=3)
 
 
 def _impls(manager: pluggy.PluginManager, hook: str, name: str) -> list[Any]:

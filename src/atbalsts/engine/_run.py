@@ -21,6 +21,7 @@ import attrs
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine._dutygroup import DutyGroup
 from atbalsts.engine._fit import unfit_because
 from atbalsts.errors import PolicyError
 from atbalsts.model import SupportCase
@@ -69,7 +70,7 @@ class Evaluation:
     ``PolicySet.run``): its duties not answered by the evaluation date, due or overdue on that
     day, are listed with this evaluation's (``duty_groups`` of ``atbalsts.engine._combine``)."""
 
-    duties: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+    duties: list[DutyGroup] | None = attrs.field(default=None, init=False, repr=False, eq=False)
     """The duties of the decision, grouped once (``duty_groups`` of ``atbalsts.engine._combine``),
     for every part that lists or counts them."""
     by_kind: dict[type, list[tuple[CompiledRule, Any]]] = attrs.field(

@@ -6,8 +6,8 @@ The category comes from the field, from its class, or, for an item whose meaning
 value (a health note, a risk factor, a trace row), from the item. An outcome of rules (a measure's
 reason, its verdict, a plan issue) also takes the categories of the facts its rules read
 (:class:`ByRule`), as the decision's trace names them (:class:`Reads`); a verdict, those of every
-rule that may decide its measure, fired or not. A field that nothing here classifies is shown to
-no one: default deny.
+rule that may decide its measure, fired or not; a rule's failure, those of the rule that failed.
+A field that nothing here classifies is shown to no one: default deny.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Level(IntEnum):
 
 #: A field or class whose values are about no one: shown wherever its container is.
 PUBLIC = "public"
-#: A class about the decision itself (its stamp, its failures), shown to every role.
+#: A class about the decision itself (its stamp), shown to every role.
 META = "meta"
 #: A class that takes the category of the item or class that holds it.
 INHERIT = "inherit"
@@ -337,7 +337,8 @@ class ByRule:
     """An outcome of rules: it shows what they read, so a role sees it only when it may see
     ``base`` and what each of its ``rules`` read (:meth:`Reads.needs`); ``needs`` says what.
     ``base`` None: an item about how the decision was reached (as ``META``) that tells what
-    its rules read by being there (a note that no rule decided a measure)."""
+    its rules read by being there (a note that no rule decided a measure, a rule's failure); with
+    no rules, every role sees it."""
 
     rules: Callable[[Any, Reads], Iterable[str]]
     base: DataCategory | None = DataCategory.SUPPORT
@@ -457,6 +458,15 @@ def _note_rules(item: Any, reads: Reads) -> tuple[str, ...]:
     return reads.verdict_rules(str(item.detail.get("measure")))
 
 
+def _failure_rules(item: Any, reads: Reads) -> tuple[str, ...]:
+    """A rule's failure says that the rule raised, or returned what it may not, on this input:
+    something of what it read (a verdict on a measure it does not declare says that it fired,
+    and what it concluded). It shows what the rule read. A failure that names no rule (a
+    plugin that could not be imported or registered, a baseline that does not cover the date)
+    says nothing of the case: every role sees it, as the decision's ``complete``."""
+    return (item.rule,) if item.rule is not None else ()
+
+
 def _verdict_rules(item: Any, reads: Reads) -> tuple[str, ...]:
     """A verdict is its reasons combined (eligible unless one denies; a suggestion exists only
     when they allow): it shows what all of them read, and what every other rule that may decide
@@ -501,7 +511,7 @@ CLASSES: dict[str, DataCategory | str | Dynamic | ByRule] = {
     "Decision": PUBLIC,
     "PolicyStamp": META,
     "PluginStamp": META,
-    "Failure": META,
+    "Failure": ByRule(_failure_rules, base=None),
     "DecisionNote": ByRule(_note_rules, base=None),
     "LegalBasis": INHERIT,
     "RiskFinding": Dynamic(_finding, frozenset(_FINDINGS), Level.FULL),
