@@ -462,7 +462,8 @@ def test_params_text_in_latvian(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert out.startswith("2025-10-01 spēkā ir 1 parametrs: parauga\n")
-    assert "(integer, 0.., tikai stingrāk: zemāk)" in out
+    assert "lv.absence.board_notice_days = 3 kalendāra dienas  (vesels skaitlis, 0.., " in out
+    assert "(vesels skaitlis, 0.., tikai stingrāk: zemāk)" in out
     assert "  no 2025-09-01, noteica parauga: " in out
     assert (
         "  aizstāj 5 (no 2011-02-01, noteica lv: metodoloģisks pieņēmums, nav tiesību norma: "

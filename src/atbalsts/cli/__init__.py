@@ -29,6 +29,7 @@ from atbalsts.cli import (
 )
 from atbalsts.cli._common import EXIT_INVALID, Commands, add_lang, formatter, print_error
 from atbalsts.cli._decide import EXIT_INTERRUPTED
+from atbalsts.cli._errors import os_reason
 from atbalsts.cli._i18n import LanguageError, Texts, argparse_in, choose_language, texts
 from atbalsts.errors import AtbalstsError
 
@@ -125,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" {err.filename}" if err.filename else ""
         print(
             t.gettext("error: cannot use{where}: {reason}").format(
-                where=where, reason=err.strerror or err
+                where=where, reason=os_reason(err, t)
             ),
             file=sys.stderr,
         )

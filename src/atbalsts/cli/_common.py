@@ -12,8 +12,9 @@ from typing import TextIO
 
 from atbalsts._explain import LANGUAGES
 from atbalsts._time import iso_day
+from atbalsts.cli._errors import error_lines, os_reason
 from atbalsts.cli._i18n import ENV_LANG, Texts
-from atbalsts.errors import AtbalstsError, DocumentError
+from atbalsts.errors import AtbalstsError
 
 __all__ = [
     "EXIT_INVALID",
@@ -45,14 +46,10 @@ class InputError(AtbalstsError):
 
 
 def print_error(err: AtbalstsError, t: Texts, out: TextIO) -> None:
-    """``err`` as the command shows it: for a document, every failing field path."""
-    _ = t.gettext
-    if isinstance(err, DocumentError):
-        print(_("error: {document} is invalid").format(document=err.document), file=out)
-        for row in err.errors:
-            print(f"  {row.path}: {row.message}", file=out)
-    else:
-        print(_("error: {message}").format(message=err), file=out)
+    """``err`` as the command shows it, in the language of ``t``: for a document, every failing
+    field path and what is wrong there, never the value (:mod:`atbalsts.cli._errors`)."""
+    for line in error_lines(err, t):
+        print(line, file=out)
 
 
 def read_text(path: str | Path, t: Texts) -> str:
@@ -62,7 +59,7 @@ def read_text(path: str | Path, t: Texts) -> str:
         return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(
-            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
+            _("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc, t))
         ) from None
     except UnicodeDecodeError:
         raise InputError(_("cannot read {path}: it is not UTF-8 text").format(path=path)) from None

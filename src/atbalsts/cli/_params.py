@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from atbalsts.cli._common import EXIT_OK, Commands, date_type, dump
 from atbalsts.cli._i18n import Texts
@@ -45,7 +45,9 @@ class ParameterRow(TypedDict):
 
     id: str
     description: str
+    description_lv: str | None
     unit: str
+    unit_lv: str | None
     type: str | None
     minimum: float | None
     maximum: float | None
@@ -108,7 +110,9 @@ def parameters_in_force(
             {
                 "id": pid,
                 "description": parameter.description,
+                "description_lv": parameter.description_lv or None,
                 "unit": parameter.unit,
+                "unit_lv": parameter.unit_lv or None,
                 "type": parameter.type.value if parameter.type is not None else None,
                 "minimum": parameter.minimum,
                 "maximum": parameter.maximum,
@@ -158,11 +162,30 @@ def _cite(source: SourceRow, t: Texts) -> str:
     return note if note.lower().startswith(label.lower()) else f"{label}: {note}"
 
 
+def _type(name: str | None, t: Texts) -> str:
+    """The type of a parameter's values (:class:`~atbalsts.policy.ValueType`) in words."""
+    _ = t.gettext
+    words = {
+        "integer": _("integer"),
+        "number": _("number"),
+        "flag": _("flag"),
+        "text": _("text"),
+    }
+    return words.get(name, name) if name else ""
+
+
+def _in(row: ParameterRow, key: Literal["description", "unit"], t: Texts) -> str:
+    """The description or unit of ``row`` in the language of ``t``: English where the parameter
+    declares no Latvian."""
+    latvian = row["description_lv"] if key == "description" else row["unit_lv"]
+    return latvian if t.lang == "lv" and latvian else row[key]
+
+
 def _kind(row: ParameterRow, t: Texts) -> str:
     """Type, range and how a municipality may change it, e.g. ``integer, 0.., stricter only:
     lower``."""
     _ = t.gettext
-    parts = [row["type"] or ""]
+    parts = [_type(row["type"], t)]
     if row["minimum"] is not None or row["maximum"] is not None:
         parts.append(f"{_number(row['minimum'])}..{_number(row['maximum'])}")
     if row["change"] == "stricter":
@@ -185,13 +208,14 @@ def _text(rows: list[ParameterRow], where: str, day: date, t: Texts) -> list[str
         ).format(n=len(rows), date=day.isoformat(), where=where),
     ]
     for row in rows:
-        unit = f" {row['unit']}" if row["unit"] else ""
+        unit = _in(row, "unit", t)
         lines += [
             "",
-            f"{row['id']} = {_value(row['value'])}{unit}  ({_kind(row, t)})",
+            f"{row['id']} = {_value(row['value'])}{' ' if unit else ''}{unit}  ({_kind(row, t)})",
         ]
-        if row["description"]:
-            lines.append(f"  {row['description']}")
+        description = _in(row, "description", t)
+        if description:
+            lines.append(f"  {description}")
         lines.append(
             "  "
             + _("from {date}, set by {plugin}: {source}").format(

@@ -72,7 +72,11 @@ class ParameterValue:
 
 @attrs.frozen
 class Parameter:
-    """A dated parameter: its values ordered by date, and how others may change it."""
+    """A dated parameter: its values ordered by date, and how others may change it.
+
+    ``description`` and ``unit`` are English; ``description_lv`` and ``unit_lv`` say the same in
+    Latvian when the declaration gives them (:meth:`description_in` and :meth:`unit_in` choose).
+    """
 
     id: str
     description: str
@@ -91,6 +95,18 @@ class Parameter:
     """The smallest value allowed (numbers only; inclusive)."""
     maximum: float | None = None
     """The largest value allowed (numbers only; inclusive)."""
+    description_lv: str = ""
+    """The description in Latvian; empty when the declaration gives none."""
+    unit_lv: str = ""
+    """The unit in Latvian; empty when the declaration gives none."""
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` ("lv" or "en"): English where no Latvian is declared."""
+        return self.description_lv if lang == "lv" and self.description_lv else self.description
+
+    def unit_in(self, lang: str) -> str:
+        """The unit in ``lang`` ("lv" or "en"): English where no Latvian is declared."""
+        return self.unit_lv if lang == "lv" and self.unit_lv else self.unit
 
     def problem(self, value: Scalar) -> str | None:
         """Why ``value`` is not a valid value of this parameter, or None when it is."""
@@ -145,7 +161,9 @@ class _ParamSpec(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     id: str = pydantic.Field(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$")
     description: str = ""
+    description_lv: str = ""
     unit: str = ""
+    unit_lv: str = ""
     change: Change | None = None
     stricter: str | None = pydantic.Field(default=None, pattern="^(lower|higher)$")
     type: ValueType | None = None
@@ -198,6 +216,8 @@ def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
         type=value_type,
         minimum=minimum,
         maximum=spec.max,
+        description_lv=spec.description_lv,
+        unit_lv=spec.unit_lv,
     )
     for value in values:
         why = parameter.problem(value.value)
@@ -212,9 +232,11 @@ def _build(spec: _ParamSpec, plugin: str, where: str) -> Parameter:
 def load_parameters(source: Path | Mapping[str, Any], plugin: str) -> tuple[Parameter, ...]:
     """Read parameters from a TOML file (or an already parsed mapping).
 
-    A value's ``basis`` is a :class:`~atbalsts.model.LegalBasis`. A parameter that re-declares a
-    national parameter (same id) carries only ``values``: the national declaration says how it may
-    change.
+    A value's ``basis`` is a :class:`~atbalsts.model.LegalBasis`. ``description`` and ``unit`` are
+    English; ``description_lv`` and ``unit_lv``, optional, say the same in Latvian (the command
+    line shows them with ``--lang lv``, the default). A parameter that re-declares a national
+    parameter (same id) carries only ``values``: the national declaration says how it may change
+    and what it means.
     """
     where = str(source) if isinstance(source, Path) else f"parameters of {plugin}"
     try:

@@ -1,0 +1,444 @@
+"""What went wrong, in the command's language: a document's failing fields, an operating-system
+error, a name atbalsts does not know.
+
+The library says these in English (a :class:`~atbalsts.errors.FieldError` carries pydantic's
+message, an :class:`OSError` the system's). In English the command shows them as they are; in
+Latvian it says each field error by its ``kind`` (a stable code), taking the numbers, patterns and
+allowed values it needs from the English message, and each common system error by its ``errno``.
+A message it cannot read that way is shown as the library wrote it. Nothing here ever shows the
+value of a field: the English messages do not hold it (pydantic's input is left out of them), and
+the Latvian ones take only the limits, patterns, allowed codes and field names of the English.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+
+from atbalsts._text import shorten
+from atbalsts.cli._i18n import Texts
+from atbalsts.errors import AtbalstsError, DocumentError, FieldError, UnknownNameError
+
+__all__ = ["error_lines", "field_message", "os_reason"]
+
+
+def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
+    """``err`` as the command prints it: for a document, a line that names it, then one line per
+    failing field path."""
+    _ = t.gettext
+    if isinstance(err, DocumentError):
+        head = _("error: {document} is invalid").format(document=err.document)
+        return [head, *(f"  {row.path}: {field_message(row, t)}" for row in err.errors)]
+    if isinstance(err, UnknownNameError):
+        return [_("error: {message}").format(message=unknown_name(err, t))]
+    return [_("error: {message}").format(message=err)]
+
+
+# -- operating-system errors ----------------------------------------------------------------------
+
+
+def os_reason(exc: OSError, t: Texts) -> str:
+    """Why ``exc`` happened, in the language of ``t``: the common errors by their ``errno``, any
+    other as the system says it."""
+    system = exc.strerror or str(exc)
+    if t.lang == "en":
+        return system
+    _ = t.gettext
+    reasons = {
+        errno.ENOENT: _("no such file or directory"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.EISDIR: _("it is a directory, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a directory"),
+        errno.EEXIST: _("it already exists"),
+        errno.ENOSPC: _("no space left on the device"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.ELOOP: _("too many levels of symbolic links"),
+        errno.EMFILE: _("too many open files"),
+        errno.ENFILE: _("too many open files"),
+        errno.EIO: _("input/output error"),
+        errno.EFBIG: _("the file is too large"),
+        errno.EBUSY: _("the device or resource is busy"),
+    }
+    quota = getattr(errno, "EDQUOT", None)  # not on every system
+    if quota is not None:
+        reasons[quota] = _("disk quota exceeded")
+    return reasons.get(exc.errno, system) if exc.errno is not None else system
+
+
+# -- names atbalsts does not know ----------------------------------------------------------------
+
+#: How UnknownNameError ends its message when it lists only some of the known names.
+_IN_ALL = re.compile(r", … \((?P<n>[0-9]+) in all\)$")
+
+
+def unknown_name(err: UnknownNameError, t: Texts) -> str:
+    """``err`` without the words ``error:``, in the language of ``t``. Its message is taken apart
+    (the name as it shows it, cut short, then the known names it lists); a kind of name or a
+    message of another form is shown as the library wrote it."""
+    message = str(err)
+    if t.lang == "en":
+        return message
+    name = shorten(repr(err.name))
+    head = f"unknown {err.kind} {name}"
+    said = _unknown(err.kind, t)
+    if said is None or not message.startswith(head):
+        return message
+    rest = message[len(head) :]
+    shown_name = _short_name(err.name, t)
+    text = said.format(name=shown_name)
+    if not rest:
+        return text
+    if not rest.startswith("; known: "):
+        return message
+    known = rest.removeprefix("; known: ")
+    cut = _IN_ALL.search(known)
+    if cut is not None:
+        n = int(cut["n"])
+        known = known[: cut.start()] + t.ngettext(", … ({n} in all)", ", … ({n} in all)", n).format(
+            n=n
+        )
+    return t.gettext("{message}; known: {names}").format(message=text, names=known)
+
+
+def _short_name(name: str, t: Texts, limit: int = 60) -> str:
+    """``repr(name)`` cut as :func:`atbalsts._text.shorten` cuts it, its count in words of
+    ``t``: a name is input, and may be of any length."""
+    text = repr(name)
+    if len(text) <= limit:
+        return text
+    return t.ngettext("{text}… ({n} character)", "{text}… ({n} characters)", len(text)).format(
+        text=text[: limit - 1], n=len(text)
+    )
+
+
+def _unknown(kind: str, t: Texts) -> str | None:
+    """The sentence for an unknown name of ``kind``, with ``{name}`` in it; None for a kind the
+    catalog does not know."""
+    _ = t.gettext
+    sentences = {
+        "document": _("unknown document {name}"),
+        "parameter": _("unknown parameter {name}"),
+        "policy": _("unknown policy {name}"),
+        "measure": _("unknown measure {name}"),
+        "role": _("unknown role {name}"),
+        "view role": _("unknown view role {name}"),
+        "format": _("unknown format {name}"),
+        "language": _("unknown language {name}"),
+        "code list": _("unknown code list {name}"),
+        "deadline unit": _("unknown deadline unit {name}"),
+        "risk factor code": _("unknown risk factor code {name}"),
+        "risk group code": _("unknown risk group code {name}"),
+        "measure code": _("unknown measure code {name}"),
+        "role code": _("unknown role code {name}"),
+        "institution code": _("unknown institution code {name}"),
+        "action code": _("unknown action code {name}"),
+        "reason code": _("unknown reason code {name}"),
+    }
+    return sentences.get(kind)
+
+
+# -- the fields of a document --------------------------------------------------------------------
+
+
+def field_message(row: FieldError, t: Texts) -> str:
+    """What is wrong with one field, in the language of ``t``. In English, the library's
+    message; in Latvian, the sentence of its kind, else the library's message."""
+    if t.lang == "en":
+        return row.message
+    said = _field_lv(row.kind, row.message, t)
+    return row.message if said is None else said
+
+
+def _match(pattern: str, message: str) -> re.Match[str] | None:
+    return re.fullmatch(pattern, message, flags=re.DOTALL)
+
+
+#: The values an ``enum`` or ``literal_error`` message allows, each as pydantic quotes it.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
+
+
+def _allowed(message: str, t: Texts) -> str | None:
+    """``Input should be 'a', 'b' or 'c'`` in words of ``t``; None for another form."""
+    found = _match(r"Input should be (?P<values>'.*')", message)
+    if found is None:
+        return None
+    values = _QUOTED.findall(found["values"])
+    listed = values[0] if len(values) == 1 else ", ".join(values[:-1]) + f" or {values[-1]}"
+    if listed != found["values"]:  # not a list of quoted values
+        return None
+    if len(values) == 1:
+        return t.gettext("must be {value}").format(value=values[0])
+    return t.gettext("must be one of: {values}").format(values=", ".join(values))
+
+
+def _number(kind: str, message: str, t: Texts) -> str | None:
+    """A number's bound (``greater_than_equal`` ...) in words of ``t``."""
+    _ = t.gettext
+    found = _match(r"Input should be (?:greater|less) than (?:or equal to )?(?P<n>\S+)", message)
+    if found is None:
+        return None
+    sentences = {
+        "greater_than_equal": _("must be at least {n}"),
+        "greater_than": _("must be greater than {n}"),
+        "less_than_equal": _("must be at most {n}"),
+        "less_than": _("must be less than {n}"),
+    }
+    return sentences[kind].format(n=found["n"])
+
+
+def _length(kind: str, message: str, t: Texts) -> str | None:
+    """A text's or a list's length (``string_too_long`` ...) in words of ``t``."""
+    found = _match(
+        r"(?:String|List|Tuple|Set|Dictionary) should have at (?:most|least) (?P<n>[0-9]+) "
+        r"(?:characters?|items?)(?: after validation)?(?:, not [0-9]+)?",
+        message,
+    )
+    if found is None:
+        return None
+    n = int(found["n"])
+    if kind == "string_too_long":
+        said = t.ngettext("too long: at most {n} character", "too long: at most {n} characters", n)
+    elif kind == "string_too_short" and n == 1:
+        said = t.gettext("must not be empty")
+    elif kind == "string_too_short":
+        said = t.ngettext(
+            "too short: at least {n} character", "too short: at least {n} characters", n
+        )
+    elif kind == "too_long":
+        said = t.ngettext("too many items: at most {n}", "too many items: at most {n}", n)
+    elif n == 1:
+        said = t.gettext("the list must not be empty")
+    else:
+        said = t.ngettext("too few items: at least {n}", "too few items: at least {n}", n)
+    return said.format(n=n)
+
+
+def _code(message: str, t: Texts) -> str | None:
+    """An ``unknown_code`` message in words of ``t``."""
+    _ = t.gettext
+    found = _match(r"unknown (?P<what>[a-z ]+) code; .*", message)
+    if found is None:
+        return None
+    sentences = {
+        "risk factor": _(
+            "unknown risk factor code; use a national code or a local 'namespace:code' declared "
+            "by a plugin"
+        ),
+        "measure": _(
+            "unknown measure code; use a national code or a local 'namespace:code' declared by a "
+            "plugin"
+        ),
+        "role": _(
+            "unknown role code; use a national code or a local 'namespace:code' declared by a "
+            "plugin"
+        ),
+        "institution": _(
+            "unknown institution code; use a national code or a local 'namespace:code' declared "
+            "by a plugin"
+        ),
+    }
+    return sentences.get(found["what"])
+
+
+def _one_of(message: str, t: Texts) -> str | None:
+    """A ``value_type`` message (a union of types, :class:`atbalsts.model._base.OneOf`)."""
+    _ = t.gettext
+    sentences = {
+        "Input should be a boolean, a number, a string or null": _(
+            "must be true or false, a number, a text or null"
+        ),
+        "Input should be a boolean, a number, a text of at most 4000 characters, a list of at "
+        "most 50 codes of at most 64 characters each, or null": _(
+            "must be true or false, a number, a text of at most 4000 characters, a list of at "
+            "most 50 codes of at most 64 characters each, or null"
+        ),
+    }
+    return sentences.get(message)
+
+
+def _json(message: str, t: Texts) -> str:
+    """A ``json_invalid`` message: where the text stops being JSON, without the parser's words."""
+    found = re.search(r"at line (?P<line>[0-9]+) column (?P<column>[0-9]+)", message)
+    if found is None:
+        return t.gettext("not valid JSON")
+    return t.gettext("not valid JSON (line {line}, column {column})").format(
+        line=found["line"], column=found["column"]
+    )
+
+
+def _personal_code(message: str, t: Texts) -> str:
+    _ = t.gettext
+    if message.startswith("a company registration number"):
+        return _("a company registration number, not a personal code")
+    if "check digit" in message or "checksum" in message:
+        return _("not a valid Latvian personal code (the check digit is wrong)")
+    if message.startswith("not a valid Latvian personal code (11 digits"):
+        return _("not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)")
+    return _("not a valid Latvian personal code")
+
+
+def _grade(message: str, t: Texts) -> str | None:
+    """A ``grade_programme`` message: the grade or course does not fit the programme."""
+    _ = t.gettext
+    if message == "vocational_course required for a vocational programme":
+        return _("vocational_course is required for a vocational programme")
+    empty = _match(
+        r"(?P<field>\w+) must be empty (?P<where>for a vocational programme|in pre-school|"
+        r"in general education)",
+        message,
+    )
+    if empty is not None:
+        where = {
+            "for a vocational programme": _("{field} must be empty for a vocational programme"),
+            "in pre-school": _("{field} must be empty in pre-school"),
+            "in general education": _("{field} must be empty in general education"),
+        }
+        return where[empty["where"]].format(field=empty["field"])
+    grades = _match(
+        r"grade must be (?P<low>[0-9]+)-(?P<high>[0-9]+) for (?P<programme>\w+)", message
+    )
+    if grades is not None:
+        return _("grade must be {low}-{high} for {programme}").format(
+            low=grades["low"], high=grades["high"], programme=grades["programme"]
+        )
+    return None
+
+
+def _term(message: str, t: Texts) -> str | None:
+    """An ``outside_term`` message: a date outside its observation's term."""
+    _ = t.gettext
+    as_of = _match(r"as_of is not a day of the term (?P<term>[0-9/]+) \(.*\)", message)
+    if as_of is not None:
+        return _(
+            "as_of is not a day of the term {term} (semester 1 runs 1 September-31 December, "
+            "semester 2 1 January-31 August)"
+        ).format(term=as_of["term"])
+    day = _match(
+        r"a day record must be a day of the term (?P<term>[0-9/]+) on or before as_of", message
+    )
+    if day is not None:
+        return _("a day record must be a day of the term {term} on or before as_of").format(
+            term=day["term"]
+        )
+    return None
+
+
+def _repeated(message: str, t: Texts) -> str | None:
+    """A ``duplicate_id`` message: an id (or a day) an earlier item has."""
+    _ = t.gettext
+    if message == "repeats the id of an earlier action":
+        return _("repeats the id of an earlier action")
+    if message == "repeats the day of an earlier day record":
+        return _("repeats the day of an earlier day record")
+    item = _match(r"repeats the id of an earlier item of (?P<field>\w+)", message)
+    if item is not None:
+        return _("repeats the id of an earlier item of {field}").format(field=item["field"])
+    return None
+
+
+def _basis(message: str, t: Texts) -> str | None:
+    """A ``legal_basis_incomplete`` message: what a legal basis of its kind needs."""
+    _ = t.gettext
+    both = _match(r"an? (?P<kind>\w+) basis needs both act and url", message)
+    if both is not None:
+        return _("a legal basis of kind {kind} needs both act and url").format(kind=both["kind"])
+    note = _match(r"an? (?P<kind>\w+) basis needs a note saying what it rests on", message)
+    if note is not None:
+        return _("a legal basis of kind {kind} needs a note saying what it rests on").format(
+            kind=note["kind"]
+        )
+    return None
+
+
+def _field_lv(kind: str, message: str, t: Texts) -> str | None:
+    """The sentence of a field error of ``kind`` in the language of ``t``; None where the
+    catalog has no sentence for it (the caller shows the library's message)."""
+    _ = t.gettext
+    match kind:
+        case "missing":
+            if message == "a withdrawn consent needs withdrawn_on":
+                return _("a withdrawn consent needs withdrawn_on")
+            return _("required, but missing")
+        case "extra_forbidden":
+            return _("not a field of this document (check the name)")
+        case "string_type":
+            return _("must be a text (a JSON string)")
+        case "int_type":
+            return _("must be a whole number, written without a fraction")
+        case "float_type":
+            return _("must be a number")
+        case "bool_type":
+            return _("must be true or false")
+        case "tuple_type" | "list_type":
+            return _("must be a list (a JSON array)")
+        case "model_type" | "dict_type" | "model_attributes_type":
+            return _("must be an object (a JSON object)")
+        case "date_type":
+            return _("must be a date, written YYYY-MM-DD")
+        case "date_parsing" | "date_from_datetime_parsing" | "date_from_datetime_inexact":
+            return _("not a date that exists, written YYYY-MM-DD")
+        case "datetime_type" | "datetime_parsing" | "datetime_from_date_parsing":
+            return _("must be a date and time with its offset, e.g. 2025-03-03T10:15:00+02:00")
+        case "finite_number":
+            return _("must be a finite number")
+        case "string_too_long" | "string_too_short" | "too_long" | "too_short":
+            return _length(kind, message, t)
+        case "string_pattern_mismatch":
+            found = _match(r"String should match pattern '(?P<pattern>.*)'", message)
+            if found is None:
+                return None
+            return _("not written as allowed (the pattern {pattern})").format(
+                pattern=f"'{found['pattern']}'"
+            )
+        case "enum" | "literal_error":
+            return _allowed(message, t)
+        case "greater_than_equal" | "greater_than" | "less_than_equal" | "less_than":
+            return _number(kind, message, t)
+        case "json_invalid":
+            return _json(message, t)
+        case "string_unicode":
+            return _(
+                "the text holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair), "
+                "which is not Unicode text"
+            )
+        case "value_type":
+            return _one_of(message, t)
+        case "unknown_code":
+            return _code(message, t)
+        case "personal_code":
+            return _personal_code(message, t)
+        case "grade_programme":
+            return _grade(message, t)
+        case "date_order":
+            found = _match(r"(?P<later>\w+) must not be before (?P<earlier>\w+)", message)
+            if found is None:
+                return None
+            return _("{later} must not be before {earlier}").format(
+                later=found["later"], earlier=found["earlier"]
+            )
+        case "lessons_exceed_scheduled":
+            if message == "lessons_missed exceeds lessons_scheduled":
+                return _("lessons_missed exceeds lessons_scheduled")
+            if message.startswith("the lessons missed ") and message.endswith(
+                " exceed lessons_scheduled"
+            ):
+                return _(
+                    "the lessons missed (with and without a justifying reason, and with no known "
+                    "reason) exceed lessons_scheduled"
+                )
+            return None
+        case "outside_term":
+            return _term(message, t)
+        case "other_learner":
+            return _("names another learner than learner.id")
+        case "duplicate_id":
+            return _repeated(message, t)
+        case "school_year_not_consecutive":
+            return _("school_year must name two consecutive years, e.g. '2024/2025'")
+        case "legal_basis_incomplete":
+            return _basis(message, t)
+        case "duplicate":
+            return _("declared twice") if message == "parameter declared twice" else None
+    return None

@@ -1,0 +1,423 @@
+"""What the command says is wrong, in its language: a document's failing fields by their kind, the
+common errors of the operating system by their number, an unknown name with the names known. In
+English the library's and the system's own words; in either language, never a field's value."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import errno
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.conftest import VALID_CASE
+
+from atbalsts.cli import main
+from atbalsts.cli._errors import field_message, os_reason, unknown_name
+from atbalsts.cli._i18n import texts
+from atbalsts.errors import DocumentError, FieldError, UnknownNameError
+from atbalsts.model import SupportCase, parse_json
+
+LV = texts("lv")
+EN = texts("en")
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """``atbalsts ARGV`` in this process: the exit status, standard output and standard error."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+def write(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# -- an invalid document -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "lv",
+            [
+                "kļūda: {file} nav derīgs",
+                "  learner: obligāts, bet nav norādīts",
+                "  x: šāda lauka dokumentā nav (pārbaudiet nosaukumu)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "error: {file} is invalid",
+                "  learner: Field required",
+                "  x: Extra inputs are not permitted",
+            ],
+        ),
+    ],
+)
+def test_an_invalid_document_is_said_field_by_field_in_the_language_asked(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    bad = write(tmp_path / "bad.json", {"x": 1})
+    for command in ("evaluate", "validate"):
+        status, out, err = run(command, str(bad), "--lang", lang)
+        name = f"{bad} (support-case)" if command == "validate" else str(bad)
+        assert (status, out) == (2, "")
+        assert err.splitlines() == [line.format(file=name) for line in expected]
+
+
+def test_each_kind_of_field_error_reads_in_latvian_with_its_path(tmp_path: Path) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    case["learner"]["enrolment"]["grade"] = "eighth"
+    case["learner"]["living_situation"] = "tent"
+    case["learner"]["birth_date"] = "2011-02-30"
+    case["learner"]["id"] = "L 1"
+    case["plans"][0]["measures"][1]["measure"] = "mentoring"
+    case["plans"][0]["period"] = {"start": "2024-12-02", "end": "2024-12-01"}
+    case["observations"][0]["attendance"]["lessons_missed_unjustified"] = -1
+    case["observations"][0]["term"]["school_year"] = "2024/2026"
+    status, _, err = run("validate", str(write(tmp_path / "c.json", case)), "--lang", "lv")
+    assert status == 2
+    lines = err.splitlines()
+    assert lines[0] == f"kļūda: {tmp_path / 'c.json'} (support-case) nav derīgs"
+    said = dict(line.strip().split(": ", 1) for line in lines[1:])
+    assert said == {
+        "learner.id": "neatbilst atļautajam pierakstam (regulārā izteiksme "
+        "'^[A-Za-z0-9][A-Za-z0-9._:-]*$')",
+        "learner.birth_date": "nav īsts datums formā YYYY-MM-DD",
+        "learner.enrolment.grade": "jābūt veselam skaitlim, rakstītam bez daļas",
+        "learner.living_situation": "jābūt vienai no vērtībām: 'with_parents', "
+        "'foster_family', 'guardian', 'care_institution'",
+        "observations[0].term.school_year": "school_year jānorāda divi secīgi gadi, piem., "
+        "'2024/2025'",
+        "observations[0].attendance.lessons_missed_unjustified": "jābūt vismaz 0",
+        "plans[0].period.end": "end nedrīkst būt agrāks par start",
+        "plans[0].measures[1].measure": "nezināms atbalsta pasākuma kods; izmantojiet valsts "
+        "kodu vai spraudņa deklarētu vietējo kodu 'nosaukumtelpa:kods'",
+    }
+
+
+def test_malformed_json_says_where_it_stops(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"learner": {', encoding="utf-8")
+    _, _, lv = run("validate", str(bad), "--lang", "lv")
+    assert lv.splitlines()[1] == "  (document): nav derīgs JSON (1. rinda, 13. kolonna)"
+    _, _, en = run("validate", str(bad), "--lang", "en")
+    assert en.splitlines()[1].startswith("  (document): Invalid JSON: ")
+
+
+def _mutations(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield at
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _mutations(value, (*at, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _mutations(value, (*at, i))
+
+
+def _put(document: Any, at: tuple[Any, ...], value: Any) -> Any:
+    changed = copy.deepcopy(document)
+    node = changed
+    for part in at[:-1]:
+        node = node[part]
+    node[at[-1]] = value
+    return changed
+
+
+#: Values of every JSON type and of the edges validation checks: wrong types, empty and long
+#: texts, lists, objects, a day that does not exist, a code that is not one, numbers out of range.
+_WRONG: tuple[Any, ...] = (None, -5, 1.5, True, "x", "", "y" * 4001, [], ["a"], {}, "2024-02-30")
+
+
+def _every_error_of_a_mutated_case() -> dict[str, set[str]]:
+    """The messages (by kind) of every error of the test case with any one value replaced by any
+    of :data:`_WRONG`, or any one key removed, or an unknown key added."""
+    found: dict[str, set[str]] = {}
+
+    def collect(document: Any) -> None:
+        try:
+            parse_json(SupportCase, json.dumps(document))
+        except DocumentError as err:
+            for row in err.errors:
+                found.setdefault(row.kind, set()).add(row.message)
+
+    for at in _mutations(VALID_CASE):
+        if not at:
+            continue
+        for value in _WRONG:
+            collect(_put(VALID_CASE, at, value))
+        if isinstance(at[-1], str):
+            without = copy.deepcopy(VALID_CASE)
+            parent = without
+            for part in at[:-1]:
+                parent = parent[part]
+            del parent[at[-1]]
+            collect(without)
+    collect({**VALID_CASE, "unknown": 1})
+    return found
+
+
+def test_every_error_of_a_mutated_support_case_has_its_latvian_sentence() -> None:
+    found = _every_error_of_a_mutated_case()
+    assert {"missing", "extra_forbidden", "string_too_long", "enum", "date_parsing"} <= set(found)
+    english = {
+        (kind, message)
+        for kind, messages in found.items()
+        for message in messages
+        if field_message(FieldError("p", message, kind), LV) == message
+    }
+    assert not english, f"said in English in Latvian: {sorted(english)}"
+
+
+#: The library's messages for the checks a mutation of one value does not reach, as it writes
+#: them, with what the command says in Latvian.
+_LIBRARY_MESSAGES = [
+    ("too_long", "List should have at most 200 items after validation, not 201", "par daudz "
+     "elementu: ne vairāk kā 200"),
+    ("too_short", "List should have at least 2 items after validation, not 1", "par maz "
+     "elementu: vismaz 2"),
+    ("string_too_long", "String should have at most 21 characters", "par garu: ne vairāk kā 21 "
+     "rakstzīme"),
+    ("string_too_short", "String should have at least 3 characters", "par īsu: vismaz 3 "
+     "rakstzīmes"),
+    ("less_than_equal", "Input should be less than or equal to 24", "jābūt ne vairāk kā 24"),
+    ("greater_than", "Input should be greater than 0", "jābūt lielākam par 0"),
+    ("less_than", "Input should be less than 5", "jābūt mazākam par 5"),
+    ("float_type", "Input should be a valid number", "jābūt skaitlim"),
+    ("literal_error", "Input should be '1.0'", "jābūt '1.0'"),
+    ("finite_number", "Input should be a finite number", "jābūt galīgam skaitlim"),
+    ("datetime_parsing", "Input should be a date and time with its offset, e.g. "
+     "2025-03-03T10:15:00+02:00", "jābūt datumam un laikam ar nobīdi no UTC, piem., "
+     "2025-03-03T10:15:00+02:00"),
+    ("json_invalid", "Invalid JSON: EOF while parsing a value", "nav derīgs JSON"),
+    ("string_unicode", "Text holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair), "
+     "which is not Unicode text", "teksts satur vientuļu surogātu (\\uD800-\\uDFFF atsoli bez "
+     "pāra), kas nav Unicode teksts"),
+    ("value_type", "Input should be a boolean, a number, a string or null", "jābūt true vai "
+     "false, skaitlim, tekstam vai null"),
+    ("duplicate_id", "repeats the id of an earlier item of plans", "atkārto kāda iepriekšēja "
+     "plans elementa id"),
+    ("duplicate_id", "repeats the id of an earlier action", "atkārto kādas iepriekšējas darbības "
+     "id"),
+    ("duplicate_id", "repeats the day of an earlier day record", "atkārto kāda iepriekšēja "
+     "dienas ieraksta dienu"),
+    ("other_learner", "names another learner than learner.id", "norāda citu izglītojamo, nevis "
+     "learner.id"),
+    ("date_order", "withdrawn_on must not be before given_on", "withdrawn_on nedrīkst būt "
+     "agrāks par given_on"),
+    ("missing", "a withdrawn consent needs withdrawn_on", "atsauktai piekrišanai jānorāda "
+     "withdrawn_on"),
+    ("outside_term", "a day record must be a day of the term 2024/2025/1 on or before as_of",
+     "dienas ierakstam jābūt semestra 2024/2025/1 dienai, ne vēlākai par as_of"),
+    ("lessons_exceed_scheduled", "lessons_missed exceeds lessons_scheduled", "lessons_missed "
+     "pārsniedz lessons_scheduled"),
+    ("grade_programme", "grade must be 10-12 for general_secondary", "programmā "
+     "general_secondary grade jābūt no 10 līdz 12"),
+    ("grade_programme", "vocational_course must be empty in pre-school", "pirmsskolā "
+     "vocational_course jāatstāj tukšs"),
+    ("personal_code", "not a valid Latvian personal code (The number's checksum or check digit "
+     "is invalid.)", "nav derīgs Latvijas personas kods (nepareizs kontrolcipars)"),
+    ("personal_code", "a company registration number, not a personal code", "uzņēmuma "
+     "reģistrācijas numurs, nevis personas kods"),
+    ("legal_basis_incomplete", "a law basis needs both act and url", "law veida tiesiskajam "
+     "pamatam jānorāda gan act, gan url"),
+    ("legal_basis_incomplete", "a methodological_default basis needs a note saying what it "
+     "rests on", "methodological_default veida tiesiskajam pamatam jānorāda note: uz ko tas "
+     "balstās"),
+    ("duplicate", "parameter declared twice", "deklarēts divreiz"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "message", "latvian"), _LIBRARY_MESSAGES)
+def test_the_checks_beyond_one_value_read_in_latvian(kind: str, message: str, latvian: str) -> None:
+    row = FieldError("p", message, kind)
+    assert field_message(row, LV) == latvian
+    assert field_message(row, EN) == message
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("value_error", "something only the library knows how to say"),
+        ("a_new_kind", "a message of a kind the catalog has not met"),
+        ("date_order", "a sentence of another form than before"),
+        ("enum", "Input should be one of the values (a form pydantic might take)"),
+    ],
+)
+def test_a_message_the_catalog_cannot_read_is_shown_as_the_library_wrote_it(
+    kind: str, message: str
+) -> None:
+    assert field_message(FieldError("p", message, kind), LV) == message
+
+
+_NOTE = st.text(alphabet="aābcčdeēfgģhiījkķlļmnņoprsštuūvzž ", min_size=12, max_size=4100).filter(
+    lambda text: len(text.strip()) >= 12
+)
+
+#: Wrong places for a note's text: an identifier, a number, a code, an enumeration, a date, a
+#: list, a key's value the document does not know, and the note itself when it is too long.
+_PLACES: tuple[Callable[[dict[str, Any], str], None], ...] = (
+    lambda case, text: case["learner"].__setitem__("id", text),
+    lambda case, text: case["learner"]["enrolment"].__setitem__("grade", text),
+    lambda case, text: case["learner"].__setitem__("living_situation", text),
+    lambda case, text: case["learner"].__setitem__("birth_date", text),
+    lambda case, text: case["plans"][0]["measures"][0].__setitem__("measure", text),
+    lambda case, text: case["observations"][0]["staff_observations"][0].__setitem__("factor", text),
+    lambda case, text: case["plans"][0].__setitem__("risk_factors", text),
+    lambda case, text: case["learner"].__setitem__("remark", text),
+    lambda case, text: case["observations"][0].__setitem__(
+        "notes",
+        [
+            {
+                "kind": "health",
+                "text": f"{text} " * (4001 // len(text) + 1),
+                "recorded_by": "class_teacher",
+                "recorded_on": "2024-11-20",
+            }
+        ],
+    ),
+)
+
+
+@given(text=_NOTE, place=st.sampled_from(range(len(_PLACES))), lang=st.sampled_from(["lv", "en"]))
+def test_a_note_put_in_a_wrong_place_never_shows_in_what_the_command_says(
+    tmp_path_factory: pytest.TempPathFactory, text: str, place: int, lang: str
+) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    _PLACES[place](case, text)
+    path = write(tmp_path_factory.mktemp("note") / "case.json", case)
+    status, out, err = run("validate", str(path), "--lang", lang)
+    assert status == 2
+    assert text not in out + err
+    assert text.strip()[:12] not in out + err
+
+
+# -- the operating system ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing", "directory"),
+    [
+        ("lv", "šāda faila vai mapes nav", "tā ir mape, nevis fails"),
+        ("en", os.strerror(errno.ENOENT), os.strerror(errno.EISDIR)),
+    ],
+)
+def test_a_missing_file_and_a_directory_are_said_in_the_language_asked(
+    tmp_path: Path, lang: str, missing: str, directory: str
+) -> None:
+    nowhere = tmp_path / "nowhere.json"
+    lead = "kļūda: nevar nolasīt" if lang == "lv" else "error: cannot read"
+    for command in ("evaluate", "validate"):
+        status, _, err = run(command, str(nowhere), "--lang", lang)
+        assert status == 2
+        assert err == f"{lead} {nowhere}: {missing}\n"
+    status, _, err = run("evaluate", str(tmp_path), "--lang", lang)
+    assert status == 2
+    assert err.endswith(f" {tmp_path}: {directory}\n")
+
+
+def test_an_error_writing_is_said_in_latvian_by_its_number(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    status, _, err = run("schema", "-o", str(blocker / "schemas"), "--lang", "lv")
+    assert status == 2
+    assert err == f"kļūda: nevar izmantot {blocker / 'schemas'}: kāda ceļa daļa nav mape\n"
+    status, _, err = run("schema", "-o", str(blocker / "schemas"), "--lang", "en")
+    assert err == f"error: cannot use {blocker / 'schemas'}: {os.strerror(errno.ENOTDIR)}\n"
+
+
+def test_a_file_that_may_not_be_read_is_said_in_latvian(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "case.json", VALID_CASE)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    assert run("validate", str(path), "--lang", "lv")[2] == (
+        f"kļūda: nevar nolasīt {path}: nav piekļuves tiesību\n"
+    )
+    assert run("validate", str(path), "--lang", "en")[2] == (
+        f"error: cannot read {path}: {os.strerror(errno.EACCES)}\n"
+    )
+
+
+def test_an_uncommon_system_error_is_shown_in_the_systems_words() -> None:
+    rare = OSError(errno.EXDEV, "Invalid cross-device link")
+    assert os_reason(rare, LV) == "Invalid cross-device link"
+    assert os_reason(OSError("no number at all"), LV) == "no number at all"
+    for number in (errno.ENOENT, errno.EACCES, errno.EISDIR, errno.ENOTDIR, errno.ENOSPC):
+        exc = OSError(number, os.strerror(number))
+        assert os_reason(exc, EN) == os.strerror(number)
+        assert os_reason(exc, LV) != os.strerror(number)
+
+
+# -- names atbalsts does not know ----------------------------------------------------------------
+
+
+def test_an_unknown_parameter_is_said_with_the_names_known() -> None:
+    status, _, lv = run("params", "lv.nope", "--lang", "lv")
+    assert status == 2
+    _, _, en = run("params", "lv.nope", "--lang", "en")
+    said = re.fullmatch(
+        r"kļūda: nezināms parametrs 'lv.nope'; zināmie: (lv\..*), … \(pavisam ([0-9]+)\)\n", lv
+    )
+    written = re.fullmatch(
+        r"error: unknown parameter 'lv.nope'; known: (lv\..*), … \(([0-9]+) in all\)\n", en
+    )
+    assert said is not None, lv
+    assert written is not None, en
+    assert said.groups() == written.groups()
+
+
+def test_a_long_unknown_name_is_cut_short_in_latvian_too() -> None:
+    name = "x" * 100
+    said = unknown_name(UnknownNameError("document", name, ["consent", "decision"]), LV)
+    assert said == f"nezināms dokuments '{'x' * 58}… (102 rakstzīmes); zināmie: consent, decision"
+    assert name not in said
+    english = unknown_name(UnknownNameError("document", name), EN)
+    assert english == f"unknown document '{'x' * 58}… (102 characters)"
+
+
+def test_an_unknown_name_of_a_kind_the_catalog_does_not_know_stays_as_written() -> None:
+    err = UnknownNameError("gizmo", "g", ["a", "b"])
+    assert unknown_name(err, LV) == str(err) == "unknown gizmo 'g'; known: a, b"
+
+
+# -- as a separate process, in the default language ------------------------------------------------
+
+
+def test_the_command_says_it_in_latvian_by_default(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.json", {"x": 1})
+    env = {k: v for k, v in os.environ.items() if k != "ATBALSTS_LANG"}
+    command = [sys.executable, "-m", "atbalsts.cli", "evaluate"]
+    done = subprocess.run(
+        [*command, str(bad)], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"kļūda: {bad} nav derīgs\n  learner: obligāts, bet nav norādīts\n"
+        "  x: šāda lauka dokumentā nav (pārbaudiet nosaukumu)\n"
+    )
+    gone = tmp_path / "gone.json"
+    done = subprocess.run(
+        [*command, str(gone)], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+    assert (done.returncode, done.stderr) == (2, f"kļūda: nevar nolasīt {gone}: šāda faila vai "
+                                                  "mapes nav\n")  # fmt: skip
