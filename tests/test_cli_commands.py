@@ -522,7 +522,8 @@ def test_evaluate_json_is_the_class_teacher_view_by_default(
     assert main(["evaluate", str(VIOLENCE), "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     decision = _decision(registry)
-    assert shown == view_decision(decision, role=DEFAULT_ROLE)
+    case = _example(VIOLENCE.name)
+    assert shown == view_decision(decision, role=DEFAULT_ROLE, case=case)
     assert shown["view"]["role"] == "class_teacher"
     full = decision.model_dump(mode="json")
     assert [f["factor"] for f in full["findings"]] == ["unfavourable_family_environment"]
@@ -535,7 +536,9 @@ def test_evaluate_role_prints_that_role_s_view(
     role: str, registry: PolicyRegistry, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["evaluate", str(VIOLENCE), "--format", "json", "--role", role]) == 0
-    assert json.loads(capsys.readouterr().out) == view_decision(_decision(registry), role=role)
+    case = _example(VIOLENCE.name)
+    shown = view_decision(_decision(registry), role=role, case=case)
+    assert json.loads(capsys.readouterr().out) == shown
 
 
 def test_evaluate_full_prints_the_whole_decision(

@@ -57,6 +57,7 @@ def _evaluate(args: argparse.Namespace, t: Texts) -> int:
     municipality = args.municipality or case.learner.enrolment.municipality
     policy_set = registry.policy_set(municipality)
     decision = policy_set.evaluate(case, _as_of(case, args.as_of, t), strict=args.strict)
+    args.decided_case = case  # for the role's view: its consents and the role's own records
     if args.format == "json":
         sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
     else:

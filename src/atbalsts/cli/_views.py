@@ -20,7 +20,7 @@ from atbalsts.cli._common import Commands, Handler, InputError
 from atbalsts.cli._i18n import Texts
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
-    from atbalsts.model import Decision
+    from atbalsts.model import Decision, SupportCase
 
 __all__ = ["DEFAULT_ROLE", "ROLES", "add_view_options", "decision_json", "redacting", "register"]
 
@@ -64,14 +64,22 @@ def add_view_options(parser: argparse.ArgumentParser, t: Texts) -> None:
     )
 
 
-def decision_json(decision: Decision, role: str | None, *, full: bool = False) -> str:
+def decision_json(
+    decision: Decision,
+    role: str | None,
+    *,
+    full: bool = False,
+    case: SupportCase | None = None,
+) -> str:
     """``decision`` as the command exports it: the view of ``role`` (default:
-    :data:`DEFAULT_ROLE`), or with ``full`` the whole Decision document."""
+    :data:`DEFAULT_ROLE`), or with ``full`` the whole Decision document. Given the ``case`` it
+    was decided from, the view also shows the duties that arise from the role's own records (the
+    report of a threat it recorded, the follow-up of a referral it sent)."""
     from atbalsts.privacy import view_decision
 
     if full:
         return decision.model_dump_json(indent=2) + "\n"
-    shown = view_decision(decision, role=role or DEFAULT_ROLE)
+    shown = view_decision(decision, role=role or DEFAULT_ROLE, case=case)
     return json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -105,7 +113,8 @@ def redacting(handler: Handler) -> Handler:
             raise InputError(
                 t.gettext("the decision cannot be redacted: nothing is printed")
             ) from None
-        sys.stdout.write(decision_json(decision, args.role))
+        case = getattr(args, "decided_case", None)
+        sys.stdout.write(decision_json(decision, args.role, case=case))
         return status
 
     return run
