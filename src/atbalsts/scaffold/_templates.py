@@ -261,6 +261,8 @@ PARAMETERS = Template("""\
 id = "$name.absence.lessons_limit"
 description = "More than this many lessons missed without a justifying reason in a term: the class teacher informs the social pedagogue."
 unit = "lessons per term"
+description_lv = "Ja semestrī bez attaisnojoša iemesla kavēts vairāk mācību stundu, nekā šis skaits: klases audzinātājs informē sociālo pedagogu."
+unit_lv = "mācību stundas semestrī"
 type = "integer"
 
 [[parameter.values]]
