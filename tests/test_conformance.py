@@ -582,8 +582,10 @@ def test_a_verdict_rule_that_declares_no_measures_is_named_with_the_fix() -> Non
         return Allow("meals_compensation", "risk_identified")
 
     # loading warns (the host learns it there too); the check names it with the fix
-    with pytest.warns(UndeclaredMeasuresWarning, match=r"'proba\.measure\.any'"):
+    with pytest.warns(UndeclaredMeasuresWarning, match=r"'proba\.measure\.any'") as caught:
         registry = load(good_plugin(any_measure))
+    # it names the line that loaded, not one inside the engine
+    assert {w.filename for w in caught} == {__file__}
     problems = check_policy(registry, NAME)
     (problem,) = about(problems, "measures")
     assert problem.subject == "proba.measure.any"

@@ -213,3 +213,40 @@ def test_so_do_the_views_of_the_examples() -> None:
         day = latest_observation(case)
         assert day is not None
         responsible_sees(registry().evaluate(case, day), case)
+
+
+def test_a_role_without_a_view_gets_the_report_of_a_threat_it_recorded() -> None:
+    """Art. 73(1) binds the subject teacher who suspects a threat as it binds anyone: the report
+    is on its list, though a role without a view gets no other duty for any member of staff."""
+    case = SupportCase.model_validate_json(EXAMPLES[2].read_text(encoding="utf-8"))
+    items = worklist([case], THREAT_DAY, role="subject_teacher", registry=registry())
+    assert [i.duty for i in items] == []
+    ours = _recorded_by(case, "subject_teacher")
+    items = worklist([ours], THREAT_DAY, role="subject_teacher", registry=registry())
+    assert [i.duty for i in items] == ["report_threat"]
+
+
+def test_a_threat_in_an_observation_after_the_date_opens_nothing() -> None:
+    """A threat the class teacher recorded in an observation dated after the decision is not
+    yet in the case the engine decided: it does not make another role's open report the
+    teacher's own."""
+    case = SupportCase.model_validate_json(EXAMPLES[2].read_text(encoding="utf-8"))
+    theirs = _recorded_by(case, "social_pedagogue")
+    (first,) = theirs.observations
+    later = first.model_copy(
+        update={
+            "as_of": date(2025, 11, 20),
+            "suspected_threats": tuple(
+                t.model_copy(update={"recorded_by": "class_teacher"})
+                for t in first.suspected_threats
+            ),
+        }
+    )
+    mixed = theirs.model_copy(update={"observations": (first, later)})
+    decision = registry().evaluate(mixed, THREAT_DAY)
+    assert "report_threat" in {o.action for o in decision.obligations}
+    seen = view_decision(decision, role="class_teacher", case=mixed, on=THREAT_DAY)
+    assert "report_threat" not in json.dumps(seen)
+    later_day = registry().evaluate(mixed, date(2025, 11, 20))
+    seen = view_decision(later_day, role="class_teacher", case=mixed, on=date(2025, 11, 20))
+    assert "report_threat" in json.dumps(seen)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection
 from datetime import date
 from itertools import pairwise
 
+from atbalsts._time import term_of
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
 from atbalsts.model import (
     BehaviourIncident,
@@ -75,47 +77,58 @@ _MADE = MADE_STATUSES
 
 
 def _report_days(case: SupportCase, as_of: date) -> list[date]:
-    """The days a suspicion was reported up to ``as_of``: a referral to a competent body
-    (Art. 73(1): ``baseline.THREAT_RECIPIENTS``) that was made, by the day it was created."""
-    return [
-        r.created_on
+    """The days a suspicion was reported up to ``as_of``, as the engine answers the report duty
+    (``answers`` of ``atbalsts.engine._duties``): a referral to a competent body (Art. 73(1):
+    ``baseline.THREAT_RECIPIENTS``) that was made, on the day it was sent (else created), and
+    an action ``report_threat`` to such a body (or to no one named)."""
+    days = [
+        made
         for r in case.referrals
         if r.referred_to.institution in baseline.THREAT_RECIPIENTS
         and r.status in _MADE
-        and r.created_on <= as_of
+        and (made := r.sent_on or r.created_on) <= as_of
     ]
+    days += [
+        a.on
+        for a in case.actions
+        if a.action == "report_threat"
+        and a.on <= as_of
+        and (not a.to or any(to in baseline.THREAT_RECIPIENTS for to in a.to))
+    ]
+    return sorted(days)
 
 
 def _threats(
     case: SupportCase, as_of: date, term: tuple[str, int]
 ) -> tuple[list[SuspectedThreat], date | None]:
-    """The threats recorded up to ``as_of`` in any observation, not yet answered by a report
-    made on or after the day the suspicion arose; and, when none is open, the day the earliest
-    of the suspicions the last report answered arose, if it was recorded in an observation of
-    ``term`` (else None)."""
-    reported = _report_days(case, as_of)
-    recorded = [
-        (t, (obs.term.school_year, obs.term.semester) == term)
-        for obs in case.observations
-        if obs.as_of <= as_of
-        for t in obs.suspected_threats
-        if t.observed_on <= as_of
-    ]
-    open_ = [t for t, _ in recorded if not any(day >= t.observed_on for day in reported)]
-    if open_ or not recorded:
+    """The threats recorded up to ``as_of`` that no report made on or after the day the
+    suspicion arose has answered; and, when none is open, the day of the last report duty
+    done: each suspicion is answered by the first report made on or after its day, the last
+    report that answered one closes the latest duty, and its day is that of the earliest
+    suspicion it answered. That duty is the term's when the suspicion was recorded in an
+    observation of ``term`` or the report was made in it (else None: a report of an earlier
+    term is not carried, as no same-day duty is)."""
+    reports = _report_days(case, as_of)
+    open_: list[SuspectedThreat] = []
+    answered: dict[date, list[tuple[date, bool]]] = {}  # by the report that answered them
+    for obs in case.observations:
+        if obs.as_of > as_of:
+            continue
+        here = (obs.term.school_year, obs.term.semester) == term
+        for t in obs.suspected_threats:
+            if t.observed_on > as_of:
+                continue
+            at = bisect_left(reports, t.observed_on)
+            if at == len(reports):
+                open_.append(t)
+            else:
+                answered.setdefault(reports[at], []).append((t.observed_on, here))
+    if open_ or not answered:
         return open_, None
-    last = max(reported)
-    before = max((day for day in reported if day < last), default=None)
-    # the suspicions the last report answered: those that arose after the report before it
-    answered = [
-        (t.observed_on, here)
-        for t, here in recorded
-        if t.observed_on <= last and (before is None or t.observed_on > before)
-    ]
-    if not answered:
-        return open_, None
-    first, here = min(answered, key=lambda a: a[0])
-    return open_, first if here else None
+    report = max(answered)
+    first = min(day for day, _ in answered[report])
+    here = any(in_term for day, in_term in answered[report] if day == first)
+    return open_, first if here or term_of(report) == term else None
 
 
 def _by_day(days: tuple[AttendanceDay, ...]) -> tuple[AttendanceDay, ...]:

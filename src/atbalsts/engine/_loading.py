@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points, version
@@ -170,8 +171,21 @@ def _warn_undeclared_measures(declaration: Declaration) -> None:
         if r.kind is DecisionKind.MEASURE_ELIGIBILITY and r.measures is None
     ]
     if undeclared:
-        # stacklevel 3: whoever called load_plugins (the host, or PolicyRegistry.load)
-        warnings.warn(UndeclaredMeasuresWarning(declaration.info.name, undeclared), stacklevel=3)
+        warning = UndeclaredMeasuresWarning(declaration.info.name, undeclared)
+        warnings.warn(warning, stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that names the first frame outside ``atbalsts.engine`` (the host's line
+    that called ``load_plugins`` or ``PolicyRegistry.load``), counted from the caller of this."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        "atbalsts.engine"
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _impls(manager: pluggy.PluginManager, hook: str, name: str) -> list[Any]:

@@ -94,10 +94,11 @@ class Facts:
     )
     suspected_threat: bool = fact(
         "A suspected threat (violence, neglect, offence) is recorded and not yet answered by a "
-        "referral, made on or after the day it arose, to the police, the orphan's court or the "
-        "state child-rights body (Children's Rights Protection Law Art. 73(1) [S44]; the list: "
-        "atbalsts.policy.baseline.THREAT_RECIPIENTS). A referral the body rejected was made: "
-        "the report is given, whatever the body then decided.",
+        "report made on or after the day it arose: a referral to the police, the orphan's court "
+        "or the state child-rights body (Children's Rights Protection Law Art. 73(1) [S44]; the "
+        "list: atbalsts.policy.baseline.THREAT_RECIPIENTS), on the day it was sent (else "
+        "created), or an action report_threat to one of them. A referral the body rejected was "
+        "made: the report is given, whatever the body then decided.",
     )
     threat_kinds: frozenset[str] = fact("The kinds of open threat suspected.")
     threat_observed_on: date | None = fact(
@@ -105,8 +106,9 @@ class Facts:
     )
     reported_threat_observed_on: date | None = fact(
         "When no suspicion is open: the day the earliest of the suspicions the last report "
-        "answered arose, if it was recorded in an observation of the evaluation date's term "
-        "(the report is then a duty done, on time or late); else None.",
+        "answered arose (each suspicion is answered by the first report on or after its day), "
+        "if it was recorded in an observation of the evaluation date's term or the report was "
+        "made in that term (the report is then a duty done, on time or late); else None.",
     )
     funded_elsewhere: frozenset[str] = fact(
         "Measures the state or municipality already funds on the date.",

@@ -51,6 +51,7 @@ from atbalsts.privacy._duties import DUTY_RECIPIENTS, duty_covers
 from atbalsts.privacy._paths import PROTECTED, PROTECTED_MESSAGE, masked_path, masked_problems
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
+    own_duties,
     schema_names,
     view,
     view_decision,
@@ -88,6 +89,7 @@ __all__ = [
     "masked_path",
     "masked_problems",
     "model_classes",
+    "own_duties",
     "purpose_grants",
     "schema_names",
     "view",

@@ -12,7 +12,15 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from atbalsts.codes import RISK_FACTORS
-from atbalsts.model import DataCategory, Decision, Referral, ReferralPurpose, SupportCase
+from atbalsts.model import (
+    DataCategory,
+    Decision,
+    ObligationDue,
+    Referral,
+    ReferralPurpose,
+    SupportCase,
+)
+from atbalsts.model.decision import FollowUp
 from atbalsts.privacy._access import (
     MATRIX,
     Grants,
@@ -40,6 +48,7 @@ from atbalsts.schema import json_schema
 
 __all__ = [
     "VIEW_DOCUMENTS",
+    "own_duties",
     "schema_names",
     "view",
     "view_decision",
@@ -232,37 +241,43 @@ def view_decision(
     return {"view": meta, **body}
 
 
-def _authored(decision: Decision, case: SupportCase | None, role: ViewRole) -> Own:
-    """The duties of ``decision`` that arise from a record ``role`` made in ``case``: the
-    report of a suspected threat it recorded (a duty triggered by the threats, ``trigger_source``
-    "threat", whose trigger is the earliest open one: it covers every threat recorded from that
-    day to the decision's), and the follow-up of a referral it sent (``referred_by.role``).
+def own_duties(decision: Decision, case: SupportCase, role: str) -> list[ObligationDue | FollowUp]:
+    """The duties of ``decision`` that arise from a record ``role`` made in ``case`` (the case
+    it was decided from): the report of a suspected threat it recorded (a duty triggered by the
+    threats, ``trigger_source`` "threat", whose trigger is the earliest open suspicion, or of
+    the last report: it covers every suspicion recorded from that day in an observation up to
+    the decision's date), and the follow-up of a referral it sent (``referred_by.role``).
 
     Such a duty is the role's own: Art. 73(1) of the Children's Rights Protection Law binds the
     member of staff who suspects the threat, and a referral is followed up by whoever sent it.
     The role knows the record already, so the duty tells it little more: that it stands, by
     when, to whom, and what answered it (and, for a threat, the day the earliest open one was
-    recorded, perhaps by someone else). Nothing else of the record is opened: the threat itself
-    and the referral stay as the role's view shows them. A role stands for everyone in it, so
-    a subject teacher sees the report of a threat any subject teacher recorded."""
-    if case is None:
-        return frozenset()
+    recorded, perhaps by someone else). ``role`` is any role code, one with a view or not (a
+    subject teacher)."""
     threats = [
         t.observed_on
         for obs in case.observations
+        if obs.as_of <= decision.as_of
         for t in obs.suspected_threats
-        if t.recorded_by == role.value and t.observed_on <= decision.as_of
+        if t.recorded_by == role and t.observed_on <= decision.as_of
     ]
-    sent = {r.id for r in case.referrals if r.referred_by.role == role.value}
-    own = {
-        id(duty)
+    sent = {r.id for r in case.referrals if r.referred_by.role == role}
+    own: list[ObligationDue | FollowUp] = [
+        duty
         for duty in decision.obligations
         if duty.trigger_source == "threat" and any(day >= duty.trigger for day in threats)
-    }
-    own.update(
-        id(f) for f in decision.follow_ups if f.kind == "referral_unanswered" and f.subject in sent
-    )
-    return frozenset(own)
+    ]
+    own += [f for f in decision.follow_ups if f.kind == "referral_unanswered" and f.subject in sent]
+    return own
+
+
+def _authored(decision: Decision, case: SupportCase | None, role: ViewRole) -> Own:
+    """The ids of :func:`own_duties` of ``role`` (none without the case): shown as far as the
+    duty goes, whatever the view says of its category. Nothing else of the record is opened: the
+    threat itself and the referral stay as the role's view shows them."""
+    if case is None:
+        return frozenset()
+    return frozenset(id(duty) for duty in own_duties(decision, case, role.value))
 
 
 # -- the published schemas -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.model import Decision, LegalBasis, Model, SupportCase
 from atbalsts.model.decision import TriggerSource
-from atbalsts.privacy import Reads, ViewRole, view_decision
+from atbalsts.privacy import Reads, ViewRole, own_duties, view_decision
 
 __all__ = [
     "ANY_STAFF",
@@ -214,8 +214,9 @@ def for_role(item: WorkItem, role: str | None) -> bool:
     """True when ``item`` is on the list of ``role`` (None: every role): the role may carry it
     out, or any member of staff may and the role has a view (:data:`VIEW_ROLES`). A role without
     a view gets only what it is named for: what it may see of a duty for any member of staff is
-    nowhere said. (On a role's list an item must also be in the role's view:
-    :func:`shown_keys`.)"""
+    nowhere said; and, on its list, the duties of its own records
+    (:func:`atbalsts.privacy.own_duties`: the report of a threat it recorded). (On a role's list
+    an item must also be in the role's view: :func:`shown_keys`.)"""
     roles = item.responsible_roles
     if role is None or role in roles:
         return True
@@ -291,6 +292,8 @@ def case_items(
     decision = to_decision(policy_set.run(case, as_of, trace=False), policy_set.codes)
     label = duty_labels(policy_set.codes, lang) if lang is not None else _same
     shown = shown_keys(decision, case, role) if role in VIEW_ROLES else None
+    # a role without a view also gets the duties of its own records (a threat it recorded)
+    own = {d.key for d in own_duties(decision, case, role)} if role and shown is None else set()
     for item in items_of(decision, case, policy_set.calendar, upcoming=upcoming, label=label):
-        if for_role(item, role) and (shown is None or item.key in shown):
+        if (for_role(item, role) or item.key in own) and (shown is None or item.key in shown):
             yield item
