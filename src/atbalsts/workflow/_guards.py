@@ -219,15 +219,17 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     return tuple(baseline.approval_steps(state_vocational_school, national_step=pumpurs))
 
 
-def _national_steps(days: tuple[date, ...]) -> tuple[ApprovalStep, ...]:
+def _national_steps(
+    days: tuple[date, ...], *, state_vocational_school: bool
+) -> tuple[ApprovalStep, ...]:
     """The steps of the national approval chain that every plan approved on ``days`` needs
-    (each step needed on all of them), whatever chain its municipality uses: the author and the
-    school director and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
-    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). The municipal
-    coordinator's step is left to the chain: a state vocational school skips it, and a
-    transition does not say which school a plan is for. The floor is thus the chain of a state
-    vocational school."""
-    return chain_on(days, state_vocational_school=True)
+    (each step needed on all of them), whatever chain its municipality uses: the author, the
+    school director, the municipal coordinator unless the plan's school is a state vocational
+    school and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
+    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). Which school it is
+    comes with the transition (``Transition.state_vocational_school``), as the national plan
+    checks read it from the learner's enrolment."""
+    return chain_on(days, state_vocational_school=state_vocational_school)
 
 
 def chain_days(document: object, action: str, on: date) -> tuple[date, ...]:
@@ -255,15 +257,18 @@ def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
     days = chain_days(plan, t.action, t.on)
-    floor = _national_steps(days)
+    floor = _national_steps(days, state_vocational_school=t.state_vocational_school)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]
     if dropped:
         on = " and ".join(dict.fromkeys(day.isoformat() for day in days))
+        school = ""
+        if ApprovalStep.MUNICIPAL_COORDINATOR.value in dropped:
+            school = " (the plan's school is not a state vocational school, the transition says)"
         return (
             f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
-            f"{on} needs them, and the chain passed leaves them out"
+            f"{on} needs them{school}, and the chain passed leaves them out"
         )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:
