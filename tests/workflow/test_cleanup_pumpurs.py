@@ -1,5 +1,6 @@
 """The PuMPuRS days of the approval chain: the default chain and the guards' national floor
-ask IKVD's step on the same days, the programme's first and last included."""
+ask IKVD's step on the same days, the programme's first and last included, and the municipal
+coordinator's for the same schools."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ EDGES = [
 def test_ikvd_is_asked_from_the_first_to_the_last_day_of_pumpurs(day: date, ran: bool) -> None:
     assert (IKVD in approval_chain(day)) is ran
     assert (IKVD in approval_chain(day, state_vocational_school=True)) is ran
-    assert (IKVD in _national_steps((day,))) is ran
+    for vocational in (False, True):
+        assert (IKVD in _national_steps((day,), state_vocational_school=vocational)) is ran
 
 
 @given(day=st.dates(date(2010, 1, 1), date(2030, 12, 31)), vocational=st.booleans())
@@ -35,10 +37,11 @@ def test_the_default_chain_holds_the_guards_national_steps_in_their_order(
     day: date, vocational: bool
 ) -> None:
     chain = approval_chain(day, state_vocational_school=vocational)
-    floor = _national_steps((day,))
+    floor = _national_steps((day,), state_vocational_school=vocational)
     assert [s for s in chain if s in floor] == list(floor)
     assert (ApprovalStep.MUNICIPAL_COORDINATOR in chain) is not vocational
-    assert floor == approval_chain(day, state_vocational_school=True)
+    # the guards ask the whole national chain of the plan's school, the coordinator included
+    assert floor == chain
 
 
 @given(

@@ -66,7 +66,13 @@ def test_a_state_vocational_schools_chain_still_activates() -> None:
     chain = approval_chain(DAY, state_vocational_school=True)
     approved = _approved(chain)
     active = transition(
-        approved, "activate", actor="d", role="school_director", on=DAY, chain=chain
+        approved,
+        "activate",
+        actor="d",
+        role="school_director",
+        on=DAY,
+        chain=chain,
+        state_vocational_school=True,
     )
     assert active.document.status is PlanStatus.ACTIVE
 
@@ -87,18 +93,27 @@ def test_the_cli_with_empty_steps_refuses_activation(
 @given(
     steps=st.lists(st.sampled_from(list(ApprovalStep)), unique=True, max_size=4),
     on=st.sampled_from([PUMPURS_DAY, DAY]),
+    vocational=st.booleans(),
 )
 def test_whatever_the_chain_an_active_plan_has_the_national_approvals(
-    steps: list[ApprovalStep], on: date
+    steps: list[ApprovalStep], on: date, vocational: bool
 ) -> None:
     chain = tuple(steps)
     national = {ApprovalStep.AUTHOR, ApprovalStep.SCHOOL_DIRECTOR}
     if on == PUMPURS_DAY:
         national.add(ApprovalStep.NATIONAL_COORDINATOR)
+    if not vocational:  # [S17]: only a state vocational school skips the municipality
+        national.add(ApprovalStep.MUNICIPAL_COORDINATOR)
     approved = _approved(chain, on)
     try:
         active = transition(
-            approved, "activate", actor="d", role="school_director", on=on, chain=chain
+            approved,
+            "activate",
+            actor="d",
+            role="school_director",
+            on=on,
+            chain=chain,
+            state_vocational_school=vocational,
         ).document
     except LifecycleError as refused:
         assert not national <= set(chain)

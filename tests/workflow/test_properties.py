@@ -71,6 +71,10 @@ def fitting_role(document: Any, action: str, on: date) -> str:
         step = pending_step(document, approval_chain(on))
         if action in ("approve", "reject") and step is not None:
             return "class_teacher" if step.value == "author" else step.value
+        if action == "submit":
+            return document.author_role
+        if action == "deliver":
+            return "psychologist"  # responsible for the fixture's measure
         return "school_director"
     if isinstance(document, Referral):
         return "social_pedagogue" if action in SENDER else "social_service"

@@ -45,8 +45,10 @@ class Transition:
 
     ``before`` is the document as it is and ``after`` as it would be; ``from_status`` and
     ``to_status`` are lifecycle statuses (a plan waiting for approvals is ``submitted``).
-    ``consents`` are the consents the host passed with the transition (a case's consents), and
-    ``chain`` the approval chain in force for a plan on ``on``.
+    ``consents`` are the consents the host passed with the transition (a case's consents),
+    ``chain`` the approval chain in force for a plan on ``on``, and ``state_vocational_school``
+    whether the plan's learner is at a state vocational school, whose national chain skips the
+    municipal coordinator ([S17]; the learner's ``Enrolment.state_vocational_school``).
     """
 
     document: GuardDocument
@@ -61,6 +63,7 @@ class Transition:
     reason: str | None = None
     consents: tuple[Consent, ...] = ()
     chain: tuple[ApprovalStep, ...] = ()
+    state_vocational_school: bool = False
 
 
 #: A guard's check: the reason it refuses the transition, in plain words without the learner's

@@ -18,9 +18,11 @@ __all__ = [
     "ART73",
     "CONSENT",
     "CONSENT_PERIOD",
+    "CONSENT_ROLES",
     "DELIVERY",
     "MK89_NOTICE",
     "PARTIES",
+    "PLAN_ROLES",
     "REVIEW",
     "REVIEW_DEFAULT",
     "WITHDRAWAL",
@@ -74,8 +76,26 @@ CONSENT_PERIOD = LegalBasis(
 PARTIES = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
     note="The sender sends and cancels a referral; the recipient receives, accepts or rejects "
-    "it, acts on it and answers (the requester and owner of an HL7 FHIR Task). No act assigns "
-    "these steps.",
+    "it, acts on it and answers (the requester and owner of an HL7 FHIR Task); either may enter "
+    "it in error. No act assigns these steps.",
+)
+PLAN_ROLES = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="Who takes a plan's actions besides its approvals; no act or programme text assigns "
+    "them. PuMPuRS names the author who drafts the plan and enters it in the database, and the "
+    "school director who approves it after the author [S17][S18]; consultations are given by "
+    "the teachers and specialists the plan names and logged session by session [S19][S29]. So "
+    "the author submits the plan; the school director puts it in force once approved and "
+    "revokes it (a draft not yet submitted, its author too); the author or the director "
+    "reviews, pauses, resumes, completes it or enters it in error; the role responsible for a "
+    "measure records the support given against it.",
+)
+CONSENT_ROLES = LegalBasis(
+    kind=BasisKind.METHODOLOGICAL_DEFAULT,
+    note="The data subject may withdraw consent at any time (GDPR Art. 7(3)); who records the "
+    "withdrawal is not in the sources. The library lets the consent's grantor record it, or a "
+    "member of the school's staff record it for them, and has the school, which keeps the "
+    "consents it collects, record an expiry or an entry in error.",
 )
 DELIVERY = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,

@@ -124,6 +124,7 @@ def cli_transition(
     consents: Sequence[str | Path] = (),
     params: Sequence[str] = (),
     steps: str | None = None,
+    state_vocational_school: bool = False,
     override: bool = False,
     output: str | Path | None = None,
     err: TextIO | None = None,
@@ -133,8 +134,10 @@ def cli_transition(
 
     ``consents`` are consent documents the sending of a referral may rest on, ``params`` the
     action's ``KEY=VALUE`` parameters, ``steps`` the approval chain as comma-separated steps
-    (default: the national chain on that day). A chain file that does not verify is left as it
-    is, and so is the document. Returns 0, or ``EXIT_REFUSED`` (1) with the reason on ``err``.
+    (default: the national chain on that day; with ``state_vocational_school``, a state
+    vocational school's, without the municipal coordinator). A chain file that does not verify
+    is left as it is, and so is the document. Returns 0, or ``EXIT_REFUSED`` (1) with the
+    reason on ``err``.
     """
     err = err or sys.stderr
     path = Path(document)
@@ -184,7 +187,9 @@ def cli_transition(
         if about:  # the document's own last event, whatever other documents' events follow it
             when = _when(on)
             day = when.date() if isinstance(when, datetime) else when
-            default = chain_on(chain_days(doc, action, day))
+            default = chain_on(
+                chain_days(doc, action, day), state_vocational_school=state_vocational_school
+            )
             approvals = chain_steps if chain_steps is not None else default
             try:
                 check_day(doc, action, day, about[-1], allowed_actions(doc, approvals))
@@ -202,6 +207,7 @@ def cli_transition(
             params=dict(parse_param(p) for p in params),
             consents=[c for c in given if isinstance(c, Consent)],
             chain=chain_steps,
+            state_vocational_school=state_vocational_school,
             override=override,
             previous=previous,
         )

@@ -25,13 +25,14 @@ from atbalsts.model import (
     LegalBasis,
     LegalDuty,
     Referral,
+    ReferralParty,
     SupportPlan,
 )
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Transition, guard
 from atbalsts.privacy import DUTY_RECIPIENTS, duty_covers
 from atbalsts.workflow import _bases as b
-from atbalsts.workflow._lifecycle import pending_step
+from atbalsts.workflow._lifecycle import pending_step, status_of
 
 __all__ = ["NATIONAL_GUARDS", "GuardSet", "approval_chain", "beyond_duty", "chain_days", "chain_on"]
 
@@ -47,6 +48,12 @@ STEP_ROLES: dict[ApprovalStep, frozenset[str]] = {
     ApprovalStep.MUNICIPAL_COORDINATOR: frozenset({"municipal_coordinator"}),
     ApprovalStep.NATIONAL_COORDINATOR: frozenset({"national_coordinator"}),
 }
+
+
+def _staff(role: str) -> frozenset[str]:
+    """The roles a role named in a document stands for: itself, or every school role for
+    ``any_staff``."""
+    return _SCHOOL_ROLES if role == "any_staff" else frozenset({role})
 
 
 def _plan(t: Transition) -> SupportPlan:
@@ -147,29 +154,40 @@ def required_by_law(r: Referral) -> bool:
 _SENDER_ACTIONS = frozenset({"send", "cancel"})
 _RECIPIENT_ACTIONS = frozenset({"receive", "accept", "reject", "start", "complete", "fail"})
 _RECIPIENT_ACTIONS |= {"hold", "resume"}
+#: Actions either party may take: a record found wrong is wrong for both.
+_EITHER_ACTIONS = frozenset({"enter-in-error"})
+
+
+def _party_roles(party: ReferralParty) -> frozenset[str]:
+    """The roles that act for a referral's party: its institution, its role, and every school
+    role for a school that names none."""
+    roles = {party.institution, *([party.role] if party.role else [])}
+    if party.institution == "school" and not party.role:
+        roles |= _SCHOOL_ROLES
+    return frozenset(roles)
 
 
 @guard(
     "lv.guard.referral.parties",
     document="referral",
-    actions=tuple(sorted(_SENDER_ACTIONS | _RECIPIENT_ACTIONS)),
+    actions=tuple(sorted(_SENDER_ACTIONS | _RECIPIENT_ACTIONS | _EITHER_ACTIONS)),
     legal_basis=b.PARTIES,
 )
 def referral_parties(t: Transition) -> str | None:
     """The sender sends and cancels; the recipient receives, accepts or rejects, acts and
-    answers."""
+    answers; either enters it in error."""
     r = _referral(t)
+    sender, recipient = _party_roles(r.referred_by), _party_roles(r.referred_to)
     if t.action in _SENDER_ACTIONS:
-        party, side = r.referred_by, "sender"
-        roles = {party.institution, *([party.role] if party.role else [])}
-        if party.institution == "school" and not party.role:
-            roles |= _SCHOOL_ROLES
+        roles, who = sender, "the sender (the institution or role of referred_by)"
+    elif t.action in _RECIPIENT_ACTIONS:
+        roles, who = recipient, "the recipient (the institution or role of referred_to)"
     else:
-        party, side = r.referred_to, "recipient"
-        roles = {party.institution, *([party.role] if party.role else [])}
+        roles = sender | recipient
+        who = "the sender or the recipient (the institution or role of referred_by or referred_to)"
     if t.role in roles:
         return None
-    return f"{t.action} is the {side}'s action; the role {t.role} is not the {side}'s"
+    return f"{t.action} is taken by {who}, not by the role {t.role}"
 
 
 # -- plans -------------------------------------------------------------------------------------
@@ -180,10 +198,12 @@ def _approver(t: Transition) -> str | None:
     step = pending_step(plan, t.chain)
     if step is None:
         return None  # the lifecycle refuses it: no step is waiting
-    roles = STEP_ROLES[step] | ({plan.author_role} if step is ApprovalStep.AUTHOR else set())
+    author = step is ApprovalStep.AUTHOR
+    roles = STEP_ROLES[step] | (_staff(plan.author_role) if author else set())
     if t.role in roles:
         return None
-    return f"the step {step.value} waits for {' or '.join(sorted(roles))}, not {t.role}"
+    who = _AUTHOR if author else " or ".join(sorted(roles))
+    return f"{t.action}: the step {step.value} waits for {who}, not for the role {t.role}"
 
 
 def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[ApprovalStep, ...]:
@@ -199,15 +219,17 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     return tuple(baseline.approval_steps(state_vocational_school, national_step=pumpurs))
 
 
-def _national_steps(days: tuple[date, ...]) -> tuple[ApprovalStep, ...]:
+def _national_steps(
+    days: tuple[date, ...], *, state_vocational_school: bool
+) -> tuple[ApprovalStep, ...]:
     """The steps of the national approval chain that every plan approved on ``days`` needs
-    (each step needed on all of them), whatever chain its municipality uses: the author and the
-    school director and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
-    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). The municipal
-    coordinator's step is left to the chain: a state vocational school skips it, and a
-    transition does not say which school a plan is for. The floor is thus the chain of a state
-    vocational school."""
-    return chain_on(days, state_vocational_school=True)
+    (each step needed on all of them), whatever chain its municipality uses: the author, the
+    school director, the municipal coordinator unless the plan's school is a state vocational
+    school and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
+    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). Which school it is
+    comes with the transition (``Transition.state_vocational_school``), as the national plan
+    checks read it from the learner's enrolment."""
+    return chain_on(days, state_vocational_school=state_vocational_school)
 
 
 def chain_days(document: object, action: str, on: date) -> tuple[date, ...]:
@@ -235,15 +257,18 @@ def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
     days = chain_days(plan, t.action, t.on)
-    floor = _national_steps(days)
+    floor = _national_steps(days, state_vocational_school=t.state_vocational_school)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]
     if dropped:
         on = " and ".join(dict.fromkeys(day.isoformat() for day in days))
+        school = ""
+        if ApprovalStep.MUNICIPAL_COORDINATOR.value in dropped:
+            school = " (the plan's school is not a state vocational school, the transition says)"
         return (
             f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
-            f"{on} needs them, and the chain passed leaves them out"
+            f"{on} needs them{school}, and the chain passed leaves them out"
         )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:
@@ -303,6 +328,72 @@ plan_review, plan_review_default = _dated(
 )
 
 
+#: The plan's author, as a refusal names it (never the value of ``author_role``).
+_AUTHOR = "the plan's author (its author_role, or plan_author)"
+_DIRECTOR = "school_director"
+#: A plan's actions besides its approvals, and who takes each (basis: b.PLAN_ROLES): its
+#: ``author``, the school ``director``, either, or the role ``responsible`` for the measure a
+#: delivery is recorded against. A draft not yet submitted is revoked by its author too.
+_PLAN_TAKERS: dict[str, frozenset[str]] = {
+    "submit": frozenset({"author"}),
+    "activate": frozenset({"director"}),
+    "revoke": frozenset({"director"}),
+    "review": frozenset({"author", "director"}),
+    "hold": frozenset({"author", "director"}),
+    "resume": frozenset({"author", "director"}),
+    "complete": frozenset({"author", "director"}),
+    "enter-in-error": frozenset({"author", "director"}),
+    "deliver": frozenset({"responsible"}),
+}
+
+
+def _responsible(measure: int) -> str:
+    return f"measures[{measure}].responsible_role"
+
+
+def _plan_takers(t: Transition) -> tuple[frozenset[str], str] | None:
+    """The roles that may take ``t`` on its plan, and how a refusal names them; None when the
+    delivery names no measure of the plan (``lv.guard.plan.delivery`` refuses it)."""
+    plan = _plan(t)
+    takers = set(_PLAN_TAKERS[t.action])
+    if t.action == "revoke" and status_of(plan) == "draft":
+        takers.add("author")
+    if "responsible" in takers:
+        after = t.after
+        assert isinstance(after, SupportPlan)
+        measure = after.deliveries[-1].measure
+        if measure >= len(plan.measures):
+            return None
+        role = plan.measures[measure].responsible_role
+        return _staff(role), f"the role responsible for the measure ({_responsible(measure)})"
+    roles: set[str] = set()
+    names: list[str] = []
+    if "author" in takers:
+        roles |= _staff(plan.author_role) | {"plan_author"}
+        names.append(_AUTHOR)
+    if "director" in takers:
+        roles.add("school_director")
+        names.append(_DIRECTOR)
+    return frozenset(roles), " or ".join(names)
+
+
+@guard(
+    "lv.guard.plan.role",
+    document="support-plan",
+    actions=tuple(sorted(_PLAN_TAKERS)),
+    legal_basis=b.PLAN_ROLES,
+    title="A plan's action is taken by the role entitled to it.",
+)
+def plan_role(t: Transition) -> str | None:
+    """The author submits; the school director activates and revokes (the author too, a draft
+    not yet submitted); either reviews, pauses, resumes, completes or enters in error; the role
+    responsible for a measure records its delivery. Approvals: ``lv.guard.plan.approver``."""
+    found = _plan_takers(t)
+    if found is None or t.role in found[0]:
+        return None
+    return f"{t.action} is taken by {found[1]}, not by the role {t.role}"
+
+
 @guard(
     "lv.guard.plan.delivery",
     document="support-plan",
@@ -325,6 +416,30 @@ def plan_delivery(t: Transition) -> str | None:
 
 
 # -- consents ----------------------------------------------------------------------------------
+
+
+#: The school's staff, as a consent's keeper: its roles and the school itself.
+_KEEPERS = _SCHOOL_ROLES | {"school"}
+
+
+@guard(
+    "lv.guard.consent.role",
+    document="consent",
+    actions=("withdraw", "expire", "enter-in-error"),
+    legal_basis=b.CONSENT_ROLES,
+    title="A consent's action is taken by its grantor or the school's staff.",
+)
+def consent_role(t: Transition) -> str | None:
+    """Its grantor, or the school's staff for them, records a withdrawal; the school's staff
+    record an expiry or an entry in error."""
+    staff = "a member of the school's staff"
+    if t.action == "withdraw":
+        roles, who = _KEEPERS | {_consent(t).grantor}, f"the consent's grantor or {staff}"
+    else:
+        roles, who = _KEEPERS, staff
+    if t.role in roles:
+        return None
+    return f"{t.action} is taken by {who}, not by the role {t.role}"
 
 
 @guard(
@@ -375,7 +490,9 @@ NATIONAL_GUARDS: tuple[Guard, ...] = (
     plan_approvals_default,
     plan_review,
     plan_review_default,
+    plan_role,
     plan_delivery,
+    consent_role,
     consent_withdrawal,
     consent_expiry,
 )

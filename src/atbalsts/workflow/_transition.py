@@ -169,6 +169,7 @@ def transition(
     params: Mapping[str, ParamValue] | None = None,
     consents: Iterable[Consent] = (),
     chain: Sequence[ApprovalStep] | None = None,
+    state_vocational_school: bool = False,
     guards: GuardSet | None = None,
     override: bool = False,
     previous: AuditEvent | None = None,
@@ -183,8 +184,11 @@ def transition(
 
     A plan is approved step by step along ``chain``, by default the national chain for ``on``
     (:func:`approval_chain`; for a completion, the steps it shares with the chain of the day of
-    the plan's last approval); a referral is sent only when its sharing rests on one of
-    ``consents`` or on a legal duty.
+    the plan's last approval). ``state_vocational_school`` says whether the plan's learner is at
+    a state vocational school (the learner's ``Enrolment.state_vocational_school``): unless it
+    is, the national chain has the municipal coordinator's step, and a plan is activated or
+    completed only with that approval whatever ``chain`` is passed [S17]. A referral is sent
+    only when its sharing rests on one of ``consents`` or on a legal duty.
     ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
     last event of the chain the new event joins.
 
@@ -205,7 +209,9 @@ def transition(
     _check_role(role)
     kind = kind_of(document)
     status = status_of(document)
-    steps = tuple(chain) if chain is not None else chain_on(chain_days(document, action, day))
+    vocational = state_vocational_school
+    national = chain_on(chain_days(document, action, day), state_vocational_school=vocational)
+    steps = tuple(chain) if chain is not None else national
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
     if action not in allowed:
@@ -232,6 +238,7 @@ def transition(
         reason=reason,
         consents=given,
         chain=steps,
+        state_vocational_school=vocational,
     )
     refusals = (guards or GuardSet.national()).refusals(asked)
     by_law: tuple[str, ...] = ()

@@ -1,0 +1,307 @@
+"""Who may take each transition: for every lifecycle action, a role not entitled to it is
+refused by a national guard that names the action and the role, and no role can override it; an
+entitled role is never refused for its role.
+
+The entitlements below are the table of docs/reference/workflow.md ("Who may take each
+transition"), written out here on their own so that the guards are checked against the table and
+not against themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.workflow.fixtures import consent, plan, referral
+
+from atbalsts.codes import INSTITUTIONS, ROLES
+from atbalsts.errors import LifecycleError, Refusal
+from atbalsts.model import Consent, Referral, SupportPlan
+from atbalsts.workflow import (
+    CONSENT,
+    PLAN,
+    REFERRAL,
+    allowed_actions,
+    approval_chain,
+    pending_step,
+    transition,
+)
+
+ON = date(2025, 3, 10)
+CHAIN = approval_chain(ON)
+
+#: Every role a caller may name: the national roles, the institutions, a municipality's own role.
+EVERY_ROLE = sorted({*ROLES.codes(), *INSTITUTIONS.codes(), "bauska:coordinator"})
+#: The school's staff: the roles tagged school or support staff, and "any staff".
+SCHOOL_STAFF = {
+    "any_staff",
+    "class_teacher",
+    "subject_teacher",
+    "social_pedagogue",
+    "psychologist",
+    "speech_therapist",
+    "special_pedagogue",
+    "teacher_assistant",
+    "career_counsellor",
+    "librarian",
+    "sign_language_interpreter",
+    "occupational_therapist",
+    "assistant",
+    "plan_author",
+    "school_coordinator",
+    "school_director",
+}
+#: The guards that say who may act.
+ROLE_GUARDS = {
+    "lv.guard.plan.role",
+    "lv.guard.plan.approver",
+    "lv.guard.plan.approver_default",
+    "lv.guard.referral.parties",
+    "lv.guard.consent.role",
+}
+STEP_TAKER = {
+    "author": None,  # the plan's author
+    "school_director": "school_director",
+    "municipal_coordinator": "municipal_coordinator",
+    "national_coordinator": "national_coordinator",
+}
+
+
+def _as(role: str) -> set[str]:
+    """A role named in a document: itself, or all the school's staff for "any staff"."""
+    return set(SCHOOL_STAFF) if role == "any_staff" else {role}
+
+
+def plan_takers(document: SupportPlan, action: str) -> set[str]:
+    author = _as(document.author_role) | {"plan_author"}
+    director = {"school_director"}
+    if action == "submit":
+        return author
+    if action in ("approve", "reject"):
+        step = pending_step(document, CHAIN)
+        assert step is not None
+        taker = STEP_TAKER[step.value]
+        return {taker} if taker else author
+    if action == "activate":
+        return director
+    if action == "deliver":
+        return _as(document.measures[0].responsible_role)
+    if action == "revoke":
+        return author | director if document.submitted_on is None else director
+    assert action in ("review", "hold", "resume", "complete", "enter-in-error"), action
+    return author | director
+
+
+def referral_takers(document: Referral, action: str) -> set[str]:
+    def party(which: Any) -> set[str]:
+        roles = {which.institution} | ({which.role} if which.role else set())
+        if which.institution == "school" and not which.role:
+            roles |= SCHOOL_STAFF
+        return roles
+
+    sender, recipient = party(document.referred_by), party(document.referred_to)
+    if action in ("send", "cancel"):
+        return sender
+    if action == "enter-in-error":
+        return sender | recipient
+    return recipient
+
+
+def consent_takers(document: Consent, action: str) -> set[str]:
+    staff = SCHOOL_STAFF | {"school"}
+    return staff | {document.grantor} if action == "withdraw" else staff
+
+
+#: Documents in each status of their lifecycle, as a host would hold them.
+PLANS = {
+    "draft": {},
+    "submitted": {"submitted_on": "2025-03-03"},
+    "active": {"status": "active", "submitted_on": "2025-03-03"},
+    "on-hold": {"status": "on-hold", "submitted_on": "2025-03-03"},
+    "completed": {"status": "completed", "submitted_on": "2025-03-03"},
+    "revoked": {"status": "revoked", "submitted_on": "2025-03-03"},
+    "unknown": {"status": "unknown"},
+}
+APPROVED = [
+    {"step": "author", "approved_on": "2025-03-03"},
+    {"step": "school_director", "approved_on": "2025-03-04"},
+]
+#: What each action needs besides the role, so that only the guards can refuse it.
+PARAMS: dict[str, dict[str, Any]] = {
+    "review": {"achievements": ("achieved",), "outcome": "continue"},
+    "deliver": {"measure": 0, "sessions": 1},
+    "withdraw": {"effective": ON.isoformat()},
+    "complete": {"outcome": "Synthetic outcome"},  # a referral's answer; a plan's takes none
+}
+
+
+def _document(kind: str, status: str, data: st.DataObject) -> SupportPlan | Referral | Consent:
+    if kind == "plan":
+        author = data.draw(st.sampled_from([*sorted(SCHOOL_STAFF), "bauska:tutor"]), "author")
+        giver = data.draw(st.sampled_from([*sorted(SCHOOL_STAFF), "municipal_coordinator"]))
+        measure = {
+            "measure": "psychologist_consultation",
+            "responsible_role": giver,
+            "funding": "skola_kopiena",
+            "sessions": 6,
+        }
+        approvals = APPROVED[: data.draw(st.integers(0, 2), "approvals")]
+        if status != "submitted":
+            approvals = []
+        return plan(author_role=author, measures=[measure], approvals=approvals, **PLANS[status])
+    if kind == "referral":
+        sender = data.draw(st.sampled_from([None, "social_pedagogue", "class_teacher"]))
+        return referral(
+            status=status,
+            referred_by={"institution": "school", "role": sender},
+            legal_duty="child_protection_report",
+            purpose="child_protection",
+        )
+    withdrawn = {"withdrawn_on": "2025-03-05"} if status == "withdrawn" else {}
+    grantor = data.draw(st.sampled_from(["parent", "guardian", "adult_learner"]), "grantor")
+    return consent(status=status, grantor=grantor, **withdrawn)
+
+
+TABLES = {"plan": PLAN, "referral": REFERRAL, "consent": CONSENT}
+#: Every transition of every lifecycle: (document, status, action).
+EDGES = sorted(
+    (kind, status, action)
+    for kind, table in TABLES.items()
+    for status, actions in table.items()
+    if status != "entered-in-error"
+    for action in actions
+)
+
+
+def _takers(document: SupportPlan | Referral | Consent, action: str) -> set[str]:
+    if isinstance(document, SupportPlan):
+        return plan_takers(document, action)
+    if isinstance(document, Referral):
+        return referral_takers(document, action)
+    return consent_takers(document, action)
+
+
+def _role_refusals(document: Any, action: str, role: str, **more: Any) -> list[Refusal] | None:
+    """The refusals of the guards that say who may act, or None when the action is not allowed
+    from the document's status (the lifecycle refuses it before any guard)."""
+    try:
+        transition(
+            document,
+            action,
+            actor="p-1",
+            role=role,
+            on=ON,
+            reason="Synthetic reason",
+            params=PARAMS.get(action, {}),
+            **more,
+        )
+    except LifecycleError as refused:
+        if not refused.refusals and action not in refused.allowed:
+            return None
+        return [r for r in refused.refusals if r.guard in ROLE_GUARDS]
+    return []
+
+
+@settings(max_examples=400)
+@given(
+    edge=st.sampled_from(EDGES),
+    role=st.sampled_from(EVERY_ROLE),
+    override=st.booleans(),
+    data=st.data(),
+)
+def test_every_transition_is_refused_to_every_role_not_entitled_to_it(
+    edge: tuple[str, str, str], role: str, override: bool, data: st.DataObject
+) -> None:
+    kind, status, action = edge
+    document = _document(kind, status, data)
+    if action not in allowed_actions(document, CHAIN):
+        return  # approve and reject only while a step waits
+    refusals = _role_refusals(document, action, role, override=override)
+    assert refusals is not None
+    if role in _takers(document, action):
+        assert refusals == [], (edge, role)
+        return
+    assert refusals, f"{kind} {action} from {status} was not refused to the role {role}"
+    for refusal in refusals:
+        assert action in refusal.reason
+        assert role in refusal.reason
+        assert refusal.override_roles == ()  # who may act is never overridden
+
+
+@pytest.mark.parametrize(("kind", "status", "action"), EDGES)
+def test_each_transition_names_who_may_take_it(kind: str, status: str, action: str) -> None:
+    """Every transition has a role that may take it and one that may not, and the refusal of the
+    latter names the roles that may, without a value of the document's other fields."""
+
+    @given(data=st.data())
+    @settings(max_examples=5)
+    def check(data: st.DataObject) -> None:
+        document = _document(kind, status, data)
+        if action not in allowed_actions(document, CHAIN):
+            return
+        takers = _takers(document, action)
+        assert takers, (kind, action)
+        outsider = "municipal_education_specialist"
+        assert outsider not in takers
+        refusals = _role_refusals(document, action, outsider)
+        assert refusals, (kind, status, action)
+        text = " ".join(r.reason for r in refusals)
+        assert "Synthetic" not in text
+        assert "L-0001" not in text
+
+    check()
+
+
+def test_a_plan_is_submitted_by_its_author_only() -> None:
+    with pytest.raises(LifecycleError) as info:
+        transition(plan(), "submit", actor="d", role="school_director", on=ON)
+    [refusal] = info.value.refusals
+    assert refusal.guard == "lv.guard.plan.role"
+    assert refusal.reason == (
+        "submit is taken by the plan's author (its author_role, or plan_author), not by the "
+        "role school_director"
+    )
+    assert refusal.basis.startswith("methodological_default")
+    assert transition(plan(), "submit", actor="t", role="class_teacher", on=ON).document
+
+
+def test_a_delivery_is_recorded_by_the_role_responsible_for_the_measure() -> None:
+    active = plan(status="active", submitted_on="2025-03-03")
+    params = {"measure": 0, "sessions": 1}
+    with pytest.raises(LifecycleError) as info:
+        transition(active, "deliver", actor="t", role="class_teacher", on=ON, params=params)
+    [refusal] = info.value.refusals
+    assert "measures[0].responsible_role" in refusal.reason
+    given_, _ = transition(active, "deliver", actor="p", role="psychologist", on=ON, params=params)
+    assert given_.deliveries[-1].by == "p"
+
+
+def test_a_consent_is_withdrawn_by_its_grantor_or_recorded_by_the_school() -> None:
+    effective = {"effective": ON.isoformat()}
+    for role in ("parent", "social_pedagogue", "school"):
+        withdrawn, _ = transition(
+            consent(), "withdraw", actor="x", role=role, on=ON, params=effective
+        )
+        assert withdrawn.withdrawn_on == ON
+    for role in ("social_service", "guardian", "municipal_coordinator"):
+        with pytest.raises(LifecycleError) as info:
+            transition(consent(), "withdraw", actor="x", role=role, on=ON, params=effective)
+        assert [r.guard for r in info.value.refusals] == ["lv.guard.consent.role"]
+
+
+def test_a_referral_is_entered_in_error_by_one_of_its_parties_only() -> None:
+    sent = referral(status="requested", sent_on="2025-03-03")
+    for role in ("social_pedagogue", "social_service"):
+        voided, _ = transition(sent, "enter-in-error", actor="x", role=role, on=ON, reason="Dup")
+        assert voided.status.value == "entered-in-error"
+    with pytest.raises(LifecycleError) as info:
+        transition(sent, "enter-in-error", actor="x", role="state_police", on=ON, reason="Dup")
+    [refusal] = info.value.refusals
+    assert refusal.guard == "lv.guard.referral.parties"
+    assert refusal.reason == (
+        "enter-in-error is taken by the sender or the recipient (the institution or role of "
+        "referred_by or referred_to), not by the role state_police"
+    )
