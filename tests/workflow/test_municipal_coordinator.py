@@ -147,3 +147,19 @@ def test_the_command_function_says_which_school(
     )
     assert done == 0
     assert '"status": "active"' in doc.read_text(encoding="utf-8")
+
+
+def test_the_command_says_so_with_a_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``atbalsts transition --state-vocational-school``: the command passes the flag on."""
+    from atbalsts.cli import main
+
+    doc = tmp_path / "plan.json"
+    doc.write_text(_approved(WITHOUT_COORDINATOR).model_dump_json(), encoding="utf-8")
+    args = ["transition", str(doc), "activate", "--actor", "d", "--role", "school_director"]
+    args += ["--on", "2025-03-03"]
+    assert main(args) == 1
+    assert "municipal_coordinator" in capsys.readouterr().err
+    assert main([*args, "--state-vocational-school"]) == 0
+    assert '"status": "active"' in doc.read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ def _transition(args: argparse.Namespace, t: Texts) -> int:
         consents=args.consent,
         params=args.param,
         steps=args.steps,
+        state_vocational_school=args.state_vocational_school,
         override=args.override,
         output=args.output,
     )
@@ -109,6 +110,14 @@ def register(commands: Commands) -> None:
         help=_(
             "the approval chain of a plan, comma-separated steps (default: the national chain "
             "on that day)"
+        ),
+    )
+    p.add_argument(
+        "--state-vocational-school",
+        action="store_true",
+        help=_(
+            "the plan's school is a state vocational school: its plans need no municipal "
+            "coordinator's approval (default: they do)"
         ),
     )
     p.add_argument(
