@@ -26,7 +26,9 @@ Zeros are shown (outside small groups) and never chosen to hide.
 
 from __future__ import annotations
 
-from collections import deque
+import hashlib
+from array import array
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -399,11 +401,11 @@ class _Propagation:
         self.lo, self.hi = relations.shown()
         #: 1 for a variable a reader does not see: a family's unshown count, a hidden cell's.
         self.free = relations.unshown_vars()
-        #: The slots of each row's hidden cells (learners and things).
-        self.hidden_slots: dict[int, list[int]] = {}
-        #: The slots of each group row's hidden cells: at least 1 once the group is known to
-        #: hold ``min_learners`` learners.
-        self.at_least_one: dict[int, list[int]] = {}
+        #: The learners slots of each row's hidden cells.
+        self.hidden_slots: defaultdict[int, list[int]] = defaultdict(list)
+        # A column's total may be a hidden zero (rule 4 hides it to keep a small group's zero),
+        # so no reader can take a hidden total to be at least 1: only the groups' cells are.
+        self.total_row = relations.rows - 1 if relations.grid.grouped else -1
         self._hide(hidden)
         #: The column sums that hold a hidden cell (the others hold only exact counts), with
         #: the hidden cells of each, the total row's aside.
@@ -413,6 +415,10 @@ class _Propagation:
             cells = [v for v in range(slot, stop, relations.width) if self.free[v]]
             if cells or self.free[stop + slot]:
                 self.hidden_cells[k] = cells
+        #: The rows' states seen (a digest of each), and the bounds that a state seen twice
+        #: ends at (:meth:`narrow_row`).
+        self.seen: set[tuple[bool, bytes]] = set()
+        self.solved: dict[tuple[bool, bytes], tuple[list[int], list[int], set[int]]] = {}
         #: A safeguard against a slow crawl of bounds: the work stops after 1000 steps for each
         #: relation (never reached on a counted table).
         self.steps_left = 1000 * relations.count
@@ -421,21 +427,16 @@ class _Propagation:
         """Start from what is shown (:meth:`_Relations.shown`) and forget the hidden cells, but
         that a hidden "learners decided" is at least 1."""
         relations, lo, hi, free = self.relations, self.lo, self.hi, self.free
-        grid, n, width, index = relations.grid, relations.n, relations.width, relations.index
-        # A column's total may be a hidden zero (rule 4 hides it to keep a small group's zero),
-        # so no reader can take a hidden total to be at least 1: only the groups' cells are.
-        total_row = relations.rows - 1 if grid.grouped else -1
-        shown_columns = set(grid.columns)
+        n, width, index, decided = relations.n, relations.width, relations.index, relations.decided
         for r, column in hidden:
             slot = index[column]
-            for var in (r * width + slot, r * width + n + slot):
-                free[var] = 1
-                lo[var], hi[var] = 0, _BIG
-            self.hidden_slots.setdefault(r, []).extend((slot, n + slot))
-            if column in shown_columns and r != total_row:
-                self.at_least_one.setdefault(r, []).append(slot)
-            if slot == relations.decided:
-                lo[r * width + slot] = 1
+            var = r * width + slot
+            free[var] = free[var + n] = 1
+            lo[var] = lo[var + n] = 0
+            hi[var] = hi[var + n] = _BIG
+            self.hidden_slots[r].append(slot)
+            if slot == decided:
+                lo[var] = 1
 
     def run(self) -> None:
         relations, width = self.relations, self.relations.width
@@ -464,6 +465,44 @@ class _Propagation:
         the first time (``seeds`` None), later by those of the ``seeds`` slots (narrowed by a
         column sum). Returns the slots narrowed.
 
+        A row ends where its bounds and its relations take it, however it got there, so two rows
+        in the same state end alike. A row with every cell hidden (a small group) is worked out
+        once for each state it is met in: a table of many small schools has hundreds of them,
+        and they start, and mostly stay, alike. (Other rows differ in what they show.)"""
+        relations = self.relations
+        base, end = r * relations.width, (r + 1) * relations.width
+        lo, hi, free = self.lo[base:end], self.hi[base:end], self.free[base:end]
+        state = self._state(r, lo, hi, free) if 0 not in free else None
+        done = self.solved.get(state) if state is not None else None
+        if done is not None:
+            lo, hi, narrowed = done[0], done[1], done[2] | (seeds or set())
+        elif state is None:
+            narrowed = self._solve_row(r, seeds, lo, hi, free)
+        else:
+            start = lo.copy(), hi.copy()
+            narrowed = self._solve_row(r, seeds, lo, hi, free)
+            if state not in self.seen:
+                self.seen.add(state)
+            else:  # seen twice: likely to be seen again
+                changed = {s for s, (a, b) in enumerate(zip(start[0], lo, strict=True)) if a != b}
+                changed |= {s for s, (a, b) in enumerate(zip(start[1], hi, strict=True)) if a != b}
+                self.solved[state] = (lo, hi, changed)
+        self.lo[base:end], self.hi[base:end] = lo, hi
+        return narrowed
+
+    def _state(self, r: int, lo: list[int], hi: list[int], free: bytearray) -> tuple[bool, bytes]:
+        """What row ``r`` ends at depends on: whether it is the total row, which variables are
+        free, and their bounds (a digest of them, as a table holds thousands of rows)."""
+        digest = hashlib.blake2b(free, digest_size=32)
+        digest.update(array("q", lo).tobytes())
+        digest.update(array("q", hi).tobytes())
+        return r == self.relations.rows - 1, digest.digest()
+
+    def _solve_row(
+        self, r: int, seeds: set[int] | None, lo: list[int], hi: list[int], free: bytearray
+    ) -> set[int]:
+        """:meth:`narrow_row` on the row's own ``lo``, ``hi`` and ``free``.
+
         Most relations are "le", and most of those are beside a shown cell: such a relation
         gives the other variable a bound once (a shown cell is known exactly, so it can give
         no other), so the first time each free variable takes its bounds from the shown cells
@@ -472,8 +511,6 @@ class _Propagation:
         relations = self.relations
         templates, decided = relations.local, relations.decided
         le_of_slot, wide_of_slot = relations.le_of_slot, relations.wide_of_slot
-        base, end = r * relations.width, (r + 1) * relations.width
-        lo, hi, free = self.lo[base:end], self.hi[base:end], self.free[base:end]
         queue: deque[int] = deque()
         queued = bytearray(len(templates))
         narrowed: set[int] = set()
@@ -496,7 +533,9 @@ class _Propagation:
                         wake(self._at_least_one(r, lo))
 
         if seeds is None:
-            slots = [*self.hidden_slots.get(r, ()), *range(2 * relations.n, relations.width)]
+            cells = self.hidden_slots.get(r, ())
+            slots = [*cells, *(relations.n + s for s in cells)]
+            slots += range(2 * relations.n, relations.width)
             wake(slots, narrowing=False)
             wake(_bound_by_shown(relations, slots, lo, hi, free))
             wake(self._at_least_one(r, lo))
@@ -523,15 +562,14 @@ class _Propagation:
                 wake(changed)
                 changed.clear()
         self.steps_left -= steps
-        self.lo[base:end], self.hi[base:end] = lo, hi
         return narrowed
 
     def _at_least_one(self, r: int, lo: list[int]) -> list[int]:
         """Once group ``r`` is known to hold ``min_learners``, its hidden cells are at least 1:
         raise those that were not (``lo`` is the row's), and return their slots."""
         out = []
-        if lo[self.relations.decided] >= self.min_learners:
-            for slot in self.at_least_one.get(r, ()):
+        if r != self.total_row and lo[self.relations.decided] >= self.min_learners:
+            for slot in self.hidden_slots.get(r, ()):
                 if lo[slot] < 1:
                     lo[slot] = 1
                     out.append(slot)
