@@ -483,7 +483,7 @@ class _Propagation:
             narrowed = self._solve_row(r, seeds, lo, hi, free)
             if state not in self.seen:
                 self.seen.add(state)
-            else:  # seen twice: likely to be seen again
+            elif self.steps_left > 0:  # seen twice (and worked out to the end): keep it
                 changed = {s for s, (a, b) in enumerate(zip(start[0], lo, strict=True)) if a != b}
                 changed |= {s for s, (a, b) in enumerate(zip(start[1], hi, strict=True)) if a != b}
                 self.solved[state] = (lo, hi, changed)
@@ -491,12 +491,13 @@ class _Propagation:
         return narrowed
 
     def _state(self, r: int, lo: list[int], hi: list[int], free: bytearray) -> tuple[bool, bytes]:
-        """What row ``r`` ends at depends on: whether it is the total row, which variables are
-        free, and their bounds (a digest of them, as a table holds thousands of rows)."""
+        """What row ``r`` ends at depends on: whether it is the total row (whose hidden cells
+        are not at least 1), which variables are free, and their bounds (a digest of them, as a
+        table holds thousands of rows)."""
         digest = hashlib.blake2b(free, digest_size=32)
         digest.update(array("q", lo).tobytes())
         digest.update(array("q", hi).tobytes())
-        return r == self.relations.rows - 1, digest.digest()
+        return r == self.total_row, digest.digest()
 
     def _solve_row(
         self, r: int, seeds: set[int] | None, lo: list[int], hi: list[int], free: bytearray
