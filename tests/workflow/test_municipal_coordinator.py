@@ -54,9 +54,10 @@ def test_a_chain_without_the_coordinator_does_not_activate_a_municipal_schools_p
     assert refusal.override_roles == ()
 
 
-def test_nor_completes_one_activated_without_it() -> None:
-    """A plan made active before (by a caller that passed a shorter chain) is not completed
-    without the coordinator's approval either."""
+def test_but_one_already_active_is_completed() -> None:
+    """The chain is gone through when a plan is made active. A plan already active without the
+    coordinator's approval (activated before this floor) can receive no approval any more, so
+    it is not held back from completion: it is completed, as its review says."""
     active = _approved(WITHOUT_COORDINATOR).model_copy(update={"status": PlanStatus.ACTIVE})
     reviewed = transition(
         active,
@@ -66,15 +67,15 @@ def test_nor_completes_one_activated_without_it() -> None:
         on=date(2025, 5, 30),
         params={"achievements": ("achieved",), "outcome": "close_no_longer_needed"},
     ).document
-    with pytest.raises(LifecycleError, match="municipal_coordinator are missing"):
-        transition(
-            reviewed,
-            "complete",
-            actor="d",
-            role="school_director",
-            on=date(2025, 5, 30),
-            chain=WITHOUT_COORDINATOR,
-        )
+    done = transition(
+        reviewed,
+        "complete",
+        actor="d",
+        role="school_director",
+        on=date(2025, 5, 30),
+        chain=WITHOUT_COORDINATOR,
+    ).document
+    assert done.status is PlanStatus.COMPLETED
 
 
 def test_the_coordinators_step_waits_for_the_municipal_coordinator() -> None:
@@ -163,3 +164,34 @@ def test_the_command_says_so_with_a_flag(
     assert "municipal_coordinator" in capsys.readouterr().err
     assert main([*args, "--state-vocational-school"]) == 0
     assert '"status": "active"' in doc.read_text(encoding="utf-8")
+
+
+def test_the_event_records_that_the_school_was_said_to_be_a_state_vocational_one() -> None:
+    """The caller's word that a plan's school needs no coordinator is kept in the audit event
+    of each plan action taken on it, as an override is, and the chain still replays."""
+    from atbalsts.workflow import replay
+
+    events = []
+    current, previous = plan(), None
+    for action, role in (
+        ("submit", "class_teacher"),
+        ("approve", "class_teacher"),
+        ("approve", "school_director"),
+        ("activate", "school_director"),
+    ):
+        done = transition(
+            current,
+            action,
+            actor="a",
+            role=role,
+            on=DAY,
+            chain=WITHOUT_COORDINATOR,
+            state_vocational_school=True,
+            previous=previous,
+        )
+        current, previous = done.document, done.event
+        events.append(done.event)
+    assert all(e.params.get("state_vocational_school") is True for e in events)
+    assert replay(plan(), events) == current
+    plain = transition(plan(), "submit", actor="a", role="class_teacher", on=DAY)
+    assert "state_vocational_school" not in plain.event.params

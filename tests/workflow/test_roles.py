@@ -88,7 +88,7 @@ def plan_takers(document: SupportPlan, action: str) -> set[str]:
     if action == "activate":
         return director
     if action == "deliver":
-        return _as(document.measures[0].responsible_role)
+        return _as(document.measures[0].responsible_role) | author | director
     if action == "revoke":
         return author | director if document.submitted_on is None else director
     assert action in ("review", "hold", "resume", "complete", "enter-in-error"), action
@@ -112,7 +112,9 @@ def referral_takers(document: Referral, action: str) -> set[str]:
 
 def consent_takers(document: Consent, action: str) -> set[str]:
     staff = SCHOOL_STAFF | {"school"}
-    return staff | {document.grantor} if action == "withdraw" else staff
+    if action == "withdraw":  # the learner of full age and either legal representative too
+        return staff | {document.grantor, "parent", "guardian", "adult_learner"}
+    return staff
 
 
 #: Documents in each status of their lifecycle, as a host would hold them.
@@ -269,24 +271,28 @@ def test_a_plan_is_submitted_by_its_author_only() -> None:
 
 
 def test_a_delivery_is_recorded_by_the_role_responsible_for_the_measure() -> None:
+    """... or by the plan's author, who keeps its records, or the director; not by another."""
     active = plan(status="active", submitted_on="2025-03-03")
     params = {"measure": 0, "sessions": 1}
     with pytest.raises(LifecycleError) as info:
-        transition(active, "deliver", actor="t", role="class_teacher", on=ON, params=params)
+        transition(active, "deliver", actor="t", role="speech_therapist", on=ON, params=params)
     [refusal] = info.value.refusals
     assert "measures[0].responsible_role" in refusal.reason
-    given_, _ = transition(active, "deliver", actor="p", role="psychologist", on=ON, params=params)
-    assert given_.deliveries[-1].by == "p"
+    for role in ("psychologist", "school_director", "plan_author"):
+        given_, _ = transition(active, "deliver", actor="p", role=role, on=ON, params=params)
+        assert given_.deliveries[-1].by == "p"
 
 
 def test_a_consent_is_withdrawn_by_its_grantor_or_recorded_by_the_school() -> None:
+    """The grantor, the learner of full age (the data subject), either legal representative,
+    or the school's staff recording it; no one outside the school or the family."""
     effective = {"effective": ON.isoformat()}
-    for role in ("parent", "social_pedagogue", "school"):
+    for role in ("parent", "guardian", "adult_learner", "social_pedagogue", "school"):
         withdrawn, _ = transition(
             consent(), "withdraw", actor="x", role=role, on=ON, params=effective
         )
         assert withdrawn.withdrawn_on == ON
-    for role in ("social_service", "guardian", "municipal_coordinator"):
+    for role in ("social_service", "municipal_coordinator", "state_police"):
         with pytest.raises(LifecycleError) as info:
             transition(consent(), "withdraw", actor="x", role=role, on=ON, params=effective)
         assert [r.guard for r in info.value.refusals] == ["lv.guard.consent.role"]

@@ -257,7 +257,12 @@ def _approvals(t: Transition) -> str | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
     days = chain_days(plan, t.action, t.on)
-    floor = _national_steps(days, state_vocational_school=t.state_vocational_school)
+    # The coordinator's approval is asked for when a plan is made active, where the chain is
+    # gone through; a plan already active (activated before this floor, or for a school said to
+    # be a state vocational one) is not held back from completion by it, since no approval can
+    # be added to an active plan.
+    vocational = t.state_vocational_school or t.action == "complete"
+    floor = _national_steps(days, state_vocational_school=vocational)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]
@@ -332,8 +337,9 @@ plan_review, plan_review_default = _dated(
 _AUTHOR = "the plan's author (its author_role, or plan_author)"
 _DIRECTOR = "school_director"
 #: A plan's actions besides its approvals, and who takes each (basis: b.PLAN_ROLES): its
-#: ``author``, the school ``director``, either, or the role ``responsible`` for the measure a
-#: delivery is recorded against. A draft not yet submitted is revoked by its author too.
+#: ``author``, the school ``director``, either, or for a delivery the role ``responsible`` for
+#: its measure, the author (who keeps the plan's records [S17][S18]) or the director. A draft not
+#: yet submitted is revoked by its author too.
 _PLAN_TAKERS: dict[str, frozenset[str]] = {
     "submit": frozenset({"author"}),
     "activate": frozenset({"director"}),
@@ -343,7 +349,7 @@ _PLAN_TAKERS: dict[str, frozenset[str]] = {
     "resume": frozenset({"author", "director"}),
     "complete": frozenset({"author", "director"}),
     "enter-in-error": frozenset({"author", "director"}),
-    "deliver": frozenset({"responsible"}),
+    "deliver": frozenset({"responsible", "author", "director"}),
 }
 
 
@@ -358,16 +364,16 @@ def _plan_takers(t: Transition) -> tuple[frozenset[str], str] | None:
     takers = set(_PLAN_TAKERS[t.action])
     if t.action == "revoke" and status_of(plan) == "draft":
         takers.add("author")
+    roles: set[str] = set()
+    names: list[str] = []
     if "responsible" in takers:
         after = t.after
         assert isinstance(after, SupportPlan)
         measure = after.deliveries[-1].measure
         if measure >= len(plan.measures):
             return None
-        role = plan.measures[measure].responsible_role
-        return _staff(role), f"the role responsible for the measure ({_responsible(measure)})"
-    roles: set[str] = set()
-    names: list[str] = []
+        roles |= _staff(plan.measures[measure].responsible_role)
+        names.append(f"the role responsible for the measure ({_responsible(measure)})")
     if "author" in takers:
         roles |= _staff(plan.author_role) | {"plan_author"}
         names.append(_AUTHOR)
@@ -420,6 +426,11 @@ def plan_delivery(t: Transition) -> str | None:
 
 #: The school's staff, as a consent's keeper: its roles and the school itself.
 _KEEPERS = _SCHOOL_ROLES | {"school"}
+#: Who may withdraw a consent besides its grantor: the data subject (the learner of full age)
+#: and the holders of parental responsibility (a parent, a guardian), whoever of them gave it;
+#: GDPR Art. 7(3) gives the right to withdraw to the data subject, exercised for a child by those
+#: who may consent for it.
+_WITHDRAWERS = frozenset({"parent", "guardian", "adult_learner"})
 
 
 @guard(
@@ -434,7 +445,8 @@ def consent_role(t: Transition) -> str | None:
     record an expiry or an entry in error."""
     staff = "a member of the school's staff"
     if t.action == "withdraw":
-        roles, who = _KEEPERS | {_consent(t).grantor}, f"the consent's grantor or {staff}"
+        roles = _KEEPERS | _WITHDRAWERS | {_consent(t).grantor}
+        who = f"the consent's grantor, the learner's legal representative, the learner, or {staff}"
     else:
         roles, who = _KEEPERS, staff
     if t.role in roles:

@@ -218,6 +218,10 @@ def transition(
         raise LifecycleError(kind, status, action, allowed)
     check_day(document, action, day, previous, allowed)
     recorded = _params(document, action, params or {}, steps, given)
+    if vocational and isinstance(document, SupportPlan):
+        # the caller's word that the plan's school is a state vocational school (its chain needs
+        # no municipal coordinator): kept in the event, as an override is
+        recorded["state_vocational_school"] = True
     try:
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
     except DocumentError as invalid:
