@@ -13,6 +13,9 @@ grouped by school, each in a new process of its own (so that each has its own pe
 - counting with suppression, as published; the ratio of the two, and of their peak memory;
 - the suppression's share of the count, and of its rule 5 (bounds) within it, timed in the same
   calls;
+- counting with suppression as before every code of every list was a column (only the
+  categories met, and every risk group, plan status and funder of planned measures): what
+  showing every category costs, the ratio of the two suppressions;
 - the shape of the table: groups, columns and hidden cells, with a digest of which cells are
   hidden, so that two runs (say before and after a change) can be seen to hide the same cells.
 
@@ -96,11 +99,35 @@ class Timed:
         setattr(self.module, self.name, self.real)
 
 
-def count_here(folder: Path, suppress: bool, rounds: int) -> dict[str, Any]:
-    """In this process: ``rounds`` counts of the files, with or without suppression. The
-    median times; the peak memory; the table's shape and a digest of its hidden cells."""
+#: The breakdowns that showed every category of their list, met or not, before every one did.
+ALWAYS_BEFORE = ("findings_by_risk_group", "plans_by_status", "measures_planned_by_funder")
+
+
+def met_only(count_module: Any) -> None:
+    """Make ``count_module`` (:mod:`atbalsts.stats._count`) show a category only where some
+    group has it (but those of :data:`ALWAYS_BEFORE`), as it did before every category was a
+    column."""
+    every = count_module._Tally.columns
+
+    def columns(tally: Any, local: Any) -> tuple[tuple[str, str | None], ...]:
+        met = {column for group in tally.groups.values() for column in group}
+        return tuple(
+            (metric, category)
+            for metric, category in every(tally, local)
+            if category is None or metric in ALWAYS_BEFORE or (metric, category) in met
+        )
+
+    count_module._Tally.columns = columns
+
+
+def count_here(folder: Path, suppress: bool, rounds: int, met: bool = False) -> dict[str, Any]:
+    """In this process: ``rounds`` counts of the files, with or without suppression (``met``:
+    showing only the categories met, as before). The median times; the peak memory; the
+    table's shape and a digest of its hidden cells."""
     from atbalsts.stats import _count, _suppress, count_files
 
+    if met:
+        met_only(_count)
     if not suppress:  # what count_files calls, by the name _count imported it under
         _count.suppress = lambda grid, min_learners: set()  # type: ignore[attr-defined]
     whole, rules, rule_5 = [], [], []
@@ -141,11 +168,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def count_apart(folder: Path, suppress: bool, rounds: int) -> dict[str, Any]:
+def count_apart(folder: Path, suppress: bool, rounds: int, met: bool = False) -> dict[str, Any]:
     """:func:`count_here` in a new process (the same interpreter and path)."""
     command = [sys.executable, __file__, "--count", str(folder), "--rounds", str(rounds)]
     done = subprocess.run(
-        [*command, *([] if suppress else ["--no-suppression"])],
+        [*command, *([] if suppress else ["--no-suppression"]), *(["--met-only"] if met else [])],
         capture_output=True,
         text=True,
         check=True,
@@ -188,6 +215,16 @@ def report(args: argparse.Namespace, folder: Path) -> Iterator[str]:
         f"  suppression {rules:.2f} s ({rules / whole:.0%} of the count), of it rule 5 "
         f"(bounds) {rule_5:.2f} s ({rule_5 / whole:.0%} of the count)"
     )
+    met = count_apart(folder, True, args.rounds, met=True)
+    yield (
+        f"met categories only, as before: {met['columns']} columns, {met['hidden']:,} cells "
+        f"hidden (digest {met['digest']}); {met['seconds']:.2f} s, peak {met['peak_mb']:.0f} MB"
+    )
+    yield (
+        f"  suppression {met['suppression']:.2f} s, of it rule 5 {met['rule_5']:.2f} s; every "
+        f"category / met only: {rules / met['suppression']:.2f} in suppression, "
+        f"{rule_5 / met['rule_5']:.2f} in rule 5, {whole / met['seconds']:.2f} in the count"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,9 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated learners")
     parser.add_argument("--count", type=Path, help=argparse.SUPPRESS)  # a counting process
     parser.add_argument("--no-suppression", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--met-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.count is not None:
-        print(json.dumps(count_here(args.count, not args.no_suppression, args.rounds)))
+        result = count_here(args.count, not args.no_suppression, args.rounds, args.met_only)
+        print(json.dumps(result))
         return 0
     given = " ".join(sys.argv[1:] if argv is None else argv)
     print(f"$ .venv/bin/python benchmarks/bench_stats.py {given}".rstrip())

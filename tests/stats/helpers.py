@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from atbalsts import PolicyRegistry, SupportCase
 from atbalsts.codes import RISK_FACTORS
-from atbalsts.stats import MIN_LEARNERS, Table
+from atbalsts.stats import MIN_LEARNERS, Table, count
 from atbalsts.testing.conformance import sample_cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -469,3 +469,30 @@ def attack(table: Table) -> dict[tuple[int, Column], int]:
                         if value in (0, 1):  # items 0 or 1: the learners are the same number
                             changed |= learn(unknown[0], value)
     return recovered
+
+
+def always_shown(table: Table) -> set[Column]:
+    """The columns a table of this grouping shows whatever was counted: those of a table that
+    counted no learner (for decisions whose stamps name no plugin, as generated here). A reader
+    who knows the rule knows them; any other column is there because some learner has its
+    category."""
+    return set(count([], [] if table.cases else None, table.by).columns)
+
+
+def told_by_columns(table: Table) -> set[tuple[int, Column]]:
+    """The hidden group cells a reader learns to be at least 1 from their column being there at
+    all: a column that only a category someone has gets, whose total is hidden, whose other
+    groups all show 0 but one hidden cell (that cell holds the whole total, at least 1). In a
+    small group it tells that one of its 1 to 4 learners has the category. (Row index, column.)"""
+    if not table.by:
+        return set()
+    rows = [*table.rows, table.total]
+    out = set()
+    for column in set(table.columns) - always_shown(table):
+        if not table.total.cells[column].suppressed:
+            continue
+        cells = [rows[r].cells[column] for r in range(len(table.rows))]
+        hidden = [r for r, cell in enumerate(cells) if cell.suppressed]
+        if len(hidden) == 1 and all(c.learners == 0 for c in cells if not c.suppressed):
+            out.add((hidden[0], column))
+    return out

@@ -144,7 +144,12 @@ def test_obligation_states_are_read_where_the_decision_has_them() -> None:
         }
         for d in decisions
     ]
-    assert count(untracked).categories("obligations_by_state") == ("not_tracked",)
+    plain = count(untracked)
+    # every state is a column, met or not: here "not tracked" alone holds anyone
+    assert plain.categories("obligations_by_state") == states
+    shown = {c: plain.cell(None, "obligations_by_state", c).learners for c in states}
+    assert shown.pop("not_tracked", 0) > 0
+    assert set(shown.values()) == {0}
 
 
 # --- joins ---------------------------------------------------------------------------------
@@ -293,5 +298,94 @@ def test_a_state_or_delivery_of_another_shape_is_counted_not_dropped() -> None:
     table = count(decisions, cases, ())
     assert table.records.unreadable == 0
     assert table.records.decisions == sum("learner_id" in d for d in decisions)
-    assert table.categories("obligations_by_state") == ("unknown",)
-    assert table.categories("measures_delivery") == ("not_tracked",)
+
+    def met(metric: str) -> list[str | None]:
+        """The categories someone has (every one is a column, met or not)."""
+        return [c for c in table.categories(metric) if table.cell(None, metric, c).learners != 0]
+
+    assert met("obligations_by_state") == ["unknown"]
+    assert met("measures_delivery") == ["not_tracked"]
+
+
+# --- every code of every list is a column ----------------------------------------------------
+
+
+def _stamped(learner: str, plugins: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    """A decision whose policy stamp names ``plugins``."""
+    stamps = [{"name": p, "distribution": f"atbalsts-{p}", "version": "0.1.0"} for p in plugins]
+    return {
+        "learner_id": learner,
+        "as_of": "2025-03-03",
+        "policy": {"municipality": plugins[0], "plugins": stamps},
+        "complete": True,
+        "findings": [],
+        "obligations": [],
+        "referrals": [],
+        **extra,
+    }
+
+
+@given(batches(), st.sampled_from([(), ("school", "term")]))
+def test_the_columns_do_not_depend_on_what_was_counted(
+    batch: tuple[list[dict[str, Any]], list[dict[str, Any]]], by: tuple[str, ...]
+) -> None:
+    from atbalsts.codes import ACTIONS, INSTITUTIONS, MEASURES, RISK_FACTORS, RISK_GROUPS
+
+    decisions, cases = batch
+    table = count(decisions, cases, by)
+    assert table.columns == count([], [], by).columns
+    for metric, codes in (
+        ("findings_by_risk_group", RISK_GROUPS),
+        ("findings_by_factor", RISK_FACTORS),
+        ("obligations_by_action", ACTIONS),
+        ("referrals_due_by_recipient", INSTITUTIONS),
+        ("measures_delivered_by_kind", MEASURES),
+    ):
+        assert table.categories(metric) == codes.codes()
+
+
+def test_the_local_codes_of_the_plugins_the_stamps_name_are_columns(
+    registry: PolicyRegistry,
+) -> None:
+    """A plugin's local codes are columns, met or not, wherever a decision's stamp names it:
+    for decisions of several municipalities, those of every policy set that decided."""
+    local = {
+        ("findings_by_factor", "parauga:attendance"),
+        ("obligations_by_action", "parauga:support_team_meeting"),
+        ("obligations_by_action", "bauska:request_medical_note"),
+    }
+    national = count([_stamped(f"O{i}", ("lv",)) for i in range(6)], registry=registry)
+    assert local.isdisjoint(national.columns)
+    assert national.columns == count([]).columns
+    decisions = [_stamped(f"B{i}", ("bauska", "lv")) for i in range(6)]
+    decisions += [_stamped(f"P{i}", ("parauga", "lv")) for i in range(6)]
+    for table in (count(decisions, registry=registry), count(decisions)):  # default: installed
+        assert local <= set(table.columns)
+        assert {table.cell(None, *column).learners for column in local} == {0}
+        actions = table.categories("obligations_by_action")
+        assert actions[-2:] == ("bauska:request_medical_note", "parauga:support_team_meeting")
+
+
+def test_an_unmet_local_risk_factor_splits_its_risk_group(registry: PolicyRegistry) -> None:
+    from atbalsts.stats import _count, _suppress
+
+    grids: list[_suppress.Grid] = []
+    real = _count.suppress
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_count, "suppress", lambda g, m: (grids.append(g), real(g, m))[1])
+        count([_stamped(f"P{i}", ("parauga", "lv")) for i in range(6)], registry=registry)
+    (grid,) = grids
+    assert grid.factor_groups["parauga:attendance"] == "learning_and_school"
+    assert grid.factor_groups["paid_work"] == "economic"
+
+
+def test_a_stamp_naming_a_plugin_not_loaded_is_refused() -> None:
+    """Its local codes cannot be listed: shown only where met, a code would tell that some
+    learner has it."""
+    decisions = [_stamped(f"P{i}", ("parauga", "lv")) for i in range(6)]
+    without = PolicyRegistry.load(block=["parauga"])
+    with pytest.raises(StatsError, match=r"plugin 'parauga'.*not loaded here") as caught:
+        count(decisions, registry=without)
+    assert "P0" not in str(caught.value)
+    bad = [{**decisions[0], "policy": {"municipality": "m", "plugins": [{"version": "1"}]}}]
+    assert count(bad).records.unreadable == 1

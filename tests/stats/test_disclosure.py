@@ -15,16 +15,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atbalsts.stats import MIN_LEARNERS, Table, count
+from atbalsts.stats import MIN_LEARNERS, Table, as_dict, count
 
-from .helpers import FAMILY_PARTS, batches
+from .helpers import FAMILY_PARTS, always_shown, batches, told_by_columns
 
 BIG = 10**12
 DECIDED = ("learners_decided", None)
 
 
-def ranges(table: Table) -> dict[tuple[int, Any], tuple[int, int]]:
-    """(lo, hi) of every hidden learner count."""
+def ranges(table: Table, columns_tell: bool = False) -> dict[tuple[int, Any], tuple[int, int]]:
+    """(lo, hi) of every hidden learner count. ``columns_tell``: the reader also reads that a
+    column not every table of the grouping shows (:func:`always_shown`) is met, its total at
+    least 1."""
     rows = [*table.rows, table.total]
     by_metric: dict[str, list[Any]] = defaultdict(list)
     for column in table.columns:
@@ -40,6 +42,10 @@ def ranges(table: Table) -> dict[tuple[int, Any], tuple[int, int]]:
             lo[("L", r, DECIDED)] = 1
         for f, _ in enumerate(FAMILY_PARTS):
             lo[("F", r, f)], hi[("F", r, f)] = 0, BIG
+    if columns_tell:
+        for column in set(table.columns) - always_shown(table):
+            key = ("L", len(rows) - 1, column)
+            lo[key] = max(lo[key], 1)
     sums: list[tuple[Any, list[Any]]] = []
     les: list[tuple[Any, Any]] = []
     for r, row in enumerate(rows):
@@ -62,9 +68,12 @@ def ranges(table: Table) -> dict[tuple[int, Any], tuple[int, int]]:
             for kind in ("L", "I"):
                 sums.append(((kind, last, column), [(kind, r, column) for r in range(last)]))
     changed = True
+    # Zeros are shown outside small groups, so a hidden cell of a group of 5 or more is at
+    # least 1; not a hidden column total, which rule 4 hides even when it is 0.
+    groups = rows[:-1] if table.by else rows
     while changed:
         changed = False
-        for r, row in enumerate(rows):
+        for r, row in enumerate(groups):
             if lo[("L", r, DECIDED)] >= table.min_learners:
                 for column, cell in row.cells.items():
                     if cell.suppressed and lo[("L", r, column)] < 1:
@@ -158,6 +167,48 @@ def test_a_cell_equal_to_a_hidden_group_size_is_hidden_with_it() -> None:
     assert table.cell(("B",), "learners_decided").suppressed
     assert table.cell(("B",), "learners_with_findings").suppressed
     assert narrowed(table) == {}
+
+
+def _economic(paid_work: bool) -> Table:
+    """Schools A (3 learners), B and C (10 each); one learner of A has a finding of material
+    circumstances and, if ``paid_work``, one of paid work too (both economic risks); no one
+    else has an economic risk."""
+    ds, cs = [], []
+    for school, n in (("A", 3), ("B", 10), ("C", 10)):
+        for i in range(n):
+            d = _dec(f"{school}{i}", findings=i % 2 == 1)
+            if f"{school}{i}" == "A0":
+                factors = ["material_circumstances", "paid_work"][: 1 + paid_work]
+                d["findings"] = [{"factor": f, "group": "economic"} for f in factors]
+            ds.append(d)
+            cs.append(_case(f"{school}{i}", school))
+    return count(ds, cs, by=("school",))
+
+
+def test_a_category_column_does_not_tell_that_a_small_group_has_it() -> None:
+    """Paid work is met only in small school A: its column must not tell so. Every risk factor
+    is a column, met or not, so the table is the same whether or not A's learner has it (the
+    rest of what changes is hidden), and a reader who takes a column to be met learns nothing
+    of A (before, the column was there only when met: its hidden total was then at least 1, and
+    A's cell, the only one hidden, too)."""
+    paid, unpaid = _economic(True), _economic(False)
+    a, column = 0, ("findings_by_factor", "paid_work")
+    assert paid.cell(("A",), *column).suppressed
+    assert paid.cell(None, *column).suppressed
+    assert as_dict(paid, "en") == as_dict(unpaid, "en")
+    assert ranges(paid, columns_tell=True)[(a, column)][0] == 0
+    assert told_by_columns(paid) == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches(60), st.sampled_from([("school",), ("school", "term"), ()]))
+def test_no_column_tells_that_its_category_is_met(
+    batch: tuple[list[dict[str, Any]], list[dict[str, Any]]], by: tuple[str, ...]
+) -> None:
+    """A reader who takes a column to be there because someone has its category learns no
+    more of any hidden cell than one who does not."""
+    table = count(*batch, by)
+    assert ranges(table, columns_tell=True) == ranges(table)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), 5.0, True, 4, "5"])

@@ -254,6 +254,25 @@ def test_html_without_term_or_cases_says_what_is_not_counted() -> None:
     assert "No cases file was given" in page
 
 
+def test_html_says_when_no_obligation_has_a_state() -> None:
+    """Every state is a column, met or not: the report reads from the states' totals whether
+    the decisions track duties, and says so when none does."""
+    pytest.importorskip("matplotlib")
+    decisions, cases = synthetic_batch(seed=24, size=300)
+    untracked = [
+        {**d, "obligations": [{"action": o["action"]} for o in d.get("obligations", [])]}
+        for d in decisions
+    ]
+    note = "The decisions do not say yet whether duties are done"
+    for counted, said in ((decisions, False), (untracked, True)):
+        out = io.StringIO()
+        table = count(counted, cases, ("school",))
+        assert ("obligations_by_state", "overdue") in table.columns
+        write_html(table, out, lang="en")
+        assert (note in out.getvalue()) is said
+        assert ("Learners with an overdue obligation" in out.getvalue()) is not said
+
+
 # --- run_stats and the module's command ----------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from atbalsts.stats import MIN_LEARNERS, Table, count
 
-from .helpers import TOTAL, attack, batches, recount, synthetic_batch
+from .helpers import TOTAL, attack, batches, recount, synthetic_batch, told_by_columns
 
 GROUPINGS = [(), ("municipality",), ("school",), ("school", "term"), ("grade", "term")]
 
@@ -37,6 +37,7 @@ def check_invariants(table: Table, expected: dict[Any, Any]) -> None:
             hidden = sum(row.cells[column].suppressed for row in rows)
             assert hidden != 1, ("a column with one hidden cell", column)
     assert attack(table) == {}
+    assert told_by_columns(table) == set()
 
 
 @given(batches(), st.sampled_from(GROUPINGS))

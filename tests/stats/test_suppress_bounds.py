@@ -161,3 +161,27 @@ def test_a_group_a_column_sum_shows_to_be_large_has_hidden_cells_of_at_least_one
     assert (lo[relations.var((2, decided))], hi[relations.var((2, decided))]) == (12, 12)
     assert lo[relations.var((2, incomplete))] == 1
     assert (lo, hi) == plain_bounds(relations, hidden, 5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    batches(80),
+    st.sampled_from(GROUPINGS),
+    st.sampled_from([5, 6]),
+    st.sampled_from([0, 10, 25]),
+    st.integers(0, 2**32),
+)
+def test_rule_5_hides_the_same_without_looking_at_columns_of_zeros(
+    batch: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    by: tuple[str, ...],
+    m: int,
+    schools: int,
+    seed: int,
+) -> None:
+    """Rule 5 leaves alone the hidden cells of a column whose total is a shown 0 (a small
+    group's zeros, with nothing to hide that would widen them): it hides what it hid when it
+    looked for a cell to hide for each of them, round after round."""
+    grid, hidden = _grid(*_spread(batch, schools, seed), by, m)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_suppress, "_zero_columns", lambda grid, hidden: set())
+        assert _suppress.suppress(grid, m) == hidden

@@ -194,13 +194,21 @@ def findings_chart(table: Table, lang: Lang) -> str | None:
         return _svg(figure, "chart-findings", title)
 
 
+def states_tracked(table: Table) -> bool:
+    """Whether some obligation counted may have a state (the engine's all do): a total of a
+    state other than *not tracked* that is not a shown 0. Every state is a column of every
+    table, met or not, so only the published totals can tell."""
+    return any(
+        (cell := table.total.cells[column]).suppressed or cell.learners
+        for column in table.columns
+        if column[0] == "obligations_by_state" and column[1] != "not_tracked"
+    )
+
+
 def overdue_chart(table: Table, lang: Lang) -> str | None:
     """Learners with an overdue obligation (when tracked) and an overdue referral (with the
     cases), per group; ``None`` when neither is known."""
-    tracked = any(
-        metric == "obligations_by_state" and category != "not_tracked"
-        for metric, category in table.columns
-    )
+    tracked = states_tracked(table)
     columns: list[tuple[str, Callable[[Row], Cell]]] = []
     if tracked:
         columns.append(

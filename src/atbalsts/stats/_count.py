@@ -15,6 +15,7 @@ from typing import Literal
 
 import attrs
 
+from atbalsts.engine import PolicyRegistry
 from atbalsts.stats import _labels
 from atbalsts.stats._errors import StatsError
 from atbalsts.stats._metrics import DIMENSIONS, METRIC, METRICS, Metric
@@ -42,6 +43,9 @@ MIN_LEARNERS = 5
 
 Column = tuple[str, str | None]
 Join = Literal["order", "id"]
+#: The local codes of each category list that a plugin adds to it, with the risk group of
+#: each local risk factor.
+LocalCodes = dict[str, dict[str, str | None]]
 
 #: Referral statuses in which the recipient has not started: past its due date, it is overdue.
 WAITING = frozenset({"draft", "requested", "received", "ready", "on-hold"})
@@ -102,8 +106,10 @@ class Table:
     """Counts by group, with the small cells hidden. Made by :func:`count`.
 
     ``columns`` lists the ``(metric, category)`` pairs in the order the outputs show them
-    (``category`` is ``None`` for a metric with no breakdown). ``rows`` holds one row per group,
-    sorted; ``total`` the counts of all groups together. ``cases`` says whether a cases file was
+    (``category`` is ``None`` for a metric with no breakdown): every code of each list a metric
+    breaks down by, met or not, so that no column tells that some learner has its category
+    (see :func:`count`). ``rows`` holds one row per group, sorted; ``total`` the counts of all
+    groups together. ``cases`` says whether a cases file was
     given (the plan, measure and referral metrics are there only then).
     """
 
@@ -152,6 +158,7 @@ def count(
     join: Join = "order",
     unique: bool = True,
     min_learners: int = MIN_LEARNERS,
+    registry: PolicyRegistry | None = None,
 ) -> Table:
     """Count ``decisions`` (with their ``cases``, if given) grouped ``by`` dimensions.
 
@@ -167,6 +174,16 @@ def count(
     Both iterables are read once. Cells of fewer than ``min_learners`` learners (a whole number,
     at least 5; anything else raises :class:`ValueError`) are hidden, with the cells that would
     give them away (see :attr:`Table.rule`).
+
+    Every metric with a breakdown shows every code of its list, met or not: the national code
+    lists of :mod:`atbalsts.codes` and the statistics' own lists, then the local codes of every
+    plugin that a counted decision's policy stamp names (the union over the municipalities
+    counted together), as ``registry`` declares them (default: the plugins installed,
+    :meth:`PolicyRegistry.load() <atbalsts.PolicyRegistry.load>`, loaded only when a stamp
+    names a plugin). A stamp naming a plugin that ``registry`` lacks raises
+    :class:`~atbalsts.stats.StatsError`: its local codes could be shown only where met, which
+    would tell that some learner has them. A code no list holds (from another producer) is
+    shown where it is met.
     """
     return _count(
         numbered(decisions),
@@ -175,6 +192,7 @@ def count(
         join,
         unique,
         min_learners,
+        registry,
     )
 
 
@@ -186,6 +204,7 @@ def count_files(
     join: Join = "order",
     unique: bool = True,
     min_learners: int = MIN_LEARNERS,
+    registry: PolicyRegistry | None = None,
 ) -> Table:
     """:func:`count` on the JSON Lines files ``decisions`` (``atbalsts batch`` output) and
     ``cases`` (its input), read line by line."""
@@ -196,6 +215,7 @@ def count_files(
         join,
         unique,
         min_learners,
+        registry,
     )
 
 
@@ -206,6 +226,7 @@ def _count(
     join: Join,
     unique: bool,
     min_learners: int,
+    registry: PolicyRegistry | None,
 ) -> Table:
     dims = _dimensions(by, cases is not None)
     # Not `min_learners < 5` alone: NaN compares false with everything and would hide nothing.
@@ -254,7 +275,35 @@ def _count(
     if finder is not None:
         tally.records["cases_unreadable"] += finder.unreadable
         tally.records["cases_unused"] += finder.unused()
-    return tally.table(min_learners)
+    return tally.table(min_learners, local_codes(tally.plugins, registry))
+
+
+def local_codes(plugins: Iterable[str], registry: PolicyRegistry | None) -> LocalCodes:
+    """The local codes that the ``plugins`` named in the decisions' stamps add to each category
+    list, as ``registry`` (default: the plugins installed) declares them. Raises
+    :class:`StatsError` for a plugin it lacks."""
+    named = set(plugins)
+    out: LocalCodes = {kind: {} for kind in _labels.PLUGIN_LISTS}
+    if not named:
+        return out
+    if registry is None:
+        registry = PolicyRegistry.load()
+    declared = {d.info.name: d for d in registry.declarations}
+    lists = {code_list: kind for kind, code_list in _labels.PLUGIN_LISTS.items()}
+    for name in sorted(named):
+        declaration = declared.get(name)
+        if declaration is None:
+            raise StatsError(
+                f"the decisions name the plugin {name!r} in their policy stamps, and it is not "
+                "loaded here (not installed, blocked or failing): every local code of its code "
+                "lists must be shown, met or not, or a code shown only where met would tell "
+                "that some learner has it; count where the plugins that decided are installed"
+            )
+        for code_list, code in declaration.codes:
+            kind = lists.get(code_list)
+            if kind is not None:
+                out[kind].setdefault(code.code, code.group)
+    return out
 
 
 def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
@@ -360,6 +409,8 @@ class _Tally:
         self.groups: dict[tuple[str | None, ...], dict[Column, list[int]]] = {}
         self.factor_groups: dict[str, str] = {}
         self.records: dict[str, int] = dict.fromkeys(attrs.fields_dict(Records), 0)
+        #: The plugins the counted decisions' stamps name.
+        self.plugins: set[str] = set()
 
     def add(self, d: DecisionFacts, case: CaseFacts | None) -> None:
         self.records["decisions"] += 1
@@ -374,6 +425,7 @@ class _Tally:
                 cell[1] += things
         for factor, risk_group in d.findings:
             self.factor_groups.setdefault(factor, risk_group)
+        self.plugins.update(d.plugins)
 
     @staticmethod
     def _value(dim: str, d: DecisionFacts, case: CaseFacts | None) -> str | None:
@@ -385,7 +437,9 @@ class _Tally:
             return None
         return case.school if dim == "school" else case.grade
 
-    def columns(self) -> tuple[Column, ...]:
+    def columns(self, local: LocalCodes) -> tuple[Column, ...]:
+        """Every code of each list, met or not: the national (or own) codes in list order, the
+        plugins' local codes, then any code met that no list holds."""
         met: dict[str, set[str]] = {}
         for group in self.groups.values():
             for metric, category in group:
@@ -398,15 +452,21 @@ class _Tally:
             if spec.categories is None:
                 out.append((spec.name, None))
                 continue
-            seen = met.get(spec.name, set())
             order = _labels.list_order(spec.categories)
-            known = [c for c in order if spec.fixed or c in seen]
-            extra = sorted(seen - set(order))
-            out.extend((spec.name, c) for c in (*known, *extra))
+            own = sorted(set(local.get(spec.categories, {})) - set(order))
+            extra = sorted(met.get(spec.name, set()) - set(order) - set(own))
+            out.extend((spec.name, c) for c in (*order, *own, *extra))
         return tuple(out)
 
-    def table(self, min_learners: int) -> Table:
-        columns = self.columns()
+    def table(self, min_learners: int, local: LocalCodes) -> Table:
+        columns = self.columns(local)
+        # Each risk factor shown splits its risk group, met or not: the groups the findings
+        # give, else those of the code lists.
+        factor_groups = _labels.factor_groups()
+        factor_groups.update(
+            (code, group) for code, group in local["risk_factor"].items() if group is not None
+        )
+        factor_groups.update(self.factor_groups)
         keys = sorted(
             self.groups,
             key=lambda k: tuple(_sort_key(d, v) for d, v in zip(self.dims, k, strict=True)),
@@ -424,7 +484,7 @@ class _Tally:
             columns=columns,
             learners=[{c: v[0] for c, v in row.items()} for row in all_rows],
             items=[{c: v[1] for c, v in row.items()} for row in all_rows],
-            factor_groups=dict(self.factor_groups),
+            factor_groups=factor_groups,
             grouped=grouped,
         )
         hidden = suppress(grid, min_learners)

@@ -176,7 +176,7 @@ def _chart_sections(table: Table, lang: Lang) -> list[str]:
         out.append(_figure(svg, notes))
     out.append(f"<h2>{_e(_labels.text('chart_overdue', lang))}</h2>")
     overdue = _charts.overdue_chart(table, lang)
-    tracked = any(m == "obligations_by_state" and c != "not_tracked" for m, c in table.columns)
+    tracked = _charts.states_tracked(table)
     if overdue is None:
         out.append(f'<p class="note">{_e(_labels.text("not_tracked_overdue", lang))}</p>')
     else:

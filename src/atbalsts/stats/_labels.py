@@ -244,11 +244,27 @@ def own_codes(kind: str) -> tuple[str, ...]:
     return tuple(_OWN[kind])
 
 
+#: The category lists a plugin may add local codes to, by the name of the code list it adds them
+#: to (``atbalsts_register_codes``). The risk groups and the statistics' own lists are closed.
+PLUGIN_LISTS: dict[str, str] = {
+    "risk_factor": "risk_factors",
+    "action": "actions",
+    "institution": "institutions",
+    "measure": "measures",
+}
+
+
 def list_order(kind: str) -> tuple[str, ...]:
-    """The codes of the category list ``kind`` in list order (empty for an open list)."""
+    """The codes of the category list ``kind`` in list order (the national codes of a code
+    list, without any plugin's local codes)."""
     if kind in _CODE_LISTS:
         return _CODE_LISTS[kind].codes()
-    return tuple(_OWN.get(kind, {}))
+    return tuple(_OWN[kind])
+
+
+def factor_groups() -> dict[str, str]:
+    """The risk group of each national risk factor."""
+    return {c: group for c in RISK_FACTORS.codes() if (group := RISK_FACTORS[c].group)}
 
 
 def dimension_value_label(dimension: str, value: str | None, lang: Lang) -> str:

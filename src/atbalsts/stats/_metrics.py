@@ -19,10 +19,10 @@ DIMENSIONS: tuple[str, ...] = ("municipality", "school", "grade", "term")
 class Metric:
     """One thing counted per group.
 
-    ``categories`` names the category list of its breakdown (``None``: a single count).
-    ``items``: it also counts things, not only learners. ``cases``: it needs the cases file.
-    ``fixed``: every category of the list is shown, zeros too (otherwise only the categories
-    met in the data).
+    ``categories`` names the category list of its breakdown (``None``: a single count); every
+    code of the list is shown, zeros too, whatever was counted (see :func:`~atbalsts.stats.count`
+    for the plugins' local codes). ``items``: it also counts things, not only learners.
+    ``cases``: it needs the cases file.
     """
 
     name: str
@@ -31,7 +31,6 @@ class Metric:
     categories: str | None = None
     items: bool = False
     cases: bool = False
-    fixed: bool = False
 
     def label(self, lang: str) -> str:
         """The metric's label in ``lang``."""
@@ -54,7 +53,6 @@ METRICS: tuple[Metric, ...] = (
         "Izglītojamie ar riska konstatējumiem pēc riska grupas",
         "Learners with findings, by risk group",
         "risk_group",
-        fixed=True,
     ),
     Metric(
         "findings_by_factor",
@@ -90,7 +88,6 @@ METRICS: tuple[Metric, ...] = (
         "plan_status",
         items=True,
         cases=True,
-        fixed=True,
     ),
     Metric(
         "measures_planned_by_kind",
@@ -107,7 +104,6 @@ METRICS: tuple[Metric, ...] = (
         "funder",
         items=True,
         cases=True,
-        fixed=True,
     ),
     Metric(
         "measures_delivery",

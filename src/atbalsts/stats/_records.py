@@ -79,6 +79,9 @@ class DecisionFacts(NamedTuple):
     #: ``(action, state)`` of every obligation; the state is ``not_tracked`` where absent.
     obligations: tuple[tuple[str, str], ...]
     referrals_due: tuple[str, ...]
+    #: The plugins the stamp names (their local codes are columns of every table that counts
+    #: the decision); none where the stamp names none.
+    plugins: tuple[str, ...] = ()
 
 
 class CaseFacts(NamedTuple):
@@ -210,6 +213,14 @@ class RuleTables:
         return table
 
 
+def _plugins(policy: object) -> tuple[str, ...]:
+    """The names of the plugins a policy stamp names (``plugins``; none where it has none)."""
+    return tuple(
+        _str(plugin, "name", f"policy.plugins[{i}]")
+        for i, plugin in enumerate(_seq(policy, "plugins", "policy"))
+    )
+
+
 def decision_facts(decision: object, table: RuleTable | None = None) -> DecisionFacts:
     """What the counts need of a :class:`~atbalsts.model.Decision` or of its JSON ``dict``; of a
     compact batch decision with the rule ``table`` it names (:meth:`RuleTables.table_of`): the
@@ -261,6 +272,7 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
         findings=frozenset(findings),
         obligations=tuple(obligations),
         referrals_due=referrals,
+        plugins=_plugins(policy),
     )
 
 
