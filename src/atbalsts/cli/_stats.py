@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from atbalsts.cli._common import EXIT_OK, Commands
+from atbalsts.cli._common import EXIT_OK, Commands, InputError
+from atbalsts.cli._errors import os_reason
 from atbalsts.cli._i18n import Texts
+
+if TYPE_CHECKING:
+    from atbalsts.stats import StatsError
 
 __all__ = ["register"]
 
@@ -16,18 +20,65 @@ __all__ = ["register"]
 STATS_FORMATS = ("json", "csv", "html")
 
 
-def _stats(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.stats import run_stats, shown_records
+def stats_message(err: StatsError, t: Texts) -> str:
+    """``err`` in the language of ``t``: by its ``reason`` and ``values`` (paths, line numbers,
+    a plugin's name; never a learner's data); in English, or for a reason without a sentence
+    here, as the library wrote it."""
+    if t.lang == "en" or err.reason is None:
+        return str(err)
+    _ = t.gettext
+    sentences = {
+        "plugin_not_loaded": _(
+            "the decisions name the plugin {plugin!r} in their policy stamps, and it is not "
+            "loaded here (not installed, blocked or failing): every local code of its code "
+            "lists must be shown, met or not; count where the plugins that decided are installed"
+        ),
+        "unknown_dimension": _("cannot group by {by!r}: choose from {choices}"),
+        "dimension_twice": _("a dimension is named twice in --by: {by}"),
+        "needs_cases": _(
+            "grouping by {by} needs the cases file (--cases): a decision does not name the school "
+            "or the grade"
+        ),
+        "cases_out_of_order": _(
+            "the decision on decisions line {line} has no case after cases line {cases_line}: "
+            "the files are not in the same learner order (join the cases by id: --join id)"
+        ),
+        "case_twice": _(
+            "cases line {cases_line} is a second case of a learner of an earlier line: joined by "
+            "id, a learner has one case"
+        ),
+        "not_utf8": _("cannot read {path}: it is not UTF-8 text"),
+        "output_is_input": _("the output {output} would overwrite the input {input}"),
+        "output_not_a_file": _(
+            "the output {output} is not a regular file: name a file to write (without -o, the "
+            "table goes to standard output)"
+        ),
+        "needs_matplotlib": _("the HTML report's charts need matplotlib: install atbalsts[stats]"),
+    }
+    if err.reason == "unreadable" and err.os_error is not None:
+        reason = os_reason(err.os_error, t)
+        return _("cannot read {path}: {reason}").format(path=err.values["path"], reason=reason)
+    sentence = sentences.get(err.reason)
+    if sentence is None:
+        return str(err)
+    return sentence.format(**err.values)
 
-    table = run_stats(
-        args.decisions,
-        args.cases,
-        args.by,
-        cast(Literal["json", "csv", "html"], args.format),
-        cast(Literal["lv", "en"], t.lang),
-        args.output,
-        join=args.join,
-    )
+
+def _stats(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.stats import StatsError, run_stats, shown_records
+
+    try:
+        table = run_stats(
+            args.decisions,
+            args.cases,
+            args.by,
+            cast(Literal["json", "csv", "html"], args.format),
+            cast(Literal["lv", "en"], t.lang),
+            args.output,
+            join=args.join,
+        )
+    except StatsError as err:
+        raise InputError(stats_message(err, t)) from None
     # The counts of learners are hidden here as in the output: a log must not give them away.
     records = shown_records(table)
 

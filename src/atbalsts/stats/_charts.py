@@ -44,7 +44,8 @@ def _style(salt: str) -> Iterator[Any]:
     except ImportError:
         raise StatsError(
             "the HTML report's charts need matplotlib: install atbalsts[stats] "
-            "(or write the report without charts)"
+            "(or write the report without charts)",
+            reason="needs_matplotlib",
         ) from None
     settings: dict[str, Any] = {
         "svg.hashsalt": f"atbalsts-{salt}",

@@ -297,7 +297,9 @@ def local_codes(plugins: Iterable[str], registry: PolicyRegistry | None) -> Loca
                 f"the decisions name the plugin {name!r} in their policy stamps, and it is not "
                 "loaded here (not installed, blocked or failing): every local code of its code "
                 "lists must be shown, met or not, or a code shown only where met would tell "
-                "that some learner has it; count where the plugins that decided are installed"
+                "that some learner has it; count where the plugins that decided are installed",
+                reason="plugin_not_loaded",
+                values={"plugin": name},
             )
         for code_list, code in declaration.codes:
             kind = lists.get(code_list)
@@ -306,18 +308,33 @@ def local_codes(plugins: Iterable[str], registry: PolicyRegistry | None) -> Loca
     return out
 
 
+def unknown_dimension(dim: str) -> StatsError:
+    """The error for a grouping by ``dim``, which is not one of :data:`DIMENSIONS`."""
+    return StatsError(
+        f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}",
+        reason="unknown_dimension",
+        values={"by": dim, "choices": ", ".join(DIMENSIONS)},
+    )
+
+
 def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
     dims = tuple(by)
     for dim in dims:
         if dim not in DIMENSIONS:
-            raise StatsError(f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}")
+            raise unknown_dimension(dim)
     if len(set(dims)) != len(dims):
-        raise StatsError(f"a dimension is named twice in by: {', '.join(dims)}")
+        raise StatsError(
+            f"a dimension is named twice in by: {', '.join(dims)}",
+            reason="dimension_twice",
+            values={"by": ", ".join(dims)},
+        )
     needs = [d for d in dims if d in ("school", "grade")]
     if needs and not with_cases:
         raise StatsError(
             f"grouping by {' and '.join(needs)} needs the cases file: a decision does not name "
-            "the school or the grade"
+            "the school or the grade",
+            reason="needs_cases",
+            values={"by": ", ".join(needs)},
         )
     return dims
 
@@ -359,7 +376,9 @@ class _OrderJoin:
         raise StatsError(
             f"the decision on decisions line {line} has no case after cases line {self._line}: "
             "the files are not in the same learner order (join the cases by id instead)"
-            f"{unreadable}"
+            f"{unreadable}",
+            reason="cases_out_of_order",
+            values={"line": str(line), "cases_line": str(self._line)},
         )
 
     def unused(self) -> int:
@@ -385,7 +404,9 @@ class _IdJoin:
             if facts.learner_id in self._cases:
                 raise StatsError(
                     f"cases line {number} is a second case of a learner of an earlier line: "
-                    "joined by id, a learner has one case"
+                    "joined by id, a learner has one case",
+                    reason="case_twice",
+                    values={"cases_line": str(number)},
                 )
             self._cases[facts.learner_id] = facts
         self._used: set[str] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from atbalsts.errors import AtbalstsError
 
 __all__ = ["StatsError"]
@@ -9,4 +11,23 @@ __all__ = ["StatsError"]
 
 class StatsError(AtbalstsError):
     """The statistics cannot be made as asked: a file cannot be read, a grouping needs the cases
-    file, or the decisions and the cases do not belong together."""
+    file, or the decisions and the cases do not belong together.
+
+    ``str(error)`` says why in English. ``reason`` names the kind of problem as a stable code
+    and ``values`` what it is about (a path, a line number, a plugin: never a learner's data),
+    so that a program, or the command line in Latvian, can say it in its own words; ``reason``
+    is None where the message has no code. ``os_error`` is the operating system's error behind
+    an unreadable file, if one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        values: Mapping[str, str] | None = None,
+        os_error: OSError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values: Mapping[str, str] = dict(values or {})
+        self.os_error = os_error

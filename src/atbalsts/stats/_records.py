@@ -377,9 +377,18 @@ def read_lines(path: Path) -> Iterator[tuple[int, object]]:
                     record = None
                 yield number, record
     except UnicodeDecodeError:
-        raise StatsError(f"cannot read {path}: it is not UTF-8 text") from None
+        raise StatsError(
+            f"cannot read {path}: it is not UTF-8 text",
+            reason="not_utf8",
+            values={"path": str(path)},
+        ) from None
     except OSError as err:
-        raise StatsError(f"cannot read {path}: {err.strerror or err}") from None
+        raise StatsError(
+            f"cannot read {path}: {err.strerror or err}",
+            reason="unreadable",
+            values={"path": str(path)},
+            os_error=err,
+        ) from None
 
 
 def numbered(records: Iterable[object]) -> Iterator[tuple[int, object]]:

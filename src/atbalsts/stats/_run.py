@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal, TextIO, get_args
 
 from atbalsts._files import Replacement, replaceable
-from atbalsts.stats._count import Join, Table, count_files
+from atbalsts.stats._count import Join, Table, count_files, unknown_dimension
 from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
 from atbalsts.stats._labels import Lang
@@ -32,7 +32,7 @@ def parse_by(text: str) -> tuple[str, ...]:
     dims = tuple(part.strip() for part in text.split(",") if part.strip())
     for dim in dims:
         if dim not in DIMENSIONS:
-            raise StatsError(f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}")
+            raise unknown_dimension(dim)
     return dims
 
 
@@ -65,11 +65,17 @@ def run_stats(
         target = Path(out)
         for source in (decisions, cases):
             if source is not None and target.resolve() == source.resolve():
-                raise StatsError(f"the output {target} would overwrite the input {source}")
+                raise StatsError(
+                    f"the output {target} would overwrite the input {source}",
+                    reason="output_is_input",
+                    values={"output": str(target), "input": str(source)},
+                )
         if not replaceable(target):
             raise StatsError(
                 f"the output {target} is not a regular file: name a file to write (without -o, "
-                "the table goes to standard output)"
+                "the table goes to standard output)",
+                reason="output_not_a_file",
+                values={"output": str(target)},
             )
     table = count_files(decisions, cases, dims, join=join)
     writer = _WRITERS[fmt]
