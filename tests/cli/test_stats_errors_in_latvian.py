@@ -90,3 +90,11 @@ def test_every_reason_has_a_latvian_sentence(reason: str) -> None:
     assert said != "english words"
     assert "english" not in said
     assert stats_message(err, texts("en")) == "english words"
+
+
+def test_the_order_error_says_how_many_case_lines_were_unreadable() -> None:
+    values = {"line": "3", "cases_line": "2", "unreadable": "2"}
+    err = StatsError("english words", reason="cases_out_of_order", values=values)
+    assert stats_message(err, texts("lv")).endswith("; 2 lietu rindas nevarēja nolasīt")
+    quiet = StatsError("english", reason="cases_out_of_order", values={**values, "unreadable": "0"})
+    assert "nevarēja nolasīt" not in stats_message(quiet, texts("lv"))

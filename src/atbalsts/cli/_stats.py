@@ -61,7 +61,13 @@ def stats_message(err: StatsError, t: Texts) -> str:
     sentence = sentences.get(err.reason)
     if sentence is None:
         return str(err)
-    return sentence.format(**err.values)
+    said = sentence.format(**err.values)
+    unreadable = int(err.values.get("unreadable", "0"))
+    if err.reason == "cases_out_of_order" and unreadable:
+        said += t.ngettext(
+            "; {n} case line could not be read", "; {n} case lines could not be read", unreadable
+        ).format(n=unreadable)
+    return said
 
 
 def _stats(args: argparse.Namespace, t: Texts) -> int:

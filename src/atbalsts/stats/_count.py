@@ -378,7 +378,11 @@ class _OrderJoin:
             "the files are not in the same learner order (join the cases by id instead)"
             f"{unreadable}",
             reason="cases_out_of_order",
-            values={"line": str(line), "cases_line": str(self._line)},
+            values={
+                "line": str(line),
+                "cases_line": str(self._line),
+                "unreadable": str(self.unreadable),
+            },
         )
 
     def unused(self) -> int:
