@@ -98,8 +98,8 @@ def plan_takers(document: SupportPlan, action: str) -> set[str]:
 def referral_takers(document: Referral, action: str) -> set[str]:
     def party(which: Any) -> set[str]:
         roles = {which.institution} | ({which.role} if which.role else set())
-        if which.institution == "school" and not which.role:
-            roles |= SCHOOL_STAFF
+        if which.institution == "school":  # its director always acts for a school
+            roles |= SCHOOL_STAFF if not which.role else {"school_director"}
         return roles
 
     sender, recipient = party(document.referred_by), party(document.referred_to)
@@ -311,3 +311,19 @@ def test_a_referral_is_entered_in_error_by_one_of_its_parties_only() -> None:
         "enter-in-error is taken by the sender or the recipient (the institution or role of "
         "referred_by or referred_to), not by the role state_police"
     )
+
+
+def test_the_director_cancels_a_referral_a_named_school_role_sent() -> None:
+    """The head of the referring school acts for it, whichever of its roles sent the referral;
+    another school role does not."""
+    sent = referral(status="requested", sent_on="2025-03-03")
+    assert sent.referred_by.institution == "school"
+    assert sent.referred_by.role not in (None, "school_director")
+    cancelled, _ = transition(
+        sent, "cancel", actor="d", role="school_director", on=ON, reason="Sent twice"
+    )
+    assert cancelled.status.value == "cancelled"
+    other = "psychologist" if sent.referred_by.role != "psychologist" else "class_teacher"
+    with pytest.raises(LifecycleError) as info:
+        transition(sent, "cancel", actor="x", role=other, on=ON, reason="Sent twice")
+    assert [r.guard for r in info.value.refusals] == ["lv.guard.referral.parties"]

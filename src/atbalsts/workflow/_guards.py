@@ -160,10 +160,11 @@ _EITHER_ACTIONS = frozenset({"enter-in-error"})
 
 def _party_roles(party: ReferralParty) -> frozenset[str]:
     """The roles that act for a referral's party: its institution, its role, and every school
-    role for a school that names none."""
+    role for a school that names none; for a school, its director always (the head of the
+    institution that refers)."""
     roles = {party.institution, *([party.role] if party.role else [])}
-    if party.institution == "school" and not party.role:
-        roles |= _SCHOOL_ROLES
+    if party.institution == "school":
+        roles |= _SCHOOL_ROLES if not party.role else {"school_director"}
     return frozenset(roles)
 
 
