@@ -82,11 +82,11 @@ def _report_days(case: SupportCase, as_of: date) -> list[date]:
     ``baseline.THREAT_RECIPIENTS``) that was made, on the day it was sent (else created), and
     an action ``report_threat`` to such a body (or to no one named)."""
     days = [
-        made
+        r.made_on
         for r in case.referrals
         if r.referred_to.institution in baseline.THREAT_RECIPIENTS
         and r.status in _MADE
-        and (made := r.sent_on or r.created_on) <= as_of
+        and r.made_on <= as_of
     ]
     days += [
         a.on

@@ -205,7 +205,7 @@ def answers(
             found.append({"kind": "action", "id": act.id, "on": act.on})
             reached.append((act.on, wanted if named or not act.to else wanted & set(act.to)))
     for ref in case.referrals:
-        made = ref.sent_on or ref.created_on
+        made = ref.made_on
         if (
             ref.status in _MADE
             and ref.referred_to.institution in wanted
@@ -279,7 +279,7 @@ def _referrals(
             "referral_unanswered",
             ref.id,
             (ref.referred_by.role or "school_director",),
-            ref.sent_on or ref.created_on,
+            ref.made_on,
             ref.due,
             late,
             {"to": ref.referred_to.institution, "status": ref.status.value},

@@ -226,6 +226,12 @@ class Referral(Document):
             raise invalid_at("date_order", "due must not be before created_on", "due")
         return self
 
+    @property
+    def made_on(self) -> date:
+        """The day the referral was made: the day it was sent, else the day it was created
+        (a host that keeps no sending day)."""
+        return self.sent_on or self.created_on
+
 
 #: The status-needs-a-date check, as JSON Schema (the model validator below says the same).
 _WITHDRAWN_HAS_DATE: dict[str, Any] = {

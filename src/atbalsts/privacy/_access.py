@@ -233,7 +233,7 @@ def _consented(
 ) -> frozenset[DataCategory]:
     """The data categories of ``referral`` that the consent it names covers on ``on``."""
     consent = next((c for c in consents if c.id == referral.consent_id), None)
-    sent = referral.sent_on or referral.created_on
+    sent = referral.made_on
     if (
         consent is None
         or consent.learner_id != referral.learner_id

@@ -29,7 +29,7 @@ from atbalsts.privacy._categories import (
     Level,
     need,
 )
-from atbalsts.privacy._views import _direct_models
+from atbalsts.privacy._views import _admits, _direct_models
 
 __all__ = ["PROTECTED", "PROTECTED_MESSAGE", "masked_path", "masked_problems"]
 
@@ -44,10 +44,6 @@ _WHOLE = frozenset({"(document)", ""})
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 Context = frozenset[DataCategory]
-
-
-def _admits(grants: Grants, categories: Iterable[DataCategory], level: Level) -> bool:
-    return all(grants.get(c, Level.NONE) >= level for c in categories)
 
 
 def _steps(path: str) -> list[str | int] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -64,7 +64,7 @@ Context = frozenset[DataCategory] | None
 VIEW_DOCUMENTS: dict[str, type[BaseModel]] = {"support-case": SupportCase, "decision": Decision}
 
 
-def _admits(grants: Grants, categories: frozenset[DataCategory], level: Level) -> bool:
+def _admits(grants: Grants, categories: Iterable[DataCategory], level: Level) -> bool:
     return all(grants.get(c, Level.NONE) >= level for c in categories)
 
 

@@ -342,20 +342,19 @@ class _Relations:
 
     def of(self, var: int) -> list[int]:
         """The relations ``var`` is in."""
-        r, slot = divmod(var, self.width)
-        t_count = len(self.templates)
-        out = [r * t_count + t for t in self.of_slot[slot]]
-        column_sum = self.sum_of_slot.get(slot)
-        if column_sum is not None:
-            out.append(column_sum)
-        return out
+        return self._relations(var, self.of_slot)
 
     def sums_of(self, var: int) -> list[int]:
         """The "sum" relations ``var`` is in (its family's things, its column's): those of
         :meth:`of`, in order, without a look at every other."""
+        return self._relations(var, self.sum_templates_of_slot)
+
+    def _relations(self, var: int, templates_of_slot: Sequence[Sequence[int]]) -> list[int]:
+        """The relations of ``var``'s row made from the templates its slot is in, then its
+        column's sum, if it has one."""
         r, slot = divmod(var, self.width)
         t_count = len(self.templates)
-        out = [r * t_count + t for t in self.sum_templates_of_slot[slot]]
+        out = [r * t_count + t for t in templates_of_slot[slot]]
         column_sum = self.sum_of_slot.get(slot)
         if column_sum is not None:
             out.append(column_sum)
