@@ -293,9 +293,9 @@ def test_a_decision_is_redacted_the_same_way() -> None:
     teacher = view_decision(decision(), role="class_teacher")
     seen = text(teacher)
     assert "report_threat" in full
-    assert "threat_kinds" in full
+    assert "threat_days" in full
     assert "report_threat" not in seen
-    assert "threat_kinds" not in seen
+    assert "threat_days" not in seen
     assert "suspected_threat" not in seen
     assert "needy_family" not in seen
     assert "policy" in teacher  # the stamp is about no one

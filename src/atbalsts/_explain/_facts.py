@@ -282,6 +282,12 @@ def phrases(words: FactWords) -> dict[str, Say]:
         "reported_threat_observed_on": _text(
             _("a threat observed on {value} has been reported"), _("no reported threat this term")
         ),
+        "threat_days": _listed(
+            words,
+            _("threats to report this term arose on: {value}"),
+            None,
+            _("no threat to report this term"),
+        ),
         "funded_elsewhere": _listed(
             words,
             _("already funded elsewhere: {value}"),

@@ -171,8 +171,9 @@ _SAME_DAY = frozenset({"same_day", "same_school_day"})
 
 
 def duty_groups(ev: Evaluation) -> list[DutyGroup]:
-    """The obligations of ``ev`` grouped by action and recipients, in the Decision's order (due
-    date, action, recipients); see :func:`obligations`.
+    """The obligations of ``ev`` grouped by action and recipients (and, for a duty that arises
+    from a suspected threat, by the day it arose: each suspicion is reported), in the
+    Decision's order (due date, action, recipients); see :func:`obligations`.
 
     With them, the duties carried from the term before (``Evaluation.carried``, evaluated
     on that term's last day): each group of it that no action or referral has answered by the
@@ -207,19 +208,21 @@ def duty_groups_of(ev: Evaluation, as_of: date, *, carried: bool = False) -> lis
     """The duties the outcomes of ``ev`` itself raise (none carried), with what answered each and
     its state on ``as_of`` (the evaluation date; for the evaluation of the term before, the date
     its duties are carried to), in no particular order."""
-    grouped: dict[tuple[str, tuple[str, ...]], list[DutyRow]] = {}
+    grouped: dict[tuple[str, tuple[str, ...], date | None], list[DutyRow]] = {}
     facts = ev.facts
     national = ev.calendar or shipped_calendar()
     local = ev.local_calendar or national
     grade = facts.grade
     for cr, item in ev.outcomes_of(o.Obligation):
-        key = (item.action, tuple(sorted(item.recipients)))
         trigger, source = duties.trigger_of(item, facts)
+        # A suspicion is reported on its own (Art. 73(1)): the duties of one day are one duty,
+        # those of two days two. Any other duty of one action and recipients is one.
+        key = (item.action, tuple(sorted(item.recipients)), trigger if source == "threat" else None)
         calendar = national if cr.national else local
         unit, due = duties.due_of(item, trigger, grade, calendar)
         grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
-    for (action, recipients), rows in grouped.items():
+    for (action, recipients, _), rows in grouped.items():
         rows.sort(key=lambda r: (r[0], r[4].rank))
         due, trigger, _, _, first, _, calendar = rows[0]
         duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)

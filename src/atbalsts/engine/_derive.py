@@ -74,6 +74,8 @@ def _funded_elsewhere(case: SupportCase, plan: SupportPlan | None, as_of: date) 
 #: The referral statuses that show a referral was actually made (the recipients that answer a
 #: suspected threat are national law: :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
 _MADE = MADE_STATUSES
+#: What :func:`_threats` finds in a case that records no threat.
+_NO_THREAT: tuple[list[SuspectedThreat], None, tuple[date, ...]] = ([], None, ())
 
 
 def _report_days(case: SupportCase, as_of: date) -> list[date]:
@@ -100,17 +102,21 @@ def _report_days(case: SupportCase, as_of: date) -> list[date]:
 
 def _threats(
     case: SupportCase, as_of: date, term: tuple[str, int]
-) -> tuple[list[SuspectedThreat], date | None]:
-    """The threats recorded up to ``as_of`` that no report made on or after the day the
-    suspicion arose has answered; and, when none is open, the day of the last report duty
-    done: each suspicion is answered by the first report made on or after its day, the last
-    report that answered one closes the latest duty, and its day is that of the earliest
-    suspicion it answered. That duty is the term's when the suspicion was recorded in an
-    observation of ``term`` or the report was made in it (else None: a report of an earlier
-    term is not carried, as no same-day duty is)."""
+) -> tuple[list[SuspectedThreat], date | None, tuple[date, ...]]:
+    """What the report duties of Art. 73(1) stand on, up to ``as_of``: the threats no report
+    made on or after the day the suspicion arose has answered (each suspicion is answered by
+    the first report on or after its day); when none is open, the day of the last report duty
+    done (the earliest suspicion the last report answered); and the days of every suspicion
+    whose report is a duty of ``term``, oldest first, each once.
+
+    An open suspicion's report is always the term's duty (it is raised until answered); an
+    answered one's is when the suspicion was recorded in an observation of ``term`` or its
+    report was made in it (a report of an earlier term is not carried, as no same-day duty
+    is). The last done duty is reported only when it is the term's, by the same test."""
     reports = _report_days(case, as_of)
     open_: list[SuspectedThreat] = []
     answered: dict[date, list[tuple[date, bool]]] = {}  # by the report that answered them
+    days: set[date] = set()
     for obs in case.observations:
         if obs.as_of > as_of:
             continue
@@ -121,14 +127,19 @@ def _threats(
             at = bisect_left(reports, t.observed_on)
             if at == len(reports):
                 open_.append(t)
+                days.add(t.observed_on)
             else:
                 answered.setdefault(reports[at], []).append((t.observed_on, here))
+    for report, suspicions in answered.items():
+        in_term = term_of(report) == term
+        days.update(day for day, here in suspicions if here or in_term)
     if open_ or not answered:
-        return open_, None
+        return open_, None, tuple(sorted(days))
     report = max(answered)
     first = min(day for day, _ in answered[report])
     here = any(in_term for day, in_term in answered[report] if day == first)
-    return open_, first if here or term_of(report) == term else None
+    last = first if here or term_of(report) == term else None
+    return open_, last, tuple(sorted(days))
 
 
 def _by_day(days: tuple[AttendanceDay, ...]) -> tuple[AttendanceDay, ...]:
@@ -183,7 +194,7 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
     if obs is not None and not same_term:
         staff |= frozenset(x.factor for x in obs.staff_observations)
     failing = len(obs.achievement.failing_subjects) if obs is not None else 0
-    threats, reported_on = _threats(case, as_of, term) if any_threat else ([], None)
+    threats, reported_on, threat_days = _threats(case, as_of, term) if any_threat else _NO_THREAT
     return Facts(
         as_of=as_of,
         learner_id=learner.id,
@@ -220,6 +231,7 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
         threat_kinds=frozenset(t.kind.value for t in threats),
         threat_observed_on=min((t.observed_on for t in threats), default=None),
         reported_threat_observed_on=reported_on,
+        threat_days=threat_days,
         funded_elsewhere=_funded_elsewhere(case, plan, as_of)
         if case.funded_elsewhere
         else frozenset(),

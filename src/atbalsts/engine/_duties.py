@@ -131,6 +131,8 @@ def trigger_of(ob: o.Obligation, facts: Facts) -> tuple[date, TriggerSource]:
         return _default(facts)
     if trigger in o.TRIGGER_COUNTS and ob.over is not None:
         return _crossed(facts, trigger, ob.over)
+    if trigger == "threat_days" and ob.on is not None:
+        return ob.on, "threat" if ob.on in facts.threat_days else "rule"
     if trigger == "threat_observed_on" and facts.threat_observed_on is not None:
         return facts.threat_observed_on, "threat"
     if trigger == "reported_threat_observed_on" and facts.reported_threat_observed_on is not None:

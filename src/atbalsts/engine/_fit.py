@@ -96,6 +96,9 @@ class _Field:
             return f"{self.name} must not be before {EARLIEST.isoformat()}"
         if shape.trigger and isinstance(value, str):
             return _trigger_problem(self.name, value, item)
+        if shape.listed_day and value is not None and item.trigger not in o.TRIGGER_LISTS:
+            lists = ", ".join(sorted(o.TRIGGER_LISTS))
+            return f"{self.name} is given only with a trigger that lists days ({lists})"
         if shape.needed_when is not None and value is None:
             other, when = shape.needed_when
             if getattr(item, other) == when:
@@ -121,7 +124,11 @@ def _trigger_problem(name: str, value: str, item: Any) -> str | None:
         if getattr(item, "over", None) is None:
             return f"{name} {value!r} is a count: give the limit it passed in over"
         return None
-    known = ", ".join(sorted(o.TRIGGER_DAYS | o.TRIGGER_COUNTS))
+    if value in o.TRIGGER_LISTS:
+        if getattr(item, "on", None) is None:
+            return f"{name} {value!r} lists days: give the day of this duty in on"
+        return None
+    known = ", ".join(sorted(o.TRIGGER_DAYS | o.TRIGGER_COUNTS | o.TRIGGER_LISTS))
     return f"{name} must be a date or one of {known}"
 
 

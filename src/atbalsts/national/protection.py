@@ -39,36 +39,35 @@ if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_REC
     "lv.child_protection.report_threat",
     kind=DecisionKind.OBLIGATION,
     legal_basis=BTAL_73_ANY_ONE,
-    reads=("suspected_threat", "threat_kinds", "threat_observed_on", "reported_threat_observed_on"),
+    reads=("threat_days",),
     params=(INSTITUTION,),
     valid_from=COVERAGE_FROM,
     mandatory=True,
 )
-def report_threat(f: Facts, p: Params) -> Obligation | None:
-    """Report a suspected threat the same day to one of: police, orphan's court, child-rights body.
+def report_threat(f: Facts, p: Params) -> tuple[Obligation, ...]:
+    """Report each suspected threat the same day to the police, orphan's court or child-rights body.
 
-    One report to any one of them fulfils the duty; there is no threshold. The deadline is
-    ``same_day``, counted from the day the suspicion arose (the trigger
-    ``threat_observed_on``): an open suspicion stays due (overdue) until a referral to one of
-    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS` answers it, or an action recorded in the
-    case does. Once every suspicion is answered, the report stays in the decisions of the term
-    the suspicion was recorded in as a duty done (trigger ``reported_threat_observed_on``, the
-    day the earliest suspicion the last report answered arose), on time or late, so that a late
-    report is seen and counted, not lost.
+    One report to any one of them fulfils the duty; there is no threshold. Art. 73(1) asks a
+    report of every suspicion, so the rule owes one report per day a suspicion arose (the fact
+    ``threat_days``; suspicions of one day are one report), each ``same_day``, counted from that
+    day: an open suspicion stays due (overdue) until a referral to one of
+    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`, or an action recorded in the case,
+    answers it (the first on or after its day). An answered one stays in the decisions of the
+    term it was recorded or reported in as a duty done, on time or late, so that a late report
+    is seen and counted, not lost, whatever else happened in the term.
     """
-    if f.suspected_threat and f.threat_observed_on is not None:
-        trigger = "threat_observed_on"
-    elif f.reported_threat_observed_on is not None:
-        trigger = "reported_threat_observed_on"
-    else:
-        return None
-    return Obligation(
-        "report_threat",
-        ("any_staff",),
-        (*POLICE_AND_COURT, p.text(INSTITUTION)),
-        "same_day",
-        any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
-        trigger=trigger,
+    institution = p.text(INSTITUTION)
+    return tuple(
+        Obligation(
+            "report_threat",
+            ("any_staff",),
+            (*POLICE_AND_COURT, institution),
+            "same_day",
+            any_recipient=True,  # Art. 73(1): the police, OR the orphan's court, OR another body
+            trigger="threat_days",
+            on=day,
+        )
+        for day in f.threat_days
     )
 
 

@@ -110,6 +110,13 @@ class Facts:
         "if it was recorded in an observation of the evaluation date's term or the report was "
         "made in that term (the report is then a duty done, on time or late); else None.",
     )
+    threat_days: tuple[date, ...] = fact(
+        "The days the suspicions whose report is a duty of the evaluation date's term arose, "
+        "oldest first, each day once: every open suspicion's, and every answered one's that was "
+        "recorded in an observation of that term or whose report (the first on or after its "
+        "day) was made in that term. Art. 73(1) asks a report of each suspicion: the report rule "
+        "owes one per day (trigger threat_days, with the day in on).",
+    )
     funded_elsewhere: frozenset[str] = fact(
         "Measures the state or municipality already funds on the date.",
     )

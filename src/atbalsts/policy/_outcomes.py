@@ -21,6 +21,7 @@ from atbalsts.model.decision import DecisionKind
 __all__ = [
     "TRIGGER_COUNTS",
     "TRIGGER_DAYS",
+    "TRIGGER_LISTS",
     "Allow",
     "Deny",
     "Finding",
@@ -57,7 +58,11 @@ class Shape:
     """The names of a detail (its pairs' first items) may not be the names of facts: the detail
     of a finding stands beside the facts in its evidence, and one name must mean one thing."""
     trigger: bool = False
-    """A trigger: a date, or the name of a trigger fact (a count needs ``over``)."""
+    """A trigger: a date, or the name of a trigger fact (a count needs ``over``, a list of days
+    ``on``)."""
+    listed_day: bool = False
+    """The day of one event of a trigger that lists days (:data:`TRIGGER_LISTS`): given only
+    with such a trigger."""
 
 
 def known(*code_lists: str) -> dict[str, Shape]:
@@ -136,11 +141,15 @@ TRIGGER_DAYS = frozenset(
     }
 )
 TRIGGER_COUNTS = frozenset({"unjustified_lessons", "unjustified_days"})
+#: The facts that list the days of events each owed a duty of its own (``on`` names the day):
+#: ``threat_days``, as Art. 73(1) asks a report of each suspicion.
+TRIGGER_LISTS = frozenset({"threat_days"})
 
 
 def trigger_field() -> dict[str, Shape]:
-    """Field metadata of :attr:`Obligation.trigger`: a date, or a fact of :data:`TRIGGER_DAYS`
-    or :data:`TRIGGER_COUNTS` (a count needs ``over``)."""
+    """Field metadata of :attr:`Obligation.trigger`: a date, or a fact of :data:`TRIGGER_DAYS`,
+    :data:`TRIGGER_COUNTS` (a count needs ``over``) or :data:`TRIGGER_LISTS` (a list of days
+    needs ``on``, one of them)."""
     return {SHAPE: Shape(trigger=True)}
 
 
@@ -165,6 +174,10 @@ class Obligation:
     - a count whose limit was passed, with the limit in ``over``: ``"unjustified_lessons"`` or
       ``"unjustified_days"``. The engine finds the day the count first went over the limit in the
       attendance day records; without them, the first observation of the term that shows it;
+    - a fact that lists the days of events each owed a duty of its own, with the day in ``on``:
+      ``"threat_days"`` (each day a suspicion arose whose report is the term's duty). A rule
+      returns one obligation per day; each is a duty of its own, answered by the first report
+      on or after its day;
     - None: the observation date (or the evaluation date when there is no observation).
 
     ``any_recipient`` says that informing any one of the ``recipients`` fulfils it (as with a
@@ -191,6 +204,7 @@ class Obligation:
     detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
     trigger: date | str | None = attrs.field(default=None, metadata=trigger_field())
     over: int | None = attrs.field(default=None, metadata=bounded(0))
+    on: date | None = attrs.field(default=None, metadata={SHAPE: Shape(listed_day=True)})
 
 
 @attrs.frozen(slots=True)

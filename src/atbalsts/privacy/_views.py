@@ -244,16 +244,16 @@ def view_decision(
 def own_duties(decision: Decision, case: SupportCase, role: str) -> list[ObligationDue | FollowUp]:
     """The duties of ``decision`` that arise from a record ``role`` made in ``case`` (the case
     it was decided from): the report of a suspected threat it recorded (a duty triggered by the
-    threats, ``trigger_source`` "threat", whose trigger is the earliest open suspicion, or of
-    the last report: it covers every suspicion recorded from that day in an observation up to
-    the decision's date), and the follow-up of a referral it sent (``referred_by.role``).
+    threats, ``trigger_source`` "threat", on the day a suspicion it recorded in an observation up
+    to the decision's date arose: the national rule owes a report per day, and a rule of a
+    municipality dated by a threat joins the report of its day), and the follow-up of a
+    referral it sent (``referred_by.role``).
 
     Such a duty is the role's own: Art. 73(1) of the Children's Rights Protection Law binds the
     member of staff who suspects the threat, and a referral is followed up by whoever sent it.
     The role knows the record already, so the duty tells it little more: that it stands, by
-    when, to whom, and what answered it (and, for a threat, the day the earliest open one was
-    recorded, perhaps by someone else). ``role`` is any role code, one with a view or not (a
-    subject teacher)."""
+    when, to whom, and what answered it (and, for a threat, the day it arose). ``role`` is any
+    role code, one with a view or not (a subject teacher)."""
     threats = [
         t.observed_on
         for obs in case.observations
@@ -262,10 +262,11 @@ def own_duties(decision: Decision, case: SupportCase, role: str) -> list[Obligat
         if t.recorded_by == role and t.observed_on <= decision.as_of
     ]
     sent = {r.id for r in case.referrals if r.referred_by.role == role}
+    days = set(threats)
     own: list[ObligationDue | FollowUp] = [
         duty
         for duty in decision.obligations
-        if duty.trigger_source == "threat" and any(day >= duty.trigger for day in threats)
+        if duty.trigger_source == "threat" and duty.trigger in days
     ]
     own += [f for f in decision.follow_ups if f.kind == "referral_unanswered" and f.subject in sent]
     return own

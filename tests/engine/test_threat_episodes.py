@@ -1,0 +1,142 @@
+"""Art. 73(1): each suspected threat is reported, so each day a suspicion arose is a report duty
+of its own, answered by the first report on or after that day (a referral to a competent body,
+or an action ``report_threat``). Checked against a recomputation from the case alone, over
+generated suspicions and reports within one term."""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atbalsts.engine import PolicyRegistry
+from atbalsts.engine._derive import derive_facts
+from atbalsts.model import SupportCase, parse_python
+from atbalsts.policy import Obligation
+from atbalsts.privacy import own_duties
+
+#: A term of the shipped calendar (2024/2025, semester 2) and a day inside it to decide on.
+TERM = {"school_year": "2024/2025", "semester": 2}
+FIRST = date(2025, 3, 3)
+AS_OF = date(2025, 4, 30)
+SPAN = (AS_OF - FIRST).days
+#: Who records a suspicion: each role's report is its own duty.
+RECORDERS = ("class_teacher", "social_pedagogue", "psychologist")
+
+
+@functools.cache
+def registry() -> PolicyRegistry:
+    return PolicyRegistry.load()
+
+
+def _day(offset: int) -> date:
+    return FIRST + timedelta(days=offset)
+
+
+def _case(
+    suspicions: list[tuple[int, str]], referrals: list[int], actions: list[int]
+) -> SupportCase:
+    threats = [
+        {"kind": "violence", "observed_on": _day(d).isoformat(), "recorded_by": who}
+        for d, who in suspicions
+    ]
+    return parse_python(
+        SupportCase,
+        {
+            "schema_version": "1.0",
+            "learner": {
+                "id": "L-SYN-EPI",
+                "birth_date": "2012-02-02",
+                "enrolment": {
+                    "school_id": "school-1",
+                    "municipality": "ogre",
+                    "programme": "general_basic",
+                    "grade": 7,
+                },
+                "living_situation": "with_parents",
+            },
+            "observations": [
+                {"term": TERM, "as_of": AS_OF.isoformat(), "suspected_threats": threats}
+            ],
+            "referrals": [
+                {
+                    "id": f"R-{i}",
+                    "learner_id": "L-SYN-EPI",
+                    "referred_by": {"institution": "school", "role": "class_teacher"},
+                    "referred_to": {"institution": "state_police"},
+                    "reason": "Synthetic report.",
+                    "created_on": _day(d).isoformat(),
+                    "status": "requested",
+                }
+                for i, d in enumerate(referrals)
+            ],
+            "actions": [
+                {
+                    "id": f"A-{i}",
+                    "action": "report_threat",
+                    "on": _day(d).isoformat(),
+                    "role": "class_teacher",
+                    "to": ["orphans_court"],
+                }
+                for i, d in enumerate(actions)
+            ],
+        },
+    )
+
+
+suspicions = st.lists(
+    st.tuples(st.integers(0, SPAN), st.sampled_from(RECORDERS)), min_size=0, max_size=6
+)
+report_days = st.lists(st.integers(0, SPAN), max_size=3)
+
+
+@given(suspicions, report_days, report_days)
+def test_each_day_a_suspicion_arose_is_one_report_duty(
+    found: list[tuple[int, str]], referrals: list[int], actions: list[int]
+) -> None:
+    case = _case(found, referrals, actions)
+    decision = registry().evaluate(case, AS_OF)
+    duties = sorted(
+        (d for d in decision.obligations if d.action == "report_threat"), key=lambda d: d.trigger
+    )
+    days = sorted({_day(d) for d, _ in found})
+    assert [d.trigger for d in duties] == days
+    reports = sorted(_day(d) for d in [*referrals, *actions])
+    for duty in duties:
+        assert duty.trigger_source == "threat"
+        assert duty.due == duty.trigger  # the same day, whatever day it is
+        at = bisect_left(reports, duty.trigger)
+        if at == len(reports):
+            assert duty.state in ("overdue", "due_today")
+        elif reports[at] == duty.trigger:
+            assert duty.state == "done_on_time"
+        else:
+            assert duty.state == "done_late"
+    # each role's own duties are the reports of the days it recorded a suspicion on
+    for role in RECORDERS:
+        own = {d.trigger for d in own_duties(decision, case, role)}  # type: ignore[union-attr]
+        assert own == {_day(d) for d, who in found if who == role}
+
+
+def test_a_duty_owed_per_day_needs_its_day() -> None:
+    """``on`` names the day of a duty owed per day; without it, or with a trigger that lists no
+    days, the obligation is unfit and its rule fails (never a silent duty on another day)."""
+    from atbalsts.engine._fit import unfit
+
+    codes = registry().policy_set("ogre").codes
+    base = {"action": "report_threat", "roles": ("any_staff",), "recipients": ("state_police",)}
+    assert unfit(Obligation(**base, trigger="threat_days", on=FIRST), Obligation, codes) is None
+    missing = unfit(Obligation(**base, trigger="threat_days"), Obligation, codes)
+    assert missing is not None and "give the day of this duty in on" in missing
+    stray = unfit(Obligation(**base, trigger="observed_on", on=FIRST), Obligation, codes)
+    assert stray is not None and "on is given only with a trigger that lists days" in stray
+
+
+def test_the_facts_list_each_day_once_oldest_first() -> None:
+    case = _case([(9, "class_teacher"), (2, "psychologist"), (9, "social_pedagogue")], [], [])
+    facts = derive_facts(case, AS_OF)
+    assert facts.threat_days == (_day(2), _day(9))
+    assert facts.threat_observed_on == _day(2)
