@@ -479,6 +479,31 @@ def test_reading_an_undeclared_fact_is_found_by_running_the_rule() -> None:
     assert "first on learner gen-" in problem.message
 
 
+def test_a_read_after_a_typed_parameter_lookup_is_found() -> None:
+    """The rule is run with its parameters as the engine gives them (``Params``): with a plain
+    dict, ``p.integer(...)`` raised, the error was swallowed and what the rule read after it was
+    never seen (an outside tester's plugin passed with an undeclared read)."""
+
+    @rule(
+        "proba.absence.typed",
+        kind=DecisionKind.OBLIGATION,
+        legal_basis=LAW,
+        reads=("unjustified_lessons",),
+        params=(LIMIT,),
+        valid_from=FROM,
+    )
+    def typed(f: Facts, p: Params) -> Obligation | None:
+        """Over the limit, at any absence rate."""
+        if f.unjustified_lessons > p.integer(LIMIT) and (f.absence_rate or 0) >= 0:
+            return Obligation(ACTION, ("class_teacher",), ("social_pedagogue",))
+        return None
+
+    problems = check_policy(load(good_plugin(typed)), NAME)
+    (problem,) = about(problems, "undeclared-read")
+    assert problem.subject == "proba.absence.typed"
+    assert "'absence_rate'" in problem.message
+
+
 def test_a_property_counts_as_reading_the_facts_behind_it() -> None:
     @rule(
         "proba.absence.at_risk",
@@ -754,3 +779,18 @@ def test_a_guard_that_raises_on_generated_documents_is_a_problem() -> None:
         load(Plugin([good_rule()], params(limit_param()), guards=[_referral_guard(False)])), NAME
     )
     assert [p for p in calm if p.check == "guards"] == []
+
+
+def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_weeks_on() -> None:
+    """A rule first in force after :data:`DEFAULT_DATES` is checked on its first day and again
+    ten weeks later, when a term's counts are no longer empty."""
+    from atbalsts.testing.conformance import _default_dates
+
+    start = date(2026, 9, 1)
+    newer = good_rule("proba.absence.newer", valid_from=start)
+    registry = load(Plugin([newer], params(limit_param(valid_from=FROM))))
+    (decl,) = [d for d in registry.declarations if d.info.name == NAME]
+    dates = _default_dates(decl)
+    assert start in dates
+    assert date(2026, 11, 10) in dates
+    assert not any(d > date(2026, 11, 10) for d in dates)

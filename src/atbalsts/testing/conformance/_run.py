@@ -4,7 +4,7 @@ evidence ``facts``, ``codes``, ``crash``, ``complete`` and ``determinism`` check
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,7 @@ import attrs
 
 from atbalsts.engine import Declaration, Evaluation, PolicySet, to_decision
 from atbalsts.model import Decision, Failure, SupportCase
-from atbalsts.policy import FACT_NAMES, PROTECTED_FACTS, Facts, Finding, Rule
+from atbalsts.policy import FACT_NAMES, PROTECTED_FACTS, Facts, Finding, Params, Rule
 from atbalsts.testing.conformance._cases import sample_cases
 from atbalsts.testing.conformance._problem import Problem
 from atbalsts.testing.conformance._static import protected_message
@@ -60,10 +60,13 @@ def _items(result: Any) -> list[Any]:
     return [result]
 
 
-def _record(rule: Rule, facts: Facts, params: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+def _record(rule: Rule, facts: Facts, params: Params) -> tuple[set[str], set[str]]:
+    """The facts ``rule`` reads and assigns on ``facts``, called as the engine calls it (with its
+    parameters as :class:`~atbalsts.policy.Params`, so that a read after ``p.integer(...)`` is
+    seen too)."""
     proxy = _RecordingFacts(facts)
     with contextlib.suppress(Exception):  # the crash check reports crashes, with the case
-        _items(rule.function(proxy, dict(params)))  # type: ignore[arg-type]
+        _items(rule.function(proxy, params))  # type: ignore[arg-type]
     return _recorded(proxy)
 
 
