@@ -7,7 +7,7 @@ import json
 import random
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
@@ -389,3 +389,31 @@ def test_a_stamp_naming_a_plugin_not_loaded_is_refused() -> None:
     assert "P0" not in str(caught.value)
     bad = [{**decisions[0], "policy": {"municipality": "m", "plugins": [{"version": "1"}]}}]
     assert count(bad).records.unreadable == 1
+
+
+@pytest.mark.parametrize("join", ["order", "id"])
+def test_two_municipalities_may_use_the_same_learner_ids(
+    registry: PolicyRegistry, join: Literal["order", "id"]
+) -> None:
+    """A learner id is the host's own: ``sample_cases`` gives every municipality ``gen-000``...
+    A national file of three municipalities counts every learner (before, two thirds were
+    dropped as duplicates), and each decision is joined to its own municipality's case."""
+    from atbalsts.testing.conformance import sample_cases
+
+    as_of = date(2025, 11, 20)
+    cases = [
+        case
+        for municipality in ("bauska", "parauga", "ogre")
+        for case in sample_cases(12, as_of=as_of, municipality=municipality, seed=3)
+    ]
+    assert len({c.learner.id for c in cases}) == 12  # the same ids in each municipality
+    decisions = decide(registry, cases, as_of)
+    table = count(decisions, [as_json(c) for c in cases], ("municipality",), join=join)
+    assert table.records.duplicates == 0
+    assert table.records.without_case == 0
+    assert table.records.decisions == 36
+    for municipality in ("bauska", "parauga", "ogre"):
+        assert table.cell((municipality,), "learners_decided").learners == 12
+    # a learner decided twice in one municipality is still one learner
+    again = count([*decisions, decisions[0]], by=("municipality",))
+    assert again.records.duplicates == 1

@@ -263,12 +263,13 @@ def _count(
             tally.records["unreadable"] += 1
             continue
         if unique:
-            mark = hash((facts.learner_id, facts.term))
+            # a learner id is a host's: two municipalities' hosts may both have a "L-1"
+            mark = hash((facts.municipality, facts.learner_id, facts.term))
             if mark in seen:
                 tally.records["duplicates"] += 1
                 continue
             seen.add(mark)
-        case = None if finder is None else finder.find(facts.learner_id, number)
+        case = None if finder is None else finder.find(facts, number)
         if finder is not None and case is None:
             tally.records["without_case"] += 1
         tally.add(facts, case)
@@ -360,7 +361,8 @@ class _OrderJoin:
         self._rest = 0
         self._line = 0
 
-    def find(self, learner_id: str, line: int) -> CaseFacts | None:
+    def find(self, decision: DecisionFacts, line: int) -> CaseFacts | None:
+        learner_id = decision.learner_id  # the order tells two municipalities' same id apart
         for number, record in self._cases:
             self._line = number
             facts = _readable(record)
@@ -395,30 +397,39 @@ class _OrderJoin:
 
 
 class _IdJoin:
-    """The case of each decision, from a dict of every case by learner id read first."""
+    """The case of each decision, from a dict of every case by municipality and learner id read
+    first (a learner id is a host's own: two municipalities' hosts may use the same)."""
 
     def __init__(self, cases: Iterator[tuple[int, object]]) -> None:
         self.unreadable = 0
-        self._cases: dict[str, CaseFacts] = {}
+        self._cases: dict[tuple[str | None, str], CaseFacts] = {}
+        self._by_id: dict[str, tuple[str | None, str] | None] = {}
         for number, record in cases:
             facts = _readable(record)
             if facts is None:
                 self.unreadable += 1
                 continue
-            if facts.learner_id in self._cases:
+            key = (facts.municipality, facts.learner_id)
+            if key in self._cases:
                 raise StatsError(
                     f"cases line {number} is a second case of a learner of an earlier line: "
-                    "joined by id, a learner has one case",
+                    "joined by id, a learner has one case in a municipality",
                     reason="case_twice",
                     values={"cases_line": str(number)},
                 )
-            self._cases[facts.learner_id] = facts
-        self._used: set[str] = set()
+            self._cases[key] = facts
+            # a decision whose stamp names another municipality (or none) than its case finds
+            # the case by id alone, if the id is only one case's
+            self._by_id[facts.learner_id] = None if facts.learner_id in self._by_id else key
+        self._used: set[tuple[str | None, str]] = set()
 
-    def find(self, learner_id: str, line: int) -> CaseFacts | None:
-        found = self._cases.get(learner_id)
-        if found is not None:
-            self._used.add(learner_id)
+    def find(self, decision: DecisionFacts, line: int) -> CaseFacts | None:
+        key: tuple[str | None, str] | None = (decision.municipality, decision.learner_id)
+        if key not in self._cases:
+            key = self._by_id.get(decision.learner_id)
+        found = None if key is None else self._cases.get(key)
+        if found is not None and key is not None:
+            self._used.add(key)
         return found
 
     def unused(self) -> int:
