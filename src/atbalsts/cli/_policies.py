@@ -25,7 +25,8 @@ def load_registry() -> PolicyRegistry:
 
 
 def warn_unknown_municipality(registry: PolicyRegistry, municipality: str | None, t: Texts) -> None:
-    """A note on standard error when no installed policy governs ``municipality``."""
+    """A note on standard error when no installed policy governs ``municipality``; and, when a
+    plugin failed to load (it may be the municipality's own), which one, as ``policies`` says."""
     if municipality and municipality not in registry.municipalities():
         known = ", ".join(registry.municipalities()) or t.gettext("none")
         print(
@@ -35,6 +36,14 @@ def warn_unknown_municipality(registry: PolicyRegistry, municipality: str | None
             ).format(municipality=municipality, known=known),
             file=sys.stderr,
         )
+        failed = sorted({f.plugin for f in registry.failures})
+        if failed:
+            print(
+                t.gettext(
+                    "note: installed but not loaded: {plugins}; `atbalsts policies` says why"
+                ).format(plugins=", ".join(failed)),
+                file=sys.stderr,
+            )
 
 
 class _PolicyRow(TypedDict):
