@@ -318,7 +318,7 @@ class Refusal:
     ``code`` names the kind of refusal, a stable code, and ``values`` what it is about (ids of
     documents, role and action codes, days, field paths; never the value of a personal or
     sensitive field), so that a program, or the command line in Latvian, can say it in its own
-    words. Every national guard gives one (the codes: :doc:`/reference/workflow`); a plugin's
+    words. Every national guard gives one (the codes: :ref:`refusal-codes`); a plugin's
     guard that returns a plain text gives none (``code`` None, ``values`` empty).
     """
 
@@ -348,7 +348,7 @@ class LifecycleError(AtbalstsError):
     values ``document``, ``status``, ``action``, ``allowed``, the allowed actions comma-separated)
     and ``refused_by_guard`` (values ``document``, ``status``, ``action``; each refusal has its
     own code) are set when no message is given; the other codes are listed in
-    :doc:`/reference/workflow`. ``code`` is None for a message without one.
+    :ref:`refusal-codes`. ``code`` is None for a message without one.
     """
 
     def __init__(

@@ -80,7 +80,7 @@ class Reason:
     refusal's ``reason``, as a plain text would be). ``code`` names the kind of refusal, stable,
     and ``values`` what it is about (ids of documents, role and action codes, days, field
     paths: never the value of a personal or sensitive field), so that a program, or the command
-    line in Latvian, can say it in its own words (the codes: :doc:`/reference/workflow`).
+    line in Latvian, can say it in its own words (the codes: :ref:`refusal-codes`).
     ``str(reason)`` is ``text``.
     """
 
@@ -161,7 +161,7 @@ def guard(
     command line shows it as written, in every language), or a :class:`Reason`: the same text
     with a ``code`` and its ``values``. A reason with one of the codes of the national guards,
     and the values that code takes, is said in Latvian by the command line as the national
-    guards' are (the codes and their values: :doc:`/reference/workflow`); with another code it is
+    guards' are (the codes and their values: :ref:`refusal-codes`); with another code it is
     shown as written, and a program can still switch on the code.
     """
 

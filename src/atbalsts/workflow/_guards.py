@@ -5,7 +5,7 @@ one; a plugin adds guards with ``registrar.guards(...)`` (:meth:`atbalsts.policy
 guards`). A guard refuses with a reason and names its legal basis; some may be overridden by a
 role with that authority, with a reason, and the override is recorded in the audit event.
 
-Every national guard refuses with a :class:`~atbalsts.policy._registrar.Reason`: the English
+Every national guard refuses with a :class:`~atbalsts.workflow.Reason`: the English
 sentence, a code and the values it is about (ids of documents, role and action codes, days,
 field paths, data category codes; never the value of a personal or sensitive field), so that the
 command line can say it in Latvian. Where a sentence is made of parts (who may act, what a
@@ -270,8 +270,9 @@ def referral_parties(t: Transition) -> Reason | None:
 
 
 #: Who may take an action, as a refusal names them (``values["who"]``: these codes,
-#: comma-separated, the one the sentence joins with "or"); ``responsible`` names the measure
-#: (``values["measure"]``, its position), ``school_director`` is the role's own code.
+#: comma-separated, which the sentence joins with "or"); ``responsible`` names the measure
+#: (``values["measure"]``, its position), ``school_director`` is the role's own code. A role a
+#: document names is named by its field (``author_role``), never by the field's value.
 WHO: dict[str, str] = {
     "sender": "the sender (the institution or role of referred_by)",
     "recipient": "the recipient (the institution or role of referred_to)",
