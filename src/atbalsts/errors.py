@@ -36,7 +36,8 @@ its ``refusals`` attribute. Nothing has changed when it is raised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -301,14 +302,24 @@ class UndeclaredMeasuresWarning(UserWarning):
         )
 
 
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
 @attrs.frozen
 class Refusal:
     """One guard that refused a transition, as data.
 
     ``guard`` is the guard's id and ``plugin`` the policy that declared it (``lv`` for the national
-    floor). ``reason`` says what is missing, in plain words and without the learner's data;
-    ``basis`` is the guard's legal basis as text. ``override_roles`` are the roles that may
+    floor). ``reason`` says what is missing, in plain words (English) and without the learner's
+    data; ``basis`` is the guard's legal basis as text. ``override_roles`` are the roles that may
     override it with a reason (empty: no role may).
+
+    ``code`` names the kind of refusal, a stable code, and ``values`` what it is about (ids of
+    documents, role and action codes, days, field paths; never the value of a personal or
+    sensitive field), so that a program, or the command line in Latvian, can say it in its own
+    words. Every national guard gives one (the codes: :ref:`refusal-codes`); a plugin's
+    guard that returns a plain text gives none (``code`` None, ``values`` empty).
     """
 
     guard: str
@@ -316,6 +327,8 @@ class Refusal:
     reason: str
     basis: str
     override_roles: tuple[str, ...] = ()
+    code: str | None = None
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
     def __str__(self) -> str:
         return f"{self.guard} [{self.basis}]: {self.reason}"
@@ -328,6 +341,14 @@ class LifecycleError(AtbalstsError):
     its lifecycle status, ``action`` the action asked for and ``allowed`` the actions allowed from
     that status. When the action is allowed but guards refused it, ``refusals`` holds one
     :class:`Refusal` per guard, each naming its legal basis; otherwise it is empty.
+
+    ``code`` names the kind of refusal, a stable code, and ``values`` what it is about (the
+    document's kind, status and action, days, parameter names and field paths; never a field's
+    value), as :class:`Refusal` does: ``not_allowed`` (the action is not allowed from the status;
+    values ``document``, ``status``, ``action``, ``allowed``, the allowed actions comma-separated)
+    and ``refused_by_guard`` (values ``document``, ``status``, ``action``; each refusal has its
+    own code) are set when no message is given; the other codes are listed in
+    :ref:`refusal-codes`. ``code`` is None for a message without one.
     """
 
     def __init__(
@@ -338,19 +359,28 @@ class LifecycleError(AtbalstsError):
         allowed: Sequence[str],
         refusals: Sequence[Refusal] = (),
         message: str | None = None,
+        *,
+        code: str | None = None,
+        values: Mapping[str, str] | None = None,
     ) -> None:
         self.document = document
         self.status = status
         self.action = action
         self.allowed = tuple(allowed)
         self.refusals = tuple(refusals)
+        about = {"document": document, "status": status, "action": action}
         shown = ", ".join(self.allowed) or "none"
         if message is None and self.refusals:
             lines = "\n".join(f"  - {r}" for r in self.refusals)
             message = f"{document}: {action!r} from {status!r} refused by a guard:\n{lines}"
+            code, values = code or "refused_by_guard", values or about
         elif message is None:
             message = (
                 f"{document}: action {shorten(repr(action))} is not allowed from status "
                 f"{status!r}; allowed: {shown}"
             )
+            code = code or "not_allowed"
+            values = values or {**about, "allowed": ",".join(self.allowed)}
+        self.code = code
+        self.values: Mapping[str, str] = _frozen(values or {})
         super().__init__(message)

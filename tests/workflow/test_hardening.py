@@ -514,7 +514,7 @@ def test_the_command_keeps_a_documents_days_forward_past_other_documents_events(
     assert run(other, "submit", "class_teacher", "2025-03-07") == 0
     capsys.readouterr()
     before = (ref.read_bytes(), chain.read_bytes())
-    assert run(ref, "accept", "social_service", "2025-03-05") == 1
+    assert run(ref, "accept", "social_service", "2025-03-05", "--lang", "en") == 1
     assert "on (2025-03-05) must not be before" in capsys.readouterr().err
     assert (ref.read_bytes(), chain.read_bytes()) == before
     assert run(ref, "accept", "social_service", "2025-03-06") == 0

@@ -1,14 +1,413 @@
 """``atbalsts transition`` and ``atbalsts audit verify``: move a support plan, a referral or a
-consent through its lifecycle, and check the audit chain (:mod:`atbalsts.workflow`)."""
+consent through its lifecycle, and check the audit chain (:mod:`atbalsts.workflow`).
+
+What they print is said in the command's language: a refusal by its code and values
+(:class:`~atbalsts.errors.LifecycleError`, each :class:`~atbalsts.errors.Refusal`), the chain's
+verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`). A refusal without a code (a
+plugin's guard that returns a plain text), or with a code that has no sentence here, is shown as
+the library wrote it. In English, everything is shown as the library wrote it. Codes of roles,
+actions, statuses, steps and data categories stay codes.
+"""
 
 from __future__ import annotations
 
 import argparse
+import gettext
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
+from atbalsts._text import shorten
 from atbalsts.cli._common import Commands
 from atbalsts.cli._i18n import Texts
+from atbalsts.errors import LifecycleError, Refusal
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from atbalsts.workflow import ChainVerdict, Notice
+
+__all__ = [
+    "CHAIN_CODES",
+    "GUARD_CODES",
+    "LIFECYCLE_CODES",
+    "lifecycle_message",
+    "notice_message",
+    "refusal_reason",
+    "register",
+]
+
+
+#: The library's own words: the catalog's source language, what each sentence is looked up by.
+_SOURCE = gettext.NullTranslations()
+
+
+def _items(text: str) -> list[str]:
+    """A comma-separated value as its items."""
+    return [item for item in text.split(",") if item]
+
+
+def _either(items: list[str], t: Texts) -> str:
+    """``a or b or c`` in words of ``t``."""
+    said = items[0]
+    for item in items[1:]:
+        said = t.gettext("{first} or {second}").format(first=said, second=item)
+    return said
+
+
+def _both(items: list[str], t: Texts) -> str:
+    """``a and b`` in words of ``t``."""
+    said = items[0]
+    for item in items[1:]:
+        said = t.gettext("{first} and {second}").format(first=said, second=item)
+    return said
+
+
+def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
+    """Who may act (``values["who"]`` of a ``wrong_role`` refusal), in words of ``t``."""
+    _ = t.gettext
+    phrases = {
+        "sender": _("the sender (the institution or role of referred_by)"),
+        "recipient": _("the recipient (the institution or role of referred_to)"),
+        "sender_or_recipient": _(
+            "the sender or the recipient (the institution or role of referred_by or referred_to)"
+        ),
+        "author": _("the plan's author (its author_role, or plan_author)"),
+        "responsible": _(
+            "the role responsible for the measure (measures[{measure}].responsible_role)"
+        ),
+        "school_director": "school_director",
+        "withdrawers": _(
+            "the consent's grantor, the learner's legal representative, the learner, or a "
+            "member of the school's staff"
+        ),
+        "staff": _("a member of the school's staff"),
+    }
+    names = [phrases.get(code) for code in _items(codes)]
+    if not names or None in names:
+        return None
+    return _either([n.format(measure=values.get("measure", "")) for n in names if n], t)
+
+
+def _duty(values: Mapping[str, str], t: Texts) -> str | None:
+    """Why no legal duty covers a referral's sharing (``values["duty"]``), in words of ``t``."""
+    _ = t.gettext
+    duty = values.get("duty")
+    if duty == "art73_named":
+        return ""
+    if duty == "art73_elsewhere":
+        return _(
+            "the Art. 73 report goes to the police, the orphan's court or a child-rights "
+            "institution, not to {recipient}; sharing with it needs a consent"
+        ).format(recipient=values["recipient"])
+    if duty == "mk89_elsewhere":
+        return _(
+            "the MK 89 notice goes to the municipal education board, not to {recipient}; "
+            "sharing with it needs a consent"
+        ).format(recipient=values["recipient"])
+    if duty == "mk89_more":
+        return _(
+            "the MK 89 notice shares who the learner is and their absences; sharing {categories} "
+            "with the board as well needs a consent"
+        ).format(categories=", ".join(_items(values["extra"])))
+    if duty == "no_duty":
+        return _(
+            "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, MK 89 "
+            "notice to the education board)"
+        )
+    return None
+
+
+def _gaps(values: Mapping[str, str], t: Texts) -> str | None:
+    """What a consent does not cover (``values["gaps"]``), in words of ``t``."""
+    _ = t.gettext
+    phrases = {
+        "given_after": _("it was given after {day}"),
+        "not_in_force": _("it is not in force on {day}"),
+        "no_purpose": _("the referral states no purpose"),
+        "purpose": _("it does not cover the purpose {purpose}"),
+        "recipient": _("it does not name the recipient {recipient}"),
+        "categories": _("it does not cover the data categories {categories}"),
+    }
+    said = []
+    for code in _items(values.get("gaps", "")):
+        phrase = phrases.get(code)
+        if phrase is None:
+            return None
+        categories = ", ".join(_items(values.get("missing", "")))
+        said.append(phrase.format(**{**values, "categories": categories}))
+    return "; ".join(said) if said else None
+
+
+def _guard_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each code of a national guard's refusal, with its values in braces."""
+    _ = t.gettext
+    return {
+        "no_consent": _("it names no consent and {duty}"),
+        "consent_not_given": _("the consent {consent} it names was not given with the transition"),
+        "consent_other_learner": _("the consent {consent} is about another learner"),
+        "consent_gaps": _("the consent {consent} does not cover it: {gaps}; and {duty}"),
+        "wrong_role": _("{action} is taken by {who}, not by the role {role}"),
+        "wrong_step_role": _("{action}: the step {step} waits for {who}, not for the role {role}"),
+        "approvals_dropped": _(
+            "the approvals of {steps} are missing: the national approval chain on {days} needs "
+            "them{school}, and the chain passed leaves them out"
+        ),
+        "approvals_missing": _("the approvals of {steps} are missing"),
+        "approvals_order": _("the approvals are not in the order of the chain"),
+        "no_review": _("the plan has no review (each goal's achievement at the term's end)"),
+        "no_measure": _("the plan has no measure {measure} (it has {measures})"),
+        "outside_period": _("{day} is outside the plan's period"),
+        "nothing_given": _("no sessions and no hours are given"),
+        "withdrawal_backdated": _("a withdrawal cannot take effect before the day it is recorded"),
+        "withdrawal_later": _(
+            "withdrawn_on is already {day}; a withdrawal cannot move it later (that would put the "
+            "consent back in force)"
+        ),
+        "period_not_ended": _("its period runs to {end}"),
+        "guard_failed": _("the guard failed ({error})"),
+    }
+
+
+#: The codes of the national guards' refusals that have a sentence here.
+GUARD_CODES = frozenset(_guard_sentences(Texts("en", _SOURCE)))
+
+
+def refusal_reason(refusal: Refusal, t: Texts) -> str:
+    """Why ``refusal`` refuses, in words of ``t``: by its code and values; as the library wrote
+    it (``refusal.reason``) when it has no code or a code without a sentence here."""
+    sentence = _guard_sentences(t).get(refusal.code or "")
+    if sentence is None:
+        return refusal.reason
+    values = dict(refusal.values)
+    parts: dict[str, str | None] = {}
+    if "duty" in values:
+        parts["duty"] = _duty(values, t)
+    if refusal.code == "consent_gaps":
+        parts["gaps"] = _gaps(values, t)
+    if refusal.code == "wrong_role":
+        parts["who"] = _who(values.get("who", ""), values, t)
+    if refusal.code == "wrong_step_role":
+        waits = values.get("waits_for", "")
+        parts["who"] = _who(waits, values, t) if waits == "author" else _either(_items(waits), t)
+    if refusal.code in ("approvals_dropped", "approvals_missing"):
+        parts["steps"] = ", ".join(_items(values.get("steps", "")))
+    if refusal.code == "approvals_dropped":
+        parts["days"] = _both(_items(values.get("days", "")), t)
+        school = "municipal_coordinator" in _items(values.get("steps", ""))
+        parts["school"] = (
+            t.gettext(" (the plan's school is not a state vocational school, the transition says)")
+            if school
+            else ""
+        )
+    if None in parts.values():
+        return refusal.reason
+    try:
+        return sentence.format(**{**values, **parts})
+    except (KeyError, IndexError, ValueError):  # values that do not fit the sentence: a plugin's
+        return refusal.reason
+
+
+def _basis(basis: str, t: Texts) -> str:
+    """A legal basis as text: a methodological default or an illustration by its kind (its note
+    is in English), a cited act as it is."""
+    if basis.startswith("methodological_default: "):
+        return t.gettext("methodological default, not law")
+    if basis.startswith("illustrative: "):
+        return t.gettext("illustrative, not law")
+    return basis
+
+
+def _document(kind: str, t: Texts) -> str:
+    _ = t.gettext
+    kinds = {"support-plan": _("support-plan"), "referral": _("referral"), "consent": _("consent")}
+    return kinds.get(kind, kind)
+
+
+def _lifecycle_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each code of a lifecycle refusal (besides ``refused_by_guard``)."""
+    _ = t.gettext
+    return {
+        "not_allowed": _(
+            "{document}: action {action} is not allowed from status {status}; allowed: {allowed}"
+        ),
+        "day_before": _("{document}: {action}: on ({on}) must not be before {before} ({bound})"),
+        "lawful_basis_param": _(
+            "{document}: {action}: parameter 'lawful_basis' is set by the workflow from the "
+            "document (its legal duty, its consent or no personal data), never by the caller"
+        ),
+        "invalid_params": _(
+            "{document}: {action}: its parameters would make the document invalid at {paths}"
+        ),
+        "needs_reason": _("{document}: {action}: needs a reason"),
+        "param_type:str": _("{document}: {action}: parameter {param} must be str"),
+        "param_type:int": _("{document}: {action}: parameter {param} must be int"),
+        "param_type:tuple,list": _("{document}: {action}: parameter {param} must be tuple or list"),
+        "achievements_count": _(
+            "{document}: {action}: parameter 'achievements' needs one achievement per goal "
+            "({goals}), got {given}"
+        ),
+        "achievement_unknown": _("{document}: {action}: an achievement is not one of {known}"),
+        "improved_type": _(
+            "{document}: {action}: parameter 'improved' must be true, false or empty"
+        ),
+        "effective_type": _(
+            "{document}: {action}: parameter 'effective' must be a date (YYYY-MM-DD)"
+        ),
+    }
+
+
+#: The codes of lifecycle refusals that have a sentence here (``param_type`` by its types).
+LIFECYCLE_CODES = frozenset(
+    code.partition(":")[0] for code in _lifecycle_sentences(Texts("en", _SOURCE))
+) | {"refused_by_guard"}
+
+
+def _before(values: Mapping[str, str], t: Texts) -> str | None:
+    """What a day must not precede (``values["before"]`` of ``day_before``)."""
+    _ = t.gettext
+    match values.get("before"):
+        case "earliest":
+            return _("the earliest date the rules judge")
+        case "last_event":
+            return _("the day of event {event} of the chain, its document's last").format(
+                event=values["event"]
+            )
+        case "document_day":
+            return _("the document's {path}").format(path=values["path"])
+    return None
+
+
+def lifecycle_message(err: LifecycleError, t: Texts) -> str:
+    """``err`` in words of ``t`` (without ``refused:``): by its code and values, each refusal by
+    its own; as the library wrote it (``str(err)``) in English, or without a code known here."""
+    if t.lang == "en" or err.code is None:
+        return str(err)
+    _ = t.gettext
+    values = dict(err.values)
+    document = _document(err.document, t)
+    if err.code == "refused_by_guard":
+        head = t.ngettext(
+            "{document}: {action} from {status} refused by a guard:",
+            "{document}: {action} from {status} refused by a guard:",
+            len(err.refusals),
+        ).format(document=document, action=repr(err.action), status=repr(err.status))
+        lines = [
+            f"  - {r.guard} [{_basis(r.basis, t)}]: {refusal_reason(r, t)}" for r in err.refusals
+        ]
+        return "\n".join([head, *lines])
+    key = err.code
+    if err.code == "param_type":
+        key = f"param_type:{values.get('types', '')}"
+        values["param"] = repr(values.get("param", ""))
+    sentence = _lifecycle_sentences(t).get(key)
+    if sentence is None:
+        return str(err)
+    values["document"] = document
+    if err.code == "not_allowed":
+        values["action"] = shorten(repr(err.action))
+        values["status"] = repr(err.status)
+        if not err.allowed:
+            return _(
+                "{document}: action {action} is not allowed from status {status}; allowed: none"
+            ).format(**values)
+        values["allowed"] = ", ".join(err.allowed)
+    if err.code == "invalid_params":
+        values["paths"] = ", ".join(_items(values.get("paths", "")))
+    if err.code == "day_before":
+        before = _before(values, t)
+        if before is None:
+            return str(err)
+        values["before"] = before
+    try:
+        return sentence.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(err)
+
+
+def _problems(t: Texts) -> dict[str, str]:
+    """The sentence of each code of a chain's problem."""
+    _ = t.gettext
+    return {
+        "not_json": _("it is not valid JSON (edited)"),
+        "not_object": _("it is not a JSON object (edited)"),
+        "not_canonical": _("it is not in canonical form (edited)"),
+        "invalid_event": _("it is not a valid audit event ({paths}; edited)"),
+        "hash_mismatch": _("its hash does not match its content (edited)"),
+        "event_deleted": _(
+            "it is event {seq} of its chain, but comes at {position} (an event before it was "
+            "deleted)"
+        ),
+        "event_inserted": _(
+            "it is event {seq} of its chain, but comes at {position} (an event was inserted or "
+            "moved before it)"
+        ),
+        "not_following": _("it does not follow the event before it (inserted, moved or replaced)"),
+        "changed_outside": _(
+            "it does not start from the version event {event} left of the same document (its "
+            "before is not that event's after: the document was changed outside the chain)"
+        ),
+        "head_mismatch": _(
+            "the chain does not end at the head kept for it (events removed at the end)"
+        ),
+    }
+
+
+#: The codes of a chain's problems that have a sentence here.
+CHAIN_CODES = frozenset(_problems(Texts("en", _SOURCE)))
+
+
+def _problem(verdict: ChainVerdict, t: Texts) -> str | None:
+    """What is wrong with a chain's first bad event, in words of ``t``."""
+    sentence = _problems(t).get(verdict.code or "")
+    if sentence is None:
+        return None
+    values = {**verdict.values, "paths": ", ".join(_items(verdict.values.get("paths", "")))}
+    return sentence.format(**values)
+
+
+def _verdict(verdict: ChainVerdict, t: Texts) -> str:
+    """A chain's verdict in words of ``t``."""
+    if verdict.ok:
+        return t.ngettext(
+            "the chain of {n} event(s) verifies; head {head}",
+            "the chain of {n} event(s) verifies; head {head}",
+            verdict.count,
+        ).format(n=verdict.count, head=verdict.head)
+    problem = _problem(verdict, t)
+    if problem is None:
+        return str(verdict)
+    return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
+
+
+def notice_message(notice: Notice, t: Texts) -> str:
+    """What ``atbalsts transition`` or ``atbalsts audit verify`` says, in the language of ``t``:
+    in English, the library's sentence (``notice.text``)."""
+    if t.lang == "en":
+        return notice.text
+    _ = t.gettext
+    values = dict(notice.values)
+    match notice.code:
+        case "refused" if notice.error is not None:
+            return _("refused: {reason}").format(reason=lifecycle_message(notice.error, t))
+        case "chain_not_verified" if notice.verdict is not None:
+            return _("refused: the chain {chain} does not verify: {verdict}").format(
+                chain=values["chain"], verdict=_verdict(notice.verdict, t)
+            )
+        case "changed_outside_chain":
+            return _(
+                "refused: {document} is not the version event {event} of the chain {chain} left "
+                "(changed outside the chain)"
+            ).format(**values)
+        case "finished":
+            return _(
+                "finished: {document} is now the version event {event} of the chain left (its "
+                "transition was interrupted before the document was put in place)"
+            ).format(**values)
+        case "chain_verifies" | "chain_bad" if notice.verdict is not None:
+            return f"{values['chain']}: {_verdict(notice.verdict, t)}"
+    return notice.text
+
+
+def _say(t: Texts) -> Callable[[Notice], str]:
+    return lambda notice: notice_message(notice, t)
 
 
 def _transition(args: argparse.Namespace, t: Texts) -> int:
@@ -28,13 +427,14 @@ def _transition(args: argparse.Namespace, t: Texts) -> int:
         state_vocational_school=args.state_vocational_school,
         override=args.override,
         output=args.output,
+        say=_say(t),
     )
 
 
 def _audit_verify(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.workflow import cli_audit_verify
 
-    return cli_audit_verify(args.chain, head=args.head)
+    return cli_audit_verify(args.chain, head=args.head, say=_say(t))
 
 
 def register(commands: Commands) -> None:

@@ -9,9 +9,10 @@ which no plugin can remove.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -31,6 +32,7 @@ __all__ = [
     "GuardFunction",
     "PolicyInfo",
     "PolicyRegistrar",
+    "Reason",
     "Transition",
     "guard",
 ]
@@ -66,9 +68,34 @@ class Transition:
     state_vocational_school: bool = False
 
 
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
+@attrs.frozen
+class Reason:
+    """Why a guard refuses, as data: what a guard may return instead of a plain text.
+
+    ``text`` is the sentence in English, in plain words without the learner's data (the
+    refusal's ``reason``, as a plain text would be). ``code`` names the kind of refusal, stable,
+    and ``values`` what it is about (ids of documents, role and action codes, days, field
+    paths: never the value of a personal or sensitive field), so that a program, or the command
+    line in Latvian, can say it in its own words (the codes: :ref:`refusal-codes`).
+    ``str(reason)`` is ``text``.
+    """
+
+    text: str
+    code: str | None = None
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 #: A guard's check: the reason it refuses the transition, in plain words without the learner's
-#: data, or None when it lets it pass.
-GuardFunction = Callable[[Transition], str | None]
+#: data (a text, or a :class:`Reason` that adds a code and its values), or None when it lets it
+#: pass.
+GuardFunction = Callable[[Transition], str | Reason | None]
 
 
 @attrs.frozen
@@ -130,7 +157,12 @@ def guard(
         def urgent_needs_due(t: Transition) -> str | None:
             ...
 
-    The function returns the reason it refuses, or None.
+    The function returns the reason it refuses, or None. The reason is a text in English (the
+    command line shows it as written, in every language), or a :class:`Reason`: the same text
+    with a ``code`` and its ``values``. A reason with one of the codes of the national guards,
+    and the values that code takes, is said in Latvian by the command line as the national
+    guards' are (the codes and their values: :ref:`refusal-codes`); with another code it is
+    shown as written, and a program can still switch on the code.
     """
 
     def wrap(function: GuardFunction) -> Guard:
@@ -316,5 +348,5 @@ class CodeRegistrar:
 
 # The guard contract's public home is atbalsts.workflow until the plugin authors' door re-exports
 # it: reprs and the documentation show that path, whichever module is imported first.
-for _public in (Guard, Transition, guard):
+for _public in (Guard, Reason, Transition, guard):
     _public.__module__ = "atbalsts.workflow"

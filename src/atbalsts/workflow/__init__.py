@@ -13,16 +13,18 @@ nothing else::
 
 An action not allowed from the document's status, or refused by a guard, raises
 :class:`~atbalsts.errors.LifecycleError`, which names the status, the action, the actions allowed
-and every refusal with its legal basis. The national guards (:data:`NATIONAL_GUARDS`) always
-judge; a municipality's policy adds guards of its own (:class:`GuardSet`). Events are chained by
-hash over RFC 8785 canonical JSON; :func:`verify_chain` finds the first event edited, deleted,
-inserted or moved, and :func:`replay` rebuilds a document from its events.
+and every refusal with its legal basis; the error and each refusal carry a code and the values
+it is about, so that a program, or the command line in Latvian, can say it in its own words (a
+guard returns a :class:`Reason` to give one). The national guards (:data:`NATIONAL_GUARDS`)
+always judge; a municipality's policy adds guards of its own (:class:`GuardSet`). Events are
+chained by hash over RFC 8785 canonical JSON; :func:`verify_chain` finds the first event edited,
+deleted, inserted or moved, and :func:`replay` rebuilds a document from its events.
 """
 
 from __future__ import annotations
 
 from atbalsts._markers import publish
-from atbalsts.policy._registrar import Guard, GuardFunction, Transition, guard
+from atbalsts.policy._registrar import Guard, GuardFunction, Reason, Transition, guard
 from atbalsts.workflow._audit import (
     ChainVerdict,
     append_event,
@@ -34,7 +36,13 @@ from atbalsts.workflow._audit import (
     seal,
     verify_chain,
 )
-from atbalsts.workflow._cli import EXIT_REFUSED, cli_audit_verify, cli_transition, parse_param
+from atbalsts.workflow._cli import (
+    EXIT_REFUSED,
+    Notice,
+    cli_audit_verify,
+    cli_transition,
+    parse_param,
+)
 from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet, approval_chain
 from atbalsts.workflow._lifecycle import (
     CONSENT,
@@ -66,6 +74,8 @@ __all__ = [
     "GuardFunction",
     "GuardSet",
     "MeasureProgress",
+    "Notice",
+    "Reason",
     "Transition",
     "Transitioned",
     "allowed_actions",

@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -90,6 +91,10 @@ def read_chain(path: Path) -> list[AuditEvent]:
     ]
 
 
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
 @attrs.frozen
 class ChainVerdict:
     """What :func:`verify_chain` found.
@@ -99,6 +104,14 @@ class ChainVerdict:
     edited, not following the event before it (an event deleted, inserted or moved there), or
     not starting from the version of its document the last event about it left.
     ``head`` is the hash of the last good event (None for an empty chain).
+
+    ``code`` names the problem, a stable code, and ``values`` what it is about (positions and
+    sequence numbers of events, field paths), so that a program, or the command line in
+    Latvian, can say it in its own words: ``not_json``, ``not_object``, ``not_canonical``,
+    ``invalid_event`` (value ``paths``, comma-separated), ``hash_mismatch``, ``event_deleted``
+    and ``event_inserted`` (values ``seq``, the event's own number, and ``position``, where it
+    comes), ``not_following``, ``changed_outside`` (value ``event``, the event that left the
+    document's last version) and ``head_mismatch``; None when the chain verifies.
     """
 
     ok: bool
@@ -106,6 +119,8 @@ class ChainVerdict:
     first_bad: int | None = None
     problem: str | None = None
     head: str | None = None
+    code: str | None = None
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
     def __str__(self) -> str:
         if self.ok:
@@ -113,7 +128,11 @@ class ChainVerdict:
         return f"event {self.first_bad} is bad: {self.problem}"
 
 
-def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, str | None]:
+#: Why an event is bad: the sentence, its code and the values it is about.
+_Problem = tuple[str, str, dict[str, str]]
+
+
+def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, _Problem | None]:
     """The event's fields as JSON values, or why they cannot be read."""
     if isinstance(item, AuditEvent):
         return item.model_dump(mode="json"), None
@@ -122,17 +141,22 @@ def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, str | N
     try:
         fields = json.loads(data)
     except ValueError:
-        return None, "it is not valid JSON (edited)"
+        return None, ("it is not valid JSON (edited)", "not_json", {})
     if not isinstance(fields, dict):
-        return None, "it is not a JSON object (edited)"
+        return None, ("it is not a JSON object (edited)", "not_object", {})
     if canonical(fields) != data:
-        return None, "it is not in canonical form (edited)"
+        return None, ("it is not in canonical form (edited)", "not_canonical", {})
     try:
         AuditEvent.model_validate(fields)
     except pydantic.ValidationError as exc:
-        where = ", ".join(e.path for e in field_errors(exc)[:3])
-        return None, f"it is not a valid audit event ({where}; edited)"
+        paths = [e.path for e in field_errors(exc)[:3]]
+        problem = f"it is not a valid audit event ({', '.join(paths)}; edited)"
+        return None, (problem, "invalid_event", {"paths": ",".join(paths)})
     return fields, None
+
+
+def _bad(count: int, position: int, problem: _Problem, head: str | None) -> ChainVerdict:
+    return ChainVerdict(False, count, position, problem[0], head, problem[1], problem[2])
 
 
 def verify_chain(
@@ -157,20 +181,24 @@ def verify_chain(
         count = position + 1
         fields, why = _raw(item)
         if fields is None:
-            return ChainVerdict(False, count, position, why, previous)
+            assert why is not None
+            return _bad(count, position, why, previous)
         if _content_hash(fields) != fields["hash"]:
-            problem = "its hash does not match its content (edited)"
-            return ChainVerdict(False, count, position, problem, previous)
+            why = ("its hash does not match its content (edited)", "hash_mismatch", {})
+            return _bad(count, position, why, previous)
         if fields["prev"] != previous or fields["seq"] != position:
+            where = {"seq": str(fields["seq"]), "position": str(position)}
             if fields["seq"] > position:
                 problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
-                problem += "(an event before it was deleted)"
+                why = (problem + "(an event before it was deleted)", "event_deleted", where)
             elif fields["seq"] < position:
                 problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
                 problem += "(an event was inserted or moved before it)"
+                why = (problem, "event_inserted", where)
             else:
                 problem = "it does not follow the event before it (inserted, moved or replaced)"
-            return ChainVerdict(False, count, position, problem, previous)
+                why = (problem, "not_following", {})
+            return _bad(count, position, why, previous)
         document = (fields["document"], fields["document_id"])
         last = versions.get(document)
         if last is not None and fields["before"] != last[1]:
@@ -178,12 +206,14 @@ def verify_chain(
                 f"it does not start from the version event {last[0]} left of the same document "
                 "(its before is not that event's after: the document was changed outside the chain)"
             )
-            return ChainVerdict(False, count, position, problem, previous)
+            return _bad(
+                count, position, (problem, "changed_outside", {"event": str(last[0])}), previous
+            )
         versions[document] = (position, fields["after"])
         previous = fields["hash"]
     if head is not None and previous != head:
         problem = "the chain does not end at the head kept for it (events removed at the end)"
-        return ChainVerdict(False, count, count, problem, previous)
+        return _bad(count, count, (problem, "head_mismatch", {}), previous)
     return ChainVerdict(True, count, head=previous)
 
 

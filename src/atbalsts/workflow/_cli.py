@@ -4,6 +4,11 @@ The command line parses, calls one of these and exits with the status it returns
 refused (a transition not allowed or refused by a guard, a chain that does not verify). Input that
 cannot be used (a missing file, an invalid document, a bad date) raises an
 :class:`~atbalsts.errors.AtbalstsError`, which the command reports with exit status 2.
+
+What they print is a :class:`Notice`: an English sentence, a code and the values it is about,
+with the refusal or the chain's verdict behind it. Each function prints ``say(notice)``; by
+default the English sentence, and the command line passes a function that says it in the
+user's language.
 """
 
 from __future__ import annotations
@@ -14,10 +19,13 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import TextIO
+
+import attrs
 
 from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
@@ -30,15 +38,66 @@ from atbalsts.model import (
     SupportPlan,
     parse_json,
 )
-from atbalsts.workflow._audit import document_hash, event_line, read_chain, verify_chain
+from atbalsts.workflow._audit import (
+    ChainVerdict,
+    document_hash,
+    event_line,
+    read_chain,
+    verify_chain,
+)
 from atbalsts.workflow._guards import chain_days, chain_on
 from atbalsts.workflow._lifecycle import allowed_actions, kind_of
 from atbalsts.workflow._transition import ParamValue, check_day, transition
 
-__all__ = ["EXIT_REFUSED", "cli_audit_verify", "cli_transition", "parse_param"]
+__all__ = ["EXIT_REFUSED", "Notice", "cli_audit_verify", "cli_transition", "parse_param"]
 
 #: Exit status of a refused transition or a chain that does not verify.
 EXIT_REFUSED = 1
+
+
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
+@attrs.frozen
+class Notice:
+    """One thing :func:`cli_transition` or :func:`cli_audit_verify` says, as data.
+
+    ``text`` is the sentence in English, ``code`` what kind of notice it is and ``values`` what
+    it is about (file names, the position of an event; never a field's value). ``error`` is the
+    refusal behind a ``refused`` notice, ``verdict`` the chain's verdict behind the notices
+    about a chain. The codes:
+
+    ``refused``
+        A transition refused: not allowed from the document's status, refused by guards, or a
+        day or a parameter that breaks the lifecycle's rules (``error``; its ``code`` and
+        ``values``, and those of each of its refusals, say which).
+    ``chain_not_verified``
+        The chain given with ``--chain`` does not verify, so nothing is done (value ``chain``;
+        ``verdict``).
+    ``changed_outside_chain``
+        The document is not the version the chain's last event about it left (values
+        ``document``, the file, ``event`` and ``chain``).
+    ``finished``
+        An interrupted transition finished: the file is now the version its event left
+        (values ``document`` and ``event``).
+    ``chain_verifies`` and ``chain_bad``
+        What ``audit verify`` found (value ``chain``; ``verdict``).
+    """
+
+    code: str
+    text: str
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
+    error: LifecycleError | None = attrs.field(default=None, eq=False)
+    verdict: ChainVerdict | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _refused(error: LifecycleError) -> Notice:
+    return Notice("refused", f"refused: {error}", error=error)
+
 
 #: Parameters that are always text, and parameters that are a comma-separated list.
 _TEXT = frozenset({"outcome", "effective"})
@@ -128,6 +187,7 @@ def cli_transition(
     override: bool = False,
     output: str | Path | None = None,
     err: TextIO | None = None,
+    say: Callable[[Notice], str] = str,
 ) -> int:
     """``atbalsts transition DOC.json ACTION``: write the document after ``action`` to ``output``
     (default: ``document`` itself) and append the event to the chain file ``chain``.
@@ -137,7 +197,7 @@ def cli_transition(
     (default: the national chain on that day; with ``state_vocational_school``, a state
     vocational school's, without the municipal coordinator). A chain file that does not verify
     is left as it is, and so is the document. Returns 0, or ``EXIT_REFUSED`` (1) with the
-    reason on ``err``.
+    reason on ``err``, as ``say`` words it (default: in English).
     """
     err = err or sys.stderr
     path = Path(document)
@@ -160,7 +220,9 @@ def cli_transition(
     if chain_path is not None and chain_path.exists():
         verdict = verify_chain(_read(chain_path).splitlines())
         if not verdict.ok:
-            print(f"refused: the chain {chain_path} does not verify: {verdict}", file=err)
+            text = f"refused: the chain {chain_path} does not verify: {verdict}"
+            values = {"chain": str(chain_path)}
+            print(say(Notice("chain_not_verified", text, values, verdict=verdict)), file=err)
             return EXIT_REFUSED
         events = read_chain(chain_path)
         previous = events[-1] if events else None
@@ -170,19 +232,21 @@ def cli_transition(
             finished = _finish_pending(target, about[-1], doc)
         if finished is not None:
             doc, last = finished, about[-1]
-            print(
+            text = (
                 f"finished: {target} is now the version event {last.seq} of the chain left "
-                f"(its transition was interrupted before the document was put in place)",
-                file=err,
+                f"(its transition was interrupted before the document was put in place)"
             )
+            values = {"document": str(target), "event": str(last.seq)}
+            print(say(Notice("finished", text, values)), file=err)
             if _same_command(last, action, actor, role, _when(on), reason, params):
                 return 0  # this command, run again: its event is in the chain, done once
         elif about and about[-1].after != document_hash(doc):
-            print(
+            text = (
                 f"refused: {path} is not the version event {about[-1].seq} of the chain "
-                f"{chain_path} left (changed outside the chain)",
-                file=err,
+                f"{chain_path} left (changed outside the chain)"
             )
+            values = {"document": str(path), "event": str(about[-1].seq), "chain": str(chain_path)}
+            print(say(Notice("changed_outside_chain", text, values)), file=err)
             return EXIT_REFUSED
         if about:  # the document's own last event, whatever other documents' events follow it
             when = _when(on)
@@ -194,7 +258,7 @@ def cli_transition(
             try:
                 check_day(doc, action, day, about[-1], allowed_actions(doc, approvals))
             except LifecycleError as refused:
-                print(f"refused: {refused}", file=err)
+                print(say(_refused(refused)), file=err)
                 return EXIT_REFUSED
     try:
         result = transition(
@@ -212,7 +276,7 @@ def cli_transition(
             previous=previous,
         )
     except LifecycleError as refused:
-        print(f"refused: {refused}", file=err)
+        print(say(_refused(refused)), file=err)
         return EXIT_REFUSED
     _write(
         target,
@@ -337,16 +401,20 @@ def cli_audit_verify(
     head: str | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    say: Callable[[Notice], str] = str,
 ) -> int:
     """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
     head's hash printed on ``out``), else ``EXIT_REFUSED`` (1) naming the first bad event on
-    ``err``."""
+    ``err``, as ``say`` words it (default: in English)."""
     out = out or sys.stdout
     err = err or sys.stderr
     path = Path(chain)
     verdict = verify_chain(_read(path).splitlines(), head=head)
+    values = {"chain": str(path)}
     if verdict.ok:
-        print(f"{path}: {verdict}", file=out)
+        print(
+            say(Notice("chain_verifies", f"{path}: {verdict}", values, verdict=verdict)), file=out
+        )
         return 0
-    print(f"{path}: {verdict}", file=err)
+    print(say(Notice("chain_bad", f"{path}: {verdict}", values, verdict=verdict)), file=err)
     return EXIT_REFUSED

@@ -4,11 +4,18 @@ The national guards are part of the workflow itself, so no plugin and no host se
 one; a plugin adds guards with ``registrar.guards(...)`` (:meth:`atbalsts.policy.PolicyRegistrar.
 guards`). A guard refuses with a reason and names its legal basis; some may be overridden by a
 role with that authority, with a reason, and the override is recorded in the audit event.
+
+Every national guard refuses with a :class:`~atbalsts.workflow.Reason`: the English
+sentence, a code and the values it is about (ids of documents, role and action codes, days,
+field paths, data category codes; never the value of a personal or sensitive field), so that the
+command line can say it in Latvian. Where a sentence is made of parts (who may act, what a
+consent does not cover, which legal duty does not apply), ``values`` names each part by a code
+too (``who``, ``gaps``, ``duty``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 
 import attrs
@@ -26,15 +33,25 @@ from atbalsts.model import (
     LegalDuty,
     Referral,
     ReferralParty,
+    ReferralPurpose,
     SupportPlan,
 )
 from atbalsts.policy import baseline
-from atbalsts.policy._registrar import Guard, Transition, guard
+from atbalsts.policy._registrar import Guard, Reason, Transition, guard
 from atbalsts.privacy import DUTY_RECIPIENTS, duty_covers
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step, status_of
 
-__all__ = ["NATIONAL_GUARDS", "GuardSet", "approval_chain", "beyond_duty", "chain_days", "chain_on"]
+__all__ = [
+    "NATIONAL_GUARDS",
+    "WHO",
+    "GuardSet",
+    "approval_chain",
+    "beyond_duty",
+    "chain_days",
+    "chain_on",
+    "consent_gaps",
+]
 
 NATIONAL = "lv"
 #: School roles that may act for a school that sends a referral.
@@ -81,7 +98,7 @@ def _consent(t: Transition) -> Consent:
     legal_basis=b.CONSENT,
     override_roles=("school_director",),
 )
-def referral_consent(t: Transition) -> str | None:
+def referral_consent(t: Transition) -> Reason | None:
     """Sending a referral that shares personal data needs a consent in force on the sending day
     that covers its purpose, recipient and data, unless a legal duty applies.
 
@@ -94,50 +111,112 @@ def referral_consent(t: Transition) -> str | None:
     recipient = r.referred_to.institution
     if not r.data_categories:
         return None  # an anonymous consultation shares no personal data
-    uncovered, duty = beyond_duty(r)
+    uncovered, duty = _duty(r)
     if not uncovered:
         return None
     if r.consent_id is None:
-        return f"it names no consent and {duty}"
+        return Reason(f"it names no consent and {duty.text}", "no_consent", duty.values)
     consent = next((c for c in t.consents if c.id == r.consent_id), None)
     if consent is None:
-        return f"the consent {r.consent_id} it names was not given with the transition"
+        text = f"the consent {r.consent_id} it names was not given with the transition"
+        return Reason(text, "consent_not_given", {"consent": r.consent_id})
     if consent.learner_id != r.learner_id:
-        return f"the consent {consent.id} is about another learner"
-    gaps = consent.gaps(t.on, r.purpose, recipient, uncovered)
+        text = f"the consent {consent.id} is about another learner"
+        return Reason(text, "consent_other_learner", {"consent": consent.id})
+    gaps = consent_gaps(consent, t.on, r.purpose, recipient, uncovered)
     if gaps:
-        return f"the consent {consent.id} does not cover it: {'; '.join(gaps)}; and {duty}"
+        said = "; ".join(g.text for g in gaps)
+        values = {"consent": consent.id, "gaps": ",".join(str(g.code) for g in gaps)}
+        for gap in gaps:
+            values.update(gap.values)
+        return Reason(
+            f"the consent {consent.id} does not cover it: {said}; and {duty.text}",
+            "consent_gaps",
+            {**values, **duty.values},
+        )
     return None
+
+
+def consent_gaps(
+    consent: Consent,
+    day: date,
+    purpose: ReferralPurpose | None,
+    recipient: str,
+    categories: Sequence[DataCategory],
+) -> list[Reason]:
+    """What ``consent`` does not cover of a sharing, as :meth:`atbalsts.model.Consent.gaps`
+    says it (the same sentences, in its order), each with its code: ``given_after`` and
+    ``not_in_force`` (value ``day``), ``no_purpose``, ``purpose`` (value ``purpose``),
+    ``recipient`` (value ``recipient``) and ``categories`` (value ``missing``, the data
+    categories it leaves out, comma-separated)."""
+    gaps: list[Reason] = []
+    on = day.isoformat()
+    if day < consent.given_on:
+        gaps.append(Reason(f"it was given after {on}", "given_after", {"day": on}))
+    elif not consent.in_force(day):
+        gaps.append(Reason(f"it is not in force on {on}", "not_in_force", {"day": on}))
+    if purpose is None:
+        gaps.append(Reason("the referral states no purpose", "no_purpose"))
+    elif purpose not in consent.purposes:
+        text = f"it does not cover the purpose {purpose.value}"
+        gaps.append(Reason(text, "purpose", {"purpose": purpose.value}))
+    if recipient not in consent.recipients:
+        text = f"it does not name the recipient {recipient}"
+        gaps.append(Reason(text, "recipient", {"recipient": recipient}))
+    missing = [c.value for c in categories if c not in consent.data_categories]
+    if missing:
+        text = f"it does not cover the data categories {', '.join(missing)}"
+        gaps.append(Reason(text, "categories", {"missing": ",".join(missing)}))
+    return gaps
 
 
 def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
     """The data categories of ``r`` its legal duty does not cover (all of them without one:
     :func:`atbalsts.privacy.duty_covers`), and why, in words to follow "and"."""
+    extra, why = _duty(r)
+    return extra, why.text
+
+
+def _duty(r: Referral) -> tuple[tuple[DataCategory, ...], Reason]:
+    """:func:`beyond_duty`, the why as a :class:`Reason` whose values say it: ``duty`` is
+    ``art73_named`` (no words: the report covers all it shares), ``art73_elsewhere`` or
+    ``mk89_elsewhere`` (value ``recipient``), ``mk89_more`` (value ``extra``, the categories
+    beyond the notice, comma-separated) or ``no_duty``."""
     recipient = r.referred_to.institution
     covered = duty_covers(r)
     extra = tuple(c for c in r.data_categories if c not in covered)
     named = r.legal_duty is not None and recipient in DUTY_RECIPIENTS[r.legal_duty]
+    elsewhere = {"recipient": recipient}
     if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
         # Art. 73(1): the police, the orphan's court or another competent institution only.
         if named:
-            return extra, ""
-        return extra, (
+            return extra, Reason("", "duty", {"duty": "art73_named"})
+        return extra, Reason(
             f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
-            f"institution, not to {recipient}; sharing with it needs a consent"
+            f"institution, not to {recipient}; sharing with it needs a consent",
+            "duty",
+            {"duty": "art73_elsewhere", **elsewhere},
         )
     if r.legal_duty is LegalDuty.ABSENCE_NOTICE:
         if not named:
-            return extra, (
+            return extra, Reason(
                 f"the MK 89 notice goes to the municipal education board, not to {recipient}; "
-                "sharing with it needs a consent"
+                "sharing with it needs a consent",
+                "duty",
+                {"duty": "mk89_elsewhere", **elsewhere},
             )
-        return extra, (
+        more = sorted(c.value for c in extra)
+        return extra, Reason(
             f"the MK 89 notice shares who the learner is and their absences; sharing "
-            f"{', '.join(sorted(c.value for c in extra))} with the board as well needs a consent"
+            f"{', '.join(more)} with the board as well needs a consent",
+            "duty",
+            {"duty": "mk89_more", "extra": ",".join(more)},
         )
-    return extra, (
+    return extra, Reason(
         "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, "
-        "MK 89 notice to the education board)"
+        "MK 89 notice to the education board)",
+        "duty",
+        {"duty": "no_duty"},
     )
 
 
@@ -174,27 +253,58 @@ def _party_roles(party: ReferralParty) -> frozenset[str]:
     actions=tuple(sorted(_SENDER_ACTIONS | _RECIPIENT_ACTIONS | _EITHER_ACTIONS)),
     legal_basis=b.PARTIES,
 )
-def referral_parties(t: Transition) -> str | None:
+def referral_parties(t: Transition) -> Reason | None:
     """The sender sends and cancels; the recipient receives, accepts or rejects, acts and
     answers; either enters it in error."""
     r = _referral(t)
     sender, recipient = _party_roles(r.referred_by), _party_roles(r.referred_to)
     if t.action in _SENDER_ACTIONS:
-        roles, who = sender, "the sender (the institution or role of referred_by)"
+        roles, who = sender, "sender"
     elif t.action in _RECIPIENT_ACTIONS:
-        roles, who = recipient, "the recipient (the institution or role of referred_to)"
+        roles, who = recipient, "recipient"
     else:
-        roles = sender | recipient
-        who = "the sender or the recipient (the institution or role of referred_by or referred_to)"
+        roles, who = sender | recipient, "sender_or_recipient"
     if t.role in roles:
         return None
-    return f"{t.action} is taken by {who}, not by the role {t.role}"
+    return _wrong_role(t, (who,))
+
+
+#: Who may take an action, as a refusal names them (``values["who"]``: these codes,
+#: comma-separated, which the sentence joins with "or"); ``responsible`` names the measure
+#: (``values["measure"]``, its position), ``school_director`` is the role's own code. A role a
+#: document names is named by its field (``author_role``), never by the field's value.
+WHO: dict[str, str] = {
+    "sender": "the sender (the institution or role of referred_by)",
+    "recipient": "the recipient (the institution or role of referred_to)",
+    "sender_or_recipient": (
+        "the sender or the recipient (the institution or role of referred_by or referred_to)"
+    ),
+    "author": "the plan's author (its author_role, or plan_author)",
+    "responsible": "the role responsible for the measure (measures[{measure}].responsible_role)",
+    "school_director": "school_director",
+    "withdrawers": (
+        "the consent's grantor, the learner's legal representative, the learner, or a member of "
+        "the school's staff"
+    ),
+    "staff": "a member of the school's staff",
+}
+
+
+def _wrong_role(t: Transition, who: Sequence[str], **values: str) -> Reason:
+    """``wrong_role``: ``t``'s action is taken by ``who`` (codes of :data:`WHO`), not by its
+    role."""
+    names = " or ".join(WHO[w].format(**values) for w in who)
+    return Reason(
+        f"{t.action} is taken by {names}, not by the role {t.role}",
+        "wrong_role",
+        {"action": t.action, "role": t.role, "who": ",".join(who), **values},
+    )
 
 
 # -- plans -------------------------------------------------------------------------------------
 
 
-def _approver(t: Transition) -> str | None:
+def _approver(t: Transition) -> Reason | None:
     plan = _plan(t)
     step = pending_step(plan, t.chain)
     if step is None:
@@ -203,8 +313,13 @@ def _approver(t: Transition) -> str | None:
     roles = STEP_ROLES[step] | (_staff(plan.author_role) if author else set())
     if t.role in roles:
         return None
-    who = _AUTHOR if author else " or ".join(sorted(roles))
-    return f"{t.action}: the step {step.value} waits for {who}, not for the role {t.role}"
+    waits = ("author",) if author else tuple(sorted(roles))
+    who = WHO["author"] if author else " or ".join(waits)
+    return Reason(
+        f"{t.action}: the step {step.value} waits for {who}, not for the role {t.role}",
+        "wrong_step_role",
+        {"action": t.action, "step": step.value, "role": t.role, "waits_for": ",".join(waits)},
+    )
 
 
 def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[ApprovalStep, ...]:
@@ -254,7 +369,7 @@ def chain_on(
     return tuple(step for step in chains[0] if all(step in chain for chain in chains[1:]))
 
 
-def _approvals(t: Transition) -> str | None:
+def _approvals(t: Transition) -> Reason | None:
     plan = _plan(t)
     dates = {a.step: a.approved_on for a in plan.approvals}
     days = chain_days(plan, t.action, t.on)
@@ -272,24 +387,31 @@ def _approvals(t: Transition) -> str | None:
         school = ""
         if ApprovalStep.MUNICIPAL_COORDINATOR.value in dropped:
             school = " (the plan's school is not a state vocational school, the transition says)"
-        return (
+        return Reason(
             f"the approvals of {', '.join(dropped)} are missing: the national approval chain on "
-            f"{on} needs them{school}, and the chain passed leaves them out"
+            f"{on} needs them{school}, and the chain passed leaves them out",
+            "approvals_dropped",
+            {
+                "steps": ",".join(dropped),
+                "days": ",".join(dict.fromkeys(d.isoformat() for d in days)),
+            },
         )
     missing = [step.value for step in t.chain if step not in dates]
     if missing:
-        return f"the approvals of {', '.join(missing)} are missing"
+        text = f"the approvals of {', '.join(missing)} are missing"
+        return Reason(text, "approvals_missing", {"steps": ",".join(missing)})
     for order in (t.chain, floor):
         present = [dates[step] for step in order]
         if present != sorted(present):
-            return "the approvals are not in the order of the chain"
+            return Reason("the approvals are not in the order of the chain", "approvals_order")
     return None
 
 
-def _review(t: Transition) -> str | None:
+def _review(t: Transition) -> Reason | None:
     if _plan(t).reviews:
         return None
-    return "the plan has no review (each goal's achievement at the term's end)"
+    text = "the plan has no review (each goal's achievement at the term's end)"
+    return Reason(text, "no_review")
 
 
 def _dated(pumpurs: Guard, default: LegalBasis) -> tuple[Guard, Guard]:
@@ -334,8 +456,6 @@ plan_review, plan_review_default = _dated(
 )
 
 
-#: The plan's author, as a refusal names it (never the value of ``author_role``).
-_AUTHOR = "the plan's author (its author_role, or plan_author)"
 _DIRECTOR = "school_director"
 #: A plan's actions besides its approvals, and who takes each (basis: b.PLAN_ROLES): its
 #: ``author``, the school ``director``, either, or for a delivery the role ``responsible`` for
@@ -354,19 +474,17 @@ _PLAN_TAKERS: dict[str, frozenset[str]] = {
 }
 
 
-def _responsible(measure: int) -> str:
-    return f"measures[{measure}].responsible_role"
-
-
-def _plan_takers(t: Transition) -> tuple[frozenset[str], str] | None:
-    """The roles that may take ``t`` on its plan, and how a refusal names them; None when the
-    delivery names no measure of the plan (``lv.guard.plan.delivery`` refuses it)."""
+def _plan_takers(t: Transition) -> tuple[frozenset[str], tuple[str, ...], dict[str, str]] | None:
+    """The roles that may take ``t`` on its plan, and how a refusal names them (codes of
+    :data:`WHO` and their values); None when the delivery names no measure of the plan
+    (``lv.guard.plan.delivery`` refuses it)."""
     plan = _plan(t)
     takers = set(_PLAN_TAKERS[t.action])
     if t.action == "revoke" and status_of(plan) == "draft":
         takers.add("author")
     roles: set[str] = set()
     names: list[str] = []
+    values: dict[str, str] = {}
     if "responsible" in takers:
         after = t.after
         assert isinstance(after, SupportPlan)
@@ -374,14 +492,15 @@ def _plan_takers(t: Transition) -> tuple[frozenset[str], str] | None:
         if measure >= len(plan.measures):
             return None
         roles |= _staff(plan.measures[measure].responsible_role)
-        names.append(f"the role responsible for the measure ({_responsible(measure)})")
+        names.append("responsible")
+        values["measure"] = str(measure)
     if "author" in takers:
         roles |= _staff(plan.author_role) | {"plan_author"}
-        names.append(_AUTHOR)
+        names.append("author")
     if "director" in takers:
-        roles.add("school_director")
+        roles.add(_DIRECTOR)
         names.append(_DIRECTOR)
-    return frozenset(roles), " or ".join(names)
+    return frozenset(roles), tuple(names), values
 
 
 @guard(
@@ -391,14 +510,14 @@ def _plan_takers(t: Transition) -> tuple[frozenset[str], str] | None:
     legal_basis=b.PLAN_ROLES,
     title="A plan's action is taken by the role entitled to it.",
 )
-def plan_role(t: Transition) -> str | None:
+def plan_role(t: Transition) -> Reason | None:
     """The author submits; the school director activates and revokes (the author too, a draft
     not yet submitted); either reviews, pauses, resumes, completes or enters in error; the role
     responsible for a measure records its delivery. Approvals: ``lv.guard.plan.approver``."""
     found = _plan_takers(t)
     if found is None or t.role in found[0]:
         return None
-    return f"{t.action} is taken by {found[1]}, not by the role {t.role}"
+    return _wrong_role(t, found[1], **found[2])
 
 
 @guard(
@@ -407,18 +526,21 @@ def plan_role(t: Transition) -> str | None:
     actions=("deliver",),
     legal_basis=b.DELIVERY,
 )
-def plan_delivery(t: Transition) -> str | None:
+def plan_delivery(t: Transition) -> Reason | None:
     """Support is given against a measure of the plan, on a day of its period."""
     plan = _plan(t)
     after = t.after
     assert isinstance(after, SupportPlan)
     given = after.deliveries[-1]
     if given.measure >= len(plan.measures):
-        return f"the plan has no measure {given.measure} (it has {len(plan.measures)})"
+        n = len(plan.measures)
+        text = f"the plan has no measure {given.measure} (it has {n})"
+        return Reason(text, "no_measure", {"measure": str(given.measure), "measures": str(n)})
     if t.on not in plan.period:
-        return f"{t.on.isoformat()} is outside the plan's period"
+        on = t.on.isoformat()
+        return Reason(f"{on} is outside the plan's period", "outside_period", {"day": on})
     if given.sessions == 0 and given.hours is None:
-        return "no sessions and no hours are given"
+        return Reason("no sessions and no hours are given", "nothing_given")
     return None
 
 
@@ -441,18 +563,16 @@ _WITHDRAWERS = frozenset({"parent", "guardian", "adult_learner"})
     legal_basis=b.CONSENT_ROLES,
     title="A consent's action is taken by its grantor or the school's staff.",
 )
-def consent_role(t: Transition) -> str | None:
+def consent_role(t: Transition) -> Reason | None:
     """Its grantor, or the school's staff for them, records a withdrawal; the school's staff
     record an expiry or an entry in error."""
-    staff = "a member of the school's staff"
     if t.action == "withdraw":
-        roles = _KEEPERS | _WITHDRAWERS | {_consent(t).grantor}
-        who = f"the consent's grantor, the learner's legal representative, the learner, or {staff}"
+        roles, who = _KEEPERS | _WITHDRAWERS | {_consent(t).grantor}, "withdrawers"
     else:
-        roles, who = _KEEPERS, staff
+        roles, who = _KEEPERS, "staff"
     if t.role in roles:
         return None
-    return f"{t.action} is taken by {who}, not by the role {t.role}"
+    return _wrong_role(t, (who,))
 
 
 @guard(
@@ -461,7 +581,7 @@ def consent_role(t: Transition) -> str | None:
     actions=("withdraw",),
     legal_basis=b.WITHDRAWAL,
 )
-def consent_withdrawal(t: Transition) -> str | None:
+def consent_withdrawal(t: Transition) -> Reason | None:
     """A withdrawal takes effect from the day it is recorded or later, never backwards, and
     never later than a withdrawal already set: it ends a consent, it does not extend one."""
     after = t.after
@@ -471,11 +591,14 @@ def consent_withdrawal(t: Transition) -> str | None:
     # between the day it is recorded (or the day already set, if earlier) and the day already set
     set_on = _consent(t).withdrawn_on
     if after.withdrawn_on < (t.on if set_on is None else min(t.on, set_on)):
-        return "a withdrawal cannot take effect before the day it is recorded"
+        text = "a withdrawal cannot take effect before the day it is recorded"
+        return Reason(text, "withdrawal_backdated")
     if set_on is not None and after.withdrawn_on > set_on:
-        return (
+        return Reason(
             f"withdrawn_on is already {set_on.isoformat()}; a withdrawal cannot move it later "
-            "(that would put the consent back in force)"
+            "(that would put the consent back in force)",
+            "withdrawal_later",
+            {"day": set_on.isoformat()},
         )
     return None
 
@@ -486,11 +609,12 @@ def consent_withdrawal(t: Transition) -> str | None:
     actions=("expire",),
     legal_basis=b.CONSENT_PERIOD,
 )
-def consent_expiry(t: Transition) -> str | None:
+def consent_expiry(t: Transition) -> Reason | None:
     """A consent expires only after the last day of its period."""
     if t.on > _consent(t).period.end:
         return None
-    return f"its period runs to {_consent(t).period.end.isoformat()}"
+    end = _consent(t).period.end.isoformat()
+    return Reason(f"its period runs to {end}", "period_not_ended", {"end": end})
 
 
 #: The national guards: always judged, never removed.
@@ -582,7 +706,16 @@ class GuardSet:
             try:
                 reason = g.function(transition)
             except Exception as exc:  # a failing guard refuses: it fails closed, with a word
-                reason = f"the guard failed ({describe(exc, 120)})"
-            if reason is not None:
-                out.append(Refusal(g.id, plugin, reason, str(g.legal_basis), g.override_roles))
+                error = describe(exc, 120)
+                reason = Reason(f"the guard failed ({error})", "guard_failed", {"error": error})
+            if reason is None:
+                continue
+            basis = str(g.legal_basis)
+            if isinstance(reason, Reason):
+                code, values = reason.code, reason.values
+                out.append(
+                    Refusal(g.id, plugin, reason.text, basis, g.override_roles, code, values)
+                )
+            else:  # a plugin's plain text: no code
+                out.append(Refusal(g.id, plugin, str(reason), basis, g.override_roles))
         return out

@@ -231,11 +231,23 @@ def allowed_actions(document: Lifecycled, chain: tuple[ApprovalStep, ...] = ()) 
     return actions
 
 
-def _bad(document: Lifecycled, action: str, message: str) -> LifecycleError:
+def _bad(
+    document: Lifecycled, action: str, message: str, code: str, **values: str
+) -> LifecycleError:
+    """A refusal of ``action`` on ``document`` for the reason ``message``, with its ``code`` and
+    the ``values`` it is about besides the document's kind and the action."""
     kind = kind_of(document)
     status = status_of(document)
     allowed = tuple(LIFECYCLES[kind].get(status, {}))
-    return LifecycleError(kind, status, action, allowed, message=f"{kind}: {action}: {message}")
+    return LifecycleError(
+        kind,
+        status,
+        action,
+        allowed,
+        message=f"{kind}: {action}: {message}",
+        code=code,
+        values={"document": kind, "status": status, "action": action, **values},
+    )
 
 
 def _param(
@@ -244,7 +256,14 @@ def _param(
     value = params.get(name)
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         wanted = " or ".join(k.__name__ for k in kinds)
-        raise _bad(document, action, f"parameter {name!r} must be {wanted}")
+        raise _bad(
+            document,
+            action,
+            f"parameter {name!r} must be {wanted}",
+            "param_type",
+            param=name,
+            types=",".join(k.__name__ for k in kinds),
+        )
     return value
 
 
@@ -290,16 +309,21 @@ def _review(plan: SupportPlan, params: Params, on: date) -> SupportPlan:
             "review",
             f"parameter 'achievements' needs one achievement per goal ({len(plan.goals)}), "
             f"got {len(raw)}",
+            "achievements_count",
+            goals=str(len(plan.goals)),
+            given=str(len(raw)),
         )
     try:
         achievements = tuple(GoalStatus(a) for a in raw)
     except ValueError:
         known = ", ".join(s.value for s in GoalStatus)
-        raise _bad(plan, "review", f"an achievement is not one of {known}") from None
+        message = f"an achievement is not one of {known}"
+        raise _bad(plan, "review", message, "achievement_unknown", known=known) from None
     outcome = _param(plan, "review", params, "outcome", (str,))
     improved = params.get("improved")
     if improved is not None and not isinstance(improved, bool):
-        raise _bad(plan, "review", "parameter 'improved' must be true, false or empty")
+        message = "parameter 'improved' must be true, false or empty"
+        raise _bad(plan, "review", message, "improved_type")
     review = parse_python(
         Review,
         {"on": on, "outcome": outcome, "improved": improved, "achievements": achievements},
@@ -343,7 +367,8 @@ def _consent(consent: Consent, action: str, params: Params, on: date) -> Consent
         default = already if already is not None and already < on else on
         effective = params.get("effective", default.isoformat())
         if not isinstance(effective, str):
-            raise _bad(consent, action, "parameter 'effective' must be a date (YYYY-MM-DD)")
+            message = "parameter 'effective' must be a date (YYYY-MM-DD)"
+            raise _bad(consent, action, message, "effective_type")
         return _rebuild(consent, status=ConsentStatus.WITHDRAWN, withdrawn_on=effective)
     to = ConsentStatus(CONSENT[status_of(consent)][action])
     return _rebuild(consent, status=to)
@@ -369,7 +394,7 @@ def apply(
     if action not in table:
         raise LifecycleError(kind, status, action, tuple(table))
     if action in NEEDS_REASON[kind] and not reason:
-        raise _bad(document, action, "needs a reason")
+        raise _bad(document, action, "needs a reason", "needs_reason")
     after: Lifecycled
     if isinstance(document, SupportPlan):
         after = _plan(document, action, params, actor, on, reason)

@@ -90,8 +90,10 @@ def check_day(
     kind = kind_of(document)
     follows = not_before(kind, action)  # None: every day, and the last event
     bound: tuple[date, str] | None = None
+    which: dict[str, str] = {}
     if day < EARLIEST:
         bound = (EARLIEST, "the earliest date the rules judge")
+        which = {"before": "earliest"}
     elif (
         previous is not None
         and (follows is None or "last_event" in follows)
@@ -99,6 +101,7 @@ def check_day(
         and day < previous.on
     ):  # a document's own history runs forward; another's event may be entered late
         bound = (previous.on, f"the day of event {previous.seq} of the chain, its document's last")
+        which = {"before": "last_event", "event": str(previous.seq)}
     else:
         days = [
             (on, path)
@@ -108,12 +111,18 @@ def check_day(
         latest = max(days, key=lambda d: d[0], default=None)
         if latest is not None and day < latest[0]:
             bound = (latest[0], f"the document's {latest[1]}")
+            which = {"before": "document_day", "path": latest[1]}
     if bound is not None:
         message = (
             f"{kind}: {action}: on ({day.isoformat()}) must not be before "
             f"{bound[1]} ({bound[0].isoformat()})"
         )
-        raise LifecycleError(kind, status_of(document), action, allowed, message=message)
+        status = status_of(document)
+        values = {"document": kind, "status": status, "action": action}
+        values |= {"on": day.isoformat(), "bound": bound[0].isoformat(), **which}
+        raise LifecycleError(
+            kind, status, action, allowed, message=message, code="day_before", values=values
+        )
 
 
 def _params(
@@ -134,6 +143,8 @@ def _params(
             allowed_actions(document, chain),
             message=f"{kind}: {action}: parameter 'lawful_basis' is set by the workflow from the "
             "document (its legal duty, its consent or no personal data), never by the caller",
+            code="lawful_basis_param",
+            values={"document": kind, "status": status_of(document), "action": action},
         )
     out = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()}
     if isinstance(document, SupportPlan) and action in ("approve", "reject"):
@@ -227,7 +238,11 @@ def transition(
     except DocumentError as invalid:
         paths = ", ".join(invalid.paths[:5])
         message = f"{kind}: {action}: its parameters would make the document invalid at {paths}"
-        raise LifecycleError(kind, status, action, allowed, message=message) from None
+        values = {"document": kind, "status": status, "action": action}
+        values["paths"] = ",".join(invalid.paths[:5])
+        raise LifecycleError(
+            kind, status, action, allowed, message=message, code="invalid_params", values=values
+        ) from None
     to_status = status_of(after)
     asked = Transition(
         document=kind,
