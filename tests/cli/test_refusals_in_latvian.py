@@ -466,6 +466,18 @@ LIFECYCLE: dict[str, tuple[str, Callable[[], object]]] = {
         "param_type",
         _on_plan(_active, "deliver", "psychologist", params={"measure": "x"}),
     ),
+    "a parameter missing": (
+        "param_missing",
+        _on_plan(_active, "deliver", "psychologist", params={"sessions": 1}),
+    ),
+    "a parameter the action does not take": (
+        "unknown_param",
+        _on_plan(_active, "deliver", "psychologist", params={"measure": 0, "diagnosis": "x"}),
+    ),
+    "a parameter named like a person": (
+        "unknown_param_unnamed",
+        _on_plan(_active, "deliver", "psychologist", params={"measure": 0, SECRETS["why"]: 1}),
+    ),
     "achievements of another count": (
         "achievements_count",
         _on_plan(

@@ -186,6 +186,14 @@ def _takers(document: SupportPlan | Referral | Consent, action: str) -> set[str]
     return consent_takers(document, action)
 
 
+def _params(document: Any, action: str) -> dict[str, Any]:
+    """The parameters ``action`` takes on ``document`` (a plan's ``complete`` takes none: a
+    parameter an action does not take is refused)."""
+    if isinstance(document, SupportPlan) and action == "complete":
+        return {}
+    return PARAMS.get(action, {})
+
+
 def _role_refusals(document: Any, action: str, role: str, **more: Any) -> list[Refusal] | None:
     """The refusals of the guards that say who may act, or None when the action is not allowed
     from the document's status (the lifecycle refuses it before any guard)."""
@@ -197,7 +205,7 @@ def _role_refusals(document: Any, action: str, role: str, **more: Any) -> list[R
             role=role,
             on=ON,
             reason="Synthetic reason",
-            params=PARAMS.get(action, {}),
+            params=_params(document, action),
             **more,
         )
     except LifecycleError as refused:

@@ -237,6 +237,16 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
             "{document}: {action}: its parameters would make the document invalid at {paths}"
         ),
         "needs_reason": _("{document}: {action}: needs a reason"),
+        "param_missing": _(
+            "{document}: {action}: parameter {param} is missing (give it as --param NAME=VALUE)"
+        ),
+        "unknown_param": _(
+            "{document}: {action}: parameter {param} is not one it takes (it takes: {known})"
+        ),
+        "unknown_param_unnamed": _(
+            "{document}: {action}: a parameter whose name is not a parameter's is not one it "
+            "takes (it takes: {known})"
+        ),
         "param_type:str": _("{document}: {action}: parameter {param} must be str"),
         "param_type:int": _("{document}: {action}: parameter {param} must be int"),
         "param_type:tuple,list": _("{document}: {action}: parameter {param} must be tuple or list"),
@@ -296,7 +306,10 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
     key = err.code
     if err.code == "param_type":
         key = f"param_type:{values.get('types', '')}"
+    if err.code in ("param_type", "param_missing", "unknown_param"):
         values["param"] = repr(values.get("param", ""))
+    if err.code in ("unknown_param", "unknown_param_unnamed") and values.get("known") == "none":
+        values["known"] = _("none")
     sentence = _lifecycle_sentences(t).get(key)
     if sentence is None:
         return str(err)
@@ -401,6 +414,12 @@ def notice_message(notice: Notice, t: Texts) -> str:
                 "finished: {document} is now the version event {event} of the chain left (its "
                 "transition was interrupted before the document was put in place)"
             ).format(**values)
+        case "moved" if values.get("chain"):
+            return _(
+                "{document}: {action}: {from_status} -> {to_status} (event {event} of {chain})"
+            ).format(**values)
+        case "moved":
+            return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
     return notice.text

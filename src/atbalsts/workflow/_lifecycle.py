@@ -250,10 +250,23 @@ def _bad(
     )
 
 
+#: The parameters a caller may give each action (the workflow sets ``step``, ``lawful_basis``
+#: and ``state_vocational_school`` itself); any other is refused, so that nothing a caller
+#: typed by mistake (or a learner's name) is written into the audit chain.
+PARAMS: dict[tuple[DocumentKind, str], frozenset[str]] = {
+    ("support-plan", "review"): frozenset({"achievements", "outcome", "improved"}),
+    ("support-plan", "deliver"): frozenset({"measure", "sessions", "hours"}),
+    ("referral", "complete"): frozenset({"outcome"}),
+    ("consent", "withdraw"): frozenset({"effective"}),
+}
+
+
 def _param(
     document: Lifecycled, action: str, params: Params, name: str, kinds: tuple[type, ...]
 ) -> Any:
     value = params.get(name)
+    if value is None:
+        raise _bad(document, action, f"parameter {name!r} is missing", "param_missing", param=name)
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         wanted = " or ".join(k.__name__ for k in kinds)
         raise _bad(

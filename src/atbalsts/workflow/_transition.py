@@ -33,6 +33,7 @@ from atbalsts.workflow._guards import (
     required_by_law,
 )
 from atbalsts.workflow._lifecycle import (
+    PARAMS,
     D,
     allowed_actions,
     apply,
@@ -125,6 +126,51 @@ def check_day(
         )
 
 
+#: A parameter name shown in a refusal: a name of the form the workflow's own take. Another
+#: (``--param "Anna Bērziņa=1"``) is not repeated, in case it holds what it should not.
+_PARAM_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _known_params(
+    document: SupportPlan | Referral | Consent,
+    action: str,
+    params: Mapping[str, ParamValue],
+    chain: tuple[ApprovalStep, ...],
+) -> None:
+    """Refuse a parameter ``action`` does not take (:data:`PARAMS`), naming it when it has the
+    form of a parameter name, and the parameters the action takes."""
+    kind = kind_of(document)
+    known = PARAMS.get((kind, action), frozenset())
+    unknown = sorted(name for name in params if name not in known)
+    if not unknown:
+        return
+    shown = [name for name in unknown if _PARAM_NAME.fullmatch(name)]
+    takes = ", ".join(sorted(known)) or "none"
+    values = {"document": kind, "status": status_of(document), "action": action, "known": takes}
+    if shown:
+        values["param"] = shown[0]
+        raise LifecycleError(
+            kind,
+            status_of(document),
+            action,
+            allowed_actions(document, chain),
+            message=f"{kind}: {action}: parameter {shown[0]!r} is not one it takes (it takes: "
+            f"{takes})",
+            code="unknown_param",
+            values=values,
+        )
+    raise LifecycleError(
+        kind,
+        status_of(document),
+        action,
+        allowed_actions(document, chain),
+        message=f"{kind}: {action}: a parameter whose name is not a parameter's is not one it "
+        f"takes (it takes: {takes})",
+        code="unknown_param_unnamed",
+        values=values,
+    )
+
+
 def _params(
     document: SupportPlan | Referral | Consent,
     action: str,
@@ -146,6 +192,7 @@ def _params(
             code="lawful_basis_param",
             values={"document": kind, "status": status_of(document), "action": action},
         )
+    _known_params(document, action, params, chain)
     out = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()}
     if isinstance(document, SupportPlan) and action in ("approve", "reject"):
         step = pending_step(document, chain)
