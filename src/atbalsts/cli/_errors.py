@@ -119,6 +119,7 @@ def _unknown(kind: str, t: Texts) -> str | None:
     _ = t.gettext
     sentences = {
         "document": _("unknown document {name}"),
+        "action": _("unknown action {name}"),
         "parameter": _("unknown parameter {name}"),
         "policy": _("unknown policy {name}"),
         "measure": _("unknown measure {name}"),

@@ -29,7 +29,7 @@ import attrs
 
 from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
-from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError
+from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError, UnknownNameError
 from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
@@ -46,7 +46,7 @@ from atbalsts.workflow._audit import (
     verify_chain,
 )
 from atbalsts.workflow._guards import chain_days, chain_on
-from atbalsts.workflow._lifecycle import allowed_actions, kind_of
+from atbalsts.workflow._lifecycle import LIFECYCLES, allowed_actions, kind_of, status_of
 from atbalsts.workflow._transition import ParamValue, check_day, transition
 
 __all__ = ["EXIT_REFUSED", "Notice", "cli_audit_verify", "cli_transition", "parse_param"]
@@ -83,6 +83,10 @@ class Notice:
         (values ``document`` and ``event``).
     ``chain_verifies`` and ``chain_bad``
         What ``audit verify`` found (value ``chain``; ``verdict``).
+    ``moved``
+        A transition done: the file written (``document``), the ``action``, the status before
+        and after (``from_status``, ``to_status``), and the position of its event in the chain
+        (``event``; empty without a chain).
     """
 
     code: str
@@ -202,6 +206,9 @@ def cli_transition(
     err = err or sys.stderr
     path = Path(document)
     doc = _document(path)
+    actions = sorted({a for moves in LIFECYCLES[kind_of(doc)].values() for a in moves})
+    if action not in actions:  # a mistyped action is a wrong argument, not a refusal
+        raise UnknownNameError("action", action, actions)
     given = [_document(Path(p)) for p in consents]
     if any(not isinstance(c, Consent) for c in given):
         raise AtbalstsError("--consent: every file must be a consent")
@@ -284,6 +291,18 @@ def cli_transition(
         chain_path,
         event_line(result.event),
     )
+    values = {
+        "document": str(target),
+        "action": action,
+        "from_status": status_of(doc),
+        "to_status": status_of(result.document),
+        "event": str(result.event.seq) if chain_path is not None else "",
+    }
+    text = f"{target}: {action}: {values['from_status']} -> {values['to_status']}"
+    if chain_path is not None:
+        text += f" (event {values['event']} of {chain_path})"
+        values["chain"] = str(chain_path)
+    print(say(Notice("moved", text, values)), file=err)
     return 0
 
 
