@@ -130,9 +130,11 @@ def test_a_duty_owed_per_day_needs_its_day() -> None:
     base = {"action": "report_threat", "roles": ("any_staff",), "recipients": ("state_police",)}
     assert unfit(Obligation(**base, trigger="threat_days", on=FIRST), Obligation, codes) is None
     missing = unfit(Obligation(**base, trigger="threat_days"), Obligation, codes)
-    assert missing is not None and "give the day of this duty in on" in missing
+    assert missing is not None
+    assert "give the day of this duty in on" in missing
     stray = unfit(Obligation(**base, trigger="observed_on", on=FIRST), Obligation, codes)
-    assert stray is not None and "on is given only with a trigger that lists days" in stray
+    assert stray is not None
+    assert "on is given only with a trigger that lists days" in stray
 
 
 def test_the_facts_list_each_day_once_oldest_first() -> None:
