@@ -48,6 +48,7 @@ __all__ = [
     "AtbalstsError",
     "DocumentError",
     "FieldError",
+    "FileError",
     "LifecycleError",
     "ParameterCoverageError",
     "PolicyConflict",
@@ -61,6 +62,21 @@ __all__ = [
 
 class AtbalstsError(Exception):
     """Root of every exception raised by atbalsts on purpose."""
+
+
+class FileError(AtbalstsError):
+    """A file could not be read or written: ``path`` (the file, or the files, as text),
+    ``doing`` (``"read"`` or ``"write"``) and the operating system's error behind it
+    (``os_error``), so a caller can say it in its own words (the command line does, in
+    Latvian). ``kept`` says that what the command would have changed was left as it was."""
+
+    def __init__(self, path: str, doing: str, os_error: OSError, *, kept: bool = False) -> None:
+        self.path = path
+        self.doing = doing
+        self.os_error = os_error
+        self.kept = kept
+        left = " (left as they were)" if kept else ""
+        super().__init__(f"cannot {doing} {path}{left}: {os_error.strerror or os_error}")
 
 
 @attrs.frozen

@@ -78,3 +78,13 @@ def test_a_missing_parameter_is_said_missing_and_an_unknown_one_is_refused(
     assert "parameter 'hour' is not one it takes" in capsys.readouterr().err
     assert plan.read_bytes() == active
     assert chain.read_bytes() == events
+
+
+def test_a_file_that_cannot_be_read_is_said_in_latvian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nosuch.json"
+    assert _step(missing, "submit", "plan_author") == 2
+    assert f"kļūda: nevar nolasīt {missing}: šāda faila vai mapes nav" in capsys.readouterr().err
+    assert _step(missing, "submit", "plan_author", "--lang", "en") == 2
+    assert f"error: cannot read {missing}: No such file or directory" in capsys.readouterr().err

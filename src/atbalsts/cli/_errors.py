@@ -17,7 +17,7 @@ import re
 
 from atbalsts._text import shorten
 from atbalsts.cli._i18n import Texts
-from atbalsts.errors import AtbalstsError, DocumentError, FieldError, UnknownNameError
+from atbalsts.errors import AtbalstsError, DocumentError, FieldError, FileError, UnknownNameError
 
 __all__ = ["error_lines", "field_message", "os_reason"]
 
@@ -31,7 +31,24 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
         return [head, *(f"  {row.path}: {field_message(row, t)}" for row in err.errors)]
     if isinstance(err, UnknownNameError):
         return [_("error: {message}").format(message=unknown_name(err, t))]
+    if isinstance(err, FileError):
+        return [_("error: {message}").format(message=file_message(err, t))]
     return [_("error: {message}").format(message=err)]
+
+
+def file_message(err: FileError, t: Texts) -> str:
+    """``err`` without ``error:``, in the language of ``t`` (the reason by its ``errno``)."""
+    if t.lang == "en":
+        return str(err)
+    _ = t.gettext
+    reason = os_reason(err.os_error, t)
+    if err.doing == "read":
+        return _("cannot read {path}: {reason}").format(path=err.path, reason=reason)
+    if err.kept:
+        return _("cannot write {path} (left as they were): {reason}").format(
+            path=err.path, reason=reason
+        )
+    return _("cannot write {path}: {reason}").format(path=err.path, reason=reason)
 
 
 # -- operating-system errors ----------------------------------------------------------------------

@@ -29,7 +29,13 @@ import attrs
 
 from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
-from atbalsts.errors import AtbalstsError, DocumentError, LifecycleError, UnknownNameError
+from atbalsts.errors import (
+    AtbalstsError,
+    DocumentError,
+    FileError,
+    LifecycleError,
+    UnknownNameError,
+)
 from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
@@ -114,7 +120,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise AtbalstsError(f"cannot read {path}: {exc.strerror}") from None
+        raise FileError(str(path), "read", exc) from None
 
 
 #: A document a transition moves.
@@ -325,13 +331,13 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
     try:
         new = Replacement(target, suffix=PENDING, mode=mode)
     except OSError as exc:
-        raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
+        raise FileError(str(target), "write", exc) from None
     try:
         new.binary().write(document)
         new.close(sync=True)
     except OSError as exc:
         new.discard()
-        raise AtbalstsError(f"cannot write {target}: {exc.strerror}") from None
+        raise FileError(str(target), "write", exc) from None
     existed = chain is not None and chain.exists()
     size = chain.stat().st_size if chain is not None and existed else 0
     try:
@@ -350,7 +356,7 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
         if chain is not None:
             _cut(chain, size, existed)
         where = target if chain is None else f"{target} and {chain}"
-        raise AtbalstsError(f"cannot write {where} (left as they were): {exc.strerror}") from None
+        raise FileError(str(where), "write", exc, kept=True) from None
 
 
 def _same_command(
