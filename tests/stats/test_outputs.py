@@ -367,3 +367,39 @@ def test_every_grouping_draws_a_clean_page(by: tuple[str, ...]) -> None:
     page = out.getvalue()
     check_html(page)
     assert page.count("<svg") == (3 if "term" in by else 2)
+
+
+def test_a_local_code_is_shown_by_the_label_its_plugin_declares() -> None:
+    """A coordinator reading the Latvian report saw ``bauska:request_medical_note`` where a
+    national code showed its words (an outside tester); every output now labels a local code as
+    its plugin declares it, in either language."""
+    from atbalsts import PolicyRegistry
+    from atbalsts.stats import as_dict, count
+
+    from .helpers import decide, example_cases
+
+    registry = PolicyRegistry.load()
+    declared = {
+        code.code: code
+        for decl in registry.declarations
+        if decl.info.name == "bauska"
+        for _, code in decl.codes
+    }
+    decisions = [
+        d
+        for case, as_of in example_cases()
+        if case.learner.enrolment.municipality == "bauska"
+        for d in decide(registry, [case], as_of)
+    ]
+    table = count(decisions, registry=registry)
+    for lang in ("lv", "en"):
+        shown = {
+            c["code"]: c["label"]
+            for metric in as_dict(table, lang)["metrics"]
+            for c in metric.get("categories", [])
+        }
+        local = {code: label for code, label in shown.items() if code.startswith("bauska:")}
+        assert local, "no local code among the columns"
+        for code, label in local.items():
+            assert label == declared[code].label(lang)
+            assert label != code

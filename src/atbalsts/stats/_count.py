@@ -45,7 +45,10 @@ Column = tuple[str, str | None]
 Join = Literal["order", "id"]
 #: The local codes of each category list that a plugin adds to it, with the risk group of
 #: each local risk factor.
+#: The local codes of each category list: each code with its group (a risk factor's) or None.
 LocalCodes = dict[str, dict[str, str | None]]
+#: The Latvian and English labels of local codes, by code.
+LocalLabels = dict[str, tuple[str, str]]
 
 #: Referral statuses in which the recipient has not started: past its due date, it is overdue.
 WAITING = frozenset({"draft", "requested", "received", "ready", "on-hold"})
@@ -110,7 +113,9 @@ class Table:
     breaks down by, met or not, so that no column tells that some learner has its category
     (see :func:`count`). ``rows`` holds one row per group, sorted; ``total`` the counts of all
     groups together. ``cases`` says whether a cases file was
-    given (the plan, measure and referral metrics are there only then).
+    given (the plan, measure and referral metrics are there only then). ``labels`` holds the
+    Latvian and English labels of the plugins' local codes among the columns, as their plugins
+    declare them (the outputs show a local code by its label, as a national one).
     """
 
     by: tuple[str, ...]
@@ -120,6 +125,15 @@ class Table:
     records: Records
     cases: bool
     min_learners: int = MIN_LEARNERS
+    labels: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+
+    def label(self, kind: str | None, code: str | None, lang: _labels.Lang) -> str:
+        """The label of ``code`` of the category list ``kind`` in ``lang``: a local code's as
+        its plugin declares it, any other's as :func:`category_label` gives it."""
+        local = self.labels.get(code) if code is not None else None
+        if local is not None:
+            return local[0] if lang == "lv" else local[1]
+        return _labels.category_label(kind, code, lang)
 
     def cell(
         self, key: tuple[str | None, ...] | None, metric: str, category: str | None = None
@@ -276,17 +290,21 @@ def _count(
     if finder is not None:
         tally.records["cases_unreadable"] += finder.unreadable
         tally.records["cases_unused"] += finder.unused()
-    return tally.table(min_learners, local_codes(tally.plugins, registry))
+    local, labels = local_codes(tally.plugins, registry)
+    return tally.table(min_learners, local, labels)
 
 
-def local_codes(plugins: Iterable[str], registry: PolicyRegistry | None) -> LocalCodes:
+def local_codes(
+    plugins: Iterable[str], registry: PolicyRegistry | None
+) -> tuple[LocalCodes, LocalLabels]:
     """The local codes that the ``plugins`` named in the decisions' stamps add to each category
-    list, as ``registry`` (default: the plugins installed) declares them. Raises
-    :class:`StatsError` for a plugin it lacks."""
+    list, and their labels, as ``registry`` (default: the plugins installed) declares them.
+    Raises :class:`StatsError` for a plugin it lacks."""
     named = set(plugins)
     out: LocalCodes = {kind: {} for kind in _labels.PLUGIN_LISTS}
+    labels: LocalLabels = {}
     if not named:
-        return out
+        return out, labels
     if registry is None:
         registry = PolicyRegistry.load()
     declared = {d.info.name: d for d in registry.declarations}
@@ -306,7 +324,8 @@ def local_codes(plugins: Iterable[str], registry: PolicyRegistry | None) -> Loca
             kind = lists.get(code_list)
             if kind is not None:
                 out[kind].setdefault(code.code, code.group)
-    return out
+                labels.setdefault(code.code, (code.lv, code.en))
+    return out, labels
 
 
 def unknown_dimension(dim: str) -> StatsError:
@@ -494,7 +513,7 @@ class _Tally:
             out.extend((spec.name, c) for c in (*order, *own, *extra))
         return tuple(out)
 
-    def table(self, min_learners: int, local: LocalCodes) -> Table:
+    def table(self, min_learners: int, local: LocalCodes, labels: LocalLabels) -> Table:
         columns = self.columns(local)
         # Each risk factor shown splits its risk group, met or not: the groups the findings
         # give, else those of the code lists.
@@ -545,6 +564,7 @@ class _Tally:
             records=Records(**self.records),
             cases=self.with_cases,
             min_learners=min_learners,
+            labels={c: labels[c] for _, c in columns if c is not None and c in labels},
         )
 
 

@@ -111,7 +111,7 @@ def _grid(
 def _metric_table(table: Table, metric: Metric, lang: Lang) -> str:
     """Lines: the metric's categories; columns: the groups, then the total."""
     lines = [
-        (_labels.category_label(metric.categories, c, lang), metric.name, c, metric.items)
+        (table.label(metric.categories, c, lang), metric.name, c, metric.items)
         for c in table.categories(metric.name)
     ]
     unit = _labels.text("learners_items" if metric.items else "learners", lang)

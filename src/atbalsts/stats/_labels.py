@@ -1,8 +1,8 @@
 """Latvian and English labels of the statistics: dimensions, metrics, categories and page text.
 
 Codes of the national code lists are labelled from :mod:`atbalsts.codes`; the statuses, funders
-and states that have no code list are labelled here. A code no list knows (a plugin's local code)
-is shown as itself.
+and states that have no code list are labelled here. A plugin's local code is labelled as its
+plugin declares it (:meth:`atbalsts.stats.Table.label`); a code no list knows is shown as itself.
 """
 
 from __future__ import annotations

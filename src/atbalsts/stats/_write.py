@@ -69,7 +69,7 @@ def as_dict(table: Table, lang: Lang = "lv") -> dict[str, Any]:
         }
         if metric.categories is not None:
             entry["categories"] = [
-                {"code": c, "label": _labels.category_label(metric.categories, c, lang)}
+                {"code": c, "label": table.label(metric.categories, c, lang)}
                 for c in table.categories(metric.name)
             ]
         metrics.append(entry)
@@ -192,7 +192,7 @@ def write_csv(table: Table, out: TextIO, lang: Lang = "lv") -> None:
                     csv_text(spec.label(lang)),
                     ""
                     if category is None
-                    else csv_text(_labels.category_label(spec.categories, category, lang)),
+                    else csv_text(table.label(spec.categories, category, lang)),
                 )
             )
 
