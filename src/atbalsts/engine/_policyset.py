@@ -192,8 +192,11 @@ class PolicySet:
         end = previous_term_end(as_of)
         if end is None:
             return None
-        term = term_of(end)
-        if not any((o.term.school_year, o.term.semester) == term for o in case.observations):
+        school_year, semester = term_of(end)
+        for o in case.observations:  # asked of every case: a plain loop, the cheaper test first
+            if o.term.semester == semester and o.term.school_year == school_year:
+                break
+        else:
             return None
         return evaluate_facts(
             self.at(end),
