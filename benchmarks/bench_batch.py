@@ -11,9 +11,10 @@ without (ogre), and written to a temporary JSON Lines file. Then, on the same fi
   of the batch and its workers over the wall time (how many cores it kept busy), the largest
   resident set of any of its processes (``getrusage``), and output bytes per learner;
 - the same at 10,000 learners, with ``--jobs 1`` too: how far the workers speed a batch up;
-- where a learner's time goes: each stage (validation, local codes, facts, rules, the compact
-  decision, its JSON) timed on 3,000 of the learners in this process, beside the batch's own
-  loop over the same lines;
+- where a learner's time goes: each stage (validation, local codes, facts, rules, the
+  evaluation on the last day of the term before for a case with an observation then, the
+  compact decision, its JSON) timed on 3,000 of the learners in this process, beside the
+  batch's own loop over the same lines;
 - the cold start of ``atbalsts policies`` against ``python -c pass`` (median of 5), with compiled
   bytecode (kept in a temporary folder, as a wheel installs it) and as the environment has it.
 
@@ -140,14 +141,25 @@ def validation_floor(path: Path) -> float:
 
 #: Learners whose time is split into stages, and the stages in the order the batch runs them.
 STAGE_LEARNERS = 3_000
-STAGES = ("validation", "local codes", "facts", "rules", "compact decision", "JSON")
+STAGES = (
+    "validation",
+    "local codes",
+    "facts",
+    "rules",
+    "term before",
+    "compact decision",
+    "JSON",
+)
 
 
-def stages(path: Path) -> tuple[dict[str, float], float]:
+def stages(path: Path) -> tuple[dict[str, float], float, int]:
     """Where a learner's time goes, one core: each stage of the first :data:`STAGE_LEARNERS`
     lines timed as the batch runs it (a learner decided whole before the next), in µs a learner,
-    and the batch's own loop over the same lines in this process, for comparison. The second of
-    two rounds (the first fills the caches)."""
+    the batch's own loop over the same lines in this process, for comparison, and how many of
+    the learners were also evaluated on the last day of the term before (``term before``: the
+    gate, that day's facts and its risk and obligation rules, as ``PolicySet.run`` does; its
+    duties are then written with the decision's). The second of two rounds (the first fills the
+    caches)."""
     from pydantic_core import to_json
 
     from atbalsts import PolicyRegistry
@@ -162,8 +174,10 @@ def stages(path: Path) -> tuple[dict[str, float], float]:
     refs: dict[int, TableRefs] = {}
     clock = time.perf_counter
     spent = dict.fromkeys(STAGES, 0.0)
+    again = 0
     for _ in range(2):
         spent = dict.fromkeys(STAGES, 0.0)
+        again = 0
         for line in sample:
             t0 = clock()
             case = SupportCase.model_validate_json(line)
@@ -173,6 +187,8 @@ def stages(path: Path) -> tuple[dict[str, float], float]:
             t2 = clock()
             facts = derive_facts(case, AS_OF, policy_set.calendar)
             t3 = clock()
+            before = policy_set._term_before(case, AS_OF)  # read here, as PolicySet.run does
+            t3a = clock()
             ev = evaluate_facts(
                 policy_set.at(AS_OF),
                 facts,
@@ -183,6 +199,11 @@ def stages(path: Path) -> tuple[dict[str, float], float]:
                 local_calendar=policy_set.local_calendar,
             )
             t4 = clock()
+            # the duties of the term before (its failures, none in these cases, are left out)
+            if before is not None:
+                ev.carried = policy_set._carried(case, *before, False)
+                again += 1
+            t4a = clock()
             table = refs.get(id(ev.policy))
             if table is None:
                 table = refs[id(ev.policy)] = TableRefs(rule_table_of(ev.policy, policy_set.codes))
@@ -191,16 +212,16 @@ def stages(path: Path) -> tuple[dict[str, float], float]:
             t5 = clock()
             to_json(data)
             t6 = clock()
-            for stage, took in zip(
-                STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4b, t6 - t5), strict=True
-            ):
+            again_took = t3a - t3 + t4a - t4  # the term before's facts, then its rules
+            took_each = (t1 - t0, t2 - t1, t3 - t2, t4 - t3a, again_took, t5 - t4b, t6 - t5)
+            for stage, took in zip(STAGES, took_each, strict=True):
                 spent[stage] += took
     start = clock()
     for _ in iter_decisions(sample, registry=registry, as_of=AS_OF):
         pass
     whole = clock() - start
     per = {stage: took / len(sample) * 1e6 for stage, took in spent.items()}
-    return per, whole / len(sample) * 1e6
+    return per, whole / len(sample) * 1e6, again
 
 
 def measured(command: Sequence[str]) -> dict[str, float]:
@@ -295,12 +316,19 @@ def report(args: argparse.Namespace, work: Path) -> Iterator[str]:
         f"all together (--jobs {jobs})"
     )
 
-    per, whole = stages(cases)
+    per, whole, before = stages(cases)
     parts = ", ".join(f"{stage} {took:.0f}" for stage, took in per.items())
+    learners = min(n, STAGE_LEARNERS)
     yield (
-        f"where a learner's time goes, one core, {STAGE_LEARNERS:,} learners (µs): {parts}; "
+        f"where a learner's time goes, one core, {learners:,} learners (µs): {parts}; "
         f"together {sum(per.values()):.0f}, the batch's loop in this process {whole:.0f}"
     )
+    if before:
+        each = per["term before"] * learners / before
+        yield (
+            f"  term before: {before:,} of the {learners:,} learners have an observation in the "
+            f"term before and are evaluated again on its last day, {each:.0f} µs each"
+        )
 
     bare = median_start([sys.executable, "-c", "pass"])
     command = [str(BIN / "atbalsts"), "policies", "--lang", "en"]

@@ -22,6 +22,7 @@ from atbalsts.engine._compiled import CompiledPolicy
 from atbalsts.engine._construct import MODEL_REFS, construct
 from atbalsts.engine._duties import ENGINE_BASES
 from atbalsts.engine._evidence import evidence
+from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import FULL_REFS, JsonObject, Refs, RuleTable, rule_table
 from atbalsts.engine._run import Evaluation
 from atbalsts.engine._trace_json import trace_json, trace_row
@@ -79,11 +80,20 @@ def notes_of(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     ]
     carried = ev.carried
     if carried is not None and any(g.carried for g in combine.duty_groups(ev)):
-        school_year, semester = term_of(carried.policy.as_of)
-        plugins = ", ".join(f"{p.name} {p.version}" for p in carried.policy.stamp.plugins)
-        detail = {"school_year": school_year, "semester": semester, "policy": plugins}
-        notes.append({"code": NoteCode.DUTIES_CARRIED.value, "detail": detail})
+        notes.append(_CARRIED_NOTES.get(carried.policy, _carried_note))
     return notes
+
+
+def _carried_note(policy: CompiledPolicy) -> JsonObject:
+    """The note of the duties carried from the term that ends on ``policy``'s date, under it."""
+    school_year, semester = term_of(policy.as_of)
+    plugins = ", ".join(f"{p.name} {p.version}" for p in policy.stamp.plugins)
+    detail = {"school_year": school_year, "semester": semester, "policy": plugins}
+    return {"code": NoteCode.DUTIES_CARRIED.value, "detail": detail}
+
+
+#: The note of each compiled policy duties are carried from, made once (shared: never mutated).
+_CARRIED_NOTES: ByIdentity[JsonObject] = ByIdentity(256)
 
 
 def decision_data(

@@ -223,10 +223,13 @@ def duty_groups_of(ev: Evaluation, as_of: date, *, carried: bool = False) -> lis
         grouped.setdefault(key, []).append((due, trigger, source, unit, cr, item, calendar))
     out = []
     for (action, recipients, _), rows in grouped.items():
-        rows.sort(key=lambda r: (r[0], r[4].rank))
+        if len(rows) > 1:  # most duties have one rule: nothing to order
+            rows.sort(key=lambda r: (r[0], r[4].rank))
+            every = not all(row[5].any_recipient for row in rows)
+        else:
+            every = not rows[0][5].any_recipient
         due, trigger, _, _, first, _, calendar = rows[0]
         duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
-        every = not all(row[5].any_recipient for row in rows)
         answered, done_on = duties.answers(
             ev.case, duty_key, action, recipients, trigger, as_of, every=every
         )

@@ -189,8 +189,8 @@ def _same(a: Any, b: Any) -> bool:
         )
     if kind in _SCALARS:
         return bool(a == b)
-    if kind in _SEQUENCES:
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if kind in _SEQUENCES:  # two empty ones, the usual case, without a generator
+        return len(a) == len(b) and (not a or all(_same(x, y) for x, y in zip(a, b, strict=True)))
     if kind is dict:
         return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
     return False

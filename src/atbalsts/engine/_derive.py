@@ -16,6 +16,7 @@ from atbalsts.model import (
     SupportCase,
     SupportPlan,
     SuspectedThreat,
+    TermObservation,
     age_on,
 )
 from atbalsts.model.observation import AttendanceDay
@@ -29,11 +30,11 @@ _DEAD = frozenset({PlanStatus.REVOKED, PlanStatus.ENTERED_IN_ERROR})
 
 
 def _plans_without_improvement(case: SupportCase, day: date) -> int:
-    past = sorted(
-        (p for p in case.plans if p.period.end < day and p.status not in _DEAD),
-        key=lambda p: p.period.start,
-        reverse=True,
-    )
+    past = [p for p in case.plans if p.period.end < day and p.status not in _DEAD]
+    if not past:
+        return 0
+    if len(past) > 1:  # the latest first (a stable sort: plans that start together keep order)
+        past.sort(key=lambda p: p.period.start, reverse=True)
     count = 0
     for plan in past:
         last = max(plan.reviews, key=lambda r: r.on, default=None)
@@ -169,29 +170,37 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
     """
     learner = case.learner
     enrolment = learner.enrolment
-    obs = case.observation_on(as_of)
-    plan = case.plan_on(as_of)
     school_term = (calendar or shipped_calendar()).term_of(as_of, enrolment.grade)
     term = school_term.key
+    # One pass: the latest observation dated on or before as_of (the first of a day, as
+    # SupportCase.observation_on), those of its term, and whether any records a threat.
+    obs: TermObservation | None = None
     in_term = []
     any_threat = False
     for o in case.observations:
         if o.as_of <= as_of:
-            any_threat = any_threat or bool(o.suspected_threats)
+            if obs is None or o.as_of > obs.as_of:
+                obs = o
+            if o.suspected_threats:
+                any_threat = True
             if (o.term.school_year, o.term.semester) == term:
                 in_term.append(o)
+    plan = case.plan_on(as_of) if case.plans else None
     # Absence counts are per term, as MK 89 counts them per semester (see the field docs of Facts):
     # an observation of an earlier term says nothing about this term's absences.
     same_term = obs is not None and (obs.term.school_year, obs.term.semester) == term
     att = obs.attendance if obs is not None and same_term else None
     scheduled = att.lessons_scheduled if att else None
     rate = att.lessons_missed / scheduled if att and scheduled else None
+    incidents: Collection[BehaviourIncident] = ()
+    staff: frozenset[str] = frozenset()
     if len(in_term) == 1:
-        incidents: Collection[BehaviourIncident] = in_term[0].behaviour_incidents
-    else:  # several snapshots of the term may repeat an incident: count each once
+        incidents = in_term[0].behaviour_incidents
+    elif in_term:  # several snapshots of the term may repeat an incident: count each once
         incidents = {i for o in in_term for i in o.behaviour_incidents}
-    staff = frozenset(x.factor for o in in_term for x in o.staff_observations)
-    if obs is not None and not same_term:
+    if in_term:
+        staff = frozenset(x.factor for o in in_term for x in o.staff_observations)
+    if obs is not None and not same_term and obs.staff_observations:
         staff |= frozenset(x.factor for x in obs.staff_observations)
     failing = len(obs.achievement.failing_subjects) if obs is not None else 0
     threats, reported_on, threat_days = _threats(case, as_of, term) if any_threat else _NO_THREAT
@@ -225,7 +234,7 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
         absence_episodes=att.episodes if att else (),
         failing_subjects=failing,
         behaviour_incidents=len(incidents),
-        serious_incidents=sum(1 for i in incidents if i.severity == "serious"),
+        serious_incidents=sum(1 for i in incidents if i.severity == "serious") if incidents else 0,
         staff_factors=staff,
         suspected_threat=bool(threats),
         threat_kinds=frozenset(t.kind.value for t in threats),

@@ -49,7 +49,10 @@ class DutyGroup:
         return sorted({role for row in self.rows for role in row[5].roles})
 
     def any_recipient(self) -> bool:
-        return all(row[5].any_recipient for row in self.rows)
+        rows = self.rows
+        if len(rows) == 1:  # most duties have one rule (every decision asks)
+            return bool(rows[0][5].any_recipient)
+        return all(row[5].any_recipient for row in rows)
 
     def days(self) -> int | None:
         unit, item = self.rows[0][3], self.rows[0][5]

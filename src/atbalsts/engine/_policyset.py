@@ -151,6 +151,9 @@ class PolicySet:
         asked = self._asked(measures)
         calendar = self.calendar
         facts: Facts = derive_facts(case, as_of, calendar)
+        # The term before's facts are read now, while the case is fresh in memory, not after
+        # today's rules (the case is frozen: no rule changes what they are read from).
+        before = self._term_before(case, as_of)
         ev = evaluate_facts(
             self.at(as_of),
             facts,
@@ -163,8 +166,8 @@ class PolicySet:
             calendar=calendar,
             local_calendar=self.local_calendar,
         )
-        carried = self._carried(case, as_of, strict)
-        if carried is not None:
+        if before is not None:
+            carried = self._carried(case, *before, strict)
             ev.carried = carried
             seen = {(f.plugin, f.rule, f.stage) for f in ev.failures}
             on = carried.policy.as_of.isoformat()
@@ -177,27 +180,33 @@ class PolicySet:
             )
         return ev
 
-    def _carried(self, case: SupportCase, as_of: date, strict: bool) -> Evaluation | None:
-        """The evaluation of ``case`` on the last day of the term before ``as_of``'s (by
-        membership: 31 December or 31 August), under the policy in force on that day, without a
-        trace and with only the rules a duty depends on (the risk findings and the obligations);
-        or None when the case has no observation dated in that term.
+    def _term_before(self, case: SupportCase, as_of: date) -> tuple[date, Facts] | None:
+        """The last day of the term before ``as_of``'s (by membership: 31 December or
+        31 August) and the facts of ``case`` on it; or None when the case has no observation
+        dated in that term, and is not evaluated again (see ``_carried``).
 
-        Its duties are carried into the decision on ``as_of`` until answered (``duty_groups``
-        of ``atbalsts.engine._combine``). The gate is sound for the duties that arise from a
-        term's facts: absences, incidents and staff observations are counted from that term's
-        observations only, so a term without one raises none of them; a duty that arises from
-        facts of no term (a suspected threat) is raised again on ``as_of`` itself while it is
-        open."""
+        The gate is sound for the duties that arise from a term's facts: absences, incidents
+        and staff observations are counted from that term's observations only, so a term
+        without one raises none of them; a duty that arises from facts of no term (a suspected
+        threat) is raised again on ``as_of`` itself while it is open."""
         end = previous_term_end(as_of)
         if end is None:
             return None
-        term = term_of(end)
-        if not any((o.term.school_year, o.term.semester) == term for o in case.observations):
-            return None
+        school_year, semester = term_of(end)
+        for o in case.observations:  # asked of every case: a plain loop, the cheaper test first
+            if o.term.semester == semester and o.term.school_year == school_year:
+                return end, derive_facts(case, end, self.calendar)
+        return None
+
+    def _carried(self, case: SupportCase, end: date, facts: Facts, strict: bool) -> Evaluation:
+        """The evaluation of ``case`` on ``end``, the last day of the term before, on its
+        ``facts`` (``_term_before``), under the policy in force on that day, without a
+        trace and with only the rules a duty depends on (the risk findings and the
+        obligations). Its duties are carried into the decision on the evaluation date until
+        answered (``duty_groups`` of ``atbalsts.engine._combine``)."""
         return evaluate_facts(
             self.at(end),
-            derive_facts(case, end, self.calendar),
+            facts,
             self.codes,
             trace=False,
             strict=strict,
