@@ -142,3 +142,53 @@ def test_the_facts_list_each_day_once_oldest_first() -> None:
     facts = derive_facts(case, AS_OF)
     assert facts.threat_days == (_day(2), _day(9))
     assert facts.threat_observed_on == _day(2)
+
+
+def test_an_action_naming_one_days_report_answers_that_day_only() -> None:
+    """An action that names a duty's key answers that duty only; the facts count it the same
+    way, so the other day's suspicion stays open (and its report due) in the terms after, as
+    its duty says (a reviewer found it dropped from the next term's decisions)."""
+    case = _case([(0, "class_teacher"), (2, "psychologist")], [], [])
+    first = min(
+        (d for d in registry().evaluate(case, AS_OF).obligations if d.action == "report_threat"),
+        key=lambda d: d.trigger,
+    )
+    data = case.model_dump(mode="json")
+    data["actions"] = [
+        {
+            "id": "A-1",
+            "action": "report_threat",
+            "on": _day(3).isoformat(),
+            "role": "class_teacher",
+            "to": ["state_police"],
+            "answers": first.key,
+        }
+    ]
+    keyed = parse_python(SupportCase, data)
+    states = {
+        d.trigger: d.state
+        for d in registry().evaluate(keyed, AS_OF).obligations
+        if d.action == "report_threat"
+    }
+    assert states == {_day(0): "done_late", _day(2): "overdue"}
+    autumn = registry().evaluate(keyed, date(2025, 9, 15))
+    (still,) = [d for d in autumn.obligations if d.action == "report_threat"]
+    assert (still.trigger, still.state) == (_day(2), "overdue")
+
+
+def test_a_municipal_duty_dated_by_the_earliest_open_suspicion_is_own_to_later_recorders() -> None:
+    """The national report is a role's own only for the day it recorded a suspicion on; a
+    municipality's duty dated by the earliest open suspicion (``trigger="threat_observed_on"``)
+    covers the later suspicions too, so it stays the own duty of whoever recorded one of them."""
+    case = _case([(0, "class_teacher"), (2, "psychologist")], [], [])
+    decision = registry().evaluate(case, AS_OF)
+    national = {d.trigger: d for d in decision.obligations if d.action == "report_threat"}
+    assert set(national) == {_day(0), _day(2)}
+    local = national[_day(0)].model_copy(
+        update={"action": "t:tell_director", "rules": ("t.tell_director",), "key": "t@x#1"}
+    )
+    both = decision.model_copy(update={"obligations": (*decision.obligations, local)})
+    psychologist = {(d.action, d.trigger) for d in own_duties(both, case, "psychologist")}  # type: ignore[union-attr]
+    assert psychologist == {("report_threat", _day(2)), ("t:tell_director", _day(0))}
+    teacher = {(d.action, d.trigger) for d in own_duties(both, case, "class_teacher")}  # type: ignore[union-attr]
+    assert teacher == {("report_threat", _day(0)), ("t:tell_director", _day(0))}

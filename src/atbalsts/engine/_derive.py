@@ -79,11 +79,15 @@ _MADE = MADE_STATUSES
 _NO_THREAT: tuple[list[SuspectedThreat], None, tuple[date, ...]] = ([], None, ())
 
 
-def _report_days(case: SupportCase, as_of: date) -> list[date]:
+def _report_days(case: SupportCase, as_of: date) -> tuple[list[date], dict[date, list[date]]]:
     """The days a suspicion was reported up to ``as_of``, as the engine answers the report duty
     (``answers`` of ``atbalsts.engine._duties``): a referral to a competent body (Art. 73(1):
     ``baseline.THREAT_RECIPIENTS``) that was made, on the day it was sent (else created), and
-    an action ``report_threat`` to such a body (or to no one named)."""
+    an action ``report_threat`` to such a body (or to no one named) that names no duty, each
+    answering any suspicion of its day or before; and, apart, by the day of the suspicion, the
+    days of the actions ``report_threat`` that name the report duty of one day (its key,
+    ``...@YYYY-MM-DD#...``): such an action answers that day's suspicions only, as it answers
+    that duty only."""
     days = [
         r.made_on
         for r in case.referrals
@@ -91,14 +95,26 @@ def _report_days(case: SupportCase, as_of: date) -> list[date]:
         and r.status in _MADE
         and r.made_on <= as_of
     ]
-    days += [
-        a.on
-        for a in case.actions
-        if a.action == "report_threat"
-        and a.on <= as_of
-        and (not a.to or any(to in baseline.THREAT_RECIPIENTS for to in a.to))
-    ]
-    return sorted(days)
+    named: dict[date, list[date]] = {}
+    for a in case.actions:
+        if a.action != "report_threat" or a.on > as_of:
+            continue
+        if a.answers is not None:
+            day = _key_day(a.answers)
+            if day is not None:
+                named.setdefault(day, []).append(a.on)
+        elif not a.to or any(to in baseline.THREAT_RECIPIENTS for to in a.to):
+            days.append(a.on)
+    return sorted(days), named
+
+
+def _key_day(key: str) -> date | None:
+    """The day a duty's key names (``rule@YYYY-MM-DD#digest``), or None for another form."""
+    _, at, rest = key.partition("@")
+    try:
+        return date.fromisoformat(rest.partition("#")[0]) if at else None
+    except ValueError:
+        return None
 
 
 def _threats(
@@ -114,7 +130,7 @@ def _threats(
     answered one's is when the suspicion was recorded in an observation of ``term`` or its
     report was made in it (a report of an earlier term is not carried, as no same-day duty
     is). The last done duty is reported only when it is the term's, by the same test."""
-    reports = _report_days(case, as_of)
+    reports, named = _report_days(case, as_of)
     open_: list[SuspectedThreat] = []
     answered: dict[date, list[tuple[date, bool]]] = {}  # by the report that answered them
     days: set[date] = set()
@@ -126,11 +142,15 @@ def _threats(
             if t.observed_on > as_of:
                 continue
             at = bisect_left(reports, t.observed_on)
-            if at == len(reports):
+            first = reports[at] if at < len(reports) else None
+            own = named.get(t.observed_on)
+            if own is not None:  # an action that names this day's duty answers it on its day
+                first = min(own) if first is None else min(first, *own)
+            if first is None:
                 open_.append(t)
                 days.add(t.observed_on)
             else:
-                answered.setdefault(reports[at], []).append((t.observed_on, here))
+                answered.setdefault(first, []).append((t.observed_on, here))
     for report, suspicions in answered.items():
         in_term = term_of(report) == term
         days.update(day for day, here in suspicions if here or in_term)

@@ -241,12 +241,17 @@ def view_decision(
     return {"view": meta, **body}
 
 
+#: The rules that owe a report per day a suspicion arose (their duty is of that day only).
+_PER_DAY = frozenset({"lv.child_protection.report_threat"})
+
+
 def own_duties(decision: Decision, case: SupportCase, role: str) -> list[ObligationDue | FollowUp]:
     """The duties of ``decision`` that arise from a record ``role`` made in ``case`` (the case
     it was decided from): the report of a suspected threat it recorded (a duty triggered by the
-    threats, ``trigger_source`` "threat", on the day a suspicion it recorded in an observation up
-    to the decision's date arose: the national rule owes a report per day, and a rule of a
-    municipality dated by a threat joins the report of its day), and the follow-up of a
+    threats, ``trigger_source`` "threat", raised on the day a suspicion it recorded in an
+    observation up to the decision's date arose, or, for an action no duty of that day has, the
+    latest raised before it: the national rule owes a report per day, and a municipality's rule
+    dated by the earliest open suspicion covers the later ones), and the follow-up of a
     referral it sent (``referred_by.role``).
 
     Such a duty is the role's own: Art. 73(1) of the Children's Rights Protection Law binds the
@@ -262,12 +267,22 @@ def own_duties(decision: Decision, case: SupportCase, role: str) -> list[Obligat
         if t.recorded_by == role and t.observed_on <= decision.as_of
     ]
     sent = {r.id for r in case.referrals if r.referred_by.role == role}
-    days = set(threats)
-    own: list[ObligationDue | FollowUp] = [
-        duty
-        for duty in decision.obligations
-        if duty.trigger_source == "threat" and duty.trigger in days
-    ]
+    reports = [duty for duty in decision.obligations if duty.trigger_source == "threat"]
+    covering: set[int] = set()
+    for day in set(threats):
+        covering.update(id(d) for d in reports if d.trigger == day)  # the report of its day
+        # a municipality's duty dated by the earliest open suspicion covers the later ones; the
+        # national report, owed per day, never stands for another day's
+        for action in {d.action for d in reports if _PER_DAY.isdisjoint(d.rules)}:
+            before = [
+                d
+                for d in reports
+                if d.action == action and d.trigger <= day and _PER_DAY.isdisjoint(d.rules)
+            ]
+            if before:
+                latest = max(d.trigger for d in before)
+                covering.update(id(d) for d in before if d.trigger == latest)
+    own: list[ObligationDue | FollowUp] = [d for d in reports if id(d) in covering]
     own += [f for f in decision.follow_ups if f.kind == "referral_unanswered" and f.subject in sent]
     return own
 
