@@ -417,3 +417,38 @@ def test_two_municipalities_may_use_the_same_learner_ids(
     # a learner decided twice in one municipality is still one learner
     again = count([*decisions, decisions[0]], by=("municipality",))
     assert again.records.duplicates == 1
+
+
+def test_a_decision_is_never_joined_to_another_municipalitys_case_of_its_id() -> None:
+    """Two municipalities use the same ids: a decision whose case is missing is counted without
+    a case (by id), and one whose case was passed over is not matched to the other
+    municipality's case of its id (in order); a reviewer found both joined to the wrong learner."""
+    ogre = [_join_case(f"L-{i}", "ogre", 7) for i in range(6)]
+    bauska = [_join_case(f"L-{i}", "bauska", 3) for i in range(6)]
+    decisions = [_join_decision(c) for c in [*ogre, *bauska]]
+    by_id = count(decisions, [*ogre, *bauska[1:]], ("municipality", "grade"), join="id")
+    assert by_id.records.without_case == 1
+    assert by_id.cell(("ogre", "7"), "learners_decided").learners == 6
+    interleaved = [c for pair in zip(ogre, bauska, strict=True) for c in pair]
+    in_order = [_join_decision(c) for c in interleaved]
+    in_order[0] = {"line": 1, "error": "x"}  # ogre L-0 not decided: its case is passed over
+    table = count(in_order, interleaved, ("municipality", "grade"))
+    assert table.cell(("bauska", "3"), "learners_decided").learners == 6
+    assert table.cell(("ogre", "7"), "learners_decided").learners == 5
+
+
+def _join_case(learner: str, municipality: str, grade: int) -> dict[str, Any]:
+    enrolment = {"municipality": municipality, "school_id": "S-1", "grade": grade}
+    return {"learner": {"id": learner, "enrolment": enrolment}, "plans": [], "referrals": []}
+
+
+def _join_decision(case: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "learner_id": case["learner"]["id"],
+        "as_of": "2025-03-03",
+        "policy": {"municipality": case["learner"]["enrolment"]["municipality"]},
+        "complete": True,
+        "findings": [],
+        "obligations": [],
+        "referrals": [],
+    }

@@ -187,7 +187,9 @@ def test_deliveries_reach_the_table() -> None:
         one = copy.deepcopy(document)
         one["learner"]["id"] = f"L{i}"
         cases.append(one)
-        decisions.append(decision(f"L{i}", "2026-02-20"))
+        # the stamp names the case's municipality, as a decision of the case does
+        stamp = {"municipality": one["learner"]["enrolment"]["municipality"]}
+        decisions.append(decision(f"L{i}", "2026-02-20", policy=stamp))
     table = count(decisions, cases, ())
     assert table.cell(None, "measures_delivery", "not_tracked").learners == 0
     assert table.cell(None, "measures_delivery", "not_delivered").learners == 12

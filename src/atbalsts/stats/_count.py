@@ -381,14 +381,15 @@ class _OrderJoin:
         self._line = 0
 
     def find(self, decision: DecisionFacts, line: int) -> CaseFacts | None:
-        learner_id = decision.learner_id  # the order tells two municipalities' same id apart
+        learner_id, municipality = decision.learner_id, decision.municipality
         for number, record in self._cases:
             self._line = number
             facts = _readable(record)
             if facts is None:
                 self.unreadable += 1
                 continue
-            if facts.learner_id == learner_id:
+            # an id is a host's own: two municipalities may both have it
+            if facts.learner_id == learner_id and municipality in (None, facts.municipality):
                 return facts
             self._passed += 1
         unreadable = (
@@ -437,14 +438,14 @@ class _IdJoin:
                     values={"cases_line": str(number)},
                 )
             self._cases[key] = facts
-            # a decision whose stamp names another municipality (or none) than its case finds
-            # the case by id alone, if the id is only one case's
+            # a decision whose stamp names no municipality finds its case by id alone, if the
+            # id is only one case's
             self._by_id[facts.learner_id] = None if facts.learner_id in self._by_id else key
         self._used: set[tuple[str | None, str]] = set()
 
     def find(self, decision: DecisionFacts, line: int) -> CaseFacts | None:
         key: tuple[str | None, str] | None = (decision.municipality, decision.learner_id)
-        if key not in self._cases:
+        if decision.municipality is None:
             key = self._by_id.get(decision.learner_id)
         found = None if key is None else self._cases.get(key)
         if found is not None and key is not None:
