@@ -794,3 +794,7 @@ def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_wee
     assert start in dates
     assert date(2026, 11, 10) in dates
     assert not any(d > date(2026, 11, 10) for d in dates)
+    summer = good_rule("proba.absence.summer", valid_from=date(2025, 6, 20))
+    registry = load(Plugin([summer], params(limit_param(valid_from=FROM))))
+    (decl,) = [d for d in registry.declarations if d.info.name == NAME]
+    assert date(2025, 10, 15) in _default_dates(decl)  # not 29 August, in the holidays

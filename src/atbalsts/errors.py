@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -65,18 +65,40 @@ class AtbalstsError(Exception):
 
 
 class FileError(AtbalstsError):
-    """A file could not be read or written: ``path`` (the file, or the files, as text),
-    ``doing`` (``"read"`` or ``"write"``) and the operating system's error behind it
-    (``os_error``), so a caller can say it in its own words (the command line does, in
-    Latvian). ``kept`` says that what the command would have changed was left as it was."""
+    """A file could not be read or written: ``path``, ``doing`` (``"read"``, ``"write"``, or
+    ``"replace"``: put a written file in its place) and the operating system's error behind it
+    (``os_error``, whose ``filename`` says which file failed when there are two), so a caller
+    can say it in its own words (the command line does, in Latvian). ``also`` names a second
+    file written together with ``path`` (an audit chain); ``kept`` says that what the command
+    would have changed was left as it was."""
 
-    def __init__(self, path: str, doing: str, os_error: OSError, *, kept: bool = False) -> None:
+    def __init__(
+        self,
+        path: str,
+        doing: str,
+        os_error: OSError,
+        *,
+        also: str | None = None,
+        kept: bool = False,
+    ) -> None:
         self.path = path
         self.doing = doing
         self.os_error = os_error
+        self.also = also
         self.kept = kept
+        both = f"{path} and {also}" if also is not None else path
         left = " (left as they were)" if kept else ""
-        super().__init__(f"cannot {doing} {path}{left}: {os_error.strerror or os_error}")
+        super().__init__(f"cannot {doing} {both}{left}: {os_error.strerror or os_error}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its keywords (a worker process may raise it)."""
+        return (_file_error, (self.path, self.doing, self.os_error, self.also, self.kept))
+
+
+def _file_error(
+    path: str, doing: str, os_error: OSError, also: str | None, kept: bool
+) -> FileError:
+    return FileError(path, doing, os_error, also=also, kept=kept)
 
 
 @attrs.frozen

@@ -88,3 +88,28 @@ def test_a_file_that_cannot_be_read_is_said_in_latvian(
     assert f"kļūda: nevar nolasīt {missing}: šāda faila vai mapes nav" in capsys.readouterr().err
     assert _step(missing, "submit", "plan_author", "--lang", "en") == 2
     assert f"error: cannot read {missing}: No such file or directory" in capsys.readouterr().err
+
+
+def test_a_file_error_names_both_files_in_latvian_and_survives_pickling() -> None:
+    import errno
+    import pickle
+
+    from atbalsts.cli._errors import file_message
+    from atbalsts.cli._i18n import texts
+    from atbalsts.errors import FileError
+
+    error = OSError(errno.EACCES, "Permission denied", "chain.jsonl")
+    kept = FileError("plan.json", "write", error, also="chain.jsonl", kept=True)
+    again = pickle.loads(pickle.dumps(kept))
+    assert (again.path, again.also, again.kept, str(again)) == (
+        "plan.json",
+        "chain.jsonl",
+        True,
+        str(kept),
+    )
+    said = file_message(again, texts("lv"))
+    assert (
+        said == "nevar ierakstīt plan.json un chain.jsonl (atstāti, kā bija): nav piekļuves tiesību"
+    )
+    moved = FileError(".plan.json.pending", "replace", error)
+    assert file_message(moved, texts("lv")).startswith("nevar novietot .plan.json.pending vietā")

@@ -44,6 +44,12 @@ def file_message(err: FileError, t: Texts) -> str:
     reason = os_reason(err.os_error, t)
     if err.doing == "read":
         return _("cannot read {path}: {reason}").format(path=err.path, reason=reason)
+    if err.doing == "replace":
+        return _("cannot put {path} in place: {reason}").format(path=err.path, reason=reason)
+    if err.kept and err.also is not None:
+        return _("cannot write {path} and {also} (left as they were): {reason}").format(
+            path=err.path, also=err.also, reason=reason
+        )
     if err.kept:
         return _("cannot write {path} (left as they were): {reason}").format(
             path=err.path, reason=reason

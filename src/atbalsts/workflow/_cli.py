@@ -167,7 +167,8 @@ def parse_param(text: str) -> tuple[str, ParamValue]:
     ``achievements`` is a comma-separated list, ``outcome`` and ``effective`` are always text."""
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise AtbalstsError(f"--param: expected KEY=VALUE, got {text[:40]!r}")
+        # not repeated: what was typed instead of a parameter may be anything (a name)
+        raise AtbalstsError("--param: expected KEY=VALUE (with '='), got text without one")
     if key in _LIST:
         return key, tuple(v.strip() for v in value.split(",") if v.strip())
     if key in _TEXT:
@@ -355,8 +356,8 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
         new.discard()
         if chain is not None:
             _cut(chain, size, existed)
-        where = target if chain is None else f"{target} and {chain}"
-        raise FileError(str(where), "write", exc, kept=True) from None
+        also = None if chain is None else str(chain)
+        raise FileError(str(target), "write", exc, also=also, kept=True) from None
 
 
 def _same_command(
@@ -399,7 +400,7 @@ def _finish_pending(target: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
             try:
                 os.replace(pending, target)
             except OSError as exc:
-                raise AtbalstsError(f"cannot put {pending} in place: {exc.strerror}") from None
+                raise FileError(str(pending), "replace", exc) from None
             sync_directory(target.parent)
             return found
     return None

@@ -261,7 +261,8 @@ def _ordered(problems: list[Problem]) -> list[Problem]:
 
 
 #: How long after its first day a rule not in force on :data:`DEFAULT_DATES` is run again: ten
-#: weeks into a term, when its counts are no longer those of its first day.
+#: weeks into a term, when its counts are no longer those of its first day (a day in the summer
+#: holidays moves to 15 October).
 LATER = timedelta(days=70)
 
 
@@ -274,6 +275,8 @@ def _default_dates(decl: Declaration) -> list[date]:
         start, _ = period
         dates.append(start)
         later = start + LATER
+        if later.month in (7, 8):  # the summer holidays: no term counts; the autumn term's
+            later = date(later.year, 10, 15)
         if r.in_force(later) and decl.info.in_force(later):
             dates.append(later)
     return sorted(set(dates))
