@@ -27,7 +27,7 @@ from atbalsts.cli._common import (
 )
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._policies import load_registry, warn_unknown_municipality
-from atbalsts.cli._views import ROLES
+from atbalsts.cli._views import ROLES, check_view_options, decision_json
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
     from atbalsts.model import SupportCase
@@ -52,14 +52,14 @@ def _evaluate(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import explain
     from atbalsts.model import SupportCase, parse_json
 
+    check_view_options(args, t)
     case = parse_json(SupportCase, read_text(args.file, t), name=args.file)
     registry = load_registry()
     municipality = args.municipality or case.learner.enrolment.municipality
     policy_set = registry.policy_set(municipality)
     decision = policy_set.evaluate(case, _as_of(case, args.as_of, t), strict=args.strict)
-    args.decided_case = case  # for the role's view: its consents and the role's own records
-    if args.format == "json":
-        sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
+    if args.format == "json":  # the role's view (its consents, its own records), or --full
+        sys.stdout.write(decision_json(decision, args.role, full=args.full, case=case))
     else:
         sys.stdout.write(explain(decision, t.lang, policy_set.codes))
     return EXIT_OK

@@ -3,26 +3,31 @@ may see of the decision (:func:`atbalsts.privacy.view_decision`), the class teac
 ``--role`` names another role; ``--full`` prints the whole Decision document.
 
 The decision is redacted on its way out of the command: ``register`` gives the ``evaluate``
-command (added by another module) the options and runs its JSON output through the view. The
-text explanation (``--format text``) is for the person at the terminal and is not redacted.
+command (added by another module) the options, and it prints its JSON only through
+:func:`decision_json`, with the case it decided (for the role's own records). The text
+explanation (``--format text``) is for the person at the terminal and is not redacted.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
-import sys
 from typing import TYPE_CHECKING
 
-from atbalsts.cli._common import Commands, Handler, InputError
+from atbalsts.cli._common import Commands, InputError
 from atbalsts.cli._i18n import Texts
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
     from atbalsts.model import Decision, SupportCase
 
-__all__ = ["DEFAULT_ROLE", "ROLES", "add_view_options", "decision_json", "redacting", "register"]
+__all__ = [
+    "DEFAULT_ROLE",
+    "ROLES",
+    "add_view_options",
+    "check_view_options",
+    "decision_json",
+    "register",
+]
 
 #: The roles a view is made for, the values of :class:`atbalsts.privacy.ViewRole` in order: the
 #: parser offers them without importing the documents (a test keeps the two equal).
@@ -83,45 +88,18 @@ def decision_json(
     return json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
 
 
-def redacting(handler: Handler) -> Handler:
-    """``handler``, a command that prints a Decision as JSON with ``--format json``, printing the
-    view of ``--role`` (or :data:`DEFAULT_ROLE`) instead, unless ``--full`` is given. Output that
-    is not a Decision document is never passed on: the command fails instead."""
-
-    def run(args: argparse.Namespace, t: Texts) -> int:
-        if args.format != "json":
-            if args.role or args.full:
-                raise InputError(
-                    t.gettext(
-                        "--role and --full choose what --format json prints; the text is not "
-                        "redacted"
-                    )
-                )
-            return handler(args, t)
-        if args.full:
-            return handler(args, t)
-        import pydantic
-
-        from atbalsts.model import Decision
-
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            status = handler(args, t)
-        try:
-            decision = Decision.model_validate_json(printed.getvalue())
-        except pydantic.ValidationError:
-            raise InputError(
-                t.gettext("the decision cannot be redacted: nothing is printed")
-            ) from None
-        case = getattr(args, "decided_case", None)
-        sys.stdout.write(decision_json(decision, args.role, case=case))
-        return status
-
-    return run
+def check_view_options(args: argparse.Namespace, t: Texts) -> None:
+    """Refuse ``--role`` and ``--full`` with a format other than JSON: they choose what the JSON
+    shows, and the text is not redacted."""
+    if args.format != "json" and (args.role or args.full):
+        raise InputError(
+            t.gettext(
+                "--role and --full choose what --format json prints; the text is not redacted"
+            )
+        )
 
 
 def register(commands: Commands) -> None:
-    """Give ``evaluate`` (already added) the options ``--role`` and ``--full``."""
-    evaluate = commands.get("evaluate")
-    add_view_options(evaluate, commands.texts)
-    evaluate.set_defaults(handler=redacting(evaluate.get_default("handler")))
+    """Give ``evaluate`` (already added) the options ``--role`` and ``--full``; it prints its
+    JSON through :func:`decision_json`."""
+    add_view_options(commands.get("evaluate"), commands.texts)
