@@ -82,22 +82,39 @@ def evaluate_file(
     :type stop: ``threading.Event`` or ``None``
     """
     if target is not None and target.resolve() == source.resolve():
-        raise _BatchError(f"the output {target} would overwrite the input")
+        raise _BatchError(
+            f"the output {target} would overwrite the input",
+            reason="output_is_input",
+            values={"output": str(target), "input": str(source)},
+        )
     if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
-        raise _BatchError(f"the error file {errors} must be neither the input nor the output")
-    for name, path in (("output", target), ("error file", errors)):
+        raise _BatchError(
+            f"the error file {errors} must be neither the input nor the output",
+            reason="errors_is_input_or_output",
+            values={"errors": str(errors)},
+        )
+    for name, path, code in (
+        ("output", target, "output_not_a_file"),
+        ("error file", errors, "errors_not_a_file"),
+    ):
         if path is not None and not replaceable(path):
             # a device, pipe or directory is never replaced by a file of decisions
             raise _BatchError(
                 f"the {name} {path} is not a regular file: name a file to write "
-                "(without -o, the decisions go to standard output)"
+                "(without -o, the decisions go to standard output)",
+                reason=code,
+                values={"path": str(path)},
             )
     if resume and target is None:
-        raise _BatchError("--resume continues an output file: give it (-o OUTPUT)")
+        raise _BatchError(
+            "--resume continues an output file: give it (-o OUTPUT)",
+            reason="resume_without_output",
+        )
     if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
         raise _BatchError(
             "--resume cannot continue an output written with --role: its records do not hold "
-            "what the summary counts; start again"
+            "what the summary counts; start again",
+            reason="resume_with_role",
         )
     try:
         # opened first: a missing input writes nothing. Lines end at "\n" only (JSON Lines): a
@@ -120,7 +137,11 @@ def evaluate_file(
                 return _to_stdout(run, errors)
             return _into(run, target, errors, resume=resume)
     except UnicodeDecodeError:
-        raise _BatchError(f"cannot read {source}: it is not UTF-8 text") from None
+        raise _BatchError(
+            f"cannot read {source}: it is not UTF-8 text",
+            reason="not_utf8",
+            values={"path": str(source)},
+        ) from None
 
 
 def _resolved(path: Path | None) -> tuple[Path, ...]:
@@ -173,7 +194,9 @@ class _Run:
                 if summary.lines < skip.after:
                     raise _BatchError(
                         f"the earlier output reached input line {skip.after} but the input has "
-                        f"{summary.lines} lines: it is not this input's output"
+                        f"{summary.lines} lines: it is not this input's output",
+                        reason="input_too_short",
+                        values={"reached": str(skip.after), "lines": str(summary.lines)},
                     )
                 summary.add(kept)
                 out.write(_summary_text(summary) + "\n")
@@ -299,17 +322,29 @@ def _carry(
         for number, raw, record in rows:
             if "summary" in record:
                 if next(rows, None) is not None:
-                    raise _BatchError(f"{path} line {number}: a summary before the last line")
+                    raise _BatchError(
+                        f"{path} line {number}: a summary before the last line",
+                        reason="summary_not_last",
+                        values=_where(path, number),
+                    )
                 counts = record["summary"]
                 lines = counts.get("lines") if isinstance(counts, dict) else None
                 if not isinstance(lines, int) or lines < position:
-                    raise _BatchError(f"{path} line {number}: not a batch summary")
+                    raise _BatchError(
+                        f"{path} line {number}: not a batch summary",
+                        reason="not_a_summary",
+                        values=_where(path, number),
+                    )
                 return lines
             if RuleTable.is_record(record):
                 try:
                     table = RuleTable.from_record(record).id
                 except ValueError as err:
-                    raise _BatchError(f"{path} line {number}: not a rule table ({err})") from None
+                    raise _BatchError(
+                        f"{path} line {number}: not a rule table ({err})",
+                        reason="not_a_rule_table",
+                        values=_where(path, number),
+                    ) from None
                 if tables is not None:
                     tables.add(table)
                 out.write(raw)
@@ -318,7 +353,9 @@ def _carry(
             if not isinstance(line, int) or isinstance(line, bool) or line <= position:
                 raise _BatchError(
                     f"{path} line {number}: not a batch record of a later input line (its "
-                    "'line' is missing or not after the one before)"
+                    "'line' is missing or not after the one before)",
+                    reason="line_not_later",
+                    values=_where(path, number),
                 )
             if upto is not None and line > upto:
                 break
@@ -326,7 +363,9 @@ def _carry(
             if isinstance(policy, str) and tables is not None and policy not in tables:
                 raise _BatchError(
                     f"{path} line {number}: its rule table {policy!r} is in no earlier line (the "
-                    "output is not whole): start again"
+                    "output is not whole): start again",
+                    reason="rule_table_missing",
+                    values={**_where(path, number), "table": policy},
                 )
             if skip is not None and run is not None and "learner_id" in record:
                 decided += 1
@@ -345,13 +384,25 @@ def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int)
     if run.as_of is not None and record.get("as_of") != run.as_of.isoformat():
         raise _BatchError(
             f"{path} line {number}: decided as of {record.get('as_of')}, not {run.as_of} "
-            "(--as-of): resume with the options of the earlier run, or start again"
+            "(--as-of): resume with the options of the earlier run, or start again",
+            reason="other_date",
+            values={
+                **_where(path, number),
+                "decided": str(record.get("as_of")),
+                "as_of": run.as_of.isoformat(),
+            },
         )
     if isinstance(record.get("policy"), dict) != run.self_contained:
-        given = "without" if run.self_contained else "with"
+        given, code = (
+            ("without", "written_without_self_contained")
+            if run.self_contained
+            else ("with", "written_with_self_contained")
+        )
         raise _BatchError(
             f"{path} line {number}: written {given} --self-contained: resume with the options "
-            "of the earlier run, or start again"
+            "of the earlier run, or start again",
+            reason=code,
+            values=_where(path, number),
         )
 
 
@@ -380,7 +431,11 @@ def _parsed(number: int, raw: bytes, path: Path) -> tuple[int, str, dict[str, An
         if not isinstance(record, dict):
             raise ValueError("not an object")
     except ValueError:
-        raise _BatchError(f"{path} line {number} is not a whole JSON record") from None
+        raise _BatchError(
+            f"{path} line {number} is not a whole JSON record",
+            reason="not_a_whole_record",
+            values=_where(path, number),
+        ) from None
     return number, text, record
 
 
@@ -399,4 +454,13 @@ def _count_record(stats: BatchStats, record: Mapping[str, Any], path: Path, numb
     elif "error" in record:
         stats.errors += 1
     else:
-        raise _BatchError(f"{path} line {number} is not a batch record")
+        raise _BatchError(
+            f"{path} line {number} is not a batch record",
+            reason="not_a_batch_record",
+            values=_where(path, number),
+        )
+
+
+def _where(path: Path, number: int) -> dict[str, str]:
+    """The values of an error about line ``number`` of the earlier output ``path``."""
+    return {"path": str(path), "line": str(number)}

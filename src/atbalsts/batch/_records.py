@@ -127,4 +127,21 @@ def _summary_text(summary: BatchSummary) -> str:
 
 
 class _BatchError(AtbalstsError):
-    """The batch cannot run as asked."""
+    """The batch cannot run as asked: the files clash, an option is missing, or an output to
+    resume is not one this input and these options made.
+
+    ``str(error)`` says why in English. ``reason`` names the kind of problem as a stable code
+    and ``values`` what it is about (paths, line numbers, dates, a rule table's id: never a
+    value of a case's field), so that the command line can say it in Latvian; ``reason`` is None
+    where the message has no code (the errors of ``expand_records``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        values: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values: Mapping[str, str] = dict(values or {})

@@ -246,18 +246,26 @@ class _Numbered:
             self._next_kept = next(self._kept or iter(()), self._skip.after + 1)
         has_record = self._next_kept == self.read
         if has_record == blank_line(line):
-            state = "blank but has a" if has_record else "not blank but has no"
+            state, code = (
+                ("blank but has a", "blank_line_has_record")
+                if has_record
+                else ("not blank but has no", "line_has_no_record")
+            )
             raise _BatchError(
                 f"input line {self.read} is {state} record in the earlier output or error file: "
                 "resume with the same input and the error file the earlier run wrote (--errors), "
-                "or start again"
+                "or start again",
+                reason=code,
+                values={"line": str(self.read)},
             )
         learner = self._skip.learners.get(self.read)
         # an id is letters, digits and . _ : - only: nearly always written as it is in the input
         if learner is not None and f'"{learner}"' not in line and _learner_of(line) != learner:
             raise _BatchError(
                 f"input line {self.read} is not the case the earlier output decided there (its "
-                "learner id differs): resume with the same input, or start again"
+                "learner id differs): resume with the same input, or start again",
+                reason="other_learner",
+                values={"line": str(self.read)},
             )
 
 
