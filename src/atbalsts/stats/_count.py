@@ -129,7 +129,7 @@ class Table:
 
     def label(self, kind: str | None, code: str | None, lang: _labels.Lang) -> str:
         """The label of ``code`` of the category list ``kind`` in ``lang``: a local code's as
-        its plugin declares it, any other's as :func:`category_label` gives it."""
+        its plugin declares it, any other's from the national code lists or the statistics' own."""
         local = self.labels.get(code) if code is not None else None
         if local is not None:
             return local[0] if lang == "lv" else local[1]
