@@ -171,13 +171,14 @@ def test_a_roles_work_list_shows_no_more_than_its_view_of_the_decision(
 
 def authored(duty: ObligationDue | FollowUp, case: SupportCase, role: str) -> bool:
     """Whether ``duty`` arises from a record ``role`` made: the report of a threat it recorded
-    (on or after the duty's trigger), the follow-up of a referral it sent."""
+    (the national report, owed per day, of the day it arose), the follow-up of a referral it
+    sent."""
     if isinstance(duty, FollowUp):
         return duty.kind == "referral_unanswered" and any(
             r.id == duty.subject and r.referred_by.role == role for r in case.referrals
         )
     return duty.trigger_source == "threat" and any(
-        t.recorded_by == role and duty.trigger <= t.observed_on
+        t.recorded_by == role and duty.trigger == t.observed_on
         for o in case.observations
         for t in o.suspected_threats
     )

@@ -25,7 +25,7 @@ import atbalsts.batch._file
 import atbalsts.batch._read
 import atbalsts.batch._records
 import atbalsts.batch._stream
-from atbalsts.batch._records import _BatchError
+from atbalsts.batch._records import BatchFileError
 from atbalsts.cli import main
 from atbalsts.cli._decide import _batch_sentences, batch_message
 from atbalsts.cli._i18n import Texts, texts
@@ -326,7 +326,7 @@ def test_the_library_gives_the_reason_and_its_values(
 
     _write(tmp_path / "lietas.jsonl", made["cases"])
     _write(tmp_path / "lemumi.jsonl", made["compact"])
-    with pytest.raises(_BatchError) as caught:
+    with pytest.raises(BatchFileError) as caught:
         evaluate_file(
             tmp_path / "lietas.jsonl",
             tmp_path / "lemumi.jsonl",
@@ -359,7 +359,7 @@ CODE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 
 
 def _reasons_in(module: Any) -> set[str]:
-    """The reason codes the module's ``_BatchError`` calls give: a string written as
+    """The reason codes the module's ``BatchFileError`` calls give: a string written as
     ``reason=``, or, where ``reason=`` names a variable, each code-like string in a tuple of
     the function around it (the variable is chosen from them)."""
     tree = ast.parse(inspect.getsource(module))
@@ -371,14 +371,14 @@ def _reasons_in(module: Any) -> set[str]:
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "_BatchError"
+                and node.func.id == "BatchFileError"
             ):
                 continue
             reason = next((k.value for k in node.keywords if k.arg == "reason"), None)
             if module is atbalsts.batch._read:  # expand_records: for programs, English only
                 assert reason is None
                 continue
-            assert reason is not None, f"a _BatchError without a reason in {module.__name__}"
+            assert reason is not None, f"a BatchFileError without a reason in {module.__name__}"
             if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
                 found.add(reason.value)
                 continue
@@ -417,9 +417,9 @@ def test_a_sentence_takes_only_the_values_it_names(reason: str, value: str) -> N
     English message unchanged in English."""
     keys = {"path", "line", "output", "input", "errors", "reached", "lines", "table"}
     keys |= {"decided", "as_of"}
-    err = _BatchError("the English words", reason=reason, values=dict.fromkeys(keys, value))
+    err = BatchFileError("the English words", reason=reason, values=dict.fromkeys(keys, value))
     said = batch_message(err, texts("lv"))
     assert said != "the English words"
     assert batch_message(err, texts("en")) == "the English words"
-    plain = _BatchError("the English words")  # no code: as the library wrote it
+    plain = BatchFileError("the English words")  # no code: as the library wrote it
     assert batch_message(plain, texts("lv")) == "the English words"

@@ -35,6 +35,7 @@ from atbalsts.batch._file import evaluate_file
 from atbalsts.batch._pool import available_cores
 from atbalsts.batch._read import expand_records
 from atbalsts.batch._records import (
+    BatchFileError,
     BatchRecord,
     BatchStats,
     BatchStopped,
@@ -50,6 +51,7 @@ from atbalsts.batch._stream import CHUNK_SIZE, iter_decisions
 __all__ = [
     "CHUNK_SIZE",
     "MAX_ERROR_MESSAGE",
+    "BatchFileError",
     "BatchRecord",
     "BatchStats",
     "BatchStopped",

@@ -20,9 +20,9 @@ from atbalsts._files import Replacement, replaceable
 from atbalsts.batch._decide import _Settings, checked_role
 from atbalsts.batch._pool import _signals_held
 from atbalsts.batch._records import (
+    BatchFileError,
     BatchStats,
     BatchSummary,
-    _BatchError,
     _check,
     _count_note,
     _summary_text,
@@ -82,13 +82,13 @@ def evaluate_file(
     :type stop: ``threading.Event`` or ``None``
     """
     if target is not None and target.resolve() == source.resolve():
-        raise _BatchError(
+        raise BatchFileError(
             f"the output {target} would overwrite the input",
             reason="output_is_input",
             values={"output": str(target), "input": str(source)},
         )
     if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
-        raise _BatchError(
+        raise BatchFileError(
             f"the error file {errors} must be neither the input nor the output",
             reason="errors_is_input_or_output",
             values={"errors": str(errors)},
@@ -99,19 +99,19 @@ def evaluate_file(
     ):
         if path is not None and not replaceable(path):
             # a device, pipe or directory is never replaced by a file of decisions
-            raise _BatchError(
+            raise BatchFileError(
                 f"the {name} {path} is not a regular file: name a file to write "
                 "(without -o, the decisions go to standard output)",
                 reason=code,
                 values={"path": str(path)},
             )
     if resume and target is None:
-        raise _BatchError(
+        raise BatchFileError(
             "--resume continues an output file: give it (-o OUTPUT)",
             reason="resume_without_output",
         )
     if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
-        raise _BatchError(
+        raise BatchFileError(
             "--resume cannot continue an output written with --role: its records do not hold "
             "what the summary counts; start again",
             reason="resume_with_role",
@@ -137,7 +137,7 @@ def evaluate_file(
                 return _to_stdout(run, errors)
             return _into(run, target, errors, resume=resume)
     except UnicodeDecodeError:
-        raise _BatchError(
+        raise BatchFileError(
             f"cannot read {source}: it is not UTF-8 text",
             reason="not_utf8",
             values={"path": str(source)},
@@ -192,7 +192,7 @@ class _Run:
             if record.stats is not None:
                 summary = record.stats
                 if summary.lines < skip.after:
-                    raise _BatchError(
+                    raise BatchFileError(
                         f"the earlier output reached input line {skip.after} but the input has "
                         f"{summary.lines} lines: it is not this input's output",
                         reason="input_too_short",
@@ -322,7 +322,7 @@ def _carry(
         for number, raw, record in rows:
             if "summary" in record:
                 if next(rows, None) is not None:
-                    raise _BatchError(
+                    raise BatchFileError(
                         f"{path} line {number}: a summary before the last line",
                         reason="summary_not_last",
                         values=_where(path, number),
@@ -330,7 +330,7 @@ def _carry(
                 counts = record["summary"]
                 lines = counts.get("lines") if isinstance(counts, dict) else None
                 if not isinstance(lines, int) or lines < position:
-                    raise _BatchError(
+                    raise BatchFileError(
                         f"{path} line {number}: not a batch summary",
                         reason="not_a_summary",
                         values=_where(path, number),
@@ -340,7 +340,7 @@ def _carry(
                 try:
                     table = RuleTable.from_record(record).id
                 except ValueError as err:
-                    raise _BatchError(
+                    raise BatchFileError(
                         f"{path} line {number}: not a rule table ({err})",
                         reason="not_a_rule_table",
                         values=_where(path, number),
@@ -351,7 +351,7 @@ def _carry(
                 continue
             line = record.get("line")
             if not isinstance(line, int) or isinstance(line, bool) or line <= position:
-                raise _BatchError(
+                raise BatchFileError(
                     f"{path} line {number}: not a batch record of a later input line (its "
                     "'line' is missing or not after the one before)",
                     reason="line_not_later",
@@ -361,7 +361,7 @@ def _carry(
                 break
             policy = record.get("policy")
             if isinstance(policy, str) and tables is not None and policy not in tables:
-                raise _BatchError(
+                raise BatchFileError(
                     f"{path} line {number}: its rule table {policy!r} is in no earlier line (the "
                     "output is not whole): start again",
                     reason="rule_table_missing",
@@ -382,7 +382,7 @@ def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int)
     """Refuse to resume an output whose decision ``record`` was made on another date than
     ``--as-of``, or written in the other form (compact or ``--self-contained``)."""
     if run.as_of is not None and record.get("as_of") != run.as_of.isoformat():
-        raise _BatchError(
+        raise BatchFileError(
             f"{path} line {number}: decided as of {record.get('as_of')}, not {run.as_of} "
             "(--as-of): resume with the options of the earlier run, or start again",
             reason="other_date",
@@ -398,7 +398,7 @@ def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int)
             if run.self_contained
             else ("with", "written_with_self_contained")
         )
-        raise _BatchError(
+        raise BatchFileError(
             f"{path} line {number}: written {given} --self-contained: resume with the options "
             "of the earlier run, or start again",
             reason=code,
@@ -417,7 +417,7 @@ def _complete_lines(handle: BinaryIO, path: Path) -> Iterator[tuple[int, str, di
     if previous is not None:
         try:
             last = _parsed(*previous, path)
-        except _BatchError:
+        except BatchFileError:
             return
         yield last
 
@@ -431,7 +431,7 @@ def _parsed(number: int, raw: bytes, path: Path) -> tuple[int, str, dict[str, An
         if not isinstance(record, dict):
             raise ValueError("not an object")
     except ValueError:
-        raise _BatchError(
+        raise BatchFileError(
             f"{path} line {number} is not a whole JSON record",
             reason="not_a_whole_record",
             values=_where(path, number),
@@ -454,7 +454,7 @@ def _count_record(stats: BatchStats, record: Mapping[str, Any], path: Path, numb
     elif "error" in record:
         stats.errors += 1
     else:
-        raise _BatchError(
+        raise BatchFileError(
             f"{path} line {number} is not a batch record",
             reason="not_a_batch_record",
             values=_where(path, number),

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from atbalsts.batch._records import _BatchError
+from atbalsts.batch._records import BatchFileError
 from atbalsts.engine import RuleTable, expand_decision
 
 
@@ -31,19 +31,19 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
             continue
         record = json.loads(line)
         if not isinstance(record, dict):
-            raise _BatchError(f"batch output line {number} is not a JSON object")
+            raise BatchFileError(f"batch output line {number} is not a JSON object")
         if RuleTable.is_record(record):
             try:
                 table = RuleTable.from_record(record)
             except ValueError as err:
-                raise _BatchError(f"batch output line {number}: {err}") from None
+                raise BatchFileError(f"batch output line {number}: {err}") from None
             tables[table.id] = table
             continue
         policy = record.get("policy")
         if "learner_id" in record and isinstance(policy, str):
             found = tables.get(policy)
             if found is None:
-                raise _BatchError(
+                raise BatchFileError(
                     f"batch output line {number}: its rule table {policy!r} is not in an "
                     "earlier line (read the output whole, from its first line)"
                 )
@@ -52,6 +52,6 @@ def expand_records(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
                 expanded = expand_decision(record, found)
             except (KeyError, TypeError, ValueError) as err:  # names what the table lacks
                 why = err.args[0] if isinstance(err, KeyError) and err.args else err
-                raise _BatchError(f"batch output line {number}: {why}") from None
+                raise BatchFileError(f"batch output line {number}: {why}") from None
             record = expanded if line_number is None else {"line": line_number, **expanded}
         yield record

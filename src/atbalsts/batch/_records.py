@@ -126,14 +126,15 @@ def _summary_text(summary: BatchSummary) -> str:
     return _dumps({"summary": attrs.asdict(summary)})
 
 
-class _BatchError(AtbalstsError):
+class BatchFileError(AtbalstsError):
     """The batch cannot run as asked: the files clash, an option is missing, or an output to
     resume is not one this input and these options made.
 
     ``str(error)`` says why in English. ``reason`` names the kind of problem as a stable code
     and ``values`` what it is about (paths, line numbers, dates, a rule table's id: never a
     value of a case's field), so that the command line can say it in Latvian; ``reason`` is None
-    where the message has no code (the errors of ``expand_records``)."""
+    where the message has no code (the errors of ``expand_records``). The codes are listed in
+    the command line reference (``atbalsts batch``)."""
 
     def __init__(
         self,

@@ -16,10 +16,10 @@ import attrs
 from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
+    BatchFileError,
     BatchRecord,
     BatchStats,
     BatchSummary,
-    _BatchError,
     _check,
     _summary_text,
     blank_line,
@@ -251,7 +251,7 @@ class _Numbered:
                 if has_record
                 else ("not blank but has no", "line_has_no_record")
             )
-            raise _BatchError(
+            raise BatchFileError(
                 f"input line {self.read} is {state} record in the earlier output or error file: "
                 "resume with the same input and the error file the earlier run wrote (--errors), "
                 "or start again",
@@ -261,7 +261,7 @@ class _Numbered:
         learner = self._skip.learners.get(self.read)
         # an id is letters, digits and . _ : - only: nearly always written as it is in the input
         if learner is not None and f'"{learner}"' not in line and _learner_of(line) != learner:
-            raise _BatchError(
+            raise BatchFileError(
                 f"input line {self.read} is not the case the earlier output decided there (its "
                 "learner id differs): resume with the same input, or start again",
                 reason="other_learner",

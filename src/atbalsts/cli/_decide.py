@@ -30,7 +30,7 @@ from atbalsts.cli._policies import load_registry, warn_unknown_municipality
 from atbalsts.cli._views import ROLES, check_view_options, decision_json
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
-    from atbalsts.batch._records import _BatchError
+    from atbalsts.batch import BatchFileError
     from atbalsts.model import SupportCase
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "register"]
@@ -95,7 +95,7 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
             signal.signal(signum, defaults[signum])
 
 
-def batch_message(err: _BatchError, t: Texts) -> str:
+def batch_message(err: BatchFileError, t: Texts) -> str:
     """``err`` in the language of ``t``: by its ``reason`` and ``values`` (paths, line numbers,
     dates, a rule table's id; never a value of a case's field); in English, or for a reason
     without a sentence here, as the library wrote it."""
@@ -175,8 +175,7 @@ def _batch_sentences(t: Texts) -> dict[str, str]:
 
 def _batch(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import PolicyRegistry
-    from atbalsts.batch import BatchStopped, available_cores, evaluate_file
-    from atbalsts.batch._records import _BatchError
+    from atbalsts.batch import BatchFileError, BatchStopped, available_cores, evaluate_file
 
     _ = t.gettext
     stop = threading.Event()
@@ -210,7 +209,7 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
             finally:
                 if bar is not None:
                     bar.close()
-    except _BatchError as err:
+    except BatchFileError as err:
         raise InputError(batch_message(err, t)) from None
     except (KeyboardInterrupt, BatchStopped):
         if args.output:
