@@ -676,7 +676,8 @@ def test_the_chain_refusals_and_audit_verify_in_latvian(
 
 def _codes_in(module: Any, triples: bool = False) -> set[str]:
     """The codes ``module``'s source gives its refusals: the second argument of ``Reason(...)``,
-    the fourth of ``_bad(...)``, ``code=...``, and the second item of a problem's triple."""
+    the fourth of ``_bad(...)``, ``code=...``, a ``code`` in a tuple assignment, and the second
+    item of a problem's triple."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(inspect.getsource(module))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -692,6 +693,19 @@ def _codes_in(module: Any, triples: bool = False) -> set[str]:
             and isinstance(node.value.value, str)
         ):
             found.add(node.value.value)
+        if (  # what, code = "...", "unknown_param_unnamed"
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Tuple)
+            and isinstance(node.value, ast.Tuple)
+        ):
+            for target, value in zip(node.targets[0].elts, node.value.elts, strict=False):
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id == "code"
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                ):
+                    found.add(value.value)
         if triples and isinstance(node, ast.Tuple) and len(node.elts) == 3:
             second = node.elts[1]
             if isinstance(second, ast.Constant) and isinstance(second.value, str):

@@ -147,26 +147,17 @@ def _known_params(
     shown = [name for name in unknown if _PARAM_NAME.fullmatch(name)]
     takes = ", ".join(sorted(known)) or "none"
     values = {"document": kind, "status": status_of(document), "action": action, "known": takes}
+    what, code = "a parameter whose name is not a parameter's", "unknown_param_unnamed"
     if shown:
         values["param"] = shown[0]
-        raise LifecycleError(
-            kind,
-            status_of(document),
-            action,
-            allowed_actions(document, chain),
-            message=f"{kind}: {action}: parameter {shown[0]!r} is not one it takes (it takes: "
-            f"{takes})",
-            code="unknown_param",
-            values=values,
-        )
+        what, code = f"parameter {shown[0]!r}", "unknown_param"
     raise LifecycleError(
         kind,
         status_of(document),
         action,
         allowed_actions(document, chain),
-        message=f"{kind}: {action}: a parameter whose name is not a parameter's is not one it "
-        f"takes (it takes: {takes})",
-        code="unknown_param_unnamed",
+        message=f"{kind}: {action}: {what} is not one it takes (it takes: {takes})",
+        code=code,
         values=values,
     )
 
