@@ -113,3 +113,15 @@ def test_a_file_error_names_both_files_in_latvian_and_survives_pickling() -> Non
     )
     moved = FileError(".plan.json.pending", "replace", error)
     assert file_message(moved, texts("lv")).startswith("nevar novietot .plan.json.pending vietā")
+
+
+def test_a_param_without_its_equals_sign_is_refused_without_repeating_it(
+    plan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = plan.read_bytes()
+    assert _step(plan, "submit", "plan_author", "--param", "Anna Liepa 010101-10005") == 2
+    err = capsys.readouterr().err
+    assert "kļūda: --param: gaidīts NOSAUKUMS=VĒRTĪBA (ar '='), bet dotajā tekstā '=' nav" in err
+    assert "Anna" not in err
+    assert "010101" not in err
+    assert plan.read_bytes() == before

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from atbalsts._text import shorten
-from atbalsts.cli._common import Commands
+from atbalsts.cli._common import Commands, InputError
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import LifecycleError, Refusal
 
@@ -432,6 +432,8 @@ def _say(t: Texts) -> Callable[[Notice], str]:
 def _transition(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.workflow import cli_transition
 
+    if any("=" not in given for given in args.param or ()):  # never repeated: it may be a name
+        raise InputError(t.gettext("--param: expected KEY=VALUE (with '='), got text without one"))
     return cli_transition(
         args.document,
         args.action,
