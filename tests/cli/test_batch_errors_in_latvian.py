@@ -164,10 +164,10 @@ SCENARIOS: dict[str, tuple[Scenario, str, str]] = {
     ),
     "resume_with_role": (
         _plain("lietas.jsonl", "-o", "lemumi.jsonl", "--resume", "--role", "class_teacher"),
-        "--resume nevar turpināt izvadi, kas ierakstīta ar --role: tās ierakstos nav visa, ko "
+        "--resume un --role nevar lietot kopā: izvadē, kas ierakstīta ar --role, nav visa, ko "
         "skaita kopsavilkums; sāciet no sākuma",
-        "--resume cannot continue an output written with --role: its records do not hold what "
-        "the summary counts; start again",
+        "--resume and --role do not go together: an output written with --role does not hold "
+        "what the summary counts; start again",
     ),
     "not_utf8": (
         _plain("latin.jsonl", setup=_not_utf8),

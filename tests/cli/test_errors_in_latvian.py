@@ -376,7 +376,9 @@ def test_an_unknown_parameter_is_said_with_the_names_known() -> None:
     assert status == 2
     _, _, en = run("params", "lv.nope", "--lang", "en")
     said = re.fullmatch(
-        r"kļūda: nezināms parametrs 'lv.nope'; zināmie: (lv\..*), … \(pavisam ([0-9]+)\)\n", lv
+        r"kļūda: nezināms parametrs 'lv.nope'; zināmie nosaukumi: (lv\..*), … "
+        r"\(pavisam ([0-9]+)\)\n",
+        lv,
     )
     written = re.fullmatch(
         r"error: unknown parameter 'lv.nope'; known: (lv\..*), … \(([0-9]+) in all\)\n", en
@@ -389,7 +391,10 @@ def test_an_unknown_parameter_is_said_with_the_names_known() -> None:
 def test_a_long_unknown_name_is_cut_short_in_latvian_too() -> None:
     name = "x" * 100
     said = unknown_name(UnknownNameError("document", name, ["consent", "decision"]), LV)
-    assert said == f"nezināms dokuments '{'x' * 58}… (102 rakstzīmes); zināmie: consent, decision"
+    assert (
+        said
+        == f"nezināms dokuments '{'x' * 58}… (102 rakstzīmes); zināmie nosaukumi: consent, decision"
+    )
     assert name not in said
     english = unknown_name(UnknownNameError("document", name), EN)
     assert english == f"unknown document '{'x' * 58}… (102 characters)"

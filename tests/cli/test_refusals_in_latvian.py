@@ -693,7 +693,15 @@ def _codes_in(module: Any, triples: bool = False) -> set[str]:
             and isinstance(node.value.value, str)
         ):
             found.add(node.value.value)
-        if (  # what, code = "...", "unknown_param_unnamed"
+        if (  # code = "unknown_param_unnamed"
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "code"
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            found.add(node.value.value)
+        if (  # said, code = "...", "unknown_param"
             isinstance(node, ast.Assign)
             and isinstance(node.targets[0], ast.Tuple)
             and isinstance(node.value, ast.Tuple)

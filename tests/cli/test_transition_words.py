@@ -54,6 +54,8 @@ def test_a_mistyped_action_is_a_wrong_argument(
     assert _step(plan, "frobnicate", "plan_author", "--lang", "lv") == 2
     assert "nezināma darbība 'frobnicate'" in capsys.readouterr().err
     assert plan.read_bytes() == before
+    assert _step(plan, "submit", "plan_author", "--param", "=1") == 2
+    assert "kļūda: --param: nosaukums pirms '=' ir tukšs" in capsys.readouterr().err
 
 
 def test_a_missing_parameter_is_said_missing_and_an_unknown_one_is_refused(
@@ -70,7 +72,8 @@ def test_a_missing_parameter_is_said_missing_and_an_unknown_one_is_refused(
     person = ["--param", "Anna Liepa 010101-10005=1"]
     assert _step(plan, "deliver", "class_teacher", *deliver, *person, "--lang", "lv") == 1
     err = capsys.readouterr().err
-    assert "šai darbībai nav paredzēts (paredzētie: hours, measure, sessions)" in err
+    assert "šādu parametru darbība neņem" in err
+    assert "paredzētie parametri: hours, measure, sessions" in err
     assert "Anna" not in err
     assert "010101" not in err
     typo = ["--param", "hour=2"]
@@ -125,3 +128,5 @@ def test_a_param_without_its_equals_sign_is_refused_without_repeating_it(
     assert "Anna" not in err
     assert "010101" not in err
     assert plan.read_bytes() == before
+    assert _step(plan, "submit", "plan_author", "--param", "=1") == 2
+    assert "kļūda: --param: nosaukums pirms '=' ir tukšs" in capsys.readouterr().err

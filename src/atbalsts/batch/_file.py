@@ -112,8 +112,8 @@ def evaluate_file(
         )
     if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
         raise BatchFileError(
-            "--resume cannot continue an output written with --role: its records do not hold "
-            "what the summary counts; start again",
+            "--resume and --role do not go together: an output written with --role does not "
+            "hold what the summary counts; start again",
             reason="resume_with_role",
         )
     try:

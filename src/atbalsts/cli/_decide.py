@@ -123,8 +123,8 @@ def _batch_sentences(t: Texts) -> dict[str, str]:
         ),
         "resume_without_output": _("--resume continues an output file: give it (-o OUTPUT)"),
         "resume_with_role": _(
-            "--resume cannot continue an output written with --role: its records do not hold "
-            "what the summary counts; start again"
+            "--resume and --role do not go together: an output written with --role does not "
+            "hold what the summary counts; start again"
         ),
         "not_utf8": _("cannot read {path}: it is not UTF-8 text"),
         "input_too_short": _(

@@ -234,18 +234,19 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
             "document (its legal duty, its consent or no personal data), never by the caller"
         ),
         "invalid_params": _(
-            "{document}: {action}: its parameters would make the document invalid at {paths}"
+            "{document}: {action}: its parameters or reason would make the document invalid at "
+            "{paths}"
         ),
         "needs_reason": _("{document}: {action}: needs a reason"),
         "param_missing": _(
             "{document}: {action}: parameter {param} is missing (give it as --param NAME=VALUE)"
         ),
         "unknown_param": _(
-            "{document}: {action}: parameter {param} is not one it takes (it takes: {known})"
+            "{document}: {action}: parameter {param} is not one it takes; it takes: {known}"
         ),
         "unknown_param_unnamed": _(
-            "{document}: {action}: a parameter whose name is not a parameter's is not one it "
-            "takes (it takes: {known})"
+            "{document}: {action}: it takes no parameter of that name (not repeated: it is not "
+            "written as a parameter name); it takes: {known}"
         ),
         "param_type:str": _("{document}: {action}: parameter {param} must be str"),
         "param_type:int": _("{document}: {action}: parameter {param} must be int"),
@@ -432,8 +433,13 @@ def _say(t: Texts) -> Callable[[Notice], str]:
 def _transition(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.workflow import cli_transition
 
-    if any("=" not in given for given in args.param or ()):  # never repeated: it may be a name
-        raise InputError(t.gettext("--param: expected KEY=VALUE (with '='), got text without one"))
+    for given in args.param or ():  # never repeated: what was typed may be a name
+        if "=" not in given:
+            raise InputError(
+                t.gettext("--param: expected KEY=VALUE (with '='), got text without one")
+            )
+        if not given.partition("=")[0].strip():
+            raise InputError(t.gettext("--param: the name before '=' is empty"))
     return cli_transition(
         args.document,
         args.action,

@@ -147,16 +147,19 @@ def _known_params(
     shown = [name for name in unknown if _PARAM_NAME.fullmatch(name)]
     takes = ", ".join(sorted(known)) or "none"
     values = {"document": kind, "status": status_of(document), "action": action, "known": takes}
-    what, code = "a parameter whose name is not a parameter's", "unknown_param_unnamed"
+    said = (
+        "it takes no parameter of that name (not repeated: it is not written as a parameter name)"
+    )
+    code = "unknown_param_unnamed"
     if shown:
         values["param"] = shown[0]
-        what, code = f"parameter {shown[0]!r}", "unknown_param"
+        said, code = f"parameter {shown[0]!r} is not one it takes", "unknown_param"
     raise LifecycleError(
         kind,
         status_of(document),
         action,
         allowed_actions(document, chain),
-        message=f"{kind}: {action}: {what} is not one it takes (it takes: {takes})",
+        message=f"{kind}: {action}: {said}; it takes: {takes}",
         code=code,
         values=values,
     )
@@ -275,7 +278,9 @@ def transition(
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
     except DocumentError as invalid:
         paths = ", ".join(invalid.paths[:5])
-        message = f"{kind}: {action}: its parameters would make the document invalid at {paths}"
+        message = (
+            f"{kind}: {action}: its parameters or reason would make the document invalid at {paths}"
+        )
         values = {"document": kind, "status": status, "action": action}
         values["paths"] = ",".join(invalid.paths[:5])
         raise LifecycleError(
