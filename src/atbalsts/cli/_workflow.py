@@ -359,7 +359,8 @@ def _problems(t: Texts) -> dict[str, str]:
             "before is not that event's after: the document was changed outside the chain)"
         ),
         "head_mismatch": _(
-            "the chain does not end at the head kept for it (events removed at the end)"
+            "the chain does not end at the head kept for it (events removed at the end, or the "
+            "head of another chain)"
         ),
     }
 

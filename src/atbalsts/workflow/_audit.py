@@ -212,7 +212,10 @@ def verify_chain(
         versions[document] = (position, fields["after"])
         previous = fields["hash"]
     if head is not None and previous != head:
-        problem = "the chain does not end at the head kept for it (events removed at the end)"
+        problem = (
+            "the chain does not end at the head kept for it (events removed at the end, or the "
+            "head of another chain)"
+        )
         return _bad(count, count, (problem, "head_mismatch", {}), previous)
     return ChainVerdict(True, count, head=previous)
 
