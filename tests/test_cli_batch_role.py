@@ -146,8 +146,6 @@ def test_an_output_written_for_a_role_is_not_resumed(cases: Path, tmp_path: Path
     out = tmp_path / "teacher.jsonl"
     _batch(cases, out, "--role", "class_teacher")
     before = out.read_bytes()
-    with pytest.raises(
-        AtbalstsError, match="--resume and --role do not go together"
-    ):
+    with pytest.raises(AtbalstsError, match="--resume and --role do not go together"):
         evaluate_file(cases, out, as_of=None, registry=None, role="class_teacher", resume=True)
     assert out.read_bytes() == before
