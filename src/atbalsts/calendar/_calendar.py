@@ -127,6 +127,7 @@ class SchoolCalendar:
         self._days: dict[tuple[int, int | None], _Days] = {}
         self._terms: dict[tuple[date, int | None], SchoolTerm] = {}
         self._dues: dict[tuple[date, str, int, int | None], date] = {}
+        self._between: dict[tuple[date, date, int | None], int] = {}
 
     def __repr__(self) -> str:
         years = ", ".join(y.school_year for y in self._years.values())
@@ -224,11 +225,21 @@ class SchoolCalendar:
         """The school days after ``a`` up to and including ``b``; negative when ``b`` is before.
 
         The inverse of :meth:`add_school_days`: ``school_days_between(d, add_school_days(d, n))``
-        is ``n`` for every ``n >= 1``.
+        is ``n`` for every ``n >= 1``. Each answer is kept (a batch counts the same few due dates
+        to one evaluation date, learner after learner).
         """
-        check_grade(grade)
+        key = (a, b, grade)
+        found = self._between.get(key)
+        if found is None:
+            check_grade(grade)
+            if len(self._between) >= _MAX_TERMS:  # bounded: a host may walk many dates
+                self._between.clear()
+            found = self._between[key] = self._count_between(a, b, grade)
+        return found
+
+    def _count_between(self, a: date, b: date, grade: int | None) -> int:
         if b < a:
-            return -self.school_days_between(b, a, grade)
+            return -self._count_between(b, a, grade)
         first_a, first_b = _year_of(a), _year_of(b)
         days_a = self._year_days(first_a, grade).ordinals
         if first_a == first_b:

@@ -17,7 +17,6 @@ from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
-from atbalsts.engine._identity import ByIdentity
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.model import (
     ApprovalStep,
@@ -230,29 +229,6 @@ def answers(
     return found, first
 
 
-#: The school days counted on each calendar, by (from, to, grade): a batch counts the same few
-#: due dates to the same evaluation date for learner after learner. At most this many a calendar.
-_COUNTED_MAX = 20_000
-_COUNTED: ByIdentity[dict[tuple[date, date, int | None], int]] = ByIdentity(64)
-
-
-def _counts(calendar: SchoolCalendar) -> dict[tuple[date, date, int | None], int]:
-    return {}
-
-
-def _school_days_between(calendar: SchoolCalendar, a: date, b: date, grade: int | None) -> int:
-    """``calendar.school_days_between(a, b, grade)``, each answer kept (a calendar's school days
-    never change once it is made)."""
-    counted = _COUNTED.get(calendar, _counts)
-    key = (a, b, grade)
-    found = counted.get(key)
-    if found is None:
-        if len(counted) >= _COUNTED_MAX:
-            counted.clear()
-        found = counted[key] = calendar.school_days_between(a, b, grade)
-    return found
-
-
 def state_of(
     due: date,
     done_on: date | None,
@@ -264,12 +240,12 @@ def state_of(
     if done_on is not None:
         if done_on <= due:
             return "done_on_time", None
-        return "done_late", _school_days_between(calendar, due, done_on, grade)
+        return "done_late", calendar.school_days_between(due, done_on, grade)
     if as_of < due:
         return "open", None
     if as_of == due:
         return "due_today", None
-    return "overdue", _school_days_between(calendar, due, as_of, grade)
+    return "overdue", calendar.school_days_between(due, as_of, grade)
 
 
 # -- work overdue beyond the obligations --------------------------------------------------------
@@ -287,7 +263,7 @@ def _rule_among(policy: CompiledPolicy, ids: tuple[str, ...]) -> CompiledRule | 
 
 
 def _late(due: date, as_of: date, grade: int | None, calendar: SchoolCalendar) -> int | None:
-    return _school_days_between(calendar, due, as_of, grade) if as_of > due else None
+    return calendar.school_days_between(due, as_of, grade) if as_of > due else None
 
 
 def _referrals(
