@@ -192,3 +192,12 @@ def test_a_municipal_duty_dated_by_the_earliest_open_suspicion_is_own_to_later_r
     assert psychologist == {("report_threat", _day(2)), ("t:tell_director", _day(0))}
     teacher = {(d.action, d.trigger) for d in own_duties(both, case, "class_teacher")}  # type: ignore[union-attr]
     assert teacher == {("report_threat", _day(0)), ("t:tell_director", _day(0))}
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)), st.sampled_from(["lv.a.b", "x.y_z"]))
+def test_a_duty_key_gives_back_its_day(day: date, rule: str) -> None:
+    from atbalsts.engine._duties import duty_key, key_day
+
+    assert key_day(duty_key(rule, day, "report_threat", ("state_police",))) == day
+    assert key_day("no day here") is None
+    assert key_day(f"{rule}@not-a-day#1") is None

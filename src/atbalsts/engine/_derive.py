@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from atbalsts._time import term_of
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
+from atbalsts.engine._duties import key_day
 from atbalsts.model import (
     BehaviourIncident,
     LivingSituation,
@@ -100,21 +101,12 @@ def _report_days(case: SupportCase, as_of: date) -> tuple[list[date], dict[date,
         if a.action != "report_threat" or a.on > as_of:
             continue
         if a.answers is not None:
-            day = _key_day(a.answers)
+            day = key_day(a.answers)
             if day is not None:
                 named.setdefault(day, []).append(a.on)
         elif not a.to or any(to in baseline.THREAT_RECIPIENTS for to in a.to):
             days.append(a.on)
     return sorted(days), named
-
-
-def _key_day(key: str) -> date | None:
-    """The day a duty's key names (``rule@YYYY-MM-DD#digest``), or None for another form."""
-    _, at, rest = key.partition("@")
-    try:
-        return date.fromisoformat(rest.partition("#")[0]) if at else None
-    except ValueError:
-        return None
 
 
 def _threats(

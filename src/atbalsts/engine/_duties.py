@@ -164,6 +164,16 @@ def duty_key(rule: str, trigger: date, action: str, recipients: tuple[str, ...])
     return f"{rule}@{trigger.isoformat()}#{_digest(action, recipients)}"
 
 
+def key_day(key: str) -> date | None:
+    """The trigger day a duty's key names (the inverse of :func:`duty_key` for its day), or None
+    for a key of another form."""
+    rule, at, rest = key.partition("@")
+    try:
+        return date.fromisoformat(rest.partition("#")[0]) if at and rule else None
+    except ValueError:
+        return None
+
+
 @functools.lru_cache(maxsize=4_096)
 def _digest(action: str, recipients: tuple[str, ...]) -> str:
     return hashlib.sha256(f"{action}|{','.join(recipients)}".encode()).hexdigest()[:8]
