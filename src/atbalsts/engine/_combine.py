@@ -38,7 +38,7 @@ from atbalsts.calendar import shipped_calendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import _duties as duties
 from atbalsts.engine._compiled import CompiledRule
-from atbalsts.engine._dutygroup import DutyGroup, DutyRow
+from atbalsts.engine._dutygroup import DutyGroup, DutyRow, any_recipient
 from atbalsts.engine._evidence import evidence
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.engine._run import Evaluation, group_of
@@ -225,9 +225,7 @@ def duty_groups_of(ev: Evaluation, as_of: date, *, carried: bool = False) -> lis
     for (action, recipients, _), rows in grouped.items():
         if len(rows) > 1:  # most duties have one rule: nothing to order
             rows.sort(key=lambda r: (r[0], r[4].rank))
-            every = not all(row[5].any_recipient for row in rows)
-        else:
-            every = not rows[0][5].any_recipient
+        every = not any_recipient(rows)
         due, trigger, _, _, first, _, calendar = rows[0]
         duty_key = duties.duty_key(first.rule.id, trigger, action, recipients)
         answered, done_on = duties.answers(

@@ -17,11 +17,19 @@ from atbalsts.engine._refs import JsonObject
 from atbalsts.model.decision import Deadline, DutyState, TriggerSource
 from atbalsts.policy import _outcomes as o
 
-__all__ = ["DutyGroup", "DutyRow"]
+__all__ = ["DutyGroup", "DutyRow", "any_recipient"]
 
 #: One obligation outcome as the combiner sees it: its due date, trigger, trigger source, unit,
 #: rule, outcome, and the calendar its deadline was counted on.
 DutyRow = tuple[date, date, TriggerSource, Deadline, CompiledRule, o.Obligation, SchoolCalendar]
+
+
+def any_recipient(rows: list[DutyRow]) -> bool:
+    """Whether informing any one recipient fulfils the duty of ``rows``: only when every rule
+    that imposed it says so."""
+    if len(rows) == 1:  # most duties have one rule (every decision asks)
+        return bool(rows[0][5].any_recipient)
+    return all(row[5].any_recipient for row in rows)
 
 
 @attrs.frozen
@@ -49,10 +57,7 @@ class DutyGroup:
         return sorted({role for row in self.rows for role in row[5].roles})
 
     def any_recipient(self) -> bool:
-        rows = self.rows
-        if len(rows) == 1:  # most duties have one rule (every decision asks)
-            return bool(rows[0][5].any_recipient)
-        return all(row[5].any_recipient for row in rows)
+        return any_recipient(self.rows)
 
     def days(self) -> int | None:
         unit, item = self.rows[0][3], self.rows[0][5]
