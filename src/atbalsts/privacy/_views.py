@@ -268,17 +268,14 @@ def own_duties(decision: Decision, case: SupportCase, role: str) -> list[Obligat
     ]
     sent = {r.id for r in case.referrals if r.referred_by.role == role}
     reports = [duty for duty in decision.obligations if duty.trigger_source == "threat"]
+    # a municipality's duty dated by the earliest open suspicion covers the later ones; the
+    # national report, owed per day, never stands for another day's
+    local = [d for d in reports if _PER_DAY.isdisjoint(d.rules)]
     covering: set[int] = set()
     for day in set(threats):
         covering.update(id(d) for d in reports if d.trigger == day)  # the report of its day
-        # a municipality's duty dated by the earliest open suspicion covers the later ones; the
-        # national report, owed per day, never stands for another day's
-        for action in {d.action for d in reports if _PER_DAY.isdisjoint(d.rules)}:
-            before = [
-                d
-                for d in reports
-                if d.action == action and d.trigger <= day and _PER_DAY.isdisjoint(d.rules)
-            ]
+        for action in {d.action for d in local}:
+            before = [d for d in local if d.action == action and d.trigger <= day]
             if before:
                 latest = max(d.trigger for d in before)
                 covering.update(id(d) for d in before if d.trigger == latest)
