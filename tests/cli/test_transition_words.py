@@ -69,13 +69,13 @@ def test_a_missing_parameter_is_said_missing_and_an_unknown_one_is_refused(
     assert _step(plan, "review", "class_teacher", "--chain", str(chain), "--lang", "en") == 1
     assert "parameter 'achievements' is missing" in capsys.readouterr().err
     deliver = ["--param", "measure=0", "--param", "sessions=1", "--chain", str(chain)]
-    person = ["--param", "Anna Liepa 010101-10005=1"]
+    person = ["--param", "Anna Liepa 161175-19997=1"]
     assert _step(plan, "deliver", "class_teacher", *deliver, *person, "--lang", "lv") == 1
     err = capsys.readouterr().err
     assert "šādu parametru darbība neņem" in err
     assert "paredzētie parametri: hours, measure, sessions" in err
     assert "Anna" not in err
-    assert "010101" not in err
+    assert "161175" not in err
     typo = ["--param", "hour=2"]
     assert _step(plan, "deliver", "class_teacher", *deliver, *typo, "--lang", "en") == 1
     assert "parameter 'hour' is not one it takes" in capsys.readouterr().err
@@ -122,11 +122,11 @@ def test_a_param_without_its_equals_sign_is_refused_without_repeating_it(
     plan: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = plan.read_bytes()
-    assert _step(plan, "submit", "plan_author", "--param", "Anna Liepa 010101-10005") == 2
+    assert _step(plan, "submit", "plan_author", "--param", "Anna Liepa 161175-19997") == 2
     err = capsys.readouterr().err
     assert "kļūda: --param: gaidīts NOSAUKUMS=VĒRTĪBA (ar '='), bet dotajā tekstā '=' nav" in err
     assert "Anna" not in err
-    assert "010101" not in err
+    assert "161175" not in err
     assert plan.read_bytes() == before
     assert _step(plan, "submit", "plan_author", "--param", "=1") == 2
     assert "kļūda: --param: nosaukums pirms '=' ir tukšs" in capsys.readouterr().err

@@ -335,7 +335,7 @@ def test_an_event_that_cannot_be_made_names_paths_never_values() -> None:
     [
         ({"note": SECRET * 400}, "note"),
         ({f"k{i}": SECRET for i in range(30)}, "k0"),
-        ({"Jane Doe 010101-10005": 1}, None),
+        ({"Jane Doe 161175-19997": 1}, None),
         ({"step": "school_director"}, "step"),  # the workflow sets it, never the caller
     ],
     ids=["long-param", "too-many-params", "a-name-for-a-key", "workflow-set"],
@@ -359,7 +359,7 @@ def test_a_parameter_the_action_does_not_take_is_refused_without_its_value(
     message = str(info.value)
     assert SECRET not in message
     assert "Jane" not in message
-    assert "010101" not in message
+    assert "161175" not in message
     if named is None:
         assert info.value.code == "unknown_param_unnamed"
     else:
