@@ -747,7 +747,7 @@ def test_every_declared_fact_is_readable_on_generated_cases() -> None:
 # -- guards ----------------------------------------------------------------------------------
 
 
-def _referral_guard(raises: bool) -> Any:
+def _referral_guard(raises: bool, says: str | None = None) -> Any:
     from atbalsts.workflow import Transition, guard
 
     @guard(
@@ -761,7 +761,7 @@ def _referral_guard(raises: bool) -> Any:
         after = t.after
         if raises:
             return None if after.due.year > 2000 else "too old"  # type: ignore[union-attr]
-        return None
+        return says
 
     return note
 
@@ -779,6 +779,14 @@ def test_a_guard_that_raises_on_generated_documents_is_a_problem() -> None:
         load(Plugin([good_rule()], params(limit_param()), guards=[_referral_guard(False)])), NAME
     )
     assert [p for p in calm if p.check == "guards"] == []
+
+
+def test_a_guard_whose_own_reason_reads_like_a_failure_is_not_one() -> None:
+    """The kit knows a guard that raised by the refusal's code, not by its words: a guard that
+    refuses in words the workflow also uses decided, and is no problem."""
+    worded = _referral_guard(False, says="the guard failed to find the social service's reply")
+    found = check_policy(load(Plugin([good_rule()], params(limit_param()), guards=[worded])), NAME)
+    assert [p for p in found if p.check == "guards"] == []
 
 
 def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_weeks_on() -> None:

@@ -17,8 +17,8 @@ from atbalsts.model import Consent, Referral, SupportCase, SupportPlan
 from atbalsts.testing.conformance._problem import Problem
 from atbalsts.workflow import NATIONAL_GUARDS, Guard, GuardSet, allowed_actions, transition
 
-#: What a refusal's reason starts with when the guard raised (atbalsts.workflow's wording).
-_FAILED = "the guard failed"
+#: The code of the refusal the workflow makes of a guard that raised.
+_FAILED = "guard_failed"
 
 
 def check_guards(
@@ -70,7 +70,7 @@ def _judge(
             )
         except LifecycleError as refused:
             for refusal in refused.refusals:
-                if refusal.plugin == name and refusal.reason.startswith(_FAILED):
+                if refusal.plugin == name and refusal.code == _FAILED:
                     failed.setdefault(
                         refusal.guard,
                         Problem(
