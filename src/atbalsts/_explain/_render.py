@@ -199,6 +199,16 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
             "No observation is dated on or before the evaluation date: no absences, marks or "
             "incidents were known, so no findings here means no data, not no risk."
         )
+    if code == "observation_of_earlier_term":
+        return _(
+            "No observation of this term ({school_year}, semester {semester}) is dated on or "
+            "before the evaluation date: marks and staff observations are those of the latest "
+            "observation, of an earlier term, and this term's absences and incidents are not "
+            "known. Send an observation of the term to decide on its own data."
+        ).format(
+            school_year=_value(detail.get("school_year")),
+            semester=_value(detail.get("semester")),
+        )
     if code == "measure_not_decided":
         measure = str(detail.get("measure", ""))
         label = name("measures", measure) if measure else "-"

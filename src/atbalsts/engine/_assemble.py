@@ -70,6 +70,10 @@ def notes_of(ev: Evaluation, undecided: list[str]) -> list[JsonObject]:
     notes = [note_data(n) for n in ev.policy.notes]
     if not ev.facts.has_observation:
         notes.append(_NO_OBSERVATION)
+    elif not ev.facts.term_observations:  # the latest is of an earlier term
+        school_year, semester = term_of(ev.facts.as_of)
+        detail = {"school_year": school_year, "semester": semester}
+        notes.append({"code": NoteCode.OBSERVATION_OF_EARLIER_TERM.value, "detail": detail})
     if ev.facts.term_source == "convention":
         school_year, _ = term_of(ev.facts.as_of)
         notes.append(

@@ -462,6 +462,12 @@ class NoteCode(StrEnum):
     """No observation is dated on or before the evaluation date: no absences, marks or incidents
     were known, so "no findings" means "no data" (``detail.first_observation`` says when the
     first one is dated, if there is one)."""
+    OBSERVATION_OF_EARLIER_TERM = "observation_of_earlier_term"
+    """The case has observations, but none of the evaluation date's term (``detail.school_year``,
+    ``detail.semester``) is dated on or before the evaluation date: the marks and the
+    staff-observed factors read are those of the latest observation, of an earlier term, and
+    this term's absences and incidents are not known (counted as none). Send an observation
+    of the term to decide on the term's own data."""
     MEASURE_NOT_DECIDED = "measure_not_decided"
     """A measure was asked for but no rule gave a verdict on it (``detail.measure``)."""
     TERM_BY_CONVENTION = "term_by_convention"
