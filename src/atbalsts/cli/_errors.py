@@ -17,7 +17,15 @@ import re
 
 from atbalsts._text import shorten
 from atbalsts.cli._i18n import Texts
-from atbalsts.errors import AtbalstsError, DocumentError, FieldError, FileError, UnknownNameError
+from atbalsts.cli._violations import violation_lines
+from atbalsts.errors import (
+    AtbalstsError,
+    DocumentError,
+    FieldError,
+    FileError,
+    PolicyError,
+    UnknownNameError,
+)
 
 __all__ = ["error_lines", "field_message", "os_reason"]
 
@@ -33,6 +41,8 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
         return [_("error: {message}").format(message=unknown_name(err, t))]
     if isinstance(err, FileError):
         return [_("error: {message}").format(message=file_message(err, t))]
+    if isinstance(err, PolicyError) and err.violations:
+        return violation_lines(err, t)
     return [_("error: {message}").format(message=err)]
 
 

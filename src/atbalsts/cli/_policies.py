@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TypedDict
 
 from atbalsts.cli._common import EXIT_OK, Commands, date_type, dump, table
 from atbalsts.cli._i18n import Texts
-from atbalsts.errors import AtbalstsError
+from atbalsts.cli._violations import message_lines
+from atbalsts.errors import AtbalstsError, PolicyError
 
 if TYPE_CHECKING:  # imported where used: the engine loads plugins, which takes time
     from atbalsts import PolicyRegistry
@@ -60,16 +61,23 @@ class _PolicyRow(TypedDict):
     problem: str | None
 
 
-def _problems(registry: PolicyRegistry) -> dict[str | None, str]:
+def _problems(registry: PolicyRegistry) -> dict[str | None, AtbalstsError]:
     """Why the policy set of each municipality (None: the national set, with the plugins that
     govern no one municipality) cannot be built; a set that builds is not listed."""
-    out: dict[str | None, str] = {}
+    out: dict[str | None, AtbalstsError] = {}
     for municipality in (None, *registry.municipalities()):
         try:
             registry.policy_set(municipality)
         except AtbalstsError as err:
-            out[municipality] = " ".join(str(err).split())
+            out[municipality] = err
     return out
+
+
+def _problem(err: AtbalstsError, t: Texts) -> str:
+    """``err`` on one line, in the language of ``t`` (the violations of a refused set each by
+    its check; :mod:`atbalsts.cli._violations`)."""
+    lines = message_lines(err, t) if isinstance(err, PolicyError) else [str(err)]
+    return " ".join(" ".join(lines).split())
 
 
 def _policy_row(p: PolicyInfo, problem: str | None) -> _PolicyRow:
@@ -92,7 +100,8 @@ def _policies(args: argparse.Namespace, t: Texts) -> int:
     _ = t.gettext
     registry = load_registry()
     problems = _problems(registry)
-    rows = [_policy_row(p, problems.get(p.municipality)) for p in registry.policies]
+    english = {where: " ".join(str(err).split()) for where, err in problems.items()}
+    rows = [_policy_row(p, english.get(p.municipality)) for p in registry.policies]
     if args.format == "json":
         failures = [f.model_dump(mode="json") for f in registry.failures]
         data = {"policies": rows, "failures": failures, "blocked": list(registry.blocked)}
@@ -128,9 +137,11 @@ def _policies(args: argparse.Namespace, t: Texts) -> int:
         )
     for line in table(header, cells):
         print(line)
-    for municipality, problem in problems.items():
+    for municipality, err in problems.items():
         where = municipality or _("the national set")
-        print(_("{where}: cannot be built: {problem}").format(where=where, problem=problem))
+        print(
+            _("{where}: cannot be built: {problem}").format(where=where, problem=_problem(err, t))
+        )
     for f in registry.failures:
         print(
             _("not loaded: {plugin} ({stage}): {error}").format(
