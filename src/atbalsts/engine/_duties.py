@@ -272,9 +272,12 @@ def answers(
         found.append({"kind": "action", "id": act.id, "on": act.on})
         reached.append((act.on, whom))
     for ref in case.referrals:
+        to = ref.referred_to.institution
+        if ref.status not in _MADE or (to not in wanted and to not in _BODY):
+            continue  # (reached nobody: the test below says so too, more slowly)
         made = ref.made_on
-        if ref.status in _MADE and trigger <= made <= as_of:
-            whom = _reached((ref.referred_to.institution,), made, wanted)
+        if trigger <= made <= as_of:
+            whom = _reached((to,), made, wanted)
             if whom:
                 found.append({"kind": "referral", "id": ref.id, "on": made})
                 reached.append((made, whom))
