@@ -9,7 +9,8 @@ from itertools import pairwise
 
 from atbalsts._time import term_of
 from atbalsts.calendar import SchoolCalendar, shipped_calendar
-from atbalsts.engine._duties import key_day
+from atbalsts.engine._duties import THREAT_REPORT_ACTION, key_day, threat_report_keys
+from atbalsts.engine._reach import reached
 from atbalsts.model import (
     BehaviourIncident,
     LivingSituation,
@@ -74,37 +75,44 @@ def _funded_elsewhere(case: SupportCase, plan: SupportPlan | None, as_of: date) 
 
 
 #: The referral statuses that show a referral was actually made (the recipients that answer a
-#: suspected threat are national law: :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
+#: suspected threat are national law: :func:`atbalsts.policy.baseline.threat_recipients_on`).
 _MADE = MADE_STATUSES
+#: Every code that ever received an Art. 73(1) report: which of them a report reached on its day
+#: is :func:`atbalsts.engine._reach.reached`'s to say (the state child-rights body only under the
+#: code in office that day).
+_ART73 = baseline.THREAT_RECIPIENTS
 #: What :func:`_threats` finds in a case that records no threat.
 _NO_THREAT: tuple[list[SuspectedThreat], None, tuple[date, ...]] = ([], None, ())
 
 
 def _report_days(case: SupportCase, as_of: date) -> tuple[list[date], dict[date, list[date]]]:
     """The days a suspicion was reported up to ``as_of``, as the engine answers the report duty
-    (``answers`` of ``atbalsts.engine._duties``): a referral to a competent body (Art. 73(1):
-    ``baseline.THREAT_RECIPIENTS``) that was made, on the day it was sent (else created), and
-    an action ``report_threat`` to such a body (or to no one named) that names no duty, each
-    answering any suspicion of its day or before; and, apart, by the day of the suspicion, the
-    days of the actions ``report_threat`` that name the report duty of one day (its key,
-    ``...@YYYY-MM-DD#...``): such an action answers that day's suspicions only, as it answers
-    that duty only."""
+    (``answers`` of ``atbalsts.engine._duties``, by the same tests): a referral that was made
+    and reached a competent body on the day it was sent (else created), and an action
+    ``report_threat`` that names no duty and reached one (or names no one), each answering any
+    suspicion of its day or before. A competent body is one of Art. 73(1) in office on that day
+    (``baseline.threat_recipients_on``; ``reached`` of ``atbalsts.engine._reach``): the police,
+    the orphan's court, and the state child-rights body under its code of that day, so a report
+    to ``vbtai`` made in 2025 answers nothing, as VBTAI no longer existed. And, apart, by the day
+    of the suspicion, the days of the actions that name the report duty of one day by its key
+    (``_duties.threat_report_keys``), whatever their action code, as such an action answers that
+    duty: it answers that day's suspicions only, as it answers that duty only."""
     days = [
         r.made_on
         for r in case.referrals
-        if r.referred_to.institution in baseline.THREAT_RECIPIENTS
-        and r.status in _MADE
+        if r.status in _MADE
         and r.made_on <= as_of
+        and reached((r.referred_to.institution,), r.made_on, _ART73)
     ]
     named: dict[date, list[date]] = {}
     for a in case.actions:
-        if a.action != "report_threat" or a.on > as_of:
+        if a.on > as_of:
             continue
         if a.answers is not None:
             day = key_day(a.answers)
-            if day is not None:
+            if day is not None and a.answers in threat_report_keys(day):
                 named.setdefault(day, []).append(a.on)
-        elif not a.to or any(to in baseline.THREAT_RECIPIENTS for to in a.to):
+        elif a.action == THREAT_REPORT_ACTION and reached(a.to, a.on, _ART73):
             days.append(a.on)
     return sorted(days), named
 
@@ -174,11 +182,12 @@ def derive_facts(case: SupportCase, as_of: date, calendar: SchoolCalendar | None
     that term.
 
     Two conventions are national law, not the engine's: absences are counted per term because
-    Cabinet Regulation No. 89 sets its limits per semester, and the bodies whose referral answers
-    a threat are those of the Children's Rights Protection Law Art. 73(1)
-    (``atbalsts.policy.baseline.THREAT_RECIPIENTS``). The term comes from the school calendar
-    (``calendar``, by default ``atbalsts.calendar.shipped_calendar()``); for a school year it
-    has no data, from the library's convention, and ``term_source`` says so.
+    Cabinet Regulation No. 89 sets its limits per semester, and the bodies whose report answers
+    a threat are those of the Children's Rights Protection Law Art. 73(1) in office on the day
+    the report was made (``atbalsts.policy.baseline.threat_recipients_on``), matched as the
+    report duty matches them (``atbalsts.engine._reach.reached``). The term comes from the
+    school calendar (``calendar``, by default ``atbalsts.calendar.shipped_calendar()``); for a
+    school year it has no data, from the library's convention, and ``term_source`` says so.
     """
     learner = case.learner
     enrolment = learner.enrolment

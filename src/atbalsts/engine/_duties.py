@@ -17,6 +17,7 @@ from datetime import date
 
 from atbalsts.calendar import SchoolCalendar
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
+from atbalsts.engine._reach import reached as _reached
 from atbalsts.engine._refs import JsonObject, Refs
 from atbalsts.model import (
     ApprovalStep,
@@ -36,11 +37,15 @@ from atbalsts.policy._facts import Facts
 __all__ = [
     "ENGINE_BASES",
     "FOLLOW_UP_PARAMETERS",
+    "THREAT_REPORT_ACTION",
+    "THREAT_REPORT_RULE",
     "answers",
     "due_of",
     "duty_key",
+    "duty_keys",
     "follow_ups",
     "state_of",
+    "threat_report_keys",
     "trigger_of",
 ]
 
@@ -58,6 +63,13 @@ FOLLOW_UP_PARAMETERS: tuple[str, ...] = (APPROVAL_WAIT,)
 APPROVAL_RULES = ("lv.plan.approval_chain", "lv.plan.approval_chain_default")
 #: The national rules that have a plan (active or on hold) reviewed at the end of its term.
 REVIEW_RULES = ("lv.plan.review_at_term_end", "lv.plan.review_at_term_end_default")
+#: The national rule that owes the Art. 73(1) report of a suspected threat (mandatory: never
+#: replaced), and the action it names. The facts read them to know the key of a day's report
+#: (:func:`threat_report_keys`).
+THREAT_REPORT_RULE = "lv.child_protection.report_threat"
+#: The action of :data:`THREAT_REPORT_RULE`'s duty; an action of this code that names no duty is
+#: a report.
+THREAT_REPORT_ACTION = "report_threat"
 
 #: A referral the recipient has not answered by its due date is followed up by the referrer.
 REFERRAL_FOLLOW_UP = LegalBasis(
@@ -82,6 +94,9 @@ _AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
 _CLOSING = frozenset({"close_no_longer_needed", "new_plan", "escalate"})
 
 _UNITS: dict[str, Deadline] = {"days": "calendar_days"}
+
+#: The codes of the state child-rights body, one office (a duty's key names the one in office).
+_BODY = baseline.STATE_CHILD_RIGHTS_BODY_CODES
 
 
 # -- the trigger ---------------------------------------------------------------------------------
@@ -174,6 +189,36 @@ def key_day(key: str) -> date | None:
         return None
 
 
+def duty_keys(key: str, trigger: date, action: str, recipients: tuple[str, ...]) -> frozenset[str]:
+    """Every key that names the duty of ``key`` (:func:`duty_key` of its rule, ``trigger``,
+    ``action`` and sorted ``recipients``): its own and, when a recipient is the state child-rights
+    body, the key the duty has with the body under its other code. The body a duty names is that
+    of the evaluation date (``vbtai`` until 2023-12-31, ``childrens_protection_centre`` from
+    2024-01-01: :data:`atbalsts.policy.baseline.STATE_CHILD_RIGHTS_BODY`), so the report of a
+    December 2023 suspicion has one key in December and another in January; an action that names
+    either answers it on both dates."""
+    body = _BODY.intersection(recipients)
+    if not body:
+        return frozenset({key})
+    rule = key.partition("@")[0]
+    others = tuple(r for r in recipients if r not in _BODY)
+    return frozenset(
+        {key, *(duty_key(rule, trigger, action, tuple(sorted((*others, c)))) for c in _BODY)}
+    )
+
+
+@functools.lru_cache(maxsize=1_024)
+def threat_report_keys(day: date) -> frozenset[str]:
+    """The keys of the national report duty of the suspicions of ``day`` (the duty of
+    :data:`THREAT_REPORT_RULE`, to the police, the orphan's court and the state child-rights
+    body: :func:`atbalsts.policy.baseline.threat_recipients_on`), as :func:`duty_keys` gives
+    them: an action that names one of them answers that duty, whatever its action code, and so
+    that day's suspicions in the facts."""
+    recipients = tuple(sorted(baseline.threat_recipients_on(day)))
+    key = duty_key(THREAT_REPORT_RULE, day, THREAT_REPORT_ACTION, recipients)
+    return duty_keys(key, day, THREAT_REPORT_ACTION, recipients)
+
+
 @functools.lru_cache(maxsize=4_096)
 def _digest(action: str, recipients: tuple[str, ...]) -> str:
     return hashlib.sha256(f"{action}|{','.join(recipients)}".encode()).hexdigest()[:8]
@@ -194,37 +239,48 @@ def answers(
     day the duty was done: that of the first answer; with ``every`` (each of the recipients must
     be told), the day the last of them was reached, or None while one is not.
 
-    An action answers it when it names the duty's ``key`` (it reaches every recipient); one that
-    names no key, when it is the same action, done on or after the trigger, and reached one of
-    the recipients (those it names, or every one when it names none). A referral made on or after
-    the trigger answers a duty to inform its recipient.
+    An action answers it when it names the duty (one of :func:`duty_keys`), whatever its action
+    code and whoever it names (naming the duty says it was done: it reaches every recipient); one
+    that names no key, when it is the same action, done on or after the trigger, and reached one
+    of the recipients on its day (:func:`atbalsts.engine._reach.reached`: those it names, or
+    every one when it names none). A referral made on or after the trigger answers a duty to
+    inform its recipient, when it reached the recipient on the day it was made. A report to the
+    state child-rights body reaches it under either code only while that code was in office
+    (``vbtai`` until 2023-12-31): the test the fact ``suspected_threat`` asks too.
     """
     if case is None or not (case.actions or case.referrals):
         return [], None
     found: list[JsonObject] = []
     wanted = frozenset(recipients)
     reached: list[tuple[date, frozenset[str]]] = []  # each answer's day and whom it reached
+    keys: frozenset[str] | None = None  # made once, when an action names a duty
     for act in case.actions:
         if act.on > as_of:
             continue
-        named = act.answers == key
-        if named or (
-            act.answers is None
-            and act.action == action
-            and act.on >= trigger
-            and (not act.to or not wanted or not wanted.isdisjoint(act.to))
-        ):
-            found.append({"kind": "action", "id": act.id, "on": act.on})
-            reached.append((act.on, wanted if named or not act.to else wanted & set(act.to)))
+        if act.answers is not None:
+            if keys is None:
+                keys = duty_keys(key, trigger, action, recipients)
+            if act.answers not in keys:
+                continue
+            whom = wanted
+        elif act.action != action or act.on < trigger:
+            continue
+        else:
+            whom = _reached(act.to, act.on, wanted)
+            if not whom and wanted:
+                continue
+        found.append({"kind": "action", "id": act.id, "on": act.on})
+        reached.append((act.on, whom))
     for ref in case.referrals:
+        to = ref.referred_to.institution
+        if ref.status not in _MADE or (to not in wanted and to not in _BODY):
+            continue  # (reached nobody: the test below says so too, more slowly)
         made = ref.made_on
-        if (
-            ref.status in _MADE
-            and ref.referred_to.institution in wanted
-            and trigger <= made <= as_of
-        ):
-            found.append({"kind": "referral", "id": ref.id, "on": made})
-            reached.append((made, frozenset({ref.referred_to.institution})))
+        if trigger <= made <= as_of:
+            whom = _reached((to,), made, wanted)
+            if whom:
+                found.append({"kind": "referral", "id": ref.id, "on": made})
+                reached.append((made, whom))
     found.sort(key=lambda a: (a["on"], a["kind"], a["id"]))
     if not found:
         return found, None

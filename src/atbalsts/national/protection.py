@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from atbalsts.national import _bases as b
 from atbalsts.policy import BasisKind, DecisionKind, Facts, LegalBasis, Obligation, Params, rule
-from atbalsts.policy.baseline import THREAT_RECIPIENTS
+from atbalsts.policy.baseline import THREAT_POLICE_AND_COURT
 
 INSTITUTION = "lv.child_protection.state_institution"
 #: Art. 73 is older than the library's coverage; earlier dates are out of scope, not outside the
@@ -12,9 +12,9 @@ INSTITUTION = "lv.child_protection.state_institution"
 COVERAGE_FROM = b.COVERAGE_FROM
 
 #: Who may receive the one report, besides the state child-rights body of the day (the parameter
-#: :data:`INSTITUTION`). Every one of them, and the body, answers the suspicion in the engine
-#: (:data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`).
-POLICE_AND_COURT = ("state_police", "municipal_police", "orphans_court")
+#: :data:`INSTITUTION`): :data:`atbalsts.policy.baseline.THREAT_POLICE_AND_COURT`, the one list
+#: the engine also answers the duty and derives the facts by.
+POLICE_AND_COURT = THREAT_POLICE_AND_COURT
 
 #: Art. 73(1) as the report rule applies it: one duty, any one recipient, the same day.
 BTAL_73_ANY_ONE = LegalBasis(
@@ -27,12 +27,6 @@ BTAL_73_ANY_ONE = LegalBasis(
     "court or another competent institution [S44]. One report to any one of them fulfils the "
     "duty; the law requires no second report to the orphan's court, so none is added.",
 )
-
-if not {*POLICE_AND_COURT, "vbtai", "childrens_protection_centre"} <= THREAT_RECIPIENTS:
-    raise RuntimeError(  # pragma: no cover - a guard on two lists kept in two modules
-        "lv.child_protection.report_threat: a recipient is missing from "
-        "atbalsts.policy.baseline.THREAT_RECIPIENTS, so a report to it would not close the duty"
-    )
 
 
 @rule(
@@ -50,11 +44,17 @@ def report_threat(f: Facts, p: Params) -> tuple[Obligation, ...]:
     One report to any one of them fulfils the duty; there is no threshold. Art. 73(1) asks a
     report of every suspicion, so the rule owes one report per day a suspicion arose (the fact
     ``threat_days``; suspicions of one day are one report), each ``same_day``, counted from that
-    day: an open suspicion stays due (overdue) until a referral to one of
-    :data:`atbalsts.policy.baseline.THREAT_RECIPIENTS`, or an action recorded in the case,
-    answers it (the first on or after its day). An answered one stays in the decisions of the
-    term it was recorded or reported in as a duty done, on time or late, so that a late report
-    is seen and counted, not lost, whatever else happened in the term.
+    day. The duty names the police, the orphan's court and the state child-rights body of the
+    evaluation date (the parameter :data:`INSTITUTION`: VBTAI until 31.12.2023, the Children's
+    Protection Centre from 01.01.2024 [S45]). An open suspicion stays due (overdue) until a report
+    answers it, the first on or after its day: a referral made, or an action ``report_threat``
+    that names no duty, to one of them in office on the day the report was made
+    (:func:`atbalsts.policy.baseline.threat_recipients_on`: a report to VBTAI made on 2023-12-20
+    answers, one made in 2025 does not, as VBTAI no longer existed), or an action of any code
+    that names this duty by its key. The fact ``suspected_threat`` counts the same reports. An
+    answered one stays in the decisions of the term it was recorded or reported in as a duty
+    done, on time or late, so that a late report is seen and counted, not lost, whatever else
+    happened in the term.
     """
     institution = p.text(INSTITUTION)
     return tuple(

@@ -2,7 +2,7 @@
 
 A municipal rule that reads a national parameter, names a carer, or dates itself by a programme
 period uses these instead of copying them, so a change in one place reaches every policy (and the
-engine takes from here the bodies whose referral answers a suspected threat)::
+engine takes from here the bodies a report answers a suspected threat by, each on its own days)::
 
     from atbalsts.policy import baseline
 
@@ -12,7 +12,7 @@ engine takes from here the bodies whose referral answers a suspected threat)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 
 from atbalsts.model.plan import ApprovalStep, PlanStatus
@@ -22,6 +22,7 @@ __all__ = [
     "ADULT_AGE",
     "BOARD_NOTICE_DAYS",
     "CARERS",
+    "CHILDRENS_PROTECTION_CENTRE_FROM",
     "MENTOR_FROM",
     "MK89_FROM",
     "PRESCHOOL_UNJUSTIFIED_DAYS_LIMIT",
@@ -36,11 +37,17 @@ __all__ = [
     "SK_PROJECT_FROM",
     "SK_PROJECT_TO",
     "SK_TO",
+    "STATE_CHILD_RIGHTS_BODY",
+    "STATE_CHILD_RIGHTS_BODY_CODES",
+    "THREAT_POLICE_AND_COURT",
     "THREAT_RECIPIENTS",
     "THREAT_REPORT_BASIS",
     "UNJUSTIFIED_LESSONS_LIMIT",
     "approval_steps",
     "carer_of",
+    "in_office",
+    "state_child_rights_body_on",
+    "threat_recipients_on",
 ]
 
 # -- national parameter ids (their values, sources and directions: ``atbalsts params``) --------
@@ -158,7 +165,7 @@ def approval_steps(state_vocational_school: bool, national_step: bool) -> list[A
 #: offence, a violation of the child's rights or another threat to a child is reported to the
 #: police, the orphan's court or another child-rights institution no later than the same day
 #: [S44]. The national rules on suspected
-#: threats cite it, and it is the basis of :data:`THREAT_RECIPIENTS`.
+#: threats cite it, and it is the basis of :func:`threat_recipients_on`.
 THREAT_REPORT_BASIS = LegalBasis(
     kind=BasisKind.LAW,
     act="Bērnu tiesību aizsardzības likums",
@@ -169,13 +176,61 @@ THREAT_REPORT_BASIS = LegalBasis(
     "later than the same day [S44].",
 )
 
-#: The institutions whose referral answers a suspected threat (:data:`THREAT_REPORT_BASIS`): the
-#: State or municipal police, the orphan's court, and the state child-rights body, which was the
-#: State Inspectorate for Protection of Children's Rights (``vbtai``) until 31.12.2023 and is the
-#: Children's Protection Centre (``childrens_protection_centre``) from 01.01.2024 [S45]. Both are
-#: listed on every date, so a referral made to the body of its day still counts later. The engine
-#: reads this to derive the fact ``suspected_threat``: a suspicion stays open until a referral to
-#: one of these is made on or after the day staff learned of it (``observed_on``).
-THREAT_RECIPIENTS: frozenset[str] = frozenset(
-    {"state_police", "municipal_police", "orphans_court", "childrens_protection_centre", "vbtai"}
+#: The first day of the Children's Protection Centre (Bērnu aizsardzības centrs, BAC): the State
+#: Inspectorate for Protection of Children's Rights (VBTAI) was renamed and re-scoped as it from
+#: 01.01.2024, so 31.12.2023 was VBTAI's last day [S45][S46][S47a].
+CHILDRENS_PROTECTION_CENTRE_FROM = date(2024, 1, 1)
+
+#: The recipients of an Art. 73(1) report on every date (:data:`THREAT_REPORT_BASIS`): the State
+#: and the municipal police, and the orphan's court [S44]. The national report rule names them,
+#: with the state child-rights body of the day (:data:`STATE_CHILD_RIGHTS_BODY`).
+THREAT_POLICE_AND_COURT: tuple[str, ...] = ("state_police", "municipal_police", "orphans_court")
+
+#: The state child-rights body ("another child-rights institution" of Art. 73(1)): one office
+#: under two codes, each with the first and last day it held it (None: no bound within the
+#: library's coverage). It was the State Inspectorate for Protection of Children's Rights
+#: (``vbtai``) until 31.12.2023 and is the Children's Protection Centre
+#: (``childrens_protection_centre``) from 01.01.2024 [S45]. The national parameter
+#: ``lv.child_protection.state_institution``, which names the body in the report duty, holds the
+#: same dates (a test compares them); the engine reads them here, where it matches a report to
+#: its day (:func:`in_office`).
+STATE_CHILD_RIGHTS_BODY: tuple[tuple[str, date | None, date | None], ...] = (
+    ("vbtai", None, CHILDRENS_PROTECTION_CENTRE_FROM - timedelta(days=1)),
+    ("childrens_protection_centre", CHILDRENS_PROTECTION_CENTRE_FROM, None),
 )
+
+#: Every code that is, or was, the state child-rights body (:data:`STATE_CHILD_RIGHTS_BODY`).
+STATE_CHILD_RIGHTS_BODY_CODES: frozenset[str] = frozenset(c for c, _, _ in STATE_CHILD_RIGHTS_BODY)
+
+#: Every institution that receives, or received, an Art. 73(1) report (:data:`THREAT_REPORT_BASIS`),
+#: on any date: the police, the orphan's court and both codes of the state child-rights body. It
+#: says what a record is about (a referral to one of them is child-protection data, whenever it
+#: was made), not what answers a suspicion on a day: a report answers one when it went to one of
+#: :func:`threat_recipients_on` the day it was made, so a report to ``vbtai`` made on 2023-12-20
+#: answers it and one made in 2025 does not, as VBTAI no longer existed. The engine derives the
+#: fact ``suspected_threat`` and answers the report duty by that one test.
+THREAT_RECIPIENTS: frozenset[str] = frozenset(
+    {*THREAT_POLICE_AND_COURT, *STATE_CHILD_RIGHTS_BODY_CODES}
+)
+
+
+def in_office(institution: str, day: date) -> bool:
+    """Whether a report made on ``day`` to ``institution`` reached a body that existed then: a
+    code of the state child-rights body only within its own days
+    (:data:`STATE_CHILD_RIGHTS_BODY`), any other code on every day."""
+    for code, first, last in STATE_CHILD_RIGHTS_BODY:
+        if code == institution:
+            return (first is None or first <= day) and (last is None or day <= last)
+    return True
+
+
+def state_child_rights_body_on(day: date) -> str:
+    """The code of the state child-rights body in office on ``day``
+    (:data:`STATE_CHILD_RIGHTS_BODY`)."""
+    return next(code for code, _, _ in STATE_CHILD_RIGHTS_BODY if in_office(code, day))
+
+
+def threat_recipients_on(day: date) -> frozenset[str]:
+    """The institutions a report made on ``day`` answers a suspected threat by (Art. 73(1)
+    [S44]): the police, the orphan's court, and the state child-rights body in office that day."""
+    return frozenset({*THREAT_POLICE_AND_COURT, state_child_rights_body_on(day)})
