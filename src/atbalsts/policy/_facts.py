@@ -95,10 +95,11 @@ class Facts:
     suspected_threat: bool = fact(
         "A suspected threat (violence, neglect, offence) is recorded and not yet answered by a "
         "report made on or after the day it arose: a referral to the police, the orphan's court "
-        "or the state child-rights body (Children's Rights Protection Law Art. 73(1) [S44]; the "
-        "list: atbalsts.policy.baseline.THREAT_RECIPIENTS), on the day it was sent (else "
-        "created), or an action report_threat to one of them. A referral the body rejected was "
-        "made: the report is given, whatever the body then decided.",
+        "or the state child-rights body in office on the day the report was made (Children's "
+        "Rights Protection Law Art. 73(1) [S44]; atbalsts.policy.baseline.threat_recipients_on), "
+        "on the day it was sent (else created), an action report_threat to one of them, or an "
+        "action of any code that names that day's report duty by its key. A referral the body "
+        "rejected was made: the report is given, whatever the body then decided.",
     )
     threat_kinds: frozenset[str] = fact("The kinds of open threat suspected.")
     threat_observed_on: date | None = fact(
