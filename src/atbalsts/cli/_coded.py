@@ -6,7 +6,8 @@ command's language, its values in the braces (:func:`coded_message`, which
 :func:`~atbalsts.cli._errors.error_lines` asks for any error it has no other words for); in
 English, and for an error without a code or with a code not here, as the library wrote it.
 
-The catalog holds the codes whose sentence needs nothing but the values: the batch's
+The catalog holds the codes whose sentence needs nothing but the values: the input errors of
+``atbalsts transition`` (:func:`transition_sentences`) and the batch's
 (:class:`~atbalsts.batch.BatchFileError`, :func:`batch_sentences`). A code has one sentence, so
 a code is in one section only. Errors said with more than their values stay where they are said:
 a refusal of a transition by its parts (:mod:`atbalsts.cli._workflow`), a
@@ -20,7 +21,7 @@ from __future__ import annotations
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import AtbalstsError
 
-__all__ = ["batch_sentences", "coded_message", "coded_sentences"]
+__all__ = ["batch_sentences", "coded_message", "coded_sentences", "transition_sentences"]
 
 
 def coded_message(err: AtbalstsError, t: Texts) -> str:
@@ -40,7 +41,27 @@ def coded_message(err: AtbalstsError, t: Texts) -> str:
 
 def coded_sentences(t: Texts) -> dict[str, str]:
     """Every sentence of the catalog, by its code, in the language of ``t``."""
-    return batch_sentences(t)
+    return {**transition_sentences(t), **batch_sentences(t)}
+
+
+def transition_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each code of an input error of ``atbalsts transition``
+    (:func:`atbalsts.workflow.cli_transition`), in the language of ``t``."""
+    _ = t.gettext
+    return {
+        "not_json_document": _("{path} is not a JSON document"),
+        "not_json_object": _("{path} is not a JSON object"),
+        "not_workflow_document": _("{path} is not a support plan, a referral or a consent"),
+        "on_not_a_date": _(
+            "--on: not a date (YYYY-MM-DD) or a date and time with its offset "
+            "(YYYY-MM-DDTHH:MM:SS+02:00): {text!r}"
+        ),
+        "param_without_equals": _("--param: expected KEY=VALUE (with '='), got text without one"),
+        "param_name_empty": _("--param: the name before '=' is empty"),
+        "not_a_consent": _("--consent: {path} is not a consent"),
+        "unknown_step": _("--steps: each step is one of {known}"),
+        "target_not_a_file": _("-o: {path} is not a regular file: name a file to write"),
+    }
 
 
 def batch_sentences(t: Texts) -> dict[str, str]:

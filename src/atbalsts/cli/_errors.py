@@ -29,13 +29,21 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
     sentence for it (:func:`~atbalsts.cli._coded.coded_message`)."""
     _ = t.gettext
     if isinstance(err, DocumentError):
-        head = _("error: {document} is invalid").format(document=err.document)
+        head = _("error: {document} is invalid").format(document=document_name(err.document, t))
         return [head, *(f"  {row.path}: {field_message(row, t)}" for row in err.errors)]
     if isinstance(err, UnknownNameError):
         return [_("error: {message}").format(message=unknown_name(err, t))]
     if isinstance(err, FileError):
         return [_("error: {message}").format(message=file_message(err, t))]
     return [_("error: {message}").format(message=coded_message(err, t))]
+
+
+def document_name(name: str, t: Texts) -> str:
+    """The name of an invalid document in the language of ``t``: a document the library names
+    by its kind (the audit event a transition would record) in words of ``t``, a file's name as
+    it is."""
+    kinds = {"audit event": t.gettext("audit event")}
+    return kinds.get(name, name)
 
 
 def file_message(err: FileError, t: Texts) -> str:
