@@ -14,17 +14,20 @@
 
 Catch :class:`AtbalstsError` to handle everything the library raises on purpose.
 
-What went wrong is read from an error's ``code`` and ``values``, never from its message: the
-message is English for people, and its wording may change. ``code`` is a stable code naming the
-kind of problem (None where the error has none) and ``values`` a read-only mapping of what it is
-about, as text: paths, option names, line numbers, days, ids of documents and codes, never a
-learner's data nor the value of a personal or sensitive field. A program switches on them; the
-command line says an error in Latvian by them. Every error has both (an error raised without a
-code has ``code`` None and empty ``values``), and every error pickles with them (a worker process
-may raise it). The codes are listed where each error is documented: :class:`LifecycleError` and
-:class:`Refusal` (:ref:`refusal-codes`), :class:`atbalsts.stats.StatsError`,
-:class:`atbalsts.batch.BatchFileError` and the input errors of ``atbalsts transition``
-(:ref:`transition-input-codes`).
+Every error carries ``code`` and ``values``, the one way a program (and the command line, in
+Latvian) reads what went wrong: never the message, which is English for people and whose wording
+may change. ``code`` is a stable code naming the kind of problem, None where the error has none;
+``values`` is a read-only mapping of what it is about, as text: paths, option names, line
+numbers, days, ids of documents, codes. Never a learner's data nor the value of a personal or
+sensitive field: an error may be logged, and the command line prints its values. An error that
+holds more has it in attributes of its own (a document's failing fields, a policy set's
+violations, the refusals of a transition). Every error pickles with its code, values and other
+attributes (a worker process may raise it). The codes are listed where each error is documented:
+:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`),
+:class:`atbalsts.stats.StatsError`, :class:`atbalsts.batch.BatchFileError` and the input errors
+of ``atbalsts transition`` (:ref:`the codes <transition-input-codes>`). ``StatsError.reason`` and
+``BatchFileError.reason``, the names these two gave their code before, are deprecated aliases of
+``code``.
 
 Besides the exceptions, one warning, issued (``warnings.warn``) when plugins are loaded
 (it does not stop anything):
