@@ -14,6 +14,21 @@
 
 Catch :class:`AtbalstsError` to handle everything the library raises on purpose.
 
+Every error carries ``code`` and ``values``, the one way a program (and the command line, in
+Latvian) reads what went wrong: never the message, which is English for people and whose wording
+may change. ``code`` is a stable code naming the kind of problem, None where the error has none;
+``values`` is a read-only mapping of what it is about, as text: paths, option names, line
+numbers, days, ids of documents, codes. Never a learner's data nor the value of a personal or
+sensitive field: an error may be logged, and the command line prints its values. An error that
+holds more has it in attributes of its own (a document's failing fields, a policy set's
+violations, the refusals of a transition). Every error pickles with its code, values and other
+attributes (a worker process may raise it). The codes are listed where each error is documented:
+:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`),
+:class:`atbalsts.stats.StatsError`, :class:`atbalsts.batch.BatchFileError` and the input errors
+of ``atbalsts transition`` (:ref:`the codes <transition-input-codes>`). ``StatsError.reason`` and
+``BatchFileError.reason``, the names these two gave their code before, are deprecated aliases of
+``code``.
+
 Besides the exceptions, one warning, issued (``warnings.warn``) when plugins are loaded
 (it does not stop anything):
 
@@ -60,8 +75,55 @@ __all__ = [
 ]
 
 
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
 class AtbalstsError(Exception):
-    """Root of every exception raised by atbalsts on purpose."""
+    """Root of every exception raised by atbalsts on purpose.
+
+    ``AtbalstsError(message, code=..., values=...)``: ``code`` names the kind of problem, a
+    stable code, and ``values`` what it is about (never a learner's data); ``code`` is None and
+    ``values`` empty when not given. ``values`` is read-only.
+    """
+
+    #: The kind of problem, a stable code; None for an error without one.
+    code: str | None
+    #: What the problem is about, as text (read-only; never a learner's data).
+    values: Mapping[str, str]
+
+    def __init__(
+        self,
+        *args: object,
+        code: str | None = None,
+        values: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.code = code
+        self.values = _frozen(values or {})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is, without calling ``__init__`` again (a subclass's takes other
+        arguments than its message): its arguments, code, values and other attributes."""
+        state = dict(vars(self))
+        frozen = tuple(k for k, v in state.items() if isinstance(v, MappingProxyType))
+        for key in frozen:  # a read-only mapping does not pickle: it is sent as a dict
+            state[key] = dict(state[key])
+        return (_restored, (type(self), self.args, state, frozen))
+
+
+def _restored(
+    cls: type[AtbalstsError],
+    args: tuple[object, ...],
+    state: dict[str, Any],
+    frozen: tuple[str, ...],
+) -> AtbalstsError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    vars(error).update(state)
+    for key in frozen:
+        setattr(error, key, _frozen(state[key]))
+    return error
 
 
 class FileError(AtbalstsError):
@@ -89,16 +151,6 @@ class FileError(AtbalstsError):
         both = f"{path} and {also}" if also is not None else path
         left = " (left as they were)" if kept else ""
         super().__init__(f"cannot {doing} {both}{left}: {os_error.strerror or os_error}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its keywords (a worker process may raise it)."""
-        return (_file_error, (self.path, self.doing, self.os_error, self.also, self.kept))
-
-
-def _file_error(
-    path: str, doing: str, os_error: OSError, also: str | None, kept: bool
-) -> FileError:
-    return FileError(path, doing, os_error, also=also, kept=kept)
 
 
 @attrs.frozen
@@ -340,10 +392,6 @@ class UndeclaredMeasuresWarning(UserWarning):
         )
 
 
-def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(values))
-
-
 @attrs.frozen
 class Refusal:
     """One guard that refused a transition, as data.
@@ -370,6 +418,12 @@ class Refusal:
 
     def __str__(self) -> str:
         return f"{self.guard} [{self.basis}]: {self.reason}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its values as a dict (a read-only mapping does not pickle), so that a
+        :class:`LifecycleError` that holds it pickles too."""
+        fields = (self.guard, self.plugin, self.reason, self.basis, self.override_roles)
+        return (Refusal, (*fields, self.code, dict(self.values)))
 
 
 class LifecycleError(AtbalstsError):
@@ -419,6 +473,4 @@ class LifecycleError(AtbalstsError):
             )
             code = code or "not_allowed"
             values = values or {**about, "allowed": ",".join(self.allowed)}
-        self.code = code
-        self.values: Mapping[str, str] = _frozen(values or {})
-        super().__init__(message)
+        super().__init__(message, code=code, values=values)

@@ -1,5 +1,5 @@
 """`atbalsts batch` says why it cannot run in Latvian by default, in English with --lang en (or
-ATBALSTS_LANG=en): each error of the batch carries a reason code and the values it is about
+ATBALSTS_LANG=en): each error of the batch carries a code and the values it is about
 (paths, line numbers, dates, option names), which the command says in Latvian with no English
 left and no value of a case's field; the English is the library's message as it was."""
 
@@ -27,7 +27,7 @@ import atbalsts.batch._records
 import atbalsts.batch._stream
 from atbalsts.batch._records import BatchFileError
 from atbalsts.cli import main
-from atbalsts.cli._decide import _batch_sentences, batch_message
+from atbalsts.cli._coded import batch_sentences, coded_message
 from atbalsts.cli._i18n import Texts, texts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "01-bauska-grade7-absences.json"
@@ -334,7 +334,7 @@ def test_the_library_gives_the_reason_and_its_values(
             registry=PolicyRegistry.load(),
             resume=True,
         )
-    assert caught.value.reason == "other_date"
+    assert caught.value.code == "other_date"
     assert dict(caught.value.values) == {
         "path": str(tmp_path / "lemumi.jsonl"),
         "line": "2",
@@ -359,8 +359,8 @@ CODE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 
 
 def _reasons_in(module: Any) -> set[str]:
-    """The reason codes the module's ``BatchFileError`` calls give: a string written as
-    ``reason=``, or, where ``reason=`` names a variable, each code-like string in a tuple of
+    """The codes the module's ``BatchFileError`` calls give: a string written as
+    ``code=``, or, where ``code=`` names a variable, each code-like string in a tuple of
     the function around it (the variable is chosen from them)."""
     tree = ast.parse(inspect.getsource(module))
     found: set[str] = set()
@@ -374,11 +374,11 @@ def _reasons_in(module: Any) -> set[str]:
                 and node.func.id == "BatchFileError"
             ):
                 continue
-            reason = next((k.value for k in node.keywords if k.arg == "reason"), None)
+            reason = next((k.value for k in node.keywords if k.arg == "code"), None)
             if module is atbalsts.batch._read:  # expand_records: for programs, English only
                 assert reason is None
                 continue
-            assert reason is not None, f"a BatchFileError without a reason in {module.__name__}"
+            assert reason is not None, f"a BatchFileError without a code in {module.__name__}"
             if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
                 found.add(reason.value)
                 continue
@@ -392,7 +392,7 @@ def _reasons_in(module: Any) -> set[str]:
                 and isinstance(item.value, str)
                 and CODE.fullmatch(item.value)
             }
-            assert chosen, f"no codes for reason={reason.id} in {module.__name__}"
+            assert chosen, f"no codes for code={reason.id} in {module.__name__}"
             found |= chosen
     return found
 
@@ -400,10 +400,10 @@ def _reasons_in(module: Any) -> set[str]:
 def test_every_reason_in_the_source_has_a_latvian_sentence_and_a_test() -> None:
     in_source = set().union(*(_reasons_in(m) for m in BATCH_MODULES))
     assert len(in_source) >= 21
-    sentences = _batch_sentences(texts("lv"))
+    sentences = batch_sentences(texts("lv"))
     assert in_source == set(sentences), in_source ^ set(sentences)
     assert in_source == set(SCENARIOS), in_source ^ set(SCENARIOS)
-    english = _batch_sentences(Texts("en", gettext.NullTranslations()))
+    english = batch_sentences(Texts("en", gettext.NullTranslations()))
     for reason, said in sentences.items():
         assert said != english[reason], f"{reason} is not translated"
 
@@ -417,9 +417,9 @@ def test_a_sentence_takes_only_the_values_it_names(reason: str, value: str) -> N
     English message unchanged in English."""
     keys = {"path", "line", "output", "input", "errors", "reached", "lines", "table"}
     keys |= {"decided", "as_of"}
-    err = BatchFileError("the English words", reason=reason, values=dict.fromkeys(keys, value))
-    said = batch_message(err, texts("lv"))
+    err = BatchFileError("the English words", code=reason, values=dict.fromkeys(keys, value))
+    said = coded_message(err, texts("lv"))
     assert said != "the English words"
-    assert batch_message(err, texts("en")) == "the English words"
+    assert coded_message(err, texts("en")) == "the English words"
     plain = BatchFileError("the English words")  # no code: as the library wrote it
-    assert batch_message(plain, texts("lv")) == "the English words"
+    assert coded_message(plain, texts("lv")) == "the English words"

@@ -23,10 +23,12 @@ from hypothesis import strategies as st
 from tests.workflow.fixtures import DAY, consent, plan, referral
 
 import atbalsts.workflow._audit
+import atbalsts.workflow._cli
 import atbalsts.workflow._guards
 import atbalsts.workflow._lifecycle
 import atbalsts.workflow._transition
 from atbalsts.cli import main
+from atbalsts.cli._coded import batch_sentences, coded_sentences, transition_sentences
 from atbalsts.cli._i18n import Texts, texts
 from atbalsts.cli._workflow import (
     CHAIN_CODES,
@@ -727,10 +729,23 @@ def test_every_code_the_workflow_gives_has_a_sentence() -> None:
     lifecycle = _codes_in(atbalsts.workflow._lifecycle) | _codes_in(atbalsts.workflow._transition)
     assert lifecycle | {"not_allowed", "refused_by_guard"} == LIFECYCLE_CODES
     assert _codes_in(atbalsts.workflow._audit, triples=True) == CHAIN_CODES
+    # the input errors of `atbalsts transition`, said by the one catalog of coded errors
+    assert _codes_in(atbalsts.workflow._cli) == set(transition_sentences(SOURCE))
+
+
+def test_a_code_of_the_catalog_has_one_meaning() -> None:
+    """The catalog of coded errors says an error by its code alone: a code is in one of its
+    sections, and none is a code of a refusal (said by its parts, never by the catalog)."""
+    transition, batch = set(transition_sentences(SOURCE)), set(batch_sentences(SOURCE))
+    assert not transition & batch
+    assert set(coded_sentences(SOURCE)) == transition | batch
+    assert not set(coded_sentences(SOURCE)) & (LIFECYCLE_CODES | GUARD_CODES)
 
 
 @pytest.mark.parametrize(
-    "sentences", [_guard_sentences, _lifecycle_sentences, _problems], ids=lambda f: f.__name__
+    "sentences",
+    [_guard_sentences, _lifecycle_sentences, _problems, transition_sentences],
+    ids=lambda f: f.__name__,
 )
 def test_every_sentence_of_a_code_is_in_the_latvian_catalog(
     sentences: Callable[[Texts], dict[str, str]],
@@ -740,8 +755,8 @@ def test_every_sentence_of_a_code_is_in_the_latvian_catalog(
     untranslated = sorted(code for code in english if latvian[code] == english[code])
     assert not untranslated, f"no Latvian in atbalsts_cli.po for: {untranslated}"
     for code, sentence in latvian.items():  # the same values in both languages
-        assert set(re.findall(r"{(\w+)}", sentence)) == set(
-            re.findall(r"{(\w+)}", english[code])
+        assert set(re.findall(r"{(\w+)(?:![rsa])?}", sentence)) == set(
+            re.findall(r"{(\w+)(?:![rsa])?}", english[code])
         ), code
 
 

@@ -1,5 +1,5 @@
 """`atbalsts stats` says what went wrong in Latvian by default, in English with --lang en: each
-StatsError by its reason and values (a path, a line number, a plugin), never a learner's data."""
+StatsError by its code and values (a path, a line number, a plugin), never a learner's data."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_every_reason_has_a_latvian_sentence(reason: str) -> None:
         "output": "o.json",
         "input": "i.jsonl",
     }
-    err = StatsError("english words", reason=reason, values=values)
+    err = StatsError("english words", code=reason, values=values)
     said = stats_message(err, texts("lv"))
     assert said != "english words"
     assert "english" not in said
@@ -94,7 +94,7 @@ def test_every_reason_has_a_latvian_sentence(reason: str) -> None:
 
 def test_the_order_error_says_how_many_case_lines_were_unreadable() -> None:
     values = {"line": "3", "cases_line": "2", "unreadable": "2"}
-    err = StatsError("english words", reason="cases_out_of_order", values=values)
+    err = StatsError("english words", code="cases_out_of_order", values=values)
     assert stats_message(err, texts("lv")).endswith("; 2 lietu rindas nevarēja nolasīt")
-    quiet = StatsError("english", reason="cases_out_of_order", values={**values, "unreadable": "0"})
+    quiet = StatsError("english", code="cases_out_of_order", values={**values, "unreadable": "0"})
     assert "nevarēja nolasīt" not in stats_message(quiet, texts("lv"))

@@ -84,13 +84,13 @@ def evaluate_file(
     if target is not None and target.resolve() == source.resolve():
         raise BatchFileError(
             f"the output {target} would overwrite the input",
-            reason="output_is_input",
+            code="output_is_input",
             values={"output": str(target), "input": str(source)},
         )
     if errors is not None and errors.resolve() in {source.resolve(), *_resolved(target)}:
         raise BatchFileError(
             f"the error file {errors} must be neither the input nor the output",
-            reason="errors_is_input_or_output",
+            code="errors_is_input_or_output",
             values={"errors": str(errors)},
         )
     for name, path, code in (
@@ -102,19 +102,19 @@ def evaluate_file(
             raise BatchFileError(
                 f"the {name} {path} is not a regular file: name a file to write "
                 "(without -o, the decisions go to standard output)",
-                reason=code,
+                code=code,
                 values={"path": str(path)},
             )
     if resume and target is None:
         raise BatchFileError(
             "--resume continues an output file: give it (-o OUTPUT)",
-            reason="resume_without_output",
+            code="resume_without_output",
         )
     if resume and role is not None:  # a view may hide what the summary counts (a note's detail)
         raise BatchFileError(
             "--resume and --role do not go together: an output written with --role does not "
             "hold what the summary counts; start again",
-            reason="resume_with_role",
+            code="resume_with_role",
         )
     try:
         # opened first: a missing input writes nothing. Lines end at "\n" only (JSON Lines): a
@@ -139,7 +139,7 @@ def evaluate_file(
     except UnicodeDecodeError:
         raise BatchFileError(
             f"cannot read {source}: it is not UTF-8 text",
-            reason="not_utf8",
+            code="not_utf8",
             values={"path": str(source)},
         ) from None
 
@@ -195,7 +195,7 @@ class _Run:
                     raise BatchFileError(
                         f"the earlier output reached input line {skip.after} but the input has "
                         f"{summary.lines} lines: it is not this input's output",
-                        reason="input_too_short",
+                        code="input_too_short",
                         values={"reached": str(skip.after), "lines": str(summary.lines)},
                     )
                 summary.add(kept)
@@ -324,7 +324,7 @@ def _carry(
                 if next(rows, None) is not None:
                     raise BatchFileError(
                         f"{path} line {number}: a summary before the last line",
-                        reason="summary_not_last",
+                        code="summary_not_last",
                         values=_where(path, number),
                     )
                 counts = record["summary"]
@@ -332,7 +332,7 @@ def _carry(
                 if not isinstance(lines, int) or lines < position:
                     raise BatchFileError(
                         f"{path} line {number}: not a batch summary",
-                        reason="not_a_summary",
+                        code="not_a_summary",
                         values=_where(path, number),
                     )
                 return lines
@@ -342,7 +342,7 @@ def _carry(
                 except ValueError as err:
                     raise BatchFileError(
                         f"{path} line {number}: not a rule table ({err})",
-                        reason="not_a_rule_table",
+                        code="not_a_rule_table",
                         values=_where(path, number),
                     ) from None
                 if tables is not None:
@@ -354,7 +354,7 @@ def _carry(
                 raise BatchFileError(
                     f"{path} line {number}: not a batch record of a later input line (its "
                     "'line' is missing or not after the one before)",
-                    reason="line_not_later",
+                    code="line_not_later",
                     values=_where(path, number),
                 )
             if upto is not None and line > upto:
@@ -364,7 +364,7 @@ def _carry(
                 raise BatchFileError(
                     f"{path} line {number}: its rule table {policy!r} is in no earlier line (the "
                     "output is not whole): start again",
-                    reason="rule_table_missing",
+                    code="rule_table_missing",
                     values={**_where(path, number), "table": policy},
                 )
             if skip is not None and run is not None and "learner_id" in record:
@@ -385,7 +385,7 @@ def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int)
         raise BatchFileError(
             f"{path} line {number}: decided as of {record.get('as_of')}, not {run.as_of} "
             "(--as-of): resume with the options of the earlier run, or start again",
-            reason="other_date",
+            code="other_date",
             values={
                 **_where(path, number),
                 "decided": str(record.get("as_of")),
@@ -401,7 +401,7 @@ def _same_options(record: Mapping[str, Any], run: _Run, path: Path, number: int)
         raise BatchFileError(
             f"{path} line {number}: written {given} --self-contained: resume with the options "
             "of the earlier run, or start again",
-            reason=code,
+            code=code,
             values=_where(path, number),
         )
 
@@ -433,7 +433,7 @@ def _parsed(number: int, raw: bytes, path: Path) -> tuple[int, str, dict[str, An
     except ValueError:
         raise BatchFileError(
             f"{path} line {number} is not a whole JSON record",
-            reason="not_a_whole_record",
+            code="not_a_whole_record",
             values=_where(path, number),
         ) from None
     return number, text, record
@@ -456,7 +456,7 @@ def _count_record(stats: BatchStats, record: Mapping[str, Any], path: Path, numb
     else:
         raise BatchFileError(
             f"{path} line {number} is not a batch record",
-            reason="not_a_batch_record",
+            code="not_a_batch_record",
             values=_where(path, number),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from collections.abc import Mapping
 from typing import Literal
 
@@ -130,19 +131,33 @@ class BatchFileError(AtbalstsError):
     """The batch cannot run as asked: the files clash, an option is missing, or an output to
     resume is not one this input and these options made.
 
-    ``str(error)`` says why in English. ``reason`` names the kind of problem as a stable code
+    ``str(error)`` says why in English. ``code`` names the kind of problem as a stable code
     and ``values`` what it is about (paths, line numbers, dates, a rule table's id: never a
-    value of a case's field), so that the command line can say it in Latvian; ``reason`` is None
-    where the message has no code (the errors of ``expand_records``). The codes are listed in
-    the command line reference (``atbalsts batch``)."""
+    value of a case's field), so that the command line can say it in Latvian; ``code`` is None
+    where the message has none (the errors of ``expand_records``;
+    :class:`~atbalsts.errors.AtbalstsError`). The codes are listed in the command line
+    reference (``atbalsts batch``)."""
 
     def __init__(
         self,
         message: str,
         *,
-        reason: str | None = None,
+        code: str | None = None,
         values: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.values: Mapping[str, str] = dict(values or {})
+        super().__init__(message, code=code, values=values)
+
+    @property
+    def reason(self) -> str | None:
+        """The error's ``code``, by its former name.
+
+        .. deprecated:: 0.2.0
+           Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
+           will be removed.
+        """
+        warnings.warn(
+            "BatchFileError.reason is deprecated: read BatchFileError.code",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.code

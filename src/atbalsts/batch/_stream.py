@@ -255,7 +255,7 @@ class _Numbered:
                 f"input line {self.read} is {state} record in the earlier output or error file: "
                 "resume with the same input and the error file the earlier run wrote (--errors), "
                 "or start again",
-                reason=code,
+                code=code,
                 values={"line": str(self.read)},
             )
         learner = self._skip.learners.get(self.read)
@@ -264,7 +264,7 @@ class _Numbered:
             raise BatchFileError(
                 f"input line {self.read} is not the case the earlier output decided there (its "
                 "learner id differs): resume with the same input, or start again",
-                reason="other_learner",
+                code="other_learner",
                 values={"line": str(self.read)},
             )
 

@@ -30,7 +30,6 @@ from atbalsts.cli._policies import load_registry, warn_unknown_municipality
 from atbalsts.cli._views import ROLES, check_view_options, decision_json
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
-    from atbalsts.batch import BatchFileError
     from atbalsts.model import SupportCase
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "register"]
@@ -95,87 +94,9 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
             signal.signal(signum, defaults[signum])
 
 
-def batch_message(err: BatchFileError, t: Texts) -> str:
-    """``err`` in the language of ``t``: by its ``reason`` and ``values`` (paths, line numbers,
-    dates, a rule table's id; never a value of a case's field); in English, or for a reason
-    without a sentence here, as the library wrote it."""
-    if t.lang == "en" or err.reason is None:
-        return str(err)
-    sentence = _batch_sentences(t).get(err.reason)
-    return str(err) if sentence is None else sentence.format(**err.values)
-
-
-def _batch_sentences(t: Texts) -> dict[str, str]:
-    """The sentence of each reason of the batch's errors, in the language of ``t``."""
-    _ = t.gettext
-    return {
-        "output_is_input": _("the output {output} would overwrite the input {input}"),
-        "errors_is_input_or_output": _(
-            "the error file {errors} must be neither the input nor the output"
-        ),
-        "output_not_a_file": _(
-            "the output {path} is not a regular file: name a file to write (without -o, the "
-            "decisions go to standard output)"
-        ),
-        "errors_not_a_file": _(
-            "the error file {path} is not a regular file: name a file to write (without -o, "
-            "the decisions go to standard output)"
-        ),
-        "resume_without_output": _("--resume continues an output file: give it (-o OUTPUT)"),
-        "resume_with_role": _(
-            "--resume and --role do not go together: an output written with --role does not "
-            "hold what the summary counts; start again"
-        ),
-        "not_utf8": _("cannot read {path}: it is not UTF-8 text"),
-        "input_too_short": _(
-            "the earlier output reached input line {reached} but the input has {lines} lines: "
-            "it is not this input's output"
-        ),
-        "summary_not_last": _("{path} line {line}: a summary before the last line"),
-        "not_a_summary": _("{path} line {line}: not a batch summary"),
-        "not_a_rule_table": _("{path} line {line}: not a rule table (--lang en says why)"),
-        "line_not_later": _(
-            "{path} line {line}: not a batch record of a later input line (its 'line' is "
-            "missing or not after the one before)"
-        ),
-        "rule_table_missing": _(
-            "{path} line {line}: its rule table {table!r} is in no earlier line (the output is "
-            "not whole): start again"
-        ),
-        "other_date": _(
-            "{path} line {line}: decided as of {decided}, not {as_of} (--as-of): resume with "
-            "the options of the earlier run, or start again"
-        ),
-        "written_with_self_contained": _(
-            "{path} line {line}: written with --self-contained: resume with the options of the "
-            "earlier run, or start again"
-        ),
-        "written_without_self_contained": _(
-            "{path} line {line}: written without --self-contained: resume with the options of "
-            "the earlier run, or start again"
-        ),
-        "not_a_whole_record": _("{path} line {line} is not a whole JSON record"),
-        "not_a_batch_record": _("{path} line {line} is not a batch record"),
-        "blank_line_has_record": _(
-            "input line {line} is blank but has a record in the earlier output or error file: "
-            "resume with the same input and the error file the earlier run wrote (--errors), or "
-            "start again"
-        ),
-        "line_has_no_record": _(
-            "input line {line} is not blank but has no record in the earlier output or error "
-            "file: resume with the same input and the error file the earlier run wrote "
-            "(--errors), or start again"
-        ),
-        "other_learner": _(
-            "input line {line} is not the case the earlier output decided there (its learner "
-            "id differs): resume with the same input, or start again"
-        ),
-    }
-
-
 def _batch(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import PolicyRegistry
-    from atbalsts.batch import BatchFileError, BatchStopped, available_cores, evaluate_file
+    from atbalsts.batch import BatchStopped, available_cores, evaluate_file
 
     _ = t.gettext
     stop = threading.Event()
@@ -209,8 +130,6 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
             finally:
                 if bar is not None:
                     bar.close()
-    except BatchFileError as err:
-        raise InputError(batch_message(err, t)) from None
     except (KeyboardInterrupt, BatchStopped):
         if args.output:
             print(_("interrupted: no output written"), file=sys.stderr)

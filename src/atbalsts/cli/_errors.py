@@ -1,5 +1,5 @@
 """What went wrong, in the command's language: a document's failing fields, an operating-system
-error, a name atbalsts does not know.
+error, a name atbalsts does not know, and any error by its code (:mod:`atbalsts.cli._coded`).
 
 The library says these in English (a :class:`~atbalsts.errors.FieldError` carries pydantic's
 message, an :class:`OSError` the system's). In English the command shows them as they are; in
@@ -16,6 +16,7 @@ import errno
 import re
 
 from atbalsts._text import shorten
+from atbalsts.cli._coded import coded_message
 from atbalsts.cli._i18n import Texts
 from atbalsts.cli._violations import violation_lines
 from atbalsts.errors import (
@@ -32,10 +33,11 @@ __all__ = ["error_lines", "field_message", "os_reason"]
 
 def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
     """``err`` as the command prints it: for a document, a line that names it, then one line per
-    failing field path."""
+    failing field path; any other error on one line, by its code where the catalog has a
+    sentence for it (:func:`~atbalsts.cli._coded.coded_message`)."""
     _ = t.gettext
     if isinstance(err, DocumentError):
-        head = _("error: {document} is invalid").format(document=err.document)
+        head = _("error: {document} is invalid").format(document=document_name(err.document, t))
         return [head, *(f"  {row.path}: {field_message(row, t)}" for row in err.errors)]
     if isinstance(err, UnknownNameError):
         return [_("error: {message}").format(message=unknown_name(err, t))]
@@ -43,7 +45,15 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
         return [_("error: {message}").format(message=file_message(err, t))]
     if isinstance(err, PolicyError) and err.violations:
         return violation_lines(err, t)
-    return [_("error: {message}").format(message=err)]
+    return [_("error: {message}").format(message=coded_message(err, t))]
+
+
+def document_name(name: str, t: Texts) -> str:
+    """The name of an invalid document in the language of ``t``: a document the library names
+    by its kind (the audit event a transition would record) in words of ``t``, a file's name as
+    it is."""
+    kinds = {"audit event": t.gettext("audit event")}
+    return kinds.get(name, name)
 
 
 def file_message(err: FileError, t: Texts) -> str:

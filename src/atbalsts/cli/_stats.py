@@ -21,10 +21,10 @@ STATS_FORMATS = ("json", "csv", "html")
 
 
 def stats_message(err: StatsError, t: Texts) -> str:
-    """``err`` in the language of ``t``: by its ``reason`` and ``values`` (paths, line numbers,
-    a plugin's name; never a learner's data); in English, or for a reason without a sentence
+    """``err`` in the language of ``t``: by its ``code`` and ``values`` (paths, line numbers,
+    a plugin's name; never a learner's data); in English, or for a code without a sentence
     here, as the library wrote it."""
-    if t.lang == "en" or err.reason is None:
+    if t.lang == "en" or err.code is None:
         return str(err)
     _ = t.gettext
     sentences = {
@@ -55,15 +55,15 @@ def stats_message(err: StatsError, t: Texts) -> str:
         ),
         "needs_matplotlib": _("the HTML report's charts need matplotlib: install atbalsts[stats]"),
     }
-    if err.reason == "unreadable" and err.os_error is not None:
+    if err.code == "unreadable" and err.os_error is not None:
         reason = os_reason(err.os_error, t)
         return _("cannot read {path}: {reason}").format(path=err.values["path"], reason=reason)
-    sentence = sentences.get(err.reason)
+    sentence = sentences.get(err.code)
     if sentence is None:
         return str(err)
     said = sentence.format(**err.values)
     unreadable = int(err.values.get("unreadable", "0"))
-    if err.reason == "cases_out_of_order" and unreadable:
+    if err.code == "cases_out_of_order" and unreadable:
         said += t.ngettext(
             "; {n} case line could not be read", "; {n} case lines could not be read", unreadable
         ).format(n=unreadable)

@@ -6,7 +6,9 @@ What they print is said in the command's language: a refusal by its code and val
 verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`). A refusal without a code (a
 plugin's guard that returns a plain text), or with a code that has no sentence here, is shown as
 the library wrote it. In English, everything is shown as the library wrote it. Codes of roles,
-actions, statuses, steps and data categories stay codes.
+actions, statuses, steps and data categories stay codes. Input that cannot be used (not a JSON
+document, ``--on`` not a date, ...) is an error with a code, said by the catalog of
+:mod:`atbalsts.cli._coded`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from atbalsts._text import shorten
-from atbalsts.cli._common import Commands, InputError
+from atbalsts.cli._common import Commands
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import LifecycleError, Refusal
 
@@ -432,15 +434,10 @@ def _say(t: Texts) -> Callable[[Notice], str]:
 
 
 def _transition(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.workflow import cli_transition
+    from atbalsts.workflow import cli_transition, parse_param
 
-    for given in args.param or ():  # never repeated: what was typed may be a name
-        if "=" not in given:
-            raise InputError(
-                t.gettext("--param: expected KEY=VALUE (with '='), got text without one")
-            )
-        if not given.partition("=")[0].strip():
-            raise InputError(t.gettext("--param: the name before '=' is empty"))
+    for given in args.param or ():  # said by its code before a file is read, never repeated
+        parse_param(given)
     return cli_transition(
         args.document,
         args.action,

@@ -45,7 +45,7 @@ def _style(salt: str) -> Iterator[Any]:
         raise StatsError(
             "the HTML report's charts need matplotlib: install atbalsts[stats] "
             "(or write the report without charts)",
-            reason="needs_matplotlib",
+            code="needs_matplotlib",
         ) from None
     settings: dict[str, Any] = {
         "svg.hashsalt": f"atbalsts-{salt}",

@@ -317,7 +317,7 @@ def local_codes(
                 "loaded here (not installed, blocked or failing): every local code of its code "
                 "lists must be shown, met or not, or a code shown only where met would tell "
                 "that some learner has it; count where the plugins that decided are installed",
-                reason="plugin_not_loaded",
+                code="plugin_not_loaded",
                 values={"plugin": name},
             )
         for code_list, code in declaration.codes:
@@ -332,7 +332,7 @@ def unknown_dimension(dim: str) -> StatsError:
     """The error for a grouping by ``dim``, which is not one of :data:`DIMENSIONS`."""
     return StatsError(
         f"cannot group by {dim!r}: choose from {', '.join(DIMENSIONS)}",
-        reason="unknown_dimension",
+        code="unknown_dimension",
         values={"by": dim, "choices": ", ".join(DIMENSIONS)},
     )
 
@@ -345,7 +345,7 @@ def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
     if len(set(dims)) != len(dims):
         raise StatsError(
             f"a dimension is named twice in by: {', '.join(dims)}",
-            reason="dimension_twice",
+            code="dimension_twice",
             values={"by": ", ".join(dims)},
         )
     needs = [d for d in dims if d in ("school", "grade")]
@@ -353,7 +353,7 @@ def _dimensions(by: Iterable[str], with_cases: bool) -> tuple[str, ...]:
         raise StatsError(
             f"grouping by {' and '.join(needs)} needs the cases file: a decision does not name "
             "the school or the grade",
-            reason="needs_cases",
+            code="needs_cases",
             values={"by": ", ".join(needs)},
         )
     return dims
@@ -399,7 +399,7 @@ class _OrderJoin:
             f"the decision on decisions line {line} has no case after cases line {self._line}: "
             "the files are not in the same learner order (join the cases by id instead)"
             f"{unreadable}",
-            reason="cases_out_of_order",
+            code="cases_out_of_order",
             values={
                 "line": str(line),
                 "cases_line": str(self._line),
@@ -434,7 +434,7 @@ class _IdJoin:
                 raise StatsError(
                     f"cases line {number} is a second case of a learner of an earlier line: "
                     "joined by id, a learner has one case in a municipality",
-                    reason="case_twice",
+                    code="case_twice",
                     values={"cases_line": str(number)},
                 )
             self._cases[key] = facts

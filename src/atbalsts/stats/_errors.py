@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 from atbalsts.errors import AtbalstsError
@@ -13,21 +14,34 @@ class StatsError(AtbalstsError):
     """The statistics cannot be made as asked: a file cannot be read, a grouping needs the cases
     file, or the decisions and the cases do not belong together.
 
-    ``str(error)`` says why in English. ``reason`` names the kind of problem as a stable code
+    ``str(error)`` says why in English. ``code`` names the kind of problem as a stable code
     and ``values`` what it is about (a path, a line number, a plugin: never a learner's data),
-    so that a program, or the command line in Latvian, can say it in its own words; ``reason``
-    is None where the message has no code. ``os_error`` is the operating system's error behind
-    an unreadable file, if one."""
+    so that a program, or the command line in Latvian, can say it in its own words; ``code``
+    is None where the message has none (:class:`~atbalsts.errors.AtbalstsError`). ``os_error``
+    is the operating system's error behind an unreadable file, if one."""
 
     def __init__(
         self,
         message: str,
         *,
-        reason: str | None = None,
+        code: str | None = None,
         values: Mapping[str, str] | None = None,
         os_error: OSError | None = None,
     ) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.values: Mapping[str, str] = dict(values or {})
+        super().__init__(message, code=code, values=values)
         self.os_error = os_error
+
+    @property
+    def reason(self) -> str | None:
+        """The error's ``code``, by its former name.
+
+        .. deprecated:: 0.2.0
+           Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
+           will be removed.
+        """
+        warnings.warn(
+            "StatsError.reason is deprecated: read StatsError.code",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.code

@@ -379,13 +379,13 @@ def read_lines(path: Path) -> Iterator[tuple[int, object]]:
     except UnicodeDecodeError:
         raise StatsError(
             f"cannot read {path}: it is not UTF-8 text",
-            reason="not_utf8",
+            code="not_utf8",
             values={"path": str(path)},
         ) from None
     except OSError as err:
         raise StatsError(
             f"cannot read {path}: {err.strerror or err}",
-            reason="unreadable",
+            code="unreadable",
             values={"path": str(path)},
             os_error=err,
         ) from None

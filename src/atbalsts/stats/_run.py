@@ -67,14 +67,14 @@ def run_stats(
             if source is not None and target.resolve() == source.resolve():
                 raise StatsError(
                     f"the output {target} would overwrite the input {source}",
-                    reason="output_is_input",
+                    code="output_is_input",
                     values={"output": str(target), "input": str(source)},
                 )
         if not replaceable(target):
             raise StatsError(
                 f"the output {target} is not a regular file: name a file to write (without -o, "
                 "the table goes to standard output)",
-                reason="output_not_a_file",
+                code="output_not_a_file",
                 values={"output": str(target)},
             )
     table = count_files(decisions, cases, dims, join=join)

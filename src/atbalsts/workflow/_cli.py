@@ -3,7 +3,12 @@
 The command line parses, calls one of these and exits with the status it returns: 0 done, 1
 refused (a transition not allowed or refused by a guard, a chain that does not verify). Input that
 cannot be used (a missing file, an invalid document, a bad date) raises an
-:class:`~atbalsts.errors.AtbalstsError`, which the command reports with exit status 2.
+:class:`~atbalsts.errors.AtbalstsError`, which the command reports with exit status 2: a file
+that cannot be read a :class:`~atbalsts.errors.FileError`, an invalid document a
+:class:`~atbalsts.errors.DocumentError`, a mistyped action an
+:class:`~atbalsts.errors.UnknownNameError`, any other input a plain
+:class:`~atbalsts.errors.AtbalstsError` with a ``code`` and ``values`` (paths, option names,
+the known steps; ``--on``'s text cut to 40 characters), which the command says in Latvian.
 
 What they print is a :class:`Notice`: an English sentence, a code and the values it is about,
 with the refusal or the chain's verdict behind it. Each function prints ``say(notice)``; by
@@ -132,16 +137,24 @@ def _document(path: Path) -> _Doc:
     try:
         keys = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError):
-        raise AtbalstsError(f"{path} is not a JSON document") from None
+        raise AtbalstsError(
+            f"{path} is not a JSON document", code="not_json_document", values={"path": str(path)}
+        ) from None
     if not isinstance(keys, dict):
-        raise AtbalstsError(f"{path} is not a JSON object")
+        raise AtbalstsError(
+            f"{path} is not a JSON object", code="not_json_object", values={"path": str(path)}
+        )
     if "referred_to" in keys:
         return parse_json(Referral, data, name=path.name)
     if "grantor" in keys:
         return parse_json(Consent, data, name=path.name)
     if "author_role" in keys:
         return parse_json(SupportPlan, data, name=path.name)
-    raise AtbalstsError(f"{path} is not a support plan, a referral or a consent")
+    raise AtbalstsError(
+        f"{path} is not a support plan, a referral or a consent",
+        code="not_workflow_document",
+        values={"path": str(path)},
+    )
 
 
 def _when(text: str) -> date:
@@ -156,19 +169,34 @@ def _when(text: str) -> date:
             return moment
         return iso_day(text)
     except ValueError:
+        given = text[:40]  # a date typed by the user, shown short
         raise AtbalstsError(
             f"--on: not a date (YYYY-MM-DD) or a date and time with its offset "
-            f"(YYYY-MM-DDTHH:MM:SS+02:00): {text[:40]!r}"
+            f"(YYYY-MM-DDTHH:MM:SS+02:00): {given!r}",
+            code="on_not_a_date",
+            values={"option": "--on", "text": given},
         ) from None
 
 
 def parse_param(text: str) -> tuple[str, ParamValue]:
     """``KEY=VALUE`` as a parameter: ``true``/``false``, an integer, a decimal number or text;
-    ``achievements`` is a comma-separated list, ``outcome`` and ``effective`` are always text."""
+    ``achievements`` is a comma-separated list, ``outcome`` and ``effective`` are always text.
+    Text without ``=`` (code ``param_without_equals``) or with nothing but spaces before it
+    (``param_name_empty``) raises :class:`~atbalsts.errors.AtbalstsError`, which does not
+    repeat the text (it may be anything, a name)."""
     key, sep, value = text.partition("=")
-    if not sep or not key:
-        # not repeated: what was typed instead of a parameter may be anything (a name)
-        raise AtbalstsError("--param: expected KEY=VALUE (with '='), got text without one")
+    if not sep:
+        raise AtbalstsError(
+            "--param: expected KEY=VALUE (with '='), got text without one",
+            code="param_without_equals",
+            values={"option": "--param"},
+        )
+    if not key.strip():
+        raise AtbalstsError(
+            "--param: the name before '=' is empty",
+            code="param_name_empty",
+            values={"option": "--param"},
+        )
     if key in _LIST:
         return key, tuple(v.strip() for v in value.split(",") if v.strip())
     if key in _TEXT:
@@ -217,19 +245,32 @@ def cli_transition(
     if action not in actions:  # a mistyped action is a wrong argument, not a refusal
         raise UnknownNameError("action", action, actions)
     given = [_document(Path(p)) for p in consents]
-    if any(not isinstance(c, Consent) for c in given):
-        raise AtbalstsError("--consent: every file must be a consent")
+    for file, found in zip(consents, given, strict=True):
+        if not isinstance(found, Consent):
+            raise AtbalstsError(
+                f"--consent: {file} is not a consent",
+                code="not_a_consent",
+                values={"option": "--consent", "path": str(file)},
+            )
     chain_steps = None
     if steps is not None:
         try:
             chain_steps = tuple(ApprovalStep(s.strip()) for s in steps.split(",") if s.strip())
         except ValueError:
             known = ", ".join(s.value for s in ApprovalStep)
-            raise AtbalstsError(f"--steps: each step is one of {known}") from None
+            raise AtbalstsError(
+                f"--steps: each step is one of {known}",
+                code="unknown_step",
+                values={"option": "--steps", "known": known},
+            ) from None
     chain_path = Path(chain) if chain is not None else None
     target = Path(output) if output is not None else path
     if not replaceable(target):
-        raise AtbalstsError(f"-o: {target} is not a regular file: name a file to write")
+        raise AtbalstsError(
+            f"-o: {target} is not a regular file: name a file to write",
+            code="target_not_a_file",
+            values={"option": "-o", "path": str(target)},
+        )
     previous = None
     if chain_path is not None and chain_path.exists():
         verdict = verify_chain(_read(chain_path).splitlines())
