@@ -278,6 +278,17 @@ class Violation:
     ``two-policies``
         Two plugins govern the same municipality (:class:`PolicyConflict`).
 
+    ``values`` holds, as text, what the reason says beyond the fields (never a learner's data), so
+    that a program, or the command line in Latvian, can say it in its own words:
+    ``unknown-fact``: ``fact``; ``override-missing`` and ``double-override``: ``overrides``;
+    ``override-kind``: ``kind`` (the overriding rule's) and ``other_kind``; ``parameter-type``:
+    ``expected`` (the type's name); ``parameter-value``: ``value`` (as Python writes it) and
+    ``valid_from``; ``parameter-not-stricter``: ``stricter`` (the stricter direction);
+    ``parameter-undeclared``: ``parameter``; ``parameter-coverage``: ``parameter``,
+    ``in_force_from`` and ``first_value_from``; ``code-namespace`` and ``duplicate-code``:
+    ``list`` (the code list); ``unknown-measure``: ``measure``; ``two-policies``:
+    ``municipality``, ``distribution`` and ``other_distribution``. Other checks: empty.
+
     When there are several violations, the exception is a :class:`PolicyConflict` if any of them
     has two sides, else a :class:`ParameterCoverageError` if any is about coverage, else a
     :class:`PolicyError`.
@@ -292,6 +303,13 @@ class Violation:
     other_plugin: str | None = None
     bases: tuple[str, ...] = ()
     sides: tuple[str, str] | None = None
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its values as a dict (a read-only mapping does not pickle), so that a
+        :class:`PolicyError` that holds it pickles too."""
+        fields = attrs.astuple(self, recurse=False)[:-1]
+        return (Violation, (*fields, dict(self.values)))
 
     @property
     def message(self) -> str:

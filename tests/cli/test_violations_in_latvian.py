@@ -44,6 +44,7 @@ from atbalsts.cli._violations import (
     _two_sided,
     message_lines,
     violation_lines,
+    violation_sentence,
 )
 from atbalsts.codes import Code
 from atbalsts.errors import PolicyConflict, PolicyError, Violation
@@ -228,7 +229,57 @@ def _names(v: Violation) -> list[str]:
     if v.other_plugin is not None:
         named.append(repr(v.other_plugin))
     named += [b for b in v.bases if b and not b.startswith(("methodological", "illustrative"))]
+    # and what its reason says beyond the fields: ids quoted, days, values and codes as they are
+    ids = {"fact", "overrides", "parameter", "list", "measure", "municipality", "distribution"}
+    for key, shown in v.values.items():
+        if key in {"stricter", "expected", "kind", "other_kind"}:  # said in words: apart
+            continue
+        named.append(repr(shown) if key in ids | {"other_distribution"} else shown)
     return named
+
+
+#: The checks whose violations carry values (Violation's docstring lists them).
+DETAILED = {
+    "unknown-fact",
+    "override-missing",
+    "double-override",
+    "override-kind",
+    "parameter-type",
+    "parameter-value",
+    "parameter-not-stricter",
+    "parameter-undeclared",
+    "parameter-coverage",
+    "code-namespace",
+    "duplicate-code",
+    "unknown-measure",
+    "two-policies",
+}
+
+
+@pytest.mark.parametrize("check", sorted(DETAILED))
+def test_a_detail_the_reason_says_is_in_the_values_and_said_in_latvian(check: str) -> None:
+    """What only the English reason said before (which fact, parameter, value, list...) is in the
+    violation's values, and the Latvian line names it instead of sending the reader to English."""
+    (v,) = _refused(check).violations
+    assert v.values, check
+    for detail in v.values.values():
+        assert detail in v.reason or check in {"parameter-not-stricter", "code-namespace"}, (
+            detail,
+            v.reason,
+        )
+    latvian = violation_sentence(v, LV)
+    assert "--lang en" not in latvian or check == "parameter-value"
+    for named in _names(v):
+        assert named in latvian, (named, latvian)
+    if check == "parameter-not-stricter":
+        assert "stingrāka ir" in latvian
+
+
+def test_a_violation_without_values_is_said_by_the_plain_sentence() -> None:
+    """A Violation made without values (by another program) still has its Latvian sentence."""
+    v = Violation("unknown-fact", "x.rule", "x", "reads unknown fact 'y'")
+    assert "--lang en" in violation_sentence(v, LV)
+    assert "'x.rule'" in violation_sentence(v, LV)
 
 
 # -- the sentences --------------------------------------------------------------------------------

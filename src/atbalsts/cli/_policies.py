@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from atbalsts.cli._common import EXIT_OK, Commands, date_type, dump, table
 from atbalsts.cli._i18n import Texts
-from atbalsts.cli._violations import message_lines
+from atbalsts.cli._violations import message_lines, rule_kind_names
 from atbalsts.errors import AtbalstsError, PolicyError
 
 if TYPE_CHECKING:  # imported where used: the engine loads plugins, which takes time
@@ -198,15 +198,7 @@ def _rules(args: argparse.Namespace, t: Texts) -> int:
         "illustrative": _("illustrative, not law"),
         "methodological_default": _("methodological default, not law"),
     }
-    kinds = {
-        "risk_finding": _("risk finding"),
-        "obligation": _("obligation"),
-        "measure_eligibility": _("measure eligibility"),
-        "referral": _("referral"),
-        "plan_check": _("plan check"),
-        "review_schedule": _("review date"),
-        "risk_tier": _("risk tier"),
-    }
+    kinds = rule_kind_names(t)
     cells = []
     for rule, plugin in rules:
         basis = rule.legal_basis

@@ -22,7 +22,13 @@ import re
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import PolicyError, Violation
 
-__all__ = ["VIOLATION_CHECKS", "message_lines", "violation_lines", "violation_sentence"]
+__all__ = [
+    "VIOLATION_CHECKS",
+    "message_lines",
+    "rule_kind_names",
+    "violation_lines",
+    "violation_sentence",
+]
 
 
 def _one_sided(t: Texts) -> dict[str, str]:
@@ -111,6 +117,116 @@ def _two_sided(t: Texts) -> dict[str, str]:
     }
 
 
+def _detailed(t: Texts) -> dict[str, str]:
+    """The sentence of each check whose violation carries what its reason says beyond the fields
+    (``Violation.values``), with those values in braces besides the ones above. A violation
+    without them (made by another program) is said by the sentence above."""
+    _ = t.gettext
+    return {
+        "unknown-fact": _(
+            "rule {subject} of plugin {plugin} reads fact {fact}, which does not exist (the facts "
+            "are listed in atbalsts.policy.FACTS)"
+        ),
+        "override-missing": _(
+            "rule {subject} of plugin {plugin} overrides rule {overrides}, which is not in the "
+            "policy set"
+        ),
+        "parameter-value": _(
+            "parameter {subject} of plugin {plugin} is given the value {value} from {valid_from}, "
+            "which its declaration does not allow (why, --lang en says)"
+        ),
+        "parameter-undeclared": _(
+            "rule {subject} of plugin {plugin} reads parameter {parameter}, which no plugin of "
+            "the set declares"
+        ),
+        "parameter-coverage": _(
+            "rule {subject} of plugin {plugin} is in force from {in_force_from}, but parameter "
+            "{parameter} has no value before {first_value_from}"
+        ),
+        "code-namespace": _(
+            "local code {subject} of plugin {plugin} in the code list {list} is outside its "
+            "plugin's namespace (it must begin with {prefix})"
+        ),
+        "duplicate-code": _(
+            "local code {subject} of plugin {plugin} is already in the code list {list}"
+        ),
+        "unknown-measure": _(
+            "rule {subject} of plugin {plugin} declares that it may decide measure {measure}, "
+            "which no code list of the set knows"
+        ),
+        "override-kind": _(
+            "a rule cannot override a rule of another kind ({other_kind} overridden by {kind}): "
+            "{first} and {second}"
+        ),
+        "double-override": _("two rules override rule {overrides}: {first} and {second}"),
+        "parameter-type": _(
+            "a value of another type than the parameter's ({expected}): {first} and {second}"
+        ),
+        "parameter-not-stricter": _(
+            "a national parameter may move only the stricter way ({stricter}), never the looser: "
+            "{first} and {second}"
+        ),
+        "two-policies": _(
+            "two policies govern municipality {municipality} (distributions {distribution} and "
+            "{other_distribution}), install only one: {first} and {second}"
+        ),
+    }
+
+
+#: The values of ``Violation.values`` shown as ids (quoted, as the subject is); the others (days,
+#: a value as Python writes it, a type's name, a rule kind's code) as they are.
+_QUOTED_VALUES = frozenset(
+    {
+        "fact",
+        "overrides",
+        "parameter",
+        "list",
+        "measure",
+        "municipality",
+        "distribution",
+        "other_distribution",
+    }
+)
+
+
+def rule_kind_names(t: Texts) -> dict[str, str]:
+    """The name of each kind of rule (``DecisionKind``) in words of ``t``."""
+    _ = t.gettext
+    return {
+        "risk_finding": _("risk finding"),
+        "obligation": _("obligation"),
+        "measure_eligibility": _("measure eligibility"),
+        "referral": _("referral"),
+        "plan_check": _("plan check"),
+        "review_schedule": _("review date"),
+        "risk_tier": _("risk tier"),
+    }
+
+
+def _shown_values(v: Violation, t: Texts) -> dict[str, str]:
+    """``v.values`` as the detailed sentences show them: ids quoted, a direction, a rule kind and
+    a parameter's type in words of ``t``, days and values as they are."""
+    _ = t.gettext
+    words = {
+        "stricter": {"lower": _("lower is stricter"), "higher": _("higher is stricter")},
+        "expected": {
+            "int": _("a whole number"),
+            "float": _("a number"),
+            "str": _("a text"),
+            "bool": _("true or false"),
+        },
+        "kind": rule_kind_names(t),
+        "other_kind": rule_kind_names(t),
+    }
+    shown = {}
+    for key, value in v.values.items():
+        if key in words:
+            shown[key] = words[key].get(value, value)
+        else:
+            shown[key] = repr(value) if key in _QUOTED_VALUES else value
+    return shown
+
+
 #: The library's own words: the catalog's source language.
 _SOURCE = Texts("en", gettext.NullTranslations())
 
@@ -176,6 +292,12 @@ def violation_sentence(v: Violation, t: Texts) -> str:
         values |= {"first": _side(v, 0, t), "second": _side(v, 1, t)}
     if sentence is None:
         return v.message
+    detailed = _detailed(t).get(v.check) if v.values else None
+    if detailed is not None:
+        try:
+            return detailed.format(**values, **_shown_values(v, t))
+        except (KeyError, IndexError, ValueError):
+            pass  # values of another shape, or a translation that does not fit: the plain one
     try:
         return sentence.format(**values)
     except (KeyError, IndexError, ValueError):  # a translation that does not fit its values

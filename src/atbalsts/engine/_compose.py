@@ -88,6 +88,11 @@ def _select(
                 subject_kind="policy",
                 other=first.name,
                 other_plugin=first.name,
+                values={
+                    "municipality": str(municipality),
+                    "distribution": first.distribution,
+                    "other_distribution": decl.info.distribution,
+                },
             )
         )
     # Every selected plugin stays, so that its own violations are reported too.
@@ -113,7 +118,11 @@ def _check_rules(
                 )
             for fact in dict.fromkeys(r.reads):
                 if fact not in FACT_NAMES:
-                    found.append(Violation("unknown-fact", r.id, name, _unknown_fact(fact)))
+                    found.append(
+                        Violation(
+                            "unknown-fact", r.id, name, _unknown_fact(fact), values={"fact": fact}
+                        )
+                    )
                 elif fact in PROTECTED_FACTS and r.kind in RISK_KINDS:
                     found.append(
                         Violation(
@@ -163,10 +172,12 @@ def _check_rules(
                     r.id,
                     plugin,
                     f"overrides {r.overrides!r}, which is not in the set",
+                    values={"overrides": r.overrides},
                 )
             )
             continue
         t, t_plugin = target
+        values: dict[str, str] = {}
         if t.mandatory:
             reason = "overriding a mandatory national rule is refused"
             check = "mandatory-override"
@@ -176,10 +187,12 @@ def _check_rules(
                 f"{r.kind.value})"
             )
             check = "override-kind"
+            values = {"kind": r.kind.value, "other_kind": t.kind.value}
         elif t.id in overridden:
             t, t_plugin = by_id[overridden[t.id]]
             reason = f"two rules override {r.overrides!r}"
             check = "double-override"
+            values = {"overrides": r.overrides}
         else:
             overridden[t.id] = r.id
             continue
@@ -192,6 +205,7 @@ def _check_rules(
                 other=t.id,
                 other_plugin=t_plugin,
                 bases=(_basis(t), _basis(r)),
+                values=values,
             )
         )
     # Every rule stays in the set: a replaced rule is left out only on the dates when its
@@ -209,7 +223,12 @@ def _check_floor(base: Parameter, local: Parameter, plugin: str) -> list[Violati
     local value looser than a national value in force during its period."""
 
     def violation(
-        check: str, reason: str, bv: ParameterValue, lv: ParameterValue, sides: tuple[str, str]
+        check: str,
+        reason: str,
+        bv: ParameterValue,
+        lv: ParameterValue,
+        sides: tuple[str, str],
+        values: Mapping[str, str] | None = None,
     ) -> Violation:
         return Violation(
             check,
@@ -221,6 +240,7 @@ def _check_floor(base: Parameter, local: Parameter, plugin: str) -> list[Violati
             other_plugin=base.plugin,
             bases=(str(bv.reference), str(lv.reference)),
             sides=sides,
+            values=values or {},
         )
 
     if base.change is Change.FIXED:
@@ -246,7 +266,8 @@ def _check_floor(base: Parameter, local: Parameter, plugin: str) -> list[Violati
                     f"{base.id}@{base.plugin}={bv.value!r} from {bv.valid_from}",
                     f"{local.id}@{local.plugin}={lv.value!r} from {lv.valid_from}",
                 )
-                found.append(violation("parameter-not-stricter", reason, bv, lv, sides))
+                stricter = {"stricter": str(base.stricter)}
+                found.append(violation("parameter-not-stricter", reason, bv, lv, sides, stricter))
                 break  # one violation per local value
     return found
 
@@ -330,6 +351,7 @@ def _merge_parameters(decls: list[Declaration], found: list[Violation]) -> dict[
                             f"{base.id}@{base.plugin}={base.values[0].value!r}",
                             f"{p.id}@{name}={wrong[0].value!r}",
                         ),
+                        values={"expected": expected.__name__},
                     )
                 )
                 continue
@@ -342,6 +364,7 @@ def _merge_parameters(decls: list[Declaration], found: list[Violation]) -> dict[
                         name,
                         f"gives the value {v.value!r} (from {v.valid_from}), which {why}",
                         subject_kind="parameter",
+                        values={"value": repr(v.value), "valid_from": v.valid_from.isoformat()},
                     )
                     for v, why in invalid
                 ]
@@ -368,13 +391,22 @@ def _check_coverage(
             p = params.get(pid)
             if p is None:
                 reason = f"reads parameter {pid!r}, not declared"
-                found.append(Violation("parameter-undeclared", r.id, plugin, reason))
+                found.append(
+                    Violation(
+                        "parameter-undeclared", r.id, plugin, reason, values={"parameter": pid}
+                    )
+                )
             elif p.values[0].valid_from > start:
                 reason = (
                     f"is in force from {start} but parameter {pid!r} has no value before "
                     f"{p.values[0].valid_from}"
                 )
-                found.append(Violation("parameter-coverage", r.id, plugin, reason))
+                values = {
+                    "parameter": pid,
+                    "in_force_from": start.isoformat(),
+                    "first_value_from": p.values[0].valid_from.isoformat(),
+                }
+                found.append(Violation("parameter-coverage", r.id, plugin, reason, values=values))
 
 
 def _merge_codes(decls: list[Declaration], found: list[Violation]) -> dict[str, CodeList]:
@@ -395,7 +427,10 @@ def _merge_codes(decls: list[Declaration], found: list[Violation]) -> dict[str, 
             else:
                 batch.append(code)
                 continue
-            found.append(Violation(check, code.code, name, reason, subject_kind="code"))
+            values = {} if check == "risk-group" else {"list": list_name}
+            found.append(
+                Violation(check, code.code, name, reason, subject_kind="code", values=values)
+            )
         for list_name, items in sorted(accepted.items()):
             codes[list_name] = codes[list_name].extended(items, namespace)
     return codes
@@ -418,6 +453,7 @@ def _check_measures(
                         r.id,
                         plugin,
                         f"declares unknown measure {measure!r}{hint}; see the measures code list",
+                        values={"measure": measure},
                     )
                 )
 
