@@ -257,3 +257,45 @@ def test_a_sentence_takes_only_the_values_its_code_carries(code: str, value: str
     if "{" in transition_sentences(texts("lv"))[code]:  # a sentence that names a value
         missing = AtbalstsError("the English words", code=code)
         assert coded_message(missing, texts("lv")) == "the English words"
+
+
+def test_a_document_on_a_pipe_cannot_be_written_back_and_the_message_says_so(
+    tmp_path: Path,
+) -> None:
+    """Without -o the document is written back in its place: when that is a named pipe, the
+    message names the document and tells to give -o (it spoke of an -o never given before)."""
+    import os
+    import threading
+
+    plan = _plan(tmp_path).read_bytes()
+    pipe = tmp_path / "plan.pipe"
+    os.mkfifo(pipe)
+
+    def feed() -> threading.Thread:  # the plan to the next reader of the pipe, once
+        def write() -> None:
+            with pipe.open("wb") as writer:
+                writer.write(plan)
+
+        feeder = threading.Thread(target=write, daemon=True)
+        feeder.start()
+        return feeder
+
+    feeder = feed()
+    status, said = run(*_step(pipe, *ON))
+    feeder.join(timeout=60)
+    assert not feeder.is_alive()
+    assert status == 2
+    assert said == (
+        f"kļūda: {pipe} nav parasts fails, tāpēc dokumentu nevar ierakstīt atpakaļ tā vietā: "
+        "norādiet rakstāmo failu ar -o\n"
+    )
+    feeder = feed()
+    status, said = run(*_step(pipe, *ON), "--lang", "en")
+    feeder.join(timeout=60)
+    assert not feeder.is_alive()
+    assert (status, said) == (
+        2,
+        f"error: {pipe} is not a regular file, so the document cannot be written back in its "
+        "place: name a file to write with -o\n",
+    )
+    assert "-o:" not in said

@@ -61,6 +61,10 @@ def transition_sentences(t: Texts) -> dict[str, str]:
         "not_a_consent": _("--consent: {path} is not a consent"),
         "unknown_step": _("--steps: each step is one of {known}"),
         "target_not_a_file": _("-o: {path} is not a regular file: name a file to write"),
+        "document_not_a_file": _(
+            "{path} is not a regular file, so the document cannot be written back in its place: "
+            "name a file to write with -o"
+        ),
     }
 
 

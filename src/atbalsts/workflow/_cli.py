@@ -265,11 +265,18 @@ def cli_transition(
             ) from None
     chain_path = Path(chain) if chain is not None else None
     target = Path(output) if output is not None else path
-    if not replaceable(target):
+    if not replaceable(target) and output is not None:
         raise AtbalstsError(
             f"-o: {target} is not a regular file: name a file to write",
             code="target_not_a_file",
             values={"option": "-o", "path": str(target)},
+        )
+    if not replaceable(target):  # the document is written back in its place
+        raise AtbalstsError(
+            f"{target} is not a regular file, so the document cannot be written back in its "
+            "place: name a file to write with -o",
+            code="document_not_a_file",
+            values={"path": str(target)},
         )
     previous = None
     if chain_path is not None and chain_path.exists():
