@@ -453,7 +453,10 @@ _AS_OF = Query(
 _MUNICIPALITY = Query(
     description="Decide every case under this municipality's policy (default: each learner's)."
 )
-_TRACE = Query(description="Include the full trace in each Decision (about 20 KB per learner).")
+_TRACE = Query(
+    description="Include the full trace in each Decision (about 20 KB per learner): `true` or "
+    "`false`, nothing else."
+)
 
 _LINE_SCHEMA: dict[str, Any] = {
     "description": "One JSON object per line, in input order: a Decision as the key's role may "
@@ -493,10 +496,11 @@ async def batch(
     them: the Decision (without its trace unless `trace`) as the key's role may see it, the same
     view as `/v1/evaluate` gives, an `invalid` record naming every failing field by its path (as
     `/v1/evaluate` names them, whatever the key's role: the answer goes back to the system that
-    sent the line), or an `error` record. Each case is decided on `as_of` (default: its latest observation's date; a case without one
-    gets a `NoEvaluationDate` error record) under the policy of `municipality` (default: its
-    learner's). Lines of learners outside the key's scope get a `Forbidden` record. Decisions
-    are sent as they are made, while the body is still arriving.
+    sent the line), or an `error` record. Each case is decided on `as_of` (default: its latest
+    observation's date; a case without one gets a `NoEvaluationDate` error record) under the
+    policy of `municipality` (default: its learner's). Lines of learners outside the key's
+    scope get a `Forbidden` record. Decisions are sent as they are made, while the body is
+    still arriving.
 
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the
