@@ -79,8 +79,10 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
 
     A check that spans several fields (raised by a model validator) is reported at the field it
     names, not at the model that holds it. A key of the input in a path (an unknown key, a key of
-    a map) is named only when it has the form of a field name (:func:`shown_key`); the row's
-    ``kind`` still says what is wrong (``extra_forbidden`` for an unknown key).
+    a map) is named only when it has the form of a field name (a lower-case letter or ``_``,
+    then lower-case letters, digits and ``_``, at most 64 in all), else as ``(a key that is not
+    a field name)``: it may be a personal code or a name. The row's ``kind`` still says what is
+    wrong (``extra_forbidden`` for an unknown key).
     """
     rows: dict[str, FieldError] = {}
     for err in exc.errors(include_url=False, include_input=False):
