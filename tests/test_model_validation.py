@@ -615,12 +615,11 @@ def test_a_byte_order_mark_inside_the_text_is_still_an_error(case_data: dict[str
     assert info.value.errors[0].kind == "json_invalid"
 
 
-def test_a_huge_unknown_key_is_named_shortened(case_data: dict[str, Any]) -> None:
-    case_data["learner"]["k" * 1_000_000] = 1
+def test_a_huge_unknown_key_is_not_repeated(case_data: dict[str, Any]) -> None:
+    case_data["learner"]["k" * 1_000_000] = 1  # longer than a field name is
     err = invalid(case_data)
     assert err.errors[0].kind == "extra_forbidden"
-    assert err.paths[0].startswith("learner.kkk")
-    assert len(err.paths[0]) < 80
+    assert err.paths == ("learner.(a key that is not a field name)",)
 
 
 # -- dates: read from JSON by pydantic-core alone, from Python through our check ----------------

@@ -29,7 +29,7 @@ from atbalsts.privacy import view_decision  # noqa: E402
 from atbalsts.server import Limits, create_app  # noqa: E402
 from atbalsts.testing.strategies import support_cases  # noqa: E402
 
-from .conftest import LiveServer, bearer, examples  # noqa: E402
+from .conftest import LiveServer, bearer, example, examples  # noqa: E402
 
 AS_OF = date(2025, 11, 20)
 NDJSON = {"Content-Type": "application/x-ndjson"}
@@ -48,10 +48,11 @@ def _library(lines: list[str], registry: PolicyRegistry, **options: Any) -> list
 def _viewed(lines: list[str], registry: PolicyRegistry, role: str, **options: Any) -> list[Any]:
     """The library's records for ``lines`` with each Decision as ``role`` may see it (its
     case's view on its evaluation date, made from the decision with its trace, which says what
-    the rules behind its reasons read; the trace itself left out), every other record as it is."""
+    the rules behind its reasons read; the trace itself left out), every other record as it is:
+    an invalid line's fields named whole, whatever the role (the answer goes to the sender)."""
     out = []
     cases = [line for line in lines if not blank_line(line)]
-    records = _library(lines, registry, trace=True, mask_for=role, **options)
+    records = _library(lines, registry, trace=True, **options)
     for line, record in zip(cases, records, strict=True):
         data = json.loads(record)
         if "line" not in data:  # a Decision
@@ -87,6 +88,31 @@ def test_batch_gives_the_records_of_atbalsts_batch_as_the_role_sees_them(
     assert len(got) == len(examples()) + 4  # blank lines give no record
     assert [r["line"] for r in got[-2:]] == [len(examples()) + 5, len(examples()) + 6]
     assert all(r["view"]["role"] == "municipal_coordinator" for r in got if "line" not in r)
+
+
+def test_an_invalid_line_names_its_fields_as_evaluate_does_whatever_the_role(
+    base_url: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    """One rule for both endpoints: the fields of an invalid document are named by their path
+    (never their value) to the system that sent it, which holds what it sent. A class teacher's
+    key is told of the suspected threat's fields, a coordinator's of the grade."""
+    case = example("03-parauga")
+    threat = case["observations"][0]["suspected_threats"][0]
+    threat["observed_on"], threat["kind"] = "12.11.2025", "sexual_abuse"
+    case["learner"]["enrolment"]["grade"] = "8"
+    threat_date = "observations[0].suspected_threats[0].observed_on"
+    for key_id in ("teacher", "national"):
+        key = bearer(keys[1][key_id])
+        (record,) = _json(_batch(base_url, key, json.dumps(case)))
+        batch = {(row["path"], row["message"]) for row in record["invalid"]}
+        single = httpx.post(f"{base_url}/v1/evaluate", json={"case": case}, headers=key)
+        assert single.status_code == 422
+        named = {(e["path"].removeprefix("case."), e["message"]) for e in single.json()["errors"]}
+        assert batch == named
+        paths = {path for path, _ in batch}
+        assert {threat_date, "learner.enrolment.grade"} <= paths
+        assert not any("(protected)" in path for path in paths)
+        assert "12.11.2025" not in json.dumps(record)
 
 
 def test_an_unredacted_service_gives_the_records_byte_for_byte(

@@ -29,6 +29,7 @@ from atbalsts.server import JsonFormatter, Limits, ViewContext, create_app  # no
 from .conftest import LiveServer, bearer, example  # noqa: E402
 
 PROBLEM = "application/problem+json"
+JSON = {"Content-Type": "application/json"}
 
 
 def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
@@ -143,7 +144,7 @@ def test_invalid_body_names_every_field_without_echoing_values(
 
 
 def test_not_json_is_422(base_url: str, national: dict[str, str]) -> None:
-    response = httpx.post(f"{base_url}/v1/evaluate", content=b"{nope", headers=national)
+    response = httpx.post(f"{base_url}/v1/evaluate", content=b"{nope", headers={**national, **JSON})
     _problem(response, 422, "invalid")
 
 
@@ -276,7 +277,9 @@ def test_a_chunked_body_over_the_limit_is_413(small_url: str, national: dict[str
         for start in range(0, len(text), 500):
             yield text[start : start + 500]
 
-    response = httpx.post(f"{small_url}/v1/evaluate", content=chunks(), headers=national)
+    response = httpx.post(
+        f"{small_url}/v1/evaluate", content=chunks(), headers={**national, **JSON}
+    )
     _problem(response, 413, "too-large")
 
 

@@ -112,6 +112,10 @@ class _Settings:
     masked: str | None = None
     """Name an invalid line's fields as this role may see them
     (:func:`atbalsts.privacy.masked_path`)."""
+    date_option: str = "--as-of"
+    """How the caller gives the evaluation date, named when a case has no date to take:
+    the command's option, or ``as_of`` (the parameter of :func:`evaluate_lines` and of the
+    HTTP service's batch)."""
 
     @classmethod
     def of_batch(
@@ -226,7 +230,8 @@ def _decide(
         day = settings.as_of or latest_observation(case)
         if day is None:
             raise NoEvaluationDate(
-                "the case has no observation to take the evaluation date from; give one (--as-of)"
+                "the case has no observation to take the evaluation date from; give one "
+                f"({settings.date_option})"
             )
         municipality = settings.municipality
         policy_set = registry.policy_set(municipality or case.learner.enrolment.municipality)
@@ -299,9 +304,10 @@ def evaluate_lines(
 
     With ``as_of`` None each case is evaluated on the date of its latest observation, as
     ``atbalsts evaluate`` does; a case with no observation then gets an ``error`` record
-    (``NoEvaluationDate``). Each case is decided under the policy of its learner's municipality,
-    or of ``municipality`` when one is given. Every decision carries its notes
-    (``decision_notes``); :class:`BatchStats` counts the two that matter most.
+    (``NoEvaluationDate``, whose message asks for ``as_of``). Each case is decided under the
+    policy of its learner's municipality, or of ``municipality`` when one is given. Every
+    decision carries its notes (``decision_notes``); :class:`BatchStats` counts the two that
+    matter most.
 
     The trace is left out unless ``trace`` is true: it is the bulk of a decision's size. The
     stamp in each decision is enough to reproduce the full trace later with ``evaluate``.
@@ -336,6 +342,7 @@ def evaluate_lines(
         municipality=municipality,
         numbered=False,
         masked=checked_role(mask_for),
+        date_option="as_of",
     )
     for number, line in enumerate(lines, start=1):
         for _, text, _ in _decide(number, line, registry, settings, stats, show=show):

@@ -16,14 +16,26 @@ import pydantic
 
 from atbalsts.errors import DocumentError, FieldError
 
-__all__ = ["field_errors", "parse_json", "parse_python"]
+__all__ = [
+    "FIELD_NAME",
+    "NOT_A_FIELD_NAME",
+    "field_errors",
+    "parse_json",
+    "parse_python",
+    "shown_key",
+]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 #: Longest message kept in a :class:`FieldError` (a message never echoes a large input).
 MESSAGE_MAX = 300
-# Longest key shown in a path: an unknown key comes from the input and may be of any length.
-_KEY_MAX = 64
+
+#: The form of a field name (every field of the documents has it). A key of the input (an unknown
+#: key, a key of a map) is named in an error path only when it has this form: another, such as
+#: "120101-12345" or "Anna Bērziņa", may be a personal code or a name, and is not repeated.
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
+#: What stands in an error path for a key of the input that is not written as a field name.
+NOT_A_FIELD_NAME = "(a key that is not a field name)"
 
 _BOM = "\ufeff"
 # pydantic's words for Python types where a host thinks in JSON.
@@ -41,12 +53,21 @@ def _path(loc: tuple[int | str, ...]) -> str:
             # named "str" is never taken for pydantic's name of a type.
             continue
         else:
-            # an unknown key comes from the input: a lone surrogate in it is written as its
-            # escape, so that the path can be encoded (as UTF-8, as JSON) wherever it goes
-            part = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
-            name = part if len(part) <= _KEY_MAX else part[: _KEY_MAX - 1] + "…"
+            name = part if part == _DICT_KEY else shown_key(part)
             out += f".{name}" if out else name
     return out or "(document)"
+
+
+# pydantic's step for the key itself of a map entry (``detail.<key>.[key]``), not a field.
+_DICT_KEY = "[key]"
+
+
+def shown_key(key: str) -> str:
+    """``key`` as an error may name it: itself when it has the form of a field name
+    (:data:`FIELD_NAME`), else :data:`NOT_A_FIELD_NAME`. A field of a document always has that
+    form; an unknown key, or a key of a map, comes from the input and may be a personal code or
+    a name."""
+    return key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
 
 
 def _short(message: str) -> str:
@@ -57,7 +78,11 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
     """Turn pydantic's errors into :class:`FieldError` rows, one per failing path.
 
     A check that spans several fields (raised by a model validator) is reported at the field it
-    names, not at the model that holds it.
+    names, not at the model that holds it. A key of the input in a path (an unknown key, a key of
+    a map) is named only when it has the form of a field name (a lower-case letter or ``_``,
+    then lower-case letters, digits and ``_``, at most 64 in all), else as ``(a key that is not
+    a field name)``: it may be a personal code or a name. The row's ``kind`` still says what is
+    wrong (``extra_forbidden`` for an unknown key).
     """
     rows: dict[str, FieldError] = {}
     for err in exc.errors(include_url=False, include_input=False):

@@ -40,9 +40,17 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     )
 
 
+#: What a client does about the router's own refusals, in the place of their bare titles.
+_ROUTER_DETAILS = {
+    404: "no such path: the paths are listed in /openapi.json (none ends in '/')",
+    405: "this path does not take this method: the Allow header lists the methods it takes",
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "the request cannot be answered"
+    detail = _ROUTER_DETAILS.get(exc.status_code, detail)
     return problem_response(exc.status_code, detail, _request_id(request), headers=exc.headers)
 
 
@@ -89,6 +97,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # no redirect from /v1/evaluate/ to /v1/evaluate: behind a TLS proxy it sent clients an
+        # absolute http:// URL (and a POST's body is not sent again everywhere); a 404 instead
+        redirect_slashes=False,
     )
     app.openapi = _document  # type: ignore[method-assign]
     app.state.registry = registry

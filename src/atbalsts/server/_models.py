@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema
 from atbalsts.model import Decision, Failure, IsoDate, LegalBasis, Model, SupportCase
 
 __all__ = [
+    "PROBLEM_TYPES",
     "SHOWN_DECISION",
     "BatchError",
     "BatchInvalid",
@@ -58,6 +59,20 @@ Lang = Literal["lv", "en"]
 MunicipalitySlug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
 
 
+#: The kinds of problem, by the end of their ``type`` URI (``_problems.py`` has one per status).
+PROBLEM_TYPES = (
+    "bad-request",
+    "unauthorized",
+    "forbidden",
+    "not-found",
+    "method-not-allowed",
+    "too-large",
+    "unsupported-media-type",
+    "invalid",
+    "internal",
+)
+
+
 class FieldProblem(Model):
     """One failing field of a request body."""
 
@@ -68,7 +83,11 @@ class FieldProblem(Model):
 class Problem(Model):
     """An error (RFC 9457 problem details)."""
 
-    type: str = Field(description="A URI naming the kind of problem; switch on this.")
+    type: str = Field(
+        description="A URI naming the kind of problem; switch on this. It ends in one of: "
+        + ", ".join(PROBLEM_TYPES)
+        + "."
+    )
     title: str = Field(description="The kind of problem in words.")
     status: int = Field(ge=400, le=599, description="The HTTP status.")
     detail: str = Field(description="What went wrong with this request.")
@@ -139,11 +158,20 @@ class EvaluateResponse(Model):
 
 
 class ExplainRequest(Model):
-    """A Decision to put in words."""
+    """A whole Decision to put in words, and the case it was made from."""
 
     decision: Decision = Field(
         description="A whole Decision (from the library, `atbalsts evaluate --full`, or a "
-        "service that shows everything)."
+        "service that shows everything). Not a role's view: for that, ask /v1/evaluate with "
+        "`explain`."
+    )
+    case: SupportCase | None = Field(
+        default=None,
+        description="The support case the Decision was made from (the same `learner.id`). "
+        "Required with a key scoped to a municipality or a school, whose scope is checked on "
+        "the case's enrolment as /v1/evaluate checks it. With it, the role also sees the "
+        "duties its own records in the case raise (the report of a threat it recorded); "
+        "without it, only what the Decision alone lets the role see.",
     )
     lang: Lang = Field(default="lv", description="Language of the explanation.")
 

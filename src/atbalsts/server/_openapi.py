@@ -60,7 +60,9 @@ The documents (support case, Decision, ...) are the library's, with the same JSO
 A Decision leaves the service as the key's role may see it (`DecisionView`, made by
 `atbalsts.privacy.view_decision`): only the fields the role may see, none of them required, and
 a `view` object that says whose view it is. The schema of each role's view is
-`/v1/schemas/decision.ROLE`. A key whose role has no view is refused. A deployment may build
+`/v1/schemas/decision.ROLE`; of the view a referral's recipient gets with `referral_id`,
+`/v1/schemas/decision.referral-PURPOSE` (the referral's purpose). A key whose role has no view
+is refused. A deployment may build
 the service to send whole Decisions instead (`create_app(view=unredacted)`).
 """
 
@@ -156,7 +158,8 @@ def view_components() -> dict[str, dict[str, Any]]:
     root["description"] = (
         "What one role may see of a Decision (atbalsts.privacy.view_decision): only the fields "
         "the role may see, none of them required, and `view`, whose view it is. Each role's "
-        "view is a part of this schema; its exact schema is /v1/schemas/decision.ROLE."
+        "view is a part of this schema; its exact schema is /v1/schemas/decision.ROLE (a "
+        "referral's recipient's: /v1/schemas/decision.referral-PURPOSE)."
     )
     out = {VIEW_ROOT: renamed(root)}
     for def_name in sorted(set(defs) - kept):

@@ -8,16 +8,18 @@ regenerate ``schemas/openapi.json`` (``python -m atbalsts.server openapi -o sche
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from atbalsts._text import shorten
+from atbalsts.model._io import shown_key
 from atbalsts.server._models import FieldProblem
 from atbalsts.server._problems import ApiError
 from atbalsts.server._routes import batch, catalog, decisions, meta
 
-__all__ = ["ROUTERS", "include_routes", "no_unknown_query"]
+__all__ = ["ROUTERS", "include_routes", "strict_query"]
 
 #: Every router, in the order of the OpenAPI document.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -34,45 +36,66 @@ def _operation_id(route: APIRoute) -> str:
     return route.name  # the endpoint function's name: evaluate, batch, rules, ...
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
+def _query_params(dependant: Dependant) -> dict[str, Any]:
+    """The query parameters of an operation (its dependencies' too), by name: their types."""
+    found = {param.alias: param.field_info.annotation for param in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+        found |= _query_params(sub)
+    return found
 
 
-def no_unknown_query(request: Request) -> None:
+#: The two values a boolean query parameter takes, as in JSON: nothing is coerced ("yes", "1",
+#: "on" and "True" are not booleans), as in the bodies.
+_BOOLEANS = frozenset({"true", "false"})
+
+
+def strict_query(request: Request) -> None:
     """422 for a query parameter the operation does not take (a misspelt ``as_of`` must not
-    silently give an answer for every date), and for one given more than once (every
-    parameter takes one value: ``as_of=...&as_of=...`` must not silently decide on the last)."""
+    silently give an answer for every date), for one given more than once (every parameter
+    takes one value: ``as_of=...&as_of=...`` must not silently decide on the last), and for a
+    boolean one that is not ``true`` or ``false``. An unknown parameter is named only when its
+    name has the form of a field name (:func:`atbalsts.model._io.shown_key`): a name comes
+    from the request and may be anything, a personal code included."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    known = _query_names(route.dependant)
+    known = _query_params(route.dependant)
     given = request.query_params.multi_items()
     names = [name for name, _ in given]
-    problems = dict.fromkeys(sorted(set(names) - known), "unknown parameter")
+    problems = dict.fromkeys(sorted({shown_key(n) for n in set(names) - set(known)}), _UNKNOWN)
     problems |= {
-        name: "given more than once" for name in sorted(set(names) & known) if names.count(name) > 1
+        name: "given more than once"
+        for name in sorted(set(names) & set(known))
+        if names.count(name) > 1
+    }
+    problems |= {
+        name: "must be true or false"
+        for name, value in given
+        if known.get(name) is bool and value not in _BOOLEANS and name not in problems
     }
     if problems:
         rows = [
-            FieldProblem(path=f"query.{shorten(name, 40) or '(empty)'}", message=message)
+            FieldProblem(path=f"query.{name}", message=message)
             for name, message in list(problems.items())[:20]
         ]
-        unknown = sum(message == "unknown parameter" for message in problems.values())
-        repeated = len(problems) - unknown
+        unknown = sum(message == _UNKNOWN for message in problems.values())
+        repeated = sum(message == "given more than once" for message in problems.values())
+        wrong = len(problems) - unknown - repeated
         said = [f"{unknown} unknown"] if unknown else []
         said += [f"{repeated} repeated"] if repeated else []
+        said += [f"{wrong} invalid"] if wrong else []
         raise ApiError(422, f"{' and '.join(said)} query parameter(s)", errors=rows)
 
 
+_UNKNOWN = "unknown parameter"
+
+
 def include_routes(app: FastAPI) -> None:
-    """Add every router to ``app``, each operation named by its endpoint function, refusing
-    unknown query parameters."""
+    """Add every router to ``app``, each operation named by its endpoint function, its query
+    checked (:func:`strict_query`)."""
     for router in ROUTERS:
         app.include_router(
             router,
             generate_unique_id_function=_operation_id,
-            dependencies=[Depends(no_unknown_query)],
+            dependencies=[Depends(strict_query)],
         )

@@ -16,7 +16,9 @@ from atbalsts.server._problems import PROBLEM_MEDIA_TYPE, ApiError
 
 __all__ = [
     "NDJSON",
+    "content_length",
     "json_body",
+    "json_content",
     "json_response",
     "limits_of",
     "read_body",
@@ -33,6 +35,8 @@ _DESCRIPTIONS = {
     403: "The learner is outside the key's scope, or the key's role has no view of decisions.",
     404: "No such document.",
     413: "The body (or the batch) is over the server's limit.",
+    415: "The body is not sent as JSON: `Content-Type: application/json` (a charset, if any, "
+    "utf-8).",
     422: "The body or a parameter is invalid: every failing field is named.",
     500: "The policy set cannot be built (a conflict between installed plugins).",
 }
@@ -61,6 +65,25 @@ def content_length(request: Request, limit: int) -> None:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"the body is {int(declared)} bytes; the limit is {limit}")
+
+
+def json_content(request: Request) -> None:
+    """415 unless the body is sent as JSON: ``Content-Type: application/json``, with no charset
+    or ``charset=utf-8`` (JSON is UTF-8). A body sent as text or without a type may be a form or
+    a file sent by mistake: it is not read as JSON on a guess."""
+    media_type, *params = request.headers.get("content-type", "").split(";")
+    charsets = [
+        value.strip().strip('"').lower()
+        for name, _, value in (param.partition("=") for param in params)
+        if name.strip().lower() == "charset"
+    ]
+    if media_type.strip().lower() != "application/json" or not set(charsets) <= _UTF8:
+        raise ApiError(
+            415, "send the body as JSON: Content-Type: application/json (charset, if any, utf-8)"
+        )
+
+
+_UTF8 = frozenset({"utf-8", "utf8"})
 
 
 async def read_body(request: Request, limit: int) -> bytes:

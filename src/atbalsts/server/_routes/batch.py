@@ -359,8 +359,9 @@ class _Run:
                 trace=trace,
                 municipality=municipality,
                 show=self.show if scoped or self.view is not unredacted else None,
-                # the key's role's output: an invalid field named only as far as its view shows
-                mask_for=self.principal.role if self.view is role_view else None,
+                # an invalid line's fields are named whole, as /v1/evaluate names them: the
+                # answer goes back to the sender of the line, who holds what it sent (a file
+                # made for a role's reader, `atbalsts batch --role`, is masked instead)
             )
             self.counts.update(attrs.asdict(stats))
         except _Stopped:
@@ -452,7 +453,10 @@ _AS_OF = Query(
 _MUNICIPALITY = Query(
     description="Decide every case under this municipality's policy (default: each learner's)."
 )
-_TRACE = Query(description="Include the full trace in each Decision (about 20 KB per learner).")
+_TRACE = Query(
+    description="Include the full trace in each Decision (about 20 KB per learner): `true` or "
+    "`false`, nothing else."
+)
 
 _LINE_SCHEMA: dict[str, Any] = {
     "description": "One JSON object per line, in input order: a Decision as the key's role may "
@@ -490,14 +494,13 @@ async def batch(
 ) -> _DuplexStream:
     """One output line per non-blank input line, in input order, as `atbalsts batch` writes
     them: the Decision (without its trace unless `trace`) as the key's role may see it, the same
-    view as `/v1/evaluate` gives, an `invalid` record naming every failing field, or an `error`
-    record. With the role's view (the default), an invalid field is named only as far as the
-    role's view could show it: `observations[0].(protected)` for a suspected threat's field, to
-    a role that does not see child-protection data (the path itself would say one is recorded).
-    Each case is decided on `as_of` (default: its latest observation's date; a case without one
-    gets a `NoEvaluationDate` error record) under the policy of `municipality` (default: its
-    learner's). Lines of learners outside the key's scope get a `Forbidden` record. Decisions
-    are sent as they are made, while the body is still arriving.
+    view as `/v1/evaluate` gives, an `invalid` record naming every failing field by its path (as
+    `/v1/evaluate` names them, whatever the key's role: the answer goes back to the system that
+    sent the line), or an `error` record. Each case is decided on `as_of` (default: its latest
+    observation's date; a case without one gets a `NoEvaluationDate` error record) under the
+    policy of `municipality` (default: its learner's). Lines of learners outside the key's
+    scope get a `Forbidden` record. Decisions are sent as they are made, while the body is
+    still arriving.
 
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the

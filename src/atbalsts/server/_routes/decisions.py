@@ -12,6 +12,7 @@ from atbalsts.batch import latest_observation
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import DocumentError, FieldError, PolicyError
 from atbalsts.model import Decision, Referral, SupportCase, parse_json
+from atbalsts.privacy import RECIPIENTS, ViewRole
 from atbalsts.server._access import (
     DecisionView,
     Principal,
@@ -20,6 +21,7 @@ from atbalsts.server._access import (
     check_role,
     check_scope,
 )
+from atbalsts.server._keys import ScopeKind
 from atbalsts.server._models import (
     EvaluateRequest,
     EvaluateResponse,
@@ -30,6 +32,7 @@ from atbalsts.server._models import (
 from atbalsts.server._problems import ApiError, invalid
 from atbalsts.server._routes._common import (
     json_body,
+    json_content,
     json_response,
     limits_of,
     read_body,
@@ -54,7 +57,7 @@ def _decide(
     if as_of is None:
         message = "required: the case has no observations to take the date from"
         raise ApiError(422, "give as_of", errors=[FieldProblem(path="as_of", message=message)])
-    referral = _referral(case, asked.referral_id)
+    referral = _referral(case, asked.referral_id, principal)
     municipality = asked.municipality or case.learner.enrolment.municipality
     try:
         policy_set = registry.policy_set(municipality)
@@ -75,16 +78,41 @@ def _decide(
     return EvaluateResponse(decision=data, explanation=text)
 
 
-def _referral(case: SupportCase, referral_id: str | None) -> Referral | None:
-    """The case's referral ``referral_id`` (None for None); 422 when the case has none such."""
+def _referral(case: SupportCase, referral_id: str | None, principal: Principal) -> Referral | None:
+    """The case's referral ``referral_id`` (None for None); 422 when the case has none such,
+    and when the key's role is not its recipient: ``referral_id`` asks for the recipient's view
+    of the decision, which would take the place of the role's own (and of the duties its own
+    records raise)."""
     if referral_id is None:
         return None
-    for referral in case.referrals:
-        if referral.id == referral_id:
-            return referral
-    message = "the case has no referral with this id (case.referrals[].id)"
-    rows = [FieldProblem(path="referral_id", message=message)]
-    raise ApiError(422, "the referral is not in the case", errors=rows)
+    referral = next((r for r in case.referrals if r.id == referral_id), None)
+    if referral is None:
+        message = "the case has no referral with this id (case.referrals[].id)"
+        rows = [FieldProblem(path="referral_id", message=message)]
+        raise ApiError(422, "the referral is not in the case", errors=rows)
+    if not _receives(principal.role, referral):
+        message = (
+            f"this key's role ({principal.role}) does not receive this referral: referral_id "
+            "is for the system of the referral's recipient (referred_to); leave it out for the "
+            "role's own view"
+        )
+        rows = [FieldProblem(path="referral_id", message=message)]
+        raise ApiError(422, "the key's role is not the referral's recipient", errors=rows)
+    return referral
+
+
+def _receives(role: str, referral: Referral) -> bool:
+    """Whether ``role`` is the recipient of ``referral``: the institution it is sent to is one
+    whose referrals the role receives (:data:`atbalsts.privacy.RECIPIENTS`), or it is sent to
+    the role itself."""
+    to = referral.referred_to
+    if to.role == role:
+        return True
+    institutions = RECIPIENTS.get(ViewRole(role), frozenset()) if role in _VIEW_ROLES else ()
+    return to.institution in institutions
+
+
+_VIEW_ROLES = frozenset(role.value for role in ViewRole)
 
 
 def _under(prefix: str, err: DocumentError) -> DocumentError:
@@ -95,18 +123,22 @@ def _under(prefix: str, err: DocumentError) -> DocumentError:
 @router.post(
     "/evaluate",
     summary="Decide one support case",
-    responses=responses("EvaluateResponse", 401, 403, 413, 422, 500),
+    responses=responses("EvaluateResponse", 401, 403, 413, 415, 422, 500),
     openapi_extra=json_body("EvaluateRequest", "The support case and how to decide it."),
 )
 async def evaluate(request: Request, principal: Auth) -> Response:
     """The Decision for the case on `as_of` (default: the latest observation's date) under the
     policy of `municipality` (default: the learner's), as `atbalsts evaluate` gives it, shown as
     the key's role may see it: the role's view (`atbalsts.privacy.view_decision`), with a `view`
-    object that says whose it is. With `referral_id`, a key whose role receives that referral of
-    the case also sees what the referral's purpose needs of what it shares, while its consent is
-    in force on the evaluation date. With `explain`, also the explanation in `lang`, made only of
+    object that says whose it is. With `explain`, also the explanation in `lang`, made only of
     what the view shows. A key scoped to a school or a municipality gets 403 for a learner
-    enrolled elsewhere, and so does a key whose role has no view."""
+    enrolled elsewhere, and so does a key whose role has no view.
+
+    `referral_id` is for the system of a referral's recipient: a key whose role receives that
+    referral of the case sees the decision as its recipient, with what the referral's purpose
+    needs of what it shares while its consent is in force on the evaluation date (schema
+    `decision.referral-PURPOSE`). A key of another role gets 422 naming `referral_id`."""
+    json_content(request)
     body = await read_body(request, limits_of(request).max_body_bytes)
     try:
         asked = parse_json(EvaluateRequest, body, name="request body")
@@ -126,27 +158,73 @@ def _explained(
         codes = registry.policy_set(asked.decision.policy.municipality).codes
     except PolicyError:
         codes = None
-    context = ViewContext(principal, None, asked.decision.as_of)
+    context = ViewContext(principal, asked.case, asked.decision.as_of)
     shown = shown_data(view, asked.decision, context)
     text = explain_shown(shown, asked.lang, codes, principal.role)
     return ExplainResponse(lang=asked.lang, text=text)
 
 
+#: The one problem of a role's view sent to /v1/explain in the place of a whole Decision.
+NOT_A_DECISION = (
+    "explain needs a whole Decision; for a role's view ask /v1/evaluate with explain=true"
+)
+
+
+def _explain_request(body: bytes) -> ExplainRequest:
+    """The request, or 422: one problem for a role's view (it has ``view``) sent as the
+    Decision, naming every failing field otherwise."""
+    try:
+        return parse_json(ExplainRequest, body, name="request body")
+    except DocumentError as err:
+        if any(e.path == "decision.view" and e.kind == "extra_forbidden" for e in err.errors):
+            message = "a role's view (it has `view`), not a whole Decision"
+            rows = [FieldProblem(path="decision", message=message)]
+            raise ApiError(422, NOT_A_DECISION, errors=rows) from None
+        raise invalid(err) from None
+
+
+def _case_of(asked: ExplainRequest, principal: Principal) -> None:
+    """422 when the case sent is not the Decision's learner's, or when a key scoped to a
+    municipality or a school sends no case (the Decision does not say where its learner is
+    enrolled); 403 when the case's learner is outside the key's scope."""
+    case = asked.case
+    if case is None:
+        if principal.scope.kind is not ScopeKind.NATIONAL:
+            message = (
+                "required with a key scoped to a municipality or a school: the Decision does "
+                "not say where its learner is enrolled; send the case it was made from"
+            )
+            rows = [FieldProblem(path="case", message=message)]
+            raise ApiError(422, "send the case with the Decision", errors=rows)
+        return
+    if case.learner.id != asked.decision.learner_id:
+        message = "not the Decision's learner (decision.learner_id): send the case it was made from"
+        rows = [FieldProblem(path="case.learner.id", message=message)]
+        raise ApiError(422, "the case is not the Decision's", errors=rows)
+    check_scope(principal, case.learner.enrolment)
+
+
 @router.post(
     "/explain",
     summary="Put a Decision in words",
-    responses=responses("ExplainResponse", 401, 403, 413, 422),
-    openapi_extra=json_body("ExplainRequest", "A Decision and the language."),
+    responses=responses("ExplainResponse", 401, 403, 413, 415, 422),
+    openapi_extra=json_body("ExplainRequest", "A whole Decision, the case, and the language."),
 )
 async def explain(request: Request, principal: Auth) -> Response:
     """The explanation of a whole Decision in Latvian or English, as `atbalsts evaluate` prints
     it, made only of what the key's role may see of the Decision (its view, as `/v1/evaluate`
-    returns it). To put the view `/v1/evaluate` returned in words, ask it with `explain`."""
+    returns it). A role's view is not a whole Decision: sent here, it gets one 422 problem; to
+    put the view `/v1/evaluate` returned in words, ask `/v1/evaluate` with `explain`.
+
+    `case` is the support case the Decision was made from (the same `learner.id`). A key scoped
+    to a municipality or a school must send it (422 without it): its learner's enrolment is
+    checked as `/v1/evaluate` checks it (403 outside the key's scope). Without the case, a role
+    sees only what the Decision alone lets it see: the duties the role's own records raise (the
+    report of a threat the class teacher recorded) are shown only with the case."""
+    json_content(request)
     body = await read_body(request, limits_of(request).max_body_bytes)
-    try:
-        asked = parse_json(ExplainRequest, body, name="request body")
-    except DocumentError as err:
-        raise invalid(err) from None
+    asked = _explain_request(body)
+    _case_of(asked, principal)
     view = view_of(request)
     check_role(principal, view)
     answer = await run_in_threadpool(_explained, registry_of(request), asked, view, principal)
