@@ -15,7 +15,7 @@ __all__ = ["SERVER_MODULES", "register"]
 SERVER_MODULES = ("fastapi", "uvicorn")
 
 #: The command that installs them, as the error message names it.
-INSTALL = "pip install 'atbalsts[server]'"
+INSTALL = "pip install 'atbalsts[server]' (from a checkout: pip install -e '.[server]')"
 
 
 def _missing() -> str | None:
