@@ -27,9 +27,7 @@ def registry() -> PolicyRegistry:
 def _expected(case: SupportCase, as_of: date) -> dict[str, object] | None:
     school_year, semester = term_of(as_of)
     known = [o for o in case.observations if o.as_of <= as_of]
-    in_term = [
-        o for o in known if (o.term.school_year, o.term.semester) == (school_year, semester)
-    ]
+    in_term = [o for o in known if (o.term.school_year, o.term.semester) == (school_year, semester)]
     if not known or in_term:
         return None
     return {"school_year": school_year, "semester": semester}

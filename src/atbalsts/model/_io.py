@@ -63,10 +63,12 @@ _DICT_KEY = "[key]"
 
 
 def shown_key(key: str) -> str:
-    """``key`` as an error may name it: itself when it has the form of a field name
-    (:data:`FIELD_NAME`), else :data:`NOT_A_FIELD_NAME`. A field of a document always has that
-    form; an unknown key, or a key of a map, comes from the input and may be a personal code or
-    a name."""
+    """``key`` as an error may name it: itself when it has the form of a field name (lower-case
+    letters, digits and ``_``, not starting with a digit, at most 64 characters), else
+    ``"(a key that is not a field name)"``. A field of a document always has that form; an
+    unknown key, or a key of a map, comes from the input and may be a personal code or a name,
+    so a host that names keys in its own errors (the HTTP service names unknown query
+    parameters) uses this too."""
     return key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
 
 

@@ -139,14 +139,19 @@ def _drop(data: dict[str, Any], error: Mapping[str, Any]) -> bool:
 def _note_detail(note: dict[str, Any], data: Mapping[str, Any]) -> None:
     """Give ``note`` (of the Decision ``data``, made of a view) the detail its text needs when
     the view left the detail out but shows what it is made of: the school year of the
-    evaluation date (``term_by_convention``), the municipality of the policy
-    (``no_municipal_policy``). Else its text would read "the school year -"."""
+    evaluation date (``term_by_convention``), its term (``observation_of_earlier_term``), the
+    municipality of the policy (``no_municipal_policy``). Else its text would read "the school
+    year -"."""
     if note.get("detail"):
         return
     code = note.get("code")
     if code == NoteCode.TERM_BY_CONVENTION and isinstance(data.get("as_of"), str):
         with contextlib.suppress(ValueError):
             note["detail"] = {"school_year": term_of(date.fromisoformat(data["as_of"]))[0]}
+    elif code == NoteCode.OBSERVATION_OF_EARLIER_TERM and isinstance(data.get("as_of"), str):
+        with contextlib.suppress(ValueError):
+            school_year, semester = term_of(date.fromisoformat(data["as_of"]))
+            note["detail"] = {"school_year": school_year, "semester": semester}
     elif code == NoteCode.NO_MUNICIPAL_POLICY:
         policy = data.get("policy")
         where = policy.get("municipality") if isinstance(policy, Mapping) else None

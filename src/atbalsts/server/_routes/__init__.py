@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from atbalsts.model._io import shown_key
+from atbalsts.model import shown_key
 from atbalsts.server._models import FieldProblem
 from atbalsts.server._problems import ApiError
 from atbalsts.server._routes import batch, catalog, decisions, meta
@@ -54,7 +54,7 @@ def strict_query(request: Request) -> None:
     silently give an answer for every date), for one given more than once (every parameter
     takes one value: ``as_of=...&as_of=...`` must not silently decide on the last), and for a
     boolean one that is not ``true`` or ``false``. An unknown parameter is named only when its
-    name has the form of a field name (:func:`atbalsts.model._io.shown_key`): a name comes
+    name has the form of a field name (:func:`atbalsts.model.shown_key`): a name comes
     from the request and may be anything, a personal code included."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
