@@ -250,7 +250,8 @@ def test_a_key_whose_role_has_no_view_is_refused_when_the_app_is_built(
     assert "register" not in message
     assert issued["subjects"] not in message
     secret = issued["subjects"].removeprefix("atb_subjects_")  # may itself hold "_"
-    assert len(secret) >= 40 and secret not in message
+    assert len(secret) >= 40
+    assert secret not in message
     assert "sha256" not in message
     create_app(registry, path, view=unredacted)  # a deployment that shows everything may
 
