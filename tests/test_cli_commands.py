@@ -71,7 +71,7 @@ def test_serve_answers_health_until_terminated() -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a loaded machine takes seconds to import and load
         answer = None
         while answer is None and time.monotonic() < deadline:
             assert process.poll() is None, process.communicate()[1][-2000:]
@@ -79,7 +79,7 @@ def test_serve_answers_health_until_terminated() -> None:
                 answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
             except httpx.TransportError:
                 time.sleep(0.1)
-        assert answer is not None, "atbalsts serve did not answer /health within 10 s"
+        assert answer is not None, "atbalsts serve did not answer /health within 60 s"
         assert answer.status_code == 200
         assert answer.json()["status"] == "ok"
     finally:
