@@ -229,7 +229,7 @@ class Duplex:
 
     def __init__(self, url: str, path: str, headers: dict[str, str]) -> None:
         parts = urlsplit(url)
-        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=60)
         head = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}", "Transfer-Encoding: chunked"]
         head += [f"{k}: {v}" for k, v in {**headers, **NDJSON}.items()]
         self.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
