@@ -545,10 +545,16 @@ def test_counting_school_days_costs_microseconds_once_a_year_is_known() -> None:
     calendar = SchoolCalendar()
     calendar.add_school_days(date(2025, 10, 17), 5, grade=7)  # computes the year once
     calls = 10_000
-    started = time.perf_counter()
-    for i in range(calls):
-        calendar.add_school_days(date(2025, 10, 1) + timedelta(days=i % 60), 5, grade=7)
-    per_call = (time.perf_counter() - started) / calls
+
+    def seconds_per_call() -> float:
+        # CPU time, not the wall clock: on a loaded machine the wall clock also counts the time
+        # other processes had the CPU (40 busy processes on its core made it 180 µs a call)
+        started = time.process_time()
+        for i in range(calls):
+            calendar.add_school_days(date(2025, 10, 1) + timedelta(days=i % 60), 5, grade=7)
+        return (time.process_time() - started) / calls
+
+    per_call = min(seconds_per_call() for _ in range(3))  # computing the year again: ~10 ms
     assert per_call < 100e-6, f"{per_call * 1e6:.1f} µs per call"
 
 

@@ -71,7 +71,7 @@ def test_serve_answers_health_until_terminated() -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a loaded machine takes seconds to import and load
         answer = None
         while answer is None and time.monotonic() < deadline:
             assert process.poll() is None, process.communicate()[1][-2000:]
@@ -79,7 +79,7 @@ def test_serve_answers_health_until_terminated() -> None:
                 answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
             except httpx.TransportError:
                 time.sleep(0.1)
-        assert answer is not None, "atbalsts serve did not answer /health within 10 s"
+        assert answer is not None, "atbalsts serve did not answer /health within 60 s"
         assert answer.status_code == 200
         assert answer.json()["status"] == "ok"
     finally:
@@ -390,9 +390,12 @@ def _in_force(registry: PolicyRegistry, municipality: str | None, day: date) -> 
 def test_params_lists_every_parameter_in_force_with_its_source(
     municipality: str, registry: PolicyRegistry, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    before = date.today()
     data = _params(capsys, "--municipality", municipality)
-    today = date.today()
-    assert (data["as_of"], data["municipality"]) == (today.isoformat(), municipality)
+    after = date.today()  # a later day when the command ran across midnight
+    assert data["as_of"] in (before.isoformat(), after.isoformat())
+    assert data["municipality"] == municipality
+    today = date.fromisoformat(data["as_of"])
     rows = data["parameters"]
     assert {r["id"] for r in rows} == _in_force(registry, municipality, today)
     assert any(r["declared_by"] == municipality for r in rows)  # its own parameters are there

@@ -294,17 +294,35 @@ _PLACES: tuple[Callable[[dict[str, Any], str], None], ...] = (
 )
 
 
+def _stand_in(text: str) -> str:
+    """A text like ``text`` (as long, its spaces and its ASCII letters in the same places) made of
+    letters :data:`_NOTE` never uses: put in the same place, it is refused the same way."""
+    return "".join(c if c == " " else "x" if c.isascii() else "ö" for c in text)
+
+
+def _said_about(case: dict[str, Any], directory: Path, lang: str) -> str:
+    """What ``atbalsts validate`` says of ``case``, which it refuses."""
+    status, out, err = run("validate", str(write(directory / "case.json", case)), "--lang", lang)
+    assert status == 2
+    return out + err
+
+
 @given(text=_NOTE, place=st.sampled_from(range(len(_PLACES))), lang=st.sampled_from(["lv", "en"]))
 def test_a_note_put_in_a_wrong_place_never_shows_in_what_the_command_says(
     tmp_path_factory: pytest.TempPathFactory, text: str, place: int, lang: str
 ) -> None:
     case = copy.deepcopy(VALID_CASE)
     _PLACES[place](case, text)
-    path = write(tmp_path_factory.mktemp("note") / "case.json", case)
-    status, out, err = run("validate", str(path), "--lang", lang)
-    assert status == 2
-    assert text not in out + err
-    assert text.strip()[:12] not in out + err
+    said = _said_about(case, tmp_path_factory.mktemp("note"), lang)
+    # What the command says whatever the note: the same case with a stand-in for it. Hypothesis
+    # also draws the library's own short strings ("observations", "measure code"), which are the
+    # command's words in any case; such a note is in both, and shows nothing. (Without this, the
+    # test failed by chance in about 1 run in 80.)
+    other = copy.deepcopy(VALID_CASE)
+    _PLACES[place](other, _stand_in(text))
+    anyway = _said_about(other, tmp_path_factory.mktemp("note"), lang)
+    for shown in (text, text.strip()[:12]):
+        assert shown not in said or shown in anyway, shown
 
 
 # -- the operating system ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ directory is skipped, and only skipped, when ``atbalsts[server]`` is not install
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -44,6 +45,16 @@ def examples() -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.json"))]
 
 
+@pytest.fixture(autouse=True)
+def _patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``httpx.get`` and ``httpx.post`` wait up to 60 s for an answer unless a test says otherwise:
+    httpx's default of 5 s is too short for a loaded machine (the first ``/openapi.json`` builds
+    the document, 1.5 s at a load of 7 on 2 cores)."""
+    httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
+    for name in ("get", "post"):
+        monkeypatch.setattr(httpx, name, functools.partial(getattr(httpx, name), timeout=60))
+
+
 class LiveServer:
     """uvicorn serving ``app`` on 127.0.0.1 (a free port) in a thread."""
 
@@ -58,7 +69,7 @@ class LiveServer:
 
     def __enter__(self) -> str:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a loaded machine starts it slowly
         while not self.server.started:
             assert self.thread.is_alive(), "uvicorn stopped while starting"
             assert time.monotonic() < deadline, "uvicorn did not start"

@@ -3,6 +3,7 @@ request (``tools/check_report.py``); skipped where Chromium is not installed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ from atbalsts.stats import count, write_html
 from .helpers import ROOT, synthetic_batch
 
 CHECK = ROOT / "tools" / "check_report.py"
-CHROMIUM = Path("/usr/bin/chromium")
+#: The browser the check runs: ``$CHROMIUM`` if set, as the tool reads it, else Debian's.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 
 def _run(page: Path) -> subprocess.CompletedProcess[str]:
@@ -27,7 +29,7 @@ def _run(page: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(not CHROMIUM.is_file(), reason="no Chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}")
 def test_report_opens_offline_in_chromium(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     decisions, cases = synthetic_batch(seed=31, size=1200)
@@ -39,7 +41,7 @@ def test_report_opens_offline_in_chromium(tmp_path: Path) -> None:
     assert "ok:" in done.stdout
 
 
-@pytest.mark.skipif(not CHROMIUM.is_file(), reason="no Chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}")
 def test_the_check_reports_a_request_and_a_console_error(tmp_path: Path) -> None:
     page = tmp_path / "bad.html"
     page.write_text(
