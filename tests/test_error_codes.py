@@ -167,3 +167,13 @@ def test_reason_is_a_deprecated_alias_of_code(cls: type[StatsError | BatchFileEr
         assert cls("words").reason is None
     with pytest.raises(AttributeError):
         error.reason = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("cls", [StatsError, BatchFileError])
+def test_the_former_argument_reason_still_gives_the_code(
+    cls: type[StatsError | BatchFileError],
+) -> None:
+    """A caller that made these errors with ``reason=`` (before 0.2.0) keeps working, warned."""
+    with pytest.warns(DeprecationWarning, match=r"\(reason=\.\.\.\) is deprecated: pass code="):
+        error = cls("words", reason="not_utf8", values={"path": "x"})
+    assert (error.code, dict(error.values), str(error)) == ("not_utf8", {"path": "x"}, "words")

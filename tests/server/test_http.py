@@ -380,3 +380,17 @@ def test_an_unexpected_error_is_a_500_whose_log_holds_no_message(
     assert [e["error_type"] for e in errors] == ["RuntimeError"]
     assert errors[0]["request_id"] == body["request_id"]
     assert "broken" in errors[0]["stack"]
+
+
+def test_unknown_names_hidden_in_one_row_are_still_counted(
+    base_url: str, national: dict[str, str]
+) -> None:
+    """Three names that may be a personal code or a name share one hidden row, and the summary
+    counts three, not one."""
+    response = httpx.get(f"{base_url}/v1/rules?120101-12345=1&Anna=2&Berzina=3", headers=national)
+    body = _problem(response, 422, "invalid")
+    assert body["errors"] == [
+        {"path": "query.(a key that is not a field name)", "message": "unknown parameter"}
+    ]
+    assert "3 unknown query parameter(s)" in body["detail"]
+    assert not any(name in json.dumps(body) for name in ("120101-12345", "Anna", "Berzina"))

@@ -144,7 +144,15 @@ class BatchFileError(AtbalstsError):
         *,
         code: str | None = None,
         values: Mapping[str, str] | None = None,
+        reason: str | None = None,
     ) -> None:
+        if reason is not None:  # the former name of code
+            warnings.warn(
+                "BatchFileError(reason=...) is deprecated: pass code=...",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            code = reason if code is None else code
         super().__init__(message, code=code, values=values)
 
     @property
@@ -153,7 +161,7 @@ class BatchFileError(AtbalstsError):
 
         .. deprecated:: 0.2.0
            Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
-           will be removed.
+           (and the argument ``reason=``, now ``code=``) will be removed.
         """
         warnings.warn(
             "BatchFileError.reason is deprecated: read BatchFileError.code",

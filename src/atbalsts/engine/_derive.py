@@ -93,7 +93,8 @@ def _report_days(case: SupportCase, as_of: date) -> tuple[list[date], dict[date,
     suspicion of its day or before. A competent body is one of Art. 73(1) in office on that day
     (``baseline.threat_recipients_on``; ``reached`` of ``atbalsts.engine._reach``): the police,
     the orphan's court, and the state child-rights body under its code of that day, so a report
-    to ``vbtai`` made in 2025 answers nothing, as VBTAI no longer existed. And, apart, by the day
+    to ``vbtai`` made in 2025 answers nothing (an engine convention: the code names no body in
+    office after 31.12.2023, so such a report is taken as not sent). And, apart, by the day
     of the suspicion, the days of the actions that name the report duty of one day by its key
     (``_duties.threat_report_keys``), whatever their action code, as such an action answers that
     duty: it answers that day's suspicions only, as it answers that duty only."""

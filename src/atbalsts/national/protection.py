@@ -50,7 +50,8 @@ def report_threat(f: Facts, p: Params) -> tuple[Obligation, ...]:
     answers it, the first on or after its day: a referral made, or an action ``report_threat``
     that names no duty, to one of them in office on the day the report was made
     (:func:`atbalsts.policy.baseline.threat_recipients_on`: a report to VBTAI made on 2023-12-20
-    answers, one made in 2025 does not, as VBTAI no longer existed), or an action of any code
+    answers, one made in 2025 does not: an engine convention, as the code ``vbtai`` names no body
+    in office after 31.12.2023), or an action of any code
     that names this duty by its key. The fact ``suspected_threat`` counts the same reports. An
     answered one stays in the decisions of the term it was recorded or reported in as a duty
     done, on time or late, so that a late report is seen and counted, not lost, whatever else

@@ -207,7 +207,9 @@ STATE_CHILD_RIGHTS_BODY_CODES: frozenset[str] = frozenset(c for c, _, _ in STATE
 #: says what a record is about (a referral to one of them is child-protection data, whenever it
 #: was made), not what answers a suspicion on a day: a report answers one when it went to one of
 #: :func:`threat_recipients_on` the day it was made, so a report to ``vbtai`` made on 2023-12-20
-#: answers it and one made in 2025 does not, as VBTAI no longer existed. The engine derives the
+#: answers it and one made in 2025 does not (an engine convention, not law: the body went on as
+#: the Children's Protection Centre, but the code ``vbtai`` names no body in office after
+#: 31.12.2023, so a report so coded is taken as not sent). The engine derives the
 #: fact ``suspected_threat`` and answers the report duty by that one test.
 THREAT_RECIPIENTS: frozenset[str] = frozenset(
     {*THREAT_POLICE_AND_COURT, *STATE_CHILD_RIGHTS_BODY_CODES}

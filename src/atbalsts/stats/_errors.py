@@ -27,7 +27,15 @@ class StatsError(AtbalstsError):
         code: str | None = None,
         values: Mapping[str, str] | None = None,
         os_error: OSError | None = None,
+        reason: str | None = None,
     ) -> None:
+        if reason is not None:  # the former name of code
+            warnings.warn(
+                "StatsError(reason=...) is deprecated: pass code=...",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            code = reason if code is None else code
         super().__init__(message, code=code, values=values)
         self.os_error = os_error
 
@@ -37,7 +45,7 @@ class StatsError(AtbalstsError):
 
         .. deprecated:: 0.2.0
            Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
-           will be removed.
+           (and the argument ``reason=``, now ``code=``) will be removed.
         """
         warnings.warn(
             "StatsError.reason is deprecated: read StatsError.code",

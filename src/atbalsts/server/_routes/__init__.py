@@ -62,7 +62,8 @@ def strict_query(request: Request) -> None:
     known = _query_params(route.dependant)
     given = request.query_params.multi_items()
     names = [name for name, _ in given]
-    problems = dict.fromkeys(sorted({shown_key(n) for n in set(names) - set(known)}), _UNKNOWN)
+    strangers = set(names) - set(known)
+    problems = dict.fromkeys(sorted({shown_key(n) for n in strangers}), _UNKNOWN)
     problems |= {
         name: "given more than once"
         for name in sorted(set(names) & set(known))
@@ -78,9 +79,9 @@ def strict_query(request: Request) -> None:
             FieldProblem(path=f"query.{name}", message=message)
             for name, message in list(problems.items())[:20]
         ]
-        unknown = sum(message == _UNKNOWN for message in problems.values())
+        unknown = len(strangers)  # counted before hiding: hidden names share one row
         repeated = sum(message == "given more than once" for message in problems.values())
-        wrong = len(problems) - unknown - repeated
+        wrong = sum(message == "must be true or false" for message in problems.values())
         said = [f"{unknown} unknown"] if unknown else []
         said += [f"{repeated} repeated"] if repeated else []
         said += [f"{wrong} invalid"] if wrong else []
