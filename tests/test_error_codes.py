@@ -19,6 +19,7 @@ import atbalsts
 from atbalsts.batch import BatchFileError
 from atbalsts.errors import (
     AtbalstsError,
+    CodedByReason,
     DocumentError,
     FieldError,
     FileError,
@@ -74,7 +75,7 @@ OWN_INIT: dict[type[AtbalstsError], tuple[Make, bool]] = {
     StatsError: (lambda k, m, c, v: k(m, code=c, values=v, os_error=DENIED), True),
 }
 #: Classes with an ``__init__`` of their own that takes the root's arguments.
-ROOT_INIT = (AtbalstsError, BatchFileError)
+ROOT_INIT = (AtbalstsError, CodedByReason)
 
 
 def _made(

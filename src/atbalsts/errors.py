@@ -51,6 +51,7 @@ its ``refusals`` attribute. Nothing has changed when it is raised.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Literal
@@ -61,6 +62,7 @@ from atbalsts._text import shorten
 
 __all__ = [
     "AtbalstsError",
+    "CodedByReason",
     "DocumentError",
     "FieldError",
     "FileError",
@@ -124,6 +126,42 @@ def _restored(
     for key in frozen:
         setattr(error, key, _frozen(state[key]))
     return error
+
+
+class CodedByReason(AtbalstsError):
+    """Base of the errors whose ``code`` was called ``reason`` before 0.2.0
+    (:class:`~atbalsts.stats.StatsError`, :class:`~atbalsts.batch.BatchFileError`): they take
+    ``reason=`` still, and answer ``reason``, each with a :class:`DeprecationWarning`.
+
+    .. deprecated:: 0.2.0
+       Pass and read ``code``, which every :class:`AtbalstsError` has; ``reason`` will be
+       removed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        values: Mapping[str, str] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        if reason is not None:  # the former name of code
+            name = type(self).__name__
+            warnings.warn(
+                f"{name}(reason=...) is deprecated: pass code=...", DeprecationWarning, stacklevel=3
+            )
+            code = reason if code is None else code
+        super().__init__(message, code=code, values=values)
+
+    @property
+    def reason(self) -> str | None:
+        """The error's ``code``, by its former name (deprecated: read ``code``)."""
+        name = type(self).__name__
+        warnings.warn(
+            f"{name}.reason is deprecated: read {name}.code", DeprecationWarning, stacklevel=2
+        )
+        return self.code
 
 
 class FileError(AtbalstsError):

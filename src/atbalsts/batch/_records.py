@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-import warnings
 from collections.abc import Mapping
 from typing import Literal
 
 import attrs
 
-from atbalsts.errors import AtbalstsError
+from atbalsts.errors import AtbalstsError, CodedByReason
 from atbalsts.model.decision import NoteCode
 
 #: What a record is: a decided case, an invalid line, a line that could not be decided, the end;
@@ -127,7 +126,7 @@ def _summary_text(summary: BatchSummary) -> str:
     return _dumps({"summary": attrs.asdict(summary)})
 
 
-class BatchFileError(AtbalstsError):
+class BatchFileError(CodedByReason):
     """The batch cannot run as asked: the files clash, an option is missing, or an output to
     resume is not one this input and these options made.
 
@@ -137,35 +136,3 @@ class BatchFileError(AtbalstsError):
     where the message has none (the errors of ``expand_records``;
     :class:`~atbalsts.errors.AtbalstsError`). The codes are listed in the command line
     reference (``atbalsts batch``)."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        values: Mapping[str, str] | None = None,
-        reason: str | None = None,
-    ) -> None:
-        if reason is not None:  # the former name of code
-            warnings.warn(
-                "BatchFileError(reason=...) is deprecated: pass code=...",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            code = reason if code is None else code
-        super().__init__(message, code=code, values=values)
-
-    @property
-    def reason(self) -> str | None:
-        """The error's ``code``, by its former name.
-
-        .. deprecated:: 0.2.0
-           Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
-           (and the argument ``reason=``, now ``code=``) will be removed.
-        """
-        warnings.warn(
-            "BatchFileError.reason is deprecated: read BatchFileError.code",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.code

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
-from atbalsts.errors import AtbalstsError
+from atbalsts.errors import CodedByReason
 
 __all__ = ["StatsError"]
 
 
-class StatsError(AtbalstsError):
+class StatsError(CodedByReason):
     """The statistics cannot be made as asked: a file cannot be read, a grouping needs the cases
     file, or the decisions and the cases do not belong together.
 
@@ -29,27 +28,5 @@ class StatsError(AtbalstsError):
         os_error: OSError | None = None,
         reason: str | None = None,
     ) -> None:
-        if reason is not None:  # the former name of code
-            warnings.warn(
-                "StatsError(reason=...) is deprecated: pass code=...",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            code = reason if code is None else code
-        super().__init__(message, code=code, values=values)
+        super().__init__(message, code=code, values=values, reason=reason)
         self.os_error = os_error
-
-    @property
-    def reason(self) -> str | None:
-        """The error's ``code``, by its former name.
-
-        .. deprecated:: 0.2.0
-           Read ``code``, which every :class:`~atbalsts.errors.AtbalstsError` has; ``reason``
-           (and the argument ``reason=``, now ``code=``) will be removed.
-        """
-        warnings.warn(
-            "StatsError.reason is deprecated: read StatsError.code",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.code
