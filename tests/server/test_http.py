@@ -117,7 +117,8 @@ def test_a_municipality_without_a_policy_is_noted(base_url: str, national: dict[
         f"{base_url}/v1/evaluate", json={"case": example("09-ogre")}, headers=national
     )
     notes = response.json()["decision"]["notes"]
-    assert {"code": "no_municipal_policy"} in notes  # the detail is not in any role's view
+    # the note's detail says which municipality has no policy: every role that sees it, reads it
+    assert {"code": "no_municipal_policy", "detail": {"municipality": "ogre"}} in notes
 
 
 def test_evaluate_without_a_date_to_take(base_url: str, national: dict[str, str]) -> None:

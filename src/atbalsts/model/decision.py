@@ -488,7 +488,16 @@ class DecisionNote(Model):
     """Something the reader of a decision must know about how it was reached."""
 
     code: NoteCode = Field(description="What the note says, as a code.", **lax_enum)
-    detail: dict[Name, Value] = _detail("Values for the text.")
+    # Not classified, unlike the other details: a note's values say how the decision was reached
+    # (a school year, a term, the policy or municipality, a measure asked for, a day of the
+    # case's data), never a fact about the learner, so a role that sees the note sees them; which
+    # roles see a note at all, privacy decides by its code (a measure's note, as its verdict).
+    detail: dict[Name, Value] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Values for the text: how the decision was reached, never a fact about the "
+        "learner.",
+    )
 
 
 class DecisionFinding(RiskFinding):

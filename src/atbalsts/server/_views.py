@@ -3,18 +3,15 @@ what the view shows."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Mapping
-from datetime import date
 from typing import Any, get_args, get_origin
 
 import pydantic
 
 from atbalsts import explain
-from atbalsts._time import term_of
 from atbalsts.codes import INSTITUTIONS, ROLES, CodeList, Lang
-from atbalsts.model import Decision, NoteCode
+from atbalsts.model import Decision
 from atbalsts.server._access import DecisionView, ViewContext
 
 __all__ = ["as_decision", "explain_shown", "shown_data", "shown_json"]
@@ -136,41 +133,14 @@ def _drop(data: dict[str, Any], error: Mapping[str, Any]) -> bool:
     return False
 
 
-def _note_detail(note: dict[str, Any], data: Mapping[str, Any]) -> None:
-    """Give ``note`` (of the Decision ``data``, made of a view) the detail its text needs when
-    the view left the detail out but shows what it is made of: the school year of the
-    evaluation date (``term_by_convention``), its term (``observation_of_earlier_term``), the
-    municipality of the policy (``no_municipal_policy``). Else its text would read "the school
-    year -"."""
-    if note.get("detail"):
-        return
-    code = note.get("code")
-    if code == NoteCode.TERM_BY_CONVENTION and isinstance(data.get("as_of"), str):
-        with contextlib.suppress(ValueError):
-            note["detail"] = {"school_year": term_of(date.fromisoformat(data["as_of"]))[0]}
-    elif code == NoteCode.OBSERVATION_OF_EARLIER_TERM and isinstance(data.get("as_of"), str):
-        with contextlib.suppress(ValueError):
-            school_year, semester = term_of(date.fromisoformat(data["as_of"]))
-            note["detail"] = {"school_year": school_year, "semester": semester}
-    elif code == NoteCode.NO_MUNICIPAL_POLICY:
-        policy = data.get("policy")
-        where = policy.get("municipality") if isinstance(policy, Mapping) else None
-        if isinstance(where, str):
-            note["detail"] = {"municipality": where}
-
-
 def as_decision(shown: Mapping[str, Any]) -> Decision:
     """A Decision made only of what the view ``shown`` holds, to put it in words: the lists the
     view left out are empty, and an item the view shows too little of to be read (a required
-    field hidden) is left out. A note whose detail the view left out gets the detail back where
-    the view shows what it is made of (:func:`_note_detail`). Raises ``ValueError`` when the
-    view does not hold even the Decision's own required fields."""
+    field hidden) is left out. Raises ``ValueError`` when the view does not hold even the
+    Decision's own required fields."""
     data = _fit(Decision, {k: v for k, v in shown.items() if k != "view"})
     if data is None:
         raise ValueError("the view does not show the Decision's required fields")
-    for note in data.get("notes", []):
-        if isinstance(note, dict):
-            _note_detail(note, data)
     for _ in range(_MAX_DROPS):
         try:
             return Decision.model_validate_json(json.dumps(data))
