@@ -228,3 +228,36 @@ def test_a_policy_set_that_cannot_be_built_is_said_and_the_rest_goes_on(
     )
     assert "01-bauska-grade7-absences.json (bauska, 2025-03-14): " in text
     assert "(parauga): its policy set cannot be built: two policies govern" in text
+
+
+def _part(summary: str, head: str) -> str:
+    """The part of a summary line that starts with ``head`` (up to the next sentence)."""
+    found = [p for p in summary.split(". ") if p.startswith(head)]
+    return found[0] if found else ""
+
+
+def test_a_duty_done_is_not_listed_to_do_and_one_overdue_is_said_so(
+    data: dict[str, object],
+) -> None:
+    cases = data["cases"]
+    assert isinstance(cases, list)
+    states: set[str] = set()
+    for case in cases:
+        summary = case["summary"]
+        to_do, done = _part(summary, "To do: "), _part(summary, "Done: ")
+        for o in case["outcomes"]:
+            if o["kind"] != "obligation":
+                continue
+            states.add(o["state"])
+            label = o["label"]
+            if o["state"] in ("done_on_time", "done_late"):
+                assert label not in to_do, (case["file"], label)
+                late = f"{label} (late)" in done
+                assert (late, label in done) == (o["state"] == "done_late", True), case["file"]
+            else:
+                assert label in to_do, (case["file"], label)
+                assert label not in done, (case["file"], label)
+                overdue = f"{label}, due {o['due']}: OVERDUE" in to_do
+                assert overdue == (o["state"] == "overdue"), (case["file"], label)
+    # The bundled examples show a duty done late and one overdue, so both forms are tested.
+    assert {"done_late", "overdue", "open"} <= states

@@ -75,6 +75,8 @@ class _Outcome:
     label: str
     due: date | None
     rules: tuple[str, ...]
+    #: An obligation's state on the decision's date (``Obligation.state``); None for the rest.
+    state: str | None = None
 
 
 _KINDS = ("finding", "obligation", "referral", "allowed", "refused", "plan_issue")
@@ -92,7 +94,14 @@ def _outcomes(decision: Decision, words: _Words) -> list[_Outcome]:
         for f in decision.findings
     ]
     out += [
-        _Outcome("obligation", o.action, words.label("actions", o.action), o.due, tuple(o.rules))
+        _Outcome(
+            "obligation",
+            o.action,
+            words.label("actions", o.action),
+            o.due,
+            tuple(o.rules),
+            o.state,
+        )
         for o in decision.obligations
     ]
     out += [
@@ -374,6 +383,20 @@ def _sentence(policy: str, changes: Sequence[_Change], words: _Words) -> str:
     return _("{policy}: {differences}.").format(policy=policy, differences="; ".join(parts))
 
 
+#: The states of a duty done (``Obligation.state``).
+_DONE = frozenset({"done_on_time", "done_late"})
+
+
+def _duty_to_do(o: _Outcome, words: _Words) -> str:
+    """A duty not done yet, with its due date, and said overdue when it is."""
+    _ = words._
+    if o.due is None:
+        return o.label
+    if o.state == "overdue":
+        return _("{item}, due {date}: OVERDUE").format(item=o.label, date=o.due.isoformat())
+    return _("{item} by {date}").format(item=o.label, date=o.due.isoformat())
+
+
 def _summary(decision: Decision, words: _Words) -> str:
     """One case in one line: what was found, what is to be done, notes."""
     _ = words._
@@ -395,18 +418,23 @@ def _summary(decision: Decision, words: _Words) -> str:
         else _("No risk factor")
     )
     duties = of("obligation")
+    # A duty done is not one to do: a reader of the line would do it again.
+    to_do = [o for o in duties if o.state not in _DONE]
+    done = [o for o in duties if o.state in _DONE]
     parts.append(
-        _("To do: {items}").format(
-            items="; ".join(
-                _("{item} by {date}").format(item=o.label, date=o.due.isoformat())
-                if o.due
-                else o.label
-                for o in duties
-            )
-        )
-        if duties
+        _("To do: {items}").format(items="; ".join(_duty_to_do(o, words) for o in to_do))
+        if to_do
         else _("Nothing to do")
     )
+    if done:
+        parts.append(
+            _("Done: {items}").format(
+                items="; ".join(
+                    _("{item} (late)").format(item=o.label) if o.state == "done_late" else o.label
+                    for o in done
+                )
+            )
+        )
     for kind, template in (
         ("referral", _("Refer to: {items}")),
         ("allowed", _("Allowed: {items}")),
@@ -560,6 +588,7 @@ def demo_data(
                         "code": o.code,
                         "label": o.label,
                         "due": o.due.isoformat() if o.due else None,
+                        "state": o.state,
                         "rules": list(o.rules),
                     }
                     for o in outcomes
