@@ -298,6 +298,16 @@ def test_every_message_of_the_command_and_the_demo_is_translated_to_latvian() ->
     assert not missing, f"untranslated: {sorted(map(str, missing))}; {CATALOG_FIX}"
 
 
+def test_the_template_of_the_command_catalog_holds_what_the_code_says() -> None:
+    """``atbalsts_cli.pot`` is what a translator into a third language starts from: it must list
+    every message of the command and the demo, and no message the code no longer has."""
+    with (PACKAGE / "_explain" / "locales" / "atbalsts_cli.pot").open("rb") as fh:
+        template = {_key(m.id) for m in read_po(fh) if m.id}
+    in_code = _cli_messages()
+    assert not in_code - template, f"missing from the .pot: {sorted(map(str, in_code - template))}"
+    assert not template - in_code, f"stale in the .pot: {sorted(map(str, template - in_code))}"
+
+
 def test_the_compiled_catalog_of_the_command_matches_its_source() -> None:
     with CLI_PO.open("rb") as fh:
         source = read_po(fh)
