@@ -187,7 +187,10 @@ def main() -> int:
                 f"{url}/v1/batch",
                 params={"as_of": AS_OF.isoformat()},
                 content=text.encode(),
-                headers={"Authorization": f"Bearer {key}"},
+                headers={
+                    "Authorization": f"Bearer {key}",
+                    "Content-Type": "application/x-ndjson",
+                },
                 timeout=300,
             )
             batch_http = time.perf_counter() - start

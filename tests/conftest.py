@@ -1,32 +1,13 @@
-"""Shared fixtures and the Hypothesis settings profile of the test suite."""
+"""Shared fixtures of the test suite. The settings of every test session run in this checkout, the
+plugins' tests included (the Hypothesis profile, the environment cleared), are in the checkout's
+root ``conftest.py``."""
 
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import pytest
-from hypothesis import settings
-
-# "ci": no per-example deadline (shared CI machines are slow and noisy), and enough examples to
-# find real problems while keeping the whole suite fast. Each run draws new examples (no
-# derandomize): a failure prints the @reproduce_failure blob that replays it anywhere.
-settings.register_profile("ci", deadline=None, max_examples=50, print_blob=True)
-settings.load_profile("ci")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Clear the environment variables atbalsts reads (the command's language, the plugins to load
-    or block, the service's key file) for the whole session, the plugins' tests included: a shell
-    may set them for its own use of the command, and with ``ATBALSTS_LANG=en`` the tests of the
-    default Latvian failed (``ATBALSTS_PLUGINS`` or ``ATBALSTS_BLOCK_PLUGINS``: a policy missing).
-    A test that needs one sets it with ``monkeypatch``. ``ATBALSTS_UPDATE_GOLDEN`` is the suite's
-    own switch and is kept."""
-    for name in [n for n in os.environ if n.startswith("ATBALSTS_")]:
-        if name != "ATBALSTS_UPDATE_GOLDEN":
-            del os.environ[name]
-
 
 #: A small, valid support case as a vendor would send it (JSON-shaped). Tests copy and break it.
 VALID_CASE: dict[str, Any] = {

@@ -6,11 +6,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.serving import Served
 
 from atbalsts import PolicyRegistry, SupportCase
 from atbalsts.cli import main
@@ -51,42 +51,21 @@ def _example(name: str) -> SupportCase:
 # -- serve ---------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_serve_answers_health_until_terminated() -> None:
+    """``--port 0`` takes a free port, which the log names: the test reads it there
+    (:mod:`tests.serving`), so no other process can take the port first."""
     pytest.importorskip("fastapi", reason="the server extra (atbalsts[server]) is not installed")
     pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is not installed")
     httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "atbalsts.cli", "serve", "--port", str(port)],
-        env={**os.environ, "ATBALSTS_LANG": "en"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60  # a loaded machine takes seconds to import and load
-        answer = None
-        while answer is None and time.monotonic() < deadline:
-            assert process.poll() is None, process.communicate()[1][-2000:]
-            try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert answer is not None, "atbalsts serve did not answer /health within 60 s"
+    command = [sys.executable, "-m", "atbalsts.cli", "serve", "--port", "0"]
+    served = Served(command, {**os.environ, "ATBALSTS_LANG": "en"})
+    with served as url:
+        assert re.fullmatch(r"http://127\.0\.0\.1:[1-9][0-9]*", url), url
+        answer = httpx.get(f"{url}/health", timeout=30)
         assert answer.status_code == 200
         assert answer.json()["status"] == "ok"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    assert process.returncode in (0, -signal.SIGTERM), stderr[-2000:]
-    assert "Traceback" not in stderr
+    assert served.returncode in (0, -signal.SIGTERM), served.stderr[-2000:]
+    assert "Traceback" not in served.stderr
 
 
 @pytest.mark.parametrize("module", ["fastapi", "uvicorn"])
@@ -104,7 +83,7 @@ def test_serve_without_the_server_extra_says_how_to_install_it(
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--port", "0"), ("--port", "65536"), ("--port", "http"), ("--workers", "0")],
+    [("--port", "-1"), ("--port", "65536"), ("--port", "http"), ("--workers", "0")],
 )
 def test_serve_refuses_a_port_or_worker_count_out_of_range(
     option: str, value: str, capsys: pytest.CaptureFixture[str]

@@ -144,6 +144,7 @@ def test_the_plugin_has_every_file(tmp_path: Path) -> None:
         "src/atbalsts_proba/parameters.toml",
         "tests/proba.scenarios.toml",
         "tests/test_conformance.py",
+        "tests/conftest.py",
     }
     assert files_under(tmp_path) == {f"atbalsts-proba/{f}" for f in files_under(root)}
 
@@ -300,6 +301,36 @@ def test_the_plugin_installs_and_passes_its_own_tests(tmp_path: Path) -> None:
     assert after.returncode == 0, after.stdout + after.stderr
     assert re.search(r"\b\d+ passed\b", after.stdout)
     assert "failed" not in after.stdout
+
+
+def test_the_plugins_property_tests_have_no_deadline(tmp_path: Path) -> None:
+    """A test the author writes with the strategies of atbalsts.testing runs without Hypothesis'
+    deadline of 200 ms per example, a timed assertion that a loaded machine fails by chance (the
+    first case evaluated builds the policy set), whatever profile Hypothesis chose itself."""
+    root = scaffold(tmp_path / "work")
+    (root / "tests" / "test_property.py").write_text(
+        "from hypothesis import given, settings\n"
+        "from hypothesis import strategies as st\n\n\n"
+        "@given(st.integers())\n"
+        "def test_no_deadline(n: int) -> None:\n"
+        "    assert settings.default.deadline is None\n"
+        "    assert settings.default.print_blob\n"
+        # the plugin's own, not one Hypothesis loaded itself (its "ci" has no deadline either)
+        "    assert settings.get_current_profile_name() not in ('default', 'ci')\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ATBALSTS_", "PYTEST_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_property.py"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout
 
 
 @pytest.mark.skipif(

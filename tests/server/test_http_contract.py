@@ -186,6 +186,83 @@ def test_json_with_or_without_a_utf8_charset_is_read(
     assert response.status_code == 200, response.text
 
 
+#: The types a batch is taken as: NDJSON's and the one jsonlines.org suggests for JSON Lines.
+LINES_TYPES = ("application/x-ndjson", "application/jsonl")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/json",  # one JSON document (an array of cases?), not one case per line
+        "application/json-seq",  # RFC 7464: each record after an RS character, not lines
+        "application/x-www-form-urlencoded",  # what curl --data-binary sends without -H
+        "application/x-ndjson; charset=latin-1",
+        "application/jsonl; charset=utf-16",
+        "application/x-ndjsonl",
+    ],
+)
+def test_a_batch_not_sent_as_json_lines_is_415(
+    base_url: str, national: dict[str, str], content_type: str | None
+) -> None:
+    headers = dict(national) if content_type is None else {**national, "Content-Type": content_type}
+    body = (json.dumps(example("01-bauska")) + "\n").encode()
+    response = httpx.post(f"{base_url}/v1/batch", content=body, headers=headers)
+    if content_type is None:  # httpx sends no type of its own for bytes
+        assert "content-type" not in response.request.headers
+    detail = _problem(response, 415, "unsupported-media-type")["detail"]
+    assert "Content-Type: application/x-ndjson or application/jsonl" in detail
+    assert "utf-8" in detail
+
+
+def test_an_empty_batch_needs_its_type_too(base_url: str, national: dict[str, str]) -> None:
+    """One rule whatever the body's length: a client that forgot the header learns it from its
+    first request, not from its first batch with a line in it."""
+    _problem(httpx.post(f"{base_url}/v1/batch", headers=national), 415, "unsupported-media-type")
+    sent = httpx.post(
+        f"{base_url}/v1/batch", content=b"", headers={**national, "Content-Type": LINES_TYPES[1]}
+    )
+    assert (sent.status_code, sent.text) == (200, "")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        *LINES_TYPES,
+        "Application/X-NDJSON",
+        "application/x-ndjson; charset=utf-8",
+        "application/jsonl;charset=UTF-8",
+        'application/jsonl; charset="utf-8"',
+        "application/x-ndjson; charset=utf8",
+    ],
+)
+def test_a_batch_sent_as_json_lines_with_or_without_a_utf8_charset_is_read(
+    base_url: str, national: dict[str, str], content_type: str
+) -> None:
+    body = json.dumps(example("01-bauska")) + "\n"
+    response = httpx.post(
+        f"{base_url}/v1/batch", content=body, headers={**national, "Content-Type": content_type}
+    )
+    assert response.status_code == 200, response.text
+    (record,) = [json.loads(line) for line in response.text.splitlines()]
+    assert record["learner_id"] == "L-0001"
+
+
+def test_the_types_a_batch_takes_are_documented() -> None:
+    """The OpenAPI document, the reference and the how-to name each type a batch is taken as,
+    and its 415."""
+    openapi = json.loads((ROOT / "schemas/openapi.json").read_text(encoding="utf-8"))
+    batch = openapi["paths"]["/v1/batch"]["post"]
+    assert set(batch["requestBody"]["content"]) == set(LINES_TYPES)
+    assert batch["requestBody"]["required"] is True
+    assert "415" in batch["responses"]
+    for doc in ("docs/how-to/call-over-http.md", "docs/reference/http-api.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        for media_type in LINES_TYPES:
+            assert f"`{media_type}`" in text, (doc, media_type)
+
+
 @pytest.mark.parametrize("value", ["yes", "on", "1", "True", "0", ""])
 def test_a_boolean_query_parameter_is_true_or_false_only(
     base_url: str, national: dict[str, str], value: str

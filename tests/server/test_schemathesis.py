@@ -25,7 +25,7 @@ OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
 EXAMPLES = 60
 
 
-@schemathesis.serializer("application/x-ndjson")
+@schemathesis.serializer("application/x-ndjson", "application/jsonl")
 def _ndjson(ctx: schemathesis.SerializationContext, value: Any) -> bytes:
     """A generated batch body: the schema describes one line, so each value is one line."""
     return (json.dumps(value, ensure_ascii=False) + "\n").encode()

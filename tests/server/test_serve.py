@@ -1,15 +1,13 @@
 """`serve()` in its own process, as a deployment runs it: uvicorn workers, keys from the
-environment, JSON logs on standard error with a request id and no personal data."""
+environment, JSON logs on standard error with a request id and no personal data. It takes a free
+port itself (port 0) and its log names it (:mod:`tests.serving`)."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +17,11 @@ pytest.importorskip("fastapi", reason="the server extra (atbalsts[server]) is no
 pytest.importorskip("uvicorn", reason="the server extra (atbalsts[server]) is not installed")
 httpx = pytest.importorskip("httpx", reason="httpx (the test extra) is not installed")
 
+from tests.serving import Served  # noqa: E402
+
 from atbalsts.server import ENV_KEYS_FILE  # noqa: E402
 
 from .conftest import bearer, example  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_for_health(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1][-2000:]
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the service did not answer /health")
 
 
 def _logs(stderr: str) -> list[dict[str, Any]]:
@@ -52,15 +33,10 @@ def _logs(stderr: str) -> list[dict[str, Any]]:
 def test_serve_answers_and_logs_json_without_personal_data(
     workers: int, keys: tuple[Path, dict[str, str]]
 ) -> None:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    code = f"from atbalsts.server import serve; serve('127.0.0.1', {port}, {workers})"
+    code = f"from atbalsts.server import serve; serve('127.0.0.1', 0, {workers})"
     env = {**os.environ, ENV_KEYS_FILE: str(keys[0])}
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        _wait_for_health(url, process)
+    served = Served([sys.executable, "-c", code], env)
+    with served as url:
         case = example("01-bauska")
         response = httpx.post(
             f"{url}/v1/evaluate",
@@ -73,11 +49,9 @@ def test_serve_answers_and_logs_json_without_personal_data(
             f"{url}/v1/evaluate", json={"case": example("07-bauska")}, headers=bearer("nope")
         )
         assert refused.status_code == 401
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+    stderr = served.stderr
     # graceful: uvicorn finishes the requests, then exits 0 or re-raises SIGTERM on itself
-    assert process.returncode in (0, -signal.SIGTERM), stderr[-2000:]
+    assert served.returncode in (0, -signal.SIGTERM), stderr[-2000:]
     records = _logs(stderr)
     assert any(r["message"].startswith("Shutting down") for r in records)
     (evaluated,) = [r for r in records if r.get("request_id") == "trace-me-1"]

@@ -65,10 +65,13 @@ def register(commands: Commands) -> None:
     )
     p.add_argument(
         "--port",
-        type=whole_number(1, 65535, t),
+        type=whole_number(0, 65535, t),
         default=8000,
         metavar=_("PORT"),
-        help=_("port to listen on (default: 8000)"),
+        help=_(
+            "port to listen on (default: 8000); 0 takes a free port, which the log line "
+            "'Uvicorn running on' names"
+        ),
     )
     p.add_argument(
         "--workers",

@@ -364,6 +364,22 @@ def test_conforms() -> None:
     assert_conforms(PolicyRegistry.load(), "$name")
 ''')
 
+CONFTEST = Template('''\
+"""Settings of the $name policy's tests."""
+
+from __future__ import annotations
+
+from hypothesis import settings
+
+# Property tests (@given, with the strategies of atbalsts.testing.strategies) run without a
+# deadline per example: a deadline is a timed assertion, which a loaded machine (CI) fails by
+# chance, and the first case a test evaluates takes longer (the policy set is built then). A
+# failure prints the blob that replays it (@reproduce_failure). Another profile can still be
+# chosen for a run: pytest --hypothesis-profile=NAME.
+settings.register_profile("$name", deadline=None, print_blob=True)
+settings.load_profile("$name")
+''')
+
 #: Every file of a new plugin: its path and its text.
 FILES: tuple[tuple[str, Template], ...] = (  # the paths are templates too
     ("pyproject.toml", PYPROJECT),
@@ -377,4 +393,5 @@ FILES: tuple[tuple[str, Template], ...] = (  # the paths are templates too
     ("src/$module/parameters.toml", PARAMETERS),
     ("tests/$name.scenarios.toml", SCENARIOS),
     ("tests/test_conformance.py", TEST_CONFORMANCE),
+    ("tests/conftest.py", CONFTEST),
 )

@@ -23,7 +23,11 @@ def serve(
 ) -> None:
     """Serve the app with uvicorn until interrupted (SIGINT or SIGTERM stop it gracefully).
 
-    Each of ``workers`` processes loads the policies and the keys itself. Logs are JSON lines on
+    ``port`` 0 takes a free port: uvicorn's log line ``Uvicorn running on http://HOST:PORT``
+    names it, once it is bound (a program that starts the service for itself, a test for one,
+    reads it there rather than choosing a free port first, which another process could take
+    before the service binds it). Each of ``workers`` processes loads the policies and the keys
+    itself. Logs are JSON lines on
     standard error; uvicorn's access log is off (it shows paths as sent), the service logs one
     line per request instead.
 

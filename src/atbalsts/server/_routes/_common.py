@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pydantic
@@ -15,12 +16,14 @@ from atbalsts.server._limits import Limits
 from atbalsts.server._problems import PROBLEM_MEDIA_TYPE, ApiError
 
 __all__ = [
+    "LINES_TYPES",
     "NDJSON",
     "content_length",
     "json_body",
     "json_content",
     "json_response",
     "limits_of",
+    "lines_content",
     "read_body",
     "registry_of",
     "responses",
@@ -28,6 +31,11 @@ __all__ = [
 ]
 
 NDJSON = "application/x-ndjson"
+
+#: The types a batch is taken as, JSON Lines by either of its names: NDJSON's (the type of the
+#: answer) and the one jsonlines.org suggests. Not ``application/json`` (one document, an array
+#: of cases perhaps) nor ``application/json-seq`` (RFC 7464: each record after an RS character).
+LINES_TYPES = (NDJSON, "application/jsonl")
 
 _DESCRIPTIONS = {
     200: "OK",
@@ -67,20 +75,39 @@ def content_length(request: Request, limit: int) -> None:
         raise ApiError(413, f"the body is {int(declared)} bytes; the limit is {limit}")
 
 
-def json_content(request: Request) -> None:
-    """415 unless the body is sent as JSON: ``Content-Type: application/json``, with no charset
-    or ``charset=utf-8`` (JSON is UTF-8). A body sent as text or without a type may be a form or
-    a file sent by mistake: it is not read as JSON on a guess."""
+def _media_type(request: Request, accepted: Sequence[str], detail: str) -> None:
+    """415 with ``detail`` unless the body's ``Content-Type`` is one of ``accepted`` (the
+    comparison ignores case), with no charset or ``charset=utf-8``. A body sent as text or
+    without a type may be a form or a file sent by mistake: it is not read on a guess."""
     media_type, *params = request.headers.get("content-type", "").split(";")
     charsets = [
         value.strip().strip('"').lower()
         for name, _, value in (param.partition("=") for param in params)
         if name.strip().lower() == "charset"
     ]
-    if media_type.strip().lower() != "application/json" or not set(charsets) <= _UTF8:
-        raise ApiError(
-            415, "send the body as JSON: Content-Type: application/json (charset, if any, utf-8)"
-        )
+    if media_type.strip().lower() not in accepted or not set(charsets) <= _UTF8:
+        raise ApiError(415, detail)
+
+
+def json_content(request: Request) -> None:
+    """415 unless the body is sent as JSON: ``Content-Type: application/json``, with no charset
+    or ``charset=utf-8`` (JSON is UTF-8)."""
+    _media_type(
+        request,
+        ("application/json",),
+        "send the body as JSON: Content-Type: application/json (charset, if any, utf-8)",
+    )
+
+
+def lines_content(request: Request) -> None:
+    """415 unless the body is sent as JSON Lines: a ``Content-Type`` of :data:`LINES_TYPES`,
+    with no charset or ``charset=utf-8``."""
+    _media_type(
+        request,
+        LINES_TYPES,
+        "send the batch as JSON Lines: Content-Type: "
+        f"{' or '.join(LINES_TYPES)} (charset, if any, utf-8)",
+    )
 
 
 _UTF8 = frozenset({"utf-8", "utf8"})
@@ -123,17 +150,21 @@ def json_body(component: str, description: str) -> dict[str, Any]:
 
 
 def responses(
-    ok: str | dict[str, Any], *problems: int, media_type: str = "application/json"
+    ok: str | dict[str, Any],
+    *problems: int,
+    media_type: str = "application/json",
+    described: Mapping[int, str] | None = None,
 ) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses: 200 with the component ``ok`` (or that schema), then a problem
-    document for each status in ``problems``."""
+    document for each status in ``problems``, described as ``described`` says or as usual."""
+    descriptions = {**_DESCRIPTIONS, **(described or {})}
     schema = _ref(ok) if isinstance(ok, str) else ok
     out: dict[int | str, dict[str, Any]] = {
         200: {"description": _DESCRIPTIONS[200], "content": {media_type: {"schema": schema}}}
     }
     for status in problems:
         out[status] = {
-            "description": _DESCRIPTIONS[status],
+            "description": descriptions[status],
             "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
         }
     return out

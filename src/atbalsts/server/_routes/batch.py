@@ -1,5 +1,9 @@
 """Batch evaluation over HTTP: NDJSON in, NDJSON out, streamed both ways.
 
+The body is taken as JSON Lines only when it is sent as such (:data:`LINES_TYPES`, with no
+charset or UTF-8): another type, or none, gets 415 before a line is read, as a JSON body sent as
+another type does at `/v1/evaluate`.
+
 The lines go through :func:`atbalsts.batch.evaluate_lines`, the function behind `atbalsts
 batch`, so the records are the same: one output line per non-blank input line, in input order
 (a Decision, an `invalid` record or an `error` record). It runs in a thread of its own; the
@@ -56,9 +60,11 @@ from atbalsts.server._logs import request_state
 from atbalsts.server._models import IsoDate, MunicipalitySlug
 from atbalsts.server._problems import ApiError
 from atbalsts.server._routes._common import (
+    LINES_TYPES,
     NDJSON,
     content_length,
     limits_of,
+    lines_content,
     registry_of,
     responses,
     view_of,
@@ -471,17 +477,30 @@ _LINE_SCHEMA: dict[str, Any] = {
 }
 
 
+_TYPES = " or ".join(f"`{media_type}`" for media_type in LINES_TYPES)
+_LINE_TYPES_415 = (
+    f"The batch is not sent as JSON Lines: its `Content-Type` is not {_TYPES} (with no charset, "
+    "or utf-8)."
+)
+
+
 @router.post(
     "/batch",
     summary="Decide many cases: NDJSON in, NDJSON out",
     response_class=_DuplexStream,
-    responses=responses(_LINE_SCHEMA, 401, 403, 413, 422, media_type=NDJSON),
+    responses=responses(
+        _LINE_SCHEMA, 401, 403, 413, 415, 422, media_type=NDJSON, described={415: _LINE_TYPES_415}
+    ),
     openapi_extra={
         "requestBody": {
-            "required": False,
-            "description": "One support case per line (JSON Lines); blank lines are skipped, an "
-            "empty body is an empty batch. The schema is that of each line.",
-            "content": {NDJSON: {"schema": {"$ref": "#/components/schemas/SupportCase"}}},
+            "required": True,
+            "description": f"One support case per line (JSON Lines, UTF-8), sent as {_TYPES} "
+            "(another type, or none, gets 415); blank lines are skipped, an empty body is an "
+            "empty batch. The schema is that of each line.",
+            "content": {
+                media_type: {"schema": {"$ref": "#/components/schemas/SupportCase"}}
+                for media_type in LINES_TYPES
+            },
         }
     },
 )
@@ -502,9 +521,13 @@ async def batch(
     scope get a `Forbidden` record. Decisions are sent as they are made, while the body is
     still arriving.
 
+    The body is sent as `Content-Type: application/x-ndjson` or `application/jsonl` (no charset,
+    or `utf-8`); another type, or none, gets 415, as a JSON body sent as another type does.
+
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
     batch found too long within its first `batch_prefetch_bytes`; found too long later, the
     stream ends with a `BatchTooLong` record."""
+    lines_content(request)
     limits, view = limits_of(request), view_of(request)
     check_role(principal, view)
     content_length(request, limits.max_batch_bytes)

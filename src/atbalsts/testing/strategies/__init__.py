@@ -31,6 +31,16 @@ documents are built by one generator, which the conformance checks' seeded
 :func:`~atbalsts.testing.conformance.sample_cases` share: a rule that passes those checks has met
 the same kinds of case.
 
+Run such tests without Hypothesis' deadline per example (200 ms by default): a deadline is a
+timed assertion, which a loaded machine fails by chance, and the first case a test evaluates
+takes longer (the policy set is built then). A plugin made by ``atbalsts new-policy`` does so in
+its ``tests/conftest.py``; in another project, put the same in its own::
+
+    from hypothesis import settings
+
+    settings.register_profile("plugin", deadline=None, print_blob=True)
+    settings.load_profile("plugin")
+
 Requires Hypothesis: install the ``test`` extra.
 """
 
