@@ -7,18 +7,23 @@ several fields.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 from atbalsts.errors import DocumentError, FieldError
 
 __all__ = [
     "FIELD_NAME",
     "NOT_A_FIELD_NAME",
+    "error_values",
     "field_errors",
     "parse_json",
     "parse_python",
@@ -72,12 +77,89 @@ def shown_key(key: str) -> str:
     return key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
 
 
+#: pydantic's context keys that say a field's constraint, and never anything about the input:
+#: not ``actual_length`` (the input's length), ``error`` (the parser's words about the input,
+#: or a ValueError), ``class_name``, ``field_type`` or ``at`` (the library's own locations).
+_CONSTRAINTS = frozenset(
+    {
+        "max_length",
+        "min_length",
+        "ge",
+        "gt",
+        "le",
+        "lt",
+        "multiple_of",
+        "pattern",
+        "max_digits",
+        "decimal_places",
+    }
+)
+
+#: One value an ``enum`` or ``literal_error`` context lists, as pydantic quotes it (``repr``).
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
+#: Where pydantic's JSON parser says malformed JSON stops.
+_AT_LINE = re.compile(r"at line (?P<line>[0-9]+) column (?P<column>[0-9]+)")
+
+
+def _text(value: object) -> str:
+    """A constraint as text: a number as pydantic's message writes it (``0``, not ``0.0``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _expected(listed: str) -> str | None:
+    """The values ``'a', 'b' or 'c'`` (pydantic's ``expected`` of an enumeration) as ``a,b,c``;
+    None for a list of another form, or of a value holding a comma."""
+    quoted = _QUOTED.findall(listed)
+    if not quoted:
+        return None
+    said = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
+    if said != listed:
+        return None
+    values = [ast.literal_eval(q) for q in quoted]
+    if any(not isinstance(v, str) or "," in v for v in values):
+        return None
+    return ",".join(values)
+
+
+def error_values(err: ErrorDetails) -> dict[str, str]:
+    """The values of :class:`FieldError` for one of pydantic's errors: its constraint (the keys
+    of :data:`_CONSTRAINTS`, each as text), the values an enumeration allows (``expected``,
+    comma-separated), where malformed JSON stops (``line`` and ``column``), and the values a
+    check of the library gives (``values`` in the error's context: ``invalid_at`` of
+    ``atbalsts.model._base``). Never the input, nor what the context says of it."""
+    ctx = err.get("ctx") or {}
+    values = {key: _text(ctx[key]) for key in _CONSTRAINTS & ctx.keys()}
+    own = ctx.get("values")
+    if isinstance(own, Mapping):
+        values.update({str(key): str(value) for key, value in own.items()})
+    kind = err["type"]
+    if kind in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):
+        expected = _expected(ctx["expected"])
+        if expected is not None:
+            values["expected"] = expected
+    if kind == "json_invalid":
+        where = _AT_LINE.search(str(ctx.get("error", "")))
+        if where is not None:
+            values.update(line=where["line"], column=where["column"])
+    return values
+
+
 def _short(message: str) -> str:
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
 def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
-    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path.
+    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path, each with
+    its ``values`` (pydantic's constraint, the values an enumeration allows, where malformed
+    JSON stops, the names and numbers of a check of the library; never the input).
 
     A check that spans several fields (raised by a model validator) is reported at the field it
     names, not at the model that holds it. A key of the input in a path (an unknown key, a key of
@@ -92,11 +174,12 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
         ctx = err.get("ctx") or {}
         at = ctx.get("at") if isinstance(ctx, dict) else None
         message = _short(_MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, "))
+        values = error_values(err)
         for below in at if isinstance(at, tuple) and at else ((),):
             path = _path(loc + tuple(below))
             if path in rows:  # a union reports each branch; keep the first message per path
                 continue
-            rows[path] = FieldError(path=path, message=message, kind=err["type"])
+            rows[path] = FieldError(path, message, err["type"], values)
     # An invalid only item also makes its list "too short"; report the item, not the echo.
     return [
         row
