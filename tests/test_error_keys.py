@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import atbalsts
 from atbalsts import DocumentError
 from atbalsts.model import AuditEvent, Learner, SupportCase, shown_key
-from atbalsts.model._io import CLOSE, FIELD_NAME, NOT_A_FIELD_NAME
+from atbalsts.model._io import CLOSE, FIELD_NAME, NOT_A_FIELD_NAME, OWN_KEYS, _every_field_name
 from atbalsts.model.observation import TermObservation
 from atbalsts.privacy import model_classes
 from atbalsts.schema import DOCUMENTS
@@ -41,8 +41,13 @@ EVERY_FIELD = frozenset(
 
 
 def _close(key: str, names: frozenset[str] | set[str]) -> bool:
-    """Whether ``key`` is one of ``names`` or close to one, as difflib measures it."""
-    return key in names or bool(difflib.get_close_matches(key, names, n=1, cutoff=CLOSE))
+    """Whether ``key`` is one of ``names`` or close to one, as difflib measures it, or a key the
+    library writes itself."""
+    return (
+        key in names
+        or key in OWN_KEYS
+        or bool(difflib.get_close_matches(key, names, n=1, cutoff=CLOSE))
+    )
 
 
 def _shown(key: str, names: frozenset[str] | set[str]) -> str:
@@ -187,6 +192,30 @@ def test_shown_key_names_a_key_by_the_names_given_else_by_every_field_name() -> 
     assert shown_key("asof") == "asof"
     assert shown_key("anna_berzina") == NOT_A_FIELD_NAME
     assert shown_key("x") == NOT_A_FIELD_NAME
+
+
+def test_the_field_names_of_every_document_are_those_of_the_documents_published() -> None:
+    """The names a key is measured against where its place has none: every field of every
+    document the library publishes (a new document is not forgotten)."""
+    assert _every_field_name() == EVERY_FIELD
+
+
+def test_a_key_the_library_writes_into_a_view_is_named_where_it_is_sent_back(
+    case_data: dict[str, Any],
+) -> None:
+    """A role's view of a document carries ``view``: sent back as a document, it is named (the
+    service says so: a view, not a whole Decision), as every key the views add."""
+    from atbalsts import PolicyRegistry
+    from atbalsts.privacy import view_decision
+
+    case = atbalsts.parse_python(SupportCase, case_data)
+    decision = PolicyRegistry.load().evaluate(case, as_of=case.observations[0].as_of)
+    shown = view_decision(decision, role="class_teacher")
+    added = set(shown) - set(type(decision).model_fields)
+    assert added
+    assert added <= OWN_KEYS
+    rows = _rows({**case_data, "view": shown["view"]})
+    assert [(path, kind) for path, _, kind in rows] == [("view", "extra_forbidden")]
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))

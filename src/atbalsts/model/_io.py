@@ -28,6 +28,7 @@ __all__ = [
     "CLOSE",
     "FIELD_NAME",
     "NOT_A_FIELD_NAME",
+    "OWN_KEYS",
     "error_values",
     "field_errors",
     "parse_json",
@@ -51,6 +52,10 @@ NOT_A_FIELD_NAME = "(a key that is not a field name)"
 #: out, doubled or swapped in a name of five letters or more (``as_fo``, ``learnr``), not a
 #: word that merely shares some letters with one (``janis`` and ``plans``).
 CLOSE = 0.8
+#: Keys the library writes besides the fields of the documents, named wherever they are sent
+#: back: a role's view of a document carries ``view`` (:mod:`atbalsts.privacy`), by which the
+#: HTTP service knows a view sent where a whole Decision is needed.
+OWN_KEYS = frozenset({"view"})
 
 _BOM = "\ufeff"
 # pydantic's words for Python types where a host thinks in JSON.
@@ -159,10 +164,17 @@ def _models_in(annotation: Any, found: dict[type[pydantic.BaseModel], None]) -> 
 @functools.cache
 def _every_field_name() -> frozenset[str]:
     """The name of every field of every document (and of the models inside them)."""
-    from atbalsts.schema import DOCUMENTS  # atbalsts.schema imports the models
+    # The documents' modules import this one's package: imported when first asked.
+    from atbalsts.model.audit import AuditEvent
+    from atbalsts.model.case import SupportCase
+    from atbalsts.model.decision import Decision
+    from atbalsts.model.plan import SupportPlan
+    from atbalsts.model.referral import Consent, Referral
+    from atbalsts.model.risk import RiskAssessment
 
+    documents = (AuditEvent, Consent, Decision, Referral, RiskAssessment, SupportCase, SupportPlan)
     found: dict[type[pydantic.BaseModel], None] = {}
-    for document in DOCUMENTS.values():
+    for document in documents:
         _models_in(document, found)
     return frozenset(name for model in found for name in _fields(model))
 
@@ -171,8 +183,9 @@ def shown_key(key: str, near: Collection[str] | None = None) -> str:
     """``key`` as an error may name it: itself when it is written as a field name (lower-case
     letters, digits and ``_``, not starting with a digit, at most 64 characters) and is one of
     the field names ``near`` (those at its place), or close to one (a misspelt field: ``learnr``,
-    ``enrolmnet``); else ``"(a key that is not a field name)"``. Without ``near``, the field
-    names of every document are taken (and ``near`` empty names nothing).
+    ``enrolmnet``), or is ``view``, which the library writes into a role's view of a document;
+    else ``"(a key that is not a field name)"``. Without ``near``, the field names of every
+    document are taken.
 
     An unknown key, or a key of a map, comes from the input and may be a personal code or a
     name, even one written as a field name (``anna_berzina``): only a key the sender meant as a
@@ -185,7 +198,9 @@ def shown_key(key: str, near: Collection[str] | None = None) -> str:
     if not FIELD_NAME.fullmatch(key):
         return NOT_A_FIELD_NAME
     names = _every_field_name() if near is None else near
-    if key in names or difflib.get_close_matches(key, names, n=1, cutoff=CLOSE):
+    if key in names or key in OWN_KEYS:
+        return key
+    if difflib.get_close_matches(key, names, n=1, cutoff=CLOSE):
         return key
     return NOT_A_FIELD_NAME
 
@@ -243,11 +258,16 @@ def _expected(listed: str) -> str | None:
 
 
 def error_values(err: ErrorDetails) -> dict[str, str]:
-    """The values of :class:`FieldError` for one of pydantic's errors: its constraint (the keys
-    of :data:`_CONSTRAINTS`, each as text), the values an enumeration allows (``expected``,
-    comma-separated), where malformed JSON stops (``line`` and ``column``), and the values a
-    check of the library gives (``values`` in the error's context: ``invalid_at`` of
-    ``atbalsts.model._base``). Never the input, nor what the context says of it."""
+    """The :attr:`~atbalsts.errors.FieldError.values` of one of pydantic's errors (an item of
+    ``ValidationError.errors()``), as :func:`field_errors` gives them: the constraint
+    (``max_length``, ``min_length``, ``ge``, ``gt``, ``le``, ``lt``, ``multiple_of``,
+    ``pattern``, ``max_digits``, ``decimal_places``; each as text, a number as pydantic's
+    message writes it), the values an enumeration allows (``expected``, comma-separated), where
+    malformed JSON stops (``line`` and ``column``) and the values a check of the library gives
+    (``values`` in the error's context). Never the input, nor what the context says of it (the
+    input's length, the parser's words, a ``ValueError``). For a host that turns the errors of
+    its own models into :class:`~atbalsts.errors.FieldError` rows alike (the scenario files
+    do)."""
     ctx = err.get("ctx") or {}
     values = {key: _text(ctx[key]) for key in _CONSTRAINTS & ctx.keys()}
     own = ctx.get("values")

@@ -20,8 +20,7 @@ import pydantic
 from pydantic.fields import FieldInfo
 
 from atbalsts.errors import DocumentError, FieldError
-from atbalsts.model import SupportCase, parse_python
-from atbalsts.model._io import error_values
+from atbalsts.model import SupportCase, error_values, parse_python
 from atbalsts.testing.scenarios._format import (
     NO_SCENARIO,
     PATTERN_MESSAGES,
