@@ -190,7 +190,7 @@ def shown_key(key: str, near: Collection[str] | None = None) -> str:
     An unknown key, or a key of a map, comes from the input and may be a personal code or a
     name, even one written as a field name (``anna_berzina``): only a key the sender meant as a
     field is repeated, so that they can correct it. Close is a ratio of at least 0.8 as
-    :func:`difflib.get_close_matches` measures it: a letter left out, doubled or swapped in a
+    ``difflib.get_close_matches`` measures it: a letter left out, doubled or swapped in a
     name of five letters or more. The errors of the documents name each key so, by the fields
     of the model at its place (:func:`field_errors`), a key of a map (a map has no fields) by
     the field names of every document; a host that names keys in its own errors uses this too
