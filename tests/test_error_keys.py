@@ -1,14 +1,18 @@
-"""An error never repeats a key of the input that is not written as a field name.
+"""An error names a key of the input only when it is close to a field name at its place.
 
-A key is input: an unknown key (``{"120101-12345": 1}`` in ``learner``) or a key of a map (an
-audit event's ``params``) may be a personal code or a name. An error path names such a key only
-when it has the form of a field name; else it says :data:`NOT_A_FIELD_NAME` in its place, and the
-row's ``kind`` still says what is wrong.
+A key is input: an unknown key (``{"120101-12345": 1}`` or ``{"anna_berzina": 1}`` in
+``learner``) or a key of a map (an audit event's ``params``) may be a personal code or a name. A
+misspelt field must be named, so that the sender can correct it; any other key is not repeated.
+An error path names such a key only when it is written as a field name and is close to a real
+field name at its place (one of the model's fields there; for a key of a map, or where the place
+is not known, any field name of the documents): :func:`atbalsts.model.shown_key`. Else it says
+:data:`NOT_A_FIELD_NAME` in its place, and the row's ``kind`` still says what is wrong.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from typing import Any
 
@@ -18,14 +22,41 @@ from hypothesis import strategies as st
 
 import atbalsts
 from atbalsts import DocumentError
-from atbalsts.model import AuditEvent, Learner, SupportCase
-from atbalsts.model._io import FIELD_NAME, NOT_A_FIELD_NAME
+from atbalsts.model import AuditEvent, Learner, SupportCase, shown_key
+from atbalsts.model._io import CLOSE, FIELD_NAME, NOT_A_FIELD_NAME, OWN_KEYS, _every_field_name
 from atbalsts.model.observation import TermObservation
 from atbalsts.privacy import model_classes
 from atbalsts.schema import DOCUMENTS
 
 #: A key that is not written as a field name, to compare every other such key with.
 REFERENCE_KEY = "Not A-Field"
+
+#: Every field name of every document.
+EVERY_FIELD = frozenset(
+    field.alias or name
+    for document in DOCUMENTS.values()
+    for cls in model_classes(document)
+    for name, field in cls.model_fields.items()
+)
+
+
+def _close(key: str, names: frozenset[str] | set[str]) -> bool:
+    """Whether ``key`` is one of ``names`` or close to one, as difflib measures it, or a key the
+    library writes itself."""
+    return (
+        key in names
+        or key in OWN_KEYS
+        or bool(difflib.get_close_matches(key, names, n=1, cutoff=CLOSE))
+    )
+
+
+def _shown(key: str, names: frozenset[str] | set[str]) -> str:
+    """How an error path says ``key`` at a place whose fields are ``names``."""
+    return key if FIELD_NAME.fullmatch(key) and _close(key, names) else NOT_A_FIELD_NAME
+
+
+LEARNER = frozenset(Learner.model_fields)
+OBSERVATION = frozenset(TermObservation.model_fields)
 
 
 def _rows(data: Any, model: type[Any] = SupportCase) -> list[tuple[str, str, str]]:
@@ -52,16 +83,15 @@ def _with_unknown(case_data: dict[str, Any], key: str) -> dict[str, Any]:
 # case_data is copied before it is changed, so one copy serves every example
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key=st.text(max_size=80))
-def test_an_unknown_key_is_named_only_when_it_is_written_as_a_field_name(
+def test_an_unknown_key_is_named_only_when_it_is_close_to_a_field_at_its_place(
     case_data: dict[str, Any], key: str
 ) -> None:
-    assume(key not in Learner.model_fields and key not in TermObservation.model_fields)
+    assume(key not in LEARNER and key not in OBSERVATION)
     rows = _rows(_with_unknown(case_data, key))
     named = {(path, kind) for path, _, kind in rows}
-    shown = key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
-    assert {("learner." + shown, "extra_forbidden")} <= named
-    assert {("observations[0]." + shown, "extra_forbidden")} <= named
-    if shown == key:
+    assert {("learner." + _shown(key, LEARNER), "extra_forbidden")} <= named
+    assert {("observations[0]." + _shown(key, OBSERVATION), "extra_forbidden")} <= named
+    if _shown(key, LEARNER) == key or _shown(key, OBSERVATION) == key:
         return
     # nothing in the errors depends on the key: they are those of any other such key, so the
     # key is in no path or message, unless the words every such error says hold it ("e", " ")
@@ -70,6 +100,63 @@ def test_an_unknown_key_is_named_only_when_it_is_written_as_a_field_name(
     said = [text for row in reference for text in row[:2]]
     if not any(key in text for text in said):
         assert not any(key in text for row in rows for text in row[:2])
+
+
+#: Keys written as field names, as a name or a word may be.
+NAME_LIKE = st.from_regex(FIELD_NAME, fullmatch=True)
+
+
+# case_data is copied before it is changed, so one copy serves every example
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=NAME_LIKE)
+def test_a_key_written_as_a_field_name_but_close_to_none_is_in_no_error(
+    case_data: dict[str, Any], key: str
+) -> None:
+    """A name (``anna_berzina``) has the form of a field name: its form alone does not name it."""
+    assume(not _close(key, EVERY_FIELD))
+    rows = _rows(_with_unknown(case_data, key))
+    assert {path for path, _, _ in rows} == {
+        f"learner.{NOT_A_FIELD_NAME}",
+        f"observations[0].{NOT_A_FIELD_NAME}",
+    }
+    # nothing else in the errors depends on the key: they are those of any other such key
+    assert rows == _rows(_with_unknown(case_data, REFERENCE_KEY))
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "path"),
+    [
+        ((), "learnr", "learnr"),
+        (("learner",), "enrolmnet", "learner.enrolmnet"),
+        (("learner",), "birthdate", "learner.birthdate"),
+        (("observations", 0), "as_fo", "observations[0].as_fo"),
+        (("observations", 0, "attendance"), "lessons_missed_unjustifed",
+         "observations[0].attendance.lessons_missed_unjustifed"),
+        # close to a field, but not to one at its place
+        ((), "enrolmnet", NOT_A_FIELD_NAME),
+        (("observations", 0), "learnr", f"observations[0].{NOT_A_FIELD_NAME}"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_field_is_named_where_it_is_misspelt(
+    case_data: dict[str, Any], where: tuple[str | int, ...], key: str, path: str
+) -> None:
+    node: Any = case_data
+    for part in where:
+        node = node[part]
+    node[key] = 1
+    assert [(p, kind) for p, _, kind in _rows(case_data)] == [(path, "extra_forbidden")]
+
+
+@pytest.mark.parametrize("key", ["anna_berzina", "janis", "x", "berzins", "ilze"])
+def test_a_name_written_as_a_field_name_is_not_repeated(
+    case_data: dict[str, Any], key: str
+) -> None:
+    rows = _rows(_with_unknown(case_data, key))
+    assert {path for path, _, _ in rows} == {
+        f"learner.{NOT_A_FIELD_NAME}",
+        f"observations[0].{NOT_A_FIELD_NAME}",
+    }
+    assert rows == _rows(_with_unknown(case_data, REFERENCE_KEY))  # nothing depends on the key
 
 
 @pytest.mark.parametrize("key", ["120101-12345", "Anna Bērziņa", "k" * 65, "Grade", "1st"])
@@ -84,19 +171,59 @@ def test_a_personal_code_or_a_name_as_a_key_is_not_repeated(
 
 
 @given(key=st.text(min_size=1, max_size=80))
-def test_a_key_of_a_map_is_named_only_when_it_is_written_as_a_field_name(key: str) -> None:
+def test_a_key_of_a_map_is_named_only_when_it_is_close_to_a_field_name(key: str) -> None:
+    """A map has no fields: its key is named only when close to a field name of the documents."""
     rows = _rows({"params": {key: {"not": "a parameter value"}}}, AuditEvent)
     params = [(path, kind) for path, _, kind in rows if path.startswith("params")]
-    shown = key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
+    shown = _shown(key, EVERY_FIELD)
     assert params == [(f"params.{shown}", "value_type")]
     if shown != key:
         reference = _rows({"params": {REFERENCE_KEY: {"not": "a parameter value"}}}, AuditEvent)
         assert rows == reference
 
 
+def test_shown_key_names_a_key_by_the_names_given_else_by_every_field_name() -> None:
+    assert shown_key("learnr", ["learner", "plans"]) == "learnr"
+    assert shown_key("learner", ["learner", "plans"]) == "learner"
+    assert shown_key("janis", ["learner", "plans"]) == NOT_A_FIELD_NAME
+    assert shown_key("plans", ()) == NOT_A_FIELD_NAME  # a place without fields
+    assert shown_key("Learner", ["learner"]) == NOT_A_FIELD_NAME  # not written as a field name
+    assert shown_key("as_fo") == "as_fo"  # no place: every field name of the documents
+    assert shown_key("asof") == "asof"
+    assert shown_key("anna_berzina") == NOT_A_FIELD_NAME
+    assert shown_key("x") == NOT_A_FIELD_NAME
+
+
+def test_the_field_names_of_every_document_are_those_of_the_documents_published() -> None:
+    """The names a key is measured against where its place has none: every field of every
+    document the library publishes (a new document is not forgotten)."""
+    assert _every_field_name() == EVERY_FIELD
+
+
+def test_a_key_the_library_writes_into_a_view_is_named_where_it_is_sent_back(
+    case_data: dict[str, Any],
+) -> None:
+    """A role's view of a document carries ``view``: sent back as a document, it is named (the
+    service says so: a view, not a whole Decision), as every key the views add."""
+    from atbalsts import PolicyRegistry
+    from atbalsts.privacy import view_decision
+
+    case = atbalsts.parse_python(SupportCase, case_data)
+    decision = PolicyRegistry.load().evaluate(case, as_of=case.observations[0].as_of)
+    shown = view_decision(decision, role="class_teacher")
+    added = set(shown) - set(type(decision).model_fields)
+    assert added
+    assert added <= OWN_KEYS
+    rows = _rows({**case_data, "view": shown["view"]})
+    assert [(path, kind) for path, _, kind in rows] == [("view", "extra_forbidden")]
+
+
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_every_field_of_every_document_is_written_as_a_field_name(name: str) -> None:
     """So that no field of a document is ever hidden in an error path as a key of the input."""
     for cls in model_classes(DOCUMENTS[name]):
-        for field_name, field in cls.model_fields.items():
-            assert FIELD_NAME.fullmatch(field.alias or field_name), f"{cls.__name__}.{field_name}"
+        names = [field.alias or field_name for field_name, field in cls.model_fields.items()]
+        for field_name in names:
+            assert FIELD_NAME.fullmatch(field_name), f"{cls.__name__}.{field_name}"
+            assert shown_key(field_name, names) == field_name
+            assert shown_key(field_name) == field_name

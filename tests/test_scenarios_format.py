@@ -271,17 +271,32 @@ def test_unknown_field_in_the_case_is_refused_by_the_model(tmp_path: Path) -> No
         [[scenario]]
         name = "extra"
         [scenario.case.learner]
-        shoe_size = 38
+        birth_dat = 2011-05-14
         """,
     )
     assert "scenario 'extra'" in error.document
-    assert error.paths == ("learner.shoe_size",)
+    assert error.paths == ("learner.birth_dat",)
 
 
 def test_duplicate_names_are_refused(tmp_path: Path) -> None:
     error = refusal(tmp_path, '[[scenario]]\nname = "twice"\n\n[[scenario]]\nname = "twice"\n')
     assert "duplicate name, already used by scenario[0]" in str(error)
     assert error.paths == ("scenario[1] ('twice').name",)
+
+
+def test_a_scenario_files_errors_carry_their_numbers_as_values(tmp_path: Path) -> None:
+    """The earlier scenario of a duplicate name, the line and column where the text stops being
+    TOML, pydantic's constraint: as the library's other field errors, in ``values``."""
+    twice = refusal(tmp_path, '[[scenario]]\nname = "twice"\n\n[[scenario]]\nname = "twice"\n')
+    assert [dict(e.values) for e in twice.errors] == [{"earlier": "scenario[0]"}]
+    toml = refusal(tmp_path, "[[scenario]\n", header="")
+    assert [(e.kind, dict(e.values)) for e in toml.errors] == [
+        ("toml", {"line": "2", "column": "11"})
+    ]
+    empty = refusal(tmp_path, '[[scenario]]\nname = ""\n')
+    assert [(e.path, e.kind, dict(e.values)) for e in empty.errors] == [
+        ("scenario[0].name", "string_too_short", {"min_length": "1"})
+    ]
 
 
 def test_missing_name_and_missing_as_of_are_refused(tmp_path: Path) -> None:

@@ -193,14 +193,35 @@ class FileError(AtbalstsError):
 
 @attrs.frozen
 class FieldError:
-    """One failing field: its path in the document, what is wrong, and the offending input."""
+    """One failing field: its ``path`` in the document, what is wrong (``message``, English for
+    people, whose wording may change), the kind of problem (``kind``, a stable code: pydantic's
+    error type, such as ``string_too_long``, or a check of the library's, such as
+    ``date_order``) and ``values``, what the problem is about, as text.
+
+    ``values`` is a read-only mapping, the one way a program (and the command line, in Latvian)
+    reads the numbers, patterns and names a message says: pydantic's constraint (``max_length``
+    and ``min_length``; ``ge``, ``gt``, ``le`` and ``lt``; ``multiple_of``; ``pattern``;
+    ``expected``, the values an enumeration allows, comma-separated), where malformed JSON stops
+    (``line``, ``column``), and the library's own checks' names and numbers (the fields of a
+    ``date_order``, the term of an ``outside_term``, the grades a programme allows ...; listed
+    where each check is documented, :doc:`/how-to/validate-documents`). Never the field's value,
+    nor what pydantic says of it (the length of a text, the parser's words). Empty where a kind
+    has nothing more to say, and for a row made without values: ``FieldError(path, message,
+    kind)`` is still how one is made. A row pickles with its values.
+    """
 
     path: str
     message: str
     kind: str
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its values as a dict (a read-only mapping does not pickle), so that a
+        :class:`DocumentError` that holds it pickles too."""
+        return (FieldError, (self.path, self.message, self.kind, dict(self.values)))
 
 
 class DocumentError(AtbalstsError, ValueError):

@@ -82,3 +82,23 @@ def test_params_typed_accessors_check_the_type() -> None:
     with pytest.raises(KeyError, match="not declared by this rule"):
         p["a.zz"]
     assert dict(p) == {"a.b": 3, "a.c": True, "a.d": "x", "a.e": 1.5}
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        ("stricterr", "parameter[0].stricterr"),  # a misspelt key of the declaration: named
+        ("anna_berzina", "parameter[0].(a key that is not a field name)"),
+        ("description_lvv", "parameter[0].description_lvv"),  # a field of no document
+    ],
+)
+def test_an_unknown_key_of_a_declaration_is_named_by_the_declarations_fields(
+    key: str, path: str
+) -> None:
+    from atbalsts.errors import DocumentError
+
+    spec = declaration(3)
+    spec["parameter"][0][key] = "x"
+    with pytest.raises(DocumentError) as info:
+        load_parameters(spec, "proba")
+    assert [(e.path, e.kind) for e in info.value.errors] == [(path, "extra_forbidden")]

@@ -6,6 +6,7 @@ Not collected by pytest: ``test_api_typing.py`` runs ``mypy --strict`` on this f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, assert_type
 
@@ -62,6 +63,7 @@ def failing_paths(data: dict[str, Any]) -> tuple[str, ...]:
         assert_type(err.errors, tuple[FieldError, ...])
         first: FieldError = err.errors[0]
         assert_type(first.path, str)
+        assert_type(first.values, Mapping[str, str])
         return err.paths
     except AtbalstsError:
         raise

@@ -91,7 +91,10 @@ def _validate(args: argparse.Namespace, t: Texts) -> int:
     except DocumentError as err:
         if args.format != "json":
             raise
-        rows = [{"path": e.path, "kind": e.kind, "message": e.message} for e in err.errors]
+        rows = [
+            {"path": e.path, "kind": e.kind, "message": e.message, "values": dict(e.values)}
+            for e in err.errors
+        ]
         sys.stdout.write(
             dump({"file": args.file, "document": args.document, "valid": False, "errors": rows})
         )

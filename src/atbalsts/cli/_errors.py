@@ -3,17 +3,22 @@ error, a name atbalsts does not know, and any error by its code (:mod:`atbalsts.
 
 The library says these in English (a :class:`~atbalsts.errors.FieldError` carries pydantic's
 message, an :class:`OSError` the system's). In English the command shows them as they are; in
-Latvian it says each field error by its ``kind`` (a stable code), taking the numbers, patterns and
-allowed values it needs from the English message, and each common system error by its ``errno``.
-A message it cannot read that way is shown as the library wrote it. Nothing here ever shows the
-value of a field: the English messages do not hold it (pydantic's input is left out of them), and
-the Latvian ones take only the limits, patterns, allowed codes and field names of the English.
+Latvian it says each field error by its ``kind`` (a stable code), taking the numbers, patterns,
+allowed values and field names it needs from the error's ``values``, never from the English
+message (whose wording pydantic may change), and each common system error by its ``errno``. A
+kind the catalog has no sentence for, or a row without the values its sentence needs, is shown as
+the library wrote it. Where a check of the library has several fixed sentences of one kind (a
+``lessons_exceed_scheduled`` of a day or of a term), the sentence is known by its words: they
+are the library's own, and say nothing beyond the kind. Nothing here ever shows the value of a
+field: neither the English messages (pydantic's input is left out of them) nor the values (the
+limits, patterns, allowed codes and field names) hold it.
 """
 
 from __future__ import annotations
 
 import errno
 import re
+from collections.abc import Mapping
 
 from atbalsts._text import shorten
 from atbalsts.cli._coded import coded_message
@@ -188,60 +193,44 @@ def _unknown(kind: str, t: Texts) -> str | None:
 
 def field_message(row: FieldError, t: Texts) -> str:
     """What is wrong with one field, in the language of ``t``. In English, the library's
-    message; in Latvian, the sentence of its kind, else the library's message."""
+    message; in Latvian, the sentence of its kind said with its values, else the library's
+    message."""
     if t.lang == "en":
         return row.message
-    said = _field_lv(row.kind, row.message, t)
+    said = _field_lv(row, t)
     return row.message if said is None else said
 
 
-def _match(pattern: str, message: str) -> re.Match[str] | None:
-    return re.fullmatch(pattern, message, flags=re.DOTALL)
-
-
-#: The values an ``enum`` or ``literal_error`` message allows, each as pydantic quotes it.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
-
-
-def _allowed(message: str, t: Texts) -> str | None:
-    """``Input should be 'a', 'b' or 'c'`` in words of ``t``; None for another form."""
-    found = _match(r"Input should be (?P<values>'.*')", message)
-    if found is None:
+def _allowed(values: Mapping[str, str], t: Texts) -> str | None:
+    """``expected`` (the values allowed, comma-separated) in words of ``t``."""
+    expected = values.get("expected")
+    if not expected:
         return None
-    values = _QUOTED.findall(found["values"])
-    listed = values[0] if len(values) == 1 else ", ".join(values[:-1]) + f" or {values[-1]}"
-    if listed != found["values"]:  # not a list of quoted values
-        return None
-    if len(values) == 1:
-        return t.gettext("must be {value}").format(value=values[0])
-    return t.gettext("must be one of: {values}").format(values=", ".join(values))
+    quoted = [f"'{value}'" for value in expected.split(",")]
+    if len(quoted) == 1:
+        return t.gettext("must be {value}").format(value=quoted[0])
+    return t.gettext("must be one of: {values}").format(values=", ".join(quoted))
 
 
-def _number(kind: str, message: str, t: Texts) -> str | None:
+def _number(kind: str, values: Mapping[str, str], t: Texts) -> str | None:
     """A number's bound (``greater_than_equal`` ...) in words of ``t``."""
     _ = t.gettext
-    found = _match(r"Input should be (?:greater|less) than (?:or equal to )?(?P<n>\S+)", message)
-    if found is None:
-        return None
     sentences = {
-        "greater_than_equal": _("must be at least {n}"),
-        "greater_than": _("must be greater than {n}"),
-        "less_than_equal": _("must be at most {n}"),
-        "less_than": _("must be less than {n}"),
+        "greater_than_equal": ("ge", _("must be at least {n}")),
+        "greater_than": ("gt", _("must be greater than {n}")),
+        "less_than_equal": ("le", _("must be at most {n}")),
+        "less_than": ("lt", _("must be less than {n}")),
     }
-    return sentences[kind].format(n=found["n"])
+    key, said = sentences[kind]
+    return said.format(n=values[key]) if key in values else None
 
 
-def _length(kind: str, message: str, t: Texts) -> str | None:
+def _length(kind: str, values: Mapping[str, str], t: Texts) -> str | None:
     """A text's or a list's length (``string_too_long`` ...) in words of ``t``."""
-    found = _match(
-        r"(?:String|List|Tuple|Set|Dictionary) should have at (?:most|least) (?P<n>[0-9]+) "
-        r"(?:characters?|items?)(?: after validation)?(?:, not [0-9]+)?",
-        message,
-    )
-    if found is None:
+    key = "max_length" if kind in ("string_too_long", "too_long") else "min_length"
+    if not values.get(key, "").isdigit():
         return None
-    n = int(found["n"])
+    n = int(values[key])
     if kind == "string_too_long":
         said = t.ngettext("too long: at most {n} character", "too long: at most {n} characters", n)
     elif kind == "string_too_short" and n == 1:
@@ -259,12 +248,9 @@ def _length(kind: str, message: str, t: Texts) -> str | None:
     return said.format(n=n)
 
 
-def _code(message: str, t: Texts) -> str | None:
-    """An ``unknown_code`` message in words of ``t``."""
+def _code(values: Mapping[str, str], t: Texts) -> str | None:
+    """An ``unknown_code`` of the code list ``list`` in words of ``t``."""
     _ = t.gettext
-    found = _match(r"unknown (?P<what>[a-z ]+) code; .*", message)
-    if found is None:
-        return None
     sentences = {
         "risk factor": _(
             "unknown risk factor code; use a national code or a local 'namespace:code' declared "
@@ -283,7 +269,7 @@ def _code(message: str, t: Texts) -> str | None:
             "by a plugin"
         ),
     }
-    return sentences.get(found["what"])
+    return sentences.get(values.get("list", ""))
 
 
 def _one_of(message: str, t: Texts) -> str | None:
@@ -302,104 +288,100 @@ def _one_of(message: str, t: Texts) -> str | None:
     return sentences.get(message)
 
 
-def _json(message: str, t: Texts) -> str:
-    """A ``json_invalid`` message: where the text stops being JSON, without the parser's words."""
-    found = re.search(r"at line (?P<line>[0-9]+) column (?P<column>[0-9]+)", message)
-    if found is None:
+def _json(values: Mapping[str, str], t: Texts) -> str:
+    """A ``json_invalid`` error: where the text stops being JSON, without the parser's words."""
+    if "line" not in values or "column" not in values:
         return t.gettext("not valid JSON")
     return t.gettext("not valid JSON (line {line}, column {column})").format(
-        line=found["line"], column=found["column"]
+        line=values["line"], column=values["column"]
     )
 
 
-def _personal_code(message: str, t: Texts) -> str:
+def _personal_code(values: Mapping[str, str], t: Texts) -> str | None:
+    """A ``personal_code`` error by its ``reason``."""
     _ = t.gettext
-    if message.startswith("a company registration number"):
-        return _("a company registration number, not a personal code")
-    if "check digit" in message or "checksum" in message:
-        return _("not a valid Latvian personal code (the check digit is wrong)")
-    if message.startswith("not a valid Latvian personal code (11 digits"):
-        return _("not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)")
-    return _("not a valid Latvian personal code")
+    reasons = {
+        "company": _("a company registration number, not a personal code"),
+        "check_digit": _("not a valid Latvian personal code (the check digit is wrong)"),
+        "form": _(
+            "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)"
+        ),
+        "invalid": _("not a valid Latvian personal code"),
+    }
+    return reasons.get(values.get("reason", ""))
 
 
-def _grade(message: str, t: Texts) -> str | None:
-    """A ``grade_programme`` message: the grade or course does not fit the programme."""
+def _grade(message: str, values: Mapping[str, str], t: Texts) -> str | None:
+    """A ``grade_programme`` error: the grade or course does not fit the programme."""
     _ = t.gettext
     if message == "vocational_course required for a vocational programme":
         return _("vocational_course is required for a vocational programme")
-    empty = _match(
-        r"(?P<field>\w+) must be empty (?P<where>for a vocational programme|in pre-school|"
-        r"in general education)",
-        message,
-    )
-    if empty is not None:
-        where = {
-            "for a vocational programme": _("{field} must be empty for a vocational programme"),
-            "in pre-school": _("{field} must be empty in pre-school"),
-            "in general education": _("{field} must be empty in general education"),
-        }
-        return where[empty["where"]].format(field=empty["field"])
-    grades = _match(
-        r"grade must be (?P<low>[0-9]+)-(?P<high>[0-9]+) for (?P<programme>\w+)", message
-    )
-    if grades is not None:
+    field, programme = values.get("field"), values.get("programme")
+    if field is None or programme is None:
+        return None
+    if "low" in values and "high" in values:
         return _("grade must be {low}-{high} for {programme}").format(
-            low=grades["low"], high=grades["high"], programme=grades["programme"]
+            low=values["low"], high=values["high"], programme=programme
         )
-    return None
+    if programme == "vocational":
+        return _("{field} must be empty for a vocational programme").format(field=field)
+    if programme == "pre_school":
+        return _("{field} must be empty in pre-school").format(field=field)
+    return _("{field} must be empty in general education").format(field=field)
 
 
-def _term(message: str, t: Texts) -> str | None:
-    """An ``outside_term`` message: a date outside its observation's term."""
+def _term(values: Mapping[str, str], t: Texts) -> str | None:
+    """An ``outside_term`` error: a date (``field``) outside its observation's ``term``."""
     _ = t.gettext
-    as_of = _match(r"as_of is not a day of the term (?P<term>[0-9/]+) \(.*\)", message)
-    if as_of is not None:
+    term, field = values.get("term"), values.get("field")
+    if term is None:
+        return None
+    if field == "as_of":
         return _(
             "as_of is not a day of the term {term} (semester 1 runs 1 September-31 December, "
             "semester 2 1 January-31 August)"
-        ).format(term=as_of["term"])
-    day = _match(
-        r"a day record must be a day of the term (?P<term>[0-9/]+) on or before as_of", message
-    )
-    if day is not None:
+        ).format(term=term)
+    if field == "on":
         return _("a day record must be a day of the term {term} on or before as_of").format(
-            term=day["term"]
+            term=term
         )
     return None
 
 
-def _repeated(message: str, t: Texts) -> str | None:
-    """A ``duplicate_id`` message: an id (or a day) an earlier item has."""
+def _repeated(values: Mapping[str, str], t: Texts) -> str | None:
+    """A ``duplicate_id`` error: an id (or a day) an earlier item of the list ``field`` has."""
     _ = t.gettext
-    if message == "repeats the id of an earlier action":
+    field = values.get("field")
+    if field is None:
+        return None
+    if field == "actions":
         return _("repeats the id of an earlier action")
-    if message == "repeats the day of an earlier day record":
+    if field == "days":
         return _("repeats the day of an earlier day record")
-    item = _match(r"repeats the id of an earlier item of (?P<field>\w+)", message)
-    if item is not None:
-        return _("repeats the id of an earlier item of {field}").format(field=item["field"])
-    return None
+    return _("repeats the id of an earlier item of {field}").format(field=field)
 
 
-def _basis(message: str, t: Texts) -> str | None:
-    """A ``legal_basis_incomplete`` message: what a legal basis of its kind needs."""
+def _basis(values: Mapping[str, str], t: Texts) -> str | None:
+    """A ``legal_basis_incomplete`` error: what a legal basis of its ``kind`` ``needs``."""
     _ = t.gettext
-    both = _match(r"an? (?P<kind>\w+) basis needs both act and url", message)
-    if both is not None:
-        return _("a legal basis of kind {kind} needs both act and url").format(kind=both["kind"])
-    note = _match(r"an? (?P<kind>\w+) basis needs a note saying what it rests on", message)
-    if note is not None:
+    kind, needs = values.get("kind"), values.get("needs")
+    if kind is None:
+        return None
+    if needs == "act,url":
+        return _("a legal basis of kind {kind} needs both act and url").format(kind=kind)
+    if needs == "note":
         return _("a legal basis of kind {kind} needs a note saying what it rests on").format(
-            kind=note["kind"]
+            kind=kind
         )
     return None
 
 
-def _field_lv(kind: str, message: str, t: Texts) -> str | None:
-    """The sentence of a field error of ``kind`` in the language of ``t``; None where the
-    catalog has no sentence for it (the caller shows the library's message)."""
+def _field_lv(row: FieldError, t: Texts) -> str | None:
+    """The sentence of ``row`` by its kind, in the language of ``t``; None where the catalog
+    has no sentence for it, or the row lacks the values it needs (the caller shows the
+    library's message)."""
     _ = t.gettext
+    kind, message, values = row.kind, row.message, row.values
     match kind:
         case "missing":
             if message == "a withdrawn consent needs withdrawn_on":
@@ -428,20 +410,19 @@ def _field_lv(kind: str, message: str, t: Texts) -> str | None:
         case "finite_number":
             return _("must be a finite number")
         case "string_too_long" | "string_too_short" | "too_long" | "too_short":
-            return _length(kind, message, t)
+            return _length(kind, values, t)
         case "string_pattern_mismatch":
-            found = _match(r"String should match pattern '(?P<pattern>.*)'", message)
-            if found is None:
+            if "pattern" not in values:
                 return None
             return _("not written as allowed (the pattern {pattern})").format(
-                pattern=f"'{found['pattern']}'"
+                pattern=f"'{values['pattern']}'"
             )
         case "enum" | "literal_error":
-            return _allowed(message, t)
+            return _allowed(values, t)
         case "greater_than_equal" | "greater_than" | "less_than_equal" | "less_than":
-            return _number(kind, message, t)
+            return _number(kind, values, t)
         case "json_invalid":
-            return _json(message, t)
+            return _json(values, t)
         case "string_unicode":
             return _(
                 "the text holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair), "
@@ -450,23 +431,23 @@ def _field_lv(kind: str, message: str, t: Texts) -> str | None:
         case "value_type":
             return _one_of(message, t)
         case "unknown_code":
-            return _code(message, t)
+            return _code(values, t)
         case "personal_code":
-            return _personal_code(message, t)
+            return _personal_code(values, t)
         case "grade_programme":
-            return _grade(message, t)
+            return _grade(message, values, t)
         case "date_order":
-            found = _match(r"(?P<later>\w+) must not be before (?P<earlier>\w+)", message)
-            if found is None:
+            if "later" not in values or "earlier" not in values:
                 return None
             return _("{later} must not be before {earlier}").format(
-                later=found["later"], earlier=found["earlier"]
+                later=values["later"], earlier=values["earlier"]
             )
         case "lessons_exceed_scheduled":
             if message == "lessons_missed exceeds lessons_scheduled":
                 return _("lessons_missed exceeds lessons_scheduled")
-            if message.startswith("the lessons missed ") and message.endswith(
-                " exceed lessons_scheduled"
+            if message == (
+                "the lessons missed (with and without a justifying reason, and with no known "
+                "reason) exceed lessons_scheduled"
             ):
                 return _(
                     "the lessons missed (with and without a justifying reason, and with no known "
@@ -474,15 +455,15 @@ def _field_lv(kind: str, message: str, t: Texts) -> str | None:
                 )
             return None
         case "outside_term":
-            return _term(message, t)
+            return _term(values, t)
         case "other_learner":
             return _("names another learner than learner.id")
         case "duplicate_id":
-            return _repeated(message, t)
+            return _repeated(values, t)
         case "school_year_not_consecutive":
             return _("school_year must name two consecutive years, e.g. '2024/2025'")
         case "legal_basis_incomplete":
-            return _basis(message, t)
+            return _basis(values, t)
         case "duplicate":
             return _("declared twice") if message == "parameter declared twice" else None
     return None

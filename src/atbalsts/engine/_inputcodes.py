@@ -117,7 +117,9 @@ def _no_answers(codes: object) -> dict[frozenset[tuple[str, str]], bool]:
 
 
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
-    """The local codes of ``case`` that no plugin of the policy set declares."""
+    """The local codes of ``case`` that no plugin of the policy set declares, each with its code
+    list in ``values`` (``list``: ``risk_factors``, ``measures``, ``roles`` or
+    ``institutions``)."""
     local = _local(case)
     if not local or _known(local, codes):
         return []
@@ -127,6 +129,7 @@ def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> lis
             message=f"local {list_name} code {code!r} is not declared by any policy in this "
             f"set (is its plugin installed, and does it govern this learner's municipality?)",
             kind="unknown_local_code",
+            values={"list": list_name},
         )
         for path, list_name, code in _codes(case)
         if ":" in code and code not in codes[list_name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from atbalsts._markers import publish as _publish
 from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, IsoDate, Model
-from atbalsts.model._io import field_errors, parse_json, parse_python, shown_key
+from atbalsts.model._io import error_values, field_errors, parse_json, parse_python, shown_key
 from atbalsts.model.audit import AuditEvent
 from atbalsts.model.case import FundedSupport, SupportCase
 from atbalsts.model.decision import (
@@ -163,6 +163,7 @@ __all__ = [
     "TriggerSource",
     "Urgency",
     "age_on",
+    "error_values",
     "field_errors",
     "parse_json",
     "parse_python",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -125,15 +126,24 @@ class Document(Model):
 Location = tuple[str | int, ...]
 
 
-def invalid_at(kind: str, message: str, *locations: str | Location) -> PydanticCustomError:
+def invalid_at(
+    kind: str,
+    message: str,
+    *locations: str | Location,
+    values: Mapping[str, str] | None = None,
+) -> PydanticCustomError:
     """A validation error of ``kind`` for a model validator to raise, pointing at fields.
 
     Each location is a field name or a path below the model (``("plans", 0, "learner_id")``);
     :func:`~atbalsts.model.field_errors` reports one row per location, so a check that spans
     fields still names the field to correct. ``message`` must not echo personal values.
+    ``values`` are the rows' :attr:`~atbalsts.errors.FieldError.values`: what the message says
+    beyond its fixed words (field names, a term, the grades allowed), as text, so that the
+    command line (in Latvian) and a program need not read the message; never a field's value.
     """
     paths = tuple((loc,) if isinstance(loc, str) else tuple(loc) for loc in locations)
-    return PydanticCustomError(kind, message.replace("{", "(").replace("}", ")"), {"at": paths})
+    ctx = {"at": paths, "values": dict(values or {})}
+    return PydanticCustomError(kind, message.replace("{", "(").replace("}", ")"), ctx)
 
 
 def _code_type(codes: CodeList, what: str) -> Any:
@@ -147,7 +157,7 @@ def _code_type(codes: CodeList, what: str) -> Any:
             "unknown_code",
             "unknown {what} code; use a national code or a local 'namespace:code' "
             "declared by a plugin",
-            {"what": codes.name},
+            {"what": codes.name, "values": {"list": codes.name}},
         )
 
     schema = {

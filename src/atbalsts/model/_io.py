@@ -7,18 +7,29 @@ several fields.
 
 from __future__ import annotations
 
+import ast
+import difflib
+import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+import types
+import typing
+from collections.abc import Collection, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 from atbalsts.errors import DocumentError, FieldError
 
 __all__ = [
+    "CLOSE",
     "FIELD_NAME",
     "NOT_A_FIELD_NAME",
+    "OWN_KEYS",
+    "error_values",
     "field_errors",
     "parse_json",
     "parse_python",
@@ -31,19 +42,31 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 MESSAGE_MAX = 300
 
 #: The form of a field name (every field of the documents has it). A key of the input (an unknown
-#: key, a key of a map) is named in an error path only when it has this form: another, such as
-#: "120101-12345" or "Anna Bērziņa", may be a personal code or a name, and is not repeated.
+#: key, a key of a map) is named in an error path only when it has this form and is close to a
+#: field name (:func:`shown_key`): another, such as "120101-12345", "Anna Bērziņa" or
+#: "anna_berzina", may be a personal code or a name, and is not repeated.
 FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
-#: What stands in an error path for a key of the input that is not written as a field name.
+#: What stands in an error path for a key of the input that is not named.
 NOT_A_FIELD_NAME = "(a key that is not a field name)"
+#: How close (difflib's ratio, 0 to 1) a key must be to a field name to be named: a letter left
+#: out, doubled or swapped in a name of five letters or more (``as_fo``, ``learnr``), not a
+#: word that merely shares some letters with one (``janis`` and ``plans``).
+CLOSE = 0.8
+#: Keys the library writes besides the fields of the documents, named wherever they are sent
+#: back: a role's view of a document carries ``view`` (:mod:`atbalsts.privacy`), by which the
+#: HTTP service knows a view sent where a whole Decision is needed.
+OWN_KEYS = frozenset({"view"})
 
 _BOM = "\ufeff"
 # pydantic's words for Python types where a host thinks in JSON.
 _MESSAGES = {"tuple_type": "Input should be a valid list (a JSON array)"}
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
+def _path(loc: tuple[int | str, ...], model: type[pydantic.BaseModel] | None = None) -> str:
+    """``loc`` as an error names it, each key of the input named or hidden by :func:`shown_key`
+    with the fields of the model at its place in ``model`` (when the place is known)."""
     out = ""
+    place: Any = model
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
@@ -51,10 +74,16 @@ def _path(loc: tuple[int | str, ...]) -> str:
             # pydantic's name for a validated union branch, not a field. A union of plain types
             # fails as one error at its field (``atbalsts.model._base.OneOf``), so that a key
             # named "str" is never taken for pydantic's name of a type.
+            place = None
+            continue
+        elif part == _DICT_KEY:
+            out += f".{part}" if out else part
+            place = None
             continue
         else:
-            name = part if part == _DICT_KEY else shown_key(part)
+            name = shown_key(part, _names_at(place))
             out += f".{name}" if out else name
+        place = _below(place, part)
     return out or "(document)"
 
 
@@ -62,29 +91,218 @@ def _path(loc: tuple[int | str, ...]) -> str:
 _DICT_KEY = "[key]"
 
 
-def shown_key(key: str) -> str:
-    """``key`` as an error may name it: itself when it has the form of a field name (lower-case
-    letters, digits and ``_``, not starting with a digit, at most 64 characters), else
-    ``"(a key that is not a field name)"``. A field of a document always has that form; an
-    unknown key, or a key of a map, comes from the input and may be a personal code or a name,
-    so a host that names keys in its own errors (the HTTP service names unknown query
-    parameters) uses this too."""
-    return key if FIELD_NAME.fullmatch(key) else NOT_A_FIELD_NAME
+def _inner(annotation: Any) -> Any:
+    """``annotation`` without ``Annotated`` and without ``None`` in a union of one type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(kinds) != 1:
+                return annotation
+            annotation = kinds[0]
+        else:
+            return annotation
+
+
+def _model(annotation: Any) -> type[pydantic.BaseModel] | None:
+    found = _inner(annotation)
+    if isinstance(found, type) and issubclass(found, pydantic.BaseModel):
+        return found
+    return None
+
+
+@functools.cache
+def _fields(model: type[pydantic.BaseModel]) -> Mapping[str, Any]:
+    """The fields of ``model`` by the name the input gives them, with their types (read, never
+    changed: kept per model)."""
+    return {field.alias or name: field.annotation for name, field in model.model_fields.items()}
+
+
+def _names_at(place: Any) -> tuple[str, ...] | None:
+    """The field names at ``place``: a model's fields; None for a map (its keys are input) or
+    a place not known."""
+    model = _model(place)
+    return None if model is None else tuple(_fields(model))
+
+
+def _below(place: Any, part: int | str) -> Any:
+    """The type at step ``part`` below ``place``; None where it is not known."""
+    if place is None:
+        return None
+    model = _model(place)
+    if model is not None:
+        return _fields(model).get(part) if isinstance(part, str) else None
+    found = _inner(place)
+    origin, args = typing.get_origin(found), typing.get_args(found)
+    if origin in (tuple, list) and isinstance(part, int) and args:
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return args[part] if part < len(args) else None
+        return args[0]
+    if origin is dict and isinstance(part, str) and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _models_in(annotation: Any, found: dict[type[pydantic.BaseModel], None]) -> None:
+    """Every model in ``annotation``, itself and the models of its fields, into ``found``."""
+    origin = typing.get_origin(annotation)
+    if origin is not None:
+        for arg in typing.get_args(annotation):
+            _models_in(arg, found)
+    elif (
+        isinstance(annotation, type)
+        and issubclass(annotation, pydantic.BaseModel)
+        and annotation not in found
+    ):
+        found[annotation] = None
+        for field in annotation.model_fields.values():
+            _models_in(field.annotation, found)
+
+
+@functools.cache
+def _every_field_name() -> frozenset[str]:
+    """The name of every field of every document (and of the models inside them)."""
+    # The documents' modules import this one's package: imported when first asked.
+    from atbalsts.model.audit import AuditEvent
+    from atbalsts.model.case import SupportCase
+    from atbalsts.model.decision import Decision
+    from atbalsts.model.plan import SupportPlan
+    from atbalsts.model.referral import Consent, Referral
+    from atbalsts.model.risk import RiskAssessment
+
+    documents = (AuditEvent, Consent, Decision, Referral, RiskAssessment, SupportCase, SupportPlan)
+    found: dict[type[pydantic.BaseModel], None] = {}
+    for document in documents:
+        _models_in(document, found)
+    return frozenset(name for model in found for name in _fields(model))
+
+
+def shown_key(key: str, near: Collection[str] | None = None) -> str:
+    """``key`` as an error may name it: itself when it is written as a field name (lower-case
+    letters, digits and ``_``, not starting with a digit, at most 64 characters) and is one of
+    the field names ``near`` (those at its place), or close to one (a misspelt field: ``learnr``,
+    ``enrolmnet``), or is ``view``, which the library writes into a role's view of a document;
+    else ``"(a key that is not a field name)"``. Without ``near``, the field names of every
+    document are taken.
+
+    An unknown key, or a key of a map, comes from the input and may be a personal code or a
+    name, even one written as a field name (``anna_berzina``): only a key the sender meant as a
+    field is repeated, so that they can correct it. Close is a ratio of at least 0.8 as
+    ``difflib.get_close_matches`` measures it: a letter left out, doubled or swapped in a
+    name of five letters or more. The errors of the documents name each key so, by the fields
+    of the model at its place (:func:`field_errors`), a key of a map (a map has no fields) by
+    the field names of every document; a host that names keys in its own errors uses this too
+    (the HTTP service names unknown query parameters with it)."""
+    if not FIELD_NAME.fullmatch(key):
+        return NOT_A_FIELD_NAME
+    names = _every_field_name() if near is None else near
+    if key in names or key in OWN_KEYS:
+        return key
+    if difflib.get_close_matches(key, names, n=1, cutoff=CLOSE):
+        return key
+    return NOT_A_FIELD_NAME
+
+
+#: pydantic's context keys that say a field's constraint, and never anything about the input:
+#: not ``actual_length`` (the input's length), ``error`` (the parser's words about the input,
+#: or a ValueError), ``class_name``, ``field_type`` or ``at`` (the library's own locations).
+_CONSTRAINTS = frozenset(
+    {
+        "max_length",
+        "min_length",
+        "ge",
+        "gt",
+        "le",
+        "lt",
+        "multiple_of",
+        "pattern",
+        "max_digits",
+        "decimal_places",
+    }
+)
+
+#: One value an ``enum`` or ``literal_error`` context lists, as pydantic quotes it (``repr``).
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
+#: Where pydantic's JSON parser says malformed JSON stops.
+_AT_LINE = re.compile(r"at line (?P<line>[0-9]+) column (?P<column>[0-9]+)")
+
+
+def _text(value: object) -> str:
+    """A constraint as text: a number as pydantic's message writes it (``0``, not ``0.0``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _expected(listed: str) -> str | None:
+    """The values ``'a', 'b' or 'c'`` (pydantic's ``expected`` of an enumeration) as ``a,b,c``;
+    None for a list of another form, or of a value holding a comma."""
+    quoted = _QUOTED.findall(listed)
+    if not quoted:
+        return None
+    said = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
+    if said != listed:
+        return None
+    values = [ast.literal_eval(q) for q in quoted]
+    if any(not isinstance(v, str) or "," in v for v in values):
+        return None
+    return ",".join(values)
+
+
+def error_values(err: ErrorDetails) -> dict[str, str]:
+    """The :attr:`~atbalsts.errors.FieldError.values` of one of pydantic's errors (an item of
+    ``ValidationError.errors()``), as :func:`field_errors` gives them: the constraint
+    (``max_length``, ``min_length``, ``ge``, ``gt``, ``le``, ``lt``, ``multiple_of``,
+    ``pattern``, ``max_digits``, ``decimal_places``; each as text, a number as pydantic's
+    message writes it), the values an enumeration allows (``expected``, comma-separated), where
+    malformed JSON stops (``line`` and ``column``) and the values a check of the library gives
+    (``values`` in the error's context). Never the input, nor what the context says of it (the
+    input's length, the parser's words, a ``ValueError``). For a host that turns the errors of
+    its own models into :class:`~atbalsts.errors.FieldError` rows alike (the scenario files
+    do)."""
+    ctx = err.get("ctx") or {}
+    values = {key: _text(ctx[key]) for key in _CONSTRAINTS & ctx.keys()}
+    own = ctx.get("values")
+    if isinstance(own, Mapping):
+        values.update({str(key): str(value) for key, value in own.items()})
+    kind = err["type"]
+    if kind in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):
+        expected = _expected(ctx["expected"])
+        if expected is not None:
+            values["expected"] = expected
+    if kind == "json_invalid":
+        where = _AT_LINE.search(str(ctx.get("error", "")))
+        if where is not None:
+            values.update(line=where["line"], column=where["column"])
+    return values
 
 
 def _short(message: str) -> str:
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
-def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
-    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path.
+def field_errors(
+    exc: pydantic.ValidationError, model: type[pydantic.BaseModel] | None = None
+) -> list[FieldError]:
+    """Turn pydantic's errors into :class:`FieldError` rows, one per failing path, each with
+    its ``values`` (pydantic's constraint, the values an enumeration allows, where malformed
+    JSON stops, the names and numbers of a check of the library; never the input).
 
     A check that spans several fields (raised by a model validator) is reported at the field it
     names, not at the model that holds it. A key of the input in a path (an unknown key, a key of
-    a map) is named only when it has the form of a field name (a lower-case letter or ``_``,
-    then lower-case letters, digits and ``_``, at most 64 in all), else as ``(a key that is not
-    a field name)``: it may be a personal code or a name. The row's ``kind`` still says what is
-    wrong (``extra_forbidden`` for an unknown key).
+    a map) is named only when it is written as a field name and is close to a field name at its
+    place (:func:`shown_key`): the fields of the model there, when ``model`` (the model
+    validated) is given and the place is a model; else the field names of every document. Any
+    other key is said as ``(a key that is not a field name)``: it may be a personal code or a
+    name. The row's ``kind`` still says what is wrong (``extra_forbidden`` for an unknown key).
     """
     rows: dict[str, FieldError] = {}
     for err in exc.errors(include_url=False, include_input=False):
@@ -92,11 +310,12 @@ def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
         ctx = err.get("ctx") or {}
         at = ctx.get("at") if isinstance(ctx, dict) else None
         message = _short(_MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, "))
+        values = error_values(err)
         for below in at if isinstance(at, tuple) and at else ((),):
-            path = _path(loc + tuple(below))
+            path = _path(loc + tuple(below), model)
             if path in rows:  # a union reports each branch; keep the first message per path
                 continue
-            rows[path] = FieldError(path=path, message=message, kind=err["type"])
+            rows[path] = FieldError(path, message, err["type"], values)
     # An invalid only item also makes its list "too short"; report the item, not the echo.
     return [
         row
@@ -129,7 +348,9 @@ def _surrogates(node: Any, at: tuple[int | str, ...] = ()) -> Iterator[tuple[int
             yield from _surrogates(value, (*at, i))
 
 
-def _surrogate_errors(data: str | bytes | bytearray) -> list[FieldError]:
+def _surrogate_errors(
+    data: str | bytes | bytearray, model: type[pydantic.BaseModel]
+) -> list[FieldError]:
     """Where JSON text holds a lone surrogate, by field path: pydantic's parser refuses it for the
     whole document, Python's reads it, so the path can be named (only on that error's path)."""
     try:
@@ -137,7 +358,7 @@ def _surrogate_errors(data: str | bytes | bytearray) -> list[FieldError]:
     except (ValueError, RecursionError):
         return []
     return [
-        FieldError(path=_path(at), message=_LONE_SURROGATE, kind="string_unicode")
+        FieldError(path=_path(at, model), message=_LONE_SURROGATE, kind="string_unicode")
         for at in _surrogates(parsed)
     ]
 
@@ -168,13 +389,13 @@ def parse_json(
     try:
         return model.model_validate_json(data)
     except pydantic.ValidationError as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc, model)
         if (
             len(errors) == 1
             and errors[0].path == "(document)"
             and ("surrogate" in errors[0].message or "hex escape" in errors[0].message)
         ):
-            errors = _surrogate_errors(data) or errors
+            errors = _surrogate_errors(data, model) or errors
         raise DocumentError(name or model.__name__, errors) from None
 
 
@@ -188,4 +409,4 @@ def parse_python(model: type[M], data: Mapping[str, Any], *, name: str | None = 
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise DocumentError(name or model.__name__, field_errors(exc)) from None
+        raise DocumentError(name or model.__name__, field_errors(exc, model)) from None

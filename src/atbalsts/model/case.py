@@ -124,7 +124,12 @@ class SupportCase(Document):
                 repeated.append((i, "id"))
             seen.add(action.id)
         if repeated:
-            raise invalid_at("duplicate_id", "repeats the id of an earlier action", *repeated)
+            raise invalid_at(
+                "duplicate_id",
+                "repeats the id of an earlier action",
+                *repeated,
+                values={"field": "actions"},
+            )
         return actions
 
     @field_validator("plans", "referrals", "consents")
@@ -147,7 +152,10 @@ class SupportCase(Document):
             seen.add(doc.id)
         if repeated:
             raise invalid_at(
-                "duplicate_id", f"repeats the id of an earlier item of {info.field_name}", *repeated
+                "duplicate_id",
+                f"repeats the id of an earlier item of {info.field_name}",
+                *repeated,
+                values={"field": str(info.field_name)},
             )
         return docs
 

@@ -134,6 +134,7 @@ class Enrolment(Model):
     def _grade_fits_programme(self) -> Self:
         kind = self.programme
         problem: tuple[str, str] | None = None
+        grades: dict[str, str] = {}
         if kind is ProgrammeKind.VOCATIONAL:
             if self.vocational_course is None:
                 problem = ("vocational_course", "required for a vocational programme")
@@ -147,12 +148,14 @@ class Enrolment(Model):
         else:
             allowed = _GRADES[kind]
             if self.grade is None or self.grade not in allowed:
-                problem = ("grade", f"must be {allowed.start}-{allowed.stop - 1} for {kind.value}")
+                grades = {"low": str(allowed.start), "high": str(allowed.stop - 1)}
+                problem = ("grade", f"must be {grades['low']}-{grades['high']} for {kind.value}")
             elif self.vocational_course is not None:
                 problem = ("vocational_course", "must be empty in general education")
         if problem is not None:
             field, says = problem
-            raise invalid_at("grade_programme", f"{field} {says}", field)
+            values = {"field": field, "programme": kind.value, **grades}
+            raise invalid_at("grade_programme", f"{field} {says}", field, values=values)
         return self
 
 
@@ -160,34 +163,40 @@ _PERSON_CODE = r"^[0-9]{6}-?[0-9]{5}$"
 
 
 @functools.cache
-def _stdnum() -> tuple[Any, type[Exception]]:
-    """python-stdnum's Latvian code module and its error, imported on the first personal code
-    (python-stdnum loads ssl and urllib at import)."""
-    from stdnum.exceptions import ValidationError
+def _stdnum() -> tuple[Any, type[Exception], type[Exception]]:
+    """python-stdnum's Latvian code module, its error and its error of a wrong check digit,
+    imported on the first personal code (python-stdnum loads ssl and urllib at import)."""
+    from stdnum.exceptions import InvalidChecksum, ValidationError
     from stdnum.lv import pvn
 
-    return pvn, ValidationError
+    return pvn, ValidationError, InvalidChecksum
 
 
 _PERSON_CODE_RE = re.compile(_PERSON_CODE)
 
 
 def _person_code(value: str) -> str:
-    pvn, StdnumError = _stdnum()
+    pvn, StdnumError, InvalidChecksum = _stdnum()
     if not _PERSON_CODE_RE.fullmatch(value):
         raise PydanticCustomError(
             "personal_code",
             "not a valid Latvian personal code (11 digits, optionally a hyphen after the 6th)",
+            {"values": {"reason": "form"}},
         )
     try:
         compact: str = pvn.validate(value)
     except StdnumError as exc:
+        reason = "check_digit" if isinstance(exc, InvalidChecksum) else "invalid"
         raise PydanticCustomError(
-            "personal_code", "not a valid Latvian personal code ({why})", {"why": str(exc)}
+            "personal_code",
+            "not a valid Latvian personal code ({why})",
+            {"why": str(exc), "values": {"reason": reason}},
         ) from None
     if compact[0] not in "0123":
         raise PydanticCustomError(
-            "personal_code", "a company registration number, not a personal code"
+            "personal_code",
+            "a company registration number, not a personal code",
+            {"values": {"reason": "company"}},
         )
     return compact
 

@@ -94,7 +94,12 @@ class AbsenceEpisode(Model):
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
         if self.returned_on is not None and self.returned_on < self.start:
-            raise invalid_at("date_order", "returned_on must not be before start", "returned_on")
+            raise invalid_at(
+                "date_order",
+                "returned_on must not be before start",
+                "returned_on",
+                values={"later": "returned_on", "earlier": "start"},
+            )
         return self
 
 
@@ -250,7 +255,12 @@ class Attendance(Model):
                 repeated.append(("days", i, "on"))
             seen.add(day.on)
         if repeated:
-            raise invalid_at("duplicate_id", "repeats the day of an earlier day record", *repeated)
+            raise invalid_at(
+                "duplicate_id",
+                "repeats the day of an earlier day record",
+                *repeated,
+                values={"field": "days"},
+            )
         return self
 
 
@@ -357,6 +367,7 @@ class TermObservation(Model):
                 f"as_of is not a day of the term {self.term} (semester 1 runs "
                 "1 September-31 December, semester 2 1 January-31 August)",
                 "as_of",
+                values={"term": str(self.term), "field": "as_of"},
             )
         late = [
             ("attendance", "days", i, "on")
@@ -368,5 +379,6 @@ class TermObservation(Model):
                 "outside_term",
                 f"a day record must be a day of the term {self.term} on or before as_of",
                 *late,
+                values={"term": str(self.term), "field": "on"},
             )
         return self

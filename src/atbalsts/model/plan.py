@@ -99,7 +99,12 @@ class Period(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise invalid_at("date_order", "end must not be before start", "end")
+            raise invalid_at(
+                "date_order",
+                "end must not be before start",
+                "end",
+                values={"later": "end", "earlier": "start"},
+            )
         return self
 
     def __contains__(self, day: object) -> bool:

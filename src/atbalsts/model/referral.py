@@ -223,7 +223,12 @@ class Referral(Document):
     @model_validator(mode="after")
     def _due_after_created(self) -> Self:
         if self.due is not None and self.due < self.created_on:
-            raise invalid_at("date_order", "due must not be before created_on", "due")
+            raise invalid_at(
+                "date_order",
+                "due must not be before created_on",
+                "due",
+                values={"later": "due", "earlier": "created_on"},
+            )
         return self
 
     @property
@@ -281,7 +286,10 @@ class Consent(Document):
     def _withdrawn_after_given(self) -> Self:
         if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
             raise invalid_at(
-                "date_order", "withdrawn_on must not be before given_on", "withdrawn_on"
+                "date_order",
+                "withdrawn_on must not be before given_on",
+                "withdrawn_on",
+                values={"later": "withdrawn_on", "earlier": "given_on"},
             )
         if self.status is ConsentStatus.WITHDRAWN and self.withdrawn_on is None:
             raise invalid_at("missing", "a withdrawn consent needs withdrawn_on", "withdrawn_on")

@@ -109,12 +109,14 @@ class LegalBasis(Model):
                     "legal_basis_incomplete",
                     f"a {self.kind.value} basis needs both act and url",
                     *missing,
+                    values={"kind": self.kind.value, "needs": "act,url"},
                 )
         elif not self.note:
             raise invalid_at(
                 "legal_basis_incomplete",
                 f"a {self.kind.value} basis needs a note saying what it rests on",
                 "note",
+                values={"kind": self.kind.value, "needs": "note"},
             )
         return self
 

@@ -250,7 +250,7 @@ def load_parameters(source: Path | Mapping[str, Any], plugin: str) -> tuple[Para
     try:
         spec = _FileSpec.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise DocumentError(where, field_errors(exc)) from None
+        raise DocumentError(where, field_errors(exc, _FileSpec)) from None
     ids = [p.id for p in spec.parameter]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

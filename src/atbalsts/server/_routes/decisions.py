@@ -116,7 +116,7 @@ _VIEW_ROLES = frozenset(role.value for role in ViewRole)
 
 
 def _under(prefix: str, err: DocumentError) -> DocumentError:
-    rows = [FieldError(f"{prefix}.{e.path}", e.message, e.kind) for e in err.errors]
+    rows = [FieldError(f"{prefix}.{e.path}", e.message, e.kind, e.values) for e in err.errors]
     return DocumentError(err.document, rows)
 
 

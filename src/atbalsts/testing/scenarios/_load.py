@@ -20,7 +20,7 @@ import pydantic
 from pydantic.fields import FieldInfo
 
 from atbalsts.errors import DocumentError, FieldError
-from atbalsts.model import SupportCase, parse_python
+from atbalsts.model import SupportCase, error_values, parse_python
 from atbalsts.testing.scenarios._format import (
     NO_SCENARIO,
     PATTERN_MESSAGES,
@@ -33,6 +33,7 @@ __all__ = ["Scenario", "deep_merge", "load_scenarios"]
 _HEADER = re.compile(r"^\s*\[\[\s*scenario\s*\]\]\s*(#.*)?$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHOWN = 40  # characters of a name or key a message repeats, at most
+_TOML_AT = re.compile(r"\(at line (?P<line>[0-9]+), column (?P<column>[0-9]+)\)")
 
 
 @attrs.frozen
@@ -95,7 +96,9 @@ def load_scenarios(path: str | PathLike[str]) -> list[Scenario]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        error = FieldError(path="(file)", message=f"not valid TOML: {exc}", kind="toml")
+        where = _TOML_AT.search(str(exc))
+        at = {"line": where["line"], "column": where["column"]} if where else {}
+        error = FieldError("(file)", f"not valid TOML: {exc}", "toml", at)
         raise DocumentError(f"scenario file {file}", [error]) from None
     errors: list[FieldError] = []
     try:
@@ -152,8 +155,9 @@ def _across_scenarios(data: Mapping[str, Any]) -> list[FieldError]:
         if not isinstance(name, str) or not name.strip():
             continue  # reported as missing: one problem per nameless table
         if name in seen:
-            message = f"duplicate name, already used by scenario[{seen[name]}]"
-            errors.append(FieldError(f"{where}.name", message, "duplicate"))
+            earlier = f"scenario[{seen[name]}]"
+            message = f"duplicate name, already used by {earlier}"
+            errors.append(FieldError(f"{where}.name", message, "duplicate", {"earlier": earlier}))
         else:
             seen[name] = i
         if "as_of" not in table and not dated:
@@ -275,5 +279,6 @@ def _field_errors(exc: pydantic.ValidationError, data: Mapping[str, Any]) -> lis
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         path = _path(loc, data)
-        rows.setdefault(path, FieldError(path, _message(error, loc), error["type"]))
+        row = FieldError(path, _message(error, loc), error["type"], error_values(error))
+        rows.setdefault(path, row)
     return list(rows.values())
