@@ -283,8 +283,11 @@ def test_an_unknown_local_code_names_its_list_not_the_code() -> None:
     assert (row.path, row.kind, dict(row.values)) == (
         "plans[0].measures[0].measure",
         "unknown_local_code",
-        {"list": "measures"},
+        {"list": "measures", "namespace": "nowhere"},
     )
+    # Neither the code (a risk factor's may say a fact about the learner) nor the learner's id.
+    assert "summer_camp" not in str(info.value)
+    assert case["learner"]["id"] not in str(info.value)
 
 
 def _day(text: str) -> Any:
@@ -365,3 +368,28 @@ def test_the_service_keeps_the_values_of_a_bodys_errors() -> None:
     assert moved.errors == (
         FieldError("case.learner.id", "too long", "string_too_long", {"max_length": "64"}),
     )
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_the_command_says_an_unknown_local_code_by_its_namespace_in_both_languages(
+    lang: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atbalsts.cli import main
+
+    case = _case(
+        lambda c: c["plans"][0]["measures"][0].__setitem__("measure", "nowhere:summer_camp")
+    )
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["--lang", lang, "evaluate", str(path), "--as-of", "2024-12-03"]) == 2
+    err = capsys.readouterr().err
+    said = {
+        "lv": "vietējs atbalsta pasākuma kods nosaukumtelpā 'nowhere', ko neviens",
+        "en": "a local measures code of the namespace 'nowhere' that no policy",
+    }
+    assert said[lang] in err
+    assert "summer_camp" not in err
+    assert case["learner"]["id"] not in err
+    if lang == "lv":
+        assert "support case" not in err
+        assert "policy" not in err

@@ -57,7 +57,7 @@ def document_name(name: str, t: Texts) -> str:
     """The name of an invalid document in the language of ``t``: a document the library names
     by its kind (the audit event a transition would record) in words of ``t``, a file's name as
     it is."""
-    kinds = {"audit event": t.gettext("audit event")}
+    kinds = {"audit event": t.gettext("audit event"), "support case": t.gettext("support case")}
     return kinds.get(name, name)
 
 
@@ -272,6 +272,34 @@ def _code(values: Mapping[str, str], t: Texts) -> str | None:
     return sentences.get(values.get("list", ""))
 
 
+def _local_code(values: Mapping[str, str], t: Texts) -> str | None:
+    """An ``unknown_local_code`` of the code list ``list`` and namespace ``namespace`` in words
+    of ``t``."""
+    _ = t.gettext
+    sentences = {
+        "risk_factors": _(
+            "a local risk factor code of the namespace '{namespace}' that no policy in this set "
+            "declares: is its plugin installed, and does it govern this learner's municipality?"
+        ),
+        "measures": _(
+            "a local measure code of the namespace '{namespace}' that no policy in this set "
+            "declares: is its plugin installed, and does it govern this learner's municipality?"
+        ),
+        "roles": _(
+            "a local role code of the namespace '{namespace}' that no policy in this set "
+            "declares: is its plugin installed, and does it govern this learner's municipality?"
+        ),
+        "institutions": _(
+            "a local institution code of the namespace '{namespace}' that no policy in this set "
+            "declares: is its plugin installed, and does it govern this learner's municipality?"
+        ),
+    }
+    sentence = sentences.get(values.get("list", ""))
+    if sentence is None or "namespace" not in values:
+        return None
+    return sentence.format(namespace=values["namespace"])
+
+
 def _one_of(message: str, t: Texts) -> str | None:
     """A ``value_type`` message (a union of types, :class:`atbalsts.model._base.OneOf`)."""
     _ = t.gettext
@@ -432,6 +460,8 @@ def _field_lv(row: FieldError, t: Texts) -> str | None:
             return _one_of(message, t)
         case "unknown_code":
             return _code(values, t)
+        case "unknown_local_code":
+            return _local_code(values, t)
         case "personal_code":
             return _personal_code(values, t)
         case "grade_programme":

@@ -118,18 +118,20 @@ def _no_answers(codes: object) -> dict[frozenset[tuple[str, str]], bool]:
 
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
     """The local codes of ``case`` that no plugin of the policy set declares, each with its code
-    list in ``values`` (``list``: ``risk_factors``, ``measures``, ``roles`` or
-    ``institutions``)."""
+    list and namespace in ``values`` (``list``: ``risk_factors``, ``measures``, ``roles`` or
+    ``institutions``; ``namespace``: the part before ``:``, the plugin's). Never the code
+    itself: a risk factor's code may say a fact about the learner's health or family."""
     local = _local(case)
     if not local or _known(local, codes):
         return []
     return [
         FieldError(
             path=path,
-            message=f"local {list_name} code {code!r} is not declared by any policy in this "
-            f"set (is its plugin installed, and does it govern this learner's municipality?)",
+            message=f"a local {list_name} code of the namespace {code.partition(':')[0]!r} "
+            "that no policy in this set declares (is its plugin installed, and does it govern "
+            "this learner's municipality?)",
             kind="unknown_local_code",
-            values={"list": list_name},
+            values={"list": list_name, "namespace": code.partition(":")[0]},
         )
         for path, list_name, code in _codes(case)
         if ":" in code and code not in codes[list_name]

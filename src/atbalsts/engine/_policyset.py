@@ -147,7 +147,7 @@ class PolicySet:
         """
         unknown = unknown_local_codes(case, self.codes)
         if unknown:
-            raise DocumentError(f"support case of learner {case.learner.id}", unknown)
+            raise DocumentError("support case", unknown)
         asked = self._asked(measures)
         calendar = self.calendar
         facts: Facts = derive_facts(case, as_of, calendar)
