@@ -257,12 +257,12 @@ def grants_for(
     A referral adds nothing when ``role`` is not its recipient, when it has not been sent (or was
     cancelled or entered in error), or when it states no purpose. Of what it shares, the
     recipient sees what its legal duty covers (:func:`~atbalsts.privacy.duty_covers`:
-    the Art. 73(1) report to a body the article names, the MK 89 notice's identity and absences
-    to the education board), and what the consent it names covers: a consent among
-    ``consents``, about the same learner, for its purpose and recipient, in force on ``on`` (by
-    default the day it was sent): not before the consent was given, and no longer once it is
-    withdrawn (further sharing stops). A referral sent with neither (a guard overridden) adds
-    nothing.
+    the Art. 73(1) report to a body the article names on the day the referral was made, the
+    MK 89 notice's identity and absences to the education board), and what the consent it names
+    covers: a consent among ``consents``, about the same learner, for its purpose and recipient,
+    in force on ``on`` (by default the day it was sent): not before the consent was given, and no
+    longer once it is withdrawn (further sharing stops). A referral sent with neither (a guard
+    overridden) adds nothing.
     """
     grants = dict(MATRIX[role].grants)
     if referral is None or referral.purpose is None or referral.status not in _SHARED:
