@@ -90,9 +90,9 @@ MATRIX: dict[ViewRole, Row] = {
         ),
         _row(
             ViewRole.SOCIAL_PEDAGOGUE,
-            "Contacts the parents and files the report on more than 20 lessons with the "
-            "municipality [S7][S3]; support staff of the plan [S19]. Health: methodological "
-            "default (left to the psychologist).",
+            "Contacts the parents [S3]; in one school's practice files the report on more than "
+            "20 lessons with the municipality [S3] (in Bauska the school reports [S7]); support "
+            "staff of the plan [S19]. Health: methodological default (left to the psychologist).",
             identity=P,
             schooling=F,
             attendance=F,
@@ -136,8 +136,9 @@ MATRIX: dict[ViewRole, Row] = {
         ),
         _row(
             ViewRole.MUNICIPAL_COORDINATOR,
-            "Approves support plans [S17] and receives the absence notice [S7]. Nothing else: "
-            "methodological default.",
+            "Approves support plans [S17]. Seeing absences (basic) is a methodological default: "
+            "the absence notice goes to the municipal education board [S7], not to the "
+            "coordinator. Nothing else: methodological default.",
             identity=B,
             attendance=B,
             risk=B,
