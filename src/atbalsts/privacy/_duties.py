@@ -5,7 +5,7 @@ Whom a duty names can depend on the day: the Art. 73(1) report goes to the state
 body in office that day (:data:`atbalsts.policy.baseline.STATE_CHILD_RIGHTS_BODY`: ``vbtai``
 until 2023-12-31, ``childrens_protection_centre`` from 2024-01-01), as the engine judges a threat
 report (:func:`atbalsts.policy.baseline.threat_recipients_on`). A referral is judged on the day it
-was made (:attr:`atbalsts.model.Referral.made_on`), or on the day given.
+was made (``Referral.made_on``), or on the day given.
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ def duty_recipients(duty: LegalDuty, day: date) -> frozenset[str]:
 
 def duty_covers(r: Referral, on: date | None = None) -> frozenset[DataCategory]:
     """The data categories of ``r`` that its legal duty covers, judged on ``on`` (by default the
-    day it was made, :attr:`~atbalsts.model.Referral.made_on`): all it shares for the Art. 73(1)
-    report to a recipient the article names that day (the state child-rights body only under the
-    code in office then); identity and attendance for the MK 89 notice to the education board;
-    none without a duty, or to another recipient."""
+    day it was made, ``Referral.made_on``): all it shares for the Art. 73(1) report to a
+    recipient the article names that day (the state child-rights body only under the code in
+    office then); identity and attendance for the MK 89 notice to the education board; none
+    without a duty, or to another recipient."""
     duty = r.legal_duty
     day = r.made_on if on is None else on
     if duty is None or r.referred_to.institution not in duty_recipients(duty, day):
