@@ -149,6 +149,16 @@ SCENARIOS: dict[str, tuple[str, str, Callable[[], object]]] = {
             )
         ),
     ),
+    "no consent, art73 to a body out of office": (
+        "lv.guard.referral.consent",
+        "no_consent",
+        _send(
+            _referral(
+                legal_duty="child_protection_report",
+                referred_to={"institution": "vbtai"},
+            )
+        ),
+    ),
     "no consent, mk89 elsewhere": (
         "lv.guard.referral.consent",
         "no_consent",
@@ -397,7 +407,16 @@ def test_the_scenarios_reach_every_code_and_every_part() -> None:
     }
     expected = {("who", w) for w in atbalsts.workflow._guards.WHO}
     expected |= {("gaps", g) for g in _gap_codes()}
-    expected |= {("duty", d) for d in ("art73_elsewhere", "mk89_elsewhere", "mk89_more", "no_duty")}
+    expected |= {
+        ("duty", d)
+        for d in (
+            "art73_elsewhere",
+            "art73_out_of_office",
+            "mk89_elsewhere",
+            "mk89_more",
+            "no_duty",
+        )
+    }
     assert parts >= expected, expected - parts
 
 

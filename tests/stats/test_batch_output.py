@@ -209,7 +209,7 @@ def test_a_role_view_is_unreadable_not_counted(tmp_path: Path) -> None:
     it said that no learner had any. Each view line is unreadable instead."""
     source = tmp_path / "cases.jsonl"
     source.write_text("".join(json.dumps(as_json(c)) + "\n" for c, _ in example_cases()))
-    for role in ("police", "class_teacher", "psychologist"):
+    for role in ("police", "class_teacher", "psychologist", "municipal_coordinator"):
         views = tmp_path / f"{role}.jsonl"
         assert main(["batch", str(source), "--role", role, "-o", str(views)]) in (0, 2)
         table = count_files(views, None, ())

@@ -99,6 +99,12 @@ def _duty(values: Mapping[str, str], t: Texts) -> str | None:
             "the Art. 73 report goes to the police, the orphan's court or a child-rights "
             "institution, not to {recipient}; sharing with it needs a consent"
         ).format(recipient=values["recipient"])
+    if duty == "art73_out_of_office":
+        return _(
+            "the Art. 73 report goes to the police, the orphan's court or a child-rights "
+            "institution; {recipient} was not the state child-rights body on {day} ({body} was), "
+            "so sharing with it needs a consent"
+        ).format(recipient=values["recipient"], day=values["day"], body=values["body"])
     if duty == "mk89_elsewhere":
         return _(
             "the MK 89 notice goes to the municipal education board, not to {recipient}; "

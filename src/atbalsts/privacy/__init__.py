@@ -47,7 +47,12 @@ from atbalsts.privacy._categories import (
     factor_category,
     model_classes,
 )
-from atbalsts.privacy._duties import DUTY_RECIPIENTS, duty_covers
+from atbalsts.privacy._duties import (
+    ART73_RECIPIENTS,
+    DUTY_RECIPIENTS,
+    duty_covers,
+    duty_recipients,
+)
 from atbalsts.privacy._paths import PROTECTED, PROTECTED_MESSAGE, masked_path, masked_problems
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
@@ -61,6 +66,7 @@ from atbalsts.privacy._views import (
 )
 
 __all__ = [
+    "ART73_RECIPIENTS",
     "CARER_RECIPIENTS",
     "CLASSES",
     "DUTY_RECIPIENTS",
@@ -84,6 +90,7 @@ __all__ = [
     "Row",
     "ViewRole",
     "duty_covers",
+    "duty_recipients",
     "factor_category",
     "grants_for",
     "masked_path",

@@ -90,9 +90,9 @@ MATRIX: dict[ViewRole, Row] = {
         ),
         _row(
             ViewRole.SOCIAL_PEDAGOGUE,
-            "Contacts the parents and files the report on more than 20 lessons with the "
-            "municipality [S7][S3]; support staff of the plan [S19]. Health: methodological "
-            "default (left to the psychologist).",
+            "Contacts the parents [S3]; in one school's practice files the report on more than "
+            "20 lessons with the municipality [S3] (in Bauska the school reports [S7]); support "
+            "staff of the plan [S19]. Health: methodological default (left to the psychologist).",
             identity=P,
             schooling=F,
             attendance=F,
@@ -136,8 +136,9 @@ MATRIX: dict[ViewRole, Row] = {
         ),
         _row(
             ViewRole.MUNICIPAL_COORDINATOR,
-            "Approves support plans [S17] and receives the absence notice [S7]. Nothing else: "
-            "methodological default.",
+            "Approves support plans [S17]. Seeing absences (basic) is a methodological default: "
+            "the absence notice goes to the municipal education board [S7], not to the "
+            "coordinator. Nothing else: methodological default.",
             identity=B,
             attendance=B,
             risk=B,
@@ -257,12 +258,12 @@ def grants_for(
     A referral adds nothing when ``role`` is not its recipient, when it has not been sent (or was
     cancelled or entered in error), or when it states no purpose. Of what it shares, the
     recipient sees what its legal duty covers (:func:`~atbalsts.privacy.duty_covers`:
-    the Art. 73(1) report to a body the article names, the MK 89 notice's identity and absences
-    to the education board), and what the consent it names covers: a consent among
-    ``consents``, about the same learner, for its purpose and recipient, in force on ``on`` (by
-    default the day it was sent): not before the consent was given, and no longer once it is
-    withdrawn (further sharing stops). A referral sent with neither (a guard overridden) adds
-    nothing.
+    the Art. 73(1) report to a body the article names on the day the referral was made, the
+    MK 89 notice's identity and absences to the education board), and what the consent it names
+    covers: a consent among ``consents``, about the same learner, for its purpose and recipient,
+    in force on ``on`` (by default the day it was sent): not before the consent was given, and no
+    longer once it is withdrawn (further sharing stops). A referral sent with neither (a guard
+    overridden) adds nothing.
     """
     grants = dict(MATRIX[role].grants)
     if referral is None or referral.purpose is None or referral.status not in _SHARED:

@@ -38,7 +38,7 @@ from atbalsts.model import (
 )
 from atbalsts.policy import baseline
 from atbalsts.policy._registrar import Guard, Reason, Transition, guard
-from atbalsts.privacy import DUTY_RECIPIENTS, duty_covers
+from atbalsts.privacy import duty_covers, duty_recipients
 from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step, status_of
 
@@ -103,15 +103,17 @@ def referral_consent(t: Transition) -> Reason | None:
     that covers its purpose, recipient and data, unless a legal duty applies.
 
     Where a legal duty covers only part of the sharing, a consent must cover the rest: a notice
-    to another recipient than the duty names, or an Art. 73 report to another, is covered by
-    the duty in nothing, so the consent must cover all of it; an MK 89 notice to the board that
-    shares more than identity and attendance needs a consent covering its purpose, the board
-    and the further categories."""
+    to another recipient than the duty names, or an Art. 73 report to another (the state
+    child-rights body under a code not in office on the sending day included: ``vbtai`` from
+    2024-01-01, ``childrens_protection_centre`` before), is covered by the duty in nothing, so
+    the consent must cover all of it; an MK 89 notice to the board that shares more than
+    identity and attendance needs a consent covering its purpose, the board and the further
+    categories."""
     r = _referral(t)
     recipient = r.referred_to.institution
     if not r.data_categories:
         return None  # an anonymous consultation shares no personal data
-    uncovered, duty = _duty(r)
+    uncovered, duty = _duty(r, t.on)  # judged on the sending day
     if not uncovered:
         return None
     if r.consent_id is None:
@@ -170,27 +172,41 @@ def consent_gaps(
     return gaps
 
 
-def beyond_duty(r: Referral) -> tuple[tuple[DataCategory, ...], str]:
-    """The data categories of ``r`` its legal duty does not cover (all of them without one:
-    :func:`atbalsts.privacy.duty_covers`), and why, in words to follow "and"."""
-    extra, why = _duty(r)
+def beyond_duty(r: Referral, on: date | None = None) -> tuple[tuple[DataCategory, ...], str]:
+    """The data categories of ``r`` its legal duty does not cover on ``on`` (by default the day
+    it was made; all of them without a duty: :func:`atbalsts.privacy.duty_covers`), and why, in
+    words to follow "and"."""
+    extra, why = _duty(r, on)
     return extra, why.text
 
 
-def _duty(r: Referral) -> tuple[tuple[DataCategory, ...], Reason]:
+def _duty(r: Referral, on: date | None = None) -> tuple[tuple[DataCategory, ...], Reason]:
     """:func:`beyond_duty`, the why as a :class:`Reason` whose values say it: ``duty`` is
     ``art73_named`` (no words: the report covers all it shares), ``art73_elsewhere`` or
-    ``mk89_elsewhere`` (value ``recipient``), ``mk89_more`` (value ``extra``, the categories
-    beyond the notice, comma-separated) or ``no_duty``."""
+    ``mk89_elsewhere`` (value ``recipient``), ``art73_out_of_office`` (values ``recipient``, a
+    code of the state child-rights body out of office on ``day``, and ``body``, the code in
+    office then), ``mk89_more`` (value ``extra``, the categories beyond the notice,
+    comma-separated) or ``no_duty``."""
     recipient = r.referred_to.institution
-    covered = duty_covers(r)
+    day = r.made_on if on is None else on
+    covered = duty_covers(r, day)
     extra = tuple(c for c in r.data_categories if c not in covered)
-    named = r.legal_duty is not None and recipient in DUTY_RECIPIENTS[r.legal_duty]
+    named = r.legal_duty is not None and recipient in duty_recipients(r.legal_duty, day)
     elsewhere = {"recipient": recipient}
     if r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT:
-        # Art. 73(1): the police, the orphan's court or another competent institution only.
+        # Art. 73(1): the police, the orphan's court or another competent institution only; the
+        # state child-rights body under the code in office on the day.
         if named:
             return extra, Reason("", "duty", {"duty": "art73_named"})
+        if recipient in baseline.STATE_CHILD_RIGHTS_BODY_CODES:
+            body = baseline.state_child_rights_body_on(day)
+            return extra, Reason(
+                f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
+                f"institution; {recipient} was not the state child-rights body on "
+                f"{day.isoformat()} ({body} was), so sharing with it needs a consent",
+                "duty",
+                {"duty": "art73_out_of_office", **elsewhere, "day": day.isoformat(), "body": body},
+            )
         return extra, Reason(
             f"the Art. 73 report goes to the police, the orphan's court or a child-rights "
             f"institution, not to {recipient}; sharing with it needs a consent",
@@ -220,14 +236,17 @@ def _duty(r: Referral) -> tuple[tuple[DataCategory, ...], Reason]:
     )
 
 
-def required_by_law(r: Referral) -> bool:
-    """Whether sending ``r`` is what a national legal duty requires of the school, and no more:
-    its duty names its recipient and covers every data category it shares (the same-day Art. 73
-    report to the police, the MK 89 notice of identity and absences to the education board)."""
+def required_by_law(r: Referral, on: date | None = None) -> bool:
+    """Whether sending ``r`` on ``on`` (by default the day it was made) is what a national legal
+    duty requires of the school, and no more: its duty names its recipient on that day and covers
+    every data category it shares (the same-day Art. 73 report to the police, the orphan's court
+    or the state child-rights body in office that day; the MK 89 notice of identity and absences
+    to the education board)."""
     duty = r.legal_duty
-    if duty is None or r.referred_to.institution not in DUTY_RECIPIENTS[duty]:
+    day = r.made_on if on is None else on
+    if duty is None or r.referred_to.institution not in duty_recipients(duty, day):
         return False
-    return duty_covers(r) == frozenset(r.data_categories)
+    return duty_covers(r, day) == frozenset(r.data_categories)
 
 
 _SENDER_ACTIONS = frozenset({"send", "cancel"})

@@ -171,9 +171,10 @@ def _params(
     params: Mapping[str, ParamValue],
     chain: tuple[ApprovalStep, ...],
     consents: tuple[Consent, ...],
+    day: date,
 ) -> dict[str, ParamValue]:
     """The action's parameters as recorded in the event: the caller's, with what the workflow
-    decides itself (the approval step, the lawful basis of a sharing)."""
+    decides itself (the approval step, the lawful basis of a sharing sent on ``day``)."""
     if "lawful_basis" in params:
         kind = kind_of(document)
         raise LifecycleError(
@@ -197,7 +198,8 @@ def _params(
             out["lawful_basis"] = "no_personal_data"
         elif document.legal_duty is not None:
             duty = f"legal_duty:{document.legal_duty.value}"
-            beyond, _ = beyond_duty(document)  # what the duty does not cover rests on the consent
+            # what the duty does not cover on the sending day rests on the consent
+            beyond, _ = beyond_duty(document, day)
             consent = f"consent:{document.consent_id}" if document.consent_id else None
             if not beyond or consent is None:
                 out["lawful_basis"] = duty
@@ -269,7 +271,7 @@ def transition(
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
     check_day(document, action, day, previous, allowed)
-    recorded = _params(document, action, params or {}, steps, given)
+    recorded = _params(document, action, params or {}, steps, given, day)
     if vocational and isinstance(document, SupportPlan):
         # the caller's word that the plan's school is a state vocational school (its chain needs
         # no municipal coordinator): kept in the event, as an override is
@@ -304,7 +306,7 @@ def transition(
     )
     refusals = (guards or GuardSet.national()).refusals(asked)
     by_law: tuple[str, ...] = ()
-    if refusals and _required_by_law(document, action):
+    if refusals and _required_by_law(document, action, day):
         # The national floor: no municipal guard stops a send the law requires of the school
         # (the same-day Art. 73 report, the MK 89 notice), however it refuses or fails.
         by_law = tuple(r.guard for r in refusals if r.plugin != NATIONAL)
@@ -342,10 +344,10 @@ def transition(
     return Transitioned(after, event)
 
 
-def _required_by_law(document: SupportPlan | Referral | Consent, action: str) -> bool:
-    """Whether the transition sends a referral that a national legal duty requires, and no
-    more (:func:`~atbalsts.workflow._guards.required_by_law`)."""
-    return isinstance(document, Referral) and action == "send" and required_by_law(document)
+def _required_by_law(document: SupportPlan | Referral | Consent, action: str, day: date) -> bool:
+    """Whether the transition sends, on ``day``, a referral that a national legal duty requires,
+    and no more (:func:`~atbalsts.workflow._guards.required_by_law`)."""
+    return isinstance(document, Referral) and action == "send" and required_by_law(document, day)
 
 
 @attrs.frozen
