@@ -704,8 +704,13 @@ def test_the_explanation_shows_trigger_state_and_answers(national: PolicyRegistr
     assert "done on 2025-10-29, late; school days late: 2" in english
     assert "answered by action A-1 on 2025-10-29" in english
     assert "OVERDUE, school days late: 2" in english  # the VIIS record
-    assert "referral R-7 to Municipal social service: no answer by 2025-10-15" in english
+    # the follow-up is of the outcome: a referral received or accepted is chased too
+    assert "referral R-7 to Municipal social service: no outcome received by 2025-10-15" in english
     latvian = explain(decision, "lv")
+    assert (
+        "nosūtījums R-7 (Pašvaldības sociālais dienests): līdz 2025-10-15 nav saņemts rezultāts"
+        in latvian
+    )
     assert "radies 2025-10-17 (diena, kad pārsniegta robeža (pēc dienu uzskaites))" in latvian
     assert "Nokavēti darbi" in latvian
 

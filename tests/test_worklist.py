@@ -23,13 +23,14 @@ from atbalsts.model import SupportCase
 from atbalsts.worklist import (
     SECTIONS,
     Worklist,
+    WorklistInputError,
     run_worklist,
     schema_text,
     worklist,
     worklist_schema,
 )
 from atbalsts.worklist._items import FOLLOW_UP_LABELS
-from atbalsts.worklist._output import PHRASES
+from atbalsts.worklist._output import PHRASES, PLURALS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -84,7 +85,7 @@ def test_the_examples_give_a_readable_latvian_list(
     assert (
         "L-0010: Informēt vecākus; adresāts Vecāks; radies 2025-10-29; termiņš 2025-10-29" in body
     )
-    assert "L-0010: Uz nosūtījumu termiņā nav atbildēts (R-0010-1)" in body
+    assert "L-0010: Nosūtījuma rezultāts termiņā nav saņemts (R-0010-1)" in body
     # Parauga's support team meets within 5 school days: across the autumn holidays (20-24 October)
     assert (
         "L-0006: Sasaukt izglītības iestādes atbalsta komandas sanāksmi; radies 2025-10-15; "
@@ -195,7 +196,7 @@ def test_invalid_lines_are_named_without_their_values(
     assert data["skipped"][0]["fields"][0]["path"] == "learner.birth_date"
     assert "secret-value" not in out.getvalue()
     text = listing(mixed, registry, lang="en")
-    assert "2 lines not read: 3, 4" in text
+    assert "2 lines not read:\n  line 3: " in text
     with pytest.raises(UnknownNameError, match="language"):
         listing(lines, registry, lang="de")
     with pytest.raises(UnknownNameError, match="format"):
@@ -255,11 +256,191 @@ def test_every_sentence_of_the_list_is_in_the_catalog() -> None:
     """The list translates its sentences with the explanations' catalog: each must be a message
     pybabel extracts from atbalsts._explain (the anchor list there names the list's own)."""
     explain_dir = Path(atbalsts.__file__).parent / "_explain"
-    found = extract_from_dir(
-        str(explain_dir), method_map=[("**.py", "python")], keywords={"_": None}
+    found = list(
+        extract_from_dir(
+            str(explain_dir),
+            method_map=[("**.py", "python")],
+            keywords={"_": None, "ngettext": (1, 2)},
+        )
     )
     extracted = {msg for _file, _line, msg, _notes, _context in found if isinstance(msg, str)}
     used = set(PHRASES.values()) | set(FOLLOW_UP_LABELS.values())
     assert used <= extracted, sorted(used - extracted)
     anchored = set(_render._worklist_messages(lambda text: text))
     assert anchored <= used, sorted(anchored - used)
+    plurals = {
+        tuple(msg) for _file, _line, msg, _notes, _context in found if isinstance(msg, tuple)
+    }
+    assert set(PLURALS.values()) <= plurals, sorted(set(PLURALS.values()) - plurals)
+    anchored = set(_render._worklist_plurals(lambda one, _many, _n: one))
+    assert anchored <= {one for one, _many in PLURALS.values()}, anchored
+
+
+# -- what a member of staff reads (outside test, F15) ----------------------------------------------
+
+
+def _example10() -> dict[str, Any]:
+    return dict(json.loads(EXAMPLES[-1].read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        (json.dumps(_example10(), indent=2), "document"),  # the bundled example as it is
+        (json.dumps([_example10()], indent=2), "array"),
+        (json.dumps([_example10(), _example10()]), "array"),  # an array on one line
+        (
+            "\n\n" + json.dumps(_example10(), indent=4) + "\n" + json.dumps(_example10(), indent=4),
+            "document",
+        ),
+    ],
+)
+def test_a_json_document_over_many_lines_is_refused_as_not_json_lines(
+    text: str, shape: str, registry: PolicyRegistry
+) -> None:
+    """A pretty-printed case (or an array of cases) is not 211 unread lines: it is refused as a
+    whole, with a code that says which shape it has, and nothing is written."""
+    out = io.StringIO()
+    with pytest.raises(WorklistInputError) as raised:
+        run_worklist(text.splitlines(keepends=True), out, as_of=DAY, registry=registry)
+    assert raised.value.code == "not_json_lines"
+    assert raised.value.values["shape"] == shape
+    assert "one support case per line" in str(raised.value)
+    assert "jq -c" in str(raised.value)
+    assert out.getvalue() == ""
+
+
+def test_a_line_that_is_only_broken_is_skipped_not_refused(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """Only input that opens a JSON value it does not close on its first line, or an array, and
+    gives no case at all, is taken as not JSON Lines; a broken line among cases is skipped."""
+    for given in (["{not json\n"], [lines[-1], "{\n", "[\n"], ['{"learner": 7}\n']):
+        counts = run_worklist(given, io.StringIO(), as_of=DAY, registry=registry)
+        assert counts.skipped >= 1
+
+
+def test_the_text_says_why_a_line_was_skipped_without_its_values(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    bad = json.loads(lines[0])
+    bad["learner"]["birth_date"] = "secret-value"
+    mixed = [lines[-1], "", json.dumps(bad), "{not json"]
+    text = listing(mixed, registry, lang="en")
+    assert "2 lines not read:\n" in text
+    assert "  line 3: not a valid support case: learner.birth_date: " in text
+    assert "  line 4: not a valid support case: (document): Invalid JSON" in text
+    assert "secret-value" not in text
+    # a caller may say the fields in its own words (the command line does, in Latvian)
+    worded = listing(mixed, registry, lang="lv", field_words=lambda row: f"<{row.kind}>")
+    assert "  3. rinda: nav derīga atbalsta lieta: learner.birth_date: <date_parsing>" in worded
+    # a role's list names a field only as far as its view shows it, the message too
+    threat = _example10()
+    threat["observations"][0]["suspected_threats"] = [{"kind": "secret-kind"}]
+    masked = listing([json.dumps(threat)], registry, lang="en", role="municipal_coordinator")
+    assert (
+        "line 1: not a valid support case: observations[0].(protected): a field this role" in masked
+    )
+    assert "secret-kind" not in masked
+    assert "suspected_threats" not in masked
+    many = listing(["{bad"] * 25, registry, lang="en")
+    assert "25 lines not read:\n" in many
+    assert "  line 20: " in many
+    assert "  line 21: " not in many
+    assert "  … and 5 more lines (the JSON list names each)" in many
+
+
+def test_a_case_with_a_local_code_no_policy_declares_is_masked_on_a_roles_list(
+    registry: PolicyRegistry,
+) -> None:
+    """Deciding the case fails on a local code (a staff observation's risk factor): its path
+    says what the record holds, so a role's list cuts it as it cuts an invalid field."""
+    case = _example10()
+    case["observations"][0]["staff_observations"] = [
+        {"factor": "nope:some_factor", "recorded_by": "class_teacher", "recorded_on": "2025-10-20"}
+    ]
+    line = json.dumps(case)
+
+    def skipped(role: str | None) -> dict[str, Any]:
+        out = io.StringIO()
+        run_worklist([line], out, as_of=DAY, registry=registry, fmt="json", role=role)
+        return dict(json.loads(out.getvalue())["skipped"][0])
+
+    whole = skipped(None)
+    assert whole["reason"] == "invalid"
+    assert whole["fields"][0]["path"] == "observations[0].staff_observations[0].factor"
+    teacher = skipped("class_teacher")
+    assert "staff_observations" not in json.dumps(teacher)
+    assert teacher["fields"][0]["path"] == "observations[0].(protected)"
+
+
+def test_a_day_past_the_due_date_with_no_school_day_since_is_said_so(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """Example 10's referral is due on Monday 20 October 2025, in the autumn holidays: on the
+    21st it is overdue with no school day since, which the list says in words, not as 0."""
+    en = listing(lines[-1:], registry, lang="en", as_of=date(2025, 10, 21))
+    assert "due 2025-10-20; past due, no school day since;" in en
+    assert "school days late: 0" not in en
+    lv = listing(lines[-1:], registry, as_of=date(2025, 10, 21))
+    assert "termiņš 2025-10-20; termiņš pagājis, kopš tā vēl nav bijusi neviena mācību diena;" in lv
+    assert "par 0 mācību" not in lv
+    later = listing(lines[-1:], registry, lang="en", as_of=date(2025, 10, 27))
+    assert "due 2025-10-20; school days late: 1;" in later
+
+
+def test_a_referral_accepted_but_without_an_outcome_is_not_called_unanswered(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """The follow-up lists a referral with no outcome by its due date, whatever its status:
+    one the recipient accepted has been answered, so the label speaks of the outcome."""
+    case = _example10()
+    for ref in case["referrals"]:
+        if ref["id"] == "R-0010-1":
+            ref["status"] = "accepted"
+    line = json.dumps(case)
+    en = listing([line], registry, lang="en")
+    assert "L-0010: Referral outcome not received by its due date (R-0010-1)" in en
+    lv = listing([line], registry)
+    assert "L-0010: Nosūtījuma rezultāts termiņā nav saņemts (R-0010-1)" in lv
+    assert "nav atbildēts" not in lv
+
+
+def test_the_approval_a_plan_waits_for_is_called_as_the_transitions_call_it(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    lv = listing(lines[-1:], registry)
+    assert "L-0010: Plāns gaida apstiprinājumu (P-0010-2)" in lv
+    assert "saskaņojum" not in lv
+    # the decision's explanation says the same of the same follow-up
+    decision = registry.evaluate(SupportCase.model_validate_json(lines[-1]), DAY)
+    explained = atbalsts.explain(decision, "lv")
+    assert "plāns P-0010-2: kopš 2025-09-30 gaida apstiprinājumu" in explained
+    assert "saskaņojum" not in explained
+
+
+def test_the_counts_say_cases_read_and_those_of_the_school(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    one = listing(lines[-1:], registry, lang="en")
+    assert one.splitlines()[1].endswith("; 1 case read")
+    every = listing(lines, registry, lang="en")
+    assert every.splitlines()[1].endswith(f"; {len(lines)} cases read")
+    school = listing(lines, registry, lang="en", school="SCH-PARAUGA-03")
+    assert school.splitlines()[1].endswith(f"; 1 case of this school (of {len(lines)} read)")
+    assert "No case of school" not in school
+    nope = listing(lines, registry, lang="en", school="SCH-NOPE")
+    assert nope.splitlines()[1].endswith(f"; 0 cases of this school (of {len(lines)} read)")
+    assert "No case of school SCH-NOPE was read: is its id right?" in nope
+    lv = listing(lines, registry, school="SCH-NOPE")
+    assert "Nav nolasīta neviena izglītības iestādes SCH-NOPE lieta: vai tās id ir pareizs?" in lv
+    data = json.loads(listing(lines, registry, fmt="json", school="SCH-PARAUGA-03"))
+    assert (data["counts"]["read"], data["counts"]["cases"]) == (len(lines), 1)
+    # one school day ahead: example 10's support team meets on 5 November
+    day = date(2025, 11, 4)
+    days = listing(lines[-1:], registry, lang="en", upcoming=1, as_of=day)
+    assert "1 due in the next 1 school day; 1 case read" in days
+    assert "  Due in the next 1 school day\n" in days
+    assert "termiņš tuvākās 1 mācību dienas laikā: 1" in listing(
+        lines[-1:], registry, upcoming=1, as_of=day
+    )

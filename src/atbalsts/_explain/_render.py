@@ -269,22 +269,49 @@ def _worklist_messages(_: Gettext) -> tuple[str, ...]:
         _("Work list for {date}"),
         _("school {school}"),
         _("role {role}"),
-        _(
-            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
-            "days; {cases} cases read"
-        ),
-        _("{n} lines not read: {lines}"),
+        _("No case of school {school} was read: is its id right?"),
+        _("line {line}: not a valid support case: {fields}"),
+        _("line {line}: cannot be decided: {error}"),
         _("Overdue"),
         _("Due today"),
-        _("Due in the next {days} school days"),
         _("Nothing overdue or due for this list."),
         _("to {recipients}"),
         _("arose {date}"),
         _("due {date}"),
         _("school days late: {n}"),
-        _("Referral not answered by its due date"),
+        _("past due, no school day since"),
+        _("a field this role may not see is invalid; the host's own output names it"),
+        _("Referral outcome not received by its due date"),
         _("Plan not reviewed at the end of its term"),
         _("Plan waiting for an approval"),
+    )
+
+
+def _worklist_plurals(ngettext: Callable[[str, str, int], str]) -> tuple[str, ...]:
+    """The work list's sentences that name a number (:data:`atbalsts.worklist._output.
+    PLURALS`), marked as :func:`_worklist_messages` marks the others."""
+    return (
+        ngettext(
+            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
+            "day",
+            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
+            "days",
+            1,
+        ),
+        ngettext("{n} case read", "{n} cases read", 1),
+        ngettext(
+            "{n} case of this school (of {read} read)",
+            "{n} cases of this school (of {read} read)",
+            1,
+        ),
+        ngettext("{n} line not read:", "{n} lines not read:", 1),
+        ngettext(
+            "… and {n} more line (the JSON list names each)",
+            "… and {n} more lines (the JSON list names each)",
+            1,
+        ),
+        ngettext("… ({n} field in all)", "… ({n} fields in all)", 1),
+        ngettext("Due in the next {days} school day", "Due in the next {days} school days", 1),
     )
 
 
@@ -302,7 +329,7 @@ def follow_up_text(item: FollowUp, _: Gettext, name: Callable[[str, str], str]) 
     detail = item.detail
     if item.kind == "referral_unanswered":
         to = str(detail.get("to", ""))
-        return _("referral {subject} to {to}: no answer by {due}").format(
+        return _("referral {subject} to {to}: no outcome received by {due}").format(
             subject=item.subject,
             to=name("institutions", to) if to else "-",
             due=item.due.isoformat(),

@@ -164,9 +164,11 @@ def items_of(
         )
 
 
-#: The follow-up kinds in words (English: the messages of the catalog).
+#: The follow-up kinds in words (English: the messages of the catalog). A referral is followed
+#: up when its outcome has not come back by its due date, whatever its status (one the
+#: recipient has received or accepted too; the engine's basis of the follow-up says so).
 FOLLOW_UP_LABELS = {
-    "referral_unanswered": "Referral not answered by its due date",
+    "referral_unanswered": "Referral outcome not received by its due date",
     "plan_review_overdue": "Plan not reviewed at the end of its term",
     "approval_waiting": "Plan waiting for an approval",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from datetime import date
 from typing import IO, Any, Literal
@@ -17,10 +17,16 @@ from typing import IO, Any, Literal
 import attrs
 from pydantic import Field
 
-from atbalsts._explain import translator
+from atbalsts._explain import FactWords
 from atbalsts.codes import CODE_LISTS, CodeList
 from atbalsts.engine import PolicyRegistry
-from atbalsts.errors import DocumentError, PolicyError, UnknownNameError
+from atbalsts.errors import (
+    AtbalstsError,
+    DocumentError,
+    FieldError,
+    PolicyError,
+    UnknownNameError,
+)
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
 from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, masked_problems
 from atbalsts.worklist._items import (
@@ -41,6 +47,7 @@ __all__ = [
     "Worklist",
     "WorklistCounts",
     "WorklistGroup",
+    "WorklistInputError",
     "run_worklist",
     "schema_text",
     "worklist_schema",
@@ -54,26 +61,59 @@ PHRASES = {
     "title": "Work list for {date}",
     "school": "school {school}",
     "role": "role {role}",
-    "counts": "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} "
-    "school days; {cases} cases read",
-    "skipped": "{n} lines not read: {lines}",
+    "no_school": "No case of school {school} was read: is its id right?",
+    "invalid": "line {line}: not a valid support case: {fields}",
+    "error": "line {line}: cannot be decided: {error}",
     "overdue": "Overdue",
     "due_today": "Due today",
-    "upcoming": "Due in the next {days} school days",
     "nothing": "Nothing overdue or due for this list.",
     "to": "to {recipients}",
     "arose": "arose {date}",
     "due": "due {date}",
     "late": "school days late: {n}",
+    "late_none": "past due, no school day since",
+    "protected": PROTECTED_MESSAGE,
     "or": " or ",
     "default": "methodological default, not law",
     "illustrative": "illustrative, not law",
 }
 
-#: Line numbers of skipped lines the text list names (the count is always complete).
+#: The sentences that name a number, as (singular, plural) messages of the same catalog.
+PLURALS = {
+    "counts": (
+        "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school day",
+        "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school days",
+    ),
+    "read": ("{n} case read", "{n} cases read"),
+    "of_school": (
+        "{n} case of this school (of {read} read)",
+        "{n} cases of this school (of {read} read)",
+    ),
+    "skipped": ("{n} line not read:", "{n} lines not read:"),
+    "more_lines": (
+        "… and {n} more line (the JSON list names each)",
+        "… and {n} more lines (the JSON list names each)",
+    ),
+    "more_fields": ("… ({n} field in all)", "… ({n} fields in all)"),
+    "upcoming": ("Due in the next {days} school day", "Due in the next {days} school days"),
+}
+
+#: Skipped lines the text list names, with why (the count is always complete; the JSON list
+#: names each).
 _SKIPPED_SHOWN = 20
+#: Invalid fields the text list names for one skipped line.
+_FIELDS_SHOWN = 5
 #: Bytes a spool keeps in memory before it moves to a temporary file.
 _SPOOL_BYTES = 1 << 16
+
+
+class WorklistInputError(AtbalstsError):
+    """The input is not JSON Lines: it gave no support case, and its first line opens a JSON
+    document that goes on over the lines after it (a pretty-printed case), or a JSON array.
+
+    ``code`` is ``not_json_lines``; ``values`` has ``line``, the number of that first line, and
+    ``shape``: ``document`` (convert with ``jq -c . FILE``) or ``array`` (``jq -c '.[]'
+    FILE``). Nothing is written when it is raised."""
 
 
 class WorklistGroup(Model):
@@ -97,11 +137,14 @@ class FieldProblem(Model):
 
 
 class SkippedLine(Model):
-    """A line that gave no items: not a valid support case, or its case could not be decided
-    (a conflict between installed plugins, a local code no policy declares)."""
+    """A line that gave no items: not a valid support case (``invalid``: also one with a local
+    code that no policy of its municipality declares, as ``atbalsts batch`` counts it), or its
+    case could not be decided (``error``: a conflict between installed plugins)."""
 
     line: int = Field(ge=1, description="The line number, from 1.")
-    reason: Literal["invalid", "error"] = Field(description="invalid or error.")
+    reason: Literal["invalid", "error"] = Field(
+        description="invalid (the fields say why) or error (the error says why)."
+    )
     fields: tuple[FieldProblem, ...] = Field(
         default=(), description="The invalid fields.", strict=False
     )
@@ -109,10 +152,15 @@ class SkippedLine(Model):
 
 
 class WorklistCounts(Model):
-    """How many cases were read and how many items each section holds (each item once, however
-    many roles may carry it out)."""
+    """How many cases were read and listed, and how many items each section holds (each item
+    once, however many roles may carry it out)."""
 
-    cases: int = Field(ge=0, description="Cases read and decided.")
+    read: int = Field(ge=0, description="Valid support cases read, of every school.")
+    cases: int = Field(
+        ge=0,
+        description="Cases listed: read, of the school the list is limited to (if one), and "
+        "decided.",
+    )
     skipped: int = Field(ge=0, description="Lines skipped.")
     overdue: int = Field(ge=0, description="Items overdue.")
     due_today: int = Field(ge=0, description="Items due today.")
@@ -152,24 +200,95 @@ def schema_text() -> str:
 # -- reading -------------------------------------------------------------------------------------
 
 
+#: A field of a skipped line as the text list names it: its path (masked as the list's role
+#: may see it) and what is wrong, in the caller's words.
+_Said = tuple[tuple[str, str], ...]
+#: A sentence that names a number, by its key in :data:`PLURALS`, in the list's language.
+_Plural = Callable[[str, int], str]
+#: What the first line of an input opens when it is not a JSON Lines record.
+_Shape = Literal["document", "array"]
+
+
 @attrs.define
 class _Read:
     """What reading the lines found, beside the items."""
 
-    cases: int = 0
+    read: int = 0  # valid support cases, of every school
+    kept: int = 0  # of them, those of the school asked for
+    cases: int = 0  # of those, the ones decided (listed)
     skipped: int = 0
-    shown: list[int] = attrs.field(factory=list)
+    shown: list[tuple[SkippedLine, _Said]] = attrs.field(factory=list)
     counts: dict[str, int] = attrs.field(factory=lambda: dict.fromkeys(SECTIONS, 0))
+    first: int | None = None  # the number of the first line that is not blank
+    opens: _Shape | None = None  # what that line opens, if it is not a record
 
     def totals(self) -> WorklistCounts:
-        return WorklistCounts(cases=self.cases, skipped=self.skipped, **self.counts)
+        return WorklistCounts(read=self.read, cases=self.cases, skipped=self.skipped, **self.counts)
 
 
-def _skip(read: _Read, skipped: IO[str], record: SkippedLine) -> None:
+def _opens(line: str) -> _Shape | None:
+    """What ``line``, the first of an input and not a valid case, opens when it is not a JSON
+    Lines record at all: a JSON array (whole on the line or not), or a JSON object that the line
+    does not close (the first line of a pretty-printed document). None for a record that is
+    only broken."""
+    text = line.strip()
+    if text.startswith("["):
+        return "array"
+    if not text.startswith("{"):
+        return None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:  # the text ran out before the object closed
+        return "document" if err.pos >= len(text) else None
+    except RecursionError:
+        return None
+    return None
+
+
+def _not_json_lines(read: _Read) -> WorklistInputError:
+    line, shape = read.first or 1, read.opens or "document"
+    if shape == "array":
+        what = "it is a JSON array"
+        convert = "jq -c '.[]' FILE"
+    else:
+        what = f"line {line} opens a JSON document that goes on over the lines after it"
+        convert = "jq -c . FILE"
+    return WorklistInputError(
+        f"the input is not JSON Lines: {what}, and a work list reads one support case per line "
+        f"(convert it with {convert})",
+        code="not_json_lines",
+        values={"line": str(line), "shape": shape},
+    )
+
+
+def _skip(read: _Read, skipped: IO[str], record: SkippedLine, said: Callable[[], _Said]) -> None:
     read.skipped += 1
     if len(read.shown) < _SKIPPED_SHOWN:
-        read.shown.append(record.line)
+        read.shown.append((record, said()))
     skipped.write(record.model_dump_json(exclude_defaults=True) + "\n")
+
+
+def _invalid(
+    read: _Read,
+    skipped: IO[str],
+    number: int,
+    errors: tuple[FieldError, ...],
+    role: str | None,
+    words: Callable[[FieldError], str],
+) -> None:
+    """Skip line ``number``, naming its invalid fields as the list may name them: with the
+    library's messages in the record, in ``words`` in the text."""
+    problems = _problems([(e.path, e.message) for e in errors], role)
+    fields = tuple(FieldProblem(path=path, message=text) for path, text in problems)
+
+    def said() -> _Said:
+        return tuple(_problems([(e.path, words(e)) for e in errors], role))
+
+    _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields), said)
+
+
+def _message(row: FieldError) -> str:
+    return row.message
 
 
 def _items(
@@ -183,24 +302,34 @@ def _items(
     lang: str,
     upcoming: int,
     registry: PolicyRegistry,
+    words: Callable[[FieldError], str],
 ) -> Iterator[WorkItem]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        first = read.first is None
+        if first:
+            read.first = number
         try:
             case = parse_json(SupportCase, line, name=f"line {number}")
         except DocumentError as err:
-            problems = _problems(err, role)
-            fields = tuple(FieldProblem(path=path, message=text) for path, text in problems)
-            _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields))
+            if first:
+                read.opens = _opens(line)
+            _invalid(read, skipped, number, err.errors, role, words)
             continue
+        read.read += 1
         if school is not None and case.learner.enrolment.school_id != school:
             continue
+        read.kept += 1
         try:
             found = list(case_items(case, as_of, registry, role=role, upcoming=upcoming, lang=lang))
-        except (PolicyError, DocumentError) as err:
+        except DocumentError as err:  # a local code no policy declares: the case is invalid
+            _invalid(read, skipped, number, err.errors, role, words)
+            continue
+        except PolicyError as err:
             error = f"{type(err).__name__}: {err}"[:300]
-            _skip(read, skipped, SkippedLine(line=number, reason="error", error=error))
+            record = SkippedLine(line=number, reason="error", error=error)
+            _skip(read, skipped, record, tuple)
             continue
         read.cases += 1
         for item in found:
@@ -208,12 +337,11 @@ def _items(
             yield item
 
 
-def _problems(err: DocumentError, role: str | None) -> list[tuple[str, str]]:
-    """The invalid fields of a line as the list may name them: whole on the host's own list (no
-    role), as far as the role's view could show them on a role's list
+def _problems(problems: list[tuple[str, str]], role: str | None) -> list[tuple[str, str]]:
+    """The invalid fields of a line, ``(path, message)``, as the list may name them: whole on
+    the host's own list (no role), as far as the role's view could show them on a role's list
     (:func:`atbalsts.privacy.masked_problems`), and none by name on the list of a role without a
     view."""
-    problems = [(e.path, e.message) for e in err.errors]
     if role is None:
         return problems
     if role in VIEW_ROLES:
@@ -242,7 +370,9 @@ def _line(item: WorkItem, say: dict[str, str], who: Any) -> str:
     parts.append(say["arose"].format(date=item.trigger.isoformat()))
     parts.append(say["due"].format(date=item.due.isoformat()))
     if item.section == "overdue":
-        parts.append(say["late"].format(n=item.school_days_late or 0))
+        late = item.school_days_late or 0
+        # past the due date on a day off (a weekend, the holidays) with no school day since
+        parts.append(say["late"].format(n=late) if late else say["late_none"])
     parts.append(_basis(item.legal_basis, say))
     return "    - " + "; ".join(parts) + "\n"
 
@@ -276,6 +406,7 @@ def run_worklist(
     fmt: Literal["text", "json"] = "text",
     upcoming: int = UPCOMING_DAYS,
     registry: PolicyRegistry | None = None,
+    field_words: Callable[[FieldError], str] | None = None,
 ) -> WorklistCounts:
     """Write the work list of the support cases in ``lines`` (JSON Lines) on ``as_of`` to
     ``out``, as text (``fmt="text"``, for people, in ``lang``) or as the JSON document
@@ -288,21 +419,36 @@ def run_worklist(
     keeps the learners of one school. Within a section items keep the order of the lines.
 
     A line that is not a valid support case, or whose case cannot be decided, is skipped and
-    named (its line number, the invalid fields, never their values); the rest are listed. On a
-    role's list a field is named only as far as the role's view could show it
+    named with why: its line number and the paths of its invalid fields with what is wrong
+    there, never their values (the text names the first 20 lines, the JSON each); the rest are
+    listed. The text says what is wrong with a field by ``field_words`` (the command line passes
+    its Latvian sentences; default: the library's message, in English). On a role's list a field
+    is named only as far as the role's view could show it
     (:func:`atbalsts.privacy.masked_path`; a role without a view: not at all), since a path can
-    tell what a record holds. Returns the counts (``skipped`` is 0 when every line was read). Raises
-    :class:`~atbalsts.UnknownNameError` for an unknown ``lang``, ``fmt`` or national ``role``
-    code, and :class:`ValueError` for a negative ``upcoming``.
+    tell what a record holds.
+    With ``school``, the text says how many of the cases read are of that school, and when none
+    is. Returns the counts (``skipped`` is 0 when every line was read).
+
+    Raises :class:`WorklistInputError` (``not_json_lines``), and writes nothing, when no line is
+    a valid case and the first opens a JSON document that goes on over the next lines or a JSON
+    array: one pretty-printed case (``jq -c . FILE`` makes it one line), or an array of cases
+    (``jq -c '.[]' FILE``). Raises :class:`~atbalsts.UnknownNameError` for an unknown ``lang``,
+    ``fmt`` or national ``role`` code, and :class:`ValueError` for a negative ``upcoming``.
     """
     if fmt not in ("text", "json"):
         raise UnknownNameError("format", fmt, ("text", "json"))
-    gettext = translator(lang)  # refuses an unknown language
+    words = FactWords(lang, CODE_LISTS)
+    words.catalog()  # refuses an unknown language
     if upcoming < 0:
         raise ValueError(f"upcoming must be 0 or more school days, got {upcoming}")
     registry = registry or PolicyRegistry.load()
     _check_role(role)
-    say = {key: gettext(text) for key, text in PHRASES.items()}
+    say = {key: words._(text) for key, text in PHRASES.items()}
+
+    def plural(key: str, n: int) -> str:
+        singular, many = PLURALS[key]
+        return words.ngettext(singular, many, n)
+
     language: Literal["lv", "en"] = "lv" if lang == "lv" else "en"
     roles, institutions = CODE_LISTS["roles"], CODE_LISTS["institutions"]
 
@@ -331,12 +477,15 @@ def run_worklist(
             lang=lang,
             upcoming=upcoming,
             registry=registry,
+            words=field_words or _message,
         ):
             text = _line(item, say, who) if fmt == "text" else item.model_dump_json() + "\n"
             for group in _groups_of(item, role):
                 key = (group, item.section)
                 target = spools.get(key) or spools.setdefault(key, spool())
                 target.write(text)
+        if read.read == 0 and read.opens is not None:
+            raise _not_json_lines(read)
         order = _role_order(roles, {group for group, _ in spools})
         writer = _write_text if fmt == "text" else _write_json
         writer(
@@ -344,6 +493,7 @@ def run_worklist(
             _Listing(as_of, role, school, language, upcoming, order, spools, skipped, read),
             say,
             who,
+            plural,
         )
     return read.totals()
 
@@ -366,7 +516,9 @@ def _lines(spool: IO[str]) -> Iterator[str]:
     yield from spool
 
 
-def _write_text(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) -> None:
+def _write_text(
+    out: IO[str], listing: _Listing, say: dict[str, str], who: Any, plural: _Plural
+) -> None:
     head = [say["title"].format(date=listing.as_of.isoformat())]
     if listing.school is not None:
         head.append(say["school"].format(school=listing.school))
@@ -374,26 +526,32 @@ def _write_text(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) 
         head.append(say["role"].format(role=who(listing.role)))
     out.write("; ".join(head) + "\n")
     read = listing.read
-    out.write(
-        say["counts"].format(
-            overdue=read.counts["overdue"],
-            due_today=read.counts["due_today"],
-            upcoming=read.counts["upcoming"],
-            days=listing.upcoming,
-            cases=read.cases,
-        )
-        + "\n"
+    sections = plural("counts", listing.upcoming).format(
+        overdue=read.counts["overdue"],
+        due_today=read.counts["due_today"],
+        upcoming=read.counts["upcoming"],
+        days=listing.upcoming,
     )
+    if listing.school is None:
+        cases = plural("read", read.cases).format(n=read.cases)
+    else:
+        cases = plural("of_school", read.cases).format(n=read.cases, read=read.read)
+    out.write(f"{sections}; {cases}\n")
+    if listing.school is not None and read.read and not read.kept:
+        out.write(say["no_school"].format(school=listing.school) + "\n")
     if read.skipped:
-        shown = ", ".join(str(n) for n in read.shown)
-        more = ", …" if read.skipped > len(read.shown) else ""
-        out.write(say["skipped"].format(n=read.skipped, lines=shown + more) + "\n")
+        out.write(plural("skipped", read.skipped).format(n=read.skipped) + "\n")
+        for record, said in read.shown:
+            out.write(f"  {_skipped_text(record, said, say, plural)}\n")
+        more = read.skipped - len(read.shown)
+        if more:
+            out.write(f"  {plural('more_lines', more).format(n=more)}\n")
     if not listing.order:
         out.write("\n" + say["nothing"] + "\n")
     titles = {
         "overdue": say["overdue"],
         "due_today": say["due_today"],
-        "upcoming": say["upcoming"].format(days=listing.upcoming),
+        "upcoming": plural("upcoming", listing.upcoming).format(days=listing.upcoming),
     }
     for group in listing.order:
         out.write(f"\n{who(group)}\n")
@@ -406,7 +564,23 @@ def _write_text(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) 
                 out.write(line)
 
 
-def _write_json(out: IO[str], listing: _Listing, say: dict[str, str], who: Any) -> None:
+def _skipped_text(record: SkippedLine, said: _Said, say: dict[str, str], plural: _Plural) -> str:
+    """Why a line was skipped, on one line: its invalid fields (the first few, then how many),
+    or the error."""
+    if record.reason == "error":
+        return say["error"].format(line=record.line, error=record.error or "-")
+    shown = [
+        f"{path}: {say['protected'] if message == PROTECTED_MESSAGE else message}"
+        for path, message in said[:_FIELDS_SHOWN]
+    ]
+    if len(said) > _FIELDS_SHOWN:
+        shown.append(plural("more_fields", len(said)).format(n=len(said)))
+    return say["invalid"].format(line=record.line, fields="; ".join(shown))
+
+
+def _write_json(
+    out: IO[str], listing: _Listing, say: dict[str, str], who: Any, plural: _Plural
+) -> None:
     def dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
