@@ -616,7 +616,11 @@ def test_worklist_exits_2_when_a_line_is_skipped_and_refuses_bad_input(
     broken.write_text(cases_file.read_text(encoding="utf-8") + '{"learner": 7}\n', encoding="utf-8")
     assert main(["worklist", str(broken), "--as-of", "2025-10-29"]) == 2
     out = capsys.readouterr().out
-    assert "1 lines not read: 11" in out  # the list is still written, naming the line
+    # the list is still written, naming the line and why, never the value
+    assert "1 line not read:\n  line 11: not a valid support case: learner: " in out
+    assert main(["worklist", str(broken), "--as-of", "2025-10-29", "--lang", "lv"]) == 2
+    out = capsys.readouterr().out
+    assert "  11. rinda: nav derīga atbalsta lieta: learner: jābūt objektam (JSON objektam)" in out
     assert main(["worklist", str(cases_file), "--as-of", "2025-10-29", "--role", "janitor"]) == 2
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes('{"x": "\xe2"}\n'.encode("latin-1"))
@@ -629,6 +633,29 @@ def test_worklist_exits_2_when_a_line_is_skipped_and_refuses_bad_input(
         with pytest.raises(SystemExit) as done:
             main(["worklist", str(cases_file), *wrong])
         assert done.value.code == 2
+
+
+def test_worklist_says_a_json_document_is_not_json_lines_and_how_to_convert_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bundled examples are pretty-printed: given as they are, the command says the file
+    must hold one case per line and how to make it so, in place of 211 unread lines."""
+    pretty = tmp_path / "my case.json"
+    example = EXAMPLES / "10-parauga-duties-over-time.json"
+    pretty.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["worklist", str(pretty), "--as-of", "2025-10-29"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"error: {pretty} is not JSON Lines" in err
+    assert "one support case per line" in err
+    assert f"jq -c . '{pretty}' > cases.jsonl" in err
+    array = tmp_path / "cases.json"
+    array.write_text(json.dumps([json.loads(example.read_text(encoding="utf-8"))]) + "\n")
+    assert main(["worklist", str(array), "--as-of", "2025-10-29", "--lang", "lv"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"kļūda: {array} nav JSON Lines fails: tajā ir JSON masīvs" in err
+    assert f"jq -c '.[]' {array} > lietas.jsonl" in err
 
 
 @pytest.mark.parametrize("day", ["20251120", "2025-W47-4", "2025-324", "2025-11-20T00:00"])

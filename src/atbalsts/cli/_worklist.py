@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Iterator
 from typing import Literal, cast
@@ -37,20 +38,43 @@ def _lines(path: str, t: Texts) -> Iterator[str]:
         ) from None
 
 
-def _worklist(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.worklist import run_worklist
+def _not_json_lines(path: str, shape: str, t: Texts) -> str:
+    """Why ``path`` is not read (it is one JSON document over many lines, or a JSON array), and
+    the command that makes it JSON Lines."""
+    _ = t.gettext
+    quoted = shlex.quote(path)
+    if shape == "array":
+        return _(
+            "{path} is not JSON Lines: it holds a JSON array, and the work list reads one "
+            "support case per line. Put each case on a line of its own, e.g. with: "
+            "jq -c '.[]' {quoted} > cases.jsonl"
+        ).format(path=path, quoted=quoted)
+    return _(
+        "{path} is not JSON Lines: its first line opens one JSON document that goes on over "
+        "the next lines, and the work list reads one support case per line. Put each case on "
+        "a line of its own, e.g. with: jq -c . {quoted} > cases.jsonl"
+    ).format(path=path, quoted=quoted)
 
-    counts = run_worklist(
-        _lines(args.file, t),
-        sys.stdout,
-        as_of=args.as_of,
-        role=args.role,
-        school=args.school,
-        lang=t.lang,
-        fmt=cast(Literal["text", "json"], args.format),
-        upcoming=args.upcoming,
-        registry=load_registry(),
-    )
+
+def _worklist(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.cli._errors import field_message
+    from atbalsts.worklist import WorklistInputError, run_worklist
+
+    try:
+        counts = run_worklist(
+            _lines(args.file, t),
+            sys.stdout,
+            as_of=args.as_of,
+            role=args.role,
+            school=args.school,
+            lang=t.lang,
+            fmt=cast(Literal["text", "json"], args.format),
+            upcoming=args.upcoming,
+            registry=load_registry(),
+            field_words=lambda row: field_message(row, t),
+        )
+    except WorklistInputError as err:
+        raise InputError(_not_json_lines(args.file, err.values["shape"], t)) from None
     return EXIT_INVALID if counts.skipped else EXIT_OK
 
 
