@@ -108,7 +108,7 @@ REASONS = CodeList.of(
             "Plāns aptver vairāk nekā vienu semestri",
             "The plan covers more than one term",
         ),
-        Code("approval_missing", "Trūkst saskaņojuma", "An approval is missing"),
+        Code("approval_missing", "Trūkst apstiprinājuma", "An approval is missing"),
         Code(
             "plan_starts_outside_term",
             "Plāns nesākas savā semestrī",
@@ -119,7 +119,7 @@ REASONS = CodeList.of(
             "Finansējuma programma šajā datumā nedarbojas",
             "The funding programme is not in force on this date",
         ),
-        Code("approval_out_of_order", "Saskaņojumi nav secīgi", "Approvals are out of order"),
+        Code("approval_out_of_order", "Apstiprinājumi nav pēc kārtas", "Approvals are out of order"),
         Code(
             "unjustified_absence_over_limit",
             "Neattaisnoto kavējumu skaits pārsniedz robežu",
