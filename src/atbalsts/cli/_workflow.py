@@ -400,6 +400,20 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
 
+def _hint_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each hint after a refusal (:data:`atbalsts.workflow.HINTS`)."""
+    _ = t.gettext
+    return {
+        "reason": _("hint: give the reason with --reason TEXT"),
+        "override_reason": _("hint: an override needs a reason: give it with --reason TEXT"),
+        "consent": _("hint: give the consent {consent} the referral names with --consent FILE"),
+        "state_vocational_school": _(
+            "hint: if the plan's school is a state vocational school, whose plans the municipal "
+            "coordinator does not approve, say so with --state-vocational-school"
+        ),
+    }
+
+
 def notice_message(notice: Notice, t: Texts) -> str:
     """What ``atbalsts transition`` or ``atbalsts audit verify`` says, in the language of ``t``:
     in English, the library's sentence (``notice.text``)."""
@@ -430,6 +444,14 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "moved":
             return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
+        case "approved" if values.get("next"):
+            return _("the step {step} is approved; the step {next} waits next").format(**values)
+        case "approved":
+            return _(
+                "the step {step} is approved; no step of the chain waits (next: activate)"
+            ).format(**values)
+        case "hint" if values.get("hint") in _hint_sentences(t):
+            return _hint_sentences(t)[values["hint"]].format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
     return notice.text

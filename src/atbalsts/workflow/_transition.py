@@ -28,8 +28,7 @@ from atbalsts.workflow._guards import (
     GuardSet,
     approval_chain,
     beyond_duty,
-    chain_days,
-    chain_on,
+    national_chain,
     required_by_law,
 )
 from atbalsts.workflow._lifecycle import (
@@ -238,11 +237,14 @@ def transition(
 
     A plan is approved step by step along ``chain``, by default the national chain for ``on``
     (:func:`approval_chain`; for a completion, the steps it shares with the chain of the day of
-    the plan's last approval). ``state_vocational_school`` says whether the plan's learner is at
-    a state vocational school (the learner's ``Enrolment.state_vocational_school``): unless it
-    is, the national chain has the municipal coordinator's step, and a plan is activated or
-    completed only with that approval whatever ``chain`` is passed [S17]. A referral is sent
-    only when its sharing rests on one of ``consents`` or on a legal duty.
+    the plan's last approval, without the municipal coordinator's). ``state_vocational_school``
+    says whether the plan's learner is at a state vocational school (the learner's
+    ``Enrolment.state_vocational_school``): unless it is, the national chain has the municipal
+    coordinator's step, and a plan is activated only with that approval whatever ``chain`` is
+    passed [S17]. A completion is not held back by it, since no approval can be added to an
+    active plan (a ``chain`` passed that names the step still asks for it); every other step of
+    the national chain a completion needs whatever ``chain`` is passed. A referral is sent only
+    when its sharing rests on one of ``consents`` or on a legal duty.
     ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
     last event of the chain the new event joins.
 
@@ -264,7 +266,7 @@ def transition(
     kind = kind_of(document)
     status = status_of(document)
     vocational = state_vocational_school
-    national = chain_on(chain_days(document, action, day), state_vocational_school=vocational)
+    national = national_chain(document, action, day, state_vocational_school=vocational)
     steps = tuple(chain) if chain is not None else national
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
