@@ -193,22 +193,41 @@ def _params(
         if step is not None:
             out["step"] = step.value
     if isinstance(document, Referral) and action == "send":
-        if not document.data_categories:
-            out["lawful_basis"] = "no_personal_data"
-        elif document.legal_duty is not None:
-            duty = f"legal_duty:{document.legal_duty.value}"
-            # what the duty does not cover on the sending day rests on the consent
-            beyond, _ = beyond_duty(document, day)
-            consent = f"consent:{document.consent_id}" if document.consent_id else None
-            if not beyond or consent is None:
-                out["lawful_basis"] = duty
-            elif set(beyond) == set(document.data_categories):  # the duty covers none of it
-                out["lawful_basis"] = consent
-            else:
-                out["lawful_basis"] = f"{duty}+{consent}"
-        elif document.consent_id is not None:
-            out["lawful_basis"] = f"consent:{document.consent_id}"
+        basis = lawful_basis(document, day)
+        if basis is not None:
+            out["lawful_basis"] = basis
     return out
+
+
+#: The guard whose refusal says a sending rests on no lawful basis the workflow knows: overridden,
+#: what its legal duty does not cover rests on the override (the basis is the override's reason).
+_BASIS_GUARD = "lv.guard.referral.consent"
+
+
+def lawful_basis(referral: Referral, day: date, *, overridden: bool = False) -> str | None:
+    """What the sending of ``referral`` on ``day`` rests on, as its event records it:
+    ``no_personal_data``; ``legal_duty:DUTY`` for what its legal duty covers on ``day`` and
+    ``consent:ID`` for the rest (``+`` between them; the consent alone when the duty covers none
+    of it). With ``overridden`` (``lv.guard.referral.consent`` refused and was overridden: the
+    consent did not cover the rest, or none was named), the rest rests on the override instead,
+    ``override:lv.guard.referral.consent``, whose basis is the override's reason. None when
+    nothing covers it (the guard refuses such a sending)."""
+    if not referral.data_categories:
+        return "no_personal_data"
+    beyond, _ = beyond_duty(referral, day)  # what the duty does not cover on the sending day
+    duty = f"legal_duty:{referral.legal_duty.value}" if referral.legal_duty is not None else None
+    if duty is not None and set(beyond) == set(referral.data_categories):
+        duty = None  # another recipient: the duty covers none of it
+    rest = None
+    if overridden:
+        rest = f"override:{_BASIS_GUARD}"
+    elif referral.consent_id is not None:
+        rest = f"consent:{referral.consent_id}"
+    if duty is not None and (not beyond or rest is None):
+        return duty
+    if duty is None:
+        return rest
+    return f"{duty}+{rest}"
 
 
 def transition(
@@ -319,6 +338,10 @@ def transition(
         if not override or blocked or not reason:
             raise LifecycleError(kind, status, action, allowed, refusals)
         overridden = tuple(sorted((*by_law, *(r.guard for r in refusals))))
+        if isinstance(document, Referral) and _BASIS_GUARD in overridden:
+            basis = lawful_basis(document, day, overridden=True)
+            if basis is not None:
+                recorded["lawful_basis"] = basis
     fields = {
         "seq": 0 if previous is None else previous.seq + 1,
         "document": kind,
