@@ -303,8 +303,8 @@ WHO: dict[str, str] = {
     "responsible": "the role responsible for the measure (measures[{measure}].responsible_role)",
     "school_director": "school_director",
     "withdrawers": (
-        "the consent's grantor, the learner's legal representative, the learner, or a member of "
-        "the school's staff"
+        "the consent's grantor, the learner's legal representative, the learner of full age "
+        "(adult_learner), or a member of the school's staff"
     ),
     "staff": "a member of the school's staff",
 }

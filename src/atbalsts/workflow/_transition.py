@@ -301,11 +301,11 @@ def transition(
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
     except DocumentError as invalid:
         paths = ", ".join(invalid.paths[:5])
-        message = (
-            f"{kind}: {action}: its parameters or reason would make the document invalid at {paths}"
-        )
+        what = "its parameters or reason" if reason else "its parameters"
+        message = f"{kind}: {action}: {what} would make the document invalid at {paths}"
         values = {"document": kind, "status": status, "action": action}
         values["paths"] = ",".join(invalid.paths[:5])
+        values["with_reason"] = "true" if reason else "false"
         raise LifecycleError(
             kind, status, action, allowed, message=message, code="invalid_params", values=values
         ) from None
