@@ -407,7 +407,7 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
 
 
 def _hint_sentences(t: Texts) -> dict[str, str]:
-    """The sentence of each hint after a refusal (:data:`atbalsts.workflow.HINTS`)."""
+    """The sentence of each hint after a refusal (``HINTS`` of :mod:`atbalsts.workflow._cli`)."""
     _ = t.gettext
     return {
         "reason": _("hint: give the reason with --reason TEXT"),

@@ -115,8 +115,11 @@ class Notice:
         After a plan's ``approve``, the step approved (``step``) and the step of the chain that
         waits next (``next``; empty when none waits, and the plan can be activated).
     ``hint``
-        After a refusal, what the command could be given to go on (value ``hint``, one of
-        :data:`HINTS`, and the values its sentence names).
+        After a refusal, the option of the command that would answer it (value ``hint``):
+        ``reason`` (a reason missing), ``override_reason`` (an override without one),
+        ``consent`` (the consent the referral names was not given; value ``consent``, its id)
+        or ``state_vocational_school`` (the municipal coordinator's approval asked of a plan by
+        the national chain).
     """
 
     code: str
