@@ -261,9 +261,9 @@ def transition(
     ``Enrolment.state_vocational_school``): unless it is, the national chain has the municipal
     coordinator's step, and a plan is activated only with that approval whatever ``chain`` is
     passed [S17]. A completion is not held back by it, since no approval can be added to an
-    active plan (a ``chain`` passed that names the step still asks for it); every other step of
-    the national chain a completion needs whatever ``chain`` is passed. A referral is sent only
-    when its sharing rests on one of ``consents`` or on a legal duty.
+    active plan (a ``chain`` passed that names the step still asks for it); a completion still
+    needs every other step of the national chain, whatever ``chain`` is passed. A referral is
+    sent only when its sharing rests on one of ``consents`` or on a legal duty.
     ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
     last event of the chain the new event joins.
 
