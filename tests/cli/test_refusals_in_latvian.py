@@ -523,8 +523,21 @@ LIFECYCLE: dict[str, tuple[str, Callable[[], object]]] = {
             _active,
             "review",
             "class_teacher",
-            params={"achievements": ("achieved",), "outcome": SECRETS["why"], "improved": 3},
+            params={"achievements": ("achieved",), "outcome": "continue", "improved": 3},
         ),
+    ),
+    "an unknown outcome": (
+        "outcome_unknown",
+        _on_plan(
+            _active,
+            "review",
+            "class_teacher",
+            params={"achievements": ("achieved",), "outcome": SECRETS["why"]},
+        ),
+    ),
+    "invalid with a reason": (
+        "invalid_params",
+        _on_plan(_active, "hold", "school_director", reason=SECRETS["why"] * 1000),
     ),
     "effective of another type": (
         "effective_type",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from atbalsts.model import ApprovalStep
 from atbalsts.policy import baseline
 from atbalsts.workflow import approval_chain
-from atbalsts.workflow._guards import _national_steps, chain_on
+from atbalsts.workflow._guards import chain_on, national_chain
 
 IKVD = ApprovalStep.NATIONAL_COORDINATOR
 EDGES = [
@@ -29,7 +29,9 @@ def test_ikvd_is_asked_from_the_first_to_the_last_day_of_pumpurs(day: date, ran:
     assert (IKVD in approval_chain(day)) is ran
     assert (IKVD in approval_chain(day, state_vocational_school=True)) is ran
     for vocational in (False, True):
-        assert (IKVD in _national_steps((day,), state_vocational_school=vocational)) is ran
+        assert (
+            IKVD in national_chain(None, "activate", day, state_vocational_school=vocational)
+        ) is ran
 
 
 @given(day=st.dates(date(2010, 1, 1), date(2030, 12, 31)), vocational=st.booleans())
@@ -37,7 +39,7 @@ def test_the_default_chain_holds_the_guards_national_steps_in_their_order(
     day: date, vocational: bool
 ) -> None:
     chain = approval_chain(day, state_vocational_school=vocational)
-    floor = _national_steps((day,), state_vocational_school=vocational)
+    floor = national_chain(None, "activate", day, state_vocational_school=vocational)
     assert [s for s in chain if s in floor] == list(floor)
     assert (ApprovalStep.MUNICIPAL_COORDINATOR in chain) is not vocational
     # the guards ask the whole national chain of the plan's school, the coordinator included

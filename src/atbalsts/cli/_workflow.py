@@ -77,8 +77,8 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
         ),
         "school_director": "school_director",
         "withdrawers": _(
-            "the consent's grantor, the learner's legal representative, the learner, or a "
-            "member of the school's staff"
+            "the consent's grantor, the learner's legal representative, the learner of full age "
+            "(adult_learner), or a member of the school's staff"
         ),
         "staff": _("a member of the school's staff"),
     }
@@ -245,6 +245,9 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
             "{document}: {action}: its parameters or reason would make the document invalid at "
             "{paths}"
         ),
+        "invalid_params:false": _(
+            "{document}: {action}: its parameters would make the document invalid at {paths}"
+        ),
         "needs_reason": _("{document}: {action}: needs a reason"),
         "param_missing": _(
             "{document}: {action}: parameter {param} is missing (give it as --param NAME=VALUE)"
@@ -264,6 +267,7 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
             "({goals}), got {given}"
         ),
         "achievement_unknown": _("{document}: {action}: an achievement is not one of {known}"),
+        "outcome_unknown": _("{document}: {action}: parameter 'outcome' is not one of {known}"),
         "improved_type": _(
             "{document}: {action}: parameter 'improved' must be true, false or empty"
         ),
@@ -315,6 +319,8 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
     key = err.code
     if err.code == "param_type":
         key = f"param_type:{values.get('types', '')}"
+    if err.code == "invalid_params" and values.get("with_reason") == "false":
+        key = "invalid_params:false"  # no reason was given: the parameters alone
     if err.code in ("param_type", "param_missing", "unknown_param"):
         values["param"] = repr(values.get("param", ""))
     if err.code in ("unknown_param", "unknown_param_unnamed") and values.get("known") == "none":
@@ -400,6 +406,20 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
 
+def _hint_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each hint after a refusal (``HINTS`` of :mod:`atbalsts.workflow._cli`)."""
+    _ = t.gettext
+    return {
+        "reason": _("hint: give the reason with --reason TEXT"),
+        "override_reason": _("hint: an override needs a reason: give it with --reason TEXT"),
+        "consent": _("hint: give the consent {consent} the referral names with --consent FILE"),
+        "state_vocational_school": _(
+            "hint: if the plan's school is a state vocational school, whose plans the municipal "
+            "coordinator does not approve, say so with --state-vocational-school"
+        ),
+    }
+
+
 def notice_message(notice: Notice, t: Texts) -> str:
     """What ``atbalsts transition`` or ``atbalsts audit verify`` says, in the language of ``t``:
     in English, the library's sentence (``notice.text``)."""
@@ -430,6 +450,14 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "moved":
             return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
+        case "approved" if values.get("next"):
+            return _("the step {step} is approved; the step {next} waits next").format(**values)
+        case "approved":
+            return _(
+                "the step {step} is approved; no step of the chain waits (next: activate)"
+            ).format(**values)
+        case "hint" if values.get("hint") in _hint_sentences(t):
+            return _hint_sentences(t)[values["hint"]].format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
     return notice.text
@@ -532,7 +560,7 @@ def register(commands: Commands) -> None:
         metavar=_("KEY=VALUE"),
         help=_(
             "a parameter of the action, e.g. outcome=close_no_longer_needed or "
-            "achievements=achieved,partly_achieved (repeat for more)"
+            "achievements=achieved,improving (repeat for more)"
         ),
     )
     p.add_argument(

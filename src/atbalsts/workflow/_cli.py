@@ -56,11 +56,24 @@ from atbalsts.workflow._audit import (
     read_chain,
     verify_chain,
 )
-from atbalsts.workflow._guards import chain_days, chain_on
-from atbalsts.workflow._lifecycle import LIFECYCLES, allowed_actions, kind_of, status_of
+from atbalsts.workflow._guards import national_chain
+from atbalsts.workflow._lifecycle import (
+    LIFECYCLES,
+    allowed_actions,
+    kind_of,
+    pending_step,
+    status_of,
+)
 from atbalsts.workflow._transition import ParamValue, check_day, transition
 
-__all__ = ["EXIT_REFUSED", "Notice", "cli_audit_verify", "cli_transition", "parse_param"]
+__all__ = [
+    "EXIT_REFUSED",
+    "HINTS",
+    "Notice",
+    "cli_audit_verify",
+    "cli_transition",
+    "parse_param",
+]
 
 #: Exit status of a refused transition or a chain that does not verify.
 EXIT_REFUSED = 1
@@ -98,6 +111,15 @@ class Notice:
         A transition done: the file written (``document``), the ``action``, the status before
         and after (``from_status``, ``to_status``), and the position of its event in the chain
         (``event``; empty without a chain).
+    ``approved``
+        After a plan's ``approve``, the step approved (``step``) and the step of the chain that
+        waits next (``next``; empty when none waits, and the plan can be activated).
+    ``hint``
+        After a refusal, the option of the command that would answer it (value ``hint``):
+        ``reason`` (a reason missing), ``override_reason`` (an override without one),
+        ``consent`` (the consent the referral names was not given; value ``consent``, its id)
+        or ``state_vocational_school`` (the municipal coordinator's approval asked of a plan by
+        the national chain).
     """
 
     code: str
@@ -112,6 +134,54 @@ class Notice:
 
 def _refused(error: LifecycleError) -> Notice:
     return Notice("refused", f"refused: {error}", error=error)
+
+
+#: What ``atbalsts transition`` adds after a refusal when an option would let it go on (a
+#: ``hint`` notice's ``hint``): a reason missing (``reason``), an override without one
+#: (``override_reason``), the consent a referral names not given (``consent``), the municipal
+#: coordinator's approval asked of a plan whose school was not said to be a state vocational one
+#: (``state_vocational_school``).
+HINTS: dict[str, str] = {
+    "reason": "hint: give the reason with --reason TEXT",
+    "override_reason": "hint: an override needs a reason: give it with --reason TEXT",
+    "consent": "hint: give the consent {consent} the referral names with --consent FILE",
+    "state_vocational_school": (
+        "hint: if the plan's school is a state vocational school, whose plans the municipal "
+        "coordinator does not approve, say so with --state-vocational-school"
+    ),
+}
+
+
+def _hints(
+    error: LifecycleError,
+    *,
+    role: str,
+    reason: str | None,
+    override: bool,
+    state_vocational_school: bool,
+    steps: tuple[ApprovalStep, ...] | None,
+) -> list[Notice]:
+    """The hints for ``error``: only where the option named would answer the refusal."""
+    found: list[dict[str, str]] = []
+    refusals = error.refusals
+    if error.code == "needs_reason":
+        found.append({"hint": "reason"})
+    if override and not reason and refusals and all(role in r.override_roles for r in refusals):
+        found.append({"hint": "override_reason"})
+    for r in refusals:
+        if r.code == "consent_not_given" and "consent" in r.values:
+            found.append({"hint": "consent", "consent": r.values["consent"]})
+    coordinator = ApprovalStep.MUNICIPAL_COORDINATOR
+    asked = any(
+        r.code in ("approvals_dropped", "approvals_missing")
+        and coordinator.value in r.values.get("steps", "").split(",")
+        for r in refusals
+    )
+    # asked by the national chain (not by a chain passed that names it): the school's word
+    # would leave it out
+    if asked and not state_vocational_school and (steps is None or coordinator not in steps):
+        found.append({"hint": "state_vocational_school"})
+    return [Notice("hint", HINTS[v["hint"]].format(**v), v) for v in found]
 
 
 #: Parameters that are always text, and parameters that are a comma-separated list.
@@ -313,8 +383,8 @@ def cli_transition(
         if about:  # the document's own last event, whatever other documents' events follow it
             when = _when(on)
             day = when.date() if isinstance(when, datetime) else when
-            default = chain_on(
-                chain_days(doc, action, day), state_vocational_school=state_vocational_school
+            default = national_chain(
+                doc, action, day, state_vocational_school=state_vocational_school
             )
             approvals = chain_steps if chain_steps is not None else default
             try:
@@ -339,6 +409,15 @@ def cli_transition(
         )
     except LifecycleError as refused:
         print(say(_refused(refused)), file=err)
+        for hint in _hints(
+            refused,
+            role=role,
+            reason=reason,
+            override=override,
+            state_vocational_school=state_vocational_school,
+            steps=chain_steps,
+        ):
+            print(say(hint), file=err)
         return EXIT_REFUSED
     _write(
         target,
@@ -358,7 +437,34 @@ def cli_transition(
         text += f" (event {values['event']} of {chain_path})"
         values["chain"] = str(chain_path)
     print(say(Notice("moved", text, values)), file=err)
+    if isinstance(result.document, SupportPlan) and action == "approve":
+        print(
+            say(_approved(result.document, result.event, chain_steps, state_vocational_school)),
+            file=err,
+        )
     return 0
+
+
+def _approved(
+    plan: SupportPlan,
+    event: AuditEvent,
+    steps: tuple[ApprovalStep, ...] | None,
+    state_vocational_school: bool,
+) -> Notice:
+    """Which step ``event`` approved of ``plan``, and which waits next along ``steps`` (by
+    default the national chain of the event's day)."""
+    chain = steps
+    if chain is None:
+        chain = national_chain(
+            plan, "approve", event.on, state_vocational_school=state_vocational_school
+        )
+    waiting = pending_step(plan, chain)
+    values = {"step": str(event.params.get("step", "")), "next": waiting.value if waiting else ""}
+    if waiting is None:
+        text = f"the step {values['step']} is approved; no step of the chain waits (next: activate)"
+    else:
+        text = f"the step {values['step']} is approved; the step {values['next']} waits next"
+    return Notice("approved", text, values)
 
 
 #: The suffix of a document a transition wrote and has not yet put in its place.

@@ -51,6 +51,7 @@ __all__ = [
     "chain_days",
     "chain_on",
     "consent_gaps",
+    "national_chain",
 ]
 
 NATIONAL = "lv"
@@ -302,8 +303,8 @@ WHO: dict[str, str] = {
     "responsible": "the role responsible for the measure (measures[{measure}].responsible_role)",
     "school_director": "school_director",
     "withdrawers": (
-        "the consent's grantor, the learner's legal representative, the learner, or a member of "
-        "the school's staff"
+        "the consent's grantor, the learner's legal representative, the learner of full age "
+        "(adult_learner), or a member of the school's staff"
     ),
     "staff": "a member of the school's staff",
 }
@@ -354,17 +355,27 @@ def approval_chain(on: date, *, state_vocational_school: bool = False) -> tuple[
     return tuple(baseline.approval_steps(state_vocational_school, national_step=pumpurs))
 
 
-def _national_steps(
-    days: tuple[date, ...], *, state_vocational_school: bool
+def national_chain(
+    document: object, action: str, on: date, *, state_vocational_school: bool = False
 ) -> tuple[ApprovalStep, ...]:
-    """The steps of the national approval chain that every plan approved on ``days`` needs
-    (each step needed on all of them), whatever chain its municipality uses: the author, the
-    school director, the municipal coordinator unless the plan's school is a state vocational
-    school and, while PuMPuRS ran, the national coordinator (IKVD) [S17]
-    (``lv.plan.approval_chain`` and ``lv.plan.approval_chain_default``). Which school it is
-    comes with the transition (``Transition.state_vocational_school``), as the national plan
-    checks read it from the learner's enrolment."""
-    return chain_on(days, state_vocational_school=state_vocational_school)
+    """The national steps ``action`` on the plan ``document`` on ``on`` needs, whatever chain
+    its municipality uses, and the chain a transition goes by when none is passed: the steps
+    each of the days of :func:`chain_days` needs (:func:`chain_on`): the author, the school
+    director, the municipal coordinator unless the plan's school is a state vocational school
+    and, while PuMPuRS ran, the national coordinator (IKVD) [S17] (``lv.plan.approval_chain``
+    and ``lv.plan.approval_chain_default``). Which school it is comes with the transition
+    (``Transition.state_vocational_school``), as the national plan checks read it from the
+    learner's enrolment.
+
+    The municipal coordinator's approval is asked for when a plan is activated, where its chain
+    is gone through; a completion does not ask for it, since no approval can be added to an
+    active plan: a plan already active without it (activated before this check, or for a school
+    said to be a state vocational one) is completed all the same, without saying again which
+    school it is. A chain passed that names the step still asks for it."""
+    vocational = state_vocational_school or (
+        action == "complete" and isinstance(document, SupportPlan)
+    )
+    return chain_on(chain_days(document, action, on), state_vocational_school=vocational)
 
 
 def chain_days(document: object, action: str, on: date) -> tuple[date, ...]:
@@ -395,9 +406,8 @@ def _approvals(t: Transition) -> Reason | None:
     # The coordinator's approval is asked for when a plan is made active, where the chain is
     # gone through; a plan already active (activated before this floor, or for a school said to
     # be a state vocational one) is not held back from completion by it, since no approval can
-    # be added to an active plan.
-    vocational = t.state_vocational_school or t.action == "complete"
-    floor = _national_steps(days, state_vocational_school=vocational)
+    # be added to an active plan. The default chain of a completion leaves it out as well.
+    floor = national_chain(plan, t.action, t.on, state_vocational_school=t.state_vocational_school)
     # A municipality's chain may add steps to the national ones, never remove one: a chain
     # without them (even an empty one) does not make their approvals unnecessary.
     dropped = [step.value for step in floor if step not in t.chain and step not in dates]

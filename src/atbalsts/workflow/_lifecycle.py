@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, get_args
 
+from atbalsts._time import iso_day
 from atbalsts.errors import LifecycleError
 from atbalsts.model import (
     Approval,
@@ -38,6 +39,7 @@ __all__ = [
     "NEEDS_REASON",
     "PLAN",
     "REFERRAL",
+    "REVIEW_OUTCOMES",
     "D",
     "Lifecycled",
     "Recorded",
@@ -314,6 +316,10 @@ def _plan(
     return _rebuild(plan, status=status, status_reason=reason)
 
 
+#: The outcomes a plan's review takes (``Review.outcome``).
+REVIEW_OUTCOMES: tuple[str, ...] = get_args(Review.model_fields["outcome"].annotation)
+
+
 def _review(plan: SupportPlan, params: Params, on: date) -> SupportPlan:
     raw = _param(plan, "review", params, "achievements", (tuple, list))
     if len(raw) != len(plan.goals):
@@ -333,6 +339,10 @@ def _review(plan: SupportPlan, params: Params, on: date) -> SupportPlan:
         message = f"an achievement is not one of {known}"
         raise _bad(plan, "review", message, "achievement_unknown", known=known) from None
     outcome = _param(plan, "review", params, "outcome", (str,))
+    if outcome not in REVIEW_OUTCOMES:  # what was typed is not repeated: it may be anything
+        known = ", ".join(REVIEW_OUTCOMES)
+        message = f"parameter 'outcome' is not one of {known}"
+        raise _bad(plan, "review", message, "outcome_unknown", known=known)
     improved = params.get("improved")
     if improved is not None and not isinstance(improved, bool):
         message = "parameter 'improved' must be true, false or empty"
@@ -373,13 +383,22 @@ def _referral(
     return _rebuild(referral, status=to, status_reason=keep)
 
 
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a day written ``YYYY-MM-DD`` (:func:`atbalsts._time.iso_day`)."""
+    try:
+        iso_day(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _consent(consent: Consent, action: str, params: Params, on: date) -> Consent:
     if action == "withdraw":
         # without a day given, from the day it is recorded, or from the day already set if earlier
         already = consent.withdrawn_on
         default = already if already is not None and already < on else on
         effective = params.get("effective", default.isoformat())
-        if not isinstance(effective, str):
+        if not isinstance(effective, str) or not _is_day(effective):
             message = "parameter 'effective' must be a date (YYYY-MM-DD)"
             raise _bad(consent, action, message, "effective_type")
         return _rebuild(consent, status=ConsentStatus.WITHDRAWN, withdrawn_on=effective)

@@ -28,8 +28,7 @@ from atbalsts.workflow._guards import (
     GuardSet,
     approval_chain,
     beyond_duty,
-    chain_days,
-    chain_on,
+    national_chain,
     required_by_law,
 )
 from atbalsts.workflow._lifecycle import (
@@ -194,22 +193,41 @@ def _params(
         if step is not None:
             out["step"] = step.value
     if isinstance(document, Referral) and action == "send":
-        if not document.data_categories:
-            out["lawful_basis"] = "no_personal_data"
-        elif document.legal_duty is not None:
-            duty = f"legal_duty:{document.legal_duty.value}"
-            # what the duty does not cover on the sending day rests on the consent
-            beyond, _ = beyond_duty(document, day)
-            consent = f"consent:{document.consent_id}" if document.consent_id else None
-            if not beyond or consent is None:
-                out["lawful_basis"] = duty
-            elif set(beyond) == set(document.data_categories):  # the duty covers none of it
-                out["lawful_basis"] = consent
-            else:
-                out["lawful_basis"] = f"{duty}+{consent}"
-        elif document.consent_id is not None:
-            out["lawful_basis"] = f"consent:{document.consent_id}"
+        basis = lawful_basis(document, day)
+        if basis is not None:
+            out["lawful_basis"] = basis
     return out
+
+
+#: The guard whose refusal says a sending rests on no lawful basis the workflow knows: overridden,
+#: what its legal duty does not cover rests on the override (the basis is the override's reason).
+_BASIS_GUARD = "lv.guard.referral.consent"
+
+
+def lawful_basis(referral: Referral, day: date, *, overridden: bool = False) -> str | None:
+    """What the sending of ``referral`` on ``day`` rests on, as its event records it:
+    ``no_personal_data``; ``legal_duty:DUTY`` for what its legal duty covers on ``day`` and
+    ``consent:ID`` for the rest (``+`` between them; the consent alone when the duty covers none
+    of it). With ``overridden`` (``lv.guard.referral.consent`` refused and was overridden: the
+    consent did not cover the rest, or none was named), the rest rests on the override instead,
+    ``override:lv.guard.referral.consent``, whose basis is the override's reason. None when
+    nothing covers it (the guard refuses such a sending)."""
+    if not referral.data_categories:
+        return "no_personal_data"
+    beyond, _ = beyond_duty(referral, day)  # what the duty does not cover on the sending day
+    duty = f"legal_duty:{referral.legal_duty.value}" if referral.legal_duty is not None else None
+    if duty is not None and set(beyond) == set(referral.data_categories):
+        duty = None  # another recipient: the duty covers none of it
+    rest = None
+    if overridden:
+        rest = f"override:{_BASIS_GUARD}"
+    elif referral.consent_id is not None:
+        rest = f"consent:{referral.consent_id}"
+    if duty is not None and (not beyond or rest is None):
+        return duty
+    if duty is None:
+        return rest
+    return f"{duty}+{rest}"
 
 
 def transition(
@@ -238,11 +256,14 @@ def transition(
 
     A plan is approved step by step along ``chain``, by default the national chain for ``on``
     (:func:`approval_chain`; for a completion, the steps it shares with the chain of the day of
-    the plan's last approval). ``state_vocational_school`` says whether the plan's learner is at
-    a state vocational school (the learner's ``Enrolment.state_vocational_school``): unless it
-    is, the national chain has the municipal coordinator's step, and a plan is activated or
-    completed only with that approval whatever ``chain`` is passed [S17]. A referral is sent
-    only when its sharing rests on one of ``consents`` or on a legal duty.
+    the plan's last approval, without the municipal coordinator's). ``state_vocational_school``
+    says whether the plan's learner is at a state vocational school (the learner's
+    ``Enrolment.state_vocational_school``): unless it is, the national chain has the municipal
+    coordinator's step, and a plan is activated only with that approval whatever ``chain`` is
+    passed [S17]. A completion is not held back by it, since no approval can be added to an
+    active plan (a ``chain`` passed that names the step still asks for it); a completion still
+    needs every other step of the national chain, whatever ``chain`` is passed. A referral is
+    sent only when its sharing rests on one of ``consents`` or on a legal duty.
     ``guards`` defaults to the national guards (:meth:`GuardSet.national`). ``previous`` is the
     last event of the chain the new event joins.
 
@@ -264,7 +285,7 @@ def transition(
     kind = kind_of(document)
     status = status_of(document)
     vocational = state_vocational_school
-    national = chain_on(chain_days(document, action, day), state_vocational_school=vocational)
+    national = national_chain(document, action, day, state_vocational_school=vocational)
     steps = tuple(chain) if chain is not None else national
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
@@ -280,11 +301,11 @@ def transition(
         after = apply(document, action, recorded, actor=actor, on=day, reason=reason)
     except DocumentError as invalid:
         paths = ", ".join(invalid.paths[:5])
-        message = (
-            f"{kind}: {action}: its parameters or reason would make the document invalid at {paths}"
-        )
+        what = "its parameters or reason" if reason else "its parameters"
+        message = f"{kind}: {action}: {what} would make the document invalid at {paths}"
         values = {"document": kind, "status": status, "action": action}
         values["paths"] = ",".join(invalid.paths[:5])
+        values["with_reason"] = "true" if reason else "false"
         raise LifecycleError(
             kind, status, action, allowed, message=message, code="invalid_params", values=values
         ) from None
@@ -317,6 +338,10 @@ def transition(
         if not override or blocked or not reason:
             raise LifecycleError(kind, status, action, allowed, refusals)
         overridden = tuple(sorted((*by_law, *(r.guard for r in refusals))))
+        if isinstance(document, Referral) and _BASIS_GUARD in overridden:
+            basis = lawful_basis(document, day, overridden=True)
+            if basis is not None:
+                recorded["lawful_basis"] = basis
     fields = {
         "seq": 0 if previous is None else previous.seq + 1,
         "document": kind,
