@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import pydantic
 import rfc8785
 
-from atbalsts.errors import LifecycleError
+from atbalsts._files import owner_only
+from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
 
@@ -74,9 +76,103 @@ def event_line(event: AuditEvent) -> bytes:
 
 
 def append_event(path: Path, event: AuditEvent) -> None:
-    """Append ``event`` to the chain file at ``path`` (created when missing)."""
-    with Path(path).open("ab") as chain:
-        chain.write(event_line(event))
+    """Append ``event`` to the chain file at ``path``, on a line of its own.
+
+    The event must follow the file's last event: its ``seq`` one more than that event's and its
+    ``prev`` that event's ``hash``, as :func:`~atbalsts.workflow.transition` makes it when given
+    that event as ``previous``; in a missing or empty file, it must be a first event (``seq`` 0,
+    no ``prev``). Its ``hash`` must be the hash of its content. Otherwise
+    :class:`~atbalsts.errors.ChainError` says why (its ``code``) and nothing is written: an event
+    made without ``previous`` cannot break the chain unnoticed.
+
+    Only the file's last event is read, however long the chain: the events before it are not
+    verified here (:func:`verify_chain` does that). A missing file is created readable and
+    writable by its owner only (mode 0600: events hold reasons and parameters, which are
+    sensitive); an existing file keeps its mode. One writer at a time: two processes appending
+    to one chain at once may both read the same last event.
+    """
+    path = Path(path)
+    seq = str(event.seq)
+    if _content_hash(event.model_dump(mode="json")) != event.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: its hash is not the hash of its content (it "
+            "was changed after it was made; seal it again)",
+            code="event_not_sealed",
+            values={"path": str(path), "seq": seq},
+        )
+    try:
+        with path.open("rb") as chain:
+            last, newline = _last_line(chain)
+    except FileNotFoundError:
+        last, newline = None, True
+    _check_follows(path, event, last)
+    line = event_line(event) if newline else b"\n" + event_line(event)
+    with open(path, "ab", opener=owner_only) as chain:
+        chain.write(line)
+
+
+#: How much of a chain file's end is read at a time to find its last line.
+_BLOCK = 8192
+
+
+def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
+    """The last line of ``chain`` that is not blank, without its line end (None when every line
+    is blank), read from the end; and whether the file ends with a newline (or is empty)."""
+    end = chain.seek(0, os.SEEK_END)
+    if end == 0:
+        return None, True
+    chain.seek(end - 1)
+    newline = chain.read(1) == b"\n"
+    tail, position = b"", end
+    while position > 0:
+        step = min(_BLOCK, position)
+        position -= step
+        chain.seek(position)
+        tail = chain.read(step) + tail
+        text = tail.rstrip()
+        start = text.rfind(b"\n")
+        if start >= 0:
+            return text[start + 1 :], newline
+    return tail.strip() or None, newline
+
+
+def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:
+    """Raise :class:`~atbalsts.errors.ChainError` unless ``event`` follows ``last``, the chain
+    file's last line (None: the file has no event)."""
+    seq = str(event.seq)
+    if last is None:
+        if event.seq != 0 or event.prev is not None:
+            raise ChainError(
+                f"cannot append event {seq} to {path}: the chain has no events, so the event "
+                "appended is a first one (event 0, with no prev): make it with transition() "
+                "without previous",
+                code="not_first_event",
+                values={"path": str(path), "seq": seq},
+            )
+        return
+    try:
+        previous = AuditEvent.model_validate_json(last)
+    except pydantic.ValidationError:
+        raise ChainError(
+            f"cannot append to {path}: its last line is not an audit event (verify_chain says "
+            "what is wrong with it)",
+            code="chain_end_unreadable",
+            values={"path": str(path)},
+        ) from None
+    if previous.hash == event.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: it is the chain's last event already",
+            code="already_appended",
+            values={"path": str(path), "seq": seq},
+        )
+    if event.seq != previous.seq + 1 or event.prev != previous.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: it does not follow the chain's last event, "
+            f"event {previous.seq} (the next is event {previous.seq + 1}, with that event's hash "
+            "as prev: make it with transition(..., previous=<the chain's last event>))",
+            code="not_next_event",
+            values={"path": str(path), "seq": seq, "last": str(previous.seq)},
+        )
 
 
 def read_chain(path: Path) -> list[AuditEvent]:

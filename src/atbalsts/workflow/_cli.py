@@ -32,7 +32,7 @@ from typing import TextIO
 
 import attrs
 
-from atbalsts._files import Replacement, replaceable, sync_directory
+from atbalsts._files import Replacement, owner_only, replaceable, sync_directory
 from atbalsts._time import iso_day
 from atbalsts.errors import (
     AtbalstsError,
@@ -391,7 +391,7 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
     size = chain.stat().st_size if chain is not None and existed else 0
     try:
         if chain is not None:
-            with chain.open("ab") as file:
+            with open(chain, "ab", opener=owner_only) as file:  # a new chain: 0600
                 if size and not _ends_with_newline(chain):
                     line = b"\n" + line
                 file.write(line)
