@@ -345,7 +345,8 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
 
 
 def _problems(t: Texts) -> dict[str, str]:
-    """The sentence of each code of a chain's problem."""
+    """The sentence of each code of a chain's problem: of its first bad event (said after
+    ``event N is bad:``), or whole for the codes of :data:`~atbalsts.workflow._audit.WHOLE`."""
     _ = t.gettext
     return {
         "not_json": _("it is not valid JSON (edited)"),
@@ -361,14 +362,39 @@ def _problems(t: Texts) -> dict[str, str]:
             "it is event {seq} of its chain, but comes at {position} (an event was inserted or "
             "moved before it)"
         ),
-        "not_following": _("it does not follow the event before it (inserted, moved or replaced)"),
         "changed_outside": _(
             "it does not start from the version event {event} left of the same document (its "
             "before is not that event's after: the document was changed outside the chain)"
         ),
+        "event_moved": _(
+            "it is event {seq} of its chain, but comes at {position}; event {position}, which "
+            "belongs there, comes at {found} (events moved)"
+        ),
+        "event_repeated": _("it is a copy of event {seq} (an event copied)"),
+        "not_an_event": _(
+            "it is not an audit event: it has no seq, prev or hash (a line of another file)"
+        ),
+        "not_first": _(
+            "it is the chain's first event, but names an event before it (prev): edited and its "
+            "hash computed again"
+        ),
+        # said whole
+        "not_a_chain": _("it is not an audit chain: none of its lines is an audit event"),
+        "not_following": _(
+            "event {position} does not follow event {previous}, the one before it: one of the "
+            "two was either edited and its hash computed again, or replaced by another event"
+        ),
         "head_mismatch": _(
-            "the chain does not end at the head kept for it (events removed at the end, or the "
-            "head of another chain)"
+            "the chain ends at event {last}, whose hash is not the head kept for it: events "
+            "removed from its end, the chain rewritten, or the head of another chain"
+        ),
+        "head_not_last": _(
+            "the head kept for the chain is the hash of event {event}, but the chain goes on to "
+            "event {last}: events added after the head was kept, or the head not kept up to date"
+        ),
+        "head_but_empty": _(
+            "the chain has no events, but a head is kept for it: its events removed, or the "
+            "head of another chain"
         ),
     }
 
@@ -383,11 +409,18 @@ def _problem(verdict: ChainVerdict, t: Texts) -> str | None:
     if sentence is None:
         return None
     values = {**verdict.values, "paths": ", ".join(_items(verdict.values.get("paths", "")))}
-    return sentence.format(**values)
+    try:
+        return sentence.format(**values)
+    except (KeyError, IndexError, ValueError):  # values that do not fit: a verdict made by hand
+        return None
 
 
 def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     """A chain's verdict in words of ``t``."""
+    from atbalsts.workflow._audit import WHOLE
+
+    if verdict.ok and verdict.count == 0:
+        return t.gettext("the chain has no events")
     if verdict.ok:
         return t.ngettext(
             "the chain of {n} event(s) verifies; head {head}",
@@ -397,6 +430,8 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     problem = _problem(verdict, t)
     if problem is None:
         return str(verdict)
+    if verdict.code in WHOLE:
+        return problem
     return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
 
@@ -430,6 +465,11 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "moved":
             return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
+        case "chain_empty":
+            return _(
+                "{chain}: the chain has no events: nothing to verify (a chain whose events were "
+                "all removed is found only with --head)"
+            ).format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
     return notice.text

@@ -94,6 +94,9 @@ class Notice:
         (values ``document`` and ``event``).
     ``chain_verifies`` and ``chain_bad``
         What ``audit verify`` found (value ``chain``; ``verdict``).
+    ``chain_empty``
+        ``audit verify`` found a chain without events, and no ``head`` to hold it to: nothing
+        was verified (value ``chain``; ``verdict``).
     ``moved``
         A transition done: the file written (``document``), the ``action``, the status before
         and after (``from_status``, ``to_status``), and the position of its event in the chain
@@ -479,12 +482,21 @@ def cli_audit_verify(
 ) -> int:
     """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
     head's hash printed on ``out``), else ``EXIT_REFUSED`` (1) naming the first bad event on
-    ``err``, as ``say`` words it (default: in English)."""
+    ``err``, as ``say`` words it (default: in English). A chain without events and without
+    ``head`` is 0 too, said as such (``chain_empty``): no event of it is bad, and only a head
+    kept elsewhere tells a chain cut to nothing from a new one."""
     out = out or sys.stdout
     err = err or sys.stderr
     path = Path(chain)
     verdict = verify_chain(_read(path).splitlines(), head=head)
     values = {"chain": str(path)}
+    if verdict.ok and verdict.count == 0:
+        text = (
+            f"{path}: the chain has no events: nothing to verify (a chain whose events were all "
+            "removed is found only with --head)"
+        )
+        print(say(Notice("chain_empty", text, values, verdict=verdict)), file=out)
+        return 0
     if verdict.ok:
         print(
             say(Notice("chain_verifies", f"{path}: {verdict}", values, verdict=verdict)), file=out
