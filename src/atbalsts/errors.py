@@ -25,7 +25,7 @@ sensitive field: an error may be logged, and the command line prints its values.
 holds more has it in attributes of its own (a document's failing fields, a policy set's
 violations, the refusals of a transition). Every error pickles with its code, values and other
 attributes (a worker process may raise it). The codes are listed where each error is documented:
-:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`),
+:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`), :class:`ChainError`,
 :class:`atbalsts.stats.StatsError`, :class:`atbalsts.batch.BatchFileError` and the input errors
 of ``atbalsts transition`` (:ref:`the codes <transition-input-codes>`). ``StatsError.reason`` and
 ``BatchFileError.reason``, the names these two gave their code before, are deprecated aliases of

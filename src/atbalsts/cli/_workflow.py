@@ -1,14 +1,16 @@
-"""``atbalsts transition`` and ``atbalsts audit verify``: move a support plan, a referral or a
-consent through its lifecycle, and check the audit chain (:mod:`atbalsts.workflow`).
+"""``atbalsts transition``, ``atbalsts audit verify`` and ``atbalsts audit show``: move a support
+plan, a referral or a consent through its lifecycle, check the audit chain and show it
+(:mod:`atbalsts.workflow`).
 
 What they print is said in the command's language: a refusal by its code and values
 (:class:`~atbalsts.errors.LifecycleError`, each :class:`~atbalsts.errors.Refusal`), the chain's
-verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`). A refusal without a code (a
-plugin's guard that returns a plain text), or with a code that has no sentence here, is shown as
-the library wrote it. In English, everything is shown as the library wrote it. Codes of roles,
-actions, statuses, steps and data categories stay codes. Input that cannot be used (not a JSON
-document, ``--on`` not a date, ...) is an error with a code, said by the catalog of
-:mod:`atbalsts.cli._coded`.
+verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`), an event by its parts (the
+document's kind in words, its reason and parameters as written, made printable). A refusal
+without a code (a plugin's guard that returns a plain text), or with a code that has no sentence
+here, is shown as the library wrote it. In English, everything is shown as the library wrote
+it. Codes of roles, actions, statuses, steps and data categories stay codes. Input that cannot be
+used (not a JSON document, ``--on`` not a date, ...) is an error with a code, said by the catalog
+of :mod:`atbalsts.cli._coded`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from atbalsts.cli._i18n import Texts
 from atbalsts.errors import LifecycleError, Refusal
 
 if TYPE_CHECKING:
+    from atbalsts.model import AuditEvent
     from atbalsts.workflow import ChainVerdict, Notice
 
 __all__ = [
@@ -472,7 +475,32 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
+        case "event" if notice.event is not None:
+            return _event_line(notice.event, values, t)
+        case "no_events" if values.get("document"):
+            return _("{chain}: no events about {document}").format(**values)
+        case "no_events":
+            return _("{chain}: no events").format(**values)
     return notice.text
+
+
+def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
+    """One event of ``audit show`` in words of ``t``: its reason and parameters when
+    ``values["reasons"]`` says so."""
+    from atbalsts.workflow._cli import printable, shown_params
+
+    _ = t.gettext
+    line = _(
+        "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
+        "{from_status} -> {to_status}"
+    ).format(**{**values, "document": _document(event.document, t)})
+    if event.overrides:
+        line += _("; overriding {guards}").format(guards=", ".join(event.overrides))
+    if values.get("reasons") == "true" and event.reason is not None:
+        line += _("; reason: {reason}").format(reason=printable(event.reason))
+    if values.get("reasons") == "true" and event.params:
+        line += _("; parameters: {params}").format(params=shown_params(event))
+    return line
 
 
 def _say(t: Texts) -> Callable[[Notice], str]:
@@ -508,8 +536,14 @@ def _audit_verify(args: argparse.Namespace, t: Texts) -> int:
     return cli_audit_verify(args.chain, head=args.head, say=_say(t))
 
 
+def _audit_show(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.workflow import cli_audit_show
+
+    return cli_audit_show(args.chain, document=args.document, reasons=args.reasons, say=_say(t))
+
+
 def register(commands: Commands) -> None:
-    """Add ``transition`` and ``audit verify``."""
+    """Add ``transition``, ``audit verify`` and ``audit show``."""
     _ = commands.texts.gettext
     p = commands.add(
         "transition",
@@ -606,7 +640,7 @@ def register(commands: Commands) -> None:
         help=_("write the document here (default: over DOCUMENT)"),
     )
 
-    audit = commands.group("audit", _("check an audit chain"))
+    audit = commands.group("audit", _("check an audit chain, or show it"))
     p = audit.add(
         "verify",
         _(
@@ -620,4 +654,26 @@ def register(commands: Commands) -> None:
         "--head",
         metavar=_("HASH"),
         help=_("the hash the last event must have (kept elsewhere), so that cut events are found"),
+    )
+    p = audit.add(
+        "show",
+        _(
+            "show an audit chain's events: who, in which role, when, the action, the document "
+            "and its status before and after; exit 1 after the events before the first bad one"
+        ),
+        _audit_show,
+    )
+    p.add_argument("chain", metavar=_("CHAIN"), help=_("the audit chain, JSON Lines"))
+    p.add_argument(
+        "--document",
+        metavar=_("ID"),
+        help=_("only the events about the document with this id"),
+    )
+    p.add_argument(
+        "--reasons",
+        action="store_true",
+        help=_(
+            "also show each event's reason and parameters (sensitive: free text about the "
+            "learner; default: not shown)"
+        ),
     )
