@@ -278,7 +278,7 @@ def test_audit_verify_names_the_first_bad_event(
     chain.write_bytes(b"".join(lines[:-1]))  # the last event cut: only the head shows it
     assert main(["audit", "verify", str(chain)]) == 0
     assert main(["audit", "verify", str(chain), "--head", head]) == 1
-    assert "does not end at the head" in capsys.readouterr().err
+    assert "the chain ends at event 3, whose hash is not the head" in capsys.readouterr().err
     # a chain that does not verify refuses the next transition
     chain.write_bytes(b"".join(lines))
     hold = ["--on", "2025-03-04", "--reason", "Synthetic pause", "--chain", str(chain)]

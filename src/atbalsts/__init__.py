@@ -29,6 +29,7 @@ if _typing.TYPE_CHECKING:  # the names, for type checkers and IDEs; at run time,
     from atbalsts.engine import PolicyRegistry, PolicySet
     from atbalsts.errors import (
         AtbalstsError,
+        ChainError,
         DocumentError,
         FieldError,
         FileError,
@@ -127,6 +128,7 @@ __all__ = [
     "Attendance",
     "BasisKind",
     "BehaviourIncident",
+    "ChainError",
     "Classification",
     "Consent",
     "Deadline",
@@ -219,6 +221,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "atbalsts.errors": (
         "AtbalstsError",
+        "ChainError",
         "DocumentError",
         "FieldError",
         "FileError",

@@ -17,7 +17,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO, TextIO, cast
 
-__all__ = ["Replacement", "replaceable", "sync_directory"]
+__all__ = ["Replacement", "owner_only", "replaceable", "sync_directory"]
+
+
+def owner_only(path: str, flags: int) -> int:
+    """An ``opener`` for :func:`open`: a file it creates is readable and writable by its owner
+    only (mode 0600, less what the umask takes away); an existing file keeps its mode. For a
+    file that is added to in place (an audit chain), as :class:`Replacement` is for the rest."""
+    return os.open(path, flags, 0o600)
 
 
 def replaceable(target: Path) -> bool:

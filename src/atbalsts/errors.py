@@ -8,6 +8,8 @@
     ├── ScaffoldError                          atbalsts new-policy cannot create the plugin
     ├── LifecycleError                         a transition refused: not allowed from the status,
     │                                          or refused by a guard (its law named)
+    ├── ChainError                             an audit event that does not follow the chain file
+    │                                          it is appended to
     └── PolicyError                            a policy set cannot be built or evaluated
         ├── PolicyConflict                     composition refused: names both rules and legal bases
         └── ParameterCoverageError             a rule reads a parameter with no value for some dates
@@ -23,7 +25,7 @@ sensitive field: an error may be logged, and the command line prints its values.
 holds more has it in attributes of its own (a document's failing fields, a policy set's
 violations, the refusals of a transition). Every error pickles with its code, values and other
 attributes (a worker process may raise it). The codes are listed where each error is documented:
-:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`),
+:class:`LifecycleError` and :class:`Refusal` (:ref:`refusal-codes`), :class:`ChainError`,
 :class:`atbalsts.stats.StatsError`, :class:`atbalsts.batch.BatchFileError` and the input errors
 of ``atbalsts transition`` (:ref:`the codes <transition-input-codes>`). ``StatsError.reason`` and
 ``BatchFileError.reason``, the names these two gave their code before, are deprecated aliases of
@@ -62,6 +64,7 @@ from atbalsts._text import shorten
 
 __all__ = [
     "AtbalstsError",
+    "ChainError",
     "CodedByReason",
     "DocumentError",
     "FieldError",
@@ -501,6 +504,32 @@ class Refusal:
         :class:`LifecycleError` that holds it pickles too."""
         fields = (self.guard, self.plugin, self.reason, self.basis, self.override_roles)
         return (Refusal, (*fields, self.code, dict(self.values)))
+
+
+class ChainError(AtbalstsError):
+    """An audit event was not appended to a chain file, and the file was left as it was
+    (:func:`atbalsts.workflow.append_event`).
+
+    ``code`` says why, and ``values`` what it is about: ``path``, the chain file, always, and
+    ``seq``, the event's number, except for ``chain_end_unreadable``:
+
+    ``not_next_event``
+        The event does not follow the file's last event (value ``last``, that event's number):
+        its ``seq`` is not one more, or its ``prev`` is not that event's hash. The event was
+        made from another event than the chain's last, or without one (``transition()`` called
+        without ``previous``).
+    ``not_first_event``
+        The file has no event (it is missing or empty), and the event is not a first one
+        (``seq`` 0, no ``prev``).
+    ``already_appended``
+        The event is the file's last event already: appended before.
+    ``event_not_sealed``
+        The event's ``hash`` is not the hash of its content: it was changed after it was made
+        (seal it again with :func:`atbalsts.workflow.seal`).
+    ``chain_end_unreadable``
+        The file's last line is not an audit event, so what follows it cannot be told
+        (:func:`atbalsts.workflow.verify_chain` says what is wrong with it).
+    """
 
 
 class LifecycleError(AtbalstsError):

@@ -1,14 +1,16 @@
-"""``atbalsts transition`` and ``atbalsts audit verify``: move a support plan, a referral or a
-consent through its lifecycle, and check the audit chain (:mod:`atbalsts.workflow`).
+"""``atbalsts transition``, ``atbalsts audit verify`` and ``atbalsts audit show``: move a support
+plan, a referral or a consent through its lifecycle, check the audit chain and show it
+(:mod:`atbalsts.workflow`).
 
 What they print is said in the command's language: a refusal by its code and values
 (:class:`~atbalsts.errors.LifecycleError`, each :class:`~atbalsts.errors.Refusal`), the chain's
-verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`). A refusal without a code (a
-plugin's guard that returns a plain text), or with a code that has no sentence here, is shown as
-the library wrote it. In English, everything is shown as the library wrote it. Codes of roles,
-actions, statuses, steps and data categories stay codes. Input that cannot be used (not a JSON
-document, ``--on`` not a date, ...) is an error with a code, said by the catalog of
-:mod:`atbalsts.cli._coded`.
+verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`), an event by its parts (the
+document's kind in words, its reason and parameters as written, made printable). A refusal
+without a code (a plugin's guard that returns a plain text), or with a code that has no sentence
+here, is shown as the library wrote it. In English, everything is shown as the library wrote
+it. Codes of roles, actions, statuses, steps and data categories stay codes. Input that cannot be
+used (not a JSON document, ``--on`` not a date, ...) is an error with a code, said by the catalog
+of :mod:`atbalsts.cli._coded`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from atbalsts.cli._i18n import Texts
 from atbalsts.errors import LifecycleError, Refusal
 
 if TYPE_CHECKING:
+    from atbalsts.model import AuditEvent
     from atbalsts.workflow import ChainVerdict, Notice
 
 __all__ = [
@@ -351,7 +354,8 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
 
 
 def _problems(t: Texts) -> dict[str, str]:
-    """The sentence of each code of a chain's problem."""
+    """The sentence of each code of a chain's problem: of its first bad event (said after
+    ``event N is bad:``), or whole for the codes of :data:`~atbalsts.workflow._audit.WHOLE`."""
     _ = t.gettext
     return {
         "not_json": _("it is not valid JSON (edited)"),
@@ -367,14 +371,39 @@ def _problems(t: Texts) -> dict[str, str]:
             "it is event {seq} of its chain, but comes at {position} (an event was inserted or "
             "moved before it)"
         ),
-        "not_following": _("it does not follow the event before it (inserted, moved or replaced)"),
         "changed_outside": _(
             "it does not start from the version event {event} left of the same document (its "
             "before is not that event's after: the document was changed outside the chain)"
         ),
+        "event_moved": _(
+            "it is event {seq} of its chain, but comes at {position}; event {position}, which "
+            "belongs there, comes at {found} (events moved)"
+        ),
+        "event_repeated": _("it is a copy of event {seq} (an event copied)"),
+        "not_an_event": _(
+            "it is not an audit event: it has no seq, prev or hash (a line of another file)"
+        ),
+        "not_first": _(
+            "it is the chain's first event, but names an event before it (prev): edited and its "
+            "hash computed again"
+        ),
+        # said whole
+        "not_a_chain": _("it is not an audit chain: none of its lines is an audit event"),
+        "not_following": _(
+            "event {position} does not follow event {previous}, the one before it: one of the "
+            "two was either edited and its hash computed again, or replaced by another event"
+        ),
         "head_mismatch": _(
-            "the chain does not end at the head kept for it (events removed at the end, or the "
-            "head of another chain)"
+            "the chain ends at event {last}, whose hash is not the head kept for it: events "
+            "removed from its end, the chain rewritten, or the head of another chain"
+        ),
+        "head_not_last": _(
+            "the head kept for the chain is the hash of event {event}, but the chain goes on to "
+            "event {last}: events added after the head was kept, or the head not kept up to date"
+        ),
+        "head_but_empty": _(
+            "the chain has no events, but a head is kept for it: its events removed, or the "
+            "head of another chain"
         ),
     }
 
@@ -389,11 +418,18 @@ def _problem(verdict: ChainVerdict, t: Texts) -> str | None:
     if sentence is None:
         return None
     values = {**verdict.values, "paths": ", ".join(_items(verdict.values.get("paths", "")))}
-    return sentence.format(**values)
+    try:
+        return sentence.format(**values)
+    except (KeyError, IndexError, ValueError):  # values that do not fit: a verdict made by hand
+        return None
 
 
 def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     """A chain's verdict in words of ``t``."""
+    from atbalsts.workflow._audit import WHOLE
+
+    if verdict.ok and verdict.count == 0:
+        return t.gettext("the chain has no events")
     if verdict.ok:
         return t.ngettext(
             "the chain of {n} event(s) verifies; head {head}",
@@ -403,6 +439,8 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     problem = _problem(verdict, t)
     if problem is None:
         return str(verdict)
+    if verdict.code in WHOLE:
+        return problem
     return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
 
@@ -458,9 +496,39 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "hint" if values.get("hint") in _hint_sentences(t):
             return _hint_sentences(t)[values["hint"]].format(**values)
+        case "chain_empty":
+            return _(
+                "{chain}: the chain has no events: nothing to verify (a chain whose events were "
+                "all removed is found only with --head)"
+            ).format(**values)
         case "chain_verifies" | "chain_bad" if notice.verdict is not None:
             return f"{values['chain']}: {_verdict(notice.verdict, t)}"
+        case "event" if notice.event is not None:
+            return _event_line(notice.event, values, t)
+        case "no_events" if values.get("document"):
+            return _("{chain}: no events about {document}").format(**values)
+        case "no_events":
+            return _("{chain}: no events").format(**values)
     return notice.text
+
+
+def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
+    """One event of ``audit show`` in words of ``t``: its reason and parameters when
+    ``values["reasons"]`` says so."""
+    from atbalsts.workflow._cli import printable, shown_params
+
+    _ = t.gettext
+    line = _(
+        "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
+        "{from_status} -> {to_status}"
+    ).format(**{**values, "document": _document(event.document, t)})
+    if event.overrides:
+        line += _("; overriding {guards}").format(guards=", ".join(event.overrides))
+    if values.get("reasons") == "true" and event.reason is not None:
+        line += _("; reason: {reason}").format(reason=printable(event.reason))
+    if values.get("reasons") == "true" and event.params:
+        line += _("; parameters: {params}").format(params=shown_params(event))
+    return line
 
 
 def _say(t: Texts) -> Callable[[Notice], str]:
@@ -496,8 +564,14 @@ def _audit_verify(args: argparse.Namespace, t: Texts) -> int:
     return cli_audit_verify(args.chain, head=args.head, say=_say(t))
 
 
+def _audit_show(args: argparse.Namespace, t: Texts) -> int:
+    from atbalsts.workflow import cli_audit_show
+
+    return cli_audit_show(args.chain, document=args.document, reasons=args.reasons, say=_say(t))
+
+
 def register(commands: Commands) -> None:
-    """Add ``transition`` and ``audit verify``."""
+    """Add ``transition``, ``audit verify`` and ``audit show``."""
     _ = commands.texts.gettext
     p = commands.add(
         "transition",
@@ -594,7 +668,7 @@ def register(commands: Commands) -> None:
         help=_("write the document here (default: over DOCUMENT)"),
     )
 
-    audit = commands.group("audit", _("check an audit chain"))
+    audit = commands.group("audit", _("check an audit chain, or show it"))
     p = audit.add(
         "verify",
         _(
@@ -608,4 +682,26 @@ def register(commands: Commands) -> None:
         "--head",
         metavar=_("HASH"),
         help=_("the hash the last event must have (kept elsewhere), so that cut events are found"),
+    )
+    p = audit.add(
+        "show",
+        _(
+            "show an audit chain's events: who, in which role, when, the action, the document "
+            "and its status before and after; exit 1 after the events before the first bad one"
+        ),
+        _audit_show,
+    )
+    p.add_argument("chain", metavar=_("CHAIN"), help=_("the audit chain, JSON Lines"))
+    p.add_argument(
+        "--document",
+        metavar=_("ID"),
+        help=_("only the events about the document with this id"),
+    )
+    p.add_argument(
+        "--reasons",
+        action="store_true",
+        help=_(
+            "also show each event's reason and parameters (sensitive: free text about the "
+            "learner; default: not shown)"
+        ),
     )

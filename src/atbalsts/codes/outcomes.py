@@ -119,7 +119,9 @@ REASONS = CodeList.of(
             "Finansējuma programma šajā datumā nedarbojas",
             "The funding programme is not in force on this date",
         ),
-        Code("approval_out_of_order", "Apstiprinājumi nav pēc kārtas", "Approvals are out of order"),
+        Code(
+            "approval_out_of_order", "Apstiprinājumi nav pēc kārtas", "Approvals are out of order"
+        ),
         Code(
             "unjustified_absence_over_limit",
             "Neattaisnoto kavējumu skaits pārsniedz robežu",

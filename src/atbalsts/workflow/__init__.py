@@ -39,6 +39,7 @@ from atbalsts.workflow._audit import (
 from atbalsts.workflow._cli import (
     EXIT_REFUSED,
     Notice,
+    cli_audit_show,
     cli_audit_verify,
     cli_transition,
     parse_param,
@@ -83,6 +84,7 @@ __all__ = [
     "apply",
     "approval_chain",
     "canonical",
+    "cli_audit_show",
     "cli_audit_verify",
     "cli_transition",
     "document_hash",

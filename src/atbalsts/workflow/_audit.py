@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import pydantic
 import rfc8785
 
-from atbalsts.errors import LifecycleError
+from atbalsts._files import owner_only
+from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
 
@@ -74,9 +76,103 @@ def event_line(event: AuditEvent) -> bytes:
 
 
 def append_event(path: Path, event: AuditEvent) -> None:
-    """Append ``event`` to the chain file at ``path`` (created when missing)."""
-    with Path(path).open("ab") as chain:
-        chain.write(event_line(event))
+    """Append ``event`` to the chain file at ``path``, on a line of its own.
+
+    The event must follow the file's last event: its ``seq`` one more than that event's and its
+    ``prev`` that event's ``hash``, as :func:`~atbalsts.workflow.transition` makes it when given
+    that event as ``previous``; in a missing or empty file, it must be a first event (``seq`` 0,
+    no ``prev``). Its ``hash`` must be the hash of its content. Otherwise
+    :class:`~atbalsts.errors.ChainError` says why (its ``code``) and nothing is written: an event
+    made without ``previous`` cannot break the chain unnoticed.
+
+    Only the file's last event is read, however long the chain: the events before it are not
+    verified here (:func:`verify_chain` does that). A missing file is created readable and
+    writable by its owner only (mode 0600: events hold reasons and parameters, which are
+    sensitive); an existing file keeps its mode. One writer at a time: two processes appending
+    to one chain at once may both read the same last event.
+    """
+    path = Path(path)
+    seq = str(event.seq)
+    if _content_hash(event.model_dump(mode="json")) != event.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: its hash is not the hash of its content (it "
+            "was changed after it was made; seal it again)",
+            code="event_not_sealed",
+            values={"path": str(path), "seq": seq},
+        )
+    try:
+        with path.open("rb") as chain:
+            last, newline = _last_line(chain)
+    except FileNotFoundError:
+        last, newline = None, True
+    _check_follows(path, event, last)
+    line = event_line(event) if newline else b"\n" + event_line(event)
+    with open(path, "ab", opener=owner_only) as chain:
+        chain.write(line)
+
+
+#: How much of a chain file's end is read at a time to find its last line.
+_BLOCK = 8192
+
+
+def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
+    """The last line of ``chain`` that is not blank, without its line end (None when every line
+    is blank), read from the end; and whether the file ends with a newline (or is empty)."""
+    end = chain.seek(0, os.SEEK_END)
+    if end == 0:
+        return None, True
+    chain.seek(end - 1)
+    newline = chain.read(1) == b"\n"
+    tail, position = b"", end
+    while position > 0:
+        step = min(_BLOCK, position)
+        position -= step
+        chain.seek(position)
+        tail = chain.read(step) + tail
+        text = tail.rstrip()
+        start = text.rfind(b"\n")
+        if start >= 0:
+            return text[start + 1 :], newline
+    return tail.strip() or None, newline
+
+
+def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:
+    """Raise :class:`~atbalsts.errors.ChainError` unless ``event`` follows ``last``, the chain
+    file's last line (None: the file has no event)."""
+    seq = str(event.seq)
+    if last is None:
+        if event.seq != 0 or event.prev is not None:
+            raise ChainError(
+                f"cannot append event {seq} to {path}: the chain has no events, so the event "
+                "appended is a first one (event 0, with no prev): make it with transition() "
+                "without previous",
+                code="not_first_event",
+                values={"path": str(path), "seq": seq},
+            )
+        return
+    try:
+        previous = AuditEvent.model_validate_json(last)
+    except pydantic.ValidationError:
+        raise ChainError(
+            f"cannot append to {path}: its last line is not an audit event (verify_chain says "
+            "what is wrong with it)",
+            code="chain_end_unreadable",
+            values={"path": str(path)},
+        ) from None
+    if previous.hash == event.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: it is the chain's last event already",
+            code="already_appended",
+            values={"path": str(path), "seq": seq},
+        )
+    if event.seq != previous.seq + 1 or event.prev != previous.hash:
+        raise ChainError(
+            f"cannot append event {seq} to {path}: it does not follow the chain's last event, "
+            f"event {previous.seq} (the next is event {previous.seq + 1}, with that event's hash "
+            "as prev: make it with transition(..., previous=<the chain's last event>))",
+            code="not_next_event",
+            values={"path": str(path), "seq": seq, "last": str(previous.seq)},
+        )
 
 
 def read_chain(path: Path) -> list[AuditEvent]:
@@ -99,19 +195,19 @@ def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
 class ChainVerdict:
     """What :func:`verify_chain` found.
 
-    ``ok`` is true when every event is intact and in place. Otherwise ``first_bad`` is the
-    position (from 0) of the first event that is not, and ``problem`` says what is wrong with it:
-    edited, not following the event before it (an event deleted, inserted or moved there), or
-    not starting from the version of its document the last event about it left.
-    ``head`` is the hash of the last good event (None for an empty chain).
+    ``ok`` is true when every event is intact and in place (an empty chain too, without a
+    ``head``: ``count`` 0). Otherwise ``first_bad`` is the position (from 0) of the first event
+    that is not, and ``problem`` says what is wrong with it, or with the chain there: edited, not
+    following the event before it (an event deleted, inserted, copied or moved there, or the
+    event before it edited and sealed again), not starting from the version of its document the
+    last event about it left, or a chain that does not end at the ``head`` kept for it (then
+    ``first_bad`` is where the events after the head would begin: ``count``, or the position after
+    the head's event). ``head`` is the hash of the last good event (None for an empty chain).
 
     ``code`` names the problem, a stable code, and ``values`` what it is about (positions and
     sequence numbers of events, field paths), so that a program, or the command line in
-    Latvian, can say it in its own words: ``not_json``, ``not_object``, ``not_canonical``,
-    ``invalid_event`` (value ``paths``, comma-separated), ``hash_mismatch``, ``event_deleted``
-    and ``event_inserted`` (values ``seq``, the event's own number, and ``position``, where it
-    comes), ``not_following``, ``changed_outside`` (value ``event``, the event that left the
-    document's last version) and ``head_mismatch``; None when the chain verifies.
+    Latvian, can say it in its own words; None when the chain verifies. The codes and their
+    values: :ref:`chain-codes`.
     """
 
     ok: bool
@@ -123,13 +219,26 @@ class ChainVerdict:
     values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
     def __str__(self) -> str:
+        if self.ok and self.count == 0:
+            return "the chain has no events"
         if self.ok:
             return f"the chain of {self.count} event(s) verifies; head {self.head}"
+        if self.code in WHOLE:
+            return str(self.problem)
         return f"event {self.first_bad} is bad: {self.problem}"
 
 
+#: The codes whose problem is said whole, not as "event N is bad: ...": it is about the chain,
+#: or about two events.
+WHOLE = frozenset(
+    {"not_a_chain", "not_following", "head_mismatch", "head_not_last", "head_but_empty"}
+)
+
 #: Why an event is bad: the sentence, its code and the values it is about.
 _Problem = tuple[str, str, dict[str, str]]
+
+#: The fields that make a JSON object look like an audit event (one is enough).
+_EVENT_KEYS = frozenset({"seq", "prev", "hash"})
 
 
 def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, _Problem | None]:
@@ -144,6 +253,9 @@ def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, _Proble
         return None, ("it is not valid JSON (edited)", "not_json", {})
     if not isinstance(fields, dict):
         return None, ("it is not a JSON object (edited)", "not_object", {})
+    if not _EVENT_KEYS & fields.keys():
+        problem = "it is not an audit event: it has no seq, prev or hash (a line of another file)"
+        return None, (problem, "not_an_event", {})
     if canonical(fields) != data:
         return None, ("it is not in canonical form (edited)", "not_canonical", {})
     try:
@@ -155,8 +267,91 @@ def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, _Proble
     return fields, None
 
 
+def _looks_like_event(item: AuditEvent | str | bytes) -> bool:
+    """Whether ``item`` is an event, or a JSON object with one of an event's own fields."""
+    if isinstance(item, AuditEvent):
+        return True
+    try:
+        fields = json.loads(item)
+    except ValueError:
+        return False
+    return isinstance(fields, dict) and bool(_EVENT_KEYS & fields.keys())
+
+
 def _bad(count: int, position: int, problem: _Problem, head: str | None) -> ChainVerdict:
     return ChainVerdict(False, count, position, problem[0], head, problem[1], problem[2])
+
+
+def _sound(item: AuditEvent | str | bytes) -> dict[str, Any] | None:
+    """The fields of ``item`` when it is an intact event (its hash matches), else None."""
+    fields, _ = _raw(item)
+    if fields is None or _content_hash(fields) != fields["hash"]:
+        return None
+    return fields
+
+
+def _out_of_place(
+    fields: dict[str, Any],
+    position: int,
+    previous: str | None,
+    hashes: dict[str, int],
+    items: Sequence[AuditEvent | str | bytes],
+) -> _Problem:
+    """Why the intact event ``fields`` at ``position`` does not follow the events before it,
+    whose hashes (to their positions) are ``hashes``, the last ``previous``."""
+    seq = fields["seq"]
+    where = {"seq": str(seq), "position": str(position)}
+    head = f"it is event {seq} of its chain, but comes at {position}"
+    if seq > position:
+        for found in range(position + 1, len(items)):
+            other = _sound(items[found])
+            if other is not None and other["seq"] == position and other["prev"] == previous:
+                problem = (
+                    f"{head}; event {position}, which belongs there, comes at {found} "
+                    "(events moved)"
+                )
+                return problem, "event_moved", {**where, "found": str(found)}
+        return f"{head} (an event before it was deleted)", "event_deleted", where
+    if seq < position:
+        if fields["hash"] in hashes:
+            return f"it is a copy of event {seq} (an event copied)", "event_repeated", where
+        problem = f"{head} (an event was inserted or moved before it)"
+        return problem, "event_inserted", where
+    if position == 0:
+        problem = (
+            "it is the chain's first event, but names an event before it (prev): edited and its "
+            "hash computed again"
+        )
+        return problem, "not_first", {}
+    problem = (
+        f"event {position} does not follow event {position - 1}, the one before it: one of the "
+        "two was either edited and its hash computed again, or replaced by another event"
+    )
+    return problem, "not_following", {"position": str(position), "previous": str(position - 1)}
+
+
+def _not_at_head(head: str, hashes: dict[str, int], count: int) -> tuple[int, _Problem]:
+    """Where and why a chain of ``count`` intact events, whose hashes (to their positions) are
+    ``hashes``, does not end at ``head``."""
+    if count == 0:
+        problem = (
+            "the chain has no events, but a head is kept for it: its events removed, or the head "
+            "of another chain"
+        )
+        return 0, (problem, "head_but_empty", {})
+    last = str(count - 1)
+    if head in hashes:
+        event = hashes[head]
+        problem = (
+            f"the head kept for the chain is the hash of event {event}, but the chain goes on to "
+            f"event {last}: events added after the head was kept, or the head not kept up to date"
+        )
+        return event + 1, (problem, "head_not_last", {"event": str(event), "last": last})
+    problem = (
+        f"the chain ends at event {last}, whose hash is not the head kept for it: events removed "
+        "from its end, the chain rewritten, or the head of another chain"
+    )
+    return count, (problem, "head_mismatch", {"last": last})
 
 
 def verify_chain(
@@ -167,37 +362,39 @@ def verify_chain(
     before it about the same document (kind and id). Events are
     :class:`~atbalsts.model.AuditEvent` values or the lines of a chain file (text or bytes).
 
-    Returns a :class:`ChainVerdict` naming the first bad event: an edited event fails its own
-    hash; after a deletion, an insertion or a move, the first event out of place names a ``prev``
-    that is not the hash of the event before it; an event whose document was changed outside
-    the chain since its last event names a ``before`` that is not that event's ``after``. With
-    ``head``, the hash of the last event kept
-    elsewhere, a chain cut short at its end is found too.
+    Returns a :class:`ChainVerdict` naming the first bad event and what is wrong, as far as the
+    chain can tell: an edited event fails its own hash; after a deletion, an insertion, a copy
+    or a move, the first event out of place has a ``seq`` or a ``prev`` that does not follow
+    the event before it (an event that belongs there found later in the chain makes it a
+    move); an event edited and sealed again (its hash computed again) breaks the link to the
+    event after it, so that link is named, both events; an event whose document was changed
+    outside the chain since its last event names a ``before`` that is not that event's
+    ``after``. A file none of whose lines is an audit event is not a chain (``not_a_chain``).
+    With ``head``, the hash of the last event kept elsewhere, a chain cut short at its end, or
+    rewritten from some event on, is found too, and a head of an earlier event is told apart.
     """
+    items = list(events)
     previous: str | None = None
     versions: dict[tuple[str, str], tuple[int, str]] = {}
+    hashes: dict[str, int] = {}
     count = 0
-    for position, item in enumerate(events):
+    for position, item in enumerate(items):
         count = position + 1
         fields, why = _raw(item)
         if fields is None:
             assert why is not None
+            if position == 0 and not any(_looks_like_event(i) for i in items):
+                why = (
+                    "it is not an audit chain: none of its lines is an audit event",
+                    "not_a_chain",
+                    {},
+                )
             return _bad(count, position, why, previous)
         if _content_hash(fields) != fields["hash"]:
             why = ("its hash does not match its content (edited)", "hash_mismatch", {})
             return _bad(count, position, why, previous)
         if fields["prev"] != previous or fields["seq"] != position:
-            where = {"seq": str(fields["seq"]), "position": str(position)}
-            if fields["seq"] > position:
-                problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
-                why = (problem + "(an event before it was deleted)", "event_deleted", where)
-            elif fields["seq"] < position:
-                problem = f"it is event {fields['seq']} of its chain, but comes at {position} "
-                problem += "(an event was inserted or moved before it)"
-                why = (problem, "event_inserted", where)
-            else:
-                problem = "it does not follow the event before it (inserted, moved or replaced)"
-                why = (problem, "not_following", {})
+            why = _out_of_place(fields, position, previous, hashes, items)
             return _bad(count, position, why, previous)
         document = (fields["document"], fields["document_id"])
         last = versions.get(document)
@@ -210,13 +407,11 @@ def verify_chain(
                 count, position, (problem, "changed_outside", {"event": str(last[0])}), previous
             )
         versions[document] = (position, fields["after"])
+        hashes[fields["hash"]] = position
         previous = fields["hash"]
     if head is not None and previous != head:
-        problem = (
-            "the chain does not end at the head kept for it (events removed at the end, or the "
-            "head of another chain)"
-        )
-        return _bad(count, count, (problem, "head_mismatch", {}), previous)
+        first_bad, why = _not_at_head(head, hashes, count)
+        return _bad(count, first_bad, why, previous)
     return ChainVerdict(True, count, head=previous)
 
 

@@ -32,7 +32,7 @@ from typing import TextIO
 
 import attrs
 
-from atbalsts._files import Replacement, replaceable, sync_directory
+from atbalsts._files import Replacement, owner_only, replaceable, sync_directory
 from atbalsts._time import iso_day
 from atbalsts.errors import (
     AtbalstsError,
@@ -70,6 +70,7 @@ __all__ = [
     "EXIT_REFUSED",
     "HINTS",
     "Notice",
+    "cli_audit_show",
     "cli_audit_verify",
     "cli_transition",
     "parse_param",
@@ -90,7 +91,7 @@ class Notice:
     ``text`` is the sentence in English, ``code`` what kind of notice it is and ``values`` what
     it is about (file names, the position of an event; never a field's value). ``error`` is the
     refusal behind a ``refused`` notice, ``verdict`` the chain's verdict behind the notices
-    about a chain. The codes:
+    about a chain, ``event`` the audit event an ``event`` notice shows. The codes:
 
     ``refused``
         A transition refused: not allowed from the document's status, refused by guards, or a
@@ -107,6 +108,18 @@ class Notice:
         (values ``document`` and ``event``).
     ``chain_verifies`` and ``chain_bad``
         What ``audit verify`` found (value ``chain``; ``verdict``).
+    ``chain_empty``
+        ``audit verify`` found a chain without events, and no ``head`` to hold it to: nothing
+        was verified (value ``chain``; ``verdict``).
+    ``event``
+        One event of ``audit show`` (``event``): its position ``seq``, the day ``on`` (or the
+        date and time ``at``), the ``actor``, ``role`` and ``action``, the ``document`` kind and
+        ``document_id``, ``from_status`` and ``to_status``, the guards it overrode
+        (``overrides``, comma-separated, or empty) and ``reasons`` (``true`` when its reason and
+        parameters are to be shown: they are read from ``event``, never held in ``values``).
+    ``no_events``
+        ``audit show`` found no event to show (values ``chain`` and ``document``, the document
+        asked for, or empty).
     ``moved``
         A transition done: the file written (``document``), the ``action``, the status before
         and after (``from_status``, ``to_status``), and the position of its event in the chain
@@ -127,6 +140,7 @@ class Notice:
     values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
     error: LifecycleError | None = attrs.field(default=None, eq=False)
     verdict: ChainVerdict | None = None
+    event: AuditEvent | None = attrs.field(default=None, eq=False)
 
     def __str__(self) -> str:
         return self.text
@@ -497,7 +511,7 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
     size = chain.stat().st_size if chain is not None and existed else 0
     try:
         if chain is not None:
-            with chain.open("ab") as file:
+            with open(chain, "ab", opener=owner_only) as file:  # a new chain: 0600
                 if size and not _ends_with_newline(chain):
                     line = b"\n" + line
                 file.write(line)
@@ -585,12 +599,21 @@ def cli_audit_verify(
 ) -> int:
     """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
     head's hash printed on ``out``), else ``EXIT_REFUSED`` (1) naming the first bad event on
-    ``err``, as ``say`` words it (default: in English)."""
+    ``err``, as ``say`` words it (default: in English). A chain without events and without
+    ``head`` is 0 too, said as such (``chain_empty``): no event of it is bad, and only a head
+    kept elsewhere tells a chain cut to nothing from a new one."""
     out = out or sys.stdout
     err = err or sys.stderr
     path = Path(chain)
     verdict = verify_chain(_read(path).splitlines(), head=head)
     values = {"chain": str(path)}
+    if verdict.ok and verdict.count == 0:
+        text = (
+            f"{path}: the chain has no events: nothing to verify (a chain whose events were all "
+            "removed is found only with --head)"
+        )
+        print(say(Notice("chain_empty", text, values, verdict=verdict)), file=out)
+        return 0
     if verdict.ok:
         print(
             say(Notice("chain_verifies", f"{path}: {verdict}", values, verdict=verdict)), file=out
@@ -598,3 +621,91 @@ def cli_audit_verify(
         return 0
     print(say(Notice("chain_bad", f"{path}: {verdict}", values, verdict=verdict)), file=err)
     return EXIT_REFUSED
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, safe for a terminal: a character that is not printable (a line
+    end, a tab, an escape sequence's ESC) is written as its Python escape (``\\n``)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _param(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+def event_said(event: AuditEvent, *, reasons: bool = False) -> Notice:
+    """The ``event`` notice of ``audit show`` for ``event``: the English line and its values;
+    its reason and parameters only with ``reasons``, made printable."""
+    when = event.at.isoformat() if event.at is not None else event.on.isoformat()
+    values = {
+        "seq": str(event.seq),
+        "on": when,
+        "actor": event.actor,
+        "role": event.role,
+        "action": event.action,
+        "document": event.document,
+        "document_id": event.document_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "overrides": ",".join(event.overrides),
+        "reasons": "true" if reasons else "false",
+    }
+    text = (
+        f"event {event.seq}, {when}: {event.actor} ({event.role}): {event.action}, "
+        f"{event.document} {event.document_id}: {event.from_status} -> {event.to_status}"
+    )
+    if event.overrides:
+        text += f"; overriding {', '.join(event.overrides)}"
+    if reasons and event.reason is not None:
+        text += f"; reason: {printable(event.reason)}"
+    if reasons and event.params:
+        text += f"; parameters: {shown_params(event)}"
+    return Notice("event", text, values, event=event)
+
+
+def shown_params(event: AuditEvent) -> str:
+    """An event's parameters as ``name=value``, comma and space between them, printable."""
+    return ", ".join(printable(f"{k}={_param(v)}") for k, v in event.params.items())
+
+
+def cli_audit_show(
+    chain: str | Path,
+    *,
+    document: str | None = None,
+    reasons: bool = False,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    say: Callable[[Notice], str] = str,
+) -> int:
+    """``atbalsts audit show CHAIN.jsonl``: each event of the chain on a line of ``out`` (only
+    those about the document ``document``, by its id, when given): who, in which role, when, the
+    action, the document, its status before and after, and the guards overridden; its reason
+    and parameters, which are sensitive, only with ``reasons``, on one line with every
+    character that is not printable escaped. A chain that does not verify is shown up to its
+    first bad event, which is then named on ``err`` (as ``audit verify`` names it), and
+    ``EXIT_REFUSED`` (1) returned; else 0. With no event to show, ``err`` says so."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    path = Path(chain)
+    lines = _read(path).splitlines()
+    verdict = verify_chain(lines)
+    good = lines if verdict.ok else lines[: verdict.first_bad]
+    shown = 0
+    for line in good:
+        event = AuditEvent.model_validate_json(line)
+        if document is None or event.document_id == document:
+            print(say(event_said(event, reasons=reasons)), file=out)
+            shown += 1
+    values = {"chain": str(path)}
+    if not verdict.ok:
+        print(say(Notice("chain_bad", f"{path}: {verdict}", values, verdict=verdict)), file=err)
+        return EXIT_REFUSED
+    if not shown:
+        about = f" about {document}" if document is not None else ""
+        values["document"] = document or ""
+        print(say(Notice("no_events", f"{path}: no events{about}", values)), file=err)
+    return 0
