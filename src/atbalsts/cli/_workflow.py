@@ -426,8 +426,6 @@ def _problem(verdict: ChainVerdict, t: Texts) -> str | None:
 
 def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     """A chain's verdict in words of ``t``."""
-    from atbalsts.workflow._audit import WHOLE
-
     if verdict.ok and verdict.count == 0:
         return t.gettext("the chain has no events")
     if verdict.ok:
@@ -439,7 +437,7 @@ def _verdict(verdict: ChainVerdict, t: Texts) -> str:
     problem = _problem(verdict, t)
     if problem is None:
         return str(verdict)
-    if verdict.code in WHOLE:
+    if verdict.whole:
         return problem
     return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
@@ -515,8 +513,6 @@ def notice_message(notice: Notice, t: Texts) -> str:
 def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
     """One event of ``audit show`` in words of ``t``: its reason and parameters when
     ``values["reasons"]`` says so."""
-    from atbalsts.workflow._cli import printable, shown_params
-
     _ = t.gettext
     line = _(
         "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
@@ -524,10 +520,10 @@ def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
     ).format(**{**values, "document": _document(event.document, t)})
     if event.overrides:
         line += _("; overriding {guards}").format(guards=", ".join(event.overrides))
-    if values.get("reasons") == "true" and event.reason is not None:
-        line += _("; reason: {reason}").format(reason=printable(event.reason))
-    if values.get("reasons") == "true" and event.params:
-        line += _("; parameters: {params}").format(params=shown_params(event))
+    if "reason" in values:
+        line += _("; reason: {reason}").format(reason=values["reason"])
+    if "params" in values:
+        line += _("; parameters: {params}").format(params=values["params"])
     return line
 
 

@@ -218,12 +218,19 @@ class ChainVerdict:
     code: str | None = None
     values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
+    @property
+    def whole(self) -> bool:
+        """Whether the problem is said whole, not as "event N is bad: ...": it is about the
+        chain, or about two events (``not_a_chain``, ``not_following``, ``head_mismatch``,
+        ``head_not_last``, ``head_but_empty``)."""
+        return self.code in WHOLE
+
     def __str__(self) -> str:
         if self.ok and self.count == 0:
             return "the chain has no events"
         if self.ok:
             return f"the chain of {self.count} event(s) verifies; head {self.head}"
-        if self.code in WHOLE:
+        if self.whole:
             return str(self.problem)
         return f"event {self.first_bad} is bad: {self.problem}"
 

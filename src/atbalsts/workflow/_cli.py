@@ -639,7 +639,8 @@ def _param(value: object) -> str:
 
 def event_said(event: AuditEvent, *, reasons: bool = False) -> Notice:
     """The ``event`` notice of ``audit show`` for ``event``: the English line and its values;
-    its reason and parameters only with ``reasons``, made printable."""
+    its reason and parameters only with ``reasons``, made printable (values ``reason`` and
+    ``params``, present only then)."""
     when = event.at.isoformat() if event.at is not None else event.on.isoformat()
     values = {
         "seq": str(event.seq),
@@ -661,9 +662,11 @@ def event_said(event: AuditEvent, *, reasons: bool = False) -> Notice:
     if event.overrides:
         text += f"; overriding {', '.join(event.overrides)}"
     if reasons and event.reason is not None:
-        text += f"; reason: {printable(event.reason)}"
+        values["reason"] = printable(event.reason)
+        text += f"; reason: {values['reason']}"
     if reasons and event.params:
-        text += f"; parameters: {shown_params(event)}"
+        values["params"] = shown_params(event)
+        text += f"; parameters: {values['params']}"
     return Notice("event", text, values, event=event)
 
 
