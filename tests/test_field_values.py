@@ -270,12 +270,21 @@ def test_a_consent_withdrawn_before_it_was_given_names_both_dates() -> None:
     )
 
 
-def test_an_unknown_local_code_names_its_list_not_the_code() -> None:
+@pytest.mark.parametrize(
+    ("code", "values"),
+    [
+        # A namespace no policy of the set has is only what the sender wrote: not named.
+        ("hivstatus:positive", {"list": "measures"}),
+        # The namespace of a plugin in the set (Bauska's) names where to look.
+        ("bauska:summer_camp", {"list": "measures", "namespace": "bauska"}),
+    ],
+)
+def test_an_unknown_local_code_names_its_list_never_the_code(
+    code: str, values: dict[str, str]
+) -> None:
     from atbalsts import PolicyRegistry
 
-    case = _case(
-        lambda c: c["plans"][0]["measures"][0].__setitem__("measure", "nowhere:summer_camp")
-    )
+    case = _case(lambda c: c["plans"][0]["measures"][0].__setitem__("measure", code))
     registry = PolicyRegistry.load()
     with pytest.raises(DocumentError) as info:
         registry.evaluate(atbalsts.parse_python(SupportCase, case), as_of=_day("2024-12-03"))
@@ -283,11 +292,14 @@ def test_an_unknown_local_code_names_its_list_not_the_code() -> None:
     assert (row.path, row.kind, dict(row.values)) == (
         "plans[0].measures[0].measure",
         "unknown_local_code",
-        {"list": "measures", "namespace": "nowhere"},
+        values,
     )
+    said = str(info.value)
     # Neither the code (a risk factor's may say a fact about the learner) nor the learner's id.
-    assert "summer_camp" not in str(info.value)
-    assert case["learner"]["id"] not in str(info.value)
+    assert code.partition(":")[2] not in said
+    assert case["learner"]["id"] not in said
+    assert ("hivstatus" in said) is False
+    assert ("'bauska'" in said) == ("namespace" in values)
 
 
 def _day(text: str) -> Any:
@@ -371,24 +383,28 @@ def test_the_service_keeps_the_values_of_a_bodys_errors() -> None:
 
 
 @pytest.mark.parametrize("lang", ["lv", "en"])
-def test_the_command_says_an_unknown_local_code_by_its_namespace_in_both_languages(
-    lang: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("namespace", ["bauska", "nowhere"])
+def test_the_command_says_an_unknown_local_code_in_both_languages(
+    lang: str, namespace: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from atbalsts.cli import main
 
     case = _case(
-        lambda c: c["plans"][0]["measures"][0].__setitem__("measure", "nowhere:summer_camp")
+        lambda c: c["plans"][0]["measures"][0].__setitem__("measure", f"{namespace}:summer_camp")
     )
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case), encoding="utf-8")
     assert main(["--lang", lang, "evaluate", str(path), "--as-of", "2024-12-03"]) == 2
     err = capsys.readouterr().err
     said = {
-        "lv": "vietējs atbalsta pasākuma kods nosaukumtelpā 'nowhere', ko neviens",
-        "en": "a local measures code of the namespace 'nowhere' that no policy",
+        ("lv", "bauska"): "vietējs atbalsta pasākuma kods nosaukumtelpā 'bauska', ko neviens",
+        ("en", "bauska"): "a local measures code of the namespace 'bauska' that no policy",
+        ("lv", "nowhere"): "vietējs atbalsta pasākuma kods nosaukumtelpā, kuras nav nevienam",
+        ("en", "nowhere"): "a local measures code of a namespace that no policy in this set has",
     }
-    assert said[lang] in err
+    assert said[lang, namespace] in err
     assert "summer_camp" not in err
+    assert "nowhere" not in err
     assert case["learner"]["id"] not in err
     if lang == "lv":
         assert "support case" not in err

@@ -294,10 +294,35 @@ def _local_code(values: Mapping[str, str], t: Texts) -> str | None:
             "declares: is its plugin installed, and does it govern this learner's municipality?"
         ),
     }
+    if "namespace" not in values:
+        return _unnamed_local_code(values, t)
     sentence = sentences.get(values.get("list", ""))
-    if sentence is None or "namespace" not in values:
-        return None
-    return sentence.format(namespace=values["namespace"])
+    return None if sentence is None else sentence.format(namespace=values["namespace"])
+
+
+def _unnamed_local_code(values: Mapping[str, str], t: Texts) -> str | None:
+    """An ``unknown_local_code`` whose namespace no policy of the set has (not named: it is
+    only what the sender wrote)."""
+    _ = t.gettext
+    sentences = {
+        "risk_factors": _(
+            "a local risk factor code of a namespace that no policy in this set has: is its "
+            "plugin installed, and does it govern this learner's municipality?"
+        ),
+        "measures": _(
+            "a local measure code of a namespace that no policy in this set has: is its "
+            "plugin installed, and does it govern this learner's municipality?"
+        ),
+        "roles": _(
+            "a local role code of a namespace that no policy in this set has: is its plugin "
+            "installed, and does it govern this learner's municipality?"
+        ),
+        "institutions": _(
+            "a local institution code of a namespace that no policy in this set has: is its "
+            "plugin installed, and does it govern this learner's municipality?"
+        ),
+    }
+    return sentences.get(values.get("list", ""))
 
 
 def _one_of(message: str, t: Texts) -> str | None:

@@ -118,21 +118,42 @@ def _no_answers(codes: object) -> dict[frozenset[tuple[str, str]], bool]:
 
 def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> list[FieldError]:
     """The local codes of ``case`` that no plugin of the policy set declares, each with its code
-    list and namespace in ``values`` (``list``: ``risk_factors``, ``measures``, ``roles`` or
-    ``institutions``; ``namespace``: the part before ``:``, the plugin's). Never the code
-    itself: a risk factor's code may say a fact about the learner's health or family."""
+    list in ``values`` (``list``: ``risk_factors``, ``measures``, ``roles`` or
+    ``institutions``) and, when a policy of the set has local codes in it, its ``namespace``
+    (the part before ``:``, the plugin's). Never the code itself (a risk factor's may say a fact
+    about the learner's health or family), nor a namespace no policy of the set has: that is
+    only what the sender wrote."""
     local = _local(case)
     if not local or _known(local, codes):
         return []
-    return [
-        FieldError(
-            path=path,
-            message=f"a local {list_name} code of the namespace {code.partition(':')[0]!r} "
-            "that no policy in this set declares (is its plugin installed, and does it govern "
-            "this learner's municipality?)",
-            kind="unknown_local_code",
-            values={"list": list_name, "namespace": code.partition(":")[0]},
-        )
-        for path, list_name, code in _codes(case)
-        if ":" in code and code not in codes[list_name]
-    ]
+    known = _namespaces(codes)
+    rows = []
+    for path, list_name, code in _codes(case):
+        if ":" not in code or code in codes[list_name]:
+            continue
+        namespace = code.partition(":")[0]
+        if namespace in known:
+            message = (
+                f"a local {list_name} code of the namespace {namespace!r} that no policy in "
+                "this set declares (is its plugin installed, and does it govern this learner's "
+                "municipality?)"
+            )
+            values = {"list": list_name, "namespace": namespace}
+        else:
+            message = (
+                f"a local {list_name} code of a namespace that no policy in this set has (is "
+                "its plugin installed, and does it govern this learner's municipality?)"
+            )
+            values = {"list": list_name}
+        rows.append(FieldError(path, message, "unknown_local_code", values))
+    return rows
+
+
+def _namespaces(codes: Mapping[str, CodeList]) -> frozenset[str]:
+    """The namespaces of the local codes of ``codes`` (the plugins' that declare any)."""
+    return frozenset(
+        code.partition(":")[0]
+        for code_list in codes.values()
+        for code in code_list.codes()
+        if ":" in code
+    )
