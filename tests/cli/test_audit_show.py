@@ -159,3 +159,20 @@ def test_an_empty_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert _run("audit", "show", str(path), "--lang", "lv", capsys=capsys)[2] == (
         f"{path}: nav neviena notikuma\n"
     )
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_every_field_of_an_event_is_shown_printable(
+    tmp_path: Path, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A chain is a file anyone may have edited (and sealed again): an override's name that
+    # holds a line end or an escape must not forge a line or reach the terminal as a sequence.
+    fields = EVENTS[0].model_dump(mode="json", exclude={"hash"})
+    fields.update(overrides=["lv.guard\nevent 9, forged", "x\x1b[31m"])
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(event_line(seal(fields)))
+    status, out, _ = _run("audit", "show", str(path), "--lang", lang, capsys=capsys)
+    assert status == 0
+    assert len(out.splitlines()) == 1
+    assert "\x1b" not in out
+    assert out.rstrip("\n").endswith("lv.guard\\nevent 9, forged, x\\x1b[31m")

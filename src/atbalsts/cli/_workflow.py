@@ -519,7 +519,7 @@ def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
         "{from_status} -> {to_status}"
     ).format(**{**values, "document": _document(event.document, t)})
     if event.overrides:
-        line += _("; overriding {guards}").format(guards=", ".join(event.overrides))
+        line += _("; overriding {guards}").format(guards=values["overrides"])
     if "reason" in values:
         line += _("; reason: {reason}").format(reason=values["reason"])
     if "params" in values:

@@ -89,7 +89,8 @@ class Notice:
     """One thing :func:`cli_transition` or :func:`cli_audit_verify` says, as data.
 
     ``text`` is the sentence in English, ``code`` what kind of notice it is and ``values`` what
-    it is about (file names, the position of an event; never a field's value). ``error`` is the
+    it is about (file names, the position of an event; never a field's value, but for the
+    reason and parameters an ``event`` notice shows when asked to). ``error`` is the
     refusal behind a ``refused`` notice, ``verdict`` the chain's verdict behind the notices
     about a chain, ``event`` the audit event an ``event`` notice shows. The codes:
 
@@ -115,8 +116,11 @@ class Notice:
         One event of ``audit show`` (``event``): its position ``seq``, the day ``on`` (or the
         date and time ``at``), the ``actor``, ``role`` and ``action``, the ``document`` kind and
         ``document_id``, ``from_status`` and ``to_status``, the guards it overrode
-        (``overrides``, comma-separated, or empty) and ``reasons`` (``true`` when its reason and
-        parameters are to be shown: they are read from ``event``, never held in ``values``).
+        (``overrides``, comma and space between them, or empty) and ``reasons`` (``true`` when
+        its reason and parameters are shown). Only then, and only because the caller asked for
+        them, ``values`` also hold the event's ``reason`` and ``params``, which are sensitive:
+        the one notice whose values may hold a field's value. Every value is printable, on one
+        line (:func:`printable`): a chain is a file anyone may have edited.
     ``no_events``
         ``audit show`` found no event to show (values ``chain`` and ``document``, the document
         asked for, or empty).
@@ -652,15 +656,16 @@ def event_said(event: AuditEvent, *, reasons: bool = False) -> Notice:
         "document_id": event.document_id,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "overrides": ",".join(event.overrides),
+        "overrides": ", ".join(event.overrides),
         "reasons": "true" if reasons else "false",
     }
+    values = {key: printable(value) for key, value in values.items()}
     text = (
-        f"event {event.seq}, {when}: {event.actor} ({event.role}): {event.action}, "
-        f"{event.document} {event.document_id}: {event.from_status} -> {event.to_status}"
-    )
+        "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
+        "{from_status} -> {to_status}"
+    ).format(**values)
     if event.overrides:
-        text += f"; overriding {', '.join(event.overrides)}"
+        text += f"; overriding {values['overrides']}"
     if reasons and event.reason is not None:
         values["reason"] = printable(event.reason)
         text += f"; reason: {values['reason']}"
