@@ -528,7 +528,9 @@ class ChainError(AtbalstsError):
         (seal it again with :func:`atbalsts.workflow.seal`).
     ``chain_end_unreadable``
         The file's last line is not an audit event, so what follows it cannot be told
-        (:func:`atbalsts.workflow.verify_chain` says what is wrong with it).
+        (:func:`atbalsts.workflow.verify_chain` says what is wrong with it), or a blank line
+        ends the file (``verify_chain`` counts it as an edit: an event after it would not
+        verify), or the file holds only blank lines.
     """
 
 

@@ -135,12 +135,12 @@ def test_a_last_line_that_is_not_an_event_refuses_the_append(tmp_path: Path) -> 
 
 def test_only_the_last_event_is_read(tmp_path: Path) -> None:
     """Cheap whatever the chain's length: the lines before the last event are not read (a
-    broken one is found by verify_chain, not here), and blank lines after it are stepped over."""
+    broken one is found by verify_chain, not here); a CRLF line end after it is a line end."""
     chain = tmp_path / "chain.jsonl"
     first, second = _two()
     append_event(chain, first)
     line = chain.read_bytes().rstrip(b"\n")
-    chain.write_bytes(b"not json\n" * 5000 + line + b"\n\n \r\n")
+    chain.write_bytes(b"not json\n" * 5000 + line + b"\r\n")
     append_event(chain, second)
     assert AuditEvent.model_validate_json(chain.read_bytes().splitlines()[-1]) == second
 
@@ -182,6 +182,7 @@ def test_the_error_pickles_with_its_code_and_values(tmp_path: Path) -> None:
 # -- permissions ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("umask_022")
 @pytest.mark.usefixtures("umask_022")
 def test_a_chain_file_append_event_creates_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     chain = tmp_path / "chain.jsonl"
@@ -229,3 +230,33 @@ def test_every_code_append_event_raises_is_documented() -> None:
     documented = set(re.findall(r"^    ``(\w+)``$", ChainError.__doc__ or "", re.MULTILINE))
     assert raised == documented
     assert len(raised) == 5
+
+
+@pytest.mark.parametrize("end", [b"\n", b"  \n", b"\n\n"])
+def test_a_chain_ending_in_a_blank_line_is_refused_as_verify_chain_would_refuse_it(
+    tmp_path: Path, end: bytes
+) -> None:
+    # verify_chain counts a blank line as an edit: an event appended after one would leave a
+    # chain that no longer verifies.
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    chain.write_bytes(chain.read_bytes() + end)
+    assert not verify_chain(chain.read_bytes().splitlines()).ok
+    before = chain.read_bytes()
+    with pytest.raises(ChainError) as caught:
+        append_event(chain, second)
+    assert caught.value.code == "chain_end_unreadable"
+    assert "blank line" in str(caught.value)
+    assert chain.read_bytes() == before
+
+
+@pytest.mark.parametrize("text", [b"\n", b" ", b"\n\n"])
+def test_a_file_of_blank_lines_takes_no_first_event(tmp_path: Path, text: bytes) -> None:
+    chain = tmp_path / "chain.jsonl"
+    chain.write_bytes(text)
+    first, _ = _two()
+    with pytest.raises(ChainError) as caught:
+        append_event(chain, first)
+    assert caught.value.code == "chain_end_unreadable"
+    assert chain.read_bytes() == text

@@ -102,25 +102,37 @@ def append_event(path: Path, event: AuditEvent) -> None:
         )
     try:
         with path.open("rb") as chain:
-            last, newline = _last_line(chain)
+            last, newline, blank = _last_line(chain)
     except FileNotFoundError:
-        last, newline = None, True
+        last, newline, blank = None, True, False
+    if blank:
+        # verify_chain reads a blank line as an edit: an event after one would not verify.
+        raise ChainError(
+            f"cannot append to {path}: it ends with a blank line, which verify_chain counts as "
+            "an edit (remove the blank lines at its end, then verify it)",
+            code="chain_end_unreadable",
+            values={"path": str(path)},
+        )
     _check_follows(path, event, last)
     line = event_line(event) if newline else b"\n" + event_line(event)
     with open(path, "ab", opener=owner_only) as chain:
         chain.write(line)
 
 
+#: What may follow a chain file's last event: nothing, or its line end.
+_LINE_ENDS = (b"", b"\n", b"\r\n")
+
 #: How much of a chain file's end is read at a time to find its last line.
 _BLOCK = 8192
 
 
-def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
+def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool, bool]:
     """The last line of ``chain`` that is not blank, without its line end (None when every line
-    is blank), read from the end; and whether the file ends with a newline (or is empty)."""
+    is blank), read from the end; whether the file ends with a newline (or is empty); and
+    whether a blank line follows that line (or the file, not empty, holds only blank lines)."""
     end = chain.seek(0, os.SEEK_END)
     if end == 0:
-        return None, True
+        return None, True, False
     chain.seek(end - 1)
     newline = chain.read(1) == b"\n"
     tail, position = b"", end
@@ -132,8 +144,9 @@ def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
         text = tail.rstrip()
         start = text.rfind(b"\n")
         if start >= 0:
-            return text[start + 1 :], newline
-    return tail.strip() or None, newline
+            return text[start + 1 :], newline, tail[len(text) :] not in _LINE_ENDS
+    text = tail.rstrip()
+    return text.strip() or None, newline, tail[len(text) :] not in _LINE_ENDS or not text
 
 
 def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:
