@@ -95,7 +95,8 @@ class Served:
                 if httpx.get(f"{url}/health", timeout=5).status_code == 200:
                     return url
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)  # not yet: ask again in a moment, whatever the answer was
         raise AssertionError(f"the service did not answer {url}/health")
 
     def __exit__(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +228,20 @@ def test_every_field_of_every_document_is_written_as_a_field_name(name: str) -> 
             assert FIELD_NAME.fullmatch(field_name), f"{cls.__name__}.{field_name}"
             assert shown_key(field_name, names) == field_name
             assert shown_key(field_name) == field_name
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("lv", "learner.(atslēga, kas nav lauka nosaukums): "), ("en", "learner.(a key that is ")],
+)
+def test_the_command_says_a_hidden_key_in_its_language(
+    lang: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atbalsts.cli import main
+
+    path = tmp_path / "case.json"
+    path.write_text('{"learner": {"anna_berzina": 1}}', encoding="utf-8")
+    assert main(["--lang", lang, "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "anna_berzina" not in err

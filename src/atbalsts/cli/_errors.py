@@ -32,8 +32,9 @@ from atbalsts.errors import (
     PolicyError,
     UnknownNameError,
 )
+from atbalsts.model import NOT_A_FIELD_NAME
 
-__all__ = ["error_lines", "field_message", "os_reason"]
+__all__ = ["error_lines", "field_message", "os_reason", "path_words"]
 
 
 def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
@@ -43,7 +44,10 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
     _ = t.gettext
     if isinstance(err, DocumentError):
         head = _("error: {document} is invalid").format(document=document_name(err.document, t))
-        return [head, *(f"  {row.path}: {field_message(row, t)}" for row in err.errors)]
+        return [
+            head,
+            *(f"  {path_words(row.path, t)}: {field_message(row, t)}" for row in err.errors),
+        ]
     if isinstance(err, UnknownNameError):
         return [_("error: {message}").format(message=unknown_name(err, t))]
     if isinstance(err, FileError):
@@ -51,6 +55,14 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
     if isinstance(err, PolicyError) and err.violations:
         return violation_lines(err, t)
     return [_("error: {message}").format(message=coded_message(err, t))]
+
+
+def path_words(path: str, t: Texts) -> str:
+    """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) in its
+    words; the path's field names are the documents' and stay as they are."""
+    if NOT_A_FIELD_NAME not in path:
+        return path
+    return path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
 
 
 def document_name(name: str, t: Texts) -> str:

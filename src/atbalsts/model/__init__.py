@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from atbalsts._markers import publish as _publish
 from atbalsts.model._base import SCHEMA_VERSION, Classification, Document, IsoDate, Model
-from atbalsts.model._io import error_values, field_errors, parse_json, parse_python, shown_key
+from atbalsts.model._io import (
+    NOT_A_FIELD_NAME,
+    error_values,
+    field_errors,
+    parse_json,
+    parse_python,
+    shown_key,
+)
 from atbalsts.model.audit import AuditEvent
 from atbalsts.model.case import FundedSupport, SupportCase
 from atbalsts.model.decision import (
@@ -85,6 +92,7 @@ from atbalsts.model.risk import (
 )
 
 __all__ = [
+    "NOT_A_FIELD_NAME",
     "SCHEMA_VERSION",
     "AbsenceEpisode",
     "Achievement",
