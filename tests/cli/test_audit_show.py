@@ -176,3 +176,20 @@ def test_every_field_of_an_event_is_shown_printable(
     assert len(out.splitlines()) == 1
     assert "\x1b" not in out
     assert out.rstrip("\n").endswith("lv.guard\\nevent 9, forged, x\\x1b[31m")
+
+
+def test_neither_event_of_a_broken_link_is_shown_as_the_trail(
+    chain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Event 3 edited (its actor) and sealed again: event 4 no longer follows it, and either of
+    # the two may be the forged one.
+    lines = chain.read_bytes().splitlines(keepends=True)
+    fields = AuditEvent.model_validate_json(lines[3]).model_dump(mode="json", exclude={"hash"})
+    fields["actor"] = "s-99"
+    lines[3] = event_line(seal(fields))
+    chain.write_bytes(b"".join(lines))
+    status, out, err = _run("audit", "show", str(chain), "--lang", "en", capsys=capsys)
+    assert status == 1
+    assert out.splitlines() == ENGLISH[:3]
+    assert "s-99" not in out
+    assert "event 4 does not follow event 3" in err

@@ -694,7 +694,8 @@ def cli_audit_show(
     action, the document, its status before and after, and the guards overridden; its reason
     and parameters, which are sensitive, only with ``reasons``, on one line with every
     character that is not printable escaped. A chain that does not verify is shown up to its
-    first bad event, which is then named on ``err`` (as ``audit verify`` names it), and
+    first bad event (or, when a link between two events is broken, to the event before both),
+    which is then named on ``err`` (as ``audit verify`` names it), and
     ``EXIT_REFUSED`` (1) returned; else 0. With no event to show, ``err`` says so."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -702,6 +703,10 @@ def cli_audit_show(
     lines = _read(path).splitlines()
     verdict = verify_chain(lines)
     good = lines if verdict.ok else lines[: verdict.first_bad]
+    if verdict.code == "not_following" and good:
+        # Either event of the broken link may be the one edited and sealed again: neither is
+        # shown as part of the trail.
+        good = good[:-1]
     shown = 0
     for line in good:
         event = AuditEvent.model_validate_json(line)
