@@ -260,3 +260,17 @@ def test_a_file_of_blank_lines_takes_no_first_event(tmp_path: Path, text: bytes)
         append_event(chain, first)
     assert caught.value.code == "chain_end_unreadable"
     assert chain.read_bytes() == text
+
+
+def test_an_edited_events_unknown_key_is_judged_by_the_events_own_fields() -> None:
+    # A key named as a field of another document (a learner's birth_date) is no field of an
+    # audit event, nor close to one: verify_chain does not repeat it.
+    from atbalsts.workflow import canonical
+
+    first, _ = _two()
+    fields = first.model_dump(mode="json")
+    fields["birth_date"] = "2012-01-01"
+    verdict = verify_chain([canonical(fields)])
+    assert verdict.code == "invalid_event"
+    assert "birth_date" not in str(verdict)
+    assert "(a key that is not a field name)" in verdict.values["paths"]

@@ -281,7 +281,7 @@ def _raw(item: AuditEvent | str | bytes) -> tuple[dict[str, Any] | None, _Proble
     try:
         AuditEvent.model_validate(fields)
     except pydantic.ValidationError as exc:
-        paths = [e.path for e in field_errors(exc)[:3]]
+        paths = [e.path for e in field_errors(exc, AuditEvent)[:3]]
         problem = f"it is not a valid audit event ({', '.join(paths)}; edited)"
         return None, (problem, "invalid_event", {"paths": ",".join(paths)})
     return fields, None

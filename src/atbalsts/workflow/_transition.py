@@ -365,7 +365,7 @@ def transition(
         event = seal(fields)
     except pydantic.ValidationError as invalid:
         # Only the paths: pydantic's own message would echo the values (a name, a free text).
-        raise DocumentError("audit event", field_errors(invalid)) from None
+        raise DocumentError("audit event", field_errors(invalid, AuditEvent)) from None
     return Transitioned(after, event)
 
 
