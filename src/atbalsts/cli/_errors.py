@@ -32,7 +32,6 @@ from atbalsts.errors import (
     PolicyError,
     UnknownNameError,
 )
-from atbalsts.model import NOT_A_FIELD_NAME
 
 __all__ = ["error_lines", "field_message", "os_reason", "path_words"]
 
@@ -60,6 +59,8 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
 def path_words(path: str, t: Texts) -> str:
     """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) in its
     words; the path's field names are the documents' and stay as they are."""
+    from atbalsts.model import NOT_A_FIELD_NAME  # the models load only when there is an error
+
     if NOT_A_FIELD_NAME not in path:
         return path
     return path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
