@@ -139,7 +139,49 @@ def test_validate_other_document_types(
     assert "valid referral" in capsys.readouterr().out
     # A referral is not a support case.
     assert main(["validate", str(referral)]) == 2
-    assert "learner: Field required" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "learner: Field required" in err
+    assert "give --document referral" in err
+
+
+def test_validate_without_document_names_the_one_document_the_keys_fit(
+    tmp_path: Path,
+    case_data: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A support plan given without --document is not a support case: one line under the
+    fields not of a support case says which --document to give, when exactly one other
+    document has those top-level keys (and all it requires)."""
+    plan = write(tmp_path / "plan.json", case_data["plans"][0])
+    assert main(["validate", str(plan)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == (
+        f"hint: {plan} looks like a support-plan, not a support-case: give --document support-plan"
+    )
+    assert sum("hint:" in line for line in lines) == 1
+    assert main(["validate", str(plan), "--document", "support-plan"]) == 0
+    capsys.readouterr()
+    assessment = write(tmp_path / "risk.json", {"learner_id": "L-1", "as_of": "2025-03-03"})
+    assert main(["validate", str(assessment)]) == 2
+    assert "give --document risk-assessment" in capsys.readouterr().err
+    # no hint: the document was named, the keys fit no document, or the keys fit a support case
+    broken = copy.deepcopy(case_data)
+    broken["learner"]["enrolment"]["grade"] = 99
+    for args in (
+        [str(plan), "--document", "support-case"],
+        [str(write(tmp_path / "other.json", {"learner_id": "L-1", "colour": "red"}))],
+        [str(write(tmp_path / "case.json", broken))],
+        [str(write(tmp_path / "list.json", [case_data["plans"][0]]))],
+    ):
+        assert main(["validate", *args]) == 2
+        assert "hint:" not in capsys.readouterr().err
+    monkeypatch.delenv("ATBALSTS_LANG")
+    assert main(["validate", str(plan)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"padoms: {plan} izskatās pēc dokumenta support-plan, nevis support-case: norādiet "
+        "--document support-plan"
+    )
 
 
 def test_validate_invalid_file_prints_field_paths(

@@ -60,6 +60,12 @@ def _file(directory: Path, name: str, text: str) -> Path:
     return path
 
 
+def _utf16(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-16")  # with its byte-order mark
+    return path
+
+
 def _step(doc: Path, *more: str, actor: str = "p-1") -> list[str]:
     return ["transition", str(doc), "submit", "--actor", actor, "--role", "class_teacher", *more]
 
@@ -75,6 +81,11 @@ SCENARIOS: dict[str, tuple[Scenario, str, str]] = {
         lambda d: _step(_file(d, "x.json", f"{HIDDEN} {{"), *ON),
         "{d}/x.json nav JSON dokuments",
         "{d}/x.json is not a JSON document",
+    ),
+    "not_utf8": (  # as validate, evaluate and batch say it, not "not a JSON document"
+        lambda d: _step(_utf16(d, "x.json", json.dumps({"author_role": HIDDEN})), *ON),
+        "nevar nolasīt {d}/x.json: tas nav UTF-8 teksts",
+        "cannot read {d}/x.json: it is not UTF-8 text",
     ),
     "not_json_object": (
         lambda d: _step(_file(d, "x.json", json.dumps([HIDDEN])), *ON),
@@ -126,6 +137,7 @@ STEPS = ", ".join(s.value for s in ApprovalStep)
 KEYS: dict[str, tuple[str, ...]] = {
     "not_json_document": ("path",),
     "not_json_object": ("path",),
+    "not_utf8": ("path",),
     "not_workflow_document": ("path",),
     "on_not_a_date": ("option", "text"),
     "param_without_equals": ("option",),

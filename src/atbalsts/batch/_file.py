@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import io
+import itertools
 import json
 import sys
 import threading
@@ -17,10 +18,12 @@ from typing import Any, BinaryIO, TextIO
 import attrs
 
 from atbalsts._files import Replacement, replaceable
+from atbalsts._jsonlines import CODE
 from atbalsts.batch._decide import _Settings, checked_role
 from atbalsts.batch._pool import _signals_held
 from atbalsts.batch._records import (
     BatchFileError,
+    BatchRecord,
     BatchStats,
     BatchSummary,
     _check,
@@ -74,6 +77,10 @@ def evaluate_file(
     The decisions name their policy, legal bases and parameters by id in ``rule_table``
     records, or with ``self_contained`` are whole Decision documents (see
     :func:`iter_decisions`); with ``role``, each decision is that role's view.
+
+    An input that is not JSON Lines (a pretty-printed case, a JSON array: see
+    :func:`iter_decisions`) raises :class:`BatchFileError` (``not_json_lines``, with ``path``
+    among its values) and writes nothing: no target, no error file, nothing on standard output.
 
     ``progress`` is called with the input line number of each record written, and with the
     number of lines read at the end.
@@ -136,6 +143,12 @@ def evaluate_file(
             if target is None:
                 return _to_stdout(run, errors)
             return _into(run, target, errors, resume=resume)
+    except BatchFileError as err:
+        if err.code != CODE:
+            raise
+        raise BatchFileError(
+            f"cannot read {source}: {err}", code=CODE, values={**err.values, "path": str(source)}
+        ) from None
     except UnicodeDecodeError:
         raise BatchFileError(
             f"cannot read {source}: it is not UTF-8 text",
@@ -164,16 +177,8 @@ class _Run:
     self_contained: bool = False
     role: str | None = None
 
-    def write(
-        self, out: TextIO, bad: TextIO | None, kept: BatchStats, skip: _Skip | None = None
-    ) -> BatchSummary:
-        """Write the records into ``out`` (the bad ones into ``bad`` if given), the summary
-        last with ``kept`` (the counts of the records kept from an earlier output) added.
-
-        The bad records are flushed before the next decision is written, so that an output
-        cut short anywhere never reaches past a bad line whose record is not in ``bad``.
-        """
-        skip = skip or _Skip()
+    def records(self, skip: _Skip) -> Iterator[BatchRecord]:
+        """The records of the run, the lines up to ``skip.after`` not decided."""
         local, loader = _sources(self.registry, self.jobs)
         settings = _Settings.of_batch(
             self.as_of,
@@ -183,9 +188,23 @@ class _Run:
             role=self.role,
         )
         jobs = _job_count(self.jobs, local)
-        records = _records(
-            self.lines, local, loader, settings, jobs, self.chunk_size, skip, self.stop
-        )
+        return _records(self.lines, local, loader, settings, jobs, self.chunk_size, skip, self.stop)
+
+    def write(
+        self,
+        records: Iterator[BatchRecord],
+        out: TextIO,
+        bad: TextIO | None,
+        kept: BatchStats,
+        skip: _Skip,
+    ) -> BatchSummary:
+        """Write ``records`` (:meth:`records` of ``skip``) into ``out`` (the bad ones into
+        ``bad`` if given), the summary last with ``kept`` (the counts of the records kept from
+        an earlier output) added.
+
+        The bad records are flushed before the next decision is written, so that an output
+        cut short anywhere never reaches past a bad line whose record is not in ``bad``.
+        """
         progress = self.progress
         unflushed = False
         for record in records:
@@ -217,11 +236,16 @@ class _Run:
 
 
 def _to_stdout(run: _Run, errors: Path | None) -> BatchSummary:
+    skip = _Skip()
+    records = run.records(skip)
+    # the first record is there before anything is written: an input that is not JSON Lines
+    # is refused when no record has come, and then no error file is made either
+    records = itertools.chain([next(records)], records)
     with _utf8(sys.stdout) as out:
         if errors is None:
-            return run.write(out, None, BatchStats())
+            return run.write(records, out, None, BatchStats(), skip)
         with _private(errors) as bad:  # in place at once: it goes with what stdout already has
-            return run.write(out, bad, BatchStats())
+            return run.write(records, out, bad, BatchStats(), skip)
 
 
 @contextlib.contextmanager
@@ -278,7 +302,8 @@ def _into(run: _Run, target: Path, errors: Path | None, *, resume: bool) -> Batc
                 _carry(errors, bad, kept, mistakes, upto=skip.after)
                 numbers = array("q", heapq.merge(numbers, mistakes))
             skip.kept = numbers
-        summary = run.write(out, bad, kept, skip)
+            skip.valid = bool(kept.evaluated or kept.errors)
+        summary = run.write(run.records(skip), out, bad, kept, skip)
         for new in made:  # on the disk before either is renamed: complete or absent
             new.close(sync=True)
         _check(run.stop)  # a stop that came during the last line: nothing is written either

@@ -127,8 +127,9 @@ def _summary_text(summary: BatchSummary) -> str:
 
 
 class BatchFileError(CodedByReason):
-    """The batch cannot run as asked: the files clash, an option is missing, or an output to
-    resume is not one this input and these options made.
+    """The batch cannot run as asked: the files clash, an option is missing, an output to
+    resume is not one this input and these options made, or the input is not JSON Lines
+    (``not_json_lines``).
 
     ``str(error)`` says why in English. ``code`` names the kind of problem as a stable code
     and ``values`` what it is about (paths, line numbers, dates, a rule table's id: never a

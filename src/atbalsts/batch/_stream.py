@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import pickle
+import tempfile
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import date
 from itertools import chain, islice
 
 import attrs
 
+from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
 from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
@@ -80,6 +82,13 @@ def iter_decisions(
     that calls this with ``jobs`` other than 1 keeps its own work under
     ``if __name__ == "__main__":``.
 
+    Input that is not JSON Lines is refused as the work list refuses it: when no line is a case
+    and the first line that is not blank opens a JSON array, or a JSON object it does not close
+    (a pretty-printed case), :class:`BatchFileError` (``not_json_lines``; ``values``: ``line``
+    and ``shape``, ``document`` or ``array``) is raised before any record is given. The
+    ``invalid`` records of such an input are held back (in a temporary file once large) until a
+    line is a case.
+
     When ``stop`` is set, :class:`BatchStopped` is raised before the next line (the worker
     processes are then ended), or before the summary. Closing the iterator early ends the
     workers too. A worker that dies (killed, out of memory) or cannot load the policies ends
@@ -133,12 +142,27 @@ def _records(
     skip: _Skip,
     stop: threading.Event | None,
 ) -> Iterator[BatchRecord]:
-    summary = BatchSummary()
     numbered = _Numbered(lines, skip, stop)
+    ordered = _ordered(numbered, local, loader, settings, jobs, chunk_size, skip, stop)
+    return _json_lines_only(ordered, numbered, skip.valid)
+
+
+def _ordered(
+    numbered: _Numbered,
+    local: PolicyRegistry | None,
+    loader: Callable[[], PolicyRegistry],
+    settings: _Settings,
+    jobs: int,
+    chunk_size: int,
+    skip: _Skip,
+    stop: threading.Event | None,
+) -> Generator[BatchRecord]:
+    summary = BatchSummary()
     written = set(skip.tables)  # each rule table once, before the first decision using it
-    for record in _unordered_records(
+    unordered = _unordered_records(
         numbered, local, loader, settings, jobs, chunk_size, summary, stop
-    ):
+    )
+    for record in unordered:
         if record.table is not None:
             if record.table in written:
                 continue
@@ -177,6 +201,43 @@ def _unordered_records(
                 yield BatchRecord(kind, number, text, table=table)
 
 
+#: Bytes of the records held back while it is not known whether the input is JSON Lines, kept in
+#: memory before they move to a temporary file.
+_HELD_BYTES = 1 << 16
+
+
+def _json_lines_only(
+    records: Generator[BatchRecord], numbered: _Numbered, valid: bool
+) -> Iterator[BatchRecord]:
+    """``records`` as they are, but for an input whose first line that is not blank opens a JSON
+    document it does not close, or a JSON array: its ``invalid`` records are held back until a
+    line is a case (a decision or an ``error`` record, or ``valid``: an earlier output holds
+    one), and then given in order. When the input ends and no line was a case, it is a
+    pretty-printed case or an array of cases, not JSON Lines: :class:`BatchFileError`
+    (``not_json_lines``, as the work list's) is raised, and not one record was given."""
+    with (
+        contextlib.closing(records),  # a refusal ends the worker processes too
+        tempfile.SpooledTemporaryFile(max_size=_HELD_BYTES, mode="w+", encoding="utf-8") as held,
+    ):
+        holding = not valid
+        for record in records:
+            if holding and (numbered.opens is None or record.kind != "invalid"):
+                if record.kind == "summary" and numbered.opens is not None:
+                    message, values = not_json_lines(
+                        numbered.first or 1, numbered.opens, "the batch"
+                    )
+                    raise BatchFileError(message, code=CODE, values=values)
+                holding = False
+                held.seek(0)
+                for row in held:  # the records held back: invalid lines, one a line
+                    number, text = row.rstrip("\n").split("\t", 1)
+                    yield BatchRecord("invalid", int(number), text)
+            if holding:
+                held.write(f"{record.line}\t{record.text}\n")
+                continue
+            yield record
+
+
 def _no_loader() -> PolicyRegistry:  # pragma: no cover - only reached through a bug
     raise AssertionError("the registry was given loaded")
 
@@ -191,6 +252,9 @@ class _Skip:
     kept: array[int] | None = None
     tables: set[str] = attrs.field(factory=set)
     """The rule tables the earlier output holds: not written again."""
+    valid: bool = False
+    """Whether the earlier output decided a case (a decision or an ``error`` record): the input
+    is JSON Lines, whatever the shape of its first line."""
     learners: dict[int, str] = attrs.field(factory=dict)
     """The learner ids of some of the earlier output's decisions, by input line: the first
     :data:`LEARNERS_CHECKED` and every hundredth after them (a hundredth of the ids, and a
@@ -226,6 +290,10 @@ class _Numbered:
         self._next_kept = 0
         self._stop = stop
         self.read = 0
+        #: The number of the first line that is not blank, and what it opens if it is not a
+        #: JSON Lines record (:func:`atbalsts._jsonlines.opens`).
+        self.first: int | None = None
+        self.opens: Shape | None = None
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         return self
@@ -235,6 +303,9 @@ class _Numbered:
             _check(self._stop)
             line = next(self._lines)
             self.read += 1
+            if self.first is None and not blank_line(line):
+                self.first = self.read
+                self.opens = opens(line)
             if self.read > self._skip.after:
                 return self.read, line
             if self._kept is not None:

@@ -9,11 +9,12 @@ English, and for an error without a code or with a code not here, as the library
 The catalog holds the codes whose sentence needs nothing but the values: the input errors of
 ``atbalsts transition`` (:func:`transition_sentences`) and the batch's
 (:class:`~atbalsts.batch.BatchFileError`, :func:`batch_sentences`). A code has one sentence, so
-a code is in one section only. Errors said with more than their values stay where they are said:
-a refusal of a transition by its parts (:mod:`atbalsts.cli._workflow`), a
-:class:`~atbalsts.stats.StatsError` with the operating system's reason or a count of lines
-(:mod:`atbalsts.cli._stats`; its ``output_not_a_file`` speaks of a table, the batch's of
-decisions).
+a code is in one section only, but for those both give with one meaning
+(:func:`shared_sentences`, in both sections with the same sentence). Errors said with more than
+their values stay where they are said: a refusal of a transition by its parts
+(:mod:`atbalsts.cli._workflow`), a :class:`~atbalsts.stats.StatsError` with the operating
+system's reason or a count of lines (:mod:`atbalsts.cli._stats`; its ``output_not_a_file``
+speaks of a table, the batch's of decisions).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from __future__ import annotations
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import AtbalstsError
 
-__all__ = ["batch_sentences", "coded_message", "coded_sentences", "transition_sentences"]
+__all__ = [
+    "batch_sentences",
+    "coded_message",
+    "coded_sentences",
+    "shared_sentences",
+    "transition_sentences",
+]
 
 
 def coded_message(err: AtbalstsError, t: Texts) -> str:
@@ -44,11 +51,19 @@ def coded_sentences(t: Texts) -> dict[str, str]:
     return {**transition_sentences(t), **batch_sentences(t)}
 
 
+def shared_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each code that ``atbalsts transition`` and ``atbalsts batch`` both give,
+    with one meaning: a file that is not UTF-8 (as ``validate`` and ``evaluate`` say it)."""
+    _ = t.gettext
+    return {"not_utf8": _("cannot read {path}: it is not UTF-8 text")}
+
+
 def transition_sentences(t: Texts) -> dict[str, str]:
     """The sentence of each code of an input error of ``atbalsts transition``
     (:func:`atbalsts.workflow.cli_transition`), in the language of ``t``."""
     _ = t.gettext
     return {
+        **shared_sentences(t),
         "not_json_document": _("{path} is not a JSON document"),
         "not_json_object": _("{path} is not a JSON object"),
         "not_workflow_document": _("{path} is not a support plan, a referral or a consent"),
@@ -73,6 +88,7 @@ def batch_sentences(t: Texts) -> dict[str, str]:
     of ``t``."""
     _ = t.gettext
     return {
+        **shared_sentences(t),
         "output_is_input": _("the output {output} would overwrite the input {input}"),
         "errors_is_input_or_output": _(
             "the error file {errors} must be neither the input nor the output"
@@ -90,7 +106,6 @@ def batch_sentences(t: Texts) -> dict[str, str]:
             "--resume and --role do not go together: an output written with --role does not "
             "hold what the summary counts; start again"
         ),
-        "not_utf8": _("cannot read {path}: it is not UTF-8 text"),
         "input_too_short": _(
             "the earlier output reached input line {reached} but the input has {lines} lines: "
             "it is not this input's output"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from atbalsts._explain import LANGUAGES
 from atbalsts._time import iso_day
@@ -26,6 +27,7 @@ __all__ = [
     "date_type",
     "dump",
     "formatter",
+    "not_json_lines",
     "print_error",
     "read_text",
     "table",
@@ -50,6 +52,39 @@ def print_error(err: AtbalstsError, t: Texts, out: TextIO) -> None:
     field path and what is wrong there, never the value (:mod:`atbalsts.cli._errors`)."""
     for line in error_lines(err, t):
         print(line, file=out)
+
+
+def not_json_lines(path: str, shape: str, command: Literal["batch", "worklist"], t: Texts) -> str:
+    """Why ``path`` is not read by ``atbalsts batch`` or ``atbalsts worklist`` (it is one JSON
+    document over many lines, or a JSON array: the error ``not_json_lines`` of both), and the
+    command that makes it JSON Lines."""
+    _ = t.gettext
+    quoted = shlex.quote(path)
+    if command == "batch" and shape == "array":
+        text = _(
+            "{path} is not JSON Lines: it holds a JSON array, and atbalsts batch reads one "
+            "support case per line. Put each case on a line of its own, e.g. with: "
+            "jq -c '.[]' {quoted} > cases.jsonl"
+        )
+    elif command == "batch":
+        text = _(
+            "{path} is not JSON Lines: its first line opens one JSON document that goes on over "
+            "the next lines, and atbalsts batch reads one support case per line. Put each case "
+            "on a line of its own, e.g. with: jq -c . {quoted} > cases.jsonl"
+        )
+    elif shape == "array":
+        text = _(
+            "{path} is not JSON Lines: it holds a JSON array, and the work list reads one "
+            "support case per line. Put each case on a line of its own, e.g. with: "
+            "jq -c '.[]' {quoted} > cases.jsonl"
+        )
+    else:
+        text = _(
+            "{path} is not JSON Lines: its first line opens one JSON document that goes on over "
+            "the next lines, and the work list reads one support case per line. Put each case on "
+            "a line of its own, e.g. with: jq -c . {quoted} > cases.jsonl"
+        )
+    return text.format(path=path, quoted=quoted)
 
 
 def read_text(path: str | Path, t: Texts) -> str:

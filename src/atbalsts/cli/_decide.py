@@ -22,6 +22,7 @@ from atbalsts.cli._common import (
     Commands,
     InputError,
     date_type,
+    not_json_lines,
     read_text,
     whole_number,
 )
@@ -96,7 +97,7 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
 
 def _batch(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts import PolicyRegistry
-    from atbalsts.batch import BatchStopped, available_cores, evaluate_file
+    from atbalsts.batch import BatchFileError, BatchStopped, available_cores, evaluate_file
 
     _ = t.gettext
     stop = threading.Event()
@@ -130,6 +131,11 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
             finally:
                 if bar is not None:
                     bar.close()
+    except BatchFileError as err:
+        if err.code != "not_json_lines":
+            raise
+        shape = err.values["shape"]
+        raise InputError(not_json_lines(args.file, shape, "batch", t)) from None
     except (KeyboardInterrupt, BatchStopped):
         if args.output:
             print(_("interrupted: no output written"), file=sys.stderr)

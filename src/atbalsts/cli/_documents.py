@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, dump, read_text
+from atbalsts.cli._common import EXIT_INVALID, EXIT_OK, Commands, dump, print_error, read_text
 from atbalsts.cli._i18n import Texts
 from atbalsts.errors import DocumentError
 
@@ -80,31 +80,69 @@ def _schema(args: argparse.Namespace, t: Texts) -> int:
     return EXIT_OK
 
 
+#: The document ``validate`` reads without ``--document``.
+DEFAULT_DOCUMENT = "support-case"
+
+
+def _fitting_document(text: str) -> str | None:
+    """The one other document whose top-level fields ``text`` has, when it is a JSON object
+    with a key that is not a field of a support case: every key a field of that document, every
+    field that document requires among the keys. None when no document or more than one fits.
+    """
+    from atbalsts.schema import DOCUMENTS, document_type
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    keys = set(data)
+    if keys <= set(document_type(DEFAULT_DOCUMENT).model_fields):
+        return None
+    fits = []
+    for name in DOCUMENTS:
+        fields = document_type(name).model_fields
+        required = {key for key, field in fields.items() if field.is_required()}
+        if name != DEFAULT_DOCUMENT and required <= keys <= set(fields):
+            fits.append(name)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _validate(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.model import parse_json
     from atbalsts.schema import document_type
 
-    model = document_type(args.document)
+    document = args.document or DEFAULT_DOCUMENT
+    model = document_type(document)
     text = read_text(args.file, t)
     try:
-        parse_json(model, text, name=f"{args.file} ({args.document})")
+        parse_json(model, text, name=f"{args.file} ({document})")
     except DocumentError as err:
         if args.format != "json":
-            raise
+            other = _fitting_document(text) if args.document is None else None
+            if other is None:
+                raise
+            print_error(err, t, sys.stderr)
+            hint = t.gettext(
+                "hint: {file} looks like a {other}, not a {document}: give --document {other}"
+            )
+            print(hint.format(file=args.file, other=other, document=document), file=sys.stderr)
+            return EXIT_INVALID
         rows = [
             {"path": e.path, "kind": e.kind, "message": e.message, "values": dict(e.values)}
             for e in err.errors
         ]
         sys.stdout.write(
-            dump({"file": args.file, "document": args.document, "valid": False, "errors": rows})
+            dump({"file": args.file, "document": document, "valid": False, "errors": rows})
         )
         return EXIT_INVALID
     if args.format == "json":
         sys.stdout.write(
-            dump({"file": args.file, "document": args.document, "valid": True, "errors": []})
+            dump({"file": args.file, "document": document, "valid": True, "errors": []})
         )
     else:
-        print(t.gettext("{file}: valid {document}").format(file=args.file, document=args.document))
+        print(t.gettext("{file}: valid {document}").format(file=args.file, document=document))
     return EXIT_OK
 
 
@@ -140,7 +178,6 @@ def register(commands: Commands) -> None:
     p.add_argument("file", metavar=_("FILE"), help=_("the JSON file"))
     p.add_argument(
         "--document",
-        default="support-case",
         choices=DOCUMENT_NAMES,
         help=_("the document type (default: support-case)"),
     )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from collections.abc import Iterator
 from typing import Literal, cast
@@ -15,6 +14,7 @@ from atbalsts.cli._common import (
     Commands,
     InputError,
     date_type,
+    not_json_lines,
     whole_number,
 )
 from atbalsts.cli._i18n import Texts
@@ -38,24 +38,6 @@ def _lines(path: str, t: Texts) -> Iterator[str]:
         ) from None
 
 
-def _not_json_lines(path: str, shape: str, t: Texts) -> str:
-    """Why ``path`` is not read (it is one JSON document over many lines, or a JSON array), and
-    the command that makes it JSON Lines."""
-    _ = t.gettext
-    quoted = shlex.quote(path)
-    if shape == "array":
-        return _(
-            "{path} is not JSON Lines: it holds a JSON array, and the work list reads one "
-            "support case per line. Put each case on a line of its own, e.g. with: "
-            "jq -c '.[]' {quoted} > cases.jsonl"
-        ).format(path=path, quoted=quoted)
-    return _(
-        "{path} is not JSON Lines: its first line opens one JSON document that goes on over "
-        "the next lines, and the work list reads one support case per line. Put each case on "
-        "a line of its own, e.g. with: jq -c . {quoted} > cases.jsonl"
-    ).format(path=path, quoted=quoted)
-
-
 def _worklist(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.cli._errors import field_message
     from atbalsts.worklist import WorklistInputError, run_worklist
@@ -74,7 +56,7 @@ def _worklist(args: argparse.Namespace, t: Texts) -> int:
             field_words=lambda row: field_message(row, t),
         )
     except WorklistInputError as err:
-        raise InputError(_not_json_lines(args.file, err.values["shape"], t)) from None
+        raise InputError(not_json_lines(args.file, err.values["shape"], "worklist", t)) from None
     return EXIT_INVALID if counts.skipped else EXIT_OK
 
 

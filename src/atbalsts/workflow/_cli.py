@@ -223,8 +223,14 @@ _Doc = SupportPlan | Referral | Consent
 def _document(path: Path) -> _Doc:
     data = _read(path)
     try:
-        keys = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # said as every command that reads JSON says it
+        raise AtbalstsError(
+            f"cannot read {path}: it is not UTF-8 text", code="not_utf8", values={"path": str(path)}
+        ) from None
+    try:
+        keys = json.loads(text)
+    except ValueError:
         raise AtbalstsError(
             f"{path} is not a JSON document", code="not_json_document", values={"path": str(path)}
         ) from None

@@ -18,6 +18,7 @@ import attrs
 from pydantic import Field
 
 from atbalsts._explain import FactWords
+from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
 from atbalsts.codes import CODE_LISTS, CodeList
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import (
@@ -205,8 +206,6 @@ def schema_text() -> str:
 _Said = tuple[tuple[str, str], ...]
 #: A sentence that names a number, by its key in :data:`PLURALS`, in the list's language.
 _Plural = Callable[[str, int], str]
-#: What the first line of an input opens when it is not a JSON Lines record.
-_Shape = Literal["document", "array"]
 
 
 @attrs.define
@@ -220,45 +219,15 @@ class _Read:
     shown: list[tuple[SkippedLine, _Said]] = attrs.field(factory=list)
     counts: dict[str, int] = attrs.field(factory=lambda: dict.fromkeys(SECTIONS, 0))
     first: int | None = None  # the number of the first line that is not blank
-    opens: _Shape | None = None  # what that line opens, if it is not a record
+    opens: Shape | None = None  # what that line opens, if it is not a record
 
     def totals(self) -> WorklistCounts:
         return WorklistCounts(read=self.read, cases=self.cases, skipped=self.skipped, **self.counts)
 
 
-def _opens(line: str) -> _Shape | None:
-    """What ``line``, the first of an input and not a valid case, opens when it is not a JSON
-    Lines record at all: a JSON array (whole on the line or not), or a JSON object that the line
-    does not close (the first line of a pretty-printed document). None for a record that is
-    only broken."""
-    text = line.strip()
-    if text.startswith("["):
-        return "array"
-    if not text.startswith("{"):
-        return None
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as err:  # the text ran out before the object closed
-        return "document" if err.pos >= len(text) else None
-    except RecursionError:
-        return None
-    return None
-
-
 def _not_json_lines(read: _Read) -> WorklistInputError:
-    line, shape = read.first or 1, read.opens or "document"
-    if shape == "array":
-        what = "it is a JSON array"
-        convert = "jq -c '.[]' FILE"
-    else:
-        what = f"line {line} opens a JSON document that goes on over the lines after it"
-        convert = "jq -c . FILE"
-    return WorklistInputError(
-        f"the input is not JSON Lines: {what}, and a work list reads one support case per line "
-        f"(convert it with {convert})",
-        code="not_json_lines",
-        values={"line": str(line), "shape": shape},
-    )
+    message, values = not_json_lines(read.first or 1, read.opens or "document", "a work list")
+    return WorklistInputError(message, code=CODE, values=values)
 
 
 def _skip(read: _Read, skipped: IO[str], record: SkippedLine, said: Callable[[], _Said]) -> None:
@@ -314,7 +283,7 @@ def _items(
             case = parse_json(SupportCase, line, name=f"line {number}")
         except DocumentError as err:
             if first:
-                read.opens = _opens(line)
+                read.opens = opens(line)
             _invalid(read, skipped, number, err.errors, role, words)
             continue
         read.read += 1
