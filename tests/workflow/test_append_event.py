@@ -274,3 +274,25 @@ def test_an_edited_events_unknown_key_is_judged_by_the_events_own_fields() -> No
     assert verdict.code == "invalid_event"
     assert "birth_date" not in str(verdict)
     assert "(a key that is not a field name)" in verdict.values["paths"]
+
+
+def test_a_failed_write_leaves_the_chain_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A half-written line would block every later append: the file is cut back, as the
+    # command's own transition does.
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    before = chain.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space"):
+        append_event(chain, second)
+    monkeypatch.undo()
+    assert chain.read_bytes() == before
+    append_event(chain, second)
+    assert read_chain(chain) == [first, second]

@@ -14,6 +14,7 @@ event still verifies. Keep the hash of the last event (the head) elsewhere and p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ import attrs
 import pydantic
 import rfc8785
 
-from atbalsts._files import owner_only
+from atbalsts._files import owner_only, sync_directory
 from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
@@ -102,9 +103,9 @@ def append_event(path: Path, event: AuditEvent) -> None:
         )
     try:
         with path.open("rb") as chain:
-            last, newline, blank = _last_line(chain)
+            last, blank = _last_line(chain)
     except FileNotFoundError:
-        last, newline, blank = None, True, False
+        last, blank = None, False
     if blank:
         # verify_chain reads a blank line as an edit: an event after one would not verify.
         raise ChainError(
@@ -114,9 +115,44 @@ def append_event(path: Path, event: AuditEvent) -> None:
             values={"path": str(path)},
         )
     _check_follows(path, event, last)
-    line = event_line(event) if newline else b"\n" + event_line(event)
-    with open(path, "ab", opener=owner_only) as chain:
-        chain.write(line)
+    append_line(path, event_line(event))
+
+
+def append_line(chain: Path, line: bytes) -> tuple[int, bool]:
+    """Append ``line`` to the file ``chain`` on a line of its own, written to the disk (a new
+    file: mode 0600, its directory entry written too). Returns the file's size before and
+    whether it existed, for :func:`cut_back`. On a failure the file is cut back to what it was
+    and the :class:`OSError` raised: a half-written line would block every later append."""
+    existed = chain.exists()
+    size = chain.stat().st_size if existed else 0
+    try:
+        with open(chain, "ab", opener=owner_only) as file:
+            if size and not _ends_with_newline(chain):
+                line = b"\n" + line
+            file.write(line)
+            file.flush()
+            os.fsync(file.fileno())
+        if not existed:
+            sync_directory(chain.parent)
+    except OSError:
+        cut_back(chain, size, existed)
+        raise
+    return size, existed
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
+
+
+def cut_back(chain: Path, size: int, existed: bool) -> None:
+    """Put the file ``chain`` back as it was: ``size`` bytes long, or absent."""
+    with contextlib.suppress(OSError):
+        if existed:
+            os.truncate(chain, size)
+        else:
+            chain.unlink(missing_ok=True)
 
 
 #: What may follow a chain file's last event: nothing, or its line end.
@@ -126,15 +162,13 @@ _LINE_ENDS = (b"", b"\n", b"\r\n")
 _BLOCK = 8192
 
 
-def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool, bool]:
+def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
     """The last line of ``chain`` that is not blank, without its line end (None when every line
-    is blank), read from the end; whether the file ends with a newline (or is empty); and
-    whether a blank line follows that line (or the file, not empty, holds only blank lines)."""
+    is blank), read from the end; and whether a blank line follows that line (or the file, not
+    empty, holds only blank lines)."""
     end = chain.seek(0, os.SEEK_END)
     if end == 0:
-        return None, True, False
-    chain.seek(end - 1)
-    newline = chain.read(1) == b"\n"
+        return None, False
     tail, position = b"", end
     while position > 0:
         step = min(_BLOCK, position)
@@ -144,9 +178,9 @@ def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool, bool]:
         text = tail.rstrip()
         start = text.rfind(b"\n")
         if start >= 0:
-            return text[start + 1 :], newline, tail[len(text) :] not in _LINE_ENDS
+            return text[start + 1 :], tail[len(text) :] not in _LINE_ENDS
     text = tail.rstrip()
-    return text.strip() or None, newline, tail[len(text) :] not in _LINE_ENDS or not text
+    return text.strip() or None, tail[len(text) :] not in _LINE_ENDS or not text
 
 
 def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:

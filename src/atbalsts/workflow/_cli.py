@@ -32,7 +32,7 @@ from typing import TextIO
 
 import attrs
 
-from atbalsts._files import Replacement, owner_only, replaceable, sync_directory
+from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
 from atbalsts.errors import (
     AtbalstsError,
@@ -51,6 +51,8 @@ from atbalsts.model import (
 )
 from atbalsts.workflow._audit import (
     ChainVerdict,
+    append_line,
+    cut_back,
     document_hash,
     event_line,
     read_chain,
@@ -521,19 +523,12 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
     size = chain.stat().st_size if chain is not None and existed else 0
     try:
         if chain is not None:
-            with open(chain, "ab", opener=owner_only) as file:  # a new chain: 0600
-                if size and not _ends_with_newline(chain):
-                    line = b"\n" + line
-                file.write(line)
-                file.flush()
-                os.fsync(file.fileno())
-            if not existed:
-                sync_directory(chain.parent)
+            append_line(chain, line)  # a new chain: 0600; cut back on its own failure
         new.commit(sync=True)
     except OSError as exc:
         new.discard()
         if chain is not None:
-            _cut(chain, size, existed)
+            cut_back(chain, size, existed)
         also = None if chain is None else str(chain)
         raise FileError(str(target), "write", exc, also=also, kept=True) from None
 
@@ -582,21 +577,6 @@ def _finish_pending(target: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
             sync_directory(target.parent)
             return found
     return None
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as file:
-        file.seek(-1, os.SEEK_END)
-        return file.read(1) == b"\n"
-
-
-def _cut(chain: Path, size: int, existed: bool) -> None:
-    """Put the chain file back as it was: ``size`` bytes long, or absent."""
-    with contextlib.suppress(OSError):
-        if existed:
-            os.truncate(chain, size)
-        else:
-            chain.unlink(missing_ok=True)
 
 
 def cli_audit_verify(
