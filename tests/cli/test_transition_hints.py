@@ -284,3 +284,18 @@ def test_the_help_examples_of_param_are_valid(tmp_path: Path) -> None:
     params = [f"{k}={examples[k]}" for k in ("achievements", "outcome")]
     status, err = _act(doc, "review", "class_teacher", *(x for p in params for x in ("--param", p)))
     assert status == 0, err
+
+
+def test_the_latvian_hints_are_the_english_ones_word_for_word() -> None:
+    # The hints are written twice (the library's English, the command's catalog message ids):
+    # the same keys, and each catalog id the library's sentence, so the English command and the
+    # Latvian one say the same hint.
+    from atbalsts.cli._i18n import texts
+    from atbalsts.cli._workflow import _hint_sentences
+    from atbalsts.workflow._cli import HINTS
+
+    english = _hint_sentences(texts("en"))
+    assert english == HINTS
+    latvian = _hint_sentences(texts("lv"))
+    assert latvian.keys() == HINTS.keys()
+    assert all(latvian[k] != HINTS[k] for k in HINTS)  # each translated
