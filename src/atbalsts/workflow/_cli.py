@@ -122,7 +122,8 @@ class Notice:
         its reason and parameters are shown). Only then, and only because the caller asked for
         them, ``values`` also hold the event's ``reason`` and ``params``, which are sensitive:
         the one notice whose values may hold a field's value. Every value is printable, on one
-        line (:func:`printable`): a chain is a file anyone may have edited.
+        line (a character that is not printable written as its escape): a chain is a file anyone
+        may have edited.
     ``no_events``
         ``audit show`` found no event to show (values ``chain`` and ``document``, the document
         asked for, or empty).
