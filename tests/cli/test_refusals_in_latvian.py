@@ -825,3 +825,20 @@ def test_the_gaps_are_the_models_sentences_in_its_order(
     gaps = consent_gaps(c, day, purpose, recipient, tuple(categories))
     assert [g.text for g in gaps] == c.gaps(day, purpose, recipient, tuple(categories))
     assert all(g.code in _gap_codes() for g in gaps)
+
+
+def test_approval_steps_are_said_by_who_takes_them_with_their_codes() -> None:
+    # A social pedagogue reads "the approvals of school_director ... are missing" as a code; the
+    # Latvian names each step by the role that takes it, its code after it.
+    refusal = Refusal(
+        guard="lv.guard.plan.approvals",
+        plugin="lv",
+        reason="the approvals of author, school_director are missing",
+        basis="methodological_default: x",
+        code="approvals_missing",
+        values={"steps": "author,school_director"},
+    )
+    latvian = refusal_reason(refusal, LV)
+    assert "plāna autors (author)" in latvian
+    assert "Izglītības iestādes direktors (school_director)" in latvian
+    assert refusal_reason(refusal, texts("en")) == refusal.reason

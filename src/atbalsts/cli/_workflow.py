@@ -91,6 +91,24 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
     return _either([n.format(measure=values.get("measure", "")) for n in names if n], t)
 
 
+def _step(step: str, t: Texts) -> str:
+    """An approval step in words of ``t``, its code after it: the label of the role that takes
+    it (the author's step: the plan's author), as staff know it, and the code, as a program
+    and the documents write it. In English, the code alone, as the library's sentence says it."""
+    from atbalsts.codes import CODE_LISTS
+
+    roles = CODE_LISTS["roles"]
+    if t.lang == "en":
+        return step
+    if step == "author":
+        label = t.gettext("the plan's author")
+    elif step in roles:
+        label = roles.label(step, "lv")  # English returned the code above
+    else:
+        return step
+    return f"{label} ({step})"
+
+
 def _duty(values: Mapping[str, str], t: Texts) -> str | None:
     """Why no legal duty covers a referral's sharing (``values["duty"]``), in words of ``t``."""
     _ = t.gettext
@@ -199,7 +217,9 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
         waits = values.get("waits_for", "")
         parts["who"] = _who(waits, values, t) if waits == "author" else _either(_items(waits), t)
     if refusal.code in ("approvals_dropped", "approvals_missing"):
-        parts["steps"] = ", ".join(_items(values.get("steps", "")))
+        parts["steps"] = ", ".join(_step(step, t) for step in _items(values.get("steps", "")))
+    if refusal.code == "wrong_step_role" and "step" in values:
+        parts["step"] = _step(values["step"], t)
     if refusal.code == "approvals_dropped":
         parts["days"] = _both(_items(values.get("days", "")), t)
         school = "municipal_coordinator" in _items(values.get("steps", ""))
