@@ -111,6 +111,23 @@ def test_each_kind_of_field_error_reads_in_latvian_with_its_path(tmp_path: Path)
     }
 
 
+def test_an_unknown_code_of_each_list_reads_in_latvian(tmp_path: Path) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    case["plans"][0]["risk_factors"][0] = "no_such_factor"
+    case["plans"][0]["measures"][0]["measure"] = "no_such_measure"
+    case["plans"][0]["author_role"] = "no_such_role"
+    case["referrals"][0]["referred_to"]["institution"] = "no_such_institution"
+    _, _, err = run("validate", str(write(tmp_path / "c.json", case)), "--lang", "lv")
+    said = dict(line.strip().split(": ", 1) for line in err.splitlines()[1:])
+    tail = "; izmantojiet valsts kodu vai spraudņa deklarētu vietējo kodu 'nosaukumtelpa:kods'"
+    assert said == {
+        "plans[0].risk_factors[0]": "nezināms riska faktora kods" + tail,
+        "plans[0].measures[0].measure": "nezināms atbalsta pasākuma kods" + tail,
+        "plans[0].author_role": "nezināms lomas kods" + tail,
+        "referrals[0].referred_to.institution": "nezināms iestādes kods" + tail,
+    }
+
+
 def test_malformed_json_says_where_it_stops(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"learner": {', encoding="utf-8")

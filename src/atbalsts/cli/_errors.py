@@ -265,19 +265,19 @@ def _code(values: Mapping[str, str], t: Texts) -> str | None:
     """An ``unknown_code`` of the code list ``list`` in words of ``t``."""
     _ = t.gettext
     sentences = {
-        "risk factor": _(
+        "risk_factors": _(
             "unknown risk factor code; use a national code or a local 'namespace:code' declared "
             "by a plugin"
         ),
-        "measure": _(
+        "measures": _(
             "unknown measure code; use a national code or a local 'namespace:code' declared by a "
             "plugin"
         ),
-        "role": _(
+        "roles": _(
             "unknown role code; use a national code or a local 'namespace:code' declared by a "
             "plugin"
         ),
-        "institution": _(
+        "institutions": _(
             "unknown institution code; use a national code or a local 'namespace:code' declared "
             "by a plugin"
         ),
