@@ -442,20 +442,55 @@ def test_an_uncommon_system_error_is_shown_in_the_systems_words() -> None:
 
 
 def test_an_unknown_parameter_is_said_with_the_names_known() -> None:
+    """A dozen parameters are few enough to be listed whole."""
     status, _, lv = run("params", "lv.nope", "--lang", "lv")
     assert status == 2
     _, _, en = run("params", "lv.nope", "--lang", "en")
-    said = re.fullmatch(
-        r"kļūda: nezināms parametrs 'lv.nope'; zināmie nosaukumi: (lv\..*), … "
-        r"\(pavisam ([0-9]+)\)\n",
-        lv,
-    )
-    written = re.fullmatch(
-        r"error: unknown parameter 'lv.nope'; known: (lv\..*), … \(([0-9]+) in all\)\n", en
-    )
+    said = re.fullmatch(r"kļūda: nezināms parametrs 'lv.nope'; zināmie nosaukumi: (lv\..*)\n", lv)
+    written = re.fullmatch(r"error: unknown parameter 'lv.nope'; known: (lv\..*)\n", en)
     assert said is not None, lv
     assert written is not None, en
     assert said.groups() == written.groups()
+    assert "…" not in lv + en
+    names = said[1].split(", ")
+    assert names == sorted(names)
+    assert len(names) > 8  # more than the 240 characters that the list was cut at before
+
+
+def test_an_unknown_role_of_the_work_list_is_said_with_every_role(tmp_path: Path) -> None:
+    from atbalsts.codes import ROLES
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(VALID_CASE) + "\n", encoding="utf-8")
+    argv = ("worklist", str(path), "--as-of", "2024-12-03", "--role", "janitor")
+    status, _, lv = run(*argv, "--lang", "lv")
+    assert status == 2
+    _, _, en = run(*argv, "--lang", "en")
+    every = ", ".join(ROLES.codes())
+    assert lv == f"kļūda: nezināma loma 'janitor'; zināmie nosaukumi: {every}\n"
+    assert en == f"error: unknown role 'janitor'; known: {every}\n"
+
+
+@pytest.mark.parametrize(
+    ("known", "shown"),
+    [
+        # Many short names: the first 20.
+        ([f"name_{i:03}" for i in range(120)], 20),
+        # Long names: as many as 240 characters hold.
+        ([f"{'long_name_' * 4}{i:03}" for i in range(60)], 5),
+    ],
+)
+def test_a_long_list_of_names_known_says_how_many_more_there_are(
+    known: list[str], shown: int
+) -> None:
+    err = UnknownNameError("parameter", "lv.nope", known)
+    listed = ", ".join(known[:shown])
+    rest = len(known) - shown
+    assert str(err) == f"unknown parameter 'lv.nope'; known: {listed}, … and {rest} more"
+    assert unknown_name(err, EN) == str(err)
+    assert unknown_name(err, LV) == (
+        f"nezināms parametrs 'lv.nope'; zināmie nosaukumi: {listed}, … un vēl {rest}"
+    )
 
 
 def test_a_long_unknown_name_is_cut_short_in_latvian_too() -> None:

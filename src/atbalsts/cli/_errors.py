@@ -131,7 +131,7 @@ def os_reason(exc: OSError, t: Texts) -> str:
 # -- names atbalsts does not know ----------------------------------------------------------------
 
 #: How UnknownNameError ends its message when it lists only some of the known names.
-_IN_ALL = re.compile(r", … \((?P<n>[0-9]+) in all\)$")
+_MORE = re.compile(r", … and (?P<n>[0-9]+) more$")
 
 
 def unknown_name(err: UnknownNameError, t: Texts) -> str:
@@ -154,12 +154,11 @@ def unknown_name(err: UnknownNameError, t: Texts) -> str:
     if not rest.startswith("; known: "):
         return message
     known = rest.removeprefix("; known: ")
-    cut = _IN_ALL.search(known)
+    cut = _MORE.search(known)
     if cut is not None:
         n = int(cut["n"])
-        known = known[: cut.start()] + t.ngettext(", … ({n} in all)", ", … ({n} in all)", n).format(
-            n=n
-        )
+        more = t.ngettext(", … and {n} more", ", … and {n} more", n)
+        known = known[: cut.start()] + more.format(n=n)
     return t.gettext("{message}; known: {names}").format(message=text, names=known)
 
 
