@@ -510,6 +510,40 @@ def test_an_unknown_name_of_a_kind_the_catalog_does_not_know_stays_as_written() 
     assert unknown_name(err, LV) == str(err) == "unknown gizmo 'g'; known: a, b"
 
 
+# -- the work list's skipped lines ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (None, "learner.(atslēga, kas nav lauka nosaukums)"),
+        ("class_teacher", "learner.(aizsargāts)"),  # a role's mask
+        ("librarian", "(aizsargāts)"),  # a role without a view: no field is named
+    ],
+)
+def test_the_work_list_says_the_path_of_a_skipped_line_in_latvian(
+    tmp_path: Path, role: str | None, path: str
+) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    case["learner"]["anna_berzina"] = 1
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    argv = ["worklist", str(cases), "--as-of", "2024-12-03", "--lang", "lv"]
+    status, out, _ = run(*argv, *(("--role", role) if role else ()))
+    assert status == 2
+    assert f"  1. rinda: nav derīga atbalsta lieta: {path}: " in out
+    assert "(a key that is not a field name)" not in out
+    assert "(protected)" not in out
+    assert "anna_berzina" not in out
+    # In English, the library's words.
+    status, out, _ = run(*argv[:-1], "en", *(("--role", role) if role else ()))
+    english = {
+        None: "learner.(a key that is not a field name)",
+        "class_teacher": "learner.(protected)",
+    }
+    assert f"  line 1: not a valid support case: {english.get(role, '(protected)')}: " in out
+
+
 # -- as a separate process, in the default language ------------------------------------------------
 
 

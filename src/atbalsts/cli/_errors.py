@@ -57,13 +57,17 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
 
 
 def path_words(path: str, t: Texts) -> str:
-    """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) in its
-    words; the path's field names are the documents' and stay as they are."""
+    """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) and a
+    field a role may not see (``PROTECTED``, where a role's list masks a path) in its words;
+    the path's field names are the documents' and stay as they are."""
     from atbalsts.model import NOT_A_FIELD_NAME  # the models load only when there is an error
+    from atbalsts.privacy import PROTECTED
 
-    if NOT_A_FIELD_NAME not in path:
-        return path
-    return path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
+    if NOT_A_FIELD_NAME in path:
+        path = path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
+    if PROTECTED in path:
+        path = path.replace(PROTECTED, t.gettext("(protected)"))
+    return path
 
 
 def document_name(name: str, t: Texts) -> str:
