@@ -24,7 +24,14 @@ from hypothesis import strategies as st
 import atbalsts
 from atbalsts import DocumentError
 from atbalsts.model import AuditEvent, Learner, SupportCase, shown_key
-from atbalsts.model._io import CLOSE, FIELD_NAME, NOT_A_FIELD_NAME, OWN_KEYS, _every_field_name
+from atbalsts.model._io import (
+    CLOSE,
+    FIELD_NAME,
+    LONG,
+    NOT_A_FIELD_NAME,
+    OWN_KEYS,
+    _every_field_name,
+)
 from atbalsts.model.observation import TermObservation
 from atbalsts.privacy import model_classes
 from atbalsts.schema import DOCUMENTS
@@ -41,13 +48,26 @@ EVERY_FIELD = frozenset(
 )
 
 
+def _slips(name: str) -> set[str]:
+    """Every way of writing ``name`` with one slip of the hand: a letter left out, a letter
+    doubled, two neighbouring letters swapped."""
+    out = {name[:i] + name[i + 1 :] for i in range(len(name))}
+    out |= {name[: i + 1] + name[i:] for i in range(len(name))}
+    out |= {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)}
+    return out - {name}
+
+
 def _close(key: str, names: frozenset[str] | set[str]) -> bool:
-    """Whether ``key`` is one of ``names`` or close to one, as difflib measures it, or a key the
-    library writes itself."""
+    """Whether ``key`` is one of ``names``, or a key the library writes itself, or close to one
+    of ``names`` as difflib measures it and, unless that name is long, one slip from it."""
     return (
         key in names
         or key in OWN_KEYS
-        or bool(difflib.get_close_matches(key, names, n=1, cutoff=CLOSE))
+        or any(
+            difflib.SequenceMatcher(None, key, name).ratio() >= CLOSE
+            and (len(name) >= LONG or key in _slips(name))
+            for name in names
+        )
     )
 
 
@@ -160,6 +180,73 @@ def test_a_name_written_as_a_field_name_is_not_repeated(
     assert rows == _rows(_with_unknown(case_data, REFERENCE_KEY))  # nothing depends on the key
 
 
+#: Common Latvian given names and surnames (a synthetic list), written as a key may hold them:
+#: lower case, without diacritics (with them a key is never written as a field name). A name
+#: that is itself a field name (Marks, ``marks``) cannot be told from the field and is left out.
+LATVIAN_NAMES = [
+    "anna", "maris", "janis", "liga", "ilze", "peteris", "andris", "juris", "karlis", "martins",
+    "edgars", "girts", "inese", "inga", "ieva", "kristine", "laura", "linda", "marta", "agnese",
+    "dace", "daina", "baiba", "zane", "elina", "evija", "gunta", "ruta", "santa", "signe",
+    "sanita", "aija", "alise", "anete", "dana", "diana", "eva", "lauma", "liene", "madara", "rita",
+    "sarmite", "vija", "aigars", "arturs", "arvids", "dainis", "gatis", "guntis", "ivars",
+    "kaspars", "kristaps", "raimonds", "reinis", "rihards", "roberts", "rolands", "toms", "uldis",
+    "valdis", "viesturs", "oskars", "niks", "markuss", "mareks", "marija", "mara", "lasma",
+    "paula", "sofija", "emilija", "amelija", "adele", "elza", "ance", "estere", "keita", "luize",
+    "viktorija", "patricija", "emma", "rebeka", "beatrise", "ralfs", "gustavs", "olivers",
+    "adrians", "aleksis", "haralds", "kims", "otto", "hugo", "leo", "rudolfs", "linards", "gints",
+    "normunds", "egils", "ainars", "agita", "zaiga", "velta", "ausma", "skaidrite", "inara",
+    "anita", "iveta", "dzintra", "aina", "maija", "mairis", "edite", "ilga", "davis", "daniels",
+    "davids", "emils", "ernests", "kristers", "artis", "arnis", "armands", "aivars", "imants",
+    "maruta", "ligita", "ligija", "vita", "vineta", "renate", "solvita", "sandra", "sintija",
+    "monta", "megija", "krista", "katrina", "karina", "ilona", "olga", "vera", "nora", "rute",
+    "dita", "gita", "aiga", "marts", "mikus", "matiss", "berzins", "berzina", "kalnins", "kalnina",
+    "ozols", "ozola", "jansons", "jansone", "liepins", "liepina", "krumins", "krumina", "balodis",
+    "balode", "eglitis", "eglite", "petersons", "petersone", "zarins", "zarina", "vitols",
+    "vitola", "klavins", "klavina", "karklins", "karklina", "vanags", "vanaga", "lacis", "lace",
+    "ozolins", "ozolina", "rozitis", "rozite", "sprogis", "sproge", "zvirbulis", "zvirbule",
+    "kalejs", "kaleja", "pujats", "grinbergs", "leja", "strods", "jaunzems", "lapins", "lapina",
+    "silins", "silina", "abols", "abola", "dumins", "dumina", "freimanis", "kalnietis", "priede",
+    "briedis", "liepa", "dzenis", "gailis", "gaile", "auzins", "celmins", "bite", "rudzitis",
+    "rubenis", "upitis", "upite", "vilks", "kreslins", "mednis", "purins", "sils", "kalns",
+    "ziedins", "lazdins", "strazds", "skuja", "skujins", "kronbergs", "zeltins", "meiers",
+    "akmentins", "riekstins", "kalna", "melnis", "melne", "sarkans", "baltins", "baltina",
+    "ziemelis", "ziemele", "kocins", "kocina", "ezers", "ezera", "abele", "avotins", "avotina"
+]  # fmt: skip
+
+#: Misspelt field names, as a sender writes them: a letter left out, doubled or swapped, and in
+#: a long name another letter or one more.
+TYPOS = [
+    "learnr", "lerner", "learnre", "leraner", "observatons", "obsevations", "observation",
+    "observatios", "marsk", "mrks", "mraks", "enrolmnet", "enrollment", "as_fo", "asof", "as_off",
+    "plnas", "plan", "pans", "mesures", "measurs", "measurse", "risk_factor", "riks_factors",
+    "risk_facotrs", "consnets", "consent", "referals", "refferals", "referal", "peroid", "perod",
+    "periiod", "grdae", "gradde", "semster", "semetser", "schol_year", "school_yaer",
+    "personal_cod", "personal_coed", "birth_dat", "birthdate", "brith_date", "learner_ids",
+    "lerner_id", "attendence", "atendance", "stafff_observations", "staff_observation", "reasn",
+    "reson", "statsu", "sttus", "satus", "subjcet", "subjetc", "fundng", "fundign",
+    "lessons_mised", "lessons_sheduled", "prgramme", "programm", "municipalty", "muncipality",
+    "recipents", "recipeints"
+]  # fmt: skip
+
+
+def test_the_lists_of_names_and_typos_are_keys_written_as_field_names() -> None:
+    for key in LATVIAN_NAMES + TYPOS:
+        assert FIELD_NAME.fullmatch(key), key
+        assert key not in EVERY_FIELD, key
+
+
+@pytest.mark.parametrize("key", LATVIAN_NAMES)
+def test_a_latvian_name_is_close_to_no_field_name(key: str) -> None:
+    """``maris`` shares four letters of five with ``marks``, ``signe`` with ``since``: a letter
+    changed in a short word makes a name, not a typo, and is not repeated."""
+    assert shown_key(key) == NOT_A_FIELD_NAME
+
+
+@pytest.mark.parametrize("key", TYPOS)
+def test_a_misspelt_field_name_is_named(key: str) -> None:
+    assert shown_key(key) == key
+
+
 @pytest.mark.parametrize("key", ["120101-12345", "Anna Bērziņa", "k" * 65, "Grade", "1st"])
 def test_a_personal_code_or_a_name_as_a_key_is_not_repeated(
     case_data: dict[str, Any], key: str
@@ -193,6 +280,15 @@ def test_shown_key_names_a_key_by_the_names_given_else_by_every_field_name() -> 
     assert shown_key("asof") == "asof"
     assert shown_key("anna_berzina") == NOT_A_FIELD_NAME
     assert shown_key("x") == NOT_A_FIELD_NAME
+    # A letter changed or added in a short field name is not a slip: a name is made so as often
+    # (maris, mareks), so such a key is not repeated, even where it is a typo (houres).
+    assert shown_key("maris", ["marks"]) == NOT_A_FIELD_NAME
+    assert shown_key("mareks", ["marks"]) == NOT_A_FIELD_NAME
+    assert shown_key("houres", ["hours"]) == NOT_A_FIELD_NAME
+    assert shown_key("marsk", ["marks"]) == "marsk"
+    # In a long field name it is: attendence, learner_ids.
+    assert shown_key("attendence", ["attendance"]) == "attendence"
+    assert shown_key("learner_ids", ["learner_id"]) == "learner_ids"
 
 
 def test_the_field_names_of_every_document_are_those_of_the_documents_published() -> None:

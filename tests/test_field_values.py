@@ -218,7 +218,7 @@ def test_malformed_json_says_its_line_and_column() -> None:
         ),
         (
             lambda c: c["plans"][0]["measures"][0].__setitem__("measure", "mentoring"),
-            ("plans[0].measures[0].measure", "unknown_code", {"list": "measure"}),
+            ("plans[0].measures[0].measure", "unknown_code", {"list": "measures"}),
         ),
         (
             lambda c: c["learner"].__setitem__("personal_code", "16117519998"),
@@ -268,6 +268,53 @@ def test_a_consent_withdrawn_before_it_was_given_names_both_dates() -> None:
         "date_order",
         {"later": "withdrawn_on", "earlier": "given_on"},
     )
+
+
+#: A field of each extensible code list, where a test may write a code.
+_CODE_FIELDS: list[tuple[str, Callable[[dict[str, Any], str], object]]] = [
+    ("plans[0].risk_factors[0]", lambda c, v: c["plans"][0]["risk_factors"].__setitem__(0, v)),
+    ("plans[0].measures[0].measure", lambda c, v: c["plans"][0]["measures"][0].update(measure=v)),
+    ("plans[0].author_role", lambda c, v: c["plans"][0].update(author_role=v)),
+    (
+        "referrals[0].referred_to.institution",
+        lambda c, v: c["referrals"][0]["referred_to"].update(institution=v),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "list_name"),
+    [
+        (path, change, name)
+        for (path, change), name in zip(
+            _CODE_FIELDS, ("risk_factors", "measures", "roles", "institutions"), strict=True
+        )
+    ],
+)
+def test_both_unknown_code_kinds_spell_the_list_as_its_code_list_name(
+    path: str, change: Callable[[dict[str, Any], str], object], list_name: str
+) -> None:
+    """``unknown_code`` (no such national code) and ``unknown_local_code`` (a local code no
+    plugin of the set declares) name the same list the same way: its key in ``CODE_LISTS``, the
+    name a program looks the list up by."""
+    from atbalsts import PolicyRegistry
+    from atbalsts.codes import CODE_LISTS
+
+    assert list_name in CODE_LISTS
+    national = _case(lambda c: change(c, "no_such_code"))
+    assert _only(national) == (path, "unknown_code", {"list": list_name})
+    local = atbalsts.parse_python(SupportCase, _case(lambda c: change(c, "nowhere:thing")))
+    with pytest.raises(DocumentError) as info:
+        PolicyRegistry.load().evaluate(local, as_of=_day("2024-12-03"))
+    (row,) = info.value.errors
+    assert (row.path, row.kind, dict(row.values)) == (
+        path,
+        "unknown_local_code",
+        {"list": list_name},
+    )
+    # The message stays in words: the list's human name, not its key.
+    human = CODE_LISTS[list_name].name
+    assert f"a local {human} code of a namespace" in row.message
 
 
 @pytest.mark.parametrize(
@@ -398,9 +445,9 @@ def test_the_command_says_an_unknown_local_code_in_both_languages(
     err = capsys.readouterr().err
     said = {
         ("lv", "bauska"): "vietējs atbalsta pasākuma kods nosaukumtelpā 'bauska', ko neviens",
-        ("en", "bauska"): "a local measures code of the namespace 'bauska' that no policy",
+        ("en", "bauska"): "a local measure code of the namespace 'bauska' that no policy",
         ("lv", "nowhere"): "vietējs atbalsta pasākuma kods nosaukumtelpā, kuras nav nevienam",
-        ("en", "nowhere"): "a local measures code of a namespace that no policy in this set has",
+        ("en", "nowhere"): "a local measure code of a namespace that no policy in this set has",
     }
     assert said[lang, namespace] in err
     assert "summer_camp" not in err

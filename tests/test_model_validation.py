@@ -270,7 +270,7 @@ def test_grade_outside_1_to_12_is_refused_at_the_field(grade: int) -> None:
         ((), "learnr", "learnr"),
         (("learner",), "birth_dat", "learner.birth_dat"),
         (("learner", "enrolment"), "gradee", "learner.enrolment.gradee"),
-        (("plans", 0, "measures", 0), "houres", "plans[0].measures[0].houres"),
+        (("plans", 0, "measures", 0), "huors", "plans[0].measures[0].huors"),
         # a key close to no field at its place may be a name: not repeated
         (("learner",), "colour", "learner.(a key that is not a field name)"),
     ],

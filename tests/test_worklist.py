@@ -350,6 +350,27 @@ def test_the_text_says_why_a_line_was_skipped_without_its_values(
     assert "  … and 5 more lines (the JSON list names each)" in many
 
 
+def test_a_caller_says_the_paths_of_a_skipped_line_in_its_own_words(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """The paths in the text, after a role's mask, go through ``path_words`` (the command line
+    says a hidden key and a protected field in Latvian); the JSON list keeps the library's."""
+    bad = json.loads(lines[0])
+    bad["learner"]["anna_berzina"] = 1
+    line = json.dumps(bad)
+    worded = listing([line], registry, lang="lv", path_words=lambda path: f"<{path}>")
+    assert "<learner.(a key that is not a field name)>: " in worded
+    assert "anna_berzina" not in worded
+    masked = listing(
+        [line], registry, lang="lv", role="class_teacher", path_words=lambda path: f"<{path}>"
+    )
+    assert "<learner.(protected)>: " in masked
+    out = io.StringIO()
+    run_worklist([line], out, as_of=DAY, registry=registry, fmt="json", path_words=str.upper)
+    (skipped,) = json.loads(out.getvalue())["skipped"]
+    assert skipped["fields"][0]["path"] == "learner.(a key that is not a field name)"
+
+
 def test_a_case_with_a_local_code_no_policy_declares_is_masked_on_a_roles_list(
     registry: PolicyRegistry,
 ) -> None:

@@ -242,25 +242,35 @@ class DocumentError(AtbalstsError, ValueError):
         return tuple(e.path for e in self.errors)
 
 
-#: How many known names an UnknownNameError lists before it says how many there are.
+#: A list of known names that an UnknownNameError gives whole: at most this many characters
+#: (every national code list, the roles and the institutions together, a plugin's parameters).
+_KNOWN_WHOLE = 720
+#: Of a longer list, the first names it gives (at most 20, in at most 240 characters), then how
+#: many more there are.
 _KNOWN_SHOWN = 20
+_KNOWN_CHARS = 240
 
 
 class UnknownNameError(AtbalstsError, LookupError):
-    """A name (document, code, municipality, plugin) that atbalsts does not know."""
+    """A name (document, code, municipality, plugin) that atbalsts does not know.
+
+    ``known`` holds the names it knows; the message lists them whole when they are short enough
+    (about 700 characters: a code list, the roles), else the first 20 and how many more there
+    are (``a, b, … and 12 more``)."""
 
     def __init__(self, kind: str, name: str, known: Sequence[str] = ()) -> None:
         self.kind = kind
         self.name = name
         self.known = tuple(known)
-        names: list[str] = []
-        for known_name in self.known:
-            if len(names) == _KNOWN_SHOWN or sum(map(len, names)) + len(known_name) > 240:
-                break
-            names.append(known_name)
-        shown = ", ".join(names)
-        if len(names) < len(self.known):
-            shown += f", … ({len(self.known)} in all)"
+        shown = ", ".join(self.known)
+        if len(shown) > _KNOWN_WHOLE:
+            names: list[str] = []
+            for known_name in self.known:
+                longer = ", ".join([*names, known_name])
+                if names and (len(names) == _KNOWN_SHOWN or len(longer) > _KNOWN_CHARS):
+                    break
+                names.append(known_name)
+            shown = f"{', '.join(names)}, … and {len(self.known) - len(names)} more"
         hint = f"; known: {shown}" if self.known else ""
         # The name is input: shown short, so a 10 MB code never lands whole in a log.
         super().__init__(f"unknown {kind} {shorten(repr(name))}{hint}")

@@ -111,6 +111,23 @@ def test_each_kind_of_field_error_reads_in_latvian_with_its_path(tmp_path: Path)
     }
 
 
+def test_an_unknown_code_of_each_list_reads_in_latvian(tmp_path: Path) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    case["plans"][0]["risk_factors"][0] = "no_such_factor"
+    case["plans"][0]["measures"][0]["measure"] = "no_such_measure"
+    case["plans"][0]["author_role"] = "no_such_role"
+    case["referrals"][0]["referred_to"]["institution"] = "no_such_institution"
+    _, _, err = run("validate", str(write(tmp_path / "c.json", case)), "--lang", "lv")
+    said = dict(line.strip().split(": ", 1) for line in err.splitlines()[1:])
+    tail = "; izmantojiet valsts kodu vai spraudņa deklarētu vietējo kodu 'nosaukumtelpa:kods'"
+    assert said == {
+        "plans[0].risk_factors[0]": "nezināms riska faktora kods" + tail,
+        "plans[0].measures[0].measure": "nezināms atbalsta pasākuma kods" + tail,
+        "plans[0].author_role": "nezināms lomas kods" + tail,
+        "referrals[0].referred_to.institution": "nezināms iestādes kods" + tail,
+    }
+
+
 def test_malformed_json_says_where_it_stops(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"learner": {', encoding="utf-8")
@@ -425,20 +442,55 @@ def test_an_uncommon_system_error_is_shown_in_the_systems_words() -> None:
 
 
 def test_an_unknown_parameter_is_said_with_the_names_known() -> None:
+    """A dozen parameters are few enough to be listed whole."""
     status, _, lv = run("params", "lv.nope", "--lang", "lv")
     assert status == 2
     _, _, en = run("params", "lv.nope", "--lang", "en")
-    said = re.fullmatch(
-        r"kļūda: nezināms parametrs 'lv.nope'; zināmie nosaukumi: (lv\..*), … "
-        r"\(pavisam ([0-9]+)\)\n",
-        lv,
-    )
-    written = re.fullmatch(
-        r"error: unknown parameter 'lv.nope'; known: (lv\..*), … \(([0-9]+) in all\)\n", en
-    )
+    said = re.fullmatch(r"kļūda: nezināms parametrs 'lv.nope'; zināmie nosaukumi: (lv\..*)\n", lv)
+    written = re.fullmatch(r"error: unknown parameter 'lv.nope'; known: (lv\..*)\n", en)
     assert said is not None, lv
     assert written is not None, en
     assert said.groups() == written.groups()
+    assert "…" not in lv + en
+    names = said[1].split(", ")
+    assert names == sorted(names)
+    assert len(names) > 8  # more than the 240 characters that the list was cut at before
+
+
+def test_an_unknown_role_of_the_work_list_is_said_with_every_role(tmp_path: Path) -> None:
+    from atbalsts.codes import ROLES
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(VALID_CASE) + "\n", encoding="utf-8")
+    argv = ("worklist", str(path), "--as-of", "2024-12-03", "--role", "janitor")
+    status, _, lv = run(*argv, "--lang", "lv")
+    assert status == 2
+    _, _, en = run(*argv, "--lang", "en")
+    every = ", ".join(ROLES.codes())
+    assert lv == f"kļūda: nezināma loma 'janitor'; zināmie nosaukumi: {every}\n"
+    assert en == f"error: unknown role 'janitor'; known: {every}\n"
+
+
+@pytest.mark.parametrize(
+    ("known", "shown"),
+    [
+        # Many short names: the first 20.
+        ([f"name_{i:03}" for i in range(120)], 20),
+        # Long names: as many as 240 characters hold.
+        ([f"{'long_name_' * 4}{i:03}" for i in range(60)], 5),
+    ],
+)
+def test_a_long_list_of_names_known_says_how_many_more_there_are(
+    known: list[str], shown: int
+) -> None:
+    err = UnknownNameError("parameter", "lv.nope", known)
+    listed = ", ".join(known[:shown])
+    rest = len(known) - shown
+    assert str(err) == f"unknown parameter 'lv.nope'; known: {listed}, … and {rest} more"
+    assert unknown_name(err, EN) == str(err)
+    assert unknown_name(err, LV) == (
+        f"nezināms parametrs 'lv.nope'; zināmie nosaukumi: {listed}, … un vēl {rest}"
+    )
 
 
 def test_a_long_unknown_name_is_cut_short_in_latvian_too() -> None:
@@ -456,6 +508,40 @@ def test_a_long_unknown_name_is_cut_short_in_latvian_too() -> None:
 def test_an_unknown_name_of_a_kind_the_catalog_does_not_know_stays_as_written() -> None:
     err = UnknownNameError("gizmo", "g", ["a", "b"])
     assert unknown_name(err, LV) == str(err) == "unknown gizmo 'g'; known: a, b"
+
+
+# -- the work list's skipped lines ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (None, "learner.(atslēga, kas nav lauka nosaukums)"),
+        ("class_teacher", "learner.(aizsargāts)"),  # a role's mask
+        ("librarian", "(aizsargāts)"),  # a role without a view: no field is named
+    ],
+)
+def test_the_work_list_says_the_path_of_a_skipped_line_in_latvian(
+    tmp_path: Path, role: str | None, path: str
+) -> None:
+    case = copy.deepcopy(VALID_CASE)
+    case["learner"]["anna_berzina"] = 1
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    argv = ["worklist", str(cases), "--as-of", "2024-12-03", "--lang", "lv"]
+    status, out, _ = run(*argv, *(("--role", role) if role else ()))
+    assert status == 2
+    assert f"  1. rinda: nav derīga atbalsta lieta: {path}: " in out
+    assert "(a key that is not a field name)" not in out
+    assert "(protected)" not in out
+    assert "anna_berzina" not in out
+    # In English, the library's words.
+    status, out, _ = run(*argv[:-1], "en", *(("--role", role) if role else ()))
+    english = {
+        None: "learner.(a key that is not a field name)",
+        "class_teacher": "learner.(protected)",
+    }
+    assert f"  line 1: not a valid support case: {english.get(role, '(protected)')}: " in out
 
 
 # -- as a separate process, in the default language ------------------------------------------------

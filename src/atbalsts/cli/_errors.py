@@ -57,13 +57,17 @@ def error_lines(err: AtbalstsError, t: Texts) -> list[str]:
 
 
 def path_words(path: str, t: Texts) -> str:
-    """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) in its
-    words; the path's field names are the documents' and stay as they are."""
+    """A field path in the language of ``t``: a key not named (``NOT_A_FIELD_NAME``) and a
+    field a role may not see (``PROTECTED``, where a role's list masks a path) in its words;
+    the path's field names are the documents' and stay as they are."""
     from atbalsts.model import NOT_A_FIELD_NAME  # the models load only when there is an error
+    from atbalsts.privacy import PROTECTED
 
-    if NOT_A_FIELD_NAME not in path:
-        return path
-    return path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
+    if NOT_A_FIELD_NAME in path:
+        path = path.replace(NOT_A_FIELD_NAME, t.gettext("(a key that is not a field name)"))
+    if PROTECTED in path:
+        path = path.replace(PROTECTED, t.gettext("(protected)"))
+    return path
 
 
 def document_name(name: str, t: Texts) -> str:
@@ -131,7 +135,7 @@ def os_reason(exc: OSError, t: Texts) -> str:
 # -- names atbalsts does not know ----------------------------------------------------------------
 
 #: How UnknownNameError ends its message when it lists only some of the known names.
-_IN_ALL = re.compile(r", … \((?P<n>[0-9]+) in all\)$")
+_MORE = re.compile(r", … and (?P<n>[0-9]+) more$")
 
 
 def unknown_name(err: UnknownNameError, t: Texts) -> str:
@@ -154,12 +158,11 @@ def unknown_name(err: UnknownNameError, t: Texts) -> str:
     if not rest.startswith("; known: "):
         return message
     known = rest.removeprefix("; known: ")
-    cut = _IN_ALL.search(known)
+    cut = _MORE.search(known)
     if cut is not None:
         n = int(cut["n"])
-        known = known[: cut.start()] + t.ngettext(", … ({n} in all)", ", … ({n} in all)", n).format(
-            n=n
-        )
+        more = t.ngettext(", … and {n} more", ", … and {n} more", n)
+        known = known[: cut.start()] + more.format(n=n)
     return t.gettext("{message}; known: {names}").format(message=text, names=known)
 
 
@@ -265,19 +268,19 @@ def _code(values: Mapping[str, str], t: Texts) -> str | None:
     """An ``unknown_code`` of the code list ``list`` in words of ``t``."""
     _ = t.gettext
     sentences = {
-        "risk factor": _(
+        "risk_factors": _(
             "unknown risk factor code; use a national code or a local 'namespace:code' declared "
             "by a plugin"
         ),
-        "measure": _(
+        "measures": _(
             "unknown measure code; use a national code or a local 'namespace:code' declared by a "
             "plugin"
         ),
-        "role": _(
+        "roles": _(
             "unknown role code; use a national code or a local 'namespace:code' declared by a "
             "plugin"
         ),
-        "institution": _(
+        "institutions": _(
             "unknown institution code; use a national code or a local 'namespace:code' declared "
             "by a plugin"
         ),

@@ -39,7 +39,7 @@ def _lines(path: str, t: Texts) -> Iterator[str]:
 
 
 def _worklist(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.cli._errors import field_message
+    from atbalsts.cli._errors import field_message, path_words
     from atbalsts.worklist import WorklistInputError, run_worklist
 
     try:
@@ -54,6 +54,7 @@ def _worklist(args: argparse.Namespace, t: Texts) -> int:
             upcoming=args.upcoming,
             registry=load_registry(),
             field_words=lambda row: field_message(row, t),
+            path_words=lambda path: path_words(path, t),
         )
     except WorklistInputError as err:
         raise InputError(not_json_lines(args.file, err.values["shape"], "worklist", t)) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from atbalsts.codes import CodeList
+from atbalsts.codes import CODE_LISTS, CodeList
 from atbalsts.engine._identity import ByIdentity
 from atbalsts.errors import FieldError
 from atbalsts.model import SupportCase
@@ -132,16 +132,18 @@ def unknown_local_codes(case: SupportCase, codes: Mapping[str, CodeList]) -> lis
         if ":" not in code or code in codes[list_name]:
             continue
         namespace = code.partition(":")[0]
+        # In words, the list's own name (``risk factor``); in ``values``, its key.
+        what = CODE_LISTS[list_name].name
         if namespace in known:
             message = (
-                f"a local {list_name} code of the namespace {namespace!r} that no policy in "
+                f"a local {what} code of the namespace {namespace!r} that no policy in "
                 "this set declares (is its plugin installed, and does it govern this learner's "
                 "municipality?)"
             )
             values = {"list": list_name, "namespace": namespace}
         else:
             message = (
-                f"a local {list_name} code of a namespace that no policy in this set has (is "
+                f"a local {what} code of a namespace that no policy in this set has (is "
                 "its plugin installed, and does it govern this learner's municipality?)"
             )
             values = {"list": list_name}

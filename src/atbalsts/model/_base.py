@@ -21,7 +21,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 from atbalsts._time import ISO_DAY, iso_day
-from atbalsts.codes import INSTITUTIONS, MEASURES, RISK_FACTORS, ROLES, CodeList
+from atbalsts.codes import CODE_LISTS, INSTITUTIONS, MEASURES, RISK_FACTORS, ROLES, CodeList
 
 __all__ = [
     "CODE_MAX",
@@ -148,6 +148,10 @@ def invalid_at(
 
 def _code_type(codes: CodeList, what: str) -> Any:
     known = frozenset(codes.codes())  # national lists never change; a set is quicker to ask
+    # ``values`` name the list by its key in CODE_LISTS (``risk_factors``), as
+    # ``unknown_local_code`` does: the name a program looks it up by. The message keeps its
+    # words (``risk factor``).
+    (list_name,) = (name for name, listed in CODE_LISTS.items() if listed is codes)
 
     def check(value: str) -> str:
         if value in known or _LOCAL_RE.fullmatch(value):
@@ -157,7 +161,7 @@ def _code_type(codes: CodeList, what: str) -> Any:
             "unknown_code",
             "unknown {what} code; use a national code or a local 'namespace:code' "
             "declared by a plugin",
-            {"what": codes.name, "values": {"list": codes.name}},
+            {"what": codes.name, "values": {"list": list_name}},
         )
 
     schema = {

@@ -27,6 +27,7 @@ from atbalsts.errors import DocumentError, FieldError
 __all__ = [
     "CLOSE",
     "FIELD_NAME",
+    "LONG",
     "NOT_A_FIELD_NAME",
     "OWN_KEYS",
     "error_values",
@@ -52,6 +53,12 @@ NOT_A_FIELD_NAME = "(a key that is not a field name)"
 #: out, doubled or swapped in a name of five letters or more (``as_fo``, ``learnr``), not a
 #: word that merely shares some letters with one (``janis`` and ``plans``).
 CLOSE = 0.8
+#: The length from which a field name is long: a key close to it (:data:`CLOSE`) is named. A key
+#: close to a shorter one is named only when it is one slip of the hand from it (a letter left
+#: out, doubled, or two neighbours swapped: ``marsk``, ``reson``): a letter changed or added in
+#: a short word makes a name as often as a typo (``maris`` and ``marks``, ``signe`` and
+#: ``since``, ``mareks`` and ``marks``).
+LONG = 8
 #: Keys the library writes besides the fields of the documents, named wherever they are sent
 #: back: a role's view of a document carries ``view`` (:mod:`atbalsts.privacy`), by which the
 #: HTTP service knows a view sent where a whole Decision is needed.
@@ -188,21 +195,43 @@ def shown_key(key: str, near: Collection[str] | None = None) -> str:
     document are taken.
 
     An unknown key, or a key of a map, comes from the input and may be a personal code or a
-    name, even one written as a field name (``anna_berzina``): only a key the sender meant as a
-    field is repeated, so that they can correct it. Close is a ratio of at least 0.8 as
-    ``difflib.get_close_matches`` measures it: a letter left out, doubled or swapped in a
-    name of five letters or more. The errors of the documents name each key so, by the fields
-    of the model at its place (:func:`field_errors`), a key of a map (a map has no fields) by
-    the field names of every document; a host that names keys in its own errors uses this too
-    (the HTTP service names unknown query parameters with it)."""
+    name, even one written as a field name (``anna_berzina``, ``maris``): only a key the sender
+    meant as a field is repeated, so that they can correct it. Close is a ratio of at least 0.8
+    as ``difflib.get_close_matches`` measures it, and, to a field name of fewer than 8
+    letters, also one slip of the hand: a letter left out, doubled, or two neighbouring letters
+    swapped (``marsk`` is named, ``maris`` is not). The errors of the documents name each key
+    so, by the fields of the model at its place (:func:`field_errors`), a key of a map (a map
+    has no fields) by the field names of every document; a host that names keys in its own
+    errors uses this too (the HTTP service names unknown query parameters with it)."""
     if not FIELD_NAME.fullmatch(key):
         return NOT_A_FIELD_NAME
     names = _every_field_name() if near is None else near
     if key in names or key in OWN_KEYS:
         return key
-    if difflib.get_close_matches(key, names, n=1, cutoff=CLOSE):
-        return key
+    for name in difflib.get_close_matches(key, names, n=len(names) or 1, cutoff=CLOSE):
+        if len(name) >= LONG or _slip(key, name):
+            return key
     return NOT_A_FIELD_NAME
+
+
+def _slip(key: str, name: str) -> bool:
+    """Whether ``key`` is ``name`` written with one slip of the hand: a letter left out, a
+    letter doubled, or two neighbouring letters swapped."""
+    if len(key) == len(name) - 1:  # a letter left out
+        return any(key == name[:i] + name[i + 1 :] for i in range(len(name)))
+    if len(key) == len(name) + 1:  # a letter doubled
+        return any(
+            key[i] == key[i + 1] and key[:i] + key[i + 1 :] == name for i in range(len(name))
+        )
+    if len(key) == len(name):  # two neighbours swapped
+        differ = [i for i, (a, b) in enumerate(zip(key, name, strict=True)) if a != b]
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and key[differ[0]] == name[differ[1]]
+            and key[differ[1]] == name[differ[0]]
+        )
+    return False
 
 
 #: pydantic's context keys that say a field's constraint, and never anything about the input:

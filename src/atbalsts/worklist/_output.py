@@ -244,20 +244,27 @@ def _invalid(
     errors: tuple[FieldError, ...],
     role: str | None,
     words: Callable[[FieldError], str],
+    path_words: Callable[[str], str],
 ) -> None:
     """Skip line ``number``, naming its invalid fields as the list may name them: with the
-    library's messages in the record, in ``words`` in the text."""
+    library's paths and messages in the record, in ``path_words`` and ``words`` in the text
+    (a path once masked: the mask reads the library's paths)."""
     problems = _problems([(e.path, e.message) for e in errors], role)
     fields = tuple(FieldProblem(path=path, message=text) for path, text in problems)
 
     def said() -> _Said:
-        return tuple(_problems([(e.path, words(e)) for e in errors], role))
+        masked = _problems([(e.path, words(e)) for e in errors], role)
+        return tuple((path_words(path), text) for path, text in masked)
 
     _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields), said)
 
 
 def _message(row: FieldError) -> str:
     return row.message
+
+
+def _path(path: str) -> str:
+    return path
 
 
 def _items(
@@ -272,6 +279,7 @@ def _items(
     upcoming: int,
     registry: PolicyRegistry,
     words: Callable[[FieldError], str],
+    path_words: Callable[[str], str],
 ) -> Iterator[WorkItem]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -284,7 +292,7 @@ def _items(
         except DocumentError as err:
             if first:
                 read.opens = opens(line)
-            _invalid(read, skipped, number, err.errors, role, words)
+            _invalid(read, skipped, number, err.errors, role, words, path_words)
             continue
         read.read += 1
         if school is not None and case.learner.enrolment.school_id != school:
@@ -293,7 +301,7 @@ def _items(
         try:
             found = list(case_items(case, as_of, registry, role=role, upcoming=upcoming, lang=lang))
         except DocumentError as err:  # a local code no policy declares: the case is invalid
-            _invalid(read, skipped, number, err.errors, role, words)
+            _invalid(read, skipped, number, err.errors, role, words, path_words)
             continue
         except PolicyError as err:
             error = f"{type(err).__name__}: {err}"[:300]
@@ -376,6 +384,7 @@ def run_worklist(
     upcoming: int = UPCOMING_DAYS,
     registry: PolicyRegistry | None = None,
     field_words: Callable[[FieldError], str] | None = None,
+    path_words: Callable[[str], str] | None = None,
 ) -> WorklistCounts:
     """Write the work list of the support cases in ``lines`` (JSON Lines) on ``as_of`` to
     ``out``, as text (``fmt="text"``, for people, in ``lang``) or as the JSON document
@@ -391,7 +400,10 @@ def run_worklist(
     named with why: its line number and the paths of its invalid fields with what is wrong
     there, never their values (the text names the first 20 lines, the JSON each); the rest are
     listed. The text says what is wrong with a field by ``field_words`` (the command line passes
-    its Latvian sentences; default: the library's message, in English). On a role's list a field
+    its Latvian sentences; default: the library's message, in English), and its path by
+    ``path_words``, given the path as the list may name it (the command line says a key that is
+    not a field name and a protected field in Latvian; default: the path as it is). The JSON
+    list keeps the library's paths and messages. On a role's list a field
     is named only as far as the role's view could show it
     (:func:`atbalsts.privacy.masked_path`; a role without a view: not at all), since a path can
     tell what a record holds.
@@ -447,6 +459,7 @@ def run_worklist(
             upcoming=upcoming,
             registry=registry,
             words=field_words or _message,
+            path_words=path_words or _path,
         ):
             text = _line(item, say, who) if fmt == "text" else item.model_dump_json() + "\n"
             for group in _groups_of(item, role):
