@@ -84,7 +84,7 @@ class FieldProblem(Model):
         description="The kind of problem, a stable code to switch on (the message's wording may "
         "change): pydantic's error type ('string_too_long', 'missing', 'extra_forbidden', ...), "
         "a check of the library's ('date_order', 'outside_term', ...) or of the service's own "
-        "('unknown_referral', 'other_learner', ...)."
+        "('not_json_lines', 'unknown_referral', ...)."
     )
     values: dict[str, str] = Field(
         description="What the problem is about, as text: the constraint ('max_length', "
