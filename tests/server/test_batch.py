@@ -479,3 +479,174 @@ def test_a_record_holding_u2028_is_one_record_and_the_lines_after_it_are_answere
     records = [json.loads(r) for r in response.text.split("\n") if r]
     assert len(records) == 3
     assert [("invalid" in r) for r in records] == [False, True, False]
+
+
+# -- a body that is not JSON Lines -------------------------------------------------------------
+
+PRETTY = json.dumps(example("01-bauska"), indent=2, ensure_ascii=False)
+
+
+def _not_json_lines_shapes() -> list[tuple[str, str, str]]:
+    case = example("01-bauska")
+    return [
+        (PRETTY + "\n", "document", "1"),
+        ("\n \n" + PRETTY, "document", "3"),  # blank lines before it count
+        (json.dumps([case, case], indent=2), "array", "1"),
+        (json.dumps([case, case]) + "\n", "array", "1"),  # an array on one line
+    ]
+
+
+def _refused_as_not_json_lines(response: Any, shape: str, line: str) -> dict[str, Any]:
+    assert response.status_code == 422, response.text[:500]
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()  # one problem document, not one record per line
+    assert body["type"] == "https://atbalsts.invalid/problems/invalid"
+    assert "not JSON Lines" in body["detail"]
+    assert "one support case per line" in body["detail"]
+    assert ("jq -c '.[]'" if shape == "array" else "jq -c .") in body["detail"]
+    (row,) = body["errors"]
+    assert row["path"] == "(document)"
+    assert row["kind"] == "not_json_lines"
+    assert row["values"] == {"line": line, "shape": shape}
+    return body
+
+
+@pytest.mark.parametrize("url", ["base_url", "streaming"])
+@pytest.mark.parametrize(("text", "shape", "line"), _not_json_lines_shapes())
+def test_a_body_that_is_not_json_lines_is_one_problem(
+    url: str,
+    national: dict[str, str],
+    request: pytest.FixtureRequest,
+    text: str,
+    shape: str,
+    line: str,
+) -> None:
+    """A pretty-printed case, or an array of cases, is refused as a whole, as `atbalsts batch`
+    refuses it, and not with an `invalid` record for each of its lines: also by a service that
+    starts answering after the first byte of a batch (`streaming`)."""
+    response = _batch(request.getfixturevalue(url), national, text)
+    _refused_as_not_json_lines(response, shape, line)
+
+
+def test_the_refusal_says_what_atbalsts_batch_says(
+    base_url: str, national: dict[str, str], tmp_path: Path
+) -> None:
+    """One detection, one wording: the service's detail is the library's message."""
+    from atbalsts.batch import BatchFileError, iter_decisions
+
+    for text, shape, line in _not_json_lines_shapes():
+        with pytest.raises(BatchFileError) as raised:
+            next(iter_decisions(text.splitlines(keepends=True)))
+        body = _refused_as_not_json_lines(_batch(base_url, national, text), shape, line)
+        assert body["detail"] == str(raised.value)
+
+
+def test_a_pretty_printed_case_from_a_scoped_key_is_not_json_lines_either(
+    base_url: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    response = _batch(base_url, bearer(keys[1]["school"]), PRETTY)
+    _refused_as_not_json_lines(response, "document", "1")
+
+
+def test_a_case_anywhere_makes_it_json_lines_with_bad_lines(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    """Only a body that gives no case at all is refused: a broken first line among cases, or an
+    array one of whose lines is a whole case, is answered line by line, in order."""
+    one = _lines(examples())[0]
+    for lines in (["{", one], ["[", one + ",", one, "]"], ["{", '  "x": 1', one]):
+        response = _batch(base_url, national, "\n".join(lines) + "\n")
+        assert response.status_code == 200, response.text[:500]
+        assert _json(response) == _viewed(lines, registry, "municipal_coordinator")
+        assert [("invalid" in r) for r in _json(response)] == [one != x for x in lines]
+
+
+def test_a_broken_first_line_alone_is_a_bad_line(base_url: str, national: dict[str, str]) -> None:
+    """A first line that is a record, only broken, is no JSON document over many lines."""
+    response = _batch(base_url, national, '{"learner": {}}\n{broken\n')
+    assert response.status_code == 200
+    assert [r["line"] for r in _json(response)] == [1, 2]
+
+
+def test_the_lines_held_in_doubt_are_sent_as_soon_as_a_line_is_a_case(
+    streaming: str, national: dict[str, str]
+) -> None:
+    """While no line is a case yet, the answer waits; the first case settles it, and its
+    decision comes after the invalid records of the lines before it, before the body ends."""
+    one = _lines(examples())[0]
+    client = Duplex(streaming, f"/v1/batch?as_of={AS_OF}", national)
+    try:
+        client.send(b"{\n")
+        client.send(b'  "x": 1\n')
+        client.send(one.encode() + b"\n")
+        first, second, third = (json.loads(r) for r in client.read_lines(3))
+        assert client.status == 200
+        assert (first["line"], second["line"]) == (1, 2)
+        assert "invalid" in first
+        assert "invalid" in second
+        assert third["learner_id"] == examples()[0]["learner"]["id"]
+        client.send(one.encode() + b"\n")  # the stream goes on as for any batch
+        (fourth,) = (json.loads(r) for r in client.read_lines(1))
+        assert fourth["learner_id"] == examples()[0]["learner"]["id"]
+        client.end()
+        assert client.read_lines(1) == []
+    finally:
+        client.close()
+
+
+def test_a_refused_body_leaves_no_thread_behind(streaming: str, national: dict[str, str]) -> None:
+    response = _batch(streaming, national, PRETTY)
+    assert response.status_code == 422
+    deadline = time.monotonic() + 60
+    while _batch_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _batch_threads()
+
+
+def test_many_lines_held_in_doubt_go_out_whole_and_in_order(
+    base_url: str,
+    national: dict[str, str],
+    registry: PolicyRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is held while no line is a case is not bounded by what may wait to be sent (here
+    10 characters: held in a temporary file), and goes out through the same bound once a line
+    is a case."""
+    from atbalsts.server._routes import batch as route
+
+    monkeypatch.setattr(route, "_UNSENT_MAX", 10)
+    one = _lines(examples())[0]
+    lines = ["[", *(f'  {{"n": {n}}},' for n in range(200)), one, "]"]
+    response = _batch(base_url, national, "\n".join(lines) + "\n")
+    assert response.status_code == 200, response.text[:500]
+    assert _json(response) == _viewed(lines, registry, "municipal_coordinator")
+
+
+def test_a_body_in_doubt_over_a_limit_before_any_case_is_413(
+    limited: str, national: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too long before its answer starts, as a batch found too long within the first bytes:
+    413, whether the limit is met within them or after, while no line is a case yet."""
+    from atbalsts.server._routes import batch as route
+
+    first_read = threading.Event()
+    real = route._LineReader.next_items
+
+    async def next_items(self: Any) -> Any:
+        items = await real(self)
+        first_read.set()
+        return items
+
+    monkeypatch.setattr(route._LineReader, "next_items", next_items)
+    client = Duplex(limited, f"/v1/batch?as_of={AS_OF}", national)
+    try:
+        client.send(b"[\n")  # the first bytes: after them, the answer waits for a case
+        assert first_read.wait(60)  # the rest comes after the bytes read before answering
+        for n in range(3):
+            client.send(f'  {{"n": {n}}},\n'.encode())  # the fourth line is over the limit
+        assert client.read_lines(0) == []
+        assert client.status == 413
+    finally:
+        client.close()
+    at_once = _batch(limited, national, "[\n" + '  {"n": 1},\n' * 3)
+    assert at_once.status_code == 413

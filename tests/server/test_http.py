@@ -314,7 +314,14 @@ def test_unknown_path_is_a_problem_document(base_url: str) -> None:
 def test_an_unknown_query_parameter_is_422(base_url: str, national: dict[str, str]) -> None:
     response = httpx.get(f"{base_url}/v1/rules?asof=2025-01-01", headers=national)
     body = _problem(response, 422, "invalid")
-    assert body["errors"] == [{"path": "query.asof", "message": "unknown parameter"}]
+    assert body["errors"] == [
+        {
+            "path": "query.asof",
+            "message": "unknown parameter",
+            "kind": "extra_forbidden",
+            "values": {},
+        }
+    ]
 
 
 def test_a_query_parameter_given_twice_is_422(base_url: str, national: dict[str, str]) -> None:
@@ -323,8 +330,18 @@ def test_a_query_parameter_given_twice_is_422(base_url: str, national: dict[str,
     response = httpx.get(f"{base_url}/v1/rules?{twice}&asof=1", headers=national)
     body = _problem(response, 422, "invalid")
     assert body["errors"] == [
-        {"path": "query.asof", "message": "unknown parameter"},
-        {"path": "query.as_of", "message": "given more than once"},
+        {
+            "path": "query.asof",
+            "message": "unknown parameter",
+            "kind": "extra_forbidden",
+            "values": {},
+        },
+        {
+            "path": "query.as_of",
+            "message": "given more than once",
+            "kind": "duplicate",
+            "values": {},
+        },
     ]
     assert "1 unknown and 1 repeated" in body["detail"]
     once = httpx.get(f"{base_url}/v1/rules?as_of=2025-03-14", headers=national)
@@ -391,7 +408,12 @@ def test_unknown_names_hidden_in_one_row_are_still_counted(
     response = httpx.get(f"{base_url}/v1/rules?120101-12345=1&Anna=2&Berzina=3", headers=national)
     body = _problem(response, 422, "invalid")
     assert body["errors"] == [
-        {"path": "query.(a key that is not a field name)", "message": "unknown parameter"}
+        {
+            "path": "query.(a key that is not a field name)",
+            "message": "unknown parameter",
+            "kind": "extra_forbidden",
+            "values": {},
+        }
     ]
     assert "3 unknown query parameter(s)" in body["detail"]
     assert not any(name in json.dumps(body) for name in ("120101-12345", "Anna", "Berzina"))

@@ -75,7 +75,12 @@ def test_an_unknown_key_that_may_be_a_personal_code_is_not_echoed(
     assert "anna_berzina" not in response.text
     query = httpx.get(f"{base_url}/v1/rules?120101-12345=1&anna_berzina=1", headers=national)
     assert _problem(query, 422, "invalid")["errors"] == [
-        {"path": f"query.{NOT_A_FIELD_NAME}", "message": "unknown parameter"}
+        {
+            "path": f"query.{NOT_A_FIELD_NAME}",
+            "message": "unknown parameter",
+            "kind": "extra_forbidden",
+            "values": {},
+        }
     ]
     assert "120101-12345" not in query.text
     assert "anna_berzina" not in query.text
@@ -276,7 +281,14 @@ def test_a_boolean_query_parameter_is_true_or_false_only(
         headers={**national, "Content-Type": "application/x-ndjson"},
     )
     body = _problem(response, 422, "invalid")
-    assert body["errors"] == [{"path": "query.trace", "message": "must be true or false"}]
+    assert body["errors"] == [
+        {
+            "path": "query.trace",
+            "message": "must be true or false",
+            "kind": "bool_parsing",
+            "values": {},
+        }
+    ]
     for good in ("true", "false"):
         ok = httpx.post(
             f"{base_url}/v1/batch?trace={good}",
@@ -371,3 +383,137 @@ def test_the_explanation_of_a_view_keeps_the_notes_words(
     assert any(f"school year {term_of(day)[0]}:" in line for line in said["bauska"])
     assert any("No municipal policy was found for ogre" in line for line in said["ogre"])
     assert not any(" -:" in line for line in said["bauska"] + said["ogre"])
+
+
+# -- G: each failing field says its kind and values, as the library's FieldError -------------
+
+
+def test_a_field_error_carries_the_constraint_and_never_the_value(
+    base_url: str, national: dict[str, str]
+) -> None:
+    """A free-text note (sensitive) over its length: the problem says the kind and the limit,
+    as the library's FieldError does, and not one word of the note."""
+    from atbalsts.model._base import TEXT_MAX  # the length of a free-text note
+
+    case = example("10-parauga")
+    secret = "Tēvs dzer; Anna baidās iet mājās. "
+    case["actions"][0]["note"] = secret * (TEXT_MAX // len(secret) + 1)
+    response = httpx.post(f"{base_url}/v1/evaluate", json={"case": case}, headers=national)
+    body = _problem(response, 422, "invalid")
+    (row,) = [e for e in body["errors"] if e["path"] == "case.actions[0].note"]
+    assert row["kind"] == "string_too_long"
+    assert row["values"] == {"max_length": str(TEXT_MAX)}
+    assert str(TEXT_MAX) in row["message"]  # the message is the library's, as before
+    for word in ("Tēvs", "Anna", "baidās", "dzer", "mājās"):
+        assert word not in response.text
+        assert word.encode("unicode_escape").decode() not in response.text
+
+
+def test_every_row_is_the_library_field_error_under_its_place(
+    base_url: str, national: dict[str, str]
+) -> None:
+    """The rows of an invalid case are the library's, path, message, kind and values, with
+    `case.` before each path (the case is in the envelope)."""
+    from atbalsts import DocumentError, parse_python
+    from atbalsts.model import SupportCase
+
+    case = example("01-bauska")
+    case["learner"]["enrolment"]["grade"] = 13
+    case["learner"]["id"] = "no spaces allowed"
+    case["observations"][0]["term"]["semester"] = 3
+    with pytest.raises(DocumentError) as raised:
+        parse_python(SupportCase, case)
+    expected = [
+        {"path": f"case.{e.path}", "message": e.message, "kind": e.kind, "values": dict(e.values)}
+        for e in raised.value.errors
+    ]
+    response = httpx.post(f"{base_url}/v1/evaluate", json={"case": case}, headers=national)
+    assert _problem(response, 422, "invalid")["errors"] == expected
+    assert any(row["values"] for row in expected)  # a constraint is said (the grade's range)
+
+
+def test_a_malformed_body_says_where_the_json_stops(
+    base_url: str, national: dict[str, str]
+) -> None:
+    response = httpx.post(
+        f"{base_url}/v1/evaluate",
+        content=b'{"case": {\n  "learner": [',
+        headers={**national, **JSON},
+    )
+    (row,) = _problem(response, 422, "invalid")["errors"]
+    assert (row["path"], row["kind"]) == ("(document)", "json_invalid")
+    assert set(row["values"]) == {"line", "column"}
+
+
+def test_a_query_value_says_its_constraint_never_the_value(
+    base_url: str, national: dict[str, str]
+) -> None:
+    long = "anna-berzina-" * 6  # over the 64 characters of a municipality slug
+    response = httpx.get(f"{base_url}/v1/rules", params={"municipality": long}, headers=national)
+    (row,) = _problem(response, 422, "invalid")["errors"]
+    assert row["path"] == "query.municipality"
+    assert (row["kind"], row["values"]) == ("string_too_long", {"max_length": "64"})
+    assert "anna" not in response.text
+
+
+def test_the_services_own_rows_say_their_kind(
+    base_url: str, keys: tuple[Path, dict[str, str]], registry: PolicyRegistry
+) -> None:
+    """Rows the service makes itself (not the library's validation) carry a kind too, each one
+    the reference lists, and values that say nothing of the input."""
+    national, teacher, bauska = (keys[1][k] for k in ("national", "teacher", "bauska"))
+    dateless = example("01-bauska")
+    dateless["observations"] = []
+    threat_case = example("03-parauga")
+    parauga = json.loads(_whole(registry, example("02-parauga")).model_dump_json())
+    viewed = _post(base_url, "/v1/evaluate", teacher, {"case": example("06-parauga")})
+    asked = [
+        (national, "/v1/evaluate", {"case": dateless}, "as_of", "missing", {}),
+        (
+            national,
+            "/v1/evaluate",
+            {"case": threat_case, "referral_id": "R-NONE"},
+            "referral_id",
+            "unknown_referral",
+            {},
+        ),
+        (
+            teacher,
+            "/v1/evaluate",
+            {"case": threat_case, "referral_id": "R-0003-1"},
+            "referral_id",
+            "not_recipient",
+            {"role": "class_teacher"},
+        ),
+        (
+            teacher,
+            "/v1/explain",
+            {"decision": viewed.json()["decision"]},
+            "decision",
+            "not_a_decision",
+            {},
+        ),
+        (bauska, "/v1/explain", {"decision": parauga}, "case", "missing", {}),
+        (
+            bauska,
+            "/v1/explain",
+            {"decision": parauga, "case": example("01-bauska")},
+            "case.learner.id",
+            "other_learner",
+            {},
+        ),
+    ]
+    reference = (ROOT / "docs/reference/http-api.md").read_text(encoding="utf-8")
+    for key, path, body, field, kind, values in asked:
+        (row,) = _problem(_post(base_url, path, key, body), 422, "invalid")["errors"]
+        assert (row["path"], row["kind"], row["values"]) == (field, kind, values)
+        assert f"`{kind}`" in reference, kind
+    query = [
+        ("asof=2025-01-01", "query.asof", "extra_forbidden"),
+        ("as_of=2025-01-01&as_of=2025-01-02", "query.as_of", "duplicate"),
+    ]
+    for asked_query, field, kind in query:
+        response = httpx.get(f"{base_url}/v1/rules?{asked_query}", headers=bearer(national))
+        (row,) = _problem(response, 422, "invalid")["errors"]
+        assert (row["path"], row["kind"], row["values"]) == (field, kind, {})
+        assert f"`{kind}`" in reference, kind

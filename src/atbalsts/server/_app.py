@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from atbalsts.engine import PolicyRegistry
+from atbalsts.model import error_values
 from atbalsts.server._access import DecisionView, check_keys, role_view
 from atbalsts.server._keys import KeyStore, load_keys
 from atbalsts.server._limits import Limits
@@ -62,7 +63,13 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 async def _invalid_parameters(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    rows = [FieldProblem(path=_path(tuple(e["loc"])), message=e["msg"]) for e in exc.errors()]
+    rows = [
+        # the kind and values as the library gives them: pydantic's constraint, never the input
+        FieldProblem(
+            path=_path(tuple(e["loc"])), message=e["msg"], kind=e["type"], values=error_values(e)
+        )
+        for e in exc.errors()
+    ]
     return problem_response(
         422, f"{len(rows)} parameter(s) are invalid", _request_id(request), errors=rows
     )

@@ -13,6 +13,7 @@ __all__ = [
     "PROBLEM_TYPES",
     "SHOWN_DECISION",
     "BatchError",
+    "BatchFieldProblem",
     "BatchInvalid",
     "EvaluateRequest",
     "EvaluateResponse",
@@ -74,9 +75,29 @@ PROBLEM_TYPES = (
 
 
 class FieldProblem(Model):
-    """One failing field of a request body."""
+    """One failing field of a request body or query, as the library's FieldError
+    (atbalsts.errors.FieldError) names it."""
 
     path: str = Field(description="The field's path in the body, e.g. 'case.learner.id'.")
+    message: str = Field(description="What is wrong (never the value itself).")
+    kind: str = Field(
+        description="The kind of problem, a stable code to switch on (the message's wording may "
+        "change): pydantic's error type ('string_too_long', 'missing', 'extra_forbidden', ...), "
+        "a check of the library's ('date_order', 'outside_term', ...) or of the service's own "
+        "('not_json_lines', 'unknown_referral', ...)."
+    )
+    values: dict[str, str] = Field(
+        description="What the problem is about, as text: the constraint ('max_length', "
+        "'min_length', 'ge', 'le', 'pattern', 'expected', ...), where malformed JSON stops "
+        "('line', 'column'), the names and numbers of a check. Never the value sent. Empty when "
+        "the kind has nothing more to say."
+    )
+
+
+class BatchFieldProblem(Model):
+    """One failing field of a batch line, as `atbalsts batch` names it."""
+
+    path: str = Field(description="The field's path in the line, e.g. 'learner.id'.")
     message: str = Field(description="What is wrong (never the value itself).")
 
 
@@ -279,7 +300,7 @@ class BatchInvalid(Model):
     """A batch line that is not a valid support case."""
 
     line: int = Field(ge=1, description="Line number in the input (1-based, blank lines count).")
-    invalid: tuple[FieldProblem, ...] = Field(description="Every failing field.")
+    invalid: tuple[BatchFieldProblem, ...] = Field(description="Every failing field.")
 
 
 class BatchError(Model):

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from starlette.responses import Response
 
-from atbalsts.errors import DocumentError
+from atbalsts.errors import DocumentError, FieldError
 from atbalsts.server._models import FieldProblem, Problem
 
-__all__ = ["PROBLEM_MEDIA_TYPE", "ApiError", "invalid", "problem_response"]
+__all__ = ["PROBLEM_MEDIA_TYPE", "ApiError", "field_problem", "invalid", "problem_response"]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _BASE = "https://atbalsts.invalid/problems/"
@@ -45,9 +45,17 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+def field_problem(error: FieldError) -> FieldProblem:
+    """The row of a problem for the library's ``error``: its path, message, kind and values
+    (never the input: :attr:`FieldError.values <atbalsts.errors.FieldError.values>`)."""
+    return FieldProblem(
+        path=error.path, message=error.message, kind=error.kind, values=dict(error.values)
+    )
+
+
 def invalid(err: DocumentError) -> ApiError:
     """A 422 naming every failing field of ``err``."""
-    rows = [FieldProblem(path=e.path, message=e.message) for e in err.errors]
+    rows = [field_problem(e) for e in err.errors]
     return ApiError(422, f"{len(rows)} field(s) are invalid", errors=rows)
 
 

@@ -65,23 +65,21 @@ def strict_query(request: Request) -> None:
     strangers = set(names) - set(known)
     problems = dict.fromkeys(sorted({shown_key(n) for n in strangers}), _UNKNOWN)
     problems |= {
-        name: "given more than once"
-        for name in sorted(set(names) & set(known))
-        if names.count(name) > 1
+        name: _REPEATED for name in sorted(set(names) & set(known)) if names.count(name) > 1
     }
     problems |= {
-        name: "must be true or false"
+        name: _NOT_BOOLEAN
         for name, value in given
         if known.get(name) is bool and value not in _BOOLEANS and name not in problems
     }
     if problems:
         rows = [
-            FieldProblem(path=f"query.{name}", message=message)
+            FieldProblem(path=f"query.{name}", message=message, kind=_KINDS[message], values={})
             for name, message in list(problems.items())[:20]
         ]
         unknown = len(strangers)  # counted before hiding: hidden names share one row
-        repeated = sum(message == "given more than once" for message in problems.values())
-        wrong = sum(message == "must be true or false" for message in problems.values())
+        repeated = sum(message == _REPEATED for message in problems.values())
+        wrong = sum(message == _NOT_BOOLEAN for message in problems.values())
         said = [f"{unknown} unknown"] if unknown else []
         said += [f"{repeated} repeated"] if repeated else []
         said += [f"{wrong} invalid"] if wrong else []
@@ -89,6 +87,12 @@ def strict_query(request: Request) -> None:
 
 
 _UNKNOWN = "unknown parameter"
+_REPEATED = "given more than once"
+_NOT_BOOLEAN = "must be true or false"
+
+#: The kind of each problem of a query, as pydantic names it where it has one (an unknown key,
+#: a text that is not a boolean).
+_KINDS = {_UNKNOWN: "extra_forbidden", _REPEATED: "duplicate", _NOT_BOOLEAN: "bool_parsing"}
 
 
 def include_routes(app: FastAPI) -> None:

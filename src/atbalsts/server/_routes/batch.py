@@ -20,6 +20,15 @@ Three records come from the service, not from `evaluate_lines`, each in the plac
 `max_body_bytes`; the line is skipped unread) and `BatchTooLong` (more lines or bytes than
 the limits, seen after decisions were already sent: this line and those after it are not read).
 A line that is not UTF-8 gets an `invalid` record.
+
+A body that is not JSON Lines (a pretty-printed case, a JSON array of cases) is refused as
+`atbalsts batch` refuses it, with the check both share (:mod:`atbalsts._jsonlines`): when its
+first line that is not blank opens a JSON document the line does not close, or a JSON array, the
+answer waits (the records of the lines are held back, once large in a temporary file) until a
+line is a case, and is then sent as for any batch; when the body ends and no line was a case,
+the answer is one 422 problem (kind ``not_json_lines``) and not one record is sent (413 when it
+went over a limit first, as for a batch found too long before its answer starts). Any other
+body is streamed from its first record, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import contextlib
 import io
 import json
 import queue
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -40,6 +50,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
 from atbalsts.batch import blank_line, evaluate_lines
 from atbalsts.engine import PolicyRegistry
 from atbalsts.model import Decision, SupportCase
@@ -57,7 +68,7 @@ from atbalsts.server._access import (
 from atbalsts.server._keys import ScopeKind
 from atbalsts.server._limits import Limits
 from atbalsts.server._logs import request_state
-from atbalsts.server._models import IsoDate, MunicipalitySlug
+from atbalsts.server._models import FieldProblem, IsoDate, MunicipalitySlug
 from atbalsts.server._problems import ApiError
 from atbalsts.server._routes._common import (
     LINES_TYPES,
@@ -143,6 +154,11 @@ class _LineReader:
         self.counted = 0  # non-blank lines seen
         self.size = 0  # bytes seen
         self.done = False
+        #: The number of the first line that is not blank, and what it opens when it is not a
+        #: JSON Lines record (:func:`atbalsts._jsonlines.opens`; None for a line too long or
+        #: not UTF-8, which is no JSON document either).
+        self.first: int | None = None
+        self.opens: Shape | None = None
 
     async def next_items(self) -> list[Item]:
         """The items of the next chunk of the body (none at its end: then `done` is set)."""
@@ -187,18 +203,22 @@ class _LineReader:
         number = self.number
         if self._oversize:
             self.counted += 1
+            self.first = self.first or number
             limit = self._limits.max_body_bytes
             return _Record(_record(number, "LineTooLong", f"the line is over {limit} bytes"))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             self.counted += 1
+            self.first = self.first or number
             return _Record(_invalid(number, "the line is not UTF-8 text"))
         if number == 1:
             text = text.removeprefix(_BOM)
         if blank_line(text):  # as the command's batch: only JSON white space is blank
             return _Line(number, "")
         self.counted += 1
+        if self.first is None:
+            self.first, self.opens = number, opens(text)
         if self.counted > self._limits.max_batch_lines:
             self.done = True
             message = (
@@ -243,6 +263,62 @@ class _Outbox(io.TextIOBase):
     def close_stream(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is already closed
             self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
+
+
+def _settle(outcome: asyncio.Future[bool], case_found: bool) -> None:
+    if not outcome.done():  # the request may be gone already
+        outcome.set_result(case_found)
+
+
+class _HeldOutbox(_Outbox):
+    """The output of a body whose first line opens a JSON document or array: its records are
+    held back (in memory, then in a temporary file once over :data:`_UNSENT_MAX` characters)
+    while they are those of invalid lines. The first record of a line that may be a case (a
+    decision, an ``error`` record, a line refused for the key's scope or too long) settles
+    ``outcome`` (True), and the held records go out before it, in order. When the run ends with
+    none, ``outcome`` is False and nothing was sent; ``too_long`` is then the message of the
+    ``BatchTooLong`` record that ended it, if one did."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        lines: asyncio.Queue[str | None],
+        stopped: threading.Event,
+        outcome: asyncio.Future[bool],
+    ) -> None:
+        super().__init__(loop, lines, stopped)
+        self._outcome = outcome
+        self.too_long: str | None = None
+        # open across writes: closed once a line is a case, or when the run ends
+        held = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=_UNSENT_MAX, mode="w+", encoding="utf-8", newline="\n"
+        )
+        self._held: tempfile.SpooledTemporaryFile[str] | None = held
+
+    def write(self, text: str) -> int:
+        held = self._held
+        if held is not None:
+            record = json.loads(text)
+            if "invalid" in record:
+                return held.write(text)
+            if record.get("type") == "BatchTooLong":  # the last record of the run
+                self.too_long = str(record["error"])
+                return len(text)
+            self._held = None
+            self._loop.call_soon_threadsafe(_settle, self._outcome, True)
+            with held:
+                held.seek(0)
+                while part := held.read(_CHUNK_MAX):
+                    super().write(part)
+        return super().write(text)
+
+    def close_stream(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:  # no line was a case
+            held.close()
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            self._loop.call_soon_threadsafe(_settle, self._outcome, False)
+        super().close_stream()
 
 
 def _in_scope(principal: Principal, line: str) -> bool:
@@ -408,17 +484,33 @@ async def _feed(reader: _LineReader, run: _Run, request: Request) -> None:
     run.stop()  # harmless when the run is over
 
 
-async def _decisions(
+@attrs.frozen
+class _Flow:
+    """A batch under way: the lines its thread writes, where it writes them, and the task that
+    feeds it the rest of the body."""
+
+    lines: asyncio.Queue[str | None]
+    out: _Outbox
+    feeder: asyncio.Task[None]
+
+
+def _start(
     request: Request,
     reader: _LineReader,
     run: _Run,
     as_of: date | None,
     municipality: str | None,
     trace: bool,
-) -> AsyncIterator[bytes]:
+    outcome: asyncio.Future[bool] | None = None,
+) -> _Flow:
+    """Start the batch's thread and the task that feeds it; with ``outcome``, its records are
+    held back until a line is a case (:class:`_HeldOutbox`)."""
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
-    out = _Outbox(loop, lines, run.stopped)
+    if outcome is None:
+        out = _Outbox(loop, lines, run.stopped)
+    else:
+        out = _HeldOutbox(loop, lines, run.stopped, outcome)
     worker = threading.Thread(
         target=run.evaluate,
         args=(out, registry_of(request), as_of, municipality, trace),
@@ -426,7 +518,33 @@ async def _decisions(
         daemon=True,
     )
     worker.start()
-    feeder = asyncio.create_task(_feed(reader, run, request))
+    return _Flow(lines, out, asyncio.create_task(_feed(reader, run, request)))
+
+
+async def _finish(flow: _Flow, request: Request, reader: _LineReader, run: _Run) -> None:
+    """Stop the run (harmless when it is over) and the task that feeds it; log its counts."""
+    run.stop()
+    flow.feeder.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await flow.feeder
+    state = request_state(request.scope)
+    state["log"] = {"lines": reader.number, **run.counts}
+
+
+async def _decisions(
+    request: Request,
+    reader: _LineReader,
+    run: _Run,
+    as_of: date | None,
+    municipality: str | None,
+    trace: bool,
+    flow: _Flow | None = None,
+) -> AsyncIterator[bytes]:
+    """The response: the lines of the run as they come (the run started here unless ``flow``
+    is one already under way)."""
+    if flow is None:
+        flow = _start(request, reader, run, as_of, municipality, trace)
+    lines, out = flow.lines, flow.out
     try:
         ended = False
         while not ended:
@@ -445,12 +563,49 @@ async def _decisions(
         if run.error is not None:
             raise run.error
     finally:
-        run.stop()
-        feeder.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await feeder
-        state = request_state(request.scope)
-        state["log"] = {"lines": reader.number, **run.counts}
+        await _finish(flow, request, reader, run)
+
+
+async def _once_a_case(
+    request: Request,
+    reader: _LineReader,
+    run: _Run,
+    as_of: date | None,
+    municipality: str | None,
+    trace: bool,
+) -> _Flow:
+    """The run of a body whose first line opens a JSON document or array, started and under way
+    once a line is a case. Else nothing is sent: 422 naming the body as not JSON Lines, as
+    ``atbalsts batch`` refuses it, when it ended with no line a case; 413 when it went over a
+    limit first, as a batch found too long before its answer starts does."""
+    outcome: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    flow = _start(request, reader, run, as_of, municipality, trace, outcome)
+    try:
+        case_found = await outcome
+    except BaseException:
+        await _finish(flow, request, reader, run)
+        raise
+    if case_found:
+        return flow
+    gone = run.stopped.is_set()  # the client went away before the answer (before _finish)
+    await _finish(flow, request, reader, run)
+    if run.error is not None:
+        raise run.error
+    if gone:
+        raise ApiError(400, "the client closed the connection before the body ended")
+    too_long = cast(_HeldOutbox, flow.out).too_long
+    if too_long is not None:  # over a limit before the answer started: as within the prefetch
+        raise ApiError(413, too_long)
+    message, values = not_json_lines(
+        cast(int, reader.first), cast(Shape, reader.opens), "the batch"
+    )
+    row = FieldProblem(
+        path="(document)",
+        message="not JSON Lines: one support case per line",
+        kind=CODE,
+        values=values,
+    )
+    raise ApiError(422, message, errors=[row])
 
 
 _AS_OF = Query(
@@ -482,6 +637,11 @@ _LINE_TYPES_415 = (
     f"The batch is not sent as JSON Lines: its `Content-Type` is not {_TYPES} (with no charset, "
     "or utf-8)."
 )
+_NOT_JSON_LINES_422 = (
+    "A query parameter is invalid, or the body is not JSON Lines: a pretty-printed case or a "
+    "JSON array, of which no line is a case (one error, kind `not_json_lines`). Every failing "
+    "field is named."
+)
 
 
 @router.post(
@@ -489,7 +649,14 @@ _LINE_TYPES_415 = (
     summary="Decide many cases: NDJSON in, NDJSON out",
     response_class=_DuplexStream,
     responses=responses(
-        _LINE_SCHEMA, 401, 403, 413, 415, 422, media_type=NDJSON, described={415: _LINE_TYPES_415}
+        _LINE_SCHEMA,
+        401,
+        403,
+        413,
+        415,
+        422,
+        media_type=NDJSON,
+        described={415: _LINE_TYPES_415, 422: _NOT_JSON_LINES_422},
     ),
     openapi_extra={
         "requestBody": {
@@ -524,9 +691,18 @@ async def batch(
     The body is sent as `Content-Type: application/x-ndjson` or `application/jsonl` (no charset,
     or `utf-8`); another type, or none, gets 415, as a JSON body sent as another type does.
 
+    A body that is not JSON Lines is refused as `atbalsts batch` refuses it: when its first line
+    that is not blank opens a JSON document it does not close (a pretty-printed case) or a JSON
+    array, and no line is a case, the answer is one 422 problem whose error has the kind
+    `not_json_lines` (values `line`, that first line, and `shape`, `document` or `array`) and
+    says how to convert it (`jq -c`); not one record is sent. Such a body is answered only once
+    a line is a case, and then as any batch: a broken first line among cases is a bad line like
+    any other.
+
     Over the limits: a body whose declared length is too large gets 413 at once, and so does a
-    batch found too long within its first `batch_prefetch_bytes`; found too long later, the
-    stream ends with a `BatchTooLong` record."""
+    batch found too long within its first `batch_prefetch_bytes`, or before any of its lines is
+    a case when its answer waits for one; found too long later, the stream ends with a
+    `BatchTooLong` record."""
     lines_content(request)
     limits, view = limits_of(request), view_of(request)
     check_role(principal, view)
@@ -537,12 +713,20 @@ async def batch(
     drop_trace = not trace and view not in (unredacted, role_view)
     run = _Run(principal, view, drop_trace=drop_trace)
     try:
-        while not reader.done and reader.size < limits.batch_prefetch_bytes:
+        # read on past the first lines until one is not blank: what it opens says whether the
+        # body may not be JSON Lines at all
+        while not reader.done and (
+            reader.size < limits.batch_prefetch_bytes or reader.first is None
+        ):
             for item in await reader.next_items():
                 if isinstance(item, _TooLong):
                     raise ApiError(413, json.loads(item.text)["error"])
                 run.inbox.put(item)
     except ClientDisconnect:
         raise ApiError(400, "the client closed the connection before the body ended") from None
-    chunks = _decisions(request, reader, run, as_of, municipality, trace or drop_trace)
+    trace = trace or drop_trace
+    flow = None
+    if reader.opens is not None:  # a pretty-printed case, an array: answered once it is known
+        flow = await _once_a_case(request, reader, run, as_of, municipality, trace)
+    chunks = _decisions(request, reader, run, as_of, municipality, trace, flow)
     return _DuplexStream(chunks, media_type=NDJSON)

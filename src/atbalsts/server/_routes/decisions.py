@@ -56,7 +56,8 @@ def _decide(
     as_of = asked.as_of or latest_observation(case)
     if as_of is None:
         message = "required: the case has no observations to take the date from"
-        raise ApiError(422, "give as_of", errors=[FieldProblem(path="as_of", message=message)])
+        row = FieldProblem(path="as_of", message=message, kind="missing", values={})
+        raise ApiError(422, "give as_of", errors=[row])
     referral = _referral(case, asked.referral_id, principal)
     municipality = asked.municipality or case.learner.enrolment.municipality
     try:
@@ -88,7 +89,9 @@ def _referral(case: SupportCase, referral_id: str | None, principal: Principal) 
     referral = next((r for r in case.referrals if r.id == referral_id), None)
     if referral is None:
         message = "the case has no referral with this id (case.referrals[].id)"
-        rows = [FieldProblem(path="referral_id", message=message)]
+        rows = [
+            FieldProblem(path="referral_id", message=message, kind="unknown_referral", values={})
+        ]
         raise ApiError(422, "the referral is not in the case", errors=rows)
     if not _receives(principal.role, referral):
         message = (
@@ -96,7 +99,10 @@ def _referral(case: SupportCase, referral_id: str | None, principal: Principal) 
             "is for the system of the referral's recipient (referred_to); leave it out for the "
             "role's own view"
         )
-        rows = [FieldProblem(path="referral_id", message=message)]
+        role = {"role": principal.role}
+        rows = [
+            FieldProblem(path="referral_id", message=message, kind="not_recipient", values=role)
+        ]
         raise ApiError(422, "the key's role is not the referral's recipient", errors=rows)
     return referral
 
@@ -178,7 +184,9 @@ def _explain_request(body: bytes) -> ExplainRequest:
     except DocumentError as err:
         if any(e.path == "decision.view" and e.kind == "extra_forbidden" for e in err.errors):
             message = "a role's view (it has `view`), not a whole Decision"
-            rows = [FieldProblem(path="decision", message=message)]
+            rows = [
+                FieldProblem(path="decision", message=message, kind="not_a_decision", values={})
+            ]
             raise ApiError(422, NOT_A_DECISION, errors=rows) from None
         raise invalid(err) from None
 
@@ -194,12 +202,14 @@ def _case_of(asked: ExplainRequest, principal: Principal) -> None:
                 "required with a key scoped to a municipality or a school: the Decision does "
                 "not say where its learner is enrolled; send the case it was made from"
             )
-            rows = [FieldProblem(path="case", message=message)]
+            rows = [FieldProblem(path="case", message=message, kind="missing", values={})]
             raise ApiError(422, "send the case with the Decision", errors=rows)
         return
     if case.learner.id != asked.decision.learner_id:
         message = "not the Decision's learner (decision.learner_id): send the case it was made from"
-        rows = [FieldProblem(path="case.learner.id", message=message)]
+        rows = [
+            FieldProblem(path="case.learner.id", message=message, kind="other_learner", values={})
+        ]
         raise ApiError(422, "the case is not the Decision's", errors=rows)
     check_scope(principal, case.learner.enrolment)
 
