@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from atbalsts.cli import (
+    _audit,
     _decide,
     _demo,
     _documents,
@@ -46,6 +47,7 @@ _GROUPS: tuple[Callable[[Commands], None], ...] = (
     _worklist.register,
     _stats.register,
     _workflow.register,
+    _audit.register,
     _serve.register,
     _scaffold.register,
     _demo.register,
