@@ -5,7 +5,8 @@ What they print is said in the command's language: the chain's verdict by its co
 (:class:`~atbalsts.workflow.ChainVerdict`), an event by its parts (the document's kind in words,
 its reason and parameters as written, made printable). A verdict with a code that has no
 sentence here is shown as the library wrote it. In English, everything is shown as the library
-wrote it. Codes of roles, actions and statuses stay codes.
+wrote it. In Latvian, an event's role, action and statuses are said in words, each with its
+code after it (:mod:`atbalsts.cli._workflow_words`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from atbalsts.cli._common import Commands
 from atbalsts.cli._i18n import Texts
-from atbalsts.cli._workflow_words import SOURCE, document_kind, items
+from atbalsts.cli._workflow_words import (
+    SOURCE,
+    action_word,
+    document_kind,
+    items,
+    role_word,
+    status_word,
+)
 
 if TYPE_CHECKING:
     from atbalsts.model import AuditEvent
@@ -121,7 +129,16 @@ def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
     line = _(
         "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
         "{from_status} -> {to_status}"
-    ).format(**{**values, "document": document_kind(event.document, t)})
+    ).format(
+        **{
+            **values,
+            "document": document_kind(event.document, t),
+            "role": role_word(values["role"], t),
+            "action": action_word(values["action"], t),
+            "from_status": status_word(values["from_status"], t),
+            "to_status": status_word(values["to_status"], t),
+        }
+    )
     if event.overrides:
         line += _("; overriding {guards}").format(guards=values["overrides"])
     if "reason" in values:

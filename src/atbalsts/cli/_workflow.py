@@ -6,9 +6,10 @@ What it prints is said in the command's language: a refusal by its code and valu
 does not verify by its verdict's code (said by :mod:`atbalsts.cli._audit`, which has ``atbalsts
 audit``). A refusal without a code (a plugin's guard that returns a plain text), or with a code
 that has no sentence here, is shown as the library wrote it. In English, everything is shown as
-the library wrote it. Codes of roles, actions, statuses, steps and data categories stay codes.
-Input that cannot be used (not a JSON document, ``--on`` not a date, ...) is an error with a
-code, said by the catalog of :mod:`atbalsts.cli._coded`.
+the library wrote it. In Latvian, roles, actions, statuses and approval steps are said in words,
+each with its code after it (:mod:`atbalsts.cli._workflow_words`); data categories, purposes and
+a code without a word stay codes. Input that cannot be used (not a JSON document, ``--on`` not a
+date, ...) is an error with a code, said by the catalog of :mod:`atbalsts.cli._coded`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from atbalsts.cli._audit import CHAIN_CODES, audit_message, verdict_message
 from atbalsts.cli._audit import _problems as _problems  # where the tests have read it
 from atbalsts.cli._common import Commands
 from atbalsts.cli._i18n import Texts
-from atbalsts.cli._workflow_words import SOURCE, document_kind, items
+from atbalsts.cli._workflow_words import (
+    SOURCE,
+    action_word,
+    document_kind,
+    items,
+    role_word,
+    status_word,
+    step_word,
+)
 from atbalsts.errors import LifecycleError, Refusal
 
 if TYPE_CHECKING:
@@ -68,7 +77,7 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
         "responsible": _(
             "the role responsible for the measure (measures[{measure}].responsible_role)"
         ),
-        "school_director": "school_director",
+        "school_director": role_word("school_director", t),
         "withdrawers": _(
             "the consent's grantor, the learner's legal representative, the learner of full age "
             "(adult_learner), or a member of the school's staff"
@@ -79,24 +88,6 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
     if not names or None in names:
         return None
     return _either([n.format(measure=values.get("measure", "")) for n in names if n], t)
-
-
-def _step(step: str, t: Texts) -> str:
-    """An approval step in words of ``t``, its code after it: the label of the role that takes
-    it (the author's step: the plan's author), as staff know it, and the code, as a program
-    and the documents write it. In English, the code alone, as the library's sentence says it."""
-    from atbalsts.codes import CODE_LISTS
-
-    roles = CODE_LISTS["roles"]
-    if t.lang == "en":
-        return step
-    if step == "author":
-        label = t.gettext("the plan's author")
-    elif step in roles:
-        label = roles.label(step, "lv")  # English returned the code above
-    else:
-        return step
-    return f"{label} ({step})"
 
 
 def _duty(values: Mapping[str, str], t: Texts) -> str | None:
@@ -205,11 +196,17 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
         parts["who"] = _who(values.get("who", ""), values, t)
     if refusal.code == "wrong_step_role":
         waits = values.get("waits_for", "")
-        parts["who"] = _who(waits, values, t) if waits == "author" else _either(items(waits), t)
+        roles = [role_word(role, t) for role in items(waits)]
+        parts["who"] = _who(waits, values, t) if waits == "author" else _either(roles, t)
+    if refusal.code in ("wrong_role", "wrong_step_role"):  # without them: as written
+        if "action" in values:
+            parts["action"] = action_word(values["action"], t)
+        if "role" in values:
+            parts["role"] = role_word(values["role"], t)
     if refusal.code in ("approvals_dropped", "approvals_missing"):
-        parts["steps"] = ", ".join(_step(step, t) for step in items(values.get("steps", "")))
+        parts["steps"] = ", ".join(step_word(step, t) for step in items(values.get("steps", "")))
     if refusal.code == "wrong_step_role" and "step" in values:
-        parts["step"] = _step(values["step"], t)
+        parts["step"] = step_word(values["step"], t)
     if refusal.code == "approvals_dropped":
         parts["days"] = _both(items(values.get("days", "")), t)
         school = "municipal_coordinator" in items(values.get("steps", ""))
@@ -290,6 +287,12 @@ LIFECYCLE_CODES = frozenset(
 ) | {"refused_by_guard"}
 
 
+def _named(word: str, code: str) -> str:
+    """``word``, or the code quoted, as the library quotes it, when it has no word (``word`` is
+    the code): an action or a status a host's program passed, whatever it holds."""
+    return word if word != code else shorten(repr(code))
+
+
 def _before(values: Mapping[str, str], t: Texts) -> str | None:
     """What a day must not precede (``values["before"]`` of ``day_before``)."""
     _ = t.gettext
@@ -318,7 +321,11 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
             "{document}: {action} from {status} refused by a guard:",
             "{document}: {action} from {status} refused by a guard:",
             len(err.refusals),
-        ).format(document=document, action=repr(err.action), status=repr(err.status))
+        ).format(
+            document=document,
+            action=_named(action_word(err.action, t), err.action),
+            status=_named(status_word(err.status, t), err.status),
+        )
         lines = [
             f"  - {r.guard} [{_basis(r.basis, t)}]: {refusal_reason(r, t)}" for r in err.refusals
         ]
@@ -336,14 +343,16 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
     if sentence is None:
         return str(err)
     values["document"] = document
+    if "action" in values:
+        values["action"] = action_word(values["action"], t)
     if err.code == "not_allowed":
-        values["action"] = shorten(repr(err.action))
-        values["status"] = repr(err.status)
+        values["action"] = _named(action_word(err.action, t), err.action)
+        values["status"] = _named(status_word(err.status, t), err.status)
         if not err.allowed:
             return _(
                 "{document}: action {action} is not allowed from status {status}; allowed: none"
             ).format(**values)
-        values["allowed"] = ", ".join(err.allowed)
+        values["allowed"] = ", ".join(action_word(action, t) for action in err.allowed)
     if err.code == "invalid_params":
         values["paths"] = ", ".join(items(values.get("paths", "")))
     if err.code == "day_before":
@@ -396,21 +405,36 @@ def notice_message(notice: Notice, t: Texts) -> str:
                 "finished: {document} is now the version event {event} of the chain left (its "
                 "transition was interrupted before the document was put in place)"
             ).format(**values)
-        case "moved" if values.get("chain"):
-            return _(
-                "{document}: {action}: {from_status} -> {to_status} (event {event} of {chain})"
-            ).format(**values)
-        case "moved":
-            return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
-        case "approved" if values.get("next"):
-            return _("the step {step} is approved; the step {next} waits next").format(**values)
-        case "approved":
-            return _(
-                "the step {step} is approved; no step of the chain waits (next: activate)"
-            ).format(**values)
+        case "moved" | "approved":
+            return _done(notice.code, values, t)
         case "hint" if values.get("hint") in _hint_sentences(t):
             return _hint_sentences(t)[values["hint"]].format(**values)
     return audit_message(notice, t)
+
+
+def _done(code: str, values: dict[str, str], t: Texts) -> str:
+    """A transition done (``moved``) or a step approved (``approved``) in words of ``t``: its
+    action, statuses and steps in words, each with its code."""
+    _ = t.gettext
+    words = {
+        "action": action_word(values.get("action", ""), t),
+        "from_status": status_word(values.get("from_status", ""), t),
+        "to_status": status_word(values.get("to_status", ""), t),
+        "step": step_word(values.get("step", ""), t),
+        "next": step_word(values.get("next", ""), t),
+    }
+    values = {**values, **words}
+    if code == "approved" and values["next"]:
+        return _("the step {step} is approved; the step {next} waits next").format(**values)
+    if code == "approved":
+        return _("the step {step} is approved; no step of the chain waits (next: activate)").format(
+            **values
+        )
+    if values.get("chain"):
+        return _(
+            "{document}: {action}: {from_status} -> {to_status} (event {event} of {chain})"
+        ).format(**values)
+    return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
 
 
 def _say(t: Texts) -> Callable[[Notice], str]:
