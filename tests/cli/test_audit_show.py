@@ -69,13 +69,20 @@ ENGLISH = [
     "event 5, 2025-03-04: s-18 (social_service): hold, referral R-1: in-progress -> on-hold",
 ]
 
+#: In Latvian a role, an action and a status in words, each with its code after it.
 LATVIAN = [
-    "notikums 0, 2025-03-03: s-17 (social_pedagogue): send, nosūtījums R-1: draft -> requested",
-    "notikums 1, 2025-03-03: s-17 (social_service): receive, nosūtījums R-1: requested -> received",
-    "notikums 2, 2025-03-03: t-1 (class_teacher): submit, atbalsta plāns P-2: draft -> submitted",
-    "notikums 3, 2025-03-03: s-18 (social_service): accept, nosūtījums R-1: received -> accepted",
-    "notikums 4, 2025-03-03: s-18 (social_service): start, nosūtījums R-1: accepted -> in-progress",
-    "notikums 5, 2025-03-04: s-18 (social_service): hold, nosūtījums R-1: in-progress -> on-hold",
+    "notikums 0, 2025-03-03: s-17 kā Sociālais pedagogs (social_pedagogue): nosūtīt (send), "
+    "nosūtījums R-1: melnraksts (draft) -> nosūtīts (requested)",
+    "notikums 1, 2025-03-03: s-17 kā Pašvaldības sociālais dienests (social_service): saņemt "
+    "(receive), nosūtījums R-1: nosūtīts (requested) -> saņemts (received)",
+    "notikums 2, 2025-03-03: t-1 kā Klases audzinātājs (class_teacher): iesniegt (submit), "
+    "atbalsta plāns P-2: melnraksts (draft) -> iesniegts (submitted)",
+    "notikums 3, 2025-03-03: s-18 kā Pašvaldības sociālais dienests (social_service): pieņemt "
+    "(accept), nosūtījums R-1: saņemts (received) -> pieņemts (accepted)",
+    "notikums 4, 2025-03-03: s-18 kā Pašvaldības sociālais dienests (social_service): sākt "
+    "izpildi (start), nosūtījums R-1: pieņemts (accepted) -> izpildē (in-progress)",
+    "notikums 5, 2025-03-04: s-18 kā Pašvaldības sociālais dienests (social_service): apturēt "
+    "(hold), nosūtījums R-1: izpildē (in-progress) -> apturēts (on-hold)",
 ]
 
 

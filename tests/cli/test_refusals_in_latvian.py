@@ -662,10 +662,11 @@ def test_transition_refuses_in_latvian_by_default_and_in_english_on_request(
     status, _, said = run(*args, "--on", "2025-03-03")
     assert status == 1
     assert said.startswith(
-        "atteikts: nosūtījums: darbību 'send' statusā 'draft' atteica pārbaudes:"
+        "atteikts: nosūtījums: darbību nosūtīt (send) statusā melnraksts (draft) atteica pārbaudes:"
     )
     assert (
-        "darbību send veic sūtītājs (referred_by iestāde vai loma), nevis loma psychologist" in said
+        "darbību nosūtīt (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
+        "Psihologs (psychologist)" in said
     )
     assert "nosūtījumā nav norādīta piekrišana, un nav norādīts tiesisks pienākums" in said
     assert SECRET not in said

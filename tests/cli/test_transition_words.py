@@ -29,7 +29,11 @@ def plan(tmp_path: Path) -> Path:
     ("lang", "said"),
     [
         ("en", "{doc}: submit: draft -> submitted (event 0 of {chain})"),
-        ("lv", "{doc}: submit: draft -> submitted ({chain} notikums 0)"),
+        (
+            "lv",
+            "{doc}: iesniegt (submit): melnraksts (draft) -> iesniegts (submitted) ({chain} "
+            "notikums 0)",
+        ),
     ],
 )
 def test_a_transition_done_says_the_step_and_its_event(

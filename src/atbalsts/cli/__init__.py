@@ -10,11 +10,14 @@ its handler (``(args, texts) -> exit status``) and register it with :meth:`Comma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from atbalsts.cli import (
+    _audit,
     _decide,
     _demo,
     _documents,
@@ -33,7 +36,13 @@ from atbalsts.cli._errors import os_reason
 from atbalsts.cli._i18n import LanguageError, Texts, argparse_in, choose_language, texts
 from atbalsts.errors import AtbalstsError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
+
+#: Exit status when the reader of the output stopped reading (``atbalsts audit show C | head``):
+#: 128 + SIGPIPE (13), what a shell reports for a program that SIGPIPE stops (``cat``, ``grep``),
+#: as 130 is for Ctrl-C. Not 1, which says a transition refused or a chain that does not verify,
+#: nor 0, which would say that all of the output was written.
+EXIT_BROKEN_PIPE = 141
 
 #: The modules of the commands, in the order of the command list. ``_views`` adds the role
 #: options to ``evaluate``, so it comes after ``_decide``.
@@ -46,6 +55,7 @@ _GROUPS: tuple[Callable[[Commands], None], ...] = (
     _worklist.register,
     _stats.register,
     _workflow.register,
+    _audit.register,
     _serve.register,
     _scaffold.register,
     _demo.register,
@@ -100,10 +110,52 @@ def _encode_output(stream: object) -> None:
         return
 
 
+def _silence(stream: TextIO | None) -> None:
+    """Point ``stream``'s file at the null device when its reader has gone: what is left in its
+    buffer, flushed at exit, then goes nowhere, not into a second error. A stream whose reader
+    is still there is left as it is."""
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except (OSError, ValueError):  # its pipe is closed (or the stream is)
+        try:
+            fd = stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+        except (OSError, ValueError):  # not a file of the process: nothing to flush at exit
+            return
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _flush(stream: TextIO | None) -> None:
+    """Write out what ``stream`` holds, so that a closed pipe is met here and not at exit."""
+    if stream is not None:
+        with contextlib.suppress(ValueError):  # a stream already closed
+            stream.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (0 ok, 1 a transition refused or an audit chain
-    that does not verify, 2 invalid input or policy error, 130 interrupted by Ctrl-C, 143 by
-    SIGTERM during ``batch``)."""
+    that does not verify, 2 invalid input or policy error, 130 interrupted by Ctrl-C, 141 the
+    reader of the output stopped reading, 143 by SIGTERM during ``batch``).
+
+    A reader that stops early (``atbalsts audit show CHAIN | head -3``) is not an error: the
+    command stops without a word, as Python's documentation recommends (signal, "Note on
+    SIGPIPE"): standard output, or error, whose pipe is closed is pointed at the null device, so
+    that Python's own flush at exit does not fail either."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            _flush(sys.stdout)  # inside the try: a closed pipe met at the last block is caught
+    except BrokenPipeError:
+        _silence(sys.stdout)
+        _silence(sys.stderr)
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     if argv is None:  # run as the program: its own standard output
         _encode_output(sys.stdout)
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -122,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AtbalstsError as err:
         print_error(err, t, sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # the reader went: no error of the user's, said by main()
+        raise
     except OSError as err:  # a path the user gave cannot be read or written
         where = f" {err.filename}" if err.filename else ""
         print(

@@ -1,33 +1,41 @@
-"""``atbalsts transition``, ``atbalsts audit verify`` and ``atbalsts audit show``: move a support
-plan, a referral or a consent through its lifecycle, check the audit chain and show it
+"""``atbalsts transition``: move a support plan, a referral or a consent through its lifecycle
 (:mod:`atbalsts.workflow`).
 
-What they print is said in the command's language: a refusal by its code and values
-(:class:`~atbalsts.errors.LifecycleError`, each :class:`~atbalsts.errors.Refusal`), the chain's
-verdict by its code (:class:`~atbalsts.workflow.ChainVerdict`), an event by its parts (the
-document's kind in words, its reason and parameters as written, made printable). A refusal
-without a code (a plugin's guard that returns a plain text), or with a code that has no sentence
-here, is shown as the library wrote it. In English, everything is shown as the library wrote
-it. Codes of roles, actions, statuses, steps and data categories stay codes. Input that cannot be
-used (not a JSON document, ``--on`` not a date, ...) is an error with a code, said by the catalog
-of :mod:`atbalsts.cli._coded`.
+What it prints is said in the command's language: a refusal by its code and values
+(:class:`~atbalsts.errors.LifecycleError`, each :class:`~atbalsts.errors.Refusal`), a chain that
+does not verify by its verdict's code (said by :mod:`atbalsts.cli._audit`, which has ``atbalsts
+audit``). A refusal without a code (a plugin's guard that returns a plain text), or with a code
+that has no sentence here, is shown as the library wrote it. In English, everything is shown as
+the library wrote it. In Latvian, roles, actions, statuses and approval steps are said in words,
+each with its code after it (:mod:`atbalsts.cli._workflow_words`); data categories, purposes and
+a code without a word stay codes. Input that cannot be used (not a JSON document, ``--on`` not a
+date, ...) is an error with a code, said by the catalog of :mod:`atbalsts.cli._coded`.
 """
 
 from __future__ import annotations
 
 import argparse
-import gettext
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from atbalsts._text import shorten
+from atbalsts.cli._audit import CHAIN_CODES, audit_message, verdict_message
+from atbalsts.cli._audit import _problems as _problems  # where the tests have read it
 from atbalsts.cli._common import Commands
 from atbalsts.cli._i18n import Texts
+from atbalsts.cli._workflow_words import (
+    SOURCE,
+    action_word,
+    document_kind,
+    items,
+    role_word,
+    status_word,
+    step_word,
+)
 from atbalsts.errors import LifecycleError, Refusal
 
 if TYPE_CHECKING:
-    from atbalsts.model import AuditEvent
-    from atbalsts.workflow import ChainVerdict, Notice
+    from atbalsts.workflow import Notice
 
 __all__ = [
     "CHAIN_CODES",
@@ -40,27 +48,18 @@ __all__ = [
 ]
 
 
-#: The library's own words: the catalog's source language, what each sentence is looked up by.
-_SOURCE = gettext.NullTranslations()
-
-
-def _items(text: str) -> list[str]:
-    """A comma-separated value as its items."""
-    return [item for item in text.split(",") if item]
-
-
-def _either(items: list[str], t: Texts) -> str:
+def _either(words: list[str], t: Texts) -> str:
     """``a or b or c`` in words of ``t``."""
-    said = items[0]
-    for item in items[1:]:
+    said = words[0]
+    for item in words[1:]:
         said = t.gettext("{first} or {second}").format(first=said, second=item)
     return said
 
 
-def _both(items: list[str], t: Texts) -> str:
+def _both(words: list[str], t: Texts) -> str:
     """``a and b`` in words of ``t``."""
-    said = items[0]
-    for item in items[1:]:
+    said = words[0]
+    for item in words[1:]:
         said = t.gettext("{first} and {second}").format(first=said, second=item)
     return said
 
@@ -78,35 +77,17 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
         "responsible": _(
             "the role responsible for the measure (measures[{measure}].responsible_role)"
         ),
-        "school_director": "school_director",
+        "school_director": role_word("school_director", t),
         "withdrawers": _(
             "the consent's grantor, the learner's legal representative, the learner of full age "
             "(adult_learner), or a member of the school's staff"
         ),
         "staff": _("a member of the school's staff"),
     }
-    names = [phrases.get(code) for code in _items(codes)]
+    names = [phrases.get(code) for code in items(codes)]
     if not names or None in names:
         return None
     return _either([n.format(measure=values.get("measure", "")) for n in names if n], t)
-
-
-def _step(step: str, t: Texts) -> str:
-    """An approval step in words of ``t``, its code after it: the label of the role that takes
-    it (the author's step: the plan's author), as staff know it, and the code, as a program
-    and the documents write it. In English, the code alone, as the library's sentence says it."""
-    from atbalsts.codes import CODE_LISTS
-
-    roles = CODE_LISTS["roles"]
-    if t.lang == "en":
-        return step
-    if step == "author":
-        label = t.gettext("the plan's author")
-    elif step in roles:
-        label = roles.label(step, "lv")  # English returned the code above
-    else:
-        return step
-    return f"{label} ({step})"
 
 
 def _duty(values: Mapping[str, str], t: Texts) -> str | None:
@@ -135,7 +116,7 @@ def _duty(values: Mapping[str, str], t: Texts) -> str | None:
         return _(
             "the MK 89 notice shares who the learner is and their absences; sharing {categories} "
             "with the board as well needs a consent"
-        ).format(categories=", ".join(_items(values["extra"])))
+        ).format(categories=", ".join(items(values["extra"])))
     if duty == "no_duty":
         return _(
             "no legal duty is stated (Children's Rights Protection Law Art. 73(1) report, MK 89 "
@@ -156,11 +137,11 @@ def _gaps(values: Mapping[str, str], t: Texts) -> str | None:
         "categories": _("it does not cover the data categories {categories}"),
     }
     said = []
-    for code in _items(values.get("gaps", "")):
+    for code in items(values.get("gaps", "")):
         phrase = phrases.get(code)
         if phrase is None:
             return None
-        categories = ", ".join(_items(values.get("missing", "")))
+        categories = ", ".join(items(values.get("missing", "")))
         said.append(phrase.format(**{**values, "categories": categories}))
     return "; ".join(said) if said else None
 
@@ -196,7 +177,7 @@ def _guard_sentences(t: Texts) -> dict[str, str]:
 
 
 #: The codes of the national guards' refusals that have a sentence here.
-GUARD_CODES = frozenset(_guard_sentences(Texts("en", _SOURCE)))
+GUARD_CODES = frozenset(_guard_sentences(Texts("en", SOURCE)))
 
 
 def refusal_reason(refusal: Refusal, t: Texts) -> str:
@@ -215,14 +196,20 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
         parts["who"] = _who(values.get("who", ""), values, t)
     if refusal.code == "wrong_step_role":
         waits = values.get("waits_for", "")
-        parts["who"] = _who(waits, values, t) if waits == "author" else _either(_items(waits), t)
+        roles = [role_word(role, t) for role in items(waits)]
+        parts["who"] = _who(waits, values, t) if waits == "author" else _either(roles, t)
+    if refusal.code in ("wrong_role", "wrong_step_role"):  # without them: as written
+        if "action" in values:
+            parts["action"] = action_word(values["action"], t)
+        if "role" in values:
+            parts["role"] = role_word(values["role"], t)
     if refusal.code in ("approvals_dropped", "approvals_missing"):
-        parts["steps"] = ", ".join(_step(step, t) for step in _items(values.get("steps", "")))
+        parts["steps"] = ", ".join(step_word(step, t) for step in items(values.get("steps", "")))
     if refusal.code == "wrong_step_role" and "step" in values:
-        parts["step"] = _step(values["step"], t)
+        parts["step"] = step_word(values["step"], t)
     if refusal.code == "approvals_dropped":
-        parts["days"] = _both(_items(values.get("days", "")), t)
-        school = "municipal_coordinator" in _items(values.get("steps", ""))
+        parts["days"] = _both(items(values.get("days", "")), t)
+        school = "municipal_coordinator" in items(values.get("steps", ""))
         parts["school"] = (
             t.gettext(" (the plan's school is not a state vocational school, the transition says)")
             if school
@@ -244,12 +231,6 @@ def _basis(basis: str, t: Texts) -> str:
     if basis.startswith("illustrative: "):
         return t.gettext("illustrative, not law")
     return basis
-
-
-def _document(kind: str, t: Texts) -> str:
-    _ = t.gettext
-    kinds = {"support-plan": _("support-plan"), "referral": _("referral"), "consent": _("consent")}
-    return kinds.get(kind, kind)
 
 
 def _lifecycle_sentences(t: Texts) -> dict[str, str]:
@@ -302,8 +283,14 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
 
 #: The codes of lifecycle refusals that have a sentence here (``param_type`` by its types).
 LIFECYCLE_CODES = frozenset(
-    code.partition(":")[0] for code in _lifecycle_sentences(Texts("en", _SOURCE))
+    code.partition(":")[0] for code in _lifecycle_sentences(Texts("en", SOURCE))
 ) | {"refused_by_guard"}
+
+
+def _named(word: str, code: str) -> str:
+    """``word``, or the code quoted, as the library quotes it, when it has no word (``word`` is
+    the code): an action or a status a host's program passed, whatever it holds."""
+    return word if word != code else shorten(repr(code))
 
 
 def _before(values: Mapping[str, str], t: Texts) -> str | None:
@@ -328,13 +315,17 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
         return str(err)
     _ = t.gettext
     values = dict(err.values)
-    document = _document(err.document, t)
+    document = document_kind(err.document, t)
     if err.code == "refused_by_guard":
         head = t.ngettext(
             "{document}: {action} from {status} refused by a guard:",
             "{document}: {action} from {status} refused by a guard:",
             len(err.refusals),
-        ).format(document=document, action=repr(err.action), status=repr(err.status))
+        ).format(
+            document=document,
+            action=_named(action_word(err.action, t), err.action),
+            status=_named(status_word(err.status, t), err.status),
+        )
         lines = [
             f"  - {r.guard} [{_basis(r.basis, t)}]: {refusal_reason(r, t)}" for r in err.refusals
         ]
@@ -352,16 +343,18 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
     if sentence is None:
         return str(err)
     values["document"] = document
+    if "action" in values:
+        values["action"] = action_word(values["action"], t)
     if err.code == "not_allowed":
-        values["action"] = shorten(repr(err.action))
-        values["status"] = repr(err.status)
+        values["action"] = _named(action_word(err.action, t), err.action)
+        values["status"] = _named(status_word(err.status, t), err.status)
         if not err.allowed:
             return _(
                 "{document}: action {action} is not allowed from status {status}; allowed: none"
             ).format(**values)
-        values["allowed"] = ", ".join(err.allowed)
+        values["allowed"] = ", ".join(action_word(action, t) for action in err.allowed)
     if err.code == "invalid_params":
-        values["paths"] = ", ".join(_items(values.get("paths", "")))
+        values["paths"] = ", ".join(items(values.get("paths", "")))
     if err.code == "day_before":
         before = _before(values, t)
         if before is None:
@@ -371,95 +364,6 @@ def lifecycle_message(err: LifecycleError, t: Texts) -> str:
         return sentence.format(**values)
     except (KeyError, IndexError, ValueError):
         return str(err)
-
-
-def _problems(t: Texts) -> dict[str, str]:
-    """The sentence of each code of a chain's problem: of its first bad event (said after
-    ``event N is bad:``), or whole for the codes of :data:`~atbalsts.workflow._audit.WHOLE`."""
-    _ = t.gettext
-    return {
-        "not_json": _("it is not valid JSON (edited)"),
-        "not_object": _("it is not a JSON object (edited)"),
-        "not_canonical": _("it is not in canonical form (edited)"),
-        "invalid_event": _("it is not a valid audit event ({paths}; edited)"),
-        "hash_mismatch": _("its hash does not match its content (edited)"),
-        "event_deleted": _(
-            "it is event {seq} of its chain, but comes at {position} (an event before it was "
-            "deleted)"
-        ),
-        "event_inserted": _(
-            "it is event {seq} of its chain, but comes at {position} (an event was inserted or "
-            "moved before it)"
-        ),
-        "changed_outside": _(
-            "it does not start from the version event {event} left of the same document (its "
-            "before is not that event's after: the document was changed outside the chain)"
-        ),
-        "event_moved": _(
-            "it is event {seq} of its chain, but comes at {position}; event {position}, which "
-            "belongs there, comes at {found} (events moved)"
-        ),
-        "event_repeated": _("it is a copy of event {seq} (an event copied)"),
-        "not_an_event": _(
-            "it is not an audit event: it has no seq, prev or hash (a line of another file)"
-        ),
-        "not_first": _(
-            "it is the chain's first event, but names an event before it (prev): edited and its "
-            "hash computed again"
-        ),
-        # said whole
-        "not_a_chain": _("it is not an audit chain: none of its lines is an audit event"),
-        "not_following": _(
-            "event {position} does not follow event {previous}, the one before it: one of the "
-            "two was either edited and its hash computed again, or replaced by another event"
-        ),
-        "head_mismatch": _(
-            "the chain ends at event {last}, whose hash is not the head kept for it: events "
-            "removed from its end, the chain rewritten, or the head of another chain"
-        ),
-        "head_not_last": _(
-            "the head kept for the chain is the hash of event {event}, but the chain goes on to "
-            "event {last}: events added after the head was kept, or the head not kept up to date"
-        ),
-        "head_but_empty": _(
-            "the chain has no events, but a head is kept for it: its events removed, or the "
-            "head of another chain"
-        ),
-    }
-
-
-#: The codes of a chain's problems that have a sentence here.
-CHAIN_CODES = frozenset(_problems(Texts("en", _SOURCE)))
-
-
-def _problem(verdict: ChainVerdict, t: Texts) -> str | None:
-    """What is wrong with a chain's first bad event, in words of ``t``."""
-    sentence = _problems(t).get(verdict.code or "")
-    if sentence is None:
-        return None
-    values = {**verdict.values, "paths": ", ".join(_items(verdict.values.get("paths", "")))}
-    try:
-        return sentence.format(**values)
-    except (KeyError, IndexError, ValueError):  # values that do not fit: a verdict made by hand
-        return None
-
-
-def _verdict(verdict: ChainVerdict, t: Texts) -> str:
-    """A chain's verdict in words of ``t``."""
-    if verdict.ok and verdict.count == 0:
-        return t.gettext("the chain has no events")
-    if verdict.ok:
-        return t.ngettext(
-            "the chain of {n} event(s) verifies; head {head}",
-            "the chain of {n} event(s) verifies; head {head}",
-            verdict.count,
-        ).format(n=verdict.count, head=verdict.head)
-    problem = _problem(verdict, t)
-    if problem is None:
-        return str(verdict)
-    if verdict.whole:
-        return problem
-    return t.gettext("event {n} is bad: {problem}").format(n=verdict.first_bad, problem=problem)
 
 
 def _hint_sentences(t: Texts) -> dict[str, str]:
@@ -477,8 +381,9 @@ def _hint_sentences(t: Texts) -> dict[str, str]:
 
 
 def notice_message(notice: Notice, t: Texts) -> str:
-    """What ``atbalsts transition`` or ``atbalsts audit verify`` says, in the language of ``t``:
-    in English, the library's sentence (``notice.text``)."""
+    """What ``atbalsts transition`` or ``atbalsts audit`` says, in the language of ``t``: in
+    English, the library's sentence (``notice.text``). The notices of ``audit verify`` and
+    ``audit show`` are said by :func:`~atbalsts.cli._audit.audit_message`."""
     if t.lang == "en":
         return notice.text
     _ = t.gettext
@@ -488,7 +393,7 @@ def notice_message(notice: Notice, t: Texts) -> str:
             return _("refused: {reason}").format(reason=lifecycle_message(notice.error, t))
         case "chain_not_verified" if notice.verdict is not None:
             return _("refused: the chain {chain} does not verify: {verdict}").format(
-                chain=values["chain"], verdict=_verdict(notice.verdict, t)
+                chain=values["chain"], verdict=verdict_message(notice.verdict, t)
             )
         case "changed_outside_chain":
             return _(
@@ -500,51 +405,36 @@ def notice_message(notice: Notice, t: Texts) -> str:
                 "finished: {document} is now the version event {event} of the chain left (its "
                 "transition was interrupted before the document was put in place)"
             ).format(**values)
-        case "moved" if values.get("chain"):
-            return _(
-                "{document}: {action}: {from_status} -> {to_status} (event {event} of {chain})"
-            ).format(**values)
-        case "moved":
-            return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
-        case "approved" if values.get("next"):
-            return _("the step {step} is approved; the step {next} waits next").format(**values)
-        case "approved":
-            return _(
-                "the step {step} is approved; no step of the chain waits (next: activate)"
-            ).format(**values)
+        case "moved" | "approved":
+            return _done(notice.code, values, t)
         case "hint" if values.get("hint") in _hint_sentences(t):
             return _hint_sentences(t)[values["hint"]].format(**values)
-        case "chain_empty":
-            return _(
-                "{chain}: the chain has no events: nothing to verify (a chain whose events were "
-                "all removed is found only with --head)"
-            ).format(**values)
-        case "chain_verifies" | "chain_bad" if notice.verdict is not None:
-            return f"{values['chain']}: {_verdict(notice.verdict, t)}"
-        case "event" if notice.event is not None:
-            return _event_line(notice.event, values, t)
-        case "no_events" if values.get("document"):
-            return _("{chain}: no events about {document}").format(**values)
-        case "no_events":
-            return _("{chain}: no events").format(**values)
-    return notice.text
+    return audit_message(notice, t)
 
 
-def _event_line(event: AuditEvent, values: Mapping[str, str], t: Texts) -> str:
-    """One event of ``audit show`` in words of ``t``: its reason and parameters when
-    ``values["reasons"]`` says so."""
+def _done(code: str, values: dict[str, str], t: Texts) -> str:
+    """A transition done (``moved``) or a step approved (``approved``) in words of ``t``: its
+    action, statuses and steps in words, each with its code."""
     _ = t.gettext
-    line = _(
-        "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
-        "{from_status} -> {to_status}"
-    ).format(**{**values, "document": _document(event.document, t)})
-    if event.overrides:
-        line += _("; overriding {guards}").format(guards=values["overrides"])
-    if "reason" in values:
-        line += _("; reason: {reason}").format(reason=values["reason"])
-    if "params" in values:
-        line += _("; parameters: {params}").format(params=values["params"])
-    return line
+    words = {
+        "action": action_word(values.get("action", ""), t),
+        "from_status": status_word(values.get("from_status", ""), t),
+        "to_status": status_word(values.get("to_status", ""), t),
+        "step": step_word(values.get("step", ""), t),
+        "next": step_word(values.get("next", ""), t),
+    }
+    values = {**values, **words}
+    if code == "approved" and values["next"]:
+        return _("the step {step} is approved; the step {next} waits next").format(**values)
+    if code == "approved":
+        return _("the step {step} is approved; no step of the chain waits (next: activate)").format(
+            **values
+        )
+    if values.get("chain"):
+        return _(
+            "{document}: {action}: {from_status} -> {to_status} (event {event} of {chain})"
+        ).format(**values)
+    return _("{document}: {action}: {from_status} -> {to_status}").format(**values)
 
 
 def _say(t: Texts) -> Callable[[Notice], str]:
@@ -574,20 +464,8 @@ def _transition(args: argparse.Namespace, t: Texts) -> int:
     )
 
 
-def _audit_verify(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.workflow import cli_audit_verify
-
-    return cli_audit_verify(args.chain, head=args.head, say=_say(t))
-
-
-def _audit_show(args: argparse.Namespace, t: Texts) -> int:
-    from atbalsts.workflow import cli_audit_show
-
-    return cli_audit_show(args.chain, document=args.document, reasons=args.reasons, say=_say(t))
-
-
 def register(commands: Commands) -> None:
-    """Add ``transition``, ``audit verify`` and ``audit show``."""
+    """Add ``transition``."""
     _ = commands.texts.gettext
     p = commands.add(
         "transition",
@@ -682,42 +560,4 @@ def register(commands: Commands) -> None:
         "--output",
         metavar=_("OUTPUT"),
         help=_("write the document here (default: over DOCUMENT)"),
-    )
-
-    audit = commands.group("audit", _("check an audit chain, or show it"))
-    p = audit.add(
-        "verify",
-        _(
-            "check that every event of an audit chain is intact and in place; exit 1 naming the "
-            "first bad event"
-        ),
-        _audit_verify,
-    )
-    p.add_argument("chain", metavar=_("CHAIN"), help=_("the audit chain, JSON Lines"))
-    p.add_argument(
-        "--head",
-        metavar=_("HASH"),
-        help=_("the hash the last event must have (kept elsewhere), so that cut events are found"),
-    )
-    p = audit.add(
-        "show",
-        _(
-            "show an audit chain's events: who, in which role, when, the action, the document "
-            "and its status before and after; exit 1 after the events before the first bad one"
-        ),
-        _audit_show,
-    )
-    p.add_argument("chain", metavar=_("CHAIN"), help=_("the audit chain, JSON Lines"))
-    p.add_argument(
-        "--document",
-        metavar=_("ID"),
-        help=_("only the events about the document with this id"),
-    )
-    p.add_argument(
-        "--reasons",
-        action="store_true",
-        help=_(
-            "also show each event's reason and parameters (sensitive: free text about the "
-            "learner; default: not shown)"
-        ),
     )

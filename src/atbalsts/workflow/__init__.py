@@ -36,14 +36,8 @@ from atbalsts.workflow._audit import (
     seal,
     verify_chain,
 )
-from atbalsts.workflow._cli import (
-    EXIT_REFUSED,
-    Notice,
-    cli_audit_show,
-    cli_audit_verify,
-    cli_transition,
-    parse_param,
-)
+from atbalsts.workflow._audit_cli import cli_audit_show, cli_audit_verify
+from atbalsts.workflow._cli import cli_transition, parse_param
 from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet, approval_chain
 from atbalsts.workflow._lifecycle import (
     CONSENT,
@@ -55,6 +49,7 @@ from atbalsts.workflow._lifecycle import (
     pending_step,
     status_of,
 )
+from atbalsts.workflow._notice import EXIT_REFUSED, Notice
 from atbalsts.workflow._transition import (
     MeasureProgress,
     Transitioned,

@@ -1,8 +1,8 @@
-"""What ``atbalsts transition`` and ``atbalsts audit verify`` do, as functions of their arguments.
+"""What ``atbalsts transition`` does, as a function of its arguments.
 
-The command line parses, calls one of these and exits with the status it returns: 0 done, 1
-refused (a transition not allowed or refused by a guard, a chain that does not verify). Input that
-cannot be used (a missing file, an invalid document, a bad date) raises an
+The command line parses, calls :func:`cli_transition` and exits with the status it returns: 0
+done, 1 refused (a transition not allowed or refused by a guard, a chain that does not verify).
+Input that cannot be used (a missing file, an invalid document, a bad date) raises an
 :class:`~atbalsts.errors.AtbalstsError`, which the command reports with exit status 2: a file
 that cannot be read a :class:`~atbalsts.errors.FileError`, an invalid document a
 :class:`~atbalsts.errors.DocumentError`, a mistyped action an
@@ -10,10 +10,11 @@ that cannot be read a :class:`~atbalsts.errors.FileError`, an invalid document a
 :class:`~atbalsts.errors.AtbalstsError` with a ``code`` and ``values`` (paths, option names,
 the known steps; ``--on``'s text cut to 40 characters), which the command says in Latvian.
 
-What they print is a :class:`Notice`: an English sentence, a code and the values it is about,
-with the refusal or the chain's verdict behind it. Each function prints ``say(notice)``; by
-default the English sentence, and the command line passes a function that says it in the
-user's language.
+What it prints is a :class:`~atbalsts.workflow.Notice` (:mod:`atbalsts.workflow._notice`): an
+English sentence, a code and the values it is about, with the refusal or the chain's verdict
+behind it. It prints ``say(notice)``; by default the English sentence, and the command line
+passes a function that says it in the user's language. ``atbalsts audit verify`` and ``audit
+show`` are :mod:`atbalsts.workflow._audit_cli`.
 """
 
 from __future__ import annotations
@@ -24,13 +25,10 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import TextIO
-
-import attrs
 
 from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
@@ -50,7 +48,6 @@ from atbalsts.model import (
     parse_json,
 )
 from atbalsts.workflow._audit import (
-    ChainVerdict,
     append_line,
     cut_back,
     document_hash,
@@ -66,91 +63,16 @@ from atbalsts.workflow._lifecycle import (
     pending_step,
     status_of,
 )
+from atbalsts.workflow._notice import EXIT_REFUSED, Notice, read_bytes
 from atbalsts.workflow._transition import ParamValue, check_day, transition
 
 __all__ = [
     "EXIT_REFUSED",
     "HINTS",
     "Notice",
-    "cli_audit_show",
-    "cli_audit_verify",
     "cli_transition",
     "parse_param",
 ]
-
-#: Exit status of a refused transition or a chain that does not verify.
-EXIT_REFUSED = 1
-
-
-def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(values))
-
-
-@attrs.frozen
-class Notice:
-    """One thing :func:`cli_transition` or :func:`cli_audit_verify` says, as data.
-
-    ``text`` is the sentence in English, ``code`` what kind of notice it is and ``values`` what
-    it is about (file names, the position of an event; never a field's value, but for the
-    reason and parameters an ``event`` notice shows when asked to). ``error`` is the
-    refusal behind a ``refused`` notice, ``verdict`` the chain's verdict behind the notices
-    about a chain, ``event`` the audit event an ``event`` notice shows. The codes:
-
-    ``refused``
-        A transition refused: not allowed from the document's status, refused by guards, or a
-        day or a parameter that breaks the lifecycle's rules (``error``; its ``code`` and
-        ``values``, and those of each of its refusals, say which).
-    ``chain_not_verified``
-        The chain given with ``--chain`` does not verify, so nothing is done (value ``chain``;
-        ``verdict``).
-    ``changed_outside_chain``
-        The document is not the version the chain's last event about it left (values
-        ``document``, the file, ``event`` and ``chain``).
-    ``finished``
-        An interrupted transition finished: the file is now the version its event left
-        (values ``document`` and ``event``).
-    ``chain_verifies`` and ``chain_bad``
-        What ``audit verify`` found (value ``chain``; ``verdict``).
-    ``chain_empty``
-        ``audit verify`` found a chain without events, and no ``head`` to hold it to: nothing
-        was verified (value ``chain``; ``verdict``).
-    ``event``
-        One event of ``audit show`` (``event``): its position ``seq``, the day ``on`` (or the
-        date and time ``at``), the ``actor``, ``role`` and ``action``, the ``document`` kind and
-        ``document_id``, ``from_status`` and ``to_status``, the guards it overrode
-        (``overrides``, comma and space between them, or empty) and ``reasons`` (``true`` when
-        its reason and parameters are shown). Only then, and only because the caller asked for
-        them, ``values`` also hold the event's ``reason`` and ``params``, which are sensitive:
-        the one notice whose values may hold a field's value. Every value is printable, on one
-        line (a character that is not printable written as its escape): a chain is a file anyone
-        may have edited.
-    ``no_events``
-        ``audit show`` found no event to show (values ``chain`` and ``document``, the document
-        asked for, or empty).
-    ``moved``
-        A transition done: the file written (``document``), the ``action``, the status before
-        and after (``from_status``, ``to_status``), and the position of its event in the chain
-        (``event``; empty without a chain).
-    ``approved``
-        After a plan's ``approve``, the step approved (``step``) and the step of the chain that
-        waits next (``next``; empty when none waits, and the plan can be activated).
-    ``hint``
-        After a refusal, the option of the command that would answer it (value ``hint``):
-        ``reason`` (a reason missing), ``override_reason`` (an override without one),
-        ``consent`` (the consent the referral names was not given; value ``consent``, its id)
-        or ``state_vocational_school`` (the municipal coordinator's approval asked of a plan by
-        the national chain).
-    """
-
-    code: str
-    text: str
-    values: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
-    error: LifecycleError | None = attrs.field(default=None, eq=False)
-    verdict: ChainVerdict | None = None
-    event: AuditEvent | None = attrs.field(default=None, eq=False)
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _refused(error: LifecycleError) -> Notice:
@@ -212,19 +134,12 @@ _INT = re.compile(r"-?[0-9]+")
 _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise FileError(str(path), "read", exc) from None
-
-
 #: A document a transition moves.
 _Doc = SupportPlan | Referral | Consent
 
 
 def _document(path: Path) -> _Doc:
-    data = _read(path)
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:  # said as every command that reads JSON says it
@@ -377,7 +292,7 @@ def cli_transition(
         )
     previous = None
     if chain_path is not None and chain_path.exists():
-        verdict = verify_chain(_read(chain_path).splitlines())
+        verdict = verify_chain(read_bytes(chain_path).splitlines())
         if not verdict.ok:
             text = f"refused: the chain {chain_path} does not verify: {verdict}"
             values = {"chain": str(chain_path)}
@@ -578,134 +493,3 @@ def _finish_pending(target: Path, event: AuditEvent, doc: _Doc) -> _Doc | None:
             sync_directory(target.parent)
             return found
     return None
-
-
-def cli_audit_verify(
-    chain: str | Path,
-    *,
-    head: str | None = None,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-    say: Callable[[Notice], str] = str,
-) -> int:
-    """``atbalsts audit verify CHAIN.jsonl``: 0 when every event is intact and in place (the
-    head's hash printed on ``out``), else ``EXIT_REFUSED`` (1) naming the first bad event on
-    ``err``, as ``say`` words it (default: in English). A chain without events and without
-    ``head`` is 0 too, said as such (``chain_empty``): no event of it is bad, and only a head
-    kept elsewhere tells a chain cut to nothing from a new one."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    path = Path(chain)
-    verdict = verify_chain(_read(path).splitlines(), head=head)
-    values = {"chain": str(path)}
-    if verdict.ok and verdict.count == 0:
-        text = (
-            f"{path}: the chain has no events: nothing to verify (a chain whose events were all "
-            "removed is found only with --head)"
-        )
-        print(say(Notice("chain_empty", text, values, verdict=verdict)), file=out)
-        return 0
-    if verdict.ok:
-        print(
-            say(Notice("chain_verifies", f"{path}: {verdict}", values, verdict=verdict)), file=out
-        )
-        return 0
-    print(say(Notice("chain_bad", f"{path}: {verdict}", values, verdict=verdict)), file=err)
-    return EXIT_REFUSED
-
-
-def printable(text: str) -> str:
-    """``text`` on one line, safe for a terminal: a character that is not printable (a line
-    end, a tab, an escape sequence's ESC) is written as its Python escape (``\\n``)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _param(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
-def event_said(event: AuditEvent, *, reasons: bool = False) -> Notice:
-    """The ``event`` notice of ``audit show`` for ``event``: the English line and its values;
-    its reason and parameters only with ``reasons``, made printable (values ``reason`` and
-    ``params``, present only then)."""
-    when = event.at.isoformat() if event.at is not None else event.on.isoformat()
-    values = {
-        "seq": str(event.seq),
-        "on": when,
-        "actor": event.actor,
-        "role": event.role,
-        "action": event.action,
-        "document": event.document,
-        "document_id": event.document_id,
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "overrides": ", ".join(event.overrides),
-        "reasons": "true" if reasons else "false",
-    }
-    values = {key: printable(value) for key, value in values.items()}
-    text = (
-        "event {seq}, {on}: {actor} ({role}): {action}, {document} {document_id}: "
-        "{from_status} -> {to_status}"
-    ).format(**values)
-    if event.overrides:
-        text += f"; overriding {values['overrides']}"
-    if reasons and event.reason is not None:
-        values["reason"] = printable(event.reason)
-        text += f"; reason: {values['reason']}"
-    if reasons and event.params:
-        values["params"] = shown_params(event)
-        text += f"; parameters: {values['params']}"
-    return Notice("event", text, values, event=event)
-
-
-def shown_params(event: AuditEvent) -> str:
-    """An event's parameters as ``name=value``, comma and space between them, printable."""
-    return ", ".join(printable(f"{k}={_param(v)}") for k, v in event.params.items())
-
-
-def cli_audit_show(
-    chain: str | Path,
-    *,
-    document: str | None = None,
-    reasons: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-    say: Callable[[Notice], str] = str,
-) -> int:
-    """``atbalsts audit show CHAIN.jsonl``: each event of the chain on a line of ``out`` (only
-    those about the document ``document``, by its id, when given): who, in which role, when, the
-    action, the document, its status before and after, and the guards overridden; its reason
-    and parameters, which are sensitive, only with ``reasons``, on one line with every
-    character that is not printable escaped. A chain that does not verify is shown up to its
-    first bad event (or, when a link between two events is broken, to the event before both),
-    which is then named on ``err`` (as ``audit verify`` names it), and
-    ``EXIT_REFUSED`` (1) returned; else 0. With no event to show, ``err`` says so."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    path = Path(chain)
-    lines = _read(path).splitlines()
-    verdict = verify_chain(lines)
-    good = lines if verdict.ok else lines[: verdict.first_bad]
-    if verdict.code == "not_following" and good:
-        # Either event of the broken link may be the one edited and sealed again: neither is
-        # shown as part of the trail.
-        good = good[:-1]
-    shown = 0
-    for line in good:
-        event = AuditEvent.model_validate_json(line)
-        if document is None or event.document_id == document:
-            print(say(event_said(event, reasons=reasons)), file=out)
-            shown += 1
-    values = {"chain": str(path)}
-    if not verdict.ok:
-        print(say(Notice("chain_bad", f"{path}: {verdict}", values, verdict=verdict)), file=err)
-        return EXIT_REFUSED
-    if not shown:
-        about = f" about {document}" if document is not None else ""
-        values["document"] = document or ""
-        print(say(Notice("no_events", f"{path}: no events{about}", values)), file=err)
-    return 0
