@@ -10,17 +10,24 @@ where it would not change the value (a space, ``1.0`` for ``1``).
 The chain proves its own order, not its completeness at the end: a chain cut after its last good
 event still verifies. Keep the hash of the last event (the head) elsewhere and pass it to
 :func:`verify_chain` to find that too.
+
+An append reads the chain's last event and writes the next while holding the chain file's
+exclusive advisory lock (``flock``, :class:`LockedChain`): a second process appending to the
+same chain waits, then reads the end as the first left it. Where files cannot be locked (no
+``fcntl``, as on Windows, or a file system that does not lock them) the append goes on without
+the lock, and two writers at once may both read the same last event.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, TracebackType
 from typing import Any, BinaryIO
 
 import attrs
@@ -31,6 +38,13 @@ from atbalsts._files import owner_only, sync_directory
 from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
+
+try:
+    import fcntl
+except ImportError:  # a platform without it (Windows): appends go on unlocked
+    _FCNTL = False
+else:
+    _FCNTL = True
 
 __all__ = [
     "ChainVerdict",
@@ -89,55 +103,223 @@ def append_event(path: Path, event: AuditEvent) -> None:
     Only the file's last event is read, however long the chain: the events before it are not
     verified here (:func:`verify_chain` does that). A missing file is created readable and
     writable by its owner only (mode 0600: events hold reasons and parameters, which are
-    sensitive); an existing file keeps its mode. One writer at a time: two processes appending
-    to one chain at once may both read the same last event.
+    sensitive); an existing file keeps its mode.
+
+    From reading the last event to writing this one, the file's exclusive advisory lock is held
+    (``flock``). Another process appending to the same chain at the same time waits for it, then
+    reads the end as this append left it: its event is appended after this one if it still
+    follows, else refused (``not_next_event``) with nothing written: read the chain again and
+    make the event again from its new last event. The lock is advisory: it holds back only
+    appends that take it (those of this function), not a program that writes the file
+    otherwise. Where files cannot be locked (a platform without ``fcntl``, such as Windows, or
+    a file system whose ``flock`` fails with ``ENOLCK``, ``EOPNOTSUPP`` or ``ENOSYS``) the
+    event is appended without the lock: still only after the last event it reads, but two
+    processes at once may both read the same one, so let one writer at a time append there.
     """
     path = Path(path)
-    seq = str(event.seq)
+    _check_sealed(path, event)
+    if (event.seq != 0 or event.prev is not None) and not path.exists():
+        _check_follows(path, event, None)  # no chain: refused without making the file
+    with LockedChain(path) as chain:
+        chain.append(event)
+
+
+def _check_sealed(path: Path, event: AuditEvent) -> None:
     if _content_hash(event.model_dump(mode="json")) != event.hash:
         raise ChainError(
-            f"cannot append event {seq} to {path}: its hash is not the hash of its content (it "
-            "was changed after it was made; seal it again)",
+            f"cannot append event {event.seq} to {path}: its hash is not the hash of its content "
+            "(it was changed after it was made; seal it again)",
             code="event_not_sealed",
-            values={"path": str(path), "seq": seq},
+            values={"path": str(path), "seq": str(event.seq)},
         )
+
+
+#: The errors of ``flock`` that mean the file system does not lock files: appended unlocked.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
+def _lock(handle: int) -> bool:
+    """Wait for the exclusive advisory lock of the open file ``handle`` and take it: True, or
+    False where files cannot be locked (no ``fcntl``, or a file system that does not)."""
+    if not _FCNTL:
+        return False
     try:
-        with path.open("rb") as chain:
-            last, blank = _last_line(chain)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError as exc:
+        if exc.errno in _NO_LOCKS:
+            return False
+        raise
+    return True
+
+
+def _open_chain(path: Path) -> tuple[BinaryIO, bool]:
+    """The chain file at ``path`` open for reading, and whether it was made here (missing, so
+    made empty, readable and writable by its owner only, to be locked)."""
+    flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    while True:
+        try:
+            return path.open("rb"), False
+        except FileNotFoundError:
+            pass
+        if not path.is_symlink():  # a link to a missing file: made through the link
+            flags |= os.O_EXCL
+        try:
+            return os.fdopen(os.open(path, flags, 0o600), "rb"), True
+        except FileExistsError:
+            continue  # made by another process meanwhile: open that one
+
+
+def _same_file(file: BinaryIO, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``file``."""
+    try:
+        named = path.stat()
     except FileNotFoundError:
-        last, blank = None, False
-    if blank:
-        # verify_chain reads a blank line as an edit: an event after one would not verify.
-        raise ChainError(
-            f"cannot append to {path}: it ends with a blank line, which verify_chain counts as "
-            "an edit (remove the blank lines at its end, then verify it)",
-            code="chain_end_unreadable",
-            values={"path": str(path)},
-        )
-    _check_follows(path, event, last)
-    append_line(path, event_line(event))
+        return False
+    held = os.fstat(file.fileno())
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+class LockedChain:
+    """The chain file at ``path``, held under its exclusive advisory lock from entering a
+    ``with`` block to leaving it: what is read of its end there stays its end, for whoever
+    appends through this class (as :func:`append_event` does). Hold it over a transition's
+    other writes too (the document, written with its event) so that a failure among them undoes
+    this event alone (:meth:`undo`), not another process's appended since.
+
+    Entering waits for the lock while another process holds it. A missing file is made (empty,
+    mode 0600) to be locked, and removed again on leaving if nothing was appended to it. When the
+    file was removed or replaced while this waited, the lock of the file now at ``path`` is
+    taken instead. ``locked`` is False where files cannot be locked (:func:`append_event` says
+    where): the block then runs unlocked.
+
+    ``size`` is the file's size when the lock was taken and ``existed`` whether it was there
+    (False: made here), what :meth:`undo` puts back. Within the block, do not append to the
+    same file through another :class:`LockedChain` or :func:`append_event`: the lock is the
+    open file's, so the second would wait for the first forever.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.locked = False
+        self.size = 0
+        self.existed = True
+        self._file: BinaryIO | None = None
+
+    def __enter__(self) -> LockedChain:
+        while True:
+            file, made = _open_chain(self.path)
+            try:
+                locked = _lock(file.fileno())
+                if _same_file(file, self.path):
+                    break
+            except BaseException:
+                file.close()
+                if made:
+                    self._remove_if_empty()
+                raise
+            file.close()  # removed or replaced while waiting: lock the file there now
+        self._file, self.locked = file, locked
+        self.size = os.fstat(file.fileno()).st_size
+        self.existed = not made or self.size > 0
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _held(self) -> BinaryIO:
+        if self._file is None:
+            raise ValueError(f"{self.path} is not held: use LockedChain in a with block")
+        return self._file
+
+    def append(self, event: AuditEvent) -> None:
+        """Append ``event`` if it follows the file's last event, as :func:`append_event` does
+        (the same checks, the same :class:`~atbalsts.errors.ChainError`, nothing written on
+        one); the lock is held already."""
+        _check_sealed(self.path, event)
+        last, blank = _last_line(self._held())
+        if blank:
+            # verify_chain reads a blank line as an edit: an event after one would not verify.
+            raise ChainError(
+                f"cannot append to {self.path}: it ends with a blank line, which verify_chain "
+                "counts as an edit (remove the blank lines at its end, then verify it)",
+                code="chain_end_unreadable",
+                values={"path": str(self.path)},
+            )
+        _check_follows(self.path, event, last)
+        self.write(event_line(event))
+
+    def write(self, line: bytes) -> None:
+        """Append ``line`` on a line of its own, written to the disk (in a file made here, its
+        directory entry too), unchecked. On a failure the file is cut back to what it was before
+        and the :class:`OSError` raised: a half-written line would block every later append."""
+        held = self._held()
+        size = os.fstat(held.fileno()).st_size
+        try:
+            with open(self.path, "ab", opener=owner_only) as file:
+                if size and not _ends_with_newline(self.path):
+                    line = b"\n" + line
+                file.write(line)
+                file.flush()
+                os.fsync(file.fileno())
+            if not self.existed:
+                sync_directory(self.path.parent)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.truncate(self.path, size)
+            raise
+
+    def undo(self) -> None:
+        """Put the file back as it was when the lock was taken (a file made here is removed on
+        leaving the block): for an append whose other half failed, such as the document a
+        transition writes with its event. Nothing is raised."""
+        self._held()
+        with contextlib.suppress(OSError):
+            os.truncate(self.path, self.size)
+
+    def close(self) -> None:
+        """Let go of the lock (removing the file when it was made here and is still empty)."""
+        file, self._file = self._file, None
+        if file is None:
+            return
+        made_empty = False
+        try:
+            made_empty = not self.existed and os.fstat(file.fileno()).st_size == 0
+            if made_empty and self.locked:  # while still locked: a waiter sees it gone
+                self._remove()
+        finally:
+            file.close()
+        if made_empty and not self.locked:  # unlocked (Windows: an open file is not removed)
+            self._remove_if_empty()
+
+    def _remove(self) -> None:
+        if not self.path.is_symlink():  # a link's file made empty stays: an empty chain
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def _remove_if_empty(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.path.stat().st_size == 0:
+                self._remove()
 
 
 def append_line(chain: Path, line: bytes) -> tuple[int, bool]:
     """Append ``line`` to the file ``chain`` on a line of its own, written to the disk (a new
-    file: mode 0600, its directory entry written too). Returns the file's size before and
-    whether it existed, for :func:`cut_back`. On a failure the file is cut back to what it was
-    and the :class:`OSError` raised: a half-written line would block every later append."""
-    existed = chain.exists()
-    size = chain.stat().st_size if existed else 0
-    try:
-        with open(chain, "ab", opener=owner_only) as file:
-            if size and not _ends_with_newline(chain):
-                line = b"\n" + line
-            file.write(line)
-            file.flush()
-            os.fsync(file.fileno())
-        if not existed:
-            sync_directory(chain.parent)
-    except OSError:
-        cut_back(chain, size, existed)
-        raise
-    return size, existed
+    file: mode 0600, its directory entry written too), holding the file's lock while it writes
+    (:class:`LockedChain`). Returns the file's size before and whether it existed, for
+    :func:`cut_back`. On a failure the file is cut back to what it was and the
+    :class:`OSError` raised: a half-written line would block every later append.
+
+    The line is not checked against the chain's end, and the lock is let go on return: a
+    caller that read the end earlier, or cuts the line back later, does so unlocked. Hold a
+    :class:`LockedChain` over the whole instead."""
+    with LockedChain(chain) as held:
+        held.write(line)
+    return held.size, held.existed
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -147,7 +329,9 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def cut_back(chain: Path, size: int, existed: bool) -> None:
-    """Put the file ``chain`` back as it was: ``size`` bytes long, or absent."""
+    """Put the file ``chain`` back as it was: ``size`` bytes long, or absent. Unlocked: another
+    process may have appended since, and its events are cut too (:meth:`LockedChain.undo`
+    does this under the lock)."""
     with contextlib.suppress(OSError):
         if existed:
             os.truncate(chain, size)

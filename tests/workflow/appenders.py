@@ -1,0 +1,99 @@
+"""Processes that append to one chain at once, for tests/workflow/test_concurrent_appends.py.
+
+In a module of their own, imported by name: a process started with ``spawn`` imports the
+function it runs, and pytest imports test modules under names no other process can import."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+from typing import Any
+
+from tests.workflow.fixtures import DAY, plan
+
+from atbalsts import ChainError
+from atbalsts.model import AuditEvent
+from atbalsts.workflow import _audit, append_event, read_chain, seal, transition
+
+#: How many processes append at once, and how many times each.
+WORKERS = 4
+ROUNDS = 20
+
+#: A guard against a hang (a worker that died leaves the others at a barrier), never a measure:
+#: no assertion depends on how long anything takes.
+HANG = 300
+
+
+def make_event(worker: int, round_: int, last: AuditEvent | None) -> AuditEvent:
+    """The event ``worker`` appends in ``round_``, after ``last`` (a document of its own each
+    time, so that no two events are about the same document)."""
+    _, made = transition(plan(), "submit", actor="t-1", role="class_teacher", on=DAY)
+    fields = made.model_dump(mode="json", exclude={"hash"})
+    fields.update(
+        seq=0 if last is None else last.seq + 1,
+        prev=None if last is None else last.hash,
+        document_id=f"plan-w{worker}-r{round_}",
+        actor=f"w-{worker}",
+    )
+    return seal(fields)
+
+
+def _nobody_holds_the_lock(path: Path) -> bool:
+    """Whether no process holds the chain file's exclusive lock: a shared lock can be taken at
+    once (shared, so that workers looking at the same time do not stop each other), or there
+    is no file to lock."""
+    try:
+        probe = path.open("rb")
+    except FileNotFoundError:
+        return True
+    with probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+    return True
+
+
+def append_rounds(
+    chain: str,
+    worker: int,
+    locking: bool,
+    start: Any,
+    read: Any,
+    done: Any,
+    results: Any,
+) -> None:
+    """Append one event a round for ``ROUNDS`` rounds, each made from the chain's end as read
+    at the round's start; report the hashes appended and the codes of the refusals."""
+    path = Path(chain)
+    try:
+        if not locking:
+            _audit._FCNTL = False  # as on a platform without fcntl
+        check = _audit._check_follows
+
+        def check_then_let_the_others_read(
+            where: Path, event: AuditEvent, last: bytes | None
+        ) -> None:
+            check(where, event, last)
+            if _nobody_holds_the_lock(where):  # the others can read the end: let them
+                read.wait()
+
+        _audit._check_follows = check_then_let_the_others_read
+        appended: list[str] = []
+        refused: list[str | None] = []
+        for round_ in range(ROUNDS):
+            events = read_chain(path)
+            event = make_event(worker, round_, events[-1] if events else None)
+            start.wait()
+            try:
+                append_event(path, event)
+            except ChainError as error:
+                refused.append(error.code)
+            else:
+                appended.append(event.hash)
+            done.wait()  # every append of the round made before the next round reads
+        results.put((worker, appended, refused, None))
+    except BaseException as error:  # reported, and the others let go of the barriers
+        for barrier in (start, read, done):
+            barrier.abort()
+        results.put((worker, [], [], repr(error)))
