@@ -97,3 +97,50 @@ def append_rounds(
         for barrier in (start, read, done):
             barrier.abort()
         results.put((worker, [], [], repr(error)))
+
+
+def transition_rounds(
+    directory: str,
+    worker: int,
+    start: Any,
+    read: Any,
+    done: Any,
+    results: Any,
+) -> None:
+    """``atbalsts transition --chain`` (as a function) once a round for ``ROUNDS`` rounds: a
+    plan of its own submitted to the chain all workers share. Between reading the chain and
+    writing, a worker that holds no lock on it waits until every other worker has read it."""
+    from atbalsts.workflow import _cli, cli_transition
+
+    folder = Path(directory)
+    chain = folder / "chain.jsonl"
+    try:
+        made = _cli.transition
+
+        def read_then_let_the_others_read(*args: Any, **kwargs: Any) -> Any:
+            if _nobody_holds_the_lock(chain):
+                read.wait()
+            return made(*args, **kwargs)
+
+        _cli.transition = read_then_let_the_others_read  # type: ignore[assignment]
+        statuses = []
+        for round_ in range(ROUNDS):
+            doc = folder / f"plan-w{worker}-r{round_}.json"
+            doc.write_text(plan(id=f"plan-w{worker}-r{round_}").model_dump_json(), "utf-8")
+            start.wait()
+            statuses.append(
+                cli_transition(
+                    doc,
+                    "submit",
+                    actor=f"w-{worker}",
+                    role="class_teacher",
+                    on="2025-03-03",
+                    chain=chain,
+                )
+            )
+            done.wait()
+        results.put((worker, statuses, [], None))
+    except BaseException as error:
+        for barrier in (start, read, done):
+            barrier.abort()
+        results.put((worker, [], [], repr(error)))

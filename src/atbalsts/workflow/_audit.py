@@ -307,36 +307,10 @@ class LockedChain:
                 self._remove()
 
 
-def append_line(chain: Path, line: bytes) -> tuple[int, bool]:
-    """Append ``line`` to the file ``chain`` on a line of its own, written to the disk (a new
-    file: mode 0600, its directory entry written too), holding the file's lock while it writes
-    (:class:`LockedChain`). Returns the file's size before and whether it existed, for
-    :func:`cut_back`. On a failure the file is cut back to what it was and the
-    :class:`OSError` raised: a half-written line would block every later append.
-
-    The line is not checked against the chain's end, and the lock is let go on return: a
-    caller that read the end earlier, or cuts the line back later, does so unlocked. Hold a
-    :class:`LockedChain` over the whole instead."""
-    with LockedChain(chain) as held:
-        held.write(line)
-    return held.size, held.existed
-
-
 def _ends_with_newline(path: Path) -> bool:
     with path.open("rb") as file:
         file.seek(-1, os.SEEK_END)
         return file.read(1) == b"\n"
-
-
-def cut_back(chain: Path, size: int, existed: bool) -> None:
-    """Put the file ``chain`` back as it was: ``size`` bytes long, or absent. Unlocked: another
-    process may have appended since, and its events are cut too (:meth:`LockedChain.undo`
-    does this under the lock)."""
-    with contextlib.suppress(OSError):
-        if existed:
-            os.truncate(chain, size)
-        else:
-            chain.unlink(missing_ok=True)
 
 
 #: What may follow a chain file's last event: nothing, or its line end.

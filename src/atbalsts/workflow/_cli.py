@@ -34,6 +34,7 @@ from atbalsts._files import Replacement, replaceable, sync_directory
 from atbalsts._time import iso_day
 from atbalsts.errors import (
     AtbalstsError,
+    ChainError,
     DocumentError,
     FileError,
     LifecycleError,
@@ -48,10 +49,8 @@ from atbalsts.model import (
     parse_json,
 )
 from atbalsts.workflow._audit import (
-    append_line,
-    cut_back,
+    LockedChain,
     document_hash,
-    event_line,
     read_chain,
     verify_chain,
 )
@@ -251,6 +250,58 @@ def cli_transition(
     reason on ``err``, as ``say`` words it (default: in English).
     """
     err = err or sys.stderr
+    chain_path = Path(chain) if chain is not None else None
+    with contextlib.ExitStack() as stack:
+        # Held from reading the chain (and the document, which its last event names) to
+        # writing both: a transition of the same chain by another process at the same time
+        # waits, then reads them as this one left them.
+        held = None
+        if chain_path is not None:
+            doing = "read" if chain_path.exists() else "write"
+            try:
+                held = stack.enter_context(LockedChain(chain_path))
+            except OSError as exc:
+                raise FileError(str(chain_path), doing, exc, kept=True) from None
+        return _transition(
+            held,
+            document,
+            action,
+            actor=actor,
+            role=role,
+            on=on,
+            reason=reason,
+            chain_path=chain_path,
+            consents=consents,
+            params=params,
+            steps=steps,
+            state_vocational_school=state_vocational_school,
+            override=override,
+            output=output,
+            err=err,
+            say=say,
+        )
+
+
+def _transition(
+    held: LockedChain | None,
+    document: str | Path,
+    action: str,
+    *,
+    actor: str,
+    role: str,
+    on: str,
+    reason: str | None,
+    chain_path: Path | None,
+    consents: Sequence[str | Path],
+    params: Sequence[str],
+    steps: str | None,
+    state_vocational_school: bool,
+    override: bool,
+    output: str | Path | None,
+    err: TextIO,
+    say: Callable[[Notice], str],
+) -> int:
+    """:func:`cli_transition`, the chain (if any) held under its lock (``held``)."""
     path = Path(document)
     doc = _document(path)
     actions = sorted({a for moves in LIFECYCLES[kind_of(doc)].values() for a in moves})
@@ -275,7 +326,6 @@ def cli_transition(
                 code="unknown_step",
                 values={"option": "--steps", "known": known},
             ) from None
-    chain_path = Path(chain) if chain is not None else None
     target = Path(output) if output is not None else path
     if not replaceable(target) and output is not None:
         raise AtbalstsError(
@@ -361,12 +411,7 @@ def cli_transition(
         ):
             print(say(hint), file=err)
         return EXIT_REFUSED
-    _write(
-        target,
-        (result.document.model_dump_json(indent=2) + "\n").encode(),
-        chain_path,
-        event_line(result.event),
-    )
+    _write(target, (result.document.model_dump_json(indent=2) + "\n").encode(), held, result.event)
     values = {
         "document": str(target),
         "action": action,
@@ -413,15 +458,17 @@ def _approved(
 PENDING = ".pending"
 
 
-def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> None:
-    """Write ``document`` to ``target`` and append ``line`` to ``chain``: both or neither.
+def _write(target: Path, document: bytes, chain: LockedChain | None, event: AuditEvent) -> None:
+    """Write ``document`` to ``target`` and append ``event`` to the ``chain`` held under its
+    lock: both or neither.
 
     The document goes to a pending file next to ``target`` first (with ``target``'s
     permissions), written to the disk; the event is appended and written to the disk; then the
     pending file replaces ``target`` at once. A failure at any step removes the pending file and
-    cuts the chain back to its length before, so both are left as they were. A crash between
-    the event and the rename leaves the pending file: the next transition of the document
-    finishes the rename (:func:`_finish_pending`)."""
+    cuts the chain back to its length when the lock was taken, so both are left as they were
+    (the lock is held throughout: no other process's event is cut). A crash between the event
+    and the rename leaves the pending file: the next transition of the document finishes the
+    rename (:func:`_finish_pending`)."""
     mode = None
     with contextlib.suppress(OSError):  # the document keeps its permissions, not mkstemp's
         mode = stat.S_IMODE(target.stat().st_mode)
@@ -435,18 +482,19 @@ def _write(target: Path, document: bytes, chain: Path | None, line: bytes) -> No
     except OSError as exc:
         new.discard()
         raise FileError(str(target), "write", exc) from None
-    existed = chain is not None and chain.exists()
-    size = chain.stat().st_size if chain is not None and existed else 0
     try:
         if chain is not None:
-            append_line(chain, line)  # a new chain: 0600; cut back on its own failure
+            chain.append(event)  # a new chain: 0600; cut back on its own failure
         new.commit(sync=True)
     except OSError as exc:
         new.discard()
         if chain is not None:
-            cut_back(chain, size, existed)
-        also = None if chain is None else str(chain)
+            chain.undo()
+        also = None if chain is None else str(chain.path)
         raise FileError(str(target), "write", exc, also=also, kept=True) from None
+    except ChainError:  # the event refused: the chain written meanwhile by another program
+        new.discard()
+        raise
 
 
 def _same_command(
