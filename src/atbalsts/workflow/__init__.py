@@ -44,7 +44,13 @@ from atbalsts.workflow._cli import (
     cli_transition,
     parse_param,
 )
-from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet, approval_chain
+from atbalsts.workflow._guards import (
+    GROUP_ROLES,
+    NATIONAL_GUARDS,
+    STEP_ROLES,
+    GuardSet,
+    approval_chain,
+)
 from atbalsts.workflow._lifecycle import (
     CONSENT,
     NEEDS_REASON,
@@ -65,6 +71,7 @@ from atbalsts.workflow._transition import (
 __all__ = [
     "CONSENT",
     "EXIT_REFUSED",
+    "GROUP_ROLES",
     "NATIONAL_GUARDS",
     "NEEDS_REASON",
     "PLAN",

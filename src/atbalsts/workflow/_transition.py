@@ -24,6 +24,7 @@ from atbalsts.model import (
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
 from atbalsts.workflow._guards import (
+    GROUP_ROLES,
     NATIONAL,
     GuardSet,
     approval_chain,
@@ -71,10 +72,29 @@ def _day(on: date) -> tuple[date, datetime | None]:
     return on, None
 
 
-def _check_role(role: str) -> None:
+def _check_role(
+    role: str, document: SupportPlan | Referral | Consent, action: str, allowed: tuple[str, ...]
+) -> None:
+    """Refuse a ``role`` that is no role (:class:`~atbalsts.errors.UnknownNameError`, listing the
+    roles one acts in), or a code that names a group of roles (:data:`GROUP_ROLES`: a
+    :class:`~atbalsts.errors.LifecycleError` ``group_role``, naming the field): nobody acts as
+    "any member of staff", which would let one person take every school role's actions."""
+    if role in GROUP_ROLES:
+        kind, status = kind_of(document), status_of(document)
+        raise LifecycleError(
+            kind,
+            status,
+            action,
+            allowed,
+            message=f"{kind}: {action}: role {role!r} names a group of roles (any member of the "
+            "school's staff), not a role one acts in: give the role the person acts in",
+            code="group_role",
+            values={"document": kind, "status": status, "action": action, "role": role},
+        )
     if role in ROLES or role in INSTITUTIONS or _LOCAL.fullmatch(role):
         return
-    raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
+    acting = [c for c in ROLES.codes() if c not in GROUP_ROLES]
+    raise UnknownNameError("role", role, [*acting, *INSTITUTIONS.codes()])
 
 
 def check_day(
@@ -250,7 +270,8 @@ def transition(
     audit event recording it, and changes nothing else.
 
     ``actor`` is the host's id of the person who acts and ``role`` the role (or the institution)
-    they act in; ``on`` the day it takes effect, or a ``datetime`` with its offset, always given
+    they act in, never a code that names a group of roles (``any_staff``: refused, code
+    ``group_role``); ``on`` the day it takes effect, or a ``datetime`` with its offset, always given
     by the caller. ``reason`` is needed by the actions that stop, pause or reject, and by an
     override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
 
@@ -281,7 +302,6 @@ def transition(
     be made (an ``actor`` that is not an id, too many or too long ``params``).
     """
     day, at = _day(on)
-    _check_role(role)
     kind = kind_of(document)
     status = status_of(document)
     vocational = state_vocational_school
@@ -289,6 +309,7 @@ def transition(
     steps = tuple(chain) if chain is not None else national
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
+    _check_role(role, document, action, allowed)
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
     check_day(document, action, day, previous, allowed)
