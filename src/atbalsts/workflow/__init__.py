@@ -65,6 +65,7 @@ from atbalsts.workflow._transition import (
     MeasureProgress,
     Transitioned,
     planned_and_delivered,
+    referrals_resting_on,
     transition,
 )
 
@@ -101,6 +102,7 @@ __all__ = [
     "pending_step",
     "planned_and_delivered",
     "read_chain",
+    "referrals_resting_on",
     "replay",
     "seal",
     "status_of",

@@ -19,6 +19,7 @@ from atbalsts.model import (
     Consent,
     Referral,
     SupportPlan,
+    TaskStatus,
     field_errors,
 )
 from atbalsts.policy._registrar import Transition
@@ -49,6 +50,7 @@ __all__ = [
     "Transitioned",
     "approval_chain",  # defined beside the guards that enforce the chain; still importable here
     "planned_and_delivered",
+    "referrals_resting_on",
     "transition",
 ]
 
@@ -248,6 +250,42 @@ def lawful_basis(referral: Referral, day: date, *, overridden: bool = False) -> 
     if duty is None:
         return rest
     return f"{duty}+{rest}"
+
+
+#: The statuses of a referral sent and not closed: its recipient still has it to act on.
+_OPEN = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+    }
+)
+
+
+def referrals_resting_on(
+    consent: Consent, referrals: Iterable[Referral], *, open_only: bool = True
+) -> tuple[Referral, ...]:
+    """The referrals of ``referrals`` that rest on ``consent``, in their order: those that name
+    it (``consent_id``), are about its learner, and share data that their legal duty, judged on
+    the day each was made, does not cover (a referral whose duty covers all it shares rests on
+    the duty, one that shares no personal data on nothing).
+
+    With ``open_only`` (the default), only those sent and not closed, whose recipients still act
+    on them (``requested``, ``received``, ``accepted``, ``ready``, ``in-progress``,
+    ``on-hold``): on a withdrawal, the ones whose recipients the host tells that the consent was
+    withdrawn and from which day (the library notifies no one). Otherwise every one, whatever
+    its status (a draft that would rest on it when sent, a completed or cancelled one)."""
+    return tuple(
+        r
+        for r in referrals
+        if r.consent_id == consent.id
+        and r.learner_id == consent.learner_id
+        and (not open_only or r.status in _OPEN)
+        and beyond_duty(r)[0]
+    )
 
 
 def transition(
