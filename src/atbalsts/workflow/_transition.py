@@ -330,7 +330,9 @@ def transition(
     day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
     approval, review or delivery, ...) nor, when ``previous`` is an event of the same document,
     before its ``on`` (another document's event may be entered late). The workflow records
-    a sending's ``lawful_basis`` itself; ``params`` must not hold one.
+    a sending's ``lawful_basis`` itself; ``params`` must not hold one. A delivery beyond what
+    the plan planned for its measure is recorded, not refused, and its event says so
+    (``beyond_plan``: :attr:`MeasureProgress.beyond_plan`).
 
     Raises :class:`~atbalsts.errors.LifecycleError` when the action is not allowed from the
     document's status, when ``on`` or ``params`` break the rules above, or when guards refuse
@@ -368,6 +370,8 @@ def transition(
         raise LifecycleError(
             kind, status, action, allowed, message=message, code="invalid_params", values=values
         ) from None
+    if isinstance(after, SupportPlan) and action == "deliver":
+        _beyond_plan(after, recorded)
     to_status = status_of(after)
     asked = Transition(
         document=kind,
@@ -428,6 +432,17 @@ def transition(
     return Transitioned(after, event)
 
 
+def _beyond_plan(plan: SupportPlan, recorded: dict[str, ParamValue]) -> None:
+    """Record in ``recorded`` (the event's parameters) what the plan's last delivery brought
+    beyond what it planned for its measure (:attr:`MeasureProgress.beyond_plan`): a notice, not
+    a refusal, as no source forbids more support than planned."""
+    measure = plan.deliveries[-1].measure
+    if measure < len(plan.measures):  # else lv.guard.plan.delivery refuses it
+        beyond = planned_and_delivered(plan)[measure].beyond_plan
+        if beyond:
+            recorded["beyond_plan"] = beyond
+
+
 def _required_by_law(document: SupportPlan | Referral | Consent, action: str, day: date) -> bool:
     """Whether the transition sends, on ``day``, a referral that a national legal duty requires,
     and no more (:func:`~atbalsts.workflow._guards.required_by_law`)."""
@@ -445,6 +460,20 @@ class MeasureProgress:
     delivered_sessions: int
     planned_hours: float | None
     delivered_hours: float
+
+    @property
+    def beyond_plan(self) -> tuple[str, ...]:
+        """What was delivered beyond what the plan planned for the measure: ``sessions``,
+        ``hours``, both (in that order) or neither (a measure that plans no number of one is
+        never beyond it). No source forbids it; the event of a delivery beyond the plan says
+        so in its ``beyond_plan`` parameter."""
+        beyond = []
+        if self.planned_sessions is not None and self.delivered_sessions > self.planned_sessions:
+            beyond.append("sessions")
+        # hours are summed as floats: 0.1 + 0.2 is not above 0.3
+        if self.planned_hours is not None and round(self.delivered_hours, 6) > self.planned_hours:
+            beyond.append("hours")
+        return tuple(beyond)
 
 
 def planned_and_delivered(plan: SupportPlan) -> tuple[MeasureProgress, ...]:
