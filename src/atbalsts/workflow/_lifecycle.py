@@ -257,8 +257,9 @@ def _bad(
 
 
 #: The parameters a caller may give each action (the workflow sets ``step``, ``lawful_basis``,
-#: ``state_vocational_school`` and ``beyond_plan`` itself); any other is refused, so that
-#: nothing a caller typed by mistake (or a learner's name) is written into the audit chain.
+#: ``special_categories``, ``state_vocational_school`` and ``beyond_plan`` itself); any other is
+#: refused, so that nothing a caller typed by mistake (or a learner's name) is written into the
+#: audit chain.
 PARAMS: dict[tuple[DocumentKind, str], frozenset[str]] = {
     ("support-plan", "review"): frozenset({"achievements", "outcome", "improved"}),
     ("support-plan", "deliver"): frozenset({"measure", "sessions", "hours"}),

@@ -17,6 +17,7 @@ from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
     Consent,
+    DataCategory,
     Referral,
     SupportPlan,
     TaskStatus,
@@ -186,6 +187,15 @@ def _known_params(
     )
 
 
+#: The data categories that are special categories of data (GDPR Art. 9): health. A sending that
+#: shares one says so in its event (``special_categories``), whatever it rests on: on a consent,
+#: Art. 9(2)(a) asks for explicit consent, which the consent guard cannot tell from another; on a
+#: legal duty (the Art. 73(1) report), which Art. 9(2) exception applies is unverified [U], and
+#: the law does not say health data is outside what the report needs, so it is a notice, not a
+#: refusal; on an override, the override's reason states the basis.
+_SPECIAL_CATEGORIES: tuple[DataCategory, ...] = (DataCategory.HEALTH,)
+
+
 def _params(
     document: SupportPlan | Referral | Consent,
     action: str,
@@ -218,6 +228,9 @@ def _params(
         basis = lawful_basis(document, day)
         if basis is not None:
             out["lawful_basis"] = basis
+        special = tuple(c.value for c in _SPECIAL_CATEGORIES if c in document.data_categories)
+        if special:
+            out["special_categories"] = special
     return out
 
 
