@@ -470,6 +470,10 @@ def test_a_methodological_default_is_said_by_its_kind_not_its_english_note() -> 
 
 LIFECYCLE: dict[str, tuple[str, Callable[[], object]]] = {
     "not allowed": ("not_allowed", _on_plan(_plan, "activate", "school_director")),
+    "a group of roles as the role one acts in": (
+        "group_role",
+        _on_consent(_consent(), "withdraw", "any_staff"),
+    ),
     "nothing allowed": (
         "not_allowed",
         lambda: transition(

@@ -225,8 +225,14 @@ def test_a_withdrawal_cannot_move_a_set_withdrawal_later() -> None:
 
 
 def test_a_withdrawal_may_bring_a_set_withdrawal_forward() -> None:
+    """To a later day than the one it is recorded on it stays scheduled (``active`` until then),
+    to that day it withdraws at once."""
     scheduled = consent(withdrawn_on="2025-03-10")
-    for effective in ("2025-03-06", "2025-03-10"):
+    for effective, status in (
+        ("2025-03-05", ConsentStatus.WITHDRAWN),
+        ("2025-03-06", ConsentStatus.ACTIVE),
+        ("2025-03-10", ConsentStatus.ACTIVE),
+    ):
         withdrawn = transition(
             scheduled,
             "withdraw",
@@ -235,7 +241,7 @@ def test_a_withdrawal_may_bring_a_set_withdrawal_forward() -> None:
             on=date(2025, 3, 5),
             params={"effective": effective},
         ).document
-        assert withdrawn.status is ConsentStatus.WITHDRAWN
+        assert withdrawn.status is status
         assert withdrawn.withdrawn_on == date.fromisoformat(effective)
 
 

@@ -33,8 +33,10 @@ from atbalsts.workflow import (
 ON = date(2025, 3, 10)
 CHAIN = approval_chain(ON)
 
-#: Every role a caller may name: the national roles, the institutions, a municipality's own role.
-EVERY_ROLE = sorted({*ROLES.codes(), *INSTITUTIONS.codes(), "bauska:coordinator"})
+#: Every role a caller may act in: the national roles but ``any_staff`` (a group of roles a
+#: document names, refused as an acting role: test_acting_role), the institutions, a
+#: municipality's own role.
+EVERY_ROLE = sorted({*ROLES.codes(), *INSTITUTIONS.codes(), "bauska:coordinator"} - {"any_staff"})
 #: The school's staff: the roles tagged school or support staff, and "any staff".
 SCHOOL_STAFF = {
     "any_staff",
@@ -97,7 +99,7 @@ def plan_takers(document: SupportPlan, action: str) -> set[str]:
 
 def referral_takers(document: Referral, action: str) -> set[str]:
     def party(which: Any) -> set[str]:
-        roles = {which.institution} | ({which.role} if which.role else set())
+        roles = {which.institution} | (_as(which.role) if which.role else set())
         if which.institution == "school":  # its director always acts for a school
             roles |= SCHOOL_STAFF if not which.role else {"school_director"}
         return roles

@@ -241,6 +241,10 @@ def _lifecycle_sentences(t: Texts) -> dict[str, str]:
             "{document}: action {action} is not allowed from status {status}; allowed: {allowed}"
         ),
         "day_before": _("{document}: {action}: on ({on}) must not be before {before} ({bound})"),
+        "group_role": _(
+            "{document}: {action}: role {role} names a group of roles (any member of the "
+            "school's staff), not a role one acts in: give the role the person acts in (--role)"
+        ),
         "lawful_basis_param": _(
             "{document}: {action}: parameter 'lawful_basis' is set by the workflow from the "
             "document (its legal duty, its consent or no personal data), never by the caller"

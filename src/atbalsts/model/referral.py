@@ -153,8 +153,12 @@ Purpose = Annotated[ReferralPurpose, Field(strict=False)]
 
 
 class ConsentStatus(StrEnum):
-    """Consent status. ``withdrawn`` stops sharing from ``withdrawn_on`` (what was shared before
-    stays lawful); ``expired`` is set after the period's end."""
+    """Consent status: what has been recorded, as of the day it was recorded. ``withdrawn`` is
+    set once a withdrawal has taken effect (``withdrawn_on`` not after the day it is recorded); a
+    withdrawal recorded from a later day leaves the consent ``active`` with ``withdrawn_on`` set
+    until then. ``expired`` is set after the period's end. Whether a consent covers a sharing on
+    a day is judged by its days (``Consent.in_force``), whatever the status: it stops covering
+    from ``withdrawn_on`` (what was shared before stays lawful) and after its period."""
 
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
@@ -250,7 +254,8 @@ class Consent(Document):
 
     Its scope is its purposes, recipients, data categories and period: a referral rests on it only
     when all four cover the referral on the day it is sent. Withdrawn, it stops covering from
-    ``withdrawn_on``; what was shared before stays lawful.
+    ``withdrawn_on``; what was shared before stays lawful. A withdrawal set for a later day (an
+    ``active`` consent with ``withdrawn_on``) is scheduled: it covers until the day before.
     """
 
     model_config = ConfigDict(json_schema_extra=_WITHDRAWN_HAS_DATE)
@@ -266,11 +271,13 @@ class Consent(Document):
     period: Period = Field(description="Dates it covers.")
     withdrawn_on: IsoDate | None = Field(
         default=None,
-        description="Date from which it is withdrawn, if withdrawn; not before given_on.",
+        description="First day it no longer covers, once a withdrawal is recorded (on an active "
+        "consent, a withdrawal scheduled for that day); not before given_on.",
     )
     status: ConsentStatus = Field(
         default=ConsentStatus.ACTIVE,
-        description="active, withdrawn (needs withdrawn_on), expired or entered-in-error.",
+        description="active (a withdrawn_on set: a withdrawal scheduled for that day), withdrawn "
+        "(needs withdrawn_on), expired or entered-in-error.",
         **lax_enum,
     )
     purposes: tuple[Purpose, ...] = Field(
@@ -300,7 +307,10 @@ class Consent(Document):
 
         A consent entered in error is never in force, nor one on a day before it was given (its
         period may start earlier: it covers no sharing before it existed). An expired one still
-        covers the days of its period: sharing on those days was lawful.
+        covers the days of its period: sharing on those days was lawful. A withdrawal is judged
+        by its ``withdrawn_on`` alone, whatever the status: an ``active`` consent with a
+        withdrawal scheduled is in force until the day before, a ``withdrawn`` one until the day
+        before it took effect.
         """
         if self.status is ConsentStatus.ENTERED_IN_ERROR or day < self.given_on:
             return False

@@ -38,7 +38,13 @@ from atbalsts.workflow._audit import (
 )
 from atbalsts.workflow._audit_cli import cli_audit_show, cli_audit_verify
 from atbalsts.workflow._cli import cli_transition, parse_param
-from atbalsts.workflow._guards import NATIONAL_GUARDS, STEP_ROLES, GuardSet, approval_chain
+from atbalsts.workflow._guards import (
+    GROUP_ROLES,
+    NATIONAL_GUARDS,
+    STEP_ROLES,
+    GuardSet,
+    approval_chain,
+)
 from atbalsts.workflow._lifecycle import (
     CONSENT,
     NEEDS_REASON,
@@ -54,12 +60,14 @@ from atbalsts.workflow._transition import (
     MeasureProgress,
     Transitioned,
     planned_and_delivered,
+    referrals_resting_on,
     transition,
 )
 
 __all__ = [
     "CONSENT",
     "EXIT_REFUSED",
+    "GROUP_ROLES",
     "NATIONAL_GUARDS",
     "NEEDS_REASON",
     "PLAN",
@@ -89,6 +97,7 @@ __all__ = [
     "pending_step",
     "planned_and_delivered",
     "read_chain",
+    "referrals_resting_on",
     "replay",
     "seal",
     "status_of",

@@ -43,6 +43,7 @@ from atbalsts.workflow import _bases as b
 from atbalsts.workflow._lifecycle import pending_step, status_of
 
 __all__ = [
+    "GROUP_ROLES",
     "NATIONAL_GUARDS",
     "WHO",
     "GuardSet",
@@ -55,9 +56,15 @@ __all__ = [
 ]
 
 NATIONAL = "lv"
-#: School roles that may act for a school that sends a referral.
+#: The role codes that name a group of roles, not a role one acts in: ``any_staff``, any member
+#: of the school's staff. A document or a duty names it (a plan's ``author_role``, a measure's
+#: ``responsible_role``, a referral's party; the same-day threat report), and the guards read it
+#: as every school role; a transition given it as the role its actor acts in is refused.
+GROUP_ROLES: frozenset[str] = frozenset({"any_staff"})
+#: School roles that may act for a school that sends a referral (and the group code that names
+#: them all, as a document may write it).
 _SCHOOL_ROLES = frozenset(
-    c.code for c in ROLES if c.tags & {"school_staff", "support_staff"} or c.code == "any_staff"
+    c.code for c in ROLES if c.tags & {"school_staff", "support_staff"} or c.code in GROUP_ROLES
 )
 #: Who takes each approval step (the author step: the plan's author, or the plan author role).
 STEP_ROLES: dict[ApprovalStep, frozenset[str]] = {
@@ -70,8 +77,8 @@ STEP_ROLES: dict[ApprovalStep, frozenset[str]] = {
 
 def _staff(role: str) -> frozenset[str]:
     """The roles a role named in a document stands for: itself, or every school role for
-    ``any_staff``."""
-    return _SCHOOL_ROLES if role == "any_staff" else frozenset({role})
+    ``any_staff`` (:data:`GROUP_ROLES`)."""
+    return _SCHOOL_ROLES if role in GROUP_ROLES else frozenset({role})
 
 
 def _plan(t: Transition) -> SupportPlan:
@@ -258,10 +265,10 @@ _EITHER_ACTIONS = frozenset({"enter-in-error"})
 
 
 def _party_roles(party: ReferralParty) -> frozenset[str]:
-    """The roles that act for a referral's party: its institution, its role, and every school
-    role for a school that names none; for a school, its director always (the head of the
-    institution that refers)."""
-    roles = {party.institution, *([party.role] if party.role else [])}
+    """The roles that act for a referral's party: its institution, its role (every school role
+    for ``any_staff``), and every school role for a school that names none; for a school, its
+    director always (the head of the institution that refers)."""
+    roles = {party.institution, *(_staff(party.role) if party.role else [])}
     if party.institution == "school":
         roles |= _SCHOOL_ROLES if not party.role else {"school_director"}
     return frozenset(roles)

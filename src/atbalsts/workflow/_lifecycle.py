@@ -105,7 +105,11 @@ REFERRAL: dict[str, dict[str, str]] = {
     ERROR: {},
 }
 
-#: Consent: status -> {action: status after}.
+#: Consent: status -> {action: status after}. A withdrawal recorded to take effect on a later
+#: day is scheduled: the consent stays ``active``, with its ``withdrawn_on`` set, and covers
+#: sharing until the day before (:meth:`atbalsts.model.Consent.in_force`); it is ``withdrawn``
+#: when a withdrawal is recorded on or after that day (by default it keeps the day set), as an
+#: expiry is recorded after the period's end.
 CONSENT: dict[str, dict[str, str]] = {
     "active": {"withdraw": "withdrawn", "expire": "expired", "enter-in-error": ERROR},
     "withdrawn": {"enter-in-error": ERROR},
@@ -252,9 +256,10 @@ def _bad(
     )
 
 
-#: The parameters a caller may give each action (the workflow sets ``step``, ``lawful_basis``
-#: and ``state_vocational_school`` itself); any other is refused, so that nothing a caller
-#: typed by mistake (or a learner's name) is written into the audit chain.
+#: The parameters a caller may give each action (the workflow sets ``step``, ``lawful_basis``,
+#: ``special_categories``, ``state_vocational_school`` and ``beyond_plan`` itself); any other is
+#: refused, so that nothing a caller typed by mistake (or a learner's name) is written into the
+#: audit chain.
 PARAMS: dict[tuple[DocumentKind, str], frozenset[str]] = {
     ("support-plan", "review"): frozenset({"achievements", "outcome", "improved"}),
     ("support-plan", "deliver"): frozenset({"measure", "sessions", "hours"}),
@@ -401,7 +406,10 @@ def _consent(consent: Consent, action: str, params: Params, on: date) -> Consent
         if not isinstance(effective, str) or not _is_day(effective):
             message = "parameter 'effective' must be a date (YYYY-MM-DD)"
             raise _bad(consent, action, message, "effective_type")
-        return _rebuild(consent, status=ConsentStatus.WITHDRAWN, withdrawn_on=effective)
+        # withdrawn once it takes effect; from a later day, scheduled: active until then (its
+        # withdrawn_on set), withdrawn when a withdrawal is recorded on or after that day
+        status = ConsentStatus.WITHDRAWN if iso_day(effective) <= on else consent.status
+        return _rebuild(consent, status=status, withdrawn_on=effective)
     to = ConsentStatus(CONSENT[status_of(consent)][action])
     return _rebuild(consent, status=to)
 

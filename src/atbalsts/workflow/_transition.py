@@ -17,13 +17,16 @@ from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
     Consent,
+    DataCategory,
     Referral,
     SupportPlan,
+    TaskStatus,
     field_errors,
 )
 from atbalsts.policy._registrar import Transition
 from atbalsts.workflow._audit import document_hash, seal
 from atbalsts.workflow._guards import (
+    GROUP_ROLES,
     NATIONAL,
     GuardSet,
     approval_chain,
@@ -48,6 +51,7 @@ __all__ = [
     "Transitioned",
     "approval_chain",  # defined beside the guards that enforce the chain; still importable here
     "planned_and_delivered",
+    "referrals_resting_on",
     "transition",
 ]
 
@@ -71,10 +75,29 @@ def _day(on: date) -> tuple[date, datetime | None]:
     return on, None
 
 
-def _check_role(role: str) -> None:
+def _check_role(
+    role: str, document: SupportPlan | Referral | Consent, action: str, allowed: tuple[str, ...]
+) -> None:
+    """Refuse a ``role`` that is no role (:class:`~atbalsts.errors.UnknownNameError`, listing the
+    roles one acts in), or a code that names a group of roles (:data:`GROUP_ROLES`: a
+    :class:`~atbalsts.errors.LifecycleError` ``group_role``, naming the field): nobody acts as
+    "any member of staff", which would let one person take every school role's actions."""
+    if role in GROUP_ROLES:
+        kind, status = kind_of(document), status_of(document)
+        raise LifecycleError(
+            kind,
+            status,
+            action,
+            allowed,
+            message=f"{kind}: {action}: role {role!r} names a group of roles (any member of the "
+            "school's staff), not a role one acts in: give the role the person acts in",
+            code="group_role",
+            values={"document": kind, "status": status, "action": action, "role": role},
+        )
     if role in ROLES or role in INSTITUTIONS or _LOCAL.fullmatch(role):
         return
-    raise UnknownNameError("role", role, [*ROLES.codes(), *INSTITUTIONS.codes()])
+    acting = [c for c in ROLES.codes() if c not in GROUP_ROLES]
+    raise UnknownNameError("role", role, [*acting, *INSTITUTIONS.codes()])
 
 
 def check_day(
@@ -164,6 +187,15 @@ def _known_params(
     )
 
 
+#: The data categories that are special categories of data (GDPR Art. 9): health. A sending that
+#: shares one says so in its event (``special_categories``), whatever it rests on: on a consent,
+#: Art. 9(2)(a) asks for explicit consent, which the consent guard cannot tell from another; on a
+#: legal duty (the Art. 73(1) report), which Art. 9(2) exception applies is unverified [U], and
+#: the law does not say health data is outside what the report needs, so it is a notice, not a
+#: refusal; on an override, the override's reason states the basis.
+_SPECIAL_CATEGORIES: tuple[DataCategory, ...] = (DataCategory.HEALTH,)
+
+
 def _params(
     document: SupportPlan | Referral | Consent,
     action: str,
@@ -196,6 +228,9 @@ def _params(
         basis = lawful_basis(document, day)
         if basis is not None:
             out["lawful_basis"] = basis
+        special = tuple(c.value for c in _SPECIAL_CATEGORIES if c in document.data_categories)
+        if special:
+            out["special_categories"] = special
     return out
 
 
@@ -230,6 +265,42 @@ def lawful_basis(referral: Referral, day: date, *, overridden: bool = False) -> 
     return f"{duty}+{rest}"
 
 
+#: The statuses of a referral sent and not closed: its recipient still has it to act on.
+_OPEN = frozenset(
+    {
+        TaskStatus.REQUESTED,
+        TaskStatus.RECEIVED,
+        TaskStatus.ACCEPTED,
+        TaskStatus.READY,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.ON_HOLD,
+    }
+)
+
+
+def referrals_resting_on(
+    consent: Consent, referrals: Iterable[Referral], *, open_only: bool = True
+) -> tuple[Referral, ...]:
+    """The referrals of ``referrals`` that rest on ``consent``, in their order: those that name
+    it (``consent_id``), are about its learner, and share data that their legal duty, judged on
+    the day each was made, does not cover (a referral whose duty covers all it shares rests on
+    the duty, one that shares no personal data on nothing).
+
+    With ``open_only`` (the default), only those sent and not closed, whose recipients still act
+    on them (``requested``, ``received``, ``accepted``, ``ready``, ``in-progress``,
+    ``on-hold``): on a withdrawal, the ones whose recipients the host tells that the consent was
+    withdrawn and from which day (the library notifies no one). Otherwise every one, whatever
+    its status (a draft that would rest on it when sent, a completed or cancelled one)."""
+    return tuple(
+        r
+        for r in referrals
+        if r.consent_id == consent.id
+        and r.learner_id == consent.learner_id
+        and (not open_only or r.status in _OPEN)
+        and beyond_duty(r)[0]
+    )
+
+
 def transition(
     document: D,
     action: str,
@@ -250,7 +321,8 @@ def transition(
     audit event recording it, and changes nothing else.
 
     ``actor`` is the host's id of the person who acts and ``role`` the role (or the institution)
-    they act in; ``on`` the day it takes effect, or a ``datetime`` with its offset, always given
+    they act in, never a code that names a group of roles (``any_staff``: refused, code
+    ``group_role``); ``on`` the day it takes effect, or a ``datetime`` with its offset, always given
     by the caller. ``reason`` is needed by the actions that stop, pause or reject, and by an
     override. ``params`` are what an action needs besides (see :doc:`/reference/workflow`).
 
@@ -271,7 +343,9 @@ def transition(
     day), before the latest day the document records (its ``created_on``, ``submitted_on``, an
     approval, review or delivery, ...) nor, when ``previous`` is an event of the same document,
     before its ``on`` (another document's event may be entered late). The workflow records
-    a sending's ``lawful_basis`` itself; ``params`` must not hold one.
+    a sending's ``lawful_basis`` itself; ``params`` must not hold one. A delivery beyond what
+    the plan planned for its measure is recorded, not refused, and its event says so
+    (``beyond_plan``: :attr:`MeasureProgress.beyond_plan`).
 
     Raises :class:`~atbalsts.errors.LifecycleError` when the action is not allowed from the
     document's status, when ``on`` or ``params`` break the rules above, or when guards refuse
@@ -281,7 +355,6 @@ def transition(
     be made (an ``actor`` that is not an id, too many or too long ``params``).
     """
     day, at = _day(on)
-    _check_role(role)
     kind = kind_of(document)
     status = status_of(document)
     vocational = state_vocational_school
@@ -289,6 +362,7 @@ def transition(
     steps = tuple(chain) if chain is not None else national
     given = tuple(consents)
     allowed = allowed_actions(document, steps)
+    _check_role(role, document, action, allowed)
     if action not in allowed:
         raise LifecycleError(kind, status, action, allowed)
     check_day(document, action, day, previous, allowed)
@@ -309,6 +383,8 @@ def transition(
         raise LifecycleError(
             kind, status, action, allowed, message=message, code="invalid_params", values=values
         ) from None
+    if isinstance(after, SupportPlan) and action == "deliver":
+        _beyond_plan(after, recorded)
     to_status = status_of(after)
     asked = Transition(
         document=kind,
@@ -369,6 +445,17 @@ def transition(
     return Transitioned(after, event)
 
 
+def _beyond_plan(plan: SupportPlan, recorded: dict[str, ParamValue]) -> None:
+    """Record in ``recorded`` (the event's parameters) what the plan's last delivery brought
+    beyond what it planned for its measure (:attr:`MeasureProgress.beyond_plan`): a notice, not
+    a refusal, as no source forbids more support than planned."""
+    measure = plan.deliveries[-1].measure
+    if measure < len(plan.measures):  # else lv.guard.plan.delivery refuses it
+        beyond = planned_and_delivered(plan)[measure].beyond_plan
+        if beyond:
+            recorded["beyond_plan"] = beyond
+
+
 def _required_by_law(document: SupportPlan | Referral | Consent, action: str, day: date) -> bool:
     """Whether the transition sends, on ``day``, a referral that a national legal duty requires,
     and no more (:func:`~atbalsts.workflow._guards.required_by_law`)."""
@@ -386,6 +473,20 @@ class MeasureProgress:
     delivered_sessions: int
     planned_hours: float | None
     delivered_hours: float
+
+    @property
+    def beyond_plan(self) -> tuple[str, ...]:
+        """What was delivered beyond what the plan planned for the measure: ``sessions``,
+        ``hours``, both (in that order) or neither (a measure that plans no number of one is
+        never beyond it). No source forbids it; the event of a delivery beyond the plan says
+        so in its ``beyond_plan`` parameter."""
+        beyond = []
+        if self.planned_sessions is not None and self.delivered_sessions > self.planned_sessions:
+            beyond.append("sessions")
+        # hours are summed as floats: 0.1 + 0.2 is not above 0.3
+        if self.planned_hours is not None and round(self.delivered_hours, 6) > self.planned_hours:
+            beyond.append("hours")
+        return tuple(beyond)
 
 
 def planned_and_delivered(plan: SupportPlan) -> tuple[MeasureProgress, ...]:
