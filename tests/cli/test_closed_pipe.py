@@ -68,3 +68,21 @@ def test_a_closed_pipe_is_never_said_as_an_error(
     monkeypatch.setattr(atbalsts.workflow, "cli_audit_verify", closed)
     status = main(["audit", "verify", str(tmp_path / "c.jsonl")])
     assert (status, capsys.readouterr()) == (EXIT_BROKEN_PIPE, ("", ""))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pipe without a reader is EPIPE on POSIX")
+def test_python_m_atbalsts_stats_stops_quietly_too(tmp_path: Path) -> None:
+    """``python -m atbalsts.stats``, documented as the same as ``atbalsts stats``, has its own
+    entry point: it said ``error: cannot use: Broken pipe`` and exited 2."""
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_bytes(b"")  # a table of no decisions is still written: its header, its rule
+    command = [sys.executable, "-m", "atbalsts.stats", str(decisions), "--format", "csv"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # the reader goes before the first byte
+        said = process.stderr.read().decode("utf-8")
+        status = process.wait()
+    assert "Broken pipe" not in said
+    assert "error" not in said
+    assert status == EXIT_BROKEN_PIPE

@@ -10,12 +10,12 @@ its handler (``(args, texts) -> exit status``) and register it with :meth:`Comma
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
+from atbalsts import _pipe
+from atbalsts._pipe import quiet_when_reader_goes
 from atbalsts.cli import (
     _audit,
     _decide,
@@ -42,7 +42,7 @@ __all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
 #: 128 + SIGPIPE (13), what a shell reports for a program that SIGPIPE stops (``cat``, ``grep``),
 #: as 130 is for Ctrl-C. Not 1, which says a transition refused or a chain that does not verify,
 #: nor 0, which would say that all of the output was written.
-EXIT_BROKEN_PIPE = 141
+EXIT_BROKEN_PIPE = _pipe.EXIT_BROKEN_PIPE
 
 #: The modules of the commands, in the order of the command list. ``_views`` adds the role
 #: options to ``evaluate``, so it comes after ``_decide``.
@@ -110,31 +110,6 @@ def _encode_output(stream: object) -> None:
         return
 
 
-def _silence(stream: TextIO | None) -> None:
-    """Point ``stream``'s file at the null device when its reader has gone: what is left in its
-    buffer, flushed at exit, then goes nowhere, not into a second error. A stream whose reader
-    is still there is left as it is."""
-    if stream is None:
-        return
-    try:
-        stream.flush()
-    except (OSError, ValueError):  # its pipe is closed (or the stream is)
-        try:
-            fd = stream.fileno()
-            devnull = os.open(os.devnull, os.O_WRONLY)
-        except (OSError, ValueError):  # not a file of the process: nothing to flush at exit
-            return
-        os.dup2(devnull, fd)
-        os.close(devnull)
-
-
-def _flush(stream: TextIO | None) -> None:
-    """Write out what ``stream`` holds, so that a closed pipe is met here and not at exit."""
-    if stream is not None:
-        with contextlib.suppress(ValueError):  # a stream already closed
-            stream.flush()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (0 ok, 1 a transition refused or an audit chain
     that does not verify, 2 invalid input or policy error, 130 interrupted by Ctrl-C, 141 the
@@ -144,15 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command stops without a word, as Python's documentation recommends (signal, "Note on
     SIGPIPE"): standard output, or error, whose pipe is closed is pointed at the null device, so
     that Python's own flush at exit does not fail either."""
-    try:
-        try:
-            return _main(argv)
-        finally:
-            _flush(sys.stdout)  # inside the try: a closed pipe met at the last block is caught
-    except BrokenPipeError:
-        _silence(sys.stdout)
-        _silence(sys.stderr)
-        return EXIT_BROKEN_PIPE
+    return quiet_when_reader_goes(lambda: _main(argv))
 
 
 def _main(argv: Sequence[str] | None) -> int:

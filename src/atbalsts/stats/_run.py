@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, TextIO, get_args
 
 from atbalsts._files import Replacement, replaceable
+from atbalsts._pipe import quiet_when_reader_goes
 from atbalsts.stats._count import Join, Table, count_files, unknown_dimension
 from atbalsts.stats._errors import StatsError
 from atbalsts.stats._html import write_html
@@ -118,7 +119,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m atbalsts.stats``: the same as ``atbalsts stats``. Returns the exit status
-    (0 done, 2 the input cannot be counted)."""
+    (0 done, 2 the input cannot be counted, 141 the reader of the output stopped reading)."""
     parser = argparse.ArgumentParser(
         prog="atbalsts stats",
         description="Count decisions by municipality, school, grade or term, with small cells "
@@ -126,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_arguments(parser)
     args = parser.parse_args(argv)
+    return quiet_when_reader_goes(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         table = run_stats(
             args.decisions,
@@ -139,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StatsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went: not an error, said by quiet_when_reader_goes
+        raise
     except OSError as err:
         where = f" {err.filename}" if err.filename else ""
         print(f"error: cannot use{where}: {err.strerror or err}", file=sys.stderr)
