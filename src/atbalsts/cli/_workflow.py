@@ -384,6 +384,49 @@ def _hint_sentences(t: Texts) -> dict[str, str]:
     }
 
 
+def _recorded_sentences(t: Texts) -> dict[str, str]:
+    """The sentence of each notice of what a transition's event records beyond its statuses
+    (``RECORDED`` of :mod:`atbalsts.workflow._cli`)."""
+    _ = t.gettext
+    return {
+        "withdrawal_scheduled": _(
+            "the withdrawal takes effect on {day}: until then the consent stays active and covers "
+            "sharing"
+        ),
+        "beyond_plan": _(
+            "the support given for measure {measure} ({code}) goes beyond what the plan planned "
+            "({what}); it is recorded, not refused"
+        ),
+        "special_categories": _(
+            "the referral shares health data (GDPR Art. 9) on its lawful basis {basis}: share "
+            "only what the recipient needs"
+        ),
+        "special_categories:no_basis": _(
+            "the referral shares health data (GDPR Art. 9): share only what the recipient needs"
+        ),
+    }
+
+
+def _recorded(code: str, values: dict[str, str], t: Texts) -> str | None:
+    """A notice of what a transition's event records (``withdrawal_scheduled``, ``beyond_plan``,
+    ``special_categories``) in words of ``t``; None for a code that is none of them."""
+    _ = t.gettext
+    key = code
+    if code == "special_categories" and "basis" not in values:
+        key = "special_categories:no_basis"
+    sentence = _recorded_sentences(t).get(key)
+    if sentence is None:
+        return None
+    if code == "beyond_plan":
+        words = {"sessions": _("sessions"), "hours": _("hours")}
+        what = [words.get(item, item) for item in items(values.get("beyond", ""))]
+        values = {**values, "what": _both(what, t) if what else values.get("what", "")}
+    try:
+        return sentence.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 def notice_message(notice: Notice, t: Texts) -> str:
     """What ``atbalsts transition`` or ``atbalsts audit`` says, in the language of ``t``: in
     English, the library's sentence (``notice.text``). The notices of ``audit verify`` and
@@ -413,6 +456,10 @@ def notice_message(notice: Notice, t: Texts) -> str:
             return _done(notice.code, values, t)
         case "hint" if values.get("hint") in _hint_sentences(t):
             return _hint_sentences(t)[values["hint"]].format(**values)
+        case "withdrawal_scheduled" | "beyond_plan" | "special_categories":
+            said = _recorded(notice.code, values, t)
+            if said is not None:
+                return said
     return audit_message(notice, t)
 
 

@@ -68,9 +68,11 @@ from atbalsts.workflow._transition import ParamValue, check_day, transition
 __all__ = [
     "EXIT_REFUSED",
     "HINTS",
+    "RECORDED",
     "Notice",
     "cli_transition",
     "parse_param",
+    "recorded_notices",
 ]
 
 
@@ -124,6 +126,66 @@ def _hints(
     if asked and not state_vocational_school and (steps is None or coordinator not in steps):
         found.append({"hint": "state_vocational_school"})
     return [Notice("hint", HINTS[v["hint"]].format(**v), v) for v in found]
+
+
+#: What ``atbalsts transition`` adds after a transition done when its event records more than
+#: the statuses say (the notice's code, or ``code:variant``): a withdrawal scheduled for a later
+#: day (``withdrawal_scheduled``, value ``day``), a delivery beyond what the plan planned for its
+#: measure (``beyond_plan``, values ``measure``, its position, ``code`` and ``what``), a sending
+#: that shares health data (``special_categories``, value ``basis``; ``:no_basis`` for an event
+#: that records no ``lawful_basis``).
+RECORDED: dict[str, str] = {
+    "withdrawal_scheduled": (
+        "the withdrawal takes effect on {day}: until then the consent stays active and covers "
+        "sharing"
+    ),
+    "beyond_plan": (
+        "the support given for measure {measure} ({code}) goes beyond what the plan planned "
+        "({what}); it is recorded, not refused"
+    ),
+    "special_categories": (
+        "the referral shares health data (GDPR Art. 9) on its lawful basis {basis}: share only "
+        "what the recipient needs"
+    ),
+    "special_categories:no_basis": (
+        "the referral shares health data (GDPR Art. 9): share only what the recipient needs"
+    ),
+}
+
+
+def recorded_notices(document: SupportPlan | Referral | Consent, event: AuditEvent) -> list[Notice]:
+    """What ``event``, which moved a document to ``document``, records beyond its statuses, as
+    notices (:data:`RECORDED`), in the order of that dict: each exactly when the event records
+    it. Their values are days, positions, codes and the lawful basis the workflow recorded,
+    never the event's reason nor a parameter the caller wrote in words."""
+    found: list[tuple[str, dict[str, str]]] = []
+    params = event.params
+    scheduled = (event.action, event.to_status) == ("withdraw", "active")  # until its day
+    if scheduled and isinstance(document, Consent) and document.withdrawn_on is not None:
+        found.append(("withdrawal_scheduled", {"day": document.withdrawn_on.isoformat()}))
+    beyond = params.get("beyond_plan")
+    if isinstance(document, SupportPlan) and isinstance(beyond, tuple) and document.deliveries:
+        measure = document.deliveries[-1].measure  # the delivery this event recorded
+        if measure < len(document.measures):
+            what = [str(w) for w in beyond]
+            values = {
+                "measure": str(measure),
+                "code": str(document.measures[measure].measure),
+                "beyond": ",".join(what),
+                "what": " and ".join(what),
+            }
+            found.append(("beyond_plan", values))
+    special = params.get("special_categories")
+    if isinstance(special, tuple) and "health" in special:
+        basis = params.get("lawful_basis")
+        if isinstance(basis, str):
+            found.append(("special_categories", {"categories": "health", "basis": basis}))
+        else:
+            found.append(("special_categories:no_basis", {"categories": "health"}))
+    return [
+        Notice(key.partition(":")[0], RECORDED[key].format(**values), values)
+        for key, values in found
+    ]
 
 
 #: Parameters that are always text, and parameters that are a comma-separated list.
@@ -429,6 +491,8 @@ def _transition(
             say(_approved(result.document, result.event, chain_steps, state_vocational_school)),
             file=err,
         )
+    for notice in recorded_notices(result.document, result.event):
+        print(say(notice), file=err)
     return 0
 
 

@@ -76,6 +76,18 @@ class Notice:
     ``approved``
         After a plan's ``approve``, the step approved (``step``) and the step of the chain that
         waits next (``next``; empty when none waits, and the plan can be activated).
+    ``withdrawal_scheduled``
+        After a consent's ``withdraw`` from a later day, which leaves it ``active`` with its
+        ``withdrawn_on`` set: that day (value ``day``), until which it covers sharing.
+    ``beyond_plan``
+        After a plan's ``deliver`` whose event records ``beyond_plan``: the measure's position
+        (``measure``) and code (``code``), and what went beyond the plan (``beyond``:
+        ``sessions``, ``hours`` or both, comma-separated; ``what``, the same in English words).
+    ``special_categories``
+        After a referral's ``send`` whose event records ``special_categories`` (health data,
+        GDPR Art. 9): ``categories`` (``health``) and the ``lawful_basis`` the event records
+        (``basis``; absent when it records none). The sender is asked to share only what the
+        recipient needs.
     ``hint``
         After a refusal, the option of the command that would answer it (value ``hint``):
         ``reason`` (a reason missing), ``override_reason`` (an override without one),
