@@ -40,6 +40,15 @@ def registry() -> PolicyRegistry:
     return PolicyRegistry.load()
 
 
+#: The row of a field the role may not see: its kind and values go with its path and message.
+MASKED_ROW = {
+    "path": "observations[0].(protected)",
+    "message": PROTECTED_MESSAGE,
+    "kind": "protected",
+    "values": {},
+}
+
+
 def bad_threat_line() -> str:
     """Example 3 with its suspected threat's date and kind invalid."""
     data = json.loads((ROOT / "examples/03-parauga-suspected-violence.json").read_text("utf-8"))
@@ -48,9 +57,9 @@ def bad_threat_line() -> str:
     return json.dumps(data)
 
 
-def invalid_rows(records: list[str]) -> list[dict[str, str]]:
+def invalid_rows(records: list[str]) -> list[dict[str, Any]]:
     (record,) = [d for d in map(json.loads, records) if isinstance(d.get("invalid"), list)]
-    rows: list[dict[str, str]] = record["invalid"]
+    rows: list[dict[str, Any]] = record["invalid"]
     return rows
 
 
@@ -103,9 +112,7 @@ def test_batch_for_a_role_masks_the_path_and_the_host_output_keeps_it() -> None:
     assert {row["path"] for row in invalid_rows(whole)} == {THREAT_DATE, THREAT_KIND}
     for role in ("class_teacher", "municipal_coordinator"):
         shown = [r.text for r in iter_decisions([line], registry=registry(), role=role)]
-        assert invalid_rows(shown) == [
-            {"path": "observations[0].(protected)", "message": PROTECTED_MESSAGE}
-        ]
+        assert invalid_rows(shown) == [MASKED_ROW]
         assert "suspected_threats" not in "".join(shown)
         assert "violence" not in "".join(shown)
     pedagogue = [r.text for r in iter_decisions([line], registry=registry(), role="psychologist")]
@@ -137,9 +144,7 @@ def test_the_error_file_of_a_role_run_is_masked_too(tmp_path: Path) -> None:
 def test_evaluate_lines_masks_for_the_role_it_is_told() -> None:
     out = io.StringIO()
     evaluate_lines([bad_threat_line()], out, as_of=None, registry=registry(), mask_for="police")
-    assert invalid_rows(out.getvalue().splitlines()) == [
-        {"path": "observations[0].(protected)", "message": PROTECTED_MESSAGE}
-    ]
+    assert invalid_rows(out.getvalue().splitlines()) == [MASKED_ROW]
     with pytest.raises(UnknownNameError):
         evaluate_lines([], io.StringIO(), as_of=None, registry=registry(), mask_for="janitor")
 

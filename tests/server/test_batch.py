@@ -104,12 +104,13 @@ def test_an_invalid_line_names_its_fields_as_evaluate_does_whatever_the_role(
     for key_id in ("teacher", "national"):
         key = bearer(keys[1][key_id])
         (record,) = _json(_batch(base_url, key, json.dumps(case)))
-        batch = {(row["path"], row["message"]) for row in record["invalid"]}
         single = httpx.post(f"{base_url}/v1/evaluate", json={"case": case}, headers=key)
         assert single.status_code == 422
-        named = {(e["path"].removeprefix("case."), e["message"]) for e in single.json()["errors"]}
-        assert batch == named
-        paths = {path for path, _ in batch}
+        # the same rows: path, message, kind and values (the library's FieldError)
+        named = [{**e, "path": e["path"].removeprefix("case.")} for e in single.json()["errors"]]
+        assert record["invalid"] == named
+        assert {"kind", "values"} <= set(named[0])
+        paths = {row["path"] for row in record["invalid"]}
         assert {threat_date, "learner.enrolment.grade"} <= paths
         assert not any("(protected)" in path for path in paths)
         assert "12.11.2025" not in json.dumps(record)
@@ -122,6 +123,41 @@ def test_an_unredacted_service_gives_the_records_byte_for_byte(
     response = _batch(unredacted_url, national, "\n".join(lines) + "\n")
     assert response.status_code == 200
     assert response.text.splitlines() == _library(lines, registry)
+
+
+def _component_validator(component: str) -> Any:
+    """A validator of the OpenAPI component ``component``, every component a definition."""
+    from jsonschema import Draft202012Validator
+
+    from atbalsts.server import openapi_document
+
+    text = json.dumps(openapi_document()["components"]["schemas"])
+    schemas = json.loads(text.replace('"#/components/schemas/', '"#/$defs/'))
+    return Draft202012Validator({**schemas[component], "$defs": schemas})
+
+
+def test_an_invalid_record_is_what_the_api_document_says(
+    base_url: str, national: dict[str, str]
+) -> None:
+    """Each row of an `invalid` record, the library's and the service's own (a line that is not
+    UTF-8), is a `BatchFieldProblem`: path, message, kind and values, all four always sent."""
+    from atbalsts.model._base import TEXT_MAX
+
+    case = example("10-parauga")
+    case["actions"][0]["note"] = "Anna baidās. " * (TEXT_MAX // 10)
+    body = "\n".join([json.dumps(case), "{not json", '{"learner": {}}']).encode() + b"\n\xff\n"
+    records = _json(_batch(base_url, national, body))
+    assert [r["line"] for r in records] == [1, 2, 3, 4]
+    validator = _component_validator("BatchInvalid")
+    for record in records:
+        assert [e.message for e in validator.iter_errors(record)] == [], record
+    (row,) = [r for r in records[0]["invalid"] if r["path"] == "actions[0].note"]
+    assert (row["kind"], row["values"]) == ("string_too_long", {"max_length": str(TEXT_MAX)})
+    assert "Anna" not in json.dumps(records, ensure_ascii=False)
+    row = {"path": "learner.id", "message": "Field required", "kind": "missing", "values": {}}
+    for key in ("kind", "values"):
+        without = {k: v for k, v in row.items() if k != key}
+        assert not validator.is_valid({"line": 1, "invalid": [without]}), key
 
 
 @settings(
@@ -375,8 +411,17 @@ def test_a_long_line_and_a_line_not_utf8_get_records(
         "line": 2,
         "type": "LineTooLong",
     }
-    assert records[2]["line"] == 3
-    assert records[2]["invalid"][0]["message"] == "the line is not UTF-8 text"
+    assert records[2] == {
+        "invalid": [
+            {
+                "kind": "not_utf8",
+                "message": "the line is not UTF-8 text",
+                "path": "(document)",
+                "values": {},
+            }
+        ],
+        "line": 3,
+    }
 
 
 def _batch_threads() -> list[threading.Thread]:

@@ -1,9 +1,11 @@
 """Batch evaluation: JSON Lines of support cases in, one JSON line per case out.
 
 Every non-blank input line gives exactly one record, in input order: the decision, an
-``invalid`` record naming the line and every failing field path, or an ``error`` record when the
-case has no evaluation date (none given and no observation), the learner's policy set cannot be
-built (a conflict between installed plugins) or the evaluation of that line failed unexpectedly.
+``invalid`` record naming the line and every failing field (its path, message, kind and values,
+as the library's :class:`~atbalsts.errors.FieldError`; never the input), or an ``error`` record
+when the case has no evaluation date (none given and no observation), the learner's policy set
+cannot be built (a conflict between installed plugins) or the evaluation of that line failed
+unexpectedly.
 Nothing is dropped, one line never stops the others, and a file is written whole or not at all.
 
 :func:`iter_decisions` streams: lines in, :class:`BatchRecord` values out, in this process or on

@@ -33,10 +33,16 @@ from atbalsts.engine import (
     rule_table_of,
     to_decision,
 )
-from atbalsts.errors import AtbalstsError, DocumentError, PolicyError, UnknownNameError
+from atbalsts.errors import (
+    AtbalstsError,
+    DocumentError,
+    FieldError,
+    PolicyError,
+    UnknownNameError,
+)
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
-from atbalsts.privacy import Reads, ViewRole, masked_problems, view_decision
+from atbalsts.privacy import PROTECTED_MESSAGE, Reads, ViewRole, masked_path, view_decision
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -201,6 +207,36 @@ def checked_role(role: str | None) -> str | None:
     return role
 
 
+#: The ``kind`` of an invalid record's row that names a field the output's role may not see.
+PROTECTED_KIND = "protected"
+
+
+def invalid_rows(errors: Iterable[FieldError], role: str | None = None) -> list[dict[str, Any]]:
+    """The rows of an ``invalid`` record for a line's ``errors``: each the library's
+    :class:`~atbalsts.errors.FieldError` as JSON data, ``path``, ``message``, ``kind`` and
+    ``values`` (never the input). For an output made for ``role``, a field that role's view
+    could not show is named as :func:`~atbalsts.privacy.masked_problems` names it (its path
+    cut, :data:`~atbalsts.privacy.PROTECTED_MESSAGE`, each cut path once), with the kind
+    :data:`PROTECTED_KIND` and no values: its own kind and values could say what the path no
+    longer says (an enumeration's values list the kinds of threat)."""
+    if role is None:
+        return [_row(e.path, e.message, e.kind, e.values) for e in errors]
+    rows = []
+    cut: set[str] = set()
+    for e in errors:
+        shown = masked_path(e.path, role=role)
+        if shown == e.path:
+            rows.append(_row(e.path, e.message, e.kind, e.values))
+        elif shown not in cut:
+            cut.add(shown)
+            rows.append(_row(shown, PROTECTED_MESSAGE, PROTECTED_KIND, {}))
+    return rows
+
+
+def _row(path: str, message: str, kind: str, values: Mapping[str, str]) -> dict[str, Any]:
+    return {"path": path, "message": message, "kind": kind, "values": dict(values)}
+
+
 #: How a host writes each Decision its own way (:func:`evaluate_lines`): given the Decision and
 #: the case it decides, the JSON text of its record; or None when the host refuses the line
 #: (it has written its own record in its place): the line is then not counted as decided.
@@ -261,10 +297,7 @@ def _decide(
         text = _text(data)
     except DocumentError as err:
         stats.invalid += 1
-        problems = [(e.path, e.message) for e in err.errors]
-        if settings.masked is not None:  # a role's output: no path below what its view shows
-            problems = masked_problems(problems, role=settings.masked)
-        rows = [{"path": path, "message": message} for path, message in problems]
+        rows = invalid_rows(err.errors, settings.masked)
         return [("invalid", _dumps({"line": number, "invalid": rows}), None)]
     except PolicyError as err:  # e.g. two installed plugins govern this municipality
         stats.errors += 1
@@ -332,8 +365,12 @@ def evaluate_lines(
     ``mask_for``, a view role (:class:`~atbalsts.privacy.ViewRole`) for whom the output is
     made, names the fields of an invalid line only as far as that role's view could show them
     (:func:`atbalsts.privacy.masked_problems`: ``observations[0].(protected)`` for a suspected
-    threat's date, to a role that does not see child-protection data): a path can tell what a
-    record holds. Without it, every path is whole (the host's own output).
+    threat's date, to a role that does not see child-protection data), a field cut so with the
+    kind ``protected`` and no values: a path can tell what a record holds, and so can a
+    field's kind and values. Without it, every field is named whole (the host's own output).
+
+    Each field of an ``invalid`` record is the line's :class:`~atbalsts.errors.FieldError` as
+    JSON data: ``path``, ``message``, ``kind`` and ``values`` (never the input).
     """
     stats = BatchStats()
     settings = _Settings(

@@ -15,6 +15,38 @@ _LINE: dict[str, Any] = {
 
 _COUNT: dict[str, Any] = {"minimum": 0, "type": "integer"}
 
+#: One failing field of an invalid line: the library's FieldError (atbalsts.errors.FieldError).
+_FIELD_PROBLEM: dict[str, Any] = {
+    "description": "One failing field, as the library's FieldError names it; never its value.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "message", "path", "values"],
+    "properties": {
+        "kind": {
+            "description": "The kind of problem, a stable code to switch on (the message's "
+            "wording may change): pydantic's error type ('string_too_long', 'missing', "
+            "'extra_forbidden', 'json_invalid', ...), a check of the library's ('date_order', "
+            "'outside_term', ...), or 'protected' for a field the output's role may not see "
+            "(--role: its path cut, no values).",
+            "type": "string",
+        },
+        "message": {"description": "What is wrong, in English, for people.", "type": "string"},
+        "path": {
+            "description": "The field's path in the line, e.g. 'learner.id'; '(document)' for "
+            "the line as a whole.",
+            "type": "string",
+        },
+        "values": {
+            "description": "What the problem is about, as text: the constraint ('max_length', "
+            "'min_length', 'ge', 'le', 'pattern', 'expected', ...), where malformed JSON stops "
+            "('line', 'column'), the names and numbers of a check. Never the input. Empty when "
+            "the kind has nothing more to say.",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+        },
+    },
+}
+
 
 _TABLE_ID: dict[str, Any] = {
     "description": "The id of a rule table of this output (a ``rule_table`` record before).",
@@ -176,15 +208,7 @@ def record_schema() -> dict[str, Any]:
         "properties": {
             "invalid": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["message", "path"],
-                    "properties": {
-                        "message": {"type": "string"},
-                        "path": {"type": "string"},
-                    },
-                },
+                "items": _FIELD_PROBLEM,
             },
             "line": _LINE,
         },

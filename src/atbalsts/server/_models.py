@@ -95,10 +95,23 @@ class FieldProblem(Model):
 
 
 class BatchFieldProblem(Model):
-    """One failing field of a batch line, as `atbalsts batch` names it."""
+    """One failing field of a batch line, as `atbalsts batch` names it: the library's
+    FieldError (atbalsts.errors.FieldError), as a FieldProblem is."""
 
     path: str = Field(description="The field's path in the line, e.g. 'learner.id'.")
     message: str = Field(description="What is wrong (never the value itself).")
+    kind: str = Field(
+        description="The kind of problem, a stable code to switch on (the message's wording may "
+        "change): pydantic's error type ('string_too_long', 'missing', 'extra_forbidden', ...), "
+        "a check of the library's ('date_order', 'outside_term', ...) or 'not_utf8' (the line "
+        "is not UTF-8 text)."
+    )
+    values: dict[str, str] = Field(
+        description="What the problem is about, as text: the constraint ('max_length', "
+        "'min_length', 'ge', 'le', 'pattern', 'expected', ...), where malformed JSON stops "
+        "('line', 'column'), the names and numbers of a check. Never the value sent. Empty when "
+        "the kind has nothing more to say."
+    )
 
 
 class Problem(Model):

@@ -19,7 +19,7 @@ Three records come from the service, not from `evaluate_lines`, each in the plac
 `Forbidden` (the learner is outside the key's scope), `LineTooLong` (a line over
 `max_body_bytes`; the line is skipped unread) and `BatchTooLong` (more lines or bytes than
 the limits, seen after decisions were already sent: this line and those after it are not read).
-A line that is not UTF-8 gets an `invalid` record.
+A line that is not UTF-8 gets an `invalid` record (kind `not_utf8`).
 
 A body that is not JSON Lines (a pretty-printed case, a JSON array of cases) is refused as
 `atbalsts batch` refuses it, with the check both share (:mod:`atbalsts._jsonlines`): when its
@@ -130,8 +130,8 @@ def _record(line: int, kind: str, error: str) -> str:
     return _json_line({"error": error, "line": line, "type": kind})
 
 
-def _invalid(line: int, message: str) -> str:
-    rows = [{"message": message, "path": "(document)"}]
+def _invalid(line: int, message: str, kind: str) -> str:
+    rows = [{"kind": kind, "message": message, "path": "(document)", "values": {}}]
     return _json_line({"invalid": rows, "line": line})
 
 
@@ -211,7 +211,7 @@ class _LineReader:
         except UnicodeDecodeError:
             self.counted += 1
             self.first = self.first or number
-            return _Record(_invalid(number, "the line is not UTF-8 text"))
+            return _Record(_invalid(number, "the line is not UTF-8 text", "not_utf8"))
         if number == 1:
             text = text.removeprefix(_BOM)
         if blank_line(text):  # as the command's batch: only JSON white space is blank
