@@ -71,17 +71,17 @@ ENGLISH = [
 
 #: In Latvian a role, an action and a status in words, each with its code after it.
 LATVIAN = [
-    "notikums 0, 2025-03-03: s-17 kā Sociālais pedagogs (social_pedagogue): nosūtīt (send), "
+    "notikums 0, 2025-03-03: s-17 kā sociālais pedagogs (social_pedagogue): „nosūtīt” (send), "
     "nosūtījums R-1: melnraksts (draft) -> nosūtīts (requested)",
-    "notikums 1, 2025-03-03: s-17 kā Pašvaldības sociālais dienests (social_service): saņemt "
+    "notikums 1, 2025-03-03: s-17 kā pašvaldības sociālais dienests (social_service): „saņemt” "
     "(receive), nosūtījums R-1: nosūtīts (requested) -> saņemts (received)",
-    "notikums 2, 2025-03-03: t-1 kā Klases audzinātājs (class_teacher): iesniegt (submit), "
+    "notikums 2, 2025-03-03: t-1 kā klases audzinātājs (class_teacher): „iesniegt” (submit), "
     "atbalsta plāns P-2: melnraksts (draft) -> iesniegts (submitted)",
-    "notikums 3, 2025-03-03: s-18 kā Pašvaldības sociālais dienests (social_service): pieņemt "
+    "notikums 3, 2025-03-03: s-18 kā pašvaldības sociālais dienests (social_service): „pieņemt” "
     "(accept), nosūtījums R-1: saņemts (received) -> pieņemts (accepted)",
-    "notikums 4, 2025-03-03: s-18 kā Pašvaldības sociālais dienests (social_service): sākt "
-    "izpildi (start), nosūtījums R-1: pieņemts (accepted) -> izpildē (in-progress)",
-    "notikums 5, 2025-03-04: s-18 kā Pašvaldības sociālais dienests (social_service): apturēt "
+    "notikums 4, 2025-03-03: s-18 kā pašvaldības sociālais dienests (social_service): „sākt "
+    "izpildi” (start), nosūtījums R-1: pieņemts (accepted) -> izpildē (in-progress)",
+    "notikums 5, 2025-03-04: s-18 kā pašvaldības sociālais dienests (social_service): „apturēt” "
     "(hold), nosūtījums R-1: izpildē (in-progress) -> apturēts (on-hold)",
 ]
 

@@ -666,11 +666,12 @@ def test_transition_refuses_in_latvian_by_default_and_in_english_on_request(
     status, _, said = run(*args, "--on", "2025-03-03")
     assert status == 1
     assert said.startswith(
-        "atteikts: nosūtījums: darbību nosūtīt (send) statusā melnraksts (draft) atteica pārbaudes:"
+        "atteikts: nosūtījums: darbību „nosūtīt” (send) statusā melnraksts (draft) "
+        "atteica pārbaudes:"
     )
     assert (
-        "darbību nosūtīt (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
-        "Psihologs (psychologist)" in said
+        "darbību „nosūtīt” (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
+        "psihologs (psychologist)" in said
     )
     assert "nosūtījumā nav norādīta piekrišana, un nav norādīts tiesisks pienākums" in said
     assert SECRET not in said
@@ -845,5 +846,5 @@ def test_approval_steps_are_said_by_who_takes_them_with_their_codes() -> None:
     )
     latvian = refusal_reason(refusal, LV)
     assert "plāna autors (author)" in latvian
-    assert "Izglītības iestādes direktors (school_director)" in latvian
+    assert "izglītības iestādes direktors (school_director)" in latvian
     assert refusal_reason(refusal, texts("en")) == refusal.reason

@@ -142,12 +142,12 @@ def test_a_consent_named_but_not_given_names_the_option(
         (
             "lv",
             [
-                "solis plāna autors (author) apstiprināts; nākamais gaida solis Izglītības "
+                "solis plāna autors (author) apstiprināts; nākamais gaida solis izglītības "
                 "iestādes direktors (school_director)",
-                "solis Izglītības iestādes direktors (school_director) apstiprināts; nākamais "
-                "gaida solis Pašvaldības koordinators (municipal_coordinator)",
-                "solis Pašvaldības koordinators (municipal_coordinator) apstiprināts; neviens "
-                "ķēdes solis vairs negaida, tālāk: sākt īstenot (activate)",
+                "solis izglītības iestādes direktors (school_director) apstiprināts; nākamais "
+                "gaida solis pašvaldības koordinators (municipal_coordinator)",
+                "solis pašvaldības koordinators (municipal_coordinator) apstiprināts; neviens "
+                "ķēdes solis vairs negaida, tālāk: „sākt īstenot” (activate)",
             ],
         ),
     ],

@@ -31,7 +31,7 @@ def plan(tmp_path: Path) -> Path:
         ("en", "{doc}: submit: draft -> submitted (event 0 of {chain})"),
         (
             "lv",
-            "{doc}: iesniegt (submit): melnraksts (draft) -> iesniegts (submitted) ({chain} "
+            "{doc}: „iesniegt” (submit): melnraksts (draft) -> iesniegts (submitted) ({chain} "
             "notikums 0)",
         ),
     ],

@@ -1,5 +1,5 @@
 """The Latvian ``atbalsts transition`` and ``atbalsts audit show`` say roles, actions and
-statuses in Latvian, each with its code after it (``Klases audzinātājs (class_teacher)``), as
+statuses in Latvian, each with its code after it (``klases audzinātājs (class_teacher)``), as
 they say approval steps: a social pedagogue reads ``draft`` or ``activate`` as jargon, and the
 code is what a program and the documents write. English says the codes, as the library does.
 A code without a word here (a municipality's role, an edited chain) is shown as written."""
@@ -56,11 +56,12 @@ def test_a_latvian_refusal_names_the_role_by_its_label_and_keeps_its_code(
     status, _, said = run(*args, "--on", "2025-03-03")
     assert status == 1
     assert said.startswith(
-        "atteikts: nosūtījums: darbību nosūtīt (send) statusā melnraksts (draft) atteica pārbaudes:"
+        "atteikts: nosūtījums: darbību „nosūtīt” (send) statusā melnraksts (draft) "
+        "atteica pārbaudes:"
     )
     assert (
-        "darbību nosūtīt (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
-        "Psihologs (psychologist)\n"
+        "darbību „nosūtīt” (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
+        "psihologs (psychologist)\n"
     ) in said
     english = run(*args, "--on", "2025-03-03", "--lang", "en")[2]
     assert english.startswith("refused: referral: 'send' from 'draft' refused by a guard:")
@@ -74,8 +75,8 @@ def test_an_action_not_allowed_is_said_with_the_actions_and_the_status_in_latvia
     with pytest.raises(LifecycleError) as info:
         transition(plan(), "activate", actor="d-1", role="school_director", on=DAY)
     assert lifecycle_message(info.value, LV) == (
-        "atbalsta plāns: darbība sākt īstenot (activate) nav atļauta statusā melnraksts (draft); "
-        "atļautas: iesniegt (submit), atcelt (revoke), atzīmēt kā kļūdainu (enter-in-error)"
+        "atbalsta plāns: darbība „sākt īstenot” (activate) nav atļauta statusā melnraksts (draft); "
+        "atļautas: „iesniegt” (submit), „atcelt” (revoke), „atzīmēt kā kļūdainu” (enter-in-error)"
     )
     assert lifecycle_message(info.value, EN) == str(info.value)
 
@@ -87,8 +88,8 @@ def test_a_step_waiting_for_other_roles_names_them_in_latvian() -> None:
         transition(approved, "approve", actor="t-1", role="class_teacher", on=DAY)
     said = lifecycle_message(info.value, LV)
     assert (
-        "apstiprināt (approve): solī „Izglītības iestādes direktors (school_director)” rīkojas "
-        "Izglītības iestādes direktors (school_director), nevis loma Klases audzinātājs "
+        "„apstiprināt” (approve): solī „izglītības iestādes direktors (school_director)” rīkojas "
+        "izglītības iestādes direktors (school_director), nevis loma klases audzinātājs "
         "(class_teacher)"
     ) in said
 
@@ -108,8 +109,8 @@ def test_every_status_has_a_latvian_word(code: str) -> None:
 
 
 def test_a_role_or_an_institution_acting_is_said_by_its_label() -> None:
-    assert role_word("class_teacher", LV) == "Klases audzinātājs (class_teacher)"
-    assert role_word("orphans_court", LV) == "Bāriņtiesa (orphans_court)"
+    assert role_word("class_teacher", LV) == "klases audzinātājs (class_teacher)"
+    assert role_word("orphans_court", LV) == "bāriņtiesa (orphans_court)"
     assert role_word("class_teacher", EN) == "class_teacher"
 
 
@@ -130,3 +131,27 @@ def test_a_plugins_wrong_role_without_its_values_is_shown_as_written() -> None:
         values={"who": "school_director"},
     )
     assert refusal_reason(refusal, LV) == "only the director sends it"
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("class_teacher", "klases audzinātājs (class_teacher)"),
+        ("orphans_court", "bāriņtiesa (orphans_court)"),
+        ("social_service", "pašvaldības sociālais dienests (social_service)"),
+        ("state_police", "Valsts policija (state_police)"),
+        ("ikvd", "Izglītības kvalitātes valsts dienests (ikvd)"),
+        ("national_coordinator", "valsts līmeņa koordinators (IKVD) (national_coordinator)"),
+    ],
+)
+def test_a_role_is_written_as_inside_a_sentence(code: str, said: str) -> None:
+    """The code lists write each label as a heading (``Klases audzinātājs``); inside a sentence
+    a kind of person or body is in lower case, an institution's proper name keeps its capital."""
+    assert role_word(code, LV) == said
+
+
+def test_every_proper_name_is_an_institution() -> None:
+    from atbalsts.cli._workflow_words import PROPER_NAMES
+    from atbalsts.codes import CODE_LISTS
+
+    assert {c.code for c in CODE_LISTS["institutions"]} >= PROPER_NAMES

@@ -3,7 +3,7 @@ actions, statuses and approval steps of a lifecycle, a list the library writes c
 and the library's own words as the catalog's source.
 
 In Latvian a role, an action, a status or a step is said in words, its code after it
-(``Klases audzinātājs (class_teacher)``, ``iesniegt (submit)``): the words as staff know them,
+(``klases audzinātājs (class_teacher)``, ``„iesniegt” (submit)``): the words as staff know them,
 the code as a program and the documents write it. A role is said by the label of the code lists
 (a role, or the institution that acts), an action or a status by the catalog, one message per
 code. In English each is its code, as the library's sentences say it; so is a code without a
@@ -104,8 +104,12 @@ def _with_code(word: str | None, code: str, t: Texts) -> str:
 
 
 def action_word(code: str, t: Texts) -> str:
-    """An action of a lifecycle in words of ``t``, its code after it."""
-    return _with_code(_actions(t).get(code), code, t)
+    """An action of a lifecycle in words of ``t``, quoted (a verb's infinitive read bare inside
+    a sentence reads as part of it: „sākt īstenot”), its code after it."""
+    word = _actions(t).get(code)
+    if t.lang != "en" and word and word != code:
+        word = f"„{word}”"
+    return _with_code(word, code, t)
 
 
 def status_word(code: str, t: Texts) -> str:
@@ -113,16 +117,27 @@ def status_word(code: str, t: Texts) -> str:
     return _with_code(_statuses(t).get(code), code, t)
 
 
+#: The institutions whose Latvian label is a proper name, written with its capital inside a
+#: sentence too (``Valsts policija``); the other labels name a kind of body or person, in lower
+#: case inside a sentence (``bāriņtiesa``, ``klases audzinātājs``).
+PROPER_NAMES = frozenset({"state_police", "vbtai", "ikvd", "viis", "childrens_protection_centre"})
+
+
+def _in_sentence(label: str, code: str) -> str:
+    """``label`` as it is written inside a sentence: the code lists write each as a heading."""
+    return label if code in PROPER_NAMES else label[:1].lower() + label[1:]
+
+
 def role_word(code: str, t: Texts) -> str:
     """A role in words of ``t``, its code after it: the label of the code lists' role, or of the
-    institution that acts in it (a referral's recipient)."""
+    institution that acts in it (a referral's recipient), as written inside a sentence."""
     if t.lang == "en":
         return code
     from atbalsts.codes import CODE_LISTS
 
     for names in (CODE_LISTS["roles"], CODE_LISTS["institutions"]):
         if code in names:
-            return _with_code(names.label(code, "lv"), code, t)
+            return _with_code(_in_sentence(names.label(code, "lv"), code), code, t)
     return code
 
 
