@@ -164,10 +164,11 @@ def test_a_roles_work_list_masks_the_skipped_lines_fields() -> None:
         return fields
 
     assert {f["path"] for f in skipped(None)} == {THREAT_DATE, THREAT_KIND}
+    protected = {"message": PROTECTED_MESSAGE, "kind": "protected", "values": {}}
     assert skipped("municipal_coordinator") == [
-        {"path": "observations[0].(protected)", "message": PROTECTED_MESSAGE}
+        {"path": "observations[0].(protected)", **protected}
     ]
-    assert skipped("subject_teacher") == [{"path": PROTECTED, "message": PROTECTED_MESSAGE}]
+    assert skipped("subject_teacher") == [{"path": PROTECTED, **protected}]
 
 
 # -- the property: a masked path names nothing the role's view schema leaves out ---------------

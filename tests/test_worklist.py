@@ -14,12 +14,16 @@ from typing import Any
 import pytest
 from babel.messages.extract import extract_from_dir
 from jsonschema import Draft202012Validator
+from pydantic import ValidationError
 
 import atbalsts
-from atbalsts import UnknownNameError
+from atbalsts import DocumentError, UnknownNameError
 from atbalsts._explain import _render
+from atbalsts.codes import CODE_LISTS
 from atbalsts.engine import PolicyRegistry
-from atbalsts.model import SupportCase
+from atbalsts.model import SupportCase, parse_json
+from atbalsts.model._base import TEXT_MAX  # the length of a free-text note
+from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, ViewRole, masked_problems
 from atbalsts.worklist import (
     SECTIONS,
     Worklist,
@@ -393,6 +397,161 @@ def test_a_case_with_a_local_code_no_policy_declares_is_masked_on_a_roles_list(
     teacher = skipped("class_teacher")
     assert "staff_observations" not in json.dumps(teacher)
     assert teacher["fields"][0]["path"] == "observations[0].(protected)"
+
+
+# -- the fields of a skipped line: kind and values ------------------------------------------------
+
+#: A note a worker could write about a family: not one word of it may reach a list.
+SECRET = "Tēvs dzer; Anna baidās iet mājās. "
+SECRET_WORDS = ("Tēvs", "Anna", "baidās", "dzer", "mājās")
+
+
+def _long_note() -> str:
+    """Example 10 with a free-text note over :data:`TEXT_MAX` characters."""
+    case = _example10()
+    case["actions"][0]["note"] = SECRET * (TEXT_MAX // len(SECRET) + 1)
+    return json.dumps(case, ensure_ascii=False)
+
+
+def _bad_threat() -> str:
+    """Example 3 with its suspected threat's kind and date invalid, and a semester out of range
+    (a field every role's view shows)."""
+    case = json.loads(EXAMPLES[2].read_text(encoding="utf-8"))
+    threat = case["observations"][0]["suspected_threats"][0]
+    threat["observed_on"], threat["kind"] = "12.11.2025", "sexual_abuse"
+    case["observations"][0]["term"]["semester"] = 3
+    return json.dumps(case, ensure_ascii=False)
+
+
+def _library_rows(line: str) -> list[dict[str, Any]]:
+    """The library's FieldErrors for ``line``, as rows of JSON data."""
+    with pytest.raises(DocumentError) as raised:
+        parse_json(SupportCase, line)
+    return [
+        {"path": e.path, "message": e.message, "kind": e.kind, "values": dict(e.values)}
+        for e in raised.value.errors
+    ]
+
+
+def _skipped_json(
+    given: list[str], registry: PolicyRegistry, role: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """The JSON list of ``given`` for ``role``: its text, and the rows of its first skipped line."""
+    out = io.StringIO()
+    run_worklist(given, out, as_of=DAY, registry=registry, fmt="json", role=role)
+    rows: list[dict[str, Any]] = json.loads(out.getvalue())["skipped"][0]["fields"]
+    return out.getvalue(), rows
+
+
+def test_a_too_long_note_gives_its_kind_and_limit_and_not_a_word_of_it(
+    registry: PolicyRegistry,
+) -> None:
+    line = _long_note()
+    text, rows = _skipped_json([line], registry)
+    (row,) = [r for r in rows if r["path"] == "actions[0].note"]
+    assert row["kind"] == "string_too_long"
+    assert row["values"] == {"max_length": str(TEXT_MAX)}
+    assert str(TEXT_MAX) in row["message"]  # the message as before
+    assert rows == _library_rows(line)  # every row is the library's FieldError
+    for word in SECRET_WORDS:
+        assert word not in text
+        assert word.encode("unicode_escape").decode() not in text
+    # the Python objects carry them too
+    (skipped,) = Worklist.model_validate_json(text).skipped
+    (problem,) = [f for f in skipped.fields if f.path == "actions[0].note"]
+    assert (problem.kind, problem.values) == ("string_too_long", {"max_length": str(TEXT_MAX)})
+    # the text list says the same sentence as before, and no word of the note either
+    said = listing([line], registry, lang="en")
+    assert f"actions[0].note: String should have at most {TEXT_MAX} characters" in said
+    assert not any(word in said for word in SECRET_WORDS)
+
+
+def test_the_rows_of_a_local_code_no_policy_declares_have_its_kind_and_values(
+    registry: PolicyRegistry,
+) -> None:
+    case = _example10()
+    case["observations"][0]["staff_observations"] = [
+        {"factor": "nope:some_factor", "recorded_by": "class_teacher", "recorded_on": "2025-10-20"}
+    ]
+    _, (row,) = _skipped_json([json.dumps(case)], registry)
+    assert row["kind"] == "unknown_local_code"
+    assert row["values"]["list"] == "risk_factors"
+    _, (masked,) = _skipped_json([json.dumps(case)], registry, role="class_teacher")
+    assert (masked["kind"], masked["values"]) == ("protected", {})
+
+
+def test_a_row_a_role_may_not_see_says_only_that_it_is_protected(
+    registry: PolicyRegistry,
+) -> None:
+    """The kind and values of a masked field go with its path and message (an enumeration's
+    values list the kinds of threat); a field the role may see keeps its own."""
+    line = _bad_threat()
+    whole = _library_rows(line)
+    assert _skipped_json([line], registry)[1] == whole
+    protected = {
+        "path": "observations[0].(protected)",
+        "message": PROTECTED_MESSAGE,
+        "kind": "protected",
+        "values": {},
+    }
+    for role in ("class_teacher", "municipal_coordinator"):
+        text, rows = _skipped_json([line], registry, role=role)
+        kept = [row for row in whole if "suspected_threats" not in row["path"]]
+        assert rows == [*kept, protected]
+        assert [row["kind"] for row in kept] == ["less_than_equal"]  # the semester's own
+        for word in ("violence", "date_parsing", "enum", "sexual_abuse", "12.11.2025"):
+            assert word not in text
+    assert _skipped_json([line], registry, role="psychologist")[1] == whole
+    # a role without a view: one row, the document's, protected
+    text, rows = _skipped_json([line], registry, role="subject_teacher")
+    assert rows == [{**protected, "path": PROTECTED}]
+    assert "less_than_equal" not in text
+
+
+#: The roles with a view that a work list may be made for: the roles code list's (a list for
+#: the police, the social service or the orphans' court is refused as an unknown role).
+LISTED_VIEWS = [r.value for r in ViewRole if r.value in CODE_LISTS["roles"]]
+
+
+@pytest.mark.parametrize("role", LISTED_VIEWS)
+def test_a_roles_rows_name_the_fields_as_masked_problems_does(
+    role: str, registry: PolicyRegistry
+) -> None:
+    """The paths and messages of a role's rows are those :func:`masked_problems` gives, as
+    before; a row kept whole keeps its kind and values."""
+    for line in (_bad_threat(), _long_note(), "{not json", '{"learner": {}}'):
+        whole = _library_rows(line)
+        _, rows = _skipped_json([line], registry, role=role)
+        pairs = [(row["path"], row["message"]) for row in whole]
+        assert [(row["path"], row["message"]) for row in rows] == masked_problems(pairs, role=role)
+        for row in rows:
+            assert row in whole or (row["kind"], row["values"]) == ("protected", {})
+
+
+def test_the_published_schema_holds_the_kind_and_values_of_each_row(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    given = [lines[-1], _long_note(), _bad_threat(), "{not json", '{"learner": {}}']
+    for role in (None, "class_teacher", "subject_teacher"):
+        out = io.StringIO()
+        run_worklist(given, out, as_of=DAY, registry=registry, fmt="json", role=role)
+        data = json.loads(out.getvalue())
+        assert len(data["skipped"]) == 4
+        assert [e.message for e in validator.iter_errors(data)] == [], role
+    row = {"path": "learner.id", "message": "Field required", "kind": "missing", "values": {}}
+    document = {**data, "skipped": [{"line": 1, "reason": "invalid", "fields": [row]}]}
+    assert validator.is_valid(document)
+    Worklist.model_validate_json(json.dumps(document))
+    wrong: list[dict[str, Any]] = [{k: v for k, v in row.items() if k != key} for key in row]
+    wrong += [{**row, "values": v} for v in ({"max_length": 4000}, ["max_length"], {"a": None})]
+    wrong += [{**row, "kind": 7}, {**row, "value": "x"}]
+    for bad in wrong:
+        document = {**data, "skipped": [{"line": 1, "reason": "invalid", "fields": [bad]}]}
+        assert not validator.is_valid(document), bad
+        with pytest.raises(ValidationError):  # what the schema refuses, the model refuses
+            Worklist.model_validate_json(json.dumps(document))
 
 
 def test_a_day_past_the_due_date_with_no_school_day_since_is_said_so(

@@ -29,7 +29,7 @@ from atbalsts.errors import (
     UnknownNameError,
 )
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
-from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, masked_problems
+from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, masked_path
 from atbalsts.worklist._items import (
     ANY_STAFF,
     SECTIONS,
@@ -42,6 +42,7 @@ from atbalsts.worklist._items import (
 
 __all__ = [
     "PHRASES",
+    "PROTECTED_KIND",
     "SCHEMA_ID",
     "FieldProblem",
     "SkippedLine",
@@ -130,11 +131,32 @@ class WorklistGroup(Model):
     )
 
 
+#: The ``kind`` of a skipped line's field that the list's role may not see (as ``atbalsts
+#: batch --role`` writes it): its own kind and values could say what its cut path no longer says.
+PROTECTED_KIND = "protected"
+
+
 class FieldProblem(Model):
-    """A field of an invalid line, and what is wrong with it (never its value)."""
+    """A field of an invalid line, and what is wrong with it (never its value), as the
+    library's FieldError (atbalsts.errors.FieldError) names it and atbalsts batch writes it. On
+    a role's list, a field the role's view could not show has its path cut, a message that does
+    not name it, the kind 'protected' and no values."""
 
     path: str = Field(description="The field's path.")
     message: str = Field(description="What is wrong.")
+    kind: str = Field(
+        description="The kind of problem, a stable code to switch on (the message's wording may "
+        "change): pydantic's error type ('string_too_long', 'missing', 'extra_forbidden', "
+        "'json_invalid', ...), a check of the library's ('date_order', 'outside_term', "
+        "'unknown_local_code', ...), or 'protected' for a field the list's role may not see (its "
+        "path cut, no values)."
+    )
+    values: dict[str, str] = Field(
+        description="What the problem is about, as text: the constraint ('max_length', "
+        "'min_length', 'ge', 'le', 'pattern', 'expected', ...), where malformed JSON stops "
+        "('line', 'column'), the names and numbers of a check. Never the input. Empty when the "
+        "kind has nothing more to say."
+    )
 
 
 class SkippedLine(Model):
@@ -246,15 +268,22 @@ def _invalid(
     words: Callable[[FieldError], str],
     path_words: Callable[[str], str],
 ) -> None:
-    """Skip line ``number``, naming its invalid fields as the list may name them: with the
-    library's paths and messages in the record, in ``path_words`` and ``words`` in the text
-    (a path once masked: the mask reads the library's paths)."""
-    problems = _problems([(e.path, e.message) for e in errors], role)
-    fields = tuple(FieldProblem(path=path, message=text) for path, text in problems)
+    """Skip line ``number``, naming its invalid fields as the list may name them: as the
+    library's :class:`~atbalsts.errors.FieldError` rows in the record, in ``path_words`` and
+    ``words`` in the text (a path once masked: the mask reads the library's paths)."""
+    shown = _shown(errors, role)
+    fields = tuple(
+        FieldProblem(path=path, message=e.message, kind=e.kind, values=dict(e.values))
+        if e is not None
+        else FieldProblem(path=path, message=PROTECTED_MESSAGE, kind=PROTECTED_KIND, values={})
+        for path, e in shown
+    )
 
     def said() -> _Said:
-        masked = _problems([(e.path, words(e)) for e in errors], role)
-        return tuple((path_words(path), text) for path, text in masked)
+        return tuple(
+            (path_words(path), words(e) if e is not None else PROTECTED_MESSAGE)
+            for path, e in shown
+        )
 
     _skip(read, skipped, SkippedLine(line=number, reason="invalid", fields=fields), said)
 
@@ -314,16 +343,27 @@ def _items(
             yield item
 
 
-def _problems(problems: list[tuple[str, str]], role: str | None) -> list[tuple[str, str]]:
-    """The invalid fields of a line, ``(path, message)``, as the list may name them: whole on
-    the host's own list (no role), as far as the role's view could show them on a role's list
-    (:func:`atbalsts.privacy.masked_problems`), and none by name on the list of a role without a
-    view."""
+def _shown(errors: tuple[FieldError, ...], role: str | None) -> list[tuple[str, FieldError | None]]:
+    """The invalid fields of a line as the list may name them, each ``(path, error)``: whole on
+    the host's own list (no role); on a role's list, as far as the role's view could show them
+    (as :func:`atbalsts.privacy.masked_problems` names them: a path cut by
+    :func:`~atbalsts.privacy.masked_path`, each cut path once, with no error of its own: its
+    message, kind and values could say what the cut hides); and on the list of a role without a
+    view, none by name (:data:`~atbalsts.privacy.PROTECTED`, once)."""
     if role is None:
-        return problems
-    if role in VIEW_ROLES:
-        return masked_problems(problems, role=role)
-    return [(PROTECTED, PROTECTED_MESSAGE)] if problems else []
+        return [(e.path, e) for e in errors]
+    if role not in VIEW_ROLES:
+        return [(PROTECTED, None)] if errors else []
+    shown: list[tuple[str, FieldError | None]] = []
+    cut: set[str] = set()
+    for e in errors:
+        path = masked_path(e.path, role=role)
+        if path == e.path:
+            shown.append((path, e))
+        elif path not in cut:
+            cut.add(path)
+            shown.append((path, None))
+    return shown
 
 
 # -- writing -------------------------------------------------------------------------------------
