@@ -42,7 +42,14 @@ from atbalsts.errors import (
 )
 from atbalsts.model import Decision, SupportCase, parse_json
 from atbalsts.model.decision import DecisionNote, NoteCode
-from atbalsts.privacy import PROTECTED_MESSAGE, Reads, ViewRole, masked_path, view_decision
+from atbalsts.privacy import (
+    PROTECTED_KIND,
+    PROTECTED_MESSAGE,
+    Reads,
+    ViewRole,
+    masked_path,
+    view_decision,
+)
 
 #: The longest message of an ``error`` record for an unexpected exception.
 MAX_ERROR_MESSAGE = 200
@@ -207,17 +214,13 @@ def checked_role(role: str | None) -> str | None:
     return role
 
 
-#: The ``kind`` of an invalid record's row that names a field the output's role may not see.
-PROTECTED_KIND = "protected"
-
-
 def invalid_rows(errors: Iterable[FieldError], role: str | None = None) -> list[dict[str, Any]]:
     """The rows of an ``invalid`` record for a line's ``errors``: each the library's
     :class:`~atbalsts.errors.FieldError` as JSON data, ``path``, ``message``, ``kind`` and
     ``values`` (never the input). For an output made for ``role``, a field that role's view
     could not show is named as :func:`~atbalsts.privacy.masked_problems` names it (its path
     cut, :data:`~atbalsts.privacy.PROTECTED_MESSAGE`, each cut path once), with the kind
-    :data:`PROTECTED_KIND` and no values: its own kind and values could say what the path no
+    :data:`~atbalsts.privacy.PROTECTED_KIND` and no values: its own kind and values could say what the path no
     longer says (an enumeration's values list the kinds of threat)."""
     if role is None:
         return [_row(e.path, e.message, e.kind, e.values) for e in errors]

@@ -53,7 +53,13 @@ from atbalsts.privacy._duties import (
     duty_covers,
     duty_recipients,
 )
-from atbalsts.privacy._paths import PROTECTED, PROTECTED_MESSAGE, masked_path, masked_problems
+from atbalsts.privacy._paths import (
+    PROTECTED,
+    PROTECTED_KIND,
+    PROTECTED_MESSAGE,
+    masked_path,
+    masked_problems,
+)
 from atbalsts.privacy._views import (
     VIEW_DOCUMENTS,
     own_duties,
@@ -76,6 +82,7 @@ __all__ = [
     "LIST_NEEDS",
     "MATRIX",
     "PROTECTED",
+    "PROTECTED_KIND",
     "PROTECTED_MESSAGE",
     "PURPOSE_NEEDS",
     "RECIPIENTS",

@@ -31,13 +31,16 @@ from atbalsts.privacy._categories import (
 )
 from atbalsts.privacy._views import _admits, _direct_models
 
-__all__ = ["PROTECTED", "PROTECTED_MESSAGE", "masked_path", "masked_problems"]
+__all__ = ["PROTECTED", "PROTECTED_KIND", "PROTECTED_MESSAGE", "masked_path", "masked_problems"]
 
 #: What stands in a masked path for the part the role may not see.
 PROTECTED = "(protected)"
 #: The message of a masked path's problem: the message of the field itself would name it (an
 #: invalid threat kind's message lists the kinds of threat).
 PROTECTED_MESSAGE = "a field this role may not see is invalid; the host's own output names it"
+#: The ``kind`` of a masked path's problem (a batch's invalid row, a work list's skipped field):
+#: the field's own kind and values could say what its cut path no longer says.
+PROTECTED_KIND = "protected"
 
 #: Paths that name no field (the document as a whole).
 _WHOLE = frozenset({"(document)", ""})

@@ -29,7 +29,7 @@ from atbalsts.errors import (
     UnknownNameError,
 )
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
-from atbalsts.privacy import PROTECTED, PROTECTED_MESSAGE, masked_path
+from atbalsts.privacy import PROTECTED, PROTECTED_KIND, PROTECTED_MESSAGE, masked_path
 from atbalsts.worklist._items import (
     ANY_STAFF,
     SECTIONS,
@@ -129,11 +129,6 @@ class WorklistGroup(Model):
     upcoming: tuple[WorkItem, ...] = Field(
         default=(), description="Due in the next school days.", strict=False
     )
-
-
-#: The ``kind`` of a skipped line's field that the list's role may not see (as ``atbalsts
-#: batch --role`` writes it): its own kind and values could say what its cut path no longer says.
-PROTECTED_KIND = "protected"
 
 
 class FieldProblem(Model):
