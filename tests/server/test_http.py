@@ -178,6 +178,40 @@ def test_rules_are_those_in_force(
     assert len(everything["rules"]) == len(registry.policy_set(None).rules_in_force())
 
 
+def test_rules_of_a_municipality_without_a_policy_are_noted(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    # a misspelt municipality gets the national rules, legitimately, but never without a word
+    for query in ({"municipality": "bauksa"}, {"municipality": "bauksa", "as_of": "2025-01-01"}):
+        body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
+        assert body["notes"] == [
+            {
+                "code": "no_municipal_policy",
+                "detail": {"municipality": "bauksa", "closest": "bauska"},
+            }
+        ]
+        expected = registry.policy_set(None).rules_in_force(
+            date(2025, 1, 1) if "as_of" in query else None
+        )
+        assert [r["id"] for r in body["rules"]] == [r.id for r, _ in expected]
+    far = httpx.get(f"{base_url}/v1/rules?municipality=ogre", headers=national).json()
+    assert far["notes"] == [{"code": "no_municipal_policy", "detail": {"municipality": "ogre"}}]
+    # a municipality with a policy, and the national rules asked for as such, have no note
+    for query in (
+        {"municipality": "bauska"},
+        {"municipality": "bauska", "as_of": "2025-01-01"},
+        {},
+    ):
+        body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
+        assert body["notes"] == []
+    # a policy not yet in force on the date asked for is noted that day, not over all dates
+    early = {"municipality": "parauga", "as_of": "2020-01-01"}
+    body = httpx.get(f"{base_url}/v1/rules", params=early, headers=national).json()
+    assert [n["code"] for n in body["notes"]] == ["no_municipal_policy"]
+    body = httpx.get(f"{base_url}/v1/rules?municipality=parauga", headers=national).json()
+    assert body["notes"] == []
+
+
 def test_invalid_query_is_422_naming_it(base_url: str, national: dict[str, str]) -> None:
     response = httpx.get(f"{base_url}/v1/rules?as_of=2025-02-30", headers=national)
     body = _problem(response, 422, "invalid")

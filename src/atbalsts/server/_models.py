@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, WithJsonSchema
 
-from atbalsts.model import Decision, Failure, IsoDate, LegalBasis, Model, SupportCase
+from atbalsts.model import (
+    Decision,
+    DecisionNote,
+    Failure,
+    IsoDate,
+    LegalBasis,
+    Model,
+    SupportCase,
+)
 
 __all__ = [
     "PROBLEM_TYPES",
@@ -243,6 +251,13 @@ class RulesResponse(Model):
     municipality: str | None = Field(description="The municipality asked for (None: national).")
     as_of: IsoDate | None = Field(description="Only rules in force on this date (None: all).")
     rules: tuple[RuleSummary, ...] = Field(description="The rules.")
+    notes: tuple[DecisionNote, ...] = Field(
+        description="What the reader must know about these rules, as a Decision's notes say "
+        "it: 'no_municipal_policy' when no loaded policy governs `municipality` (on `as_of`, "
+        "or on any date without it), so the rules are the national baseline's alone; a "
+        "misspelt municipality gets the same note, its `detail.closest` naming a loaded "
+        "municipality that is near. Empty otherwise."
+    )
 
 
 class PolicySummary(Model):

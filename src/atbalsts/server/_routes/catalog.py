@@ -84,7 +84,10 @@ async def rules(
     ] = None,
 ) -> Response:
     """The rules of the national baseline plus `municipality`'s policy, each with its plugin
-    and legal basis; with `as_of`, only those in force that day."""
+    and legal basis; with `as_of`, only those in force that day. A municipality no loaded
+    policy governs is not refused (the national baseline decides for it alone): `notes` then
+    holds `no_municipal_policy`, as a Decision's notes do, with `detail.closest` when a loaded
+    municipality is near (a misspelling)."""
     registry = registry_of(request)
 
     def listed() -> RulesResponse:
@@ -94,7 +97,8 @@ async def rules(
             raise ApiError(500, f"the policy set cannot be built: {err}") from None
         found = policy_set.rules_in_force(as_of)
         rows = tuple(_rule(rule, plugin) for rule, plugin in found)
-        return RulesResponse(municipality=municipality, as_of=as_of, rules=rows)
+        notes = policy_set.notes_on(as_of)
+        return RulesResponse(municipality=municipality, as_of=as_of, rules=rows, notes=notes)
 
     return json_response(await run_in_threadpool(listed))
 
