@@ -160,6 +160,31 @@ def test_an_invalid_record_is_what_the_api_document_says(
         assert not validator.is_valid({"line": 1, "invalid": [without]}), key
 
 
+def test_every_line_of_a_batch_is_a_batch_line(
+    base_url: str, national: dict[str, str], keys: tuple[Path, dict[str, str]]
+) -> None:
+    """The schema a service batch line is validated against is the component `BatchLine`, the
+    one the 200 answer of /v1/batch names: a decision (with or without its trace), an `invalid`
+    record and an `error` record each fit it (and only one of its kinds)."""
+    lines = [*_lines(examples()[:2]), "{not json", json.dumps(example("09-ogre"))]
+    outside = _batch(base_url, bearer(keys[1]["bauska"]), "\n".join(lines))
+    records = [
+        *_json(_batch(base_url, national, "\n".join(lines))),
+        *_json(_batch(base_url, national, "\n".join(lines), trace="true")),
+        *_json(outside),
+    ]
+    assert {"Forbidden"} <= {r.get("type") for r in records}
+    assert any("invalid" in r for r in records)
+    assert any("learner_id" in r for r in records)
+    validator = _component_validator("BatchLine")
+    for record in records:
+        assert [e.message for e in validator.iter_errors(record)] == [], record
+    from atbalsts.server import openapi_document
+
+    answer = openapi_document()["paths"]["/v1/batch"]["post"]["responses"]["200"]["content"]
+    assert answer["application/x-ndjson"]["schema"] == {"$ref": "#/components/schemas/BatchLine"}
+
+
 @settings(
     max_examples=15,
     deadline=None,

@@ -18,6 +18,7 @@ from atbalsts.model import (
 )
 
 __all__ = [
+    "BATCH_LINE",
     "PROBLEM_TYPES",
     "SHOWN_DECISION",
     "BatchError",
@@ -55,6 +56,25 @@ SHOWN_DECISION: dict[str, Any] = {
         {"$ref": "#/components/schemas/DecisionView"},
         {"$ref": "#/components/schemas/Decision"},
     ]
+}
+
+#: The schema of one line of /v1/batch's answer, the OpenAPI component ``BatchLine`` (put in by
+#: ``_openapi.py``). Not ``schemas/batch-record.schema.json``, the command's: the service sends
+#: no rule tables or summaries, and a decision without its ``line``.
+BATCH_LINE: dict[str, Any] = {
+    "title": "One line of a /v1/batch answer",
+    "description": "One JSON object per line of POST /v1/batch's answer, in input order: a "
+    "Decision as the key's role may see it (`DecisionView`; or whole, `Decision`, where the "
+    "service was built to show everything), an `invalid` record (`BatchInvalid`) or an `error` "
+    "record (`BatchError`) of a line that was not decided. Validate a line of the service's "
+    "answer against this schema, not against `atbalsts batch`'s "
+    "(schemas/batch-record.schema.json).",
+    "oneOf": [
+        {"$ref": "#/components/schemas/DecisionView"},
+        {"$ref": "#/components/schemas/Decision"},
+        {"$ref": "#/components/schemas/BatchInvalid"},
+        {"$ref": "#/components/schemas/BatchError"},
+    ],
 }
 
 #: The id of a referral in the case (the library's identifiers).

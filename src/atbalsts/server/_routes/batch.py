@@ -42,7 +42,7 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from typing import Annotated, Any, TextIO, cast
+from typing import Annotated, TextIO, cast
 
 import attrs
 from fastapi import APIRouter, Depends, Query, Request
@@ -619,18 +619,6 @@ _TRACE = Query(
     "`false`, nothing else."
 )
 
-_LINE_SCHEMA: dict[str, Any] = {
-    "description": "One JSON object per line, in input order: a Decision as the key's role may "
-    "see it (or whole, where the service was built to show everything), or a record of a line "
-    "that was not decided.",
-    "oneOf": [
-        {"$ref": "#/components/schemas/DecisionView"},
-        {"$ref": "#/components/schemas/Decision"},
-        {"$ref": "#/components/schemas/BatchInvalid"},
-        {"$ref": "#/components/schemas/BatchError"},
-    ],
-}
-
 
 _TYPES = " or ".join(f"`{media_type}`" for media_type in LINES_TYPES)
 _LINE_TYPES_415 = (
@@ -649,7 +637,7 @@ _NOT_JSON_LINES_422 = (
     summary="Decide many cases: NDJSON in, NDJSON out",
     response_class=_DuplexStream,
     responses=responses(
-        _LINE_SCHEMA,
+        "BatchLine",
         401,
         403,
         413,
