@@ -357,7 +357,9 @@ class BatchError(Model):
     line: int = Field(ge=1, description="Line number in the input (1-based, blank lines count).")
     type: str = Field(
         description="What happened: 'Forbidden' (outside the key's scope), 'BatchTooLong' (the "
-        "line limit was reached: this and later lines were not read), 'LineTooLong', or the "
+        "batch went over its limit of bytes or of lines that are not blank: this line and "
+        "later ones were not read), 'LineTooLong' (the line is over the limit of one line, "
+        "1 MiB by default: it was skipped unread, and the lines after it are read), or the "
         "library's exception name."
     )
     error: str = Field(description="The message (never the case's values).")

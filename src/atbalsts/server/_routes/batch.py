@@ -175,8 +175,12 @@ class _LineReader:
         limit = self._limits.max_batch_bytes
         if self.size > limit:
             self.done = True
-            message = f"the batch is over the limit of {limit} bytes; this line and later ones "
-            return [_TooLong(_record(self.number + 1, "BatchTooLong", message + "were not read"))]
+            number = self.number + 1
+            message = (
+                f"the batch is over the limit of {limit} bytes; line {number} and later ones "
+                "were not read"
+            )
+            return [_TooLong(_record(number, "BatchTooLong", message))]
         items: list[Item] = []
         start = 0
         while (end := chunk.find(b"\n", start)) != -1:
@@ -222,8 +226,8 @@ class _LineReader:
         if self.counted > self._limits.max_batch_lines:
             self.done = True
             message = (
-                f"the batch has more than {self._limits.max_batch_lines} lines; this line and "
-                "later ones were not read"
+                f"the batch has more than {self._limits.max_batch_lines} lines that are not "
+                f"blank; line {number} and later ones were not read"
             )
             return _TooLong(_record(number, "BatchTooLong", message))
         return _Line(number, text)
