@@ -236,6 +236,31 @@ def test_schemas_are_the_library_schemas(base_url: str, national: dict[str, str]
     _problem(httpx.get(f"{base_url}/v1/schemas/nope", headers=national), 404, "not-found")
 
 
+def test_an_unknown_schema_name_is_not_repeated_unless_close_to_a_known_one(
+    base_url: str, national: dict[str, str]
+) -> None:
+    far = _problem(
+        httpx.get(f"{base_url}/v1/schemas/SECRETNAME", headers=national), 404, "not-found"
+    )
+    assert "SECRETNAME" not in far["detail"]
+    assert "/v1/schemas" in far["detail"]  # where every name, the views' too, is listed
+    # a misspelt name is named, with the known name it is close to (a document's or a view's)
+    for asked, meant in [
+        ("suport-case", "support-case"),
+        ("decision.class_techer", "decision.class_teacher"),
+    ]:
+        near = _problem(
+            httpx.get(f"{base_url}/v1/schemas/{asked}", headers=national), 404, "not-found"
+        )
+        assert f"'{asked}'" in near["detail"]
+        assert f"'{meant}'" in near["detail"]
+    # a name too long is a 422 naming the path parameter, never repeating it
+    long = "x" * 65
+    body = _problem(httpx.get(f"{base_url}/v1/schemas/{long}", headers=national), 422, "invalid")
+    assert [e["path"] for e in body["errors"]] == ["path.name"]
+    assert long not in json.dumps(body)
+
+
 # -- keys and scopes ---------------------------------------------------------------------------
 
 
