@@ -155,7 +155,9 @@ class Problem(Model):
     detail: str = Field(description="What went wrong with this request.")
     request_id: str = Field(description="The request's id, as in the X-Request-ID header.")
     errors: tuple[FieldProblem, ...] = Field(
-        default=(), description="Every failing field, for an invalid body."
+        default=(),
+        description="Every failing field of an invalid body or parameter; sent on every "
+        "problem, empty on every other.",
     )
 
 
@@ -192,9 +194,12 @@ class EvaluateRequest(Model):
     referral_id: ReferralId | None = Field(
         default=None,
         description="Show the decision as the recipient of this referral of the case sees it: a "
-        "key whose role receives the referral (sent, with a purpose) also sees what its purpose "
-        "needs of the categories it shares, while the consent it rests on is in force on the "
-        "evaluation date (or a legal duty applies). Default: the role's own view.",
+        "key whose role receives the referral (with a purpose, and sent: status 'requested', "
+        "with its sent_on date, or a later one, not 'draft', 'cancelled' or "
+        "'entered-in-error') also sees what its purpose needs of the categories it shares, "
+        "while the consent it rests on is in force on the evaluation date (or a legal duty "
+        "applies); its schema is /v1/schemas/decision.referral-PURPOSE. Default: the role's own "
+        "view.",
     )
     lang: Lang = Field(default="lv", description="Language of the explanation.")
     explain: bool = Field(
