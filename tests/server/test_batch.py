@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -158,6 +159,31 @@ def test_an_invalid_record_is_what_the_api_document_says(
     for key in ("kind", "values"):
         without = {k: v for k, v in row.items() if k != key}
         assert not validator.is_valid({"line": 1, "invalid": [without]}), key
+
+
+def test_every_line_of_a_batch_is_a_batch_line(
+    base_url: str, national: dict[str, str], keys: tuple[Path, dict[str, str]]
+) -> None:
+    """The schema a service batch line is validated against is the component `BatchLine`, the
+    one the 200 answer of /v1/batch names: a decision (with or without its trace), an `invalid`
+    record and an `error` record each fit it (and only one of its kinds)."""
+    lines = [*_lines(examples()[:2]), "{not json", json.dumps(example("09-ogre"))]
+    outside = _batch(base_url, bearer(keys[1]["bauska"]), "\n".join(lines))
+    records = [
+        *_json(_batch(base_url, national, "\n".join(lines))),
+        *_json(_batch(base_url, national, "\n".join(lines), trace="true")),
+        *_json(outside),
+    ]
+    assert {"Forbidden"} <= {r.get("type") for r in records}
+    assert any("invalid" in r for r in records)
+    assert any("learner_id" in r for r in records)
+    validator = _component_validator("BatchLine")
+    for record in records:
+        assert [e.message for e in validator.iter_errors(record)] == [], record
+    from atbalsts.server import openapi_document
+
+    answer = openapi_document()["paths"]["/v1/batch"]["post"]["responses"]["200"]["content"]
+    assert answer["application/x-ndjson"]["schema"] == {"$ref": "#/components/schemas/BatchLine"}
 
 
 @settings(
@@ -368,16 +394,30 @@ def limited(registry: PolicyRegistry, keys: tuple[Path, dict[str, str]]) -> Any:
 
 
 def test_too_many_lines_at_once_is_413(limited: str, national: dict[str, str]) -> None:
-    body = "\n".join(_lines(examples()[:5]))
+    # the limit counts lines that are not blank; the line named counts blank lines too
+    body = "\n\n".join(_lines(examples()[:5]))
     response = _batch(limited, national, body)
     assert response.status_code == 413
-    assert "more than 3 lines" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "more than 3 lines that are not blank" in detail
+    assert "line 7 and later ones were not read" in detail
 
 
 def test_a_batch_over_the_byte_limit_is_413(limited: str, national: dict[str, str]) -> None:
     response = _batch(limited, national, b"\n" * 50_001)
     assert response.status_code == 413
     assert "50000" in response.json()["detail"]
+    # sent in chunks, with no length to refuse it by: the 413 names the first line not read
+    # (how the body arrives in chunks decides which one)
+    chunked = httpx.post(
+        f"{limited}/v1/batch",
+        content=iter([b"\n" * 25_000, b"\n" * 25_001]),
+        headers={**national, **NDJSON},
+        timeout=60,
+    )
+    assert chunked.status_code == 413
+    detail = chunked.json()["detail"]
+    assert re.fullmatch(r".* 50000 bytes; line \d+ and later ones were not read", detail)
 
 
 def test_too_many_lines_once_streaming_ends_with_a_record(

@@ -178,6 +178,40 @@ def test_rules_are_those_in_force(
     assert len(everything["rules"]) == len(registry.policy_set(None).rules_in_force())
 
 
+def test_rules_of_a_municipality_without_a_policy_are_noted(
+    base_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    # a misspelt municipality gets the national rules, legitimately, but never without a word
+    for query in ({"municipality": "bauksa"}, {"municipality": "bauksa", "as_of": "2025-01-01"}):
+        body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
+        assert body["notes"] == [
+            {
+                "code": "no_municipal_policy",
+                "detail": {"municipality": "bauksa", "closest": "bauska"},
+            }
+        ]
+        expected = registry.policy_set(None).rules_in_force(
+            date(2025, 1, 1) if "as_of" in query else None
+        )
+        assert [r["id"] for r in body["rules"]] == [r.id for r, _ in expected]
+    far = httpx.get(f"{base_url}/v1/rules?municipality=ogre", headers=national).json()
+    assert far["notes"] == [{"code": "no_municipal_policy", "detail": {"municipality": "ogre"}}]
+    # a municipality with a policy, and the national rules asked for as such, have no note
+    for query in (
+        {"municipality": "bauska"},
+        {"municipality": "bauska", "as_of": "2025-01-01"},
+        {},
+    ):
+        body = httpx.get(f"{base_url}/v1/rules", params=query, headers=national).json()
+        assert body["notes"] == []
+    # a policy not yet in force on the date asked for is noted that day, not over all dates
+    early = {"municipality": "parauga", "as_of": "2020-01-01"}
+    body = httpx.get(f"{base_url}/v1/rules", params=early, headers=national).json()
+    assert [n["code"] for n in body["notes"]] == ["no_municipal_policy"]
+    body = httpx.get(f"{base_url}/v1/rules?municipality=parauga", headers=national).json()
+    assert body["notes"] == []
+
+
 def test_invalid_query_is_422_naming_it(base_url: str, national: dict[str, str]) -> None:
     response = httpx.get(f"{base_url}/v1/rules?as_of=2025-02-30", headers=national)
     body = _problem(response, 422, "invalid")
@@ -200,6 +234,31 @@ def test_schemas_are_the_library_schemas(base_url: str, national: dict[str, str]
         else:  # a role's view, as committed under schemas/views/
             assert response.json() == view_schema(link["name"])
     _problem(httpx.get(f"{base_url}/v1/schemas/nope", headers=national), 404, "not-found")
+
+
+def test_an_unknown_schema_name_is_not_repeated_unless_close_to_a_known_one(
+    base_url: str, national: dict[str, str]
+) -> None:
+    far = _problem(
+        httpx.get(f"{base_url}/v1/schemas/SECRETNAME", headers=national), 404, "not-found"
+    )
+    assert "SECRETNAME" not in far["detail"]
+    assert "/v1/schemas" in far["detail"]  # where every name, the views' too, is listed
+    # a misspelt name is named, with the known name it is close to (a document's or a view's)
+    for asked, meant in [
+        ("suport-case", "support-case"),
+        ("decision.class_techer", "decision.class_teacher"),
+    ]:
+        near = _problem(
+            httpx.get(f"{base_url}/v1/schemas/{asked}", headers=national), 404, "not-found"
+        )
+        assert f"'{asked}'" in near["detail"]
+        assert f"'{meant}'" in near["detail"]
+    # a name too long is a 422 naming the path parameter, never repeating it
+    long = "x" * 65
+    body = _problem(httpx.get(f"{base_url}/v1/schemas/{long}", headers=national), 422, "invalid")
+    assert [e["path"] for e in body["errors"]] == ["path.name"]
+    assert long not in json.dumps(body)
 
 
 # -- keys and scopes ---------------------------------------------------------------------------

@@ -78,7 +78,10 @@ def test_api_bodies_reference_the_documents() -> None:
         {"$ref": "#/components/schemas/Decision"},
     ]
     batch = openapi_document()["paths"]["/v1/batch"]["post"]["responses"]["200"]
-    line = batch["content"]["application/x-ndjson"]["schema"]
+    assert batch["content"]["application/x-ndjson"]["schema"] == {
+        "$ref": "#/components/schemas/BatchLine"
+    }
+    line = schemas["BatchLine"]
     assert line["oneOf"][:2] == [
         {"$ref": "#/components/schemas/DecisionView"},
         {"$ref": "#/components/schemas/Decision"},

@@ -94,7 +94,7 @@ class PolicySet:
                 self._engine_version,
                 self.municipality,
                 self._declared,
-                self._notes_on(as_of),
+                self.notes_on(as_of),
                 FOLLOW_UP_PARAMETERS,
             )
             if len(self._compiled) >= _MAX_DATES:  # bounded: a host may walk many dates
@@ -102,12 +102,15 @@ class PolicySet:
             self._compiled[as_of] = compiled
         return compiled
 
-    def _notes_on(self, as_of: date) -> tuple[DecisionNote, ...]:
+    def notes_on(self, as_of: date | None) -> tuple[DecisionNote, ...]:
         """The notes of every decision on ``as_of``: no municipal policy in force for the
-        municipality asked for (the national baseline decides alone)."""
+        municipality asked for (the national baseline decides alone; ``detail.closest`` names a
+        loaded municipality that is near). With ``as_of`` None, the note is there when no loaded
+        policy governs the municipality on any date."""
         wanted = self.municipality
         if wanted is None or any(
-            info.municipality == wanted and info.in_force(as_of) for info in self.plugins
+            info.municipality == wanted and (as_of is None or info.in_force(as_of))
+            for info in self.plugins
         ):
             return ()
         detail: dict[str, Value] = {"municipality": wanted}

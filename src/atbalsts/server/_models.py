@@ -7,9 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, WithJsonSchema
 
-from atbalsts.model import Decision, Failure, IsoDate, LegalBasis, Model, SupportCase
+from atbalsts.model import (
+    Decision,
+    DecisionNote,
+    Failure,
+    IsoDate,
+    LegalBasis,
+    Model,
+    SupportCase,
+)
 
 __all__ = [
+    "BATCH_LINE",
     "PROBLEM_TYPES",
     "SHOWN_DECISION",
     "BatchError",
@@ -47,6 +56,25 @@ SHOWN_DECISION: dict[str, Any] = {
         {"$ref": "#/components/schemas/DecisionView"},
         {"$ref": "#/components/schemas/Decision"},
     ]
+}
+
+#: The schema of one line of /v1/batch's answer, the OpenAPI component ``BatchLine`` (put in by
+#: ``_openapi.py``). Not ``schemas/batch-record.schema.json``, the command's: the service sends
+#: no rule tables or summaries, and a decision without its ``line``.
+BATCH_LINE: dict[str, Any] = {
+    "title": "One line of a /v1/batch answer",
+    "description": "One JSON object per line of POST /v1/batch's answer, in input order: a "
+    "Decision as the key's role may see it (`DecisionView`; or whole, `Decision`, where the "
+    "service was built to show everything), an `invalid` record (`BatchInvalid`) or an `error` "
+    "record (`BatchError`) of a line that was not decided. Validate a line of the service's "
+    "answer against this schema, not against `atbalsts batch`'s "
+    "(schemas/batch-record.schema.json).",
+    "oneOf": [
+        {"$ref": "#/components/schemas/DecisionView"},
+        {"$ref": "#/components/schemas/Decision"},
+        {"$ref": "#/components/schemas/BatchInvalid"},
+        {"$ref": "#/components/schemas/BatchError"},
+    ],
 }
 
 #: The id of a referral in the case (the library's identifiers).
@@ -127,7 +155,9 @@ class Problem(Model):
     detail: str = Field(description="What went wrong with this request.")
     request_id: str = Field(description="The request's id, as in the X-Request-ID header.")
     errors: tuple[FieldProblem, ...] = Field(
-        default=(), description="Every failing field, for an invalid body."
+        default=(),
+        description="Every failing field of an invalid body or parameter; sent on every "
+        "problem, empty on every other.",
     )
 
 
@@ -164,9 +194,12 @@ class EvaluateRequest(Model):
     referral_id: ReferralId | None = Field(
         default=None,
         description="Show the decision as the recipient of this referral of the case sees it: a "
-        "key whose role receives the referral (sent, with a purpose) also sees what its purpose "
-        "needs of the categories it shares, while the consent it rests on is in force on the "
-        "evaluation date (or a legal duty applies). Default: the role's own view.",
+        "key whose role receives the referral (with a purpose, and sent: status 'requested', "
+        "with its sent_on date, or a later one, not 'draft', 'cancelled' or "
+        "'entered-in-error') also sees what its purpose needs of the categories it shares, "
+        "while the consent it rests on is in force on the evaluation date (or a legal duty "
+        "applies); its schema is /v1/schemas/decision.referral-PURPOSE. Default: the role's own "
+        "view.",
     )
     lang: Lang = Field(default="lv", description="Language of the explanation.")
     explain: bool = Field(
@@ -243,6 +276,13 @@ class RulesResponse(Model):
     municipality: str | None = Field(description="The municipality asked for (None: national).")
     as_of: IsoDate | None = Field(description="Only rules in force on this date (None: all).")
     rules: tuple[RuleSummary, ...] = Field(description="The rules.")
+    notes: tuple[DecisionNote, ...] = Field(
+        description="What the reader must know about these rules, as a Decision's notes say "
+        "it: 'no_municipal_policy' when no loaded policy governs `municipality` (on `as_of`, "
+        "or on any date without it), so the rules are the national baseline's alone; a "
+        "misspelt municipality gets the same note, its `detail.closest` naming a loaded "
+        "municipality that is near. Empty otherwise."
+    )
 
 
 class PolicySummary(Model):
@@ -322,7 +362,9 @@ class BatchError(Model):
     line: int = Field(ge=1, description="Line number in the input (1-based, blank lines count).")
     type: str = Field(
         description="What happened: 'Forbidden' (outside the key's scope), 'BatchTooLong' (the "
-        "line limit was reached: this and later lines were not read), 'LineTooLong', or the "
+        "batch went over its limit of bytes or of lines that are not blank: this line and "
+        "later ones were not read), 'LineTooLong' (the line is over the limit of one line, "
+        "1 MiB by default: it was skipped unread, and the lines after it are read), or the "
         "library's exception name."
     )
     error: str = Field(description="The message (never the case's values).")

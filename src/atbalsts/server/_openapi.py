@@ -22,13 +22,23 @@ from atbalsts.server import _models
 from atbalsts.server._routes import include_routes
 from atbalsts.server._routes.meta import API_VERSION
 
-__all__ = ["ENVELOPES", "VIEW_ROOT", "openapi_document", "openapi_text", "view_components"]
+__all__ = [
+    "BATCH_LINE_COMPONENT",
+    "ENVELOPES",
+    "VIEW_ROOT",
+    "openapi_document",
+    "openapi_text",
+    "view_components",
+]
 
 _REF = "#/components/schemas/"
 _DEF_REF = re.compile(r'"#/\$defs/([^"]+)"')
 
 #: The component of a Decision as one role may see it: the union of every view's schema.
 VIEW_ROOT = "DecisionView"
+
+#: The component of one line of /v1/batch's answer.
+BATCH_LINE_COMPONENT = "BatchLine"
 
 #: The API's own bodies, by component name.
 ENVELOPES: tuple[type[pydantic.BaseModel], ...] = (
@@ -181,6 +191,7 @@ def components() -> dict[str, dict[str, Any]]:
         for def_name, definition in sorted(schema.pop("$defs", {}).items()):
             _add(found, def_name, definition, model.__name__)
         _add(found, model.__name__, schema, model.__name__)
+    _add(found, BATCH_LINE_COMPONENT, _models.BATCH_LINE, "a line of /v1/batch")
     return dict(sorted(found.items()))
 
 

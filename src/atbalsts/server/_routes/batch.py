@@ -42,7 +42,7 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from typing import Annotated, Any, TextIO, cast
+from typing import Annotated, TextIO, cast
 
 import attrs
 from fastapi import APIRouter, Depends, Query, Request
@@ -175,8 +175,12 @@ class _LineReader:
         limit = self._limits.max_batch_bytes
         if self.size > limit:
             self.done = True
-            message = f"the batch is over the limit of {limit} bytes; this line and later ones "
-            return [_TooLong(_record(self.number + 1, "BatchTooLong", message + "were not read"))]
+            number = self.number + 1
+            message = (
+                f"the batch is over the limit of {limit} bytes; line {number} and later ones "
+                "were not read"
+            )
+            return [_TooLong(_record(number, "BatchTooLong", message))]
         items: list[Item] = []
         start = 0
         while (end := chunk.find(b"\n", start)) != -1:
@@ -222,8 +226,8 @@ class _LineReader:
         if self.counted > self._limits.max_batch_lines:
             self.done = True
             message = (
-                f"the batch has more than {self._limits.max_batch_lines} lines; this line and "
-                "later ones were not read"
+                f"the batch has more than {self._limits.max_batch_lines} lines that are not "
+                f"blank; line {number} and later ones were not read"
             )
             return _TooLong(_record(number, "BatchTooLong", message))
         return _Line(number, text)
@@ -619,18 +623,6 @@ _TRACE = Query(
     "`false`, nothing else."
 )
 
-_LINE_SCHEMA: dict[str, Any] = {
-    "description": "One JSON object per line, in input order: a Decision as the key's role may "
-    "see it (or whole, where the service was built to show everything), or a record of a line "
-    "that was not decided.",
-    "oneOf": [
-        {"$ref": "#/components/schemas/DecisionView"},
-        {"$ref": "#/components/schemas/Decision"},
-        {"$ref": "#/components/schemas/BatchInvalid"},
-        {"$ref": "#/components/schemas/BatchError"},
-    ],
-}
-
 
 _TYPES = " or ".join(f"`{media_type}`" for media_type in LINES_TYPES)
 _LINE_TYPES_415 = (
@@ -649,7 +641,7 @@ _NOT_JSON_LINES_422 = (
     summary="Decide many cases: NDJSON in, NDJSON out",
     response_class=_DuplexStream,
     responses=responses(
-        _LINE_SCHEMA,
+        "BatchLine",
         401,
         403,
         413,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from typing import Annotated
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from atbalsts.errors import PolicyError, UnknownNameError
+from atbalsts.errors import PolicyError
 from atbalsts.model import Failure
 from atbalsts.policy import PolicyInfo, Rule
 from atbalsts.privacy import schema_names, view_schema_text
@@ -84,7 +85,10 @@ async def rules(
     ] = None,
 ) -> Response:
     """The rules of the national baseline plus `municipality`'s policy, each with its plugin
-    and legal basis; with `as_of`, only those in force that day."""
+    and legal basis; with `as_of`, only those in force that day. A municipality no loaded
+    policy governs is not refused (the national baseline decides for it alone): `notes` then
+    holds `no_municipal_policy`, as a Decision's notes do, with `detail.closest` when a loaded
+    municipality is near (a misspelling)."""
     registry = registry_of(request)
 
     def listed() -> RulesResponse:
@@ -94,7 +98,8 @@ async def rules(
             raise ApiError(500, f"the policy set cannot be built: {err}") from None
         found = policy_set.rules_in_force(as_of)
         rows = tuple(_rule(rule, plugin) for rule, plugin in found)
-        return RulesResponse(municipality=municipality, as_of=as_of, rules=rows)
+        notes = policy_set.notes_on(as_of)
+        return RulesResponse(municipality=municipality, as_of=as_of, rules=rows, notes=notes)
 
     return json_response(await run_in_threadpool(listed))
 
@@ -146,16 +151,31 @@ async def schema(
 ) -> Response:
     """The JSON Schema of the document `name`, the same as `atbalsts schema NAME` prints and
     as committed under `schemas/`; or of the view `name` (`decision.class_teacher`), as
-    committed under `schemas/views/`."""
+    committed under `schemas/views/`. Every name served is listed at `/v1/schemas`. An unknown
+    name gets 404, which repeats it only when it is close to a served name (and names that
+    one); a name over 64 characters gets 422 naming `path.name`."""
     if name in _VIEWS:
         return Response(_view_text(name), media_type="application/json")
-    try:
-        document = json_schema(name)
-    except UnknownNameError as err:
-        raise ApiError(404, str(err)) from None
+    if name not in DOCUMENTS:
+        raise ApiError(404, _unknown(name))
+    document = json_schema(name)
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return Response(text, media_type="application/json")
 
 
 _VIEWS = frozenset(schema_names())
+_NAMES = (*sorted(DOCUMENTS), *schema_names())
+
+
+def _unknown(name: str) -> str:
+    """The 404 of a schema name the service does not serve: the name is repeated only when it is
+    close to a served one (a misspelling, named with it), never else, as the library names an
+    unknown key (:func:`atbalsts.model.shown_key`): what a client sent may be anything."""
+    close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=0.8)
+    where = "/v1/schemas lists every document and view with a schema"
+    if close:
+        return f"no schema is called {name!r}; did you mean {close[0]!r}? {where}"
+    return f"no document or view has a schema by this name; {where}"
+
+
 _view_text = functools.cache(view_schema_text)
