@@ -6,6 +6,11 @@ function it runs, and pytest imports test modules under names no other process c
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
+import queue
+import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,67 @@ ROUNDS = 20
 #: A guard against a hang (a worker that died leaves the others at a barrier), never a measure:
 #: no assertion depends on how long anything takes.
 HANG = 300
+
+#: The checkout's root: where ``tests.workflow.appenders`` is imported from.
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_workers(target: Callable[..., None], *args: Any) -> list[tuple[Any, ...]]:
+    """Run ``target(*args, start, read, done, results)`` in :data:`WORKERS` spawned processes
+    (``args`` first, then the worker's number), with three barriers of them all; return each
+    worker's report, in the order they came.
+
+    A spawned process imports ``target`` by its module's name, with the parent's ``sys.path``:
+    pytest run as its ``pytest`` script (as the test command runs it) puts the root on no
+    path, so the root is put first while the processes start (``python -m pytest`` puts the
+    working directory: the tests passed so, and hung under the test command). A worker that
+    dies without a report (an import that failed) fails the test at once, with its exit code,
+    instead of leaving the others at a barrier until :data:`HANG`."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing inherited
+    start, read, done = (context.Barrier(WORKERS, timeout=HANG) for _ in range(3))
+    results = context.Queue()
+    workers = [
+        context.Process(target=target, args=(*args, n, start, read, done, results))
+        for n in range(WORKERS)
+    ]
+    sys.path.insert(0, str(ROOT))
+    try:
+        for process in workers:
+            process.start()
+    finally:
+        sys.path.remove(str(ROOT))
+    try:
+        reports = _reports(results, workers)
+        for process in workers:
+            process.join(HANG)
+    finally:
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
+    return reports
+
+
+def _reports(results: Any, workers: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Every worker's report; an AssertionError as soon as a worker has ended without one."""
+    reports: list[tuple[Any, ...]] = []
+    deadline = time.monotonic() + HANG
+    while len(reports) < len(workers):
+        try:
+            reports.append(results.get(timeout=1))
+            continue
+        except queue.Empty:
+            pass
+        reported = {report[0] for report in reports}
+        dead = [
+            (n, p.exitcode)
+            for n, p in enumerate(workers)
+            if n not in reported and p.exitcode is not None
+        ]
+        if dead and results.empty():
+            raise AssertionError(f"workers ended without a report (number, exit code): {dead}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no report from every worker in {HANG} s: {len(reports)}")
+    return reports
 
 
 def make_event(worker: int, round_: int, last: AuditEvent | None) -> AuditEvent:
@@ -56,8 +122,8 @@ def _nobody_holds_the_lock(path: Path) -> bool:
 
 def append_rounds(
     chain: str,
-    worker: int,
     locking: bool,
+    worker: int,
     start: Any,
     read: Any,
     done: Any,

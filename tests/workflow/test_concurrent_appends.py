@@ -12,7 +12,6 @@ does not wait); without one, every worker reads the same end and every one write
 from __future__ import annotations
 
 import errno
-import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -26,35 +25,17 @@ from atbalsts.workflow import _audit, append_event, read_chain, verify_chain
 fcntl = pytest.importorskip("fcntl")  # the test's own look at the lock; POSIX only
 
 from tests.workflow.appenders import (  # noqa: E402 (it looks at the lock with fcntl too)
-    HANG,
     ROUNDS,
     WORKERS,
     append_rounds,
     make_event,
+    run_workers,
 )
 
 
 def _run(chain: Path, *, locking: bool) -> tuple[list[str], list[str | None]]:
     """Every worker's appended hashes, and every refusal's code."""
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing inherited
-    start, read, done = (context.Barrier(WORKERS, timeout=HANG) for _ in range(3))
-    results = context.Queue()
-    workers = [
-        context.Process(
-            target=append_rounds, args=(str(chain), n, locking, start, read, done, results)
-        )
-        for n in range(WORKERS)
-    ]
-    try:
-        for process in workers:
-            process.start()
-        reports = [results.get(timeout=HANG) for _ in workers]
-        for process in workers:
-            process.join(HANG)
-    finally:
-        for process in workers:
-            if process.is_alive():
-                process.terminate()
+    reports = run_workers(append_rounds, str(chain), locking)
     errors = [error for *_, error in reports if error is not None]
     assert not errors
     appended = [h for _, hashes, _, _ in reports for h in hashes]

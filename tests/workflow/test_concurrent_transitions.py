@@ -3,7 +3,6 @@ first, then reads the chain (and its document) as the first left them."""
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ from atbalsts.workflow import verify_chain
 pytest.importorskip("fcntl")
 
 from tests.workflow.appenders import (
-    HANG,
     ROUNDS,
     WORKERS,
+    run_workers,
     transition_rounds,
 )
 
@@ -24,25 +23,7 @@ from tests.workflow.appenders import (
 def test_commands_moving_documents_of_one_chain_at_once_leave_it_verified(
     tmp_path: Path,
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    start, read, done = (context.Barrier(WORKERS, timeout=HANG) for _ in range(3))
-    results = context.Queue()
-    workers = [
-        context.Process(
-            target=transition_rounds, args=(str(tmp_path), n, start, read, done, results)
-        )
-        for n in range(WORKERS)
-    ]
-    try:
-        for process in workers:
-            process.start()
-        reports = [results.get(timeout=HANG) for _ in workers]
-        for process in workers:
-            process.join(HANG)
-    finally:
-        for process in workers:
-            if process.is_alive():
-                process.terminate()
+    reports = run_workers(transition_rounds, str(tmp_path))
     assert [error for *_, error in reports if error is not None] == []
     assert [s for _, statuses, _, _ in reports for s in statuses] == [0] * (WORKERS * ROUNDS)
     lines = (tmp_path / "chain.jsonl").read_bytes().splitlines()

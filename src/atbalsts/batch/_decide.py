@@ -220,8 +220,8 @@ def invalid_rows(errors: Iterable[FieldError], role: str | None = None) -> list[
     ``values`` (never the input). For an output made for ``role``, a field that role's view
     could not show is named as :func:`~atbalsts.privacy.masked_problems` names it (its path
     cut, :data:`~atbalsts.privacy.PROTECTED_MESSAGE`, each cut path once), with the kind
-    :data:`~atbalsts.privacy.PROTECTED_KIND` and no values: its own kind and values could say what the path no
-    longer says (an enumeration's values list the kinds of threat)."""
+    :data:`~atbalsts.privacy.PROTECTED_KIND` and no values: its own kind and values could say
+    what the path no longer says (an enumeration's values list the kinds of threat)."""
     if role is None:
         return [_row(e.path, e.message, e.kind, e.values) for e in errors]
     rows = []
