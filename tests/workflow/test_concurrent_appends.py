@@ -155,7 +155,7 @@ def test_a_chain_removed_while_an_append_waited_is_not_written_behind_its_back(
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("code", [errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS])
+@pytest.mark.parametrize("code", [errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EBADF])
 def test_a_file_system_that_does_not_lock_files_still_takes_appends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:

@@ -13,9 +13,13 @@ event still verifies. Keep the hash of the last event (the head) elsewhere and p
 
 An append reads the chain's last event and writes the next while holding the chain file's
 exclusive advisory lock (``flock``, :class:`LockedChain`): a second process appending to the
-same chain waits, then reads the end as the first left it. Where files cannot be locked (no
-``fcntl``, as on Windows, or a file system that does not lock them) the append goes on without
-the lock, and two writers at once may both read the same last event.
+same chain waits, then reads the end as the first left it. The file is opened once, for reading
+and appending, and locked, read, written and cut back through that one open file: on NFS, Linux
+locks a file with ``flock`` only when it is open for writing, and on SMB the lock is mandatory,
+so the file read or written through another open file fails while it is locked. Where files
+cannot be locked (no ``fcntl``, as on Windows, or a file system that does not lock them) or the
+chain cannot be opened for writing, the append goes on without the lock, and two writers at once
+may both read the same last event.
 """
 
 from __future__ import annotations
@@ -23,18 +27,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, TracebackType
-from typing import Any, BinaryIO
+from typing import Any
 
 import attrs
 import pydantic
 import rfc8785
 
-from atbalsts._files import owner_only, sync_directory
+from atbalsts._files import sync_directory
 from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
@@ -111,10 +116,14 @@ def append_event(path: Path, event: AuditEvent) -> None:
     follows, else refused (``not_next_event``) with nothing written: read the chain again and
     make the event again from its new last event. The lock is advisory: it holds back only
     appends that take it (those of this function), not a program that writes the file
-    otherwise. Where files cannot be locked (a platform without ``fcntl``, such as Windows, or
-    a file system whose ``flock`` fails with ``ENOLCK``, ``EOPNOTSUPP`` or ``ENOSYS``) the
-    event is appended without the lock: still only after the last event it reads, but two
-    processes at once may both read the same one, so let one writer at a time append there.
+    otherwise. The file is opened once, for reading and appending, and everything is done
+    through that open file, as file systems that lock over the network ask (NFS, SMB:
+    :class:`LockedChain`). Where files cannot be locked (a platform without ``fcntl``, such as
+    Windows, or a file system whose ``flock`` fails with ``ENOLCK``, ``EOPNOTSUPP``,
+    ``ENOSYS`` or ``EBADF``) the event is appended without the lock: still only after the last
+    event it reads, but two processes at once may both read the same one, so let one writer at
+    a time append there. A chain that cannot be opened for writing (``EACCES``, ``EPERM``,
+    ``EROFS``) is not appended to: that error is raised.
     """
     path = Path(path)
     _check_sealed(path, event)
@@ -135,7 +144,17 @@ def _check_sealed(path: Path, event: AuditEvent) -> None:
 
 
 #: The errors of ``flock`` that mean the file system does not lock files: appended unlocked.
-_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+#: ``EBADF`` is a safety net: the chain is open for reading and writing, as NFS asks of a file
+#: it locks, but a file system may still refuse a lock that way.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EBADF})
+
+#: The errors of opening the chain for writing that mean it cannot be written here (a read-only
+#: file or file system): it is opened for reading, unlocked.
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+#: How the chain is opened: for reading and appending, not inherited by child processes.
+_CHAIN_FLAGS = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _lock(handle: int) -> bool:
@@ -152,24 +171,33 @@ def _lock(handle: int) -> bool:
     return True
 
 
-def _open_chain(path: Path) -> tuple[BinaryIO, bool]:
-    """The chain file at ``path`` open for reading, and whether it was made here (missing, so
-    made empty, readable and writable by its owner only, to be locked)."""
-    flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+def _open_chain(path: Path) -> tuple[io.FileIO, bool, OSError | None]:
+    """The chain file at ``path`` open for reading and appending; whether it was made here
+    (missing, so made empty, readable and writable by its owner only, to be locked); and, when
+    it cannot be written (a read-only file or file system), the error that said so, the file
+    then open for reading only."""
     while True:
         try:
-            return path.open("rb"), False
+            return io.FileIO(os.open(path, _CHAIN_FLAGS), "r+"), False, None
         except FileNotFoundError:
             pass
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY:
+                raise
+            try:
+                return io.FileIO(os.open(path, _READ_FLAGS), "r"), False, exc
+            except FileNotFoundError:
+                raise exc from None  # missing, and it could not be made: why not
+        flags = _CHAIN_FLAGS | os.O_CREAT
         if not path.is_symlink():  # a link to a missing file: made through the link
             flags |= os.O_EXCL
         try:
-            return os.fdopen(os.open(path, flags, 0o600), "rb"), True
+            return io.FileIO(os.open(path, flags, 0o600), "r+"), True, None
         except FileExistsError:
             continue  # made by another process meanwhile: open that one
 
 
-def _same_file(file: BinaryIO, path: Path) -> bool:
+def _same_file(file: io.FileIO, path: Path) -> bool:
     """Whether ``path`` still names the file open as ``file``."""
     try:
         named = path.stat()
@@ -179,18 +207,34 @@ def _same_file(file: BinaryIO, path: Path) -> bool:
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
+def _read_all(file: io.FileIO) -> bytes:
+    """Every byte of ``file``, read from its start."""
+    file.seek(0)
+    return file.readall()
+
+
+def _events(data: bytes) -> list[AuditEvent]:
+    return [AuditEvent.model_validate_json(line) for line in data.splitlines() if line.strip()]
+
+
 class LockedChain:
     """The chain file at ``path``, held under its exclusive advisory lock from entering a
-    ``with`` block to leaving it: what is read of its end there stays its end, for whoever
-    appends through this class (as :func:`append_event` does). Hold it over a transition's
-    other writes too (the document, written with its event) so that a failure among them undoes
-    this event alone (:meth:`undo`), not another process's appended since.
+    ``with`` block to leaving it: what is read of it there stays as read, for whoever appends
+    through this class (as :func:`append_event` does). Hold it over a transition's other writes
+    too (the document, written with its event) so that a failure among them undoes this event
+    alone (:meth:`undo`), not another process's appended since.
 
-    Entering waits for the lock while another process holds it. A missing file is made (empty,
-    mode 0600) to be locked, and removed again on leaving if nothing was appended to it. When the
-    file was removed or replaced while this waited, the lock of the file now at ``path`` is
-    taken instead. ``locked`` is False where files cannot be locked (:func:`append_event` says
-    where): the block then runs unlocked.
+    The file is opened once, for reading and appending, and its lock taken on that open file;
+    everything done to the file in the block goes through it (:meth:`read`, :meth:`events`,
+    :meth:`append`, :meth:`undo`): NFS locks only a file open for writing, and SMB refuses
+    another open file of a locked one its reads and writes. Entering waits for the lock while
+    another process holds it. A missing file is made (empty, mode 0600) to be locked, and
+    removed again on leaving if nothing was appended to it. When the file was removed or
+    replaced while this waited, the lock of the file now at ``path`` is taken instead.
+    ``locked`` is False where files cannot be locked (:func:`append_event` says where), and
+    where the file cannot be opened for writing (a read-only file or file system: it is opened
+    for reading, and :meth:`append` raises the error that said so): the block then runs
+    unlocked.
 
     ``size`` is the file's size when the lock was taken and ``existed`` whether it was there
     (False: made here), what :meth:`undo` puts back. Within the block, do not append to the
@@ -203,13 +247,14 @@ class LockedChain:
         self.locked = False
         self.size = 0
         self.existed = True
-        self._file: BinaryIO | None = None
+        self._file: io.FileIO | None = None
+        self._unwritable: OSError | None = None
 
     def __enter__(self) -> LockedChain:
         while True:
-            file, made = _open_chain(self.path)
+            file, made, unwritable = _open_chain(self.path)
             try:
-                locked = _lock(file.fileno())
+                locked = unwritable is None and _lock(file.fileno())
                 if _same_file(file, self.path):
                     break
             except BaseException:
@@ -218,7 +263,7 @@ class LockedChain:
                     self._remove_if_empty()
                 raise
             file.close()  # removed or replaced while waiting: lock the file there now
-        self._file, self.locked = file, locked
+        self._file, self.locked, self._unwritable = file, locked, unwritable
         self.size = os.fstat(file.fileno()).st_size
         self.existed = not made or self.size > 0
         return self
@@ -231,10 +276,19 @@ class LockedChain:
     ) -> None:
         self.close()
 
-    def _held(self) -> BinaryIO:
+    def _held(self) -> io.FileIO:
         if self._file is None:
             raise ValueError(f"{self.path} is not held: use LockedChain in a with block")
         return self._file
+
+    def read(self) -> bytes:
+        """The chain file's bytes as they are now, read through the file held."""
+        return _read_all(self._held())
+
+    def events(self) -> list[AuditEvent]:
+        """The chain's events as they are now (as :func:`read_chain` gives them: unverified),
+        read through the file held."""
+        return _events(self.read())
 
     def append(self, event: AuditEvent) -> None:
         """Append ``event`` if it follows the file's last event, as :func:`append_event` does
@@ -257,29 +311,35 @@ class LockedChain:
         """Append ``line`` on a line of its own, written to the disk (in a file made here, its
         directory entry too), unchecked. On a failure the file is cut back to what it was before
         and the :class:`OSError` raised: a half-written line would block every later append."""
-        held = self._held()
-        size = os.fstat(held.fileno()).st_size
+        file = self._held()
+        if self._unwritable is not None:
+            cause = self._unwritable
+            raise OSError(cause.errno, cause.strerror, str(self.path))
+        size = os.fstat(file.fileno()).st_size
         try:
-            with open(self.path, "ab", opener=owner_only) as file:
-                if size and not _ends_with_newline(self.path):
-                    line = b"\n" + line
-                file.write(line)
-                file.flush()
-                os.fsync(file.fileno())
+            if size and not _ends_with_newline(file):
+                line = b"\n" + line
+            written = 0
+            while written < len(line):  # appended, wherever the file's end is now
+                step = file.write(line[written:])
+                if not step:
+                    raise OSError(errno.EIO, os.strerror(errno.EIO), str(self.path))
+                written += step
+            os.fsync(file.fileno())
             if not self.existed:
                 sync_directory(self.path.parent)
         except OSError:
             with contextlib.suppress(OSError):
-                os.truncate(self.path, size)
+                os.ftruncate(file.fileno(), size)
             raise
 
     def undo(self) -> None:
         """Put the file back as it was when the lock was taken (a file made here is removed on
         leaving the block): for an append whose other half failed, such as the document a
         transition writes with its event. Nothing is raised."""
-        self._held()
+        file = self._held()
         with contextlib.suppress(OSError):
-            os.truncate(self.path, self.size)
+            os.ftruncate(file.fileno(), self.size)
 
     def close(self) -> None:
         """Let go of the lock (removing the file when it was made here and is still empty)."""
@@ -307,10 +367,9 @@ class LockedChain:
                 self._remove()
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as file:
-        file.seek(-1, os.SEEK_END)
-        return file.read(1) == b"\n"
+def _ends_with_newline(file: io.FileIO) -> bool:
+    file.seek(-1, os.SEEK_END)
+    return file.read(1) == b"\n"
 
 
 #: What may follow a chain file's last event: nothing, or its line end.
@@ -320,7 +379,7 @@ _LINE_ENDS = (b"", b"\n", b"\r\n")
 _BLOCK = 8192
 
 
-def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
+def _last_line(chain: io.FileIO) -> tuple[bytes | None, bool]:
     """The last line of ``chain`` that is not blank, without its line end (None when every line
     is blank), read from the end; and whether a blank line follows that line (or the file, not
     empty, holds only blank lines)."""
@@ -385,11 +444,7 @@ def read_chain(path: Path) -> list[AuditEvent]:
     path = Path(path)
     if not path.exists():
         return []
-    return [
-        AuditEvent.model_validate_json(line)
-        for line in path.read_bytes().splitlines()
-        if line.strip()
-    ]
+    return _events(path.read_bytes())
 
 
 def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:

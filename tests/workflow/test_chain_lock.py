@@ -1,0 +1,186 @@
+"""How the chain file is opened, locked, read and written, where file systems differ.
+
+On NFS, Linux emulates ``flock`` with byte-range locks: an exclusive one needs the file open for
+writing, or ``flock`` fails with ``EBADF``. On SMB/CIFS the lock is mandatory: reading or writing
+the file through another descriptor than the locked one fails while it is held. So the chain is
+opened once, for reading and appending, and every read, write and cut of it under the lock goes
+through that one descriptor. The file systems are not at hand here: ``flock`` and ``open`` are
+replaced by ones that behave as theirs do."""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from atbalsts.errors import FileError
+from atbalsts.model import AuditEvent
+from atbalsts.workflow import _audit, append_event, cli_transition, read_chain, verify_chain
+
+fcntl = pytest.importorskip("fcntl")  # the lock's own tests; POSIX only
+
+from tests.workflow.appenders import make_event  # noqa: E402 (it imports fcntl too)
+from tests.workflow.fixtures import plan  # noqa: E402
+
+ON = "2025-03-03"
+
+
+def _two() -> tuple[AuditEvent, AuditEvent]:
+    first = make_event(0, 0, None)
+    return first, make_event(0, 1, first)
+
+
+def _access(handle: Any) -> int:
+    return int(fcntl.fcntl(handle, fcntl.F_GETFL)) & os.O_ACCMODE
+
+
+@pytest.fixture
+def nfs_flock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``flock`` as Linux emulates it on NFS: an exclusive lock of a file not open for writing,
+    or a shared lock of one not open for reading, fails with EBADF."""
+    real = fcntl.flock
+
+    def flock(handle: Any, operation: int) -> None:
+        access = _access(handle)
+        if operation & fcntl.LOCK_EX and access == os.O_RDONLY:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        if operation & fcntl.LOCK_SH and access == os.O_WRONLY:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        real(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+
+
+@pytest.mark.usefixtures("nfs_flock")
+def test_the_chain_is_locked_through_a_descriptor_open_for_writing(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)  # made here
+    append_event(chain, second)  # there already
+    assert verify_chain(chain.read_bytes().splitlines()).ok
+    assert read_chain(chain) == [first, second]
+    with _audit.LockedChain(chain) as held:
+        assert held.locked
+
+
+def _the_path(chain: Path) -> Callable[[Any], bool]:
+    def named(given: Any) -> bool:
+        return isinstance(given, str | bytes | os.PathLike) and os.fsdecode(given) == str(chain)
+
+    return named
+
+
+@pytest.fixture
+def opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What is done to ``tmp_path / "chain.jsonl"`` by its name (opened or cut) while recording
+    (the list holds ``"recording"`` until it is removed)."""
+    named = _the_path(tmp_path / "chain.jsonl")
+    done: list[str] = []
+
+    def spy(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(target: Any, *args: Any, **kwargs: Any) -> Any:
+            if "recording" in done and named(target):
+                done.append(name)
+            return real(target, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(os, "open", spy("os.open", os.open))
+    monkeypatch.setattr(io, "open", spy("io.open", io.open))
+    monkeypatch.setattr(builtins, "open", spy("open", builtins.open))
+    monkeypatch.setattr(os, "truncate", spy("os.truncate", os.truncate))
+    return done
+
+
+def test_under_the_lock_nothing_opens_the_chain_again(tmp_path: Path, opened: list[str]) -> None:
+    """On SMB, the lock is mandatory: what is read or written through another descriptor fails
+    while it is held. Appending, undoing and reading all go through the one held."""
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    with _audit.LockedChain(chain) as held:
+        opened.append("recording")
+        held.append(second)
+        held.undo()
+        held.write(b'{"half')  # a line without its end: the next write starts a line of its own
+        held.undo()
+        assert opened == ["recording"]
+        assert held.read() == _audit.event_line(first)
+        held.append(second)
+        assert held.events() == [first, second]
+        opened.remove("recording")
+    assert opened == []
+    assert read_chain(chain) == [first, second]
+
+
+def test_the_held_chain_reads_as_it_is_written(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    with _audit.LockedChain(chain) as held:
+        assert (held.read(), held.events()) == (b"", [])
+        held.append(first)
+        held.append(second)
+        assert held.events() == [first, second]
+        assert held.read() == _audit.event_line(first) + _audit.event_line(second)
+
+
+def _refuse_writing(patch: pytest.MonkeyPatch, chain: Path, code: int = errno.EACCES) -> None:
+    """The chain cannot be opened for writing or made: a read-only file (EACCES) or file system
+    (EROFS)."""
+    named, real = _the_path(chain), os.open
+
+    def refused(target: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if named(target) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(code, os.strerror(code), os.fsdecode(target))
+        return real(target, flags, *args, **kwargs)
+
+    patch.setattr(os, "open", refused)
+
+
+@pytest.mark.usefixtures("nfs_flock")
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
+def test_a_chain_that_cannot_be_written_is_read_unlocked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    _refuse_writing(monkeypatch, chain, code)
+    with _audit.LockedChain(chain) as held:
+        assert not held.locked
+        assert held.events() == [first]
+        with pytest.raises(OSError, match=os.strerror(code)) as caught:  # as the open said
+            held.append(second)
+        assert (caught.value.errno, caught.value.filename) == (code, str(chain))
+    assert read_chain(chain) == [first]
+
+
+def test_a_missing_chain_that_cannot_be_made_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, _ = _two()
+    _refuse_writing(monkeypatch, chain)
+    with pytest.raises(PermissionError):  # not "no such file": it could not be made
+        append_event(chain, first)
+    assert not chain.exists()
+
+
+def test_a_transition_to_a_chain_that_cannot_be_written_leaves_both_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
+    doc.write_text(plan().model_dump_json(), encoding="utf-8")
+    assert cli_transition(doc, "submit", actor="t", role="class_teacher", on=ON, chain=chain) == 0
+    document, events = doc.read_bytes(), chain.read_bytes()
+    _refuse_writing(monkeypatch, chain)
+    with pytest.raises(FileError) as caught:
+        cli_transition(doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain)
+    assert caught.value.os_error.errno == errno.EACCES
+    assert (doc.read_bytes(), chain.read_bytes()) == (document, events)
