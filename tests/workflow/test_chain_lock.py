@@ -13,6 +13,7 @@ import builtins
 import errno
 import io
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,19 @@ import pytest
 
 from atbalsts.errors import FileError
 from atbalsts.model import AuditEvent
-from atbalsts.workflow import _audit, append_event, cli_transition, read_chain, verify_chain
+from atbalsts.workflow import (
+    _audit,
+    append_event,
+    cli_audit_show,
+    cli_audit_verify,
+    cli_transition,
+    read_chain,
+    verify_chain,
+)
 
 fcntl = pytest.importorskip("fcntl")  # the lock's own tests; POSIX only
 
-from tests.workflow.appenders import make_event  # noqa: E402 (it imports fcntl too)
+from tests.workflow.appenders import HANG, make_event  # noqa: E402 (it imports fcntl too)
 from tests.workflow.fixtures import plan  # noqa: E402
 
 ON = "2025-03-03"
@@ -114,6 +123,8 @@ def test_under_the_lock_nothing_opens_the_chain_again(tmp_path: Path, opened: li
         assert held.read() == _audit.event_line(first)
         held.append(second)
         assert held.events() == [first, second]
+        assert read_chain(chain) == [first, second]  # this thread holds it: read through it
+        assert cli_audit_verify(chain, out=io.StringIO()) == 0
         opened.remove("recording")
     assert opened == []
     assert read_chain(chain) == [first, second]
@@ -184,3 +195,82 @@ def test_a_transition_to_a_chain_that_cannot_be_written_leaves_both_as_they_were
         cli_transition(doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain)
     assert caught.value.os_error.errno == errno.EACCES
     assert (doc.read_bytes(), chain.read_bytes()) == (document, events)
+
+
+# -- reading while another appends ------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when a lock is asked for that another open file holds (the asker then waits)."""
+    real = fcntl.flock
+    event = threading.Event()
+
+    def flock(handle: Any, operation: int) -> None:
+        if not operation & (fcntl.LOCK_NB | fcntl.LOCK_UN):
+            try:
+                real(handle, operation | fcntl.LOCK_NB)
+            except BlockingIOError:
+                event.set()
+            else:
+                return
+        real(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    return event
+
+
+_READERS: dict[str, Callable[[Path], object]] = {
+    "read_chain": read_chain,
+    "audit verify": lambda chain: cli_audit_verify(chain, out=io.StringIO(), err=io.StringIO()),
+    "audit show": lambda chain: cli_audit_show(chain, out=io.StringIO(), err=io.StringIO()),
+}
+
+
+@pytest.mark.parametrize("reader", list(_READERS))
+def test_a_reader_waits_for_an_append_under_way(
+    tmp_path: Path, asked: threading.Event, reader: str
+) -> None:
+    """Read while another open file holds the lock (here another thread's; another process's
+    the same), half an event's line written and then cut back, a reader would find an edited
+    chain. It takes the shared lock, so it waits, then reads the chain as the append left it."""
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    found: dict[str, object] = {}
+
+    def read() -> None:
+        try:
+            found["value"] = _READERS[reader](chain)
+        except BaseException as error:  # the test says it
+            found["error"] = error
+        finally:
+            asked.set()  # done, so the holder need not wait for it to ask
+
+    with _audit.LockedChain(chain) as held:
+        line = _audit.event_line(second)
+        held.write(line[: len(line) // 2])  # an append under way, or about to be undone
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        assert asked.wait(HANG)
+        assert found == {}  # it waits for the lock
+        held.undo()
+    thread.join(HANG)
+    assert found == {"value": [first] if reader == "read_chain" else 0}
+
+
+@pytest.mark.usefixtures("nfs_flock")
+def test_a_reader_locks_a_chain_it_opens_for_reading_only(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    append_event(chain, second)
+    assert read_chain(chain) == [first, second]
+    assert cli_audit_verify(chain, out=io.StringIO()) == 0
+    assert cli_audit_show(chain, out=io.StringIO()) == 0
+
+
+def test_a_chain_that_is_a_directory_cannot_be_read(tmp_path: Path) -> None:
+    with pytest.raises(FileError) as caught:
+        cli_audit_verify(tmp_path, out=io.StringIO())
+    assert caught.value.os_error.errno == errno.EISDIR

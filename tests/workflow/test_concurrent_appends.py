@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,15 +137,17 @@ def test_a_chain_removed_while_an_append_waited_is_not_written_behind_its_back(
     chain = tmp_path / "chain.jsonl"
     first = make_event(0, 0, None)
     other = make_event(1, 0, None)  # another writer's event 0
-    lock: Callable[[int], bool] = _audit._lock
+    lock: Callable[..., bool] = _audit._lock
     calls = []
 
-    def removed_and_made_again(handle: int) -> bool:
+    def removed_and_made_again(handle: int, **kwargs: Any) -> bool:
+        if kwargs.get("shared"):  # a reader's
+            return lock(handle, **kwargs)
         if not calls:  # meanwhile: the file removed, and another writer's chain made there
             chain.unlink()
             chain.write_bytes(_audit.event_line(other))
         calls.append(handle)
-        return lock(handle)
+        return lock(handle, **kwargs)
 
     chain.write_bytes(b"")
     monkeypatch.setattr(_audit, "_lock", removed_and_made_again)

@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -157,18 +158,29 @@ _CHAIN_FLAGS = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0) | getattr(o
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _lock(handle: int) -> bool:
-    """Wait for the exclusive advisory lock of the open file ``handle`` and take it: True, or
-    False where files cannot be locked (no ``fcntl``, or a file system that does not)."""
+def _lock(handle: int, *, shared: bool = False) -> bool:
+    """Wait for the exclusive advisory lock of the open file ``handle`` (with ``shared``, a
+    shared one: for reading) and take it: True, or False where files cannot be locked (no
+    ``fcntl``, or a file system that does not)."""
     if not _FCNTL:
         return False
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
     except OSError as exc:
         if exc.errno in _NO_LOCKS:
             return False
         raise
     return True
+
+
+def _opened(path: Path, flags: int, mode: str) -> io.FileIO:
+    """The file at ``path`` opened with ``flags`` (made with mode 0600 when they make it)."""
+    handle = os.open(path, flags, 0o600)
+    try:
+        return io.FileIO(handle, mode)
+    except BaseException:  # a directory: FileIO refuses it, and leaves the descriptor open
+        os.close(handle)
+        raise
 
 
 def _open_chain(path: Path) -> tuple[io.FileIO, bool, OSError | None]:
@@ -178,21 +190,21 @@ def _open_chain(path: Path) -> tuple[io.FileIO, bool, OSError | None]:
     then open for reading only."""
     while True:
         try:
-            return io.FileIO(os.open(path, _CHAIN_FLAGS), "r+"), False, None
+            return _opened(path, _CHAIN_FLAGS, "r+"), False, None
         except FileNotFoundError:
             pass
         except OSError as exc:
             if exc.errno not in _READ_ONLY:
                 raise
             try:
-                return io.FileIO(os.open(path, _READ_FLAGS), "r"), False, exc
+                return _opened(path, _READ_FLAGS, "r"), False, exc
             except FileNotFoundError:
                 raise exc from None  # missing, and it could not be made: why not
         flags = _CHAIN_FLAGS | os.O_CREAT
         if not path.is_symlink():  # a link to a missing file: made through the link
             flags |= os.O_EXCL
         try:
-            return io.FileIO(os.open(path, flags, 0o600), "r+"), True, None
+            return _opened(path, flags, "r+"), True, None
         except FileExistsError:
             continue  # made by another process meanwhile: open that one
 
@@ -215,6 +227,45 @@ def _read_all(file: io.FileIO) -> bytes:
 
 def _events(data: bytes) -> list[AuditEvent]:
     return [AuditEvent.model_validate_json(line) for line in data.splitlines() if line.strip()]
+
+
+#: The chain files held by a :class:`LockedChain` of this process, by device and inode: the
+#: thread holding each, and its holder. A reader in that thread reads through the holder: a
+#: shared lock of its own would wait for the thread's exclusive one forever.
+_HELD: dict[tuple[int, int], tuple[int, LockedChain]] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _held_here(path: Path) -> LockedChain | None:
+    """The :class:`LockedChain` of this thread that holds the file at ``path``, if any."""
+    try:
+        named = path.stat()
+    except OSError:
+        return None
+    with _HELD_GUARD:
+        found = _HELD.get((named.st_dev, named.st_ino))
+    if found is None or found[0] != threading.get_ident():
+        return None
+    return found[1]
+
+
+def read_locked(path: Path) -> bytes:
+    """The bytes of the chain file at ``path``, read under its shared advisory lock: an append
+    under way (its line half written, or about to be cut back) is waited for, and the chain
+    read as it left it. Where files cannot be locked (as :func:`append_event` says), it is read
+    unlocked; in a thread holding it in a :class:`LockedChain`, through that. A missing file
+    raises :class:`FileNotFoundError`, as any file that cannot be read raises its
+    :class:`OSError`."""
+    path = Path(path)
+    while True:
+        held = _held_here(path)
+        if held is not None:
+            return held.read()
+        with _opened(path, _READ_FLAGS, "r") as file:
+            _lock(file.fileno(), shared=True)
+            if _same_file(file, path):
+                return _read_all(file)
+        # removed or replaced while waiting: read the file there now
 
 
 class LockedChain:
@@ -249,6 +300,7 @@ class LockedChain:
         self.existed = True
         self._file: io.FileIO | None = None
         self._unwritable: OSError | None = None
+        self._key = (0, 0)
 
     def __enter__(self) -> LockedChain:
         while True:
@@ -264,8 +316,12 @@ class LockedChain:
                 raise
             file.close()  # removed or replaced while waiting: lock the file there now
         self._file, self.locked, self._unwritable = file, locked, unwritable
-        self.size = os.fstat(file.fileno()).st_size
+        info = os.fstat(file.fileno())
+        self.size = info.st_size
         self.existed = not made or self.size > 0
+        self._key = (info.st_dev, info.st_ino)
+        with _HELD_GUARD:
+            _HELD[self._key] = (threading.get_ident(), self)
         return self
 
     def __exit__(
@@ -346,6 +402,9 @@ class LockedChain:
         file, self._file = self._file, None
         if file is None:
             return
+        with _HELD_GUARD:
+            if _HELD.get(self._key, (0, None))[1] is self:
+                del _HELD[self._key]
         made_empty = False
         try:
             made_empty = not self.existed and os.fstat(file.fileno()).st_size == 0
@@ -440,11 +499,17 @@ def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:
 
 
 def read_chain(path: Path) -> list[AuditEvent]:
-    """The events of the chain file at ``path`` (none when it does not exist), unverified."""
-    path = Path(path)
-    if not path.exists():
+    """The events of the chain file at ``path`` (none when it does not exist), unverified.
+
+    The file is read under its shared advisory lock (:func:`append_event` takes the exclusive
+    one): while another process appends, it waits, then reads the chain as that append left
+    it, never half an event's line. Within a :class:`LockedChain` block of the same file it
+    reads through that (:meth:`LockedChain.events`)."""
+    try:
+        data = read_locked(Path(path))
+    except FileNotFoundError:
         return []
-    return _events(path.read_bytes())
+    return _events(data)
 
 
 def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
