@@ -274,3 +274,77 @@ def test_a_chain_that_is_a_directory_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(FileError) as caught:
         cli_audit_verify(tmp_path, out=io.StringIO())
     assert caught.value.os_error.errno == errno.EISDIR
+
+
+# -- a wait cut short -------------------------------------------------------------------------
+
+
+def test_a_wait_for_the_lock_cut_short_leaves_the_file_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This append made the missing chain to lock it; meanwhile another process opened that
+    file and locked it first. Its wait cut short (Ctrl-C), it does not remove the file: the
+    other may be about to append to it, and its event would go to a file no longer there."""
+    chain = tmp_path / "chain.jsonl"
+    real = fcntl.flock
+    others: list[Any] = []
+
+    def flock(handle: Any, operation: int) -> None:
+        if not others:  # the other process, between this one's making the file and locking it
+            other = open(chain, "rb+")  # noqa: SIM115 (closed below)
+            others.append(other)
+            real(other, fcntl.LOCK_EX)
+        if operation & (fcntl.LOCK_NB | fcntl.LOCK_UN):
+            real(handle, operation)
+        else:
+            raise KeyboardInterrupt  # the wait for the other's lock, cut short
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    first, _ = _two()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            append_event(chain, first)
+        [other] = others
+        assert os.fstat(other.fileno()).st_ino == chain.stat().st_ino  # still there
+    finally:
+        for other in others:
+            other.close()
+
+
+def test_a_wait_cut_short_with_no_one_holding_the_lock_removes_the_file_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chain = tmp_path / "chain.jsonl"
+    real = fcntl.flock
+    calls: list[int] = []
+
+    def flock(handle: Any, operation: int) -> None:
+        calls.append(operation)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # taking the lock, cut short
+        real(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    with pytest.raises(KeyboardInterrupt), _audit.LockedChain(chain):
+        pass
+    assert not chain.exists()
+
+
+def test_a_failure_with_the_lock_held_removes_the_file_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chain = tmp_path / "chain.jsonl"
+
+    same = _audit._same_file
+    calls: list[Path] = []
+
+    def failing(file: Any, path: Path) -> bool:
+        calls.append(path)
+        if len(calls) == 1:  # on looking whether the file locked is still the chain
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return same(file, path)
+
+    monkeypatch.setattr(_audit, "_same_file", failing)
+    with pytest.raises(OSError, match=os.strerror(errno.EIO)):
+        append_event(chain, _two()[0])
+    assert not chain.exists()

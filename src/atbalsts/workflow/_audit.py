@@ -173,6 +173,18 @@ def _lock(handle: int, *, shared: bool = False) -> bool:
     return True
 
 
+def _lock_now(handle: int) -> bool:
+    """Take the exclusive advisory lock of the open file ``handle`` if no one holds it: whether
+    it was taken (False too where it cannot be, or on any error)."""
+    if not _FCNTL:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def _opened(path: Path, flags: int, mode: str) -> io.FileIO:
     """The file at ``path`` opened with ``flags`` (made with mode 0600 when they make it)."""
     handle = os.open(path, flags, 0o600)
@@ -280,7 +292,9 @@ class LockedChain:
     :meth:`append`, :meth:`undo`): NFS locks only a file open for writing, and SMB refuses
     another open file of a locked one its reads and writes. Entering waits for the lock while
     another process holds it. A missing file is made (empty, mode 0600) to be locked, and
-    removed again on leaving if nothing was appended to it. When the file was removed or
+    removed again on leaving if nothing was appended to it, while the lock is still held: a
+    wait for the lock cut short (an interrupt, an error) while another process holds it leaves
+    the empty file, which that process may be about to append to. When the file was removed or
     replaced while this waited, the lock of the file now at ``path`` is taken instead.
     ``locked`` is False where files cannot be locked (:func:`append_event` says where), and
     where the file cannot be opened for writing (a read-only file or file system: it is opened
@@ -305,14 +319,19 @@ class LockedChain:
     def __enter__(self) -> LockedChain:
         while True:
             file, made, unwritable = _open_chain(self.path)
+            locked: bool | None = None  # not yet: waiting for it
             try:
                 locked = unwritable is None and _lock(file.fileno())
                 if _same_file(file, self.path):
                     break
             except BaseException:
-                file.close()
-                if made:
-                    self._remove_if_empty()
+                if locked is None and not (made and _lock_now(file.fileno())):
+                    # The wait cut short while another process holds the lock of the file made
+                    # here, maybe about to append to it: it stays, empty.
+                    file.close()
+                else:  # the lock held (or none to take): a file made here is removed
+                    locked = True if locked is None else locked
+                    self._release(file, made=made, locked=locked)
                 raise
             file.close()  # removed or replaced while waiting: lock the file there now
         self._file, self.locked, self._unwritable = file, locked, unwritable
@@ -405,14 +424,22 @@ class LockedChain:
         with _HELD_GUARD:
             if _HELD.get(self._key, (0, None))[1] is self:
                 del _HELD[self._key]
+        self._release(file, made=not self.existed, locked=self.locked)
+
+    def _release(self, file: io.FileIO, *, made: bool, locked: bool) -> None:
+        """Close ``file``, whose lock is held (``locked``) or cannot be taken, removing the
+        chain file when it was ``made`` here and is still empty: while the lock is still held,
+        so that no other process can be about to append to it."""
         made_empty = False
         try:
-            made_empty = not self.existed and os.fstat(file.fileno()).st_size == 0
-            if made_empty and self.locked:  # while still locked: a waiter sees it gone
-                self._remove()
+            made_empty = made and os.fstat(file.fileno()).st_size == 0
+            if made_empty and locked:  # while still locked: a waiter sees it gone
+                with contextlib.suppress(OSError):
+                    if _same_file(file, self.path):
+                        self._remove()
         finally:
             file.close()
-        if made_empty and not self.locked:  # unlocked (Windows: an open file is not removed)
+        if made_empty and not locked:  # unlocked (Windows: an open file is not removed)
             self._remove_if_empty()
 
     def _remove(self) -> None:
