@@ -348,3 +348,24 @@ def test_a_failure_with_the_lock_held_removes_the_file_it_made(
     with pytest.raises(OSError, match=os.strerror(errno.EIO)):
         append_event(chain, _two()[0])
     assert not chain.exists()
+
+
+# -- the directory entry ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("there", [False, True], ids=["missing", "empty"])
+def test_the_first_event_written_syncs_the_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there: bool
+) -> None:
+    """The file made empty by another process (which then let go of it, appending nothing) is
+    new to the disk's directory too: whoever writes the first event syncs the directory."""
+    chain = tmp_path / "chain.jsonl"
+    if there:
+        chain.write_bytes(b"")
+    synced: list[Path] = []
+    monkeypatch.setattr(_audit, "sync_directory", synced.append)
+    first, second = _two()
+    append_event(chain, first)
+    assert synced == [tmp_path]
+    append_event(chain, second)
+    assert synced == [tmp_path]  # the entry written already

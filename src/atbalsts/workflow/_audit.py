@@ -383,9 +383,10 @@ class LockedChain:
         self.write(event_line(event))
 
     def write(self, line: bytes) -> None:
-        """Append ``line`` on a line of its own, written to the disk (in a file made here, its
-        directory entry too), unchecked. On a failure the file is cut back to what it was before
-        and the :class:`OSError` raised: a half-written line would block every later append."""
+        """Append ``line`` on a line of its own, written to the disk (in a file empty until
+        then, its directory entry too, whoever made it), unchecked. On a failure the file is
+        cut back to what it was before and the :class:`OSError` raised: a half-written line
+        would block every later append."""
         file = self._held()
         if self._unwritable is not None:
             cause = self._unwritable
@@ -401,7 +402,7 @@ class LockedChain:
                     raise OSError(errno.EIO, os.strerror(errno.EIO), str(self.path))
                 written += step
             os.fsync(file.fileno())
-            if not self.existed:
+            if not size:  # maybe a new file (made here or by another): its entry written too
                 sync_directory(self.path.parent)
         except OSError:
             with contextlib.suppress(OSError):
