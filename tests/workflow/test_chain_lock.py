@@ -369,3 +369,13 @@ def test_the_first_event_written_syncs_the_directory(
     assert synced == [tmp_path]
     append_event(chain, second)
     assert synced == [tmp_path]  # the entry written already
+
+
+def test_a_host_holds_the_chain_from_the_package() -> None:
+    """A Python host holds the lock over its own document write and the append, as the
+    command does: the class is public, shown at its public path."""
+    from atbalsts import workflow
+
+    assert "LockedChain" in workflow.__all__
+    assert workflow.LockedChain is _audit.LockedChain
+    assert workflow.LockedChain.__module__ == "atbalsts.workflow"

@@ -54,6 +54,7 @@ else:
 
 __all__ = [
     "ChainVerdict",
+    "LockedChain",
     "append_event",
     "canonical",
     "document_hash",
@@ -283,23 +284,41 @@ def read_locked(path: Path) -> bytes:
 class LockedChain:
     """The chain file at ``path``, held under its exclusive advisory lock from entering a
     ``with`` block to leaving it: what is read of it there stays as read, for whoever appends
-    through this class (as :func:`append_event` does). Hold it over a transition's other writes
-    too (the document, written with its event) so that a failure among them undoes this event
-    alone (:meth:`undo`), not another process's appended since.
+    through this class (as :func:`append_event` does) or reads under its lock
+    (:func:`read_chain`). For a host that writes the document itself: hold it from reading the
+    chain's last event (:meth:`events`) over the transition, the document's write and the
+    append (:meth:`append`), as ``atbalsts transition`` does, so that another process moving a
+    document of the same chain waits, then reads both as this one left them; and so that a
+    failure of the document's write undoes this event alone (:meth:`undo`), not another
+    process's appended since::
+
+        with LockedChain(chain) as held:
+            events = held.events()
+            last = events[-1] if events else None
+            moved, event = transition(document, action, previous=last, ...)
+            held.append(event)
+            try:
+                store(moved)  # the host's own write
+            except BaseException:
+                held.undo()
+                raise
 
     The file is opened once, for reading and appending, and its lock taken on that open file;
     everything done to the file in the block goes through it (:meth:`read`, :meth:`events`,
     :meth:`append`, :meth:`undo`): NFS locks only a file open for writing, and SMB refuses
-    another open file of a locked one its reads and writes. Entering waits for the lock while
-    another process holds it. A missing file is made (empty, mode 0600) to be locked, and
-    removed again on leaving if nothing was appended to it, while the lock is still held: a
-    wait for the lock cut short (an interrupt, an error) while another process holds it leaves
-    the empty file, which that process may be about to append to. When the file was removed or
-    replaced while this waited, the lock of the file now at ``path`` is taken instead.
-    ``locked`` is False where files cannot be locked (:func:`append_event` says where), and
-    where the file cannot be opened for writing (a read-only file or file system: it is opened
-    for reading, and :meth:`append` raises the error that said so): the block then runs
-    unlocked.
+    another open file of a locked one its reads and writes. Read the chain in the block with
+    these (or :func:`read_chain`, which reads through the block's open file in the thread that
+    holds it), not by opening the file again.
+
+    Entering waits for the lock while another process holds it. A missing file is made (empty,
+    mode 0600) to be locked, and removed again on leaving if nothing was appended to it, while
+    the lock is still held: a wait for the lock cut short (an interrupt, an error) while another
+    process holds it leaves the empty file, which that process may be about to append to. When
+    the file was removed or replaced while this waited, the lock of the file now at ``path`` is
+    taken instead. ``locked`` is False where files cannot be locked (:func:`append_event` says
+    where), and where the file cannot be opened for writing (a read-only file or file system:
+    it is opened for reading, and :meth:`append` raises the error that said so): the block then
+    runs unlocked.
 
     ``size`` is the file's size when the lock was taken and ``existed`` whether it was there
     (False: made here), what :meth:`undo` puts back. Within the block, do not append to the
