@@ -379,3 +379,79 @@ def test_a_host_holds_the_chain_from_the_package() -> None:
     assert "LockedChain" in workflow.__all__
     assert workflow.LockedChain is _audit.LockedChain
     assert workflow.LockedChain.__module__ == "atbalsts.workflow"
+
+
+# -- a wait said ------------------------------------------------------------------------------
+
+
+def test_a_wait_for_the_lock_is_said_before_it_begins(tmp_path: Path) -> None:
+    """Another holds the lock (here another thread's open file; another process's the same):
+    ``waiting`` is called once, before the wait, so a command can say why it does nothing."""
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    append_event(chain, first)
+    said = threading.Event()
+    calls: list[str] = []
+    found: dict[str, object] = {}
+
+    def waiting() -> None:
+        calls.append("waiting")
+        said.set()
+
+    def append() -> None:
+        try:
+            with _audit.LockedChain(chain, waiting=waiting) as held:
+                held.append(second)
+            found["done"] = True
+        except BaseException as error:  # the test says it
+            found["error"] = error
+        finally:
+            said.set()
+
+    with _audit.LockedChain(chain):
+        thread = threading.Thread(target=append, daemon=True)
+        thread.start()
+        assert said.wait(HANG)
+        assert found == {}  # still waiting
+    thread.join(HANG)
+    assert (found, calls) == ({"done": True}, ["waiting"])
+    assert read_chain(chain) == [first, second]
+    with _audit.LockedChain(chain, waiting=waiting):  # free: nothing said
+        pass
+    assert calls == ["waiting"]
+
+
+@pytest.mark.parametrize("command", [cli_audit_verify, cli_audit_show])
+def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable[..., int]) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, _ = _two()
+    append_event(chain, first)
+    said = threading.Event()
+    codes: list[str] = []
+    err = io.StringIO()
+    found: dict[str, object] = {}
+
+    def say(notice: Any) -> str:
+        codes.append(notice.code)
+        if notice.code == "chain_waiting":
+            assert dict(notice.values) == {"chain": str(chain)}
+            said.set()
+        return str(notice.text)
+
+    def run() -> None:
+        try:
+            found["status"] = command(chain, out=io.StringIO(), err=err, say=say)
+        except BaseException as error:  # the test says it
+            found["error"] = error
+        finally:
+            said.set()
+
+    with _audit.LockedChain(chain):
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        assert said.wait(HANG)
+        assert found == {}
+    thread.join(HANG)
+    assert found == {"status": 0}
+    assert codes[0] == "chain_waiting"
+    assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"

@@ -31,7 +31,7 @@ import io
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
@@ -159,14 +159,25 @@ _CHAIN_FLAGS = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0) | getattr(o
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _lock(handle: int, *, shared: bool = False) -> bool:
+#: What is called, with no arguments, before waiting for a chain's lock that another holds.
+Waiting = Callable[[], object]
+
+
+def _lock(handle: int, *, shared: bool = False, waiting: Waiting | None = None) -> bool:
     """Wait for the exclusive advisory lock of the open file ``handle`` (with ``shared``, a
     shared one: for reading) and take it: True, or False where files cannot be locked (no
-    ``fcntl``, or a file system that does not)."""
+    ``fcntl``, or a file system that does not). When another holds it, ``waiting`` is called
+    first (a command says that it waits, and for what)."""
     if not _FCNTL:
         return False
+    kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     try:
-        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, kind | fcntl.LOCK_NB)
+        except BlockingIOError:  # another holds it: said, then waited for
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, kind)
     except OSError as exc:
         if exc.errno in _NO_LOCKS:
             return False
@@ -262,23 +273,37 @@ def _held_here(path: Path) -> LockedChain | None:
     return found[1]
 
 
-def read_locked(path: Path) -> bytes:
+def read_locked(path: Path, *, waiting: Waiting | None = None) -> bytes:
     """The bytes of the chain file at ``path``, read under its shared advisory lock: an append
     under way (its line half written, or about to be cut back) is waited for, and the chain
-    read as it left it. Where files cannot be locked (as :func:`append_event` says), it is read
-    unlocked; in a thread holding it in a :class:`LockedChain`, through that. A missing file
-    raises :class:`FileNotFoundError`, as any file that cannot be read raises its
-    :class:`OSError`."""
+    read as it left it; ``waiting`` is called once before waiting. Where files cannot be locked
+    (as :func:`append_event` says), it is read unlocked; in a thread holding it in a
+    :class:`LockedChain`, through that. A missing file raises :class:`FileNotFoundError`, as
+    any file that cannot be read raises its :class:`OSError`."""
     path = Path(path)
+    said = _once(waiting)
     while True:
         held = _held_here(path)
         if held is not None:
             return held.read()
         with _opened(path, _READ_FLAGS, "r") as file:
-            _lock(file.fileno(), shared=True)
+            _lock(file.fileno(), shared=True, waiting=said)
             if _same_file(file, path):
                 return _read_all(file)
         # removed or replaced while waiting: read the file there now
+
+
+def _once(waiting: Waiting | None) -> Waiting | None:
+    """``waiting``, called only the first time."""
+    if waiting is None:
+        return None
+    calls: list[object] = []
+
+    def first() -> None:
+        if not calls:
+            calls.append(waiting())
+
+    return first
 
 
 class LockedChain:
@@ -310,7 +335,10 @@ class LockedChain:
     these (or :func:`read_chain`, which reads through the block's open file in the thread that
     holds it), not by opening the file again.
 
-    Entering waits for the lock while another process holds it. A missing file is made (empty,
+    Entering waits for the lock while another process holds it, calling ``waiting`` (with no
+    arguments) once before it waits, so that a command can say why it does nothing meanwhile
+    (``atbalsts transition`` says it waits for another process writing the chain). A missing
+    file is made (empty,
     mode 0600) to be locked, and removed again on leaving if nothing was appended to it, while
     the lock is still held: a wait for the lock cut short (an interrupt, an error) while another
     process holds it leaves the empty file, which that process may be about to append to. When
@@ -326,8 +354,9 @@ class LockedChain:
     open file's, so the second would wait for the first forever.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, waiting: Waiting | None = None) -> None:
         self.path = Path(path)
+        self.waiting = waiting
         self.locked = False
         self.size = 0
         self.existed = True
@@ -336,11 +365,12 @@ class LockedChain:
         self._key = (0, 0)
 
     def __enter__(self) -> LockedChain:
+        said = _once(self.waiting)
         while True:
             file, made, unwritable = _open_chain(self.path)
             locked: bool | None = None  # not yet: waiting for it
             try:
-                locked = unwritable is None and _lock(file.fileno())
+                locked = unwritable is None and _lock(file.fileno(), waiting=said)
                 if _same_file(file, self.path):
                     break
             except BaseException:
