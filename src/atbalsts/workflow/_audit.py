@@ -17,9 +17,11 @@ same chain waits, then reads the end as the first left it. The file is opened on
 and appending, and locked, read, written and cut back through that one open file: on NFS, Linux
 locks a file with ``flock`` only when it is open for writing, and on SMB the lock is mandatory,
 so the file read or written through another open file fails while it is locked. Where files
-cannot be locked (no ``fcntl``, as on Windows, or a file system that does not lock them) or the
-chain cannot be opened for writing, the append goes on without the lock, and two writers at once
-may both read the same last event.
+cannot be locked (no ``fcntl``, as on Windows, or a file system that does not lock them), the
+append goes on without the lock, and two writers at once may both read the same last event. A
+chain that cannot be opened for writing is read without the lock, and appending to it fails.
+Readers (:func:`read_chain`, ``atbalsts audit``) take the shared lock: they wait for an append
+under way.
 """
 
 from __future__ import annotations
