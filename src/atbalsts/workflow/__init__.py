@@ -27,6 +27,7 @@ from atbalsts._markers import publish
 from atbalsts.policy._registrar import Guard, GuardFunction, Reason, Transition, guard
 from atbalsts.workflow._audit import (
     ChainVerdict,
+    LockedChain,
     append_event,
     canonical,
     document_hash,
@@ -77,6 +78,7 @@ __all__ = [
     "Guard",
     "GuardFunction",
     "GuardSet",
+    "LockedChain",
     "MeasureProgress",
     "Notice",
     "Reason",

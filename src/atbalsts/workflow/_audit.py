@@ -13,9 +13,15 @@ event still verifies. Keep the hash of the last event (the head) elsewhere and p
 
 An append reads the chain's last event and writes the next while holding the chain file's
 exclusive advisory lock (``flock``, :class:`LockedChain`): a second process appending to the
-same chain waits, then reads the end as the first left it. Where files cannot be locked (no
-``fcntl``, as on Windows, or a file system that does not lock them) the append goes on without
-the lock, and two writers at once may both read the same last event.
+same chain waits, then reads the end as the first left it. The file is opened once, for reading
+and appending, and locked, read, written and cut back through that one open file: on NFS, Linux
+locks a file with ``flock`` only when it is open for writing, and on SMB the lock is mandatory,
+so the file read or written through another open file fails while it is locked. Where files
+cannot be locked (no ``fcntl``, as on Windows, or a file system that does not lock them), the
+append goes on without the lock, and two writers at once may both read the same last event. A
+chain that cannot be opened for writing is read without the lock, and appending to it fails.
+Readers (:func:`read_chain`, ``atbalsts audit``) take the shared lock: they wait for an append
+under way.
 """
 
 from __future__ import annotations
@@ -23,18 +29,20 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, TracebackType
-from typing import Any, BinaryIO
+from typing import Any
 
 import attrs
 import pydantic
 import rfc8785
 
-from atbalsts._files import owner_only, sync_directory
+from atbalsts._files import sync_directory
 from atbalsts.errors import ChainError, LifecycleError
 from atbalsts.model import AuditEvent, Document, field_errors
 from atbalsts.workflow._lifecycle import D, apply, kind_of, status_of
@@ -48,6 +56,7 @@ else:
 
 __all__ = [
     "ChainVerdict",
+    "LockedChain",
     "append_event",
     "canonical",
     "document_hash",
@@ -111,10 +120,14 @@ def append_event(path: Path, event: AuditEvent) -> None:
     follows, else refused (``not_next_event``) with nothing written: read the chain again and
     make the event again from its new last event. The lock is advisory: it holds back only
     appends that take it (those of this function), not a program that writes the file
-    otherwise. Where files cannot be locked (a platform without ``fcntl``, such as Windows, or
-    a file system whose ``flock`` fails with ``ENOLCK``, ``EOPNOTSUPP`` or ``ENOSYS``) the
-    event is appended without the lock: still only after the last event it reads, but two
-    processes at once may both read the same one, so let one writer at a time append there.
+    otherwise. The file is opened once, for reading and appending, and everything is done
+    through that open file, as file systems that lock over the network ask (NFS, SMB:
+    :class:`LockedChain`). Where files cannot be locked (a platform without ``fcntl``, such as
+    Windows, or a file system whose ``flock`` fails with ``ENOLCK``, ``EOPNOTSUPP``,
+    ``ENOSYS`` or ``EBADF``) the event is appended without the lock: still only after the last
+    event it reads, but two processes at once may both read the same one, so let one writer at
+    a time append there. A chain that cannot be opened for writing (``EACCES``, ``EPERM``,
+    ``EROFS``) is not appended to: that error is raised.
     """
     path = Path(path)
     _check_sealed(path, event)
@@ -135,16 +148,38 @@ def _check_sealed(path: Path, event: AuditEvent) -> None:
 
 
 #: The errors of ``flock`` that mean the file system does not lock files: appended unlocked.
-_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+#: ``EBADF`` is a safety net: the chain is open for reading and writing, as NFS asks of a file
+#: it locks, but a file system may still refuse a lock that way.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EBADF})
+
+#: The errors of opening the chain for writing that mean it cannot be written here (a read-only
+#: file or file system): it is opened for reading, unlocked.
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+#: How the chain is opened: for reading and appending, not inherited by child processes.
+_CHAIN_FLAGS = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _lock(handle: int) -> bool:
-    """Wait for the exclusive advisory lock of the open file ``handle`` and take it: True, or
-    False where files cannot be locked (no ``fcntl``, or a file system that does not)."""
+#: What is called, with no arguments, before waiting for a chain's lock that another holds.
+Waiting = Callable[[], object]
+
+
+def _lock(handle: int, *, shared: bool = False, waiting: Waiting | None = None) -> bool:
+    """Wait for the exclusive advisory lock of the open file ``handle`` (with ``shared``, a
+    shared one: for reading) and take it: True, or False where files cannot be locked (no
+    ``fcntl``, or a file system that does not). When another holds it, ``waiting`` is called
+    first (a command says that it waits, and for what)."""
     if not _FCNTL:
         return False
+    kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, kind | fcntl.LOCK_NB)
+        except BlockingIOError:  # another holds it: said, then waited for
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, kind)
     except OSError as exc:
         if exc.errno in _NO_LOCKS:
             return False
@@ -152,24 +187,55 @@ def _lock(handle: int) -> bool:
     return True
 
 
-def _open_chain(path: Path) -> tuple[BinaryIO, bool]:
-    """The chain file at ``path`` open for reading, and whether it was made here (missing, so
-    made empty, readable and writable by its owner only, to be locked)."""
-    flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+def _lock_now(handle: int) -> bool:
+    """Take the exclusive advisory lock of the open file ``handle`` if no one holds it: whether
+    it was taken (False too where it cannot be, or on any error)."""
+    if not _FCNTL:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _opened(path: Path, flags: int, mode: str) -> io.FileIO:
+    """The file at ``path`` opened with ``flags`` (made with mode 0600 when they make it)."""
+    handle = os.open(path, flags, 0o600)
+    try:
+        return io.FileIO(handle, mode)
+    except BaseException:  # a directory: FileIO refuses it, and leaves the descriptor open
+        os.close(handle)
+        raise
+
+
+def _open_chain(path: Path) -> tuple[io.FileIO, bool, OSError | None]:
+    """The chain file at ``path`` open for reading and appending; whether it was made here
+    (missing, so made empty, readable and writable by its owner only, to be locked); and, when
+    it cannot be written (a read-only file or file system), the error that said so, the file
+    then open for reading only."""
     while True:
         try:
-            return path.open("rb"), False
+            return _opened(path, _CHAIN_FLAGS, "r+"), False, None
         except FileNotFoundError:
             pass
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY:
+                raise
+            try:
+                return _opened(path, _READ_FLAGS, "r"), False, exc
+            except FileNotFoundError:
+                raise exc from None  # missing, and it could not be made: why not
+        flags = _CHAIN_FLAGS | os.O_CREAT
         if not path.is_symlink():  # a link to a missing file: made through the link
             flags |= os.O_EXCL
         try:
-            return os.fdopen(os.open(path, flags, 0o600), "rb"), True
+            return _opened(path, flags, "r+"), True, None
         except FileExistsError:
             continue  # made by another process meanwhile: open that one
 
 
-def _same_file(file: BinaryIO, path: Path) -> bool:
+def _same_file(file: io.FileIO, path: Path) -> bool:
     """Whether ``path`` still names the file open as ``file``."""
     try:
         named = path.stat()
@@ -179,18 +245,110 @@ def _same_file(file: BinaryIO, path: Path) -> bool:
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
+def _read_all(file: io.FileIO) -> bytes:
+    """Every byte of ``file``, read from its start."""
+    file.seek(0)
+    return file.readall()
+
+
+def _events(data: bytes) -> list[AuditEvent]:
+    return [AuditEvent.model_validate_json(line) for line in data.splitlines() if line.strip()]
+
+
+#: The chain files held by a :class:`LockedChain` of this process, by device and inode: the
+#: thread holding each, and its holder. A reader in that thread reads through the holder: a
+#: shared lock of its own would wait for the thread's exclusive one forever.
+_HELD: dict[tuple[int, int], tuple[int, LockedChain]] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _held_here(path: Path) -> LockedChain | None:
+    """The :class:`LockedChain` of this thread that holds the file at ``path``, if any."""
+    try:
+        named = path.stat()
+    except OSError:
+        return None
+    with _HELD_GUARD:
+        found = _HELD.get((named.st_dev, named.st_ino))
+    if found is None or found[0] != threading.get_ident():
+        return None
+    return found[1]
+
+
+def read_locked(path: Path, *, waiting: Waiting | None = None) -> bytes:
+    """The bytes of the chain file at ``path``, read under its shared advisory lock: an append
+    under way (its line half written, or about to be cut back) is waited for, and the chain
+    read as it left it; ``waiting`` is called once before waiting. Where files cannot be locked
+    (as :func:`append_event` says), it is read unlocked; in a thread holding it in a
+    :class:`LockedChain`, through that. A missing file raises :class:`FileNotFoundError`, as
+    any file that cannot be read raises its :class:`OSError`."""
+    path = Path(path)
+    said = _once(waiting)
+    while True:
+        held = _held_here(path)
+        if held is not None:
+            return held.read()
+        with _opened(path, _READ_FLAGS, "r") as file:
+            _lock(file.fileno(), shared=True, waiting=said)
+            if _same_file(file, path):
+                return _read_all(file)
+        # removed or replaced while waiting: read the file there now
+
+
+def _once(waiting: Waiting | None) -> Waiting | None:
+    """``waiting``, called only the first time."""
+    if waiting is None:
+        return None
+    calls: list[object] = []
+
+    def first() -> None:
+        if not calls:
+            calls.append(waiting())
+
+    return first
+
+
 class LockedChain:
     """The chain file at ``path``, held under its exclusive advisory lock from entering a
-    ``with`` block to leaving it: what is read of its end there stays its end, for whoever
-    appends through this class (as :func:`append_event` does). Hold it over a transition's
-    other writes too (the document, written with its event) so that a failure among them undoes
-    this event alone (:meth:`undo`), not another process's appended since.
+    ``with`` block to leaving it: what is read of it there stays as read, for whoever appends
+    through this class (as :func:`append_event` does) or reads under its lock
+    (:func:`read_chain`). For a host that writes the document itself: hold it from reading the
+    chain's last event (:meth:`events`) over the transition, the document's write and the
+    append (:meth:`append`), as ``atbalsts transition`` does, so that another process moving a
+    document of the same chain waits, then reads both as this one left them; and so that a
+    failure of the document's write undoes this event alone (:meth:`undo`), not another
+    process's appended since::
 
-    Entering waits for the lock while another process holds it. A missing file is made (empty,
-    mode 0600) to be locked, and removed again on leaving if nothing was appended to it. When the
-    file was removed or replaced while this waited, the lock of the file now at ``path`` is
+        with LockedChain(chain) as held:
+            events = held.events()
+            last = events[-1] if events else None
+            moved, event = transition(document, action, previous=last, ...)
+            held.append(event)
+            try:
+                store(moved)  # the host's own write
+            except BaseException:
+                held.undo()
+                raise
+
+    The file is opened once, for reading and appending, and its lock taken on that open file;
+    everything done to the file in the block goes through it (:meth:`read`, :meth:`events`,
+    :meth:`append`, :meth:`undo`): NFS locks only a file open for writing, and SMB refuses
+    another open file of a locked one its reads and writes. Read the chain in the block with
+    these (or :func:`read_chain`, which reads through the block's open file in the thread that
+    holds it), not by opening the file again.
+
+    Entering waits for the lock while another process holds it, calling ``waiting`` (with no
+    arguments) once before it waits, so that a command can say why it does nothing meanwhile
+    (``atbalsts transition`` says it waits for another process writing the chain). A missing
+    file is made (empty,
+    mode 0600) to be locked, and removed again on leaving if nothing was appended to it, while
+    the lock is still held: a wait for the lock cut short (an interrupt, an error) while another
+    process holds it leaves the empty file, which that process may be about to append to. When
+    the file was removed or replaced while this waited, the lock of the file now at ``path`` is
     taken instead. ``locked`` is False where files cannot be locked (:func:`append_event` says
-    where): the block then runs unlocked.
+    where), and where the file cannot be opened for writing (a read-only file or file system:
+    it is opened for reading, and :meth:`append` raises the error that said so): the block then
+    runs unlocked.
 
     ``size`` is the file's size when the lock was taken and ``existed`` whether it was there
     (False: made here), what :meth:`undo` puts back. Within the block, do not append to the
@@ -198,29 +356,42 @@ class LockedChain:
     open file's, so the second would wait for the first forever.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, waiting: Waiting | None = None) -> None:
         self.path = Path(path)
+        self.waiting = waiting
         self.locked = False
         self.size = 0
         self.existed = True
-        self._file: BinaryIO | None = None
+        self._file: io.FileIO | None = None
+        self._unwritable: OSError | None = None
+        self._key = (0, 0)
 
     def __enter__(self) -> LockedChain:
+        said = _once(self.waiting)
         while True:
-            file, made = _open_chain(self.path)
+            file, made, unwritable = _open_chain(self.path)
+            locked: bool | None = None  # not yet: waiting for it
             try:
-                locked = _lock(file.fileno())
+                locked = unwritable is None and _lock(file.fileno(), waiting=said)
                 if _same_file(file, self.path):
                     break
             except BaseException:
-                file.close()
-                if made:
-                    self._remove_if_empty()
+                if locked is None and not (made and _lock_now(file.fileno())):
+                    # The wait cut short while another process holds the lock of the file made
+                    # here, maybe about to append to it: it stays, empty.
+                    file.close()
+                else:  # the lock held (or none to take): a file made here is removed
+                    locked = True if locked is None else locked
+                    self._release(file, made=made, locked=locked)
                 raise
             file.close()  # removed or replaced while waiting: lock the file there now
-        self._file, self.locked = file, locked
-        self.size = os.fstat(file.fileno()).st_size
+        self._file, self.locked, self._unwritable = file, locked, unwritable
+        info = os.fstat(file.fileno())
+        self.size = info.st_size
         self.existed = not made or self.size > 0
+        self._key = (info.st_dev, info.st_ino)
+        with _HELD_GUARD:
+            _HELD[self._key] = (threading.get_ident(), self)
         return self
 
     def __exit__(
@@ -231,10 +402,19 @@ class LockedChain:
     ) -> None:
         self.close()
 
-    def _held(self) -> BinaryIO:
+    def _held(self) -> io.FileIO:
         if self._file is None:
             raise ValueError(f"{self.path} is not held: use LockedChain in a with block")
         return self._file
+
+    def read(self) -> bytes:
+        """The chain file's bytes as they are now, read through the file held."""
+        return _read_all(self._held())
+
+    def events(self) -> list[AuditEvent]:
+        """The chain's events as they are now (as :func:`read_chain` gives them: unverified),
+        read through the file held."""
+        return _events(self.read())
 
     def append(self, event: AuditEvent) -> None:
         """Append ``event`` if it follows the file's last event, as :func:`append_event` does
@@ -254,46 +434,64 @@ class LockedChain:
         self.write(event_line(event))
 
     def write(self, line: bytes) -> None:
-        """Append ``line`` on a line of its own, written to the disk (in a file made here, its
-        directory entry too), unchecked. On a failure the file is cut back to what it was before
-        and the :class:`OSError` raised: a half-written line would block every later append."""
-        held = self._held()
-        size = os.fstat(held.fileno()).st_size
+        """Append ``line`` on a line of its own, written to the disk (in a file empty until
+        then, its directory entry too, whoever made it), unchecked. On a failure the file is
+        cut back to what it was before and the :class:`OSError` raised: a half-written line
+        would block every later append."""
+        file = self._held()
+        if self._unwritable is not None:
+            cause = self._unwritable
+            raise OSError(cause.errno, cause.strerror, str(self.path))
+        size = os.fstat(file.fileno()).st_size
         try:
-            with open(self.path, "ab", opener=owner_only) as file:
-                if size and not _ends_with_newline(self.path):
-                    line = b"\n" + line
-                file.write(line)
-                file.flush()
-                os.fsync(file.fileno())
-            if not self.existed:
+            if size and not _ends_with_newline(file):
+                line = b"\n" + line
+            written = 0
+            while written < len(line):  # appended, wherever the file's end is now
+                step = file.write(line[written:])
+                if not step:
+                    raise OSError(errno.EIO, os.strerror(errno.EIO), str(self.path))
+                written += step
+            os.fsync(file.fileno())
+            if not size:  # maybe a new file (made here or by another): its entry written too
                 sync_directory(self.path.parent)
         except OSError:
             with contextlib.suppress(OSError):
-                os.truncate(self.path, size)
+                os.ftruncate(file.fileno(), size)
             raise
 
     def undo(self) -> None:
         """Put the file back as it was when the lock was taken (a file made here is removed on
         leaving the block): for an append whose other half failed, such as the document a
         transition writes with its event. Nothing is raised."""
-        self._held()
+        file = self._held()
         with contextlib.suppress(OSError):
-            os.truncate(self.path, self.size)
+            os.ftruncate(file.fileno(), self.size)
 
     def close(self) -> None:
         """Let go of the lock (removing the file when it was made here and is still empty)."""
         file, self._file = self._file, None
         if file is None:
             return
+        with _HELD_GUARD:
+            if _HELD.get(self._key, (0, None))[1] is self:
+                del _HELD[self._key]
+        self._release(file, made=not self.existed, locked=self.locked)
+
+    def _release(self, file: io.FileIO, *, made: bool, locked: bool) -> None:
+        """Close ``file``, whose lock is held (``locked``) or cannot be taken, removing the
+        chain file when it was ``made`` here and is still empty: while the lock is still held,
+        so that no other process can be about to append to it."""
         made_empty = False
         try:
-            made_empty = not self.existed and os.fstat(file.fileno()).st_size == 0
-            if made_empty and self.locked:  # while still locked: a waiter sees it gone
-                self._remove()
+            made_empty = made and os.fstat(file.fileno()).st_size == 0
+            if made_empty and locked:  # while still locked: a waiter sees it gone
+                with contextlib.suppress(OSError):
+                    if _same_file(file, self.path):
+                        self._remove()
         finally:
             file.close()
-        if made_empty and not self.locked:  # unlocked (Windows: an open file is not removed)
+        if made_empty and not locked:  # unlocked (Windows: an open file is not removed)
             self._remove_if_empty()
 
     def _remove(self) -> None:
@@ -307,10 +505,9 @@ class LockedChain:
                 self._remove()
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as file:
-        file.seek(-1, os.SEEK_END)
-        return file.read(1) == b"\n"
+def _ends_with_newline(file: io.FileIO) -> bool:
+    file.seek(-1, os.SEEK_END)
+    return file.read(1) == b"\n"
 
 
 #: What may follow a chain file's last event: nothing, or its line end.
@@ -320,7 +517,7 @@ _LINE_ENDS = (b"", b"\n", b"\r\n")
 _BLOCK = 8192
 
 
-def _last_line(chain: BinaryIO) -> tuple[bytes | None, bool]:
+def _last_line(chain: io.FileIO) -> tuple[bytes | None, bool]:
     """The last line of ``chain`` that is not blank, without its line end (None when every line
     is blank), read from the end; and whether a blank line follows that line (or the file, not
     empty, holds only blank lines)."""
@@ -381,15 +578,17 @@ def _check_follows(path: Path, event: AuditEvent, last: bytes | None) -> None:
 
 
 def read_chain(path: Path) -> list[AuditEvent]:
-    """The events of the chain file at ``path`` (none when it does not exist), unverified."""
-    path = Path(path)
-    if not path.exists():
+    """The events of the chain file at ``path`` (none when it does not exist), unverified.
+
+    The file is read under its shared advisory lock (:func:`append_event` takes the exclusive
+    one): while another process appends, it waits, then reads the chain as that append left
+    it, never half an event's line. Within a :class:`LockedChain` block of the same file it
+    reads through that (:meth:`LockedChain.events`)."""
+    try:
+        data = read_locked(Path(path))
+    except FileNotFoundError:
         return []
-    return [
-        AuditEvent.model_validate_json(line)
-        for line in path.read_bytes().splitlines()
-        if line.strip()
-    ]
+    return _events(data)
 
 
 def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:

@@ -2,7 +2,10 @@
 
 The command line parses, calls one of these and exits with the status it returns: 0 the chain
 verifies (or has no events), 1 it does not (``EXIT_REFUSED``). A file that cannot be read raises
-a :class:`~atbalsts.errors.FileError`, which the command reports with exit status 2. What they
+a :class:`~atbalsts.errors.FileError`, which the command reports with exit status 2. The chain is
+read under its shared lock (:func:`~atbalsts.workflow.read_chain` says how): an append under
+way, whose line is half written or about to be cut back, is waited for, not reported as an
+edit; a wait is said first on ``err``, as the notice ``chain_waiting`` (value ``chain``). What they
 print is a :class:`~atbalsts.workflow.Notice` each, as ``say(notice)``: by default the English
 sentence, and the command line passes a function that says it in the user's language.
 """
@@ -14,11 +17,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from atbalsts.errors import FileError
 from atbalsts.model import AuditEvent
-from atbalsts.workflow._audit import verify_chain
-from atbalsts.workflow._notice import EXIT_REFUSED, Notice, read_bytes
+from atbalsts.workflow._audit import read_locked, verify_chain
+from atbalsts.workflow._notice import EXIT_REFUSED, Notice
 
 __all__ = ["cli_audit_show", "cli_audit_verify", "event_said", "printable", "shown_params"]
+
+
+def _chain_bytes(path: Path, err: TextIO, say: Callable[[Notice], str]) -> bytes:
+    """The chain file's bytes, read under its shared lock: an append under way is waited for,
+    said first on ``err`` (``chain_waiting``); a :class:`~atbalsts.errors.FileError` when it
+    cannot be read."""
+
+    def waiting() -> None:
+        text = f"waiting for another process writing {path}"
+        print(say(Notice("chain_waiting", text, {"chain": str(path)})), file=err, flush=True)
+
+    try:
+        return read_locked(path, waiting=waiting)
+    except OSError as exc:
+        raise FileError(str(path), "read", exc) from None
 
 
 def cli_audit_verify(
@@ -37,7 +56,7 @@ def cli_audit_verify(
     out = out or sys.stdout
     err = err or sys.stderr
     path = Path(chain)
-    verdict = verify_chain(read_bytes(path).splitlines(), head=head)
+    verdict = verify_chain(_chain_bytes(path, err, say).splitlines(), head=head)
     values = {"chain": str(path)}
     if verdict.ok and verdict.count == 0:
         text = (
@@ -128,7 +147,7 @@ def cli_audit_show(
     out = out or sys.stdout
     err = err or sys.stderr
     path = Path(chain)
-    lines = read_bytes(path).splitlines()
+    lines = _chain_bytes(path, err, say).splitlines()
     verdict = verify_chain(lines)
     good = lines if verdict.ok else lines[: verdict.first_bad]
     if verdict.code == "not_following" and good:
