@@ -155,3 +155,15 @@ def test_every_proper_name_is_an_institution() -> None:
     from atbalsts.codes import CODE_LISTS
 
     assert {c.code for c in CODE_LISTS["institutions"]} >= PROPER_NAMES
+
+
+def test_a_wait_for_the_chains_lock_is_said_in_latvian() -> None:
+    """The transition and audit commands say that they wait for another process's append."""
+    from atbalsts.cli._audit import audit_message
+    from atbalsts.workflow._notice import Notice
+
+    notice = Notice(
+        "chain_waiting", "waiting for another process writing c.jsonl", {"chain": "c.jsonl"}
+    )
+    assert audit_message(notice, LV) == "gaida, kamēr cits process pabeidz rakstīt c.jsonl"
+    assert audit_message(notice, EN) == "waiting for another process writing c.jsonl"

@@ -455,3 +455,64 @@ def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable
     assert found == {"status": 0}
     assert codes[0] == "chain_waiting"
     assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_the_command_opens_the_chain_once(tmp_path: Path, opened: list[str]) -> None:
+    """``atbalsts transition --chain`` reads the chain through the file it locked: on SMB
+    another open file of it could not read it while the lock is held."""
+    doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
+    doc.write_text(plan().model_dump_json(), encoding="utf-8")
+    assert cli_transition(doc, "submit", actor="t", role="class_teacher", on=ON, chain=chain) == 0
+    opened.append("recording")
+    status = cli_transition(doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain)
+    opened.remove("recording")
+    assert status == 0
+    assert opened == ["os.open"]  # the lock's
+    assert len(read_chain(chain)) == 2
+
+
+def test_the_command_says_that_it_waits(tmp_path: Path) -> None:
+    doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
+    doc.write_text(plan().model_dump_json(), encoding="utf-8")
+    assert cli_transition(doc, "submit", actor="t", role="class_teacher", on=ON, chain=chain) == 0
+    said = threading.Event()
+    codes: list[str] = []
+    err = io.StringIO()
+    found: dict[str, object] = {}
+
+    def say(notice: Any) -> str:
+        codes.append(notice.code)
+        if notice.code == "chain_waiting":
+            assert dict(notice.values) == {"chain": str(chain)}
+            said.set()
+        return str(notice.text)
+
+    def run() -> None:
+        try:
+            found["status"] = cli_transition(
+                doc,
+                "approve",
+                actor="t",
+                role="class_teacher",
+                on=ON,
+                chain=chain,
+                err=err,
+                say=say,
+            )
+        except BaseException as error:  # the test says it
+            found["error"] = error
+        finally:
+            said.set()
+
+    with _audit.LockedChain(chain):
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        assert said.wait(HANG)
+        assert found == {}
+    thread.join(HANG)
+    assert found == {"status": 0}
+    assert codes[:2] == ["chain_waiting", "moved"]
+    assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"

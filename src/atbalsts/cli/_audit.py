@@ -169,6 +169,8 @@ def audit_message(notice: Notice, t: Texts) -> str:
             return _("{chain}: no events about {document}").format(**values)
         case "no_events":
             return _("{chain}: no events").format(**values)
+        case "chain_waiting":
+            return _("waiting for another process writing {chain}").format(**values)
     return notice.text
 
 

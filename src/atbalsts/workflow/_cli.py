@@ -51,7 +51,6 @@ from atbalsts.model import (
 from atbalsts.workflow._audit import (
     LockedChain,
     document_hash,
-    read_chain,
     verify_chain,
 )
 from atbalsts.workflow._guards import national_chain
@@ -320,8 +319,15 @@ def cli_transition(
         held = None
         if chain_path is not None:
             doing = "read" if chain_path.exists() else "write"
+            shown = chain_path
+
+            def waiting() -> None:  # another process holds the chain: said, then waited for
+                text = f"waiting for another process writing {shown}"
+                notice = Notice("chain_waiting", text, {"chain": str(shown)})
+                print(say(notice), file=err, flush=True)
+
             try:
-                held = stack.enter_context(LockedChain(chain_path))
+                held = stack.enter_context(LockedChain(chain_path, waiting=waiting))
             except OSError as exc:
                 raise FileError(str(chain_path), doing, exc, kept=True) from None
         return _transition(
@@ -403,14 +409,21 @@ def _transition(
             values={"path": str(target)},
         )
     previous = None
-    if chain_path is not None and chain_path.exists():
-        verdict = verify_chain(read_bytes(chain_path).splitlines())
+    if chain_path is not None and held is not None:
+        # Read through the file held under the lock, never by opening it again: on SMB the
+        # lock is mandatory, and another open file of the chain could not read it.
+        try:
+            data = held.read()
+        except OSError as exc:
+            raise FileError(str(chain_path), "read", exc) from None
+        verdict = verify_chain(data.splitlines())
         if not verdict.ok:
             text = f"refused: the chain {chain_path} does not verify: {verdict}"
             values = {"chain": str(chain_path)}
             print(say(Notice("chain_not_verified", text, values, verdict=verdict)), file=err)
             return EXIT_REFUSED
-        events = read_chain(chain_path)
+        lines = [line for line in data.splitlines() if line.strip()]
+        events = [AuditEvent.model_validate_json(line) for line in lines]
         previous = events[-1] if events else None
         about = [e for e in events if e.document == kind_of(doc) and e.document_id == doc.id]
         finished = None

@@ -51,6 +51,10 @@ class Notice:
     ``finished``
         An interrupted transition finished: the file is now the version its event left
         (values ``document`` and ``event``).
+    ``chain_waiting``
+        Another process holds the chain's lock (writing it): the command waits for it, said
+        before the wait (value ``chain``). ``transition --chain``, ``audit verify`` and ``audit
+        show`` say it.
     ``chain_verifies`` and ``chain_bad``
         What ``audit verify`` found (value ``chain``; ``verdict``).
     ``chain_empty``
