@@ -117,7 +117,7 @@ def test_under_the_lock_nothing_opens_the_chain_again(tmp_path: Path, opened: li
         opened.append("recording")
         held.append(second)
         held.undo()
-        held.write(b'{"half')  # a line without its end: the next write starts a line of its own
+        held._write(b'{"half')  # a line without its end: the next write starts a line of its own
         held.undo()
         assert opened == ["recording"]
         assert held.read() == _audit.event_line(first)
@@ -249,7 +249,7 @@ def test_a_reader_waits_for_an_append_under_way(
 
     with _audit.LockedChain(chain) as held:
         line = _audit.event_line(second)
-        held.write(line[: len(line) // 2])  # an append under way, or about to be undone
+        held._write(line[: len(line) // 2])  # an append under way, or about to be undone
         thread = threading.Thread(target=read, daemon=True)
         thread.start()
         assert asked.wait(HANG)

@@ -431,9 +431,9 @@ class LockedChain:
                 values={"path": str(self.path)},
             )
         _check_follows(self.path, event, last)
-        self.write(event_line(event))
+        self._write(event_line(event))
 
-    def write(self, line: bytes) -> None:
+    def _write(self, line: bytes) -> None:
         """Append ``line`` on a line of its own, written to the disk (in a file empty until
         then, its directory entry too, whoever made it), unchecked. On a failure the file is
         cut back to what it was before and the :class:`OSError` raised: a half-written line
