@@ -47,7 +47,7 @@ from atbalsts.privacy import (
     PROTECTED_MESSAGE,
     Reads,
     ViewRole,
-    masked_path,
+    masked_each,
     view_decision,
 )
 
@@ -224,16 +224,12 @@ def invalid_rows(errors: Iterable[FieldError], role: str | None = None) -> list[
     what the path no longer says (an enumeration's values list the kinds of threat)."""
     if role is None:
         return [_row(e.path, e.message, e.kind, e.values) for e in errors]
-    rows = []
-    cut: set[str] = set()
-    for e in errors:
-        shown = masked_path(e.path, role=role)
-        if shown == e.path:
-            rows.append(_row(e.path, e.message, e.kind, e.values))
-        elif shown not in cut:
-            cut.add(shown)
-            rows.append(_row(shown, PROTECTED_MESSAGE, PROTECTED_KIND, {}))
-    return rows
+    return [
+        _row(path, PROTECTED_MESSAGE, PROTECTED_KIND, {})
+        if e is None
+        else _row(path, e.message, e.kind, e.values)
+        for path, e in masked_each(((e.path, e) for e in errors), role=role)
+    ]
 
 
 def _row(path: str, message: str, kind: str, values: Mapping[str, str]) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from atbalsts.privacy._paths import (
     PROTECTED,
     PROTECTED_KIND,
     PROTECTED_MESSAGE,
+    masked_each,
     masked_path,
     masked_problems,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "duty_recipients",
     "factor_category",
     "grants_for",
+    "masked_each",
     "masked_path",
     "masked_problems",
     "model_classes",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -31,7 +32,16 @@ from atbalsts.privacy._categories import (
 )
 from atbalsts.privacy._views import _admits, _direct_models
 
-__all__ = ["PROTECTED", "PROTECTED_KIND", "PROTECTED_MESSAGE", "masked_path", "masked_problems"]
+__all__ = [
+    "PROTECTED",
+    "PROTECTED_KIND",
+    "PROTECTED_MESSAGE",
+    "masked_each",
+    "masked_path",
+    "masked_problems",
+]
+
+T = TypeVar("T")
 
 #: What stands in a masked path for the part the role may not see.
 PROTECTED = "(protected)"
@@ -165,14 +175,27 @@ def masked_problems(
     """The ``(path, message)`` pairs of an invalid document as ``role`` may see them: each path
     masked (:func:`masked_path`), a masked one with :data:`PROTECTED_MESSAGE` instead of its
     own message, and each masked path once (how many fields below it are invalid is not said)."""
-    out: list[tuple[str, str]] = []
+    return [
+        (shown, PROTECTED_MESSAGE if message is None else message)
+        for shown, message in masked_each(problems, role=role, document=document)
+    ]
+
+
+def masked_each(
+    problems: Iterable[tuple[str, T]], *, role: str, document: type[BaseModel] = SupportCase
+) -> list[tuple[str, T | None]]:
+    """The ``(path, problem)`` pairs of an invalid document as ``role`` may see them: the
+    problem itself when its path is whole, None with the cut path when :func:`masked_path` cut
+    it (its message, kind or values could say what the cut hides), each cut path once. The one
+    rule :func:`masked_problems`, a batch's invalid rows and a work list's skipped fields
+    follow."""
+    out: list[tuple[str, T | None]] = []
     seen: set[str] = set()
-    for path, message in problems:
+    for path, problem in problems:
         shown = masked_path(path, role=role, document=document)
-        if shown != path:
-            if shown in seen:
-                continue
+        if shown == path:
+            out.append((path, problem))
+        elif shown not in seen:
             seen.add(shown)
-            message = PROTECTED_MESSAGE
-        out.append((shown, message))
+            out.append((shown, None))
     return out

@@ -29,7 +29,7 @@ from atbalsts.errors import (
     UnknownNameError,
 )
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
-from atbalsts.privacy import PROTECTED, PROTECTED_KIND, PROTECTED_MESSAGE, masked_path
+from atbalsts.privacy import PROTECTED, PROTECTED_KIND, PROTECTED_MESSAGE, masked_each
 from atbalsts.worklist._items import (
     ANY_STAFF,
     SECTIONS,
@@ -349,16 +349,7 @@ def _shown(errors: tuple[FieldError, ...], role: str | None) -> list[tuple[str, 
         return [(e.path, e) for e in errors]
     if role not in VIEW_ROLES:
         return [(PROTECTED, None)] if errors else []
-    shown: list[tuple[str, FieldError | None]] = []
-    cut: set[str] = set()
-    for e in errors:
-        path = masked_path(e.path, role=role)
-        if path == e.path:
-            shown.append((path, e))
-        elif path not in cut:
-            cut.add(path)
-            shown.append((path, None))
-    return shown
+    return masked_each(((e.path, e) for e in errors), role=role)
 
 
 # -- writing -------------------------------------------------------------------------------------
