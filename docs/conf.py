@@ -78,6 +78,8 @@ nitpick_ignore_regex = [
     (r"py:(class|obj|data|exc)", r"atbalsts\.model\._io\.M"),
     # The TypeVar of Evaluation.outcomes_of (an outcome class in, its outcomes out), likewise.
     (r"py:(class|obj|data|exc)", r"atbalsts\.engine\._run\.T"),
+    # The TypeVar of privacy.masked_each (a problem in, the same problem or None out), likewise.
+    (r"py:(class|obj|data|exc)", r"atbalsts\.privacy\._paths\.T"),
     # The TypeVar of the Hypothesis strategies (atbalsts.testing.strategies), likewise.
     (r"py:(class|obj|data|exc)", r"atbalsts\.testing\.strategies(\.\w+)*\.T"),
     # pydantic and pydantic-core types (no intersphinx to docs.pydantic.dev).
