@@ -95,6 +95,44 @@ def test_an_unredacted_service_gives_the_library_decision(
     assert body["explanation"] == explain(decision, "en", codes)
 
 
+def test_evaluate_leaves_the_trace_out_when_asked(
+    base_url: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    pedagogue = bearer(keys[1]["pedagogue"])  # a role that sees the trace
+    case = example("01-bauska")
+    asked = {"case": case, "as_of": "2025-03-14", "explain": True}
+    whole = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=pedagogue)
+    lean = httpx.post(f"{base_url}/v1/evaluate", json={**asked, "trace": False}, headers=pedagogue)
+    assert whole.status_code == lean.status_code == 200, lean.text
+    with_trace, without = whole.json(), lean.json()
+    assert with_trace["decision"]["trace"]  # the role sees the trace when it is asked for
+    assert "trace" not in without["decision"]
+    assert without["decision"] == {k: v for k, v in with_trace["decision"].items() if k != "trace"}
+    assert without["explanation"] == with_trace["explanation"]
+    assert len(lean.content) < len(whole.content)
+
+
+def test_an_unredacted_decision_without_its_trace_is_still_a_decision(
+    unredacted_url: str, national: dict[str, str], registry: PolicyRegistry
+) -> None:
+    case = example("01-bauska")
+    asked = {"case": case, "as_of": "2025-03-14", "trace": False}
+    response = httpx.post(f"{unredacted_url}/v1/evaluate", json=asked, headers=national)
+    assert response.status_code == 200, response.text
+    decision = _library_decision(registry, case, date(2025, 3, 14))
+    assert decision.trace
+    expected = json.loads(decision.model_copy(update={"trace": ()}).model_dump_json())
+    assert response.json()["decision"] == expected
+    Decision.model_validate_json(json.dumps(response.json()["decision"]))
+
+
+def test_trace_is_a_boolean(base_url: str, national: dict[str, str]) -> None:
+    asked = {"case": example("01-bauska"), "trace": "false"}
+    response = httpx.post(f"{base_url}/v1/evaluate", json=asked, headers=national)
+    problem = _problem(response, 422, "invalid")
+    assert [(row["path"], row["kind"]) for row in problem["errors"]] == [("trace", "bool_type")]
+
+
 def test_evaluate_defaults_to_the_latest_observation(
     base_url: str, national: dict[str, str]
 ) -> None:

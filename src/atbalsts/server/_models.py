@@ -211,6 +211,12 @@ class EvaluateRequest(Model):
         description="Refuse (422) instead of returning an incomplete decision when a plugin or "
         "rule failed.",
     )
+    trace: bool = Field(
+        default=True,
+        description="Include the decision's trace (every rule checked, with the facts it read) "
+        "as far as the role sees it: most of the answer, some 3 to 25 KB. With false it is left "
+        "out (an empty list in a whole Decision); the rest of the answer is the same.",
+    )
 
 
 class EvaluateResponse(Model):

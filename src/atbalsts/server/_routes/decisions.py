@@ -75,7 +75,12 @@ def _decide(
     text = None
     if asked.explain:  # made of what was shown, never of the whole Decision
         text = explain_shown(shown, asked.lang, policy_set.codes, principal.role)
-    data = shown.model_dump(mode="json") if isinstance(shown, Decision) else shown
+    if isinstance(shown, Decision):
+        data = shown.model_dump(mode="json", exclude=None if asked.trace else {"trace"})
+        if not asked.trace:
+            data["trace"] = []
+    else:
+        data = shown if asked.trace else {k: v for k, v in shown.items() if k != "trace"}
     return EvaluateResponse(decision=data, explanation=text)
 
 
@@ -137,8 +142,9 @@ async def evaluate(request: Request, principal: Auth) -> Response:
     policy of `municipality` (default: the learner's), as `atbalsts evaluate` gives it, shown as
     the key's role may see it: the role's view (`atbalsts.privacy.view_decision`), with a `view`
     object that says whose it is. With `explain`, also the explanation in `lang`, made only of
-    what the view shows. A key scoped to a school or a municipality gets 403 for a learner
-    enrolled elsewhere, and so does a key whose role has no view.
+    what the view shows. With `trace: false`, without the trace (most of the answer). A key
+    scoped to a school or a municipality gets 403 for a learner enrolled elsewhere, and so does
+    a key whose role has no view.
 
     `referral_id` is for the system of a referral's recipient: a key whose role receives that
     referral of the case sees the decision as its recipient, with what the referral's purpose
