@@ -185,3 +185,25 @@ def test_another_session_on_the_same_day_is_not_taken_for_the_interrupted_one(
     assert [d.hours for d in parse_json(SupportPlan, doc.read_bytes()).deliveries] == [1, 2]
     assert deliver(2) == 0  # nothing was interrupted: a third session, recorded as asked
     assert len(parse_json(SupportPlan, doc.read_bytes()).deliveries) == 3
+
+
+def test_the_command_run_again_says_what_the_uninterrupted_one_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The re-run says the transition done (the move, the approval step and what waits next),
+    as the command would have had it not been interrupted, after the line that it finished it."""
+    said = []
+    for name, interrupted in (("once", False), ("again", True)):
+        (tmp_path / name).mkdir()
+        doc, chain = _submitted(tmp_path / name)
+        if interrupted:
+            _killed_before_the_rename(doc, chain, monkeypatch)
+        capsys.readouterr()
+        status = cli_transition(doc, "approve", actor="a", role="class_teacher", on=ON, chain=chain)
+        assert status == 0
+        lines = capsys.readouterr().err.replace(str(tmp_path / name), "DIR").splitlines()
+        said.append(lines)
+    once, again = said
+    assert again[0].startswith("finished")
+    assert len(once) >= 2  # the move and the step that waits next
+    assert again[1:] == once

@@ -25,7 +25,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -59,7 +59,6 @@ from atbalsts.workflow._lifecycle import (
     allowed_actions,
     kind_of,
     pending_step,
-    status_of,
 )
 from atbalsts.workflow._notice import EXIT_REFUSED, Notice, read_bytes
 from atbalsts.workflow._transition import ParamValue, check_day, transition
@@ -438,7 +437,11 @@ def _transition(
             values = {"document": str(target), "event": str(last.seq)}
             print(say(Notice("finished", text, values)), file=err)
             if _same_command(last, action, actor, role, _when(on), reason, params):
-                return 0  # this command, run again: its event is in the chain, done once
+                # this command, run again: its event is in the chain, done once; said as done
+                said = _done(target, doc, last, chain_path, chain_steps, state_vocational_school)
+                for notice in said:
+                    print(say(notice), file=err)
+                return 0
         elif about and about[-1].after != document_hash(doc):
             text = (
                 f"refused: {path} is not the version event {about[-1].seq} of the chain "
@@ -487,26 +490,38 @@ def _transition(
             print(say(hint), file=err)
         return EXIT_REFUSED
     _write(target, (result.document.model_dump_json(indent=2) + "\n").encode(), held, result.event)
+    vocational = state_vocational_school
+    for notice in _done(target, result.document, result.event, chain_path, chain_steps, vocational):
+        print(say(notice), file=err)
+    return 0
+
+
+def _done(
+    target: Path,
+    document: _Doc,
+    event: AuditEvent,
+    chain_path: Path | None,
+    steps: tuple[ApprovalStep, ...] | None,
+    state_vocational_school: bool,
+) -> Iterator[Notice]:
+    """What a transition done says: ``document`` (the version ``event`` moved it to, at
+    ``target``) moved from a status to another, for a plan approved which step waits next, then
+    what ``event`` recorded that staff should know (:func:`recorded_notices`)."""
     values = {
         "document": str(target),
-        "action": action,
-        "from_status": status_of(doc),
-        "to_status": status_of(result.document),
-        "event": str(result.event.seq) if chain_path is not None else "",
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "event": str(event.seq) if chain_path is not None else "",
     }
-    text = f"{target}: {action}: {values['from_status']} -> {values['to_status']}"
+    text = f"{target}: {event.action}: {values['from_status']} -> {values['to_status']}"
     if chain_path is not None:
         text += f" (event {values['event']} of {chain_path})"
         values["chain"] = str(chain_path)
-    print(say(Notice("moved", text, values)), file=err)
-    if isinstance(result.document, SupportPlan) and action == "approve":
-        print(
-            say(_approved(result.document, result.event, chain_steps, state_vocational_school)),
-            file=err,
-        )
-    for notice in recorded_notices(result.document, result.event):
-        print(say(notice), file=err)
-    return 0
+    yield Notice("moved", text, values)
+    if isinstance(document, SupportPlan) and event.action == "approve":
+        yield _approved(document, event, steps, state_vocational_school)
+    yield from recorded_notices(document, event)
 
 
 def _approved(
