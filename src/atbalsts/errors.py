@@ -521,7 +521,7 @@ class ChainError(AtbalstsError):
     (:func:`atbalsts.workflow.append_event`).
 
     ``code`` says why, and ``values`` what it is about: ``path``, the chain file, always, and
-    ``seq``, the event's number, except for ``chain_end_unreadable``:
+    ``seq``, the event's number, except for ``chain_end_unreadable`` and ``chain_held``:
 
     ``not_next_event``
         The event does not follow the file's last event (value ``last``, that event's number):
@@ -541,6 +541,9 @@ class ChainError(AtbalstsError):
         (:func:`atbalsts.workflow.verify_chain` says what is wrong with it), or a blank line
         ends the file (``verify_chain`` counts it as an edit: an event after it would not
         verify), or the file holds only blank lines.
+    ``chain_held``
+        A :class:`~atbalsts.workflow.LockedChain` of the file was entered in a thread that
+        holds it already in another (nothing appended: read and append through the first).
     """
 
 

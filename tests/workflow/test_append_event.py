@@ -229,7 +229,7 @@ def test_every_code_append_event_raises_is_documented() -> None:
     }
     documented = set(re.findall(r"^    ``(\w+)``$", ChainError.__doc__ or "", re.MULTILINE))
     assert raised == documented
-    assert len(raised) == 5
+    assert len(raised) == 6
 
 
 @pytest.mark.parametrize("end", [b"\n", b"  \n", b"\n\n"])

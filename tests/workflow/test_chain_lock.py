@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from atbalsts.errors import FileError
+from atbalsts.errors import ChainError, FileError
 from atbalsts.model import AuditEvent
 from atbalsts.workflow import (
     _audit,
@@ -516,3 +516,93 @@ def test_the_command_says_that_it_waits(tmp_path: Path) -> None:
     assert found == {"status": 0}
     assert codes[:2] == ["chain_waiting", "moved"]
     assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"
+
+
+def _in_a_thread(work: Callable[[], object], seconds: float = 30) -> object:
+    """``work``'s result, run in a thread of its own, or a failure when it has not ended within
+    ``seconds`` (a lock waiting for its own thread would hang the suite otherwise)."""
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(work())
+        except BaseException as exc:  # handed back to the test
+            results.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "it waited for a lock its own thread holds"
+    (result,) = results
+    return result
+
+
+def test_append_event_in_the_thread_holding_the_chain_appends_through_it(
+    tmp_path: Path,
+) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+
+    def work() -> list[AuditEvent]:
+        with _audit.LockedChain(chain) as held:
+            held.append(first)
+            append_event(chain, second)  # not a second lock: through the holder
+            return held.events()
+
+    assert _in_a_thread(work) == [first, second]
+    assert read_chain(chain) == [first, second]
+
+
+def test_append_event_in_the_holding_thread_is_still_checked(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, _ = _two()
+
+    def work() -> object:
+        with _audit.LockedChain(chain) as held:
+            held.append(first)
+            append_event(chain, first)  # appended already: refused as through the holder
+        return None
+
+    refused = _in_a_thread(work)
+    assert isinstance(refused, ChainError)
+    assert refused.code == "already_appended"
+    assert read_chain(chain) == [first]
+
+
+def test_a_second_hold_of_the_chain_in_one_thread_is_refused(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, _ = _two()
+
+    def work() -> object:
+        with _audit.LockedChain(chain) as held:
+            held.append(first)
+            with _audit.LockedChain(chain):
+                pass
+        return None
+
+    refused = _in_a_thread(work)
+    assert isinstance(refused, ChainError)
+    assert refused.code == "chain_held"
+    assert refused.values == {"path": str(chain)}
+    assert read_chain(chain) == [first]  # the first hold and its event untouched
+
+
+def test_another_thread_waits_for_the_holder_then_appends(tmp_path: Path) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, second = _two()
+    held_now, appended = threading.Event(), threading.Event()
+
+    def other() -> None:
+        held_now.wait(30)
+        append_event(chain, second)  # another thread: waits for the lock, then appends
+        appended.set()
+
+    thread = threading.Thread(target=other, daemon=True)
+    with _audit.LockedChain(chain) as held:
+        thread.start()
+        held.append(first)
+        held_now.set()
+        assert not appended.wait(0.2)  # still waiting while the chain is held
+    thread.join(30)
+    assert appended.is_set()
+    assert read_chain(chain) == [first, second]

@@ -133,6 +133,10 @@ def append_event(path: Path, event: AuditEvent) -> None:
     _check_sealed(path, event)
     if (event.seq != 0 or event.prev is not None) and not path.exists():
         _check_follows(path, event, None)  # no chain: refused without making the file
+    held = _held_here(path)
+    if held is not None:  # this thread holds it: a second lock would wait for it forever
+        held.append(event)
+        return
     with LockedChain(path) as chain:
         chain.append(event)
 
@@ -351,9 +355,11 @@ class LockedChain:
     runs unlocked.
 
     ``size`` is the file's size when the lock was taken and ``existed`` whether it was there
-    (False: made here), what :meth:`undo` puts back. Within the block, do not append to the
-    same file through another :class:`LockedChain` or :func:`append_event`: the lock is the
-    open file's, so the second would wait for the first forever.
+    (False: made here), what :meth:`undo` puts back. Within the block, in its thread,
+    :func:`append_event` and :func:`read_chain` go through it (the lock is the open file's: a
+    second one would wait for the first forever), and another :class:`LockedChain` of the same
+    file raises :class:`~atbalsts.errors.ChainError` (``chain_held``); another thread waits for
+    the block to end, as another process does.
     """
 
     def __init__(self, path: Path, *, waiting: Waiting | None = None) -> None:
@@ -367,6 +373,13 @@ class LockedChain:
         self._key = (0, 0)
 
     def __enter__(self) -> LockedChain:
+        if _held_here(self.path) is not None:
+            raise ChainError(
+                f"{self.path} is held already by a LockedChain of this thread: read and append "
+                "through it (a second lock would wait for the first forever)",
+                code="chain_held",
+                values={"path": str(self.path)},
+            )
         said = _once(self.waiting)
         while True:
             file, made, unwritable = _open_chain(self.path)
