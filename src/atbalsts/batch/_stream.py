@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import pickle
-import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -14,7 +13,7 @@ from itertools import chain, islice
 
 import attrs
 
-from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
+from atbalsts._jsonlines import CODE, Shape, Spool, opens
 from atbalsts.batch._decide import Tables, _decide, _Settings
 from atbalsts.batch._pool import _pooled, available_cores
 from atbalsts.batch._records import (
@@ -201,41 +200,31 @@ def _unordered_records(
                 yield BatchRecord(kind, number, text, table=table)
 
 
-#: Bytes of the records held back while it is not known whether the input is JSON Lines, kept in
-#: memory before they move to a temporary file.
-_HELD_BYTES = 1 << 16
-
-
 def _json_lines_only(
     records: Generator[BatchRecord], numbered: _Numbered, valid: bool
 ) -> Iterator[BatchRecord]:
     """``records`` as they are, but for an input whose first line that is not blank opens a JSON
     document it does not close, or a JSON array: its ``invalid`` records are held back until a
-    line is a case (a decision or an ``error`` record, or ``valid``: an earlier output holds
-    one), and then given in order. When the input ends and no line was a case, it is a
-    pretty-printed case or an array of cases, not JSON Lines: :class:`BatchFileError`
-    (``not_json_lines``, as the work list's) is raised, and not one record was given."""
-    with (
-        contextlib.closing(records),  # a refusal ends the worker processes too
-        tempfile.SpooledTemporaryFile(max_size=_HELD_BYTES, mode="w+", encoding="utf-8") as held,
-    ):
-        holding = not valid
-        for record in records:
-            if holding and (numbered.opens is None or record.kind != "invalid"):
-                if record.kind == "summary" and numbered.opens is not None:
-                    message, values = not_json_lines(
-                        numbered.first or 1, numbered.opens, "the batch"
-                    )
+    line is a case (a decision, a rule table or an ``error`` record, or ``valid``: an earlier
+    output holds one), and then given in order. When the input ends and no line was a case, it
+    is a pretty-printed case or an array of cases, not JSON Lines: :class:`BatchFileError`
+    (``not_json_lines``, as the work list's) is raised, and not one record was given. The rule
+    is the service's too (:class:`atbalsts._jsonlines.Spool`)."""
+    with contextlib.closing(records):  # a refusal ends the worker processes too
+        # what the first line opens is known once there is a record (the summary at the latest)
+        first = next(records, None)
+        shape = None if valid else numbered.opens
+        with contextlib.closing(Spool(numbered.first, shape)) as spool:
+            for record in chain(() if first is None else (first,), records):
+                if record.kind == "invalid" and spool.bad_line(f"{record.line}\t{record.text}\n"):
+                    continue
+                if record.kind == "summary" and (refusal := spool.ended("the batch")):
+                    message, values = refusal
                     raise BatchFileError(message, code=CODE, values=values)
-                holding = False
-                held.seek(0)
-                for row in held:  # the records held back: invalid lines, one a line
-                    number, text = row.rstrip("\n").split("\t", 1)
+                for row in spool.case():  # the records held back: invalid lines, one a line
+                    number, text = row[:-1].split("\t", 1)
                     yield BatchRecord("invalid", int(number), text)
-            if holding:
-                held.write(f"{record.line}\t{record.text}\n")
-                continue
-            yield record
+                yield record
 
 
 def _no_loader() -> PolicyRegistry:  # pragma: no cover - only reached through a bug

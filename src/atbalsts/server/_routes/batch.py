@@ -22,13 +22,13 @@ the limits, seen after decisions were already sent: this line and those after it
 A line that is not UTF-8 gets an `invalid` record (kind `not_utf8`).
 
 A body that is not JSON Lines (a pretty-printed case, a JSON array of cases) is refused as
-`atbalsts batch` refuses it, with the check both share (:mod:`atbalsts._jsonlines`): when its
-first line that is not blank opens a JSON document the line does not close, or a JSON array, the
-answer waits (the records of the lines are held back, once large in a temporary file) until a
-line is a case, and is then sent as for any batch; when the body ends and no line was a case,
-the answer is one 422 problem (kind ``not_json_lines``) and not one record is sent (413 when it
-went over a limit first, as for a batch found too long before its answer starts). Any other
-body is streamed from its first record, as before.
+`atbalsts batch` refuses it, with the check and the spool both share (:mod:`atbalsts._jsonlines`):
+when its first line that is not blank opens a JSON document the line does not close, or a JSON
+array, the answer waits (the records of the lines are held back, once large in a temporary
+file) until a line is a case, and is then sent as for any batch; when the body ends and no line
+was a case, the answer is one 422 problem (kind ``not_json_lines``) and not one record is sent
+(413 when it went over a limit first, as for a batch found too long before its answer starts).
+Any other body is streamed from its first record, as before.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import contextlib
 import io
 import json
 import queue
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -50,7 +49,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
+from atbalsts._jsonlines import CODE, HELD_IN_MEMORY, Shape, Spool, opens
 from atbalsts.batch import blank_line, evaluate_lines
 from atbalsts.engine import PolicyRegistry
 from atbalsts.model import Decision, SupportCase
@@ -275,12 +274,13 @@ def _settle(outcome: asyncio.Future[bool], case_found: bool) -> None:
 
 
 class _HeldOutbox(_Outbox):
-    """The output of a body whose first line opens a JSON document or array: its records are
-    held back (in memory, then in a temporary file once over :data:`_UNSENT_MAX` characters)
-    while they are those of invalid lines. The first record of a line that may be a case (a
-    decision, an ``error`` record, a line refused for the key's scope or too long) settles
-    ``outcome`` (True), and the held records go out before it, in order. When the run ends with
-    none, ``outcome`` is False and nothing was sent; ``too_long`` is then the message of the
+    """The output of a body whose first line opens a JSON document or array (``spool`` in doubt):
+    its records are held back while they are those of invalid lines, by the rule ``atbalsts
+    batch`` holds them by (:class:`atbalsts._jsonlines.Spool`). The first record of a line that
+    may be a case (a decision, an ``error`` record, a line refused for the key's scope or too
+    long) settles ``outcome`` (True), and the held records go out before it, in order. When the
+    run ends with none, ``outcome`` is False, nothing was sent, and ``refusal`` is the message
+    and values of the error that refuses the body; ``too_long`` is then the message of the
     ``BatchTooLong`` record that ended it, if one did."""
 
     def __init__(
@@ -289,37 +289,31 @@ class _HeldOutbox(_Outbox):
         lines: asyncio.Queue[str | None],
         stopped: threading.Event,
         outcome: asyncio.Future[bool],
+        spool: Spool,
     ) -> None:
         super().__init__(loop, lines, stopped)
         self._outcome = outcome
+        self._spool = spool
         self.too_long: str | None = None
-        # open across writes: closed once a line is a case, or when the run ends
-        held = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-            max_size=_UNSENT_MAX, mode="w+", encoding="utf-8", newline="\n"
-        )
-        self._held: tempfile.SpooledTemporaryFile[str] | None = held
+        self.refusal: tuple[str, dict[str, str]] | None = None
 
     def write(self, text: str) -> int:
-        held = self._held
-        if held is not None:
+        spool = self._spool
+        if spool.in_doubt:  # read the record only while in doubt
             record = json.loads(text)
-            if "invalid" in record:
-                return held.write(text)
+            if "invalid" in record and spool.bad_line(text):
+                return len(text)
             if record.get("type") == "BatchTooLong":  # the last record of the run
                 self.too_long = str(record["error"])
                 return len(text)
-            self._held = None
+            # the answer starts before the held records go out: they may be more than may wait
             self._loop.call_soon_threadsafe(_settle, self._outcome, True)
-            with held:
-                held.seek(0)
-                while part := held.read(_CHUNK_MAX):
-                    super().write(part)
+            for held in spool.case():
+                super().write(held)
         return super().write(text)
 
     def close_stream(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:  # no line was a case
-            held.close()
+        self.refusal = self._spool.ended("the batch")  # when no line was a case
         with contextlib.suppress(RuntimeError):  # the loop is already closed
             self._loop.call_soon_threadsafe(_settle, self._outcome, False)
         super().close_stream()
@@ -513,8 +507,9 @@ def _start(
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     if outcome is None:
         out = _Outbox(loop, lines, run.stopped)
-    else:
-        out = _HeldOutbox(loop, lines, run.stopped, outcome)
+    else:  # held in memory up to what may wait to be sent at most
+        spool = Spool(reader.first, reader.opens, memory=min(_UNSENT_MAX, HELD_IN_MEMORY))
+        out = _HeldOutbox(loop, lines, run.stopped, outcome, spool)
     worker = threading.Thread(
         target=run.evaluate,
         args=(out, registry_of(request), as_of, municipality, trace),
@@ -597,12 +592,10 @@ async def _once_a_case(
         raise run.error
     if gone:
         raise ApiError(400, "the client closed the connection before the body ended")
-    too_long = cast(_HeldOutbox, flow.out).too_long
-    if too_long is not None:  # over a limit before the answer started: as within the prefetch
-        raise ApiError(413, too_long)
-    message, values = not_json_lines(
-        cast(int, reader.first), cast(Shape, reader.opens), "the batch"
-    )
+    held = cast(_HeldOutbox, flow.out)
+    if held.too_long is not None:  # over a limit before the answer started: as in the prefetch
+        raise ApiError(413, held.too_long)
+    message, values = cast(tuple[str, dict[str, str]], held.refusal)
     row = FieldProblem(
         path="(document)",
         message="not JSON Lines: one support case per line",
