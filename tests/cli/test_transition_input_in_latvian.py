@@ -237,6 +237,25 @@ def test_an_invalid_actor_names_the_audit_event_in_latvian_without_the_name(
     assert "Jānis" not in said
 
 
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_an_invalid_actor_of_an_action_the_document_records_is_said_too(
+    tmp_path: Path, action: str
+) -> None:
+    """An approval or a rejection records its actor in the plan too (``approver``, ``by``):
+    the actor is checked before the plan is changed, and said as for any other action, not as
+    a traceback that echoes the name."""
+    doc = _plan(tmp_path)
+    assert run(*_step(doc, *ON))[0] == 0
+    name = "Jānis Bērziņš"
+    argv = ["transition", str(doc), action, "--actor", name, "--role", "class_teacher", *ON]
+    status, said = run(*argv, "--reason", "synthetic")
+    assert status == 2, said
+    assert said.splitlines()[0] == "kļūda: audita notikums nav derīgs"
+    assert said.splitlines()[1].startswith("  actor: ")
+    assert "Jānis" not in said
+    assert "Traceback" not in said
+
+
 def test_a_file_named_like_a_kind_of_document_is_not_renamed() -> None:
     """Only the library's own name of a document is translated; a file's name is shown as it
     is, and any other coded error or message without a sentence as the library wrote it."""

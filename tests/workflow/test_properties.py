@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.workflow.fixtures import consent, plan, referral
 
-from atbalsts.errors import LifecycleError
+from atbalsts.errors import DocumentError, LifecycleError
 from atbalsts.model import Consent, Referral, SupportPlan
 from atbalsts.workflow import (
     CONSENT,
@@ -162,3 +162,45 @@ def test_any_sequence_of_actions_keeps_the_lifecycle(start: str, data: st.DataOb
         events.append(event)
     assert verify_chain(events).ok
     assert replay(first, events) == current
+
+
+def _submitted() -> SupportPlan:
+    return transition(plan(), "submit", actor="p-1", role="class_teacher", on=START).document
+
+
+#: The documents to act on: each start, and a plan submitted (its approvals record the actor).
+ACTED_ON = {**STARTS, "submitted plan": _submitted}
+
+
+@given(
+    start=st.sampled_from(sorted(ACTED_ON)),
+    actor=st.one_of(st.text(max_size=40), st.sampled_from(["Jānis Bērziņš", "p 1", "", "-p"])),
+    data=st.data(),
+)
+def test_any_actor_is_recorded_or_refused_by_field(
+    start: str, actor: str, data: st.DataObject
+) -> None:
+    """Whatever text is given as the actor, an allowed action records it or refuses it as a
+    field of the audit event (``actor``), without its value: never a pydantic error (which
+    would echo it), whether or not the document records the actor too (an approval)."""
+    current: Any = ACTED_ON[start]()
+    allowed = list(allowed_actions(current, approval_chain(START)))
+    if not allowed:
+        return
+    action = data.draw(st.sampled_from(allowed), label="action")
+    try:
+        transition(
+            current,
+            action,
+            actor=actor,
+            role=fitting_role(current, action, START),
+            on=START,
+            reason="Synthetic reason",
+            params=FITTING.get(action, {}),
+            consents=[consent()],
+        )
+    except DocumentError as invalid:
+        assert list(invalid.paths) == ["actor"]
+        assert len(actor) < 9 or actor not in str(invalid)  # a short one may be a word of it
+    except LifecycleError:
+        pass

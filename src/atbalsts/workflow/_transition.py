@@ -355,6 +355,7 @@ def transition(
     be made (an ``actor`` that is not an id, too many or too long ``params``).
     """
     day, at = _day(on)
+    _check_actor(actor)
     kind = kind_of(document)
     status = status_of(document)
     vocational = state_vocational_school
@@ -443,6 +444,19 @@ def transition(
         # Only the paths: pydantic's own message would echo the values (a name, a free text).
         raise DocumentError("audit event", field_errors(invalid, AuditEvent)) from None
     return Transitioned(after, event)
+
+
+def _check_actor(actor: str) -> None:
+    """Refuse ``actor`` as the audit event would, before anything is made of it: an approval, a
+    rejection or a delivery records it in the document too (``approver``, ``by``), which would
+    otherwise fail first, with pydantic's message, which echoes the value (a person's name
+    typed where a host id belongs)."""
+    try:
+        AuditEvent.__pydantic_validator__.validate_assignment(
+            AuditEvent.model_construct(), "actor", actor
+        )
+    except pydantic.ValidationError as invalid:
+        raise DocumentError("audit event", field_errors(invalid, AuditEvent)) from None
 
 
 def _beyond_plan(plan: SupportPlan, recorded: dict[str, ParamValue]) -> None:
