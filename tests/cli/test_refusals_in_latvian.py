@@ -66,6 +66,7 @@ APPEND_CODES = {
     "already_appended",
     "event_not_sealed",
     "chain_end_unreadable",
+    "chain_held",
 }
 
 LV = texts("lv")

@@ -188,6 +188,7 @@ def test_any_actor_is_recorded_or_refused_by_field(
     if not allowed:
         return
     action = data.draw(st.sampled_from(allowed), label="action")
+    invalid: DocumentError | None = None
     try:
         transition(
             current,
@@ -199,8 +200,10 @@ def test_any_actor_is_recorded_or_refused_by_field(
             params=FITTING.get(action, {}),
             consents=[consent()],
         )
-    except DocumentError as invalid:
-        assert list(invalid.paths) == ["actor"]
-        assert len(actor) < 9 or actor not in str(invalid)  # a short one may be a word of it
+    except DocumentError as err:
+        invalid = err
     except LifecycleError:
         pass
+    if invalid is not None:
+        assert list(invalid.paths) == ["actor"]
+        assert len(actor) < 9 or actor not in str(invalid)  # a short one may be a word of it

@@ -452,11 +452,16 @@ def _check_actor(actor: str) -> None:
     otherwise fail first, with pydantic's message, which echoes the value (a person's name
     typed where a host id belongs)."""
     try:
-        AuditEvent.__pydantic_validator__.validate_assignment(
-            AuditEvent.model_construct(), "actor", actor
-        )
+        _ACTOR.validate_python(actor)
     except pydantic.ValidationError as invalid:
-        raise DocumentError("audit event", field_errors(invalid, AuditEvent)) from None
+        rows = [attrs.evolve(row, path="actor") for row in field_errors(invalid)]
+        raise DocumentError("audit event", rows) from None
+
+
+#: The audit event's ``actor`` field, as the event validates it.
+_ACTOR: pydantic.TypeAdapter[str] = pydantic.TypeAdapter(
+    AuditEvent.model_fields["actor"].rebuild_annotation()
+)
 
 
 def _beyond_plan(plan: SupportPlan, recorded: dict[str, ParamValue]) -> None:
