@@ -296,6 +296,24 @@ SCENARIOS: dict[str, tuple[str, str, Callable[[], object]]] = {
         "wrong_role",
         _on_plan(_plan, "submit", "school_director"),
     ),
+    "submitted by another person than the author it names": (
+        "lv.guard.plan.role",
+        "not_the_author",
+        _on_plan(lambda: _plan(author="t-1"), "submit", "class_teacher"),
+    ),
+    "the author's step taken by another person than the author it names": (
+        "lv.guard.plan.approver_default",
+        "not_the_author",
+        _on_plan(
+            lambda: (
+                transition(
+                    _plan(author="t-1"), "submit", actor="t-1", role="class_teacher", on=DAY
+                ).document
+            ),
+            "approve",
+            "class_teacher",
+        ),
+    ),
     "activated by another than the director": (
         "lv.guard.plan.role",
         "wrong_role",

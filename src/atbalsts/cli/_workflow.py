@@ -156,6 +156,10 @@ def _guard_sentences(t: Texts) -> dict[str, str]:
         "consent_gaps": _("the consent {consent} does not cover it: {gaps}; and {duty}"),
         "wrong_role": _("{action} is taken by {who}, not by the role {role}"),
         "wrong_step_role": _("{action}: the step {step} waits for {who}, not for the role {role}"),
+        "not_the_author": _(
+            "{action}{at_step} is taken by the plan's author (the person its field {field} "
+            "names), not by another person"
+        ),
         "approvals_dropped": _(
             "the approvals of {steps} are missing: the national approval chain on {days} needs "
             "them{school}, and the chain passed leaves them out"
@@ -198,7 +202,12 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
         waits = values.get("waits_for", "")
         roles = [role_word(role, t) for role in items(waits)]
         parts["who"] = _who(waits, values, t) if waits == "author" else _either(roles, t)
-    if refusal.code in ("wrong_role", "wrong_step_role"):  # without them: as written
+    if refusal.code == "not_the_author":  # a submit, or the author's step (values["step"])
+        step = values.get("step")
+        parts["at_step"] = (
+            "" if step is None else t.gettext(" at the step {step}").format(step=step_word(step, t))
+        )
+    if refusal.code in ("wrong_role", "wrong_step_role", "not_the_author"):  # else: as written
         if "action" in values:
             parts["action"] = action_word(values["action"], t)
         if "role" in values:

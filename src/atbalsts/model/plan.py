@@ -215,6 +215,11 @@ class SupportPlan(Document):
     Its ``status`` is a FHIR CarePlan status. While the plan is a ``draft``, ``submitted_on`` says
     whether it is still being written (empty) or waits for the approvals of its chain (set); a
     rejection empties it again. ``atbalsts.workflow`` moves a plan from one status to the next.
+
+    ``author_role`` is the role of the plan's author and ``author``, when set, the host's id of
+    the person who wrote it (pseudonymous, as an approval's ``approver``): a plan that names its
+    author is submitted, and its author's approval step taken, by that person only; one that
+    names none, by anyone who acts in the author's role.
     """
 
     id: Identifier = Field(description="Plan id in the host system.")
@@ -225,6 +230,9 @@ class SupportPlan(Document):
         default=PlanStatus.DRAFT, description="FHIR CarePlan status.", **lax_enum
     )
     author_role: RoleCode = Field(description="Role of the plan's author.")
+    author: Identifier | None = Field(
+        default=None, description="Host id of the person who wrote the plan."
+    )
     risk_factors: tuple[RiskFactorCode, ...] = Field(
         default=(), description="Risk factors the plan addresses.", **items(50)
     )

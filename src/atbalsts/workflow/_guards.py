@@ -330,6 +330,37 @@ def _wrong_role(t: Transition, who: Sequence[str], **values: str) -> Reason:
 
 # -- plans -------------------------------------------------------------------------------------
 
+#: The field of a plan that names its author, the person (``SupportPlan.author``).
+_AUTHOR_FIELD = "author"
+
+
+def _not_the_author(t: Transition, step: ApprovalStep | None = None) -> Reason | None:
+    """``not_the_author``: ``t`` (a submit, or the author's approval ``step``) is taken by
+    another person than the author its plan names (``SupportPlan.author``); None when the plan
+    names none (its author's role alone decides, as before) or ``t.actor`` is its author.
+
+    The refusal names the action, the step and the field, never the actor's or the author's id
+    (a person's id, as a learner's id is never said). Neither guard that gives it names a role
+    that may override it, and it is not made overridable on purpose: the submit and the author's
+    approval are the author's own word that the plan is theirs and ready [S17][S18]; taken by
+    another person they would be a signature in the author's name, which no role's authority
+    and no reason can make. A plan another person takes over names that person as its author.
+    """
+    author = _plan(t).author
+    if author is None or t.actor == author:
+        return None
+    values = {"action": t.action, "field": _AUTHOR_FIELD}
+    at = ""
+    if step is not None:
+        values["step"] = step.value
+        at = f" at the step {step.value}"
+    return Reason(
+        f"{t.action}{at} is taken by the plan's author (the person its field {_AUTHOR_FIELD} "
+        "names), not by another person",
+        "not_the_author",
+        values,
+    )
+
 
 def _approver(t: Transition) -> Reason | None:
     plan = _plan(t)
@@ -339,7 +370,8 @@ def _approver(t: Transition) -> Reason | None:
     author = step is ApprovalStep.AUTHOR
     roles = STEP_ROLES[step] | (_staff(plan.author_role) if author else set())
     if t.role in roles:
-        return None
+        # the author's step of a plan that names its author: that person's, in the role
+        return _not_the_author(t, step) if author else None
     waits = ("author",) if author else tuple(sorted(roles))
     who = WHO["author"] if author else " or ".join(waits)
     return Reason(
@@ -549,10 +581,16 @@ def _plan_takers(t: Transition) -> tuple[frozenset[str], tuple[str, ...], dict[s
 def plan_role(t: Transition) -> Reason | None:
     """The author submits; the school director activates and revokes (the author too, a draft
     not yet submitted); either reviews, pauses, resumes, completes or enters in error; the role
-    responsible for a measure records its delivery. Approvals: ``lv.guard.plan.approver``."""
+    responsible for a measure records its delivery. Approvals: ``lv.guard.plan.approver``.
+
+    A plan that names its author (``SupportPlan.author``) is submitted by that person only, in
+    the author's role (``not_the_author``, never overridden: see ``_not_the_author``); its other
+    actions are taken by the roles above, whoever acts in them."""
     found = _plan_takers(t)
-    if found is None or t.role in found[0]:
+    if found is None:
         return None
+    if t.role in found[0]:
+        return _not_the_author(t) if t.action == "submit" else None
     return _wrong_role(t, found[1], **found[2])
 
 
