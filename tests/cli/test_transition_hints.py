@@ -301,3 +301,65 @@ def test_the_latvian_hints_are_the_english_ones_word_for_word() -> None:
     latvian = _hint_sentences(texts("lv"))
     assert latvian.keys() == HINTS.keys()
     assert all(latvian[k] != HINTS[k] for k in HINTS)  # each translated
+
+
+# -- a report the law requires, sent without saying so ---------------------------------------------
+
+DUTY = {
+    "en": (
+        'hint: if this is the {words}, say so in the referral ("legal_duty": "{duty}"): '
+        "that needs no consent"
+    ),
+    "lv": (
+        'padoms: ja tas ir {words}, norādiet to nosūtījumā ("legal_duty": "{duty}"): '
+        "tam piekrišana nav vajadzīga"
+    ),
+}
+DUTY_WORDS = {
+    ("en", "child_protection_report"): (
+        "report of a threat to a child the Children's Rights Protection Law Art. 73(1) requires"
+    ),
+    ("lv", "child_protection_report"): (
+        "Bērnu tiesību aizsardzības likuma 73. panta pirmajā daļā prasītais ziņojums par "
+        "apdraudējumu bērnam"
+    ),
+    ("en", "absence_notice"): "notice of unjustified absence Cabinet Regulation No. 89 requires",
+    ("lv", "absence_notice"): (
+        "MK noteikumos Nr. 89 prasītais paziņojums par neattaisnotiem kavējumiem"
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+@pytest.mark.parametrize(
+    ("recipient", "duty", "purpose"),
+    [
+        ("orphans_court", "child_protection_report", "child_protection"),
+        ("state_police", "child_protection_report", "child_protection"),
+        ("municipal_education_board", "absence_notice", "absence_follow_up"),
+    ],
+)
+def test_a_report_the_law_requires_sent_without_saying_so_names_the_field(
+    tmp_path: Path, lang: str, recipient: str, duty: str, purpose: str
+) -> None:
+    """An outside reader (as a social pedagogue) sent the drafted Art. 73 report of example 03,
+    was refused for want of a consent, and read it as "ask the family": the refusal says which
+    legal duty it could rest on, and the field that states it."""
+    draft = referral(referred_to={"institution": recipient}, purpose=purpose, consent_id=None)
+    doc = _write(tmp_path / "r.json", draft)
+    status, said = _act(doc, "send", "social_pedagogue", "--lang", lang)
+    assert status == 1
+    words = DUTY_WORDS[(lang, duty)]
+    assert said.splitlines()[-1] == DUTY[lang].format(words=words, duty=duty)
+    stated = referral(
+        referred_to={"institution": recipient}, purpose=purpose, legal_duty=duty, consent_id=None
+    )
+    status, said = _act(_write(tmp_path / "r.json", stated), "send", "social_pedagogue")
+    assert status == 0, said
+
+
+def test_no_duty_is_hinted_where_no_duty_names_the_recipient(tmp_path: Path) -> None:
+    doc = _write(tmp_path / "r.json", referral(consent_id=None))  # to the social service
+    status, said = _act(doc, "send", "social_pedagogue", "--lang", "en")
+    assert status == 1
+    assert "legal_duty" not in said

@@ -390,6 +390,23 @@ def _hint_sentences(t: Texts) -> dict[str, str]:
             "hint: if the plan's school is a state vocational school, whose plans the municipal "
             "coordinator does not approve, say so with --state-vocational-school"
         ),
+        "legal_duty": _(
+            'hint: if this is the {words}, say so in the referral ("legal_duty": "{duty}"): '
+            "that needs no consent"
+        ),
+    }
+
+
+def _duty_words(t: Texts) -> dict[str, str]:
+    """The legal duties a referral may state, in words of ``t`` (``DUTY_WORDS`` of
+    :mod:`atbalsts.workflow._cli`), by code."""
+    _ = t.gettext
+    return {
+        "child_protection_report": _(
+            "report of a threat to a child the Children's Rights Protection Law Art. 73(1) "
+            "requires"
+        ),
+        "absence_notice": _("notice of unjustified absence Cabinet Regulation No. 89 requires"),
     }
 
 
@@ -464,6 +481,9 @@ def notice_message(notice: Notice, t: Texts) -> str:
         case "moved" | "approved":
             return _done(notice.code, values, t)
         case "hint" if values.get("hint") in _hint_sentences(t):
+            words = _duty_words(t).get(values.get("duty", ""))
+            if words is not None:
+                values = {**values, "words": words}
             return _hint_sentences(t)[values["hint"]].format(**values)
         case "withdrawal_scheduled" | "beyond_plan" | "special_categories":
             said = _recorded(notice.code, values, t)

@@ -44,10 +44,13 @@ from atbalsts.model import (
     ApprovalStep,
     AuditEvent,
     Consent,
+    LegalDuty,
     Referral,
     SupportPlan,
     parse_json,
 )
+from atbalsts.policy import baseline
+from atbalsts.privacy import DUTY_RECIPIENTS
 from atbalsts.workflow._audit import (
     LockedChain,
     document_hash,
@@ -91,7 +94,35 @@ HINTS: dict[str, str] = {
         "hint: if the plan's school is a state vocational school, whose plans the municipal "
         "coordinator does not approve, say so with --state-vocational-school"
     ),
+    "legal_duty": (
+        'hint: if this is the {words}, say so in the referral ("legal_duty": "{duty}"): '
+        "that needs no consent"
+    ),
 }
+
+#: The legal duties a referral may state (``Referral.legal_duty``), in the words of the
+#: ``legal_duty`` hint.
+DUTY_WORDS: dict[LegalDuty, str] = {
+    LegalDuty.CHILD_PROTECTION_REPORT: (
+        "report of a threat to a child the Children's Rights Protection Law Art. 73(1) requires"
+    ),
+    LegalDuty.ABSENCE_NOTICE: "notice of unjustified absence Cabinet Regulation No. 89 requires",
+}
+
+
+def _duties_naming(document: object, day: date) -> list[LegalDuty]:
+    """The legal duties whose law names the recipient of ``document`` (a referral that states
+    none) on ``day``: the Art. 73(1) report to the police, the orphan's court or the state
+    child-rights body then in office (not the social service, the library's own reading), the
+    MK 89 notice to the education board."""
+    if not isinstance(document, Referral) or document.legal_duty is not None:
+        return []
+    to = document.referred_to.institution
+    named = {
+        LegalDuty.CHILD_PROTECTION_REPORT: baseline.threat_recipients_on(day),
+        LegalDuty.ABSENCE_NOTICE: DUTY_RECIPIENTS[LegalDuty.ABSENCE_NOTICE],
+    }
+    return [duty for duty, recipients in named.items() if to in recipients]
 
 
 def _hints(
@@ -102,10 +133,18 @@ def _hints(
     override: bool,
     state_vocational_school: bool,
     steps: tuple[ApprovalStep, ...] | None,
+    document: object = None,
+    day: date | None = None,
 ) -> list[Notice]:
-    """The hints for ``error``: only where the option named would answer the refusal."""
+    """The hints for ``error``: only where the option named would answer the refusal, or, for a
+    referral refused for want of a basis (``no_consent``, no duty stated) whose recipient a
+    legal duty names, the field that states the duty (``document`` refused on ``day``)."""
     found: list[dict[str, str]] = []
     refusals = error.refusals
+    unstated = any(r.code == "no_consent" and r.values.get("duty") == "no_duty" for r in refusals)
+    if unstated and day is not None:
+        for duty in _duties_naming(document, day):
+            found.append({"hint": "legal_duty", "duty": duty.value, "words": DUTY_WORDS[duty]})
     if error.code == "needs_reason":
         found.append({"hint": "reason"})
     if override and not reason and refusals and all(role in r.override_roles for r in refusals):
@@ -226,6 +265,12 @@ def _document(path: Path) -> _Doc:
         code="not_workflow_document",
         values={"path": str(path)},
     )
+
+
+def _day_of(text: str) -> date:
+    """The day of ``--on`` (a date, or a moment with its offset: its own day)."""
+    when = _when(text)
+    return when.date() if isinstance(when, datetime) else when
 
 
 def _when(text: str) -> date:
@@ -451,8 +496,7 @@ def _transition(
             print(say(Notice("changed_outside_chain", text, values)), file=err)
             return EXIT_REFUSED
         if about:  # the document's own last event, whatever other documents' events follow it
-            when = _when(on)
-            day = when.date() if isinstance(when, datetime) else when
+            day = _day_of(on)
             default = national_chain(
                 doc, action, day, state_vocational_school=state_vocational_school
             )
@@ -486,6 +530,8 @@ def _transition(
             override=override,
             state_vocational_school=state_vocational_school,
             steps=chain_steps,
+            document=doc,
+            day=_day_of(on),
         ):
             print(say(hint), file=err)
         return EXIT_REFUSED
