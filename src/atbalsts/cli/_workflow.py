@@ -403,8 +403,7 @@ def _duty_words(t: Texts) -> dict[str, str]:
     _ = t.gettext
     return {
         "child_protection_report": _(
-            "report of a threat to a child the Children's Rights Protection Law Art. 73(1) "
-            "requires"
+            "report of a threat to a child the Children's Rights Protection Law Art. 73(1) requires"
         ),
         "absence_notice": _("notice of unjustified absence Cabinet Regulation No. 89 requires"),
     }
