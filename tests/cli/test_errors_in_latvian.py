@@ -98,7 +98,7 @@ def test_each_kind_of_field_error_reads_in_latvian_with_its_path(tmp_path: Path)
     assert said == {
         "learner.id": "neatbilst atļautajam pierakstam (regulārā izteiksme "
         "'^[A-Za-z0-9][A-Za-z0-9._:-]*$')",
-        "learner.birth_date": "nav īsts datums formā YYYY-MM-DD",
+        "learner.birth_date": "nav derīgs datums formā YYYY-MM-DD",
         "learner.enrolment.grade": "jābūt veselam skaitlim, rakstītam bez daļas",
         "learner.living_situation": "jābūt vienai no vērtībām: 'with_parents', "
         "'foster_family', 'guardian', 'care_institution'",

@@ -864,6 +864,9 @@ def test_approval_steps_are_said_by_who_takes_them_with_their_codes() -> None:
         values={"steps": "author,school_director"},
     )
     latvian = refusal_reason(refusal, LV)
-    assert "plāna autors (author)" in latvian
-    assert "izglītības iestādes direktors (school_director)" in latvian
+    # whose approval is missing: in the genitive (a reader as a social pedagogue)
+    assert latvian == (
+        "trūkst plāna autora (author) un izglītības iestādes direktora (school_director) "
+        "apstiprinājuma"
+    )
     assert refusal_reason(refusal, texts("en")) == refusal.reason

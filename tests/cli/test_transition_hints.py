@@ -142,12 +142,12 @@ def test_a_consent_named_but_not_given_names_the_option(
         (
             "lv",
             [
-                "solis plāna autors (author) apstiprināts; nākamais gaida solis izglītības "
-                "iestādes direktors (school_director)",
-                "solis izglītības iestādes direktors (school_director) apstiprināts; nākamais "
-                "gaida solis pašvaldības koordinators (municipal_coordinator)",
-                "solis pašvaldības koordinators (municipal_coordinator) apstiprināts; neviens "
-                "ķēdes solis vairs negaida, tālāk: „sākt īstenot” (activate)",
+                "plāna autora (author) apstiprinājums saņemts; tālāk jāapstiprina izglītības "
+                "iestādes direktoram (school_director)",
+                "izglītības iestādes direktora (school_director) apstiprinājums saņemts; tālāk "
+                "jāapstiprina pašvaldības koordinatoram (municipal_coordinator)",
+                "pašvaldības koordinatora (municipal_coordinator) apstiprinājums saņemts; "
+                "neviens ķēdes solis vairs negaida, tālāk: „sākt īstenot” (activate)",
             ],
         ),
     ],

@@ -118,13 +118,15 @@ def approved(tmp_path: Path) -> Path:
     [
         (
             "en",
-            "hint: if the plan's school is a state vocational school, whose plans the municipal "
-            "coordinator does not approve, say so with --state-vocational-school",
+            "hint: the municipal coordinator approves the plans of every school but a state "
+            "vocational school: only if the plan's school is one, say so with "
+            "--state-vocational-school",
         ),
         (
             "lv",
-            "padoms: ja plāna skola ir valsts profesionālās izglītības iestāde, kuras plānus "
-            "pašvaldības koordinators neapstiprina, norādiet to ar --state-vocational-school",
+            "padoms: pašvaldības koordinators apstiprina visu skolu plānus, izņemot valsts "
+            "profesionālās izglītības iestāžu plānus: tikai ja plāna skola ir tāda, norādiet to "
+            "ar --state-vocational-school",
         ),
     ],
 )

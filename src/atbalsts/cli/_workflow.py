@@ -64,6 +64,13 @@ def _both(words: list[str], t: Texts) -> str:
     return said
 
 
+def _all_of(words: list[str], t: Texts) -> str:
+    """``a, b and c`` in words of ``t``."""
+    if len(words) < 2:
+        return "".join(words)
+    return t.gettext("{first} and {second}").format(first=", ".join(words[:-1]), second=words[-1])
+
+
 def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
     """Who may act (``values["who"]`` of a ``wrong_role`` refusal), in words of ``t``."""
     _ = t.gettext
@@ -213,7 +220,8 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
         if "role" in values:
             parts["role"] = role_word(values["role"], t)
     if refusal.code in ("approvals_dropped", "approvals_missing"):
-        parts["steps"] = ", ".join(step_word(step, t) for step in items(values.get("steps", "")))
+        steps = [step_word(step, t, "genitive") for step in items(values.get("steps", ""))]
+        parts["steps"] = _all_of(steps, t) if t.lang != "en" else ", ".join(steps)
     if refusal.code == "wrong_step_role" and "step" in values:
         parts["step"] = step_word(values["step"], t)
     if refusal.code == "approvals_dropped":
@@ -387,8 +395,9 @@ def _hint_sentences(t: Texts) -> dict[str, str]:
         "override_reason": _("hint: an override needs a reason: give it with --reason TEXT"),
         "consent": _("hint: give the consent {consent} the referral names with --consent FILE"),
         "state_vocational_school": _(
-            "hint: if the plan's school is a state vocational school, whose plans the municipal "
-            "coordinator does not approve, say so with --state-vocational-school"
+            "hint: the municipal coordinator approves the plans of every school but a state "
+            "vocational school: only if the plan's school is one, say so with "
+            "--state-vocational-school"
         ),
         "legal_duty": _(
             'hint: if this is the {words}, say so in the referral ("legal_duty": "{duty}"): '
@@ -499,8 +508,8 @@ def _done(code: str, values: dict[str, str], t: Texts) -> str:
         "action": action_word(values.get("action", ""), t),
         "from_status": status_word(values.get("from_status", ""), t),
         "to_status": status_word(values.get("to_status", ""), t),
-        "step": step_word(values.get("step", ""), t),
-        "next": step_word(values.get("next", ""), t),
+        "step": step_word(values.get("step", ""), t, "genitive"),
+        "next": step_word(values.get("next", ""), t, "dative"),
     }
     values = {**values, **words}
     if code == "approved" and values["next"]:

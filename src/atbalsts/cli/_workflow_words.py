@@ -13,11 +13,13 @@ word here (a municipality's own role, a code of an edited chain).
 from __future__ import annotations
 
 import gettext
+from typing import Literal
 
 from atbalsts.cli._i18n import Texts
 
 __all__ = [
     "SOURCE",
+    "Case",
     "action_word",
     "document_kind",
     "items",
@@ -141,10 +143,37 @@ def role_word(code: str, t: Texts) -> str:
     return code
 
 
-def step_word(step: str, t: Texts) -> str:
-    """An approval step in words of ``t``, its code after it: the label of the role that takes
-    it (the author's step: the plan's author), as staff know it, and the code, as a program
-    and the documents write it. In English, the code alone, as the library's sentence says it."""
+#: Who takes each approval step, in the Latvian cases a sentence about an approval needs besides
+#: the nominative of the code lists: the genitive (whose approval: „plāna autora
+#: apstiprinājums”) and the dative (to whom it falls: „jāapstiprina pašvaldības
+#: koordinatoram”).
+_STEP_CASES_LV: dict[str, dict[str, str]] = {
+    "author": {"genitive": "plāna autora", "dative": "plāna autoram"},
+    "school_director": {
+        "genitive": "izglītības iestādes direktora",
+        "dative": "izglītības iestādes direktoram",
+    },
+    "municipal_coordinator": {
+        "genitive": "pašvaldības koordinatora",
+        "dative": "pašvaldības koordinatoram",
+    },
+    "national_coordinator": {
+        "genitive": "valsts līmeņa koordinatora (IKVD)",
+        "dative": "valsts līmeņa koordinatoram (IKVD)",
+    },
+}
+
+#: The grammatical case a step is said in (:func:`step_word`).
+Case = Literal["nominative", "genitive", "dative"]
+
+
+def step_word(step: str, t: Texts, case: Case = "nominative") -> str:
+    """An approval step in words of ``t``, its code after it: the role that takes it (the
+    author's step: the plan's author), as staff know it, in ``case`` (Latvian declines it:
+    :data:`_STEP_CASES_LV`), and the code, as a program and the documents write it. In
+    English, the code alone, as the library's sentence says it."""
+    if t.lang != "en" and case != "nominative" and step in _STEP_CASES_LV:
+        return _with_code(_STEP_CASES_LV[step][case], step, t)
     if step == "author":
         return _with_code(t.gettext("the plan's author"), step, t)
     return role_word(step, t)

@@ -91,8 +91,9 @@ HINTS: dict[str, str] = {
     "override_reason": "hint: an override needs a reason: give it with --reason TEXT",
     "consent": "hint: give the consent {consent} the referral names with --consent FILE",
     "state_vocational_school": (
-        "hint: if the plan's school is a state vocational school, whose plans the municipal "
-        "coordinator does not approve, say so with --state-vocational-school"
+        "hint: the municipal coordinator approves the plans of every school but a state "
+        "vocational school: only if the plan's school is one, say so with "
+        "--state-vocational-school"
     ),
     "legal_duty": (
         'hint: if this is the {words}, say so in the referral ("legal_duty": "{duty}"): '
