@@ -363,3 +363,41 @@ def test_no_duty_is_hinted_where_no_duty_names_the_recipient(tmp_path: Path) -> 
     status, said = _act(doc, "send", "social_pedagogue", "--lang", "en")
     assert status == 1
     assert "legal_duty" not in said
+
+
+# -- moving a plan is not a verdict on its measures ------------------------------------------------
+
+NOT_JUDGED = {
+    "en": (
+        "moving the plan does not judge its measures: whether each is allowed is for the "
+        "decision on the case (atbalsts evaluate)"
+    ),
+    "lv": (
+        "plāna virzība nevērtē tā pasākumus: vai katrs ir atļauts, nosaka lēmums par lietu "
+        "(atbalsts evaluate)"
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_submitting_and_activating_a_plan_say_its_measures_are_not_judged(
+    tmp_path: Path, lang: str
+) -> None:
+    """A reader (a social pedagogue) approved and put in force a plan with a measure the rules
+    refuse, and took the approvals for a verdict on it: submitting and activating say they are
+    not; an approval, which says its step, does not repeat it."""
+    doc = _write(tmp_path / "p.json", plan())
+    status, said = _act(doc, "submit", "class_teacher", "--lang", lang)
+    assert status == 0
+    assert said.splitlines()[-1] == NOT_JUDGED[lang]
+    status, said = _act(doc, "approve", "class_teacher", "--lang", lang)
+    assert status == 0
+    assert NOT_JUDGED[lang] not in said
+    approvals = [
+        {"step": s, "approved_on": "2025-03-03"}
+        for s in ("author", "school_director", "municipal_coordinator")
+    ]
+    doc = _write(tmp_path / "a.json", plan(submitted_on="2025-03-03", approvals=approvals))
+    status, said = _act(doc, "activate", "school_director", "--lang", lang)
+    assert status == 0, said
+    assert said.splitlines()[-1] == NOT_JUDGED[lang]

@@ -488,6 +488,11 @@ def notice_message(notice: Notice, t: Texts) -> str:
             ).format(**values)
         case "moved" | "approved":
             return _done(notice.code, values, t)
+        case "measures_not_judged":
+            return _(
+                "moving the plan does not judge its measures: whether each is allowed is for the "
+                "decision on the case (atbalsts evaluate)"
+            )
         case "hint" if values.get("hint") in _hint_sentences(t):
             words = _duty_words(t).get(values.get("duty", ""))
             if words is not None:

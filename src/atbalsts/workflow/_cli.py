@@ -69,6 +69,7 @@ from atbalsts.workflow._transition import ParamValue, check_day, transition
 __all__ = [
     "EXIT_REFUSED",
     "HINTS",
+    "MEASURES_NOT_JUDGED",
     "RECORDED",
     "Notice",
     "cli_transition",
@@ -568,7 +569,18 @@ def _done(
     yield Notice("moved", text, values)
     if isinstance(document, SupportPlan) and event.action == "approve":
         yield _approved(document, event, steps, state_vocational_school)
+    if isinstance(document, SupportPlan) and event.action in ("submit", "activate"):
+        yield Notice("measures_not_judged", MEASURES_NOT_JUDGED, {"action": event.action})
     yield from recorded_notices(document, event)
+
+
+#: Said when a plan is submitted for approval and when it is put in force: its measures may be
+#: ones the rules refuse (a mentor for a learner under 13), and nothing in moving the plan says
+#: so; a reader (a social pedagogue) took an approval for a verdict on them.
+MEASURES_NOT_JUDGED = (
+    "moving the plan does not judge its measures: whether each is allowed is for the decision "
+    "on the case (atbalsts evaluate)"
+)
 
 
 def _approved(
