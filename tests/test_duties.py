@@ -701,18 +701,18 @@ def test_the_explanation_shows_trigger_state_and_answers(national: PolicyRegistr
     decision = national.evaluate(case, date(2025, 10, 29))
     english = explain(decision, "en")
     assert "arose 2025-10-17 (the day the limit was passed, from the day records)" in english
-    assert "done on 2025-10-29, late; school days late: 2" in english
+    assert "done on 2025-10-29, late by 2 days" in english  # calendar days: MK 89's notice
     assert "answered by action A-1 on 2025-10-29" in english
-    assert "OVERDUE, school days late: 2" in english  # the VIIS record
+    assert "OVERDUE, late by 2 days" in english  # the VIIS record
     # the follow-up is of the outcome: a referral received or accepted is chased too
-    assert "referral R-7 to Municipal social service: no outcome received by 2025-10-15" in english
+    assert "referral R-7 to municipal social service: no outcome received by 2025-10-15" in english
     latvian = explain(decision, "lv")
     assert (
-        "nosūtījums R-7 (Pašvaldības sociālais dienests): līdz 2025-10-15 nav saņemts rezultāts"
+        "nosūtījums R-7 (pašvaldības sociālais dienests): līdz 2025-10-15 nav saņemts rezultāts"
         in latvian
     )
-    assert "radies 2025-10-17 (diena, kad pārsniegta robeža (pēc dienu uzskaites))" in latvian
-    assert "Nokavēti darbi" in latvian
+    assert "radies 2025-10-17 (diena, kad pārsniegta robeža, pēc dienu uzskaites)" in latvian
+    assert "Nokavēti darbi ar nosūtījumiem un plāniem" in latvian
 
 
 def test_a_calendar_with_extra_days_moves_the_due_date() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ def test_english_text_is_the_source_language(threat_decision: atbalsts.Decision)
     text = explain(threat_decision, "en")
     assert "Decision for learner L-1 on 2024-05-02" in text
     assert "Report the threat to the child" in text
-    assert "Children's Protection Centre, Municipal police, Orphan's court or State Police" in text
+    assert "Children's Protection Centre, municipal police, orphan's court or State Police" in text
     assert "urgency routine" in text
     assert "rule lv.risk.unjustified_absences (methodological default, not law)" in text
     assert "rule lv.absence.involve_social_service (MK 01.02.2011 noteikumi Nr. 89 (groz." in text
@@ -379,3 +380,277 @@ def test_a_reasons_unknown_value_keeps_its_name() -> None:
     assert _reason_detail({"age": 12, "parauga_score": 3}, str, facts) == (
         "aged 12, parauga_score=3"
     )
+
+
+# -- what a social pedagogue reads (outside review, session 27) ------------------------------------
+
+
+def _example(name: str) -> dict[str, Any]:
+    from atbalsts.demo import example_directory
+
+    loaded: dict[str, Any] = json.loads((example_directory() / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def _explained(case: dict[str, Any], on: date, lang: str) -> str:
+    registry = PolicyRegistry.load()
+    decision = registry.evaluate(SupportCase.model_validate(case), on)
+    municipality = case["learner"]["enrolment"]["municipality"]
+    return explain(decision, lang, codes=registry.policy_set(municipality).codes)
+
+
+@pytest.mark.parametrize(
+    ("lang", "duty", "source"),
+    [
+        (
+            "lv",
+            "  - Informēt pašvaldības izglītības pārvaldi: veic klases audzinātājs vai sociālais "
+            "pedagogs, adresāts: pašvaldības izglītības pārvalde, termiņš 2025-03-19 "
+            "(5 kalendāra dienas: metodoloģisks pieņēmums, nav tiesību norma; pienākums: "
+            "MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592))",
+            "      noteikums lv.absence.inform_board (MK 01.02.2011 noteikumi Nr. 89 (groz. MK "
+            "06.09.2016 Nr. 592)), termiņš 2025-03-19 (dienu skaits: metodoloģisks pieņēmums, "
+            "nav tiesību norma)",
+        ),
+        (
+            "en",
+            "  - Inform the municipal education board: by class teacher or social pedagogue, to "
+            "municipal education board, due 2025-03-19 (5 calendar days: methodological "
+            "default, not law; duty: MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 "
+            "Nr. 592))",
+            "      rule lv.absence.inform_board (MK 01.02.2011 noteikumi Nr. 89 (groz. MK "
+            "06.09.2016 Nr. 592)), due 2025-03-19 (the number of days: methodological default, "
+            "not law)",
+        ),
+    ],
+)
+def test_a_default_deadline_is_said_beside_its_date_apart_from_the_duty_s_law(
+    absences_decision: tuple[atbalsts.Decision, PolicyRegistry], lang: str, duty: str, source: str
+) -> None:
+    """The board notice is MK 89's duty, but its 5 calendar days are a methodological default:
+    the date must not read as the regulation's (finding 1), and the roles who may do it are
+    alternatives, said in lower case inside the sentence (finding 4)."""
+    decision, registry = absences_decision
+    lines = explain(decision, lang, codes=registry.policy_set("bauska").codes).splitlines()
+    assert duty in lines
+    assert source in lines
+    # the deadline's basis is beside the date now, not on a line of its own
+    assert not [line for line in lines if line.strip().startswith(("deadline:", "termiņš:"))]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("lv", "radies 2025-03-14 (datēts pēc novērojuma, precīzā diena nav zināma); jāizpilda"),
+        ("en", "arose 2025-03-14 (dated by the observation, the exact day is not known); open"),
+    ],
+)
+def test_a_day_from_the_observations_is_said_plainly(
+    absences_decision: tuple[atbalsts.Decision, PolicyRegistry], lang: str, said: str
+) -> None:
+    decision, registry = absences_decision
+    assert said in explain(decision, lang, codes=registry.policy_set("bauska").codes)
+
+
+@pytest.mark.parametrize(
+    ("lang", "arose", "done", "overdue", "follow_up"),
+    [
+        (
+            "lv",
+            "radies 2025-10-17 (diena, kad pārsniegta robeža, pēc dienu uzskaites); izpildīts "
+            "2025-10-28, nokavēts par 1 dienu;",
+            "termiņš 2025-10-27 (3 kalendāra dienas: ilustratīvs, nav tiesību norma; pienākums: "
+            "MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592))",
+            "NEIZPILDĪTS, nokavēts par 2 dienām;",
+            "  - plāns P-0010-1: nav pārskatīts semestra beigās (2025-05-30); termiņš 2025-05-30; "
+            "nokavēts par 38 mācību dienām; veic sociālais pedagogs (metodoloģisks pieņēmums, "
+            "nav tiesību norma)",
+        ),
+        (
+            "en",
+            "arose 2025-10-17 (the day the limit was passed, from the day records); done on "
+            "2025-10-28, late by 1 day;",
+            "due 2025-10-27 (3 calendar days: illustrative, not law; duty: MK 01.02.2011 "
+            "noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592))",
+            "OVERDUE, late by 2 days;",
+            "  - plan P-0010-1: not reviewed at the end of its term (2025-05-30); due 2025-05-30; "
+            "late by 38 school days; by social pedagogue (methodological default, not law)",
+        ),
+    ],
+)
+def test_lateness_is_said_in_the_days_its_deadline_counts(
+    lang: str, arose: str, done: str, overdue: str, follow_up: str
+) -> None:
+    """Example 10: the board notice and the VIIS record count calendar days (their lateness in
+    days since the due date), the follow-ups school days, in full words (finding 2)."""
+    text = _explained(_example("10-parauga-duties-over-time.json"), date(2025, 10, 29), lang)
+    assert arose in text
+    assert done in text
+    assert overdue in text
+    assert follow_up in text
+    assert "mācību d." not in text
+    assert "school days late" not in text
+    assert "(pēc dienu uzskaites))" not in text  # no brackets inside brackets
+
+
+def _friday_threat() -> dict[str, Any]:
+    """Example 3 with the suspected threat recorded on Friday 14 November 2025."""
+    case = _example("03-parauga-suspected-violence.json")
+    observation = case["observations"][0]
+    observation["as_of"] = "2025-11-14"
+    observation["suspected_threats"][0]["observed_on"] = "2025-11-14"
+    return case
+
+
+@pytest.mark.parametrize(
+    ("on", "lang", "said"),
+    [
+        (date(2025, 11, 15), "lv", "NEIZPILDĪTS, nokavēts par 1 dienu;"),
+        (date(2025, 11, 15), "en", "OVERDUE, late by 1 day;"),
+        (date(2025, 11, 22), "lv", "NEIZPILDĪTS, nokavēts par 8 dienām;"),
+        (date(2025, 11, 22), "en", "OVERDUE, late by 8 days;"),
+    ],
+)
+def test_a_same_day_report_is_late_by_calendar_days(on: date, lang: str, said: str) -> None:
+    """Art. 73 asks the report the same day: on the Saturday after a Friday it is a day late,
+    not 'no school day since'; a week on, 8 days, not 4 school days."""
+    text = _explained(_friday_threat(), on, lang)
+    assert said in text
+    assert (
+        "adresāts: Bērnu aizsardzības centrs, pašvaldības policija, bāriņtiesa vai Valsts policija"
+        if lang == "lv"
+        else "to Children's Protection Centre, municipal police, orphan's court or State Police"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "expected"),
+    [
+        (
+            "lv",
+            "school_days",
+            {
+                1: "par 1 mācību dienu",
+                2: "par 2 mācību dienām",
+                11: "par 11 mācību dienām",
+                21: "par 21 mācību dienu",
+                86: "par 86 mācību dienām",
+            },
+        ),
+        (
+            "lv",
+            "same_day",
+            {1: "par 1 dienu", 8: "par 8 dienām", 21: "par 21 dienu", 111: "par 111 dienām"},
+        ),
+        ("en", "school_days", {1: "by 1 school day", 21: "by 21 school days"}),
+        ("en", "calendar_days", {1: "by 1 day", 8: "by 8 days"}),
+    ],
+)
+def test_lateness_takes_the_plural_form_of_its_number(
+    lang: str, unit: str, expected: dict[int, str]
+) -> None:
+    from atbalsts._explain import lateness
+
+    due = date(2025, 1, 6)
+    for n, said in expected.items():
+        until = due + timedelta(days=n)
+        assert lateness(unit, due, until, n, lang).endswith(said), (n, said)
+
+
+def test_a_school_day_deadline_past_on_a_day_off_says_no_school_day_since() -> None:
+    from atbalsts._explain import lateness
+
+    due = date(2025, 10, 17)
+    assert lateness("school_days", due, date(2025, 10, 18), 0, "en") == (
+        "past due, no school day since"
+    )
+    assert lateness(None, due, date(2025, 10, 18), 0, "lv") == (
+        "termiņš pagājis, kopš tā vēl nav bijusi neviena mācību diena"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("lv", "adresāts: vecāki, termiņš 2025-10-29"),
+        ("en", "to parents, due 2025-10-29"),
+    ],
+)
+def test_the_parents_are_said_as_the_recipient(lang: str, said: str) -> None:
+    text = _explained(_example("10-parauga-duties-over-time.json"), date(2025, 10, 29), lang)
+    assert said in text
+    assert "Vecāks" not in text
+
+
+def test_roles_and_institutions_are_in_lower_case_inside_a_sentence_but_proper_names() -> None:
+    """The rule the lifecycle messages use (the command's PROPER_NAMES) is the explanations'."""
+    from atbalsts._explain import PROPER_NAMES, in_sentence
+    from atbalsts.cli._workflow_words import PROPER_NAMES as COMMAND_PROPER_NAMES
+
+    assert PROPER_NAMES == COMMAND_PROPER_NAMES
+    assert in_sentence("Valsts policija", "state_police") == "Valsts policija"
+    assert in_sentence("Bāriņtiesa", "orphans_court") == "bāriņtiesa"
+    # a municipality's own code keeps its label: it may begin with a place's name
+    assert in_sentence("Bauskas novada dome", "bauska:council") == "Bauskas novada dome"
+
+
+@pytest.mark.parametrize(
+    ("lang", "allowing"),
+    [
+        (
+            "lv",
+            "      Trūcīga vai maznodrošināta ģimene: ēdināšanas kompensācija piedāvāta "
+            "(noteicošais ir atteikums); noteikums parauga.measure.needy_family_meals",
+        ),
+        (
+            "en",
+            "      Needy or low-income family: meal compensation offered (the refusal prevails); "
+            "rule parauga.measure.needy_family_meals",
+        ),
+    ],
+)
+def test_an_allowing_reason_under_a_refused_measure_says_the_refusal_prevails(
+    lang: str, allowing: str
+) -> None:
+    """Example 6 with its meals funded by Skola-kopienā: the double-funding rule refuses the
+    meals, and the family's need, which allows them, must not read as if it stood (finding 5)."""
+    case = _example("06-parauga-vocational-meals.json")
+    case["plans"][0]["measures"][0]["funding"] = "skola_kopiena"
+    text = _explained(case, date(2025, 10, 15), lang)
+    assert any(line.startswith(allowing) for line in text.splitlines()), text
+    # an allowing reason of an eligible measure is not marked
+    eligible = _explained(_example("06-parauga-vocational-meals.json"), date(2025, 10, 15), lang)
+    assert "refusal prevails" not in eligible
+    assert "noteicošais ir atteikums" not in eligible
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("lv", "nopietnu incidentu šajā semestrī nav", "0 nopietnu"),
+        ("en", "no serious incident this semester", "0 serious"),
+    ],
+)
+def test_a_count_of_none_is_said_as_none(lang: str, said: str, not_said: str) -> None:
+    text = _explained(_example("04-parauga-mentor-age12.json"), date(2026, 2, 16), lang)
+    assert said in text
+    assert not_said not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "obligations", "follow_ups"),
+    [
+        (
+            "lv",
+            "Pienākumi (izpildītie un neizpildītie)",
+            "Nokavēti darbi ar nosūtījumiem un plāniem",
+        ),
+        ("en", "Obligations (done or not)", "Overdue work on referrals and plans"),
+    ],
+)
+def test_the_headings_say_what_they_list(lang: str, obligations: str, follow_ups: str) -> None:
+    lines = _explained(
+        _example("10-parauga-duties-over-time.json"), date(2025, 10, 29), lang
+    ).splitlines()
+    assert obligations in lines
+    assert follow_ups in lines

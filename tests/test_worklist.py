@@ -66,29 +66,48 @@ def test_the_examples_give_a_readable_latvian_list(
     lines: list[str], registry: PolicyRegistry
 ) -> None:
     text = listing(lines, registry)
-    head, counts, *rest = text.splitlines()
+    head, counts, shared, same_day, *rest = text.splitlines()
     assert head == "Darba saraksts 2025-10-29"
     # 6 overdue: example 01 is a March case, so its board notice and VIIS record, never
     # answered, are carried from the term before (2024/25, 2.) into this date's term.
-    assert counts.startswith("nokavēti: 6; termiņš šodien: 2; termiņš tuvāko 5 mācību dienu laikā")
+    assert counts.startswith(
+        "Neizpildīti darbi — nokavēti: 6; termiņš šodien: 2; termiņš tuvāko 5 mācību dienu laikā"
+    )
     assert counts.endswith(f"nolasītas lietas: {len(EXAMPLES)}")
-    body = "\n".join(rest)
+    # the board notice of example 01 is listed under two roles, counted once
     assert (
-        "    - L-0001: Informēt pašvaldības izglītības pārvaldi; adresāts Pašvaldības izglītības "
-        "pārvalde; radies 2025-03-14; termiņš 2025-03-19; termiņš pārsniegts par 86 mācību d."
-    ) in body
+        shared
+        == "Darbs, ko var veikt vairākas lomas, minēts pie katras no tām un skaitīts vienreiz."
+    )
+    assert same_day == SAME_DAY_LV
+    body = "\n".join(rest)
+    # MK 89's duty, but a default deadline: said beside the date; late in calendar days
+    assert (
+        "    - L-0001: Informēt pašvaldības izglītības pārvaldi; adresāts: pašvaldības izglītības "
+        "pārvalde; radies 2025-03-14; termiņš 2025-03-19 (5 kalendāra dienas: metodoloģisks "
+        "pieņēmums, nav tiesību norma); nokavēts par 224 dienām; pienākums: MK 01.02.2011 "
+        "noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592)\n"
+    ) in text
     for group in ("Klases audzinātājs", "Sociālais pedagogs", "Izglītības iestādes direktors"):
         assert f"\n{group}\n" in body
     assert "  Nokavēts\n" in body
     assert "  Termiņš šodien\n" in body
     assert (
-        "    - L-0010: Reģistrēt izglītojamo VIIS; adresāts Valsts izglītības informācijas "
-        "sistēma; radies 2025-10-17; termiņš 2025-10-27; termiņš pārsniegts par 2 mācību d.; "
-        "metodoloģisks pieņēmums, nav tiesību norma"
+        "    - L-0010: Reģistrēt izglītojamo VIIS; adresāts: Valsts izglītības informācijas "
+        "sistēma; radies 2025-10-17; termiņš 2025-10-27 (3 kalendāra dienas: ilustratīvs, nav "
+        "tiesību norma); nokavēts par 2 dienām; pienākums: metodoloģisks pieņēmums, nav tiesību "
+        "norma\n"
     ) in body
     assert (
-        "L-0010: Informēt vecākus; adresāts Vecāks; radies 2025-10-29; termiņš 2025-10-29" in body
-    )
+        "    - L-0010: Informēt vecākus; adresāts: vecāki; radies 2025-10-29; termiņš 2025-10-29; "
+        "MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592), 1. punkts\n"
+    ) in body
+    # a follow-up counts school days, in full words
+    assert (
+        "    - L-0010: Plāns nav pārskatīts semestra beigās (P-0010-1); radies 2025-05-30; "
+        "termiņš 2025-05-30; nokavēts par 38 mācību dienām; metodoloģisks pieņēmums, nav "
+        "tiesību norma\n"
+    ) in body
     assert "L-0010: Nosūtījuma rezultāts termiņā nav saņemts (R-0010-1)" in body
     # Parauga's support team meets within 5 school days: across the autumn holidays (20-24 October)
     assert (
@@ -97,6 +116,97 @@ def test_the_examples_give_a_readable_latvian_list(
     ) in body
     # Example 10's board notice was sent (late): done duties are not on the list.
     assert "L-0010: Informēt pašvaldības izglītības pārvaldi" not in body
+    assert "mācību d." not in text
+    assert "Klases audzinātājs," not in text
+    assert "Vecāks" not in text
+
+
+#: The line every text list has: a same-day contact is gone the next day, done or not.
+SAME_DAY_LV = (
+    "Vecāku (aprūpētāju) informēšana kavējuma dienā sarakstā redzama tikai tajā dienā; "
+    "nākamajā dienā tās sarakstā nav, arī ja tā nav notikusi."
+)
+SAME_DAY_EN = (
+    "Informing the parents (carers) on the day of an absence is listed only on that day; the "
+    "next day it is not listed, even if it was not done."
+)
+
+
+def test_the_examples_give_the_same_list_in_english(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    text = listing(lines, registry, lang="en")
+    _head, counts, shared, same_day, *_ = text.splitlines()
+    assert counts.startswith("Duties not done: 6 overdue, 2 due today, 1 due in the next 5 ")
+    assert (
+        shared
+        == "A duty several roles may carry out is listed under each of them and counted once."
+    )
+    assert same_day == SAME_DAY_EN
+    assert (
+        "    - L-0001: Inform the municipal education board; to municipal education board; arose "
+        "2025-03-14; due 2025-03-19 (5 calendar days: methodological default, not law); late by "
+        "224 days; duty: MK 01.02.2011 noteikumi Nr. 89 (groz. MK 06.09.2016 Nr. 592)\n"
+    ) in text
+    assert (
+        "    - L-0010: Inform the parents; to parents; arose 2025-10-29; due 2025-10-29; " in text
+    )
+    assert "late by 38 school days; methodological default, not law\n" in text
+
+
+def test_the_same_day_contact_line_is_on_an_empty_list_too(
+    lines: list[str], registry: PolicyRegistry
+) -> None:
+    """The day after example 10's absence its parents' contact is no longer on the list: the
+    list says so, so that an empty list does not read as 'nothing was missed'."""
+    text = listing(lines, registry, school="SCH-NONE", lang="en")
+    assert SAME_DAY_EN in text.splitlines()
+    assert "Nothing overdue or due for this list." in text
+    assert "counted once" not in text  # no duty under two roles
+    lv = listing(lines, registry, school="SCH-NONE")
+    assert SAME_DAY_LV in lv.splitlines()
+
+
+def _friday_threat() -> str:
+    """Example 3 with the suspected threat recorded on Friday 14 November 2025."""
+    case = json.loads(EXAMPLES[2].read_text(encoding="utf-8"))
+    observation = case["observations"][0]
+    observation["as_of"] = "2025-11-14"
+    observation["suspected_threats"][0]["observed_on"] = "2025-11-14"
+    return json.dumps(case, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("on", "lang", "said"),
+    [
+        (
+            date(2025, 11, 15),
+            "lv",
+            "    - L-0003: Ziņot par apdraudējumu bērnam; adresāts: Bērnu aizsardzības centrs, "
+            "pašvaldības policija, bāriņtiesa vai Valsts policija; radies 2025-11-14; termiņš "
+            "2025-11-14; nokavēts par 1 dienu; Bērnu tiesību aizsardzības likums, 73. panta "
+            "pirmā daļa\n",
+        ),
+        (
+            date(2025, 11, 15),
+            "en",
+            "    - L-0003: Report the threat to the child; to Children's Protection Centre, "
+            "municipal police, orphan's court or State Police; arose 2025-11-14; due 2025-11-14; "
+            "late by 1 day; Bērnu tiesību aizsardzības likums, 73. panta pirmā daļa\n",
+        ),
+        (date(2025, 11, 22), "lv", "; termiņš 2025-11-14; nokavēts par 8 dienām; "),
+        (date(2025, 11, 22), "en", "; due 2025-11-14; late by 8 days; "),
+    ],
+)
+def test_a_same_day_report_is_late_by_calendar_days_on_the_list(
+    on: date, lang: str, said: str, registry: PolicyRegistry
+) -> None:
+    """A threat recorded on a Friday: on the Saturday the report is a day late (not 'no school
+    day since', which invites waiting for Monday), a week on 8 days (not 4 school days)."""
+    text = listing([_friday_threat()], registry, lang=lang, as_of=on)
+    assert said in text
+    assert "mācību" not in text.split("\n\n", 1)[1]
+    assert "school day" not in text.split("\n\n", 1)[1]
 
 
 def test_the_examples_give_valid_json_against_the_published_schema(
@@ -566,7 +676,10 @@ def test_a_day_past_the_due_date_with_no_school_day_since_is_said_so(
     assert "termiņš 2025-10-20; termiņš pagājis, kopš tā vēl nav bijusi neviena mācību diena;" in lv
     assert "par 0 mācību" not in lv
     later = listing(lines[-1:], registry, lang="en", as_of=date(2025, 10, 27))
-    assert "due 2025-10-20; school days late: 1;" in later
+    assert "due 2025-10-20; late by 1 school day;" in later
+    assert "termiņš 2025-10-20; nokavēts par 1 mācību dienu;" in listing(
+        lines[-1:], registry, as_of=date(2025, 10, 27)
+    )
 
 
 def test_a_referral_accepted_but_without_an_outcome_is_not_called_unanswered(

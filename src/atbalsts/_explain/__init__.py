@@ -16,13 +16,38 @@ from atbalsts._explain._languages import LANGUAGES
 
 if TYPE_CHECKING:
     from atbalsts._explain._facts import FactWords, fact_in_words, phrases, say
-    from atbalsts._explain._render import explain, translator
+    from atbalsts._explain._names import PROPER_NAMES, in_sentence
+    from atbalsts._explain._render import (
+        deadline_words,
+        explain,
+        lateness,
+        recipients_in_words,
+        translator,
+    )
 
-__all__ = ["LANGUAGES", "FactWords", "explain", "fact_in_words", "phrases", "say", "translator"]
+__all__ = [
+    "LANGUAGES",
+    "PROPER_NAMES",
+    "FactWords",
+    "deadline_words",
+    "explain",
+    "fact_in_words",
+    "in_sentence",
+    "lateness",
+    "phrases",
+    "recipients_in_words",
+    "say",
+    "translator",
+]
 
 _LAZY = {
     "explain": "_render",
     "translator": "_render",
+    "deadline_words": "_render",
+    "lateness": "_render",
+    "recipients_in_words": "_render",
+    "PROPER_NAMES": "_names",
+    "in_sentence": "_names",
     "FactWords": "_facts",
     "fact_in_words": "_facts",
     "phrases": "_facts",

@@ -70,11 +70,14 @@ def _number(value: Value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _count(say: Callable[[int], str]) -> Say:
-    """A count: said with its number, or not at all when the value is not a number."""
+def _count(say: Callable[[int], str], none: str | None = None) -> Say:
+    """A count: said with its number, as ``none`` when it is 0 ("no serious incident", not "0
+    serious incidents"), or not at all when the value is not a number."""
 
     def said(value: Value) -> str | None:
         n = _number(value)
+        if n == 0 and none is not None:
+            return none
         return None if n is None else say(n).format(n=n)
 
     return said
@@ -119,9 +122,13 @@ def _records(value: Value) -> int | None:
     return len(records) if isinstance(records, list) else None
 
 
-def _counted(say: Callable[[int], str]) -> Say:
+def _counted(say: Callable[[int], str], none: str) -> Say:
+    """A number of records (see :func:`_records`), as :func:`_count` says a count."""
+
     def said(value: Value) -> str | None:
         n = _records(value)
+        if n == 0:
+            return none
         return None if n is None else say(n).format(n=n)
 
     return said
@@ -210,41 +217,50 @@ def phrases(words: FactWords) -> dict[str, Say]:
         "unjustified_lessons": _count(
             lambda k: ngettext(
                 "{n} unjustified lesson this semester", "{n} unjustified lessons this semester", k
-            )
+            ),
+            _("no unjustified lesson this semester"),
         ),
         "unjustified_days": _count(
             lambda k: ngettext(
                 "{n} unjustified day this semester", "{n} unjustified days this semester", k
-            )
+            ),
+            _("no unjustified day this semester"),
         ),
         "lessons_scheduled": _count(
             lambda k: ngettext(
                 "{n} lesson scheduled this semester", "{n} lessons scheduled this semester", k
-            )
+            ),
+            _("no lesson scheduled this semester"),
         ),
         "absence_rate": _rate(words),
         "absent_today_reason_unknown": _flag(
             _("absent today, reason unknown"), _("not absent today without a reason")
         ),
         "parental_notes_used": _count(
-            lambda k: ngettext("{n} parent's note used", "{n} parent's notes used", k)
+            lambda k: ngettext("{n} parent's note used", "{n} parent's notes used", k),
+            _("no parent's note used"),
         ),
         "absence_episodes": _counted(
             lambda k: ngettext(
                 "{n} absence episode on record this semester",
                 "{n} absence episodes on record this semester",
                 k,
-            )
+            ),
+            _("no absence episode on record this semester"),
         ),
         "attendance_days": _counted(
             lambda k: ngettext(
                 "{n} day of attendance on record this semester",
                 "{n} days of attendance on record this semester",
                 k,
-            )
+            ),
+            _("no day of attendance on record this semester"),
         ),
         "term_observations": _counted(
-            lambda k: ngettext("{n} observation this semester", "{n} observations this semester", k)
+            lambda k: ngettext(
+                "{n} observation this semester", "{n} observations this semester", k
+            ),
+            _("no observation this semester"),
         ),
         "term_start": _text(_("teaching this semester began on {value}")),
         "term_end": _text(_("teaching this semester ends on {value}")),
@@ -257,19 +273,22 @@ def phrases(words: FactWords) -> dict[str, Say]:
         "failing_subjects": _count(
             lambda k: ngettext(
                 "{n} subject with a failing mark", "{n} subjects with a failing mark", k
-            )
+            ),
+            _("no subject with a failing mark"),
         ),
         "behaviour_incidents": _count(
             lambda k: ngettext(
                 "{n} behaviour incident this semester",
                 "{n} behaviour incidents this semester",
                 k,
-            )
+            ),
+            _("no behaviour incident this semester"),
         ),
         "serious_incidents": _count(
             lambda k: ngettext(
                 "{n} serious incident this semester", "{n} serious incidents this semester", k
-            )
+            ),
+            _("no serious incident this semester"),
         ),
         "staff_factors": _listed(
             words, _("staff observed: {value}"), "risk_factors", _("staff observed nothing")
@@ -299,7 +318,8 @@ def phrases(words: FactWords) -> dict[str, Say]:
             words, _("measures in the plan: {value}"), "measures", _("no measures in the plan")
         ),
         "plans_without_improvement": _count(
-            lambda k: ngettext("{n} plan without improvement", "{n} plans without improvement", k)
+            lambda k: ngettext("{n} plan without improvement", "{n} plans without improvement", k),
+            _("no plan without improvement"),
         ),
         "mentor_trained": _flag(
             _("the mentor has completed the learner-mentor programme"),

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 
-from atbalsts._explain._facts import FactWords, Say, phrases, say
+from atbalsts._explain._facts import FactWords, Say, _catalog, phrases, say
 from atbalsts._explain._languages import DOMAIN, LANGUAGES, LOCALES
+from atbalsts._explain._names import in_sentence
 from atbalsts.codes import CODE_LISTS, CodeList, Lang
 from atbalsts.errors import UnknownNameError
 from atbalsts.model import Decision, LegalBasis
@@ -22,21 +23,33 @@ from atbalsts.model.decision import (
     FollowUp,
     MeasureVerdict,
     ObligationDue,
+    ObligationSource,
     RuleSource,
     TraceParameter,
     Value,
 )
 
 __all__ = [
+    "CALENDAR_DEADLINES",
     "LANGUAGES",
+    "deadline_words",
     "explain",
     "follow_up_text",
+    "lateness",
+    "recipients_in_words",
     "state_text",
     "translator",
     "trigger_text",
 ]
 
 Gettext = Callable[[str], str]
+NGettext = Callable[[str, str, int], str]
+
+#: The deadline units whose due date is a calendar day: the same day (Art. 73's report "no
+#: later than the same day"), a number of calendar days, a date. A duty with one of them is late
+#: by the calendar days since its due date; one that counts school days (``school_days``,
+#: ``same_school_day``) by school days, as the decision counts them (``school_days_late``).
+CALENDAR_DEADLINES = frozenset({"same_day", "calendar_days", "days", "date"})
 
 #: Indentation of a rule's line under an outcome, and of its parameters under the rule.
 _RULE = " " * 6
@@ -48,6 +61,94 @@ def _listed(items: list[str], last: str) -> str:
     if len(items) < 3 or last == ", ":
         return last.join(items)
     return ", ".join(items[:-1]) + last + items[-1]
+
+
+def _late(
+    deadline: str | None,
+    due: date,
+    until: date,
+    school_days: int | None,
+    _: Gettext,
+    ngettext: NGettext,
+) -> str:
+    """How late a duty due on ``due`` is on ``until`` (see :func:`lateness`)."""
+    if deadline in CALENDAR_DEADLINES:
+        n = max((until - due).days, 0)
+        return ngettext("late by {n} day", "late by {n} days", n).format(n=n)
+    if not school_days:
+        # past the due date on a day off (a weekend, the holidays) with no school day since
+        return _("past due, no school day since")
+    return ngettext("late by {n} school day", "late by {n} school days", school_days).format(
+        n=school_days
+    )
+
+
+def lateness(
+    deadline: str | None, due: date, until: date, school_days: int | None, lang: str
+) -> str:
+    """How late a duty due on ``due`` is on ``until``, in ``lang``: by the calendar days since
+    ``due`` when its ``deadline`` unit counts calendar days (:data:`CALENDAR_DEADLINES`), else
+    (a school-day deadline, a follow-up: ``deadline`` None) by ``school_days``, the school days
+    the decision counts, or, with none, that no school day has passed since."""
+    catalog = _catalog(lang)
+    return _late(deadline, due, until, school_days, catalog.gettext, catalog.ngettext)
+
+
+def _deadline_words(
+    deadline: str, days: int | None, basis: LegalBasis | None, _: Gettext, ngettext: NGettext
+) -> str | None:
+    """See :func:`deadline_words`."""
+    if basis is None or basis.cited:
+        return None
+    if days is not None and deadline in ("calendar_days", "days"):
+        span = ngettext("{n} calendar day", "{n} calendar days", days).format(n=days)
+    elif days is not None and deadline == "school_days":
+        span = ngettext("{n} school day", "{n} school days", days).format(n=days)
+    else:
+        span = _("the number of days")
+    return f"{span}: {_basis(basis, _)}"
+
+
+def deadline_words(
+    deadline: str, days: int | None, basis: LegalBasis | None, lang: str
+) -> str | None:
+    """The number of days of a deadline and its basis, to be said beside the due date, when that
+    basis is not law (a methodological default, an illustration): "5 calendar days:
+    methodological default, not law" (without ``days``: "the number of days: ..."), so that the
+    date does not read as set by the law the duty cites. None when the basis cites a source, or
+    there is none (the deadline is the rule's own)."""
+    catalog = _catalog(lang)
+    return _deadline_words(deadline, days, basis, catalog.gettext, catalog.ngettext)
+
+
+def _recipient(code: str, label: Callable[[str], str], _: Gettext) -> str:
+    """A recipient inside a sentence: the parent role as the parents (MK 89 informs the
+    persons exercising custody), any other by its label (:func:`in_sentence`)."""
+    if code == "parent":
+        return _("parents")
+    return in_sentence(label(code), code)
+
+
+def _recipients(
+    recipients: Sequence[str], any_recipient: bool, label: Callable[[str], str], _: Gettext
+) -> str:
+    names = [_recipient(code, label, _) for code in recipients]
+    return _listed(names, _(" or ") if any_recipient else ", ")
+
+
+def recipients_in_words(
+    recipients: Sequence[str], any_recipient: bool, label: Callable[[str], str], lang: str
+) -> str:
+    """Whom a duty informs, inside a sentence in ``lang``: each by ``label`` (a code's label as
+    the code lists write it) in lower case but a proper name, the parent role as the parents;
+    the last two joined by "or" when informing any one of them fulfils the duty ("A, B or C"),
+    else all by commas. Empty when there is none."""
+    return _recipients(recipients, any_recipient, label, _catalog(lang).gettext)
+
+
+def _roles(roles: Sequence[str], label: Callable[[str], str], _: Gettext) -> str:
+    """Who may carry a duty out: alternatives, inside a sentence ("A, B or C")."""
+    return _listed([in_sentence(label(code), code) for code in roles], _(" or "))
 
 
 @cache
@@ -102,7 +203,9 @@ def _reason_detail(
         "measure": lambda v: label("measures", str(v)),
         # an approval step: a role, or the plan's own author
         "step": lambda v: _("step {value}").format(
-            value=_("the plan's author") if v == "author" else label("roles", str(v))
+            value=_("the plan's author")
+            if v == "author"
+            else in_sentence(label("roles", str(v)), str(v))
         ),
     }
     parts = []
@@ -151,19 +254,32 @@ def _used(
     return lines
 
 
+def _no_deadline(source: RuleSource) -> str | None:
+    return None
+
+
 def _sources(
-    sources: Iterable[RuleSource], _: Gettext, due: Callable[[RuleSource], date | None]
+    sources: Iterable[RuleSource],
+    _: Gettext,
+    due: Callable[[RuleSource], date | None],
+    deadline: Callable[[RuleSource], str | None] = _no_deadline,
 ) -> list[str]:
-    """A line per rule behind an outcome (with the due date it set, if ``due`` gives one), and
+    """A line per rule behind an outcome (with the due date it set, if ``due`` gives one, and
+    beside it the basis of its number of days where ``deadline`` says one that is not law), and
     the parameters and computed values under it."""
     lines = []
     for s in sources:
         day = due(s)
+        qualified = deadline(s)
         if day is None:
             head = _("rule {rule} ({basis})").format(rule=s.rule, basis=_basis(s.legal_basis, _))
-        else:
+        elif qualified is None:
             head = _("rule {rule} ({basis}), due {due}").format(
                 rule=s.rule, basis=_basis(s.legal_basis, _), due=day.isoformat()
+            )
+        else:
+            head = _("rule {rule} ({basis}), due {due} ({deadline})").format(
+                rule=s.rule, basis=_basis(s.legal_basis, _), due=day.isoformat(), deadline=qualified
             )
         lines.append(_RULE + head)
         lines += _used(s.parameters, s.detail, _)
@@ -236,7 +352,7 @@ def trigger_text(source: str, _: Gettext) -> str:
     """Where the day a duty arose comes from, in words."""
     labels = {
         "day_records": _("the day the limit was passed, from the day records"),
-        "observation": _("from the observations: no day records show the day"),
+        "observation": _("dated by the observation, the exact day is not known"),
         "absence": _("the day of the absence"),
         "threat": _("the day the suspicion arose"),
         "rule": _("a date the rule gave"),
@@ -245,19 +361,26 @@ def trigger_text(source: str, _: Gettext) -> str:
     return labels.get(source, source)
 
 
-def state_text(state: str, late: int | None, done_on: date | None, _: Gettext) -> str:
-    """A duty's state on the evaluation date, in words."""
+def state_text(o: ObligationDue, as_of: date, _: Gettext, ngettext: NGettext) -> str:
+    """A duty's state on the evaluation date ``as_of``, in words; how late it is, in the days
+    its deadline counts (:func:`lateness`)."""
+    state = o.state
     if state == "open":
         return _("open")
     if state == "due_today":
         return _("due today")
     if state == "overdue":
-        return _("OVERDUE, school days late: {n}").format(n=late or 0)
-    day = done_on.isoformat() if done_on is not None else "-"
+        late = _late(o.deadline, o.due, as_of, o.school_days_late, _, ngettext)
+        return _("OVERDUE, {late}").format(late=late)
+    day = o.done_on.isoformat() if o.done_on is not None else "-"
     if state == "done_on_time":
         return _("done on {date}, on time").format(date=day)
     if state == "done_late":
-        return _("done on {date}, late; school days late: {n}").format(date=day, n=late or 0)
+        counted = o.deadline in CALENDAR_DEADLINES or bool(o.school_days_late)
+        if o.done_on is None or not counted:  # done on a day off, no school day after the due
+            return _("done on {date}, after its due date").format(date=day)
+        late = _late(o.deadline, o.due, o.done_on, o.school_days_late, _, ngettext)
+        return _("done on {date}, {late}").format(date=day, late=late)
     return state
 
 
@@ -275,11 +398,16 @@ def _worklist_messages(_: Gettext) -> tuple[str, ...]:
         _("Overdue"),
         _("Due today"),
         _("Nothing overdue or due for this list."),
+        _("A duty several roles may carry out is listed under each of them and counted once."),
+        _(
+            "Informing the parents (carers) on the day of an absence is listed only on that "
+            "day; the next day it is not listed, even if it was not done."
+        ),
         _("to {recipients}"),
         _("arose {date}"),
         _("due {date}"),
-        _("school days late: {n}"),
-        _("past due, no school day since"),
+        _("due {date} ({deadline})"),
+        _("duty: {basis}"),
         _("a field this role may not see is invalid; the host's own output names it"),
         _("Referral outcome not received by its due date"),
         _("Plan not reviewed at the end of its term"),
@@ -292,10 +420,10 @@ def _worklist_plurals(ngettext: Callable[[str, str, int], str]) -> tuple[str, ..
     PLURALS`), marked as :func:`_worklist_messages` marks the others."""
     return (
         ngettext(
-            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
-            "day",
-            "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school "
-            "days",
+            "Duties not done: {overdue} overdue, {due_today} due today, {upcoming} due in the "
+            "next {days} school day",
+            "Duties not done: {overdue} overdue, {due_today} due today, {upcoming} due in the "
+            "next {days} school days",
             1,
         ),
         ngettext("{n} case read", "{n} cases read", 1),
@@ -315,11 +443,11 @@ def _worklist_plurals(ngettext: Callable[[str, str, int], str]) -> tuple[str, ..
     )
 
 
-def _duty(o: ObligationDue, _: Gettext) -> str:
+def _duty(o: ObligationDue, as_of: date, _: Gettext, ngettext: NGettext) -> str:
     return _("arose {trigger} ({source}); {state}; key {key}").format(
         trigger=o.trigger.isoformat(),
         source=trigger_text(o.trigger_source, _),
-        state=state_text(o.state, o.school_days_late, o.done_on, _),
+        state=state_text(o, as_of, _, ngettext),
         key=o.key,
     )
 
@@ -331,7 +459,7 @@ def follow_up_text(item: FollowUp, _: Gettext, name: Callable[[str, str], str]) 
         to = str(detail.get("to", ""))
         return _("referral {subject} to {to}: no outcome received by {due}").format(
             subject=item.subject,
-            to=name("institutions", to) if to else "-",
+            to=in_sentence(name("institutions", to), to) if to else "-",
             due=item.due.isoformat(),
         )
     if item.kind == "plan_review_overdue":
@@ -342,7 +470,9 @@ def follow_up_text(item: FollowUp, _: Gettext, name: Callable[[str, str], str]) 
         step = str(detail.get("step", ""))
         return _("plan {subject}: waiting for the approval step {step} since {since}").format(
             subject=item.subject,
-            step=name("roles", step) if step and step != "author" else step or "-",
+            step=in_sentence(name("roles", step), step)
+            if step and step != "author"
+            else step or "-",
             since=item.since.isoformat(),
         )
     return f"{item.kind} {item.subject}"
@@ -354,6 +484,7 @@ def explain(
     """The decision as text in ``lang`` ("lv" or "en"). Pass the policy set's ``codes`` so
     that local codes of municipal plugins are named too."""
     _ = translator(lang)
+    ngettext = _catalog(lang).ngettext
     lists = dict(CODE_LISTS) if codes is None else dict(codes)
     language: Lang = "lv" if lang == "lv" else "en"
 
@@ -419,24 +550,33 @@ def explain(
         lines += _sources(_or_rules(f.sources, rules, f.legal_basis), _, _no_date)
 
     lines.append("")
-    lines.append(_("Obligations"))
+    lines.append(_("Obligations (done or not)"))
     if not decision.obligations:
         lines.append("  " + _("No obligations."))
+
+    def deadline_of(source: RuleSource) -> str | None:
+        if not isinstance(source, ObligationSource):
+            return None
+        return _deadline_words(source.deadline, None, source.deadline_basis, _, ngettext)
+
     for o in decision.obligations:
-        lines.append(
-            "  - "
-            + _("{action}: by {roles}, to {recipients}, due {due} ({basis})").format(
-                action=name("actions", o.action),
-                roles=", ".join(who(r) for r in o.responsible_roles),
-                recipients=_listed(
-                    [who(r) for r in o.recipients], _(" or ") if o.any_recipient else ", "
-                )
-                or _("no one named"),
-                due=o.due.isoformat(),
-                basis=_basis(o.legal_basis, _),
-            )
-        )
-        lines.append(_RULE + _duty(o, _))
+        words = {
+            "action": name("actions", o.action),
+            "roles": _roles(o.responsible_roles, who, _),
+            "recipients": _recipients(o.recipients, o.any_recipient, who, _) or _("no one named"),
+            "due": o.due.isoformat(),
+            "basis": _basis(o.legal_basis, _),
+        }
+        qualified = _deadline_words(o.deadline, o.days, o.deadline_basis, _, ngettext)
+        if qualified is None:
+            head = _("{action}: by {roles}, to {recipients}, due {due} ({basis})").format(**words)
+        else:
+            # the number of days is not law: said beside the date, apart from the duty's basis
+            head = _(
+                "{action}: by {roles}, to {recipients}, due {due} ({deadline}; duty: {basis})"
+            ).format(deadline=qualified, **words)
+        lines.append("  - " + head)
+        lines.append(_RULE + _duty(o, decision.as_of, _, ngettext))
         for answer in o.answered_by:
             lines.append(
                 _PARAM
@@ -446,10 +586,10 @@ def explain(
                     date=answer.on.isoformat(),
                 )
             )
-        if o.deadline_basis is not None:
+        if qualified is None and o.deadline_basis is not None:  # a cited one: its own line
             lines.append(_RULE + _("deadline: {basis}").format(basis=_basis(o.deadline_basis, _)))
         if o.sources:
-            lines += _sources(o.sources, _, lambda s: getattr(s, "due", None))
+            lines += _sources(o.sources, _, lambda s: getattr(s, "due", None), deadline_of)
         else:
             lines += _sources(_or_rules((), o.rules, o.legal_basis), _, _no_date)
 
@@ -481,15 +621,16 @@ def explain(
 
     if decision.follow_ups:
         lines.append("")
-        lines.append(_("Overdue work"))
+        lines.append(_("Overdue work on referrals and plans"))
         for item in decision.follow_ups:
+            late = _late(None, item.due, decision.as_of, item.school_days_late, _, ngettext)
             lines.append(
                 "  - "
-                + _("{what}; due {due}; school days late: {n}; by {roles} ({basis})").format(
+                + _("{what}; due {due}; {late}; by {roles} ({basis})").format(
                     what=follow_up_text(item, _, name),
                     due=item.due.isoformat(),
-                    n=item.school_days_late,
-                    roles=", ".join(who(r) for r in item.responsible_roles),
+                    late=late,
+                    roles=_roles(item.responsible_roles, who, _),
                     basis=_basis(item.legal_basis, _),
                 )
             )
@@ -533,14 +674,17 @@ def _verdicts(
         lines.append(f"  - {name('measures', v.measure)}: {verdict}")
         for r in v.reasons:
             detail = _reason_detail(r.detail, _, facts, label)
-            lines.append(
-                _RULE
-                + _("{reason}{detail}; rule {rule} ({basis})").format(
-                    reason=name("reasons", r.reason),
-                    detail=f" ({detail})" if detail else "",
-                    rule=r.rule,
-                    basis=_basis(r.legal_basis, _),
-                )
-            )
+            said = {
+                "reason": name("reasons", r.reason),
+                "detail": f" ({detail})" if detail else "",
+                "rule": r.rule,
+                "basis": _basis(r.legal_basis, _),
+            }
+            if r.eligible and not v.eligible:
+                # a refusal wins over the reasons that allow it (deny wins): this one does not stand
+                text = _("{reason}{detail} (the refusal prevails); rule {rule} ({basis})")
+            else:
+                text = _("{reason}{detail}; rule {rule} ({basis})")
+            lines.append(_RULE + text.format(**said))
             lines += _used(r.parameters, {}, _)
     return lines

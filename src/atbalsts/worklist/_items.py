@@ -13,7 +13,7 @@ from atbalsts.calendar import SchoolCalendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.model import Decision, LegalBasis, Model, SupportCase
-from atbalsts.model.decision import TriggerSource
+from atbalsts.model.decision import ObligationDue, TriggerSource
 from atbalsts.privacy import Reads, ViewRole, own_duties, view_decision
 
 __all__ = [
@@ -23,10 +23,13 @@ __all__ = [
     "SECTIONS",
     "UPCOMING_DAYS",
     "VIEW_ROLES",
+    "Entry",
     "Section",
     "WorkItem",
+    "case_entries",
     "case_items",
     "duty_labels",
+    "entries_of",
     "for_role",
     "items_of",
     "shown_keys",
@@ -93,6 +96,12 @@ def _same(code: str) -> str:
     return code
 
 
+#: A work item with the obligation of the decision it repeats (None for a follow-up): the text
+#: list says from it what the item does not carry, how the deadline counts days (the lateness
+#: of a same-day duty is in calendar days) and the basis of its number of days.
+Entry = tuple[WorkItem, ObligationDue | None]
+
+
 def items_of(
     decision: Decision,
     case: SupportCase,
@@ -105,6 +114,20 @@ def items_of(
     due in the next ``upcoming`` school days (for the learner's grade), and the follow-ups.
     Duties done are left out. ``label`` names a duty in words (from its action code or
     follow-up kind; by default the code itself)."""
+    for item, _obligation in entries_of(decision, case, calendar, upcoming=upcoming, label=label):
+        yield item
+
+
+def entries_of(
+    decision: Decision,
+    case: SupportCase,
+    calendar: SchoolCalendar,
+    *,
+    upcoming: int = UPCOMING_DAYS,
+    label: Callable[[str], str] = _same,
+) -> Iterator[Entry]:
+    """The items of :func:`items_of`, each with the obligation it repeats (None for a
+    follow-up)."""
     as_of = decision.as_of
     enrolment = case.learner.enrolment
     until = calendar.add_school_days(as_of, upcoming, enrolment.grade) if upcoming else as_of
@@ -123,44 +146,50 @@ def items_of(
             section = "upcoming"
         else:
             continue
-        yield WorkItem.model_construct(
-            section=section,
-            learner_id=learner,
-            school_id=school,
-            municipality=municipality,
-            kind="obligation",
-            duty=o.action,
-            label=label(o.action),
-            key=o.key,
-            subject=None,
-            responsible_roles=o.responsible_roles,
-            recipients=o.recipients,
-            any_recipient=o.any_recipient,
-            trigger=o.trigger,
-            trigger_source=o.trigger_source,
-            due=o.due,
-            school_days_late=o.school_days_late,
-            legal_basis=o.legal_basis,
+        yield (
+            WorkItem.model_construct(
+                section=section,
+                learner_id=learner,
+                school_id=school,
+                municipality=municipality,
+                kind="obligation",
+                duty=o.action,
+                label=label(o.action),
+                key=o.key,
+                subject=None,
+                responsible_roles=o.responsible_roles,
+                recipients=o.recipients,
+                any_recipient=o.any_recipient,
+                trigger=o.trigger,
+                trigger_source=o.trigger_source,
+                due=o.due,
+                school_days_late=o.school_days_late,
+                legal_basis=o.legal_basis,
+            ),
+            o,
         )
     for f in decision.follow_ups:
-        yield WorkItem.model_construct(
-            section="overdue",
-            learner_id=learner,
-            school_id=school,
-            municipality=municipality,
-            kind="follow_up",
-            duty=f.kind,
-            label=label(f.kind),
-            key=f.key,
-            subject=f.subject,
-            responsible_roles=f.responsible_roles,
-            recipients=(),
-            any_recipient=False,
-            trigger=f.since,
-            trigger_source=None,
-            due=f.due,
-            school_days_late=f.school_days_late,
-            legal_basis=f.legal_basis,
+        yield (
+            WorkItem.model_construct(
+                section="overdue",
+                learner_id=learner,
+                school_id=school,
+                municipality=municipality,
+                kind="follow_up",
+                duty=f.kind,
+                label=label(f.kind),
+                key=f.key,
+                subject=f.subject,
+                responsible_roles=f.responsible_roles,
+                recipients=(),
+                any_recipient=False,
+                trigger=f.since,
+                trigger_source=None,
+                due=f.due,
+                school_days_late=f.school_days_late,
+                legal_basis=f.legal_basis,
+            ),
+            None,
         )
 
 
@@ -290,12 +319,30 @@ def case_items(
 ) -> Iterator[WorkItem]:
     """The work-list items of one case on ``as_of`` (see :func:`worklist`); with ``lang``
     ("lv" or "en") each item's label is the duty in words, else its code."""
+    for item, _obligation in case_entries(
+        case, as_of, registry, role=role, upcoming=upcoming, lang=lang
+    ):
+        yield item
+
+
+def case_entries(
+    case: SupportCase,
+    as_of: date,
+    registry: PolicyRegistry,
+    *,
+    role: str | None = None,
+    upcoming: int = UPCOMING_DAYS,
+    lang: str | None = None,
+) -> Iterator[Entry]:
+    """The items of :func:`case_items`, each with the obligation it repeats (None for a
+    follow-up)."""
     policy_set = registry.policy_set(case.learner.enrolment.municipality)
     decision = to_decision(policy_set.run(case, as_of, trace=False), policy_set.codes)
     label = duty_labels(policy_set.codes, lang) if lang is not None else _same
     shown = shown_keys(decision, case, role) if role in VIEW_ROLES else None
     # a role without a view also gets the duties of its own records (a threat it recorded)
     own = {d.key for d in own_duties(decision, case, role)} if role and shown is None else set()
-    for item in items_of(decision, case, policy_set.calendar, upcoming=upcoming, label=label):
+    entries = entries_of(decision, case, policy_set.calendar, upcoming=upcoming, label=label)
+    for item, obligation in entries:
         if (for_role(item, role) or item.key in own) and (shown is None or item.key in shown):
-            yield item
+            yield item, obligation

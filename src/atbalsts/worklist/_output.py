@@ -17,7 +17,13 @@ from typing import IO, Any, Literal
 import attrs
 from pydantic import Field
 
-from atbalsts._explain import FactWords
+from atbalsts._explain import (
+    FactWords,
+    deadline_words,
+    in_sentence,
+    lateness,
+    recipients_in_words,
+)
 from atbalsts._jsonlines import CODE, Shape, not_json_lines, opens
 from atbalsts.codes import CODE_LISTS, CodeList
 from atbalsts.engine import PolicyRegistry
@@ -29,15 +35,17 @@ from atbalsts.errors import (
     UnknownNameError,
 )
 from atbalsts.model import LegalBasis, Model, SupportCase, parse_json
+from atbalsts.model.decision import ObligationDue
 from atbalsts.privacy import PROTECTED, PROTECTED_KIND, PROTECTED_MESSAGE, masked_each
 from atbalsts.worklist._items import (
     ANY_STAFF,
     SECTIONS,
     UPCOMING_DAYS,
     VIEW_ROLES,
+    Entry,
     Section,
     WorkItem,
-    case_items,
+    case_entries,
 )
 
 __all__ = [
@@ -69,13 +77,17 @@ PHRASES = {
     "overdue": "Overdue",
     "due_today": "Due today",
     "nothing": "Nothing overdue or due for this list.",
+    "shared": "A duty several roles may carry out is listed under each of them and counted once.",
+    # a same-day contact is a duty of the day of the absence only (the fact is that day's
+    # observation's): the next morning it is gone, done or not
+    "same_day": "Informing the parents (carers) on the day of an absence is listed only on that "
+    "day; the next day it is not listed, even if it was not done.",
     "to": "to {recipients}",
     "arose": "arose {date}",
     "due": "due {date}",
-    "late": "school days late: {n}",
-    "late_none": "past due, no school day since",
+    "due_deadline": "due {date} ({deadline})",
+    "duty": "duty: {basis}",
     "protected": PROTECTED_MESSAGE,
-    "or": " or ",
     "default": "methodological default, not law",
     "illustrative": "illustrative, not law",
 }
@@ -83,8 +95,10 @@ PHRASES = {
 #: The sentences that name a number, as (singular, plural) messages of the same catalog.
 PLURALS = {
     "counts": (
-        "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school day",
-        "{overdue} overdue, {due_today} due today, {upcoming} due in the next {days} school days",
+        "Duties not done: {overdue} overdue, {due_today} due today, {upcoming} due in the next "
+        "{days} school day",
+        "Duties not done: {overdue} overdue, {due_today} due today, {upcoming} due in the next "
+        "{days} school days",
     ),
     "read": ("{n} case read", "{n} cases read"),
     "of_school": (
@@ -235,6 +249,7 @@ class _Read:
     skipped: int = 0
     shown: list[tuple[SkippedLine, _Said]] = attrs.field(factory=list)
     counts: dict[str, int] = attrs.field(factory=lambda: dict.fromkeys(SECTIONS, 0))
+    shared: bool = False  # an item is listed under more than one role (and counted once)
     first: int | None = None  # the number of the first line that is not blank
     opens: Shape | None = None  # what that line opens, if it is not a record
 
@@ -304,7 +319,7 @@ def _items(
     registry: PolicyRegistry,
     words: Callable[[FieldError], str],
     path_words: Callable[[str], str],
-) -> Iterator[WorkItem]:
+) -> Iterator[Entry]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -323,7 +338,9 @@ def _items(
             continue
         read.kept += 1
         try:
-            found = list(case_items(case, as_of, registry, role=role, upcoming=upcoming, lang=lang))
+            found = list(
+                case_entries(case, as_of, registry, role=role, upcoming=upcoming, lang=lang)
+            )
         except DocumentError as err:  # a local code no policy declares: the case is invalid
             _invalid(read, skipped, number, err.errors, role, words, path_words)
             continue
@@ -333,9 +350,9 @@ def _items(
             _skip(read, skipped, record, tuple)
             continue
         read.cases += 1
-        for item in found:
-            read.counts[item.section] += 1
-            yield item
+        for entry in found:
+            read.counts[entry[0].section] += 1
+            yield entry
 
 
 def _shown(errors: tuple[FieldError, ...], role: str | None) -> list[tuple[str, FieldError | None]]:
@@ -363,20 +380,38 @@ def _basis(basis: LegalBasis, say: dict[str, str]) -> str:
     return say["default"]
 
 
-def _line(item: WorkItem, say: dict[str, str], who: Any) -> str:
+def _line(
+    item: WorkItem,
+    obligation: ObligationDue | None,
+    as_of: date,
+    lang: str,
+    say: dict[str, str],
+    who: Any,
+) -> str:
+    """An item's line: the learner, the duty and whom it informs, the day it arose, the due
+    date (with the basis of its number of days beside it when that is not law: the duty's own
+    basis then follows as the duty's), how late it is (in the days its deadline counts), and the
+    basis of the duty."""
     label = f"{item.label} ({item.subject})" if item.subject else item.label
     parts = [f"{item.learner_id}: {label}"]
     if item.recipients:
-        joiner = say["or"] if item.any_recipient else ", "
-        names = joiner.join(who(r) for r in item.recipients)
+        names = recipients_in_words(item.recipients, item.any_recipient, who, lang)
         parts.append(say["to"].format(recipients=names))
     parts.append(say["arose"].format(date=item.trigger.isoformat()))
-    parts.append(say["due"].format(date=item.due.isoformat()))
+    deadline = None
+    if obligation is not None:
+        deadline = deadline_words(
+            obligation.deadline, obligation.days, obligation.deadline_basis, lang
+        )
+    if deadline is None:
+        parts.append(say["due"].format(date=item.due.isoformat()))
+    else:
+        parts.append(say["due_deadline"].format(date=item.due.isoformat(), deadline=deadline))
     if item.section == "overdue":
-        late = item.school_days_late or 0
-        # past the due date on a day off (a weekend, the holidays) with no school day since
-        parts.append(say["late"].format(n=late) if late else say["late_none"])
-    parts.append(_basis(item.legal_basis, say))
+        unit = obligation.deadline if obligation is not None else None
+        parts.append(lateness(unit, item.due, as_of, item.school_days_late, lang))
+    basis = _basis(item.legal_basis, say)
+    parts.append(basis if deadline is None else say["duty"].format(basis=basis))
     return "    - " + "; ".join(parts) + "\n"
 
 
@@ -420,7 +455,13 @@ def run_worklist(
     grouped by responsible role (an item several roles may do is listed under each; with
     ``role``, only that role's list, with the duties any member of staff may do, as far as the
     role's view of each decision shows them); ``school``
-    keeps the learners of one school. Within a section items keep the order of the lines.
+    keeps the learners of one school. Within a section items keep the order of the lines. The
+    text counts each item once and says so when one is listed under more than one role; it says
+    too that the same-day contact of the parents about an absence is listed only on the day of
+    the absence (the next day it is gone, done or not). A line says how late an item is in the
+    days its deadline counts (calendar days for one due the same day, in calendar days or on a
+    date; else school days) and, beside the due date, the basis of the deadline's number of
+    days when that is not law.
 
     A line that is not a valid support case, or whose case cannot be decided, is skipped and
     named with why: its line number and the paths of its invalid fields with what is wrong
@@ -474,7 +515,7 @@ def run_worklist(
 
         skipped = spool()
         spools: dict[tuple[str, Section], IO[str]] = {}
-        for item in _items(
+        for item, obligation in _items(
             lines,
             read,
             skipped,
@@ -487,8 +528,13 @@ def run_worklist(
             words=field_words or _message,
             path_words=path_words or _path,
         ):
-            text = _line(item, say, who) if fmt == "text" else item.model_dump_json() + "\n"
-            for group in _groups_of(item, role):
+            if fmt == "text":
+                text = _line(item, obligation, as_of, lang, say, who)
+            else:
+                text = item.model_dump_json() + "\n"
+            groups = _groups_of(item, role)
+            read.shared = read.shared or len(groups) > 1
+            for group in groups:
                 key = (group, item.section)
                 target = spools.get(key) or spools.setdefault(key, spool())
                 target.write(text)
@@ -531,7 +577,7 @@ def _write_text(
     if listing.school is not None:
         head.append(say["school"].format(school=listing.school))
     if listing.role is not None:
-        head.append(say["role"].format(role=who(listing.role)))
+        head.append(say["role"].format(role=in_sentence(who(listing.role), listing.role)))
     out.write("; ".join(head) + "\n")
     read = listing.read
     sections = plural("counts", listing.upcoming).format(
@@ -545,6 +591,9 @@ def _write_text(
     else:
         cases = plural("of_school", read.cases).format(n=read.cases, read=read.read)
     out.write(f"{sections}; {cases}\n")
+    if read.shared:
+        out.write(say["shared"] + "\n")
+    out.write(say["same_day"] + "\n")
     if listing.school is not None and read.read and not read.kept:
         out.write(say["no_school"].format(school=listing.school) + "\n")
     if read.skipped:
