@@ -151,7 +151,7 @@ def test_a_role_is_written_as_inside_a_sentence(code: str, said: str) -> None:
 
 
 def test_every_proper_name_is_an_institution() -> None:
-    from atbalsts.cli._workflow_words import PROPER_NAMES
+    from atbalsts._explain import PROPER_NAMES
     from atbalsts.codes import CODE_LISTS
 
     assert {c.code for c in CODE_LISTS["institutions"]} >= PROPER_NAMES

@@ -3,8 +3,7 @@
 The code lists write each label as a heading (``Klases audzinātājs``, ``Bāriņtiesa``); inside a
 sentence a label that names a kind of body or person is in lower case (``veic klases
 audzinātājs``), a proper name keeps its capital (``Valsts policija``). The lifecycle messages of
-the command say labels by the same rule (``atbalsts.cli._workflow_words``, whose copy of
-:data:`PROPER_NAMES` a test keeps equal to this one).
+the command say labels by this rule too (``atbalsts.cli._workflow_words``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gettext
 from typing import Literal
 
+from atbalsts._explain import in_sentence
 from atbalsts.cli._i18n import Texts
 
 __all__ = [
@@ -119,17 +120,6 @@ def status_word(code: str, t: Texts) -> str:
     return _with_code(_statuses(t).get(code), code, t)
 
 
-#: The institutions whose Latvian label is a proper name, written with its capital inside a
-#: sentence too (``Valsts policija``); the other labels name a kind of body or person, in lower
-#: case inside a sentence (``bāriņtiesa``, ``klases audzinātājs``).
-PROPER_NAMES = frozenset({"state_police", "vbtai", "ikvd", "viis", "childrens_protection_centre"})
-
-
-def _in_sentence(label: str, code: str) -> str:
-    """``label`` as it is written inside a sentence: the code lists write each as a heading."""
-    return label if code in PROPER_NAMES else label[:1].lower() + label[1:]
-
-
 def role_word(code: str, t: Texts) -> str:
     """A role in words of ``t``, its code after it: the label of the code lists' role, or of the
     institution that acts in it (a referral's recipient), as written inside a sentence."""
@@ -139,7 +129,7 @@ def role_word(code: str, t: Texts) -> str:
 
     for names in (CODE_LISTS["roles"], CODE_LISTS["institutions"]):
         if code in names:
-            return _with_code(_in_sentence(names.label(code, "lv"), code), code, t)
+            return _with_code(in_sentence(names.label(code, "lv"), code), code, t)
     return code
 
 
