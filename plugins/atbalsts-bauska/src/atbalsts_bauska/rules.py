@@ -164,6 +164,7 @@ def report_board(f: Facts, p: Params) -> Obligation | None:
         ("municipal_education_board",),
         "days",
         days=p.integer(NOTICE_DAYS),
+        days_parameter=NOTICE_DAYS,
         trigger=trigger,
         over=over,
     )
