@@ -734,3 +734,27 @@ def test_two_duties_one_rule_raises_on_one_day_have_two_keys() -> None:
     assert one == BOARD_KEY
     assert one != two
     assert two.startswith(f"{INFORM_BOARD}@2025-10-17#")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "plan P-2: waiting for the approval step the plan's author since 2025-09-29"),
+        ("lv", "plāns P-2: kopš 2025-09-29 gaida apstiprinājumu (plāna autors)"),
+    ],
+)
+def test_a_plan_waiting_for_its_author_says_the_author_in_words(
+    national: PolicyRegistry, lang: str, said: str
+) -> None:
+    """The author's step is said as staff know it, not as the code ``author``."""
+    submitted = _plan(
+        id="P-2",
+        term={"school_year": "2025/2026", "semester": 1},
+        period={"start": "2025-10-01", "end": "2025-12-19"},
+        status="draft",
+        submitted_on="2025-09-29",
+        approvals=[],
+    )
+    decision = national.evaluate(make_case(reason_unknown=0, plans=[submitted]), date(2025, 10, 20))
+    assert [f.detail for f in decision.follow_ups] == [{"step": "author"}]
+    assert said in explain(decision, lang)

@@ -468,12 +468,12 @@ def follow_up_text(item: FollowUp, _: Gettext, name: Callable[[str, str], str]) 
         )
     if item.kind == "approval_waiting":
         step = str(detail.get("step", ""))
+        if step == "author":
+            step_said = _("the plan's author")
+        else:
+            step_said = in_sentence(name("roles", step), step) if step else "-"
         return _("plan {subject}: waiting for the approval step {step} since {since}").format(
-            subject=item.subject,
-            step=in_sentence(name("roles", step), step)
-            if step and step != "author"
-            else step or "-",
-            since=item.since.isoformat(),
+            subject=item.subject, step=step_said, since=item.since.isoformat()
         )
     return f"{item.kind} {item.subject}"
 
