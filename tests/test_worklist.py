@@ -233,6 +233,14 @@ def test_the_examples_give_valid_json_against_the_published_schema(
         "day_records",
         2,
     )
+    # a program reading the list can tell a due date the law sets from a default's (Parauga's
+    # illustrative 3 days instead of the national default of 5)
+    assert (viis.deadline, viis.days) == ("calendar_days", 3)
+    assert viis.deadline_basis is not None
+    assert viis.deadline_basis.kind == "illustrative"
+    follow_ups = [i for g in parsed.groups for i in g.overdue if i.kind == "follow_up"]
+    assert follow_ups
+    assert all((i.deadline, i.days, i.deadline_basis) == (None, None, None) for i in follow_ups)
     assert viis.legal_basis.kind.value == "methodological_default"
 
 

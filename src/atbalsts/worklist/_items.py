@@ -13,7 +13,7 @@ from atbalsts.calendar import SchoolCalendar
 from atbalsts.codes import CodeList
 from atbalsts.engine import PolicyRegistry, to_decision
 from atbalsts.model import Decision, LegalBasis, Model, SupportCase
-from atbalsts.model.decision import ObligationDue, TriggerSource
+from atbalsts.model.decision import Deadline, ObligationDue, TriggerSource
 from atbalsts.privacy import Reads, ViewRole, own_duties, view_decision
 
 __all__ = [
@@ -90,6 +90,19 @@ class WorkItem(Model):
         default=None, ge=0, description="Overdue: school days after the due date."
     )
     legal_basis: LegalBasis = Field(description="The basis of the duty.")
+    deadline: Deadline | None = Field(
+        default=None,
+        description="How an obligation's due date was set (same_school_day, same_day, "
+        "school_days, calendar_days, date); empty for a follow-up.",
+    )
+    days: int | None = Field(
+        default=None, ge=0, description="An obligation's number of days of its deadline, if any."
+    )
+    deadline_basis: LegalBasis | None = Field(
+        default=None,
+        description="Where an obligation's number of days comes from, when a parameter sets it: "
+        "a methodological default even where the duty itself is law (legal_basis).",
+    )
 
 
 def _same(code: str) -> str:
@@ -165,6 +178,9 @@ def entries_of(
                 due=o.due,
                 school_days_late=o.school_days_late,
                 legal_basis=o.legal_basis,
+                deadline=o.deadline,
+                days=o.days,
+                deadline_basis=o.deadline_basis,
             ),
             o,
         )
@@ -188,6 +204,9 @@ def entries_of(
                 due=f.due,
                 school_days_late=f.school_days_late,
                 legal_basis=f.legal_basis,
+                deadline=None,
+                days=None,
+                deadline_basis=None,
             ),
             None,
         )
