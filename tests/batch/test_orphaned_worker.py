@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 from datetime import date
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 import pytest
 
@@ -21,13 +23,11 @@ from atbalsts.batch._pool import _work
 from .helpers import examples
 
 
-def _worker() -> tuple[multiprocessing.process.BaseProcess, object, object]:
+def _worker() -> tuple[BaseProcess, Connection, Connection]:
     context = multiprocessing.get_context("spawn")
     task_out, task_in = context.Pipe(duplex=False)
     result_out, result_in = context.Pipe(duplex=False)
-    settings = _Settings.of_batch(
-        date(2025, 11, 20), False, None, self_contained=False, role=None
-    )
+    settings = _Settings.of_batch(date(2025, 11, 20), False, None, self_contained=False, role=None)
     process = context.Process(
         target=_work, args=(task_out, result_in, PolicyRegistry.load, settings), daemon=True
     )
@@ -41,10 +41,10 @@ def test_a_worker_ends_quietly_when_nobody_reads_its_result(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     process, tasks, results = _worker()
-    assert results.recv() is True  # type: ignore[attr-defined]  # started: policies loaded
-    results.close()  # type: ignore[attr-defined]  # the main process is gone
-    tasks.send((1, [examples()[0]]))  # type: ignore[attr-defined]  # a chunk it was sent before
-    tasks.close()  # type: ignore[attr-defined]
+    assert results.recv() is True  # started: the policies are loaded
+    results.close()  # the main process is gone
+    tasks.send((1, [examples()[0]]))  # a chunk on its way when it died
+    tasks.close()
     process.join()
     assert process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
@@ -54,8 +54,8 @@ def test_a_worker_ends_quietly_when_nobody_hears_it_start(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     process, tasks, results = _worker()
-    results.close()  # type: ignore[attr-defined]  # gone before the worker had loaded the policies
+    results.close()  # gone before the worker had loaded the policies
     process.join()
-    tasks.close()  # type: ignore[attr-defined]
+    tasks.close()
     assert process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err

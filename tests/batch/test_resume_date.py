@@ -34,7 +34,7 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 def _latest(line: str) -> str:
-    return max(o["as_of"] for o in json.loads(line)["observations"])
+    return str(max(o["as_of"] for o in json.loads(line)["observations"]))
 
 
 @pytest.fixture
@@ -42,7 +42,8 @@ def night(tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
     """The examples, the example dated on the night (its latest observation is that day) first;
     the output of a run with ``--as-of`` and a part of it, cut after its fourth line."""
     lines = sorted(examples(), key=lambda line: _latest(line) != AS_OF)
-    assert _latest(lines[0]) == AS_OF and _latest(lines[1]) != AS_OF
+    assert _latest(lines[0]) == AS_OF
+    assert _latest(lines[1]) != AS_OF
     source = tmp_path / "cases.jsonl"
     source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     target = tmp_path / "decisions.jsonl"

@@ -47,7 +47,9 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cases and a blank line among them, decided with the bad lines in the output (``inline``)
     and apart (``decisions`` and ``rejected``), and for a municipal coordinator (``views``)."""
     folder = tmp_path_factory.mktemp("night")
-    lines = [json.dumps(as_json(c)) for c in clustered_cases(30, date.fromisoformat(AS_OF), "bauska", 2)]
+    lines = [
+        json.dumps(as_json(c)) for c in clustered_cases(30, date.fromisoformat(AS_OF), "bauska", 2)
+    ]
     lines[3:3] = NOT_CASES
     lines[10:10] = ["  \t"]
     cases = folder / "cases.jsonl"
@@ -136,8 +138,7 @@ def test_a_json_document_or_array_is_refused(
         else "its line 2 opens one JSON document that goes on over the lines after it"
     )
     assert str(caught.value) == (
-        f"{path} is not JSON Lines: {what}; give the output of atbalsts batch, one record per "
-        "line"
+        f"{path} is not JSON Lines: {what}; give the output of atbalsts batch, one record per line"
     )
     status, said = run("stats", str(path))
     assert status == 2
