@@ -152,7 +152,7 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
     values = (stats.evaluated, stats.invalid, stats.errors, stats.incomplete)
     print(", ".join(c.format(n=n) for c, n in zip(counts, values, strict=True)), file=sys.stderr)
     if not args.municipality:  # with --municipality, the note above said it once
-        known = registry if registry is not None and stats.without_policy else None
+        known = registry  # None when only the workers loaded the policies
         for where, n in sorted(stats.without_policy.items()):
             note = t.ngettext(
                 "note: no installed policy governs municipality {municipality!r}: the "
@@ -161,7 +161,7 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
                 "national baseline alone decided {n} cases",
                 n,
             ).format(municipality=where, n=n)
-            if known is None:  # the workers loaded the policies: loaded here to name one
+            if known is None:  # loaded here once, to name a close municipality
                 known = load_registry()
             closest = _closest(known, where)
             if closest is not None:
