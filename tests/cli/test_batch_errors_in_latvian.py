@@ -89,11 +89,17 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
 Scenario = Callable[[dict[str, list[str]], Path], list[str]]
 
 
-def _resume(output: list[str], cases: list[str], *extra: str) -> Scenario:
+def _resume(
+    output: list[str], cases: list[str], *extra: str, as_of: str | None = AS_OF
+) -> Scenario:
+    """A resume of ``output`` (made with ``--as-of AS_OF``) on ``cases``, with the same
+    ``--as-of`` unless ``as_of`` is None."""
+
     def scenario(made: dict[str, list[str]], d: Path) -> list[str]:
         _write(d / "lietas.jsonl", cases)
         _write(d / "lemumi.jsonl", output)
-        return ["lietas.jsonl", "-o", "lemumi.jsonl", "--resume", *extra]
+        dated = [] if as_of is None else ["--as-of", as_of]
+        return ["lietas.jsonl", "-o", "lemumi.jsonl", "--resume", *dated, *extra]
 
     return scenario
 
@@ -102,9 +108,10 @@ def _made_resume(
     output: Callable[[dict[str, list[str]]], list[str]],
     cases: Callable[[dict[str, list[str]]], list[str]] = lambda m: m["cases"],
     *extra: str,
+    as_of: str | None = AS_OF,
 ) -> Scenario:
     def scenario(made: dict[str, list[str]], d: Path) -> list[str]:
-        return _resume(output(made), cases(made), *extra)(made, d)
+        return _resume(output(made), cases(made), *extra, as_of=as_of)(made, d)
 
     return scenario
 
@@ -213,11 +220,21 @@ SCENARIOS: dict[str, tuple[Scenario, str, str]] = {
         "whole): start again",
     ),
     "other_date": (
-        _made_resume(lambda m: m["compact"], lambda m: m["cases"], "--as-of", "2025-11-21"),
+        _made_resume(
+            lambda m: m["compact"], lambda m: m["cases"], "--as-of", "2025-11-21", as_of=None
+        ),
         "lemumi.jsonl rinda 2: izvērtēšanas datums ir 2025-11-20, nevis 2025-11-21 (--as-of): "
         "turpiniet ar iepriekšējās palaišanas opcijām vai sāciet no sākuma",
         "lemumi.jsonl line 2: decided as of 2025-11-20, not 2025-11-21 (--as-of): resume with "
         "the options of the earlier run, or start again",
+    ),
+    "written_with_as_of": (
+        _made_resume(lambda m: m["compact"], as_of=None),
+        "lemumi.jsonl rinda 2: izvērtēšanas datums ir 2025-11-20, nevis lietas pēdējā novērojuma "
+        "datums: iepriekšējā palaišana bija ar --as-of 2025-11-20; turpiniet ar to vai sāciet "
+        "no sākuma",
+        "lemumi.jsonl line 2: decided as of 2025-11-20, not on its case's latest observation: "
+        "the earlier run was given --as-of 2025-11-20; resume with it, or start again",
     ),
     "written_with_self_contained": (
         _made_resume(lambda m: m["whole"]),

@@ -72,6 +72,15 @@ def test_a_plugin_not_loaded_is_named(tmp_path: Path) -> None:
         "output_is_input",
         "output_not_a_file",
         "needs_matplotlib",
+        "decisions_are_cases",
+        "decisions_are_views",
+        "not_json_lines",
+        "no_decision",
+        "cases_are_decisions",
+        "cases_not_json_lines",
+        "no_case",
+        "not_an_error_file",
+        "bad_lines_apart",
     ],
 )
 def test_every_reason_has_a_latvian_sentence(reason: str) -> None:
@@ -84,6 +93,11 @@ def test_every_reason_has_a_latvian_sentence(reason: str) -> None:
         "path": "x.jsonl",
         "output": "o.json",
         "input": "i.jsonl",
+        "shape": "array",
+        "invalid": "9",
+        "errors": "1",
+        "counted_invalid": "0",
+        "counted_errors": "0",
     }
     err = StatsError("english words", code=reason, values=values)
     said = stats_message(err, texts("lv"))

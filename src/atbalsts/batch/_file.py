@@ -338,7 +338,9 @@ def _carry(
     is written). With ``upto``, only records of input lines up to it are kept (an error file
     that ran ahead of its output). With ``skip`` and ``run`` (the earlier output itself), the
     ids of the rule tables kept are added to ``skip.tables`` and some learners to check against
-    the input to ``skip``, and each decision must have been made with ``run``'s date and form."""
+    the input to ``skip`` (with their dates, when ``run`` has no ``as_of``: the input's case
+    tells whether the earlier run had one), and each decision must have been made with
+    ``run``'s date and form."""
     tables = skip.tables if skip is not None else None
     decided = 0
     position = 0
@@ -395,7 +397,9 @@ def _carry(
             if skip is not None and run is not None and "learner_id" in record:
                 decided += 1
                 _same_options(record, run, path, number)
-                skip.keep_learner(line, record["learner_id"], decided)
+                # without --as-of, each case is dated its latest observation: checked on input
+                dated = None if run.as_of is not None else (str(path), number, record.get("as_of"))
+                skip.keep_learner(line, record["learner_id"], decided, dated)
             _count_record(kept, record, path, number)
             out.write(raw)
             numbers.append(line)

@@ -101,7 +101,9 @@ def _work(
     """A worker process: load the policies once, then decide each chunk that comes, until
     the main process closes the pipe. Ctrl-C at a terminal reaches every process of the group:
     a worker leaves it to the main process, which ends the workers (and a worker starts with
-    SIGINT held back, so one that comes while it imports cannot print a traceback)."""
+    SIGINT held back, so one that comes while it imports cannot print a traceback). A worker
+    whose main process is gone (killed, even with SIGKILL: its ends of the pipes close) ends
+    quietly when it next reads or writes: nobody is left to read what it would say."""
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if hasattr(signal, "pthread_sigmask"):
@@ -112,20 +114,31 @@ def _work(
         why = _one_line(err)
         if len(why) > MAX_ERROR_MESSAGE:
             why = why[: MAX_ERROR_MESSAGE - 1] + "…"
-        results.send(f"could not load the policies: {type(err).__name__}: {why}")
+        _send(results, f"could not load the policies: {type(err).__name__}: {why}")
         return
-    results.send(_STARTED)
+    if not _send(results, _STARTED):
+        return
     tables = Tables() if settings.tables else None
     while True:
         try:
             first, lines = tasks.recv()
-        except EOFError:  # the main process is done
+        except (EOFError, OSError):  # the main process is done, or gone
             return
         try:
             part: _Part | str = _decide_here(first, lines, registry, settings, None, tables)
         except Exception as err:  # beyond the safety net of each line (MemoryError, ...)
             part = f"failed: {type(err).__name__}"
-        results.send(part)
+        if not _send(results, part):
+            return
+
+
+def _send(results: Connection, message: object) -> bool:
+    """Send ``message`` to the main process; False when it is gone (the pipe is broken)."""
+    try:
+        results.send(message)
+    except OSError:  # BrokenPipeError, ConnectionResetError: nobody reads the pipe any more
+        return False
+    return True
 
 
 def _one_line(err: BaseException) -> str:

@@ -249,11 +249,36 @@ class _Skip:
     :data:`LEARNERS_CHECKED` and every hundredth after them (a hundredth of the ids, and a
     different input with the same layout is found at its first lines)."""
 
-    def keep_learner(self, line: int, learner_id: object, decided: int) -> None:
+    dates: dict[int, tuple[str, int, str]] = attrs.field(factory=dict)
+    """The dates of the same decisions, when the run is given no ``--as-of``, by input line:
+    the earlier output's path, the decision's line in it, and its ``as_of``. Decided without
+    ``--as-of``, a case is dated its latest observation; another date says the earlier run had
+    ``--as-of``."""
+
+    def keep_learner(
+        self, line: int, learner_id: object, decided: int, dated: tuple[str, int, object] | None
+    ) -> None:
         """Keep the learner of the ``decided``-th decision carried (at input ``line``), to check
-        against the input, if it is one of those sampled."""
-        if isinstance(learner_id, str) and (decided <= LEARNERS_CHECKED or decided % 100 == 0):
+        against the input, if it is one of those sampled; and ``dated`` (the earlier output, the
+        decision's line in it and its date), when the date is to be checked too."""
+        if not (decided <= LEARNERS_CHECKED or decided % 100 == 0):
+            return
+        if isinstance(learner_id, str):
             self.learners[line] = learner_id
+        if dated is not None:
+            path, number, as_of = dated
+            self.dates[line] = (path, number, str(as_of))
+
+
+def _own_date(line: str) -> str | None:
+    """The date the case on an input ``line`` is decided on without ``--as-of``: that of its
+    latest observation (``""`` when it has none); None when the line cannot be read so."""
+    try:
+        observations = json.loads(line)["observations"]
+        days = [date.fromisoformat(o["as_of"]) for o in observations]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return max(days).isoformat() if days else ""
 
 
 def _learner_of(line: str) -> object:
@@ -326,6 +351,16 @@ class _Numbered:
                 "learner id differs): resume with the same input, or start again",
                 code="other_learner",
                 values={"line": str(self.read)},
+            )
+        dated = self._skip.dates.get(self.read)
+        if dated is not None and _own_date(line) not in (None, dated[2]):
+            path, number, decided = dated
+            raise BatchFileError(
+                f"{path} line {number}: decided as of {decided}, not on its case's latest "
+                f"observation: the earlier run was given --as-of {decided}; resume with it, or "
+                "start again",
+                code="written_with_as_of",
+                values={"path": path, "line": str(number), "decided": decided},
             )
 
 

@@ -125,6 +125,10 @@ def batch_sentences(t: Texts) -> dict[str, str]:
             "{path} line {line}: decided as of {decided}, not {as_of} (--as-of): resume with "
             "the options of the earlier run, or start again"
         ),
+        "written_with_as_of": _(
+            "{path} line {line}: decided as of {decided}, not on its case's latest observation: "
+            "the earlier run was given --as-of {decided}; resume with it, or start again"
+        ),
         "written_with_self_contained": _(
             "{path} line {line}: written with --self-contained: resume with the options of the "
             "earlier run, or start again"

@@ -31,6 +31,7 @@ from atbalsts.cli._policies import load_registry, warn_unknown_municipality
 from atbalsts.cli._views import ROLES, check_view_options, decision_json
 
 if TYPE_CHECKING:  # imported where used: the parser is built without the documents
+    from atbalsts import PolicyRegistry
     from atbalsts.model import SupportCase
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "register"]
@@ -151,17 +152,21 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
     values = (stats.evaluated, stats.invalid, stats.errors, stats.incomplete)
     print(", ".join(c.format(n=n) for c, n in zip(counts, values, strict=True)), file=sys.stderr)
     if not args.municipality:  # with --municipality, the note above said it once
+        known = registry  # None when only the workers loaded the policies
         for where, n in sorted(stats.without_policy.items()):
-            print(
-                t.ngettext(
-                    "note: no installed policy governs municipality {municipality!r}: the "
-                    "national baseline alone decided {n} case",
-                    "note: no installed policy governs municipality {municipality!r}: the "
-                    "national baseline alone decided {n} cases",
-                    n,
-                ).format(municipality=where, n=n),
-                file=sys.stderr,
-            )
+            note = t.ngettext(
+                "note: no installed policy governs municipality {municipality!r}: the "
+                "national baseline alone decided {n} case",
+                "note: no installed policy governs municipality {municipality!r}: the "
+                "national baseline alone decided {n} cases",
+                n,
+            ).format(municipality=where, n=n)
+            if known is None:  # loaded here once, to name a close municipality
+                known = load_registry()
+            closest = _closest(known, where)
+            if closest is not None:
+                note += _("; did you mean {closest!r}?").format(closest=closest)
+            print(note, file=sys.stderr)
     if stats.without_data:
         n = stats.without_data
         print(
@@ -175,6 +180,20 @@ def _batch(args: argparse.Namespace, t: Texts) -> int:
             file=sys.stderr,
         )
     return EXIT_INVALID if stats.invalid or stats.errors else EXIT_OK
+
+
+def _closest(registry: PolicyRegistry, municipality: str) -> str | None:
+    """The municipality with a policy loaded that ``municipality``, which none governs, is close
+    to (a misspelling?): the one each decision's ``no_municipal_policy`` note names as
+    ``closest``, found the same way; None when none is close."""
+    from atbalsts.errors import AtbalstsError
+
+    try:
+        notes = registry.policy_set(municipality).notes_on(None)
+    except AtbalstsError:  # no set for it (its plugins conflict): no name to give
+        return None
+    closest = notes[0].detail.get("closest") if notes else None
+    return closest if isinstance(closest, str) else None
 
 
 class _Bar(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal, cast
 
 from atbalsts.cli._common import EXIT_OK, Commands, InputError
@@ -54,7 +55,41 @@ def stats_message(err: StatsError, t: Texts) -> str:
             "table goes to standard output)"
         ),
         "needs_matplotlib": _("the HTML report's charts need matplotlib: install atbalsts[stats]"),
+        "decisions_are_cases": _(
+            "{path} holds support cases, not decisions (line {line} is one): give the output of "
+            "atbalsts batch as DECISIONS, and the cases it decided with --cases"
+        ),
+        "decisions_are_views": _(
+            "{path} holds a role's views of the decisions (atbalsts batch --role), which leave "
+            "out what the role may not see: count the output of atbalsts batch made without "
+            "--role"
+        ),
+        "no_decision": _(
+            "{path} holds no decision that can be counted (line {line} is neither a record of "
+            "atbalsts batch nor a decision that can be read): give the whole output of atbalsts "
+            "batch, made without --role, from its first line"
+        ),
+        "cases_are_decisions": _(
+            "the cases file {path} holds the records of atbalsts batch, not support cases (line "
+            "{line} is one): give the cases the batch decided (its input) with --cases"
+        ),
+        "no_case": _(
+            "the cases file {path} holds no support case that can be read (line {line} is the "
+            "first that is not one): give the cases the batch decided (its input) with --cases"
+        ),
+        "not_an_error_file": _(
+            "{path} line {line} is not an invalid or error record of atbalsts batch: give with "
+            "--errors the error file the batch wrote (batch --errors FILE)"
+        ),
+        "bad_lines_apart": _(
+            "{path}: its summary counts {invalid} invalid and {errors} undecided lines, the "
+            "files given hold {counted_invalid} and {counted_errors}: the batch wrote them to "
+            "its error file (batch --errors FILE); give that file, of the same run, with "
+            "--errors"
+        ),
     }
+    if err.code in ("not_json_lines", "cases_not_json_lines"):
+        return _not_json_lines(err.code, err.values, t)
     if err.code == "unreadable" and err.os_error is not None:
         reason = os_reason(err.os_error, t)
         return _("cannot read {path}: {reason}").format(path=err.values["path"], reason=reason)
@@ -70,6 +105,27 @@ def stats_message(err: StatsError, t: Texts) -> str:
     return said
 
 
+def _not_json_lines(code: str, values: Mapping[str, str], t: Texts) -> str:
+    """Why the decisions file (``not_json_lines``) or the cases file (``cases_not_json_lines``)
+    is not read: a JSON array, or one JSON document over many lines (``shape``)."""
+    _ = t.gettext
+    if values.get("shape") == "array":
+        what = _("it holds a JSON array")
+    else:
+        what = _("its line {line} opens one JSON document that goes on over the lines after it")
+    if code == "not_json_lines":
+        sentence = _(
+            "{path} is not JSON Lines: {what}; give the output of atbalsts batch, one record per "
+            "line"
+        )
+    else:
+        sentence = _(
+            "the cases file {path} is not JSON Lines: {what}; give the cases the batch decided "
+            "(its input), one per line, with --cases"
+        )
+    return sentence.format(path=values["path"], what=what.format(line=values.get("line", "")))
+
+
 def _stats(args: argparse.Namespace, t: Texts) -> int:
     from atbalsts.stats import StatsError, run_stats, shown_records
 
@@ -82,6 +138,7 @@ def _stats(args: argparse.Namespace, t: Texts) -> int:
             cast(Literal["lv", "en"], t.lang),
             args.output,
             join=args.join,
+            errors=args.errors,
         )
     except StatsError as err:
         raise InputError(stats_message(err, t)) from None
@@ -122,6 +179,14 @@ def register(commands: Commands) -> None:
         "--cases",
         metavar=_("CASES"),
         help=_("the JSON Lines cases the batch decided (its input)"),
+    )
+    p.add_argument(
+        "--errors",
+        metavar=_("FILE"),
+        help=_(
+            "the error file the batch wrote its invalid and error records to (batch --errors), "
+            "counted with the output"
+        ),
     )
     p.add_argument(
         "--by",

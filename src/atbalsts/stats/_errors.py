@@ -11,7 +11,9 @@ __all__ = ["StatsError"]
 
 class StatsError(CodedByReason):
     """The statistics cannot be made as asked: a file cannot be read, a grouping needs the cases
-    file, or the decisions and the cases do not belong together.
+    file, the decisions and the cases do not belong together, a file is not what it is given as
+    (the cases as the decisions, a role's views, a JSON array, an error file that is not one), or
+    the batch's invalid and error lines are in an error file not given.
 
     ``str(error)`` says why in English. ``code`` names the kind of problem as a stable code
     and ``values`` what it is about (a path, a line number, a plugin: never a learner's data),

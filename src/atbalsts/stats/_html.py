@@ -146,6 +146,28 @@ def _records_table(table: Table, lang: Lang) -> str:
     return f'<table id="records"><tbody>{rows}</tbody></table>'
 
 
+#: The tables of measures delivered: a note before them says when their zeros mean no data.
+_DELIVERED = ("measures_delivered_by_kind", "measures_delivered_by_funder")
+
+
+def deliveries_untracked(table: Table) -> bool:
+    """Whether, where the report shows a number, no plan records a delivery: every shown cell of
+    measures delivered and not delivered is 0 (one at least shown), and some shown cell of
+    measures *not tracked* is not. The tables of measures delivered then hold zeros that mean
+    no data, not no support given. Read from the shown cells alone (a total may be hidden: the
+    zeros of a small group beside it), so saying it gives nothing away."""
+    if not table.cases:
+        return False
+    rows = (*table.rows, table.total)
+
+    def shown(category: str) -> list[int]:
+        cells = (row.cells.get(("measures_delivery", category)) for row in rows)
+        return [c.learners for c in cells if c is not None and c.learners is not None]
+
+    given = shown("delivered") + shown("not_delivered")
+    return bool(given) and not any(given) and any(shown("not_tracked"))
+
+
 def _figure(svg: str, notes: list[str]) -> str:
     caption = " ".join(_e(n) for n in notes)
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
@@ -163,7 +185,8 @@ def _chart_sections(table: Table, lang: Lang) -> list[str]:
     findings = _charts.findings_chart(table, lang)
     if findings is not None:
         out.append(f"<h2>{_e(_labels.text('chart_findings', lang))}</h2>")
-        out.append(_figure(findings, [hidden_note, *cut]))
+        several = _labels.text("several_groups", lang)
+        out.append(_figure(findings, [several, hidden_note, *cut]))
     trend = _charts.trend_chart(table, lang)
     if trend is not None:
         svg, drawn, available_lines = trend
@@ -227,9 +250,16 @@ def write_html(table: Table, out: TextIO, lang: Lang = "lv", *, charts: bool = T
         parts.extend(_chart_sections(table, lang))
     parts.append(f"<h2>{_e(_labels.text('all_counts', lang))}</h2>")
     parts.append(f'<p class="note">{_e(_labels.text("unit_note", lang))}</p>')
+    untracked = deliveries_untracked(table)
     for metric in table.metrics():
-        if metric.categories is not None:
-            parts.append(_metric_table(table, metric, lang))
+        if metric.categories is None:
+            continue
+        if untracked and metric.name == _DELIVERED[0]:  # their zeros mean no data
+            note = _labels.text("delivery_not_tracked", lang)
+            parts.append(f'<p class="note" id="delivery-not-tracked">{_e(note)}</p>')
+        if metric.name == "findings_by_risk_group":
+            parts.append(f'<p class="note">{_e(_labels.text("several_groups", lang))}</p>')
+        parts.append(_metric_table(table, metric, lang))
     parts.append(f"<h2>{_e(_labels.text('records', lang))}</h2>")
     parts.append(_records_table(table, lang))
     parts.append("</main>")

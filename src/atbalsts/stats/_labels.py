@@ -145,9 +145,28 @@ _TEXT: dict[str, tuple[str, str]] = {
     "learners_items": ("izglītojamie (iekavās — ierakstu skaits)", "learners (items)"),
     "unit_note": (
         "Katrā šūnā izglītojamo skaits; iekavās, cik pienākumu, plānu, pasākumu vai nosūtījumu "
-        "viņiem ir.",
+        "viņiem ir. Izglītojamais ir skaitīts katrā kategorijā, kas uz viņu attiecas, tāpēc "
+        "kategoriju skaitļu summa var būt lielāka par kopskaitu.",
         "Each cell gives the number of learners; in brackets, how many obligations, plans, "
-        "measures or referrals they have.",
+        "measures or referrals they have. A learner is counted in every category that applies "
+        "to them, so the categories can add up to more than the total.",
+    ),
+    "several_groups": (
+        "Viens izglītojamais var būt vairākās riska grupās un ar vairākiem riska faktoriem: tad "
+        "viņš ir skaitīts katrā no tiem, tāpēc grupu (un faktoru) skaitļu summa var būt lielāka "
+        "par izglītojamo ar riska konstatējumiem skaitu.",
+        "A learner may be in several risk groups and have several risk factors: they are "
+        "counted under each, so the groups (and the factors) can add up to more than the "
+        "learners with findings.",
+    ),
+    "delivery_not_tracked": (
+        "Atbalsta pasākumu sniegšana netiek uzskaitīta: kur skaitļi ir parādīti, neviens plāns "
+        "nesatur ierakstus par sniegto atbalstu (visi plānotie pasākumi ir „Netiek "
+        "uzskaitīts”), tāpēc nulles tabulās par sniegtajiem pasākumiem nozīmē, ka datu nav, "
+        "nevis ka atbalsts nav sniegts.",
+        "Delivery of measures is not tracked: where numbers are shown, no plan records the "
+        "support given (every measure planned is “Not tracked”), so the zeros in the tables of "
+        "measures delivered mean no data, not no support given.",
     ),
     "category": ("Kategorija", "Category"),
     "no_cases": (
@@ -164,10 +183,13 @@ _TEXT: dict[str, tuple[str, str]] = {
 RECORDS: dict[str, tuple[str, str]] = {
     "decisions": ("Saskaitītie lēmumi", "Decisions counted"),
     "invalid": (
-        "Nederīgas lietas (batch ieraksts invalid)",
-        "Invalid cases (batch 'invalid' records)",
+        "Nederīgas lietas (par tām lēmums netika pieņemts, tāpēc tās nav tabulās)",
+        "Invalid cases (not decided, so in no table)",
     ),
-    "errors": ("Kļūdas (batch ieraksts error)", "Errors (batch 'error' records)"),
+    "errors": (
+        "Lietas, par kurām kļūdas dēļ nevarēja pieņemt lēmumu (nav tabulās)",
+        "Cases that could not be decided because of an error (in no table)",
+    ),
     "other": ("Citi ieraksti (galvene, kopsavilkums)", "Other records (header, summary)"),
     "unreadable": ("Nenolasāmas rindas", "Unreadable lines"),
     "duplicates": (
@@ -196,7 +218,9 @@ RULE: dict[str, str] = {
         "grupas kopsummas): tad slēptas vēl citas šūnas, cik vajag, lai no pārbaudītajām "
         "sakarībām (kopsummām, vienādām šūnām, vienību summām) nevienu slēptu skaitli nevarētu "
         "sašaurināt līdz mazāk nekā {n} iespējamām vērtībām. Nulles ir parādītas, izņemot mazās "
-        "grupās. Ko šis noteikums neaizsargā, teikts statistikas atsauces aprakstā."
+        "grupās. Nepublicējiet vienu un to pašu izglītojamo skaitļus divos dažādos grupējumos "
+        "(piemēram, pēc skolas un pēc skolas un klases): atņemot vienu no otra, slēptos "
+        "skaitļus var atklāt."
     ),
     "en": (
         "Counts are pseudonymous: no learner is named. A cell of 1 to {m} learners (fewer than "
@@ -205,7 +229,8 @@ RULE: dict[str, str] = {
         "decided, the column total, or another total of the same group) is suppressed too, with "
         "more cells where needed, so that no hidden count can be narrowed by the relations checked "
         "(totals, equal cells, item sums) to fewer than {n} possible values. Zeros are shown, "
-        "outside small groups. What this does not protect is in the statistics reference."
+        "outside small groups. Do not publish two groupings of the same learners (by school, "
+        "and by school and grade): one subtracted from the other can give hidden numbers away."
     ),
 }
 

@@ -42,8 +42,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("learners_decided", "Izglītojamie, par kuriem pieņemts lēmums", "Learners decided"),
     Metric(
         "incomplete_decisions",
-        "Nepilnīgi lēmumi (spraudņa vai noteikuma darbības kļūda)",
-        "Incomplete decisions (a plugin or rule failed)",
+        "Nepilnīgi lēmumi (kādu noteikumu kļūdas dēļ nevarēja piemērot)",
+        "Incomplete decisions (a rule could not be applied because of an error)",
     ),
     Metric(
         "learners_with_findings", "Izglītojamie ar riska konstatējumiem", "Learners with findings"

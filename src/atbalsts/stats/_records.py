@@ -16,6 +16,7 @@ the two to the same counts.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -23,6 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple, TypeGuard
 
+from atbalsts._jsonlines import Shape, opens
 from atbalsts._time import term_of
 from atbalsts.engine import RuleTable
 from atbalsts.stats._errors import StatsError
@@ -34,9 +36,13 @@ __all__ = [
     "Unreadable",
     "case_facts",
     "decision_facts",
+    "error_file_counts",
     "is_rule_table",
     "kind_of",
     "read_lines",
+    "refuse_caseless",
+    "refuse_uncounted",
+    "summary_counts",
 ]
 
 
@@ -358,24 +364,38 @@ def case_facts(case: object) -> CaseFacts:
     )
 
 
+#: The white space of JSON (RFC 8259): the only characters a blank line may hold, as
+#: ``atbalsts batch`` reads its input (:func:`atbalsts.batch.blank_line`).
+JSON_SPACE = " \t\r\n"
+
+
 def read_lines(path: Path) -> Iterator[tuple[int, object]]:
     """``(line number, record)`` for each non-blank line of the JSON Lines file ``path``.
 
-    A line that is not JSON gives the record ``None``, and so does a line nested too deeply for
-    the parser (``[`` repeated many thousand times): counted as unreadable, never a crash. The
-    file is read line by line, on ``\\n`` only (never ``str.splitlines``, which also splits on
-    U+2028 and U+2029 inside JSON strings), and may start with a UTF-8 byte-order mark.
+    A line is blank when it holds JSON white space only (spaces, tabs, carriage returns), as
+    the batch reads its input: a line of other white space (a no-break space, U+2028), which the
+    batch gave an ``invalid`` record, is a line that is not JSON here. A line that is not JSON
+    gives the record ``None``, and so does a line nested too deeply for the parser (``[``
+    repeated many thousand times): counted as unreadable, never a crash. The file is read line
+    by line, on ``\\n`` only (never ``str.splitlines``, which also splits on U+2028 and U+2029
+    inside JSON strings), and may start with a UTF-8 byte-order mark.
     """
+    for number, line in _text_lines(path):
+        try:
+            record: object = json.loads(line)
+        except (ValueError, RecursionError):
+            record = None
+        yield number, record
+
+
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of each line of ``path`` that is not blank (JSON white space
+    only), read on ``\\n`` only; :class:`StatsError` when it cannot be read."""
     try:
         with path.open(encoding="utf-8-sig", newline="\n") as lines:
             for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record: object = json.loads(line)
-                except (ValueError, RecursionError):
-                    record = None
-                yield number, record
+                if line.strip(JSON_SPACE):
+                    yield number, line
     except UnicodeDecodeError:
         raise StatsError(
             f"cannot read {path}: it is not UTF-8 text",
@@ -389,6 +409,209 @@ def read_lines(path: Path) -> Iterator[tuple[int, object]]:
             values={"path": str(path)},
             os_error=err,
         ) from None
+
+
+# -- what a file holds when it gives nothing to count ------------------------------------------
+
+
+def _is_batch_record(record: object) -> bool:
+    """Whether ``record`` is a record of ``atbalsts batch`` output other than a decision: a
+    ``rule_table``, an ``invalid`` or ``error`` record, or the summary."""
+    if not isinstance(record, Mapping):
+        return False
+    return is_rule_table(record) or "summary" in record or kind_of(record) in (INVALID, ERROR)
+
+
+def refuse_uncounted(path: Path) -> None:
+    """Raise :class:`StatsError` when the decisions file ``path``, of which no decision could be
+    counted, holds lines that are not records of ``atbalsts batch`` output, naming what they are:
+    support cases (``decisions_are_cases``), a role's views (``decisions_are_views``), one JSON
+    document over many lines or a JSON array (``not_json_lines``, with ``shape``), or other lines
+    (``no_decision``: not JSON, another record, a decision the counts cannot read). The values
+    are ``path`` and ``line``, the first line that shows it. An output that holds records of the
+    batch only (its summary, its ``invalid`` and ``error`` records: every line was refused) is
+    left alone: it is counted, zeros and all.
+
+    Read only when nothing was counted: a file with a decision counted is counted, the lines
+    that are not decisions in :attr:`Records.unreadable <atbalsts.stats.Records>`.
+    """
+    first = True
+    for number, line in _text_lines(path):
+        if first:
+            first = False
+            shape = opens(line)
+            if shape is not None:
+                raise _not_json_lines(path, number, shape)
+        try:
+            record: object = json.loads(line)
+        except (ValueError, RecursionError):
+            record = None
+        if _is_batch_record(record):
+            continue
+        values = {"path": str(path), "line": str(number)}
+        if isinstance(record, Mapping) and "view" in record:
+            raise StatsError(
+                f"{path} holds a role's views of the decisions (atbalsts batch --role), which "
+                "leave out what the role may not see: count the output of atbalsts batch made "
+                "without --role",
+                code="decisions_are_views",
+                values=values,
+            )
+        if isinstance(record, Mapping) and "learner" in record and "learner_id" not in record:
+            raise StatsError(
+                f"{path} holds support cases, not decisions (line {number} is one): give the "
+                "output of atbalsts batch as DECISIONS, and the cases it decided with --cases",
+                code="decisions_are_cases",
+                values=values,
+            )
+        raise StatsError(
+            f"{path} holds no decision that can be counted (line {number} is neither a record "
+            "of atbalsts batch nor a decision that can be read): give the whole output of "
+            "atbalsts batch, made without --role, from its first line",
+            code="no_decision",
+            values=values,
+        )
+
+
+def _not_json_lines(path: Path, line: int, shape: Shape) -> StatsError:
+    what = (
+        "it holds a JSON array"
+        if shape == "array"
+        else f"its line {line} opens one JSON document that goes on over the lines after it"
+    )
+    return StatsError(
+        f"{path} is not JSON Lines: {what}; give the output of atbalsts batch, one record per line",
+        code="not_json_lines",
+        values={"path": str(path), "line": str(line), "shape": shape},
+    )
+
+
+def refuse_caseless(path: Path) -> None:
+    """Raise :class:`StatsError` when the cases file ``path`` holds lines and no support case
+    the counts can read, naming what it holds: the records of ``atbalsts batch``
+    (``cases_are_decisions``: a decision, a view, a rule table, a summary), one JSON document
+    over many lines or a JSON array (``cases_not_json_lines``, with ``shape``), or other lines
+    (``no_case``). The values are ``path`` and ``line``, the first line that shows it. A file
+    with one case that can be read is left alone."""
+    found: StatsError | None = None
+    first = True
+    for number, line in _text_lines(path):
+        try:
+            record: object = json.loads(line)
+        except (ValueError, RecursionError):
+            record = None
+        if record is not None:
+            try:
+                case_facts(record)
+            except Unreadable:
+                pass
+            else:
+                return
+        values = {"path": str(path), "line": str(number)}
+        if first:
+            first = False
+            shape = opens(line)
+            if shape is not None:
+                what = (
+                    "it holds a JSON array"
+                    if shape == "array"
+                    else f"its line {number} opens one JSON document that goes on over the "
+                    "lines after it"
+                )
+                found = StatsError(
+                    f"the cases file {path} is not JSON Lines: {what}; give the cases the batch "
+                    "decided (its input), one per line, with --cases",
+                    code="cases_not_json_lines",
+                    values={**values, "shape": shape},
+                )
+        if found is not None:
+            continue
+        if _is_batch_record(record) or (
+            isinstance(record, Mapping) and ("learner_id" in record or "view" in record)
+        ):
+            found = StatsError(
+                f"the cases file {path} holds the records of atbalsts batch, not support cases "
+                f"(line {number} is one): give the cases the batch decided (its input) with "
+                "--cases",
+                code="cases_are_decisions",
+                values=values,
+            )
+        else:
+            found = StatsError(
+                f"the cases file {path} holds no support case that can be read (line {number} "
+                "is the first that is not one): give the cases the batch decided (its input) "
+                "with --cases",
+                code="no_case",
+                values=values,
+            )
+    if found is not None:
+        raise found
+
+
+# -- the batch's error file and its summaries ----------------------------------------------------
+
+
+def error_file_counts(path: Path) -> tuple[int, int]:
+    """The ``invalid`` and the ``error`` records of the batch's error file ``path`` (``batch
+    --errors FILE``: each line one of the two, ``BatchInvalid`` and ``BatchError`` of
+    ``schemas/batch-record.schema.json``). :class:`StatsError` (``not_an_error_file``, with
+    ``path`` and ``line``) at a line that is neither."""
+    invalid = errors = 0
+    for number, record in read_lines(path):
+        kind = kind_of(record) if isinstance(record, Mapping) else None
+        if kind == INVALID:
+            invalid += 1
+        elif kind == ERROR:
+            errors += 1
+        else:
+            raise StatsError(
+                f"{path} line {number} is not an invalid or error record of atbalsts batch: "
+                "give with --errors the error file the batch wrote (batch --errors FILE)",
+                code="not_an_error_file",
+                values={"path": str(path), "line": str(number)},
+            )
+    return invalid, errors
+
+
+#: The start of a line that may be a summary record: read as JSON only then, so that looking
+#: for the summaries costs a read of the file, not a parse of every line.
+_SUMMARY = re.compile(rb'(?:\xef\xbb\xbf)?[ \t\r]*\{[ \t\r\n]*"summary"[ \t\r\n]*:')
+
+
+def summary_counts(path: Path) -> tuple[int, int] | None:
+    """The invalid and the error lines that the ``summary`` records of the batch output
+    ``path`` count (the last line of each run's output: several when runs are put one after
+    another), added up; None when it holds no summary. A summary counts the lines of its run
+    whether their records went into the output or into an error file (``batch --errors``)."""
+    found = False
+    invalid = errors = 0
+    try:
+        with path.open("rb") as lines:
+            for raw in lines:
+                if not _SUMMARY.match(raw):
+                    continue
+                try:
+                    record = json.loads(raw)
+                except (ValueError, RecursionError):
+                    continue
+                counts = record.get("summary") if isinstance(record, dict) else None
+                if not isinstance(counts, dict):
+                    continue
+                found = True
+                invalid += _whole(counts.get("invalid"))
+                errors += _whole(counts.get("errors"))
+    except OSError as err:
+        raise StatsError(
+            f"cannot read {path}: {err.strerror or err}",
+            code="unreadable",
+            values={"path": str(path)},
+            os_error=err,
+        ) from None
+    return (invalid, errors) if found else None
+
+
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def numbered(records: Iterable[object]) -> Iterator[tuple[int, object]]:
