@@ -459,14 +459,13 @@ class _Propagation:
         # nothing, fewer (a reader takes it so; when the row is in fact larger, with every
         # cell hidden, that reading is wrong and nothing is taken from it here).
         columns, m = len(relations.grid.columns), self.min_learners
+        small = _small_rows(relations.grid, hidden, m)
         for r, slots in self.hidden_slots.items():
             var = r * width + decided
-            if not free[var]:
-                continue
-            if len(slots) < columns:
-                lo[var] = max(lo[var], m)
-            elif relations.grid.learners[r].get(DECIDED, 0) < m:
+            if r in small:
                 hi[var] = m - 1
+            elif free[var] and len(slots) < columns:
+                lo[var] = max(lo[var], m)
 
     def run(self) -> None:
         relations, width = self.relations, self.relations.width
@@ -748,7 +747,7 @@ def _protect(grid: Grid, hidden: set[Spot], min_learners: int, families: list[_F
     that shows nothing is known to hold 1 to ``min_learners - 1`` learners (rule 1), and its
     learners decided is bounded no closer than that."""
     if not hidden or grid.learners[-1].get(DECIDED, 0) < min_learners:
-        return  # nothing at all is shown of fewer than min_learners learners (rule 1)
+        return  # a table of fewer than min_learners learners shows nothing (rule 1)
     relations = _Relations(grid, families)
     zero = _zero_columns(grid, hidden)
     m, width, index = min_learners, relations.width, relations.index
