@@ -1,9 +1,21 @@
 """Secondary suppression against a bounds attacker: no hidden cell can be narrowed down.
 
 The attacker here is written apart from ``_suppress``: it reads only the published table and
-bounds every hidden learner count by the relations a reader sees (a column adds up to its total,
-a cell is at most its group's learners decided, a breakdown of things adds up to the same number
-as every other breakdown of them, learners are at most things), iterated to a fixed point.
+bounds every hidden count, learners and items, by the relations a reader sees, iterated to a
+fixed point:
+
+- a column adds up to its total (learners and items);
+- a cell is at most its group's learners decided, and its learners at most its items;
+- a group that shows any cell has at least ``min_learners`` learners (a group of 1 to 4 shows
+  nothing, by rule 1), and one that shows nothing fewer; a hidden cell of a group of
+  ``min_learners`` or more is at least 1 (zeros are shown there);
+- the breakdowns of one family of things (obligations by action and by state; measures planned
+  by kind, by funder and by delivery; measures delivered by kind and by funder, and the delivery
+  "delivered"; referrals by recipient and by status) each add up to the family's things, and
+  each holds every learner of the family, none more;
+- learners with findings are in some risk group, and a risk group's in some of its factors;
+- things counted within others' are at most those: the measures delivered of a kind (or funder)
+  among those planned of it, the overdue referrals among those of a waiting status.
 """
 
 from __future__ import annotations
@@ -15,103 +27,203 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from atbalsts.codes import RISK_FACTORS
 from atbalsts.stats import MIN_LEARNERS, Table, as_dict, count
 
-from .helpers import FAMILY_PARTS, always_shown, batches, told_by_columns
+from .helpers import FAMILY_PARTS, WAITING, always_shown, batches, told_by_columns
 
 BIG = 10**12
 DECIDED = ("learners_decided", None)
+FINDINGS = ("learners_with_findings", None)
+#: The published cell that counts a family's learners and things, where there is one.
+FAMILY_WHOLE = {
+    FAMILY_PARTS.index(("measures_delivered_by_kind", "measures_delivered_by_funder")): (
+        "measures_delivery",
+        "delivered",
+    )
+}
+#: Things counted within others': (the part's metric, the whole's metric), category by category.
+WITHIN = (
+    ("measures_delivered_by_kind", "measures_planned_by_kind"),
+    ("measures_delivered_by_funder", "measures_planned_by_funder"),
+)
+
+Key = tuple[Any, ...]
 
 
-def ranges(table: Table, columns_tell: bool = False) -> dict[tuple[int, Any], tuple[int, int]]:
-    """(lo, hi) of every hidden learner count. ``columns_tell``: the reader also reads that a
-    column not every table of the grouping shows (:func:`always_shown`) is met, its total at
-    least 1."""
+def _relations(
+    table: Table,
+) -> tuple[list[tuple[Key, Key]], list[tuple[str, Key, list[Key]]]]:
+    """What a reader knows of how the counts of ``table`` hang together: ``les`` (a <= b) and
+    ``wides`` ("sum": the head is the sum of the rest; "cover": at most it). Keys: (kind, row,
+    column) with kind "L" (learners) or "I" (items), ("F", row, family) for a family's things
+    and ("FL", row, family) for its learners, neither published."""
     rows = [*table.rows, table.total]
     by_metric: dict[str, list[Any]] = defaultdict(list)
     for column in table.columns:
         by_metric[column[0]].append(column)
-    lo: dict[Any, int] = {}
-    hi: dict[Any, int] = {}
+    items = _item_columns(table)
+    les: list[tuple[Key, Key]] = []
+    wides: list[tuple[str, Key, list[Key]]] = []
+    for r, row in enumerate(rows):
+        for column in row.cells:
+            if column != DECIDED:
+                les.append((("L", r, column), ("L", r, DECIDED)))
+            if column in items:
+                les.append((("L", r, column), ("I", r, column)))
+        # findings: learners with findings are in some risk group, a group's in its factors
+        groups = by_metric.get("findings_by_risk_group", [])
+        factors = by_metric.get("findings_by_factor", [])
+        if FINDINGS in row.cells:
+            for part in (groups, factors):
+                if part:
+                    les.extend((("L", r, c), ("L", r, FINDINGS)) for c in part)
+                    wides.append(("cover", ("L", r, FINDINGS), [("L", r, c) for c in part]))
+        for group in groups:
+            within = [c for c in factors if _group_of(c) == group[1]]
+            if within:
+                les.extend((("L", r, c), ("L", r, group)) for c in within)
+                wides.append(("cover", ("L", r, group), [("L", r, c) for c in within]))
+        # families of things: every breakdown adds up to the things, holds every learner
+        for f, parts in enumerate(FAMILY_PARTS):
+            whole = FAMILY_WHOLE.get(f)
+            things: Key = ("I", r, whole) if whole else ("F", r, f)
+            learners: Key = ("L", r, whole) if whole else ("FL", r, f)
+            present = [by_metric[p] for p in parts if by_metric.get(p)]
+            if not present:
+                continue
+            les.extend([(learners, ("L", r, DECIDED)), (learners, things)])
+            for cells in present:
+                wides.append(("sum", things, [("I", r, c) for c in cells]))
+                wides.append(("cover", learners, [("L", r, c) for c in cells]))
+                les.extend((("L", r, c), learners) for c in cells)
+        # things counted within others'
+        for part, whole in WITHIN:
+            for column in by_metric.get(part, []):
+                if (whole, column[1]) in row.cells:
+                    for kind in ("L", "I"):
+                        les.append(((kind, r, column), (kind, r, (whole, column[1]))))
+        overdue = ("referrals_overdue", None)
+        waiting = [c for c in by_metric.get("referrals_by_status", []) if c[1] in WAITING]
+        if overdue in row.cells and waiting:
+            for kind in ("L", "I"):
+                wides.append(("cover", (kind, r, overdue), [(kind, r, c) for c in waiting]))
+    if table.by:
+        last = len(rows) - 1
+        for column in table.columns:
+            for kind in ("L", "I") if column in items else ("L",):
+                wides.append(
+                    ("sum", (kind, last, column), [(kind, r, column) for r in range(last)])
+                )
+    return les, wides
+
+
+def _item_columns(table: Table) -> set[Any]:
+    """The columns whose metric counts items beside learners."""
+    metrics = {m.name for m in table.metrics() if m.items}
+    return {c for c in table.columns if c[0] in metrics}
+
+
+def _group_of(column: Any) -> str | None:
+    code = str(column[1])
+    return RISK_FACTORS[code].group if code in RISK_FACTORS else None
+
+
+def _shows_nothing(row: Any) -> bool:
+    return all(cell.suppressed for cell in row.cells.values())
+
+
+def bounds(table: Table, columns_tell: bool = False) -> tuple[dict[Key, int], dict[Key, int]]:
+    """(lo, hi) of every count a reader can bound, by the relations of :func:`_relations`.
+    ``columns_tell``: the reader also reads that a column not every table of the grouping shows
+    (:func:`always_shown`) is met, its total at least 1."""
+    rows = [*table.rows, table.total]
+    m = table.min_learners
+    lo: dict[Key, int] = defaultdict(int)
+    hi: dict[Key, int] = defaultdict(lambda: BIG)
     for r, row in enumerate(rows):
         for column, cell in row.cells.items():
             for kind, n in (("L", cell.learners), ("I", cell.items)):
-                key = (kind, r, column)
-                lo[key], hi[key] = (n, n) if n is not None else (0, BIG)
+                if n is not None:
+                    lo[(kind, r, column)] = hi[(kind, r, column)] = n
         if row.cells[DECIDED].suppressed:
-            lo[("L", r, DECIDED)] = 1
-        for f, _ in enumerate(FAMILY_PARTS):
-            lo[("F", r, f)], hi[("F", r, f)] = 0, BIG
+            # A group of 1 to m - 1 shows nothing, zeros included (rule 1); any other shows
+            # its zeros, which are never hidden.
+            lo[("L", r, DECIDED)] = 1 if _shows_nothing(row) else m
+            if _shows_nothing(row):
+                hi[("L", r, DECIDED)] = m - 1
     if columns_tell:
         for column in set(table.columns) - always_shown(table):
             key = ("L", len(rows) - 1, column)
             lo[key] = max(lo[key], 1)
-    sums: list[tuple[Any, list[Any]]] = []
-    les: list[tuple[Any, Any]] = []
-    for r, row in enumerate(rows):
-        for column, cell in row.cells.items():
-            if column != DECIDED:
-                les.append((("L", r, column), ("L", r, DECIDED)))
-            if (
-                cell.suppressed
-                and ("I", r, column) in lo
-                and table.cell(None, *column).items is not None
-            ):
-                les.append((("L", r, column), ("I", r, column)))
-        for f, parts in enumerate(FAMILY_PARTS):
-            for part in parts:
-                if by_metric.get(part):
-                    sums.append((("F", r, f), [("I", r, c) for c in by_metric[part]]))
-    if table.by:
-        last = len(rows) - 1
-        for column in table.columns:
-            for kind in ("L", "I"):
-                sums.append(((kind, last, column), [(kind, r, column) for r in range(last)]))
+    les, wides = _relations(table)
     changed = True
-    # Zeros are shown outside small groups, so a hidden cell of a group of 5 or more is at
+    # Zeros are shown outside small groups, so a hidden cell of a group of m or more is at
     # least 1; not a hidden column total, which rule 4 hides even when it is 0.
     groups = rows[:-1] if table.by else rows
+
+    def tighten(key: Key, low: int, high: int) -> None:
+        nonlocal changed
+        if low > lo[key]:
+            lo[key] = low
+            changed = True
+        if high < hi[key]:
+            hi[key] = high
+            changed = True
+
     while changed:
         changed = False
         for r, row in enumerate(groups):
-            if lo[("L", r, DECIDED)] >= table.min_learners:
+            if lo[("L", r, DECIDED)] >= m:
                 for column, cell in row.cells.items():
-                    if cell.suppressed and lo[("L", r, column)] < 1:
-                        lo[("L", r, column)] = 1
-                        changed = True
-
-        def tighten(key: Any, low: int, high: int) -> None:
-            nonlocal changed
-            if low > lo[key]:
-                lo[key] = low
-                changed = True
-            if high < hi[key]:
-                hi[key] = high
-                changed = True
-
+                    if cell.suppressed:
+                        tighten(("L", r, column), 1, BIG)
         for small, big in les:
             tighten(small, lo[small], hi[big])
             tighten(big, lo[small], hi[big])
-        for whole, parts in sums:
+        for kind, whole, parts in wides:
             s_lo = sum(lo[p] for p in parts)
             s_hi = min(BIG, sum(hi[p] for p in parts))
-            tighten(whole, s_lo, s_hi)
+            tighten(whole, s_lo if kind == "sum" else 0, s_hi)
             for p in parts:
                 tighten(
                     p,
                     max(0, lo[whole] - (s_hi - hi[p])) if s_hi < BIG else 0,
-                    hi[whole] - (s_lo - lo[p]),
+                    hi[whole] - (s_lo - lo[p]) if kind == "sum" else BIG,
                 )
+    return lo, hi
+
+
+def ranges(
+    table: Table, columns_tell: bool = False, kind: str = "L"
+) -> dict[tuple[int, Any], tuple[int, int]]:
+    """(lo, hi) of every hidden learner count (``kind`` "I": item count, where counted)."""
+    lo, hi = bounds(table, columns_tell)
+    rows = [*table.rows, table.total]
+    items = _item_columns(table)
     return {
-        (r, column): (lo[("L", r, column)], hi[("L", r, column)])
+        (r, column): (lo[(kind, r, column)], hi[(kind, r, column)])
         for r, row in enumerate(rows)
         for column, cell in row.cells.items()
-        if cell.suppressed
+        if cell.suppressed and (kind == "L" or column in items)
     }
 
 
-def narrowed(table: Table) -> dict[tuple[int, Any], tuple[int, int]]:
-    return {s: b for s, b in ranges(table).items() if b[1] - b[0] + 1 < table.min_learners}
+def narrowed(table: Table) -> dict[tuple[str, int, Any], tuple[int, int]]:
+    """The hidden counts, learners ("L") and items ("I"), bounded to fewer than
+    ``min_learners`` values; not a small group's learners decided, which rule 1 tells is 1 to
+    ``min_learners - 1``."""
+    rows = [*table.rows, table.total]
+    out: dict[tuple[str, int, Any], tuple[int, int]] = {}
+    m = table.min_learners
+    if _shows_nothing(table.total):
+        return out  # fewer than m learners in all: nothing is shown (rule 1), nothing told
+    for kind in ("L", "I"):
+        for (r, column), (low, high) in ranges(table, kind=kind).items():
+            small = column == DECIDED and _shows_nothing(rows[r]) and (low, high) == (1, m - 1)
+            if high - low + 1 < m and not small:
+                out[(kind, r, column)] = (low, high)
+    return out
 
 
 def _dec(i: str, complete: bool = True, findings: bool = False, obligations: Any = ()) -> Any:
@@ -120,7 +232,9 @@ def _dec(i: str, complete: bool = True, findings: bool = False, obligations: Any
         "as_of": "2025-03-03",
         "policy": {"municipality": "m"},
         "complete": complete,
-        "findings": [{"factor": "low_achievement", "group": "learning"}] if findings else [],
+        "findings": [{"factor": "low_achievement", "group": "learning_and_school"}]
+        if findings
+        else [],
         "obligations": [dict(o) for o in obligations],
         "referrals": [],
     }

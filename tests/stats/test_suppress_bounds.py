@@ -46,9 +46,10 @@ def _grid(
 def plain_bounds(
     relations: _suppress._Relations, hidden: set[_suppress.Spot], m: int
 ) -> tuple[list[int], list[int]]:
-    """Bounds by the rule's words: shown cells exact, a hidden learners decided at least 1;
-    every relation swept until none narrows a bound, and a hidden cell of a group (not the
-    total) known to hold ``m`` learners at least 1."""
+    """Bounds by the rule's words: shown cells exact, a hidden learners decided at least 1, at
+    least ``m`` in a row that shows a cell, at most ``m - 1`` in one that shows nothing (when
+    it is in fact that small); every relation swept until none narrows a bound, and a hidden
+    cell of a group (not the total) known to hold ``m`` learners at least 1."""
     grid, width, n = relations.grid, relations.width, relations.n
     lo = [0] * (relations.rows * width)
     hi = [_suppress._BIG] * len(lo)
@@ -58,7 +59,11 @@ def plain_bounds(
                 lo[r * width + i] = hi[r * width + i] = grid.learners[r].get(column, 0)
                 lo[r * width + n + i] = hi[r * width + n + i] = grid.items[r].get(column, 0)
         if (r, _suppress.DECIDED) in hidden:
-            lo[r * width + relations.decided] = 1
+            decided = r * width + relations.decided
+            shows = any((r, column) not in hidden for column in grid.columns)
+            lo[decided] = m if shows else 1
+            if not shows and grid.learners[r].get(_suppress.DECIDED, 0) < m:
+                hi[decided] = m - 1
     groups = range(relations.rows - 1) if grid.grouped else range(relations.rows)
     for _ in range(10_000):
         changed: list[int] = []

@@ -53,13 +53,25 @@ def test_no_hidden_cell_is_bounded_to_fewer_than_the_threshold(
     table, grid, hidden = _counted(decisions, cases, by, m)
     relations = _suppress._Relations(grid, _suppress._families(grid))
     lo, hi = relations.bounds(hidden, m) if hidden else ([], [])
+    # A table of fewer than m learners shows nothing at all (rule 1): nothing more to protect.
+    shows = grid.learners[-1].get(_suppress.DECIDED, 0) >= m
+    small = _suppress._small_rows(grid, hidden, m)
     for spot in hidden:
         var = relations.var(spot)
-        true = grid.learners[spot[0]].get(spot[1], 0)
-        assert lo[var] <= true <= hi[var], ("bounds exclude the true count", spot)
-        # Known gap, left open: a small group's zero under a column total of 0 is pinned to 0.
-        if (lo[var], hi[var]) != (0, 0):
-            assert hi[var] - lo[var] + 1 >= m, ("narrowed", spot, lo[var], hi[var])
+        counts = [(var, grid.learners[spot[0]].get(spot[1], 0))]
+        if _suppress.metric_counts_items(spot[1]):
+            counts.append((var + relations.n, grid.items[spot[0]].get(spot[1], 0)))
+        for v, true in counts:
+            assert lo[v] <= true <= hi[v], ("bounds exclude the true count", spot, v == var)
+            if not shows or (lo[v], hi[v]) == (0, 0):
+                # Known gap, left open: a small group's zero under a column total of 0 is
+                # pinned to 0.
+                continue
+            if spot[1] == _suppress.DECIDED and spot[0] in small:
+                # A group that shows nothing holds 1 to m - 1 (rule 1), no closer.
+                assert (lo[v], hi[v]) == (1, m - 1), ("narrowed", spot, lo[v], hi[v])
+            else:
+                assert hi[v] - lo[v] + 1 >= m, ("narrowed", spot, v == var, lo[v], hi[v])
     # The attacker of test_disclosure, which reads only the published table, agrees.
     assert {s: b for s, b in narrowed(table).items() if b != (0, 0)} == {}
 
@@ -78,7 +90,7 @@ def test_rule_5_hides_a_cell_of_the_relation_that_binds_not_merely_the_smallest(
     assert table.cell(None, "obligations_by_action", "record_in_viis").suppressed
     assert table.cell(None, "obligations_by_state", "not_tracked").learners == 10
     assert table.cell(None, "learners_with_findings").learners == 5
-    assert table.cell(None, "findings_by_risk_group", "learning").learners == 5
+    assert table.cell(None, "findings_by_risk_group", "learning_and_school").learners == 5
     assert narrowed(table) == {}
 
 
@@ -86,22 +98,26 @@ def test_the_tie_rule_is_not_implied_by_rule_5() -> None:
     """A hidden "learners decided" takes with it the cells equal to it (rules 3 and 4 then run
     on those). Rule 5 alone would protect the same cells, but by hiding others: so the tie rule
     is kept, as removing it would change what is published."""
-    spec = {"A": (1, 0), "B": (6, 6), "C": (20, 5)}
+    spec = {"A": (2, 0), "B": (7, 7), "C": (20, 5), "D": (30, 10)}
 
     def published(table: Table) -> dict[str, int | None]:
         return {
             "C decided": table.cell(("C",), "learners_decided").learners,
-            "total with findings": table.cell(None, "learners_with_findings").learners,
+            "total low achievement": table.cell(
+                None, "findings_by_factor", "low_achievement"
+            ).learners,
         }
 
     table = _schools(spec, "findings")
-    # B's 6 learners all have findings: hidden with B's hidden learners decided.
+    # B's 7 learners all have findings: hidden with B's hidden learners decided. C's learners
+    # decided is hidden too: A (1 to 4, as it shows nothing) and B (5 or more, as it shows
+    # its zeros) make 9 together, which would bound B to 5 to 8.
     assert table.cell(("B",), "learners_decided").suppressed
     assert table.cell(("B",), "learners_with_findings").suppressed
-    assert published(table) == {"C decided": 20, "total with findings": 11}
+    assert published(table) == {"C decided": None, "total low achievement": 22}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_suppress, "_close_ties", lambda *args: False)
         without = _schools(spec, "findings")
     assert without.cell(("B",), "learners_with_findings").suppressed
     assert narrowed(without) == {}
-    assert published(without) == {"C decided": None, "total with findings": 11}
+    assert published(without) == {"C decided": None, "total low achievement": None}

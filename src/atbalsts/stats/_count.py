@@ -54,6 +54,31 @@ LocalLabels = dict[str, tuple[str, str]]
 WAITING = frozenset({"draft", "requested", "received", "ready", "on-hold"})
 #: Plan statuses whose measures are not planned any more.
 NOT_PLANNED = frozenset({"revoked", "entered-in-error"})
+#: Things counted among others' (see :func:`learner_cells`), category by category: a measure
+#: delivered is one planned, of the same kind and funder.
+DELIVERED_AMONG_PLANNED = (
+    ("measures_delivered_by_kind", "measures_planned_by_kind"),
+    ("measures_delivered_by_funder", "measures_planned_by_funder"),
+)
+
+
+def within(columns: Iterable[Column]) -> tuple[tuple[Column, tuple[Column, ...]], ...]:
+    """The cells whose things are among those of other cells of the same group (and so are its
+    learners), as :func:`learner_cells` counts them: each as (the cell, the cells its things are
+    among). A measure delivered of a kind (or funder) is one planned of it; an overdue referral
+    is one of a status in :data:`WAITING`."""
+    ordered = tuple(columns)
+    present = set(ordered)
+    out: list[tuple[Column, tuple[Column, ...]]] = []
+    for part, whole in DELIVERED_AMONG_PLANNED:
+        for metric, category in ordered:
+            if metric == part and (whole, category) in present:
+                out.append(((metric, category), ((whole, category),)))
+    overdue: Column = ("referrals_overdue", None)
+    waiting = tuple(c for c in ordered if c[0] == "referrals_by_status" and c[1] in WAITING)
+    if overdue in present and waiting:
+        out.append((overdue, waiting))
+    return tuple(out)
 
 
 @attrs.frozen
@@ -542,6 +567,7 @@ class _Tally:
             items=[{c: v[1] for c, v in row.items()} for row in all_rows],
             factor_groups=factor_groups,
             grouped=grouped,
+            within=within(columns),
         )
         hidden = suppress(grid, min_learners)
 

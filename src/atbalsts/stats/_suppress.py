@@ -9,17 +9,25 @@ The rule, in the order it is applied (``m`` is the smallest number of learners s
 3. **Families**: within one group, cells that must be equal (a breakdown with one category met
    holds every learner of its family, like "learners with findings") are hidden together, and a
    breakdown whose things add up to a total known from elsewhere never has exactly one hidden
-   cell (another is hidden, or the total's sources are).
+   cell (another is hidden, or the total's sources are). The breakdowns of one family of things
+   (:data:`~atbalsts.stats._metrics.FAMILIES`): the obligations by action and by state; the
+   measures planned by kind, by funder and by delivery; the measures delivered by kind and by
+   funder, whose things are the delivery "delivered"; the referrals by recipient and by status.
 4. **Columns**: the total row is the sum of the groups, so a column never has exactly one hidden
    cell: the smallest non-zero cell beside it is hidden too, or else the total.
 
 Rules 3 and 4 repeat until nothing changes; a hidden "learners decided" takes with it the cells
 equal to it. Then
 
-5. **Bounds**: a reader bounds each hidden cell by every relation shown (column sums, the items
-   of a family's breakdowns, a cell at most its group's learners, learners at most things, a
-   hidden cell of a group of at least ``m`` at least 1). While a hidden cell's range holds fewer
-   than ``m`` values, the smallest non-zero shown cell of a relation that bounds it is hidden.
+5. **Bounds**: a reader bounds each hidden count, of learners and of things, by every relation
+   shown: column sums; the things of a family's breakdowns, each also holding every learner of
+   the family; learners with findings in some risk group, a group's in some of its factors;
+   things among others' (:attr:`Grid.within`: a measure delivered is one planned of its kind and
+   funder, an overdue referral one waiting); a cell at most its group's learners, learners at
+   most things; a group that shows a cell holds at least ``m`` (rule 1), one that shows nothing
+   fewer; a hidden cell of a group of at least ``m`` is at least 1. While a hidden count's range
+   holds fewer than ``m`` values (a group that shows nothing: its learners decided narrower than
+   1 to ``m - 1``), the smallest non-zero shown cell of a relation that bounds it is hidden.
 
 Zeros are shown (outside small groups) and never chosen to hide.
 """
@@ -56,6 +64,9 @@ class Grid:
     factor_groups: Mapping[str, str]
     #: True when there are group rows (the total is their sum); False for an ungrouped table.
     grouped: bool
+    #: The cells whose things are among those of other cells of their group, and so their
+    #: learners: each as (the cell, those cells).
+    within: tuple[tuple[Column, tuple[Column, ...]], ...] = ()
 
 
 @attrs.frozen
@@ -273,6 +284,12 @@ class _Relations:
                     templates.append((_SUM, (things, *(n + index[c] for c in part))))
             if family.items:
                 templates.append((_LE, (whole, things)))
+        for cell, among in grid.within:
+            if cell not in index or any(c not in index for c in among):
+                continue
+            for offset in (0, n) if metric_counts_items(cell) else (0,):  # learners, things
+                head, rest = offset + index[cell], tuple(offset + index[c] for c in among)
+                templates.append((_LE if len(rest) == 1 else _COVER, (head, *rest)))
         return templates
 
     def _index_slots(self) -> None:
@@ -370,8 +387,9 @@ class _Relations:
 
     def bounds(self, hidden: set[Spot], min_learners: int) -> tuple[list[int], list[int]]:
         """The smallest and largest value of every variable a reader can work out from what
-        is shown: zeros are shown outside small groups, so a hidden cell of a group known to
-        hold at least ``min_learners`` learners is at least 1.
+        is shown: a group that shows a cell holds at least ``min_learners`` learners, one that
+        shows nothing fewer (rule 1); zeros are shown outside small groups, so a hidden cell of
+        a group known to hold at least ``min_learners`` learners is at least 1.
 
         Every relation narrows the bounds until none narrows them further; how, and why in that
         order: :class:`_Propagation`."""
@@ -424,7 +442,7 @@ class _Propagation:
 
     def _hide(self, hidden: set[Spot]) -> None:
         """Start from what is shown (:meth:`_Relations.shown`) and forget the hidden cells, but
-        that a hidden "learners decided" is at least 1."""
+        that a hidden "learners decided" is at least 1, and what rule 1 tells of it."""
         relations, lo, hi, free = self.relations, self.lo, self.hi, self.free
         n, width, index, decided = relations.n, relations.width, relations.index, relations.decided
         for r, column in hidden:
@@ -436,6 +454,18 @@ class _Propagation:
             self.hidden_slots[r].append(slot)
             if slot == decided:
                 lo[var] = 1
+        # What rule 1 tells of a row's size: a group of 1 to min_learners - 1 shows nothing,
+        # zeros included, so one that shows a cell holds min_learners or more; one that shows
+        # nothing, fewer (a reader takes it so; when the row is in fact larger, with every
+        # cell hidden, that reading is wrong and nothing is taken from it here).
+        columns, m = len(relations.grid.columns), self.min_learners
+        small = _small_rows(relations.grid, hidden, m)
+        for r, slots in self.hidden_slots.items():
+            var = r * width + decided
+            if r in small:
+                hi[var] = m - 1
+            elif free[var] and len(slots) < columns:
+                lo[var] = max(lo[var], m)
 
     def run(self) -> None:
         relations, width = self.relations, self.relations.width
@@ -712,28 +742,52 @@ def _binds_sum(
 
 
 def _protect(grid: Grid, hidden: set[Spot], min_learners: int, families: list[_Family]) -> None:
-    """Rule 5: hide more cells until no hidden cell can be bounded to fewer than
-    ``min_learners`` possible values by the relations the table shows."""
-    if not hidden:
-        return
+    """Rule 5: hide more cells until no hidden count, of learners or of things, can be bounded
+    to fewer than ``min_learners`` possible values by the relations the table shows; a group
+    that shows nothing is known to hold 1 to ``min_learners - 1`` learners (rule 1), and its
+    learners decided is bounded no closer than that."""
+    if not hidden or grid.learners[-1].get(DECIDED, 0) < min_learners:
+        return  # a table of fewer than min_learners learners shows nothing (rule 1)
     relations = _Relations(grid, families)
     zero = _zero_columns(grid, hidden)
+    m, width, index = min_learners, relations.width, relations.index
+    # The slots of each column's counts: its learners, and its things where it counts them.
+    slots = {
+        c: (index[c], relations.n + index[c]) if metric_counts_items(c) else (index[c],)
+        for c in grid.columns
+        if c not in zero
+    }
     while True:
         lo, hi = relations.bounds(hidden, min_learners)
-        narrow = sorted(
-            (
-                s
-                for s in hidden
-                if s[1] not in zero and hi[v := relations.var(s)] - lo[v] + 1 < min_learners
-            ),
-            key=lambda s: (s[0], str(s[1])),
-        )
+        small = _small_rows(grid, hidden, min_learners)
+        narrow: list[int] = []
+        for r, column in hidden:
+            for slot in slots.get(column, ()):
+                var = r * width + slot
+                if column == DECIDED and r in small:
+                    if lo[var] > 1 or hi[var] < m - 1:
+                        narrow.append(var)
+                elif hi[var] - lo[var] + 1 < m:
+                    narrow.append(var)
         if not narrow:
             return
-        add = _more(grid, relations, hidden, narrow, lo, hi)
+        add = _more(grid, relations, hidden, sorted(narrow), lo, hi)
         if not add:
             return
         hidden |= add
+
+
+def _small_rows(grid: Grid, hidden: set[Spot], min_learners: int) -> set[int]:
+    """The rows that show nothing and hold fewer than ``min_learners`` learners: a reader
+    takes every row that shows nothing to be such a group (rule 1)."""
+    counts: dict[int, int] = defaultdict(int)
+    for r, _ in hidden:
+        counts[r] += 1
+    return {
+        r
+        for r, k in counts.items()
+        if k == len(grid.columns) and grid.learners[r].get(DECIDED, 0) < min_learners
+    }
 
 
 def _zero_columns(grid: Grid, hidden: set[Spot]) -> set[Column]:
@@ -756,11 +810,12 @@ def _more(
     grid: Grid,
     relations: _Relations,
     hidden: set[Spot],
-    narrow: list[Spot],
+    narrow: list[int],
     lo: Sequence[int],
     hi: Sequence[int],
 ) -> set[Spot]:
-    """One round of rule 5: the cells to hide so that each ``narrow`` cell is bounded less.
+    """One round of rule 5: the cells to hide so that each ``narrow`` count (a hidden cell's
+    learners or things variable) is bounded less.
 
     For each, the smallest non-zero shown cell of the first of these that has one: the
     relations that bound it; the sums that bound a family's unshown count in those; the sums
@@ -840,9 +895,10 @@ def _more(
         return column_picks[column]
 
     add: set[Spot] = set()
-    for spot in narrow:
+    for var in narrow:
+        spot = relations.spot(var)
+        assert spot is not None  # a cell's count, not a family's
         r, column = spot
-        var = relations.var(spot)
         binding = [rel for rel in relations.of(var) if binds(rel, var)]
         pick = (
             smallest(binding, spot)
