@@ -403,12 +403,7 @@ def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
             values={"path": str(path)},
         ) from None
     except OSError as err:
-        raise StatsError(
-            f"cannot read {path}: {err.strerror or err}",
-            code="unreadable",
-            values={"path": str(path)},
-            os_error=err,
-        ) from None
+        raise _unreadable(path, err) from None
 
 
 # -- what a file holds when it gives nothing to count ------------------------------------------
@@ -601,13 +596,18 @@ def summary_counts(path: Path) -> tuple[int, int] | None:
                 invalid += _whole(counts.get("invalid"))
                 errors += _whole(counts.get("errors"))
     except OSError as err:
-        raise StatsError(
-            f"cannot read {path}: {err.strerror or err}",
-            code="unreadable",
-            values={"path": str(path)},
-            os_error=err,
-        ) from None
+        raise _unreadable(path, err) from None
     return (invalid, errors) if found else None
+
+
+def _unreadable(path: Path, err: OSError) -> StatsError:
+    """The error that says ``path`` cannot be read, and why (``unreadable``)."""
+    return StatsError(
+        f"cannot read {path}: {err.strerror or err}",
+        code="unreadable",
+        values={"path": str(path)},
+        os_error=err,
+    )
 
 
 def _whole(value: object) -> int:
