@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.conftest import VALID_CASE
+from tests.test_cli_commands import PLAN
 
 from atbalsts.cli import main
 from atbalsts.cli._errors import field_message, os_reason, unknown_name
@@ -469,6 +470,40 @@ def test_an_unknown_role_of_the_work_list_is_said_with_every_role(tmp_path: Path
     every = ", ".join(ROLES.codes())
     assert lv == f"kļūda: nezināma loma 'janitor'; zināmie nosaukumi: {every}\n"
     assert en == f"error: unknown role 'janitor'; known: {every}\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "label"),
+    [
+        ("klases_audzinatajs", "class_teacher", "klases audzinātājs"),
+        ("Sociālais pedagogs", "social_pedagogue", "sociālais pedagogs"),
+        ("bāriņtiesa", "orphans_court", "bāriņtiesa"),
+    ],
+)
+def test_a_role_typed_as_its_latvian_label_is_pointed_to_its_code(
+    tmp_path: Path, typed: str, code: str, label: str
+) -> None:
+    """A class teacher (an outside reader) typed the role as staff say it: the Latvian error
+    names the code of the role whose label that is, after the list; the English one does not
+    guess at Latvian."""
+    doc = tmp_path / "plan.json"
+    doc.write_text(json.dumps(PLAN), encoding="utf-8")
+    argv = ("transition", str(doc), "submit", "--actor", "p-1", "--role", typed)
+    status, _, lv = run(*argv, "--on", "2025-03-03", "--lang", "lv")
+    assert status == 2
+    assert lv.endswith(f"; vai domāts {code} ({label})?\n"), lv
+    _, _, en = run(*argv, "--on", "2025-03-03", "--lang", "en")
+    assert "domāts" not in en
+    assert code not in en.split("; known: ")[0]
+
+
+def test_a_role_like_no_label_gets_no_guess(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.json"
+    doc.write_text(json.dumps(PLAN), encoding="utf-8")
+    argv = ("transition", str(doc), "submit", "--actor", "p-1", "--role", "sētnieks")
+    status, _, lv = run(*argv, "--on", "2025-03-03", "--lang", "lv")
+    assert status == 2
+    assert "vai domāts" not in lv
 
 
 @pytest.mark.parametrize(

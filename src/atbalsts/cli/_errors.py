@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from atbalsts._text import shorten
@@ -163,7 +164,33 @@ def unknown_name(err: UnknownNameError, t: Texts) -> str:
         n = int(cut["n"])
         more = t.ngettext(", … and {n} more", ", … and {n} more", n)
         known = known[: cut.start()] + more.format(n=n)
-    return t.gettext("{message}; known: {names}").format(message=text, names=known)
+    said = t.gettext("{message}; known: {names}").format(message=text, names=known)
+    meant = _meant_by_label(err, t) if err.kind == "role" else None
+    if meant is not None:
+        said += t.gettext("; did you mean {code} ({label})?").format(code=meant[0], label=meant[1])
+    return said
+
+
+def _plain(text: str) -> str:
+    """``text`` as it may be typed without Latvian letters: lower case, ``_`` and ``-`` as
+    spaces, the diacritics off (``Klases audzinātājs``, ``klases_audzinatajs``: the same)."""
+    spaced = re.sub(r"[\s_-]+", " ", text.strip().lower())
+    return "".join(c for c in unicodedata.normalize("NFKD", spaced) if not unicodedata.combining(c))
+
+
+def _meant_by_label(err: UnknownNameError, t: Texts) -> tuple[str, str] | None:
+    """The known role (or institution) whose label in ``t``'s language ``err.name`` is, as staff
+    type it (:func:`_plain`), with the label as written inside a sentence; None when none is."""
+    from atbalsts._explain import in_sentence
+    from atbalsts.codes import INSTITUTIONS, ROLES, Lang
+
+    typed = _plain(err.name[:100])
+    lang: Lang = "lv" if t.lang == "lv" else "en"
+    for code in err.known:
+        for names in (ROLES, INSTITUTIONS):
+            if code in names and _plain(names.label(code, lang)) == typed:
+                return code, in_sentence(names.label(code, lang), code)
+    return None
 
 
 def _short_name(name: str, t: Texts, limit: int = 60) -> str:
