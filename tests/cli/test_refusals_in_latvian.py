@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -473,7 +474,7 @@ def test_a_refusal_under_pumpurs_is_said_in_latvian_with_its_basis() -> None:
     assert refusal.guard == "lv.guard.plan.approvals"
     said = lifecycle_message(err, LV)
     assert "ESF projekts" in said  # a cited programme is shown as it is cited
-    assert "valsts apstiprināšanas ķēdē, kas spēkā 2023-03-01" in said
+    assert "ko prasa valsts apstiprināšanas ķēde, kas spēkā 2023-03-01" in said
     assert "(darbībā nav norādīts, ka plāna skola ir valsts profesionālās" in said
 
 
@@ -867,6 +868,10 @@ def test_approval_steps_are_said_by_who_takes_them_with_their_codes() -> None:
     # whose approval is missing: in the genitive (a reader as a social pedagogue)
     assert latvian == (
         "trūkst plāna autora (author) un izglītības iestādes direktora (school_director) "
-        "apstiprinājuma"
+        "apstiprinājumu"
+    )
+    one = attrs.evolve(refusal, values={"steps": "school_director"})
+    assert refusal_reason(one, LV) == (
+        "trūkst izglītības iestādes direktora (school_director) apstiprinājuma"
     )
     assert refusal_reason(refusal, texts("en")) == refusal.reason

@@ -401,3 +401,19 @@ def test_submitting_and_activating_a_plan_say_its_measures_are_not_judged(
     status, said = _act(doc, "activate", "school_director", "--lang", lang)
     assert status == 0, said
     assert said.splitlines()[-1] == NOT_JUDGED[lang]
+
+
+def test_no_duty_is_hinted_that_would_not_carry_what_the_referral_shares(tmp_path: Path) -> None:
+    """The MK 89 notice carries who the learner is and the absences: a notice to the board that
+    also shares health data would still need a consent with the duty stated, so no duty is
+    hinted (an outside review found the hint promised "no consent" there)."""
+    draft = referral(
+        referred_to={"institution": "municipal_education_board"},
+        purpose="absence_follow_up",
+        data_categories=["identity", "attendance", "health"],
+        consent_id=None,
+    )
+    doc = _write(tmp_path / "r.json", draft)
+    status, said = _act(doc, "send", "social_pedagogue", "--lang", "en")
+    assert status == 1
+    assert "legal_duty" not in said

@@ -207,3 +207,36 @@ def test_the_command_run_again_says_what_the_uninterrupted_one_says(
     assert again[0].startswith("finished")
     assert len(once) >= 2  # the move and the step that waits next
     assert again[1:] == once
+
+
+def test_a_rerun_says_the_next_step_by_the_event_s_word_on_the_school(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The director's approval of a state vocational school's plan, interrupted, then run again
+    without --state-vocational-school: the event recorded the school's kind, so no step waits
+    (not the municipal coordinator's, which such a school's plans do not have)."""
+    doc, chain = _submitted(tmp_path)
+    ok = cli_transition(doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain)
+    assert ok == 0
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_files.os, "replace", die)
+        with pytest.raises(Killed):
+            cli_transition(
+                doc,
+                "approve",
+                actor="d",
+                role="school_director",
+                on=ON,
+                chain=chain,
+                state_vocational_school=True,
+            )
+    capsys.readouterr()
+    again = cli_transition(doc, "approve", actor="d", role="school_director", on=ON, chain=chain)
+    assert again == 0
+    said = capsys.readouterr().err
+    assert "no step of the chain waits" in said
+    assert "municipal_coordinator waits" not in said

@@ -221,7 +221,11 @@ def refusal_reason(refusal: Refusal, t: Texts) -> str:
             parts["role"] = role_word(values["role"], t)
     if refusal.code in ("approvals_dropped", "approvals_missing"):
         steps = [step_word(step, t, "genitive") for step in items(values.get("steps", ""))]
-        parts["steps"] = _all_of(steps, t) if t.lang != "en" else ", ".join(steps)
+        if t.lang == "en":
+            parts["steps"] = ", ".join(steps)
+        else:  # the approvals' noun, after the steps, agrees with how many they are
+            said = t.ngettext("{steps}'s approval", "{steps}' approvals", len(steps))
+            parts["steps"] = said.format(steps=_all_of(steps, t))
     if refusal.code == "wrong_step_role" and "step" in values:
         parts["step"] = step_word(values["step"], t)
     if refusal.code == "approvals_dropped":

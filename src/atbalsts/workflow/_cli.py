@@ -56,7 +56,7 @@ from atbalsts.workflow._audit import (
     document_hash,
     verify_chain,
 )
-from atbalsts.workflow._guards import national_chain
+from atbalsts.workflow._guards import national_chain, required_by_law
 from atbalsts.workflow._lifecycle import (
     LIFECYCLES,
     allowed_actions,
@@ -124,7 +124,14 @@ def _duties_naming(document: object, day: date) -> list[LegalDuty]:
         LegalDuty.CHILD_PROTECTION_REPORT: baseline.threat_recipients_on(day),
         LegalDuty.ABSENCE_NOTICE: DUTY_RECIPIENTS[LegalDuty.ABSENCE_NOTICE],
     }
-    return [duty for duty, recipients in named.items() if to in recipients]
+    # only a duty that, stated, would carry all the referral shares (the MK 89 notice carries
+    # identity and attendance only): else stating it would still need a consent
+    return [
+        duty
+        for duty, recipients in named.items()
+        if to in recipients
+        and required_by_law(document.model_copy(update={"legal_duty": duty}), day)
+    ]
 
 
 def _hints(
@@ -568,7 +575,9 @@ def _done(
         values["chain"] = str(chain_path)
     yield Notice("moved", text, values)
     if isinstance(document, SupportPlan) and event.action == "approve":
-        yield _approved(document, event, steps, state_vocational_school)
+        # the event's own word that the school is a state vocational one (a re-run may omit it)
+        vocational = state_vocational_school or event.params.get("state_vocational_school") is True
+        yield _approved(document, event, steps, vocational)
     if isinstance(document, SupportPlan) and event.action in ("submit", "activate"):
         yield Notice("measures_not_judged", MEASURES_NOT_JUDGED, {"action": event.action})
     yield from recorded_notices(document, event)
