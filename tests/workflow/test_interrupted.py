@@ -29,7 +29,12 @@ def _submitted(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _killed_before_the_rename(
-    doc: Path, chain: Path, monkeypatch: pytest.MonkeyPatch, role: str = "class_teacher"
+    doc: Path,
+    chain: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    role: str = "class_teacher",
+    actor: str = "a",
+    **more: bool,
 ) -> None:
     def die(*args: object, **kwargs: object) -> None:
         raise Killed
@@ -37,7 +42,7 @@ def _killed_before_the_rename(
     with monkeypatch.context() as patch:
         patch.setattr(_files.os, "replace", die)
         with pytest.raises(Killed):
-            cli_transition(doc, "approve", actor="a", role=role, on=ON, chain=chain)
+            cli_transition(doc, "approve", actor=actor, role=role, on=ON, chain=chain, **more)
 
 
 def _pending(doc: Path) -> list[Path]:
@@ -219,21 +224,9 @@ def test_a_rerun_says_the_next_step_by_the_event_s_word_on_the_school(
     ok = cli_transition(doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain)
     assert ok == 0
 
-    def die(*args: object, **kwargs: object) -> None:
-        raise Killed
-
-    with monkeypatch.context() as patch:
-        patch.setattr(_files.os, "replace", die)
-        with pytest.raises(Killed):
-            cli_transition(
-                doc,
-                "approve",
-                actor="d",
-                role="school_director",
-                on=ON,
-                chain=chain,
-                state_vocational_school=True,
-            )
+    _killed_before_the_rename(
+        doc, chain, monkeypatch, "school_director", actor="d", state_vocational_school=True
+    )
     capsys.readouterr()
     again = cli_transition(doc, "approve", actor="d", role="school_director", on=ON, chain=chain)
     assert again == 0
