@@ -220,7 +220,7 @@ def test_decisions_given_as_the_cases_are_refused(night: dict[str, Path], join: 
     assert status == 2
     assert said == (
         f"kļūda: lietu failā {inline} ir atbalsts batch ieraksti, nevis atbalsta lietas "
-        "(rinda 1 ir tāds): ar --cases norādiet lietas, par kurām batch lēma (tās ievadi)\n"
+        "(tāda ir rinda 1): ar --cases norādiet lietas, par kurām batch lēma (tās ievadi)\n"
     )
 
 
