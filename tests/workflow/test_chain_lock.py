@@ -421,11 +421,12 @@ def test_a_wait_for_the_lock_is_said_before_it_begins(tmp_path: Path) -> None:
     assert calls == ["waiting"]
 
 
-@pytest.mark.parametrize("command", [cli_audit_verify, cli_audit_show])
-def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable[..., int]) -> None:
-    chain = tmp_path / "chain.jsonl"
-    first, _ = _two()
-    append_event(chain, first)
+def _waits_for_the_holder(
+    chain: Path, command: Callable[[io.StringIO, Callable[[Any], str]], int]
+) -> tuple[list[str], str]:
+    """``command(err, say)`` run in a thread while this one holds ``chain``: it must say that it
+    waits (``chain_waiting``, naming the chain) and do nothing else until the chain is let go,
+    then end with status 0. The codes it said, and its standard error."""
     said = threading.Event()
     codes: list[str] = []
     err = io.StringIO()
@@ -440,7 +441,7 @@ def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable
 
     def run() -> None:
         try:
-            found["status"] = command(chain, out=io.StringIO(), err=err, say=say)
+            found["status"] = command(err, say)
         except BaseException as error:  # the test says it
             found["error"] = error
         finally:
@@ -453,8 +454,19 @@ def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable
         assert found == {}
     thread.join(HANG)
     assert found == {"status": 0}
-    assert codes[0] == "chain_waiting"
     assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"
+    return codes, err.getvalue()
+
+
+@pytest.mark.parametrize("command", [cli_audit_verify, cli_audit_show])
+def test_the_audit_commands_say_that_they_wait(tmp_path: Path, command: Callable[..., int]) -> None:
+    chain = tmp_path / "chain.jsonl"
+    first, _ = _two()
+    append_event(chain, first)
+    codes, _ = _waits_for_the_holder(
+        chain, lambda err, say: command(chain, out=io.StringIO(), err=err, say=say)
+    )
+    assert codes[0] == "chain_waiting"
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -478,44 +490,14 @@ def test_the_command_says_that_it_waits(tmp_path: Path) -> None:
     doc, chain = tmp_path / "plan.json", tmp_path / "chain.jsonl"
     doc.write_text(plan().model_dump_json(), encoding="utf-8")
     assert cli_transition(doc, "submit", actor="t", role="class_teacher", on=ON, chain=chain) == 0
-    said = threading.Event()
-    codes: list[str] = []
-    err = io.StringIO()
-    found: dict[str, object] = {}
 
-    def say(notice: Any) -> str:
-        codes.append(notice.code)
-        if notice.code == "chain_waiting":
-            assert dict(notice.values) == {"chain": str(chain)}
-            said.set()
-        return str(notice.text)
+    def approve(err: io.StringIO, say: Callable[[Any], str]) -> int:
+        return cli_transition(
+            doc, "approve", actor="t", role="class_teacher", on=ON, chain=chain, err=err, say=say
+        )
 
-    def run() -> None:
-        try:
-            found["status"] = cli_transition(
-                doc,
-                "approve",
-                actor="t",
-                role="class_teacher",
-                on=ON,
-                chain=chain,
-                err=err,
-                say=say,
-            )
-        except BaseException as error:  # the test says it
-            found["error"] = error
-        finally:
-            said.set()
-
-    with _audit.LockedChain(chain):
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        assert said.wait(HANG)
-        assert found == {}
-    thread.join(HANG)
-    assert found == {"status": 0}
+    codes, _ = _waits_for_the_holder(chain, approve)
     assert codes[:2] == ["chain_waiting", "moved"]
-    assert err.getvalue().splitlines()[0] == f"waiting for another process writing {chain}"
 
 
 def _in_a_thread(work: Callable[[], object], seconds: float = 30) -> object:
