@@ -1,6 +1,7 @@
 """The compact form is lossless whatever a plugin returns: details that look like the fields a
 rule table implies, values that equal a default but not in kind (0 for false, 1.0 for 1), the
-same outcome from several rules with different details, duplicate measures and referrals."""
+same outcome from several rules with different details, duplicate measures and referrals, a
+referral some rules make due and others only suggest, and the case's open referrals beside it."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ OTHER = LegalBasis(kind=BasisKind.ILLUSTRATIVE, note="Another basis, same kind."
 
 #: The details every rule of the plugin returns in this example (set by the test).
 DETAILS: list[dict[str, Any]] = [{}]
+#: Whether each referral rule only suggests its referral (set by the test).
+SUGGEST: list[bool] = [False, False, False]
 
 _KEYS = st.sampled_from(
     ["legal_basis", "plugin", "mandatory", "parameters", "rule", "rules", "due", "group", "x"]
@@ -107,7 +110,13 @@ def duty_b(f: Facts, p: Params) -> Obligation:
 
 @rule("t.refer_a", kind=DecisionKind.REFERRAL, legal_basis=BASIS)
 def refer_a(f: Facts, p: Params) -> Refer:
-    return Refer("social_service", "unjustified_absence_over_limit", "routine", detail=_detail(4))
+    return Refer(
+        "social_service",
+        "unjustified_absence_over_limit",
+        "routine",
+        detail=_detail(4),
+        suggestion=SUGGEST[0],
+    )
 
 
 @rule("t.refer_b", kind=DecisionKind.REFERRAL, legal_basis=OTHER)
@@ -118,7 +127,13 @@ def refer_b(f: Facts, p: Params) -> Refer:
         "urgent",
         due=date(2025, 12, 1),
         detail=_detail(5),
+        suggestion=SUGGEST[1],
     )
+
+
+@rule("t.refer_c", kind=DecisionKind.REFERRAL, legal_basis=BASIS)
+def refer_c(f: Facts, p: Params) -> Refer:
+    return Refer("orphans_court", "unjustified_absence_over_limit", suggestion=SUGGEST[2])
 
 
 @rule(
@@ -143,7 +158,7 @@ class Adversarial:
     @hookimpl
     def atbalsts_register_policy(self, registrar: PolicyRegistrar) -> None:
         registrar.policy("t", title="Adversarial outcomes (test)", municipality="nowhere")
-        registrar.rules([finding_a, finding_b, duty_a, duty_b, refer_a, refer_b, allow, issue])
+        registrar.rules([finding_a, finding_b, duty_a, duty_b, refer_a, refer_b, refer_c, allow, issue])
 
 
 REGISTRY = PolicyRegistry.load([PluginSource("t", Adversarial(), "t", "0")], entry_points=False)
@@ -159,12 +174,23 @@ SHADOWS: list[dict[str, Any]] = [
 
 
 @settings(max_examples=80, deadline=None)
-@given(case=support_cases(), details=st.lists(DETAIL, min_size=1, max_size=9), trace=st.booleans())
-@example(case=SupportCase.model_validate_json(EXAMPLE), details=SHADOWS, trace=True)
+@given(
+    case=support_cases(),
+    details=st.lists(DETAIL, min_size=1, max_size=9),
+    trace=st.booleans(),
+    suggest=st.lists(st.booleans(), min_size=3, max_size=3),
+)
+@example(
+    case=SupportCase.model_validate_json(EXAMPLE),
+    details=SHADOWS,
+    trace=True,
+    suggest=[True, False, True],
+)
 def test_any_outcomes_expand_back_to_the_document(
-    case: SupportCase, details: list[dict[str, Any]], trace: bool
+    case: SupportCase, details: list[dict[str, Any]], trace: bool, suggest: list[bool]
 ) -> None:
     DETAILS[:] = details
+    SUGGEST[:] = suggest
     policy_set = REGISTRY.policy_set("nowhere")
     ev = policy_set.run(case, AS_OF, trace=trace, measures=("psychologist_consultation",))
     refs = TableRefs(rule_table_of(ev.policy, policy_set.codes))

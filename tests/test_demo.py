@@ -276,3 +276,16 @@ def test_a_duty_done_is_not_listed_to_do_and_one_overdue_is_said_so(
                 assert overdue == (o["state"] == "overdue"), (case["file"], label)
     # The bundled examples show a duty done late and one overdue, so both forms are tested.
     assert {"done_late", "overdue", "open"} <= states
+
+
+def test_a_suggested_referral_and_one_already_made_are_said_so(english: str, latvian: str) -> None:
+    """MK 89 only lets the municipality involve the social service (example 01); example 10's
+    school has referred the learner there already, with no answer yet."""
+    lines = {line.split(" (", 1)[0]: line for line in english.splitlines() if " (" in line}
+    assert lines["01-bauska-grade7-absences.json"].endswith(
+        "Refer to: Municipal social service (suggested)."
+    )
+    assert lines["10-parauga-duties-over-time.json"].endswith(
+        "Refer to: Municipal social service (suggested, already referred)."
+    )
+    assert "Nosūtīt: Pašvaldības sociālais dienests (ieteikts, jau nosūtīts)." in latvian

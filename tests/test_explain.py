@@ -652,3 +652,23 @@ def test_the_headings_say_what_they_list(lang: str, obligations: str, follow_ups
     ).splitlines()
     assert obligations in lines
     assert follow_ups in lines
+
+
+def test_a_suggested_referral_already_made_reads_as_such_in_both_languages() -> None:
+    """Example 10: the national rule only suggests involving the social service, and the school
+    referred the learner there on 6 October with no answer yet: neither reads as a referral due."""
+    case = atbalsts.SupportCase.model_validate_json(
+        (Path(__file__).parents[1] / "examples" / "10-parauga-duties-over-time.json").read_text(
+            "utf-8"
+        )
+    )
+    registry = PolicyRegistry.load()
+    decision = registry.evaluate(case, date(2025, 10, 29))
+    codes = registry.policy_set("parauga").codes
+    en = explain(decision, "en", codes=codes).splitlines()
+    head = next(i for i, line in enumerate(en) if line.startswith("  - Municipal social service"))
+    assert en[head].endswith("; suggested: the rules allow it, none requires it")
+    assert en[head + 1] == "      already referred, no answer yet: referral R-0010-1"
+    lv = explain(decision, "lv", codes=codes)
+    assert "; ieteikts: noteikumi to atļauj, neviens to neprasa\n" in lv
+    assert "      jau nosūtīts, atbildes vēl nav: nosūtījums R-0010-1\n" in lv

@@ -733,6 +733,18 @@ def test_wrong_referral_details_fail(tmp_path: Path, registry: PolicyRegistry) -
     ]
 
 
+def test_a_suggested_referral_expected_as_due_fails(
+    tmp_path: Path, registry: PolicyRegistry
+) -> None:
+    """MK 89 lets the municipality involve the social service: the national rule suggests it."""
+    due = DETAILS.replace('urgency = "routine"', 'urgency = "routine"\nsuggestion = false')
+    assert messages_for(tmp_path, registry, OVER_LIMIT + due) == [
+        "referral 'social_service': expected a referral a rule makes due, found only a suggestion"
+    ]
+    suggested = DETAILS.replace('urgency = "routine"', 'urgency = "routine"\nsuggestion = true')
+    assert messages_for(tmp_path, registry, OVER_LIMIT + suggested) == []
+
+
 def test_wrong_evidence_fails(tmp_path: Path, registry: PolicyRegistry) -> None:
     body = OVER_LIMIT + DETAILS.replace(
         "unjustified_absences = { unjustified_lessons = 21 }",

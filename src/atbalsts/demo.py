@@ -24,7 +24,7 @@ from atbalsts._explain import LANGUAGES, FactWords, fact_in_words, phrases, say
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import PolicyError
 from atbalsts.model import Decision, LegalBasis, SupportCase
-from atbalsts.model.decision import TraceRow, Value
+from atbalsts.model.decision import ReferralDue, TraceRow, Value
 from atbalsts.policy import PolicyInfo
 
 __all__ = ["demo_data", "example_directory", "fact_in_words", "run_demo"]
@@ -105,7 +105,7 @@ def _outcomes(decision: Decision, words: _Words) -> list[_Outcome]:
         for o in decision.obligations
     ]
     out += [
-        _Outcome("referral", r.to, words.label("institutions", r.to), r.due, tuple(r.rules))
+        _Outcome("referral", r.to, _referral_label(r, words), r.due, tuple(r.rules))
         for r in decision.referrals
     ]
     out += [
@@ -123,6 +123,16 @@ def _outcomes(decision: Decision, words: _Words) -> list[_Outcome]:
         for i in decision.plan_issues
     ]
     return out
+
+
+def _referral_label(referral: ReferralDue, words: _Words) -> str:
+    """The recipient, and whether the referral is only suggested or already made and open."""
+    _ = words._
+    label = words.label("institutions", referral.to)
+    notes = [_("suggested")] if referral.suggestion else []
+    if referral.open_referrals:
+        notes.append(_("already referred"))
+    return _("{label} ({notes})").format(label=label, notes=", ".join(notes)) if notes else label
 
 
 def _kind_label(kind: str, words: _Words) -> str:

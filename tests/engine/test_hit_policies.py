@@ -359,3 +359,83 @@ def test_every_decision_kind_has_a_hit_policy_test() -> None:
     }
     assert covered == set(DecisionKind)
     assert Verdict is type(Allow("librarian_support", "x"))
+
+
+def test_a_referral_only_suggested_says_so_and_a_due_one_comes_first() -> None:
+    suggested = returning(
+        "fx.referral.a_may",
+        DecisionKind.REFERRAL,
+        Refer("cooperation_group", "fx:other", "urgent", suggestion=True),
+    )
+    due = returning(
+        "fx.referral.z_must",
+        DecisionKind.REFERRAL,
+        Refer("cooperation_group", "fx:routine", "routine"),
+    )
+    alone = returning(
+        "fx.referral.m_may",
+        DecisionKind.REFERRAL,
+        Refer("orphans_court", "fx:other", "same_day", suggestion=True),
+    )
+    decision = decide(suggested, due, alone)
+    by_to = {r.to: r for r in decision.referrals}
+
+    group = by_to["cooperation_group"]  # one rule makes it due: a referral due, not a suggestion
+    assert group.suggestion is False
+    assert group.reason == "fx:routine"
+    assert group.urgency == "routine"
+    assert group.rules == ("fx.referral.z_must", "fx.referral.a_may")
+    assert [s.suggestion for s in group.sources] == [False, True]
+    assert by_to["orphans_court"].suggestion is True
+    assert by_to["orphans_court"].sources[0].suggestion is True
+
+
+def _with_referrals(*referrals: dict[str, Any]) -> Any:
+    case = make_case().model_dump(mode="json")
+    base = {
+        "learner_id": case["learner"]["id"],
+        "referred_by": {"institution": "school", "role": "social_pedagogue"},
+        "referred_to": {"institution": "cooperation_group"},
+        "reason": "Synthetic.",
+    }
+    case["referrals"] = [{**base, **r} for r in referrals]
+    return type(make_case()).model_validate(case)
+
+
+def test_the_cases_open_referrals_to_the_recipient_are_named() -> None:
+    refer = returning(
+        "fx.referral.a", DecisionKind.REFERRAL, Refer("cooperation_group", "fx:reason", "routine")
+    )
+    day = AS_OF - timedelta(days=10)
+    case = _with_referrals(
+        {"id": "open", "created_on": day, "sent_on": day, "status": "in-progress"},
+        {"id": "also-open", "created_on": day, "status": "requested"},
+        {"id": "draft", "created_on": day, "status": "draft"},
+        {"id": "done", "created_on": day, "sent_on": day, "status": "completed"},
+        {"id": "declined", "created_on": day, "sent_on": day, "status": "rejected"},
+        {"id": "cancelled", "created_on": day, "status": "cancelled"},
+        {"id": "later", "created_on": AS_OF + timedelta(days=1), "status": "requested"},
+        {
+            "id": "answered",
+            "created_on": day,
+            "sent_on": day,
+            "status": "in-progress",
+            "outcome_on": AS_OF,
+        },
+        {
+            "id": "answered-later",
+            "created_on": day,
+            "sent_on": day,
+            "status": "in-progress",
+            "outcome_on": AS_OF + timedelta(days=2),
+        },
+        {
+            "id": "elsewhere",
+            "created_on": day,
+            "status": "requested",
+            "referred_to": {"institution": "orphans_court"},
+        },
+    )
+    (referral,) = decide(refer, case=case).referrals
+    assert referral.open_referrals == ("open", "also-open", "answered-later")
+    assert decide(refer).referrals[0].open_referrals == ()

@@ -608,14 +608,23 @@ def explain(
     if not decision.referrals:
         lines.append("  " + _("No referrals due."))
     for ref in decision.referrals:
-        lines.append(
-            "  - "
-            + _("{to}: {reason}, urgency {urgency}").format(
-                to=name("institutions", ref.to),
-                reason=name("reasons", ref.reason),
-                urgency=_urgency(ref.urgency.value, _),
-            )
+        head = _("{to}: {reason}, urgency {urgency}").format(
+            to=name("institutions", ref.to),
+            reason=name("reasons", ref.reason),
+            urgency=_urgency(ref.urgency.value, _),
         )
+        if ref.suggestion:
+            head += "; " + _("suggested: the rules allow it, none requires it")
+        lines.append("  - " + head)
+        if ref.open_referrals:
+            lines.append(
+                _RULE
+                + ngettext(
+                    "already referred, no answer yet: referral {ids}",
+                    "already referred, no answer yet: referrals {ids}",
+                    len(ref.open_referrals),
+                ).format(ids=", ".join(ref.open_referrals))
+            )
         sources = _or_rules(ref.sources, ref.rules, ref.legal_basis)
         lines += _sources(sources, _, lambda s: getattr(s, "due", None))
 

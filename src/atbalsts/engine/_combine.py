@@ -9,7 +9,9 @@ obligations            COLLECT per (action, recipients); the strictest deadline 
 follow-ups             COLLECT: referrals, plan reviews and approvals overdue
 measure eligibility    deny-wins per measure, every rule's reason kept; measures nobody asked
                        for are suggestions, listed apart and only when eligible
-referrals              COLLECT per institution; the most urgent reason, the earliest due date
+referrals              COLLECT per institution; the most urgent reason of a rule that makes it
+                       due, the earliest due date; a suggestion only when no rule makes it
+                       due; the case's open referrals to the institution beside it
 plan issues            COLLECT, plus one issue per plan measure that a rule denies
 risk tier              PRIORITY: the highest tier
 review schedule        the earliest review date
@@ -363,15 +365,36 @@ ReferralRows = list[tuple[CompiledRule, o.Refer]]
 
 
 def referral_groups(ev: Evaluation) -> list[tuple[str, ReferralRows]]:
-    """The referrals by institution (in order), each one's rows most urgent first (then a
-    mandatory national rule first)."""
+    """The referrals by institution (in order), each one's rows: those that make it due before
+    those that only suggest it, then most urgent first (then a mandatory national rule first)."""
     grouped: dict[str, ReferralRows] = {}
     for cr, item in ev.outcomes_of(o.Refer):
         grouped.setdefault(item.to, []).append((cr, item))
     out = sorted(grouped.items())
     for _, rows in out:
-        rows.sort(key=lambda r: (_URGENCY[r[1].urgency], r[0].rank))
+        rows.sort(key=lambda r: (r[1].suggestion, _URGENCY[r[1].urgency], r[0].rank))
     return out
+
+
+def only_suggested(rows: ReferralRows) -> bool:
+    """Whether every rule of ``rows`` only suggests the referral (none makes it due)."""
+    return all(i.suggestion for _, i in rows)
+
+
+def open_referrals(ev: Evaluation, to: str) -> list[str]:
+    """The ids of the case's referrals to ``to`` made by the evaluation date and not answered
+    on it (sent, neither completed nor rejected, no outcome recorded by then), in order."""
+    if ev.case is None:
+        return []
+    as_of = ev.facts.as_of
+    return [
+        r.id
+        for r in ev.case.referrals
+        if r.referred_to.institution == to
+        and r.status in duties.AWAITING
+        and r.made_on <= as_of
+        and (r.outcome_on is None or r.outcome_on > as_of)
+    ]
 
 
 def earliest_due(rows: ReferralRows) -> date | None:
@@ -393,6 +416,7 @@ def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
             row["reason"] = i.reason
             row["urgency"] = i.urgency
             row["due"] = i.due
+            row["suggestion"] = i.suggestion
             sources.append(row)
         out.append(
             {
@@ -400,6 +424,8 @@ def referrals(ev: Evaluation, refs: Refs) -> list[JsonObject]:
                 "reason": first.reason,
                 "urgency": first.urgency,
                 "due": earliest_due(rows),
+                "suggestion": only_suggested(rows),
+                "open_referrals": open_referrals(ev, to),
                 "rules": list(dict.fromkeys(cr.rule.id for cr, _ in rows)),
                 "legal_basis": refs.basis(first_rule.rule.legal_basis),
                 "sources": sources,

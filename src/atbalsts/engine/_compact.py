@@ -288,7 +288,10 @@ _IMPLIED: dict[tuple[type[BaseModel], str], Callable[[_Node], Any]] = {
         (ObligationSource, key): _from_parent(key)
         for key in ("due", "deadline", "trigger", "trigger_source")
     },
-    **{(ReferralSource, key): _from_parent(key) for key in ("reason", "urgency", "due")},
+    **{
+        (ReferralSource, key): _from_parent(key)
+        for key in ("reason", "urgency", "due", "suggestion")
+    },
 }
 
 

@@ -289,6 +289,12 @@ def _referrals(ev: Evaluation, fields: _RuleFields) -> list[Any]:
         item: JsonObject = {"to": to, "reason": first.reason, "urgency": first.urgency}
         if due is not None:
             item["due"] = due
+        suggestion = combine.only_suggested(rows)
+        if suggestion:
+            item["suggestion"] = True
+        open_referrals = combine.open_referrals(ev, to)
+        if open_referrals:
+            item["open_referrals"] = open_referrals
         sources = []
         for cr, i in rows:
             row = _source(cr, i.detail, fields)
@@ -298,6 +304,8 @@ def _referrals(ev: Evaluation, fields: _RuleFields) -> list[Any]:
                 row["urgency"] = i.urgency
             if not _same(i.due, due):
                 row["due"] = i.due
+            if i.suggestion is not suggestion:
+                row["suggestion"] = i.suggestion
             sources.append(row)
         item["sources"] = sources
         out.append(item)

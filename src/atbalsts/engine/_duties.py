@@ -35,6 +35,7 @@ from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
 __all__ = [
+    "AWAITING",
     "ENGINE_BASES",
     "FOLLOW_UP_PARAMETERS",
     "THREAT_REPORT_ACTION",
@@ -88,7 +89,8 @@ ENGINE_BASES = (REFERRAL_FOLLOW_UP,)
 #: recipient (a draft, a cancelled or a failed referral answers nothing; a rejected one does).
 _MADE = MADE_STATUSES
 #: Made, and the recipient has not answered yet (completing or rejecting it answers).
-_AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
+AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
+_AWAITING = AWAITING
 
 #: Review outcomes that end a plan's term: closed, replaced by a new plan, escalated.
 _CLOSING = frozenset({"close_no_longer_needed", "new_plan", "escalate"})

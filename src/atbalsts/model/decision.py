@@ -207,6 +207,11 @@ class ReferralSource(RuleSource):
     )
     urgency: Urgency = Field(description="The urgency this rule gave.", **lax_enum)
     due: IsoDate | None = Field(default=None, description="When it is due, if the rule says.")
+    suggestion: bool = Field(
+        default=False,
+        description="True when this rule only suggests the referral (its basis lets someone "
+        "involve the recipient, and does not make the referral a duty).",
+    )
 
 
 class DutyAnswer(Model):
@@ -351,19 +356,37 @@ class MeasureVerdict(Model):
 
 
 class ReferralDue(Model):
-    """A referral a rule says is due."""
+    """A referral the rules say is due, or only suggest (``suggestion``), with the case's
+    referrals to the same recipient that are still open (``open_referrals``)."""
 
     to: InstitutionCode = Field(description="Recipient institution.")
     reason: Name = classified(
         Classification.SENSITIVE, "Reason code (it may reveal a suspected threat)."
     )
     urgency: Urgency = Field(
-        description="The most urgent of the rules that made it due.", **lax_enum
+        description="The most urgent of the rules that made it due (of those that suggest it, "
+        "when none makes it due).",
+        **lax_enum,
     )
     due: IsoDate | None = Field(default=None, description="When it is due, if a rule says.")
+    suggestion: bool = Field(
+        default=False,
+        description="True when every rule behind it only suggests it: the law lets someone "
+        "involve the recipient (the municipality may involve the social service) and no rule "
+        "makes the referral a duty. Shown as a suggestion, not as a referral due.",
+    )
+    open_referrals: tuple[Identifier, ...] = Field(
+        default=(),
+        description="The case's referrals to this recipient made by the evaluation date and "
+        "not answered on it (sent, and neither completed nor rejected; no outcome recorded "
+        "by then), in the case's order: the recipient already has the case, which a new "
+        "referral may not need.",
+        **_many(),
+    )
     rules: tuple[Name, ...] = Field(
-        description="Every rule that made it due, as in sources: the most urgent first; among "
-        "equally urgent ones the mandatory national rules, then the other national rules.",
+        description="Every rule that made it due, as in sources: those that make it due before "
+        "those that only suggest it, then the most urgent first; among equally urgent ones the "
+        "mandatory national rules, then the other national rules.",
         **_many(),
     )
     legal_basis: LegalBasis = Field(description="Legal basis of the first of those rules.")

@@ -230,13 +230,22 @@ def Deny(measure: str, reason: str, **detail: Value) -> Verdict:
 @attrs.frozen(slots=True)
 class Refer:
     """A referral to institution ``to`` is due. ``detail``: the values the rule computed and
-    decided on, as for :class:`Obligation`."""
+    decided on, as for :class:`Obligation`.
+
+    ``suggestion`` says the rule only suggests the referral: its basis lets someone involve the
+    institution (the municipality *may* involve the social service) and does not make the
+    referral a duty. The Decision then shows it as a suggestion, unless another rule makes the
+    same referral due::
+
+        Refer("social_service", "unjustified_absence_over_limit", suggestion=True)
+    """
 
     to: str = attrs.field(metadata=known("institutions"))
     reason: str = attrs.field(metadata=known("reasons"))
     urgency: Literal["same_day", "urgent", "routine"] = "routine"
     due: date | None = None
     detail: Detail = attrs.field(default=(), converter=detail_of, metadata=details())
+    suggestion: bool = False
 
 
 @attrs.frozen(slots=True)

@@ -292,11 +292,21 @@ def _referral(referrals: Iterable[ReferralDue], want: ExpectedReferral) -> list[
             ("urgency", want.urgency and want.urgency.value, got.urgency.value),
             ("due", want.due and want.due.isoformat(), got.due and got.due.isoformat()),
         ]
-        return [
+        out = [
             f"referral {want.to!r}: expected {key} {expected}, found {found or 'none'}"
             for key, expected, found in pairs
             if expected is not None and expected != found
         ]
+        if want.suggestion is not None and want.suggestion != got.suggestion:
+            out.append(
+                f"referral {want.to!r}: expected "
+                + (
+                    "a suggestion, found a referral a rule makes due"
+                    if want.suggestion
+                    else "a referral a rule makes due, found only a suggestion"
+                )
+            )
+        return out
 
     found = [mismatches(r) for r in candidates]  # one referral per recipient: normally one
     return [] if [] in found else found[0]

@@ -134,7 +134,8 @@ class ExpectedObligation(_Table):
 
 class ExpectedReferral(_Table):
     """A detailed check of one referral (a [[scenario.expect.referral]] table): a referral to the
-    recipient 'to' is due, with the reason, urgency and due date given."""
+    recipient 'to' is due (or suggested), with the reason, urgency, due date and suggestion
+    given."""
 
     to: Code
     """The recipient institution's code."""
@@ -144,6 +145,8 @@ class ExpectedReferral(_Table):
     """The referral's urgency is exactly this."""
     due: date | None = None
     """The referral's due date is exactly this."""
+    suggestion: bool | None = None
+    """True: the rules only suggest the referral; false: a rule makes it due."""
 
 
 class ExpectedVerdict(_Table):
