@@ -158,7 +158,9 @@ class Adversarial:
     @hookimpl
     def atbalsts_register_policy(self, registrar: PolicyRegistrar) -> None:
         registrar.policy("t", title="Adversarial outcomes (test)", municipality="nowhere")
-        registrar.rules([finding_a, finding_b, duty_a, duty_b, refer_a, refer_b, refer_c, allow, issue])
+        registrar.rules(
+            [finding_a, finding_b, duty_a, duty_b, refer_a, refer_b, refer_c, allow, issue]
+        )
 
 
 REGISTRY = PolicyRegistry.load([PluginSource("t", Adversarial(), "t", "0")], entry_points=False)

@@ -101,7 +101,8 @@ def recount(
             put("obligations_by_action", obligation["action"], 1)
             put("obligations_by_state", obligation.get("state", "not_tracked"), 1)
         for referral in d["referrals"]:
-            put("referrals_due_by_recipient", referral["to"], 1)
+            suggested = referral.get("suggestion", False)
+            put(f"referrals_{'suggested' if suggested else 'due'}_by_recipient", referral["to"], 1)
         if case is None:
             continue
         for plan in case.get("plans", []):
@@ -363,6 +364,7 @@ FAMILY_PARTS = (
     ("measures_delivered_by_kind", "measures_delivered_by_funder"),
     ("referrals_by_recipient", "referrals_by_status"),
     ("referrals_due_by_recipient",),
+    ("referrals_suggested_by_recipient",),
 )
 EQUAL_TO_WHOLE = (
     (("learners_with_findings", None), ("findings_by_risk_group", "findings_by_factor")),

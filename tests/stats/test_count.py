@@ -115,6 +115,28 @@ def test_a_decision_missing_a_field_is_unreadable_not_counted() -> None:
     assert table.records.decisions == 0
 
 
+def test_a_referral_suggested_is_counted_apart_and_one_of_another_shape_is_unreadable() -> None:
+    decisions, _ = synthetic_batch(seed=4, size=200)
+    decision = next(d for d in decisions if d.get("referrals"))
+    base = {k: v for k, v in decision.items() if k != "referrals"}
+
+    def five(suggestion: object) -> list[dict[str, Any]]:  # five learners: no cell suppressed
+        referrals = [{"to": "social_service", "suggestion": suggestion}]
+        return [{**base, "learner_id": f"L-{i}", "referrals": referrals} for i in range(5)]
+
+    for suggestion, metric, other in (
+        (False, "referrals_due_by_recipient", "referrals_suggested_by_recipient"),
+        (True, "referrals_suggested_by_recipient", "referrals_due_by_recipient"),
+    ):
+        table = count(five(suggestion))
+        assert table.cell(None, metric, "social_service").items == 5
+        assert table.cell(None, other, "social_service").items == 0
+    odd = {**base, "referrals": [{"to": "social_service", "suggestion": "yes"}]}
+    table = count([odd])
+    assert table.records.unreadable == 1
+    assert table.records.decisions == 0
+
+
 def test_a_learner_decided_twice_in_a_term_counts_once() -> None:
     decisions, _ = synthetic_batch(seed=5, size=50)
     first = next(d for d in decisions if "learner_id" in d)
@@ -339,6 +361,7 @@ def test_the_columns_do_not_depend_on_what_was_counted(
         ("findings_by_factor", RISK_FACTORS),
         ("obligations_by_action", ACTIONS),
         ("referrals_due_by_recipient", INSTITUTIONS),
+        ("referrals_suggested_by_recipient", INSTITUTIONS),
         ("measures_delivered_by_kind", MEASURES),
     ):
         assert table.categories(metric) == codes.codes()

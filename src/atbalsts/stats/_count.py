@@ -626,6 +626,8 @@ def learner_cells(d: DecisionFacts, case: CaseFacts | None) -> dict[Column, int]
         add(("obligations_by_state", state))
     for recipient in d.referrals_due:
         add(("referrals_due_by_recipient", recipient))
+    for recipient in d.referrals_suggested:
+        add(("referrals_suggested_by_recipient", recipient))
     if case is None:
         return out
     for plan in case.plans:

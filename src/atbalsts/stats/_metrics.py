@@ -82,6 +82,13 @@ METRICS: tuple[Metric, ...] = (
         items=True,
     ),
     Metric(
+        "referrals_suggested_by_recipient",
+        "Lēmumā ieteiktie (neobligātie) nosūtījumi pēc saņēmēja",
+        "Referrals the decision only suggests, by recipient",
+        "institution",
+        items=True,
+    ),
+    Metric(
         "plans_by_status",
         "Atbalsta plāni semestrī pēc statusa",
         "Support plans of the term, by status",
@@ -184,6 +191,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family("obligations", ("obligations_by_action", "obligations_by_state")),
     Family("referrals_due", ("referrals_due_by_recipient",)),
+    Family("referrals_suggested", ("referrals_suggested_by_recipient",)),
     Family("plans", ("plans_by_status",)),
     Family(
         "measures_planned",

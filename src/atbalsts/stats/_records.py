@@ -84,7 +84,10 @@ class DecisionFacts(NamedTuple):
     findings: frozenset[tuple[str, str]]
     #: ``(action, state)`` of every obligation; the state is ``not_tracked`` where absent.
     obligations: tuple[tuple[str, str], ...]
+    #: The recipient of every referral a rule makes due.
     referrals_due: tuple[str, ...]
+    #: The recipient of every referral the rules only suggest (``suggestion``).
+    referrals_suggested: tuple[str, ...]
     #: The plugins the stamp names (their local codes are columns of every table that counts
     #: the decision); none where the stamp names none.
     plugins: tuple[str, ...] = ()
@@ -260,10 +263,15 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
     for i, obligation in enumerate(_seq(decision, "obligations", "", required=whole)):
         at = f"obligations[{i}]"
         obligations.append((_str(obligation, "action", at), _state(obligation, at)))
-    referrals = tuple(
-        _str(referral, "to", f"referrals[{i}]")
-        for i, referral in enumerate(_seq(decision, "referrals", "", required=whole))
-    )
+    referrals: list[str] = []
+    suggested: list[str] = []
+    for i, referral in enumerate(_seq(decision, "referrals", "", required=whole)):
+        at = f"referrals[{i}]"
+        to = _str(referral, "to", at)
+        suggestion = _get(referral, "suggestion", at, False)  # left out when false (compact)
+        if not isinstance(suggestion, bool):
+            raise Unreadable(f"{at}.suggestion")
+        (suggested if suggestion else referrals).append(to)
     complete = _get(decision, "complete", "")
     if not isinstance(complete, bool):
         raise Unreadable("complete")
@@ -277,7 +285,8 @@ def decision_facts(decision: object, table: RuleTable | None = None) -> Decision
         complete=complete,
         findings=frozenset(findings),
         obligations=tuple(obligations),
-        referrals_due=referrals,
+        referrals_due=tuple(referrals),
+        referrals_suggested=tuple(suggested),
         plugins=_plugins(policy),
     )
 
