@@ -832,3 +832,22 @@ def test_a_plan_issue_without_a_measure_nests_no_bracket(lang: str, issue: str) 
     section = _plan_section(explain(decision, lang))
     assert any(line.startswith(issue) for line in section), section
     assert not any(_nested(line) for line in section), section
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        (
+            "lv",
+            "  - Neviens noteikums nedeva lēmumu par pieprasīto pasākumu individuālās "
+            "konsultācijas mācību priekšmetos.",
+        ),
+        (
+            "en",
+            "  - No rule gave a verdict on individual subject consultations, which was asked for.",
+        ),
+    ],
+)
+def test_a_measure_named_inside_a_note_is_in_lower_case(lang: str, note: str) -> None:
+    text = _explained(_example("06-parauga-vocational-meals.json"), date(2025, 10, 15), lang)
+    assert note in text.splitlines(), text

@@ -328,7 +328,7 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
         )
     if code == "measure_not_decided":
         measure = str(detail.get("measure", ""))
-        label = name("measures", measure) if measure else "-"
+        label = in_sentence(name("measures", measure), measure) if measure else "-"
         return _("No rule gave a verdict on {measure}, which was asked for.").format(measure=label)
     if code == "term_by_convention":
         return _(
