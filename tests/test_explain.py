@@ -672,3 +672,182 @@ def test_a_suggested_referral_already_made_reads_as_such_in_both_languages() -> 
     lv = explain(decision, "lv", codes=codes)
     assert "; ieteikts: noteikumi to atļauj, neviens to neprasa\n" in lv
     assert "      jau nosūtīts, atbildes vēl nav: nosūtījums R-0010-1\n" in lv
+
+
+# -- what a social pedagogue and a class teacher read (outside review, session 28) -----------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "finding"),
+    [
+        (
+            "lv",
+            "  - Motivācijas trūkums, nepatika pret mācībām (mācību darba un izglītības iestādes "
+            "riski); pamatojums: darbinieki novērojuši: motivācijas trūkums, nepatika pret "
+            "mācībām, konfliktsituācijas skolā ar skolotājiem vai skolasbiedriem",
+        ),
+        (
+            "en",
+            "  - Lack of motivation, dislike of learning (learning and school risks); evidence: "
+            "staff observed: lack of motivation, dislike of learning, conflict at school with "
+            "teachers or peers",
+        ),
+    ],
+)
+def test_a_risk_label_inside_a_sentence_is_in_lower_case(lang: str, finding: str) -> None:
+    """The factor opens its line and keeps its capital; its group (in brackets after it) and the
+    factors named in its evidence are inside the sentence."""
+    text = _explained(_example("04-parauga-mentor-age12.json"), date(2026, 2, 16), lang)
+    assert finding in text.splitlines(), text
+
+
+def test_a_risk_label_in_a_fact_is_in_lower_case_but_a_municipalitys_own() -> None:
+    from atbalsts._explain import fact_in_words
+    from atbalsts.codes import CODE_LISTS
+
+    registry = PolicyRegistry.load()
+    codes = registry.policy_set("parauga").codes
+    said = fact_in_words("staff_factors", "parauga:attendance,paid_work", "lv", codes)
+    assert said == (
+        "darbinieki novērojuši: Zems apmeklējums: kavēti vismaz 10 % mācību stundu (jebkura "
+        "iemesla dēļ), darba uzsākšana, vēlme strādāt algotu darbu"
+    )
+    assert fact_in_words("risk_groups", "economic,family", "lv", CODE_LISTS) == (
+        "riska grupas: ekonomiskie riski, ar ģimeni saistītie riski"
+    )
+    assert fact_in_words("risk_factors", "health_problems", "en", CODE_LISTS) == (
+        "risk factors: health problems"
+    )
+    assert fact_in_words("plan_measures", "psychologist_consultation", "lv", CODE_LISTS) == (
+        "plāna pasākumi: psihologa konsultācijas"
+    )
+
+
+def _nested(line: str) -> bool:
+    """Whether a bracket opens inside another on ``line``."""
+    depth = 0
+    for char in line:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 1:
+            return True
+    return False
+
+
+def _plan_section(text: str) -> list[str]:
+    lines = text.splitlines()
+    heading = next(
+        i
+        for i, line in enumerate(lines)
+        if line in ("Support plan", "Individuālais atbalsta plāns")
+    )
+    return lines[heading + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("lang", "issue"),
+    [
+        (
+            "lv",
+            "  - plāns P-0006-1, ēdināšanas izmaksu kompensācija (arī launags) laukā "
+            "measures[0].measure: Valsts vai pašvaldība to jau finansē (dubultā finansējuma "
+            "aizliegums); noteikums lv.measure.no_double_funding_default (metodoloģisks "
+            "pieņēmums, nav tiesību norma)",
+        ),
+        (
+            "en",
+            "  - plan P-0006-1, compensation for meals (or an afternoon snack) at "
+            "measures[0].measure: Already funded by the state or municipality (no double "
+            "funding); rule lv.measure.no_double_funding_default (methodological default, not "
+            "law)",
+        ),
+    ],
+)
+def test_a_plan_issue_names_its_measure_without_a_bracket_inside_another(
+    lang: str, issue: str
+) -> None:
+    """Example 6 with its meals funded by Skola-kopienā: the plan's meals line is refused; the
+    measure's label (with its own brackets) was said inside the issue's brackets."""
+    case = _example("06-parauga-vocational-meals.json")
+    case["plans"][0]["measures"][0]["funding"] = "skola_kopiena"
+    section = _plan_section(_explained(case, date(2025, 10, 15), lang))
+    assert issue in section, section
+    assert not any(_nested(line) for line in section), section
+
+
+@pytest.mark.parametrize(
+    ("lang", "issue"),
+    [
+        (
+            "lv",
+            "  - plāns P-0004-1, izglītojamo mentora atbalsts laukā measures[0].measure: "
+            "Izglītojamais nav sasniedzis minimālo vecumu mentora atbalstam; vecums 12 gadi, "
+            "minimālais vecums 13; noteikums lv.measure.mentor",
+        ),
+        (
+            "en",
+            "  - plan P-0004-1, individual learner-mentor support at measures[0].measure: "
+            "Learner is below the minimum age for mentor support; aged 12, minimum age 13; "
+            "rule lv.measure.mentor",
+        ),
+    ],
+)
+def test_a_plan_issue_says_its_values_after_a_semicolon(lang: str, issue: str) -> None:
+    section = _plan_section(
+        _explained(_example("04-parauga-mentor-age12.json"), date(2026, 2, 16), lang)
+    )
+    assert any(line.startswith(issue) for line in section), section
+
+
+@pytest.mark.parametrize(
+    ("lang", "issue"),
+    [
+        (
+            "lv",
+            "  - plāns P-0005-1 laukā approvals: Trūkst apstiprinājuma; solis: valsts līmeņa "
+            "koordinators (IKVD); noteikums lv.plan.approval_chain (",
+        ),
+        (
+            "en",
+            "  - plan P-0005-1 at approvals: An approval is missing; step national coordinator "
+            "(IKVD); rule lv.plan.approval_chain (",
+        ),
+    ],
+)
+def test_a_plan_issue_without_a_measure_nests_no_bracket(lang: str, issue: str) -> None:
+    """An approval missing under PuMPuRS: its step is a role whose label has brackets."""
+    from atbalsts.model import PlanIssue
+
+    registry = PolicyRegistry.load()
+    case = _example("05-parauga-mentor-age13.json")
+    decision = registry.evaluate(SupportCase.model_validate(case), date(2026, 2, 16))
+    missing = PlanIssue(
+        plan_id="P-0005-1",
+        reason="approval_missing",
+        path="approvals",
+        detail={"step": "national_coordinator"},
+        rule="lv.plan.approval_chain",
+        legal_basis=LegalBasis(kind=BasisKind.METHODOLOGICAL_DEFAULT, note="synthetic"),
+    )
+    decision = decision.model_copy(update={"plan_issues": (missing,)})
+    section = _plan_section(explain(decision, lang))
+    assert any(line.startswith(issue) for line in section), section
+    assert not any(_nested(line) for line in section), section
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        (
+            "lv",
+            "  - Neviens noteikums nedeva lēmumu par pieprasīto pasākumu individuālās "
+            "konsultācijas mācību priekšmetos.",
+        ),
+        (
+            "en",
+            "  - No rule gave a verdict on individual subject consultations, which was asked for.",
+        ),
+    ],
+)
+def test_a_measure_named_inside_a_note_is_in_lower_case(lang: str, note: str) -> None:
+    text = _explained(_example("06-parauga-vocational-meals.json"), date(2025, 10, 15), lang)
+    assert note in text.splitlines(), text

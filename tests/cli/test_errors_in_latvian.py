@@ -468,8 +468,64 @@ def test_an_unknown_role_of_the_work_list_is_said_with_every_role(tmp_path: Path
     assert status == 2
     _, _, en = run(*argv, "--lang", "en")
     every = ", ".join(ROLES.codes())
-    assert lv == f"kļūda: nezināma loma 'janitor'; zināmie nosaukumi: {every}\n"
     assert en == f"error: unknown role 'janitor'; known: {every}\n"
+    # in Latvian each code (what is typed) with its label, in the same order (session 28: a
+    # class teacher could not tell the roles by their English codes)
+    head = "kļūda: nezināma loma 'janitor'; zināmie nosaukumi: "
+    assert lv.startswith(head + "any_staff (jebkurš izglītības iestādes darbinieks), "), lv
+    body = lv.removeprefix(head).removesuffix("\n")
+    listed = re.findall(r"([a-z_]+) \(([^()]*)\)", body)
+    assert ", ".join(f"{code} ({label})" for code, label in listed) == body
+    assert [code for code, _ in listed] == list(ROLES.codes())
+    assert ("class_teacher", "klases audzinātājs") in listed
+    assert ("parent", "vecāks") in listed
+    # a label with brackets of its own is not put in brackets inside brackets
+    assert ("national_coordinator", "valsts līmeņa koordinators, IKVD") in listed
+
+
+def test_an_unknown_role_of_a_transition_lists_the_roles_and_institutions_by_label(
+    tmp_path: Path,
+) -> None:
+    doc = tmp_path / "plan.json"
+    doc.write_text(json.dumps(PLAN), encoding="utf-8")
+    argv = ("transition", str(doc), "submit", "--actor", "p-1", "--role", "janitor")
+    status, _, lv = run(*argv, "--on", "2025-03-03", "--lang", "lv")
+    assert status == 2
+    for entry in (
+        "class_teacher (klases audzinātājs)",
+        "orphans_court (bāriņtiesa)",
+        "state_police (Valsts policija)",  # a proper name keeps its capital
+    ):
+        assert f" {entry}," in lv, lv
+    _, _, en = run(*argv, "--on", "2025-03-03", "--lang", "en")
+    assert "; known: class_teacher, subject_teacher, " in en
+    assert "(" not in en
+
+
+@pytest.mark.parametrize("kind", ["role code", "view role"])
+def test_an_unknown_role_code_lists_each_code_with_its_label(kind: str) -> None:
+    err = UnknownNameError(kind, "janitor", ["class_teacher", "social_pedagogue", "police"])
+    head = "nezināms lomas kods" if kind == "role code" else "nezināma skata loma"
+    assert unknown_name(err, LV) == (
+        f"{head} 'janitor'; zināmie nosaukumi: class_teacher (klases audzinātājs), "
+        "social_pedagogue (sociālais pedagogs), police"  # a code without a label as it is
+    )
+    assert unknown_name(err, EN) == str(err)
+
+
+def test_a_cut_list_of_roles_keeps_its_count_with_labels() -> None:
+    from atbalsts.codes import ROLES
+
+    known = [*ROLES.codes(), *(f"bauska:role_{i:03}" for i in range(40))]
+    err = UnknownNameError("role", "janitor", known)
+    more = re.search(r", … and ([0-9]+) more$", str(err))
+    assert more is not None
+    said = unknown_name(err, LV)
+    assert said.startswith(
+        "nezināma loma 'janitor'; zināmie nosaukumi: any_staff (jebkurš izglītības iestādes "
+        "darbinieks), class_teacher (klases audzinātājs), "
+    )
+    assert said.endswith(f"), … un vēl {more[1]}"), said
 
 
 @pytest.mark.parametrize(
@@ -478,6 +534,11 @@ def test_an_unknown_role_of_the_work_list_is_said_with_every_role(tmp_path: Path
         ("klases_audzinatajs", "class_teacher", "klases audzinātājs"),
         ("Sociālais pedagogs", "social_pedagogue", "sociālais pedagogs"),
         ("bāriņtiesa", "orphans_court", "bāriņtiesa"),
+        (
+            "Valsts līmeņa koordinators (IKVD)",
+            "national_coordinator",
+            "valsts līmeņa koordinators, IKVD",
+        ),
     ],
 )
 def test_a_role_typed_as_its_latvian_label_is_pointed_to_its_code(

@@ -690,8 +690,8 @@ def test_transition_refuses_in_latvian_by_default_and_in_english_on_request(
         "atteica pārbaudes:"
     )
     assert (
-        "darbību „nosūtīt” (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
-        "psihologs (psychologist)" in said
+        "darbību „nosūtīt” (send) veic nosūtījuma sūtītājs (iestāde vai loma, ko norāda tā "
+        "lauks referred_by), nevis loma psihologs (psychologist)" in said
     )
     assert "nosūtījumā nav norādīta piekrišana, un nav norādīts tiesisks pienākums" in said
     assert SECRET not in said

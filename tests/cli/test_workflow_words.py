@@ -60,13 +60,14 @@ def test_a_latvian_refusal_names_the_role_by_its_label_and_keeps_its_code(
         "atteica pārbaudes:"
     )
     assert (
-        "darbību „nosūtīt” (send) veic sūtītājs (referred_by iestāde vai loma), nevis loma "
-        "psihologs (psychologist)\n"
+        "darbību „nosūtīt” (send) veic nosūtījuma sūtītājs (iestāde vai loma, ko norāda tā "
+        "lauks referred_by), nevis loma psihologs (psychologist)\n"
     ) in said
     english = run(*args, "--on", "2025-03-03", "--lang", "en")[2]
     assert english.startswith("refused: referral: 'send' from 'draft' refused by a guard:")
     assert (
-        "send is taken by the sender (the institution or role of referred_by), not by " in english
+        "send is taken by the referral's sender (the institution or role its field "
+        "referred_by names), not by " in english
     )
     assert "not by the role psychologist\n" in english
 
@@ -119,6 +120,52 @@ def test_a_code_without_a_word_is_shown_as_written() -> None:
     assert role_word("bauska:tutor", LV) == "bauska:tutor"
     assert action_word("frobnicate", LV) == "frobnicate"
     assert status_word("x\\n", LV) == "x\\n"
+
+
+@pytest.mark.parametrize(
+    ("who", "latvian", "english"),
+    [
+        (
+            "sender",
+            "nosūtījuma sūtītājs (iestāde vai loma, ko norāda tā lauks referred_by)",
+            "the referral's sender (the institution or role its field referred_by names)",
+        ),
+        (
+            "recipient",
+            "nosūtījuma saņēmējs (iestāde vai loma, ko norāda tā lauks referred_to)",
+            "the referral's recipient (the institution or role its field referred_to names)",
+        ),
+        (
+            "sender_or_recipient",
+            "nosūtījuma sūtītājs vai saņēmējs (iestāde vai loma, ko norāda tā lauks referred_by "
+            "vai referred_to)",
+            "the referral's sender or recipient (the institution or role its field referred_by "
+            "or referred_to names)",
+        ),
+    ],
+    ids=["sender", "recipient", "sender_or_recipient"],
+)
+def test_a_referrals_party_is_said_as_a_person_reads_it(
+    who: str, latvian: str, english: str
+) -> None:
+    """A class teacher (an outside reader) read "sūtītājs (referred_by iestāde vai loma)": a
+    field's name used as a word. The party is said in words, and the field that names it as the
+    other refusals name a field ("the person its field author names")."""
+    from atbalsts.workflow._guards import WHO
+
+    refusal = Refusal(
+        guard="lv.guard.referral.parties",
+        plugin="lv",
+        reason=f"send is taken by {WHO[who]}, not by the role psychologist",
+        basis="illustrative: x",
+        code="wrong_role",
+        values={"action": "send", "role": "psychologist", "who": who},
+    )
+    assert refusal_reason(refusal, LV) == (
+        f"darbību „nosūtīt” (send) veic {latvian}, nevis loma psihologs (psychologist)"
+    )
+    assert WHO[who] == english
+    assert refusal_reason(refusal, EN) == refusal.reason
 
 
 def test_a_plugins_wrong_role_without_its_values_is_shown_as_written() -> None:

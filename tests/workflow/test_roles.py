@@ -318,8 +318,8 @@ def test_a_referral_is_entered_in_error_by_one_of_its_parties_only() -> None:
     [refusal] = info.value.refusals
     assert refusal.guard == "lv.guard.referral.parties"
     assert refusal.reason == (
-        "enter-in-error is taken by the sender or the recipient (the institution or role of "
-        "referred_by or referred_to), not by the role state_police"
+        "enter-in-error is taken by the referral's sender or recipient (the institution or role "
+        "its field referred_by or referred_to names), not by the role state_police"
     )
 
 

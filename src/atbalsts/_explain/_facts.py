@@ -18,6 +18,7 @@ from functools import cache
 import attrs
 
 from atbalsts._explain._languages import DOMAIN, LANGUAGES, LOCALES
+from atbalsts._explain._names import in_sentence
 from atbalsts.codes import CodeList
 from atbalsts.errors import UnknownNameError
 from atbalsts.model.decision import Value
@@ -58,7 +59,10 @@ class FactWords:
         return known.label(code, "lv" if self.lang == "lv" else "en")
 
     def labels(self, list_name: str, codes: Iterable[str]) -> str:
-        return ", ".join(self.label(list_name, c) for c in codes)
+        """The labels of ``codes``, joined by commas, as said inside a sentence (a risk factor
+        after "staff observed:"): in lower case but a proper name or a municipality's own
+        (:func:`~atbalsts._explain._names.in_sentence`)."""
+        return ", ".join(in_sentence(self.label(list_name, c), c) for c in codes)
 
 
 # Every sentence is a literal inside a call of words._ or words.n, so that pybabel finds it.

@@ -24,6 +24,7 @@ from atbalsts.model.decision import (
     MeasureVerdict,
     ObligationDue,
     ObligationSource,
+    PlanIssue,
     RuleSource,
     TraceParameter,
     Value,
@@ -327,7 +328,7 @@ def _note(note: DecisionNote, _: Gettext, name: Callable[[str, str], str]) -> st
         )
     if code == "measure_not_decided":
         measure = str(detail.get("measure", ""))
-        label = name("measures", measure) if measure else "-"
+        label = in_sentence(name("measures", measure), measure) if measure else "-"
         return _("No rule gave a verdict on {measure}, which was asked for.").format(measure=label)
     if code == "term_by_convention":
         return _(
@@ -541,8 +542,8 @@ def explain(
         lines.append(
             "  - "
             + _("{factor} ({group}); evidence: {evidence}").format(
-                factor=name("risk_factors", f.factor),
-                group=name("risk_groups", f.group.value),
+                factor=name("risk_factors", f.factor),  # it opens the line: as a heading
+                group=in_sentence(name("risk_groups", f.group.value), f.group.value),
                 evidence=evidence or "-",
             )
         )
@@ -649,18 +650,7 @@ def explain(
         lines.append("")
         lines.append(_("Support plan"))
         for issue in decision.plan_issues:
-            detail = _reason_detail(issue.detail, _, facts, label)
-            lines.append(
-                "  - "
-                + _("plan {plan}: {reason}{detail} at {path}; rule {rule} ({basis})").format(
-                    plan=issue.plan_id,
-                    reason=name("reasons", issue.reason),
-                    detail=f" ({detail})" if detail else "",
-                    path=issue.path or "-",
-                    rule=issue.rule,
-                    basis=_basis(issue.legal_basis, _),
-                )
-            )
+            lines.append("  - " + _plan_issue(issue, _, facts, name, label))
             lines += _used(issue.parameters, {}, _)
         if decision.review_due:
             lines.append(
@@ -668,6 +658,37 @@ def explain(
                 + _("Review the plan by {date}.").format(date=decision.review_due.isoformat())
             )
     return "\n".join(lines) + "\n"
+
+
+def _plan_issue(
+    issue: PlanIssue,
+    _: Gettext,
+    facts: Mapping[str, Say],
+    name: Callable[[str, str], str],
+    label: Callable[[str, str], str],
+) -> str:
+    """A plan issue in words: the plan, the measure it is about (a refused measure of the plan)
+    and the field, then the reason and its values after a semicolon, not in brackets: a label
+    may have brackets of its own ("Compensation for meals (or an afternoon snack)", "National
+    coordinator (IKVD)"), and a bracket inside another is hard to read."""
+    measure = issue.detail.get("measure")
+    values = {k: v for k, v in issue.detail.items() if k != "measure" or measure is None}
+    detail = _reason_detail(values, _, facts, label)
+    words = {
+        "plan": issue.plan_id,
+        "reason": name("reasons", issue.reason),
+        "detail": f"; {detail}" if detail else "",
+        "path": issue.path,
+        "rule": issue.rule,
+        "basis": _basis(issue.legal_basis, _),
+    }
+    if measure is not None and issue.path:
+        code = str(measure)
+        text = _("plan {plan}, {measure} at {path}: {reason}{detail}; rule {rule} ({basis})")
+        return text.format(measure=in_sentence(label("measures", code), code), **words)
+    if issue.path:
+        return _("plan {plan} at {path}: {reason}{detail}; rule {rule} ({basis})").format(**words)
+    return _("plan {plan}: {reason}{detail}; rule {rule} ({basis})").format(**words)
 
 
 def _verdicts(

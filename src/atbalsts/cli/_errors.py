@@ -159,16 +159,51 @@ def unknown_name(err: UnknownNameError, t: Texts) -> str:
     if not rest.startswith("; known: "):
         return message
     known = rest.removeprefix("; known: ")
+    more = ""
     cut = _MORE.search(known)
     if cut is not None:
         n = int(cut["n"])
-        more = t.ngettext(", … and {n} more", ", … and {n} more", n)
-        known = known[: cut.start()] + more.format(n=n)
-    said = t.gettext("{message}; known: {names}").format(message=text, names=known)
+        more = t.ngettext(", … and {n} more", ", … and {n} more", n).format(n=n)
+        known = known[: cut.start()]
+    if err.kind in _ROLE_KINDS:
+        known = ", ".join(_with_label(code, t) for code in known.split(", "))
+    said = t.gettext("{message}; known: {names}").format(message=text, names=known + more)
     meant = _meant_by_label(err, t) if err.kind == "role" else None
     if meant is not None:
         said += t.gettext("; did you mean {code} ({label})?").format(code=meant[0], label=meant[1])
     return said
+
+
+#: The kinds of unknown name whose known names are role codes (an institution acts in a role
+#: too): listed in Latvian each with its label, the code being what is typed and the label what
+#: staff know the role by.
+_ROLE_KINDS = frozenset({"role", "role code", "view role"})
+
+
+def _unbracketed(label: str) -> str:
+    """``label`` to be said inside brackets: its own brackets as a comma clause ("Valsts līmeņa
+    koordinators (IKVD)": "Valsts līmeņa koordinators, IKVD"), not a bracket inside another."""
+    return re.sub(r"\s*\(([^()]*)\)", r", \1", label)
+
+
+def _role_label(code: str, t: Texts) -> str | None:
+    """The label of the role (or institution) ``code`` in ``t``'s language as written inside a
+    sentence and inside brackets; None for a code neither list has."""
+    from atbalsts._explain import in_sentence
+    from atbalsts.codes import INSTITUTIONS, ROLES, Lang
+
+    lang: Lang = "lv" if t.lang == "lv" else "en"
+    for names in (ROLES, INSTITUTIONS):
+        if code in names:
+            return _unbracketed(in_sentence(names.label(code, lang), code))
+    return None
+
+
+def _with_label(code: str, t: Texts) -> str:
+    """A known role ``code`` with its label after it, ``class_teacher (klases audzinātājs)``;
+    a code without a label as it is."""
+    label = _role_label(code, t)
+    return code if label is None else f"{code} ({label})"
 
 
 def _plain(text: str) -> str:
@@ -189,7 +224,7 @@ def _meant_by_label(err: UnknownNameError, t: Texts) -> tuple[str, str] | None:
     for code in err.known:
         for names in (ROLES, INSTITUTIONS):
             if code in names and _plain(names.label(code, lang)) == typed:
-                return code, in_sentence(names.label(code, lang), code)
+                return code, _unbracketed(in_sentence(names.label(code, lang), code))
     return None
 
 

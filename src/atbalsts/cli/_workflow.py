@@ -75,10 +75,13 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
     """Who may act (``values["who"]`` of a ``wrong_role`` refusal), in words of ``t``."""
     _ = t.gettext
     phrases = {
-        "sender": _("the sender (the institution or role of referred_by)"),
-        "recipient": _("the recipient (the institution or role of referred_to)"),
+        "sender": _("the referral's sender (the institution or role its field referred_by names)"),
+        "recipient": _(
+            "the referral's recipient (the institution or role its field referred_to names)"
+        ),
         "sender_or_recipient": _(
-            "the sender or the recipient (the institution or role of referred_by or referred_to)"
+            "the referral's sender or recipient (the institution or role its field referred_by or "
+            "referred_to names)"
         ),
         "author": _("the plan's author (its author_role, or plan_author)"),
         "responsible": _(

@@ -301,10 +301,11 @@ def referral_parties(t: Transition) -> Reason | None:
 #: (``values["measure"]``, its position), ``school_director`` is the role's own code. A role a
 #: document names is named by its field (``author_role``), never by the field's value.
 WHO: dict[str, str] = {
-    "sender": "the sender (the institution or role of referred_by)",
-    "recipient": "the recipient (the institution or role of referred_to)",
+    "sender": "the referral's sender (the institution or role its field referred_by names)",
+    "recipient": "the referral's recipient (the institution or role its field referred_to names)",
     "sender_or_recipient": (
-        "the sender or the recipient (the institution or role of referred_by or referred_to)"
+        "the referral's sender or recipient (the institution or role its field referred_by or "
+        "referred_to names)"
     ),
     "author": "the plan's author (its author_role, or plan_author)",
     "responsible": "the role responsible for the measure (measures[{measure}].responsible_role)",
