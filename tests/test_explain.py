@@ -683,20 +683,21 @@ def test_a_suggested_referral_already_made_reads_as_such_in_both_languages() -> 
         (
             "lv",
             "  - Motivācijas trūkums, nepatika pret mācībām (mācību darba un izglītības iestādes "
-            "riski); pamatojums: darbinieki novērojuši: motivācijas trūkums, nepatika pret "
-            "mācībām, konfliktsituācijas skolā ar skolotājiem vai skolasbiedriem",
+            "riski); pamatojums: darbinieki novērojuši: „motivācijas trūkums, nepatika pret "
+            "mācībām”, „konfliktsituācijas skolā ar skolotājiem vai skolasbiedriem”",
         ),
         (
             "en",
             "  - Lack of motivation, dislike of learning (learning and school risks); evidence: "
-            "staff observed: lack of motivation, dislike of learning, conflict at school with "
-            "teachers or peers",
+            "staff observed: “lack of motivation, dislike of learning”, “conflict at school with "
+            "teachers or peers”",
         ),
     ],
 )
 def test_a_risk_label_inside_a_sentence_is_in_lower_case(lang: str, finding: str) -> None:
     """The factor opens its line and keeps its capital; its group (in brackets after it) and the
-    factors named in its evidence are inside the sentence."""
+    factors named in its evidence are inside the sentence, each quoted, as a label has a comma of
+    its own (lower case took away the capital that showed where one ends)."""
     text = _explained(_example("04-parauga-mentor-age12.json"), date(2026, 2, 16), lang)
     assert finding in text.splitlines(), text
 
@@ -709,8 +710,11 @@ def test_a_risk_label_in_a_fact_is_in_lower_case_but_a_municipalitys_own() -> No
     codes = registry.policy_set("parauga").codes
     said = fact_in_words("staff_factors", "parauga:attendance,paid_work", "lv", codes)
     assert said == (
-        "darbinieki novērojuši: Zems apmeklējums: kavēti vismaz 10 % mācību stundu (jebkura "
-        "iemesla dēļ), darba uzsākšana, vēlme strādāt algotu darbu"
+        "darbinieki novērojuši: „Zems apmeklējums: kavēti vismaz 10 % mācību stundu (jebkura "
+        "iemesla dēļ)”, „darba uzsākšana, vēlme strādāt algotu darbu”"
+    )
+    assert fact_in_words("staff_factors", "paid_work", "lv", codes) == (
+        "darbinieki novērojuši: darba uzsākšana, vēlme strādāt algotu darbu"  # alone: no quotes
     )
     assert fact_in_words("risk_groups", "economic,family", "lv", CODE_LISTS) == (
         "riska grupas: ekonomiskie riski, ar ģimeni saistītie riski"

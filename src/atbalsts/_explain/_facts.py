@@ -61,8 +61,18 @@ class FactWords:
     def labels(self, list_name: str, codes: Iterable[str]) -> str:
         """The labels of ``codes``, joined by commas, as said inside a sentence (a risk factor
         after "staff observed:"): in lower case but a proper name or a municipality's own
-        (:func:`~atbalsts._explain._names.in_sentence`)."""
-        return ", ".join(in_sentence(self.label(list_name, c), c) for c in codes)
+        (:func:`~atbalsts._explain._names.in_sentence`). When a label has a comma of its own,
+        each is quoted, so that the reader sees where one ends ("„motivācijas trūkums, nepatika
+        pret mācībām”, „…”"): lower case took away the capital that showed it."""
+        said = [in_sentence(self.label(list_name, c), c) for c in codes]
+        if len(said) > 1 and any("," in label for label in said):
+            quote = _QUOTES.get(self.lang, _QUOTES["en"])
+            said = [quote.format(label) for label in said]
+        return ", ".join(said)
+
+
+#: Quotation marks around a label in a list, by language (Latvian „…”, English “…”).
+_QUOTES = {"lv": "\u201e{}\u201d", "en": "\u201c{}\u201d"}
 
 
 # Every sentence is a literal inside a call of words._ or words.n, so that pybabel finds it.
