@@ -105,6 +105,12 @@ def referral_takers(document: Referral, action: str) -> set[str]:
         return roles
 
     sender, recipient = party(document.referred_by), party(document.referred_to)
+    threat_report = document.legal_duty is not None and (
+        document.legal_duty.value == "child_protection_report"
+        and document.referred_by.institution == "school"
+    )
+    if action == "send" and threat_report:  # Art. 73(1): whoever of the staff learns of it
+        return sender | SCHOOL_STAFF
     if action in ("send", "cancel"):
         return sender
     if action == "enter-in-error":
@@ -337,3 +343,30 @@ def test_the_director_cancels_a_referral_a_named_school_role_sent() -> None:
     with pytest.raises(LifecycleError) as info:
         transition(sent, "cancel", actor="x", role=other, on=ON, reason="Sent twice")
     assert [r.guard for r in info.value.refusals] == ["lv.guard.referral.parties"]
+
+
+def test_any_member_of_the_schools_staff_sends_its_art73_report_of_the_day() -> None:
+    """BTAL Art. 73(1) puts the same-day report on whoever learns of the threat: a report drafted
+    in the school's name by one member of staff is sent by another when the first is away.
+    Any other referral, and any other step of the report, stays with its parties."""
+    report = referral(
+        legal_duty="child_protection_report",
+        purpose="child_protection",
+        referred_to={"institution": "state_police"},
+        referred_by={"institution": "school", "role": "class_teacher"},
+    )
+    for role in ("social_pedagogue", "psychologist", "school_director", "class_teacher"):
+        sent, _ = transition(report, "send", actor="x", role=role, on=ON)
+        assert sent.sent_on == ON
+    for outsider in ("social_service", "municipal_coordinator"):
+        with pytest.raises(LifecycleError) as info:
+            transition(report, "send", actor="x", role=outsider, on=ON)
+        assert [r.guard for r in info.value.refusals] == ["lv.guard.referral.parties"]
+    sent, _ = transition(report, "send", actor="x", role="class_teacher", on=ON)
+    with pytest.raises(LifecycleError) as info:  # cancelling is still the sender's
+        transition(sent, "cancel", actor="x", role="psychologist", on=ON, reason="Sent twice")
+    assert [r.guard for r in info.value.refusals] == ["lv.guard.referral.parties"]
+    notice = referral(referred_by={"institution": "school", "role": "class_teacher"})
+    with pytest.raises(LifecycleError) as info:  # not a report: its sender sends it
+        transition(notice, "send", actor="x", role="psychologist", on=ON)
+    assert "lv.guard.referral.parties" in [r.guard for r in info.value.refusals]

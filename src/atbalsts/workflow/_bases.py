@@ -77,7 +77,10 @@ PARTIES = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,
     note="The sender sends and cancels a referral; the recipient receives, accepts or rejects "
     "it, acts on it and answers (the requester and owner of an HL7 FHIR Task); either may enter "
-    "it in error. No act assigns these steps.",
+    "it in error. No act assigns these steps. A school's report of a suspected threat is sent by "
+    "any member of its staff: Children's Rights Protection Law Art. 73(1) puts the same-day "
+    "report on whoever learns of the threat [S44], so a report drafted by one member of staff "
+    "does not wait for them.",
 )
 PLAN_ROLES = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,

@@ -274,6 +274,12 @@ def _party_roles(party: ReferralParty) -> frozenset[str]:
     return frozenset(roles)
 
 
+def _schools_threat_report(r: Referral) -> bool:
+    return (
+        r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT and r.referred_by.institution == "school"
+    )
+
+
 @guard(
     "lv.guard.referral.parties",
     document="referral",
@@ -282,10 +288,15 @@ def _party_roles(party: ReferralParty) -> frozenset[str]:
 )
 def referral_parties(t: Transition) -> Reason | None:
     """The sender sends and cancels; the recipient receives, accepts or rejects, acts and
-    answers; either enters it in error."""
+    answers; either enters it in error. A school's report of a suspected threat (Art. 73(1),
+    ``legal_duty`` ``child_protection_report``) is sent by any member of its staff: the law puts
+    the same-day report on whoever learns of the threat, so a report drafted by one who is away
+    does not wait for them."""
     r = _referral(t)
     sender, recipient = _party_roles(r.referred_by), _party_roles(r.referred_to)
-    if t.action in _SENDER_ACTIONS:
+    if t.action == "send" and _schools_threat_report(r):
+        roles, who = sender | _SCHOOL_ROLES, "sender"
+    elif t.action in _SENDER_ACTIONS:
         roles, who = sender, "sender"
     elif t.action in _RECIPIENT_ACTIONS:
         roles, who = recipient, "recipient"
