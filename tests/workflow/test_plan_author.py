@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from tests.workflow.fixtures import plan
 
 from atbalsts.errors import DocumentError, LifecycleError, Refusal
 from atbalsts.model import SupportPlan, parse_python
+from atbalsts.testing import strategies as ats
 from atbalsts.workflow import approval_chain, transition
 
 ON = date(2025, 3, 10)
@@ -245,3 +246,14 @@ def test_a_named_author_changes_only_who_of_the_role_may_act(
     assert guard in ("lv.guard.plan.role", "lv.guard.plan.approver_default")
     step = {} if action == "submit" else {"step": "author"}
     assert values == {"action": action, "field": "author", **step}  # no person's id
+
+
+# -- on generated plans --------------------------------------------------------------------------
+
+
+def test_the_strategies_generate_plans_with_and_without_their_author() -> None:
+    """The strategies name a plan's author (a synthetic host id) or leave it empty."""
+    named = find(ats.support_plans(), lambda p: p.author is not None)
+    assert named.author is not None
+    assert named.author.startswith("staff-")
+    assert find(ats.support_plans(), lambda p: p.author is None).author is None
