@@ -14,8 +14,8 @@ import pytest
 from atbalsts import hookimpl
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry
-from atbalsts.errors import UndeclaredMeasuresWarning
-from atbalsts.model import ApprovalStep, SupportCase
+from atbalsts.errors import LifecycleError, UndeclaredMeasuresWarning
+from atbalsts.model import ApprovalStep, SupportCase, SupportPlan
 from atbalsts.policy import (
     FACTS,
     Allow,
@@ -45,6 +45,7 @@ from atbalsts.testing.conformance import (
     conformance_test,
     sample_cases,
 )
+from atbalsts.workflow import transition
 
 NAME = "proba"
 FROM = date(2020, 9, 1)
@@ -842,6 +843,37 @@ def test_a_guard_whose_own_reason_reads_like_a_failure_is_not_one() -> None:
     worded = _referral_guard(False, says="the guard failed to find the social service's reply")
     found = check_policy(load(Plugin([good_rule()], params(limit_param()), guards=[worded])), NAME)
     assert [p for p in found if p.check == "guards"] == []
+
+
+def test_a_plan_that_names_its_author_is_submitted_by_that_person() -> None:
+    """The check submits a generated plan as its author would: the person the plan names
+    (``SupportPlan.author``), or a member of staff when it names none, in the plan author's
+    role. The national guards accept that submission, and refuse it to anyone else
+    (``not_the_author``): a plugin's guard on submissions meets plans of both kinds."""
+    from atbalsts.workflow import Transition, guard
+
+    seen: list[Transition] = []
+
+    @guard("proba.guard.plan_submit", document="support-plan", actions=("submit",), legal_basis=LAW)
+    def submit(t: Transition) -> None:
+        """Records what it judges."""
+        seen.append(t)
+
+    found = check_policy(load(Plugin([good_rule()], params(limit_param()), guards=[submit])), NAME)
+    assert [p for p in found if p.check == "guards"] == []
+    plans = [t.before for t in seen]
+    assert all(isinstance(p, SupportPlan) for p in plans)
+    assert {p.author is None for p in plans if isinstance(p, SupportPlan)} == {True, False}
+    for t in seen:
+        plan = t.before
+        assert isinstance(plan, SupportPlan)
+        assert (t.actor, t.role) == (plan.author or "conformance", "plan_author")
+        done = transition(plan, "submit", actor=t.actor, role=t.role, on=t.on)
+        assert done.event.actor == t.actor
+        if plan.author is not None:
+            with pytest.raises(LifecycleError) as refused:
+                transition(plan, "submit", actor="conformance", role=t.role, on=t.on)
+            assert [r.code for r in refused.value.refusals] == ["not_the_author"]
 
 
 def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_weeks_on() -> None:
