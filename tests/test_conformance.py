@@ -4,6 +4,7 @@ fails it with a message naming the rule or parameter and saying what to fix."""
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -13,8 +14,8 @@ import pytest
 from atbalsts import hookimpl
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry
-from atbalsts.errors import UndeclaredMeasuresWarning
-from atbalsts.model import SupportCase
+from atbalsts.errors import LifecycleError, UndeclaredMeasuresWarning
+from atbalsts.model import ApprovalStep, SupportCase, SupportPlan
 from atbalsts.policy import (
     FACTS,
     Allow,
@@ -34,6 +35,7 @@ from atbalsts.policy import (
     load_parameters,
     rule,
 )
+from atbalsts.testing import _generate as gen
 from atbalsts.testing.conformance import (
     CHECKS,
     PLACEHOLDER,
@@ -43,6 +45,7 @@ from atbalsts.testing.conformance import (
     conformance_test,
     sample_cases,
 )
+from atbalsts.workflow import transition
 
 NAME = "proba"
 FROM = date(2020, 9, 1)
@@ -735,6 +738,59 @@ def test_sample_cases_are_reproducible_and_varied() -> None:
     assert any(c.plans for c in first)
 
 
+def test_sample_cases_name_the_author_of_about_half_their_plans() -> None:
+    """About half the generated plans name their author (``SupportPlan.author``, a synthetic host
+    id), so the checks meet plans that only that person may submit; an approval of the author's
+    step that names its approver names that person, as the workflow records it."""
+    plans = [p for c in sample_cases(200, as_of=date(2025, 3, 3), seed=1) for p in c.plans]
+    named = [p for p in plans if p.author is not None]
+    assert 0.35 < len(named) / len(plans) < 0.65
+    assert len({p.author for p in named}) > len(named) // 2  # drawn, not one id for all
+    assert all(p.author is not None and p.author.startswith("staff-") for p in named)
+    steps = [
+        (a.approver, p.author)
+        for p in named
+        for a in p.approvals
+        if a.step is ApprovalStep.AUTHOR and a.approver is not None
+    ]
+    assert steps
+    assert all(approver == author for approver, author in steps)
+
+
+def _blank_authors(case: SupportCase) -> dict[str, Any]:
+    """The case as JSON without its plans' authors, nor the approvers of their authors' steps
+    (the author when a plan names one)."""
+    data = case.model_dump(mode="json")
+    for plan in data["plans"]:
+        del plan["author"]
+        for approval in plan["approvals"]:
+            if approval["step"] == "author" and approval["approver"] is not None:
+                approval["approver"] = "?"
+    return data
+
+
+def test_naming_the_author_shifts_no_other_seeded_choice() -> None:
+    """The author is drawn aside (:meth:`Source.aside`), so naming it, or not, leaves every other
+    field of the seeded cases as it was: the benchmarks and the tests that count generated cases
+    meet the same cases as before authors were generated."""
+
+    class Elsewhere(gen.RandomSource):
+        def aside(self) -> gen.Source:
+            return gen.RandomSource(random.Random("elsewhere"))
+
+    day = date(2025, 3, 3)
+    kept, moved = [], []
+    for i in range(40):
+        for source, out in ((gen.RandomSource, kept), (Elsewhere, moved)):
+            src = source(random.Random(f"seed:{i}"))
+            enrolled = gen.enrolment(src, school_id="school-1", municipality="bauska")
+            pupil = gen.learner(src, learner_id=f"gen-{i:03d}", enrolment=enrolled, as_of=day)
+            out.append(gen.support_case(src, learner=pupil, as_of=day))
+    authors = [[p.author for p in c.plans] for c in kept]
+    assert authors != [[p.author for p in c.plans] for c in moved]
+    assert [_blank_authors(c) for c in kept] == [_blank_authors(c) for c in moved]
+
+
 def test_every_declared_fact_is_readable_on_generated_cases() -> None:
     registry = PolicyRegistry.load(entry_points=False)
     policy_set = registry.policy_set(plugins=["lv"])
@@ -787,6 +843,37 @@ def test_a_guard_whose_own_reason_reads_like_a_failure_is_not_one() -> None:
     worded = _referral_guard(False, says="the guard failed to find the social service's reply")
     found = check_policy(load(Plugin([good_rule()], params(limit_param()), guards=[worded])), NAME)
     assert [p for p in found if p.check == "guards"] == []
+
+
+def test_a_plan_that_names_its_author_is_submitted_by_that_person() -> None:
+    """The check submits a generated plan as its author would: the person the plan names
+    (``SupportPlan.author``), or a member of staff when it names none, in the plan author's
+    role. The national guards accept that submission, and refuse it to anyone else
+    (``not_the_author``): a plugin's guard on submissions meets plans of both kinds."""
+    from atbalsts.workflow import Transition, guard
+
+    seen: list[Transition] = []
+
+    @guard("proba.guard.plan_submit", document="support-plan", actions=("submit",), legal_basis=LAW)
+    def submit(t: Transition) -> None:
+        """Records what it judges."""
+        seen.append(t)
+
+    found = check_policy(load(Plugin([good_rule()], params(limit_param()), guards=[submit])), NAME)
+    assert [p for p in found if p.check == "guards"] == []
+    plans = [t.before for t in seen]
+    assert all(isinstance(p, SupportPlan) for p in plans)
+    assert {p.author is None for p in plans if isinstance(p, SupportPlan)} == {True, False}
+    for t in seen:
+        plan = t.before
+        assert isinstance(plan, SupportPlan)
+        assert (t.actor, t.role) == (plan.author or "conformance", "plan_author")
+        done = transition(plan, "submit", actor=t.actor, role=t.role, on=t.on)
+        assert done.event.actor == t.actor
+        if plan.author is not None:
+            with pytest.raises(LifecycleError) as refused:
+                transition(plan, "submit", actor="conformance", role=t.role, on=t.on)
+            assert [r.code for r in refused.value.refusals] == ["not_the_author"]
 
 
 def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_weeks_on() -> None:

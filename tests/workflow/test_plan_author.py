@@ -13,13 +13,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from tests.workflow.fixtures import plan
 
 from atbalsts.errors import DocumentError, LifecycleError, Refusal
-from atbalsts.model import SupportPlan, parse_python
-from atbalsts.workflow import approval_chain, transition
+from atbalsts.model import ApprovalStep, PlanStatus, SupportPlan, parse_python
+from atbalsts.testing import strategies as ats
+from atbalsts.workflow import approval_chain, pending_step, transition
 
 ON = date(2025, 3, 10)
 PUMPURS = date(2023, 3, 10)
@@ -245,3 +246,67 @@ def test_a_named_author_changes_only_who_of_the_role_may_act(
     assert guard in ("lv.guard.plan.role", "lv.guard.plan.approver_default")
     step = {} if action == "submit" else {"step": "author"}
     assert values == {"action": action, "field": "author", **step}  # no person's id
+
+
+# -- on generated plans --------------------------------------------------------------------------
+
+#: The days generated plans are acted on: the national chain with and without PuMPuRS' step.
+DAYS = st.dates(date(2022, 9, 1), date(2026, 6, 30))
+
+
+@st.composite
+def _drafts(draw: st.DrawFn) -> tuple[SupportPlan, date]:
+    """A generated draft plan (about half name their author) and a day it may be submitted on:
+    none of its dates is later (:mod:`atbalsts.testing.strategies`, as the conformance checks
+    generate them)."""
+    on = draw(DAYS)
+    return draw(ats.support_plans(as_of=on, status=PlanStatus.DRAFT)), on
+
+
+def test_the_strategies_generate_plans_with_and_without_their_author() -> None:
+    """The property below meets both kinds of plan: the strategies name a plan's author (a
+    synthetic host id) or leave it empty."""
+    named = find(ats.support_plans(), lambda p: p.author is not None)
+    assert named.author is not None
+    assert named.author.startswith("staff-")
+    assert find(ats.support_plans(), lambda p: p.author is None).author is None
+
+
+@given(drafted=_drafts(), other=IDS, in_plan_author=st.booleans())
+def test_on_generated_plans_only_the_author_named_submits_and_takes_the_authors_step(
+    drafted: tuple[SupportPlan, date], other: str, in_plan_author: bool
+) -> None:
+    """A generated plan that names its author is submitted, and its author's step taken, by that
+    person; another, in the same role and with an override, is refused with ``not_the_author``
+    alone (naming no one). One that names none is submitted by whoever acts in the author's
+    role."""
+    draft, on = drafted
+    # the plan author role, or the plan's author_role (unless a group, which nobody acts in)
+    role = (
+        "plan_author" if in_plan_author or draft.author_role == "any_staff" else draft.author_role
+    )
+    author = draft.author
+    if author is None or other == author:
+        done = transition(draft, "submit", actor=other, role=role, on=on)
+        assert done.event.actor == other
+        return
+    submitted = transition(draft, "submit", actor=author, role=role, on=on).document
+    assert submitted.submitted_on == on
+    refused = [("submit", draft, {})]
+    if pending_step(submitted, approval_chain(on)) is ApprovalStep.AUTHOR:
+        approved = transition(submitted, "approve", actor=author, role=role, on=on).document
+        assert [a.approver for a in approved.approvals if a.step is ApprovalStep.AUTHOR] == [author]
+        refused += [(a, submitted, {"step": "author"}) for a in ("approve", "reject")]
+    for action, document, step in refused:
+        err = _refused(
+            document,
+            action,
+            actor=other,
+            role=role,
+            on=on,
+            override=True,
+            reason="Synthetic: the author is away",
+        )
+        [(code, values, roles)] = [(r.code, dict(r.values), r.override_roles) for r in err.refusals]
+        assert (code, roles) == ("not_the_author", ())
+        assert values == {"action": action, "field": "author", **step}  # no person's id

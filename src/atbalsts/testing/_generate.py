@@ -125,6 +125,13 @@ class Source(ABC):
     def several(self, make: Callable[[], T], max_size: int) -> tuple[T, ...]:
         return tuple(make() for _ in range(self.integer(0, max_size)))
 
+    def aside(self) -> Source:
+        """The source of the choices the builders gained after their seeded output was relied on
+        (a plan's ``author``): drawing from it leaves this source's own choices, and so every
+        other field of the documents built, as they were. By default this source itself: a
+        source that explores, like Hypothesis, has no output to keep."""
+        return self
+
     def identifiers(self, prefix: str, max_size: int) -> tuple[str, ...]:
         """Up to ``max_size`` distinct identifiers starting with ``prefix``."""
         found: list[str] = []
@@ -153,9 +160,20 @@ class RandomSource(Source):
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
+        self._aside: RandomSource | None = None
 
     def integer(self, lo: int, hi: int) -> int:
         return self._rng.randint(lo, hi)
+
+    def aside(self) -> Source:
+        """A second generator, seeded from this one's state when first asked for, without
+        drawing from it: the same seed still gives the same choices here, and the same aside."""
+        if self._aside is None:
+            # a few words of the state and its position: enough to seed from, and quick
+            state = self._rng.getstate()[1]
+            key = (*state[:4], state[-1])
+            self._aside = RandomSource(random.Random(sum(w << (32 * i) for i, w in enumerate(key))))
+        return self._aside
 
     def chance(self, p: float) -> bool:
         return self._rng.random() < p
@@ -534,6 +552,15 @@ def _goal(src: Source) -> Goal:
     )
 
 
+def _approver(src: Source, step: ApprovalStep, author: str | None) -> str | None:
+    """Who approved ``step``, if the plan says: the plan's ``author`` at the author's step of a
+    plan that names one (the workflow lets no one else take it), else a drawn id."""
+    drawn = src.maybe(lambda: src.identifier("staff-"))
+    if step is ApprovalStep.AUTHOR and author is not None and drawn is not None:
+        return author
+    return drawn
+
+
 def support_plan(
     src: Source,
     *,
@@ -549,7 +576,12 @@ def support_plan(
     is signed on or before the start, approvals follow the chain in date order. With ``as_of``,
     the plan has started by then (its term is in progress on a day of the year before) and its
     application, approvals and reviews are dated on or before it. ``term`` and ``status`` are
-    drawn unless given; ``measure`` picks a measure code (default: from ``vocabulary``)."""
+    drawn unless given; ``measure`` picks a measure code (default: from ``vocabulary``).
+
+    About half the plans name their ``author`` (a synthetic ``staff-`` id), who is then the
+    approver of the author's step wherever its approval names an approver. Whether and whom are
+    drawn aside (:meth:`Source.aside`), so a seeded source gives every other field as it did
+    before plans named their author."""
     pick = (lambda: src.choice(vocabulary.measures)) if measure is None else measure
     if term is None:
         if as_of is None:
@@ -572,6 +604,8 @@ def support_plan(
     closed = end if as_of is None else max(start, min(end, as_of))
     approval_days = sorted(src.several(lambda: src.day(opened, closed), 4))
     review_days = sorted(src.several(lambda: src.day(start, closed), 2))
+    aside = src.aside()
+    author = aside.identifier("staff-") if aside.chance(0.5) else None
     return SupportPlan(
         id=plan_id,
         learner_id=learner_id,
@@ -579,16 +613,13 @@ def support_plan(
         period=Period(start=start, end=end),
         status=src.choice(tuple(PlanStatus)) if status is None else status,
         author_role=src.choice(vocabulary.staff_roles),
+        author=author,
         risk_factors=src.subset(vocabulary.risk_factors, 3),
         goals=src.several(lambda: _goal(src), 2),
         measures=src.several(lambda: _measure_assignment(src, pick, vocabulary), 3),
         application=application,
         approvals=tuple(
-            Approval(
-                step=step,
-                approved_on=day,
-                approver=src.maybe(lambda: src.identifier("staff-")),
-            )
+            Approval(step=step, approved_on=day, approver=_approver(src, step, author))
             for step, day in zip(_APPROVAL_CHAIN, approval_days, strict=False)
         ),
         reviews=tuple(

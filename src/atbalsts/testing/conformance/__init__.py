@@ -61,7 +61,9 @@ The checks, by their :attr:`Problem.check` name:
 ``guards``
     Each guard the plugin declares judges the plans, referrals and consents of the generated
     cases, moved by every action it judges, without raising: a guard that raises refuses every
-    such action (the workflow fails closed), for a reason no role can override.
+    such action (the workflow fails closed), for a reason no role can override. A plan is
+    submitted by its author, in the plan author's role: about half the generated plans name
+    that person (``SupportPlan.author``), who alone may submit them.
 
 The checks build their own policy set from the national baseline and the plugin alone, so another
 installed plugin cannot make a plugin fail; they never change the registry passed in. The checks

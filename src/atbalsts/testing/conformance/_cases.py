@@ -46,10 +46,11 @@ def sample_cases(
     The same arguments always give the same cases (a seeded :class:`random.Random`; no
     Hypothesis). The cases are built by the generator behind :mod:`atbalsts.testing.strategies`:
     learners of a usual age, absence counts clustered near the usual thresholds, absence
-    episodes, incidents, staff observations, the occasional suspected threat, plans, referrals,
-    consents and funded measures. Codes come from :mod:`atbalsts.codes`; ``local_codes``, the
-    ``(code list, code)`` pairs a plugin declares, are used beside the national ones (measures,
-    risk factors, roles, institutions). Learners' ids are ``gen-000``, ``gen-001``, ...
+    episodes, incidents, staff observations, the occasional suspected threat, plans (about half
+    naming their author), referrals, consents and funded measures. Codes come from
+    :mod:`atbalsts.codes`; ``local_codes``, the ``(code list, code)`` pairs a plugin declares, are
+    used beside the national ones (measures, risk factors, roles, institutions). Learners' ids are
+    ``gen-000``, ``gen-001``, ...
     """
     vocabulary = gen.Vocabulary.with_local(local_codes)
     return [

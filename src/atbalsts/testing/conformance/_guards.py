@@ -4,6 +4,11 @@ A guard that raises refuses (the workflow fails closed), so a careless guard blo
 judges, often for a reason nobody can override. The check moves each plan, referral and consent of
 the generated cases by every action a plugin's guard judges and the document's status allows, as
 the workflow would, and reports a guard that raised.
+
+It acts as a member of staff in the school director's role, but for a plan's submission, which is
+its author's: taken in the plan author's role by the person the plan names as its author
+(``SupportPlan.author``; the workflow refuses it to anyone else, ``not_the_author``), or by the
+same member of staff when it names none.
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from atbalsts.workflow import NATIONAL_GUARDS, Guard, GuardSet, allowed_actions,
 
 #: The code of the refusal the workflow makes of a guard that raised.
 _FAILED = "guard_failed"
+#: Who the check acts as, and in which role, unless it acts as a plan's author (:func:`_acting`).
+_ACTOR = "conformance"
+_ROLE = "school_director"
+
+
+def _acting(document: SupportPlan | Referral | Consent, action: str) -> tuple[str, str]:
+    """The actor and the role that take ``action`` on ``document``: a plan is submitted by its
+    author, in the plan author's role (the person it names, when it names one)."""
+    if isinstance(document, SupportPlan) and action == "submit":
+        return document.author or _ACTOR, "plan_author"
+    return _ACTOR, _ROLE
 
 
 def check_guards(
@@ -58,12 +74,13 @@ def _judge(
         judging = [g for g in own if g.document == kind and action in g.actions]
         if not judging or all(g.id in failed for g in judging):
             continue
+        actor, role = _acting(document, action)
         try:
             transition(
                 document,
                 action,
-                actor="conformance",
-                role="school_director",
+                actor=actor,
+                role=role,
                 on=day,
                 reason="conformance check",
                 guards=guards,

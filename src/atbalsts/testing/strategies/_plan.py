@@ -24,6 +24,8 @@ def support_plans(
 ) -> SearchStrategy[SupportPlan]:
     """Support plans for one term: the period lies within the term (:func:`term_span`), the
     application is signed on or before the start, approvals follow the chain in date order.
+    About half name their ``author`` (a synthetic host id), who then approved the author's step
+    when an approval of it names its approver.
 
     With ``as_of``, the plan has started by then (its term is in progress on a date in the year
     before) and its application, approvals and reviews are dated on or before it; the period may
