@@ -597,12 +597,12 @@ def test_roles_and_institutions_are_in_lower_case_inside_a_sentence_but_proper_n
     [
         (
             "lv",
-            "      Trūcīga vai maznodrošināta ģimene: ēdināšanas kompensācija piedāvāta "
-            "(noteicošais ir atteikums); noteikums parauga.measure.needy_family_meals",
+            "      Trūcīga vai maznodrošināta ģimene: ēdināšanas kompensācija piedāvāta; "
+            "noteicošais ir atteikums; noteikums parauga.measure.needy_family_meals",
         ),
         (
             "en",
-            "      Needy or low-income family: meal compensation offered (the refusal prevails); "
+            "      Needy or low-income family: meal compensation offered; the refusal prevails; "
             "rule parauga.measure.needy_family_meals",
         ),
     ],
@@ -855,3 +855,23 @@ def test_a_plan_issue_without_a_measure_nests_no_bracket(lang: str, issue: str) 
 def test_a_measure_named_inside_a_note_is_in_lower_case(lang: str, note: str) -> None:
     text = _explained(_example("06-parauga-vocational-meals.json"), date(2025, 10, 15), lang)
     assert note in text.splitlines(), text
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_no_two_brackets_stand_side_by_side_in_the_measures(lang: str) -> None:
+    """A reason in brackets of its own ("Mentora atbalsts pieejams (vecums un risks atbilst)")
+    takes its values after a semicolon, and a refusal that prevails is said after one too:
+    "(…) (…)" read as two asides of one thing (example 05; example 04's refused mentor)."""
+    for name, day in (
+        ("04-parauga-mentor-age12.json", date(2026, 2, 16)),
+        ("05-parauga-mentor-age13.json", date(2026, 2, 16)),
+    ):
+        text = _explained(_example(name), day, lang)
+        measures = text.split("\n\n")[
+            [p.split("\n")[0] for p in text.split("\n\n")].index(
+                "Atbalsta pasākumi" if lang == "lv" else "Support measures"
+            )
+        ]
+        assert ") (" not in measures, measures
+    mentor = _explained(_example("05-parauga-mentor-age13.json"), date(2026, 2, 16), lang)
+    assert ("atbilst); vecums 13 gadi" if lang == "lv" else "met); aged 13") in mentor
