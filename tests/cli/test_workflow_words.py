@@ -188,7 +188,7 @@ def test_a_plugins_wrong_role_without_its_values_is_shown_as_written() -> None:
         ("social_service", "pašvaldības sociālais dienests (social_service)"),
         ("state_police", "Valsts policija (state_police)"),
         ("ikvd", "Izglītības kvalitātes valsts dienests (ikvd)"),
-        ("national_coordinator", "valsts līmeņa koordinators (IKVD) (national_coordinator)"),
+        ("national_coordinator", "valsts līmeņa koordinators (IKVD, national_coordinator)"),
     ],
 )
 def test_a_role_is_written_as_inside_a_sentence(code: str, said: str) -> None:

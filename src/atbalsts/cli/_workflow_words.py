@@ -100,9 +100,13 @@ def _statuses(t: Texts) -> dict[str, str]:
 
 
 def _with_code(word: str | None, code: str, t: Texts) -> str:
-    """``word (code)`` in Latvian; the code alone in English or without a word."""
+    """``word (code)`` in Latvian; the code alone in English or without a word. A word that
+    ends in a bracket of its own takes the code after a comma inside it, so that no two stand
+    side by side: ``valsts līmeņa koordinators (IKVD, national_coordinator)``."""
     if t.lang == "en" or not word or word == code:
         return code
+    if word.endswith(")"):
+        return f"{word[:-1]}, {code})"
     return f"{word} ({code})"
 
 
