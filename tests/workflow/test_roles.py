@@ -279,8 +279,8 @@ def test_a_plan_is_submitted_by_its_author_only() -> None:
     [refusal] = info.value.refusals
     assert refusal.guard == "lv.guard.plan.role"
     assert refusal.reason == (
-        "submit is taken by the plan's author (its author_role, or plan_author), not by the "
-        "role school_director"
+        "submit is taken by the plan's author (the role its field author_role names, or "
+        "plan_author), not by the role school_director"
     )
     assert refusal.basis.startswith("methodological_default")
     assert transition(plan(), "submit", actor="t", role="class_teacher", on=ON).document

@@ -83,9 +83,10 @@ def _who(codes: str, values: Mapping[str, str], t: Texts) -> str | None:
             "the referral's sender or recipient (the institution or role its field referred_by or "
             "referred_to names)"
         ),
-        "author": _("the plan's author (its author_role, or plan_author)"),
+        "author": _("the plan's author (the role its field author_role names, or plan_author)"),
         "responsible": _(
-            "the role responsible for the measure (measures[{measure}].responsible_role)"
+            "the role responsible for the measure (its field "
+            "measures[{measure}].responsible_role names it)"
         ),
         "school_director": role_word("school_director", t),
         "withdrawers": _(

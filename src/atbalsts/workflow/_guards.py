@@ -318,8 +318,11 @@ WHO: dict[str, str] = {
         "the referral's sender or recipient (the institution or role its field referred_by or "
         "referred_to names)"
     ),
-    "author": "the plan's author (its author_role, or plan_author)",
-    "responsible": "the role responsible for the measure (measures[{measure}].responsible_role)",
+    "author": "the plan's author (the role its field author_role names, or plan_author)",
+    "responsible": (
+        "the role responsible for the measure (its field measures[{measure}].responsible_role "
+        "names it)"
+    ),
     "school_director": "school_director",
     "withdrawers": (
         "the consent's grantor, the learner's legal representative, the learner of full age "
