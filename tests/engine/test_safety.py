@@ -207,6 +207,50 @@ def test_a_malformed_outcome_is_a_result_failure_naming_its_field(what: str) -> 
     assert "LV-PERSONAL-CODE" not in decision.failures[0].error
 
 
+#: Outcomes equal to a well-formed one (``1 == 1.0 == True``) that are not well formed: a flag
+#: or a float where a field wants an integer, an integer where it wants a flag.
+EQUAL_BUT_MALFORMED: dict[str, tuple[DecisionKind, Any, Any, str]] = {
+    "a tier as a flag": (
+        DecisionKind.RISK_TIER,
+        Tier(1),
+        Tier(True),
+        "Tier: level must be int (got bool)",
+    ),
+    "days as a float": (
+        DecisionKind.OBLIGATION,
+        Obligation("inform_parents", ("class_teacher",), deadline="days", days=1),
+        Obligation("inform_parents", ("class_teacher",), deadline="days", days=1.0),  # type: ignore[arg-type]
+        "Obligation: days must be int (got float)",
+    ),
+    "eligible as a number": (
+        DecisionKind.MEASURE_ELIGIBILITY,
+        Deny("mentor_support", "mentor_under_min_age"),
+        Verdict("mentor_support", 0, "mentor_under_min_age"),  # type: ignore[arg-type]
+        "Verdict: eligible must be bool (got int)",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(EQUAL_BUT_MALFORMED))
+def test_an_outcome_equal_to_one_found_fit_is_still_checked(what: str) -> None:
+    """The outcomes found fit are remembered per compiled policy; one that compares equal to
+    a remembered one but holds a value of another type is checked, and refused."""
+    kind, fit, malformed, message = EQUAL_BUT_MALFORMED[what]
+    measures = ("mentor_support",) if kind is DecisionKind.MEASURE_ELIGIBILITY else None
+    assert fit == malformed  # the premise: equal as values
+
+    def give(f: Facts, p: Params) -> Any:
+        return malformed if f.unjustified_lessons > 0 else fit
+
+    reg = registry(FixturePlugin("fx", rules=[_rule("fx.any.equal", kind, give, measures)]))
+    first = reg.evaluate(make_case(), AS_OF)
+    assert first.complete
+    second = reg.evaluate(make_case(unjustified_lessons=1), AS_OF)
+    assert [(f.rule, f.stage, f.error) for f in second.failures] == [
+        ("fx.any.equal", "result", f"returned a malformed {message}")
+    ]
+
+
 def test_a_list_where_a_tuple_belongs_is_refused_not_guessed() -> None:
     listed = _rule(
         "fx.absence.listed",

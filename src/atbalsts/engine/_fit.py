@@ -22,7 +22,7 @@ from atbalsts.codes import CodeList
 from atbalsts.policy import _outcomes as o
 from atbalsts.policy._facts import FACT_NAMES
 
-__all__ = ["Unfit", "unfit", "unfit_because"]
+__all__ = ["Unfit", "numbers_fit", "unfit", "unfit_because"]
 
 Check = Callable[[Any], bool]
 
@@ -148,6 +148,29 @@ def _fields(cls: type) -> tuple[_Field, ...]:
 #: The fields of each outcome class, with their checks. A plugin's subclass of an outcome class is
 #: checked as the class its rule's kind expects: fields it adds are its own business.
 _FIELDS: dict[type, tuple[_Field, ...]] = {cls: _fields(cls) for cls in o.OUTCOME_TYPES.values()}
+
+
+def _number(tp: Any) -> bool:
+    """Whether a field of the annotation ``tp`` holds a number or a flag: values that are equal
+    across types (``1 == 1.0 == True``) while only one of the types is well formed."""
+    return any(a in (int, float, bool) for a in (tp, *typing.get_args(tp)))
+
+
+def _number_fields(cls: type) -> tuple[_Field, ...]:
+    hints = typing.get_type_hints(cls, globalns=vars(o))
+    return tuple(f for f in _FIELDS[cls] if _number(hints[f.name]))
+
+
+#: The fields of each outcome class that hold a number or a flag, with their checks.
+_NUMBERS: dict[type, tuple[_Field, ...]] = {cls: _number_fields(cls) for cls in _FIELDS}
+
+
+def numbers_fit(item: Any, expected: type) -> bool:
+    """Whether the number and flag fields of ``item`` (an instance of ``expected``) hold the
+    types their class asks: an outcome equal to one found fit (``days=1``) may still hold
+    another (``days=True``, ``days=1.0``), and is then not fit."""
+    fields = _NUMBERS[expected]
+    return not fields or all(f.check(getattr(item, f.name)) for f in fields)
 
 
 #: Why an outcome is unfit, as :attr:`atbalsts.model.Failure.cause` records it.

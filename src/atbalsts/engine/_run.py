@@ -22,7 +22,7 @@ from atbalsts.calendar import SchoolCalendar
 from atbalsts.codes import CodeList
 from atbalsts.engine._compiled import CompiledPolicy, CompiledRule
 from atbalsts.engine._dutygroup import DutyGroup
-from atbalsts.engine._fit import unfit_because
+from atbalsts.engine._fit import numbers_fit, unfit_because
 from atbalsts.errors import PolicyError
 from atbalsts.model import SupportCase
 from atbalsts.model.decision import Failure, FailureCause
@@ -149,7 +149,8 @@ def _run(
     outcomes = ev.outcomes
     rows = ev.trace
     # Outcomes are frozen values that repeat across learners: the codes of each distinct one are
-    # checked once per compiled policy (the codes cannot change under it); the type always.
+    # checked once per compiled policy (the codes cannot change under it); the type always, and
+    # the types of its numbers and flags (an outcome equal to one found fit may hold others).
     fit = ev.policy.fit_outcomes
     by_kind = ev.by_kind
     for cr in compiled:
@@ -205,7 +206,7 @@ def _run(
                     cause = "undeclared_measure"
                     break
                 try:
-                    if item in fit:
+                    if item in fit and numbers_fit(item, expected):
                         continue
                 except TypeError:  # an unhashable field: checked every time, never cached
                     pass
