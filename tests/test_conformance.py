@@ -15,7 +15,7 @@ from atbalsts import hookimpl
 from atbalsts.codes import Code
 from atbalsts.engine import PluginSource, PolicyRegistry
 from atbalsts.errors import LifecycleError, UndeclaredMeasuresWarning
-from atbalsts.model import ApprovalStep, SupportCase, SupportPlan
+from atbalsts.model import ApprovalStep, PlanStatus, SupportCase, SupportPlan
 from atbalsts.policy import (
     FACTS,
     Allow,
@@ -874,6 +874,133 @@ def test_a_plan_that_names_its_author_is_submitted_by_that_person() -> None:
             with pytest.raises(LifecycleError) as refused:
                 transition(plan, "submit", actor="conformance", role=t.role, on=t.on)
             assert [r.code for r in refused.value.refusals] == ["not_the_author"]
+
+
+def _plan_guard(actions: tuple[str, ...], judge: Any) -> Any:
+    """A plugin's guard on ``actions`` of support plans that judges by ``judge``."""
+    from atbalsts.workflow import guard
+
+    return guard(
+        "proba.guard.plan_steps", document="support-plan", actions=actions, legal_basis=LAW
+    )(judge)
+
+
+def _guards_problems(*guards: Any, **options: Any) -> list[Problem]:
+    found = check_policy(
+        load(Plugin([good_rule()], params(limit_param()), guards=guards)), NAME, **options
+    )
+    return [p for p in found if p.check == "guards"]
+
+
+def test_a_guard_that_raises_on_a_later_approval_step_is_a_problem() -> None:
+    """The check submits each generated draft plan and takes it through every approval step of
+    its chain, so a guard on approvals that raises only at one step (here: it knows the author's
+    step and nothing else) is found and named, with the action it raised on."""
+    from atbalsts.workflow import Transition, pending_step
+
+    def careless(t: Transition) -> str | None:
+        """Assumes every approval is the author's."""
+        assert isinstance(t.before, SupportPlan)
+        step = pending_step(t.before, t.chain)
+        assert step is not None
+        return {ApprovalStep.AUTHOR: None}[step]
+
+    (problem,) = _guards_problems(_plan_guard(("approve",), careless))
+    assert problem.subject == "proba.guard.plan_steps"
+    assert "KeyError" in problem.message
+    assert "'approve'" in problem.message
+
+
+def test_a_guard_that_raises_on_a_rejection_is_a_problem() -> None:
+    """A rejection is tried at each step as well: a guard that reads a plan's last rejection,
+    which a plan rejected for the first time does not have, is found."""
+    from atbalsts.workflow import Transition
+
+    def careless(t: Transition) -> str | None:
+        """Assumes the plan was rejected before."""
+        assert isinstance(t.before, SupportPlan)
+        return None if t.before.rejections[-1].comment else "no comment"
+
+    (problem,) = _guards_problems(_plan_guard(("reject",), careless))
+    assert "IndexError" in problem.message
+    assert "'reject'" in problem.message
+
+
+def test_every_approval_step_is_tried_by_the_role_that_takes_it() -> None:
+    """A well-behaved guard on approvals passes, and meets every step of the national chain of
+    the generated drafts, after their submission: each approved and rejected by the role that
+    takes the step (``STEP_ROLES``), the author's by the person the plan names as its author (or
+    a member of staff when it names none), with the chain of the learner's school (a state
+    vocational school's has no municipal coordinator's step). The national guards accept each
+    approval as the check takes it, so the guard judges what the workflow would let through."""
+    from atbalsts.workflow import STEP_ROLES, Transition, pending_step
+
+    seen: list[Transition] = []
+
+    def record(t: Transition) -> None:
+        """Records what it judges."""
+        seen.append(t)
+
+    assert _guards_problems(_plan_guard(("approve", "reject"), record)) == []
+    assert {t.action for t in seen} == {"approve", "reject"}
+    steps = set()
+    for t in seen:
+        plan = t.before
+        assert isinstance(plan, SupportPlan)
+        assert plan.submitted_on == t.on
+        step = pending_step(plan, t.chain)
+        assert step is not None
+        steps.add(step)
+        if step is ApprovalStep.AUTHOR:
+            assert (t.actor, t.role) == (plan.author or "conformance", "plan_author")
+        else:
+            assert (t.actor, {t.role}) == ("conformance", STEP_ROLES[step])
+        # the national guards alone accept it as the check took it
+        transition(
+            plan,
+            t.action,
+            actor=t.actor,
+            role=t.role,
+            on=t.on,
+            reason=t.reason,
+            chain=t.chain,
+            state_vocational_school=t.state_vocational_school,
+        )
+    assert steps == set(ApprovalStep)  # DEFAULT_DATES include a day of PuMPuRS (IKVD's step)
+    assert {t.state_vocational_school for t in seen} == {True, False}
+    vocational = {t.chain for t in seen if t.state_vocational_school}
+    assert all(ApprovalStep.MUNICIPAL_COORDINATOR not in chain for chain in vocational)
+    named = [t for t in seen if isinstance(t.before, SupportPlan) and t.before.author]
+    assert any(t.actor == t.before.author for t in named if isinstance(t.before, SupportPlan))
+
+
+def test_a_plan_given_already_submitted_is_tried_from_its_pending_step() -> None:
+    """A case the caller passes may hold a plan already submitted and part approved: the check
+    tries the step it waits for, then the steps after it, never the steps already approved."""
+    from atbalsts.workflow import Transition, pending_step
+
+    day = date(2025, 3, 3)
+    case = next(
+        c
+        for c in sample_cases(30, as_of=day, municipality=NAME)
+        if c.plans and not c.learner.enrolment.state_vocational_school
+    )
+    draft = case.plans[0].model_copy(update={"status": PlanStatus.DRAFT, "submitted_on": None})
+    author = draft.author or "conformance"
+    submitted = transition(draft, "submit", actor=author, role="plan_author", on=day).document
+    approved = transition(submitted, "approve", actor=author, role="plan_author", on=day).document
+    given = case.model_copy(update={"plans": (approved,)})
+    seen: list[Transition] = []
+
+    def record(t: Transition) -> None:
+        """Records the step each approval is for."""
+        seen.append(t)
+
+    assert (
+        _guards_problems(_plan_guard(("approve",), record), cases=[given], as_of_dates=[day]) == []
+    )
+    steps = [pending_step(t.before, t.chain) for t in seen if isinstance(t.before, SupportPlan)]
+    assert steps == [ApprovalStep.SCHOOL_DIRECTOR, ApprovalStep.MUNICIPAL_COORDINATOR]
 
 
 def test_a_rule_newer_than_the_default_dates_is_run_on_its_first_day_and_ten_weeks_on() -> None:

@@ -63,7 +63,11 @@ The checks, by their :attr:`Problem.check` name:
     cases, moved by every action it judges, without raising: a guard that raises refuses every
     such action (the workflow fails closed), for a reason no role can override. A plan is
     submitted by its author, in the plan author's role: about half the generated plans name
-    that person (``SupportPlan.author``), who alone may submit them.
+    that person (``SupportPlan.author``), who alone may submit them. Approvals are tried too:
+    each draft plan is submitted, then taken through every step of the national approval chain
+    of the day (a state vocational school's when the learner is at one), each step approved and
+    rejected by the role that takes it (``atbalsts.workflow.STEP_ROLES``; the author's step
+    by the plan's author), so that a guard on ``approve`` or ``reject`` is judged at every step.
 
 The checks build their own policy set from the national baseline and the plugin alone, so another
 installed plugin cannot make a plugin fail; they never change the registry passed in. The checks
