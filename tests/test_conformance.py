@@ -926,6 +926,25 @@ def test_a_guard_that_raises_on_a_rejection_is_a_problem() -> None:
     assert "'reject'" in problem.message
 
 
+def test_a_guard_that_raises_on_putting_an_approved_plan_in_force_is_a_problem() -> None:
+    """Once every step has approved it, the plan is put in force (``activate``, by the school
+    director): a guard that raises there is found, though no generated plan comes approved."""
+    from atbalsts.workflow import Transition
+
+    seen: list[str] = []
+
+    def careless(t: Transition) -> str | None:
+        """Assumes a plan put in force has been reviewed before."""
+        assert isinstance(t.before, SupportPlan)
+        seen.append(t.role)
+        return None if t.before.reviews[-1].on else "never reviewed"
+
+    (problem,) = _guards_problems(_plan_guard(("activate",), careless))
+    assert "IndexError" in problem.message
+    assert "'activate'" in problem.message
+    assert set(seen) == {"school_director"}
+
+
 def test_every_approval_step_is_tried_by_the_role_that_takes_it() -> None:
     """A well-behaved guard on approvals passes, and meets every step of the national chain of
     the generated drafts, after their submission: each approved and rejected by the role that

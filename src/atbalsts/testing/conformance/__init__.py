@@ -67,7 +67,9 @@ The checks, by their :attr:`Problem.check` name:
     each draft plan is submitted, then taken through every step of the national approval chain
     of the day (a state vocational school's when the learner is at one), each step approved and
     rejected by the role that takes it (``atbalsts.workflow.STEP_ROLES``; the author's step
-    by the plan's author), so that a guard on ``approve`` or ``reject`` is judged at every step.
+    by the plan's author), so that a guard on ``approve`` or ``reject`` is judged at every step;
+    once every step has approved it, the plan is put in force (``activate``, by the school
+    director).
 
 The checks build their own policy set from the national baseline and the plugin alone, so another
 installed plugin cannot make a plugin fail; they never change the registry passed in. The checks

@@ -8,7 +8,8 @@ the workflow would, and reports a guard that raised.
 A plan's approvals are judged too. A draft plan is submitted by its author, then approved step
 by step along the national approval chain of the day (:func:`atbalsts.workflow.approval_chain`,
 a state vocational school's when the learner's enrolment says so); at each step that waits,
-``approve`` and ``reject`` are tried. The submission and the approvals that move the plan on to
+``approve`` and ``reject`` are tried, and once every step has approved it, ``activate`` (the
+school director puts it in force). The submission and the approvals that move the plan on to
 its next step are judged by the national guards alone, so that a plugin's guard refusing one (or
 raising on it) does not keep its guards from being judged at the later steps. A plan the
 caller's cases hold already submitted is tried from the step it waits for.
@@ -49,6 +50,8 @@ _ACTOR = "conformance"
 _ROLE = "school_director"
 #: The actions that take a submitted plan's approval steps.
 _STEPS = ("approve", "reject")
+#: What the check takes on a plan it has moved along its chain: the steps, then putting it in force.
+_WALKED = (*_STEPS, "activate")
 #: The reason given with every action (some need one: a rejection, a revocation, ...).
 _REASON = "conformance check"
 
@@ -81,7 +84,7 @@ def check_guards(
     name = decl.info.name
     national = tuple((g, "lv") for g in NATIONAL_GUARDS)
     judge = _Judge(own, GuardSet((*national, *((g, name) for g in own))), name)
-    steps = any(g.document == "support-plan" and set(_STEPS) & set(g.actions) for g in own)
+    steps = any(g.document == "support-plan" and set(_WALKED) & set(g.actions) for g in own)
     for day, cases in cases_on:
         for case in cases:
             vocational = case.learner.enrolment.state_vocational_school
@@ -90,23 +93,24 @@ def check_guards(
                 judge(plan, "support-plan", day, chain=chain, vocational=vocational)
                 if not steps:
                     continue
-                for waiting in _waiting(plan, day, chain, vocational):
-                    if judge.done(_STEPS):
+                for at, actions in _walk(plan, day, chain, vocational):
+                    if judge.done(_WALKED):
                         break
-                    judge(waiting, "support-plan", day, chain, vocational, only=_STEPS)
+                    judge(at, "support-plan", day, chain, vocational, only=actions)
             for kind, documents in (("referral", case.referrals), ("consent", case.consents)):
                 for document in documents:
                     judge(document, kind, day)
     return [judge.failed[g.id] for g in own if g.id in judge.failed]
 
 
-def _waiting(
+def _walk(
     plan: SupportPlan, day: date, chain: tuple[ApprovalStep, ...], vocational: bool
-) -> Iterator[SupportPlan]:
-    """``plan`` at each later step of ``chain`` that waits for its approval: a draft submitted
-    by its author, then approved step by step, on ``day``, each action taken by the role that
-    takes it and judged by the national guards alone. Ends where the workflow refuses to move
-    it on (a plan of another status, a day before one it records)."""
+) -> Iterator[tuple[SupportPlan, tuple[str, ...]]]:
+    """``plan`` at each later step of ``chain`` that waits for its approval, with the actions to
+    try there (``approve``, ``reject``), then approved by every step, with ``activate``: a draft
+    submitted by its author, then approved step by step, on ``day``, each action taken by the
+    role that takes it and judged by the national guards alone. Ends where the workflow refuses
+    to move it on (a plan of another status, a day before one it records)."""
     status = status_of(plan)
     if status not in ("draft", "submitted"):
         return
@@ -114,8 +118,10 @@ def _waiting(
     first = "submit" if status == "draft" else "approve"
     at = _move(plan, first, day, chain, vocational)
     while at is not None and pending_step(at, chain) is not None:
-        yield at
+        yield at, _STEPS
         at = _move(at, "approve", day, chain, vocational)
+    if at is not None:
+        yield at, ("activate",)
 
 
 def _move(
