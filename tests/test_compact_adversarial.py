@@ -177,7 +177,7 @@ SHADOWS: list[dict[str, Any]] = [
 
 @settings(max_examples=80, deadline=None)
 @given(
-    case=support_cases(),
+    case=support_cases(as_of=AS_OF),  # dated up to the day decided: open referrals among them
     details=st.lists(DETAIL, min_size=1, max_size=9),
     trace=st.booleans(),
     suggest=st.lists(st.booleans(), min_size=3, max_size=3),

@@ -390,6 +390,26 @@ def test_a_referral_only_suggested_says_so_and_a_due_one_comes_first() -> None:
     assert by_to["orphans_court"].sources[0].suggestion is True
 
 
+def test_a_suggestion_never_dates_a_referral_a_rule_makes_due() -> None:
+    """The earliest due date of the rules that make it due, not of one that only suggests it;
+    a referral only suggested takes the earliest of its suggestions."""
+    suggested = returning(
+        "fx.referral.a_may",
+        DecisionKind.REFERRAL,
+        Refer("cooperation_group", "fx:other", due=date(2025, 3, 5), suggestion=True),
+    )
+    due = returning(
+        "fx.referral.z_must",
+        DecisionKind.REFERRAL,
+        Refer("cooperation_group", "fx:routine", due=date(2025, 3, 20)),
+    )
+    (referral,) = decide(suggested, due).referrals
+    assert (referral.suggestion, referral.due) == (False, date(2025, 3, 20))
+    assert [s.due for s in referral.sources] == [date(2025, 3, 20), date(2025, 3, 5)]
+    (alone,) = decide(suggested).referrals
+    assert (alone.suggestion, alone.due) == (True, date(2025, 3, 5))
+
+
 def _with_referrals(*referrals: dict[str, Any]) -> Any:
     case = make_case().model_dump(mode="json")
     base = {

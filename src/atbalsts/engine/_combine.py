@@ -398,8 +398,10 @@ def open_referrals(ev: Evaluation, to: str) -> list[str]:
 
 
 def earliest_due(rows: ReferralRows) -> date | None:
-    """The earliest due date any of ``rows`` gives, or None."""
-    dues = [i.due for _, i in rows if i.due is not None]
+    """The earliest due date a rule of ``rows`` that makes the referral due gives (of those that
+    only suggest it, when none makes it due: a suggestion never dates a duty), or None."""
+    due = all(i.suggestion for _, i in rows)  # no rule makes it due: the suggestions date it
+    dues = [i.due for _, i in rows if i.due is not None and (due or not i.suggestion)]
     return min(dues) if dues else None
 
 

@@ -368,7 +368,11 @@ class ReferralDue(Model):
         "when none makes it due).",
         **lax_enum,
     )
-    due: IsoDate | None = Field(default=None, description="When it is due, if a rule says.")
+    due: IsoDate | None = Field(
+        default=None,
+        description="When it is due, if a rule says: the earliest date a rule that makes it due "
+        "gives (of the rules that suggest it, when none makes it due).",
+    )
     suggestion: bool = Field(
         default=False,
         description="True when every rule behind it only suggests it: the law lets someone "

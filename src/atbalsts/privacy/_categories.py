@@ -441,7 +441,10 @@ def _follow_up(item: Any) -> frozenset[DataCategory] | None:
 
 
 def _referral_due(item: Any) -> frozenset[DataCategory] | None:
-    return frozenset({C.PROTECTION if item.reason == "suspected_threat" else C.REFERRALS})
+    """A referral due is a referral (protection for a suspected threat, or when it goes to the
+    police, the orphan's court or a child-rights body, as an unanswered one's follow-up is)."""
+    threat = item.reason == "suspected_threat" or item.to in baseline.THREAT_RECIPIENTS
+    return frozenset({C.PROTECTION if threat else C.REFERRALS})
 
 
 _ALL_FACTS = frozenset(FACT_CATEGORIES.values())

@@ -236,9 +236,38 @@ def view_decision(
         reads = Reads.of(decision.trace)
     own = _authored(decision, case, chosen) if referral is None else frozenset()
     body = _redact(decision, data, grants, None, reads, own)[0] or {}
+    _name_only_referrals_shown(body, case, chosen, referral, on)
     meta: dict[str, str | None] = {"role": chosen.value, "document": "decision"}
     meta["referral_id"] = referral.id if referral is not None else None
     return {"view": meta, **body}
+
+
+def _name_only_referrals_shown(
+    body: dict[str, Any],
+    case: SupportCase | None,
+    role: ViewRole,
+    referral: Referral | None,
+    on: date | None,
+) -> None:
+    """Keep in each referral due's ``open_referrals`` only the referrals the role's view of
+    ``case`` shows (none without the case): an id must not tell a role of a referral it may not
+    see (a child-protection referral to the recipient, whose own category a referral due of
+    another reason does not carry). A list left empty is left out, as redaction leaves one."""
+    items = body.get("referrals")
+    if not items or not any(isinstance(i, dict) and i.get("open_referrals") for i in items):
+        return
+    shown: set[str] = set()
+    if case is not None:
+        seen = view(case, role=role.value, referral=referral, on=on).get("referrals") or ()
+        shown = {r["id"] for r in seen if isinstance(r, dict) and "id" in r}
+    for item in items:
+        if not isinstance(item, dict) or "open_referrals" not in item:
+            continue
+        kept = [i for i in item["open_referrals"] if i in shown]
+        if kept:
+            item["open_referrals"] = kept
+        else:
+            del item["open_referrals"]
 
 
 #: The rules that owe a report per day a suspicion arose (their duty is of that day only).
