@@ -667,10 +667,10 @@ def test_a_suggested_referral_already_made_reads_as_such_in_both_languages() -> 
     codes = registry.policy_set("parauga").codes
     en = explain(decision, "en", codes=codes).splitlines()
     head = next(i for i, line in enumerate(en) if line.startswith("  - Municipal social service"))
-    assert en[head].endswith("; suggested: the rules allow it, none requires it")
+    assert en[head].endswith("; suggested: no rule makes it a duty of the school")
     assert en[head + 1] == "      already referred, no answer yet: referral R-0010-1"
     lv = explain(decision, "lv", codes=codes)
-    assert "; ieteikts: noteikumi to atļauj, neviens to neprasa\n" in lv
+    assert "; ieteikts: neviens noteikums to neuzliek par skolas pienākumu\n" in lv
     assert "      jau nosūtīts, atbildes vēl nav: nosūtījums R-0010-1\n" in lv
 
 

@@ -615,7 +615,7 @@ def explain(
             urgency=_urgency(ref.urgency.value, _),
         )
         if ref.suggestion:
-            head += "; " + _("suggested: the rules allow it, none requires it")
+            head += "; " + _("suggested: no rule makes it a duty of the school")
         lines.append("  - " + head)
         if ref.open_referrals:
             lines.append(

@@ -209,8 +209,8 @@ class ReferralSource(RuleSource):
     due: IsoDate | None = Field(default=None, description="When it is due, if the rule says.")
     suggestion: bool = Field(
         default=False,
-        description="True when this rule only suggests the referral (its basis lets someone "
-        "involve the recipient, and does not make the referral a duty).",
+        description="True when this rule only suggests the referral: no duty of the school "
+        "rests on it.",
     )
 
 
@@ -375,9 +375,10 @@ class ReferralDue(Model):
     )
     suggestion: bool = Field(
         default=False,
-        description="True when every rule behind it only suggests it: the law lets someone "
-        "involve the recipient (the municipality may involve the social service) and no rule "
-        "makes the referral a duty. Shown as a suggestion, not as a referral due.",
+        description="True when every rule behind it only suggests it: no rule makes the "
+        "referral a duty of the school (the step is another's: once informed, the municipality "
+        "involves the social service; or a rule's basis only allows it). Shown as a suggestion, "
+        "not as a referral due.",
     )
     open_referrals: tuple[Identifier, ...] = Field(
         default=(),

@@ -44,9 +44,10 @@ MK89_SOCIAL = LegalBasis(
     kind=BasisKind.LAW,
     act=MK89_ACT,
     url=MK89_URL,
-    note="Once informed, the municipality may involve the social service, and the police or BAC "
-    "if needed (Ministry of Education summary of MK 89 [S2]; the point is not verified). The "
-    "decision is the municipality's: the referral is shown as a suggestion, not a duty.",
+    note="Once informed, the municipality involves the social service; the police or BAC may be "
+    "informed if needed (Ministry of Education summary of MK 89 [S2]; the point is not "
+    "verified). The step is the municipality's, not the school's: the referral is shown to the "
+    "school as a suggestion, not as its duty.",
 )
 VIIS_PRACTICE = LegalBasis(
     kind=BasisKind.METHODOLOGICAL_DEFAULT,

@@ -217,7 +217,7 @@ def preschool_inform_municipality(f: Facts, p: Params) -> Obligation | None:
     valid_from=MK89_FROM,
 )
 def involve_social_service(f: Facts, p: Params) -> Refer | None:
-    """Over the limit: the municipality may involve the social service (a suggestion)."""
+    """Over the limit: the municipality involves the social service (a suggestion to the school)."""
     if _over_limit(f, p):
         return Refer("social_service", "unjustified_absence_over_limit", "routine", suggestion=True)
     return None

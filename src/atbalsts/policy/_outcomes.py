@@ -232,10 +232,10 @@ class Refer:
     """A referral to institution ``to`` is due. ``detail``: the values the rule computed and
     decided on, as for :class:`Obligation`.
 
-    ``suggestion`` says the rule only suggests the referral: its basis lets someone involve the
-    institution (the municipality *may* involve the social service) and does not make the
-    referral a duty. The Decision then shows it as a suggestion, unless another rule makes the
-    same referral due::
+    ``suggestion`` says the rule only suggests the referral: no duty of the school rests on it,
+    as the step is someone else's (once informed, the municipality involves the social service)
+    or the rule's basis only allows it. The Decision then shows it as a suggestion, unless
+    another rule makes the same referral due::
 
         Refer("social_service", "unjustified_absence_over_limit", suggestion=True)
     """
