@@ -20,6 +20,7 @@ from tests.workflow.fixtures import consent, plan, referral
 from atbalsts.codes import INSTITUTIONS, ROLES
 from atbalsts.errors import LifecycleError, Refusal
 from atbalsts.model import Consent, Referral, SupportPlan
+from atbalsts.privacy import duty_recipients
 from atbalsts.workflow import (
     CONSENT,
     PLAN,
@@ -108,6 +109,7 @@ def referral_takers(document: Referral, action: str) -> set[str]:
     threat_report = document.legal_duty is not None and (
         document.legal_duty.value == "child_protection_report"
         and document.referred_by.institution == "school"
+        and document.referred_to.institution in duty_recipients(document.legal_duty, ON)
     )
     if action == "send" and threat_report:  # Art. 73(1): whoever of the staff learns of it
         return sender | SCHOOL_STAFF
@@ -361,7 +363,22 @@ def test_any_member_of_the_schools_staff_sends_its_art73_report_of_the_day() -> 
     for outsider in ("social_service", "municipal_coordinator"):
         with pytest.raises(LifecycleError) as info:
             transition(report, "send", actor="x", role=outsider, on=ON)
-        assert [r.guard for r in info.value.refusals] == ["lv.guard.referral.parties"]
+        [refusal] = info.value.refusals
+        assert refusal.guard == "lv.guard.referral.parties"
+        assert refusal.reason == (  # who may send it: the sender, or any of the school's staff
+            "send is taken by the referral's sender (the institution or role its field "
+            f"referred_by names) or a member of the school's staff, not by the role {outsider}"
+        )
+    elsewhere = report.model_copy(
+        update={
+            "referred_to": report.referred_by.model_copy(
+                update={"institution": "specialist", "role": None}
+            )
+        }
+    )
+    with pytest.raises(LifecycleError) as info:  # not a recipient Art. 73 names: its sender's
+        transition(elsewhere, "send", actor="x", role="psychologist", on=ON)
+    assert "lv.guard.referral.parties" in [r.guard for r in info.value.refusals]
     sent, _ = transition(report, "send", actor="x", role="class_teacher", on=ON)
     with pytest.raises(LifecycleError) as info:  # cancelling is still the sender's
         transition(sent, "cancel", actor="x", role="psychologist", on=ON, reason="Sent twice")

@@ -274,9 +274,13 @@ def _party_roles(party: ReferralParty) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _schools_threat_report(r: Referral) -> bool:
+def _schools_threat_report(r: Referral, day: date) -> bool:
+    """A school's report of a suspected threat to a recipient Art. 73(1) names on ``day``."""
+    duty = LegalDuty.CHILD_PROTECTION_REPORT
     return (
-        r.legal_duty is LegalDuty.CHILD_PROTECTION_REPORT and r.referred_by.institution == "school"
+        r.legal_duty is duty
+        and r.referred_by.institution == "school"
+        and r.referred_to.institution in duty_recipients(duty, day)
     )
 
 
@@ -294,17 +298,17 @@ def referral_parties(t: Transition) -> Reason | None:
     does not wait for them."""
     r = _referral(t)
     sender, recipient = _party_roles(r.referred_by), _party_roles(r.referred_to)
-    if t.action == "send" and _schools_threat_report(r):
-        roles, who = sender | _SCHOOL_ROLES, "sender"
+    if t.action == "send" and _schools_threat_report(r, t.on):
+        roles, who = sender | _SCHOOL_ROLES, ("sender", "staff")
     elif t.action in _SENDER_ACTIONS:
-        roles, who = sender, "sender"
+        roles, who = sender, ("sender",)
     elif t.action in _RECIPIENT_ACTIONS:
-        roles, who = recipient, "recipient"
+        roles, who = recipient, ("recipient",)
     else:
-        roles, who = sender | recipient, "sender_or_recipient"
+        roles, who = sender | recipient, ("sender_or_recipient",)
     if t.role in roles:
         return None
-    return _wrong_role(t, (who,))
+    return _wrong_role(t, who)
 
 
 #: Who may take an action, as a refusal names them (``values["who"]``: these codes,
