@@ -210,7 +210,7 @@ def test_facts_that_are_not_worth_saying_are_left_out() -> None:
     assert fact_in_words("as_of", "2025-03-14", "en", CODE_LISTS) is None
     assert fact_in_words("learner_id", "L-1", "lv", CODE_LISTS) is None
     said = fact_in_words("staff_factors", "lack_of_motivation", "lv", CODE_LISTS)
-    assert said == "darbinieki novērojuši: motivācijas trūkums, nepatika pret mācībām"
+    assert said == "darbinieki novērojuši: „motivācijas trūkums, nepatika pret mācībām”"
     assert fact_in_words("no_such_fact", 3, "en", CODE_LISTS) == "no_such_fact = 3"
 
 

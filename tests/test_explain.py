@@ -714,7 +714,10 @@ def test_a_risk_label_in_a_fact_is_in_lower_case_but_a_municipalitys_own() -> No
         "iemesla dēļ)”, „darba uzsākšana, vēlme strādāt algotu darbu”"
     )
     assert fact_in_words("staff_factors", "paid_work", "lv", codes) == (
-        "darbinieki novērojuši: darba uzsākšana, vēlme strādāt algotu darbu"  # alone: no quotes
+        "darbinieki novērojuši: „darba uzsākšana, vēlme strādāt algotu darbu”"  # one of two?
+    )
+    assert fact_in_words("staff_factors", "health_problems", "lv", codes) == (
+        "darbinieki novērojuši: veselības problēmas"  # no comma of its own: no quotes
     )
     assert fact_in_words("risk_groups", "economic,family", "lv", CODE_LISTS) == (
         "riska grupas: ekonomiskie riski, ar ģimeni saistītie riski"
@@ -838,6 +841,27 @@ def test_a_plan_issue_without_a_measure_nests_no_bracket(lang: str, issue: str) 
     assert not any(_nested(line) for line in section), section
 
 
+def test_a_plan_issue_without_a_field_keeps_its_measure_among_its_values() -> None:
+    """A plugin's issue may name a measure and no field: the measure is then said with the
+    issue's other values, not dropped (it is said before the field only when there is one)."""
+    from atbalsts.model import PlanIssue
+
+    case = _example("05-parauga-mentor-age13.json")
+    decision = PolicyRegistry.load().evaluate(SupportCase.model_validate(case), date(2026, 2, 16))
+    issue = PlanIssue(
+        plan_id="P-0005-1",
+        reason="approval_missing",
+        detail={"measure": "psychologist_consultation"},
+        rule="lv.plan.approval_chain",
+        legal_basis=LegalBasis(kind=BasisKind.METHODOLOGICAL_DEFAULT, note="synthetic"),
+    )
+    section = _plan_section(explain(decision.model_copy(update={"plan_issues": (issue,)}), "en"))
+    assert any(
+        line.startswith("  - plan P-0005-1: An approval is missing; consultations with a psychol")
+        for line in section
+    ), section
+
+
 @pytest.mark.parametrize(
     ("lang", "note"),
     [
@@ -875,3 +899,27 @@ def test_no_two_brackets_stand_side_by_side_in_the_measures(lang: str) -> None:
         assert ") (" not in measures, measures
     mentor = _explained(_example("05-parauga-mentor-age13.json"), date(2026, 2, 16), lang)
     assert ("atbilst); vecums 13 gadi" if lang == "lv" else "met); aged 13") in mentor
+
+
+def test_open_referrals_are_one_or_several_whatever_their_number() -> None:
+    """Twenty-one open referrals are several: a list of ids takes no plural form from its
+    length (Latvian's "singular" form of 21 read „nosūtījums R-1, …, R-21”)."""
+    data = _example("10-parauga-duties-over-time.json")
+    first = data["referrals"][0]
+    data["referrals"] = [{**first, "id": f"R-{i}"} for i in range(1, 22)]
+    decision = PolicyRegistry.load().evaluate(SupportCase.model_validate(data), date(2025, 10, 29))
+    ids = ", ".join(f"R-{i}" for i in range(1, 22))
+    assert f"jau nosūtīts, atbildes vēl nav: nosūtījumi {ids}\n" in explain(decision, "lv")
+    assert f"already referred, no answer yet: referrals {ids}\n" in explain(decision, "en")
+
+
+def test_a_label_with_a_bracket_of_its_own_takes_an_aside_inside_it() -> None:
+    """Parauga's attendance factor ends in its own bracket: its group goes inside it, never in
+    a second bracket beside it (example 10)."""
+    from atbalsts._explain import with_aside
+
+    assert with_aside("Bāriņtiesa", "ieteikts") == "Bāriņtiesa (ieteikts)"
+    assert with_aside("A (B)", "C") == "A (B; C)"
+    text = _explained(_example("10-parauga-duties-over-time.json"), date(2025, 10, 29), "lv")
+    assert "(jebkura iemesla dēļ; mācību darba un izglītības iestādes riski); pamatojums:" in text
+    assert ") (" not in text.split("\n\n")[1], text

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from atbalsts._explain import LANGUAGES, FactWords, fact_in_words, phrases, say
+from atbalsts._explain import LANGUAGES, FactWords, fact_in_words, phrases, say, with_aside
 from atbalsts.engine import PolicyRegistry
 from atbalsts.errors import PolicyError
 from atbalsts.model import Decision, LegalBasis, SupportCase
@@ -132,7 +132,7 @@ def _referral_label(referral: ReferralDue, words: _Words) -> str:
     notes = [_("suggested")] if referral.suggestion else []
     if referral.open_referrals:
         notes.append(_("already referred"))
-    return _("{label} ({notes})").format(label=label, notes=", ".join(notes)) if notes else label
+    return with_aside(label, ", ".join(notes)) if notes else label
 
 
 def _kind_label(kind: str, words: _Words) -> str:

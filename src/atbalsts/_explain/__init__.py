@@ -16,7 +16,7 @@ from atbalsts._explain._languages import LANGUAGES
 
 if TYPE_CHECKING:
     from atbalsts._explain._facts import FactWords, fact_in_words, phrases, say
-    from atbalsts._explain._names import PROPER_NAMES, in_sentence
+    from atbalsts._explain._names import PROPER_NAMES, in_sentence, with_aside
     from atbalsts._explain._render import (
         deadline_words,
         explain,
@@ -38,6 +38,7 @@ __all__ = [
     "recipients_in_words",
     "say",
     "translator",
+    "with_aside",
 ]
 
 _LAZY = {
@@ -48,6 +49,7 @@ _LAZY = {
     "recipients_in_words": "_render",
     "PROPER_NAMES": "_names",
     "in_sentence": "_names",
+    "with_aside": "_names",
     "FactWords": "_facts",
     "fact_in_words": "_facts",
     "phrases": "_facts",

@@ -62,10 +62,11 @@ class FactWords:
         """The labels of ``codes``, joined by commas, as said inside a sentence (a risk factor
         after "staff observed:"): in lower case but a proper name or a municipality's own
         (:func:`~atbalsts._explain._names.in_sentence`). When a label has a comma of its own,
-        each is quoted, so that the reader sees where one ends ("„motivācijas trūkums, nepatika
-        pret mācībām”, „…”"): lower case took away the capital that showed it."""
+        each is quoted (one alone too), so that the reader sees where one ends ("„motivācijas
+        trūkums, nepatika pret mācībām”, „…”"): lower case took away the capital that showed
+        it."""
         said = [in_sentence(self.label(list_name, c), c) for c in codes]
-        if len(said) > 1 and any("," in label for label in said):
+        if any("," in label for label in said):
             quote = _QUOTES.get(self.lang, _QUOTES["en"])
             said = [quote.format(label) for label in said]
         return ", ".join(said)

@@ -8,7 +8,7 @@ the command say labels by this rule too (``atbalsts.cli._workflow_words``).
 
 from __future__ import annotations
 
-__all__ = ["PROPER_NAMES", "in_sentence"]
+__all__ = ["PROPER_NAMES", "in_sentence", "with_aside"]
 
 #: The national codes (roles, institutions) whose label is a proper name, written with its
 #: capital inside a sentence too.
@@ -22,3 +22,12 @@ def in_sentence(label: str, code: str) -> str:
     if code in PROPER_NAMES or ":" in code:
         return label
     return label[:1].lower() + label[1:]
+
+
+def with_aside(text: str, aside: str) -> str:
+    """``text (aside)``; when ``text`` ends in a bracket of its own, ``aside`` goes inside it
+    after a semicolon (``… (jebkura iemesla dēļ; mācību darba … riski)``), so that no two
+    brackets stand side by side."""
+    if text.endswith(")"):
+        return f"{text[:-1]}; {aside})"
+    return f"{text} ({aside})"

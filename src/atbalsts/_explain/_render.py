@@ -14,7 +14,7 @@ from functools import cache
 
 from atbalsts._explain._facts import FactWords, Say, _catalog, phrases, say
 from atbalsts._explain._languages import DOMAIN, LANGUAGES, LOCALES
-from atbalsts._explain._names import in_sentence
+from atbalsts._explain._names import in_sentence, with_aside
 from atbalsts.codes import CODE_LISTS, CodeList, Lang
 from atbalsts.errors import UnknownNameError
 from atbalsts.model import Decision, LegalBasis
@@ -201,7 +201,7 @@ def _reason_detail(
         "max_grade": lambda v: _("up to grade {value}").format(value=v),
         "programme": lambda v: _PROGRAMMES.get(str(v), str(v)),  # a support programme
         "available_from": lambda v: _("available from {value}").format(value=v),
-        "measure": lambda v: label("measures", str(v)),
+        "measure": lambda v: in_sentence(label("measures", str(v)), str(v)),
         # an approval step: a role, or the plan's own author
         "step": lambda v: _("step {value}").format(
             value=_("the plan's author")
@@ -541,9 +541,11 @@ def explain(
         )
         lines.append(
             "  - "
-            + _("{factor} ({group}); evidence: {evidence}").format(
-                factor=name("risk_factors", f.factor),  # it opens the line: as a heading
-                group=in_sentence(name("risk_groups", f.group.value), f.group.value),
+            + _("{factor_and_group}; evidence: {evidence}").format(
+                factor_and_group=with_aside(
+                    name("risk_factors", f.factor),  # it opens the line: as a heading
+                    in_sentence(name("risk_groups", f.group.value), f.group.value),
+                ),
                 evidence=evidence or "-",
             )
         )
@@ -618,14 +620,13 @@ def explain(
             head += "; " + _("suggested: no rule makes it a duty of the school")
         lines.append("  - " + head)
         if ref.open_referrals:
-            lines.append(
-                _RULE
-                + ngettext(
-                    "already referred, no answer yet: referral {ids}",
-                    "already referred, no answer yet: referrals {ids}",
-                    len(ref.open_referrals),
-                ).format(ids=", ".join(ref.open_referrals))
+            # one or several: a list of ids takes no plural form from its length
+            said = (
+                _("already referred, no answer yet: referral {ids}")
+                if len(ref.open_referrals) == 1
+                else _("already referred, no answer yet: referrals {ids}")
             )
+            lines.append(_RULE + said.format(ids=", ".join(ref.open_referrals)))
         sources = _or_rules(ref.sources, ref.rules, ref.legal_basis)
         lines += _sources(sources, _, lambda s: getattr(s, "due", None))
 
@@ -671,7 +672,7 @@ def _plan_issue(
     and the field, then the reason and its values after a semicolon, not in brackets: a label
     may have brackets of its own ("Compensation for meals (or an afternoon snack)", "National
     coordinator (IKVD)"), and a bracket inside another is hard to read."""
-    measure = issue.detail.get("measure")
+    measure = issue.detail.get("measure") if issue.path else None  # said before the field
     values = {k: v for k, v in issue.detail.items() if k != "measure" or measure is None}
     detail = _reason_detail(values, _, facts, label)
     words = {
@@ -682,7 +683,7 @@ def _plan_issue(
         "rule": issue.rule,
         "basis": _basis(issue.legal_basis, _),
     }
-    if measure is not None and issue.path:
+    if measure is not None:
         code = str(measure)
         text = _("plan {plan}, {measure} at {path}: {reason}{detail}; rule {rule} ({basis})")
         return text.format(measure=in_sentence(label("measures", code), code), **words)

@@ -298,6 +298,7 @@ def referral_parties(t: Transition) -> Reason | None:
     does not wait for them."""
     r = _referral(t)
     sender, recipient = _party_roles(r.referred_by), _party_roles(r.referred_to)
+    who: tuple[str, ...]
     if t.action == "send" and _schools_threat_report(r, t.on):
         roles, who = sender | _SCHOOL_ROLES, ("sender", "staff")
     elif t.action in _SENDER_ACTIONS:
