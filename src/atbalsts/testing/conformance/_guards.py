@@ -130,21 +130,36 @@ def _move(
     """``plan`` after ``action``, judged by the national guards alone; None when refused."""
     if action not in allowed_actions(plan, chain):
         return None
-    actor, role = _acting(plan, action, chain)
     try:
-        moved = transition(
-            plan,
-            action,
-            actor=actor,
-            role=role,
-            on=day,
-            reason=_REASON,
-            chain=_chain(action, chain),
-            state_vocational_school=vocational,
-        )
+        moved = _take(plan, action, day, chain, vocational)
     except AtbalstsError:
         return None
-    return moved.document
+    assert isinstance(moved, SupportPlan)
+    return moved
+
+
+def _take(
+    document: SupportPlan | Referral | Consent,
+    action: str,
+    day: date,
+    chain: tuple[ApprovalStep, ...],
+    vocational: bool,
+    guards: GuardSet | None = None,
+) -> SupportPlan | Referral | Consent:
+    """``document`` after ``action`` on ``day``, taken by whoever takes it (:func:`_acting`),
+    judged by ``guards`` (by default the national ones)."""
+    actor, role = _acting(document, action, chain)
+    return transition(
+        document,
+        action,
+        actor=actor,
+        role=role,
+        on=day,
+        reason=_REASON,
+        chain=_chain(action, chain),
+        state_vocational_school=vocational,
+        guards=guards,
+    ).document
 
 
 def _chain(action: str, chain: tuple[ApprovalStep, ...]) -> tuple[ApprovalStep, ...] | None:
@@ -189,19 +204,8 @@ class _Judge:
             judging = [g for g in self.own if g.document == kind and action in g.actions]
             if not judging or all(g.id in self.failed for g in judging):
                 continue
-            actor, role = _acting(document, action, chain)
             try:
-                transition(
-                    document,
-                    action,
-                    actor=actor,
-                    role=role,
-                    on=day,
-                    reason=_REASON,
-                    chain=_chain(action, chain),
-                    state_vocational_school=vocational,
-                    guards=self.guards,
-                )
+                _take(document, action, day, chain, vocational, self.guards)
             except LifecycleError as refused:
                 self._failures(refused, kind, action)
             except AtbalstsError:  # the action needs what the check does not give (params, a day)
