@@ -74,7 +74,12 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
     safety net for an exception that code calling back into Python swallows (pydantic-core can):
     the batch then stops before its next line. The signals are added to ``received``; a signal
     that is ignored, or handled by someone else, is left alone. The previous handlers are put
-    back afterwards."""
+    back afterwards.
+
+    A signal that comes while Python runs a callback it cannot let an exception out of (a weak
+    reference's, as the import system's module locks use) raises there in vain: the event
+    carries the stop, and that ``KeyboardInterrupt`` is not printed as an "Exception ignored"
+    traceback (``sys.unraisablehook``, put back afterwards; anything else still is)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -84,14 +89,23 @@ def _signals_stop(stop: threading.Event, received: list[int]) -> Iterator[None]:
         stop.set()
         raise KeyboardInterrupt
 
+    previous_hook = sys.unraisablehook
+
+    def quiet(unraisable: sys.UnraisableHookArgs) -> None:
+        if received and isinstance(unraisable.exc_value, KeyboardInterrupt):
+            return  # ours, raised inside a callback: the event stops the batch
+        previous_hook(unraisable)
+
     defaults: dict[signal.Signals, Callable[[int, FrameType | None], object] | signal.Handlers]
     defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
     ours = [s for s, default in defaults.items() if signal.getsignal(s) is default]
     for signum in ours:
         signal.signal(signum, handler)
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for signum in ours:
             signal.signal(signum, defaults[signum])
 
