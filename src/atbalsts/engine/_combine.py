@@ -382,26 +382,24 @@ def only_suggested(rows: ReferralRows) -> bool:
 
 
 def open_referrals(ev: Evaluation, to: str) -> list[str]:
-    """The ids of the case's referrals to ``to`` made by the evaluation date and not answered
-    on it (sent, neither completed nor rejected, no outcome recorded by then), in order."""
+    """The ids of the case's referrals to ``to`` that wait for their answer on the evaluation
+    date (:func:`~atbalsts.engine._duties.awaiting_answer`, as a follow-up judges them), in
+    order."""
     if ev.case is None:
         return []
     as_of = ev.facts.as_of
     return [
         r.id
         for r in ev.case.referrals
-        if r.referred_to.institution == to
-        and r.status in duties.AWAITING
-        and r.made_on <= as_of
-        and (r.outcome_on is None or r.outcome_on > as_of)
+        if r.referred_to.institution == to and duties.awaiting_answer(r, as_of)
     ]
 
 
 def earliest_due(rows: ReferralRows) -> date | None:
     """The earliest due date a rule of ``rows`` that makes the referral due gives (of those that
     only suggest it, when none makes it due: a suggestion never dates a duty), or None."""
-    due = all(i.suggestion for _, i in rows)  # no rule makes it due: the suggestions date it
-    dues = [i.due for _, i in rows if i.due is not None and (due or not i.suggestion)]
+    suggested = only_suggested(rows)  # no rule makes it due: the suggestions date it
+    dues = [i.due for _, i in rows if i.due is not None and (suggested or not i.suggestion)]
     return min(dues) if dues else None
 
 

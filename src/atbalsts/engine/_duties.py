@@ -24,6 +24,7 @@ from atbalsts.model import (
     BasisKind,
     LegalBasis,
     PlanStatus,
+    Referral,
     SupportCase,
     SupportPlan,
     TaskStatus,
@@ -35,12 +36,12 @@ from atbalsts.policy import baseline
 from atbalsts.policy._facts import Facts
 
 __all__ = [
-    "AWAITING",
     "ENGINE_BASES",
     "FOLLOW_UP_PARAMETERS",
     "THREAT_REPORT_ACTION",
     "THREAT_REPORT_RULE",
     "answers",
+    "awaiting_answer",
     "due_of",
     "duty_key",
     "duty_keys",
@@ -89,8 +90,20 @@ ENGINE_BASES = (REFERRAL_FOLLOW_UP,)
 #: recipient (a draft, a cancelled or a failed referral answers nothing; a rejected one does).
 _MADE = MADE_STATUSES
 #: Made, and the recipient has not answered yet (completing or rejecting it answers).
-AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
-_AWAITING = AWAITING
+_AWAITING = _MADE - {TaskStatus.COMPLETED, TaskStatus.REJECTED}
+
+
+def awaiting_answer(ref: Referral, as_of: date) -> bool:
+    """Whether ``ref`` waits for its recipient's answer on ``as_of``: made (sent, and neither
+    completed nor rejected), created by then, and no outcome recorded by then. Such a referral
+    is followed up once its due date has passed, and named beside a referral due to the same
+    recipient."""
+    return (
+        ref.status in _AWAITING
+        and ref.created_on <= as_of
+        and (ref.outcome_on is None or ref.outcome_on > as_of)
+    )
+
 
 #: Review outcomes that end a plan's term: closed, replaced by a new plan, escalated.
 _CLOSING = frozenset({"close_no_longer_needed", "new_plan", "escalate"})
@@ -338,9 +351,7 @@ def _referrals(
     case: SupportCase, as_of: date, grade: int | None, calendar: SchoolCalendar, refs: Refs
 ) -> Iterator[JsonObject]:
     for ref in case.referrals:
-        if ref.due is None or ref.status not in _AWAITING or ref.created_on > as_of:
-            continue
-        if ref.outcome_on is not None and ref.outcome_on <= as_of:
+        if ref.due is None or not awaiting_answer(ref, as_of):
             continue
         late = _late(ref.due, as_of, grade, calendar)
         if late is None:
