@@ -898,7 +898,7 @@ def test_no_two_brackets_stand_side_by_side_in_the_measures(lang: str) -> None:
         ]
         assert ") (" not in measures, measures
     mentor = _explained(_example("05-parauga-mentor-age13.json"), date(2026, 2, 16), lang)
-    assert ("atbilst); vecums 13 gadi" if lang == "lv" else "met); aged 13") in mentor
+    assert ("atbilst; vecums 13 gadi" if lang == "lv" else "met; aged 13") in mentor
 
 
 def test_open_referrals_are_one_or_several_whatever_their_number() -> None:

@@ -24,10 +24,10 @@ def in_sentence(label: str, code: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def with_aside(text: str, aside: str) -> str:
+def with_aside(text: str, aside: str, sep: str = "; ") -> str:
     """``text (aside)``; when ``text`` ends in a bracket of its own, ``aside`` goes inside it
-    after a semicolon (``… (jebkura iemesla dēļ; mācību darba … riski)``), so that no two
+    after ``sep`` (``… (jebkura iemesla dēļ; mācību darba … riski)``), so that no two
     brackets stand side by side."""
     if text.endswith(")"):
-        return f"{text[:-1]}; {aside})"
+        return f"{text[:-1]}{sep}{aside})"
     return f"{text} ({aside})"

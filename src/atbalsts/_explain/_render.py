@@ -706,19 +706,16 @@ def _verdicts(
         for r in v.reasons:
             detail = _reason_detail(r.detail, _, facts, label)
             reason = name("reasons", r.reason)
-            if detail:  # in brackets, unless the reason ends with its own: never two side by side
-                detail = f"; {detail}" if reason.endswith(")") else f" ({detail})"
             said = {
-                "reason": reason,
-                "detail": detail,
+                "reason": with_aside(reason, detail) if detail else reason,
                 "rule": r.rule,
                 "basis": _basis(r.legal_basis, _),
             }
             if r.eligible and not v.eligible:
                 # a refusal wins over the reasons that allow it (deny wins): this one does not stand
-                text = _("{reason}{detail}; the refusal prevails; rule {rule} ({basis})")
+                text = _("{reason}; the refusal prevails; rule {rule} ({basis})")
             else:
-                text = _("{reason}{detail}; rule {rule} ({basis})")
+                text = _("{reason}; rule {rule} ({basis})")
             lines.append(_RULE + text.format(**said))
             lines += _used(r.parameters, {}, _)
     return lines

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gettext
 from typing import Literal
 
-from atbalsts._explain import in_sentence
+from atbalsts._explain import in_sentence, with_aside
 from atbalsts.cli._i18n import Texts
 
 __all__ = [
@@ -105,9 +105,7 @@ def _with_code(word: str | None, code: str, t: Texts) -> str:
     side by side: ``valsts līmeņa koordinators (IKVD, national_coordinator)``."""
     if t.lang == "en" or not word or word == code:
         return code
-    if word.endswith(")"):
-        return f"{word[:-1]}, {code})"
-    return f"{word} ({code})"
+    return with_aside(word, code, ", ")
 
 
 def action_word(code: str, t: Texts) -> str:
