@@ -431,20 +431,23 @@ def _action(item: Any) -> frozenset[DataCategory] | None:
     return _duty_categories(item.action, item.to)
 
 
+def _referral_to(to: object, threat: bool = False) -> frozenset[DataCategory]:
+    """A referral is a referral; protection for a suspected threat, or when it goes to the
+    police, the orphan's court or a child-rights body."""
+    return frozenset({C.PROTECTION if threat or to in baseline.THREAT_RECIPIENTS else C.REFERRALS})
+
+
 def _follow_up(item: Any) -> frozenset[DataCategory] | None:
-    """An unanswered referral is a referral (protection when it went to the police, the orphan's
-    court or a child-rights body); an overdue review or approval is the plan's."""
+    """An unanswered referral is a referral (:func:`_referral_to`); an overdue review or
+    approval is the plan's."""
     if item.kind == "referral_unanswered":
-        to = item.detail.get("to")
-        return frozenset({C.PROTECTION if to in baseline.THREAT_RECIPIENTS else C.REFERRALS})
+        return _referral_to(item.detail.get("to"))
     return frozenset({C.SUPPORT})
 
 
 def _referral_due(item: Any) -> frozenset[DataCategory] | None:
-    """A referral due is a referral (protection for a suspected threat, or when it goes to the
-    police, the orphan's court or a child-rights body, as an unanswered one's follow-up is)."""
-    threat = item.reason == "suspected_threat" or item.to in baseline.THREAT_RECIPIENTS
-    return frozenset({C.PROTECTION if threat else C.REFERRALS})
+    """A referral due is a referral (:func:`_referral_to`), as an unanswered one's follow-up."""
+    return _referral_to(item.to, item.reason == "suspected_threat")
 
 
 _ALL_FACTS = frozenset(FACT_CATEGORIES.values())
